@@ -1,0 +1,58 @@
+"""Every default of ``ocr_core`` in one place: endpoints, timeouts, retries, limits, names."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+# Endpoints (spec/API_NOTES.md, "Endpoints").
+DEFAULT_BASE_URL: Final = "https://api-ocr.nhncloudservice.com"
+LEGACY_BASE_URL: Final = "https://ocr.api.nhncloudservice.com"
+DEFAULT_TOKEN_URL: Final = "https://oauth.api.nhncloudservice.com/oauth2/token/create"
+
+API_VERSIONS: Final = ("v2.0", "v2.1")
+DEFAULT_API_VERSION: Final = "v2.0"
+SERVICES: Final = ("credit-card", "id-card")
+IMAGE_ENCODINGS: Final = ("raw", "base64")
+DEFAULT_IMAGE_ENCODING: Final = "raw"
+
+# Timeouts are always set (seconds): connect, then read.
+DEFAULT_CONNECT_TIMEOUT: Final = 5.0
+DEFAULT_READ_TIMEOUT: Final = 30.0
+
+# Retries: bounded; which failures qualify is decided per result code (errors.RESULT_CODES).
+DEFAULT_MAX_RETRIES: Final = 2
+DEFAULT_BACKOFF_BASE: Final = 0.5  # seconds; doubles per attempt
+MAX_BACKOFF: Final = 8.0
+
+# v2.1 bearer tokens are renewed this long before they expire (or at half-life if shorter).
+TOKEN_REFRESH_MARGIN: Final = 60.0
+
+# The Request-Key of /id-card is valid for one hour after issue.
+REQUEST_KEY_LIFETIME: Final = timedelta(hours=1)
+
+# Uploads: JPEG or PNG, at most 20 MB on the current endpoint.
+MAX_IMAGE_BYTES: Final = 20 * 1024 * 1024
+
+# Envelope sizes.
+SYMMETRIC_KEY_BYTES: Final = 32
+IV_BYTES: Final = 16
+AES_BLOCK_BYTES: Final = 16
+MIN_RSA_BITS: Final = 1024
+
+USER_AGENT: Final = "document-ocr-studio/0.1 ocr_core"
+LOGGER_NAME: Final = "ocr_core"
+
+# Headers whose values never reach a log.
+SENSITIVE_HEADERS: Final = frozenset(
+    {"authorization", "x-nhn-authorization", "symmetric-key", "request-key", "cookie", "set-cookie"}
+)
+
+# Environment variables read by Settings.from_env.
+ENV_BASE_URL: Final = "NHN_OCR_BASE_URL"
+ENV_APPKEY: Final = "NHN_OCR_APPKEY"
+ENV_SECRETKEY: Final = "NHN_OCR_SECRETKEY"
+ENV_API_VERSION: Final = "NHN_OCR_API_VERSION"
+ENV_UAK_ID: Final = "NHN_OCR_UAK_ID"
+ENV_UAK_SECRET: Final = "NHN_OCR_UAK_SECRET"
+ENV_TOKEN_URL: Final = "NHN_OCR_TOKEN_URL"
+ENV_IMAGE_ENCODING: Final = "NHN_OCR_IMAGE_ENCODING"
