@@ -1,0 +1,79 @@
+"""The committed specimen set is internally consistent: files exist, numbers pass their checksums."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from stdnum import luhn
+from stdnum.kr import rrn
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+INDEX = json.loads((SAMPLES / "index.json").read_text(encoding="utf-8"))["specimens"]
+KEYS = {
+    "credit-card": ["cardNumber", "groups", "validThru"],
+    "resident": ["name", "residentNumber", "issueDate", "issuer"],
+    "driver": ["driverLicenseNumber", "licenseType", "name", "residentNumber", "condition", "serialNum",
+               "issueDate", "issuer"],
+    "passport": ["passportType", "countryCode", "passportNo", "surName", "givenName", "nationality", "dateOfBirth",
+                 "dateOfBirthYMD", "sex", "dateOfIssue", "dateOfIssueYMD", "dateOfExpiry", "dateOfExpiryYMD",
+                 "koreanName", "personalNo", "MRZ1", "MRZ2"],
+}
+
+
+def icao_check(data: str) -> str:
+    """ICAO 9303 check digit, written independently of the generator and the engine."""
+    values = [int(c) if c.isdigit() else (ord(c) - ord("A") + 10 if c.isalpha() else 0) for c in data]
+    return str(sum(v * w for v, w in zip(values, [7, 3, 1] * 15)) % 10)
+
+
+def truth(entry: dict) -> dict:
+    return json.loads((SAMPLES / entry["truth"]).read_text(encoding="utf-8"))
+
+
+def test_index_covers_every_type_clean_and_photographed() -> None:
+    kinds = {(e["docType"], e["kind"]) for e in INDEX}
+    for doc in KEYS:
+        assert (doc, "clean") in kinds and (doc, "photo") in kinds, doc
+    on_disk = {str(p.relative_to(SAMPLES)) for p in SAMPLES.glob("*/*") if p.suffix in {".png", ".jpg"}}
+    assert on_disk == {e["image"] for e in INDEX}
+
+
+def test_set_stays_small() -> None:
+    total = sum((SAMPLES / e["image"]).stat().st_size for e in INDEX)
+    assert total < 15_000_000
+
+
+@pytest.mark.parametrize("entry", INDEX, ids=lambda e: e["image"])
+def test_truth_is_consistent(entry: dict) -> None:
+    t = truth(entry)
+    image = SAMPLES / entry["image"]
+    assert image.exists() and image.stat().st_size > 0
+    assert t["docType"] == entry["docType"] and t["image"] == entry["image"]
+    assert list(t["fields"]) == KEYS[t["docType"]]
+    if t["photo"]:
+        assert (SAMPLES / t["photo"]["of"]).exists() and t["photo"]["effects"]
+        original = next(e for e in INDEX if e["image"] == t["photo"]["of"])
+        assert truth(original)["fields"] == t["fields"]
+    f = t["fields"]
+    if t["docType"] == "credit-card":
+        assert luhn.is_valid(f["cardNumber"]) and "".join(f["groups"]) == f["cardNumber"]
+        assert [len(g) for g in f["groups"]] in ([4, 4, 4, 4], [4, 6, 5])
+        assert re.fullmatch(r"(0[1-9]|1[0-2])/\d\d", f["validThru"])
+    elif t["docType"] in ("resident", "driver"):
+        assert re.fullmatch(r"\d{6}-\d{7}", f["residentNumber"]) and rrn.is_valid(f["residentNumber"])
+        assert re.fullmatch(r"20\d{6}", f["issueDate"])
+        assert re.fullmatch(r"[가-힣]{2,4}", f["name"])
+        if t["docType"] == "driver":
+            assert re.fullmatch(r"\d{2}-\d{2}-\d{6}-\d{2}", f["driverLicenseNumber"])
+            assert re.fullmatch(r"[A-Z0-9]{5,6}", f["serialNum"])
+    else:
+        l1, l2 = f["MRZ1"], f["MRZ2"]
+        assert len(l1) == len(l2) == 44 and l1.startswith("P")
+        assert l2[9] == icao_check(l2[0:9]) and l2[19] == icao_check(l2[13:19])
+        assert l2[27] == icao_check(l2[21:27]) and l2[42] == icao_check(l2[28:42])
+        assert l2[43] == icao_check(l2[0:10] + l2[13:20] + l2[21:43])
+        assert l2[0:9] == f["passportNo"] and l2[13:19] == f["dateOfBirthYMD"][2:]
+        assert l2[21:27] == f["dateOfExpiryYMD"][2:] and l2[20] == f["sex"]
+        assert l1[2:5] == f["countryCode"] and l1[5:].startswith(f"{f['surName']}<<{f['givenName']}<")
