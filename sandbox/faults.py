@@ -1,0 +1,120 @@
+"""Faults on demand, so that the dashboard's error handling and retries can be shown and tested.
+
+Where each fault applies (all only to the vendor's API routes, never to ``/healthz``, the token
+route or the admin routes):
+
+- ``latency_ms``: every API call waits this long before it is handled.
+- ``max_calls_per_second``: API calls beyond this many within the last second are refused with
+  4000006, unprocessed (as the vendor's gateway does, so a client may retry after a backoff).
+- ``result_code`` with ``rate``: that share of the billed calls (analyses and authenticity; not the
+  public-key GET, so a client can still set up its envelope) is answered with the chosen code
+  instead of being processed. Only documented failure codes are accepted.
+"""
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sandbox.codes import MESSAGES, SUCCESS
+
+
+@dataclass(frozen=True)
+class Faults:
+    latency_ms: int = 0
+    result_code: int | None = None
+    rate: float = 0.0
+    max_calls_per_second: float | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.latency_ms <= 60_000:
+            raise ValueError("latency_ms must be within 0..60000")
+        if not 0.0 <= self.rate <= 1.0:
+            raise ValueError("rate must be within 0..1")
+        if self.result_code is not None and (self.result_code not in MESSAGES or self.result_code == SUCCESS):
+            raise ValueError("result_code must be a documented failure code")
+        if self.max_calls_per_second is not None and self.max_calls_per_second <= 0:
+            raise ValueError("max_calls_per_second must be positive")
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Faults:
+        """From the admin route's JSON; unknown or ill-typed fields raise ValueError."""
+        unknown = set(doc) - {"latency_ms", "result_code", "rate", "max_calls_per_second"}
+        if unknown:
+            raise ValueError(f"unknown fault settings: {sorted(unknown)}")
+        latency = doc.get("latency_ms", 0)
+        code = doc.get("result_code")
+        rate = doc.get("rate", 1.0 if code is not None else 0.0)
+        cap = doc.get("max_calls_per_second")
+        if isinstance(latency, bool) or not isinstance(latency, int):
+            raise ValueError("latency_ms must be an integer")
+        if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
+            raise ValueError("result_code must be an integer")
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+            raise ValueError("rate must be a number")
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, float))):
+            raise ValueError("max_calls_per_second must be a number")
+        return cls(latency, code, float(rate), None if cap is None else float(cap))
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class FaultInjector:
+    """Applies :class:`Faults`; thread-safe; ``rng`` and ``monotonic`` are injectable for tests."""
+
+    def __init__(
+        self,
+        faults: Faults | None = None,
+        *,
+        rng: random.Random | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._faults = faults or Faults()
+        self._rng = rng or random.Random()
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._calls: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    @property
+    def faults(self) -> Faults:
+        return self._faults
+
+    def set(self, faults: Faults) -> None:
+        with self._lock:
+            self._faults = faults
+            self._calls.clear()
+
+    def delay(self) -> None:
+        latency = self._faults.latency_ms
+        if latency:
+            self._sleep(latency / 1000)
+
+    def over_rate_limit(self) -> bool:
+        """True when this call exceeds ``max_calls_per_second``; only accepted calls are counted."""
+        cap = self._faults.max_calls_per_second
+        if cap is None:
+            return False
+        with self._lock:
+            now = self._monotonic()
+            while self._calls and now - self._calls[0] >= 1.0:
+                self._calls.popleft()
+            if len(self._calls) >= cap:
+                return True
+            self._calls.append(now)
+            return False
+
+    def injected_code(self) -> int | None:
+        """The chosen failure code for this billed call, or None to process it normally."""
+        faults = self._faults
+        if faults.result_code is None or faults.rate <= 0:
+            return None
+        with self._lock:
+            hit = self._rng.random() < faults.rate
+        return faults.result_code if hit else None

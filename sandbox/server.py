@@ -1,0 +1,93 @@
+"""Serving the sandbox with uvicorn: in the foreground (``python -m sandbox``) or in a background
+thread on a free port (:func:`start_sandbox`, for the dashboard's embedded default and for tests)."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+import uvicorn
+
+from sandbox.backend import SandboxBackend
+from sandbox.config import DEFAULT_HOST, SandboxConfig
+from sandbox.routes import create_app
+
+
+def _uvicorn_config(backend: SandboxBackend, host: str, port: int, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(backend),
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,  # paths carry the appKey; answers are logged by the backend without it
+        lifespan="off",
+        server_header=False,
+    )
+
+
+@dataclass
+class RunningSandbox:
+    """A sandbox serving in a background thread; ``stop()`` (or leaving a ``with``) ends it."""
+
+    base_url: str
+    app_key: str
+    secret_key: str = field(repr=False)
+    backend: SandboxBackend = field(repr=False)
+    _server: uvicorn.Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and self._server.started
+
+    def __enter__(self) -> RunningSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_sandbox(
+    config: SandboxConfig | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = 0,
+    *,
+    backend: SandboxBackend | None = None,
+    startup_timeout: float = 15.0,
+    log_level: str = "warning",
+) -> RunningSandbox:
+    """Serve a sandbox on ``host:port`` (port 0: a free one) from a daemon thread; returns once it answers."""
+    backend = backend or SandboxBackend(config)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    bound_port = sock.getsockname()[1]
+    server = uvicorn.Server(_uvicorn_config(backend, host, bound_port, log_level))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError("the sandbox server did not start")
+        time.sleep(0.01)
+    url_host = f"[{host}]" if family == socket.AF_INET6 else host
+    return RunningSandbox(
+        f"http://{url_host}:{bound_port}", backend.config.app_key, backend.config.secret_key, backend, server, thread
+    )
+
+
+def serve(config: SandboxConfig, host: str = DEFAULT_HOST, port: int = 8765, log_level: str = "info") -> None:
+    """Serve in the foreground until interrupted."""
+    uvicorn.Server(_uvicorn_config(SandboxBackend(config), host, port, log_level)).run()

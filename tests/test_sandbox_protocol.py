@@ -1,0 +1,383 @@
+"""The sandbox's protocol, one test per result code, sent as raw HTTP with ``requests``.
+
+The client side of the envelope here is written with pycryptodome directly (not ``ocr_core``),
+so these tests pin the wire protocol itself; the server side uses ``cryptography``.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+import requests
+from Crypto.Cipher import AES, PKCS1_v1_5
+from Crypto.PublicKey import RSA
+from Crypto.Util.Padding import pad, unpad
+
+from sandbox.config import SandboxConfig
+from sandbox.engine.types import CardReading, IdReading, Reading
+from sandbox.server import RunningSandbox, start_sandbox
+
+APP_KEY = "sandbox-appkey"
+SECRET = "sandbox-secretkey"
+
+
+# -- a deterministic stand-in for the OCR engine (protocol tests only) --------------------------
+def _quad(x: int, y: int, w: int, h: int) -> Any:
+    return ((x, y), (x + w, y), (x + w, y + h), (x, y + h))
+
+
+CARD = CardReading(
+    groups=tuple(Reading(v, 0.9 + i / 100, _quad(60 + 130 * i, 250, 120, 40)) for i, v in enumerate(
+        ("4111", "1111", "1111", "1111"))),
+    valid_thru=Reading("04/29", 0.8, _quad(300, 320, 100, 30)),
+)
+RESIDENT = IdReading(
+    "resident",
+    (
+        ("name", Reading("홍길동", 0.9, _quad(190, 75, 60, 20))),
+        ("residentNumber", Reading("900115-1289153", 0.95, _quad(190, 43, 190, 20))),
+        ("issueDate", Reading("20190514", 0.85, _quad(190, 300, 100, 20))),
+        ("issuer", Reading("서울특별시 종로구청장", 0.8, _quad(20, 400, 300, 40))),
+    ),
+    boxes=(_quad(190, 75, 60, 20), _quad(190, 43, 190, 20)),
+)
+
+
+@dataclass
+class FakeEngine:
+    """Answers fixed readings; ``card``/``ident`` None mean "nothing found"; ``boom`` raises."""
+
+    card: CardReading | None = CARD
+    ident: IdReading | None = RESIDENT
+    boom: bool = False
+
+    def read_credit_card(self, bgr: np.ndarray) -> CardReading | None:
+        if self.boom:
+            raise RuntimeError("engine failure")
+        return self.card
+
+    def read_id_card(self, bgr: np.ndarray) -> IdReading | None:
+        if self.boom:
+            raise RuntimeError("engine failure")
+        return self.ident
+
+
+# -- a raw client, written from the guide ---------------------------------------------------------
+def png(width: int = 800, height: int = 500) -> bytes:
+    img = np.full((height, width, 3), 200, np.uint8)
+    cv2.putText(img, "4111 1111 1111 1111", (40, height // 2), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 2)
+    return cv2.imencode(".png", img)[1].tobytes()
+
+
+def jpeg(width: int = 640, height: int = 400) -> bytes:
+    return cv2.imencode(".jpg", np.full((height, width, 3), 120, np.uint8))[1].tobytes()
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A valid PNG header announcing a huge image, with a tiny (wrong) data stream."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def aes_encrypt(key: bytes, data: bytes) -> bytes:
+    return AES.new(key, AES.MODE_CBC, iv=key[:16]).encrypt(pad(data, 16))
+
+
+def aes_decrypt_b64(key: bytes, value: str) -> str:
+    return unpad(AES.new(key, AES.MODE_CBC, iv=key[:16]).decrypt(base64.b64decode(value)), 16).decode()
+
+
+def wrap(public_b64: str, key: bytes) -> str:
+    rsa = RSA.import_key(base64.b64decode(public_b64))
+    return base64.b64encode(PKCS1_v1_5.new(rsa).encrypt(key)).decode()
+
+
+class RawClient:
+    def __init__(self, base_url: str, session: requests.Session | None = None) -> None:
+        self.base = base_url
+        self.http = session or requests.Session()
+
+    def url(self, route: str, app_key: str = APP_KEY, version: str = "v2.0") -> str:
+        return f"{self.base}/{version}/appkeys/{app_key}/{route}"
+
+    def public_key(self, service: str) -> dict[str, Any]:
+        body = self.http.get(self.url(f"public-keys/{service}"), headers={"Authorization": SECRET}, timeout=10).json()
+        assert body["header"]["resultCode"] == 0, body
+        return body["result"]
+
+    def envelope(self, service: str, key: bytes | None = None) -> tuple[bytes, dict[str, str]]:
+        pub = self.public_key(service)
+        key = key if key is not None else os.urandom(32)
+        return key, {"Authorization": SECRET, "X-Key-Version": pub["version"], "Symmetric-Key": wrap(pub["key"], key)}
+
+    def post_image(
+        self, route: str, image: bytes, *, base64_part: bool = False, headers: dict[str, str] | None = None,
+        key: bytes | None = None, raw_part: bytes | None = None,
+    ) -> tuple[bytes, requests.Response]:
+        service = "credit-card" if route == "credit-card" else "id-card"
+        key, hdrs = self.envelope(service, key)
+        hdrs.update(headers or {})
+        hdrs = {k: v for k, v in hdrs.items() if v is not None}
+        part = raw_part if raw_part is not None else aes_encrypt(key, image)
+        if base64_part:
+            part = base64.b64encode(part)
+        resp = self.http.post(self.url(route), files={"image": ("image", part)}, headers=hdrs, timeout=30)
+        return key, resp
+
+
+def code_of(resp: requests.Response) -> int:
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert set(body["header"]) == {"isSuccessful", "resultCode", "resultMessage"}
+    assert body["header"]["isSuccessful"] is (body["header"]["resultCode"] == 0)
+    return int(body["header"]["resultCode"])
+
+
+@pytest.fixture(scope="module")
+def engine() -> FakeEngine:
+    return FakeEngine()
+
+
+@pytest.fixture(scope="module")
+def sandbox(engine: FakeEngine) -> Iterator[RunningSandbox]:
+    running = start_sandbox(SandboxConfig(engine=engine, seed_dir=None))
+    yield running
+    running.stop()
+
+
+@pytest.fixture()
+def client(sandbox: RunningSandbox, engine: FakeEngine) -> Iterator[RawClient]:
+    engine.card, engine.ident, engine.boom = CARD, RESIDENT, False
+    with requests.Session() as session:
+        yield RawClient(sandbox.base_url, session)
+    sandbox.backend.reset()
+
+
+# -- success paths ----------------------------------------------------------------------------------
+def test_healthz(client: RawClient) -> None:
+    resp = client.http.get(f"{client.base}/healthz", timeout=5)
+    assert resp.status_code == 200 and resp.json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("service", ["credit-card", "id-card"])
+def test_public_key_is_base64_der_rsa_2048(client: RawClient, service: str) -> None:
+    result = client.public_key(service)
+    key = RSA.import_key(base64.b64decode(result["key"]))
+    assert key.size_in_bits() == 2048 and not key.has_private()
+    assert isinstance(result["version"], str)
+
+
+def test_credit_card_success_encrypts_every_marked_value(client: RawClient) -> None:
+    key, resp = client.post_image("credit-card", png(800, 500))
+    assert code_of(resp) == 0
+    result = resp.json()["result"]
+    assert result["fileType"] == "png" and result["resolution"] == "normal"
+    assert [aes_decrypt_b64(key, g["value"]) for g in result["cardNums"]] == ["4111", "1111", "1111", "1111"]
+    assert aes_decrypt_b64(key, result["totalCardNum"]) == "4111111111111111"
+    assert aes_decrypt_b64(key, result["validThru"]["value"]) == "04/29"
+    assert result["cardNums"][0]["conf"] == pytest.approx(0.9)
+    assert result["cardNumBoxes"][0] == {"x1": 60, "y1": 250, "x2": 180, "y2": 250, "x3": 180, "y3": 290,
+                                         "x4": 60, "y4": 290}
+    assert set(result["validThruBox"]) == {f"{a}{i}" for a in "xy" for i in range(1, 5)}
+
+
+def test_base64_image_part_and_jpeg_low_resolution(client: RawClient) -> None:
+    key, resp = client.post_image("credit-card", jpeg(640, 400), base64_part=True)
+    assert code_of(resp) == 0
+    assert resp.json()["result"]["fileType"] == "jpg" and resp.json()["result"]["resolution"] == "low"
+
+
+def test_vertical_card_at_480x760_is_normal(client: RawClient) -> None:
+    _, resp = client.post_image("credit-card", png(480, 760))
+    assert resp.json()["result"]["resolution"] == "normal"
+
+
+def test_missing_expiry_gives_empty_value_and_null_box(client: RawClient, engine: FakeEngine) -> None:
+    engine.card = CardReading(groups=CARD.groups)
+    key, resp = client.post_image("credit-card", png())
+    result = resp.json()["result"]
+    assert aes_decrypt_b64(key, result["validThru"]["value"]) == "" and result["validThruBox"] is None
+
+
+def test_id_card_issues_request_key_and_stand_alone_does_not(client: RawClient) -> None:
+    key, resp = client.post_image("id-card", png())
+    assert code_of(resp) == 0 and len(resp.headers["Request-Key"]) >= 16
+    result = resp.json()["result"]
+    assert result["idType"] == "resident"
+    assert {kv["key"]: aes_decrypt_b64(key, kv["value"]) for kv in result["keyValues"]}["name"] == "홍길동"
+    assert len(result["boxes"]) == 2
+    _, alone = client.post_image("id-card/stand-alone", png())
+    assert code_of(alone) == 0 and "Request-Key" not in alone.headers
+
+
+def test_passport_analysis_issues_no_request_key(client: RawClient, engine: FakeEngine) -> None:
+    engine.ident = IdReading("passport", (("passportNo", Reading("M70419325", 0.9, _quad(1, 1, 9, 9))),))
+    _, resp = client.post_image("id-card", png())
+    assert code_of(resp) == 0 and "Request-Key" not in resp.headers
+
+
+def test_v21_token_route_and_bearer(client: RawClient) -> None:
+    token_resp = client.http.post(
+        f"{client.base}/oauth2/token/create", auth=("sandbox-uak-id", "sandbox-uak-secret"),
+        data={"grant_type": "client_credentials"}, timeout=5,
+    )
+    assert token_resp.status_code == 200
+    token = token_resp.json()
+    assert token["token_type"] == "Bearer" and token["expires_in"] == 86400
+    bearer = {"X-NHN-Authorization": f"Bearer {token['access_token']}"}
+    ok = client.http.get(client.url("public-keys/id-card", version="v2.1"), headers=bearer, timeout=5)
+    assert code_of(ok) == 0
+    old_style = client.http.get(client.url("public-keys/id-card", version="v2.1"),
+                                headers={"Authorization": SECRET}, timeout=5)
+    assert code_of(old_style) == 4000005
+    bad = client.http.get(client.url("public-keys/id-card", version="v2.1"),
+                          headers={"X-NHN-Authorization": "Bearer nope"}, timeout=5)
+    assert code_of(bad) == 4010006
+
+
+def test_token_route_refuses_bad_client_and_grant(client: RawClient) -> None:
+    url = f"{client.base}/oauth2/token/create"
+    assert client.http.post(url, auth=("sandbox-uak-id", "wrong"), data={"grant_type": "client_credentials"},
+                            timeout=5).json() == {"error": "invalid_client"}
+    assert client.http.post(url, auth=("sandbox-uak-id", "sandbox-uak-secret"), data={"grant_type": "password"},
+                            timeout=5).json() == {"error": "unsupported_grant_type"}
+
+
+# -- one test per failure code ----------------------------------------------------------------------
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/v1.0/appkeys/sandbox-appkey/credit-card"),
+    ("GET", "/v2.0/appkeys/sandbox-appkey/credit-card"),
+    ("POST", "/v2.0/appkeys/sandbox-appkey/public-keys/id-card"),
+    ("DELETE", "/"),
+    ("POST", "/_sandbox/reset"),  # admin routes are off by default
+])
+def test_4041007_unknown_route(client: RawClient, method: str, path: str) -> None:
+    resp = client.http.request(method, client.base + path, headers={"Authorization": SECRET}, timeout=5)
+    assert code_of(resp) == 4041007
+    assert resp.json()["header"]["resultMessage"] == "URL Not Found"
+
+
+def test_4000001_unknown_service_and_bad_bodies(client: RawClient) -> None:
+    resp = client.http.get(client.url("public-keys/passport"), headers={"Authorization": SECRET}, timeout=5)
+    assert code_of(resp) == 4000001
+    key, hdrs = client.envelope("credit-card")
+    not_multipart = client.http.post(client.url("credit-card"), data=b"plain", headers=hdrs, timeout=5)
+    assert code_of(not_multipart) == 4000001
+    no_image = client.http.post(client.url("credit-card"), files={"file": ("x", b"abc")}, headers=hdrs, timeout=5)
+    assert code_of(no_image) == 4000001
+    assert no_image.json()["header"]["resultMessage"] == "Invalid parameter."
+
+
+@pytest.mark.parametrize("missing", ["Authorization", "X-Key-Version", "Symmetric-Key"])
+def test_4000005_missing_header(client: RawClient, missing: str) -> None:
+    _, resp = client.post_image("credit-card", png(), headers={missing: None})  # type: ignore[dict-item]
+    assert code_of(resp) == 4000005
+    assert resp.json()["header"]["resultMessage"] == "Required headers is missing."
+
+
+def test_4010001_bad_secret_or_app_key(client: RawClient) -> None:
+    _, resp = client.post_image("credit-card", png(), headers={"Authorization": "wrong"})
+    assert code_of(resp) == 4010001
+    other = client.http.get(client.url("public-keys/credit-card", app_key="other"),
+                            headers={"Authorization": SECRET}, timeout=5)
+    assert code_of(other) == 4010001
+    assert other.json()["header"]["resultMessage"] == "Invalid appKey or secretKey."
+
+
+def test_4000301_bad_and_rotated_key_version(client: RawClient, sandbox: RunningSandbox) -> None:
+    _, resp = client.post_image("credit-card", png(), headers={"X-Key-Version": "999"})
+    assert code_of(resp) == 4000301
+    key, hdrs = client.envelope("credit-card")
+    new_version = sandbox.backend.rotate_key("credit-card")
+    assert new_version != hdrs["X-Key-Version"]
+    stale = client.http.post(client.url("credit-card"), files={"image": ("i", aes_encrypt(key, png()))},
+                             headers=hdrs, timeout=10)
+    assert code_of(stale) == 4000301
+    assert client.public_key("credit-card")["version"] == new_version
+    _, fresh = client.post_image("credit-card", png())
+    assert code_of(fresh) == 0
+
+
+@pytest.mark.parametrize("wrapped", ["not base64 !", "AAAA", "short-key"])
+def test_4000302_symmetric_key_not_32_bytes(client: RawClient, wrapped: str) -> None:
+    if wrapped == "short-key":
+        wrapped = wrap(client.public_key("credit-card")["key"], os.urandom(16))
+    _, resp = client.post_image("credit-card", png(), headers={"Symmetric-Key": wrapped})
+    assert code_of(resp) == 4000302
+
+
+def test_4000303_ciphertext_does_not_decrypt(client: RawClient) -> None:
+    _, resp = client.post_image("credit-card", png(), raw_part=os.urandom(33))
+    assert code_of(resp) == 4000303
+    key = os.urandom(32)
+    bad_padding = AES.new(key, AES.MODE_CBC, iv=key[:16]).encrypt(b"\x00" * 32)
+    _, resp2 = client.post_image("credit-card", png(), key=key, raw_part=bad_padding)
+    assert code_of(resp2) == 4000303
+
+
+def test_4000004_empty_upload(client: RawClient) -> None:
+    _, empty_part = client.post_image("credit-card", b"", raw_part=b"")
+    assert code_of(empty_part) == 4000004
+    _, empty_plain = client.post_image("credit-card", b"")
+    assert code_of(empty_plain) == 4000004
+
+
+@pytest.mark.parametrize("data", [b"GIF89a" + b"\0" * 100, b"%PDF-1.7 hello", b"BM" + b"\0" * 60])
+def test_4000003_not_jpeg_or_png(client: RawClient, data: bytes) -> None:
+    _, resp = client.post_image("id-card", data)
+    assert code_of(resp) == 4000003
+
+
+@pytest.mark.parametrize("data", [png()[:60], b"\xff\xd8\xff\xe0" + b"\0" * 50, png_bomb()])
+def test_4000002_does_not_decode_or_is_a_bomb(client: RawClient, data: bytes) -> None:
+    _, resp = client.post_image("credit-card", data)
+    assert code_of(resp) == 4000002
+
+
+def test_4131000_over_20_mb(client: RawClient) -> None:
+    too_big = png() + b"\0" * (20 * 1024 * 1024)
+    _, resp = client.post_image("credit-card", too_big)
+    assert code_of(resp) == 4131000
+    _, as_text = client.post_image("credit-card", too_big, base64_part=True)
+    assert code_of(as_text) == 4131000
+
+
+def test_4000111_and_4000121_nothing_found(client: RawClient, engine: FakeEngine) -> None:
+    engine.card, engine.ident = None, None
+    assert code_of(client.post_image("credit-card", png())[1]) == 4000111
+    assert code_of(client.post_image("id-card", png())[1]) == 4000121
+    assert code_of(client.post_image("id-card/stand-alone", png())[1]) == 4000121
+
+
+def test_engine_failure_is_the_vendors_ocr_fail(client: RawClient, engine: FakeEngine) -> None:
+    engine.boom = True
+    assert code_of(client.post_image("credit-card", png())[1]) == 5003011
+    assert code_of(client.post_image("id-card", png())[1]) == 5003021
+
+
+def test_unexpected_failure_is_minus_one_without_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    def broken_clock() -> datetime:
+        raise RuntimeError("clock 900115-1289153")
+
+    with start_sandbox(SandboxConfig(engine=FakeEngine(), seed_dir=None, clock=broken_clock)) as running:
+        _, resp = RawClient(running.base_url).post_image("id-card", png())
+    assert code_of(resp) == -1
+    assert resp.json()["header"]["resultMessage"] == "Unknown error."
+    assert "Traceback" not in resp.text and "900115" not in caplog.text
+    assert "RuntimeError" in caplog.text
+
+
+def test_clock_is_timezone_aware() -> None:
+    assert SandboxConfig().clock().tzinfo is timezone.utc
