@@ -1,0 +1,42 @@
+"""Image validation, quality checks and preprocessing (OpenCV, Pillow; no UI).
+
+``load_image`` validates and decodes an upload, ``assess_quality`` says whether it will read well
+and why not, ``preprocess`` turns it into what is best sent. See docs/interfaces.md, "imaging".
+"""
+from ocr_core.imaging._errors import REJECT_CODES, ImageRejected, RejectCode
+from ocr_core.imaging.geometry import CardGeometry, card_geometry, find_card_quad, warp_card
+from ocr_core.imaging.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, LoadedImage, detect_format, load_image
+from ocr_core.imaging.preprocess import PreprocessOptions, PreprocessResult, PreprocessStep, preprocess
+from ocr_core.imaging.quality import (
+    CHECK_LABELS,
+    DEFAULT_THRESHOLDS,
+    QualityCheck,
+    QualityReport,
+    QualityThresholds,
+    assess_quality,
+)
+
+__all__ = [
+    "CHECK_LABELS",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PIXELS",
+    "DEFAULT_THRESHOLDS",
+    "REJECT_CODES",
+    "CardGeometry",
+    "ImageRejected",
+    "LoadedImage",
+    "PreprocessOptions",
+    "PreprocessResult",
+    "PreprocessStep",
+    "QualityCheck",
+    "QualityReport",
+    "QualityThresholds",
+    "RejectCode",
+    "assess_quality",
+    "card_geometry",
+    "detect_format",
+    "find_card_quad",
+    "load_image",
+    "preprocess",
+    "warp_card",
+]

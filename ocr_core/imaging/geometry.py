@@ -1,0 +1,320 @@
+"""Where the card is and how it sits: quad finding, perspective warp, skew.
+
+A card photo is a bright or coloured rectangle on some other background (a desk, a hand, a sheet
+of paper), usually seen slightly in perspective. ``find_card_quad`` works on a copy downscaled to
+``WORK_SIDE`` pixels (the outline needs no more; it is 10–30× cheaper than full resolution) and
+tries three masks in turn — the region unlike the border colour, edges, and Otsu brightness — and
+keeps the best card-like four-sided outline. Its corners are then refined by fitting a line to each
+side, so rounded card corners do not pull the quad inwards.
+
+Quads are ``float32`` arrays of shape (4, 2), ``(x, y)`` in the input's pixel coordinates, ordered
+top-left, top-right, bottom-right, bottom-left.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = [
+    "ID1_ASPECT",
+    "WORK_SIDE",
+    "CardGeometry",
+    "card_geometry",
+    "estimate_skew",
+    "find_card_quad",
+    "order_quad",
+    "quad_touches_border",
+    "rotate_image",
+    "warp_card",
+]
+
+ID1_ASPECT = 85.6 / 54.0
+"""ISO/IEC 7810 ID-1 (credit cards, Korean resident cards and driving licences): 85.6 × 54 mm."""
+
+WORK_SIDE = 640
+"""Longest side, in pixels, of the copy the outline is searched on."""
+
+# A card-like outline: at least this share of the image, at most nearly all of it (a quad that is
+# the image frame is not a card), and a side ratio loose enough for perspective and for other
+# document sizes (ID-3 passport page 1.42).
+_MIN_AREA_SHARE = 0.04
+_MAX_AREA_SHARE = 0.985
+_MIN_ASPECT, _MAX_ASPECT = 1.15, 2.2
+_MIN_SOLIDITY = 0.82
+
+
+@dataclass(frozen=True)
+class CardGeometry:
+    """Measures of a quad: side lengths (pixels), in-plane rotation and keystone (perspective)."""
+
+    width: float
+    height: float
+    rotation_deg: float
+    keystone: float
+    """1 − shorter/longer of each pair of opposite sides, the larger of the two: 0 for a flat view."""
+
+    @property
+    def aspect(self) -> float:
+        return max(self.width, self.height) / max(min(self.width, self.height), 1e-6)
+
+
+def order_quad(points: np.ndarray) -> np.ndarray:
+    """Order four points top-left, top-right, bottom-right, bottom-left (clockwise on screen)."""
+    pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise on screen, because y grows downwards
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def card_geometry(quad: np.ndarray) -> CardGeometry:
+    tl, tr, br, bl = np.asarray(quad, dtype=np.float64)
+    top, bottom = np.linalg.norm(tr - tl), np.linalg.norm(br - bl)
+    left, right = np.linalg.norm(bl - tl), np.linalg.norm(br - tr)
+    # In-plane rotation: the mean direction of the top and bottom edges, folded into (-45°, 45°].
+    dx = (tr - tl)[0] + (br - bl)[0]
+    dy = (tr - tl)[1] + (br - bl)[1]
+    rotation = _fold_angle(math.degrees(math.atan2(dy, dx)))
+    keystone = max(1 - min(top, bottom) / max(top, bottom, 1e-6), 1 - min(left, right) / max(left, right, 1e-6))
+    return CardGeometry((top + bottom) / 2, (left + right) / 2, rotation, keystone)
+
+
+def quad_touches_border(quad: np.ndarray, shape: tuple[int, ...], margin_share: float = 0.01) -> bool:
+    """True when a corner lies on (or beyond) the image edge: the card is probably cut off."""
+    h, w = shape[:2]
+    margin = max(2.0, margin_share * max(h, w))
+    q = np.asarray(quad)
+    return bool(
+        (q[:, 0] <= margin).any() or (q[:, 1] <= margin).any()
+        or (q[:, 0] >= w - 1 - margin).any() or (q[:, 1] >= h - 1 - margin).any()
+    )
+
+
+def find_card_quad(bgr: np.ndarray, *, work_side: int = WORK_SIDE) -> np.ndarray | None:
+    """The card's outline in ``bgr`` as an ordered quad, or None when no card-like outline is seen.
+
+    None is also the answer for an image that is already cropped to the card (no background).
+    """
+    h, w = bgr.shape[:2]
+    scale = min(1.0, work_side / max(h, w))
+    small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    edges = cv2.Canny(gray, *_auto_canny_thresholds(gray))
+    best: tuple[float, np.ndarray] | None = None
+    for mask in _candidate_masks(small, gray, edges):
+        for score, quad in _quads_from_mask(mask, edges):
+            if best is None or score > best[0]:
+                best = (score, quad)
+        if best is not None and best[0] > 0.5:
+            break  # a clear winner from the cheaper masks; skip the rest
+    if best is None:
+        return None
+    quad = best[1] / scale
+    quad[:, 0] = np.clip(quad[:, 0], 0, w - 1)
+    quad[:, 1] = np.clip(quad[:, 1], 0, h - 1)
+    return order_quad(quad)
+
+
+def warp_card(bgr: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Map the quad onto an upright ``size = (width, height)`` rectangle."""
+    w, h = size
+    dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(order_quad(quad), dst)
+    return cv2.warpPerspective(bgr, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
+    """The dominant near-horizontal line angle in degrees (positive = clockwise on screen), or None.
+
+    Uses long straight edges (card borders, stripes, text baselines) found by a probabilistic Hough
+    transform; the length-weighted median resists stray diagonals.
+    """
+    h, w = bgr.shape[:2]
+    scale = min(1.0, work_side / max(h, w))
+    small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    edges = cv2.Canny(gray, *_auto_canny_thresholds(gray))
+    min_len = max(20, small.shape[1] // 8)
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 720, threshold=60, minLineLength=min_len, maxLineGap=8)
+    if lines is None:
+        return None
+    segs = lines.reshape(-1, 4).astype(np.float64)
+    dx, dy = segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]
+    angles = np.degrees(np.arctan2(dy, dx))
+    angles = np.where(angles > 90, angles - 180, np.where(angles < -90, angles + 180, angles))
+    lengths = np.hypot(dx, dy)
+    keep = np.abs(angles) <= 30
+    if keep.sum() < 2:
+        return None
+    return _weighted_median(angles[keep], lengths[keep])
+
+
+def rotate_image(bgr: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Rotate by ``-angle_deg`` (undoing a clockwise skew), growing the canvas so nothing is cut."""
+    h, w = bgr.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
+    matrix[0, 2] += new_w / 2 - w / 2
+    matrix[1, 2] += new_h / 2 - h / 2
+    return cv2.warpAffine(bgr, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate masks and quads
+
+
+def _candidate_masks(small: np.ndarray, gray: np.ndarray, edges: np.ndarray) -> Iterator[np.ndarray]:
+    """Binary masks in which the card should be one blob, cheapest and most telling first."""
+    yield _unlike_border_mask(small)
+    yield cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)), iterations=2)
+    _, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    yield otsu
+    yield cv2.bitwise_not(otsu)
+
+
+def _unlike_border_mask(small: np.ndarray) -> np.ndarray:
+    """Pixels whose colour differs from the image border's (the background, when the card is inside)."""
+    lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
+    h, w = lab.shape[:2]
+    band = max(2, min(h, w) // 25)
+    ring = np.concatenate([
+        lab[:band].reshape(-1, 3), lab[-band:].reshape(-1, 3),
+        lab[:, :band].reshape(-1, 3), lab[:, -band:].reshape(-1, 3),
+    ])
+    background = np.median(ring, axis=0)
+    spread = float(np.median(np.linalg.norm(ring - background, axis=1)))
+    raw = np.linalg.norm(lab - background, axis=2)
+    to_byte = 255.0 / max(float(raw.max()), 1.0)
+    distance = np.clip(raw * to_byte, 0, 255).astype(np.uint8)
+    otsu_level, _ = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Never cut below the background's own texture, or the desk's grain becomes "card".
+    floor = 2.5 * spread * to_byte
+    _, mask = cv2.threshold(distance, max(otsu_level, floor), 255, cv2.THRESH_BINARY)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=3)
+
+
+def _auto_canny_thresholds(gray: np.ndarray) -> tuple[float, float]:
+    median = float(np.median(gray))
+    return max(10.0, 0.66 * median), min(255.0, max(30.0, 1.33 * median))
+
+
+def _quads_from_mask(mask: np.ndarray, edges: np.ndarray) -> list[tuple[float, np.ndarray]]:
+    """Scored card-like quads among the mask's larger contours."""
+    h, w = mask.shape[:2]
+    image_area = float(h * w)
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    contours = sorted(contours, key=cv2.contourArea, reverse=True)[:8]
+    found: list[tuple[float, np.ndarray]] = []
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < _MIN_AREA_SHARE * image_area:
+            break
+        hull = cv2.convexHull(contour)
+        quad = _approx_quad(hull)
+        if quad is None:
+            continue
+        quad = _refine_corners(contour.reshape(-1, 2).astype(np.float32), quad)
+        quad_area = abs(cv2.contourArea(quad))
+        if not (_MIN_AREA_SHARE * image_area <= quad_area <= _MAX_AREA_SHARE * image_area):
+            continue
+        solidity = min(area, quad_area) / max(area, quad_area)
+        if solidity < _MIN_SOLIDITY:
+            continue
+        aspect = card_geometry(order_quad(quad)).aspect
+        if not (_MIN_ASPECT <= aspect <= _MAX_ASPECT):
+            continue
+        if not _busier_inside(quad, edges):
+            continue
+        aspect_fit = math.exp(-abs(math.log(aspect / ID1_ASPECT)) * 2)
+        found.append((quad_area / image_area * solidity * (0.5 + 0.5 * aspect_fit), quad))
+    return found
+
+
+def _busier_inside(quad: np.ndarray, edges: np.ndarray) -> bool:
+    """A card carries print; its surroundings (desk, hand, paper) carry less.
+
+    Rejects the inner rectangles of an image that is already cropped to a card (the ID photo box,
+    the chip): there, the text lies outside the rectangle.
+    """
+    inside = np.zeros(edges.shape, np.uint8)
+    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 255)
+    inside_px = int(np.count_nonzero(inside))
+    outside_px = edges.size - inside_px
+    if outside_px < 0.05 * edges.size:
+        return True  # too little outside to judge
+    edges_inside = int(np.count_nonzero(cv2.bitwise_and(edges, inside)))
+    edges_outside = int(np.count_nonzero(edges)) - edges_inside
+    return edges_outside / outside_px <= edges_inside / max(inside_px, 1)
+
+
+def _approx_quad(hull: np.ndarray) -> np.ndarray | None:
+    perimeter = cv2.arcLength(hull, True)
+    for eps in (0.02, 0.035, 0.05, 0.07):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float32)
+        if len(approx) < 4:
+            break
+    # A blob with no clean corners (heavily rounded, or ragged): its minimum-area rectangle.
+    rect = cv2.boxPoints(cv2.minAreaRect(hull))
+    if cv2.contourArea(hull) / max(cv2.contourArea(rect), 1e-6) >= 0.9:
+        return rect.astype(np.float32)
+    return None
+
+
+def _refine_corners(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Fit a line to the contour points along each side (ends excluded) and intersect them."""
+    quad = order_quad(quad)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        side = b - a
+        length = float(np.linalg.norm(side))
+        if length < 8:
+            return quad
+        direction = side / length
+        rel = points - a
+        along = rel @ direction
+        across = np.abs(rel[:, 0] * direction[1] - rel[:, 1] * direction[0])
+        near = (across < max(3.0, 0.03 * length)) & (along > 0.15 * length) & (along < 0.85 * length)
+        if near.sum() < 5:
+            return quad
+        vx, vy, x0, y0 = cv2.fitLine(points[near], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    corners = []
+    for i in range(4):
+        p = _intersect(lines[i - 1], lines[i])
+        if p is None or np.linalg.norm(p - quad[i]) > 0.1 * float(np.linalg.norm(quad[i] - quad[(i + 2) % 4])):
+            return quad
+        corners.append(p)
+    return np.array(corners, dtype=np.float32)
+
+
+def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    (p, r), (q, s) = l1, l2
+    denom = r[0] * s[1] - r[1] * s[0]
+    if abs(denom) < 1e-6:
+        return None
+    t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / denom
+    return p + t * r
+
+
+def _fold_angle(deg: float) -> float:
+    """Fold an edge direction into (-45°, 45°]: a card turned by 90° is upright for our purposes."""
+    folded = (deg + 45.0) % 90.0 - 45.0
+    return 45.0 if folded == -45.0 else folded
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])

@@ -1,0 +1,235 @@
+"""Validate and decode an uploaded image before anything is sent.
+
+Order matters: cheap checks first (size, magic bytes), then the pixel count read from the header
+(Pillow's ``open`` is lazy and stops after the header), and only then the full decode — so a
+decompression bomb (a few KB that would inflate to gigabytes) is refused before any pixel exists.
+"""
+from __future__ import annotations
+
+import io
+import struct
+import warnings
+import zlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
+
+from ocr_core._constants import MAX_IMAGE_BYTES
+from ocr_core.imaging._errors import ImageRejected
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PIXELS",
+    "ImageFormat",
+    "LoadedImage",
+    "detect_format",
+    "load_image",
+]
+
+ImageFormat = Literal["jpeg", "png"]
+
+DEFAULT_MAX_BYTES = MAX_IMAGE_BYTES
+"""The API's upload limit (spec/API_NOTES.md: JPEG/PNG, at most 20 MB)."""
+
+DEFAULT_MAX_PIXELS = 50_000_000
+"""50 megapixels: above any phone's default mode (12–48 MP), far below what exhausts memory
+(a 50 MP BGR frame is 150 MB). Pillow's own bomb guard (``Image.MAX_IMAGE_PIXELS``) is 89 MP."""
+
+_EXIF_ORIENTATION = 0x0112
+
+# Signatures of formats we accept, and of those we name when refusing them.
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_KNOWN_OTHERS: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"GIF87a", "GIF"),
+    (0, b"GIF89a", "GIF"),
+    (0, b"%PDF", "PDF"),
+    (0, b"BM", "BMP"),
+    (0, b"II*\x00", "TIFF"),
+    (0, b"MM\x00*", "TIFF"),
+    (0, b"\x00\x00\x01\x00", "ICO"),
+    (0, b"8BPS", "PSD"),
+    (0, b"PK\x03\x04", "ZIP"),
+    (0, b"\xff\x0a", "JPEG XL"),
+    (0, b"\x00\x00\x00\x0cJXL ", "JPEG XL"),
+    (0, b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
+)
+_FTYP_BRANDS = {
+    b"heic": "HEIC", b"heix": "HEIC", b"hevc": "HEIC", b"mif1": "HEIF", b"msf1": "HEIF",
+    b"avif": "AVIF", b"avis": "AVIF",
+}
+
+# What Pillow raises on a file that passes the magic check but does not decode.
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error)
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """A decoded, upright image: BGR pixels (OpenCV's order) plus what we learnt on the way."""
+
+    bgr: np.ndarray = field(repr=False)
+    format: ImageFormat
+    width: int
+    height: int
+    exif_rotated: bool
+    original_bytes: bytes = field(repr=False)
+    orientation: int = 1
+    """The EXIF orientation tag as found (1 = upright or absent)."""
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.original_bytes)
+
+
+def detect_format(data: bytes) -> ImageFormat:
+    """Name the type from the content, never from a file name; refuse anything but JPEG/PNG."""
+    head = bytes(data[:32])
+    if head.startswith(_JPEG_MAGIC):
+        return "jpeg"
+    if head.startswith(_PNG_MAGIC):
+        return "png"
+    other = _name_other_format(head)
+    if other is not None:
+        raise ImageRejected(
+            "unsupported_type",
+            f"{other} files are not accepted; upload a JPEG or PNG photo.",
+            f"{other} 파일은 지원하지 않습니다. JPEG 또는 PNG 사진을 올려 주세요.",
+            detail=other,
+        )
+    raise ImageRejected(
+        "not_image",
+        "This file is not an image; upload a JPEG or PNG photo.",
+        "이미지 파일이 아닙니다. JPEG 또는 PNG 사진을 올려 주세요.",
+    )
+
+
+def load_image(
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> LoadedImage:
+    """Validate ``data`` and decode it upright (EXIF orientation applied) into BGR.
+
+    Raises :class:`ImageRejected` with ``code`` one of ``empty``, ``too_large``, ``not_image``,
+    ``unsupported_type``, ``bomb``, ``corrupt``.
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"load_image expects bytes, not {type(data).__name__}")
+    data = bytes(data)
+    if not data:
+        raise ImageRejected("empty", "The file is empty.", "빈 파일입니다.")
+    if len(data) > max_bytes:
+        raise ImageRejected(
+            "too_large",
+            f"The file is {_mb(len(data))}; the limit is {_mb(max_bytes)}.",
+            f"파일 크기가 {_mb(len(data))}입니다. 최대 {_mb(max_bytes)}까지 올릴 수 있습니다.",
+            detail=str(len(data)),
+        )
+    fmt = detect_format(data)
+    pillow_format = "JPEG" if fmt == "jpeg" else "PNG"
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=[pillow_format])
+        except Image.DecompressionBombError as err:
+            raise _bomb(None, max_pixels) from err
+        except _DECODE_ERRORS as err:
+            raise _corrupt(fmt) from err
+        with image:
+            width, height = image.size
+            if width <= 0 or height <= 0:
+                raise _corrupt(fmt)
+            if width * height > max_pixels:
+                raise _bomb((width, height), max_pixels)
+            orientation = _orientation(image)
+            try:
+                image.load()
+                upright = ImageOps.exif_transpose(image) if orientation != 1 else image
+                bgr = _to_bgr(upright)
+            except Image.DecompressionBombError as err:
+                raise _bomb((width, height), max_pixels) from err
+            except _DECODE_ERRORS as err:
+                raise _corrupt(fmt) from err
+
+    out_h, out_w = bgr.shape[:2]
+    return LoadedImage(
+        bgr=bgr,
+        format=fmt,
+        width=out_w,
+        height=out_h,
+        exif_rotated=orientation != 1,
+        original_bytes=data,
+        orientation=orientation,
+    )
+
+
+def _name_other_format(head: bytes) -> str | None:
+    for offset, magic, name in _KNOWN_OTHERS:
+        if head[offset:offset + len(magic)] == magic:
+            return name
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    if head[4:8] == b"ftyp":
+        return _FTYP_BRANDS.get(head[8:12], "HEIF/MP4")
+    return None
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1..8), 1 when absent or unreadable: bad EXIF must not reject a photo."""
+    try:
+        value = image.getexif().get(_EXIF_ORIENTATION, 1)
+    except _DECODE_ERRORS:
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _to_bgr(image: Image.Image) -> np.ndarray:
+    """Any Pillow mode to 8-bit BGR; transparency is flattened onto white, as a viewer shows it."""
+    mode = image.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I"):
+        gray = np.asarray(image, dtype=np.uint32)
+        peak = 65535 if mode.startswith("I;16") else max(int(gray.max()), 1)
+        gray8 = (gray * 255 // peak).astype(np.uint8)
+        return cv2.cvtColor(gray8, cv2.COLOR_GRAY2BGR)
+    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        canvas.alpha_composite(rgba)
+        image = canvas
+    rgb = np.asarray(image.convert("RGB"))
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+
+
+def _bomb(size: tuple[int, int] | None, max_pixels: int) -> ImageRejected:
+    limit = f"{max_pixels / 1e6:.0f} MP"
+    if size is None:
+        en = f"The image declares far more pixels than allowed ({limit}); refused before decoding."
+        ko = f"이미지의 픽셀 수가 허용치({limit})를 크게 넘어 디코딩하지 않고 거부했습니다."
+        return ImageRejected("bomb", en, ko)
+    w, h = size
+    return ImageRejected(
+        "bomb",
+        f"The image declares {w}×{h} pixels ({w * h / 1e6:.0f} MP), above the limit of {limit}; "
+        "refused before decoding.",
+        f"이미지가 {w}×{h} 픽셀({w * h / 1e6:.0f} MP)로 허용치 {limit}를 넘어 디코딩하지 않고 거부했습니다.",
+        detail=f"{w}x{h}",
+    )
+
+
+def _corrupt(fmt: ImageFormat) -> ImageRejected:
+    name = "JPEG" if fmt == "jpeg" else "PNG"
+    return ImageRejected(
+        "corrupt",
+        f"The {name} file is truncated or damaged and cannot be decoded; export or take it again.",
+        f"{name} 파일이 잘렸거나 손상되어 읽을 수 없습니다. 다시 저장하거나 촬영해 주세요.",
+    )
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+

@@ -1,0 +1,365 @@
+"""Pre-flight quality checks: will this photo read well, and if not, why — before any call is paid for.
+
+Every check measures the card itself when its outline is found (warped flat to a reference width,
+so figures do not depend on how far away the camera was) and the whole image otherwise. Each check
+is pass / warn / fail against :class:`QualityThresholds`, the one place where the limits live.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from ocr_core.imaging.geometry import (
+    ID1_ASPECT,
+    CardGeometry,
+    card_geometry,
+    estimate_skew,
+    find_card_quad,
+    quad_touches_border,
+    warp_card,
+)
+from ocr_core.imaging.loading import LoadedImage
+
+__all__ = [
+    "CHECK_LABELS",
+    "DEFAULT_THRESHOLDS",
+    "QualityCheck",
+    "QualityReport",
+    "QualityThresholds",
+    "Status",
+    "assess_quality",
+    "glare_mask",
+    "sharpness",
+]
+
+Status = Literal["pass", "warn", "fail"]
+
+_FILLS_IMAGE = 0.9
+"""A card outline covering this share of the image is the image itself: cropped, not cut off."""
+_RANK: dict[Status, int] = {"pass": 0, "warn": 1, "fail": 2}
+
+# Names of the checks, in display order, with their labels.
+CHECK_LABELS: dict[str, tuple[str, str]] = {
+    "resolution_card": ("Card resolution", "카드 해상도"),
+    "resolution_image": ("Image resolution", "이미지 해상도"),
+    "sharpness": ("Sharpness", "선명도"),
+    "brightness": ("Brightness", "밝기"),
+    "contrast": ("Contrast", "대비"),
+    "glare": ("Glare", "빛 반사"),
+    "boundary": ("Card boundary", "카드 경계"),
+    "tilt": ("Tilt", "기울기"),
+    "perspective": ("Perspective", "원근 왜곡"),
+}
+
+
+@dataclass(frozen=True)
+class QualityThresholds:
+    """Limits of every check. ``*_warn`` is where a warning starts, ``*_fail`` where failure starts.
+
+    Sharpness was calibrated on synthetic card photos (tests/support/imaging_scenes.py) with and
+    without sensor noise and underexposure: at the reference width a sharp card scores 80–130, a
+    Gaussian blur of σ = 1.5 px 30–50, σ = 2 px 18–35, σ = 3 px 8–21, σ = 4 px under 17.
+    """
+
+    min_width: int = 760
+    """The API's own line (spec/API_NOTES.md): below 760×480 its ``resolution`` says ``low``."""
+    min_height: int = 480
+    resolution_warn_share: float = 0.75
+    """Between this share of 760×480 and 760×480 the result may still read: warn, not fail."""
+    reference_width: int = 1000
+    """The card (or image) is scaled to this width before sharpness is measured."""
+    sharpness_warn: float = 35.0
+    sharpness_fail: float = 15.0
+    brightness_dark_fail: float = 40.0
+    brightness_dark_warn: float = 70.0
+    brightness_bright_warn: float = 225.0
+    """Pale ID cards photographed well average 200–220; above this the photo is overexposed."""
+    brightness_bright_fail: float = 242.0
+    contrast_warn: float = 30.0
+    """Standard deviation of the grey levels (RMS contrast), 0–255."""
+    contrast_fail: float = 15.0
+    glare_value: int = 245
+    """A glare pixel: HSV value at least this (near clipping) ..."""
+    glare_saturation: int = 50
+    """... and saturation at most this (specular light is white, whatever the card's colour)."""
+    glare_min_blob_share: float = 0.0005
+    glare_max_blob_share: float = 0.6
+    """A bright blob covering more of the card than this is a white card or overexposure, not glare
+    (the brightness check reports overexposure)."""
+    glare_warn: float = 0.005
+    glare_fail: float = 0.03
+    tilt_warn_deg: float = 5.0
+    tilt_fail_deg: float = 15.0
+    keystone_warn: float = 0.12
+    keystone_fail: float = 0.3
+
+
+DEFAULT_THRESHOLDS = QualityThresholds()
+
+
+@dataclass(frozen=True)
+class QualityCheck:
+    name: str
+    status: Status
+    value: float | None
+    reason_en: str
+    reason_ko: str
+
+    def reason(self, lang: str = "en") -> str:
+        return self.reason_ko if lang == "ko" else self.reason_en
+
+    def label(self, lang: str = "en") -> str:
+        en, ko = CHECK_LABELS.get(self.name, (self.name, self.name))
+        return ko if lang == "ko" else en
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    checks: tuple[QualityCheck, ...]
+    card_quad: np.ndarray | None = field(repr=False)
+    """The card's corners in image pixels (TL, TR, BR, BL), or None when not found."""
+    glare_mask: np.ndarray = field(repr=False)
+    """uint8, the image's height × width, 255 where glare was found."""
+
+    @property
+    def status(self) -> Status:
+        """The worst status of all checks."""
+        return max((c.status for c in self.checks), key=_RANK.__getitem__, default="pass")
+
+    def get(self, name: str) -> QualityCheck | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+    @property
+    def problems(self) -> tuple[QualityCheck, ...]:
+        return tuple(c for c in self.checks if c.status != "pass")
+
+
+def assess_quality(img: np.ndarray | LoadedImage, thresholds: QualityThresholds = DEFAULT_THRESHOLDS) -> QualityReport:
+    """Run every check on a BGR image (or a :class:`LoadedImage`)."""
+    bgr = img.bgr if isinstance(img, LoadedImage) else img
+    t = thresholds
+    quad = find_card_quad(bgr)
+    geometry = card_geometry(quad) if quad is not None else None
+    region = _measured_region(bgr, quad, t.reference_width)
+    gray = cv2.cvtColor(region, cv2.COLOR_BGR2GRAY)
+    mask, glare_share = glare_mask(bgr, quad, t)
+
+    checks = [
+        _check_card_resolution(geometry, t),
+        _check_image_resolution(bgr.shape, t),
+        _check_sharpness(sharpness(gray), t),
+        _check_brightness(float(gray.mean()), t),
+        _check_contrast(float(gray.std()), t),
+        _check_glare(glare_share, t),
+        _check_boundary(quad, bgr.shape),
+        _check_tilt(geometry.rotation_deg if geometry else estimate_skew(bgr), geometry is not None, t),
+        _check_perspective(geometry, t),
+    ]
+    return QualityReport(tuple(checks), quad, mask)
+
+
+def glare_mask(
+    bgr: np.ndarray, quad: np.ndarray | None = None, thresholds: QualityThresholds = DEFAULT_THRESHOLDS
+) -> tuple[np.ndarray, float]:
+    """Glare blobs (bright, unsaturated, compact) inside the card (or the image): mask and share."""
+    t = thresholds
+    h, w = bgr.shape[:2]
+    scale = min(1.0, t.reference_width / max(h, w))
+    small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+    sh, sw = small.shape[:2]
+    region = np.full((sh, sw), 255, np.uint8)
+    if quad is not None:
+        region[:] = 0
+        cv2.fillConvexPoly(region, np.round(quad * scale).astype(np.int32), 255)
+    region_px = max(int(np.count_nonzero(region)), 1)
+
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    bright = ((hsv[..., 2] >= t.glare_value) & (hsv[..., 1] <= t.glare_saturation)).astype(np.uint8) * 255
+    bright = cv2.bitwise_and(bright, region)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = (areas >= t.glare_min_blob_share * region_px) & (areas <= t.glare_max_blob_share * region_px)
+    lut = np.zeros(count, np.uint8)
+    lut[1:][keep] = 255
+    small_mask = lut[labels]
+    share = float(areas[keep].sum()) / region_px
+    full = cv2.resize(small_mask, (w, h), interpolation=cv2.INTER_NEAREST) if scale < 1 else small_mask
+    return full, share
+
+
+def sharpness(gray: np.ndarray) -> float:
+    """Variance of the Laplacian after stretching grey levels 1st–99th percentile to 0–255.
+
+    The stretch makes the figure independent of exposure (a dark photo is not a blurred one); a
+    Gaussian of σ = 1 px first keeps sensor noise (which the stretch amplifies) from passing for
+    detail; the caller fixes the scale (``reference_width``) so it is independent of distance too.
+    """
+    lo, hi = np.percentile(gray, (1, 99))
+    if hi - lo < 1:
+        return 0.0
+    stretched = np.clip((gray.astype(np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.float32)
+    return float(cv2.Laplacian(cv2.GaussianBlur(stretched, (0, 0), 1.0), cv2.CV_32F).var())
+
+
+def _measured_region(bgr: np.ndarray, quad: np.ndarray | None, reference_width: int) -> np.ndarray:
+    """The card warped flat at the reference width, or the whole image scaled to it."""
+    if quad is not None:
+        g = card_geometry(quad)
+        portrait = g.height > g.width
+        aspect = g.aspect if abs(g.aspect / ID1_ASPECT - 1) > 0.08 else ID1_ASPECT
+        long_side = min(reference_width, int(round(max(g.width, g.height))))
+        short_side = max(1, int(round(long_side / aspect)))
+        return warp_card(bgr, quad, (short_side, long_side) if portrait else (long_side, short_side))
+    h, w = bgr.shape[:2]
+    scale = min(1.0, reference_width / w)
+    return cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+
+
+def _grade_low(value: float, warn: float, fail: float) -> Status:
+    return "fail" if value < fail else "warn" if value < warn else "pass"
+
+
+def _grade_high(value: float, warn: float, fail: float) -> Status:
+    return "fail" if value > fail else "warn" if value > warn else "pass"
+
+
+def _check(name: str, status: Status, value: float | None, texts: dict[Status, tuple[str, str]]) -> QualityCheck:
+    en, ko = texts[status]
+    return QualityCheck(name, status, value, en, ko)
+
+
+def _resolution_check(name: str, what: tuple[str, str], size: tuple[float, float], t: QualityThresholds) -> QualityCheck:
+    long_side, short_side = max(size), min(size)
+    share = min(long_side / t.min_width, short_side / t.min_height)
+    status: Status = "pass" if share >= 1 else "warn" if share >= t.resolution_warn_share else "fail"
+    dims = f"{long_side:.0f}×{short_side:.0f}"
+    need = f"{t.min_width}×{t.min_height}"
+    en_what, ko_what = what
+    return _check(name, status, round(share, 3), {
+        "pass": (f"{en_what} is {dims} px, at least {need}.", f"{ko_what} {dims} 픽셀로 기준({need}) 이상입니다."),
+        "warn": (f"{en_what} is {dims} px, under {need}: the API will call it low resolution; move closer.",
+                 f"{ko_what} {dims} 픽셀로 기준({need})보다 작아 저해상도로 판정됩니다. 더 가까이서 촬영하세요."),
+        "fail": (f"{en_what} is only {dims} px, far under {need}: fields will not read; move closer.",
+                 f"{ko_what} {dims} 픽셀로 기준({need})에 크게 못 미칩니다. 더 가까이서 촬영하세요."),
+    })
+
+
+def _check_card_resolution(geometry: CardGeometry | None, t: QualityThresholds) -> QualityCheck:
+    if geometry is None:
+        return QualityCheck(
+            "resolution_card", "warn", None,
+            "The card's outline was not found, so its own size is unknown (the image size applies).",
+            "카드 윤곽을 찾지 못해 카드 자체의 크기를 알 수 없습니다(이미지 크기로 판단).",
+        )
+    return _resolution_check("resolution_card", ("The card", "카드가"), (geometry.width, geometry.height), t)
+
+
+def _check_image_resolution(shape: tuple[int, ...], t: QualityThresholds) -> QualityCheck:
+    return _resolution_check("resolution_image", ("The image", "이미지가"), (shape[1], shape[0]), t)
+
+
+def _check_sharpness(value: float, t: QualityThresholds) -> QualityCheck:
+    return _check("sharpness", _grade_low(value, t.sharpness_warn, t.sharpness_fail), round(value, 1), {
+        "pass": ("Sharp enough (variance of the Laplacian).", "충분히 선명합니다(라플라시안 분산)."),
+        "warn": ("Slightly blurred: hold still and let the camera focus.",
+                 "약간 흐립니다. 초점이 맞을 때까지 움직이지 마세요."),
+        "fail": ("Blurred: text edges are lost; retake with the camera steady and in focus.",
+                 "흐려서 글자 윤곽이 보이지 않습니다. 초점을 맞추고 흔들림 없이 다시 촬영하세요."),
+    })
+
+
+def _check_brightness(value: float, t: QualityThresholds) -> QualityCheck:
+    if value < t.brightness_dark_warn:
+        status = "fail" if value < t.brightness_dark_fail else "warn"
+        en, ko = "Too dark: add light or move to a brighter place.", "너무 어둡습니다. 조명을 밝게 하세요."
+    elif value > t.brightness_bright_warn:
+        status = "fail" if value > t.brightness_bright_fail else "warn"
+        en, ko = "Overexposed: reduce the light or avoid direct light.", "너무 밝습니다. 직접 조명을 피하세요."
+    else:
+        status, en, ko = "pass", "Brightness is fine (mean grey level).", "밝기가 적당합니다(평균 밝기)."
+    return QualityCheck("brightness", status, round(value, 1), en, ko)
+
+
+def _check_contrast(value: float, t: QualityThresholds) -> QualityCheck:
+    return _check("contrast", _grade_low(value, t.contrast_warn, t.contrast_fail), round(value, 1), {
+        "pass": ("Contrast is fine (spread of grey levels).", "대비가 적당합니다(밝기 분포)."),
+        "warn": ("Low contrast: text may be faint; try the contrast (CLAHE) option or better light.",
+                 "대비가 낮아 글자가 흐릿할 수 있습니다. 대비 보정(CLAHE)을 켜거나 조명을 바꾸세요."),
+        "fail": ("Very low contrast: text is hard to separate from the card.",
+                 "대비가 매우 낮아 글자를 구분하기 어렵습니다."),
+    })
+
+
+def _check_glare(share: float, t: QualityThresholds) -> QualityCheck:
+    pct = f"{share * 100:.1f}%"
+    return _check("glare", _grade_high(share, t.glare_warn, t.glare_fail), round(share, 4), {
+        "pass": (f"No significant glare ({pct} of the card).", f"빛 반사가 거의 없습니다(카드의 {pct})."),
+        "warn": (f"Some glare ({pct} of the card): tilt the card slightly away from the light.",
+                 f"빛 반사가 있습니다(카드의 {pct}). 카드를 조명에서 약간 비스듬히 하세요."),
+        "fail": (f"Strong glare ({pct} of the card) may hide digits: change the angle or the light.",
+                 f"빛 반사가 심해(카드의 {pct}) 글자가 가려질 수 있습니다. 각도나 조명을 바꾸세요."),
+    })
+
+
+def _check_boundary(quad: np.ndarray | None, shape: tuple[int, ...]) -> QualityCheck:
+    if quad is None:
+        return QualityCheck(
+            "boundary", "warn", None,
+            "No card outline found: fine if the image is already cropped to the card; otherwise "
+            "photograph the card whole on a plain, contrasting background.",
+            "카드 윤곽을 찾지 못했습니다. 이미 카드만 잘라낸 이미지라면 괜찮고, 아니라면 대비되는 배경 위에서 "
+            "카드 전체가 보이게 촬영하세요.",
+        )
+    fill = abs(cv2.contourArea(quad.astype(np.float32))) / float(shape[0] * shape[1])
+    if fill >= _FILLS_IMAGE:
+        return QualityCheck(
+            "boundary", "pass", 1.0,
+            "The card fills the image (already cropped or warped).",
+            "카드가 이미지 전체를 채우고 있습니다(이미 잘라냈거나 보정된 이미지).",
+        )
+    if quad_touches_border(quad, shape):
+        return QualityCheck(
+            "boundary", "fail", 0.0,
+            "The card touches the image edge and is probably cut off: keep the whole card in the frame.",
+            "카드가 이미지 가장자리에 닿아 잘렸을 수 있습니다. 카드 전체가 화면에 들어오게 하세요.",
+        )
+    return QualityCheck("boundary", "pass", 1.0, "The whole card is in the frame.", "카드 전체가 화면 안에 있습니다.")
+
+
+def _check_tilt(angle: float | None, from_outline: bool, t: QualityThresholds) -> QualityCheck:
+    if angle is None:
+        return QualityCheck(
+            "tilt", "pass", None,
+            "No straight edges to measure a tilt against; assumed level.",
+            "기울기를 잴 직선이 없어 수평으로 간주합니다.",
+        )
+    source_en, source_ko = ("card edges", "카드 가장자리") if from_outline else ("straight lines", "직선")
+    deg = f"{angle:+.1f}°"
+    return _check("tilt", _grade_high(abs(angle), t.tilt_warn_deg, t.tilt_fail_deg), round(angle, 2), {
+        "pass": (f"Level ({deg}, from the {source_en}).", f"수평입니다({source_ko} 기준 {deg})."),
+        "warn": (f"Tilted by {deg}: deskew in preprocessing will straighten it.",
+                 f"{deg} 기울어져 있습니다. 전처리의 기울기 보정으로 바로잡을 수 있습니다."),
+        "fail": (f"Tilted by {deg}: hold the camera level with the card, or turn on warp/deskew.",
+                 f"{deg} 기울어져 있습니다. 카드와 수평으로 촬영하거나 원근/기울기 보정을 켜세요."),
+    })
+
+
+def _check_perspective(geometry: CardGeometry | None, t: QualityThresholds) -> QualityCheck:
+    if geometry is None:
+        return QualityCheck("perspective", "pass", None, "No outline, so no perspective to measure.",
+                            "윤곽이 없어 원근 왜곡을 잴 수 없습니다.")
+    k = geometry.keystone
+    pct = f"{k * 100:.0f}%"
+    return _check("perspective", _grade_high(k, t.keystone_warn, t.keystone_fail), round(k, 3), {
+        "pass": (f"Seen nearly head-on (opposite sides differ by {pct}).",
+                 f"거의 정면에서 촬영되었습니다(마주 보는 변 차이 {pct})."),
+        "warn": (f"Seen at an angle (opposite sides differ by {pct}): warp in preprocessing flattens it.",
+                 f"비스듬히 촬영되었습니다(변 차이 {pct}). 전처리의 원근 보정으로 펼 수 있습니다."),
+        "fail": (f"Strong perspective ({pct}): hold the camera straight above the card.",
+                 f"원근 왜곡이 심합니다({pct}). 카드 바로 위에서 촬영하세요."),
+    })
+

@@ -1,0 +1,131 @@
+"""Synthetic card photos for the imaging tests and bench: a card face drawn with OpenCV, laid in
+perspective on a textured desk, with optional blur, darkness, glare and sensor noise.
+
+Everything is deterministic for a given seed, and the true card corners are returned so tests can
+check what ``find_card_quad`` finds against what was drawn.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+CARD_W, CARD_H = 856, 540  # 10 px per mm of ISO ID-1 (85.6 × 54 mm)
+
+
+@dataclass(frozen=True)
+class Scene:
+    bgr: np.ndarray
+    quad: np.ndarray  # true card corners, TL, TR, BR, BL
+
+
+def card_face(kind: str = "credit", *, width: int = CARD_W, height: int = CARD_H) -> np.ndarray:
+    """An upright card face: a credit card (dark gradient, chip, embossed-style number) or a pale ID."""
+    sx, sy = width / CARD_W, height / CARD_H
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    t = (x / width + y / height) / 2
+    if kind == "credit":
+        top, bottom = np.array([150, 60, 30], np.float32), np.array([90, 30, 120], np.float32)
+        ink = (240, 240, 240)
+    else:
+        top, bottom = np.array([235, 238, 240], np.float32), np.array([215, 225, 235], np.float32)
+        ink = (40, 40, 40)
+    face = (top * (1 - t[..., None]) + bottom * t[..., None]).astype(np.uint8)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+
+    def text(s: str, px: int, py: int, size: float, thick: int) -> None:
+        cv2.putText(face, s, (int(px * sx), int(py * sy)), font, size * sx, ink, max(1, int(thick * sx)), cv2.LINE_AA)
+
+    if kind == "credit":
+        cv2.rectangle(face, (int(90 * sx), int(170 * sy)), (int(210 * sx), int(260 * sy)), (80, 190, 220), -1)
+        cv2.rectangle(face, (int(90 * sx), int(170 * sy)), (int(210 * sx), int(260 * sy)), (40, 120, 160), 2)
+        text("SAMPLE BANK", 60, 90, 1.6, 3)
+        text("4111 1111 1111 1111", 70, 360, 2.0, 5)
+        text("VALID THRU 12/29", 320, 430, 1.0, 2)
+        text("HONG GILDONG", 70, 490, 1.2, 3)
+    else:
+        text("RESIDENT REGISTRATION CARD", 60, 80, 1.2, 3)
+        cv2.rectangle(face, (int(600 * sx), int(130 * sy)), (int(800 * sx), int(400 * sy)), (180, 170, 160), -1)
+        text("HONG GILDONG", 60, 180, 1.3, 3)
+        text("900101-1234567", 60, 250, 1.4, 3)
+        text("SEOUL JONGNO-GU SAJIK-RO", 60, 330, 0.9, 2)
+        text("2020.01.01", 200, 470, 1.0, 2)
+    return face
+
+
+def desk(size: tuple[int, int], *, seed: int = 0) -> np.ndarray:
+    """A wood-like desk: warm brown with grain and fine noise. ``size = (width, height)``."""
+    w, h = size
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    grain = np.sin(y / h * 60 + 3 * np.sin(x / w * 7)) * 12 + np.sin(y / h * 310) * 5
+    base = np.array([60, 100, 150], np.float32)  # BGR brown
+    img = base + grain[..., None] + rng.normal(0, 4, (h, w, 1)).astype(np.float32)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def perspective_quad(
+    size: tuple[int, int], *, share: float = 0.5, rotation_deg: float = 6.0, keystone: float = 0.12,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> np.ndarray:
+    """Corners of a card covering about ``share`` of the width, rotated and seen in perspective."""
+    w, h = size
+    cw = share * w
+    ch = cw / (CARD_W / CARD_H)
+    k = keystone * cw / 2
+    # Farther (top) edge shorter than the nearer (bottom) edge: a camera looking down at an angle.
+    local = np.array([[-cw / 2 + k / 2, -ch / 2], [cw / 2 - k / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]])
+    a = np.radians(rotation_deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    centre = np.array([w / 2 + offset[0] * w, h / 2 + offset[1] * h])
+    return (local @ rot.T + centre).astype(np.float32)
+
+
+def photo(
+    *, size: tuple[int, int] = (1600, 1200), kind: str = "credit", quad: np.ndarray | None = None,
+    blur_sigma: float = 0.0, gain: float = 1.0, glare: tuple[float, float, float] | None = None,
+    noise: float = 3.0, seed: int = 0,
+) -> Scene:
+    """A card on a desk. ``glare = (cx, cy, radius)`` as shares of the card's width, centred on it."""
+    w, h = size
+    quad = perspective_quad(size) if quad is None else np.asarray(quad, np.float32)
+    face = card_face(kind)
+    src = np.array([[0, 0], [CARD_W - 1, 0], [CARD_W - 1, CARD_H - 1], [0, CARD_H - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(src, quad)
+    warped = cv2.warpPerspective(face, matrix, (w, h), flags=cv2.INTER_LINEAR)
+    alpha_face = np.zeros((CARD_H, CARD_W), np.uint8)
+    cv2.rectangle(alpha_face, (0, 0), (CARD_W - 1, CARD_H - 1), 255, -1)
+    _round_corners(alpha_face, radius=32)
+    alpha = cv2.warpPerspective(alpha_face, matrix, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32) / 255
+    img = desk(size, seed=seed).astype(np.float32)
+    img = img * (1 - alpha[..., None]) + warped.astype(np.float32) * alpha[..., None]
+    if glare is not None:
+        gx, gy, gr = glare
+        cx, cy = quad.mean(axis=0) + np.array([gx, gy]) * np.linalg.norm(quad[1] - quad[0])
+        radius = gr * np.linalg.norm(quad[1] - quad[0])
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        blob = np.exp(-(((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * (radius / 2) ** 2)))
+        img = img + blob[..., None] * 600
+    img = img * gain
+    if blur_sigma > 0:
+        img = cv2.GaussianBlur(img, (0, 0), blur_sigma)
+    if noise > 0:
+        img = img + np.random.default_rng(seed + 1).normal(0, noise, img.shape)
+    return Scene(np.clip(img, 0, 255).astype(np.uint8), quad)
+
+
+def _round_corners(mask: np.ndarray, radius: int) -> None:
+    h, w = mask.shape
+    for cx, cy in ((radius, radius), (w - 1 - radius, radius), (w - 1 - radius, h - 1 - radius), (radius, h - 1 - radius)):
+        x0, x1 = (0, radius) if cx == radius else (w - radius, w)
+        y0, y1 = (0, radius) if cy == radius else (h - radius, h)
+        mask[y0:y1, x0:x1] = 0
+        cv2.circle(mask, (cx, cy), radius, 255, -1)
+
+
+def encode(bgr: np.ndarray, ext: str = ".jpg", quality: int = 92) -> bytes:
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality] if ext == ".jpg" else []
+    ok, buf = cv2.imencode(ext, bgr, params)
+    assert ok
+    return buf.tobytes()
