@@ -1,0 +1,367 @@
+"""Validators: known answers, the post-2020 resident-number rule, ICAO 9303 and properties."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum import luhn
+from stdnum.kr import rrn as stdnum_rrn
+
+from ocr_core.validators import (
+    CHECK_LABELS,
+    Check,
+    check_card_number,
+    check_date,
+    check_document_expiry,
+    check_driver_license,
+    check_expiry,
+    check_label,
+    check_mrz,
+    check_mrz_line1,
+    check_passport_number,
+    check_resident_number,
+    check_serial_number,
+    check_viz_mrz,
+    check_yyyymmdd,
+    checks_for,
+    icao_check_digit,
+    parse_td3,
+)
+
+FAST = settings(max_examples=150, deadline=None)
+TODAY = date(2026, 11, 24)
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+# The specimen of ICAO Doc 9303 part 4 (Anna Maria Eriksson, Utopia).
+ICAO_L1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+ICAO_L2 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+
+
+def _rrn(front: str, back6: str) -> str:
+    body = front + back6
+    return body + stdnum_rrn.calc_check_digit(body)
+
+
+# --- card ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("4111111111111111", True),
+        ("4111 1111 1111 1111", True),
+        ("4111-1111-1111-1111", True),
+        ("378282246310005", True),  # Amex, 15
+        ("4222222222222", True),  # 13
+        ("6011000990139424", True),
+        ("4111111111111112", False),
+        ("411111111111", False),  # 12 digits
+        ("41111111111111111111", False),  # 20 digits
+        ("4111 1111 1111 111O", False),  # a letter O read for a zero
+        ("", False),
+    ],
+)
+def test_card_number(value: str, ok: bool) -> None:
+    assert check_card_number(value).ok is ok
+    assert check_card_number(value).name == "card_luhn"
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=18), st.data())
+@FAST
+def test_luhn_valid_numbers_pass_and_any_single_digit_change_fails(prefix: str, data: st.DataObject) -> None:
+    number = prefix + luhn.calc_check_digit(prefix)
+    assert check_card_number(number).ok is True
+    position = data.draw(st.integers(0, len(number) - 1))
+    new_digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
+    corrupted = number[:position] + new_digit + number[position + 1:]
+    assert check_card_number(corrupted).ok is False
+
+
+@pytest.mark.parametrize(
+    ("value", "ok", "word"),
+    [
+        ("04/29", True, "valid through 04/2029"),
+        ("11/26", True, "valid"),  # the current month is still valid
+        ("10/26", False, "expired"),
+        ("04/2030", True, "valid"),
+        ("0429", True, "valid"),
+        ("13/29", False, "month"),
+        ("00/29", False, "month"),
+        ("04/99", False, "years ahead"),
+        ("4/29", True, "valid"),
+        ("April 29", False, "MM/YY"),
+    ],
+)
+def test_expiry(value: str, ok: bool, word: str) -> None:
+    check = check_expiry(value, today=TODAY)
+    assert check.ok is ok and word in check.detail and check.detail_ko
+
+
+# --- resident registration number -----------------------------------------------------------------
+
+def test_resident_number_known_answers() -> None:
+    valid = _rrn("900115", "187401")
+    assert check_resident_number(valid, today=TODAY).ok is True
+    assert check_resident_number(valid[:6] + "-" + valid[6:], today=TODAY).ok is True
+    assert check_resident_number("971013-9019902", today=TODAY).ok is True  # stdnum's own example (1897)
+    wrong_digit = valid[:-1] + str((int(valid[-1]) + 1) % 10)
+    mismatch = check_resident_number(wrong_digit, today=TODAY)
+    assert mismatch.ok is None and "2020-10-05" in mismatch.detail
+    assert check_resident_number("901315-1234567", today=TODAY).ok is False  # month 13
+    assert check_resident_number("900230-1234567", today=TODAY).ok is False  # 30 February
+    assert check_resident_number("900115-123456", today=TODAY).ok is False  # 12 digits
+    assert check_resident_number("90011A-1234567", today=TODAY).ok is False
+    assert check_resident_number("270101-3234567", today=TODAY).ok is False  # born in 2027: future
+
+
+def test_resident_numbers_assigned_since_october_2020_are_not_failed() -> None:
+    # born 2021: the back part is random, so neither a matching nor a mismatching last digit means anything
+    for back in ("3999999", "4123456", "3000001"):
+        check = check_resident_number("210301-" + back, today=TODAY)
+        assert check.ok is None and "no check digit" in check.detail
+    # stdnum itself would reject the random region digits (> 96): we do not
+    assert not stdnum_rrn.is_valid("2103013999999")
+
+
+def test_driver_seven_digit_form() -> None:
+    assert check_resident_number("9001151", today=TODAY).ok is True
+    assert check_resident_number("900115-1", today=TODAY).ok is True
+    assert check_resident_number("9013151", today=TODAY).ok is False
+
+
+@given(st.dates(date(1900, 1, 1), date(2020, 10, 4)), st.sampled_from("1234"),
+       st.text(alphabet="0123456789", min_size=5, max_size=5), st.data())
+@FAST
+def test_pre_2020_numbers_pass_and_a_changed_digit_is_not_failed(
+        born: date, sex_digit: str, rest: str, data: st.DataObject) -> None:
+    female = int(sex_digit) % 2 == 0
+    century_digit = ("12" if born.year < 2000 else "34")[female]
+    number = _rrn(born.strftime("%y%m%d"), century_digit + rest)
+    check = check_resident_number(number, today=TODAY)
+    assert check.ok is True
+    assert number not in check.detail and number[:6] not in check.detail
+    position = data.draw(st.integers(7, 12))  # a digit of the back part other than the century digit
+    new_digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
+    corrupted = number[:position] + new_digit + number[position + 1:]
+    verdict = check_resident_number(corrupted, today=TODAY).ok
+    # never failed (it may be a post-2020 number); passed only when the mod-11 digit collides (0 and 10 → 1)
+    assert verdict is None or (verdict is True and stdnum_rrn.calc_check_digit(corrupted[:-1]) == corrupted[-1])
+
+
+# --- licence, passport, serial -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("11-19-123456-12", True),
+        ("111912345612", True),
+        ("28-05-000001-00", True),
+        ("서울 19-123456-12", True),
+        ("서울19-123456-12", True),
+        ("경기북부 05-123456-00", True),
+        ("10-19-123456-12", False),  # region 10
+        ("29-19-123456-12", False),
+        ("11-19-12345-12", False),  # 11 digits
+        ("11-191-23456-12", False),  # hyphens in the wrong places
+        ("부평 19-123456-12", False),  # not a region name
+        ("", False),
+    ],
+)
+def test_driver_licence(value: str, ok: bool) -> None:
+    assert check_driver_license(value).ok is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "country", "ok"),
+    [
+        ("M12345678", None, True),
+        ("M123A4567", "KOR", True),  # 2021 next-generation passport
+        ("S12345678", "KOR", True),
+        ("X12345678", "KOR", False),
+        ("L898902C3", "UTO", True),
+        ("L898902C3", None, True),
+        ("L898902C", None, False),
+        ("m12345678", None, False),
+        ("M1234567", "KOR", False),
+    ],
+)
+def test_passport_number(value: str, country: str | None, ok: bool) -> None:
+    assert check_passport_number(value, country=country).ok is ok
+
+
+def test_serial_number() -> None:
+    assert check_serial_number("K3B7Q").ok is True
+    assert check_serial_number("123456").ok is True
+    assert check_serial_number("1234").ok is False
+    assert check_serial_number("12-345").ok is False
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+def test_dates() -> None:
+    assert check_yyyymmdd("20240229").ok is True
+    assert check_yyyymmdd("20230229").ok is False
+    assert check_yyyymmdd("2024022").ok is False
+    assert check_yyyymmdd("2024-02-29").ok is False  # strict form
+    assert check_yyyymmdd("18991231").ok is False
+    assert check_yyyymmdd("20270101", not_after=TODAY).ok is False
+    assert check_yyyymmdd("20000101", not_before=date(2001, 1, 1)).ok is False
+    assert check_date("2019.06.20").ok is True
+    assert check_date("2019. 6. 20.").ok is True
+    assert check_date("2019-6-31").ok is False
+    assert check_document_expiry("20290514", today=TODAY).ok is True
+    assert check_document_expiry("20261123", today=TODAY).ok is False
+    assert check_document_expiry("unknown", today=TODAY).ok is None
+
+
+# --- MRZ -----------------------------------------------------------------------------------------
+
+def test_icao_specimen() -> None:
+    assert icao_check_digit("L898902C3") == "6"
+    assert icao_check_digit("740812") == "2"
+    assert icao_check_digit("120415") == "9"
+    assert icao_check_digit("ZE184226B<<<<<") == "1"
+    assert check_mrz(ICAO_L2, line1=ICAO_L1).ok is True
+    assert check_mrz_line1(ICAO_L1).ok is True
+    mrz = parse_td3(ICAO_L1, ICAO_L2)
+    assert mrz is not None
+    assert (mrz.surname, mrz.given_names, mrz.passport_number, mrz.birth_date, mrz.sex) == (
+        "ERIKSSON", "ANNA MARIA", "L898902C3", "740812", "F")
+    assert (mrz.issuing_state, mrz.nationality, mrz.expiry_date, mrz.personal_number) == (
+        "UTO", "UTO", "120415", "ZE184226B")
+
+
+@pytest.mark.parametrize(
+    ("line2", "word"),
+    [
+        (ICAO_L2[:9] + "7" + ICAO_L2[10:], "passport number"),
+        (ICAO_L2[:19] + "3" + ICAO_L2[20:], "date of birth"),
+        (ICAO_L2[:27] + "0" + ICAO_L2[28:], "date of expiry"),
+        (ICAO_L2[:42] + "2" + ICAO_L2[43:], "personal number"),
+        (ICAO_L2[:43] + "1", "composite"),
+        (ICAO_L2[:43], "43 characters"),
+        (ICAO_L2.lower(), "characters outside"),
+    ],
+)
+def test_mrz_failures_name_the_field(line2: str, word: str) -> None:
+    check = check_mrz(line2)
+    assert check.ok is False and word in check.detail and check.detail_ko
+
+
+def test_mrz_empty_personal_number_and_bad_line1() -> None:
+    body = "M12345678" + "<" + "KOR" + "900115" + "<" + "M" + "290514" + "<" + "<" * 14
+    line2 = (body[:9] + icao_check_digit(body[:9]) + body[10:19] + icao_check_digit(body[13:19]) + body[20:27]
+             + icao_check_digit(body[21:27]) + body[28:42] + "<")
+    line2 += icao_check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    assert len(line2) == 44 and check_mrz(line2).ok is True
+    assert check_mrz(line2, line1="X<KOR" + "<" * 39).ok is False
+    assert check_mrz_line1("P<KOR").ok is False
+
+
+@given(
+    number=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=9, max_size=9),
+    born=st.dates(date(1930, 1, 1), date(2029, 12, 31)),
+    expires=st.dates(date(2000, 1, 1), date(2039, 12, 31)),
+    personal=st.text(alphabet="0123456789<", min_size=14, max_size=14),
+    position=st.integers(13, 18),
+    data=st.data(),
+)
+@FAST
+def test_mrz_generated_lines_pass_and_a_changed_date_digit_fails(
+        number: str, born: date, expires: date, personal: str, position: int, data: st.DataObject) -> None:
+    def cd(s: str) -> str:
+        return icao_check_digit(s)
+    b, e = born.strftime("%y%m%d"), expires.strftime("%y%m%d")
+    line = number + cd(number) + "KOR" + b + cd(b) + "F" + e + cd(e) + personal + cd(personal)
+    line += cd(line[0:10] + line[13:20] + line[21:43])
+    assert check_mrz(line).ok is True
+    new_digit = data.draw(st.sampled_from([d for d in "0123456789" if d != line[position]]))
+    assert check_mrz(line[:position] + new_digit + line[position + 1:]).ok is False
+
+
+# --- VIZ vs MRZ -------------------------------------------------------------------------------------
+
+def _passport_values() -> dict[str, str]:
+    return json.loads((SAMPLES / "ids" / "passport_hong_gildong.json").read_text(encoding="utf-8"))["fields"]
+
+
+@pytest.mark.skipif(not (SAMPLES / "ids" / "passport_hong_gildong.json").exists(), reason="no specimen")
+def test_viz_mrz_consistency_on_the_specimen() -> None:
+    values = _passport_values()
+    assert check_viz_mrz(values).ok is True
+    assert check_viz_mrz({**values, "passportNo": "M12345679"}).ok is False
+    assert "date of birth" in check_viz_mrz({**values, "dateOfBirthYMD": "19900116"}).detail
+    assert check_viz_mrz({**values, "dateOfBirthYMD": "19900116"}, only="passportNo").ok is True
+    assert check_viz_mrz({**values, "givenName": "GILSOON"}, only="givenName").ok is False
+    assert check_viz_mrz({**values, "sex": "F"}, only="sex").ok is False
+    assert check_viz_mrz({k: v for k, v in values.items() if k != "MRZ2"}).ok is None
+    # a broken line 1 still lets line-2 fields compare
+    assert check_viz_mrz({**values, "MRZ1": "garbled"}, only="passportNo").ok is True
+    assert check_viz_mrz({**values, "MRZ1": "garbled"}, only="surName").ok is None
+
+
+def test_viz_mrz_truncated_names_and_icao_specimen() -> None:
+    values = {"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "surName": "Eriksson", "givenName": "Anna Maria",
+              "passportNo": "L898902C3", "dateOfBirthYMD": "19740812", "sex": "F", "nationality": "UTO",
+              "countryCode": "UTO", "personalNo": "ZE184226B", "dateOfExpiryYMD": "20120415"}
+    check = check_viz_mrz(values)
+    assert check.ok is True and "9 printed fields" in check.detail
+    truncated_l1 = "P<UTOVERYLONGSURNAMEFORTESTING<<BARTHOLOMEWAL"
+    assert len(truncated_l1) == 44
+    long = {"MRZ1": truncated_l1, "MRZ2": ICAO_L2, "givenName": "BARTHOLOMEW ALEXANDER"}
+    assert check_viz_mrz(long, only="givenName").ok is True
+
+
+# --- checks_for ---------------------------------------------------------------------------------
+
+def _names(checks: tuple[Check, ...]) -> list[str]:
+    return [c.name for c in checks]
+
+
+def test_checks_for_routes_each_field() -> None:
+    assert _names(checks_for("totalCardNum", "4111111111111111", "credit-card")) == ["card_luhn"]
+    assert _names(checks_for("validThru", "04/29", "credit-card", today=TODAY)) == ["card_expiry"]
+    assert checks_for("cardNums", "4111", "credit-card") == ()
+    assert _names(checks_for("residentNumber", "900115-1874011", "resident")) == ["rrn"]
+    assert _names(checks_for("residentNumber", "9001151", "authenticity")) == ["rrn"]
+    assert _names(checks_for("driverLicenseNumber", "11-19-123456-12", "driver")) == ["licence_format"]
+    assert _names(checks_for("serialNum", "K3B7Q", "driver")) == ["serial_format"]
+    assert _names(checks_for("issueDate", "2019.06.20", "resident", today=TODAY)) == ["date"]
+    assert _names(checks_for("expirationDate", "20290514", "authenticity", today=TODAY)) == [
+        "date", "document_expiry"]
+    assert _names(checks_for("passportNumber", "M12345678", "authenticity")) == ["passport_format"]
+    assert checks_for("name", "홍길동", "resident") == ()
+    assert checks_for("issuer", "서울특별시", "resident") == ()
+    assert checks_for("residentNumber", "", "resident") == ()
+    assert checks_for("residentNumber", None, "resident") == ()  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not (SAMPLES / "ids" / "passport_hong_gildong.json").exists(), reason="no specimen")
+def test_checks_for_passport_fields_compare_with_the_mrz() -> None:
+    values = _passport_values()
+    assert _names(checks_for("MRZ2", values["MRZ2"], "passport", values)) == ["mrz_check_digits", "viz_mrz"]
+    assert _names(checks_for("MRZ1", values["MRZ1"], "passport", values)) == ["mrz_line1"]
+    assert _names(checks_for("passportNo", values["passportNo"], "passport", values)) == [
+        "passport_format", "viz_mrz"]
+    assert _names(checks_for("dateOfExpiryYMD", values["dateOfExpiryYMD"], "passport", values, today=TODAY)) == [
+        "date", "document_expiry", "viz_mrz"]
+    # "REPUBLIC OF KOREA" cannot be compared with "KOR": no badge rather than a meaningless one
+    assert checks_for("nationality", values["nationality"], "passport", values) == ()
+    bad = checks_for("passportNo", "M12345679", "passport", values)
+    assert [c.ok for c in bad] == [True, False]
+    assert all(c.ok for c in checks_for("surName", "HONG", "passport", values))
+
+
+def test_details_never_repeat_the_value_and_labels_exist() -> None:
+    samples = {"totalCardNum": "4111111111111111", "residentNumber": "900115-1874011",
+               "driverLicenseNumber": "11-19-123456-12", "passportNo": "M12345678", "serialNum": "K3B7Q"}
+    for key, value in samples.items():
+        for check in checks_for(key, value):
+            assert value not in check.detail and value not in check.detail_ko
+            assert check.name in CHECK_LABELS
+            assert check_label(check.name, "ko") != check_label(check.name, "en")
+    assert check_label("unknown") == "unknown"
+    assert Check("x", None, "en", "ko").text("ko") == "ko" and Check("x", None, "en").text("ko") == "en"
