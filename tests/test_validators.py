@@ -309,10 +309,12 @@ def test_viz_mrz_truncated_names_and_icao_specimen() -> None:
               "countryCode": "UTO", "personalNo": "ZE184226B", "dateOfExpiryYMD": "20120415"}
     check = check_viz_mrz(values)
     assert check.ok is True and "9 printed fields" in check.detail
-    truncated_l1 = "P<UTOVERYLONGSURNAMEFORTESTING<<BARTHOLOMEWAL"
+    truncated_l1 = "P<UTOVERYLONGSURNAMEFORTESTIN<<BARTHOLOMEWAL"
     assert len(truncated_l1) == 44
     long = {"MRZ1": truncated_l1, "MRZ2": ICAO_L2, "givenName": "BARTHOLOMEW ALEXANDER"}
     assert check_viz_mrz(long, only="givenName").ok is True
+    # without truncation a longer printed name is a mismatch
+    assert check_viz_mrz({**values, "givenName": "ANNA MARIAN"}, only="givenName").ok is False
 
 
 # --- checks_for ---------------------------------------------------------------------------------
