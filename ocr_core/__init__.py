@@ -1,10 +1,24 @@
-"""ocr_core: an exact client for NHN Cloud Document OCR (v2.0 and v2.1) behind its digital envelope."""
+"""ocr_core: an exact client for NHN Cloud Document OCR (v2.0 and v2.1) behind its digital envelope.
+
+The public surface is re-exported here; ``ocr_core.validators``, ``ocr_core.masking`` and
+``ocr_core.imaging`` are imported as submodules. Imports neither streamlit nor plotly.
+"""
+from .authenticity import AuthenticityRequest
+from .client import OcrClient
 from .errors import (
     RESULT_CODES, ApiError, CodeInfo, ConnectError, ConnectionLostError, EnvelopeError, InputError,
     MalformedResponseError, OcrError, ReadTimeoutError, SettingsError, TokenError, TransportError, explain,
 )
+from .models import (
+    AuthenticityResult, Box, CallTrace, CardNumberGroup, CreditCardResult, FieldReading, IdCardResult,
+    KeyValue, PublicKeyInfo, RequestKey, Service,
+)
+from .settings import SecretStr, Settings
 
 __all__ = [
+    "OcrClient", "Settings", "SecretStr", "Service",
+    "CreditCardResult", "IdCardResult", "AuthenticityResult", "RequestKey", "Box", "KeyValue",
+    "CardNumberGroup", "FieldReading", "CallTrace", "PublicKeyInfo", "AuthenticityRequest",
     "OcrError", "TransportError", "ConnectError", "ReadTimeoutError", "ConnectionLostError", "ApiError",
     "TokenError", "MalformedResponseError", "EnvelopeError", "InputError", "SettingsError",
     "RESULT_CODES", "CodeInfo", "explain",

@@ -1,0 +1,133 @@
+"""``Settings``: endpoint, API version, credentials and limits, from arguments or the environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal, Mapping
+
+from . import _constants as C
+from .errors import SettingsError
+
+ApiVersion = Literal["v2.0", "v2.1"]
+ImageEncoding = Literal["raw", "base64"]
+
+
+class SecretStr:
+    """A secret that shows as ``[secure]`` in every repr, str and format; read it explicitly."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = str(value)
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "SecretStr('[secure]')"
+
+    def __str__(self) -> str:
+        return "[secure]"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SecretStr) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def _secret(value: SecretStr | str | None) -> SecretStr | None:
+    if value is None or isinstance(value, SecretStr):
+        return value or None
+    return SecretStr(value) if value else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a client needs. Secrets are stored as ``SecretStr`` (plain strings are converted)."""
+
+    base_url: str = C.DEFAULT_BASE_URL
+    app_key: str | None = None
+    secret_key: SecretStr | None = None
+    api_version: ApiVersion = C.DEFAULT_API_VERSION  # type: ignore[assignment]
+    uak_id: str | None = None
+    uak_secret: SecretStr | None = None
+    token_url: str = C.DEFAULT_TOKEN_URL
+    image_encoding: ImageEncoding = C.DEFAULT_IMAGE_ENCODING  # type: ignore[assignment]
+    connect_timeout: float = C.DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = C.DEFAULT_READ_TIMEOUT
+    max_retries: int = C.DEFAULT_MAX_RETRIES
+    backoff_base: float = C.DEFAULT_BACKOFF_BASE
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "secret_key", _secret(self.secret_key))
+        set_(self, "uak_secret", _secret(self.uak_secret))
+        set_(self, "app_key", self.app_key or None)
+        set_(self, "uak_id", self.uak_id or None)
+        set_(self, "base_url", _url(self.base_url, "base_url").rstrip("/"))
+        set_(self, "token_url", _url(self.token_url, "token_url"))
+        if self.api_version not in C.API_VERSIONS:
+            raise SettingsError(f"api_version must be one of {', '.join(C.API_VERSIONS)}, "
+                                f"not {self.api_version!r}")
+        if self.image_encoding not in C.IMAGE_ENCODINGS:
+            raise SettingsError(f"image_encoding must be 'raw' or 'base64', not {self.image_encoding!r}")
+        for name in ("connect_timeout", "read_timeout"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not value > 0:
+                raise SettingsError(f"{name} must be a positive number of seconds (timeouts are always on)")
+        if not isinstance(self.max_retries, int) or not 0 <= self.max_retries <= 10:
+            raise SettingsError("max_retries must be an integer between 0 and 10")
+        if not self.backoff_base >= 0:
+            raise SettingsError("backoff_base must be zero or positive")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Settings from ``NHN_OCR_*`` variables; keyword overrides that are not None win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, var in (("base_url", C.ENV_BASE_URL), ("app_key", C.ENV_APPKEY),
+                          ("secret_key", C.ENV_SECRETKEY), ("api_version", C.ENV_API_VERSION),
+                          ("uak_id", C.ENV_UAK_ID), ("uak_secret", C.ENV_UAK_SECRET),
+                          ("token_url", C.ENV_TOKEN_URL), ("image_encoding", C.ENV_IMAGE_ENCODING)):
+            if env.get(var):
+                values[name] = env[var]
+        known = {f.name for f in fields(cls)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        """(connect, read) as requests wants it."""
+        return (float(self.connect_timeout), float(self.read_timeout))
+
+    def require_credentials(self) -> None:
+        """Raise SettingsError naming what is missing for the chosen API version."""
+        missing = []
+        if not self.app_key:
+            missing.append(f"appKey ({C.ENV_APPKEY})")
+        if self.api_version == "v2.0" and not self.secret_key:
+            missing.append(f"secretKey ({C.ENV_SECRETKEY})")
+        if self.api_version == "v2.1":
+            if not self.uak_id:
+                missing.append(f"User Access Key ID ({C.ENV_UAK_ID})")
+            if not self.uak_secret:
+                missing.append(f"User Access Key secret ({C.ENV_UAK_SECRET})")
+        if missing:
+            raise SettingsError(f"missing settings for API {self.api_version}: {', '.join(missing)}")
+
+
+def _url(value: str, name: str) -> str:
+    text = str(value or "").strip()
+    if not text.startswith(("http://", "https://")):
+        raise SettingsError(f"{name} must be an http:// or https:// URL, not {text!r}")
+    return text

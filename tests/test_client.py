@@ -1,0 +1,518 @@
+"""OcrClient against a real local HTTP server (tests/support/fake_nhn.py) that opens the envelope with
+the `cryptography` package: every operation, v2.0 and v2.1, key caching and rotation, every result
+code, malformed bodies, timeouts, dropped and refused connections."""
+from __future__ import annotations
+
+import io
+import logging
+import socket
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Iterator
+
+import pytest
+import requests
+from PIL import Image
+
+from ocr_core import (
+    RESULT_CODES, ApiError, AuthenticityRequest, ConnectError, ConnectionLostError, EnvelopeError, InputError,
+    MalformedResponseError, OcrClient, ReadTimeoutError, RequestKey, Settings, SettingsError, TokenError,
+    explain,
+)
+from ocr_core.auth import BearerTokenAuth
+from tests.support.fake_nhn import FakeNhn, Outcome
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def _image(fmt: str, size: tuple[int, int]) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 210, 220)).save(buf, fmt)
+    return buf.getvalue()
+
+
+PNG = _image("PNG", (800, 500))
+JPEG = _image("JPEG", (320, 200))
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeNhn]:
+    with FakeNhn() as fake:
+        yield fake
+
+
+@pytest.fixture()
+def fake(server: FakeNhn) -> FakeNhn:
+    server.reset()
+    return server
+
+
+def make_client(fake: FakeNhn, **overrides: object) -> OcrClient:
+    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
+                        uak_id=fake.uak_id, uak_secret=fake.uak_secret, token_url=fake.token_url,
+                        backoff_base=0.0, read_timeout=5.0, connect_timeout=2.0)
+    return OcrClient(settings.replace(**overrides))
+
+
+@pytest.fixture()
+def client(fake: FakeNhn) -> Iterator[OcrClient]:
+    with make_client(fake) as c:
+        yield c
+
+
+def resident_request() -> AuthenticityRequest:
+    return AuthenticityRequest("resident", "홍길동", resident_number="900101-1234567", issue_date="2020.03.15")
+
+
+# -- operations ------------------------------------------------------------------------------------
+def test_public_key_is_fetched_once_and_cached(fake: FakeNhn, client: OcrClient) -> None:
+    first = client.public_key("credit-card")
+    assert client.public_key("credit-card") is first
+    assert first.version == fake.version("credit-card") and first.service == "credit-card"
+    assert client.public_key("id-card").version == fake.version("id-card")
+    assert fake.requests["public-key"] == 2
+    assert client.key_versions() == {"credit-card": first.version, "id-card": fake.version("id-card")}
+    with pytest.raises(InputError):
+        client.public_key("passport")  # type: ignore[arg-type]
+
+
+def test_credit_card_analysis(fake: FakeNhn, client: OcrClient) -> None:
+    result = client.analyze_credit_card(PNG)
+    assert [g.value for g in result.card_numbers] == ["4111", "1111", "1111", "1111"]
+    assert [g.conf for g in result.card_numbers] == [0.87, 0.99, 0.97, 0.89]
+    assert result.card_numbers[1].box is not None and result.card_numbers[1].box.x1 == 202
+    assert result.total_card_num == "4111111111111111"
+    assert result.valid_thru is not None and result.valid_thru.value == "04/29"
+    assert result.valid_thru.box is not None and result.valid_thru.box.points[0] == (316, 315)
+    assert (result.file_type, result.resolution) == ("png", "normal")
+    # The server opened the image with an independent implementation.
+    assert fake.received[-1].image == PNG and fake.received[-1].image_encoding == "raw"
+    trace = result.trace
+    assert trace is not None and trace.key_version == fake.version("credit-card")
+    assert (trace.wrapped_key_bytes, trace.image_bytes) == (256, len(PNG))
+    assert trace.ciphertext_bytes == (len(PNG) // 16 + 1) * 16
+    assert trace.fields_decrypted == 6 and trace.attempts == 1 and trace.encoding == "raw"
+    assert set(trace.timings_ms) == {"key_fetch", "encrypt", "network", "decrypt", "total"}
+    assert trace.timings_ms["total"] >= trace.timings_ms["network"] > 0
+
+
+def test_image_as_base64_text(fake: FakeNhn) -> None:
+    with make_client(fake, image_encoding="base64") as c:
+        result = c.analyze_credit_card(JPEG)
+    assert fake.received[-1].image_encoding == "base64" and fake.received[-1].image == JPEG
+    assert result.file_type == "jpg" and result.resolution == "low"
+    assert result.trace is not None and result.trace.encoding == "base64"
+    assert result.trace.ciphertext_bytes == 4 * (((len(JPEG) // 16 + 1) * 16 + 2) // 3)
+
+
+@pytest.mark.parametrize("id_type", ["resident", "driver"])
+def test_id_analysis_returns_a_request_key(fake: FakeNhn, client: OcrClient, id_type: str) -> None:
+    fake.id_type = id_type
+    before = datetime.now(timezone.utc)
+    result = client.analyze_id_card(PNG)
+    assert result.id_type == id_type
+    name = result.get("name")
+    assert name is not None and name.value == "홍길동" and name.bbox is not None and name.conf == 0.9
+    assert result.get("residentNumber").value == "900101-1234567"  # type: ignore[union-attr]
+    assert len(result.boxes) == 1
+    key = result.request_key
+    assert key is not None and not key.spent and before <= key.issued_at <= datetime.now(timezone.utc)
+    assert key.expires_at - key.issued_at == timedelta(hours=1)
+    assert timedelta(minutes=59) < key.remaining() <= timedelta(hours=1)
+    assert result.to_api_json()["requestKey"] == key.value
+
+
+def test_stand_alone_and_passport_have_no_request_key(fake: FakeNhn, client: OcrClient) -> None:
+    assert client.analyze_id_card(PNG, stand_alone=True).request_key is None
+    assert fake.requests["stand-alone"] == 1
+    fake.id_type = "passport"
+    result = client.analyze_id_card(PNG)
+    assert result.request_key is None and result.get("MRZ1") is not None
+    assert "requestKey" not in result.to_api_json()
+
+
+def test_authenticity_round_trip_spends_the_key(fake: FakeNhn, client: OcrClient) -> None:
+    key = client.analyze_id_card(PNG).request_key
+    assert key is not None
+    answer = client.verify_authenticity(key, resident_request())
+    assert answer.is_authenticity is True and answer.request_key == key.value and key.spent
+    seen = fake.received[-1]
+    assert seen.fields == {"idType": "resident", "name": "홍길동", "residentNumber": "9001011234567",
+                           "issueDate": "20200315"}
+    assert seen.raw_body is not None and seen.raw_body["idType"] == "resident"
+    assert seen.raw_body["name"] != "홍길동"  # travelled encrypted
+    assert seen.headers["content-type"] == "application/json" and seen.headers["request-key"] == key.value
+    with pytest.raises(InputError, match="already used"):
+        client.verify_authenticity(key, resident_request())
+    assert fake.requests["authenticity"] == 1
+
+
+def test_authenticity_driver_and_passport_bodies(fake: FakeNhn, client: OcrClient) -> None:
+    fake.id_type = "driver"
+    key = client.analyze_id_card(PNG).request_key
+    assert key is not None
+    driver = AuthenticityRequest("driver", "홍길동", resident_number="900101-1",
+                                 driver_license_number="11-19-123456-12", serial_num="ab12c3")
+    assert client.verify_authenticity(key.value, driver).is_authenticity is True
+    assert fake.received[-1].fields["driverLicenseNumber"] == "111912345612"
+    fake.id_type = "resident"
+    key2 = client.analyze_id_card(PNG).request_key
+    passport = AuthenticityRequest("passport", "홍길동", passport_number="M12345678", issue_date="20200101",
+                                   birth_date="19900101", expiration_date="20300101")
+    assert client.verify_authenticity(key2, passport).is_authenticity is True  # type: ignore[arg-type]
+    raw = fake.received[-1].raw_body
+    assert raw is not None and raw["expirationDate"] == "20300101" and raw["birthDate"] != "19900101"
+
+
+def test_wrong_data_is_not_authentic(client: OcrClient) -> None:
+    key = client.analyze_id_card(PNG).request_key
+    wrong = AuthenticityRequest("resident", "홍길동", resident_number="9001011234567", issue_date="20200316")
+    assert client.verify_authenticity(key, wrong).is_authenticity is False  # type: ignore[arg-type]
+
+
+def test_expired_or_unknown_request_keys(fake: FakeNhn, client: OcrClient) -> None:
+    old = datetime.now(timezone.utc) - timedelta(hours=2)
+    stale = RequestKey("abc", old, old + timedelta(hours=1))
+    with pytest.raises(InputError, match="expired"):
+        client.verify_authenticity(stale, resident_request())
+    with pytest.raises(InputError):
+        client.verify_authenticity("  ", resident_request())
+    assert fake.requests["authenticity"] == 0
+    with pytest.raises(ApiError) as info:
+        client.verify_authenticity("not-issued", resident_request())
+    assert info.value.result_code == 4000122
+    key = client.analyze_id_card(PNG).request_key
+    assert key is not None
+    fake.age_request_key(key.value, 3601)
+    with pytest.raises(ApiError) as info:
+        client.verify_authenticity(key, resident_request())
+    assert info.value.result_code == 4000122 and not key.spent
+
+
+# -- reuse: keys and connections -------------------------------------------------------------------
+def test_many_calls_one_key_fetch_per_service_one_connection(fake: FakeNhn, client: OcrClient) -> None:
+    for _ in range(5):
+        client.analyze_credit_card(PNG)
+        client.analyze_id_card(JPEG, stand_alone=True)
+    assert fake.requests["public-key"] == 2
+    assert fake.requests["credit-card"] == 5 and fake.requests["stand-alone"] == 5
+    assert fake.connections == 1
+
+
+def test_concurrent_first_calls_fetch_the_key_once(fake: FakeNhn, client: OcrClient) -> None:
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            client.analyze_credit_card(JPEG)
+        except BaseException as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and fake.requests["public-key"] == 1 and fake.requests["credit-card"] == 6
+
+
+def test_key_rotation_refetches_once_and_retries(fake: FakeNhn, client: OcrClient) -> None:
+    client.analyze_credit_card(PNG)
+    new_version = fake.rotate("credit-card")
+    result = client.analyze_credit_card(PNG)
+    assert result.trace is not None and result.trace.key_refetched and result.trace.attempts == 2
+    assert result.trace.key_version == new_version == client.key_versions()["credit-card"]
+    assert fake.requests["public-key"] == 2 and fake.requests["credit-card"] == 3
+
+
+def test_stale_version_twice_gives_up_after_one_refetch(fake: FakeNhn, client: OcrClient) -> None:
+    fake.queue("credit-card", Outcome(result_code=4000301), Outcome(result_code=4000301))
+    with pytest.raises(ApiError) as info:
+        client.analyze_credit_card(PNG)
+    assert info.value.result_code == 4000301
+    assert fake.requests["public-key"] == 2 and fake.requests["credit-card"] == 2
+
+
+def test_authenticity_is_never_resent(fake: FakeNhn, client: OcrClient) -> None:
+    key = client.analyze_id_card(PNG).request_key
+    assert key is not None
+    fake.queue("authenticity", Outcome(result_code=5000503))
+    with pytest.raises(ApiError):
+        client.verify_authenticity(key, resident_request())
+    fake.rotate("id-card")
+    with pytest.raises(ApiError) as info:
+        client.verify_authenticity(key, resident_request())
+    assert info.value.result_code == 4000301 and fake.requests["authenticity"] == 2
+    assert not key.spent
+    # the stale key was dropped: the next call fetches the new one and succeeds
+    assert client.verify_authenticity(key, resident_request()).is_authenticity
+    assert fake.requests["public-key"] == 2
+
+
+# -- result codes ----------------------------------------------------------------------------------
+DOCUMENTED = [0, -1, 4000001, 4000002, 4000003, 4000004, 4000005, 4000006, 4000111, 4000121, 4000122,
+              4000123, 4000301, 4000302, 4000303, 4000401, 4010001, 4010006, 4010007, 4041007, 4131000,
+              5000001, 5000006, 5000007, 5000503, 5003011, 5003012, 5003013, 5003021, 5003022, 5003023]
+
+
+def test_every_documented_code_is_mapped_in_both_languages() -> None:
+    assert sorted(RESULT_CODES) == sorted(DOCUMENTED)
+    for code in DOCUMENTED:
+        info = explain(code)
+        assert info.code == code and info.key and info.message
+        assert info.explanation_en and info.action_en
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in info.explanation_ko + info.action_ko)
+    assert explain(4000006).retry == explain(5000503).retry == "backoff"
+    assert explain(4000301).retry == "refetch_key"
+    assert explain(1234567).key == "UNKNOWN_RESULT_CODE"
+
+
+@pytest.mark.parametrize("code", [c for c in DOCUMENTED if c not in (0, 4000006, 5000503, 4000301)])
+def test_non_retryable_codes_raise_after_one_request(fake: FakeNhn, client: OcrClient, code: int) -> None:
+    fake.queue("credit-card", Outcome(result_code=code))
+    with pytest.raises(ApiError) as info:
+        client.analyze_credit_card(PNG)
+    err = info.value
+    assert err.result_code == code and err.key == RESULT_CODES[code].key
+    assert err.vendor_message and err.explanation_en and err.explanation_ko and err.action_ko
+    assert fake.requests["credit-card"] == 1
+
+
+@pytest.mark.parametrize("code", [4000006, 5000503])
+def test_unprocessed_refusals_are_retried_with_backoff(fake: FakeNhn, code: int) -> None:
+    waits: list[float] = []
+    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
+                        backoff_base=0.05, max_retries=2)
+    with OcrClient(settings, sleep=waits.append) as c:
+        fake.queue("credit-card", Outcome(result_code=code))
+        result = c.analyze_credit_card(PNG)
+        assert result.trace is not None and result.trace.attempts == 2
+        fake.queue("credit-card", *[Outcome(result_code=code)] * 3)
+        with pytest.raises(ApiError) as info:
+            c.analyze_credit_card(PNG)
+    assert info.value.result_code == code
+    assert fake.requests["credit-card"] == 2 + 3  # bounded: 1 + max_retries
+    assert len(waits) == 3 and all(0 < w <= 0.2 for w in waits) and waits[2] > waits[1] / 2
+
+
+def test_key_fetch_is_retried_on_transport_and_503(fake: FakeNhn) -> None:
+    with make_client(fake, read_timeout=0.3) as c:
+        fake.queue("public-key", Outcome(delay=0.8), Outcome(result_code=5000503))
+        assert c.public_key("id-card").version == fake.version("id-card")
+    assert fake.requests["public-key"] == 3
+
+
+# -- malformed answers -----------------------------------------------------------------------------
+MALFORMED = [
+    Outcome(status=502, body=b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),
+    Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0, "resultMe'),
+    Outcome(body=b'{"result": {"fileType": "png"}}'),
+    Outcome(body=b'{"header": {"isSuccessful": false, "resultMessage": "x"}}'),
+    Outcome(body=b'[1, 2, 3]'),
+    Outcome(body=b''),
+    Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}}'),
+    Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"cardNums": "nope"}}'),
+    Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
+                 b'"result": {"cardNumBoxes": [{"x1": "a"}]}}'),
+]
+
+
+@pytest.mark.parametrize("outcome", MALFORMED, ids=range(len(MALFORMED)))
+def test_malformed_answers_are_a_clear_error(fake: FakeNhn, client: OcrClient, outcome: Outcome) -> None:
+    fake.queue("credit-card", outcome)
+    with pytest.raises(MalformedResponseError):
+        client.analyze_credit_card(PNG)
+    assert fake.requests["credit-card"] == 1
+
+
+def test_malformed_public_key_answers(fake: FakeNhn, client: OcrClient) -> None:
+    fake.queue("public-key", Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
+                                          b'"result": {"key": "AAAA", "version": "1"}}'))
+    with pytest.raises(MalformedResponseError, match="unusable"):
+        client.public_key("credit-card")
+    fake.queue("public-key", Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {}}'))
+    with pytest.raises(MalformedResponseError):
+        client.public_key("credit-card")
+
+
+def test_value_that_does_not_open_is_an_envelope_error(fake: FakeNhn, client: OcrClient) -> None:
+    fake.queue("credit-card", Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
+                                           b'"result": {"totalCardNum": "AAAAAAAAAAAAAAAAAAAAAA=="}}'))
+    with pytest.raises(EnvelopeError):
+        client.analyze_credit_card(PNG)
+
+
+def test_unknown_fields_are_kept(fake: FakeNhn, client: OcrClient) -> None:
+    fake.extra_result_fields = {"engineVersion": "x-2", "newThing": {"a": [1, 2]}}
+    result = client.analyze_credit_card(PNG)
+    assert result.extra["newThing"] == {"a": [1, 2]}
+    assert client.analyze_id_card(PNG).extra["engineVersion"] == "x-2"
+    doc = result.to_api_json(masked=False)
+    assert doc["result"]["newThing"] == {"a": [1, 2]} and doc["result"]["totalCardNum"] == "4111111111111111"
+    masked = result.to_api_json()
+    assert masked["result"]["totalCardNum"] != "4111111111111111"
+    assert masked["result"]["totalCardNum"].startswith("411111") and masked["result"]["totalCardNum"].endswith("1111")
+    assert "4111111111111111" not in repr(result)
+
+
+# -- transport -------------------------------------------------------------------------------------
+def test_read_timeout_is_never_resent(fake: FakeNhn) -> None:
+    with make_client(fake, read_timeout=0.3) as c:
+        c.public_key("credit-card")
+        fake.queue("credit-card", Outcome(delay=1.0))
+        with pytest.raises(ReadTimeoutError) as info:
+            c.analyze_credit_card(PNG)
+    assert info.value.request_sent is True
+    assert fake.requests["credit-card"] == 1
+
+
+def test_dropped_connection_is_never_resent(fake: FakeNhn, client: OcrClient) -> None:
+    fake.queue("credit-card", Outcome(drop=True))
+    with pytest.raises(ConnectionLostError):
+        client.analyze_credit_card(PNG)
+    assert fake.requests["credit-card"] == 1
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_connection_refused_is_retried_then_reported(caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(base_url=f"http://127.0.0.1:{_closed_port()}", app_key="k", secret_key="s3cr3t-value",
+                        backoff_base=0.0, max_retries=2)
+    caplog.set_level(logging.DEBUG, logger="ocr_core")
+    with OcrClient(settings) as c, pytest.raises(ConnectError) as info:
+        c.analyze_credit_card(PNG)
+    assert info.value.request_sent is False
+    retries = [r for r in caplog.records if r.getMessage().startswith("retrying public-key fetch")]
+    assert len(retries) == 2
+    assert "s3cr3t-value" not in caplog.text
+
+
+def test_connect_failure_of_an_analysis_is_retried(fake: FakeNhn, caplog: pytest.LogCaptureFixture) -> None:
+    """A request that never reached the server is safe to resend: simulate by a session whose first
+    POST fails to connect."""
+    class FlakySession(requests.Session):
+        failed = False
+
+        def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            if method == "POST" and not self.failed:
+                FlakySession.failed = True
+                return super().request(method, url.replace(fake.base_url, f"http://127.0.0.1:{_closed_port()}"),
+                                       *args, **kwargs)
+            return super().request(method, url, *args, **kwargs)
+
+    caplog.set_level(logging.DEBUG, logger="ocr_core")
+    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
+                        backoff_base=0.0)
+    with OcrClient(settings, session=FlakySession()) as c:
+        result = c.analyze_credit_card(PNG)
+    assert result.trace is not None and result.trace.attempts == 2 and fake.requests["credit-card"] == 1
+    assert any("connect failure" in r.getMessage() for r in caplog.records)
+
+
+def test_logs_never_carry_secrets(fake: FakeNhn, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    with make_client(fake) as c:
+        c.analyze_credit_card(PNG)
+        token_client = make_client(fake, api_version="v2.1")
+        token_client.analyze_credit_card(PNG)
+        token_client.close()
+    assert "[secure]" in caplog.text
+    assert fake.secret_key not in caplog.text and fake.uak_secret not in caplog.text
+    assert "4111111111111111" not in caplog.text
+    for seen in fake.received:
+        assert seen.headers["symmetric-key"] not in caplog.text
+
+
+# -- authentication --------------------------------------------------------------------------------
+def test_v2_0_sends_the_secret_key(fake: FakeNhn, client: OcrClient) -> None:
+    client.analyze_credit_card(PNG)
+    assert fake.received[-1].headers["authorization"] == fake.secret_key
+    assert "x-nhn-authorization" not in fake.received[-1].headers
+    with make_client(fake, secret_key="wrong") as c, pytest.raises(ApiError) as info:
+        c.public_key("credit-card")
+    assert info.value.result_code == 4010001
+
+
+def test_v2_1_token_is_issued_once_and_renewed_when_refused(fake: FakeNhn) -> None:
+    with make_client(fake, api_version="v2.1", secret_key=None) as c:
+        for _ in range(3):
+            c.analyze_credit_card(PNG)
+        c.analyze_id_card(PNG)
+        assert fake.requests["token"] == 1
+        sent = fake.received[-1].headers
+        assert sent["x-nhn-authorization"].startswith("Bearer ") and "authorization" not in sent
+        fake.expire_tokens()
+        with pytest.raises(ApiError) as info:
+            c.analyze_credit_card(PNG)
+        assert info.value.result_code == 4010006
+        c.analyze_credit_card(PNG)
+        assert fake.requests["token"] == 2
+
+
+def test_v2_1_bad_user_access_key(fake: FakeNhn) -> None:
+    with make_client(fake, api_version="v2.1", uak_secret="nope") as c, pytest.raises(TokenError) as info:
+        c.analyze_credit_card(PNG)
+    assert info.value.status == 401 and "nope" not in str(info.value)
+
+
+def test_bearer_token_cached_until_shortly_before_expiry(fake: FakeNhn) -> None:
+    fake.token_lifetime = 600
+    now = [1000.0]
+    settings = Settings(base_url=fake.base_url, uak_id=fake.uak_id, uak_secret=fake.uak_secret,
+                        token_url=fake.token_url, api_version="v2.1", app_key="x")
+    with requests.Session() as session:
+        auth = BearerTokenAuth(settings, lambda m, u, **kw: session.request(m, u, timeout=5, **kw),
+                               clock=lambda: now[0])
+        first = auth.headers()
+        now[0] += 500
+        assert auth.headers() == first
+        now[0] += 41  # 600 s lifetime, renewed 60 s early
+        assert auth.headers() != first and auth.tokens_issued == 2
+        assert "[secure]" in repr(auth)
+    fake.token_lifetime = 86400
+
+
+# -- settings and local input ----------------------------------------------------------------------
+def test_settings_from_env_and_secrets_hidden() -> None:
+    env = {"NHN_OCR_BASE_URL": "http://127.0.0.1:9/", "NHN_OCR_APPKEY": "app", "NHN_OCR_SECRETKEY": "sek",
+           "NHN_OCR_API_VERSION": "v2.1", "NHN_OCR_UAK_ID": "uid", "NHN_OCR_UAK_SECRET": "usec",
+           "NHN_OCR_TOKEN_URL": "http://127.0.0.1:9/token"}
+    s = Settings.from_env(env, app_key="override")
+    assert (s.base_url, s.app_key, s.api_version, s.uak_id) == ("http://127.0.0.1:9", "override", "v2.1", "uid")
+    assert s.secret_key is not None and s.secret_key.get_secret_value() == "sek"
+    assert "sek" not in repr(s) and "usec" not in repr(s) and "[secure]" in repr(s)
+    assert Settings().base_url == "https://api-ocr.nhncloudservice.com" and Settings().api_version == "v2.0"
+    for bad in ({"api_version": "v3"}, {"image_encoding": "hex"}, {"base_url": "ftp://x"},
+                {"read_timeout": 0}, {"connect_timeout": None}):
+        with pytest.raises(SettingsError):
+            Settings(**bad)  # type: ignore[arg-type]
+    with pytest.raises(SettingsError):
+        Settings.from_env({}, bogus=1)
+
+
+def test_missing_credentials_fail_before_sending(fake: FakeNhn) -> None:
+    with OcrClient(Settings(base_url=fake.base_url, app_key=fake.app_key)) as c:
+        with pytest.raises(SettingsError, match="secretKey"):
+            c.analyze_credit_card(PNG)
+    with OcrClient(Settings(base_url=fake.base_url, app_key=fake.app_key, api_version="v2.1")) as c:
+        with pytest.raises(SettingsError, match="User Access Key"):
+            c.public_key("id-card")
+    assert sum(fake.requests.values()) == 0
+
+
+@pytest.mark.parametrize("image,message", [(b"", "empty"), (b"GIF89a....", "JPEG or PNG"),
+                                           (b"\xff\xd8\xff" + bytes(21 * 1024 * 1024), "at most"),
+                                           ("not bytes", "bytes")])
+def test_bad_images_are_refused_locally(fake: FakeNhn, client: OcrClient, image: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        client.analyze_credit_card(image)  # type: ignore[arg-type]
+    assert fake.requests["credit-card"] == 0
+
+
+def test_pem_public_keys_are_accepted() -> None:
+    with FakeNhn(key_form="pem") as pem_fake, make_client(pem_fake) as c:
+        assert c.analyze_credit_card(PNG).total_card_num == "4111111111111111"
