@@ -141,7 +141,7 @@ def kind_of(key: str) -> SensitivityKind | None:
 def sort_keys(keys: Iterable[str], id_type: str | None = None) -> list[str]:
     """Order result keys for display: the document's guide order first, then other known keys in
     catalogue order, then unknown keys as they came."""
-    keys = list(keys)
+    key_list = list(keys)
     doc_order = {k: i for i, k in enumerate(DOCUMENT_FIELDS.get(id_type or "", ()))}
     n_doc, n_all = len(doc_order), len(FIELDS)
 
@@ -153,4 +153,4 @@ def sort_keys(keys: Iterable[str], id_type: str | None = None) -> list[str]:
             return (1, n_doc + FIELDS[key].order)
         return (2, n_doc + n_all + position)
 
-    return [key for _, key in sorted(enumerate(keys), key=rank)]
+    return [key for _, key in sorted(enumerate(key_list), key=rank)]

@@ -30,18 +30,18 @@ MASK = "*"
 
 __all__ = [
     "MASK",
-    "mask_card_number",
-    "mask_card_groups",
-    "mask_resident_number",
-    "mask_licence_number",
-    "mask_passport_number",
-    "mask_serial",
-    "mask_name",
-    "mask_mrz",
-    "mask_date_of_birth",
-    "mask_value",
     "mask_api_json",
+    "mask_card_groups",
+    "mask_card_number",
+    "mask_date_of_birth",
+    "mask_licence_number",
+    "mask_mrz",
+    "mask_name",
+    "mask_passport_number",
+    "mask_resident_number",
+    "mask_serial",
     "mask_text",
+    "mask_value",
 ]
 
 
@@ -108,9 +108,7 @@ def mask_resident_number(value: str, *, short_form_visible: bool = True) -> str:
     A misread of 8–12 slots shows its first six; anything shorter shows at most one slot.
     """
     total = _slot_count(value)
-    if total >= 13:
-        visible = 7
-    elif total == 7 and short_form_visible:
+    if total >= 13 or total == 7 and short_form_visible:
         visible = 7
     elif total >= 8:
         visible = 6
@@ -218,7 +216,8 @@ def _mask_node(node: Any) -> Any:
     if isinstance(node, Mapping):
         if isinstance(node.get("key"), str) and "value" in node:
             # a keyValues entry: {"key", "value", "conf", "bbox"}
-            return {k: (mask_value(node["key"], v) if k == "value" else _mask_node(v)) for k, v in node.items()}
+            key = node["key"]
+            return {k: (mask_value(key, v) if k == "value" else _mask_node(v)) for k, v in node.items()}
         out: dict[str, Any] = {}
         for k, v in node.items():
             if k == "cardNums" and isinstance(v, list):
@@ -236,10 +235,11 @@ def _mask_node(node: Any) -> Any:
 
 
 def _mask_card_entries(entries: list[Any]) -> list[Any]:
-    positions = [i for i, e in enumerate(entries) if isinstance(e, Mapping) and isinstance(e.get("value"), str)]
+    positions = [i for i, e in enumerate(entries)
+                 if isinstance(e, Mapping) and isinstance(e.get("value"), str)]
     masked = mask_card_groups([entries[i]["value"] for i in positions])
     out = [_mask_node(e) for e in entries]
-    for position, value in zip(positions, masked):
+    for position, value in zip(positions, masked, strict=True):
         out[position]["value"] = value
     return out
 

@@ -22,26 +22,26 @@ from stdnum.exceptions import ValidationError
 from stdnum.kr import rrn as _rrn
 
 __all__ = [
-    "Check",
     "CHECK_LABELS",
-    "check_label",
+    "RRN_RANDOM_SINCE",
+    "Check",
+    "Td3",
     "check_card_number",
-    "check_expiry",
-    "check_resident_number",
-    "check_driver_license",
-    "check_passport_number",
-    "check_serial_number",
-    "check_yyyymmdd",
     "check_date",
     "check_document_expiry",
-    "icao_check_digit",
-    "Td3",
-    "parse_td3",
+    "check_driver_license",
+    "check_expiry",
+    "check_label",
     "check_mrz",
     "check_mrz_line1",
+    "check_passport_number",
+    "check_resident_number",
+    "check_serial_number",
     "check_viz_mrz",
+    "check_yyyymmdd",
     "checks_for",
-    "RRN_RANDOM_SINCE",
+    "icao_check_digit",
+    "parse_td3",
 ]
 
 # Resident numbers assigned from this day on end in random digits: no region code, no check digit.
@@ -137,7 +137,8 @@ def check_expiry(value: str, *, today: date | None = None) -> Check:
                      f"{_MAX_CARD_YEARS_AHEAD}년 이상 미래입니다: 잘못 인식되었을 수 있습니다")
     last_day = date(year, month, calendar.monthrange(year, month)[1])
     if last_day < today:
-        return _fail(name, f"expired at the end of {month:02d}/{year}", f"{year}년 {month:02d}월 말에 만료되었습니다")
+        return _fail(name, f"expired at the end of {month:02d}/{year}",
+                     f"{year}년 {month:02d}월 말에 만료되었습니다")
     return _ok(name, f"valid through {month:02d}/{year}", f"{year}년 {month:02d}월까지 유효")
 
 
@@ -212,7 +213,8 @@ def check_driver_license(value: str) -> Check:
                          "지역 번호나 지역명으로 시작하지 않습니다")
         region, text = int(text[:2]), text[2:]
     if _LICENCE_REST_RE.match(text) is None:
-        return _fail(name, "expected 12 digits as RR-YY-NNNNNN-NN", "RR-YY-NNNNNN-NN 형식의 12자리가 아닙니다")
+        return _fail(name, "expected 12 digits as RR-YY-NNNNNN-NN",
+                     "RR-YY-NNNNNN-NN 형식의 12자리가 아닙니다")
     if region not in _LICENCE_CODES:
         return _fail(name, "the region code is not between 11 and 28", "지역 번호가 11~28 사이가 아닙니다")
     return _ok(name, "12 digits with a known region code (no published check digit)",
@@ -233,8 +235,10 @@ def check_passport_number(value: str, *, country: str | None = None) -> Check:
     if (country or "").strip().upper() == "KOR":
         if korean:
             return _ok(name, "Korean passport number format", "한국 여권번호 형식")
-        return _fail(name, "not a Korean passport number (letter + 8 digits, or letter + 3 digits + letter "
-                     "+ 4 digits)", "한국 여권번호 형식(영문 1 + 숫자 8, 또는 영문 1 + 숫자 3 + 영문 1 + 숫자 4)이 아닙니다")
+        return _fail(name,
+                     "not a Korean passport number (letter + 8 digits, or letter + 3 digits + letter"
+                     " + 4 digits)",
+                     "한국 여권번호 형식(영문 1 + 숫자 8, 또는 영문 1 + 숫자 3 + 영문 1 + 숫자 4)이 아닙니다")
     if korean:
         return _ok(name, "Korean passport number format", "한국 여권번호 형식")
     if _ICAO_PASSPORT_RE.match(number):
@@ -487,7 +491,9 @@ def check_viz_mrz(values: Mapping[str, str], *, only: str | None = None) -> Chec
     for key in keys:
         rule = _VIZ_RULES.get(key)
         value = values.get(key)
-        if rule is None or not isinstance(value, str) or not value.strip() or not _comparable(key, value, mrz):
+        if rule is None or not isinstance(value, str) or not value.strip():
+            continue
+        if not _comparable(key, value, mrz):
             continue
         compared += 1
         en, ko, same = rule
@@ -505,8 +511,14 @@ def check_viz_mrz(values: Mapping[str, str], *, only: str | None = None) -> Chec
 
 # --- per field ---------------------------------------------------------------------------------
 
-def checks_for(key: str, value: str | None, id_type: str | None = None,
-               all_values: Mapping[str, str] | None = None, *, today: date | None = None) -> tuple[Check, ...]:
+def checks_for(
+    key: str,
+    value: str | None,
+    id_type: str | None = None,
+    all_values: Mapping[str, str] | None = None,
+    *,
+    today: date | None = None,
+) -> tuple[Check, ...]:
     """The checks relevant to one field, for the UI's badges; empty when none applies.
 
     ``all_values`` are the other fields of the same document (key → value), used to compare a
@@ -521,9 +533,7 @@ def checks_for(key: str, value: str | None, id_type: str | None = None,
         checks.append(check_card_number(value))
     elif key == "validThru":
         checks.append(check_expiry(value, today=today))
-    elif key == "residentNumber":
-        checks.append(check_resident_number(value, today=today))
-    elif key == "personalNo" and len(_compact(value)) == 13:
+    elif key == "residentNumber" or key == "personalNo" and len(_compact(value)) == 13:
         checks.append(check_resident_number(value, today=today))
     elif key == "driverLicenseNumber":
         checks.append(check_driver_license(value))

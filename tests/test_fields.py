@@ -36,7 +36,7 @@ def test_documents_list_the_guides_keys_in_the_guides_order(doc: str, keys: list
 def test_every_key_value_key_of_the_guide_is_catalogued() -> None:
     text = GUIDE.read_text(encoding="utf-8")
     # rows of the keyValues tables look like: "passportNo string 인식된 여권 번호"
-    guide_keys = set(re.findall(r"^([A-Za-z0-9]+) string ", text, flags=re.M))
+    guide_keys = set(re.findall(r"^([A-Za-z0-9]+) string ", text, flags=re.MULTILINE))
     assert guide_keys, "the guide's key tables were not found"
     assert guide_keys <= set(FIELDS)
 
@@ -90,7 +90,8 @@ def test_labels_in_both_languages_and_unknown_keys() -> None:
 
 def test_sort_keys_follows_document_then_catalogue_then_arrival() -> None:
     keys = ["issuer", "zzz", "name", "MRZ1", "issueDate", "aaa", "residentNumber"]
-    assert sort_keys(keys, "resident") == ["name", "residentNumber", "issueDate", "issuer", "MRZ1", "zzz", "aaa"]
+    assert sort_keys(keys, "resident") == [
+        "name", "residentNumber", "issueDate", "issuer", "MRZ1", "zzz", "aaa"]
     assert sort_keys(["name", "driverLicenseNumber"], "driver") == ["driverLicenseNumber", "name"]
     assert sort_keys([], "passport") == []
     assert sorted(sort_keys(keys)) == sorted(keys)
