@@ -329,6 +329,7 @@ def test_mask_api_json_never_leaks_a_full_number(
     before = copy.deepcopy(doc)
     masked = mask_api_json(doc)
     assert doc == before
+    assert mask_api_json(masked) == masked
     text = json.dumps(masked, ensure_ascii=False)
     _no_full_numbers(text, [card, rrn.replace("-", "")])
     assert "".join(g["value"] for g in masked["result"]["cardNums"]) == masked["result"]["totalCardNum"]
