@@ -206,10 +206,15 @@ def mask_api_json(doc: Mapping[str, Any]) -> dict[str, Any]:
 
     ``cardNums[].value`` are masked as groups of one number, ``totalCardNum`` as a card number,
     ``keyValues[].value`` by their ``key``; any other catalogue field found as a dict key (an
-    authenticity request body, say) by its kind; every other string is scrubbed by
-    :func:`mask_text`. Confidences, boxes and other non-strings are copied as they are.
+    authenticity request body, say) by its kind; ``requestKey`` is kept; every other string is
+    scrubbed by :func:`mask_text`. Confidences, boxes and other non-strings are copied as they are.
     """
     return _mask_node(doc)  # type: ignore[no-any-return]
+
+
+# A Request-Key is the one-time handle for the authenticity call, not personal data: the caller must be
+# able to use it (a UUID-like value could otherwise look like a long digit run to mask_text).
+_VERBATIM_KEYS = frozenset({"requestKey", "Request-Key"})
 
 
 def _mask_node(node: Any) -> Any:
@@ -220,7 +225,9 @@ def _mask_node(node: Any) -> Any:
             return {k: (mask_value(key, v) if k == "value" else _mask_node(v)) for k, v in node.items()}
         out: dict[str, Any] = {}
         for k, v in node.items():
-            if k == "cardNums" and isinstance(v, list):
+            if k in _VERBATIM_KEYS:
+                out[k] = v
+            elif k == "cardNums" and isinstance(v, list):
                 out[k] = _mask_card_entries(v)
             elif isinstance(v, str) and field_spec(k) is not None:
                 out[k] = mask_value(k, v)

@@ -211,6 +211,12 @@ def test_id_document() -> None:
     assert masked["result"]["boxes"] == [BBOX]
 
 
+def test_request_key_is_kept_verbatim() -> None:
+    request_key = "12345678-1234-1234-1234-123456789012"
+    assert mask_text(request_key) != request_key  # as free text it would look like a long number
+    assert mask_api_json({**DRIVER_DOC, "requestKey": request_key})["requestKey"] == request_key
+
+
 def test_authenticity_request_body_is_masked_by_field_keys() -> None:
     body = {"idType": "resident", "name": "홍길동", "residentNumber": "9001011234567",
             "issueDate": "20190101"}
