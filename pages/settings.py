@@ -1,0 +1,82 @@
+"""Settings: backend, endpoint, API version, image encoding, presenter view, and a connection test.
+
+Widget changes are applied in ``on_change`` callbacks, which run before the rerun, so the sidebar
+(drawn before this page) already shows the new choice.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from ui.errors import describe
+from ui.i18n import current_lang, t
+from ui.session import (PRESENTER_KEY, client, connection, credentials_configured, effective_connection,
+                        presenter_view, set_connection)
+from ui.widgets import persistent
+
+_FIELDS = {  # widget key -> Connection attribute
+    "settings_backend": "backend",
+    "settings_api_version": "api_version",
+    "settings_endpoint": "endpoint",
+    "settings_encoding": "image_encoding",
+}
+
+
+def _apply() -> None:
+    conn = connection()
+    changes = {attr: st.session_state[key] for key, attr in _FIELDS.items() if key in st.session_state}
+    set_connection(replace(conn, **changes))
+
+
+def _apply_presenter() -> None:
+    st.session_state[PRESENTER_KEY] = bool(st.session_state.get("settings_presenter"))
+
+
+def _radio(key: str, label: str, options: tuple[str, ...], names: dict[str, str], **kw: object) -> str:
+    conn = connection()
+    return persistent(key, getattr(conn, _FIELDS[key]), lambda k: st.radio(
+        label, options, key=k, horizontal=True, format_func=names.__getitem__, on_change=_apply, **kw))
+
+
+def connection_form() -> None:
+    st.subheader(t("set.connection"))
+    backend = _radio("settings_backend", t("set.backend"), ("sandbox", "cloud"),
+                     {"sandbox": t("set.backend_sandbox"), "cloud": t("set.backend_cloud")})
+    api_version = _radio("settings_api_version", t("set.api_version"), ("v2.0", "v2.1"),
+                         {"v2.0": t("set.v20"), "v2.1": t("set.v21")})
+    configured = credentials_configured(api_version)
+    st.markdown(f"**{t('set.credentials')}** — NHN Cloud {api_version}: "
+                + (t("set.configured") if configured else t("set.not_configured")))
+    st.caption(t("set.cred_help"))
+    if backend == "cloud" and not configured:
+        st.warning(t("set.cloud_needs_creds"), icon="🔐")
+    _radio("settings_endpoint", t("set.endpoint"), ("current", "legacy"),
+           {"current": t("set.ep_current"), "legacy": t("set.ep_legacy")}, disabled=backend != "cloud")
+    _radio("settings_encoding", t("set.encoding"), ("raw", "base64"),
+           {"raw": t("set.enc_raw"), "base64": t("set.enc_b64")})
+
+
+def test_connection() -> None:
+    """Fetch both public keys again and report each result in plain words."""
+    if not st.button(t("set.test"), key="settings_test", type="primary", icon=":material/cable:"):
+        return
+    lang = current_lang()
+    shared = client(effective_connection())
+    for service in ("credit-card", "id-card"):
+        try:
+            info = shared.public_key(service, refresh=True)
+        except Exception as exc:  # every failure is reported, per service, never as a traceback
+            what, action = describe(exc, lang, where=service)
+            detail = what if action is None else f"{what} — {action}"
+            st.error(t("set.test_fail", service=service, detail=detail), icon="🚫")
+        else:
+            st.success(t("set.test_ok", service=service, version=info.version), icon="✅")
+
+
+st.title(t("page.settings"))
+connection_form()
+test_connection()
+st.subheader(t("set.display"))
+persistent("settings_presenter", presenter_view(),
+           lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter))

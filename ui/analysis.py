@@ -1,0 +1,107 @@
+"""The flow every analysis page shares: image in → validation → quality → preprocessing → analyse →
+result. Pages call :func:`analysis_page` with their service; the steps are separate functions so the
+Compare page can reuse them."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ocr_core import IdCardResult
+from ocr_core.imaging import LoadedImage
+
+from ui import state
+from ui.errors import guarded
+from ui.handoff import HANDOFF_KEY, handoff_from
+from ui.i18n import t
+from ui.image_input import ImageChoice, choose_image, validate
+from ui.preprocess_panel import Payload, preprocess_panel
+from ui.quality_panel import quality_panel
+from ui.results import Analysis, result_view
+from ui.rows import Result, measure_resolution
+from ui.session import client, effective_connection
+from ui.specimens import CARD_DOCS, ID_DOCS
+
+PREFIX = {"credit-card": "cc", "id-card": "id", "stand-alone": "sa"}
+DOCS = {"credit-card": CARD_DOCS, "id-card": ID_DOCS, "stand-alone": ID_DOCS}
+TITLES = {"credit-card": "page.credit_card", "id-card": "page.id_card", "stand-alone": "page.stand_alone"}
+AUTH_PAGE = "pages/authenticity.py"
+
+
+def result_key(prefix: str) -> str:
+    return f"{prefix}_analysis"
+
+
+def call_api(service: str, data: bytes) -> Result:
+    """One billed call on the shared client of the effective connection."""
+    c = client()
+    if service == "credit-card":
+        return c.analyze_credit_card(data)
+    return c.analyze_id_card(data, stand_alone=service == "stand-alone")
+
+
+def analyse(service: str, payload: Payload, choice: ImageChoice, quad: object | None) -> Analysis:
+    result = call_api(service, payload.data)
+    measured = measure_resolution(payload.width, payload.height,
+                                  None if payload.preprocessed else quad)  # type: ignore[arg-type]
+    return Analysis(service=service, result=result, sent_bgr=payload.bgr, sent_format=payload.format,
+                    sent_bytes=len(payload.data), token=payload.token, measured=measured, name=choice.name,
+                    specimen=choice.specimen)
+
+
+def open_authenticity(a: Analysis) -> None:
+    """Hand the result and its Request-Key to the authenticity page and go there."""
+    assert isinstance(a.result, IdCardResult)
+    handoff = handoff_from(a.result)
+    if handoff is None:
+        return
+    st.session_state[HANDOFF_KEY] = handoff
+    st.switch_page(AUTH_PAGE)
+
+
+def prepare(prefix: str, choice: ImageChoice) -> tuple[LoadedImage, Payload, object | None] | None:
+    """Validation, quality panel and preprocessing panel; None when the image was refused."""
+    img = validate(prefix, choice)
+    if img is None:
+        return None
+    st.subheader(t("q.heading"))
+    report = quality_panel(prefix, choice.digest, img)
+    st.subheader(t("pre.heading"))
+    payload = preprocess_panel(prefix, img, choice.digest)
+    return img, payload, report.card_quad
+
+
+def analysis_page(service: str) -> None:
+    prefix = PREFIX[service]
+    st.title(t(TITLES[service]))
+    if service == "credit-card":
+        st.caption(t("an.credit_intro"))
+    elif service == "id-card":
+        st.caption(t("an.id_intro"))
+    else:
+        st.info(t("an.standalone_note"), icon="💡")
+
+    st.subheader(t("img.heading"))
+    choice = choose_image(prefix, DOCS[service])
+    prepared = prepare(prefix, choice) if choice is not None else None
+    held: Analysis | None = state.get(result_key(prefix))
+
+    if prepared is not None and choice is not None:
+        _, payload, quad = prepared
+        st.subheader(t("an.heading"))
+        if effective_connection().backend == "cloud":
+            st.caption(t("an.cloud_cost"))
+        if st.button(t("an.button"), key=f"{prefix}_analyze", type="primary", icon=":material/send:"):
+            state.drop(result_key(prefix))  # a failed call must not leave the previous result on show
+            held = None
+            with guarded(where=effective_connection().backend), st.spinner(t("an.running")):
+                held = analyse(service, payload, choice, quad)
+                state.put(result_key(prefix), held)
+        if held is not None and held.token != payload.token:
+            st.caption(t("an.stale"))
+
+    if held is not None:
+        st.subheader(t("res.heading"))
+        with guarded():
+            result_view(prefix, held, on_verify=open_authenticity if service == "id-card" else None)
+    elif choice is None:
+        st.caption(t("img.none"))
+

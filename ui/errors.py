@@ -1,0 +1,67 @@
+"""Failures in plain language at the page edge: what happened and what to do, never a traceback.
+
+``OcrError`` subclasses get a specific message; anything else gets a generic one and is logged by
+exception type only (its message could contain personal data read from a document).
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, TransportError
+from ocr_core.imaging import ImageRejected
+from ocr_core.masking import mask_text
+
+from ui.i18n import Lang, current_lang, text
+
+log = logging.getLogger("studio.ui")
+
+
+def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str | None]:
+    """(what happened, what to do) for an error, in ``lang``."""
+    if isinstance(exc, ApiError):
+        explanation = exc.explanation_ko if lang == "ko" else exc.explanation_en
+        action = exc.action_ko if lang == "ko" else exc.action_en
+        head = text("err.api", lang, code=exc.result_code, key=exc.key)
+        return f"{head} — {explanation}", action
+    if isinstance(exc, ImageRejected):
+        return text("img.rejected", lang, msg=exc.message(lang)), None
+    if isinstance(exc, TransportError):
+        head = text("err.transport", lang, where=where or "the server")
+        if exc.request_sent is not False:
+            head += " " + text("err.transport_maybe_billed", lang)
+        return head, text("err.transport_action", lang)
+    if isinstance(exc, MalformedResponseError):
+        return text("err.malformed", lang), text("err.malformed_action", lang)
+    if isinstance(exc, EnvelopeError):
+        return text("err.envelope", lang), text("err.envelope_action", lang)
+    if isinstance(exc, InputError):
+        return text("err.input", lang, msg=mask_text(str(exc))), None
+    return text("err.generic", lang), None
+
+
+def show_error(exc: BaseException, where: str = "") -> None:
+    lang = current_lang()
+    what, action = describe(exc, lang, where)
+    body = what if action is None else f"{what}\n\n{text('err.what', lang, action=action)}"
+    st.error(body, icon="🚫" if isinstance(exc, ApiError) else "⚠️")
+
+
+@contextmanager
+def guarded(where: str = "") -> Iterator[None]:
+    """Run a block; show any failure in plain words instead of letting a traceback reach the page."""
+    try:
+        yield
+    except (OcrError, ImageRejected) as exc:
+        log.info("call failed: %s%s", type(exc).__name__,
+                 f" {exc.result_code}" if isinstance(exc, ApiError) else "")
+        show_error(exc, where)
+    except Exception as exc:  # the last line of defence: a friendly message, no personal data logged
+        # Frames only (file, line, code), never the message: it may quote what a document says.
+        log.error("unexpected %s in the dashboard\n%s", type(exc).__name__,
+                  "".join(traceback.format_tb(exc.__traceback__)))
+        show_error(exc, where)

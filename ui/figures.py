@@ -1,0 +1,209 @@
+"""Pure Plotly figure builders: plain inputs in, ``go.Figure`` out (no Streamlit here).
+
+Images are embedded as a downscaled PNG data URI and stretched back with ``dx``/``dy``, so box
+coordinates stay in the pixels of the image as sent while the figure stays small on the wire.
+"""
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import plotly.graph_objects as go
+
+Point = tuple[int, int]
+
+MAX_DISPLAY_SIDE = 1100
+"""Longest side of the image embedded in a figure; larger images are downscaled for display only."""
+
+HIGH_CONF = 0.9
+"""At or above: green. Between the threshold and this: amber. Under the threshold: red."""
+
+_GREEN, _AMBER, _RED, _GREY = "#1a9850", "#f39c12", "#d73027", "#7f8c8d"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One box to draw: what it is, what was read there (already masked if it must be), how sure."""
+
+    name: str
+    value: str
+    conf: float | None
+    points: tuple[Point, ...]
+
+
+def conf_colour(conf: float | None, threshold: float) -> str:
+    if conf is None:
+        return _GREY
+    if conf < threshold:
+        return _RED
+    return _GREEN if conf >= HIGH_CONF else _AMBER
+
+
+def _band(conf: float | None, threshold: float) -> str:
+    if conf is None:
+        return "n/a"
+    if conf < threshold:
+        return f"< {threshold:.2f}"
+    return f"≥ {HIGH_CONF:.2f}" if conf >= HIGH_CONF else f"{threshold:.2f}–{HIGH_CONF:.2f}"
+
+
+def _data_uri(rgb_or_rgba: np.ndarray) -> str:
+    """PNG data URI of an RGB(A) array (OpenCV encodes BGR(A), so swap channels first)."""
+    code = cv2.COLOR_RGBA2BGRA if rgb_or_rgba.shape[2] == 4 else cv2.COLOR_RGB2BGR
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb_or_rgba, code))
+    if not ok:  # pragma: no cover - OpenCV only fails on malformed arrays
+        raise ValueError("cannot encode image for display")
+    return "data:image/png;base64," + base64.b64encode(buf.tobytes()).decode("ascii")
+
+
+def _display_scale(width: int, height: int) -> float:
+    return min(1.0, MAX_DISPLAY_SIDE / max(width, height))
+
+
+def _image_trace(rgb: np.ndarray, name: str = "image") -> go.Image:
+    h, w = rgb.shape[:2]
+    scale = _display_scale(w, h)
+    shown = rgb if scale == 1.0 else cv2.resize(rgb, (round(w * scale), round(h * scale)),
+                                                interpolation=cv2.INTER_AREA)
+    sh, sw = shown.shape[:2]
+    return go.Image(source=_data_uri(shown), dx=w / sw, dy=h / sh, name=name, hoverinfo="skip")
+
+
+def _image_layout(fig: go.Figure, width: int, height: int, *, legend: bool) -> go.Figure:
+    fig.update_xaxes(visible=False, range=[0, width], constrain="domain")
+    fig.update_yaxes(visible=False, range=[height, 0], scaleanchor="x", constrain="domain")
+    fig.update_layout(
+        margin=dict(l=0, r=0, t=10, b=0),
+        showlegend=legend,
+        legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0),
+        hoverlabel=dict(font_size=14),
+        dragmode="pan",
+    )
+    return fig
+
+
+def bgr_to_rgb(bgr: np.ndarray) -> np.ndarray:
+    if bgr.ndim == 2:
+        return cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def overlay_figure(
+    rgb: np.ndarray,
+    regions: Sequence[Region],
+    *,
+    threshold: float = 0.8,
+    other_boxes: Sequence[Sequence[Point]] = (),
+    other_boxes_name: str = "text boxes",
+) -> go.Figure:
+    """The image with every region drawn as a filled, hoverable polygon coloured by confidence.
+
+    Each region is its own legend entry (click to hide it); ``other_boxes`` (e.g. every text box the
+    API detected) form one extra entry, hidden until switched on.
+    """
+    h, w = rgb.shape[:2]
+    fig = go.Figure(_image_trace(rgb))
+    for region in regions:
+        if len(region.points) < 3:
+            continue
+        colour = conf_colour(region.conf, threshold)
+        xs = [p[0] for p in region.points] + [region.points[0][0]]
+        ys = [p[1] for p in region.points] + [region.points[0][1]]
+        conf_txt = "–" if region.conf is None else f"{region.conf:.2f}"
+        hover = f"<b>{region.name}</b><br>{region.value}<br>conf {conf_txt}"
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=_rgba(colour, 0.18),
+            line=dict(color=colour, width=3), name=region.name, legendgroup=region.name,
+            hoveron="points+fills", text=[hover] * len(xs), hovertemplate="%{text}<extra></extra>",
+            legendgrouptitle_text=None, meta=_band(region.conf, threshold),
+        ))
+        cx, cy = float(np.mean(xs[:-1])), float(np.mean(ys[:-1]))
+        fig.add_trace(go.Scatter(
+            x=[cx], y=[cy], mode="markers", marker=dict(size=14, color=colour, opacity=0.35),
+            name=region.name, legendgroup=region.name, showlegend=False,
+            text=[hover], hovertemplate="%{text}<extra></extra>",
+        ))
+    if other_boxes:
+        xs_all: list[float | None] = []
+        ys_all: list[float | None] = []
+        for box in other_boxes:
+            if len(box) < 3:
+                continue
+            xs_all += [p[0] for p in box] + [box[0][0], None]
+            ys_all += [p[1] for p in box] + [box[0][1], None]
+        fig.add_trace(go.Scatter(
+            x=xs_all, y=ys_all, mode="lines", line=dict(color="#2e86de", width=1, dash="dot"),
+            name=other_boxes_name, hoverinfo="skip", visible="legendonly",
+        ))
+    return _image_layout(fig, w, h, legend=True)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def confidence_figure(names: Sequence[str], confs: Sequence[float | None], threshold: float,
+                      *, threshold_label: str = "threshold") -> go.Figure:
+    """Horizontal bars of confidence per field with the threshold as a vertical line.
+
+    Bars under the threshold are red; a field without a confidence is drawn as an empty grey bar.
+    """
+    values = [0.0 if c is None else float(c) for c in confs]
+    colours = [conf_colour(c, threshold) for c in confs]
+    text = ["–" if c is None else f"{c:.2f}" for c in confs]
+    fig = go.Figure(go.Bar(
+        x=values, y=list(names), orientation="h", marker_color=colours, text=text,
+        textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False,
+    ))
+    fig.add_vline(x=threshold, line=dict(color=_RED, dash="dash", width=2),
+                  annotation_text=f"{threshold_label} {threshold:.2f}", annotation_position="top")
+    fig.update_xaxes(range=[0, 1.08], title=None, tickformat=".1f")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(margin=dict(l=10, r=30, t=30, b=10), height=max(180, 34 * len(values) + 70),
+                      showlegend=False)
+    return fig
+
+
+def compare_confidence_figure(names: Sequence[str], confs_a: Sequence[float | None],
+                              confs_b: Sequence[float | None], labels: tuple[str, str],
+                              threshold: float) -> go.Figure:
+    """Grouped bars: the confidence of each field in image A and image B."""
+    fig = go.Figure()
+    for confs, label, colour in ((confs_a, labels[0], "#2e86de"), (confs_b, labels[1], "#8e44ad")):
+        fig.add_trace(go.Bar(
+            x=[0.0 if c is None else c for c in confs], y=list(names), orientation="h", name=label,
+            marker_color=colour, text=["–" if c is None else f"{c:.2f}" for c in confs],
+            textposition="outside", cliponaxis=False,
+        ))
+    fig.add_vline(x=threshold, line=dict(color=_RED, dash="dash", width=2))
+    fig.update_xaxes(range=[0, 1.1])
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(barmode="group", margin=dict(l=10, r=30, t=10, b=10),
+                      height=max(200, 48 * len(names) + 80),
+                      legend=dict(orientation="h", y=-0.1))
+    return fig
+
+
+def glare_figure(rgb: np.ndarray, mask: np.ndarray | None,
+                 quad: Sequence[Point] | None = None, *, quad_name: str = "card") -> go.Figure:
+    """The image with the glare mask painted over it in translucent magenta and, when found, the
+    card boundary as an outline."""
+    h, w = rgb.shape[:2]
+    fig = go.Figure(_image_trace(rgb))
+    if mask is not None and mask.any():
+        m = mask if mask.shape[:2] == (h, w) else cv2.resize(mask.astype(np.uint8), (w, h),
+                                                             interpolation=cv2.INTER_NEAREST)
+        rgba = np.zeros((h, w, 4), dtype=np.uint8)
+        on = m.astype(bool)
+        rgba[on] = (255, 0, 200, 150)
+        fig.add_trace(_image_trace(rgba, name="glare"))
+    if quad is not None and len(quad) >= 3:
+        xs = [p[0] for p in quad] + [quad[0][0]]
+        ys = [p[1] for p in quad] + [quad[0][1]]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#00c853", width=3),
+                                 name=quad_name, hoverinfo="skip"))
+    return _image_layout(fig, w, h, legend=False)

@@ -1,0 +1,95 @@
+"""Image in: upload (drag and drop), camera or a specimen from the gallery; then validation.
+
+Validation is ``ocr_core.imaging.load_image``: type by content, size limit, pixel limit (bombs),
+EXIF orientation applied. A refused image shows its reason and nothing is sent.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import streamlit as st
+
+from ocr_core.imaging import ImageRejected, LoadedImage, load_image
+
+from ui import state
+from ui.i18n import current_lang, t
+from ui.specimens import Specimen, by_image, specimens
+
+Source = Literal["gallery", "upload", "camera"]
+SOURCES: tuple[Source, ...] = ("gallery", "upload", "camera")
+_SOURCE_LABELS = {"gallery": "img.src_gallery", "upload": "img.src_upload", "camera": "img.src_camera"}
+
+
+@dataclass(frozen=True)
+class ImageChoice:
+    name: str
+    data: bytes
+    digest: str
+    specimen: Specimen | None = None
+
+
+def human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.2f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n} B"
+
+
+def _specimen_label(image: str) -> str:
+    spec = by_image(image)
+    if spec is None:
+        return image
+    kind = t("img.kind_photo") if spec.kind == "photo" else t("img.kind_clean")
+    return f"{spec.name.replace('_', ' ')} · {spec.doc_type} · {kind}"
+
+
+def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = None) -> ImageChoice | None:
+    """The three ways in, as widgets keyed ``{prefix}_source``, ``{prefix}_specimen``,
+    ``{prefix}_upload`` and ``{prefix}_camera``."""
+    if label:
+        st.markdown(f"**{label}**")
+    source = st.segmented_control(
+        t("img.source"), SOURCES, default="gallery", required=True, key=f"{prefix}_source",
+        format_func=lambda s: t(_SOURCE_LABELS[s]),
+    ) or "gallery"
+    if source == "gallery":
+        options = [s.image for s in specimens(doc_types)]
+        picked = st.selectbox(t("img.specimen"), options, index=None, key=f"{prefix}_specimen",
+                              format_func=_specimen_label, help=t("img.specimen_help"),
+                              placeholder=t("img.none"))
+        spec = by_image(picked) if picked else None
+        if spec is None:
+            return None
+        data = spec.read_bytes()
+        return ImageChoice(spec.name, data, state.digest(data), spec)
+    if source == "upload":
+        up = st.file_uploader(t("img.upload"), type=["jpg", "jpeg", "png"], key=f"{prefix}_upload")
+    else:
+        up = st.camera_input(t("img.camera"), key=f"{prefix}_camera")
+    if up is None:
+        return None
+    data = up.getvalue()
+    return ImageChoice(up.name or "camera.jpg", data, state.digest(data))
+
+
+def validate(prefix: str, choice: ImageChoice) -> LoadedImage | None:
+    """Load and check the image (once per image), showing why when it is refused."""
+    outcome = state.memo(f"{prefix}_loaded", choice.digest, lambda: _load(choice.data))
+    if isinstance(outcome, ImageRejected):
+        st.error(t("img.rejected", msg=outcome.message(current_lang())), icon="🚫")
+        return None
+    st.caption(t("img.loaded", name=choice.name, fmt=outcome.format.upper(), w=outcome.width,
+                 h=outcome.height, size=human_size(outcome.size_bytes)))
+    if outcome.exif_rotated:
+        st.caption(t("img.exif_rotated"))
+    return outcome
+
+
+def _load(data: bytes) -> LoadedImage | ImageRejected:
+    try:
+        return load_image(data)
+    except ImageRejected as exc:
+        return exc

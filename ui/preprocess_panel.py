@@ -1,0 +1,97 @@
+"""Optional preprocessing with before/after, and the exact bytes that will be sent.
+
+Without preprocessing the file goes as uploaded — except when its EXIF orientation had to be
+applied: then the upright pixels are re-encoded, so that the boxes the API returns match what
+the user sees.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import streamlit as st
+
+from ocr_core.imaging import LoadedImage, PreprocessOptions, PreprocessStep, preprocess
+
+from ui import state
+from ui.figures import bgr_to_rgb
+from ui.i18n import t
+from ui.image_input import human_size
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What will be sent: the encoded bytes and the pixels they decode to."""
+
+    data: bytes = field(repr=False)
+    bgr: np.ndarray = field(repr=False)
+    format: str
+    width: int
+    height: int
+    token: str
+    """Identifies image + options: a result made from another payload is stale."""
+    steps: tuple[PreprocessStep, ...] = ()
+    preprocessed: bool = False
+
+
+def as_uploaded(img: LoadedImage, token: str) -> Payload:
+    if not img.exif_rotated:
+        return Payload(img.original_bytes, img.bgr, img.format, img.width, img.height, token)
+    ext = ".png" if img.format == "png" else ".jpg"
+    ok, buf = cv2.imencode(ext, img.bgr, [cv2.IMWRITE_JPEG_QUALITY, 95] if ext == ".jpg" else [])
+    if not ok:  # pragma: no cover - encoding a decoded image does not fail
+        raise ValueError("could not re-encode the upright image")
+    return Payload(buf.tobytes(), img.bgr, img.format, img.width, img.height, token + ":upright")
+
+
+def options_form(prefix: str) -> PreprocessOptions:
+    c1, c2 = st.columns(2)
+    with c1:
+        warp = st.checkbox(t("pre.opt.warp"), value=True, key=f"{prefix}_pre_warp")
+        deskew = st.checkbox(t("pre.opt.deskew"), value=True, key=f"{prefix}_pre_deskew")
+        denoise = st.checkbox(t("pre.opt.denoise"), value=False, key=f"{prefix}_pre_denoise")
+        clahe = st.checkbox(t("pre.opt.clahe"), value=False, key=f"{prefix}_pre_clahe")
+    with c2:
+        width = st.slider(t("pre.opt.resize"), 760, 1600, 1000, 20, key=f"{prefix}_pre_width")
+        fmt = st.segmented_control(t("pre.opt.format"), ("jpeg", "png"), default="jpeg", required=True,
+                                   key=f"{prefix}_pre_format", format_func=str.upper) or "jpeg"
+        quality = st.slider(t("pre.opt.quality"), 50, 100, 90, 1, key=f"{prefix}_pre_quality",
+                            disabled=fmt != "jpeg")
+    return PreprocessOptions(warp=warp, deskew=deskew, denoise=denoise, clahe=clahe, target_width=width,
+                             format=fmt, quality=quality)
+
+
+def preprocessed(prefix: str, img: LoadedImage, token: str, opts: PreprocessOptions) -> Payload:
+    run_token = f"{token}:{opts!r}"
+    res = state.memo(f"{prefix}_pre", run_token, lambda: preprocess(img, opts))
+    return Payload(res.encoded, res.bgr, res.format, res.width, res.height, run_token, res.steps, True)
+
+
+def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: bool = False) -> Payload:
+    """Toggle, options, before/after; returns the payload to send either way."""
+    on = st.toggle(t("pre.enable"), value=default_on, key=f"{prefix}_pre_on")
+    if not on:
+        payload = as_uploaded(img, token)
+    else:
+        payload = preprocessed(prefix, img, token, options_form(prefix))
+        before, after = st.columns(2)
+        before.image(_thumb(img.bgr), caption=f"{t('pre.before')} · {img.width}×{img.height}",
+                     width="stretch")
+        after.image(_thumb(payload.bgr), caption=f"{t('pre.after')} · {payload.width}×{payload.height}",
+                    width="stretch")
+        applied = [f"{s.name} ({s.ms:.0f} ms)" for s in payload.steps if s.applied and s.name != "encode"]
+        st.caption(t("pre.steps", steps=", ".join(applied)) if applied else t("pre.no_steps"))
+    pct = 100.0 * len(payload.data) / max(1, img.size_bytes)
+    st.info(t("pre.will_send", fmt=payload.format.upper(), w=payload.width, h=payload.height,
+              size=human_size(len(payload.data))) + (f" — {t('pre.saving', pct=pct)}" if on else ""),
+            icon="📦")
+    return payload
+
+
+def _thumb(bgr: np.ndarray, max_side: int = 900) -> np.ndarray:
+    h, w = bgr.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    small = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
+                                                interpolation=cv2.INTER_AREA)
+    return bgr_to_rgb(small)

@@ -1,0 +1,55 @@
+"""The pre-flight quality panel: every OpenCV check as pass / warn / fail with its reason, and the
+glare mask over the image. Shown before anything is sent."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
+
+from ui import state
+from ui.figures import bgr_to_rgb, glare_figure
+from ui.i18n import current_lang, t
+
+STATUS_ICON = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
+
+
+def quality_of(prefix: str, token: str, img: LoadedImage) -> QualityReport:
+    return state.memo(f"{prefix}_quality", token, lambda: assess_quality(img.bgr))
+
+
+def quality_rows(report: QualityReport, lang: str) -> list[dict[str, str]]:
+    rows = []
+    for c in report.checks:
+        value = "" if c.value is None else (f"{c.value:g}" if isinstance(c.value, (int, float)) else str(c.value))
+        rows.append({
+            t("q.check"): c.label(lang),
+            t("q.status"): t(f"status.{c.status}"),
+            t("q.value"): value,
+            t("q.reason"): c.reason(lang),
+        })
+    return rows
+
+
+def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = True) -> QualityReport:
+    """Render the checks (and, if asked, the glare figure); return the report."""
+    report = quality_of(prefix, token, img)
+    lang = current_lang()
+    n_fail = sum(c.status == "fail" for c in report.checks)
+    n_warn = sum(c.status == "warn" for c in report.checks)
+    if n_fail:
+        st.error(t("q.summary_fail", n=n_fail), icon="❌")
+    elif n_warn:
+        st.warning(t("q.summary_warn", n=n_warn), icon="⚠️")
+    else:
+        st.success(t("q.summary_pass"), icon="✅")
+    cols = st.columns([3, 2]) if glare else [st.container()]
+    with cols[0]:
+        st.dataframe(quality_rows(report, lang), hide_index=True, width="stretch",
+                     key=f"{prefix}_quality_table")
+    if glare:
+        with cols[1]:
+            quad = None if report.card_quad is None else [tuple(map(int, p)) for p in report.card_quad]
+            fig = glare_figure(bgr_to_rgb(img.bgr), report.glare_mask, quad)
+            st.plotly_chart(fig, key=f"{prefix}_glare_fig", config={"displayModeBar": False})
+            st.caption(t("q.glare") if report.glare_mask.any() else t("q.no_glare"))
+    return report

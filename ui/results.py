@@ -1,0 +1,185 @@
+"""The result view of one analysis: overlay, confidence chart, Key/Value table with validator badges,
+resolution verdicts, and the JSON / envelope / export tabs."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+import streamlit as st
+
+from ocr_core import CreditCardResult, IdCardResult
+from ocr_core.validators import check_label
+
+from ui import state
+from ui.downloads import curl_example, downloads
+from ui.envelope_view import envelope_view
+from ui.figures import bgr_to_rgb, confidence_figure, overlay_figure
+from ui.i18n import current_lang, t
+from ui.redaction import blur_regions
+from ui.rows import (FieldRow, Resolution, Result, all_checks, check_badge, flagged, other_boxes, regions,
+                     rows_for, sensitive_polygons)
+from ui.session import base_url, effective_connection, masking_on, presenter_view
+from ui.specimens import Specimen
+
+DEFAULT_THRESHOLD = 0.8
+
+
+@dataclass
+class Analysis:
+    """One analysis as kept in the session: the result and the exact image that was sent."""
+
+    service: str
+    """``credit-card``, ``id-card`` or ``stand-alone``."""
+    result: Result
+    sent_bgr: np.ndarray = field(repr=False)
+    sent_format: str
+    sent_bytes: int
+    token: str
+    """Digest of the image plus the preprocessing options: tells a stale result from a fresh one."""
+    measured: Resolution
+    name: str
+    specimen: Specimen | None = None
+    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+def kv_table(rows: list[FieldRow], threshold: float, lang: str) -> list[dict[str, object]]:
+    return [{
+        t("res.col_field"): r.label,
+        t("res.col_key"): r.display_key,
+        t("res.col_value"): r.shown,
+        t("res.col_conf"): r.conf,
+        t("res.col_checks"): " · ".join(check_badge(c, lang) for c in r.checks),
+        t("res.col_flag"): "⚠️" if r.conf is not None and r.conf < threshold else "",
+    } for r in rows]
+
+
+def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool) -> np.ndarray:
+    if not masked:
+        return bgr_to_rgb(a.sent_bgr)
+    polygons = sensitive_polygons(rows)
+    return state.memo(f"{prefix}_blurred", (a.token, id(a.result), len(polygons)),
+                      lambda: bgr_to_rgb(blur_regions(a.sent_bgr, polygons)))
+
+
+def _badges(rows: list[FieldRow], lang: str) -> None:
+    checks = all_checks(rows)
+    st.markdown(f"**{t('res.checks')}**")
+    if not checks:
+        st.caption(t("res.no_checks"))
+        return
+    line = st.container(horizontal=True)
+    for row, check in checks:
+        colour = "green" if check.ok else ("red" if check.ok is False else "gray")
+        icon = ":material/check_circle:" if check.ok else (":material/cancel:" if check.ok is False
+                                                           else ":material/remove:")
+        line.badge(f"{row.label}: {check_label(check.name, lang)}", icon=icon, color=colour,
+                   help=check.text(lang) or None)
+
+
+def _resolution(a: Analysis) -> None:
+    m = a.measured
+    card = t("res.card_size", w=m.card_size[0], h=m.card_size[1]) if m.card_size else ""
+    c1, c2 = st.columns(2)
+    c1.metric(t("res.api_resolution"), a.result.resolution or "–", border=True)
+    c2.metric(t("res.our_resolution"), m.verdict, border=True,
+              help=t("res.res_detail", w=m.width, h=m.height, card=card))
+    st.caption(t("res.res_detail", w=m.width, h=m.height, card=card) + " — " +
+               (t("res.res_agree") if (a.result.resolution or "") == m.verdict else t("res.res_disagree")))
+
+
+def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], None] | None = None) -> None:
+    """Render an analysis. ``on_verify`` is offered when the result carries a usable Request-Key."""
+    lang = current_lang()
+    masked = masking_on()
+    result = a.result
+    rows = rows_for(result, lang, masked)
+
+    head = st.columns([3, 2])
+    with head[0]:
+        st.markdown(f"**{t('res.overlay')}**")
+        fig = overlay_figure(_display_image(prefix, a, rows, masked), regions(rows),
+                             threshold=float(st.session_state.get(f"{prefix}_threshold", DEFAULT_THRESHOLD)),
+                             other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes"))
+        st.plotly_chart(fig, key=f"{prefix}_overlay", config={"displaylogo": False, "scrollZoom": True})
+        if masked and sensitive_polygons(rows):
+            st.caption(t("res.blurred"))
+    with head[1]:
+        st.markdown(f"**{t('res.confidence')}**")
+        threshold = st.slider(t("res.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.01, key=f"{prefix}_threshold")
+        scored = [r for r in rows if r.conf is not None]
+        st.plotly_chart(confidence_figure([r.label for r in scored], [r.conf for r in scored], threshold,
+                                          threshold_label=t("res.threshold")),
+                        key=f"{prefix}_conf", config={"displayModeBar": False})
+        low = flagged(rows, threshold)
+        if low:
+            st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon="⚠️")
+        else:
+            st.success(t("res.none_flagged"), icon="✅")
+        if isinstance(result, IdCardResult):
+            st.metric(t("res.id_type"), result.id_type or "–")
+        _resolution(a)
+
+    if isinstance(result, IdCardResult) and a.service == "id-card":
+        _request_key_line(prefix, a, on_verify)
+
+    tabs = [t("res.tab_kv"), t("res.tab_envelope"), t("res.tab_export")]
+    if not presenter_view():
+        tabs.insert(1, t("res.tab_json"))
+    shown = dict(zip(tabs, st.tabs(tabs)))
+    with shown[t("res.tab_kv")]:
+        st.dataframe(
+            kv_table(rows, threshold, lang), hide_index=True, width="stretch",
+            column_config={t("res.col_conf"): st.column_config.ProgressColumn(
+                t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f")},
+        )
+        _badges(rows, lang)
+    if t("res.tab_json") in shown:
+        with shown[t("res.tab_json")]:
+            st.caption(t("res.json_masked") if masked else t("res.json_unmasked"))
+            st.json(result.to_api_json(masked=masked), expanded=2)
+    with shown[t("res.tab_envelope")]:
+        envelope_view(prefix, result.trace, _decrypted_fields(result))
+    with shown[t("res.tab_export")]:
+        downloads(prefix, result, masked, stem=f"{a.service}-{a.at:%Y%m%d-%H%M%S}")
+        conn = effective_connection()
+        st.markdown(f"**{t('dl.curl')}**")
+        st.code(curl_example(base_url(conn), conn.api_version, a.service,
+                             result.trace.key_version if result.trace else None, conn.image_encoding),
+                language="bash")
+
+
+def _decrypted_fields(result: Result) -> list[str]:
+    if isinstance(result, CreditCardResult):
+        names = [f"cardNums[{i}]" for i in range(len(result.card_numbers))]
+        if result.total_card_num is not None:
+            names.append("totalCardNum")
+        if result.valid_thru is not None and result.valid_thru.value is not None:
+            names.append("validThru")
+        return names
+    return [kv.key for kv in result.key_values if kv.value is not None]
+
+
+def _request_key_line(prefix: str, a: Analysis, on_verify: Callable[[Analysis], None] | None) -> None:
+    result = a.result
+    assert isinstance(result, IdCardResult)
+    rk = result.request_key
+    if rk is None:
+        st.info(t("res.no_request_key"), icon="ℹ️")
+        return
+    cols = st.columns([3, 2])
+    with cols[0]:
+        if rk.spent:
+            st.warning(t("au.spent"), icon="🔒")
+        elif rk.expired():
+            st.warning(t("au.expired"), icon="⌛")
+        else:
+            left = int(rk.remaining().total_seconds())
+            st.info(f"{t('res.request_key')}: `{rk.value[:8]}…` — "
+                    + t("au.remaining", mmss=f"{left // 60:02d}:{left % 60:02d}"), icon="🔑")
+    with cols[1]:
+        usable = not rk.spent and not rk.expired() and result.id_type in ("resident", "driver")
+        if on_verify is not None and st.button(t("res.verify"), key=f"{prefix}_verify", type="primary",
+                                               disabled=not usable, help=t("res.verify_help")):
+            on_verify(a)

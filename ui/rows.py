@@ -1,0 +1,192 @@
+"""Results as display rows: one row per field, ordered and labelled by ``ocr_core.fields``, masked
+as the switch says, with its validator checks. Pure functions: no Streamlit, easy to test.
+
+A row keeps the decrypted value (``raw``) beside what is shown (``shown``): ``raw`` never leaves the
+server unless masking is off, and is what the authenticity hand-off and the blur use.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ocr_core import CreditCardResult, IdCardResult
+from ocr_core.fields import field_spec, label, sort_keys
+from ocr_core.masking import mask_value
+from ocr_core.validators import Check, check_label, checks_for
+
+from ui.figures import Region
+
+Point = tuple[int, int]
+Result = CreditCardResult | IdCardResult
+
+NORMAL_MIN = (760, 480)
+"""The API's recommended resolution; ``resolution`` is ``normal`` at or above it."""
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    key: str
+    """The API's key (``cardNums`` for each card-number group)."""
+    index: int | None
+    """Position among rows of the same key (card-number groups), else None."""
+    label: str
+    raw: str | None
+    shown: str
+    conf: float | None
+    points: tuple[Point, ...] | None
+    sensitive: bool
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def display_key(self) -> str:
+        return self.key if self.index is None else f"{self.key}[{self.index}]"
+
+
+def _show(key: str, value: str | None, masked: bool, **kw: Any) -> str:
+    if value is None:
+        return ""
+    return str(mask_value(key, value, **kw)) if masked else value
+
+
+def _sensitive(key: str) -> bool:
+    spec = field_spec(key)
+    return bool(spec and spec.sensitive)
+
+
+def document_of(result: Result) -> str:
+    """The ``ocr_core.fields`` document name: ``credit-card`` or the ID's ``idType``."""
+    if isinstance(result, CreditCardResult):
+        return "credit-card"
+    return result.id_type or ""
+
+
+def rows_for(result: Result, lang: str, masked: bool) -> list[FieldRow]:
+    """Every field of a result in display order."""
+    if isinstance(result, CreditCardResult):
+        return _card_rows(result, lang, masked)
+    return _id_rows(result, lang, masked)
+
+
+def _card_rows(result: CreditCardResult, lang: str, masked: bool) -> list[FieldRow]:
+    doc = "credit-card"
+    groups = [g.value or "" for g in result.card_numbers]
+    rows: list[FieldRow] = []
+    for i, group in enumerate(result.card_numbers):
+        rows.append(FieldRow(
+            key="cardNums", index=i, label=f"{label('cardNums', lang)} {i + 1}", raw=group.value,
+            shown=_show("cardNums", group.value, masked, groups=groups, index=i), conf=group.conf,
+            points=tuple(group.box.points) if group.box else None, sensitive=True,
+        ))
+    if result.total_card_num is not None:
+        rows.append(FieldRow(
+            key="totalCardNum", index=None, label=label("totalCardNum", lang), raw=result.total_card_num,
+            shown=_show("totalCardNum", result.total_card_num, masked), conf=None, points=None,
+            sensitive=True, checks=tuple(checks_for("totalCardNum", result.total_card_num, doc)),
+        ))
+    vt = result.valid_thru
+    if vt is not None:
+        rows.append(FieldRow(
+            key="validThru", index=None, label=label("validThru", lang), raw=vt.value,
+            shown=_show("validThru", vt.value, masked), conf=vt.conf,
+            points=tuple(vt.box.points) if vt.box else None, sensitive=_sensitive("validThru"),
+            checks=tuple(checks_for("validThru", vt.value, doc)) if vt.value is not None else (),
+        ))
+    return rows
+
+
+def _id_rows(result: IdCardResult, lang: str, masked: bool) -> list[FieldRow]:
+    doc = result.id_type or ""
+    by_key = {kv.key: kv for kv in result.key_values}
+    values = {k: kv.value for k, kv in by_key.items() if kv.value is not None}
+    rows = []
+    for key in sort_keys(by_key, doc):
+        kv = by_key[key]
+        rows.append(FieldRow(
+            key=key, index=None, label=label(key, lang), raw=kv.value,
+            shown=_show(key, kv.value, masked), conf=kv.conf,
+            points=tuple(kv.bbox.points) if kv.bbox else None, sensitive=_sensitive(key),
+            checks=tuple(checks_for(key, kv.value, doc, values)) if kv.value is not None else (),
+        ))
+    return rows
+
+
+def all_checks(rows: Sequence[FieldRow]) -> list[tuple[FieldRow, Check]]:
+    return [(row, check) for row in rows for check in row.checks]
+
+
+def check_badge(check: Check, lang: str) -> str:
+    mark = "✅" if check.ok else ("❌" if check.ok is False else "➖")
+    return f"{mark} {check_label(check.name, lang)}"
+
+
+def regions(rows: Sequence[FieldRow]) -> list[Region]:
+    return [Region(r.label, r.shown, r.conf, r.points) for r in rows if r.points]
+
+
+def sensitive_polygons(rows: Sequence[FieldRow]) -> list[tuple[Point, ...]]:
+    return [r.points for r in rows if r.sensitive and r.points]
+
+
+def flagged(rows: Sequence[FieldRow], threshold: float) -> list[FieldRow]:
+    """Rows whose confidence is known and under the threshold."""
+    return [r for r in rows if r.conf is not None and r.conf < threshold]
+
+
+def other_boxes(result: Result) -> list[list[Point]]:
+    """Every text box of an ID result (the API's ``boxes``); card results have none beyond fields."""
+    if isinstance(result, IdCardResult):
+        return [b.points for b in result.boxes]
+    return []
+
+
+# ---------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class Resolution:
+    verdict: str
+    """``normal`` or ``low`` by the API's rule, applied to the whole image as sent."""
+    width: int
+    height: int
+    card_size: tuple[int, int] | None
+    """The card's own size in pixels when its boundary was found."""
+
+
+def measure_resolution(width: int, height: int, card_quad: Sequence[Point] | None) -> Resolution:
+    """Our own ``normal``/``low`` verdict: long side ≥ 760 and short side ≥ 480."""
+    long_side, short_side = max(width, height), min(width, height)
+    verdict = "normal" if long_side >= NORMAL_MIN[0] and short_side >= NORMAL_MIN[1] else "low"
+    card = None
+    if card_quad is not None and len(card_quad) == 4:
+        (x1, y1), (x2, y2), (x3, y3), (x4, y4) = card_quad
+        w = (_dist(x1, y1, x2, y2) + _dist(x4, y4, x3, y3)) / 2
+        h = (_dist(x1, y1, x4, y4) + _dist(x2, y2, x3, y3)) / 2
+        card = (round(w), round(h))
+    return Resolution(verdict, width, height, card)
+
+
+def _dist(ax: float, ay: float, bx: float, by: float) -> float:
+    return float(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5)
+
+
+# ---------------------------------------------------------------- exports
+
+
+def result_json(result: Result, masked: bool) -> str:
+    return json.dumps(result.to_api_json(masked=masked), ensure_ascii=False, indent=2)
+
+
+def rows_csv(rows: Sequence[FieldRow]) -> str:
+    """CSV of the rows as shown (so masked rows stay masked); UTF-8 with a BOM for spreadsheet apps."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["key", "label", "value", "confidence", "checks"])
+    for r in rows:
+        writer.writerow([r.display_key, r.label, r.shown, "" if r.conf is None else f"{r.conf:.4f}",
+                         "; ".join(f"{c.name}={'ok' if c.ok else 'fail' if c.ok is False else 'n/a'}"
+                                   for c in r.checks)])
+    return "\ufeff" + out.getvalue()

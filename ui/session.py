@@ -1,0 +1,178 @@
+"""Where the dashboard's state lives: the connection choice, the client, the embedded sandbox.
+
+- The embedded sandbox is started on first use, once per server process (``st.cache_resource``), so
+  its keys, Request-Keys and registry survive reruns and are shared by every browser session.
+- One ``OcrClient`` per connection choice, also a cached resource: it holds a pooled HTTP session
+  and cached public keys, never personal data.
+- Results live only in ``st.session_state`` (one browser session). Nothing here uses
+  ``st.cache_data``: that cache is shared by all users of the server.
+- Credentials come only from ``.streamlit/secrets.toml`` (``[nhn_ocr]``) or ``NHN_OCR_*`` variables;
+  they are read on the server and never rendered.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import streamlit as st
+
+from ocr_core import OcrClient, Settings
+from ocr_core._constants import DEFAULT_BASE_URL, LEGACY_BASE_URL
+
+Backend = Literal["sandbox", "cloud"]
+Endpoint = Literal["current", "legacy"]
+
+CONNECTION_KEY = "connection"
+PRESENTER_KEY = "presenter_view"
+MASKING_KEY = "masking"
+
+SANDBOX_URL_ENV = "STUDIO_SANDBOX_URL"
+"""Use an already running sandbox (``python -m sandbox``) instead of starting one in-process."""
+
+SECRETS_SECTION = "nhn_ocr"
+_SECRET_FIELDS = ("app_key", "secret_key", "uak_id", "uak_secret")
+
+ENDPOINT_URLS: dict[Endpoint, str] = {"current": DEFAULT_BASE_URL, "legacy": LEGACY_BASE_URL}
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What the user chose on the Settings page (no secrets in here)."""
+
+    backend: Backend = "sandbox"
+    endpoint: Endpoint = "current"
+    api_version: str = "v2.0"
+    image_encoding: str = "raw"
+
+
+@dataclass(frozen=True)
+class SandboxHandle:
+    """How to reach the sandbox in use: its URL and its documented demo credentials."""
+
+    base_url: str
+    app_key: str
+    secret_key: str
+    uak_id: str
+    uak_secret: str
+    token_url: str
+    embedded: bool
+
+
+# ---------------------------------------------------------------- credentials
+
+
+def _secrets_section() -> Mapping[str, Any]:
+    try:
+        section = st.secrets.get(SECRETS_SECTION)
+    except Exception:  # no secrets.toml at all, or an unreadable one: treat as not configured
+        return {}
+    return section if isinstance(section, Mapping) else {}
+
+
+def cloud_settings(conn: Connection) -> Settings:
+    """Settings for NHN Cloud: secrets.toml first, then the environment; endpoint from the choice."""
+    section = _secrets_section()
+    overrides = {name: section.get(name) or None for name in _SECRET_FIELDS}
+    return Settings.from_env(
+        base_url=ENDPOINT_URLS[conn.endpoint], api_version=conn.api_version,
+        image_encoding=conn.image_encoding, **overrides,
+    )
+
+
+def credentials_configured(api_version: str) -> bool:
+    """Whether the credentials the given API version needs are present (values never leave here)."""
+    try:
+        cloud_settings(Connection(backend="cloud", api_version=api_version)).require_credentials()
+    except Exception:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- sandbox
+
+
+@st.cache_resource(show_spinner=False)
+def _embedded_sandbox() -> Any:
+    """Start the sandbox in a background thread of this server process; once per process."""
+    from sandbox.server import start_sandbox
+
+    return start_sandbox()
+
+
+def sandbox_handle() -> SandboxHandle:
+    from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET, TOKEN_PATH
+
+    external = os.environ.get(SANDBOX_URL_ENV, "").strip().rstrip("/")
+    if external:
+        return SandboxHandle(external, DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET,
+                             external + TOKEN_PATH, embedded=False)
+    running = _embedded_sandbox()
+    return SandboxHandle(running.base_url, running.app_key, running.secret_key, DEMO_UAK_ID,
+                         DEMO_UAK_SECRET, running.base_url + TOKEN_PATH, embedded=True)
+
+
+# ---------------------------------------------------------------- connection and client
+
+
+def default_connection() -> Connection:
+    """The sandbox unless NHN Cloud credentials are configured."""
+    return Connection(backend="cloud" if credentials_configured("v2.0") else "sandbox")
+
+
+def connection() -> Connection:
+    conn = st.session_state.get(CONNECTION_KEY)
+    if not isinstance(conn, Connection):
+        conn = default_connection()
+        st.session_state[CONNECTION_KEY] = conn
+    return conn
+
+
+def set_connection(conn: Connection) -> None:
+    st.session_state[CONNECTION_KEY] = conn
+
+
+def effective_connection() -> Connection:
+    """The connection actually used: NHN Cloud only when its credentials are configured."""
+    conn = connection()
+    if conn.backend == "cloud" and not credentials_configured(conn.api_version):
+        return replace(conn, backend="sandbox")
+    return conn
+
+
+def settings_for(conn: Connection) -> Settings:
+    if conn.backend == "cloud":
+        return cloud_settings(conn)
+    sb = sandbox_handle()
+    return Settings(base_url=sb.base_url, app_key=sb.app_key, secret_key=sb.secret_key,
+                    api_version=conn.api_version, uak_id=sb.uak_id, uak_secret=sb.uak_secret,
+                    token_url=sb.token_url, image_encoding=conn.image_encoding)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _client(conn: Connection, sandbox_url: str) -> OcrClient:
+    # ``sandbox_url`` is part of the cache key only: a different sandbox means a different client.
+    return OcrClient(settings_for(conn))
+
+
+def client(conn: Connection | None = None) -> OcrClient:
+    """The shared client of the effective connection."""
+    conn = conn or effective_connection()
+    sandbox_url = sandbox_handle().base_url if conn.backend == "sandbox" else ""
+    return _client(conn, sandbox_url)
+
+
+def base_url(conn: Connection) -> str:
+    return sandbox_handle().base_url if conn.backend == "sandbox" else ENDPOINT_URLS[conn.endpoint]
+
+
+# ---------------------------------------------------------------- display preferences
+
+
+def masking_on() -> bool:
+    return bool(st.session_state.get(MASKING_KEY, True))
+
+
+def presenter_view() -> bool:
+    return bool(st.session_state.get(PRESENTER_KEY, False))
