@@ -21,11 +21,13 @@ import numpy as np
 
 __all__ = [
     "ID1_ASPECT",
+    "ID3_ASPECT",
     "WORK_SIDE",
     "CardGeometry",
     "card_geometry",
     "estimate_skew",
     "find_card_quad",
+    "looks_like_document",
     "order_quad",
     "quad_touches_border",
     "rotate_image",
@@ -34,6 +36,9 @@ __all__ = [
 
 ID1_ASPECT = 85.6 / 54.0
 """ISO/IEC 7810 ID-1 (credit cards, Korean resident cards and driving licences): 85.6 × 54 mm."""
+
+ID3_ASPECT = 125.0 / 88.0
+"""ISO/IEC 7810 ID-3: passport data pages."""
 
 WORK_SIDE = 640
 """Longest side, in pixels, of the copy the outline is searched on."""
@@ -45,6 +50,7 @@ _MIN_AREA_SHARE = 0.04
 _MAX_AREA_SHARE = 0.985
 _MIN_ASPECT, _MAX_ASPECT = 1.15, 2.2
 _MIN_SOLIDITY = 0.82
+_BORDER_CLUSTERS = 3
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,13 @@ def card_geometry(quad: np.ndarray) -> CardGeometry:
     return CardGeometry((top + bottom) / 2, (left + right) / 2, rotation, keystone)
 
 
+def looks_like_document(width: float, height: float, tolerance: float = 0.05) -> bool:
+    """True when a width × height frame has the side ratio of an ID-1 card or an ID-3 passport page:
+    an image with no outline in it but this shape is most likely already cropped to the document."""
+    ratio = max(width, height) / max(min(width, height), 1e-6)
+    return any(abs(ratio / a - 1) <= tolerance for a in (ID1_ASPECT, ID3_ASPECT))
+
+
 def quad_touches_border(quad: np.ndarray, shape: tuple[int, ...], margin_share: float = 0.01) -> bool:
     """True when a corner lies on (or beyond) the image edge: the card is probably cut off."""
     h, w = shape[:2]
@@ -111,8 +124,6 @@ def find_card_quad(bgr: np.ndarray, *, work_side: int = WORK_SIDE) -> np.ndarray
         for score, quad in _quads_from_mask(mask, edges):
             if best is None or score > best[0]:
                 best = (score, quad)
-        if best is not None and best[0] > 0.5:
-            break  # a clear winner from the cheaper masks; skip the rest
     if best is None:
         return None
     quad = best[1] / scale
@@ -180,7 +191,11 @@ def _candidate_masks(small: np.ndarray, gray: np.ndarray, edges: np.ndarray) -> 
 
 
 def _unlike_border_mask(small: np.ndarray) -> np.ndarray:
-    """Pixels whose colour differs from the image border's (the background, when the card is inside)."""
+    """Pixels whose colour differs from every colour of the image border (the background).
+
+    The border's colours are summarised by a few k-means centres rather than one median, so a
+    shadow falling across part of the desk stays background.
+    """
     lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
     h, w = lab.shape[:2]
     band = max(2, min(h, w) // 25)
@@ -188,9 +203,14 @@ def _unlike_border_mask(small: np.ndarray) -> np.ndarray:
         lab[:band].reshape(-1, 3), lab[-band:].reshape(-1, 3),
         lab[:, :band].reshape(-1, 3), lab[:, -band:].reshape(-1, 3),
     ])
-    background = np.median(ring, axis=0)
-    spread = float(np.median(np.linalg.norm(ring - background, axis=1)))
-    raw = np.linalg.norm(lab - background, axis=2)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
+    cv2.setRNGSeed(0)
+    _, labels, centres = cv2.kmeans(ring, _BORDER_CLUSTERS, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+    # Ignore tiny clusters: a card poking into the border band must not become "background".
+    counts = np.bincount(labels.ravel(), minlength=_BORDER_CLUSTERS)
+    centres = centres[counts >= 0.1 * len(ring)]
+    spread = float(np.median(np.min(np.linalg.norm(ring[:, None, :] - centres[None], axis=2), axis=1)))
+    raw = np.min(np.linalg.norm(lab[:, :, None, :] - centres[None, None], axis=3), axis=2)
     to_byte = 255.0 / max(float(raw.max()), 1.0)
     distance = np.clip(raw * to_byte, 0, 255).astype(np.uint8)
     otsu_level, _ = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)

@@ -17,6 +17,7 @@ from ocr_core.imaging.geometry import (
     card_geometry,
     estimate_skew,
     find_card_quad,
+    looks_like_document,
     rotate_image,
     warp_card,
 )
@@ -163,9 +164,9 @@ def _deskew(bgr: np.ndarray) -> tuple[np.ndarray, bool, str]:
 
 
 def _fallback_side(bgr: np.ndarray, opts: PreprocessOptions) -> int:
-    """An image shaped like an ID-1 card is most likely the card already cropped: size it as one."""
+    """An image shaped like a card is most likely the card already cropped: size it as one."""
     h, w = bgr.shape[:2]
-    if abs(max(h, w) / min(h, w) / ID1_ASPECT - 1) <= 0.05:
+    if looks_like_document(w, h):
         return opts.target_width
     return opts.fallback_max_side
 

@@ -18,6 +18,7 @@ from ocr_core.imaging.geometry import (
     card_geometry,
     estimate_skew,
     find_card_quad,
+    looks_like_document,
     quad_touches_border,
     warp_card,
 )
@@ -73,18 +74,30 @@ class QualityThresholds:
     """The card (or image) is scaled to this width before sharpness is measured."""
     sharpness_warn: float = 35.0
     sharpness_fail: float = 15.0
-    brightness_dark_fail: float = 40.0
-    brightness_dark_warn: float = 70.0
-    brightness_bright_warn: float = 225.0
-    """Pale ID cards photographed well average 200–220; above this the photo is overexposed."""
-    brightness_bright_fail: float = 242.0
-    contrast_warn: float = 30.0
-    """Standard deviation of the grey levels (RMS contrast), 0–255."""
-    contrast_fail: float = 15.0
-    glare_value: int = 245
-    """A glare pixel: HSV value at least this (near clipping) ..."""
+    dark_fail: float = 140.0
+    """Underexposure is judged on the brightest content (99th percentile of grey), not the mean:
+    a black card is dark by design, but its white print should still be bright. Specimens score
+    187–250; a dark, noisy photo 133."""
+    dark_warn: float = 180.0
+    clipped_level: int = 253
+    clipped_warn: float = 0.15
+    """Overexposure: the share of the card at or above ``clipped_level`` (washed out to white).
+    White cards, pale ID cards and passport pages print on 240–250 "paper", below this level."""
+    clipped_fail: float = 0.4
+    contrast_warn: float = 80.0
+    """Contrast: the spread between the 2nd and 98th percentiles of grey (0–255). Specimens
+    score 93–220; a fogged or very dark photo under 80."""
+    contrast_fail: float = 50.0
+    glare_value: int = 252
+    """A glare pixel: HSV value at least this (clipped, or nearly) ..."""
+    glare_above_paper: int = 6
+    """... and at least this much above the card's median value (pale ID cards print on 240–250
+    "paper": that is the card, not glare) ..."""
     glare_saturation: int = 50
     """... and saturation at most this (specular light is white, whatever the card's colour)."""
+    glare_stroke_share: float = 0.009
+    """Bright areas thinner than this share of the width are white print (logos, text), not glare:
+    an opening with a disc of this diameter removes them."""
     glare_min_blob_share: float = 0.0005
     glare_max_blob_share: float = 0.6
     """A bright blob covering more of the card than this is a white card or overexposure, not glare
@@ -147,14 +160,15 @@ def assess_quality(img: np.ndarray | LoadedImage, thresholds: QualityThresholds 
     gray = cv2.cvtColor(region, cv2.COLOR_BGR2GRAY)
     mask, glare_share = glare_mask(bgr, quad, t)
 
+    cropped = quad is None and looks_like_document(bgr.shape[1], bgr.shape[0])
     checks = [
-        _check_card_resolution(geometry, t),
+        _check_card_resolution(geometry, cropped, bgr.shape, t),
         _check_image_resolution(bgr.shape, t),
         _check_sharpness(sharpness(gray), t),
-        _check_brightness(float(gray.mean()), t),
-        _check_contrast(float(gray.std()), t),
+        _check_brightness(gray, t),
+        _check_contrast(gray, t),
         _check_glare(glare_share, t),
-        _check_boundary(quad, bgr.shape),
+        _check_boundary(quad, cropped, bgr.shape),
         _check_tilt(geometry.rotation_deg if geometry else estimate_skew(bgr), geometry is not None, t),
         _check_perspective(geometry, t),
     ]
@@ -177,9 +191,13 @@ def glare_mask(
     region_px = max(int(np.count_nonzero(region)), 1)
 
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
-    bright = ((hsv[..., 2] >= t.glare_value) & (hsv[..., 1] <= t.glare_saturation)).astype(np.uint8) * 255
+    value = hsv[..., 2]
+    paper = float(np.median(value[region > 0]))
+    level = max(t.glare_value, paper + t.glare_above_paper)
+    bright = ((value >= level) & (hsv[..., 1] <= t.glare_saturation)).astype(np.uint8) * 255
     bright = cv2.bitwise_and(bright, region)
-    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    disc = max(3, int(round(t.glare_stroke_share * sw)) | 1)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc)))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     keep = (areas >= t.glare_min_blob_share * region_px) & (areas <= t.glare_max_blob_share * region_px)
@@ -248,7 +266,12 @@ def _resolution_check(name: str, what: tuple[str, str], size: tuple[float, float
     })
 
 
-def _check_card_resolution(geometry: CardGeometry | None, t: QualityThresholds) -> QualityCheck:
+def _check_card_resolution(
+    geometry: CardGeometry | None, cropped: bool, shape: tuple[int, ...], t: QualityThresholds
+) -> QualityCheck:
+    if cropped:
+        return _resolution_check("resolution_card", ("The card (the whole image)", "카드(이미지 전체)가"),
+                                 (shape[1], shape[0]), t)
     if geometry is None:
         return QualityCheck(
             "resolution_card", "warn", None,
@@ -272,25 +295,36 @@ def _check_sharpness(value: float, t: QualityThresholds) -> QualityCheck:
     })
 
 
-def _check_brightness(value: float, t: QualityThresholds) -> QualityCheck:
-    if value < t.brightness_dark_warn:
-        status = "fail" if value < t.brightness_dark_fail else "warn"
-        en, ko = "Too dark: add light or move to a brighter place.", "너무 어둡습니다. 조명을 밝게 하세요."
-    elif value > t.brightness_bright_warn:
-        status = "fail" if value > t.brightness_bright_fail else "warn"
-        en, ko = "Overexposed: reduce the light or avoid direct light.", "너무 밝습니다. 직접 조명을 피하세요."
+def _check_brightness(gray: np.ndarray, t: QualityThresholds) -> QualityCheck:
+    mean = round(float(gray.mean()), 1)
+    brightest = float(np.percentile(gray, 99))
+    clipped = float(np.count_nonzero(gray >= t.clipped_level)) / gray.size
+    if brightest < t.dark_warn:
+        status: Status = "fail" if brightest < t.dark_fail else "warn"
+        en = f"Too dark: even the brightest print reaches only {brightest:.0f}/255; add light."
+        ko = f"너무 어둡습니다. 가장 밝은 부분도 {brightest:.0f}/255에 그칩니다. 조명을 밝게 하세요."
+    elif clipped > t.clipped_warn:
+        status = "fail" if clipped > t.clipped_fail else "warn"
+        en = f"Overexposed: {clipped:.0%} of the card is washed out to white; avoid direct light."
+        ko = f"너무 밝습니다. 카드의 {clipped:.0%}가 하얗게 날아갔습니다. 직접 조명을 피하세요."
     else:
-        status, en, ko = "pass", "Brightness is fine (mean grey level).", "밝기가 적당합니다(평균 밝기)."
-    return QualityCheck("brightness", status, round(value, 1), en, ko)
+        status = "pass"
+        en = f"Exposure is fine (mean grey {mean:.0f}, brightest print {brightest:.0f})."
+        ko = f"노출이 적당합니다(평균 밝기 {mean:.0f}, 가장 밝은 부분 {brightest:.0f})."
+    return QualityCheck("brightness", status, mean, en, ko)
 
 
-def _check_contrast(value: float, t: QualityThresholds) -> QualityCheck:
-    return _check("contrast", _grade_low(value, t.contrast_warn, t.contrast_fail), round(value, 1), {
-        "pass": ("Contrast is fine (spread of grey levels).", "대비가 적당합니다(밝기 분포)."),
-        "warn": ("Low contrast: text may be faint; try the contrast (CLAHE) option or better light.",
-                 "대비가 낮아 글자가 흐릿할 수 있습니다. 대비 보정(CLAHE)을 켜거나 조명을 바꾸세요."),
-        "fail": ("Very low contrast: text is hard to separate from the card.",
-                 "대비가 매우 낮아 글자를 구분하기 어렵습니다."),
+def _check_contrast(gray: np.ndarray, t: QualityThresholds) -> QualityCheck:
+    lo, hi = np.percentile(gray, (2, 98))
+    spread = round(float(hi - lo), 1)
+    return _check("contrast", _grade_low(spread, t.contrast_warn, t.contrast_fail), spread, {
+        "pass": (f"Contrast is fine (grey levels span {spread:.0f}/255).",
+                 f"대비가 적당합니다(밝기 범위 {spread:.0f}/255)."),
+        "warn": (f"Low contrast (span {spread:.0f}/255): text may be faint; try the contrast (CLAHE) "
+                 "option or better light.",
+                 f"대비가 낮습니다(밝기 범위 {spread:.0f}/255). 대비 보정(CLAHE)을 켜거나 조명을 바꾸세요."),
+        "fail": (f"Very low contrast (span {spread:.0f}/255): text is hard to separate from the card.",
+                 f"대비가 매우 낮아(밝기 범위 {spread:.0f}/255) 글자를 구분하기 어렵습니다."),
     })
 
 
@@ -305,7 +339,13 @@ def _check_glare(share: float, t: QualityThresholds) -> QualityCheck:
     })
 
 
-def _check_boundary(quad: np.ndarray | None, shape: tuple[int, ...]) -> QualityCheck:
+def _check_boundary(quad: np.ndarray | None, cropped: bool, shape: tuple[int, ...]) -> QualityCheck:
+    if cropped:
+        return QualityCheck(
+            "boundary", "pass", None,
+            "No background around the document and the image has a card's shape: taken as already cropped.",
+            "배경 없이 카드 비율의 이미지이므로 이미 잘라낸 이미지로 간주합니다.",
+        )
     if quad is None:
         return QualityCheck(
             "boundary", "warn", None,
