@@ -1,0 +1,213 @@
+"""``python -m ocr_core``: drive NHN Document OCR (or the sandbox) from the command line.
+
+::
+
+    python -m ocr_core [--base-url URL] [--app-key K] [--secret-key S] [--api-version v2.0|v2.1]
+                       [--json] [--unmasked] COMMAND ...
+      public-key {credit-card|id-card}
+      credit-card IMAGE
+      id-card IMAGE [--stand-alone]
+      verify --request-key RK --id-type {resident|driver|passport} --name NAME
+             [--resident-number N] [--issue-date YYYYMMDD] [--driver-license-number N]
+             [--serial-num N] [--passport-number N] [--birth-date YYYYMMDD] [--expiration-date YYYYMMDD]
+
+Options fall back to the ``NHN_OCR_*`` environment variables. ``--json`` prints one JSON object
+shaped like the API's response with every encrypted value decrypted (plus ``requestKey`` after an
+ID analysis), masked unless ``--unmasked``.
+
+Exit codes: 0 success; 1 the API answered a failure (or a value it sent could not be opened);
+2 usage or settings; 3 network, timeout, or an answer that is not the API's JSON (e.g. a proxy's
+HTML 502); 4 bad local input (missing or unreadable image, invalid field).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from . import _constants as C
+from .authenticity import AuthenticityRequest
+from .client import OcrClient
+from .envelope import load_public_key
+from .errors import (
+    ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, SettingsError, TransportError,
+)
+from .models import AuthenticityResult, CreditCardResult, IdCardResult, PublicKeyInfo
+from .settings import Settings
+
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ocr_core",
+                                     description="NHN Cloud Document OCR from the command line.")
+    parser.add_argument("--base-url", help=f"API endpoint (env {C.ENV_BASE_URL}; default {C.DEFAULT_BASE_URL})")
+    parser.add_argument("--app-key", help=f"appKey (env {C.ENV_APPKEY})")
+    parser.add_argument("--secret-key", help=f"secretKey for v2.0 (env {C.ENV_SECRETKEY})")
+    parser.add_argument("--api-version", choices=C.API_VERSIONS, help=f"env {C.ENV_API_VERSION}; default v2.0")
+    parser.add_argument("--uak-id", help=f"User Access Key ID for v2.1 (env {C.ENV_UAK_ID})")
+    parser.add_argument("--uak-secret", help=f"User Access Key secret for v2.1 (env {C.ENV_UAK_SECRET})")
+    parser.add_argument("--token-url", help=f"v2.1 token endpoint (env {C.ENV_TOKEN_URL})")
+    parser.add_argument("--image-encoding", choices=C.IMAGE_ENCODINGS,
+                        help="the image part as raw ciphertext (default) or its Base64 text")
+    parser.add_argument("--connect-timeout", type=float, help=f"seconds (default {C.DEFAULT_CONNECT_TIMEOUT:g})")
+    parser.add_argument("--read-timeout", type=float, help=f"seconds (default {C.DEFAULT_READ_TIMEOUT:g})")
+    parser.add_argument("--json", action="store_true", help="print the API-shaped JSON")
+    parser.add_argument("--unmasked", action="store_true", help="show personal data unmasked")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log requests and retry decisions")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    key = commands.add_parser("public-key", help="fetch a service's public key and version")
+    key.add_argument("service", choices=C.SERVICES)
+
+    card = commands.add_parser("credit-card", help="analyse a credit card (billed)")
+    card.add_argument("image", type=Path, help="JPEG or PNG file")
+
+    id_card = commands.add_parser("id-card", help="analyse an ID card (billed)")
+    id_card.add_argument("image", type=Path, help="JPEG or PNG file")
+    id_card.add_argument("--stand-alone", action="store_true", help="no Request-Key, billed less")
+
+    verify = commands.add_parser("verify", help="check an ID card's authenticity (billed)")
+    verify.add_argument("--request-key", required=True, help="the Request-Key of an id-card analysis")
+    verify.add_argument("--id-type", required=True, choices=("resident", "driver", "passport"))
+    verify.add_argument("--name", required=True)
+    for option in ("resident-number", "issue-date", "driver-license-number", "serial-num", "passport-number",
+                   "birth-date", "expiration-date"):
+        verify.add_argument(f"--{option}")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        base_url=args.base_url, app_key=args.app_key, secret_key=args.secret_key, api_version=args.api_version,
+        uak_id=args.uak_id, uak_secret=args.uak_secret, token_url=args.token_url,
+        image_encoding=args.image_encoding, connect_timeout=args.connect_timeout,
+        read_timeout=args.read_timeout,
+    )
+
+
+def _read_image(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read the image {str(path)!r}: {err.strerror or type(err).__name__}") from err
+
+
+def _run(client: OcrClient, args: argparse.Namespace) -> Any:
+    client.settings.require_credentials()  # settings problems (exit 2) before input problems (exit 4)
+    if args.command == "public-key":
+        return client.public_key(args.service)
+    if args.command == "credit-card":
+        return client.analyze_credit_card(_read_image(args.image))
+    if args.command == "id-card":
+        return client.analyze_id_card(_read_image(args.image), stand_alone=args.stand_alone)
+    request = AuthenticityRequest(
+        id_type=args.id_type, name=args.name, resident_number=args.resident_number, issue_date=args.issue_date,
+        driver_license_number=args.driver_license_number, serial_num=args.serial_num,
+        passport_number=args.passport_number, birth_date=args.birth_date, expiration_date=args.expiration_date,
+    )
+    return client.verify_authenticity(args.request_key, request)
+
+
+def _api_json(outcome: Any, masked: bool) -> dict[str, Any]:
+    if isinstance(outcome, PublicKeyInfo):
+        return {"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+                "result": {"key": outcome.key_b64, "version": outcome.version}}
+    return outcome.to_api_json(masked=masked)  # type: ignore[no-any-return]
+
+
+def _timings(outcome: Any) -> str:
+    trace = getattr(outcome, "trace", None)
+    if trace is None:
+        return ""
+    t = trace.timings_ms
+    return (f"  key {trace.key_version}: fetch {t['key_fetch']:.1f} ms, encrypt {t['encrypt']:.1f} ms, "
+            f"network {t['network']:.1f} ms, decrypt {t['decrypt']:.1f} ms, total {t['total']:.1f} ms")
+
+
+def _summary(outcome: Any, doc: dict[str, Any]) -> str:
+    """A readable summary, built from the (masked or not) API-shaped JSON."""
+    result = doc.get("result") or {}
+    lines: list[str] = []
+    if isinstance(outcome, PublicKeyInfo):
+        bits = load_public_key(outcome.key_b64).size_in_bits()
+        return f"{outcome.service} public key, version {outcome.version} (RSA {bits} bits)\n{outcome.key_b64}"
+    if isinstance(outcome, CreditCardResult):
+        lines.append(f"Credit card ({result.get('fileType')}, resolution {result.get('resolution')})")
+        confs = " ".join(f"{g.get('conf')}" for g in result.get("cardNums", []))
+        lines.append(f"  number      {result.get('totalCardNum')}   (conf {confs})")
+        valid = result.get("validThru")
+        if valid:
+            lines.append(f"  valid thru  {valid.get('value')}   (conf {valid.get('conf')})")
+    elif isinstance(outcome, IdCardResult):
+        lines.append(f"ID card: {result.get('idType')} ({result.get('fileType')}, "
+                     f"resolution {result.get('resolution')})")
+        width = max((len(kv["key"]) for kv in result.get("keyValues", [])), default=4)
+        for kv in result.get("keyValues", []):
+            lines.append(f"  {kv['key']:<{width}}  {kv.get('value')}   (conf {kv.get('conf')})")
+        if outcome.request_key is not None:
+            rk = outcome.request_key
+            lines.append(f"Request-Key: {rk.value} (valid until {rk.expires_at:%Y-%m-%d %H:%M:%S %Z}, one use)")
+    elif isinstance(outcome, AuthenticityResult):
+        lines.append(f"Authentic: {'yes' if outcome.is_authenticity else 'no'}")
+    timings = _timings(outcome)
+    if timings:
+        lines.append(timings)
+    return "\n".join(lines)
+
+
+def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO) -> int:
+    if isinstance(err, ApiError):
+        code = EXIT_API
+        print(f"error: the API answered {err.result_code} {err.key}: {err.vendor_message}", file=err_out)
+        print(f"  {err.explanation_en} {err.action_en}", file=err_out)
+        print(f"  {err.explanation_ko} {err.action_ko}", file=err_out)
+        if as_json:
+            print(json.dumps({"header": {"isSuccessful": False, "resultCode": err.result_code,
+                                         "resultMessage": err.vendor_message}, "result": None},
+                             ensure_ascii=False, indent=2), file=out)
+        return code
+    if isinstance(err, SettingsError):
+        code = EXIT_USAGE
+    elif isinstance(err, InputError):
+        code = EXIT_INPUT
+    elif isinstance(err, (TransportError, MalformedResponseError)):
+        code = EXIT_NETWORK
+    elif isinstance(err, EnvelopeError):
+        code = EXIT_API
+    else:  # pragma: no cover - every OcrError subclass is listed above
+        code = EXIT_API
+    print(f"error: {err}", file=err_out)
+    if as_json:
+        print(json.dumps({"error": {"type": type(err).__name__, "message": str(err)}}, ensure_ascii=False,
+                         indent=2), file=out)
+    return code
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err_out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err_out = err_out or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if args.verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s %(levelname)s %(message)s", stream=err_out)
+        logging.getLogger(C.LOGGER_NAME).setLevel(logging.DEBUG)
+    try:
+        with OcrClient(_settings(args)) as client:
+            outcome = _run(client, args)
+            doc = _api_json(outcome, masked=not args.unmasked)
+    except OcrError as err:
+        return _report_error(err, args.json, out, err_out)
+    except KeyboardInterrupt:
+        return 130
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
+    else:
+        print(_summary(outcome, doc), file=out)
+    return EXIT_OK

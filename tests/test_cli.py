@@ -1,0 +1,145 @@
+"""`python -m ocr_core` end to end, in a subprocess, against the local fake NHN server."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from PIL import Image
+
+from tests.support.fake_nhn import FakeNhn, Outcome
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeNhn]:
+    with FakeNhn() as fake:
+        yield fake
+
+
+@pytest.fixture()
+def fake(server: FakeNhn) -> FakeNhn:
+    server.reset()
+    return server
+
+
+@pytest.fixture(scope="module")
+def png(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("img") / "card.png"
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 500), "white").save(buf, "PNG")
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NHN_OCR_")}
+    clean.update(env or {})
+    return subprocess.run([sys.executable, "-m", "ocr_core", *args], cwd=ROOT, env=clean, capture_output=True,
+                          text=True, timeout=60)
+
+
+def creds(fake: FakeNhn) -> list[str]:
+    return ["--base-url", fake.base_url, "--app-key", fake.app_key, "--secret-key", fake.secret_key]
+
+
+def test_public_key_json(fake: FakeNhn) -> None:
+    done = run(*creds(fake), "--json", "public-key", "id-card")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["header"]["resultCode"] == 0 and doc["result"]["version"] == fake.version("id-card")
+    plain = run(*creds(fake), "public-key", "credit-card")
+    assert plain.returncode == 0 and "RSA 2048 bits" in plain.stdout
+
+
+def test_credit_card_masked_unmasked_and_summary(fake: FakeNhn, png: Path) -> None:
+    masked = json.loads(run(*creds(fake), "--json", "credit-card", str(png)).stdout)
+    assert set(masked) == {"header", "result"}
+    total = masked["result"]["totalCardNum"]
+    assert total != "4111111111111111" and total.startswith("411111") and total.endswith("1111")
+    assert "4111111111111111" not in json.dumps(masked)
+    unmasked = json.loads(run(*creds(fake), "--json", "--unmasked", "credit-card", str(png)).stdout)
+    assert unmasked["result"]["totalCardNum"] == "4111111111111111"
+    assert [g["value"] for g in unmasked["result"]["cardNums"]] == ["4111", "1111", "1111", "1111"]
+    assert unmasked["result"]["validThru"]["value"] == "04/29" and len(unmasked["result"]["cardNumBoxes"]) == 4
+    summary = run(*creds(fake), "credit-card", str(png))
+    assert summary.returncode == 0 and "Credit card (png, resolution normal)" in summary.stdout
+    assert "4111111111111111" not in summary.stdout and "network" in summary.stdout
+
+
+def test_id_card_then_verify_through_the_environment(fake: FakeNhn, png: Path) -> None:
+    env = {"NHN_OCR_BASE_URL": fake.base_url, "NHN_OCR_APPKEY": fake.app_key,
+           "NHN_OCR_SECRETKEY": fake.secret_key}
+    analysed = run("--json", "--unmasked", "id-card", str(png), env=env)
+    assert analysed.returncode == 0, analysed.stderr
+    doc = json.loads(analysed.stdout)
+    assert doc["result"]["idType"] == "resident" and doc["requestKey"]
+    values = {kv["key"]: kv["value"] for kv in doc["result"]["keyValues"]}
+    assert values["residentNumber"] == "900101-1234567"
+    verify = ["verify", "--request-key", doc["requestKey"], "--id-type", "resident", "--name", "홍길동",
+              "--resident-number", "900101-1234567", "--issue-date", "20200315"]
+    first = run("--json", *verify, env=env)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["result"] == {"isAuthenticity": True}
+    again = run("--json", *verify, env=env)
+    assert again.returncode == 1 and "4000122" in again.stderr
+    assert json.loads(again.stdout)["header"]["resultCode"] == 4000122
+    assert fake.received[-1].fields["residentNumber"] == "9001011234567"
+
+
+def test_stand_alone_and_v2_1(fake: FakeNhn, png: Path) -> None:
+    env = {"NHN_OCR_UAK_ID": fake.uak_id, "NHN_OCR_UAK_SECRET": fake.uak_secret,
+           "NHN_OCR_TOKEN_URL": fake.token_url}
+    done = run("--base-url", fake.base_url, "--app-key", fake.app_key, "--api-version", "v2.1", "--json",
+               "id-card", str(png), "--stand-alone", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "requestKey" not in json.loads(done.stdout)
+    assert fake.requests["token"] == 1 and fake.requests["stand-alone"] == 1
+    human = run("--base-url", fake.base_url, "--app-key", fake.app_key, "--api-version", "v2.1",
+                "id-card", str(png), env=env)
+    assert human.returncode == 0 and "Request-Key:" in human.stdout and "900101-1******" in human.stdout
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_exit_codes(fake: FakeNhn, png: Path, tmp_path: Path) -> None:
+    fake.queue("credit-card", Outcome(result_code=4000111))
+    api = run(*creds(fake), "credit-card", str(png))
+    assert api.returncode == 1 and "4000111 CREDIT_CARD_INFO_NOT_FOUND" in api.stderr
+    assert "신용카드" in api.stderr
+
+    assert run(*creds(fake), "credit-card").returncode == 2
+    assert run("--api-version", "v9", "public-key", "id-card").returncode == 2
+    missing = run("--base-url", fake.base_url, "public-key", "id-card")
+    assert missing.returncode == 2 and "appKey" in missing.stderr
+
+    refused = run("--base-url", f"http://127.0.0.1:{_closed_port()}", "--app-key", "a", "--secret-key", "b",
+                  "credit-card", str(png))
+    assert refused.returncode == 3 and "could not connect" in refused.stderr
+    fake.queue("credit-card", Outcome(status=502, body=b"<html>502 Bad Gateway</html>", content_type="text/html"))
+    proxy = run(*creds(fake), "--json", "credit-card", str(png))
+    assert proxy.returncode == 3 and json.loads(proxy.stdout)["error"]["type"] == "MalformedResponseError"
+    fake.queue("credit-card", Outcome(delay=2.0))
+    slow = run(*creds(fake), "--read-timeout", "0.5", "credit-card", str(png))
+    assert slow.returncode == 3 and "no answer" in slow.stderr
+
+    assert run(*creds(fake), "credit-card", str(tmp_path / "absent.png")).returncode == 4
+    text = tmp_path / "note.txt"
+    text.write_text("not an image")
+    assert run(*creds(fake), "credit-card", str(text)).returncode == 4
+    bad_field = run(*creds(fake), "verify", "--request-key", "rk", "--id-type", "resident", "--name", "a",
+                    "--resident-number", "9001011234567", "--issue-date", "20201345")
+    assert bad_field.returncode == 4 and "issueDate" in bad_field.stderr
+    assert fake.requests["authenticity"] == 0
