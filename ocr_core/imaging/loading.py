@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_MAX_PIXELS",
     "ImageFormat",
     "LoadedImage",
+    "declared_size",
     "detect_format",
     "load_image",
 ]
@@ -130,16 +131,15 @@ def load_image(
             detail=str(len(data)),
         )
     fmt = detect_format(data)
-    pillow_format = "JPEG" if fmt == "jpeg" else "PNG"
+    declared = declared_size(data, fmt)
+    if declared is not None and declared[0] * declared[1] > max_pixels:
+        raise _bomb(declared, max_pixels)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=[pillow_format])
-        except Image.DecompressionBombError as err:
-            raise _bomb(None, max_pixels) from err
-        except _DECODE_ERRORS as err:
-            raise _corrupt(fmt) from err
+        if fmt == "png":
+            _verify_png(data, max_pixels)
+        image = _open(data, fmt, max_pixels)
         with image:
             width, height = image.size
             if width <= 0 or height <= 0:
@@ -166,6 +166,60 @@ def load_image(
         original_bytes=data,
         orientation=orientation,
     )
+
+
+def declared_size(data: bytes, fmt: ImageFormat) -> tuple[int, int] | None:
+    """(width, height) as the file's header declares it, read without any decoder; None if unreadable.
+
+    PNG: the IHDR chunk, which must come first. JPEG: the first start-of-frame marker (SOF0–SOF15,
+    except DHT, JPG and DAC, which share the range), found by walking the marker segments.
+    """
+    if fmt == "png":
+        if len(data) < 24 or data[12:16] != b"IHDR":
+            return None
+        width, height = struct.unpack(">II", data[16:24])
+        return width, height
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xDA)):  # stand-alone markers (TEM, RSTn, SOI, EOI, SOS)
+            if marker == 0xDA or marker == 0xD9:
+                return None
+            pos += 2
+            continue
+        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            if pos + 9 > len(data):
+                return None
+            height, width = struct.unpack(">HH", data[pos + 5:pos + 9])
+            return width, height
+        pos += 2 + length
+    return None
+
+
+def _open(data: bytes, fmt: ImageFormat, max_pixels: int) -> Image.Image:
+    """Pillow's lazy open: parses the header only."""
+    try:
+        return Image.open(io.BytesIO(data), formats=["JPEG" if fmt == "jpeg" else "PNG"])
+    except Image.DecompressionBombError as err:
+        raise _bomb(None, max_pixels) from err
+    except _DECODE_ERRORS as err:
+        raise _corrupt(fmt) from err
+
+
+def _verify_png(data: bytes, max_pixels: int) -> None:
+    """Check every chunk's CRC (``verify`` reads chunks, inflates nothing): the decoder itself
+    happily turns a damaged PNG into wrong pixels."""
+    with _open(data, "png", max_pixels) as probe:
+        try:
+            probe.verify()
+        except _DECODE_ERRORS as err:
+            raise _corrupt("png") from err
 
 
 def _name_other_format(head: bytes) -> str | None:
