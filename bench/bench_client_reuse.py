@@ -19,12 +19,12 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+from PIL import Image
 
-from ocr_core import OcrClient, Settings  # noqa: E402
-from ocr_core.envelope import Envelope  # noqa: E402
-from tests.support.fake_nhn import FakeNhn  # noqa: E402
+from ocr_core import OcrClient, Settings
+from ocr_core.envelope import Envelope
+from tests.support.fake_nhn import FakeNhn
 
 
 def card_image() -> bytes:

@@ -15,16 +15,16 @@ import secrets
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from Crypto.Cipher import AES, PKCS1_v1_5  # noqa: E402
-from Crypto.PublicKey import RSA  # noqa: E402
-from Crypto.Util.Padding import pad  # noqa: E402
+from Crypto.Cipher import AES, PKCS1_v1_5
+from Crypto.PublicKey import RSA
+from Crypto.Util.Padding import pad
 
-from ocr_core.envelope import Envelope  # noqa: E402
+from ocr_core.envelope import Envelope
 
 TARGET = 1.5
 
@@ -62,7 +62,7 @@ def main() -> int:
         for i in range(args.rounds):  # interleaved, alternating who goes first: both see the same load
             pair = [(bare_times, bare), (env_times, envelope)]
             for times, fn in (pair if i % 2 else pair[::-1]):
-                times.append(timed(lambda: fn(public_key, image)))
+                times.append(timed(lambda fn=fn, image=image: fn(public_key, image)))
         b, e = statistics.median(bare_times), statistics.median(env_times)
         ratio = e / b
         ok &= ratio <= TARGET

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import requests
 
@@ -13,7 +14,7 @@ from ._constants import TOKEN_REFRESH_MARGIN
 from .errors import MalformedResponseError, SettingsError, TokenError
 from .settings import Settings
 
-__all__ = ["Auth", "SecretKeyAuth", "BearerTokenAuth", "auth_for"]
+__all__ = ["Auth", "BearerTokenAuth", "SecretKeyAuth", "auth_for"]
 
 # (method, url, **requests kwargs) -> Response, with timeouts set and transport errors translated.
 HttpCall = Callable[..., requests.Response]

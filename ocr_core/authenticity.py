@@ -24,13 +24,14 @@ The vendor withdrew passport authenticity on 2026-05-27; such requests are still
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Callable, Literal
+from typing import Literal
 
 from .errors import InputError
 
-__all__ = ["AuthenticityRequest", "IdType", "FIELD_RULES", "ENCRYPTED_FIELDS"]
+__all__ = ["ENCRYPTED_FIELDS", "FIELD_RULES", "AuthenticityRequest", "IdType"]
 
 IdType = Literal["resident", "driver", "passport"]
 ID_TYPES: tuple[str, ...] = ("resident", "driver", "passport")

@@ -25,15 +25,22 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, TextIO
 
 from . import _constants as C
 from .authenticity import AuthenticityRequest
 from .client import OcrClient
 from .envelope import load_public_key
 from .errors import (
-    ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, SettingsError, TransportError,
+    ApiError,
+    EnvelopeError,
+    InputError,
+    MalformedResponseError,
+    OcrError,
+    SettingsError,
+    TransportError,
 )
 from .models import AuthenticityResult, CreditCardResult, IdCardResult, PublicKeyInfo
 from .settings import Settings

@@ -20,8 +20,9 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import requests
@@ -33,11 +34,24 @@ from .auth import Auth, auth_for
 from .authenticity import AuthenticityRequest
 from .envelope import Envelope, RsaKey, load_public_key
 from .errors import (
-    ApiError, ConnectError, ConnectionLostError, EnvelopeError, InputError, MalformedResponseError,
-    ReadTimeoutError, SettingsError, TransportError,
+    ApiError,
+    ConnectError,
+    ConnectionLostError,
+    EnvelopeError,
+    InputError,
+    MalformedResponseError,
+    ReadTimeoutError,
+    SettingsError,
+    TransportError,
 )
 from .models import (
-    AuthenticityResult, CallTrace, CreditCardResult, IdCardResult, PublicKeyInfo, RequestKey, Service,
+    AuthenticityResult,
+    CallTrace,
+    CreditCardResult,
+    IdCardResult,
+    PublicKeyInfo,
+    RequestKey,
+    Service,
 )
 from .settings import Settings
 
@@ -108,7 +122,7 @@ class OcrClient:
         if self._owns_session:
             self._session.close()
 
-    def __enter__(self) -> "OcrClient":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -386,7 +400,7 @@ def _checked_image(image: bytes) -> bytes:
     if len(data) > C.MAX_IMAGE_BYTES:
         raise InputError(f"the image is {len(data) / 1048576:.1f} MB; the API accepts at most "
                          f"{C.MAX_IMAGE_BYTES // 1048576} MB")
-    if not (data.startswith(_JPEG_MAGIC) or data.startswith(_PNG_MAGIC)):
+    if not data.startswith((_JPEG_MAGIC, _PNG_MAGIC)):
         raise InputError("the image is not a JPEG or PNG file; the API accepts only these two")
     return data
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from typing import Callable, NoReturn
+from collections.abc import Callable
+from typing import NoReturn
 
 from Crypto.Cipher import AES, PKCS1_v1_5
 from Crypto.PublicKey import RSA
@@ -25,7 +26,7 @@ from Crypto.Util.Padding import pad, unpad
 from ._constants import AES_BLOCK_BYTES, IV_BYTES, MIN_RSA_BITS, SYMMETRIC_KEY_BYTES
 from .errors import EnvelopeError
 
-__all__ = ["Envelope", "load_public_key", "load_private_key"]
+__all__ = ["Envelope", "load_private_key", "load_public_key"]
 
 RsaKey = RSA.RsaKey
 
@@ -77,13 +78,13 @@ class Envelope:
     >>> env.encrypt(image_bytes); env.decrypt_text(response_value)
     """
 
-    __slots__ = ("_key", "_wrapped", "_version")
+    __slots__ = ("_key", "_version", "_wrapped")
 
     def __init__(self) -> None:  # pragma: no cover - guarded constructor
         raise TypeError("use Envelope.seal(public_key, key_version) or Envelope.open_wrapped(...)")
 
     @classmethod
-    def _build(cls, key: bytes, wrapped: bytes, version: str) -> "Envelope":
+    def _build(cls, key: bytes, wrapped: bytes, version: str) -> Envelope:
         if len(key) != SYMMETRIC_KEY_BYTES:
             raise ValueError(f"the symmetric key must be {SYMMETRIC_KEY_BYTES} bytes")
         env = object.__new__(cls)
@@ -93,13 +94,13 @@ class Envelope:
         return env
 
     @classmethod
-    def seal(cls, public_key: RsaKey | str | bytes, key_version: str) -> "Envelope":
+    def seal(cls, public_key: RsaKey | str | bytes, key_version: str) -> Envelope:
         """A new envelope with a fresh key from the CSPRNG, wrapped under ``public_key``."""
         return cls._seal_with(secrets.token_bytes(SYMMETRIC_KEY_BYTES), public_key, key_version)
 
     @classmethod
     def _seal_with(cls, key: bytes, public_key: RsaKey | str | bytes, key_version: str, *,
-                   randfunc: Callable[[int], bytes] | None = None) -> "Envelope":
+                   randfunc: Callable[[int], bytes] | None = None) -> Envelope:
         """Private seam: fixed key material (and RSA padding bytes) for known-answer tests."""
         rsa_key = public_key if isinstance(public_key, RsaKey) else load_public_key(public_key)
         if len(key) != SYMMETRIC_KEY_BYTES:
@@ -110,7 +111,7 @@ class Envelope:
 
     @classmethod
     def open_wrapped(cls, private_key: RsaKey, wrapped_key_b64: str | bytes,
-                     key_version: str = "") -> "Envelope":
+                     key_version: str = "") -> Envelope:
         """The server's side: unwrap a ``Symmetric-Key`` header. Any failure is one EnvelopeError."""
         try:
             wrapped = _b64decode(wrapped_key_b64)

@@ -20,9 +20,10 @@ Messages never contain key material, secrets or personal data.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Literal
 
 RetryPolicy = Literal["never", "backoff", "refetch_key"]
 

@@ -7,17 +7,27 @@ guide does not list are kept, untouched, in ``extra``.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Literal
 
 from ._constants import REQUEST_KEY_LIFETIME
 from .errors import MalformedResponseError
 
 __all__ = [
-    "Service", "Box", "FieldReading", "CardNumberGroup", "KeyValue", "RequestKey", "CallTrace",
-    "PublicKeyInfo", "CreditCardResult", "IdCardResult", "AuthenticityResult",
+    "AuthenticityResult",
+    "Box",
+    "CallTrace",
+    "CardNumberGroup",
+    "CreditCardResult",
+    "FieldReading",
+    "IdCardResult",
+    "KeyValue",
+    "PublicKeyInfo",
+    "RequestKey",
+    "Service",
 ]
 
 Service = Literal["credit-card", "id-card"]
@@ -85,12 +95,12 @@ class Box:
     y4: int
 
     @classmethod
-    def from_api(cls, value: Any, where: str = "box") -> "Box | None":
+    def from_api(cls, value: Any, where: str = "box") -> Box | None:
         if value is None:
             return None
         data = _object(value, where)
         try:
-            return cls(*(int(round(float(data[k]))) for k in ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")))
+            return cls(*(round(float(data[k])) for k in ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")))
         except (KeyError, TypeError, ValueError) as err:
             raise MalformedResponseError(f"{where} is not a box of x1..y4 numbers") from err
 
@@ -144,12 +154,12 @@ class RequestKey:
     spent: bool = False
 
     @classmethod
-    def issued_now(cls, value: str, now: datetime | None = None) -> "RequestKey":
-        issued = now or datetime.now(timezone.utc)
+    def issued_now(cls, value: str, now: datetime | None = None) -> RequestKey:
+        issued = now or datetime.now(UTC)
         return cls(value, issued, issued + REQUEST_KEY_LIFETIME)
 
     def remaining(self, now: datetime | None = None) -> timedelta:
-        left = self.expires_at - (now or datetime.now(timezone.utc))
+        left = self.expires_at - (now or datetime.now(UTC))
         return max(left, timedelta(0))
 
     def expired(self, now: datetime | None = None) -> bool:
@@ -204,7 +214,7 @@ class CreditCardResult:
 
     @classmethod
     def from_api(cls, result: Any, decrypt: Decrypt, *, header: Mapping[str, Any] | None = None,
-                 trace: CallTrace | None = None) -> "CreditCardResult":
+                 trace: CallTrace | None = None) -> CreditCardResult:
         data = _object(result, "result")
         boxes = tuple(b for i, raw in enumerate(_list(data.get("cardNumBoxes"), "cardNumBoxes"))
                       if (b := Box.from_api(raw, f"cardNumBoxes[{i}]")) is not None)
@@ -264,7 +274,7 @@ class IdCardResult:
 
     @classmethod
     def from_api(cls, result: Any, decrypt: Decrypt, *, request_key: RequestKey | None = None,
-                 header: Mapping[str, Any] | None = None, trace: CallTrace | None = None) -> "IdCardResult":
+                 header: Mapping[str, Any] | None = None, trace: CallTrace | None = None) -> IdCardResult:
         data = _object(result, "result")
         values = []
         for i, raw in enumerate(_list(data.get("keyValues"), "keyValues")):
@@ -319,7 +329,7 @@ class AuthenticityResult:
 
     @classmethod
     def from_api(cls, result: Any, *, request_key: str, header: Mapping[str, Any] | None = None,
-                 trace: CallTrace | None = None) -> "AuthenticityResult":
+                 trace: CallTrace | None = None) -> AuthenticityResult:
         data = _object(result, "result")
         verdict = data.get("isAuthenticity")
         if not isinstance(verdict, bool):

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from . import _constants as C
 from .errors import SettingsError
@@ -85,7 +86,7 @@ class Settings:
             raise SettingsError("backoff_base must be zero or positive")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Settings from ``NHN_OCR_*`` variables; keyword overrides that are not None win."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -102,7 +103,7 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @property

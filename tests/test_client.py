@@ -7,16 +7,28 @@ import io
 import logging
 import socket
 import threading
-from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 from PIL import Image
 
 from ocr_core import (
-    RESULT_CODES, ApiError, AuthenticityRequest, ConnectError, ConnectionLostError, EnvelopeError, InputError,
-    MalformedResponseError, OcrClient, ReadTimeoutError, RequestKey, Settings, SettingsError, TokenError,
+    RESULT_CODES,
+    ApiError,
+    AuthenticityRequest,
+    ConnectError,
+    ConnectionLostError,
+    EnvelopeError,
+    InputError,
+    MalformedResponseError,
+    OcrClient,
+    ReadTimeoutError,
+    RequestKey,
+    Settings,
+    SettingsError,
+    TokenError,
     explain,
 )
 from ocr_core.auth import BearerTokenAuth
@@ -108,7 +120,7 @@ def test_image_as_base64_text(fake: FakeNhn) -> None:
 @pytest.mark.parametrize("id_type", ["resident", "driver"])
 def test_id_analysis_returns_a_request_key(fake: FakeNhn, client: OcrClient, id_type: str) -> None:
     fake.id_type = id_type
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     result = client.analyze_id_card(PNG)
     assert result.id_type == id_type
     name = result.get("name")
@@ -116,7 +128,7 @@ def test_id_analysis_returns_a_request_key(fake: FakeNhn, client: OcrClient, id_
     assert result.get("residentNumber").value == "900101-1234567"  # type: ignore[union-attr]
     assert len(result.boxes) == 1
     key = result.request_key
-    assert key is not None and not key.spent and before <= key.issued_at <= datetime.now(timezone.utc)
+    assert key is not None and not key.spent and before <= key.issued_at <= datetime.now(UTC)
     assert key.expires_at - key.issued_at == timedelta(hours=1)
     assert timedelta(minutes=59) < key.remaining() <= timedelta(hours=1)
     assert result.to_api_json()["requestKey"] == key.value
@@ -171,7 +183,7 @@ def test_wrong_data_is_not_authentic(client: OcrClient) -> None:
 
 
 def test_expired_or_unknown_request_keys(fake: FakeNhn, client: OcrClient) -> None:
-    old = datetime.now(timezone.utc) - timedelta(hours=2)
+    old = datetime.now(UTC) - timedelta(hours=2)
     stale = RequestKey("abc", old, old + timedelta(hours=1))
     with pytest.raises(InputError, match="expired"):
         client.verify_authenticity(stale, resident_request())
@@ -205,7 +217,7 @@ def test_concurrent_first_calls_fetch_the_key_once(fake: FakeNhn, client: OcrCli
     def work() -> None:
         try:
             client.analyze_credit_card(JPEG)
-        except BaseException as err:  # pragma: no cover - reported below
+        except Exception as err:  # noqa: BLE001 - collected and reported below
             errors.append(err)
 
     threads = [threading.Thread(target=work) for _ in range(6)]
@@ -495,12 +507,11 @@ def test_settings_from_env_and_secrets_hidden() -> None:
 
 
 def test_missing_credentials_fail_before_sending(fake: FakeNhn) -> None:
-    with OcrClient(Settings(base_url=fake.base_url, app_key=fake.app_key)) as c:
-        with pytest.raises(SettingsError, match="secretKey"):
-            c.analyze_credit_card(PNG)
-    with OcrClient(Settings(base_url=fake.base_url, app_key=fake.app_key, api_version="v2.1")) as c:
-        with pytest.raises(SettingsError, match="User Access Key"):
-            c.public_key("id-card")
+    v2_0 = Settings(base_url=fake.base_url, app_key=fake.app_key)
+    with OcrClient(v2_0) as c, pytest.raises(SettingsError, match="secretKey"):
+        c.analyze_credit_card(PNG)
+    with OcrClient(v2_0.replace(api_version="v2.1")) as c, pytest.raises(SettingsError, match="User Access Key"):
+        c.public_key("id-card")
     assert sum(fake.requests.values()) == 0
 
 

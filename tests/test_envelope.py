@@ -9,12 +9,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import padding as sym_padding, serialization
-from cryptography.hazmat.primitives.asymmetric import padding as asym_padding, rsa
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from Crypto.PublicKey import RSA
 from Crypto.Util.number import getPrime
-from hypothesis import HealthCheck, given, settings, strategies as st
+from cryptography.hazmat.primitives import padding as sym_padding
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ocr_core import EnvelopeError
 from ocr_core.envelope import Envelope, load_private_key, load_public_key
@@ -109,7 +112,7 @@ def test_we_open_what_cryptography_seals(private_key: rsa.RSAPrivateKey) -> None
     ours = load_private_key(private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     env = Envelope.open_wrapped(ours, base64.b64encode(wrapped), "9")
-    value = base64.b64encode(crypto_aes_encrypt(key, "4111111111111111".encode())).decode()
+    value = base64.b64encode(crypto_aes_encrypt(key, b"4111111111111111")).decode()
     assert env.decrypt_text(value) == "4111111111111111"
 
 

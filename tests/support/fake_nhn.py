@@ -19,10 +19,12 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
-from typing import Any
+from typing import Any, Self
 
-from cryptography.hazmat.primitives import padding as sym_padding, serialization
-from cryptography.hazmat.primitives.asymmetric import padding as asym_padding, rsa
+from cryptography.hazmat.primitives import padding as sym_padding
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding as asym_padding
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from PIL import Image
 
@@ -174,7 +176,7 @@ class FakeNhn:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def start(self) -> "FakeNhn":
+    def start(self) -> FakeNhn:
         fake = self
 
         class Handler(_Handler):
@@ -192,7 +194,7 @@ class FakeNhn:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "FakeNhn":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
