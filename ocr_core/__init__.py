@@ -3,6 +3,7 @@
 The public surface is re-exported here; ``ocr_core.validators``, ``ocr_core.masking`` and
 ``ocr_core.imaging`` are imported as submodules. Imports neither streamlit nor plotly.
 """
+from ._constants import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, LEGACY_BASE_URL
 from .authenticity import AuthenticityRequest
 from .client import OcrClient
 from .errors import (
@@ -37,6 +38,9 @@ from .models import (
 from .settings import SecretStr, Settings
 
 __all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TOKEN_URL",
+    "LEGACY_BASE_URL",
     "RESULT_CODES",
     "ApiError",
     "AuthenticityRequest",

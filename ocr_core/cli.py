@@ -51,7 +51,8 @@ EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ocr_core",
                                      description="NHN Cloud Document OCR from the command line.")
-    parser.add_argument("--base-url", help=f"API endpoint (env {C.ENV_BASE_URL}; default {C.DEFAULT_BASE_URL})")
+    parser.add_argument("--base-url", help=f"API endpoint URL, or 'current' / 'legacy' (env {C.ENV_BASE_URL}; "
+                        f"default {C.DEFAULT_BASE_URL})")
     parser.add_argument("--app-key", help=f"appKey (env {C.ENV_APPKEY})")
     parser.add_argument("--secret-key", help=f"secretKey for v2.0 (env {C.ENV_SECRETKEY})")
     parser.add_argument("--api-version", choices=C.API_VERSIONS, help=f"env {C.ENV_API_VERSION}; default v2.0")

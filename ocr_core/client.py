@@ -98,8 +98,10 @@ class OcrClient:
 
     def __init__(self, settings: Settings | None = None, *, session: requests.Session | None = None,
                  sleep: Callable[[float], None] = time.sleep, **overrides: Any) -> None:
-        base = settings if settings is not None else Settings.from_env()
-        self.settings: Settings = base.replace(**overrides) if overrides else base
+        if settings is None:
+            self.settings = Settings.from_env(**overrides)
+        else:
+            self.settings = settings.replace(**overrides) if overrides else settings
         self._owns_session = session is None
         self._session = session if session is not None else self._new_session()
         self._sleep = sleep

@@ -10,6 +10,9 @@ from . import _constants as C
 from .errors import SettingsError
 
 ApiVersion = Literal["v2.0", "v2.1"]
+
+# ``base_url`` also accepts these names for the vendor's endpoints.
+ENDPOINT_ALIASES = {"current": C.DEFAULT_BASE_URL, "legacy": C.LEGACY_BASE_URL}
 ImageEncoding = Literal["raw", "base64"]
 
 
@@ -69,7 +72,8 @@ class Settings:
         set_(self, "uak_secret", _secret(self.uak_secret))
         set_(self, "app_key", self.app_key or None)
         set_(self, "uak_id", self.uak_id or None)
-        set_(self, "base_url", _url(self.base_url, "base_url").rstrip("/"))
+        base_url = ENDPOINT_ALIASES.get(str(self.base_url).strip().lower(), self.base_url)
+        set_(self, "base_url", _url(base_url, "base_url").rstrip("/"))
         set_(self, "token_url", _url(self.token_url, "token_url"))
         if self.api_version not in C.API_VERSIONS:
             raise SettingsError(f"api_version must be one of {', '.join(C.API_VERSIONS)}, "

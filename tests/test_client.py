@@ -453,8 +453,9 @@ def test_v2_1_token_is_issued_once_and_renewed_when_refused(fake: FakeNhn) -> No
     with make_client(fake, api_version="v2.1", secret_key=None) as c:
         for _ in range(3):
             c.analyze_credit_card(PNG)
-        c.analyze_id_card(PNG)
-        assert fake.requests["token"] == 1
+        key = c.analyze_id_card(PNG).request_key
+        assert key is not None and c.verify_authenticity(key, resident_request()).is_authenticity
+        assert fake.requests["token"] == 1 and fake.received[-1].route == "authenticity"
         sent = fake.received[-1].headers
         assert sent["x-nhn-authorization"].startswith("Bearer ") and "authorization" not in sent
         fake.expire_tokens()
@@ -498,6 +499,8 @@ def test_settings_from_env_and_secrets_hidden() -> None:
     assert s.secret_key is not None and s.secret_key.get_secret_value() == "sek"
     assert "sek" not in repr(s) and "usec" not in repr(s) and "[secure]" in repr(s)
     assert Settings().base_url == "https://api-ocr.nhncloudservice.com" and Settings().api_version == "v2.0"
+    assert Settings(base_url="legacy").base_url == "https://ocr.api.nhncloudservice.com"
+    assert Settings(base_url="current").base_url == Settings().base_url
     for bad in ({"api_version": "v3"}, {"image_encoding": "hex"}, {"base_url": "ftp://x"},
                 {"read_timeout": 0}, {"connect_timeout": None}):
         with pytest.raises(SettingsError):
