@@ -56,9 +56,9 @@ def seed_form(handoff: Handoff | None) -> None:
 def countdown(rk: RequestKey) -> None:
     """The Request-Key's hour, ticking; then its expired or spent state."""
     if rk.spent:
-        st.warning(t("au.spent"), icon="🔒")
+        st.warning(t("au.spent"), icon=":material/lock:")
     elif rk.expired():
-        st.warning(t("au.expired"), icon="⌛")
+        st.warning(t("au.expired"), icon=":material/hourglass_empty:")
     else:
         left = int(rk.remaining().total_seconds())
         st.metric(t("au.remaining", mmss=""), f"{left // 60:02d}:{left % 60:02d}", border=True)
@@ -97,9 +97,9 @@ def build_request(id_type: str, values: dict[str, str]) -> AuthenticityRequest:
 
 def verdict(held: dict[str, object]) -> None:
     if held["authentic"]:
-        st.success(f"### ✅ {t('au.genuine')}")
+        st.success(f"### :material/verified: {t('au.genuine')}")
     else:
-        st.error(f"### ❌ {t('au.not_genuine')}")
+        st.error(f"### :material/gpp_bad: {t('au.not_genuine')}")
 
 
 def explain_codes() -> None:
@@ -127,9 +127,9 @@ try:
 except InputError as exc:
     problem = str(exc)
 if key is None:
-    st.info(t("au.no_key"), icon="🔑")
+    st.info(t("au.no_key"), icon=":material/key:")
 elif problem:
-    st.warning(f"{t('au.invalid')} {problem}", icon="✏️")
+    st.warning(f"{t('au.invalid')} {problem}", icon=":material/edit:")
 
 if st.button(t("au.button"), key="auth_verify", type="primary", icon=":material/verified_user:",
              disabled=key is None or request is None):
@@ -141,7 +141,7 @@ if st.button(t("au.button"), key="auth_verify", type="primary", icon=":material/
         except ApiError as exc:
             show_error(exc)
             if exc.result_code in CODE_TEXT:
-                st.info(t(CODE_TEXT[exc.result_code]), icon="💬")
+                st.info(t(CODE_TEXT[exc.result_code]), icon=":material/chat:")
         else:
             state.put(RESULT_KEY, {"authentic": answer.is_authenticity, "at": datetime.now(timezone.utc)})
 

@@ -50,7 +50,7 @@ def connection_form() -> None:
                 + (t("set.configured") if configured else t("set.not_configured")))
     st.caption(t("set.cred_help"))
     if backend == "cloud" and not configured:
-        st.warning(t("set.cloud_needs_creds"), icon="🔐")
+        st.warning(t("set.cloud_needs_creds"), icon=":material/lock:")
     _radio("settings_endpoint", t("set.endpoint"), ("current", "legacy"),
            {"current": t("set.ep_current"), "legacy": t("set.ep_legacy")}, disabled=backend != "cloud")
     _radio("settings_encoding", t("set.encoding"), ("raw", "base64"),
@@ -69,9 +69,9 @@ def test_connection() -> None:
         except Exception as exc:  # every failure is reported, per service, never as a traceback
             what, action = describe(exc, lang, where=service)
             detail = what if action is None else f"{what} — {action}"
-            st.error(t("set.test_fail", service=service, detail=detail), icon="🚫")
+            st.error(t("set.test_fail", service=service, detail=detail), icon=":material/block:")
         else:
-            st.success(t("set.test_ok", service=service, version=info.version), icon="✅")
+            st.success(t("set.test_ok", service=service, version=info.version), icon=":material/check_circle:")
 
 
 st.title(t("page.settings"))

@@ -77,7 +77,7 @@ def analysis_page(service: str) -> None:
     elif service == "id-card":
         st.caption(t("an.id_intro"))
     else:
-        st.info(t("an.standalone_note"), icon="💡")
+        st.info(t("an.standalone_note"), icon=":material/lightbulb:")
 
     st.subheader(t("img.heading"))
     choice = choose_image(prefix, DOCS[service])

@@ -118,7 +118,7 @@ def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | Non
         with col:
             st.markdown(f"**{name}**")
             if analysis is None:
-                st.warning(t("cmp.failed", side=name), icon="⚠️")
+                st.warning(t("cmp.failed", side=name), icon=":material/warning:")
             else:
                 _overlay(side, analysis, rows, masked, threshold)
 
@@ -126,9 +126,9 @@ def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | Non
     st.subheader(t("cmp.fields"))
     n_diff = sum(not p.same for p in pairs)
     if n_diff:
-        st.warning(t("cmp.differs", n=n_diff), icon="≠")
+        st.warning(t("cmp.differs", n=n_diff), icon=":material/difference:")
     else:
-        st.success(t("cmp.all_same"), icon="✅")
+        st.success(t("cmp.all_same"), icon=":material/check_circle:")
     if pairs:
         st.dataframe(_table(pairs), hide_index=True, width="stretch")
         scored = [p for p in pairs if p.conf_a is not None or p.conf_b is not None]

@@ -56,6 +56,6 @@ def downloads(prefix: str, result: Result, masked: bool, stem: str) -> None:
     rows = rows_for(result, current_lang(), mask_files)
     c1, c2 = st.columns(2)
     c1.download_button(t("dl.json"), result_json(result, mask_files), file_name=f"{stem}.json",
-                       mime="application/json", key=f"{prefix}_dl_json", on_click="ignore", icon="⬇️")
+                       mime="application/json", key=f"{prefix}_dl_json", on_click="ignore", icon=":material/download:")
     c2.download_button(t("dl.csv"), rows_csv(rows), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{prefix}_dl_csv", on_click="ignore", icon="⬇️")
+                       key=f"{prefix}_dl_csv", on_click="ignore", icon=":material/download:")

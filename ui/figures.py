@@ -72,11 +72,15 @@ def _image_trace(rgb: np.ndarray, name: str = "image") -> go.Image:
     return go.Image(source=_data_uri(shown), dx=w / sw, dy=h / sh, name=name, hoverinfo="skip")
 
 
-def _image_layout(fig: go.Figure, width: int, height: int, *, legend: bool) -> go.Figure:
+def _image_layout(fig: go.Figure, width: int, height: int, *, legend: bool, display_width: int) -> go.Figure:
+    """Axes in image pixels (y down), and a figure height that fits the image at ``display_width``
+    so no blank band is left above and below it."""
+    fig_height = min(760, max(200, round(display_width * height / width))) + (60 if legend else 0)
     fig.update_xaxes(visible=False, range=[0, width], constrain="domain")
     fig.update_yaxes(visible=False, range=[height, 0], scaleanchor="x", constrain="domain")
     fig.update_layout(
         margin=dict(l=0, r=0, t=10, b=0),
+        height=fig_height,
         showlegend=legend,
         legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0),
         hoverlabel=dict(font_size=14),
@@ -98,6 +102,7 @@ def overlay_figure(
     threshold: float = 0.8,
     other_boxes: Sequence[Sequence[Point]] = (),
     other_boxes_name: str = "text boxes",
+    display_width: int = 640,
 ) -> go.Figure:
     """The image with every region drawn as a filled, hoverable polygon coloured by confidence.
 
@@ -138,7 +143,7 @@ def overlay_figure(
             x=xs_all, y=ys_all, mode="lines", line=dict(color="#2e86de", width=1, dash="dot"),
             name=other_boxes_name, hoverinfo="skip", visible="legendonly",
         ))
-    return _image_layout(fig, w, h, legend=True)
+    return _image_layout(fig, w, h, legend=True, display_width=display_width)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -189,7 +194,8 @@ def compare_confidence_figure(names: Sequence[str], confs_a: Sequence[float | No
 
 
 def glare_figure(rgb: np.ndarray, mask: np.ndarray | None,
-                 quad: Sequence[Point] | None = None, *, quad_name: str = "card") -> go.Figure:
+                 quad: Sequence[Point] | None = None, *, quad_name: str = "card",
+                 display_width: int = 420) -> go.Figure:
     """The image with the glare mask painted over it in translucent magenta and, when found, the
     card boundary as an outline."""
     h, w = rgb.shape[:2]
@@ -206,4 +212,4 @@ def glare_figure(rgb: np.ndarray, mask: np.ndarray | None,
         ys = [p[1] for p in quad] + [quad[0][1]]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#00c853", width=3),
                                  name=quad_name, hoverinfo="skip"))
-    return _image_layout(fig, w, h, legend=False)
+    return _image_layout(fig, w, h, legend=False, display_width=display_width)

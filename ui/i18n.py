@@ -58,6 +58,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "img.specimen": ("Specimen", "견본"),
     "img.specimen_help": ("Synthetic documents with made-up people and numbers, safe to show.",
                           "가상의 인물과 번호로 만든 합성 문서라 시연에 안전합니다."),
+    "img.pick": ("Choose a specimen…", "견본을 고르세요…"),
     "img.none": ("Choose an image to begin.", "이미지를 선택하면 시작합니다."),
     "img.loaded": ("{name}: {fmt} {w}×{h}, {size}", "{name}: {fmt} {w}×{h}, {size}"),
     "img.exif_rotated": ("Rotated upright from its EXIF orientation.", "EXIF 방향 정보대로 바로 세웠습니다."),
@@ -316,7 +317,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def text(key: str, lang: Lang, **fields: object) -> str:
+def text(key: str, lang: Lang, /, **fields: object) -> str:
     """The string ``key`` in ``lang``, formatted with ``fields``. Unknown keys raise KeyError."""
     en, ko = _STRINGS[key]
     template = ko if lang == "ko" else en
@@ -337,7 +338,7 @@ def current_lang() -> Lang:
     return lang if lang in LANGS else default_lang()
 
 
-def t(key: str, **fields: object) -> str:
+def t(key: str, /, **fields: object) -> str:
     return text(key, current_lang(), **fields)
 
 

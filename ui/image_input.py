@@ -59,7 +59,7 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
         options = [s.image for s in specimens(doc_types)]
         picked = st.selectbox(t("img.specimen"), options, index=None, key=f"{prefix}_specimen",
                               format_func=_specimen_label, help=t("img.specimen_help"),
-                              placeholder=t("img.none"))
+                              placeholder=t("img.pick"))
         spec = by_image(picked) if picked else None
         if spec is None:
             return None
@@ -79,7 +79,7 @@ def validate(prefix: str, choice: ImageChoice) -> LoadedImage | None:
     """Load and check the image (once per image), showing why when it is refused."""
     outcome = state.memo(f"{prefix}_loaded", choice.digest, lambda: _load(choice.data))
     if isinstance(outcome, ImageRejected):
-        st.error(t("img.rejected", msg=outcome.message(current_lang())), icon="🚫")
+        st.error(t("img.rejected", msg=outcome.message(current_lang())), icon=":material/block:")
         return None
     st.caption(t("img.loaded", name=choice.name, fmt=outcome.format.upper(), w=outcome.width,
                  h=outcome.height, size=human_size(outcome.size_bytes)))

@@ -85,7 +85,7 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
     pct = 100.0 * len(payload.data) / max(1, img.size_bytes)
     st.info(t("pre.will_send", fmt=payload.format.upper(), w=payload.width, h=payload.height,
               size=human_size(len(payload.data))) + (f" — {t('pre.saving', pct=pct)}" if on else ""),
-            icon="📦")
+            icon=":material/inventory_2:")
     return payload
 
 

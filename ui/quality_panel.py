@@ -37,11 +37,11 @@ def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = Tr
     n_fail = sum(c.status == "fail" for c in report.checks)
     n_warn = sum(c.status == "warn" for c in report.checks)
     if n_fail:
-        st.error(t("q.summary_fail", n=n_fail), icon="❌")
+        st.error(t("q.summary_fail", n=n_fail), icon=":material/cancel:")
     elif n_warn:
-        st.warning(t("q.summary_warn", n=n_warn), icon="⚠️")
+        st.warning(t("q.summary_warn", n=n_warn), icon=":material/warning:")
     else:
-        st.success(t("q.summary_pass"), icon="✅")
+        st.success(t("q.summary_pass"), icon=":material/check_circle:")
     cols = st.columns([3, 2]) if glare else [st.container()]
     with cols[0]:
         st.dataframe(quality_rows(report, lang), hide_index=True, width="stretch",

@@ -114,9 +114,9 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
                         key=f"{prefix}_conf", config={"displayModeBar": False})
         low = flagged(rows, threshold)
         if low:
-            st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon="⚠️")
+            st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")
         else:
-            st.success(t("res.none_flagged"), icon="✅")
+            st.success(t("res.none_flagged"), icon=":material/check_circle:")
         if isinstance(result, IdCardResult):
             st.metric(t("res.id_type"), result.id_type or "–")
         _resolution(a)
@@ -166,18 +166,18 @@ def _request_key_line(prefix: str, a: Analysis, on_verify: Callable[[Analysis], 
     assert isinstance(result, IdCardResult)
     rk = result.request_key
     if rk is None:
-        st.info(t("res.no_request_key"), icon="ℹ️")
+        st.info(t("res.no_request_key"), icon=":material/info:")
         return
     cols = st.columns([3, 2])
     with cols[0]:
         if rk.spent:
-            st.warning(t("au.spent"), icon="🔒")
+            st.warning(t("au.spent"), icon=":material/lock:")
         elif rk.expired():
-            st.warning(t("au.expired"), icon="⌛")
+            st.warning(t("au.expired"), icon=":material/hourglass_empty:")
         else:
             left = int(rk.remaining().total_seconds())
             st.info(f"{t('res.request_key')}: `{rk.value[:8]}…` — "
-                    + t("au.remaining", mmss=f"{left // 60:02d}:{left % 60:02d}"), icon="🔑")
+                    + t("au.remaining", mmss=f"{left // 60:02d}:{left % 60:02d}"), icon=":material/key:")
     with cols[1]:
         usable = not rk.spent and not rk.expired() and result.id_type in ("resident", "driver")
         if on_verify is not None and st.button(t("res.verify"), key=f"{prefix}_verify", type="primary",

@@ -25,7 +25,7 @@ def preferences() -> None:
                                  format_func=LANG_NAMES.__getitem__)
     st.sidebar.toggle(t("side.masking"), value=True, key=MASKING_KEY, help=t("side.masking_help"))
     if not st.session_state.get(MASKING_KEY, True):
-        st.sidebar.warning(t("side.masking_off"), icon="🔓")
+        st.sidebar.warning(t("side.masking_off"), icon=":material/lock_open:")
 
 
 def backend_badge() -> None:
@@ -42,7 +42,7 @@ def backend_badge() -> None:
         url = base_url(conn)
         versions = client(conn).key_versions()
     except Exception as exc:  # the sandbox failed to start, or settings are invalid
-        box.error(t("side.unavailable", reason=type(exc).__name__), icon="⚠️")
+        box.error(t("side.unavailable", reason=type(exc).__name__), icon=":material/warning:")
         return
     box.markdown(f"**{t('side.endpoint')}**  \n`{url}`")
     box.markdown(f"**{t('side.api_version')}** `{conn.api_version}`")

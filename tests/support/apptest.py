@@ -1,0 +1,97 @@
+"""Shared AppTest helpers: a real sandbox for the whole session, the app, and page-wide text search.
+
+Import the fixtures into a test module (``from tests.support.apptest import sandbox, faults``) and
+drive the app with :func:`open_page`. The dashboard reaches the sandbox through
+``STUDIO_SANDBOX_URL`` (``ui.session``), so every AppTest talks to this one server over HTTP.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sandbox.config import SandboxConfig
+from sandbox.faults import Faults
+from sandbox.server import RunningSandbox, start_sandbox
+from ui.session import SANDBOX_URL_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+SAMPLES = ROOT / "samples"
+TIMEOUT = 60  # seconds per script run; the first analysis loads the OCR engine
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[RunningSandbox]:
+    running = start_sandbox(SandboxConfig())
+    previous = os.environ.get(SANDBOX_URL_ENV)
+    os.environ[SANDBOX_URL_ENV] = running.base_url
+    try:
+        yield running
+    finally:
+        if previous is None:
+            os.environ.pop(SANDBOX_URL_ENV, None)
+        else:
+            os.environ[SANDBOX_URL_ENV] = previous
+        running.stop()
+
+
+@pytest.fixture
+def faults(sandbox: RunningSandbox) -> Iterator[Any]:
+    """Set faults with ``faults(result_code=..., rate=...)``; cleared after the test."""
+
+    def set_faults(**kw: Any) -> None:
+        sandbox.backend.set_faults(Faults(**kw))
+
+    try:
+        yield set_faults
+    finally:
+        sandbox.backend.set_faults(Faults())
+
+
+def open_page(page: str | None = None, **state: Any) -> AppTest:
+    """The app on ``page`` (e.g. ``"pages/id_card.py"``), with session state seeded first."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    return at
+
+
+def truth(image: str) -> dict[str, Any]:
+    """The truth fields of a specimen (``cards/visa_blue_flat.png`` → its JSON's ``fields``)."""
+    doc = json.loads((SAMPLES / Path(image).with_suffix(".json")).read_text(encoding="utf-8"))
+    return doc["fields"]
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the script sent to the browser, as text: every element's message, including
+    chart specs, table data and widget values. For "is X anywhere on the page" assertions."""
+    parts = []
+    for node in _walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+    return "\n".join(parts)
+
+
+def texts(elements: Any) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element and no uncaught error text on the page."""
+    assert not at.exception, [e.value for e in at.exception]

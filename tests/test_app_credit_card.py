@@ -1,0 +1,87 @@
+"""AppTest of the credit-card page against a running sandbox: specimen analysis, masking on/off,
+uploads (accepted and refused), preprocessing, and an API failure shown in plain words."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.apptest import (SAMPLES, assert_clean, faults, open_page, page_text,  # noqa: F401
+                                   sandbox, texts, truth)
+
+SPECIMEN = "cards/visa_blue_flat.png"
+pytestmark = pytest.mark.usefixtures("sandbox")
+
+
+def analysed(at, specimen: str = SPECIMEN):
+    at.selectbox(key="cc_specimen").set_value(specimen).run()
+    assert_clean(at)
+    at.button(key="cc_analyze").click().run()
+    assert_clean(at)
+    return at
+
+
+def kv_values(at) -> list[str]:
+    table = next(df.value for df in at.dataframe if "Key" in df.value.columns)
+    return list(table["Value"])
+
+
+def test_specimen_is_analysed_masked_by_default():
+    at = analysed(open_page())
+    number = truth(SPECIMEN)["cardNumber"]
+    values = kv_values(at)
+    assert values[-2] == number[:6] + "*" * 6 + number[-4:]  # totalCardNum: BIN + last four only
+    assert values[-1] == truth(SPECIMEN)["validThru"]
+    assert number not in page_text(at)  # not in the table, the JSON, the overlay hover texts
+    assert any("Luhn" in b for b in texts(at.markdown))
+    assert "normal" in [m.value for m in at.metric]
+    assert any("blurred" in c for c in texts(at.caption))
+    # the envelope tab reports sizes and timings, and the curl example keeps secrets as placeholders
+    assert any("${SECRETKEY}" in c.value and "sandbox-secretkey" not in c.value for c in at.code)
+    assert "sandbox-secretkey" not in page_text(at)
+
+
+def test_masking_off_shows_the_full_number_and_offers_unmasked_downloads():
+    at = analysed(open_page())
+    at.toggle(key="masking").set_value(False).run()
+    assert_clean(at)
+    number = truth(SPECIMEN)["cardNumber"]
+    assert number in kv_values(at)
+    assert any("Masking is OFF" in w for w in texts(at.sidebar.warning))
+    assert at.checkbox(key="cc_dl_unmasked").value is False  # downloads stay masked until ticked
+
+
+def test_api_failure_is_explained_without_traceback(faults):
+    faults(result_code=4000111, rate=1.0)
+    at = analysed(open_page())
+    errors = texts(at.error)
+    assert any("4000111" in e and "What to do" in e for e in errors), errors
+    assert not any("Traceback" in e for e in errors)
+    assert not any(df.value is not None and "Key" in df.value.columns for df in at.dataframe)
+
+
+def test_upload_of_a_non_image_is_refused_before_sending():
+    at = open_page()
+    at.segmented_control(key="cc_source").set_value("upload").run()
+    at.file_uploader(key="cc_upload").upload("card.png", b"GIF89a not really a png", "image/png").run()
+    assert_clean(at)
+    assert any("cannot be sent" in e for e in texts(at.error))
+    assert all(b.key != "cc_analyze" for b in at.button)  # nothing can be sent
+
+
+def test_uploaded_png_is_analysed():
+    at = open_page()
+    at.segmented_control(key="cc_source").set_value("upload").run()
+    data = (SAMPLES / SPECIMEN).read_bytes()
+    at.file_uploader(key="cc_upload").upload("my-card.png", data, "image/png").run()
+    at.button(key="cc_analyze").click().run()
+    assert_clean(at)
+    assert truth(SPECIMEN)["validThru"] in kv_values(at)
+
+
+def test_preprocessing_shows_what_will_be_sent():
+    at = open_page()
+    at.selectbox(key="cc_specimen").set_value("photos/visa_desk_perspective.jpg").run()
+    at.toggle(key="cc_pre_on").set_value(True).run()
+    assert_clean(at)
+    sent = [i for i in texts(at.info) if i.startswith("Will send")]
+    assert sent and "% of the original size" in sent[0]
+    assert any(c.startswith("Steps applied") for c in texts(at.caption))
