@@ -1,0 +1,329 @@
+"""Korean ID parsing: decide resident / driver / passport, then read every key the guide lists.
+
+Each detected line carries RapidOCR's reading and, for lines that need it (Hangul, unreadable or
+doubtful), Tesseract's. Digits come from RapidOCR, Hangul from Tesseract. Values follow the normal
+forms of `samples/README.md` (issue dates as YYYYMMDD, numbers as printed).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from stdnum.kr import rrn
+
+from sandbox.engine.cards import digitish
+from sandbox.engine.geometry import EMPTY_QUAD, char_span, to_quad
+from sandbox.engine.mrz import NATIONALITIES, Td3, parse_td3, viz_date, viz_to_ymd, yymmdd_to_ymd
+from sandbox.engine.ocr import HangulReader, HangulText, TextLine
+from sandbox.engine.types import IdReading, IdType, Reading
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "resident": ("name", "residentNumber", "issueDate", "issuer"),
+    "driver": ("driverLicenseNumber", "licenseType", "name", "residentNumber", "condition", "serialNum",
+               "issueDate", "issuer"),
+    "passport": ("passportType", "countryCode", "passportNo", "surName", "givenName", "nationality", "dateOfBirth",
+                 "dateOfBirthYMD", "sex", "dateOfIssue", "dateOfIssueYMD", "dateOfExpiry", "dateOfExpiryYMD",
+                 "koreanName", "personalNo", "MRZ1", "MRZ2"),
+}
+PLAIN_LATIN = re.compile(r"[A-Za-z0-9 .,:;'/<\-()~]+")
+RRN = re.compile(r"(?<!\d)(\d{6}) ?- ?(\d{7})(?!\d)")
+LICENCE = re.compile(r"(?<!\d)(\d{2}) ?- ?(\d{2}) ?- ?(\d{6}) ?- ?(\d{2})(?!\d)")
+DOTTED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2}) ?[.,] ?(\d{1,2}) ?[.,] ?(\d{1,2})(?!\d)")
+LICENCE_TYPE = re.compile(r"[12]종(?:대형|보통|소형|특수|원동기)")
+ISSUER = re.compile(r"([가-힣]{2,}(?:청장|시장|군수))")
+METRO = re.compile(r"^([가-힣]+?(?:특별시|광역시|특별자치시|특별자치도)|[가-힣]{1,4}도)(?=[가-힣]+(?:구청장|시장|군수)$)")
+HANGUL_NAME = re.compile(r"^([가-힣]{2,5})")
+NOT_NAMES = {"주민등록증", "자동차운전면허증", "운전면허증", "대한민국", "여권", "한글성명", "성명", "주소", "조건"}
+SERIAL = re.compile(r"^(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{5,6}$")
+VIZ_DATE = re.compile(r"\d{1,2} ?[A-Z]{3} ?\d{4}")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One detected line with both readings."""
+
+    rapid: TextLine
+    hangul: HangulText | None
+
+    @property
+    def quad(self) -> np.ndarray:
+        return self.rapid.quad
+
+    @property
+    def latin(self) -> str:
+        return self.rapid.text
+
+    @property
+    def korean(self) -> str:
+        """Tesseract's text with the spaces it puts between Hangul syllables removed."""
+        text = self.hangul.text if self.hangul and self.hangul.words else self.rapid.text
+        return re.sub(r"(?<=[가-힣]) +(?=[가-힣])", "", text)
+
+    @property
+    def korean_conf(self) -> float:
+        return self.hangul.conf if self.hangul and self.hangul.words else 0.0
+
+
+def _needs_hangul(line: TextLine) -> bool:
+    """Lines RapidOCR could not have read: empty, doubtful, non-Latin, or far too wide for their text
+    (a Hangul word read as one Latin glyph). Bilingual labels ("성/Surname") and the MRZ are skipped."""
+    text = line.text
+    if "<<" in text or re.search(r"/[A-Za-z]{3,}", text):
+        return False
+    too_wide = line.width > 1.6 * line.height * max(len(text), 1)
+    return not text or line.score < 0.9 or not PLAIN_LATIN.fullmatch(text) or too_wide
+
+
+def _reading(value: str, conf: float, quad: np.ndarray | None) -> Reading:
+    return Reading(value, round(float(conf), 4), to_quad(quad) if quad is not None else EMPTY_QUAD)
+
+
+MISSING = Reading("", 0.0, EMPTY_QUAD)
+
+
+def parse_id(image: np.ndarray, detected: list[TextLine], hangul: HangulReader) -> IdReading | None:
+    """Read an ID from the detected lines of `image`; None when no known ID type is recognised."""
+    wanted = [i for i, ln in enumerate(detected) if _needs_hangul(ln)]
+    readings = dict(zip(wanted, hangul.read(image, [detected[i].quad for i in wanted])))
+    lines = [Line(ln, readings.get(i)) for i, ln in enumerate(detected)]
+    id_type = _id_type(lines)
+    if id_type is None:
+        return None
+    fields = {"resident": _resident, "driver": _driver, "passport": _passport}[id_type](lines, image.shape)
+    if all(not r.value for r in fields.values()):
+        return None
+    ordered = tuple((k, fields.get(k, MISSING)) for k in KEYS[id_type])
+    return IdReading(id_type=id_type, fields=ordered, boxes=tuple(to_quad(ln.quad) for ln in lines))
+
+
+def _id_type(lines: list[Line]) -> IdType | None:
+    text = "".join(ln.korean.replace(" ", "") for ln in lines)
+    latin = " ".join(ln.latin.upper() for ln in lines)
+    if "면허" in text or "DRIVER" in latin:
+        return "driver"
+    if "주민등록증" in text or "등록증" in text:
+        return "resident"
+    if "PASSPORT" in latin or any(_mrz_like(ln.latin) for ln in lines):
+        return "passport"
+    return None
+
+
+# ------------------------------------------------------------------ shared fields (resident, driver)
+
+
+def _resident_number(lines: list[Line]) -> tuple[Reading, Line | None]:
+    found: list[tuple[bool, float, Reading, Line]] = []
+    for ln in lines:
+        for source, conf in ((digitish(ln.latin), ln.rapid.score), (ln.korean, ln.korean_conf)):
+            for m in RRN.finditer(source):
+                value = f"{m.group(1)}-{m.group(2)}"
+                found.append((rrn.is_valid(value), conf, _reading(value, conf, char_span(
+                    ln.quad, source, m.start(), m.end()) if len(source) > 16 else ln.quad), ln))
+    if not found:
+        return MISSING, None
+    best = max(found, key=lambda f: (f[0], f[1]))
+    return best[2], best[3]
+
+
+def _name_above(lines: list[Line], anchor: Line | None) -> Reading:
+    """The Hangul name on the nearest line above `anchor` (the resident number)."""
+    candidates = []
+    for ln in lines:
+        if anchor is not None and ln.rapid.y >= anchor.rapid.y - 0.5 * anchor.rapid.height:
+            continue
+        compact = ln.korean.replace(" ", "")
+        m = HANGUL_NAME.match(compact)
+        if not m or any(w in compact for w in NOT_NAMES) or ISSUER.search(compact) or "종" in compact[:3]:
+            continue
+        name = m.group(1)
+        conf = _words_conf(ln.hangul, name)
+        quad = char_span(ln.quad, compact, 0, len(name)) if len(compact) > len(name) + 1 else ln.quad
+        candidates.append((ln.rapid.y, _reading(name, conf, quad)))
+    return max(candidates, key=lambda c: c[0])[1] if candidates else MISSING
+
+
+def _words_conf(h: HangulText | None, value: str) -> float:
+    """Mean confidence of the Tesseract words that make up `value` (the whole line's when unsure)."""
+    if h is None or not h.words:
+        return 0.0
+    used = [c for w, c in h.words if w and w.replace(" ", "") in value]
+    return sum(used) / len(used) if used else h.conf
+
+
+def _issue_date(lines: list[Line]) -> Reading:
+    """The lowest dotted date on the card that is not a validity period."""
+    found = []
+    for ln in lines:
+        text = digitish(ln.latin) if ln.latin else ln.korean
+        if "~" in text or "~" in ln.korean or "적성" in ln.korean or "갱신" in ln.korean:
+            continue
+        for m in DOTTED_DATE.finditer(text):
+            try:
+                ymd = date(int(m.group(1)), int(m.group(2)), int(m.group(3))).strftime("%Y%m%d")
+            except ValueError:
+                continue
+            found.append((ln.rapid.y, _reading(ymd, ln.rapid.score, ln.quad)))
+    return max(found, key=lambda f: f[0])[1] if found else MISSING
+
+
+def _issuer(lines: list[Line]) -> Reading:
+    found = []
+    for ln in lines:
+        compact = ln.korean.replace(" ", "")
+        m = ISSUER.search(compact)
+        if m:
+            value = m.group(1)
+            if not value.endswith("경찰청장"):
+                value = METRO.sub(r"\1 ", value)
+            found.append((ln.rapid.y, _reading(value, _words_conf(ln.hangul, m.group(1)), ln.quad)))
+    return max(found, key=lambda f: f[0])[1] if found else MISSING
+
+
+def _resident(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
+    number, number_line = _resident_number(lines)
+    return {"name": _name_above(lines, number_line), "residentNumber": number,
+            "issueDate": _issue_date(lines), "issuer": _issuer(lines)}
+
+
+# ------------------------------------------------------------------ driver licence
+
+
+def _driver(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
+    number, number_line = _resident_number(lines)
+    return {"driverLicenseNumber": _licence_number(lines), "licenseType": _licence_type(lines),
+            "name": _name_above(lines, number_line), "residentNumber": number,
+            "condition": _condition(lines), "serialNum": _serial(lines, shape),
+            "issueDate": _issue_date(lines), "issuer": _issuer(lines)}
+
+
+def _licence_number(lines: list[Line]) -> Reading:
+    for ln in lines:
+        for source, conf in ((digitish(ln.latin), ln.rapid.score), (ln.korean, ln.korean_conf)):
+            m = LICENCE.search(source)
+            if m:
+                return _reading("-".join(m.groups()), conf, ln.quad)
+    return MISSING
+
+
+def _licence_type(lines: list[Line]) -> Reading:
+    for ln in lines:
+        types = LICENCE_TYPE.findall(ln.korean.replace(" ", ""))
+        if types:
+            conf = _words_conf(ln.hangul, "".join(types))
+            return _reading("/".join(types), conf, ln.quad)
+    return MISSING
+
+
+def _condition(lines: list[Line]) -> Reading:
+    """What follows 조건 on its line; the guide's "none" when the licence has no condition line."""
+    for ln in lines:
+        if "조건" in ln.korean.replace(" ", ""):
+            # the codes are Latin letters, which RapidOCR reads better than Tesseract's Hangul model
+            codes = re.findall(r"[A-Z]", ln.latin.upper())
+            if codes:
+                return _reading(",".join(codes), ln.rapid.score, ln.quad)
+            value = re.sub(r"[^0-9A-Za-z,]", "", ln.korean.replace(" ", "").split("조건", 1)[1])
+            return _reading(value.upper(), _words_conf(ln.hangul, value), ln.quad)
+    return Reading("none", 0.0, EMPTY_QUAD)
+
+
+def _serial(lines: list[Line], shape: tuple[int, ...]) -> Reading:
+    """The 5-6 character cipher serial printed under the photo (right part of the card)."""
+    width = shape[1]
+    for ln in sorted(lines, key=lambda x: -x.rapid.score):
+        if ln.rapid.x < 0.55 * width:
+            continue
+        for text, conf in ((ln.latin.replace(" ", "").upper(), ln.rapid.score),
+                           ((ln.hangul.text if ln.hangul else "").replace(" ", "").upper(), ln.korean_conf)):
+            if SERIAL.match(text):
+                return _reading(text, conf, ln.quad)
+    return MISSING
+
+
+# ------------------------------------------------------------------ passport
+
+
+def _mrz_like(text: str) -> bool:
+    compact = text.replace(" ", "")
+    return len(compact) >= 30 and compact.count("<") >= 2
+
+
+def _passport(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
+    mrz_lines = sorted((ln for ln in lines if _mrz_like(ln.latin) or (ln.hangul and _mrz_like(ln.hangul.text))),
+                       key=lambda ln: ln.rapid.y)[-2:]
+    if len(mrz_lines) < 2:
+        return {}
+    td3, conf = _best_td3(*mrz_lines)
+    q1, q2 = mrz_lines[0].quad, mrz_lines[1].quad
+    birth = yymmdd_to_ymd(td3.birth, future=False) or ""
+    expiry = yymmdd_to_ymd(td3.expiry, future=True) or ""
+    viz = _viz_dates(lines)
+    issue = next(((ymd, r) for ymd, r in viz if ymd not in (birth, expiry)), None)
+
+    def from_viz(value: str, fallback: np.ndarray) -> Reading:
+        """The MRZ's value, boxed where the visual zone prints it (with that line's confidence)."""
+        for ln in lines:
+            if value and ln.latin.strip().upper() == value:
+                return _reading(value, min(conf, ln.rapid.score) if td3.checks_ok else ln.rapid.score, ln.quad)
+        return _reading(value, conf, fallback)
+
+    def dated(ymd: str, fallback: np.ndarray) -> tuple[Reading, Reading]:
+        if not ymd:
+            return MISSING, MISSING
+        shown = viz_date(ymd)
+        box = next((r for y, r in viz if y == ymd), None)
+        r = box if box is not None else _reading(shown, conf, fallback)
+        return Reading(shown, r.conf, r.box), Reading(ymd, r.conf, r.box)
+
+    dob, dob_ymd = dated(birth, q2)
+    doe, doe_ymd = dated(expiry, q2)
+    doi, doi_ymd = (Reading(viz_date(issue[0]), issue[1].conf, issue[1].box),
+                    Reading(issue[0], issue[1].conf, issue[1].box)) if issue else (MISSING, MISSING)
+    nationality = NATIONALITIES.get(td3.nationality, td3.nationality)
+    return {
+        "passportType": from_viz(td3.doc_type, q1), "countryCode": from_viz(td3.country, q1),
+        "passportNo": from_viz(td3.number, q2), "surName": from_viz(td3.surname, q1),
+        "givenName": from_viz(td3.given_names, q1), "nationality": from_viz(nationality, q2),
+        "dateOfBirth": dob, "dateOfBirthYMD": dob_ymd, "sex": from_viz(td3.sex, q2),
+        "dateOfIssue": doi, "dateOfIssueYMD": doi_ymd, "dateOfExpiry": doe, "dateOfExpiryYMD": doe_ymd,
+        "koreanName": _korean_name(lines, mrz_lines[0]), "personalNo": from_viz(td3.personal, q2),
+        "MRZ1": _reading(td3.line1, conf, q1), "MRZ2": _reading(td3.line2, conf, q2),
+    }
+
+
+def _best_td3(first: Line, second: Line) -> tuple[Td3, float]:
+    """The pair of readings (RapidOCR's, Tesseract's) whose check digits hold, most confident first."""
+    def options(ln: Line) -> list[tuple[str, float]]:
+        out = [(ln.latin, ln.rapid.score)]
+        if ln.hangul and ln.hangul.words:
+            out.append((ln.hangul.text, ln.hangul.conf))
+        return out
+
+    tried = []
+    for t1, c1 in options(first):
+        for t2, c2 in options(second):
+            td3 = parse_td3(t1, t2)
+            tried.append((td3.checks_ok, min(c1, c2), td3))
+    ok, conf, td3 = max(tried, key=lambda t: (t[0], t[1]))
+    return td3, conf if ok else conf * 0.5
+
+
+def _viz_dates(lines: list[Line]) -> list[tuple[str, Reading]]:
+    out = []
+    for ln in sorted(lines, key=lambda x: (x.rapid.y, x.rapid.x)):
+        m = VIZ_DATE.search(ln.latin.upper())
+        ymd = viz_to_ymd(m.group()) if m else None
+        if ymd:
+            out.append((ymd, _reading(viz_date(ymd), ln.rapid.score, ln.quad)))
+    return out
+
+
+def _korean_name(lines: list[Line], mrz_first: Line) -> Reading:
+    """A line that is nothing but 2-5 Hangul syllables, above the MRZ and not a printed label."""
+    for ln in lines:
+        compact = ln.korean.replace(" ", "")
+        if ln.rapid.y < mrz_first.rapid.y and re.fullmatch(r"[가-힣]{2,5}", compact) and compact not in NOT_NAMES:
+            return _reading(compact, _words_conf(ln.hangul, compact), ln.quad)
+    return MISSING

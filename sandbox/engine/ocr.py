@@ -1,0 +1,218 @@
+"""The OCR adapter: RapidOCR finds text lines and reads Latin/digits; Tesseract reads Hangul lines.
+
+Everything above this module works with `TextLine` values in the coordinates of the image it was
+given; nothing above it knows which library produced them. Models load once, lazily, under a lock.
+
+RapidOCR (`rapidocr` 3.x) ships its ONNX models in the wheel, so nothing is downloaded. Its
+recogniser is the Chinese/Latin one: it cannot read Hangul. For Hangul we crop RapidOCR's own line
+boxes (with a margin) and hand them all, as the pages of one list file, to a single `tesseract` run
+(`kor+eng`, one line per page): one process launch per document instead of one per line. Without Tesseract or its Korean data
+the engine still works; Hangul fields then come back empty with confidence 0 (`hangul_available`).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+log = logging.getLogger("sandbox.engine")
+
+DETECT_MAX_SIDE = 1280
+"""Images are scaled down to this long side before detection (detector cost grows with area)."""
+TESSERACT_TIMEOUT_S = 20.0
+CROP_HEIGHTS = (40, 56)
+"""Each Hangul line crop is read at these heights (pixels, margin included)."""
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One detected line: its text, the recogniser's confidence (0..1) and its 4 corners."""
+
+    text: str
+    score: float
+    quad: np.ndarray  # (4, 2) float32, clockwise from top-left, image coordinates
+
+    @property
+    def x(self) -> float:
+        return float(self.quad[:, 0].min())
+
+    @property
+    def y(self) -> float:
+        return float(self.quad[:, 1].mean())
+
+    @property
+    def height(self) -> float:
+        return float(np.linalg.norm(self.quad[3] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[1])) / 2
+
+    @property
+    def width(self) -> float:
+        return float(np.linalg.norm(self.quad[1] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[3])) / 2
+
+
+@dataclass(frozen=True)
+class HangulText:
+    """Tesseract's reading of one line crop: words with their confidences (0..1)."""
+
+    words: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " ".join(w for w, _ in self.words)
+
+    @property
+    def conf(self) -> float:
+        return sum(c for _, c in self.words) / len(self.words) if self.words else 0.0
+
+
+class RapidReader:
+    """RapidOCR detection + recognition, keeping every detected box (even unreadable ones)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ocr = None
+
+    def _engine(self):  # noqa: ANN202 - rapidocr's own type
+        if self._ocr is None:
+            from rapidocr import RapidOCR
+
+            self._ocr = RapidOCR(params={
+                "Global.log_level": "warning",
+                "Global.use_cls": False,  # orientation is handled per document (see cards.py)
+                "Global.max_side_len": DETECT_MAX_SIDE,
+                "Det.limit_type": "max",
+                "Det.limit_side_len": DETECT_MAX_SIDE,
+            })
+        return self._ocr
+
+    def read(self, bgr: np.ndarray, max_side: int = DETECT_MAX_SIDE) -> list[TextLine]:
+        """All text lines of `bgr`, in reading order (top to bottom, then left to right)."""
+        from rapidocr.utils.process_img import map_boxes_to_original
+
+        h, w = bgr.shape[:2]
+        scale = min(1.0, max_side / max(h, w))
+        small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
+            if scale < 1.0 else bgr
+        with self._lock:
+            engine = self._engine()
+            img, op_record = engine.preprocess_img(small)
+            det, _cls, rec, _crops = engine.run_ocr_steps(img, op_record)
+        if det.boxes is None or rec.txts is None or len(det.boxes) == 0:
+            return []
+        sh, sw = small.shape[:2]
+        boxes = map_boxes_to_original(det.boxes, op_record, sh, sw)
+        lines = [
+            TextLine(text=str(t).strip(), score=float(s), quad=np.asarray(b, np.float32) / scale)
+            for b, t, s in zip(boxes, rec.txts, rec.scores)
+        ]
+        return sorted(lines, key=lambda ln: (ln.y, ln.x))
+
+
+def _tesseract_langs(binary: str) -> set[str]:
+    try:
+        out = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {ln.strip() for ln in (out.stdout + out.stderr).splitlines()[1:] if ln.strip()}
+
+
+class HangulReader:
+    """Tesseract (`kor+eng`) over a stack of line crops, one process launch per call."""
+
+    def __init__(self) -> None:
+        self._checked = False
+        self._binary: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def available(self) -> bool:
+        with self._lock:
+            if not self._checked:
+                binary = shutil.which("tesseract")
+                if binary and "kor" in _tesseract_langs(binary):
+                    self._binary = binary
+                else:
+                    log.warning("Tesseract with Korean data not found: Hangul fields will be empty. "
+                                "Install the Debian packages tesseract-ocr and tesseract-ocr-kor.")
+                self._checked = True
+        return self._binary is not None
+
+    def read(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[HangulText]:
+        """Tesseract's words for each quad of `bgr`; no words when unavailable or unread.
+
+        Each crop is rendered at a couple of scales, all as pages of one Tesseract run (a list
+        file, page-segmentation mode 7 = one line per page); per crop the most confident
+        non-empty reading wins. Tesseract's LSTM is sensitive to glyph size on short words.
+        """
+        if not quads:
+            return []
+        if not self.available:
+            return [HangulText()] * len(quads)
+        with tempfile.TemporaryDirectory(prefix="sandbox-ocr-") as tmp:
+            paths = []
+            for i, q in enumerate(quads):
+                crop = _crop_line(bgr, q)
+                for height in CROP_HEIGHTS:
+                    path = os.path.join(tmp, f"{i:03d}-{height}.png")
+                    cv2.imwrite(path, _prepare(crop, height))
+                    paths.append(path)
+            listing = os.path.join(tmp, "pages.txt")
+            with open(listing, "w", encoding="utf-8") as fh:
+                fh.write("\n".join(paths) + "\n")
+            try:
+                proc = subprocess.run(
+                    [self._binary, listing, "stdout", "-l", "kor", "--psm", "7", "tsv"],
+                    capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False,
+                    env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only fight on 2 cores
+                )
+            except (OSError, subprocess.SubprocessError) as err:
+                log.warning("tesseract failed: %s", err)
+                return [HangulText()] * len(quads)
+        pages = _pages(proc.stdout.decode("utf-8", "replace"))
+        out = []
+        for i in range(len(quads)):
+            options = [pages.get(i * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))]
+            out.append(max(options, key=lambda h: (bool(h.words), h.conf)))
+        return out
+
+
+def _crop_line(bgr: np.ndarray, quad: np.ndarray, margin: float = 0.18) -> np.ndarray:
+    """The line's quad, rectified, with a margin proportional to its height."""
+    q = quad.astype(np.float32)
+    width = max(int(np.linalg.norm(q[1] - q[0])), 1)
+    height = max(int(np.linalg.norm(q[3] - q[0])), 1)
+    pad = margin * height
+    dst = np.array([[pad, pad], [pad + width, pad], [pad + width, pad + height], [pad, pad + height]], np.float32)
+    m = cv2.getPerspectiveTransform(q, dst)
+    return cv2.warpPerspective(bgr, m, (int(width + 2 * pad), int(height + 2 * pad)),
+                               flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _prepare(crop: np.ndarray, height: int) -> np.ndarray:
+    """Grey, scaled to `height`, stretched to full contrast, dark text on light, white border."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    scale = height / grey.shape[0]
+    grey = cv2.resize(grey, (max(1, round(grey.shape[1] * scale)), height),
+                      interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    grey = cv2.normalize(grey, None, 0, 255, cv2.NORM_MINMAX)
+    if grey.mean() < 127:  # light text on a dark card
+        grey = 255 - grey
+    return cv2.copyMakeBorder(grey, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+
+
+def _pages(tsv: str) -> dict[int, HangulText]:
+    """Tesseract TSV (level 5 = word rows) -> words per page number, left to right."""
+    words: dict[int, list[tuple[int, int, int, str, float]]] = {}
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        page, block, line, left = int(cols[1]), int(cols[2]), int(cols[4]), int(cols[6])
+        words.setdefault(page, []).append((block, line, left, cols[11].strip(), max(0.0, float(cols[10])) / 100.0))
+    return {p: HangulText(tuple((w, c) for *_, w, c in sorted(ws))) for p, ws in words.items()}

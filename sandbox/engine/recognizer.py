@@ -1,0 +1,96 @@
+"""The engine the sandbox backend calls: OCR adapter + document parsers, one shared instance."""
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import numpy as np
+
+from sandbox.engine.cards import parse_card
+from sandbox.engine.geometry import rotate_image, to_quad, unrotate_points
+from sandbox.engine.idcards import parse_id
+from sandbox.engine.ocr import HangulReader, RapidReader, TextLine
+from sandbox.engine.types import CardReading, IdReading, Quad, Reading
+
+CARD_MAX_SIDE = 960
+"""Cards carry big type: detecting on a smaller image is faster and loses nothing."""
+ID_MAX_SIDE = 1280
+
+
+class Recognizer:
+    """`OcrEngine` implementation. Thread-safe: the OCR adapters serialise model access."""
+
+    def __init__(self, rapid: RapidReader | None = None, hangul: HangulReader | None = None) -> None:
+        self.rapid = rapid or RapidReader()
+        self.hangul = hangul or HangulReader()
+
+    @property
+    def hangul_available(self) -> bool:
+        return self.hangul.available
+
+    def read_credit_card(self, bgr: np.ndarray) -> CardReading | None:
+        """Try the image as sent, then turned a quarter either way (a sideways or vertical card), then upside down."""
+        for turns in _orders(bgr):
+            lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE)
+            reading = parse_card(lines)
+            if reading is not None:
+                return _unrotate_card(reading, turns, bgr.shape) if turns else reading
+        return None
+
+    def read_id_card(self, bgr: np.ndarray) -> IdReading | None:
+        for turns in _orders(bgr):
+            image = rotate_image(bgr, turns)
+            lines = self.rapid.read(image, ID_MAX_SIDE)
+            if not lines:
+                continue
+            reading = parse_id(image, lines, self.hangul)
+            if reading is not None:
+                return _unrotate_id(reading, turns, bgr.shape) if turns else reading
+        return None
+
+
+def _orders(bgr: np.ndarray) -> tuple[int, ...]:
+    """Quarter turns to try; a portrait image is more likely a sideways landscape document."""
+    h, w = bgr.shape[:2]
+    return (0, 1, 3, 2) if h <= w else (0, 3, 1, 2)
+
+
+def _unrotate_quad(quad: Quad, turns: int, shape: tuple[int, ...]) -> Quad:
+    if quad == ((0, 0), (0, 0), (0, 0), (0, 0)):
+        return quad
+    return to_quad(unrotate_points(np.array(quad, np.float32), turns, shape))
+
+
+def _unrotate_reading(r: Reading, turns: int, shape: tuple[int, ...]) -> Reading:
+    return replace(r, box=_unrotate_quad(r.box, turns, shape))
+
+
+def _unrotate_card(c: CardReading, turns: int, shape: tuple[int, ...]) -> CardReading:
+    return CardReading(
+        groups=tuple(_unrotate_reading(g, turns, shape) for g in c.groups),
+        valid_thru=_unrotate_reading(c.valid_thru, turns, shape) if c.valid_thru else None,
+    )
+
+
+def _unrotate_id(r: IdReading, turns: int, shape: tuple[int, ...]) -> IdReading:
+    return IdReading(
+        id_type=r.id_type,
+        fields=tuple((k, _unrotate_reading(v, turns, shape)) for k, v in r.fields),
+        boxes=tuple(_unrotate_quad(q, turns, shape) for q in r.boxes),
+    )
+
+
+_shared: Recognizer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_engine() -> Recognizer:
+    """The process-wide engine; models load on first use, not here."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Recognizer()
+        return _shared
+
+
+__all__ = ["Recognizer", "TextLine", "shared_engine"]
