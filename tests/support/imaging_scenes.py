@@ -6,7 +6,9 @@ check what ``find_card_quad`` finds against what was drawn.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -61,7 +63,7 @@ def desk(size: tuple[int, int], *, seed: int = 0) -> np.ndarray:
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
     grain = np.sin(y / h * 60 + 3 * np.sin(x / w * 7)) * 12 + np.sin(y / h * 310) * 5
     base = np.array([60, 100, 150], np.float32)  # BGR brown
-    img = base + grain[..., None] + rng.normal(0, 4, (h, w, 1)).astype(np.float32)
+    img = base + grain[..., None] + 4 * rng.standard_normal((h, w, 1), dtype=np.float32)
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
@@ -106,12 +108,12 @@ def photo(
         radius = gr * np.linalg.norm(quad[1] - quad[0])
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
         blob = np.exp(-(((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * (radius / 2) ** 2)))
-        img = img + blob[..., None] * 600
-    img = img * gain
+        img += blob[..., None] * np.float32(600)
+    img *= np.float32(gain)
     if blur_sigma > 0:
         img = cv2.GaussianBlur(img, (0, 0), blur_sigma)
     if noise > 0:
-        img = img + np.random.default_rng(seed + 1).normal(0, noise, img.shape)
+        img += noise * np.random.default_rng(seed + 1).standard_normal(img.shape, dtype=np.float32)
     return Scene(np.clip(img, 0, 255).astype(np.uint8), quad)
 
 
@@ -129,3 +131,37 @@ def encode(bgr: np.ndarray, ext: str = ".jpg", quality: int = 92) -> bytes:
     ok, buf = cv2.imencode(ext, bgr, params)
     assert ok
     return buf.tobytes()
+
+
+# --- the committed specimens (samples/) ----------------------------------------------------------
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
+
+
+@dataclass(frozen=True)
+class Specimen:
+    name: str
+    path: Path
+    truth: dict
+
+    @property
+    def effects(self) -> tuple[str, ...]:
+        return tuple((self.truth.get("photo") or {}).get("effects", ()))
+
+    @property
+    def quad(self) -> np.ndarray | None:
+        quad = self.truth.get("meta", {}).get("quad")
+        return None if quad is None else np.array(quad, np.float32)
+
+
+def specimens(kind: str | None = None) -> list[Specimen]:
+    """Specimens listed in samples/index.json (``kind`` "clean" or "photo"); [] before they exist."""
+    index = SAMPLES_DIR / "index.json"
+    if not index.exists():
+        return []
+    found = []
+    for entry in json.loads(index.read_text())["specimens"]:
+        if kind is None or entry["kind"] == kind:
+            truth = json.loads((SAMPLES_DIR / entry["truth"]).read_text())
+            found.append(Specimen(Path(entry["image"]).stem, SAMPLES_DIR / entry["image"], truth))
+    return found

@@ -1,0 +1,223 @@
+"""assess_quality and find_card_quad: synthetic scenes with known faults, then the committed specimens."""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+import pytest
+
+from ocr_core.imaging import (
+    CHECK_LABELS,
+    QualityReport,
+    QualityThresholds,
+    assess_quality,
+    find_card_quad,
+    load_image,
+)
+from ocr_core.imaging.geometry import card_geometry, order_quad
+from tests.support.imaging_scenes import Scene, card_face, desk, perspective_quad, photo, specimens
+
+HANGUL = re.compile("[가-힣]")
+SIZE = (1280, 960)
+
+
+@cache
+def scene(name: str) -> Scene:
+    """Each scene is drawn once per test session."""
+    variants = {
+        "good": dict(quad=perspective_quad(SIZE, rotation_deg=1.0, keystone=0.04, share=0.66)),
+        "good_id": dict(kind="id", quad=perspective_quad(SIZE, rotation_deg=-1.5, keystone=0.05, share=0.66)),
+        "blurred": dict(blur_sigma=4.0, quad=perspective_quad(SIZE, rotation_deg=1.0, share=0.66)),
+        "dark": dict(gain=0.3, quad=perspective_quad(SIZE, rotation_deg=1.0, share=0.66)),
+        "glare": dict(kind="id", glare=(0.1, -0.05, 0.25), quad=perspective_quad(SIZE, rotation_deg=1.0, share=0.66)),
+        "tilted": dict(quad=perspective_quad(SIZE, rotation_deg=22.0, keystone=0.05, share=0.55)),
+        "perspective": dict(quad=perspective_quad(SIZE, rotation_deg=2.0, keystone=0.45, share=0.66)),
+        "cut_off": dict(quad=perspective_quad(SIZE, share=0.6, offset=(0.35, 0.0))),
+        "far": dict(quad=perspective_quad(SIZE, share=0.3, rotation_deg=1.0)),
+    }
+    return photo(size=SIZE, seed=7, **variants[name])
+
+
+@cache
+def report(name: str) -> QualityReport:
+    return assess_quality(scene(name).bgr)
+
+
+def statuses(r: QualityReport) -> dict[str, str]:
+    return {c.name: c.status for c in r.checks}
+
+
+def corner_error(found: np.ndarray, truth: np.ndarray, shape: tuple[int, ...]) -> float:
+    """Largest corner distance as a share of the image diagonal."""
+    return float(np.linalg.norm(order_quad(found) - order_quad(truth), axis=1).max() / np.hypot(*shape[:2]))
+
+
+# --- synthetic scenes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["good", "good_id"])
+def test_a_good_photo_passes_every_check(name: str) -> None:
+    r = report(name)
+    assert r.status == "pass", [(c.name, c.status, c.value, c.reason_en) for c in r.problems]
+    assert list(statuses(r)) == list(CHECK_LABELS)
+
+
+@pytest.mark.parametrize("name", ["good", "tilted", "perspective", "far", "blurred", "dark", "glare"])
+def test_card_quad_is_found_where_it_was_drawn(name: str) -> None:
+    s = scene(name)
+    found = find_card_quad(s.bgr)
+    assert found is not None
+    assert found.shape == (4, 2) and found.dtype == np.float32
+    assert corner_error(found, s.quad, s.bgr.shape) < 0.01
+    assert np.array_equal(report(name).card_quad, found)
+
+
+def test_quad_is_ordered_clockwise_from_top_left() -> None:
+    q = find_card_quad(scene("tilted").bgr)
+    assert q is not None
+    tl, tr, br, bl = q
+    assert tl[0] < tr[0] and bl[0] < br[0] and tl[1] < bl[1] and tr[1] < br[1]
+
+
+def test_blur_fails_sharpness_only() -> None:
+    s = statuses(report("blurred"))
+    assert s["sharpness"] == "fail"
+    assert report("blurred").get("sharpness").value < report("good").get("sharpness").value / 5
+    assert s["brightness"] == s["glare"] == s["boundary"] == "pass"
+
+
+def test_dark_photo_fails_brightness_not_sharpness() -> None:
+    s = statuses(report("dark"))
+    assert s["brightness"] == "fail"
+    assert s["sharpness"] == "pass"  # underexposed is not blurred
+
+
+def test_glare_is_measured_and_masked_on_the_card() -> None:
+    r = report("glare")
+    glare = r.get("glare")
+    assert glare.status == "fail" and glare.value > 0.05
+    h, w = scene("glare").bgr.shape[:2]
+    assert r.glare_mask.shape == (h, w) and r.glare_mask.dtype == np.uint8
+    ys, xs = np.nonzero(r.glare_mask)
+    centre = scene("glare").quad.mean(axis=0)
+    assert abs(xs.mean() - centre[0]) < 0.25 * w and abs(ys.mean() - centre[1]) < 0.25 * h
+    # No glare reported on a pale ID card without a highlight: paper white is not glare.
+    assert report("good_id").get("glare").status == "pass"
+    assert not report("good_id").glare_mask.any()
+
+
+def test_tilt_is_measured_from_the_card_edges() -> None:
+    tilt = report("tilted").get("tilt")
+    assert tilt.status == "fail"
+    assert tilt.value == pytest.approx(22.0, abs=1.0)
+    assert abs(report("good").get("tilt").value - 1.0) < 1.0
+
+
+def test_strong_perspective_is_flagged() -> None:
+    assert report("perspective").get("perspective").status != "pass"
+    assert report("good").get("perspective").status == "pass"
+
+
+def test_card_touching_the_edge_is_cut_off() -> None:
+    assert report("cut_off").get("boundary").status == "fail"
+    assert report("good").get("boundary").status == "pass"
+
+
+def test_far_card_fails_card_resolution_while_the_image_passes() -> None:
+    s = statuses(report("far"))
+    assert s["resolution_card"] == "fail" and s["resolution_image"] == "pass"
+
+
+def test_small_image_fails_image_resolution() -> None:
+    small = photo(size=(480, 300), quad=perspective_quad((480, 300), share=0.7, rotation_deg=1.0)).bgr
+    s = statuses(assess_quality(small))
+    assert s["resolution_image"] == "fail" and s["resolution_card"] == "fail"
+
+
+def test_no_card_at_all() -> None:
+    r = assess_quality(desk((1200, 900), seed=3))
+    assert r.card_quad is None
+    assert r.get("boundary").status == "warn"
+    assert r.get("resolution_card").value is None
+
+
+def test_an_image_already_cropped_to_the_card_is_the_card() -> None:
+    r = assess_quality(card_face("id"))
+    assert r.card_quad is None
+    assert r.get("boundary").status == "pass" and r.get("resolution_card").status == "pass"
+
+
+def test_thresholds_are_parameters() -> None:
+    lenient = QualityThresholds(tilt_warn_deg=30, tilt_fail_deg=40)
+    assert assess_quality(scene("tilted").bgr, lenient).get("tilt").status == "pass"
+
+
+def test_report_accepts_a_loaded_image() -> None:
+    from tests.support.imaging_scenes import encode
+
+    loaded = load_image(encode(scene("good").bgr, ".jpg", 90))
+    assert assess_quality(loaded).status == "pass"
+
+
+def test_every_reason_is_bilingual_and_labelled() -> None:
+    for name in ("good", "blurred", "dark", "glare", "tilted", "cut_off", "far"):
+        for check in report(name).checks:
+            assert check.status in ("pass", "warn", "fail")
+            assert check.reason_en and not HANGUL.search(check.reason_en)
+            assert HANGUL.search(check.reason_ko), (name, check.name)
+            assert check.label("en") == CHECK_LABELS[check.name][0]
+            assert HANGUL.search(check.label("ko"))
+
+
+def test_report_status_is_the_worst_check() -> None:
+    assert report("blurred").status == "fail"
+    assert report("good").status == "pass" and report("good").problems == ()
+
+
+def test_geometry_of_a_known_quad() -> None:
+    g = card_geometry(np.array([[0, 0], [856, 0], [856, 540], [0, 540]], np.float32))
+    assert (g.width, g.height, g.rotation_deg, g.keystone) == (856, 540, 0, 0)
+
+
+# --- committed specimens ------------------------------------------------------------------------
+
+PHOTOS = specimens("photo")
+CLEAN = specimens("clean")
+needs_photos = pytest.mark.skipif(not PHOTOS, reason="samples/photos not generated yet (samples/generate.py)")
+
+
+@cache
+def specimen_report(path: str) -> QualityReport:
+    with open(path, "rb") as f:
+        return assess_quality(load_image(f.read()))
+
+
+@needs_photos
+@pytest.mark.parametrize("spec", PHOTOS, ids=[s.name for s in PHOTOS])
+def test_specimen_photo_quad_matches_its_truth(spec) -> None:
+    r = specimen_report(str(spec.path))
+    assert r.card_quad is not None, "card not found"
+    shape = (spec.truth["height"], spec.truth["width"])
+    assert corner_error(r.card_quad, spec.quad, shape) < 0.02
+
+
+@needs_photos
+@pytest.mark.parametrize("spec", PHOTOS, ids=[s.name for s in PHOTOS])
+def test_specimen_photo_faults_are_flagged(spec) -> None:
+    s = statuses(specimen_report(str(spec.path)))
+    effects = set(spec.effects)
+    expected = {"blur": ["sharpness"], "glare": ["glare"], "dark": ["brightness"],
+                "low-resolution": ["resolution_card", "resolution_image"]}
+    flagged = [check for effect in effects for check in expected.get(effect, [])]
+    for check in flagged:
+        assert s[check] != "pass", f"{check} should be flagged for {sorted(effects)}"
+    if not flagged:  # perspective, shadow, sideways, 12 MP: nothing that stops a reading
+        assert "fail" not in s.values(), s
+
+
+@pytest.mark.skipif(not CLEAN, reason="samples not generated yet (samples/generate.py)")
+@pytest.mark.parametrize("spec", CLEAN, ids=[s.name for s in CLEAN])
+def test_clean_specimens_pass(spec) -> None:
+    r = specimen_report(str(spec.path))
+    assert r.status == "pass", [(c.name, c.value, c.reason_en) for c in r.problems]
