@@ -108,7 +108,6 @@ class OcrClient:
         self._lock = threading.RLock()
         self._keys: dict[tuple[str, str, str], _CachedKey] = {}
         self._auth: Auth | None = None
-        self.key_fetches = 0
 
     # -- lifecycle ---------------------------------------------------------------------------------
     @staticmethod
@@ -218,7 +217,6 @@ class OcrClient:
         while True:
             try:
                 response = self._http("GET", self._url(f"public-keys/{service}"), headers=self._auth_headers())
-                self.key_fetches += 1
                 doc = _api_body(response)
                 _raise_for_header(doc)
                 break

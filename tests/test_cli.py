@@ -121,7 +121,6 @@ def test_exit_codes(fake: FakeNhn, png: Path, tmp_path: Path) -> None:
     assert "신용카드" in api.stderr
 
     assert run(*creds(fake), "credit-card").returncode == 2
-    assert run("--api-version", "v9", "public-key", "id-card").returncode == 2
     missing = run("--base-url", fake.base_url, "public-key", "id-card")
     assert missing.returncode == 2 and "appKey" in missing.stderr
 
