@@ -142,3 +142,11 @@ def test_exit_codes(fake: FakeNhn, png: Path, tmp_path: Path) -> None:
                     "--resident-number", "9001011234567", "--issue-date", "20201345")
     assert bad_field.returncode == 4 and "issueDate" in bad_field.stderr
     assert fake.requests["authenticity"] == 0
+
+
+def test_ocr_core_imports_neither_streamlit_nor_plotly() -> None:
+    code = ("import sys, ocr_core, ocr_core.cli, ocr_core.masking, ocr_core.validators; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -12,15 +12,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from ocr_core import (
     RESULT_CODES,
     ApiError,
     AuthenticityRequest,
+    AuthenticityResult,
     ConnectError,
     ConnectionLostError,
+    CreditCardResult,
     EnvelopeError,
+    IdCardResult,
     InputError,
     MalformedResponseError,
     OcrClient,
@@ -530,3 +536,41 @@ def test_bad_images_are_refused_locally(fake: FakeNhn, client: OcrClient, image:
 def test_pem_public_keys_are_accepted() -> None:
     with FakeNhn(key_form="pem") as pem_fake, make_client(pem_fake) as c:
         assert c.analyze_credit_card(PNG).total_card_num == "4111111111111111"
+
+
+# -- never a crash: arbitrary JSON where a result should be -----------------------------------------
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                    max_leaves=12)
+RESULT_KEYS = st.sampled_from(["fileType", "resolution", "cardNums", "totalCardNum", "cardNumBoxes", "validThru",
+                               "validThruBox", "idType", "keyValues", "boxes", "key", "value", "conf", "bbox",
+                               "x1", "isAuthenticity"])
+RESULTS = st.dictionaries(RESULT_KEYS, JSON | st.lists(st.dictionaries(RESULT_KEYS, JSON, max_size=4), max_size=3),
+                          max_size=6)
+
+
+def _strict_decrypt(value: str) -> str:
+    if not value.isalnum():
+        raise EnvelopeError()
+    return value[::-1]
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(result=RESULTS | JSON)
+def test_any_result_json_parses_or_raises_a_clear_error(result: object) -> None:
+    for parse in (lambda: CreditCardResult.from_api(result, _strict_decrypt),
+                  lambda: IdCardResult.from_api(result, _strict_decrypt),
+                  lambda: AuthenticityResult.from_api(result, request_key="rk")):
+        try:
+            parsed = parse()
+        except (MalformedResponseError, EnvelopeError):
+            continue
+        parsed.to_api_json(masked=False)
+
+
+def test_public_surface_matches_the_interfaces() -> None:
+    import ocr_core
+
+    promised = ["OcrClient", "Settings", "Service", "CreditCardResult", "IdCardResult", "AuthenticityResult", "RequestKey", "Box", "KeyValue", "CardNumberGroup", "FieldReading", "CallTrace", "AuthenticityRequest", "OcrError", "TransportError", "ApiError", "MalformedResponseError", "EnvelopeError", "InputError", "RESULT_CODES", "explain"]
+    assert set(promised) <= set(ocr_core.__all__)
+    assert all(hasattr(ocr_core, name) for name in ocr_core.__all__)
