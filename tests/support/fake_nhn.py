@@ -28,15 +28,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from PIL import Image
 
-MESSAGES = {
-    0: "SUCCESS", -1: "Unknown error.", 4000001: "Invalid parameter.", 4000003: "Invalid file type.",
-    4000004: "Uploaded file is empty.", 4000005: "Required headers is missing.",
-    4000006: "Api call limit exceeded, If you need to adjust the limit, please contact customer service.",
-    4000122: "Request Key is invalid or expired.", 4000301: "Invalid key version.",
-    4000302: "Invalid symmetric key.", 4000303: "Invalid encrypted data.",
-    4010001: "Invalid appKey or secretKey.", 4010006: "Invalid token.", 4041007: "URL Not Found",
-    5000503: "The API you requested is temporarily unavailable. Please try again later.",
-}
+from ocr_core.errors import RESULT_CODES
+
+# Vendor message texts are cosmetic here; the protocol behaviour above is the fake's own.
+MESSAGES = {code: info.message for code, info in RESULT_CODES.items()}
 
 BOX = {"x1": 62, "y1": 256, "x2": 192, "y2": 256, "x3": 192, "y3": 301, "x4": 62, "y4": 301}
 
