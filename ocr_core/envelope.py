@@ -71,16 +71,17 @@ def _fail() -> NoReturn:
 
 
 class Envelope:
-    """One request's symmetric key, its wrapped form and the public-key version it was wrapped for.
+    """One request's symmetric key, its wrapped form and the public-key version it was wrapped for::
 
-    >>> env = Envelope.seal(public_key, "3")     # fresh key
-    >>> headers = {"Symmetric-Key": env.wrapped_key_b64, "X-Key-Version": env.key_version}
-    >>> env.encrypt(image_bytes); env.decrypt_text(response_value)
+        env = Envelope.seal(public_key, "3")  # a fresh key
+        headers = {"Symmetric-Key": env.wrapped_key_b64, "X-Key-Version": env.key_version}
+        sealed_image = env.encrypt(image_bytes)
+        card_number = env.decrypt_text(response_value)
     """
 
     __slots__ = ("_key", "_version", "_wrapped")
 
-    def __init__(self) -> None:  # pragma: no cover - guarded constructor
+    def __init__(self) -> None:
         raise TypeError("use Envelope.seal(public_key, key_version) or Envelope.open_wrapped(...)")
 
     @classmethod
