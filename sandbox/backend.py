@@ -22,6 +22,8 @@ Choices where the vendor documents nothing (each is tested):
   of 480x760 is ``normal`` too.
 - When no expiry date is read, ``validThru`` is ``{"value": <encrypted "">, "conf": 0.0}`` and
   ``validThruBox`` is null.
+- Passport authenticity (withdrawn by the vendor on 2026-05-27) answers 4000001 INVALID_PARAMETER:
+  ``passport`` is no longer an accepted ``idType``; see :meth:`SandboxBackend._authenticity`.
 - An exception inside the OCR engine answers 5003011 (credit card) or 5003021 (ID card); any other
   unexpected exception answers -1. Both are logged with the exception's type and place only.
 
@@ -43,6 +45,7 @@ import secrets
 import threading
 import traceback
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -82,6 +85,11 @@ _JPEG_MAGIC: Final = b"\xff\xd8\xff"
 _PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 _YMD = re.compile(r"\d{8}")
 _SERIAL = re.compile(r"[0-9A-Za-z]{5,6}")
+_ENGINE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-ocr")
+"""Every recognition of the process runs on this one thread, one at a time: the engine's ONNX
+sessions already use every core, and with one thread the allocator keeps one arena for the large
+inference buffers. Run from the server's many worker threads instead, RSS grew by some 600 MiB in a
+60-second, 20-client load (bench/bench_sandbox_load.py)."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +196,6 @@ class SandboxBackend:
         self.registry = Registry(self.config.registry_path, lock_after=self.config.issue_date_lock_after)
         self._seed_registry()
         self._engine: OcrEngine | None = self.config.engine
-        self._engine_lock = threading.Lock()
 
     def _seed_registry(self) -> None:
         seed = self.config.seed_dir
@@ -237,7 +244,13 @@ class SandboxBackend:
             if match is None or _METHODS[_route_name(match["route"])] != method:
                 return api_response(codes.URL_NOT_FOUND)
             call = ApiCall(match["version"], match["app_key"], _route_name(match["route"]), match["service"], hdrs, body)
-            return self._api(call)
+            try:
+                response = self._api(call)
+            except SandboxError as err:
+                log.debug("%s %s answered %d", call.api_version, call.route, err.code)
+                raise
+            log.debug("%s %s answered 0", call.api_version, call.route)
+            return response
         except SandboxError as err:
             return api_response(err.code)
         except Exception as err:  # noqa: BLE001 - the one catch-all: never a 500, never a traceback
@@ -344,8 +357,7 @@ class SandboxBackend:
 
     def _recognise(self, read: Callable[[OcrEngine], Any], failure: int) -> Any:
         try:
-            with self._engine_lock:
-                return read(self.engine)
+            return _ENGINE_THREAD.submit(lambda: read(self.engine)).result()
         except Exception as err:  # noqa: BLE001 - an engine failure is the vendor's "OCR Api fail"
             log_unexpected(err, "engine")
             raise SandboxError(failure) from None
