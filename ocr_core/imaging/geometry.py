@@ -51,6 +51,9 @@ _MAX_AREA_SHARE = 0.985
 _MIN_ASPECT, _MAX_ASPECT = 1.15, 2.2
 _MIN_SOLIDITY = 0.82
 _BORDER_CLUSTERS = 3
+_MIN_EDGE_SUPPORT = 0.6
+_STEP_OFFSET = 3.0  # pixels either side of an outline side, on the work copy
+_MIN_STEP = 10.0  # Lab distance (8-bit scale) that counts as a colour step
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,10 @@ def find_card_quad(bgr: np.ndarray, *, work_side: int = WORK_SIDE) -> np.ndarray
     small = cv2.GaussianBlur(small, (5, 5), 0)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     edges = cv2.Canny(gray, *_auto_canny_thresholds(gray))
+    lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
     best: tuple[float, np.ndarray] | None = None
     for mask in _candidate_masks(small, gray, edges):
-        for score, quad in _quads_from_mask(mask, edges):
+        for score, quad in _quads_from_mask(mask, edges, lab):
             if best is None or score > best[0]:
                 best = (score, quad)
     if best is None:
@@ -227,7 +231,7 @@ def _auto_canny_thresholds(gray: np.ndarray) -> tuple[float, float]:
     return max(10.0, 0.66 * median), min(255.0, max(30.0, 1.33 * median))
 
 
-def _quads_from_mask(mask: np.ndarray, edges: np.ndarray) -> list[tuple[float, np.ndarray]]:
+def _quads_from_mask(mask: np.ndarray, edges: np.ndarray, lab: np.ndarray) -> list[tuple[float, np.ndarray]]:
     """Scored card-like quads among the mask's larger contours."""
     h, w = mask.shape[:2]
     image_area = float(h * w)
@@ -252,11 +256,45 @@ def _quads_from_mask(mask: np.ndarray, edges: np.ndarray) -> list[tuple[float, n
         aspect = card_geometry(order_quad(quad)).aspect
         if not (_MIN_ASPECT <= aspect <= _MAX_ASPECT):
             continue
-        if not _busier_inside(quad, edges):
+        if not _busier_inside(quad, edges) or _edge_support(quad, lab) < _MIN_EDGE_SUPPORT:
             continue
         aspect_fit = math.exp(-abs(math.log(aspect / ID1_ASPECT)) * 2)
         found.append((quad_area / image_area * solidity * (0.5 + 0.5 * aspect_fit), quad))
     return found
+
+
+def _edge_support(quad: np.ndarray, lab: np.ndarray) -> float:
+    """The least share, over the four sides, of points where the colour steps across the side.
+
+    A real outline has a colour step all along each side; a quad cut out of a blob by a gradient
+    or a shadow has at least one side running through smooth tones. Each point compares the
+    colour a few pixels inside with a few pixels outside. A side lying on the image border (a card
+    running off the frame) counts as supported.
+    """
+    h, w = lab.shape[:2]
+    q = order_quad(quad)
+    centre = q.mean(axis=0)
+    t = np.linspace(0.1, 0.9, 41)[:, None]
+    worst = 1.0
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        side = b - a
+        normal = np.array([-side[1], side[0]], np.float32) / max(float(np.linalg.norm(side)), 1e-6)
+        if np.dot(centre - a, normal) > 0:
+            normal = -normal  # point outwards
+        pts = a + t * side
+        inner = np.round(pts - _STEP_OFFSET * normal).astype(int)
+        outer = np.round(pts + _STEP_OFFSET * normal).astype(int)
+        on_border = ((pts[:, 0] <= 2) | (pts[:, 1] <= 2) | (pts[:, 0] >= w - 3) | (pts[:, 1] >= h - 3))
+        inside_ok = (outer[:, 0] >= 0) & (outer[:, 0] < w) & (outer[:, 1] >= 0) & (outer[:, 1] < h)
+        inner[:, 0] = np.clip(inner[:, 0], 0, w - 1)
+        inner[:, 1] = np.clip(inner[:, 1], 0, h - 1)
+        outer[:, 0] = np.clip(outer[:, 0], 0, w - 1)
+        outer[:, 1] = np.clip(outer[:, 1], 0, h - 1)
+        step = np.linalg.norm(lab[inner[:, 1], inner[:, 0]] - lab[outer[:, 1], outer[:, 0]], axis=1)
+        supported = (step >= _MIN_STEP) | on_border | ~inside_ok
+        worst = min(worst, float(supported.mean()))
+    return worst
 
 
 def _busier_inside(quad: np.ndarray, edges: np.ndarray) -> bool:

@@ -115,8 +115,8 @@ def preprocess(img: np.ndarray | LoadedImage, options: PreprocessOptions | None 
 
     if opts.denoise:
         with _Timer() as t:
-            bgr = cv2.fastNlMeansDenoisingColored(bgr, None, 5, 5, 5, 11)
-        steps.append(PreprocessStep("denoise", True, t.ms, "non-local means, h=5, 5×5 patches, 11×11 search"))
+            bgr = cv2.fastNlMeansDenoisingColored(bgr, None, 7, 7, 5, 11)
+        steps.append(PreprocessStep("denoise", True, t.ms, "non-local means, h=7, 5×5 patches, 11×11 search"))
 
     if opts.clahe:
         with _Timer() as t:
