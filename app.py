@@ -13,6 +13,8 @@ from ui.sidebar import PRESENTER_CSS, backend_badge, preferences
 
 
 def pages() -> dict[str, list[st.Page]]:
+    """The pages, grouped. URL paths never equal a file's own name: with a ``pages/`` folder present,
+    Streamlit's legacy folder routing would otherwise run that file alone, without this frame."""
     return {
         t("nav.analyse"): [
             st.Page("pages/credit_card.py", title=t("page.credit_card"), icon=":material/credit_card:",
@@ -23,18 +25,19 @@ def pages() -> dict[str, list[st.Page]]:
         ],
         t("nav.verify"): [
             st.Page("pages/authenticity.py", title=t("page.authenticity"), icon=":material/verified_user:",
-                    url_path="authenticity"),
-            st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare:", url_path="compare"),
+                    url_path="verify"),
+            st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare:", url_path="side-by-side"),
         ],
         t("nav.setup"): [
             st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:",
-                    url_path="settings"),
+                    url_path="setup"),
         ],
     }
 
 
 def main() -> None:
-    st.set_page_config(page_title=t("app.title"), page_icon=":material/document_scanner:", layout="wide")
+    # An emoji favicon is inlined as SVG; a ":material/…:" one would be fetched from a Google CDN.
+    st.set_page_config(page_title=t("app.title"), page_icon="🪪", layout="wide")
     page = st.navigation(pages())
     preferences()
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched

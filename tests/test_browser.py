@@ -1,0 +1,164 @@
+"""The dashboard in a real browser: started with the README's command, driven by Playwright in
+Debian's Chromium, checked for what a person sees and for what travels over its websocket.
+
+Screenshots land in ``test-artifacts/browser/`` for a person to look at.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+SANDBOX_SECRET = "sandbox-secretkey"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _truth(rel: str) -> dict:
+    return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def dashboard() -> Iterator[str]:
+    """The README's first command, on a free loopback port; stopped (whole process group) after."""
+    port = _free_port()
+    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1"}
+    log = (ARTIFACTS.parent / "dashboard.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(["./studio", "run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"dashboard did not start; see {log}:\n{log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@dataclass
+class Traffic:
+    """Everything the page received over its websocket, and every host it asked for anything."""
+
+    frames: list[bytes] = field(default_factory=list)
+    hosts: set[str] = field(default_factory=set)
+
+    def blob(self) -> bytes:
+        return b"\n".join(self.frames)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, dashboard):
+    traffic = Traffic()
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    pg = context.new_page()
+
+    def on_ws(ws):
+        def keep(payload):
+            traffic.frames.append(payload if isinstance(payload, bytes) else payload.encode())
+        ws.on("framereceived", keep)
+
+    pg.on("websocket", on_ws)
+    pg.on("request", lambda req: traffic.hosts.add(urlparse(req.url).hostname or ""))
+    pg.traffic = traffic  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def _analyse(pg, url: str, path: str, specimen: str, expect: str, shot: str) -> None:
+    pg.goto(f"{url}/{path}", wait_until="domcontentloaded")
+    pg.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
+    pg.locator('input[type="file"]').first.wait_for(state="attached", timeout=60_000)
+    pg.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples" / specimen))
+    button = pg.get_by_role("button", name=re.compile(r"^\W*Analyse$"))
+    button.wait_for(timeout=60_000)
+    button.click()
+    # Tables are canvas grids whose cells are hidden in the DOM: wait for the text, not for visibility.
+    pg.wait_for_function("text => document.body.innerHTML.includes(text)", arg=expect, timeout=120_000)
+    pg.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    pg.wait_for_timeout(1500)  # let the last deltas land before reading the page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+
+
+def _assert_never_shown(pg, secrets: list[str]) -> None:
+    html = pg.content()
+    frames = pg.traffic.blob()  # type: ignore[attr-defined]
+    for secret in secrets:
+        assert secret not in html, f"{secret[:4]}… appears in the page"
+        assert secret.encode() not in frames, f"{secret[:4]}… travelled over the websocket"
+
+
+def test_credit_card_masked_end_to_end(page, dashboard):
+    truth = _truth("cards/visa_blue_flat.png")["fields"]
+    digits = truth["cardNumber"]
+    masked_head = digits[:6]
+    _analyse(page, dashboard, "", "cards/visa_blue_flat.png", f"{masked_head}******",
+             "credit_card.png")
+    # Values appear (masked) and the overlay is drawn.
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert truth["validThru"] in page.content()
+    spaced = " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    _assert_never_shown(page, [digits, spaced, spaced.replace(" ", "-"), SANDBOX_SECRET])
+    assert page.traffic.hosts <= {"127.0.0.1"}, f"the page reached out to {page.traffic.hosts}"
+
+
+def test_resident_card_masked_end_to_end(page, dashboard):
+    truth = _truth("ids/resident_hong_gildong.png")["fields"]
+    rrn = truth["residentNumber"]
+    _analyse(page, dashboard, "id-card", "ids/resident_hong_gildong.png", f"{rrn[:8]}******", "id_card.png")
+    assert page.get_by_text("Request-Key", exact=False).count() >= 1
+    _assert_never_shown(page, [rrn, rrn.replace("-", ""), truth["name"], SANDBOX_SECRET])
+    assert page.traffic.hosts <= {"127.0.0.1"}, f"the page reached out to {page.traffic.hosts}"
+
