@@ -91,7 +91,7 @@ def field_inputs(id_type: str, handoff: Handoff | None) -> dict[str, str]:
 
 
 def build_request(id_type: str, values: dict[str, str]) -> AuthenticityRequest:
-    kwargs = {ATTRS[k]: v for k, v in values.items() if v}
+    kwargs = {ATTRS[k]: v for k, v in values.items()}  # empty means absent; a required one is named
     return AuthenticityRequest(id_type=id_type, **kwargs)  # type: ignore[arg-type]
 
 
@@ -108,44 +108,50 @@ def explain_codes() -> None:
         st.markdown(t("au.code_123"))
 
 
-st.title(t("page.authenticity"))
-st.caption(t("au.intro"))
-handoff: Handoff | None = state.get(HANDOFF_KEY)
-seed_form(handoff)
+def main() -> None:
+    st.title(t("page.authenticity"))
+    st.caption(t("au.intro"))
+    handoff: Handoff | None = state.get(HANDOFF_KEY)
+    seed_form(handoff)
 
-key = request_key_input(handoff)
-id_type = st.radio(t("au.id_type"), AUTH_ID_TYPES, key="auth_id_type", horizontal=True,
-                   format_func=lambda v: t(f"au.type.{v}"))
-st.caption(t("au.passport_note"))
-st.markdown(f"**{t('au.fields')}**")
-values = field_inputs(id_type, handoff)
+    key = request_key_input(handoff)
+    id_type = st.radio(t("au.id_type"), AUTH_ID_TYPES, key="auth_id_type", horizontal=True,
+                       format_func=lambda v: t(f"au.type.{v}"))
+    st.caption(t("au.passport_note"))
+    st.markdown(f"**{t('au.fields')}**")
+    values = field_inputs(id_type, handoff)
 
-request: AuthenticityRequest | None = None
-problem: str | None = None
-try:
-    request = build_request(id_type, values)
-except InputError as exc:
-    problem = str(exc)
-if key is None:
-    st.info(t("au.no_key"), icon=":material/key:")
-elif problem:
-    st.warning(f"{t('au.invalid')} {problem}", icon=":material/edit:")
+    request: AuthenticityRequest | None = None
+    problem: str | None = None
+    try:
+        request = build_request(id_type, values)
+    except InputError as exc:
+        problem = str(exc)
+    if key is None:
+        st.info(t("au.no_key"), icon=":material/key:")
+    elif problem:
+        st.warning(f"{t('au.invalid')} {problem}", icon=":material/edit:")
 
-if st.button(t("au.button"), key="auth_verify", type="primary", icon=":material/verified_user:",
-             disabled=key is None or request is None):
-    state.drop(RESULT_KEY)
-    assert request is not None and key is not None
-    with guarded("authenticity"):
-        try:
-            answer = client().verify_authenticity(key, request)
-        except ApiError as exc:
-            show_error(exc)
-            if exc.result_code in CODE_TEXT:
-                st.info(t(CODE_TEXT[exc.result_code]), icon=":material/chat:")
-        else:
-            state.put(RESULT_KEY, {"authentic": answer.is_authenticity, "at": datetime.now(timezone.utc)})
+    if st.button(t("au.button"), key="auth_verify", type="primary", icon=":material/verified_user:",
+                 disabled=key is None or request is None):
+        state.drop(RESULT_KEY)
+        assert request is not None and key is not None
+        with guarded("authenticity"):
+            try:
+                answer = client().verify_authenticity(key, request)
+            except ApiError as exc:
+                show_error(exc)
+                if exc.result_code in CODE_TEXT:
+                    st.info(t(CODE_TEXT[exc.result_code]), icon=":material/chat:")
+            else:
+                state.put(RESULT_KEY, {"authentic": answer.is_authenticity, "at": datetime.now(timezone.utc)})
+                st.rerun()  # redraw the key panel above: it is spent now
 
-held = state.get(RESULT_KEY)
-if held is not None:
-    verdict(held)
-explain_codes()
+    held = state.get(RESULT_KEY)
+    if held is not None:
+        verdict(held)
+    explain_codes()
+
+
+with guarded():
+    main()

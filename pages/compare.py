@@ -39,44 +39,49 @@ def _run(service: str, side: Side) -> Analysis | None:
     return None
 
 
-st.title(t("page.compare"))
-st.caption(t("cmp.intro"))
-c1, c2 = st.columns(2)
-mode = c1.segmented_control(t("cmp.mode"), ("two", "pre"), default="two", required=True, key="cmp_mode",
-                            format_func=lambda m: t("cmp.mode_two") if m == "two" else t("cmp.mode_pre")) or "two"
-service = c2.segmented_control(t("cmp.service"), tuple(SERVICES), default="credit-card", required=True,
-                               key="cmp_service", format_func=lambda s: t(SERVICES[s][0])) or "credit-card"
-docs = SERVICES[service][1]
+def main() -> None:
+    st.title(t("page.compare"))
+    st.caption(t("cmp.intro"))
+    c1, c2 = st.columns(2)
+    mode = c1.segmented_control(t("cmp.mode"), ("two", "pre"), default="two", required=True, key="cmp_mode",
+                                format_func=lambda m: t("cmp.mode_two") if m == "two" else t("cmp.mode_pre")) or "two"
+    service = c2.segmented_control(t("cmp.service"), tuple(SERVICES), default="credit-card", required=True,
+                                   key="cmp_service", format_func=lambda s: t(SERVICES[s][0])) or "credit-card"
+    docs = SERVICES[service][1]
 
-sides: tuple[Side | None, Side | None]
-if mode == "two":
-    labels = (t("cmp.a"), t("cmp.b"))
-    left, right = st.columns(2)
-    with left:
-        side_a = _side("cmpA", choose_image("cmpA", docs, label=labels[0]))
-    with right:
-        side_b = _side("cmpB", choose_image("cmpB", docs, label=labels[1]))
-    sides = (side_a, side_b)
-else:
-    labels = (t("cmp.raw"), t("cmp.pre"))
-    side_a = _side("cmpA", choose_image("cmpA", docs))
-    side_b = None
-    if side_a is not None:
-        choice, img, _, _ = side_a
-        pre = preprocessed("cmp", img, choice.digest, options_form("cmp"))
-        side_b = (choice, img, pre, state.memo("cmpB_quality", pre.token, lambda: assess_quality(pre.bgr)))
-    sides = (side_a, side_b)
+    sides: tuple[Side | None, Side | None]
+    if mode == "two":
+        labels = (t("cmp.a"), t("cmp.b"))
+        left, right = st.columns(2)
+        with left:
+            side_a = _side("cmpA", choose_image("cmpA", docs, label=labels[0]))
+        with right:
+            side_b = _side("cmpB", choose_image("cmpB", docs, label=labels[1]))
+        sides = (side_a, side_b)
+    else:
+        labels = (t("cmp.raw"), t("cmp.pre"))
+        side_a = _side("cmpA", choose_image("cmpA", docs))
+        side_b = None
+        if side_a is not None:
+            choice, img, _, _ = side_a
+            pre = preprocessed("cmp", img, choice.digest, options_form("cmp"))
+            side_b = (choice, img, pre, state.memo("cmpB_quality", pre.token, lambda: assess_quality(pre.bgr)))
+        sides = (side_a, side_b)
 
-if st.button(t("cmp.button"), key="cmp_analyze", type="primary", icon=":material/compare_arrows:",
-             disabled=None in sides):
-    state.drop(RESULT_KEY)
-    a, b = (_run(service, s) for s in sides)  # type: ignore[arg-type]
-    state.put(RESULT_KEY, {"a": a, "b": b, "qa": sides[0][3], "qb": sides[1][3],  # type: ignore[index]
-                           "labels": labels})
-elif None in sides:
-    st.caption(t("cmp.need_two"))
+    if st.button(t("cmp.button"), key="cmp_analyze", type="primary", icon=":material/compare_arrows:",
+                 disabled=None in sides):
+        state.drop(RESULT_KEY)
+        a, b = (_run(service, s) for s in sides)  # type: ignore[arg-type]
+        state.put(RESULT_KEY, {"a": a, "b": b, "qa": sides[0][3], "qb": sides[1][3],  # type: ignore[index]
+                               "labels": labels})
+    elif None in sides:
+        st.caption(t("cmp.need_two"))
 
-held = state.get(RESULT_KEY)
-if held is not None and (held["a"] is not None or held["b"] is not None):
-    with guarded():
-        compare_view(held["a"], held["b"], held["qa"], held["qb"], held["labels"], masking_on())
+    held = state.get(RESULT_KEY)
+    if held is not None and (held["a"] is not None or held["b"] is not None):
+        with guarded():
+            compare_view(held["a"], held["b"], held["qa"], held["qb"], held["labels"], masking_on())
+
+
+with guarded():
+    main()

@@ -1,4 +1,6 @@
-"""The credit-card analysis page: the shared flow of ui.analysis for the `credit-card` service."""
+"""The credit-card analysis page: the shared flow of ``ui.analysis`` for the ``credit-card`` service."""
 from ui.analysis import analysis_page
+from ui.errors import guarded
 
-analysis_page("credit-card")
+with guarded():
+    analysis_page("credit-card")

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui.errors import describe
+from ui.errors import describe, guarded
 from ui.i18n import current_lang, t
 from ui.session import (PRESENTER_KEY, client, connection, credentials_configured, effective_connection,
                         presenter_view, set_connection)
@@ -74,9 +74,14 @@ def test_connection() -> None:
             st.success(t("set.test_ok", service=service, version=info.version), icon=":material/check_circle:")
 
 
-st.title(t("page.settings"))
-connection_form()
-test_connection()
-st.subheader(t("set.display"))
-persistent("settings_presenter", presenter_view(),
-           lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter))
+def main() -> None:
+    st.title(t("page.settings"))
+    connection_form()
+    test_connection()
+    st.subheader(t("set.display"))
+    persistent("settings_presenter", presenter_view(),
+               lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter))
+
+
+with guarded():
+    main()

@@ -1,4 +1,6 @@
-"""The stand-alone analysis page: the shared flow of ui.analysis for the `stand-alone` service."""
+"""The stand-alone analysis page: the shared flow of ``ui.analysis`` for the ``stand-alone`` service."""
 from ui.analysis import analysis_page
+from ui.errors import guarded
 
-analysis_page("stand-alone")
+with guarded():
+    analysis_page("stand-alone")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 import streamlit as st
@@ -14,7 +15,7 @@ import streamlit as st
 from ocr_core.imaging import ImageRejected, LoadedImage, load_image
 
 from ui import state
-from ui.i18n import current_lang, t
+from ui.i18n import Lang, current_lang, t, text
 from ui.specimens import Specimen, by_image, specimens
 
 Source = Literal["gallery", "upload", "camera"]
@@ -38,11 +39,11 @@ def human_size(n: int) -> str:
     return f"{n} B"
 
 
-def _specimen_label(image: str) -> str:
+def _specimen_label(image: str, lang: Lang) -> str:
     spec = by_image(image)
     if spec is None:
         return image
-    kind = t("img.kind_photo") if spec.kind == "photo" else t("img.kind_clean")
+    kind = text("img.kind_photo" if spec.kind == "photo" else "img.kind_clean", lang)
     return f"{spec.name.replace('_', ' ')} · {spec.doc_type} · {kind}"
 
 
@@ -58,7 +59,8 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
     if source == "gallery":
         options = [s.image for s in specimens(doc_types)]
         picked = st.selectbox(t("img.specimen"), options, index=None, key=f"{prefix}_specimen",
-                              format_func=_specimen_label, help=t("img.specimen_help"),
+                              format_func=partial(_specimen_label, lang=current_lang()),
+                              help=t("img.specimen_help"),
                               placeholder=t("img.pick"))
         spec = by_image(picked) if picked else None
         if spec is None:

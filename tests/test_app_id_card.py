@@ -1,0 +1,70 @@
+"""AppTest of the ID-card page: analysis with a Request-Key, masking, and the hand-off to the
+authenticity page (prefilled, live countdown, verdict, then the key's spent state)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.apptest import assert_clean, faults, open_page, page_text, sandbox, texts, truth  # noqa: F401
+
+RESIDENT = "ids/resident_hong_gildong.png"
+PASSPORT = "ids/passport_hong_gildong.png"
+pytestmark = pytest.mark.usefixtures("sandbox")
+
+
+def analysed(specimen: str, **state):
+    at = open_page("pages/id_card.py", **state)
+    at.selectbox(key="id_specimen").set_value(specimen).run()
+    at.button(key="id_analyze").click().run()
+    assert_clean(at)
+    return at
+
+
+def test_resident_card_masked_with_request_key_and_handoff_to_authenticity():
+    at = analysed(RESIDENT)
+    rrn = truth(RESIDENT)["residentNumber"]
+    assert rrn not in page_text(at)
+    assert rrn[:8] + "******" in page_text(at)  # 900115-1******
+    assert any("Request-Key issued" in i for i in texts(at.info))
+    assert "resident" in [m.value for m in at.metric]
+
+    at.button(key="id_verify").click().run()
+    assert_clean(at)
+    assert at.radio(key="auth_id_type").value == "resident"
+    assert at.text_input(key="auth_request_key").value
+    # masking on: the resident number stays on the server; the form shows it masked as a hint
+    assert at.text_input(key="auth_residentNumber").value == ""
+    assert rrn not in page_text(at)
+    assert at.text_input(key="auth_issueDate").value == truth(RESIDENT)["issueDate"]
+    assert any(m.label.startswith("Valid for") for m in at.metric)  # the countdown
+
+    # AppTest keeps re-running the page it was last switched to; follow the app's own switch.
+    at.switch_page("pages/authenticity.py")
+    at.button(key="auth_verify").click().run()
+    assert_clean(at)
+    assert any("GENUINE" in s for s in texts(at.success)), texts(at.error) + texts(at.warning)
+    assert any("Used:" in w for w in texts(at.warning))  # the key is spent after a normal answer
+
+    at.button(key="auth_verify").click().run()  # a spent key is refused locally: nothing is sent
+    assert_clean(at)
+    assert any("Nothing was sent" in e for e in texts(at.error))
+
+
+def test_masking_off_prefills_every_field():
+    at = analysed(RESIDENT, masking=False)
+    at.button(key="id_verify").click().run()
+    assert_clean(at)
+    assert at.text_input(key="auth_residentNumber").value == truth(RESIDENT)["residentNumber"].replace("-", "")
+
+
+def test_passport_has_no_request_key_and_shows_mrz_checks():
+    at = analysed(PASSPORT)
+    assert any("No Request-Key" in i for i in texts(at.info))
+    assert all(b.key != "id_verify" for b in at.button)
+    badges = " ".join(texts(at.markdown))
+    assert "MRZ check digits" in badges and "VIZ vs MRZ" in badges
+
+
+def test_recognition_failure_is_explained(faults):
+    faults(result_code=4000121, rate=1.0)
+    at = analysed(RESIDENT)
+    assert any("4000121" in e and "What to do" in e for e in texts(at.error))

@@ -1,0 +1,69 @@
+"""AppTest of Settings: backend choice, credentials shown only as configured/not, the connection
+test in plain words (success and failure), presenter view."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests.support.apptest import assert_clean, open_page, page_text, sandbox, texts  # noqa: F401
+from ui.session import SANDBOX_URL_ENV
+
+pytestmark = pytest.mark.usefixtures("sandbox")
+PAGE = "pages/settings.py"
+
+
+def test_connection_test_fetches_both_keys(sandbox):
+    sandbox.backend.rotate_key("id-card")
+    at = open_page(PAGE)
+    at.button(key="settings_test").click().run()
+    assert_clean(at)
+    ok = texts(at.success)
+    assert any("credit-card public key version" in s for s in ok)
+    assert any("id-card public key version" in s for s in ok)
+    assert any("SANDBOX" in m for m in texts(at.sidebar.markdown))
+
+
+def test_connection_failure_in_plain_words(monkeypatch):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    monkeypatch.setenv(SANDBOX_URL_ENV, dead)
+    at = open_page(PAGE)
+    at.button(key="settings_test").click().run()
+    assert_clean(at)
+    errors = texts(at.error)
+    assert len(errors) == 2 and all("No answer" in e and "What to do" not in e for e in errors), errors
+
+
+def test_cloud_credentials_are_never_shown(monkeypatch):
+    secret = "s3cr3t-value-that-must-not-leak"
+    monkeypatch.setenv("NHN_OCR_APPKEY", "app-key-123")
+    monkeypatch.setenv("NHN_OCR_SECRETKEY", secret)
+    at = open_page(PAGE)
+    at.radio(key="settings_backend").set_value("cloud").run()
+    assert_clean(at)
+    assert any("configured ✓" in m for m in texts(at.markdown))
+    assert secret not in page_text(at)
+    assert any("NHN CLOUD" in m for m in texts(at.sidebar.markdown))
+
+
+def test_cloud_without_credentials_stays_on_the_sandbox(monkeypatch):
+    for var in ("NHN_OCR_APPKEY", "NHN_OCR_SECRETKEY"):
+        monkeypatch.delenv(var, raising=False)
+    at = open_page(PAGE)
+    at.radio(key="settings_backend").set_value("cloud").run()
+    assert_clean(at)
+    assert any("needs credentials" in w for w in texts(at.warning))
+    assert any("SANDBOX" in m for m in texts(at.sidebar.markdown))
+
+
+def test_presenter_view_hides_the_json_tab():
+    at = open_page(PAGE)
+    at.toggle(key="settings_presenter").set_value(True).run()
+    at.switch_page("pages/credit_card.py").run()
+    at.selectbox(key="cc_specimen").set_value("cards/visa_blue_flat.png").run()
+    at.button(key="cc_analyze").click().run()
+    assert_clean(at)
+    labels = [tab.label for tab in at.tabs]
+    assert "JSON" not in labels and "Envelope" in labels

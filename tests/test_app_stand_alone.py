@@ -1,0 +1,42 @@
+"""AppTest of the stand-alone ID page: it says plainly that it gives no Request-Key, and its
+results indeed carry none (so no authenticity hand-off is offered)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.apptest import assert_clean, open_page, page_text, sandbox, texts, truth  # noqa: F401
+
+DRIVER = "ids/driver_hong_gildong.png"
+pytestmark = pytest.mark.usefixtures("sandbox")
+
+
+def test_page_explains_no_request_key_and_lower_cost():
+    at = open_page("pages/stand_alone.py")
+    assert_clean(at)
+    note = " ".join(texts(at.info))
+    assert "no Request-Key" in note and "costs less" in note
+
+
+def test_driver_licence_is_read_without_request_key():
+    at = open_page("pages/stand_alone.py")
+    at.selectbox(key="sa_specimen").set_value(DRIVER).run()
+    at.button(key="sa_analyze").click().run()
+    assert_clean(at)
+    assert "driver" in [m.value for m in at.metric]
+    assert all(b.key != "sa_verify" for b in at.button)
+    assert not any("Request-Key issued" in i for i in texts(at.info))
+    text = page_text(at)
+    assert truth(DRIVER)["residentNumber"] not in text
+    assert "Licence format" in " ".join(texts(at.markdown))
+
+
+def test_korean_labels():
+    at = open_page("pages/stand_alone.py", lang="ko")
+    picker = at.selectbox(key="sa_specimen")
+    # the option labels are Korean now; pick by position (AppTest formats set_value outside the session)
+    picker.select_index(next(i for i, o in enumerate(picker.options) if o.startswith("driver hong gildong"))).run()
+    at.button(key="sa_analyze").click().run()
+    assert_clean(at)
+    table = next(df.value for df in at.dataframe if "Key" in df.value.columns)
+    assert "운전면허번호" in list(table["항목"])
+    assert "단독" in at.title[0].value
