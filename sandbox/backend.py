@@ -507,7 +507,7 @@ def decode_image(data: bytes, max_pixels: int) -> Upload:
 
 
 def credit_card_result(key: bytes, upload: Upload, card: CardReading) -> dict[str, Any]:
-    enc = lambda text: crypto.encrypt_value(key, text)  # noqa: E731
+    enc = lambda text: crypto.encrypt_value(key, text)
     valid = card.valid_thru
     return {
         "fileType": upload.file_type,

@@ -42,7 +42,7 @@ class Faults:
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> Faults:
-        """From the admin route's JSON; unknown or ill-typed fields raise ValueError."""
+        """From the admin route's JSON; unknown fields raise ValueError, ill-typed ones TypeError."""
         unknown = set(doc) - {"latency_ms", "result_code", "rate", "max_calls_per_second"}
         if unknown:
             raise ValueError(f"unknown fault settings: {sorted(unknown)}")
@@ -51,13 +51,13 @@ class Faults:
         rate = doc.get("rate", 1.0 if code is not None else 0.0)
         cap = doc.get("max_calls_per_second")
         if isinstance(latency, bool) or not isinstance(latency, int):
-            raise ValueError("latency_ms must be an integer")
+            raise TypeError("latency_ms must be an integer")
         if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
-            raise ValueError("result_code must be an integer")
+            raise TypeError("result_code must be an integer")
         if isinstance(rate, bool) or not isinstance(rate, (int, float)):
-            raise ValueError("rate must be a number")
+            raise TypeError("rate must be a number")
         if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, float))):
-            raise ValueError("max_calls_per_second must be a number")
+            raise TypeError("max_calls_per_second must be a number")
         return cls(latency, code, float(rate), None if cap is None else float(cap))
 
     def to_json(self) -> dict[str, Any]:

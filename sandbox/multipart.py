@@ -10,7 +10,6 @@ import logging
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-
 # The parser logs every malformed body at WARNING; the sandbox answers those with 4000001 instead.
 logging.getLogger("python_multipart.multipart").setLevel(logging.ERROR)
 

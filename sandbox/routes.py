@@ -21,7 +21,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from sandbox import codes
-from sandbox.backend import SandboxBackend, SandboxResponse, log_unexpected, api_response, crypto_overhead
+from sandbox.backend import SandboxBackend, SandboxResponse, api_response, crypto_overhead, log_unexpected
 from sandbox.faults import Faults
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Self
 
 import uvicorn
 
@@ -45,7 +46,7 @@ class RunningSandbox:
     def running(self) -> bool:
         return self._thread.is_alive() and self._server.started
 
-    def __enter__(self) -> RunningSandbox:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ DRIVER = IdReading("driver", (("name", Reading("김민서", 0.9, ((0, 0), (9, 0)
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now

@@ -16,7 +16,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import cv2
@@ -257,7 +257,7 @@ def test_id_card_issues_request_key_and_stand_alone_does_not(real: RawClient) ->
 def test_passport_analysis_issues_no_request_key(client: RawClient, engine: FakeEngine) -> None:
     # Stand-in engine: the rule depends only on the idType read (a real passport read takes ~10 s here).
     engine.ident = IdReading("passport", (("passportNo", Reading("M70419325", 0.9, _quad(1, 1, 9, 9))),))
-    key, resp = client.post_image("id-card", png())
+    _, resp = client.post_image("id-card", png())
     assert code_of(resp) == 0 and "Request-Key" not in resp.headers
     assert resp.json()["result"]["idType"] == "passport"
 
@@ -306,7 +306,7 @@ def test_4041007_unknown_route(client: RawClient, method: str, path: str) -> Non
 def test_4000001_unknown_service_and_bad_bodies(client: RawClient) -> None:
     resp = client.http.get(client.url("public-keys/passport"), headers={"Authorization": SECRET}, timeout=5)
     assert code_of(resp) == 4000001
-    key, hdrs = client.envelope("credit-card")
+    _, hdrs = client.envelope("credit-card")
     not_multipart = client.http.post(client.url("credit-card"), data=b"plain", headers=hdrs, timeout=5)
     assert code_of(not_multipart) == 4000001
     no_image = client.http.post(client.url("credit-card"), files={"file": ("x", b"abc")}, headers=hdrs, timeout=5)
@@ -414,4 +414,4 @@ def test_unexpected_failure_is_minus_one_without_traceback(caplog: pytest.LogCap
 
 
 def test_clock_is_timezone_aware() -> None:
-    assert SandboxConfig().clock().tzinfo is timezone.utc
+    assert SandboxConfig().clock().tzinfo is UTC
