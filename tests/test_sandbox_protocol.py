@@ -12,11 +12,16 @@ from __future__ import annotations
 import base64
 import json
 import os
+import socket
 import struct
+import subprocess
+import sys
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -415,3 +420,30 @@ def test_unexpected_failure_is_minus_one_without_traceback(caplog: pytest.LogCap
 
 def test_clock_is_timezone_aware() -> None:
     assert SandboxConfig().clock().tzinfo is UTC
+
+
+def test_python_m_sandbox_serves_with_env_credentials(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SANDBOX_APPKEY": "env-appkey", "SANDBOX_SECRETKEY": "env-secret",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port), "--log-level", "warning"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(base + "/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline and proc.poll() is None, "python -m sandbox did not start"
+            time.sleep(0.1)
+        url = f"{base}/v2.0/appkeys/env-appkey/public-keys/id-card"
+        assert code_of(requests.get(url, headers={"Authorization": "env-secret"}, timeout=5)) == 0
+        assert code_of(requests.get(url, headers={"Authorization": SECRET}, timeout=5)) == 4010001
+    finally:
+        proc.terminate()
+        proc.wait(10)
