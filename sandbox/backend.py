@@ -22,6 +22,9 @@ Choices where the vendor documents nothing (each is tested):
   of 480x760 is ``normal`` too.
 - When no expiry date is read, ``validThru`` is ``{"value": <encrypted "">, "conf": 0.0}`` and
   ``validThruBox`` is null.
+- A Request-Key is bound to the appKey and the ``idType`` it was issued for; an authenticity call
+  naming another ``idType`` answers 4000001. Only a normal answer (``isAuthenticity`` true or
+  false) spends the key; errors and 4000123 leave it usable.
 - Passport authenticity (withdrawn by the vendor on 2026-05-27) answers 4000001 INVALID_PARAMETER:
   ``passport`` is no longer an accepted ``idType``; see :meth:`SandboxBackend._authenticity`.
 - An exception inside the OCR engine answers 5003011 (credit card) or 5003021 (ID card); any other
@@ -29,7 +32,9 @@ Choices where the vendor documents nothing (each is tested):
 
 Not implemented, and answering loudly rather than pretending: the v1.0 API (4041007), billing
 and per-appKey quotas other than the fault cap, ``4000401``/``4010007`` (every demo appKey has
-every service enabled), and token lifetimes other than the configured one.
+every service enabled), and token lifetimes other than the configured one. Codes the sandbox never
+meets on its own — 4000006 beyond the fault cap, 5000503, 5000006, 5000007, 5003012/5003013,
+5003022/5003023, 4000401 — are produced only on demand through ``sandbox.faults``.
 """
 from __future__ import annotations
 
