@@ -63,6 +63,13 @@ def test_perspective_photo_is_warped_flat_to_the_target_size() -> None:
     assert skew is None or abs(skew) < 1.0
 
 
+def test_a_known_quad_is_used_as_given() -> None:
+    s = perspective_scene()
+    r = preprocess(s.bgr, card_quad=s.quad)
+    assert np.allclose(r.card_quad, s.quad)
+    assert (r.width, r.height) == (default_result().width, default_result().height)
+
+
 def test_steps_are_reported_in_order_with_timings() -> None:
     r = preprocess(perspective_scene().bgr, PreprocessOptions(denoise=True, clahe=True))
     assert [s.name for s in r.steps] == ["warp", "deskew", "denoise", "clahe", "encode"]

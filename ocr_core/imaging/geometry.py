@@ -25,6 +25,7 @@ __all__ = [
     "WORK_SIDE",
     "CardGeometry",
     "card_geometry",
+    "downscale",
     "estimate_skew",
     "find_card_quad",
     "looks_like_document",
@@ -117,8 +118,7 @@ def find_card_quad(bgr: np.ndarray, *, work_side: int = WORK_SIDE) -> np.ndarray
     None is also the answer for an image that is already cropped to the card (no background).
     """
     h, w = bgr.shape[:2]
-    scale = min(1.0, work_side / max(h, w))
-    small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+    small, scale = downscale(bgr, work_side)
     small = cv2.GaussianBlur(small, (5, 5), 0)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     edges = cv2.Canny(gray, *_auto_canny_thresholds(gray))
@@ -136,12 +136,45 @@ def find_card_quad(bgr: np.ndarray, *, work_side: int = WORK_SIDE) -> np.ndarray
     return order_quad(quad)
 
 
+def downscale(bgr: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
+    """Shrink so the longest side is at most ``max_side`` (never enlarge); returns (image, scale).
+
+    Halves with area averaging first: OpenCV's 2:1 area path is several times faster on a 12 MP
+    frame than a single area resize by an arbitrary factor, and just as alias-free.
+    """
+    h, w = bgr.shape[:2]
+    if max(h, w) <= max_side:
+        return bgr, 1.0
+    out = bgr
+    while max(out.shape[:2]) >= 2 * max_side:
+        out = cv2.resize(out, (out.shape[1] // 2, out.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    factor = max_side / max(out.shape[:2])
+    size = (max(1, round(out.shape[1] * factor)), max(1, round(out.shape[0] * factor)))
+    out = cv2.resize(out, size, interpolation=cv2.INTER_AREA)
+    return out, out.shape[1] / w
+
+
 def warp_card(bgr: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Map the quad onto an upright ``size = (width, height)`` rectangle."""
+    """Map the quad onto an upright ``size = (width, height)`` rectangle.
+
+    Bilinear warping aliases when it shrinks much, so a quad far larger than ``size`` is first cut
+    out (its bounding box) and area-downscaled until the warp itself shrinks by at most 1.5×.
+    """
     w, h = size
+    q = order_quad(quad)
+    g = card_geometry(q)
+    factor = max(g.width, g.height) / max(w, h)
+    source = bgr
+    if factor > 1.5:
+        ih, iw = bgr.shape[:2]
+        x0, y0 = (int(max(0, v - 2)) for v in np.floor(q.min(axis=0)))
+        x1, y1 = int(min(iw, np.ceil(q[:, 0].max()) + 3)), int(min(ih, np.ceil(q[:, 1].max()) + 3))
+        crop = bgr[y0:y1, x0:x1]
+        source, scale = downscale(crop, max(8, int(max(crop.shape[:2]) * 1.5 / factor)))
+        q = (q - np.array([x0, y0], np.float32)) * np.float32(scale)
     dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(order_quad(quad), dst)
-    return cv2.warpPerspective(bgr, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    matrix = cv2.getPerspectiveTransform(q, dst)
+    return cv2.warpPerspective(source, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
@@ -150,9 +183,7 @@ def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
     Uses long straight edges (card borders, stripes, text baselines) found by a probabilistic Hough
     transform; the length-weighted median resists stray diagonals.
     """
-    h, w = bgr.shape[:2]
-    scale = min(1.0, work_side / max(h, w))
-    small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+    small, _ = downscale(bgr, work_side)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     edges = cv2.Canny(gray, *_auto_canny_thresholds(gray))
     min_len = max(20, small.shape[1] // 8)
@@ -207,14 +238,15 @@ def _unlike_border_mask(small: np.ndarray) -> np.ndarray:
         lab[:band].reshape(-1, 3), lab[-band:].reshape(-1, 3),
         lab[:, :band].reshape(-1, 3), lab[:, -band:].reshape(-1, 3),
     ])
+    ring = np.ascontiguousarray(ring[::4])  # plenty for three centres, and 4× cheaper
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
     cv2.setRNGSeed(0)
     _, labels, centres = cv2.kmeans(ring, _BORDER_CLUSTERS, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
     # Ignore tiny clusters: a card poking into the border band must not become "background".
     counts = np.bincount(labels.ravel(), minlength=_BORDER_CLUSTERS)
     centres = centres[counts >= 0.1 * len(ring)]
-    spread = float(np.median(np.min(np.linalg.norm(ring[:, None, :] - centres[None], axis=2), axis=1)))
-    raw = np.min(np.linalg.norm(lab[:, :, None, :] - centres[None, None], axis=3), axis=2)
+    spread = float(np.median(_nearest_distance(ring[None], centres)))
+    raw = _nearest_distance(lab, centres)
     to_byte = 255.0 / max(float(raw.max()), 1.0)
     distance = np.clip(raw * to_byte, 0, 255).astype(np.uint8)
     otsu_level, _ = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -261,6 +293,17 @@ def _quads_from_mask(mask: np.ndarray, edges: np.ndarray, lab: np.ndarray) -> li
         aspect_fit = math.exp(-abs(math.log(aspect / ID1_ASPECT)) * 2)
         found.append((quad_area / image_area * solidity * (0.5 + 0.5 * aspect_fit), quad))
     return found
+
+
+def _nearest_distance(pixels: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Distance from each pixel (…, 3) to the nearest of ``centres`` (k, 3), in float32."""
+    best: np.ndarray | None = None
+    for centre in centres.astype(np.float32):
+        diff = pixels - centre
+        dist = np.einsum("...k,...k->...", diff, diff)
+        best = dist if best is None else np.minimum(best, dist)
+    assert best is not None
+    return np.sqrt(best)
 
 
 def _edge_support(quad: np.ndarray, lab: np.ndarray) -> float:

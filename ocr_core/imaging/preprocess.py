@@ -15,9 +15,11 @@ import numpy as np
 from ocr_core.imaging.geometry import (
     ID1_ASPECT,
     card_geometry,
+    downscale,
     estimate_skew,
     find_card_quad,
     looks_like_document,
+    order_quad,
     rotate_image,
     warp_card,
 )
@@ -87,8 +89,16 @@ class PreprocessResult:
         return self.card_quad is not None
 
 
-def preprocess(img: np.ndarray | LoadedImage, options: PreprocessOptions | None = None) -> PreprocessResult:
-    """Run the steps ``options`` ask for, in order: warp, deskew, denoise, CLAHE, resize, encode."""
+def preprocess(
+    img: np.ndarray | LoadedImage,
+    options: PreprocessOptions | None = None,
+    *,
+    card_quad: np.ndarray | None = None,
+) -> PreprocessResult:
+    """Run the steps ``options`` ask for, in order: warp, deskew, denoise, CLAHE, resize, encode.
+
+    ``card_quad`` (e.g. ``QualityReport.card_quad``) spares finding the outline a second time.
+    """
     opts = options or PreprocessOptions()
     bgr = img.bgr if isinstance(img, LoadedImage) else img
     steps: list[PreprocessStep] = []
@@ -96,7 +106,7 @@ def preprocess(img: np.ndarray | LoadedImage, options: PreprocessOptions | None 
 
     if opts.warp:
         with _Timer() as t:
-            bgr, quad, detail = _warp(bgr, opts.target_width)
+            bgr, quad, detail = _warp(bgr, opts.target_width, card_quad)
         steps.append(PreprocessStep("warp", quad is not None, t.ms, detail))
 
     if opts.deskew:
@@ -131,8 +141,10 @@ def preprocess(img: np.ndarray | LoadedImage, options: PreprocessOptions | None 
     return PreprocessResult(bgr, encoded, opts.format, tuple(steps), len(encoded), w, h, quad)
 
 
-def _warp(bgr: np.ndarray, target_width: int) -> tuple[np.ndarray, np.ndarray | None, str]:
-    quad = find_card_quad(bgr)
+def _warp(
+    bgr: np.ndarray, target_width: int, known: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None, str]:
+    quad = find_card_quad(bgr) if known is None else order_quad(known)
     if quad is None:
         return bgr, None, "no card outline found; image kept whole"
     g = card_geometry(quad)
@@ -143,14 +155,7 @@ def _warp(bgr: np.ndarray, target_width: int) -> tuple[np.ndarray, np.ndarray | 
     short_side = int(round(long_side / aspect))
     portrait = g.height > g.width
     size = (short_side, long_side) if portrait else (long_side, short_side)
-    # Warping samples bilinearly, which aliases when shrinking a lot: pre-shrink with area averaging
-    # so the warp itself scales by at most about 1.5×.
-    shrink = 1.5 * long_side / max(g.width, g.height)
-    source, src_quad = bgr, quad
-    if shrink < 1:
-        source = cv2.resize(bgr, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
-        src_quad = quad * shrink
-    out = warp_card(source, src_quad, size)
+    out = warp_card(bgr, quad, size)
     return out, quad, f"card {g.width:.0f}×{g.height:.0f} px → {size[0]}×{size[1]}"
 
 
@@ -173,10 +178,9 @@ def _fallback_side(bgr: np.ndarray, opts: PreprocessOptions) -> int:
 
 def _cap_size(bgr: np.ndarray, max_side: int) -> tuple[np.ndarray, bool, str]:
     h, w = bgr.shape[:2]
-    scale = max_side / max(h, w)
-    if scale >= 1:
+    if max(h, w) <= max_side:
         return bgr, False, f"{w}×{h} kept (not enlarged)"
-    out = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    out, _ = downscale(bgr, max_side)
     return out, True, f"{w}×{h} → {out.shape[1]}×{out.shape[0]}"
 
 

@@ -16,6 +16,7 @@ from ocr_core.imaging.geometry import (
     ID1_ASPECT,
     CardGeometry,
     card_geometry,
+    downscale,
     estimate_skew,
     find_card_quad,
     looks_like_document,
@@ -181,8 +182,7 @@ def glare_mask(
     """Glare blobs (bright, unsaturated, compact) inside the card (or the image): mask and share."""
     t = thresholds
     h, w = bgr.shape[:2]
-    scale = min(1.0, t.reference_width / max(h, w))
-    small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+    small, scale = downscale(bgr, t.reference_width)
     sh, sw = small.shape[:2]
     region = np.full((sh, sw), 255, np.uint8)
     if quad is not None:
@@ -233,8 +233,7 @@ def _measured_region(bgr: np.ndarray, quad: np.ndarray | None, reference_width: 
         short_side = max(1, int(round(long_side / aspect)))
         return warp_card(bgr, quad, (short_side, long_side) if portrait else (long_side, short_side))
     h, w = bgr.shape[:2]
-    scale = min(1.0, reference_width / w)
-    return cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+    return downscale(bgr, max(reference_width, round(reference_width * h / w)))[0]
 
 
 def _grade_low(value: float, warn: float, fail: float) -> Status:
