@@ -18,7 +18,7 @@ from ocr_core.imaging import (
     preprocess,
 )
 from ocr_core.imaging.geometry import ID1_ASPECT, estimate_skew, rotate_image
-from tests.support.imaging_scenes import card_face, desk, encode, perspective_quad, photo, specimens
+from tests.support.imaging_scenes import card_face, desk, perspective_quad, photo, specimens
 
 BIG = (2400, 1800)  # the card comes out about 1300 px wide: larger than the 1000 px target
 

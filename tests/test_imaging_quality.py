@@ -26,15 +26,15 @@ SIZE = (1280, 960)
 def scene(name: str) -> Scene:
     """Each scene is drawn once per test session."""
     variants = {
-        "good": dict(quad=perspective_quad(SIZE, rotation_deg=1.0, keystone=0.04, share=0.66)),
-        "good_id": dict(kind="id", quad=perspective_quad(SIZE, rotation_deg=-1.5, keystone=0.05, share=0.66)),
-        "blurred": dict(blur_sigma=4.0, quad=perspective_quad(SIZE, rotation_deg=1.0, share=0.66)),
-        "dark": dict(gain=0.3, quad=perspective_quad(SIZE, rotation_deg=1.0, share=0.66)),
-        "glare": dict(kind="id", glare=(0.1, -0.05, 0.25), quad=perspective_quad(SIZE, rotation_deg=1.0, share=0.66)),
-        "tilted": dict(quad=perspective_quad(SIZE, rotation_deg=22.0, keystone=0.05, share=0.55)),
-        "perspective": dict(quad=perspective_quad(SIZE, rotation_deg=2.0, keystone=0.45, share=0.66)),
-        "cut_off": dict(quad=perspective_quad(SIZE, share=0.6, offset=(0.35, 0.0))),
-        "far": dict(quad=perspective_quad(SIZE, share=0.3, rotation_deg=1.0)),
+        "good": {"quad": perspective_quad(SIZE, rotation_deg=1.0, keystone=0.04, share=0.66)},
+        "good_id": {"kind": "id", "quad": perspective_quad(SIZE, rotation_deg=-1.5, keystone=0.05, share=0.66)},
+        "blurred": {"blur_sigma": 4.0, "quad": perspective_quad(SIZE, rotation_deg=1.0, share=0.66)},
+        "dark": {"gain": 0.3, "quad": perspective_quad(SIZE, rotation_deg=1.0, share=0.66)},
+        "glare": {"kind": "id", "glare": (0.1, -0.05, 0.25), "quad": perspective_quad(SIZE, rotation_deg=1.0, share=0.66)},
+        "tilted": {"quad": perspective_quad(SIZE, rotation_deg=22.0, keystone=0.05, share=0.55)},
+        "perspective": {"quad": perspective_quad(SIZE, rotation_deg=2.0, keystone=0.45, share=0.66)},
+        "cut_off": {"quad": perspective_quad(SIZE, share=0.6, offset=(0.35, 0.0))},
+        "far": {"quad": perspective_quad(SIZE, share=0.3, rotation_deg=1.0)},
     }
     return photo(size=SIZE, seed=7, **variants[name])
 

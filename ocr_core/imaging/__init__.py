@@ -5,7 +5,13 @@ and why not, ``preprocess`` turns it into what is best sent. See docs/interfaces
 """
 from ocr_core.imaging._errors import REJECT_CODES, ImageRejected, RejectCode
 from ocr_core.imaging.geometry import CardGeometry, card_geometry, find_card_quad, warp_card
-from ocr_core.imaging.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, LoadedImage, detect_format, load_image
+from ocr_core.imaging.loading import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PIXELS,
+    LoadedImage,
+    detect_format,
+    load_image,
+)
 from ocr_core.imaging.preprocess import PreprocessOptions, PreprocessResult, PreprocessStep, preprocess
 from ocr_core.imaging.quality import (
     CHECK_LABELS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Self
 
 import cv2
 import numpy as np
@@ -151,8 +151,8 @@ def _warp(
     # ID-1 cards are snapped to their true ratio (perspective distorts the measured one); other
     # documents keep the measured ratio.
     aspect = ID1_ASPECT if abs(g.aspect / ID1_ASPECT - 1) <= 0.1 else g.aspect
-    long_side = min(target_width, int(round(max(g.width, g.height))))  # never enlarge
-    short_side = int(round(long_side / aspect))
+    long_side = min(target_width, round(max(g.width, g.height)))  # never enlarge
+    short_side = round(long_side / aspect)
     portrait = g.height > g.width
     size = (short_side, long_side) if portrait else (long_side, short_side)
     out = warp_card(bgr, quad, size)
@@ -203,7 +203,7 @@ def _encode(bgr: np.ndarray, opts: PreprocessOptions) -> bytes:
 class _Timer:
     ms: float = 0.0
 
-    def __enter__(self) -> _Timer:
+    def __enter__(self) -> Self:
         self._start = time.perf_counter()
         return self
 

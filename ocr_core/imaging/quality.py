@@ -196,7 +196,7 @@ def glare_mask(
     level = max(t.glare_value, paper + t.glare_above_paper)
     bright = ((value >= level) & (hsv[..., 1] <= t.glare_saturation)).astype(np.uint8) * 255
     bright = cv2.bitwise_and(bright, region)
-    disc = max(3, int(round(t.glare_stroke_share * sw)) | 1)
+    disc = max(3, round(t.glare_stroke_share * sw) | 1)
     bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc)))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
@@ -229,8 +229,8 @@ def _measured_region(bgr: np.ndarray, quad: np.ndarray | None, reference_width: 
         g = card_geometry(quad)
         portrait = g.height > g.width
         aspect = g.aspect if abs(g.aspect / ID1_ASPECT - 1) > 0.08 else ID1_ASPECT
-        long_side = min(reference_width, int(round(max(g.width, g.height))))
-        short_side = max(1, int(round(long_side / aspect)))
+        long_side = min(reference_width, round(max(g.width, g.height)))
+        short_side = max(1, round(long_side / aspect))
         return warp_card(bgr, quad, (short_side, long_side) if portrait else (long_side, short_side))
     h, w = bgr.shape[:2]
     return downscale(bgr, max(reference_width, round(reference_width * h / w)))[0]
@@ -319,8 +319,8 @@ def _check_contrast(gray: np.ndarray, t: QualityThresholds) -> QualityCheck:
     return _check("contrast", _grade_low(spread, t.contrast_warn, t.contrast_fail), spread, {
         "pass": (f"Contrast is fine (grey levels span {spread:.0f}/255).",
                  f"대비가 적당합니다(밝기 범위 {spread:.0f}/255)."),
-        "warn": (f"Low contrast (span {spread:.0f}/255): text may be faint; try the contrast (CLAHE) "
-                 "option or better light.",
+        "warn": ((f"Low contrast (span {spread:.0f}/255): text may be faint; try the contrast (CLAHE) "
+                 "option or better light."),
                  f"대비가 낮습니다(밝기 범위 {spread:.0f}/255). 대비 보정(CLAHE)을 켜거나 조명을 바꾸세요."),
         "fail": (f"Very low contrast (span {spread:.0f}/255): text is hard to separate from the card.",
                  f"대비가 매우 낮아(밝기 범위 {spread:.0f}/255) 글자를 구분하기 어렵습니다."),
