@@ -61,7 +61,7 @@ def countdown(rk: RequestKey) -> None:
         st.warning(t("au.expired"), icon=":material/hourglass_empty:")
     else:
         left = int(rk.remaining().total_seconds())
-        st.metric(t("au.remaining", mmss=""), f"{left // 60:02d}:{left % 60:02d}", border=True)
+        st.metric(t("au.valid_for"), f"{left // 60:02d}:{left % 60:02d}", border=True)
 
 
 def request_key_input(handoff: Handoff | None) -> RequestKey | str | None:
@@ -83,11 +83,16 @@ def field_inputs(id_type: str, handoff: Handoff | None) -> dict[str, str]:
         hidden = _hidden(handoff, api_field)
         kept = handoff.values.get(api_field, "") if handoff is not None else ""
         placeholder = t("au.kept_hidden", masked=mask_value(api_field, kept)) if hidden else None
-        name = label(api_field, lang) + ("" if required else " (optional)")
+        name = label(api_field, lang) + ("" if required else f" ({t('au.optional')})")
         typed = st.text_input(name, key=f"auth_{api_field}", placeholder=placeholder,
                               type="password" if masked and _sensitive(api_field) else "default").strip()
         values[api_field] = typed or (kept if hidden else "")
     return values
+
+
+def _unusable(key: RequestKey | str) -> bool:
+    """A handed-over key that is spent or expired: the button is off (the client would refuse too)."""
+    return isinstance(key, RequestKey) and (key.spent or key.expired())
 
 
 def build_request(id_type: str, values: dict[str, str]) -> AuthenticityRequest:
@@ -133,7 +138,7 @@ def main() -> None:
         st.warning(f"{t('au.invalid')} {problem}", icon=":material/edit:")
 
     if st.button(t("au.button"), key="auth_verify", type="primary", icon=":material/verified_user:",
-                 disabled=key is None or request is None):
+                 disabled=key is None or request is None or _unusable(key)):
         state.drop(RESULT_KEY)
         assert request is not None and key is not None
         with guarded("authenticity"):

@@ -221,6 +221,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
                             "신분증 분석의 Request-Key를 붙여 넣거나 신분증 페이지의 “진위 확인”으로 "
                             "오세요."),
     "au.from_analysis": ("From the ID analysis of {when}", "{when} 신분증 분석 결과에서"),
+    "au.valid_for": ("Request-Key valid for", "Request-Key 남은 시간"),
     "au.remaining": ("Valid for {mmss} more", "남은 시간 {mmss}"),
     "au.expired": ("Expired: analyse the ID card again for a new Request-Key.",
                    "만료됨: 새 Request-Key를 받으려면 신분증을 다시 분석하세요."),
@@ -231,6 +232,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "au.id_type": ("Document type", "신분증 종류"),
     "au.type.resident": ("Resident registration card", "주민등록증"),
     "au.type.driver": ("Driver licence", "운전면허증"),
+    "au.optional": ("optional", "선택"),
     "au.fields": ("Fields to check", "확인할 항목"),
     "au.kept_hidden": ("From the analysis: {masked} (kept on the server; type to replace)",
                        "분석 결과: {masked} (서버에만 보관, 입력하면 대체)"),

@@ -1,0 +1,164 @@
+"""The dashboard's pure helpers, without Streamlit running: figures, rows, hand-off, exports,
+redaction, comparison, and the completeness of the UI text table."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ocr_core import Box, CardNumberGroup, CreditCardResult, FieldReading, IdCardResult, KeyValue, RequestKey
+from ui.compare import pair_rows
+from ui.downloads import curl_example
+from ui.figures import Region, confidence_figure, glare_figure, overlay_figure
+from ui.handoff import handoff_from, prefill, ymd
+from ui.i18n import LANGS, _STRINGS, known_keys, text
+from ui.redaction import blur_regions
+from ui.rows import flagged, measure_resolution, regions, rows_csv, rows_for, sensitive_polygons
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _box(x: int, y: int, w: int = 100, h: int = 30) -> Box:
+    return Box(x, y, x + w, y, x + w, y + h, x, y + h)
+
+
+def card() -> CreditCardResult:
+    groups = ("4396", "3173", "5623", "9782")
+    return CreditCardResult(
+        file_type="png", resolution="normal",
+        card_numbers=tuple(CardNumberGroup(g, 0.95 - i * 0.1, _box(60 + 180 * i, 250)) for i, g in enumerate(groups)),
+        total_card_num="".join(groups), valid_thru=FieldReading("04/29", 0.5, _box(300, 320)),
+    )
+
+
+def resident(request_key: RequestKey | None = None) -> IdCardResult:
+    return IdCardResult(
+        file_type="png", resolution="normal", id_type="resident",
+        key_values=(KeyValue("issuer", "서울특별시 종로구청장", 0.9, _box(300, 400)),
+                    KeyValue("issueDate", "2019.5.14.", 0.9, _box(300, 360)),
+                    KeyValue("residentNumber", "900115-1289153", 0.99, _box(40, 200)),
+                    KeyValue("name", "홍길동", 0.97, _box(40, 150))),
+        request_key=request_key,
+    )
+
+
+def test_card_rows_are_ordered_masked_and_checked():
+    rows = rows_for(card(), "en", masked=True)
+    assert [r.display_key for r in rows] == ["cardNums[0]", "cardNums[1]", "cardNums[2]", "cardNums[3]",
+                                             "totalCardNum", "validThru"]
+    assert rows[4].shown == "439631******9782" and rows[4].raw == "4396317356239782"
+    assert [r.shown for r in rows[:4]] == ["4396", "31**", "****", "9782"]
+    assert [c.name for c in rows[4].checks] == ["card_luhn"] and rows[4].checks[0].ok
+    assert [r.display_key for r in flagged(rows, 0.8)] == ["cardNums[2]", "cardNums[3]", "validThru"]
+    assert len(sensitive_polygons(rows)) == 4  # the groups; the expiry is not personal
+
+
+def test_id_rows_follow_the_guide_order_in_korean():
+    rows = rows_for(resident(), "ko", masked=True)
+    assert [r.key for r in rows] == ["name", "residentNumber", "issueDate", "issuer"]
+    assert rows[0].label == "이름" and rows[0].shown == "홍**"
+    assert rows[1].shown == "900115-1******"
+    unmasked = rows_for(resident(), "en", masked=False)
+    assert unmasked[1].shown == "900115-1289153"
+
+
+def test_overlay_has_one_hoverable_polygon_per_region_and_no_unmasked_value():
+    rows = rows_for(card(), "en", masked=True)
+    rgb = np.zeros((540, 856, 3), np.uint8)
+    fig = overlay_figure(rgb, regions(rows), threshold=0.8, other_boxes=[[(0, 0), (5, 0), (5, 5)]])
+    assert isinstance(fig, go.Figure)
+    polygons = [tr for tr in fig.data if isinstance(tr, go.Scatter) and tr.fill == "toself"]
+    assert len(polygons) == 5
+    assert {tr.line.color for tr in polygons} == {"#1a9850", "#f39c12", "#d73027"}  # by confidence
+    assert "4396317356239782" not in fig.to_json()
+    hidden = [tr for tr in fig.data if tr.visible == "legendonly"]
+    assert len(hidden) == 1
+
+
+def test_confidence_and_glare_figures():
+    fig = confidence_figure(["a", "b", "c"], [0.95, 0.5, None], 0.8)
+    assert list(fig.data[0].marker.color) == ["#1a9850", "#d73027", "#7f8c8d"]
+    assert any(shape.x0 == 0.8 for shape in fig.layout.shapes)
+    mask = np.zeros((100, 200), np.uint8)
+    mask[10:20, 10:20] = 255
+    assert len(glare_figure(np.zeros((100, 200, 3), np.uint8), mask, [(0, 0), (10, 0), (10, 10), (0, 10)]).data) == 3
+    assert len(glare_figure(np.zeros((100, 200, 3), np.uint8), np.zeros((100, 200), np.uint8)).data) == 1
+
+
+def test_blur_destroys_detail_inside_regions_only():
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 255, (200, 300, 3), dtype=np.uint8)
+    out = blur_regions(img, [((50, 50), (150, 50), (150, 80), (50, 80))])
+    inside, outside = (slice(55, 75), slice(60, 140)), (slice(150, 200), slice(200, 300))
+    assert out[inside].std() < img[inside].std() / 3
+    assert np.array_equal(out[outside], img[outside])
+
+
+def test_handoff_prefills_in_request_form_and_needs_a_live_key():
+    assert ymd("2019.5.14.") == "20190514" and ymd("20190620") == "20190620"
+    assert prefill(resident()) == {"name": "홍길동", "residentNumber": "9001151289153", "issueDate": "20190514"}
+    assert handoff_from(resident()) is None  # no Request-Key
+    key = RequestKey.issued_now("k1")
+    handoff = handoff_from(resident(key))
+    assert handoff is not None and handoff.request_key is key
+    key.mark_spent()
+    assert handoff_from(resident(key)) is None
+    old = RequestKey("k2", datetime.now(timezone.utc) - timedelta(hours=2), datetime.now(timezone.utc) - timedelta(hours=1))
+    assert handoff_from(resident(old)) is None
+
+
+def test_driver_prefill_uses_the_seven_digit_form():
+    driver = IdCardResult("png", "normal", "driver", (
+        KeyValue("driverLicenseNumber", "11-19-123456-12", 0.9), KeyValue("name", "홍길동", 0.9),
+        KeyValue("residentNumber", "900115-1874011", 0.9), KeyValue("serialNum", "k3b7q", 0.9)))
+    assert prefill(driver) == {"driverLicenseNumber": "111912345612", "name": "홍길동",
+                               "residentNumber": "9001151", "serialNum": "K3B7Q"}
+
+
+def test_exports_keep_masking_and_curl_keeps_secrets_out():
+    rows = rows_for(card(), "en", masked=True)
+    csv_text = rows_csv(rows)
+    assert "4396317356239782" not in csv_text and "439631******9782" in csv_text
+    doc = json.loads(json.dumps(card().to_api_json(masked=True)))
+    assert "4396317356239782" not in json.dumps(doc)
+    curl = curl_example("http://127.0.0.1:1", "v2.0", "stand-alone", "3")
+    assert "/v2.0/appkeys/${APPKEY}/id-card/stand-alone" in curl
+    assert "Authorization: ${SECRETKEY}" in curl and "X-Key-Version: 3" in curl
+    assert "Bearer ${TOKEN}" in curl_example("https://x", "v2.1", "credit-card", None)
+
+
+def test_measured_resolution():
+    assert measure_resolution(856, 540, None).verdict == "normal"
+    assert measure_resolution(540, 856, None).verdict == "normal"  # portrait counts the same
+    low = measure_resolution(640, 400, [(0, 0), (600, 0), (600, 380), (0, 380)])
+    assert low.verdict == "low" and low.card_size == (600, 380)
+
+
+def test_pair_rows_marks_differences_on_raw_values():
+    a = rows_for(card(), "en", masked=True)
+    other = card()
+    b_result = CreditCardResult("png", "low", other.card_numbers[:3] + (CardNumberGroup("9783", 0.4, None),),
+                                "4396317356239783", other.valid_thru)
+    pairs = pair_rows(a, rows_for(b_result, "en", masked=True))
+    differing = [p.key for p in pairs if not p.same]
+    assert differing == ["cardNums[3]", "totalCardNum"]  # equal when masked, different in truth
+    assert pairs[3].delta is not None and round(pairs[3].delta, 2) == round(0.4 - 0.65, 2)
+
+
+def test_every_ui_string_exists_in_both_languages():
+    used: set[str] = set()
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        source = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", source))
+        used |= set(re.findall(r"""\btext\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", source))
+    missing = used - known_keys()
+    assert not missing, missing
+    for key, (en, ko) in _STRINGS.items():
+        assert en.strip() and ko.strip(), key
+        assert set(re.findall(r"{(\w+)", en)) == set(re.findall(r"{(\w+)", ko)), key
+    assert text("set.test_ok", "ko", service="id-card", version="1").startswith("연결됨")
+    assert LANGS == ("en", "ko")
