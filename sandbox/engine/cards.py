@@ -86,7 +86,8 @@ def parse_card(lines: list[TextLine]) -> CardReading | None:
     best: tuple[tuple[bool, float], list[Token]] | None = None
     for row in _rows(lines):
         tokens = [t for line in row for t in _tokens(line)]
-        for cand in _candidates(tokens):
+        # stray 1-3 digit tokens (guilloche, logos read as digits) must not break a 4-4-4-4 run
+        for cand in _candidates(tokens) + _candidates([t for t in tokens if len(t.digits) >= 4]):
             number = "".join(t.digits for t in cand)
             key = (luhn.is_valid(number), sum(t.score for t in cand) / len(cand))
             if best is None or key > best[0]:

@@ -63,7 +63,8 @@ class Line:
 
     @property
     def korean_conf(self) -> float:
-        return self.hangul.conf if self.hangul and self.hangul.words else 0.0
+        """Tesseract's confidence, scaled by the line's legibility like RapidOCR's."""
+        return self.hangul.conf * self.rapid.legibility if self.hangul and self.hangul.words else 0.0
 
 
 def _needs_hangul(line: TextLine) -> bool:
@@ -73,7 +74,7 @@ def _needs_hangul(line: TextLine) -> bool:
     if "<<" in text or re.search(r"/[A-Za-z]{3,}", text):
         return False
     too_wide = line.width > 1.6 * line.height * max(len(text), 1)
-    return not text or line.score < 0.9 or not PLAIN_LATIN.fullmatch(text) or too_wide
+    return not text or line.rec_score < 0.9 or not PLAIN_LATIN.fullmatch(text) or too_wide
 
 
 def _reading(value: str, conf: float, quad: np.ndarray | None) -> Reading:
@@ -138,7 +139,7 @@ def _name_above(lines: list[Line], anchor: Line | None) -> Reading:
         if not m or any(w in compact for w in NOT_NAMES) or ISSUER.search(compact) or "종" in compact[:3]:
             continue
         name = m.group(1)
-        conf = _words_conf(ln.hangul, name)
+        conf = _words_conf(ln.hangul, name) * ln.rapid.legibility
         quad = char_span(ln.quad, compact, 0, len(name)) if len(compact) > len(name) + 1 else ln.quad
         candidates.append((ln.rapid.y, _reading(name, conf, quad)))
     return max(candidates, key=lambda c: c[0])[1] if candidates else MISSING
@@ -177,7 +178,8 @@ def _issuer(lines: list[Line]) -> Reading:
             value = m.group(1)
             if not value.endswith("경찰청장"):
                 value = METRO.sub(r"\1 ", value)
-            found.append((ln.rapid.y, _reading(value, _words_conf(ln.hangul, m.group(1)), ln.quad)))
+            conf = _words_conf(ln.hangul, m.group(1)) * ln.rapid.legibility
+            found.append((ln.rapid.y, _reading(value, conf, ln.quad)))
     return max(found, key=lambda f: f[0])[1] if found else MISSING
 
 
@@ -211,7 +213,7 @@ def _licence_type(lines: list[Line]) -> Reading:
     for ln in lines:
         types = LICENCE_TYPE.findall(ln.korean.replace(" ", ""))
         if types:
-            conf = _words_conf(ln.hangul, "".join(types))
+            conf = _words_conf(ln.hangul, "".join(types)) * ln.rapid.legibility
             return _reading("/".join(types), conf, ln.quad)
     return MISSING
 
@@ -225,7 +227,7 @@ def _condition(lines: list[Line]) -> Reading:
             if codes:
                 return _reading(",".join(codes), ln.rapid.score, ln.quad)
             value = re.sub(r"[^0-9A-Za-z,]", "", ln.korean.replace(" ", "").split("조건", 1)[1])
-            return _reading(value.upper(), _words_conf(ln.hangul, value), ln.quad)
+            return _reading(value.upper(), _words_conf(ln.hangul, value) * ln.rapid.legibility, ln.quad)
     return Reading("none", 0.0, EMPTY_QUAD)
 
 
@@ -325,5 +327,5 @@ def _korean_name(lines: list[Line], mrz_first: Line) -> Reading:
     for ln in lines:
         compact = ln.korean.replace(" ", "")
         if ln.rapid.y < mrz_first.rapid.y and re.fullmatch(r"[가-힣]{2,5}", compact) and compact not in NOT_NAMES:
-            return _reading(compact, _words_conf(ln.hangul, compact), ln.quad)
+            return _reading(compact, _words_conf(ln.hangul, compact) * ln.rapid.legibility, ln.quad)
     return MISSING

@@ -33,11 +33,22 @@ CROP_HEIGHTS = (40, 56)
 
 @dataclass(frozen=True)
 class TextLine:
-    """One detected line: its text, the recogniser's confidence (0..1) and its 4 corners."""
+    """One detected line: its text, its 4 corners and how sure we are of it.
+
+    `rec_score` is RapidOCR's recogniser probability; it saturates near 1.0 on any print it can
+    read at all, so it hardly moves under blur, darkness or glare. `legibility` (0..1) measures the
+    line's own pixels - edge sharpness, contrast, glyph height - and `score`, the confidence the
+    engine reports, is `rec_score * legibility`.
+    """
 
     text: str
-    score: float
+    rec_score: float
     quad: np.ndarray  # (4, 2) float32, clockwise from top-left, image coordinates
+    legibility: float = 1.0
+
+    @property
+    def score(self) -> float:
+        return self.rec_score * self.legibility
 
     @property
     def x(self) -> float:
@@ -107,11 +118,44 @@ class RapidReader:
             return []
         sh, sw = small.shape[:2]
         boxes = map_boxes_to_original(det.boxes, op_record, sh, sw)
-        lines = [
-            TextLine(text=str(t).strip(), score=float(s), quad=np.asarray(b, np.float32) / scale)
-            for b, t, s in zip(boxes, rec.txts, rec.scores)
-        ]
+        grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
+        lines = []
+        for b, t, s in zip(boxes, rec.txts, rec.scores):
+            quad = np.asarray(b, np.float32) / scale
+            lines.append(TextLine(str(t).strip(), float(s), quad, legibility(grey, quad)))
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
+
+
+SHARP_EDGE = 0.9
+"""Peak Sobel response per unit of contrast of crisp print (a Gaussian blur of 2 px gives ~0.4)."""
+FULL_CONTRAST = 0.5
+"""Ink-to-paper difference (fraction of 255) from which contrast no longer limits reading."""
+FULL_HEIGHT = 40.0
+"""Line box height in pixels from which glyph size no longer limits reading."""
+
+
+def legibility(grey: np.ndarray, quad: np.ndarray) -> float:
+    """0..1: sqrt(sharpness x contrast x size) of the line's pixels in the image as sent.
+
+    Blur lowers the edge term, darkness/shadow/glare the contrast term, a small image the size term.
+    """
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    crop = grey[max(0, y0):max(0, y1), max(0, x0):max(0, x1)].astype(np.float32)
+    if crop.shape[0] < 3 or crop.shape[1] < 3:
+        return 0.0
+    p5, p95 = np.percentile(crop, (5, 95))
+    spread = float(p95 - p5)
+    if spread < 1.0:
+        return 0.0
+    gx = cv2.Sobel(crop, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(crop, cv2.CV_32F, 0, 1)
+    edge = float(np.percentile(np.hypot(gx, gy), 99)) / (4 * spread)  # a unit step gives 4 under Sobel
+    height = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    sharp = min(1.0, edge / SHARP_EDGE)
+    contrast = min(1.0, spread / 255 / FULL_CONTRAST)
+    size = min(1.0, height / FULL_HEIGHT)
+    return float(np.sqrt(sharp * contrast * size))
 
 
 def _tesseract_langs(binary: str) -> set[str]:
@@ -203,7 +247,20 @@ def _prepare(crop: np.ndarray, height: int) -> np.ndarray:
     grey = cv2.normalize(grey, None, 0, 255, cv2.NORM_MINMAX)
     if grey.mean() < 127:  # light text on a dark card
         grey = 255 - grey
-    return cv2.copyMakeBorder(grey, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+    return cv2.copyMakeBorder(_erase_rules(grey), 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+
+
+def _erase_rules(grey: np.ndarray) -> np.ndarray:
+    """Paint over frame lines (a box drawn around a field) that Tesseract would read as glyphs."""
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    h, w = grey.shape
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(w * 0.6)), 1)))
+    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(h * 0.8)))))
+    if not rules.any():
+        return grey
+    out = grey.copy()
+    out[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
+    return out
 
 
 def _pages(tsv: str) -> dict[int, HangulText]:
