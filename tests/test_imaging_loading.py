@@ -98,6 +98,14 @@ def test_transparency_is_flattened_onto_white() -> None:
     assert loaded.bgr[10, 10].tolist() == [0, 0, 255]
 
 
+@pytest.mark.parametrize("mode,fmt", [("L", "JPEG"), ("CMYK", "JPEG"), ("P", "PNG"), ("LA", "PNG"), ("1", "PNG")])
+def test_other_pixel_modes_become_bgr(mode: str, fmt: str) -> None:
+    rgb = Image.fromarray(cv2.cvtColor(_marked(), cv2.COLOR_BGR2RGB))
+    loaded = load_image(_pil_bytes(rgb.convert(mode), fmt))
+    assert loaded.bgr.shape == (100, 200, 3) and loaded.bgr.dtype == np.uint8
+    assert loaded.bgr[50, 100].std() < 8  # the grey middle stays grey
+
+
 def test_sixteen_bit_greyscale_png_is_scaled_not_clipped() -> None:
     gray16 = np.full((20, 30), 32768, np.uint16)
     ok, buf = cv2.imencode(".png", gray16)

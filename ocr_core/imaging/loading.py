@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import struct
-import warnings
 import zlib
 from dataclasses import dataclass, field
 from typing import Literal
@@ -134,27 +133,26 @@ def load_image(
     declared = declared_size(data, fmt)
     if declared is not None and declared[0] * declared[1] > max_pixels:
         raise _bomb(declared, max_pixels)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        if fmt == "png":
-            _verify_png(data, max_pixels)
-        image = _open(data, fmt, max_pixels)
-        with image:
-            width, height = image.size
-            if width <= 0 or height <= 0:
-                raise _corrupt(fmt)
-            if width * height > max_pixels:
-                raise _bomb((width, height), max_pixels)
-            orientation = _orientation(image)
-            try:
-                image.load()
-                upright = ImageOps.exif_transpose(image) if orientation != 1 else image
-                bgr = _to_bgr(upright)
-            except Image.DecompressionBombError as err:
-                raise _bomb((width, height), max_pixels) from err
-            except _DECODE_ERRORS as err:
-                raise _corrupt(fmt) from err
+    # Pillow's own guard (Image.MAX_IMAGE_PIXELS) stays on as a second line; its exception is
+    # translated. Its warning is left alone: silencing it would touch process-global state.
+    if fmt == "png":
+        _verify_png(data, max_pixels)
+    image = _open(data, fmt, max_pixels)
+    with image:
+        width, height = image.size
+        if width <= 0 or height <= 0:
+            raise _corrupt(fmt)
+        if width * height > max_pixels:
+            raise _bomb((width, height), max_pixels)
+        orientation = _orientation(image)
+        try:
+            image.load()
+            upright = ImageOps.exif_transpose(image) if orientation != 1 else image
+            bgr = _to_bgr(upright)
+        except Image.DecompressionBombError as err:
+            raise _bomb((width, height), max_pixels) from err
+        except _DECODE_ERRORS as err:
+            raise _corrupt(fmt) from err
 
     out_h, out_w = bgr.shape[:2]
     return LoadedImage(
