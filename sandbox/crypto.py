@@ -49,7 +49,10 @@ def public_key_b64(private_key: rsa.RSAPrivateKey) -> str:
 
 def strict_b64decode(text: str | bytes) -> bytes:
     """Base64 (standard alphabet, padded, surrounding whitespace allowed) or EnvelopeOpenError."""
-    raw = text.encode("latin-1") if isinstance(text, str) else text
+    try:
+        raw = text.encode("ascii") if isinstance(text, str) else text
+    except UnicodeEncodeError as err:  # e.g. a name sent in clear where ciphertext belongs
+        raise EnvelopeOpenError from err
     if not _BASE64_TEXT.fullmatch(raw):
         raise EnvelopeOpenError
     try:

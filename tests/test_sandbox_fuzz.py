@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sandbox.backend import SandboxBackend, SandboxResponse
@@ -171,6 +171,7 @@ plausible = st.one_of(
                                             "serialNum", "passportNumber", "birthDate", "other"]),
                            json_values | plausible, max_size=7),
        encrypt=st.booleans())
+@example(id_type="resident", doc={"name": "홍길동"}, encrypt=False)  # Hangul sent in clear: once a crash
 def test_any_authenticity_body(id_type: Any, doc: dict[str, Any], encrypt: bool) -> None:
     doc = {**doc, "idType": id_type}
     key, headers = _envelope("id-card")
