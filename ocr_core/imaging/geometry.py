@@ -2,10 +2,11 @@
 
 A card photo is a bright or coloured rectangle on some other background (a desk, a hand, a sheet
 of paper), usually seen slightly in perspective. ``find_card_quad`` works on a copy downscaled to
-``WORK_SIDE`` pixels (the outline needs no more; it is 10–30× cheaper than full resolution) and
-tries three masks in turn — the region unlike the border colour, edges, and Otsu brightness — and
-keeps the best card-like four-sided outline. Its corners are then refined by fitting a line to each
-side, so rounded card corners do not pull the quad inwards.
+``WORK_SIDE`` pixels (the outline needs no more; it is 10–30× cheaper than full resolution). From
+four masks — the region unlike the border's colours, dilated edges, and Otsu brightness either way
+round — it takes four-sided outlines, refines their corners by fitting a line to each side (so
+rounded card corners do not pull the quad inwards), and keeps the best one that is card-shaped,
+solid, busier inside than outside, and shows a colour step along every side.
 
 Quads are ``float32`` arrays of shape (4, 2), ``(x, y)`` in the input's pixel coordinates, ordered
 top-left, top-right, bottom-right, bottom-left.
@@ -124,7 +125,7 @@ def find_card_quad(bgr: np.ndarray, *, work_side: int = WORK_SIDE) -> np.ndarray
     edges = cv2.Canny(gray, *_auto_canny_thresholds(gray))
     lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
     best: tuple[float, np.ndarray] | None = None
-    for mask in _candidate_masks(small, gray, edges):
+    for mask in _candidate_masks(lab, gray, edges):
         for score, quad in _quads_from_mask(mask, edges, lab):
             if best is None or score > best[0]:
                 best = (score, quad)
@@ -216,22 +217,21 @@ def rotate_image(bgr: np.ndarray, angle_deg: float) -> np.ndarray:
 # Candidate masks and quads
 
 
-def _candidate_masks(small: np.ndarray, gray: np.ndarray, edges: np.ndarray) -> Iterator[np.ndarray]:
-    """Binary masks in which the card should be one blob, cheapest and most telling first."""
-    yield _unlike_border_mask(small)
+def _candidate_masks(lab: np.ndarray, gray: np.ndarray, edges: np.ndarray) -> Iterator[np.ndarray]:
+    """Binary masks in which the card should be one blob, the most telling first."""
+    yield _unlike_border_mask(lab)
     yield cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)), iterations=2)
     _, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     yield otsu
     yield cv2.bitwise_not(otsu)
 
 
-def _unlike_border_mask(small: np.ndarray) -> np.ndarray:
+def _unlike_border_mask(lab: np.ndarray) -> np.ndarray:
     """Pixels whose colour differs from every colour of the image border (the background).
 
     The border's colours are summarised by a few k-means centres rather than one median, so a
-    shadow falling across part of the desk stays background.
+    shadow falling across part of the desk stays background. ``lab`` is float32 Lab.
     """
-    lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
     h, w = lab.shape[:2]
     band = max(2, min(h, w) // 25)
     ring = np.concatenate([
@@ -329,13 +329,13 @@ def _edge_support(quad: np.ndarray, lab: np.ndarray) -> float:
         inner = np.round(pts - _STEP_OFFSET * normal).astype(int)
         outer = np.round(pts + _STEP_OFFSET * normal).astype(int)
         on_border = ((pts[:, 0] <= 2) | (pts[:, 1] <= 2) | (pts[:, 0] >= w - 3) | (pts[:, 1] >= h - 3))
-        inside_ok = (outer[:, 0] >= 0) & (outer[:, 0] < w) & (outer[:, 1] >= 0) & (outer[:, 1] < h)
+        outer_in_image = (outer[:, 0] >= 0) & (outer[:, 0] < w) & (outer[:, 1] >= 0) & (outer[:, 1] < h)
         inner[:, 0] = np.clip(inner[:, 0], 0, w - 1)
         inner[:, 1] = np.clip(inner[:, 1], 0, h - 1)
         outer[:, 0] = np.clip(outer[:, 0], 0, w - 1)
         outer[:, 1] = np.clip(outer[:, 1], 0, h - 1)
         step = np.linalg.norm(lab[inner[:, 1], inner[:, 0]] - lab[outer[:, 1], outer[:, 0]], axis=1)
-        supported = (step >= _MIN_STEP) | on_border | ~inside_ok
+        supported = (step >= _MIN_STEP) | on_border | ~outer_in_image
         worst = min(worst, float(supported.mean()))
     return worst
 

@@ -66,7 +66,7 @@ _FTYP_BRANDS = {
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: identity, not element-wise, equality
 class LoadedImage:
     """A decoded, upright image: BGR pixels (OpenCV's order) plus what we learnt on the way."""
 

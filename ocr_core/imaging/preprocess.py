@@ -68,7 +68,7 @@ class PreprocessStep:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: identity, not element-wise, equality
 class PreprocessResult:
     bgr: np.ndarray = field(repr=False)
     encoded: bytes = field(repr=False)

@@ -130,7 +130,7 @@ class QualityCheck:
         return ko if lang == "ko" else en
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: identity, not element-wise, equality
 class QualityReport:
     checks: tuple[QualityCheck, ...]
     card_quad: np.ndarray | None = field(repr=False)
