@@ -35,6 +35,7 @@ def scene(name: str) -> Scene:
         "perspective": {"quad": perspective_quad(SIZE, rotation_deg=2.0, keystone=0.45, share=0.66)},
         "cut_off": {"quad": perspective_quad(SIZE, share=0.6, offset=(0.35, 0.0))},
         "far": {"quad": perspective_quad(SIZE, share=0.3, rotation_deg=1.0)},
+        "thumb": {"thumb": True, "quad": perspective_quad(SIZE, rotation_deg=4.0, share=0.6)},
     }
     return photo(size=SIZE, seed=7, **variants[name])
 
@@ -63,7 +64,7 @@ def test_a_good_photo_passes_every_check(name: str) -> None:
     assert list(statuses(r)) == list(CHECK_LABELS)
 
 
-@pytest.mark.parametrize("name", ["good", "tilted", "perspective", "far", "blurred", "dark", "glare"])
+@pytest.mark.parametrize("name", ["good", "tilted", "perspective", "far", "blurred", "dark", "glare", "thumb"])
 def test_card_quad_is_found_where_it_was_drawn(name: str) -> None:
     s = scene(name)
     found = find_card_quad(s.bgr)

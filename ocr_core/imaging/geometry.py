@@ -274,25 +274,39 @@ def _quads_from_mask(mask: np.ndarray, edges: np.ndarray, lab: np.ndarray) -> li
         area = cv2.contourArea(contour)
         if area < _MIN_AREA_SHARE * image_area:
             break
-        hull = cv2.convexHull(contour)
-        quad = _approx_quad(hull)
-        if quad is None:
-            continue
-        quad = _refine_corners(contour.reshape(-1, 2).astype(np.float32), quad)
-        quad_area = abs(cv2.contourArea(quad))
-        if not (_MIN_AREA_SHARE * image_area <= quad_area <= _MAX_AREA_SHARE * image_area):
-            continue
-        solidity = min(area, quad_area) / max(area, quad_area)
-        if solidity < _MIN_SOLIDITY:
-            continue
-        aspect = card_geometry(order_quad(quad)).aspect
-        if not (_MIN_ASPECT <= aspect <= _MAX_ASPECT):
-            continue
-        if not _busier_inside(quad, edges) or _edge_support(quad, lab) < _MIN_EDGE_SUPPORT:
-            continue
-        aspect_fit = math.exp(-abs(math.log(aspect / ID1_ASPECT)) * 2)
-        found.append((quad_area / image_area * solidity * (0.5 + 0.5 * aspect_fit), quad))
+        points = contour.reshape(-1, 2).astype(np.float32)
+        for quad in _rough_quads(contour):
+            quad = _refine_corners(points, quad)
+            quad_area = abs(cv2.contourArea(quad))
+            if not (_MIN_AREA_SHARE * image_area <= quad_area <= _MAX_AREA_SHARE * image_area):
+                continue
+            solidity = min(area, quad_area) / max(area, quad_area)
+            if solidity < _MIN_SOLIDITY:
+                continue
+            aspect = card_geometry(order_quad(quad)).aspect
+            if not (_MIN_ASPECT <= aspect <= _MAX_ASPECT):
+                continue
+            if not _busier_inside(quad, edges) or _edge_support(quad, lab) < _MIN_EDGE_SUPPORT:
+                continue
+            aspect_fit = math.exp(-abs(math.log(aspect / ID1_ASPECT)) * 2)
+            found.append((quad_area / image_area * solidity * (0.5 + 0.5 * aspect_fit), quad))
+            break
     return found
+
+
+def _rough_quads(contour: np.ndarray) -> Iterator[np.ndarray]:
+    """Four-corner guesses for a blob, the plainest first."""
+    quad = _approx_quad(cv2.convexHull(contour))
+    if quad is not None:
+        yield quad
+    # A corner hidden by a thumb, or the blob merged with an object touching the card: the card's
+    # sides are still the outline's four longest straight runs; extending them restores the corner.
+    perimeter = cv2.arcLength(contour, True)
+    polygon = cv2.approxPolyDP(contour, 0.01 * perimeter, True).reshape(-1, 2).astype(np.float32)
+    if 5 <= len(polygon) <= 24:
+        quad = _quad_from_longest_sides(polygon)
+        if quad is not None:
+            yield quad
 
 
 def _nearest_distance(pixels: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -370,6 +384,25 @@ def _approx_quad(hull: np.ndarray) -> np.ndarray | None:
     if cv2.contourArea(hull) / max(cv2.contourArea(rect), 1e-6) >= 0.9:
         return rect.astype(np.float32)
     return None
+
+
+def _quad_from_longest_sides(polygon: np.ndarray) -> np.ndarray | None:
+    n = len(polygon)
+    lengths = [float(np.linalg.norm(polygon[(i + 1) % n] - polygon[i])) for i in range(n)]
+    sides = sorted(sorted(range(n), key=lengths.__getitem__, reverse=True)[:4])
+    if sum(lengths[i] for i in sides) < 0.6 * sum(lengths):
+        return None  # the four longest runs are not most of the outline: not a partly hidden rectangle
+    lines = [(polygon[i], polygon[(i + 1) % n] - polygon[i]) for i in sides]
+    corners = [_intersect(lines[k - 1], lines[k]) for k in range(4)]
+    if any(c is None for c in corners):
+        return None
+    quad = np.array(corners, dtype=np.float32)
+    if not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return None
+    # The restored corners may not stray far from the outline they complete.
+    extent = float(np.linalg.norm(polygon.max(axis=0) - polygon.min(axis=0)))
+    distance = [abs(cv2.pointPolygonTest(polygon.reshape(-1, 1, 2), tuple(map(float, c)), True)) for c in quad]
+    return quad if max(distance) <= 0.2 * extent else None
 
 
 def _refine_corners(points: np.ndarray, quad: np.ndarray) -> np.ndarray:

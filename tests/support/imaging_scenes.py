@@ -87,9 +87,10 @@ def perspective_quad(
 def photo(
     *, size: tuple[int, int] = (1600, 1200), kind: str = "credit", quad: np.ndarray | None = None,
     blur_sigma: float = 0.0, gain: float = 1.0, glare: tuple[float, float, float] | None = None,
-    noise: float = 3.0, seed: int = 0,
+    noise: float = 3.0, seed: int = 0, thumb: bool = False,
 ) -> Scene:
-    """A card on a desk. ``glare = (cx, cy, radius)`` as shares of the card's width, centred on it."""
+    """A card on a desk. ``glare = (cx, cy, radius)`` as shares of the card's width, centred on it;
+    ``thumb`` lays a thumb-like blob over the bottom-left corner, reaching beyond the card."""
     w, h = size
     quad = perspective_quad(size) if quad is None else np.asarray(quad, np.float32)
     face = card_face(kind)
@@ -102,6 +103,10 @@ def photo(
     alpha = cv2.warpPerspective(alpha_face, matrix, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32) / 255
     img = desk(size, seed=seed).astype(np.float32)
     img = img * (1 - alpha[..., None]) + warped.astype(np.float32) * alpha[..., None]
+    if thumb:
+        card_w = float(np.linalg.norm(quad[1] - quad[0]))
+        axes = (int(0.13 * card_w), int(0.065 * card_w))
+        cv2.ellipse(img, tuple(int(v) for v in quad[3]), axes, 30, 0, 360, (120, 150, 210), -1)
     if glare is not None:
         gx, gy, gr = glare
         cx, cy = quad.mean(axis=0) + np.array([gx, gy]) * np.linalg.norm(quad[1] - quad[0])
