@@ -253,7 +253,7 @@ def _to_bgr(image: Image.Image) -> np.ndarray:
         canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         canvas.alpha_composite(rgba)
         image = canvas
-    rgb = np.asarray(image.convert("RGB"))
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # no copy when RGB already
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
