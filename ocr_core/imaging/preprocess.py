@@ -95,7 +95,8 @@ def preprocess(
     *,
     card_quad: np.ndarray | None = None,
 ) -> PreprocessResult:
-    """Run the steps ``options`` ask for, in order: warp, deskew, denoise, CLAHE, resize, encode.
+    """Run the steps ``options`` ask for, in order: warp (which also sizes the card), deskew,
+    resize (only when no card was warped), denoise, CLAHE, encode.
 
     ``card_quad`` (e.g. ``QualityReport.card_quad``) spares finding the outline a second time.
     """
