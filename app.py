@@ -13,24 +13,25 @@ from ui.sidebar import PRESENTER_CSS, backend_badge, preferences
 
 
 def pages() -> dict[str, list[st.Page]]:
-    """The pages, grouped. URL paths never equal a file's own name: with a ``pages/`` folder present,
-    Streamlit's legacy folder routing would otherwise run that file alone, without this frame."""
+    """The pages, grouped. Their scripts live in ``views/``, not ``pages/``: a folder named ``pages``
+    switches Streamlit to its legacy folder routing beside ``st.navigation`` (a "page not found"
+    dialog on a first deep link, and page scripts run without this frame)."""
     return {
         t("nav.analyse"): [
-            st.Page("pages/credit_card.py", title=t("page.credit_card"), icon=":material/credit_card:",
+            st.Page("views/credit_card.py", title=t("page.credit_card"), icon=":material/credit_card:",
                     url_path="credit-card", default=True),
-            st.Page("pages/id_card.py", title=t("page.id_card"), icon=":material/badge:", url_path="id-card"),
-            st.Page("pages/stand_alone.py", title=t("page.stand_alone"), icon=":material/id_card:",
+            st.Page("views/id_card.py", title=t("page.id_card"), icon=":material/badge:", url_path="id-card"),
+            st.Page("views/stand_alone.py", title=t("page.stand_alone"), icon=":material/id_card:",
                     url_path="stand-alone"),
         ],
         t("nav.verify"): [
-            st.Page("pages/authenticity.py", title=t("page.authenticity"), icon=":material/verified_user:",
-                    url_path="verify"),
-            st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare:", url_path="side-by-side"),
+            st.Page("views/authenticity.py", title=t("page.authenticity"), icon=":material/verified_user:",
+                    url_path="authenticity"),
+            st.Page("views/compare.py", title=t("page.compare"), icon=":material/compare:", url_path="compare"),
         ],
         t("nav.setup"): [
-            st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:",
-                    url_path="setup"),
+            st.Page("views/settings.py", title=t("page.settings"), icon=":material/settings:",
+                    url_path="settings"),
         ],
     }
 

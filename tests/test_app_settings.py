@@ -10,7 +10,7 @@ from tests.support.apptest import assert_clean, open_page, page_text, sandbox, t
 from ui.session import SANDBOX_URL_ENV
 
 pytestmark = pytest.mark.usefixtures("sandbox")
-PAGE = "pages/settings.py"
+PAGE = "views/settings.py"
 
 
 def test_connection_test_fetches_both_keys(sandbox):
@@ -61,9 +61,23 @@ def test_cloud_without_credentials_stays_on_the_sandbox(monkeypatch):
 def test_presenter_view_hides_the_json_tab():
     at = open_page(PAGE)
     at.toggle(key="settings_presenter").set_value(True).run()
-    at.switch_page("pages/credit_card.py").run()
+    at.switch_page("views/credit_card.py").run()
     at.selectbox(key="cc_specimen").set_value("cards/visa_blue_flat.png").run()
     at.button(key="cc_analyze").click().run()
     assert_clean(at)
     labels = [tab.label for tab in at.tabs]
     assert "JSON" not in labels and "Envelope" in labels
+
+
+def test_v21_tokens_and_base64_parts_reach_the_sandbox():
+    at = open_page(PAGE)
+    at.radio(key="settings_api_version").set_value("v2.1").run()
+    at.radio(key="settings_encoding").set_value("base64").run()
+    assert any("`v2.1`" in m for m in texts(at.sidebar.markdown))
+    at.switch_page("views/credit_card.py").run()
+    at.selectbox(key="cc_specimen").set_value("cards/visa_blue_flat.png").run()
+    at.button(key="cc_analyze").click().run()
+    assert_clean(at)
+    assert not at.error, texts(at.error)
+    curl = " ".join(c.value for c in at.code)
+    assert "/v2.1/appkeys/${APPKEY}/credit-card" in curl and "Bearer ${TOKEN}" in curl

@@ -81,11 +81,15 @@ def _quality_cell(check: object | None) -> str:
     return f"{STATUS_ICON[getattr(check, 'status')]} {getattr(check, 'status')}{shown}"
 
 
+def _num(value: float | None) -> float:
+    return float("nan") if value is None else value
+
+
 def _table(pairs: list[PairedRow]) -> pd.io.formats.style.Styler:
     frame = pd.DataFrame([{
         t("res.col_field"): p.label, "A": p.value_a or "–", "B": p.value_b or "–",
-        f"{t('res.col_conf')} A": p.conf_a, f"{t('res.col_conf')} B": p.conf_b,
-        t("cmp.delta"): p.delta, t("cmp.same"): "✅" if p.same else "❌",
+        f"{t('res.col_conf')} A": _num(p.conf_a), f"{t('res.col_conf')} B": _num(p.conf_b),
+        t("cmp.delta"): _num(p.delta), t("cmp.same"): "✅" if p.same else "❌",
     } for p in pairs])
     differs = [not p.same for p in pairs]
 

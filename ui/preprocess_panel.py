@@ -16,7 +16,7 @@ from ocr_core.imaging import LoadedImage, PreprocessOptions, PreprocessStep, pre
 
 from ui import state
 from ui.figures import bgr_to_rgb
-from ui.i18n import t
+from ui.i18n import known_keys, t
 from ui.image_input import human_size
 
 
@@ -80,13 +80,18 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
                      width="stretch")
         after.image(_thumb(payload.bgr), caption=f"{t('pre.after')} · {payload.width}×{payload.height}",
                     width="stretch")
-        applied = [f"{s.name} ({s.ms:.0f} ms)" for s in payload.steps if s.applied and s.name != "encode"]
+        applied = [f"{step_name(s.name)} ({s.ms:.0f} ms)" for s in payload.steps if s.applied and s.name != "encode"]
         st.caption(t("pre.steps", steps=", ".join(applied)) if applied else t("pre.no_steps"))
     pct = 100.0 * len(payload.data) / max(1, img.size_bytes)
     st.info(t("pre.will_send", fmt=payload.format.upper(), w=payload.width, h=payload.height,
               size=human_size(len(payload.data))) + (f" — {t('pre.saving', pct=pct)}" if on else ""),
             icon=":material/inventory_2:")
     return payload
+
+
+def step_name(name: str) -> str:
+    key = f"pre.step.{name}"
+    return t(key) if key in known_keys() else name
 
 
 def _thumb(bgr: np.ndarray, max_side: int = 900) -> np.ndarray:

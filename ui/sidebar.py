@@ -1,4 +1,5 @@
-"""The shared sidebar: which backend is in use (always visible), language, masking switch."""
+"""The shared sidebar: which backend is in use (always visible), language, masking switch; and the
+presenter view's style (large type in the main area only; the sidebar keeps its size)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -8,11 +9,13 @@ from ui.session import MASKING_KEY, base_url, client, effective_connection
 
 PRESENTER_CSS = """
 <style>
-  html, body, [data-testid="stAppViewContainer"] { font-size: 21px; }
-  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
-  [data-testid="stMetricValue"] { font-size: 2.6rem; }
-  h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.9rem !important; }
-  [data-testid="stDataFrame"] { font-size: 1.1rem; }
+  [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+  [data-testid="stMain"] button p { font-size: 1.3rem !important; line-height: 1.5; }
+  [data-testid="stMain"] h1 { font-size: 3.2rem !important; }
+  [data-testid="stMain"] h2 { font-size: 2.4rem !important; }
+  [data-testid="stMain"] h3 { font-size: 1.9rem !important; }
+  [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 2.8rem !important; }
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.1rem !important; }
 </style>
 """
 

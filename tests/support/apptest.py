@@ -55,7 +55,7 @@ def faults(sandbox: RunningSandbox) -> Iterator[Any]:
 
 
 def open_page(page: str | None = None, **state: Any) -> AppTest:
-    """The app on ``page`` (e.g. ``"pages/id_card.py"``), with session state seeded first."""
+    """The app on ``page`` (e.g. ``"views/id_card.py"``), with session state seeded first."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for key, value in state.items():
         at.session_state[key] = value
