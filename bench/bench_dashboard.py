@@ -1,0 +1,436 @@
+"""From pressing Analyse to the result drawn: the dashboard's own time beyond the server's.
+
+Set-up, all in one run and all stopped at the end:
+
+- a sandbox in a thread of this process (real OCR engine), its backend wrapped so that every
+  request it handles is timed (wall clock in, wall clock out);
+- the dashboard (``streamlit run app.py``) on a free loopback port, pointed at that sandbox with
+  ``STUDIO_SANDBOX_URL`` (instead of its embedded one) so the server's time is measured apart from
+  the dashboard's;
+- Debian's Chromium driven by Playwright.
+
+Each round opens a fresh browser session (so no earlier result is on the page), uploads a 760×480
+PNG made from ``samples/cards/visa_blue_flat.png``, waits for the Analyse button and the page to
+settle, clicks, and times in the page (``performance.now()``, every animation frame) until the
+result is drawn: the run is over (no stale element left), the overlay plot holds its image and
+the masked card number is in the Key/Value table. The sandbox's handling of the request that click
+caused is the server's time; the rest is the dashboard's: before the call (rerun up to the
+button, envelope) and after it (result view, websocket, browser drawing). Page and sandbox times
+share the system clock (``performance.timeOrigin``), so the split is per request.
+
+In the same rounds the same image goes through ``OcrClient`` directly against the same sandbox,
+for the client library's own share. Target (issue 4, section 7): overhead under 300 ms.
+
+    .venv/bin/python bench/bench_dashboard.py [--rounds N] [--keep-screens DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import cv2
+
+from ocr_core import OcrClient
+from ocr_core.masking import mask_card_number
+from sandbox.backend import SandboxBackend, SandboxResponse
+from sandbox.server import start_sandbox
+
+SPECIMEN = ROOT / "samples" / "cards" / "visa_blue_flat.png"
+SIZE = (760, 480)
+TARGET_MS = 300.0
+CHROMIUM = "/usr/bin/chromium"
+STARTUP_S = 240.0
+WAIT_MS = 180_000
+
+
+@dataclass(frozen=True)
+class Handled:
+    """One request the sandbox answered; times are seconds since the epoch."""
+
+    method: str
+    path: str
+    start: float
+    end: float
+
+    @property
+    def ms(self) -> float:
+        return (self.end - self.start) * 1000
+
+
+class TimedBackend(SandboxBackend):
+    """The sandbox's backend, unchanged, with the wall-clock span of every request it handles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self.handled: list[Handled] = []
+
+    def dispatch(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> SandboxResponse:
+        start = time.time()
+        try:
+            return super().dispatch(method, path, headers, body)
+        finally:
+            with self._lock:
+                self.handled.append(Handled(method, path, start, time.time()))
+
+    def between(self, start: float, end: float) -> list[Handled]:
+        with self._lock:
+            return [h for h in self.handled if start <= h.start and h.end <= end]
+
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def cpu_ms(root: int) -> float:
+    """User + system CPU time of ``root`` and all its descendants alive now, in milliseconds."""
+    tree, todo, total = _children(), [root], 0.0
+    while todo:
+        pid = todo.pop()
+        todo.extend(tree.get(pid, ()))
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        total += (int(fields[11]) + int(fields[12])) * TICK_MS
+    return total
+
+
+def chromium_pid(marker: str) -> int:
+    """The browser process launched with ``marker`` among its arguments."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    return int(entry.name)
+            except OSError:
+                continue
+    raise RuntimeError("the Chromium process was not found")
+
+
+def make_image(directory: Path) -> Path:
+    """The specimen resized to exactly 760×480, as PNG (what a user would upload)."""
+    bgr = cv2.imread(str(SPECIMEN), cv2.IMREAD_COLOR)
+    out = directory / f"{SPECIMEN.stem}_{SIZE[0]}x{SIZE[1]}.png"
+    if bgr is None or not cv2.imwrite(str(out), cv2.resize(bgr, SIZE, interpolation=cv2.INTER_AREA)):
+        raise RuntimeError(f"could not make the {SIZE[0]}×{SIZE[1]} image from {SPECIMEN}")
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def dashboard(sandbox_url: str, log: Path) -> Iterator[tuple[str, int]]:
+    """``streamlit run app.py`` on a free loopback port; its whole process group stopped after."""
+    port = free_port()
+    env = {**os.environ, "STUDIO_SANDBOX_URL": sandbox_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    cmd = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the dashboard did not start; see {log}")
+            time.sleep(0.3)
+        yield url, proc.pid
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+# Runs in the page once per animation frame after the click; returns the milestones (epoch ms)
+# once the result is drawn. ``imagesBefore``: images in plots before the click (the quality panel's).
+DRAWN_JS = """
+(arg) => {
+  const b = window.__bench;
+  if (!b || b.click === undefined) return false;
+  const now = performance.timeOrigin + performance.now();
+  if (document.querySelector('[data-stale="true"]')) {
+    if (b.stale === undefined) b.stale = now;
+    return false;
+  }
+  if (b.stale === undefined) return false;                     // the rerun has not begun yet
+  if (document.querySelectorAll('.js-plotly-plot image').length <= arg.imagesBefore) return false;
+  if (b.overlay === undefined) b.overlay = now;
+  const cells = document.querySelectorAll('td');
+  for (const td of cells) {
+    if (td.textContent.includes(arg.expect)) return {click: b.click, stale: b.stale, overlay: b.overlay, drawn: now};
+  }
+  return false;
+}
+"""
+
+ARM_JS = """
+(button) => {
+  window.__bench = {};
+  button.addEventListener('click', () => { window.__bench.click = performance.timeOrigin + performance.now(); },
+                          {capture: true, once: true});
+}
+"""
+
+
+@dataclass(frozen=True)
+class Click:
+    """One press of Analyse; milliseconds."""
+
+    drawn: float
+    """Click to result drawn."""
+    server: float
+    """The sandbox's handling of the requests this click caused."""
+    before_call: float
+    """Click to the first request reaching the sandbox."""
+    after_call: float
+    """Last answer leaving the sandbox to the result drawn."""
+    requests: int
+    streamlit_after: float
+    """Last answer leaving the sandbox to the last websocket message before the result was drawn."""
+    browser_after: float
+    """That last message to the result drawn: decoding and drawing in the browser."""
+    ws_bytes: int
+    """Websocket bytes the page received between the click and the result drawn."""
+    server_cpu: float
+    """CPU time of the dashboard's server process (Streamlit, with its ``OcrClient``) meanwhile."""
+    browser_cpu: float
+    """CPU time of all Chromium processes meanwhile."""
+
+    @property
+    def overhead(self) -> float:
+        return self.drawn - self.server
+
+
+class Frames:
+    """Websocket frames the page received, stamped by Chromium's network stack (not the busy page).
+
+    CDP gives monotonic seconds; the handshake event carries both clocks, which maps them to the
+    epoch shared with the sandbox's stamps.
+    """
+
+    def __init__(self, page) -> None:
+        self.offset: float | None = None
+        self.received: list[tuple[float, int]] = []
+        cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.webSocketWillSendHandshakeRequest", self._handshake)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.send("Network.enable")
+
+    def _handshake(self, event: dict) -> None:
+        self.offset = event["wallTime"] - event["timestamp"]
+
+    def _frame(self, event: dict) -> None:
+        payload = event["response"]["payloadData"]
+        size = len(payload) * 3 // 4 if event["response"].get("opcode") == 2 else len(payload)
+        self.received.append((event["timestamp"], size))
+
+    def between(self, start: float, end: float) -> list[tuple[float, int]]:
+        """Frames (epoch seconds, bytes) received within ``[start, end]``."""
+        if self.offset is None:
+            return []
+        return [(t + self.offset, n) for t, n in self.received if start <= t + self.offset <= end]
+
+
+@dataclass(frozen=True)
+class Pids:
+    streamlit: int
+    chromium: int
+
+
+def press_analyse(context, url: str, image: Path, expect: str, backend: TimedBackend, pids: Pids,
+                  screenshot: Path | None) -> Click:
+    """A fresh session (new tab): upload, wait for the button and a settled page, click, wait for
+    the result drawn."""
+    page = context.new_page()
+    try:
+        frames = Frames(page)
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("radio", name="Upload", exact=True).click(timeout=WAIT_MS)
+        page.locator('input[type="file"]').first.set_input_files(str(image))
+        button = page.get_by_role("button", name=re.compile(r"^\W*Analyse$"))
+        button.wait_for(timeout=WAIT_MS)
+        page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=WAIT_MS)
+        page.wait_for_timeout(500)  # let the upload's rerun land completely
+        images_before = page.evaluate("() => document.querySelectorAll('.js-plotly-plot image').length")
+        button.evaluate(ARM_JS)
+        cpu_before = cpu_ms(pids.streamlit), cpu_ms(pids.chromium)
+        button.click()
+        marks = page.wait_for_function(DRAWN_JS, arg={"expect": expect, "imagesBefore": images_before},
+                                       polling="raf", timeout=WAIT_MS).json_value()
+        server_cpu, browser_cpu = cpu_ms(pids.streamlit) - cpu_before[0], cpu_ms(pids.chromium) - cpu_before[1]
+        if screenshot is not None:
+            page.screenshot(path=str(screenshot))
+    finally:
+        page.close()
+    click_s, drawn_s = marks["click"] / 1000, marks["drawn"] / 1000
+    handled = backend.between(click_s, drawn_s)
+    if not handled:
+        raise RuntimeError("no request reached the sandbox between the click and the result")
+    received = frames.between(click_s, drawn_s)
+    last_frame = max((t for t, _ in received), default=handled[-1].end)
+    return Click(drawn=(drawn_s - click_s) * 1000, server=sum(h.ms for h in handled),
+                 before_call=(handled[0].start - click_s) * 1000, after_call=(drawn_s - handled[-1].end) * 1000,
+                 requests=len(handled), streamlit_after=(last_frame - handled[-1].end) * 1000,
+                 browser_after=(drawn_s - last_frame) * 1000, ws_bytes=sum(n for _, n in received),
+                 server_cpu=server_cpu, browser_cpu=browser_cpu)
+
+
+@dataclass(frozen=True)
+class Direct:
+    """The same image through ``OcrClient`` against the same sandbox; milliseconds."""
+
+    call: float
+    server: float
+
+
+def call_directly(client: OcrClient, data: bytes, backend: TimedBackend) -> Direct:
+    start = time.time()
+    result = client.analyze_credit_card(data)
+    handled = backend.between(start, time.time())
+    total = float(result.trace.timings_ms.get("total", 0.0)) if result.trace else 0.0
+    return Direct(call=total, server=sum(h.ms for h in handled))
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+COLUMNS = (  # heading, value of one round (a Click and a Direct), in ms unless said
+    ("click→drawn", lambda c, d: c.drawn),
+    ("server", lambda c, d: c.server),
+    ("overhead", lambda c, d: c.overhead),
+    ("pre-call", lambda c, d: c.before_call),
+    ("post:srv", lambda c, d: c.streamlit_after),
+    ("post:browser", lambda c, d: c.browser_after),
+    ("ws KB", lambda c, d: c.ws_bytes / 1024),
+    ("CPU:srv", lambda c, d: c.server_cpu),
+    ("CPU:browser", lambda c, d: c.browser_cpu),
+    ("OcrClient", lambda c, d: d.call),
+    ("its server", lambda c, d: d.server),
+)
+
+
+def report(image: Path, size_bytes: int, clicks: list[Click], direct: list[Direct], load: str) -> bool:
+    print("\n" + "round " + " ".join(f"{h:>12s}" for h, _ in COLUMNS))
+    rows = [[fn(c, d) for _, fn in COLUMNS] for c, d in zip(clicks, direct)]
+    for i, row in enumerate(rows, 1):
+        print(f"{i:5d} " + " ".join(f"{v:12.0f}" for v in row))
+    med = {h: median([row[j] for row in rows]) for j, (h, _) in enumerate(COLUMNS)}
+    print("med.  " + " ".join(f"{v:12.0f}" for v in med.values()))
+    drawn, server, overhead = med["click→drawn"], med["server"], med["overhead"]
+    cpu = med["CPU:srv"] + med["CPU:browser"]
+    print(f"\nimage {image.name}: {SIZE[0]}×{SIZE[1]} PNG, {size_bytes:,} bytes; {len(clicks)} rounds, medians; "
+          f"load average {load}")
+    print(f"  click → result drawn       {drawn:8.0f} ms")
+    print(f"  server (sandbox handling)  {server:8.0f} ms   ratio drawn/server {drawn / server:.2f}")
+    print(f"  dashboard overhead         {overhead:8.0f} ms   ({med['pre-call']:.0f} before the call; after it "
+          f"{med['post:srv']:.0f} in Streamlit up to its last message + {med['post:browser']:.0f} drawing in the "
+          f"browser; {med['ws KB']:.0f} KB over the websocket)")
+    print(f"  CPU spent meanwhile        {cpu:8.0f} ms   ({med['CPU:srv']:.0f} Streamlit + {med['CPU:browser']:.0f} "
+          f"Chromium; less sensitive to other load than wall time)")
+    print(f"  OcrClient alone            {med['OcrClient']:8.0f} ms   of which server {med['its server']:.0f} ms "
+          f"→ the client library's share ≈ {med['OcrClient'] - med['its server']:.0f} ms")
+    ok = overhead < TARGET_MS
+    print(f"\n  [{'ok' if ok else 'MISSED'}] dashboard overhead {overhead:.0f} ms < {TARGET_MS:.0f} ms "
+          f"({overhead / TARGET_MS:.2f}× the target)")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--keep-screens", type=Path, default=None,
+                        help="save a screenshot of each drawn result here")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing (Debian package chromium)", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    truth = json.loads(SPECIMEN.with_suffix(".json").read_text(encoding="utf-8"))["fields"]
+    expect = mask_card_number(truth["cardNumber"])
+    if args.keep_screens:
+        args.keep_screens.mkdir(parents=True, exist_ok=True)
+
+    backend = TimedBackend()
+    load_start = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp, \
+            start_sandbox(backend=backend) as sb, \
+            OcrClient(base_url=sb.base_url, app_key=sb.app_key, secret_key=sb.secret_key) as client, \
+            dashboard(sb.base_url, Path(tmp) / "streamlit.log") as (url, streamlit_pid), \
+            sync_playwright() as pw:
+        image = make_image(Path(tmp))
+        data = image.read_bytes()
+        marker = f"--bench-dashboard={os.getpid()}"  # finds our Chromium among others' for CPU times
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run", marker,
+                                           "--disable-background-networking", "--disable-component-update"])
+        pids = Pids(streamlit_pid, chromium_pid(marker))
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        try:
+            print(f"dashboard {url}, sandbox {sb.base_url}; warming up (engine load, first page, first call)…",
+                  flush=True)
+            call_directly(client, data, backend)
+            press_analyse(context, url, image, expect, backend, pids, None)
+            clicks: list[Click] = []
+            direct: list[Direct] = []
+            for i in range(args.rounds):
+                shot = args.keep_screens / f"round{i + 1}.png" if args.keep_screens else None
+                clicks.append(press_analyse(context, url, image, expect, backend, pids, shot))
+                direct.append(call_directly(client, data, backend))
+                print(f"  round {i + 1}: {clicks[-1].drawn:.0f} ms click→drawn, server {clicks[-1].server:.0f} ms",
+                      flush=True)
+        finally:
+            browser.close()
+    load = f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (2 cores shared)"
+    return 0 if report(image, len(data), clicks, direct, load) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
