@@ -12,7 +12,7 @@ import streamlit as st
 
 from ocr_core.imaging import QualityReport
 
-from ui.figures import bgr_to_rgb, compare_confidence_figure, overlay_figure
+from ui.figures import compare_confidence_figure, overlay_figure
 from ui.i18n import current_lang, t
 from ui.quality_panel import STATUS_ICON
 from ui.redaction import blur_regions
@@ -104,7 +104,7 @@ def _table(pairs: list[PairedRow]) -> pd.io.formats.style.Styler:
 
 def _overlay(side: str, a: Analysis, rows: list[FieldRow], masked: bool, threshold: float) -> None:
     bgr = blur_regions(a.sent_bgr, sensitive_polygons(rows)) if masked else a.sent_bgr
-    fig = overlay_figure(bgr_to_rgb(bgr), regions(rows), threshold=threshold, other_boxes=other_boxes(a.result),
+    fig = overlay_figure(bgr, regions(rows), threshold=threshold, other_boxes=other_boxes(a.result),
                          other_boxes_name=t("res.all_boxes"))
     st.plotly_chart(fig, key=f"cmp_overlay_{side}", config={"displaylogo": False})
     st.caption(f"{a.name} · {a.measured.width}×{a.measured.height} · {a.sent_bytes:,} B")

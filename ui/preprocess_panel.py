@@ -15,7 +15,6 @@ import streamlit as st
 from ocr_core.imaging import LoadedImage, PreprocessOptions, PreprocessStep, preprocess
 
 from ui import state
-from ui.figures import bgr_to_rgb
 from ui.i18n import known_keys, t
 from ui.image_input import human_size
 
@@ -99,4 +98,4 @@ def _thumb(bgr: np.ndarray, max_side: int = 900) -> np.ndarray:
     scale = min(1.0, max_side / max(h, w))
     small = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
                                                 interpolation=cv2.INTER_AREA)
-    return bgr_to_rgb(small)
+    return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)

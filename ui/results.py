@@ -15,7 +15,7 @@ from ocr_core.validators import check_label
 from ui import state
 from ui.downloads import curl_example, downloads
 from ui.envelope_view import envelope_view
-from ui.figures import bgr_to_rgb, confidence_figure, overlay_figure
+from ui.figures import confidence_figure, overlay_figure
 from ui.i18n import current_lang, t
 from ui.redaction import blur_regions
 from ui.rows import (FieldRow, Resolution, Result, all_checks, check_badge, flagged, other_boxes, regions,
@@ -57,10 +57,10 @@ def kv_table(rows: list[FieldRow], threshold: float, lang: str) -> list[dict[str
 
 def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool) -> np.ndarray:
     if not masked:
-        return bgr_to_rgb(a.sent_bgr)
+        return a.sent_bgr
     polygons = sensitive_polygons(rows)
-    return state.memo(f"{prefix}_blurred", (a.token, id(a.result), len(polygons)),
-                      lambda: bgr_to_rgb(blur_regions(a.sent_bgr, polygons)))
+    return state.memo(f"{prefix}_blurred", (a.token, a.at, len(polygons)),
+                      lambda: blur_regions(a.sent_bgr, polygons))
 
 
 def _badges(rows: list[FieldRow], lang: str) -> None:
@@ -99,9 +99,11 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     head = st.columns([3, 2])
     with head[0]:
         st.markdown(f"**{t('res.overlay')}**")
-        fig = overlay_figure(_display_image(prefix, a, rows, masked), regions(rows),
-                             threshold=float(st.session_state.get(f"{prefix}_threshold", DEFAULT_THRESHOLD)),
-                             other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes"))
+        shown_threshold = float(st.session_state.get(f"{prefix}_threshold", DEFAULT_THRESHOLD))
+        fig = state.memo(
+            f"{prefix}_overlay_fig", (a.token, a.at, masked, shown_threshold, lang),
+            lambda: overlay_figure(_display_image(prefix, a, rows, masked), regions(rows), threshold=shown_threshold,
+                                   other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes")))
         st.plotly_chart(fig, key=f"{prefix}_overlay", config={"displaylogo": False, "scrollZoom": True})
         if masked and sensitive_polygons(rows):
             st.caption(t("res.blurred"))
