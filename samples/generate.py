@@ -15,11 +15,11 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 from stdnum import luhn
 from stdnum.kr import rrn
 
@@ -591,7 +591,7 @@ def generate(root: Path = HERE) -> list[dict[str, Any]]:
     return index
 
 
-def main(argv: Callable[[], None] | None = None) -> None:
+def main() -> None:
     index = generate()
     total = sum((HERE / e["image"]).stat().st_size for e in index)
     print(f"wrote {len(index)} specimens, {total / 1e6:.1f} MB of images, under {HERE}")

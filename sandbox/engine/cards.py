@@ -22,7 +22,7 @@ DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "
                                   "b": "6", "g": "9", "q": "9", "T": "7"})
 LAYOUTS = {16: (4, 4, 4, 4), 15: (4, 6, 5)}
 EXPIRY = re.compile(r"(?<!\d)(0[1-9]|1[0-2]) ?[/7] ?(\d{2})(?!\d)")
-EXPIRY_LABEL = re.compile(r"VALID|THRU|GOOD|EXP|유효", re.I)
+EXPIRY_LABEL = re.compile(r"VALID|THRU|GOOD|EXP|유효", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ def to_quad(points: np.ndarray) -> Quad:
     p = p[np.argsort(angles)]  # clockwise in image coordinates (y down), starting anywhere
     start = int(np.argmin(p[:, 0] + p[:, 1]))  # top-left: smallest x + y
     p = np.roll(p, -start, axis=0)
-    return tuple((int(round(x)), int(round(y))) for x, y in p)  # type: ignore[return-value]
+    return tuple((round(float(x)), round(float(y))) for x, y in p)  # type: ignore[return-value]
 
 
 def span(quad: np.ndarray, start: float, end: float) -> np.ndarray:

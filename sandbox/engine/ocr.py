@@ -89,7 +89,7 @@ class RapidReader:
         self._lock = threading.Lock()
         self._ocr = None
 
-    def _engine(self):  # noqa: ANN202 - rapidocr's own type
+    def _engine(self):  # returns rapidocr.RapidOCR, imported lazily
         if self._ocr is None:
             from rapidocr import RapidOCR
 
