@@ -12,7 +12,8 @@ from sandbox.engine import get_engine
 from sandbox.engine.cards import parse_card
 from sandbox.engine.geometry import rotate_image, unrotate_points
 from sandbox.engine.mrz import check_digit, parse_td3
-from sandbox.engine.ocr import TextLine
+from sandbox.engine.ocr import HangulReader, TextLine
+from sandbox.engine.recognizer import Recognizer
 from sandbox.engine.types import CardReading, IdReading, Quad
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -123,6 +124,17 @@ def test_blurred_id_scores_lower(engine) -> None:
     assert blurred is not None
     for key in ("residentNumber", "issueDate"):
         assert dict(blurred.fields)[key].conf < clean[key].conf - 0.05, key
+
+
+def test_without_tesseract_ids_are_still_typed_and_numbers_read(engine) -> None:
+    image, truth = load("ids/driver_hong_gildong.png")
+    bare = Recognizer(rapid=engine.rapid, hangul=HangulReader(enabled=False))
+    reading = bare.read_id_card(image)
+    assert reading is not None and reading.id_type == "driver"
+    got = id_values(reading)
+    for key in ("driverLicenseNumber", "residentNumber", "serialNum", "issueDate"):
+        assert got[key] == truth["fields"][key], key
+    assert got["name"] == "" and dict(reading.fields)["name"].conf == 0.0
 
 
 # ---------------------------------------------------------------------------- pure parts

@@ -108,6 +108,12 @@ def _id_type(lines: list[Line]) -> IdType | None:
         return "resident"
     if "PASSPORT" in latin or any(_mrz_like(ln.latin) for ln in lines):
         return "passport"
+    # no title read (no Hangul reader, or a damaged title): the numbers still tell the two cards apart
+    digits = " ".join(digitish(ln.latin) for ln in lines)
+    if LICENCE.search(digits):
+        return "driver"
+    if any(rrn.is_valid(f"{a}{b}") for a, b in RRN.findall(digits)):
+        return "resident"
     return None
 
 

@@ -6,7 +6,8 @@ given; nothing above it knows which library produced them. Models load once, laz
 RapidOCR (`rapidocr` 3.x) ships its ONNX models in the wheel, so nothing is downloaded. Its
 recogniser is the Chinese/Latin one: it cannot read Hangul. For Hangul we crop RapidOCR's own line
 boxes (with a margin) and hand them all, as the pages of one list file, to a single `tesseract` run
-(`kor+eng`, one line per page): one process launch per document instead of one per line. Without Tesseract or its Korean data
+(`-l kor`, one line per page): one process launch per document instead of one per line. `kor` alone,
+not `kor+eng`: mixed models turn Hangul next to hanja into Latin; Latin and digits come from RapidOCR. Without Tesseract or its Korean data
 the engine still works; Hangul fields then come back empty with confidence 0 (`hangul_available`).
 """
 from __future__ import annotations
@@ -167,10 +168,13 @@ def _tesseract_langs(binary: str) -> set[str]:
 
 
 class HangulReader:
-    """Tesseract (`kor+eng`) over a stack of line crops, one process launch per call."""
+    """Tesseract (`kor`) over line crops, one process launch per call.
 
-    def __init__(self) -> None:
-        self._checked = False
+    `enabled=False` gives the reader of a machine without Tesseract (for tests and comparisons).
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self._checked = not enabled
         self._binary: str | None = None
         self._lock = threading.Lock()
 
