@@ -7,8 +7,9 @@ RapidOCR (`rapidocr` 3.x) ships its ONNX models in the wheel, so nothing is down
 recogniser is the Chinese/Latin one: it cannot read Hangul. For Hangul we crop RapidOCR's own line
 boxes (with a margin) and hand them all, as the pages of one list file, to a single `tesseract` run
 (`-l kor`, one line per page): one process launch per document instead of one per line. `kor` alone,
-not `kor+eng`: mixed models turn Hangul next to hanja into Latin; Latin and digits come from RapidOCR. Without Tesseract or its Korean data
-the engine still works; Hangul fields then come back empty with confidence 0 (`hangul_available`).
+not `kor+eng`: the mixed model turns Hangul beside hanja into Latin; Latin and digits come from
+RapidOCR anyway. Without Tesseract or its Korean data the engine still works; Hangul fields then come
+back empty with confidence 0 (`hangul_available` says which).
 """
 from __future__ import annotations
 
