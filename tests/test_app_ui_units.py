@@ -16,7 +16,7 @@ from ui.downloads import curl_example
 from ui.figures import Region, confidence_figure, glare_figure, overlay_figure
 from ui.handoff import handoff_from, prefill, ymd
 from ui.i18n import LANGS, _STRINGS, known_keys, text
-from ui.redaction import blur_regions
+from ui.redaction import blur_regions, soften
 from ui.rows import flagged, measure_resolution, regions, rows_csv, rows_for, sensitive_polygons
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +96,14 @@ def test_blur_destroys_detail_inside_regions_only():
     inside, outside = (slice(55, 75), slice(60, 140)), (slice(150, 200), slice(200, 300))
     assert out[inside].std() < img[inside].std() / 3
     assert np.array_equal(out[outside], img[outside])
+
+
+def test_softened_preview_keeps_size_and_drops_fine_detail():
+    rng = np.random.default_rng(1)
+    img = rng.integers(0, 255, (540, 856, 3), dtype=np.uint8)
+    out = soften(img)
+    assert out.shape == img.shape
+    assert np.abs(np.diff(out.astype(int), axis=1)).mean() < np.abs(np.diff(img.astype(int), axis=1)).mean() / 10
 
 
 def test_handoff_prefills_in_request_form_and_needs_a_live_key():

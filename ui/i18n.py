@@ -77,6 +77,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "q.value": ("Measured", "측정값"),
     "q.reason": ("Why", "이유"),
     "q.glare": ("Glare (magenta) and card boundary (green)", "빛 반사(자홍색)와 카드 경계(초록색)"),
+    "q.softened": ("Preview softened while masking is on; turn masking off to inspect detail.",
+                   "마스킹 중에는 미리 보기를 흐리게 표시합니다. 세부를 보려면 마스킹을 해제하세요."),
     "q.no_glare": ("No glare found.", "빛 반사가 없습니다."),
     "status.pass": ("✅ pass", "✅ 통과"),
     "status.warn": ("⚠️ warn", "⚠️ 경고"),

@@ -17,6 +17,8 @@ from ocr_core.imaging import LoadedImage, PreprocessOptions, PreprocessStep, pre
 from ui import state
 from ui.i18n import known_keys, t
 from ui.image_input import human_size
+from ui.redaction import soften
+from ui.session import masking_on
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,16 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
         payload = as_uploaded(img, token)
     else:
         payload = preprocessed(prefix, img, token, options_form(prefix))
+        masked = masking_on()
         before, after = st.columns(2)
-        before.image(_thumb(img.bgr), caption=f"{t('pre.before')} · {img.width}×{img.height}",
+        before.image(_thumb(img.bgr, soft=masked), caption=f"{t('pre.before')} · {img.width}×{img.height}",
                      width="stretch")
-        after.image(_thumb(payload.bgr), caption=f"{t('pre.after')} · {payload.width}×{payload.height}",
+        after.image(_thumb(payload.bgr, soft=masked), caption=f"{t('pre.after')} · {payload.width}×{payload.height}",
                     width="stretch")
         applied = [f"{step_name(s.name)} ({s.ms:.0f} ms)" for s in payload.steps if s.applied and s.name != "encode"]
         st.caption(t("pre.steps", steps=", ".join(applied)) if applied else t("pre.no_steps"))
+        if masked:
+            st.caption(t("q.softened"))
     pct = 100.0 * len(payload.data) / max(1, img.size_bytes)
     st.info(t("pre.will_send", fmt=payload.format.upper(), w=payload.width, h=payload.height,
               size=human_size(len(payload.data))) + (f" — {t('pre.saving', pct=pct)}" if on else ""),
@@ -93,9 +98,9 @@ def step_name(name: str) -> str:
     return t(key) if key in known_keys() else name
 
 
-def _thumb(bgr: np.ndarray, max_side: int = 900) -> np.ndarray:
+def _thumb(bgr: np.ndarray, max_side: int = 900, *, soft: bool = False) -> np.ndarray:
     h, w = bgr.shape[:2]
     scale = min(1.0, max_side / max(h, w))
     small = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
                                                 interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+    return cv2.cvtColor(soften(small) if soft else small, cv2.COLOR_BGR2RGB)

@@ -9,6 +9,8 @@ from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
 from ui import state
 from ui.figures import glare_figure
 from ui.i18n import current_lang, t
+from ui.redaction import soften
+from ui.session import masking_on
 
 STATUS_ICON = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 
@@ -49,7 +51,11 @@ def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = Tr
     if glare:
         with cols[1]:
             quad = None if report.card_quad is None else [tuple(map(int, p)) for p in report.card_quad]
-            fig = state.memo(f"{prefix}_glare_fig", token, lambda: glare_figure(img.bgr, report.glare_mask, quad))
+            masked = masking_on()
+            fig = state.memo(f"{prefix}_glare_fig", (token, masked), lambda: glare_figure(
+                soften(img.bgr) if masked else img.bgr, report.glare_mask, quad))
             st.plotly_chart(fig, key=f"{prefix}_glare_fig", config={"displayModeBar": False})
             st.caption(t("q.glare") if report.glare_mask.any() else t("q.no_glare"))
+            if masked:
+                st.caption(t("q.softened"))
     return report

@@ -36,3 +36,17 @@ def blur_regions(bgr: np.ndarray, polygons: Sequence[Sequence[Point]], *, margin
         k = max(3, (cell // 2) * 2 + 1)
         out[ya:yb, xa:xb] = cv2.GaussianBlur(blocky, (k, k), 0)
     return out
+
+
+SOFT_SIDE = 160
+"""Long side, in pixels, that a softened preview keeps: shapes, colours and glare stay visible,
+printed characters do not."""
+
+
+def soften(bgr: np.ndarray, side: int = SOFT_SIDE) -> np.ndarray:
+    """The whole image made unreadable but recognisable, at its original size (for previews shown
+    while masking is on, before the API has said where the personal data is)."""
+    h, w = bgr.shape[:2]
+    scale = min(1.0, side / max(h, w))
+    small = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
