@@ -38,7 +38,7 @@ def blur_regions(bgr: np.ndarray, polygons: Sequence[Sequence[Point]], *, margin
     return out
 
 
-SOFT_SIDE = 160
+SOFT_SIDE = 40
 """Long side, in pixels, that a softened preview keeps: shapes, colours and glare stay visible,
 printed characters do not."""
 
