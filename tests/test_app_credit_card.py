@@ -2,7 +2,12 @@
 uploads (accepted and refused), preprocessing, and an API failure shown in plain words."""
 from __future__ import annotations
 
+import io
+
+import cv2
+import numpy as np
 import pytest
+from PIL import Image
 
 from tests.support.apptest import (SAMPLES, assert_clean, faults, open_page, page_text,  # noqa: F401
                                    sandbox, texts, truth)
@@ -85,3 +90,19 @@ def test_preprocessing_shows_what_will_be_sent():
     sent = [i for i in texts(at.info) if i.startswith("Will send")]
     assert sent and "% of the original size" in sent[0]
     assert any(c.startswith("Steps applied") for c in texts(at.caption))
+
+
+def test_camera_photo_is_validated_and_exif_orientation_applied():
+    bgr = cv2.imread(str(SAMPLES / SPECIMEN))
+    photo = Image.fromarray(cv2.cvtColor(np.ascontiguousarray(np.rot90(bgr)), cv2.COLOR_BGR2RGB))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display": the sensor's pixels lie on their side
+    buf = io.BytesIO()
+    photo.save(buf, "JPEG", quality=92, exif=exif)
+    at = open_page()
+    at.segmented_control(key="cc_source").set_value("camera").run()
+    at.camera_input(key="cc_camera").set_value(("camera.jpg", buf.getvalue(), "image/jpeg")).run()
+    assert_clean(at)
+    captions = texts(at.caption)
+    assert any("JPEG 856×540" in c for c in captions), captions  # measured upright
+    assert any("Rotated upright" in c for c in captions)
