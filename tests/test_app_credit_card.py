@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.support.apptest import (SAMPLES, assert_clean, faults, open_page, page_text,  # noqa: F401
-                                   sandbox, texts, truth)
+from tests.support.apptest import SAMPLES, assert_clean, faults, open_page, page_text, sandbox, texts, truth  # noqa: F401
 
 SPECIMEN = "cards/visa_blue_flat.png"
 pytestmark = pytest.mark.usefixtures("sandbox")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 from ocr_core import Box, CardNumberGroup, CreditCardResult, FieldReading, IdCardResult, KeyValue, RequestKey
 from ui.compare import pair_rows
 from ui.downloads import curl_example
-from ui.figures import Region, confidence_figure, glare_figure, overlay_figure
+from ui.figures import confidence_figure, glare_figure, overlay_figure
 from ui.handoff import handoff_from, prefill, ymd
-from ui.i18n import LANGS, _STRINGS, known_keys, text
+from ui.i18n import _STRINGS, LANGS, known_keys, text
 from ui.redaction import blur_regions, soften
 from ui.rows import flagged, measure_resolution, regions, rows_csv, rows_for, sensitive_polygons
 
@@ -115,7 +115,7 @@ def test_handoff_prefills_in_request_form_and_needs_a_live_key():
     assert handoff is not None and handoff.request_key is key
     key.mark_spent()
     assert handoff_from(resident(key)) is None
-    old = RequestKey("k2", datetime.now(timezone.utc) - timedelta(hours=2), datetime.now(timezone.utc) - timedelta(hours=1))
+    old = RequestKey("k2", datetime.now(UTC) - timedelta(hours=2), datetime.now(UTC) - timedelta(hours=1))
     assert handoff_from(resident(old)) is None
 
 

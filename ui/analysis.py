@@ -7,7 +7,6 @@ import streamlit as st
 
 from ocr_core import IdCardResult
 from ocr_core.imaging import LoadedImage
-
 from ui import state
 from ui.errors import guarded
 from ui.handoff import HANDOFF_KEY, handoff_from

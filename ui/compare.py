@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from ocr_core.imaging import QualityReport
-
+from ocr_core.imaging import QualityCheck, QualityReport
 from ui.figures import compare_confidence_figure, overlay_figure
 from ui.i18n import current_lang, t
 from ui.quality_panel import STATUS_ICON
@@ -76,9 +75,9 @@ def pair_quality(qa: QualityReport | None, qb: QualityReport | None, lang: str) 
 def _quality_cell(check: object | None) -> str:
     if check is None:
         return "–"
-    value = getattr(check, "value")
+    value = check.value
     shown = "" if value is None else f" ({value:g})" if isinstance(value, (int, float)) else f" ({value})"
-    return f"{STATUS_ICON[getattr(check, 'status')]} {getattr(check, 'status')}{shown}"
+    return f"{STATUS_ICON[check.status]} {check.status}{shown}"
 
 
 def _num(value: float | None) -> float:

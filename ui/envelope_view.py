@@ -9,7 +9,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ocr_core import CallTrace
-
 from ui.i18n import t
 
 STEPS = ("key_fetch", "encrypt", "network", "decrypt")

@@ -15,7 +15,6 @@ import streamlit as st
 from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, TransportError
 from ocr_core.imaging import ImageRejected
 from ocr_core.masking import mask_text
-
 from ui.i18n import Lang, current_lang, text
 
 log = logging.getLogger("studio.ui")

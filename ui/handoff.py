@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ocr_core import IdCardResult, RequestKey
 from ocr_core.authenticity import FIELD_RULES
@@ -26,7 +26,7 @@ class Handoff:
     id_type: str
     values: dict[str, str] = field(repr=False)
     """Authenticity field (API name) → value as the request wants it."""
-    analysed_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    analysed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     serial: int = field(default_factory=lambda: next(_serial))
     """Tells the authenticity page that a new hand-off arrived and its form must be refilled."""
 

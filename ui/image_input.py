@@ -13,7 +13,6 @@ from typing import Literal
 import streamlit as st
 
 from ocr_core.imaging import ImageRejected, LoadedImage, load_image
-
 from ui import state
 from ui.i18n import Lang, current_lang, t, text
 from ui.specimens import Specimen, by_image, specimens

@@ -13,7 +13,6 @@ import numpy as np
 import streamlit as st
 
 from ocr_core.imaging import LoadedImage, PreprocessOptions, PreprocessStep, preprocess
-
 from ui import state
 from ui.i18n import known_keys, t
 from ui.image_input import human_size

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
-
 from ui import state
 from ui.figures import glare_figure
 from ui.i18n import current_lang, t

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import streamlit as st
 
 from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.validators import check_label
-
 from ui import state
 from ui.downloads import curl_example, downloads
 from ui.envelope_view import envelope_view
 from ui.figures import confidence_figure, overlay_figure
 from ui.i18n import current_lang, t
 from ui.redaction import blur_regions
-from ui.rows import (FieldRow, Resolution, Result, all_checks, check_badge, flagged, other_boxes, regions,
-                     rows_for, sensitive_polygons)
+from ui.rows import (
+    FieldRow,
+    Resolution,
+    Result,
+    all_checks,
+    check_badge,
+    flagged,
+    other_boxes,
+    regions,
+    rows_for,
+    sensitive_polygons,
+)
 from ui.session import base_url, effective_connection, masking_on, presenter_view
 from ui.specimens import Specimen
 
@@ -41,7 +50,7 @@ class Analysis:
     measured: Resolution
     name: str
     specimen: Specimen | None = None
-    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def kv_table(rows: list[FieldRow], threshold: float, lang: str) -> list[dict[str, object]]:

@@ -17,7 +17,6 @@ from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.fields import field_spec, label, sort_keys
 from ocr_core.masking import mask_value
 from ocr_core.validators import Check, check_label, checks_for
-
 from ui.figures import Region
 
 Point = tuple[int, int]

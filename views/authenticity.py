@@ -6,7 +6,7 @@ empty, show the masked value as a placeholder, and the handed-over value is used
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -14,7 +14,6 @@ from ocr_core import ApiError, AuthenticityRequest, InputError, RequestKey
 from ocr_core.authenticity import FIELD_RULES
 from ocr_core.fields import field_spec, label
 from ocr_core.masking import mask_value
-
 from ui import state
 from ui.errors import guarded, show_error
 from ui.handoff import AUTH_ID_TYPES, HANDOFF_KEY, Handoff
@@ -149,7 +148,7 @@ def main() -> None:
                 if exc.result_code in CODE_TEXT:
                     st.info(t(CODE_TEXT[exc.result_code]), icon=":material/chat:")
             else:
-                state.put(RESULT_KEY, {"authentic": answer.is_authenticity, "at": datetime.now(timezone.utc)})
+                state.put(RESULT_KEY, {"authentic": answer.is_authenticity, "at": datetime.now(UTC)})
                 st.rerun()  # redraw the key panel above: it is spent now
 
     held = state.get(RESULT_KEY)

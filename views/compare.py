@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
-
 from ui import state
 from ui.analysis import analyse
 from ui.compare import compare_view

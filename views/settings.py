@@ -11,8 +11,15 @@ import streamlit as st
 
 from ui.errors import describe, guarded
 from ui.i18n import current_lang, t
-from ui.session import (PRESENTER_KEY, client, connection, credentials_configured, effective_connection,
-                        presenter_view, set_connection)
+from ui.session import (
+    PRESENTER_KEY,
+    client,
+    connection,
+    credentials_configured,
+    effective_connection,
+    presenter_view,
+    set_connection,
+)
 from ui.widgets import persistent
 
 _FIELDS = {  # widget key -> Connection attribute
