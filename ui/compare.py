@@ -72,7 +72,7 @@ def pair_quality(qa: QualityReport | None, qb: QualityReport | None, lang: str) 
     return rows
 
 
-def _quality_cell(check: object | None) -> str:
+def _quality_cell(check: QualityCheck | None) -> str:
     if check is None:
         return "–"
     value = check.value
