@@ -37,6 +37,7 @@ def test_specimen_is_analysed_masked_by_default():
     assert number not in page_text(at)  # not in the table, the JSON, the overlay hover texts
     assert any("Luhn" in b for b in texts(at.markdown))
     assert "normal" in [m.value for m in at.metric]
+    assert any("Specimen truth: all 6 fields read correctly" in m for m in texts(at.success))
     assert any("blurred" in c for c in texts(at.caption))
     # the envelope tab reports sizes and timings, and the curl example keeps secrets as placeholders
     assert any("${SECRETKEY}" in c.value and "sandbox-secretkey" not in c.value for c in at.code)

@@ -17,7 +17,15 @@ from ui.figures import confidence_figure, glare_figure, overlay_figure
 from ui.handoff import handoff_from, prefill, ymd
 from ui.i18n import _STRINGS, LANGS, known_keys, text
 from ui.redaction import blur_regions, soften
-from ui.rows import flagged, measure_resolution, regions, rows_csv, rows_for, sensitive_polygons
+from ui.rows import (
+    flagged,
+    measure_resolution,
+    regions,
+    rows_csv,
+    rows_for,
+    sensitive_polygons,
+    truth_mismatches,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -170,3 +178,10 @@ def test_every_ui_string_exists_in_both_languages():
         assert set(re.findall(r"{(\w+)", en)) == set(re.findall(r"{(\w+)", ko)), key
     assert text("set.test_ok", "ko", service="id-card", version="1").startswith("연결됨")
     assert LANGS == ("en", "ko")
+
+
+def test_truth_comparison_names_misread_fields_only():
+    rows = rows_for(card(), "en", masked=True)
+    truth = {"cardNumber": "4396 3173 5623 9782", "groups": ["4396", "3173", "5623", "9782"], "validThru": "04/30"}
+    compared, wrong = truth_mismatches(rows, truth)
+    assert compared == 6 and [r.key for r in wrong] == ["validThru"]

@@ -165,7 +165,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "res.verify": ("Verify authenticity →", "진위 확인 →"),
     "res.verify_help": ("Opens the authenticity page with this result and its Request-Key.",
                         "이 결과와 Request-Key로 진위 확인 페이지를 엽니다."),
-    "res.truth": ("Specimen truth", "견본 정답"),
+    "res.truth_ok": ("Specimen truth: all {total} fields read correctly.",
+                     "견본 정답: {total}개 항목 모두 정확히 읽었습니다."),
+    "res.truth_wrong": ("Specimen truth: {n} of {total} fields read correctly; misread: {fields}.",
+                        "견본 정답: {total}개 중 {n}개 정확; 오인식: {fields}."),
     # envelope
     "env.intro": ("How this call was sealed and opened. Key material is never shown.",
                   "이번 호출을 어떻게 봉인하고 열었는지 보여 줍니다. 키 자체는 표시하지 않습니다."),

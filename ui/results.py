@@ -28,6 +28,7 @@ from ui.rows import (
     regions,
     rows_for,
     sensitive_polygons,
+    truth_mismatches,
 )
 from ui.session import base_url, effective_connection, masking_on, presenter_view
 from ui.specimens import Specimen
@@ -87,6 +88,19 @@ def _badges(rows: list[FieldRow], lang: str) -> None:
                    help=check.text(lang) or None)
 
 
+def _truth(truth: dict[str, object], rows: list[FieldRow]) -> None:
+    """For specimens: how many fields match the truth the specimen was generated from (names of the
+    wrong ones only, never values)."""
+    compared, wrong = truth_mismatches(rows, truth)
+    if not compared:
+        return
+    if wrong:
+        st.warning(t("res.truth_wrong", n=compared - len(wrong), total=compared,
+                     fields=", ".join(r.label for r in wrong)), icon=":material/fact_check:")
+    else:
+        st.success(t("res.truth_ok", total=compared), icon=":material/fact_check:")
+
+
 def _resolution(a: Analysis) -> None:
     m = a.measured
     card = t("res.card_size", w=m.card_size[0], h=m.card_size[1]) if m.card_size else ""
@@ -131,6 +145,8 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         if isinstance(result, IdCardResult):
             st.metric(t("res.id_type"), result.id_type or "–")
         _resolution(a)
+        if a.specimen is not None:
+            _truth(a.specimen.truth_fields(), rows)
 
     if isinstance(result, IdCardResult) and a.service == "id-card":
         _request_key_line(prefix, a, on_verify)

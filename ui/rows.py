@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +140,36 @@ def other_boxes(result: Result) -> list[list[Point]]:
     if isinstance(result, IdCardResult):
         return [b.points for b in result.boxes]
     return []
+
+
+# ---------------------------------------------------------------- specimen truth
+
+
+def _norm(value: object) -> str:
+    return "".join(str(value).split()).upper()
+
+
+def truth_of(row: FieldRow, truth: Mapping[str, Any]) -> str | None:
+    """The specimen's true value for a row, if the truth file has one."""
+    if row.key == "cardNums":
+        groups = truth.get("groups")
+        return groups[row.index] if isinstance(groups, list) and row.index is not None \
+            and row.index < len(groups) else None
+    value = truth.get("cardNumber" if row.key == "totalCardNum" else row.key)
+    return None if value is None else str(value)
+
+
+def truth_mismatches(rows: Sequence[FieldRow], truth: Mapping[str, Any]) -> tuple[int, list[FieldRow]]:
+    """(fields compared, rows that differ from the specimen's truth); spaces and case ignored."""
+    compared, wrong = 0, []
+    for row in rows:
+        expected = truth_of(row, truth)
+        if expected is None:
+            continue
+        compared += 1
+        if _norm(row.raw or "") != _norm(expected):
+            wrong.append(row)
+    return compared, wrong
 
 
 # ---------------------------------------------------------------- resolution
