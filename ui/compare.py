@@ -146,8 +146,8 @@ def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | Non
             continue
         m = analysis.measured
         res_rows.append({"": name, t("res.api_resolution"): analysis.result.resolution or "–",
-                         t("res.our_resolution"): m.verdict, "px": f"{m.width}×{m.height}",
-                         "card": f"{m.card_size[0]}×{m.card_size[1]}" if m.card_size else "–"})
+                         t("res.our_resolution"): m.verdict, t("cmp.image_px"): f"{m.width}×{m.height}",
+                         t("cmp.card_px"): f"{m.card_size[0]}×{m.card_size[1]}" if m.card_size else "–"})
     st.dataframe(res_rows, hide_index=True, width="stretch")
 
     st.subheader(t("cmp.quality"))

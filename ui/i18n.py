@@ -289,6 +289,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "cmp.same": ("Same value", "값 일치"),
     "cmp.differs": ("{n} field(s) differ between A and B.", "A와 B의 값이 다른 항목 {n}개."),
     "cmp.all_same": ("A and B read the same values.", "A와 B의 값이 모두 같습니다."),
+    "cmp.image_px": ("Image (px)", "이미지 (픽셀)"),
+    "cmp.card_px": ("Card (px)", "카드 (픽셀)"),
     "cmp.quality": ("Quality checks", "품질 점검"),
     "cmp.resolution": ("Resolution verdicts", "해상도 판정"),
     "cmp.failed": ("{side} could not be analysed.", "{side}를 분석하지 못했습니다."),
