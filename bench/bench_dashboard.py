@@ -378,7 +378,8 @@ class Tab:
             profile = self.profiler.stop()
             if js_profile is not None:
                 js_profile.update(profile)
-        if screenshot is not None:
+        if screenshot is not None:  # after the timing: the result section, below the fold
+            page.locator(".js-plotly-plot").nth(self.images_before).evaluate("e => e.scrollIntoView()")
             page.screenshot(path=str(screenshot))
 
         click_s, drawn_s = marks["click"] / 1000, marks["drawn"] / 1000
