@@ -165,6 +165,13 @@ def test_card_parser_prefers_luhn_and_splits_unbroken_numbers() -> None:
     assert parse_card([line("HONG GILDONG", 50, 100, 300), line("1234 5678", 50, 200, 300)]) is None
 
 
+def test_card_parser_reads_a_glyph_shared_by_two_detections_once() -> None:
+    # '4169' and '948527' both cover the 9; '948527' and '7544 0040' both cover the 7 (a tilted photo)
+    lines = [line("4169", 140, 272, 121), line("948527", 235, 277, 230), line("7544 0040", 440, 283, 270)]
+    reading = parse_card(lines)
+    assert reading is not None and [g.value for g in reading.groups] == ["4169", "4852", "7544", "0040"]
+
+
 @pytest.mark.parametrize("turns", [1, 2, 3])
 def test_rotation_round_trip(turns: int) -> None:
     img = np.zeros((5, 8), np.uint8)

@@ -47,18 +47,70 @@ def _tokens(line: TextLine) -> list[Token]:
             for m in re.finditer(r"\d+", text)]
 
 
+def _direction(line: TextLine) -> np.ndarray:
+    """Unit vector along the line's baseline (a tilted photo tilts every row alike)."""
+    v = (line.quad[1] - line.quad[0]) + (line.quad[2] - line.quad[3])
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else np.array([1.0, 0.0], np.float32)
+
+
 def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
-    """Group lines whose vertical centres are within half a line height, each row left to right."""
+    """Group lines lying on one baseline: the offset across the row's direction under half a line height.
+    Each row comes back in reading order along that direction."""
     rows: list[list[TextLine]] = []
-    for line in sorted(lines, key=lambda ln: ln.y):
+    for line in sorted(lines, key=lambda ln: -ln.width):  # the widest lines set each row's direction
+        centre = line.quad.mean(axis=0)
         for row in rows:
             ref = row[0]
-            if abs(line.y - ref.y) < 0.5 * max(ref.height, line.height):
+            u = _direction(ref)
+            normal = np.array([-u[1], u[0]])
+            offset = abs(float(np.dot(centre - ref.quad.mean(axis=0), normal)))
+            if offset < 0.5 * max(ref.height, line.height):
                 row.append(line)
                 break
         else:
             rows.append([line])
-    return [sorted(r, key=lambda ln: ln.x) for r in rows]
+    ordered = []
+    for row in rows:
+        u = _direction(row[0])
+        ordered.append(sorted(row, key=lambda ln: float(np.dot(ln.quad.mean(axis=0), u))))
+    return ordered
+
+
+def _overlap_variants(tokens: list[Token], u: np.ndarray) -> list[list[Token]]:
+    """Where two detections cover one stretch of print ('4169' + '948527'), the shared glyphs belong
+    to one of them: every way of giving each overlap to the left or the right token (few overlaps)."""
+    def along(q: np.ndarray) -> np.ndarray:
+        return q @ u
+
+    def centres(t: Token) -> list[float]:
+        return [float(char_span(t.quad, t.digits, k, k + 1).mean(axis=0) @ u) for k in range(len(t.digits))]
+
+    overlaps = []  # (index of the left token, digits to cut from its tail, digits to cut from the right's head)
+    for i in range(len(tokens) - 1):
+        left_end, right_start = along(tokens[i].quad).max(), along(tokens[i + 1].quad).min()
+        if right_start < left_end:
+            tail = sum(c > right_start for c in centres(tokens[i]))
+            head = sum(c < left_end for c in centres(tokens[i + 1]))
+            if tail or head:
+                overlaps.append((i, tail, head))
+    if not overlaps or len(overlaps) > 4:
+        return [tokens]
+    variants = []
+    for choice in range(2 ** len(overlaps)):
+        cut = {i: [0, 0] for i in range(len(tokens))}  # token -> [head, tail] digits to drop
+        for bit, (i, tail, head) in enumerate(overlaps):
+            if choice >> bit & 1:
+                cut[i][1] = max(cut[i][1], tail)
+            else:
+                cut[i + 1][0] = max(cut[i + 1][0], head)
+        variant = []
+        for i, t in enumerate(tokens):
+            a, b = cut[i][0], len(t.digits) - cut[i][1]
+            if a < b:
+                variant.append(Token(t.digits[a:b], char_span(t.quad, t.digits, a, b), t.score))
+        variants.append(variant)
+    return variants
 
 
 def _split(token: Token, sizes: tuple[int, ...]) -> list[Token]:
@@ -85,13 +137,13 @@ def parse_card(lines: list[TextLine]) -> CardReading | None:
     """The best card number (and expiry) among `lines`, or None when no number is there."""
     best: tuple[tuple[bool, float], list[Token]] | None = None
     for row in _rows(lines):
-        tokens = [t for line in row for t in _tokens(line)]
-        # stray 1-3 digit tokens (guilloche, logos read as digits) must not break a 4-4-4-4 run
-        for cand in _candidates(tokens) + _candidates([t for t in tokens if len(t.digits) >= 4]):
-            number = "".join(t.digits for t in cand)
-            key = (luhn.is_valid(number), sum(t.score for t in cand) / len(cand))
-            if best is None or key > best[0]:
-                best = (key, cand)
+        for tokens in _overlap_variants([t for line in row for t in _tokens(line)], _direction(row[0])):
+            # stray 1-3 digit tokens (guilloche, logos read as digits) must not break a 4-4-4-4 run
+            for cand in _candidates(tokens) + _candidates([t for t in tokens if len(t.digits) >= 4]):
+                number = "".join(t.digits for t in cand)
+                key = (luhn.is_valid(number), sum(t.score for t in cand) / len(cand))
+                if best is None or key > best[0]:
+                    best = (key, cand)
     if best is None:
         return None
     groups = tuple(Reading(t.digits, round(t.score, 4), to_quad(t.quad)) for t in best[1])

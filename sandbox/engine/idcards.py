@@ -329,9 +329,11 @@ def _viz_dates(lines: list[Line]) -> list[tuple[str, Reading]]:
 
 
 def _korean_name(lines: list[Line], mrz_first: Line) -> Reading:
-    """A line that is nothing but 2-5 Hangul syllables, above the MRZ and not a printed label."""
+    """The tallest line that is nothing but 2-5 Hangul syllables above the MRZ (labels are smaller print)."""
+    candidates = []
     for ln in lines:
         compact = ln.korean.replace(" ", "")
         if ln.rapid.y < mrz_first.rapid.y and re.fullmatch(r"[가-힣]{2,5}", compact) and compact not in NOT_NAMES:
-            return _reading(compact, _words_conf(ln.hangul, compact) * ln.rapid.legibility, ln.quad)
-    return MISSING
+            candidates.append((ln.rapid.height, _reading(compact, _words_conf(ln.hangul, compact) * ln.rapid.legibility,
+                                                        ln.quad)))
+    return max(candidates, key=lambda c: c[0])[1] if candidates else MISSING
