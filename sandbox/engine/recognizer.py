@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from sandbox.engine.cards import parse_card
@@ -29,19 +30,25 @@ class Recognizer:
         return self.hangul.available
 
     def read_credit_card(self, bgr: np.ndarray) -> CardReading | None:
-        """Try the image as sent, then turned a quarter either way (a sideways or vertical card), then upside down."""
+        """Try the image as sent, then turned (see `_orders`); boxes are mapped back to the image as sent."""
+        bgr = _as_bgr(bgr)
         for turns in _orders(bgr):
             lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE)
+            if not lines and turns == 0:
+                return None  # no text at all: turning the image will not find any
             reading = parse_card(lines)
             if reading is not None:
                 return _unrotate_card(reading, turns, bgr.shape) if turns else reading
         return None
 
     def read_id_card(self, bgr: np.ndarray) -> IdReading | None:
+        bgr = _as_bgr(bgr)
         for turns in _orders(bgr):
             image = rotate_image(bgr, turns)
             lines = self.rapid.read(image, ID_MAX_SIDE)
             if not lines:
+                if turns == 0:
+                    return None
                 continue
             reading = parse_id(image, lines, self.hangul)
             if reading is not None:
@@ -49,10 +56,19 @@ class Recognizer:
         return None
 
 
+def _as_bgr(img: np.ndarray) -> np.ndarray:
+    """Grey and BGRA inputs as 3-channel BGR (the parsers and Tesseract crops expect it)."""
+    if img.ndim == 2:
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    if img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_BGRA2BGR)
+    return img
+
+
 def _orders(bgr: np.ndarray) -> tuple[int, ...]:
-    """Quarter turns to try; a portrait image is more likely a sideways landscape document."""
-    h, w = bgr.shape[:2]
-    return (0, 1, 3, 2) if h <= w else (0, 3, 1, 2)
+    """Quarter turns to try, as sent first; then a quarter either way (a card photographed sideways),
+    then upside down."""
+    return (0, 1, 3, 2)
 
 
 def _unrotate_quad(quad: Quad, turns: int, shape: tuple[int, ...]) -> Quad:
