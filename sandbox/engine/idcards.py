@@ -229,9 +229,10 @@ def _condition(lines: list[Line]) -> Reading:
     for ln in lines:
         if "조건" in ln.korean.replace(" ", ""):
             # the codes are Latin letters, which RapidOCR reads better than Tesseract's Hangul model
-            codes = re.findall(r"[A-Z]", ln.latin.upper())
-            if codes:
-                return _reading(",".join(codes), ln.rapid.score, ln.quad)
+            # ... the trailing ones, after the label's (mis)read glyphs: '圣A', '조건 A,B'
+            m = re.search(r"(?:^|[^A-Za-z])([A-Z](?:[ ,]+[A-Z])*)\s*$", ln.latin.upper())
+            if m:
+                return _reading(",".join(re.findall(r"[A-Z]", m.group(1))), ln.rapid.score, ln.quad)
             value = re.sub(r"[^0-9A-Za-z,]", "", ln.korean.replace(" ", "").split("조건", 1)[1])
             return _reading(value.upper(), _words_conf(ln.hangul, value) * ln.rapid.legibility, ln.quad)
     return Reading("none", 0.0, EMPTY_QUAD)
