@@ -55,3 +55,14 @@ def test_locked_card_gets_4000123_in_plain_words(faults):
     assert_clean(at)
     assert any("4000123" in e for e in texts(at.error))
     assert any("Five wrong issue dates" in i for i in texts(at.info))
+
+
+def test_language_switch_resends_translated_choices():
+    """Radios hold the label of their choice; after a switch the browser must get the new label."""
+    at = open_page(PAGE)
+    at.radio(key="auth_id_type").set_value("driver").run()
+    at.segmented_control(key="lang").set_value("ko").run()
+    assert_clean(at)
+    radio = at.radio(key="auth_id_type").proto
+    assert radio.set_value and radio.raw_value == "운전면허증"
+    assert at.title[0].value == "진위 확인"

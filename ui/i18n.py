@@ -358,3 +358,24 @@ def t(key: str, /, **fields: object) -> str:
 
 def known_keys() -> frozenset[str]:
     return frozenset(_STRINGS)
+
+
+_RESYNC_KEY = "_translated_widgets"
+
+
+def translated(key: str) -> str:
+    """Register the key of a widget whose option labels are translated, and return it.
+
+    Selection widgets hold their value as the *label* of the chosen option; after a language
+    switch the browser still holds the old label and would show nothing selected. ``resync``
+    writes each registered value back, so Streamlit sends it again under the new label."""
+    keys = st.session_state.setdefault(_RESYNC_KEY, set())
+    keys.add(key)
+    return key
+
+
+def resync() -> None:
+    """``on_change`` of the language switch (see ``translated``)."""
+    for key in st.session_state.get(_RESYNC_KEY, set()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]

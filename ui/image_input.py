@@ -14,8 +14,9 @@ import streamlit as st
 
 from ocr_core.imaging import ImageRejected, LoadedImage, load_image
 from ui import state
-from ui.i18n import Lang, current_lang, t, text
+from ui.i18n import Lang, current_lang, t, text, translated
 from ui.specimens import Specimen, by_image, specimens
+from ui.widgets import persistent
 
 Source = Literal["gallery", "upload", "camera"]
 SOURCES: tuple[Source, ...] = ("gallery", "upload", "camera")
@@ -51,13 +52,12 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
     ``{prefix}_upload`` and ``{prefix}_camera``."""
     if label:
         st.markdown(f"**{label}**")
-    source = st.segmented_control(
-        t("img.source"), SOURCES, default="gallery", required=True, key=f"{prefix}_source",
-        format_func=lambda s: t(_SOURCE_LABELS[s]),
-    ) or "gallery"
+    source = persistent(translated(f"{prefix}_source"), "gallery", lambda key: st.segmented_control(
+        t("img.source"), SOURCES, required=True, key=key, format_func=lambda s: t(_SOURCE_LABELS[s]),
+    )) or "gallery"
     if source == "gallery":
         options = [s.image for s in specimens(doc_types)]
-        picked = st.selectbox(t("img.specimen"), options, index=None, key=f"{prefix}_specimen",
+        picked = st.selectbox(t("img.specimen"), options, index=None, key=translated(f"{prefix}_specimen"),
                               format_func=partial(_specimen_label, lang=current_lang()),
                               help=t("img.specimen_help"),
                               placeholder=t("img.pick"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.i18n import LANG_KEY, LANG_NAMES, LANGS, default_lang, t
+from ui.i18n import LANG_KEY, LANG_NAMES, LANGS, default_lang, resync, t
 from ui.session import MASKING_KEY, base_url, client, effective_connection
 
 PRESENTER_CSS = """
@@ -25,7 +25,7 @@ def preferences() -> None:
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = default_lang()
     st.sidebar.segmented_control(t("side.language"), LANGS, key=LANG_KEY, required=True,
-                                 format_func=LANG_NAMES.__getitem__)
+                                 format_func=LANG_NAMES.__getitem__, on_change=resync)
     st.sidebar.toggle(t("side.masking"), value=True, key=MASKING_KEY, help=t("side.masking_help"))
     if not st.session_state.get(MASKING_KEY, True):
         st.sidebar.warning(t("side.masking_off"), icon=":material/lock_open:")

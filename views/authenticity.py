@@ -17,7 +17,7 @@ from ocr_core.masking import mask_value
 from ui import state
 from ui.errors import guarded, show_error
 from ui.handoff import AUTH_ID_TYPES, HANDOFF_KEY, Handoff
-from ui.i18n import current_lang, t
+from ui.i18n import current_lang, t, translated
 from ui.session import client, masking_on
 
 RESULT_KEY = "auth_result"
@@ -119,7 +119,7 @@ def main() -> None:
     seed_form(handoff)
 
     key = request_key_input(handoff)
-    id_type = st.radio(t("au.id_type"), AUTH_ID_TYPES, key="auth_id_type", horizontal=True,
+    id_type = st.radio(t("au.id_type"), AUTH_ID_TYPES, key=translated("auth_id_type"), horizontal=True,
                        format_func=lambda v: t(f"au.type.{v}"))
     st.caption(t("au.passport_note"))
     st.markdown(f"**{t('au.fields')}**")

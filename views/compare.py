@@ -8,13 +8,14 @@ from ui import state
 from ui.analysis import analyse
 from ui.compare import compare_view
 from ui.errors import guarded
-from ui.i18n import t
+from ui.i18n import t, translated
 from ui.image_input import ImageChoice, choose_image, validate
 from ui.preprocess_panel import Payload, as_uploaded, options_form, preprocessed
 from ui.quality_panel import quality_of
 from ui.results import Analysis
 from ui.session import masking_on
 from ui.specimens import CARD_DOCS, ID_DOCS
+from ui.widgets import persistent
 
 RESULT_KEY = "cmp_analysis"
 SERVICES = {"credit-card": ("cmp.svc_card", CARD_DOCS), "stand-alone": ("cmp.svc_id", ID_DOCS)}
@@ -42,10 +43,14 @@ def main() -> None:
     st.title(t("page.compare"))
     st.caption(t("cmp.intro"))
     c1, c2 = st.columns(2)
-    mode = c1.segmented_control(t("cmp.mode"), ("two", "pre"), default="two", required=True, key="cmp_mode",
-                                format_func=lambda m: t("cmp.mode_two") if m == "two" else t("cmp.mode_pre")) or "two"
-    service = c2.segmented_control(t("cmp.service"), tuple(SERVICES), default="credit-card", required=True,
-                                   key="cmp_service", format_func=lambda s: t(SERVICES[s][0])) or "credit-card"
+    with c1:
+        mode = persistent(translated("cmp_mode"), "two", lambda key: st.segmented_control(
+            t("cmp.mode"), ("two", "pre"), required=True, key=key,
+            format_func=lambda m: t("cmp.mode_two") if m == "two" else t("cmp.mode_pre"))) or "two"
+    with c2:
+        service = persistent(translated("cmp_service"), "credit-card", lambda key: st.segmented_control(
+            t("cmp.service"), tuple(SERVICES), required=True, key=key,
+            format_func=lambda s: t(SERVICES[s][0]))) or "credit-card"
     docs = SERVICES[service][1]
 
     sides: tuple[Side | None, Side | None]

@@ -10,7 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from ui.errors import describe, guarded
-from ui.i18n import current_lang, t
+from ui.i18n import current_lang, t, translated
 from ui.session import (
     PRESENTER_KEY,
     client,
@@ -42,7 +42,7 @@ def _apply_presenter() -> None:
 
 def _radio(key: str, label: str, options: tuple[str, ...], names: dict[str, str], **kw: object) -> str:
     conn = connection()
-    return persistent(key, getattr(conn, _FIELDS[key]), lambda k: st.radio(
+    return persistent(translated(key), getattr(conn, _FIELDS[key]), lambda k: st.radio(
         label, options, key=k, horizontal=True, format_func=names.__getitem__, on_change=_apply, **kw))
 
 
