@@ -152,10 +152,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
                        "이미지 {w}×{h}{card}; 권장 760×480 이상"),
     "res.card_size": (", card ≈ {w}×{h}", ", 카드 약 {w}×{h}"),
     "res.res_agree": ("The API and our measurement agree.", "API 판정과 자체 측정이 일치합니다."),
-    "res.res_disagree": ("The API and our measurement disagree: the API judges the whole image.",
-                         "API 판정과 자체 측정이 다릅니다. API는 이미지 전체를 기준으로 판정합니다."),
+    "res.res_disagree": ("The API and our measurement disagree: the API may judge the document it found "
+                         "rather than the whole image — compare the card's own size.",
+                         "API 판정과 자체 측정이 다릅니다. API는 이미지 전체가 아니라 찾은 문서를 기준으로 "
+                         "판정할 수 있으니 카드 자체의 크기를 비교해 보세요."),
     "res.id_type": ("Document type", "신분증 종류"),
-    "res.file_type": ("File type", "파일 형식"),
     "res.json_masked": ("Decrypted answer, masked.", "복호화한 응답 (마스킹됨)."),
     "res.json_unmasked": ("Decrypted answer, unmasked.", "복호화한 응답 (마스킹 해제)."),
     "res.request_key": ("Request-Key issued", "발급된 Request-Key"),
