@@ -93,5 +93,5 @@ def texts(elements: Any) -> list[str]:
 
 
 def assert_clean(at: AppTest) -> None:
-    """No exception element and no uncaught error text on the page."""
+    """The script ran to the end: no exception element (a traceback, or the redacted error box)."""
     assert not at.exception, [e.value for e in at.exception]
