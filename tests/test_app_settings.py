@@ -81,3 +81,20 @@ def test_v21_tokens_and_base64_parts_reach_the_sandbox():
     assert not at.error, texts(at.error)
     curl = " ".join(c.value for c in at.code)
     assert "/v2.1/appkeys/${APPKEY}/credit-card" in curl and "Bearer ${TOKEN}" in curl
+
+
+def test_embedded_sandbox_starts_once_per_process_and_keeps_its_state(monkeypatch):
+    from ui import session
+
+    monkeypatch.delenv(SANDBOX_URL_ENV, raising=False)
+    try:
+        first = open_page(PAGE)
+        first.button(key="settings_test").click().run()
+        endpoint = next(m for m in texts(first.sidebar.markdown) if "Endpoint" in m)
+        second = open_page(PAGE)  # another browser session on the same server process
+        assert endpoint in texts(second.sidebar.markdown)
+        assert any("credit-card v1, id-card v1" in m for m in texts(second.sidebar.markdown))
+        assert session.sandbox_handle().embedded
+    finally:
+        session._embedded_sandbox().stop()
+        session._embedded_sandbox.clear()
