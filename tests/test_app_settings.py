@@ -98,3 +98,17 @@ def test_embedded_sandbox_starts_once_per_process_and_keeps_its_state(monkeypatc
     finally:
         session._embedded_sandbox().stop()
         session._embedded_sandbox.clear()
+
+
+def test_refused_credentials_are_reported_with_their_result_code(monkeypatch):
+    from sandbox.config import SandboxConfig
+    from sandbox.server import start_sandbox
+
+    with start_sandbox(SandboxConfig(secret_key="another-secret")) as strict:  # refuses the demo secret
+        monkeypatch.setenv(SANDBOX_URL_ENV, strict.base_url)
+        at = open_page(PAGE)
+        at.button(key="settings_test").click().run()
+    assert_clean(at)
+    errors = texts(at.error)
+    assert len(errors) == 2 and all("4010001" in e for e in errors), errors
+    assert "another-secret" not in page_text(at)
