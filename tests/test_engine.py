@@ -117,6 +117,18 @@ def test_clean_id_is_read_field_by_field(engine, rel: str) -> None:
     assert len(reading.boxes) >= len([1 for _, r in reading.fields if r.value]) // 2
 
 
+def test_upside_down_id_is_read_and_boxed_in_the_image_as_sent(engine) -> None:
+    image, truth = load("ids/resident_park_jiwoo.png")
+    turned = rotate_image(image, 2)
+    reading = engine.read_id_card(turned)
+    assert reading is not None and reading.id_type == "resident"
+    number = dict(reading.fields)["residentNumber"]
+    assert number.value == truth["fields"]["residentNumber"]
+    h, w = turned.shape[:2]
+    cx, cy = np.mean(number.box, axis=0)
+    assert cx > w / 2 and cy > h / 2, "printed top-left, so bottom-right once turned"
+
+
 def test_blurred_id_scores_lower(engine) -> None:
     image, _ = load("ids/resident_kim_minseo.png")
     clean = dict(engine.read_id_card(image).fields)
