@@ -182,6 +182,9 @@ def test_card_parser_reads_a_glyph_shared_by_two_detections_once() -> None:
     lines = [line("4169", 140, 272, 121), line("948527", 235, 277, 230), line("7544 0040", 440, 283, 270)]
     reading = parse_card(lines)
     assert reading is not None and [g.value for g in reading.groups] == ["4169", "4852", "7544", "0040"]
+    # boxes that overlap by their padding alone keep every digit
+    padded = parse_card([line("4396", 167, 282, 144), line("3173 5623 9782", 291, 282, 398)])
+    assert padded is not None and [g.value for g in padded.groups] == ["4396", "3173", "5623", "9782"]
 
 
 @pytest.mark.parametrize("turns", [1, 2, 3])

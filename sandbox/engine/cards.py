@@ -79,7 +79,8 @@ def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
 
 def _overlap_variants(tokens: list[Token], u: np.ndarray) -> list[list[Token]]:
     """Where two detections cover one stretch of print ('4169' + '948527'), the shared glyphs belong
-    to one of them: every way of giving each overlap to the left or the right token (few overlaps)."""
+    to one of them: every way of giving each overlap to the left or the right token (few overlaps),
+    after the tokens as read (boxes also overlap by their padding alone)."""
     def along(q: np.ndarray) -> np.ndarray:
         return q @ u
 
@@ -96,7 +97,7 @@ def _overlap_variants(tokens: list[Token], u: np.ndarray) -> list[list[Token]]:
                 overlaps.append((i, tail, head))
     if not overlaps or len(overlaps) > 4:
         return [tokens]
-    variants = []
+    variants = [tokens]
     for choice in range(2 ** len(overlaps)):
         cut = {i: [0, 0] for i in range(len(tokens))}  # token -> [head, tail] digits to drop
         for bit, (i, tail, head) in enumerate(overlaps):
