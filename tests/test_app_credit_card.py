@@ -39,9 +39,25 @@ def test_specimen_is_analysed_masked_by_default():
     assert "normal" in [m.value for m in at.metric]
     assert any("Specimen truth: all 6 fields read correctly" in m for m in texts(at.success))
     assert any("blurred" in c for c in texts(at.caption))
-    # the envelope tab reports sizes and timings, and the curl example keeps secrets as placeholders
+    assert "sandbox-secretkey" not in page_text(at)
+
+
+def test_result_parts_are_built_only_when_chosen():
+    at = analysed(open_page())
+    assert at.segmented_control(key="cc_view").value == "kv"
+    assert not at.json and not at.code  # JSON and curl are not built while the table is on show
+    at.segmented_control(key="cc_view").set_value("json").run()
+    assert_clean(at)
+    assert at.json and not any("Key" in df.value.columns for df in at.dataframe)
+    at.segmented_control(key="cc_view").set_value("envelope").run()
+    assert_clean(at)
+    assert {"Seal", "Open", "Total"} <= {m.label for m in at.metric}  # timings as metrics, no chart
+    at.segmented_control(key="cc_view").set_value("export").run()
+    assert_clean(at)
+    # the curl example keeps secrets as placeholders
     assert any("${SECRETKEY}" in c.value and "sandbox-secretkey" not in c.value for c in at.code)
     assert "sandbox-secretkey" not in page_text(at)
+    assert len(at.get("plotly_chart")) == 3  # glare view, overlay and confidence chart only
 
 
 def test_masking_off_shows_the_full_number_and_offers_unmasked_downloads():
@@ -51,6 +67,7 @@ def test_masking_off_shows_the_full_number_and_offers_unmasked_downloads():
     number = truth(SPECIMEN)["cardNumber"]
     assert number in kv_values(at)
     assert any("Masking is OFF" in w for w in texts(at.sidebar.warning))
+    at.segmented_control(key="cc_view").set_value("export").run()
     assert at.checkbox(key="cc_dl_unmasked").value is False  # downloads stay masked until ticked
 
 

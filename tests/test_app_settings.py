@@ -58,15 +58,16 @@ def test_cloud_without_credentials_stays_on_the_sandbox(monkeypatch):
     assert any("SANDBOX" in m for m in texts(at.sidebar.markdown))
 
 
-def test_presenter_view_hides_the_json_tab():
+def test_presenter_view_hides_the_json_view():
     at = open_page(PAGE)
     at.toggle(key="settings_presenter").set_value(True).run()
     at.switch_page("views/credit_card.py").run()
     at.selectbox(key="cc_specimen").set_value("cards/visa_blue_flat.png").run()
     at.button(key="cc_analyze").click().run()
     assert_clean(at)
-    labels = [tab.label for tab in at.tabs]
-    assert "JSON" not in labels and "Envelope" in labels
+    views = at.segmented_control(key="cc_view").options
+    assert "JSON" not in views and "Envelope" in views
+    assert not at.json
 
 
 def test_v21_tokens_and_base64_parts_reach_the_sandbox():
@@ -79,6 +80,7 @@ def test_v21_tokens_and_base64_parts_reach_the_sandbox():
     at.button(key="cc_analyze").click().run()
     assert_clean(at)
     assert not at.error, texts(at.error)
+    at.segmented_control(key="cc_view").set_value("export").run()
     curl = " ".join(c.value for c in at.code)
     assert "/v2.1/appkeys/${APPKEY}/credit-card" in curl and "Bearer ${TOKEN}" in curl
 

@@ -19,7 +19,11 @@ Point = tuple[int, int]
 MAX_DISPLAY_SIDE = 1100
 """Longest side of the image embedded in a figure; larger images are downscaled for display only."""
 
-DISPLAY_JPEG_QUALITY = 88
+OVERLAY_MAX_SIDE = 800
+"""The overlay is shown about 640 px wide (a column of the wide layout): a little more keeps it sharp
+when zoomed a step, and the browser decodes no more than it shows."""
+
+DISPLAY_JPEG_QUALITY = 85
 
 HIGH_CONF = 0.9
 """At or above: green. Between the threshold and this: amber. Under the threshold: red."""
@@ -71,22 +75,22 @@ def _display_scale(width: int, height: int) -> float:
     return min(1.0, MAX_DISPLAY_SIDE / max(width, height))
 
 
-def _image_trace(bgr: np.ndarray, name: str = "image") -> go.Image:
+def _image_trace(bgr: np.ndarray, name: str = "image", max_side: int = MAX_DISPLAY_SIDE) -> dict[str, object]:
     h, w = bgr.shape[:2]
-    scale = _display_scale(w, h)
+    scale = min(1.0, max_side / max(w, h))
     shown = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
                                                 interpolation=cv2.INTER_AREA)
     sh, sw = shown.shape[:2]
-    return go.Image(source=_data_uri(shown), dx=w / sw, dy=h / sh, name=name, hoverinfo="skip")
+    return dict(type="image", source=_data_uri(shown), dx=w / sw, dy=h / sh, name=name, hoverinfo="skip")
 
 
-def _image_layout(fig: go.Figure, width: int, height: int, *, legend: bool, display_width: int) -> go.Figure:
+def _image_layout(width: int, height: int, *, legend: bool, display_width: int) -> dict[str, object]:
     """Axes in image pixels (y down), and a figure height that fits the image at ``display_width``
     so no blank band is left above and below it."""
     fig_height = min(760, max(200, round(display_width * height / width))) + (60 if legend else 0)
-    fig.update_xaxes(visible=False, range=[0, width], constrain="domain")
-    fig.update_yaxes(visible=False, range=[height, 0], scaleanchor="x", constrain="domain")
-    fig.update_layout(
+    return dict(
+        xaxis=dict(visible=False, range=[0, width], constrain="domain"),
+        yaxis=dict(visible=False, range=[height, 0], scaleanchor="x", constrain="domain"),
         margin=dict(l=0, r=0, t=10, b=0),
         height=fig_height,
         showlegend=legend,
@@ -94,7 +98,12 @@ def _image_layout(fig: go.Figure, width: int, height: int, *, legend: bool, disp
         hoverlabel=dict(font_size=14),
         dragmode="pan",
     )
-    return fig
+
+
+def _figure(traces: list[dict[str, object]], layout: dict[str, object]) -> go.Figure:
+    """One ``go.Figure`` from plain dicts: validated once, instead of once per ``add_trace`` and
+    ``update_*`` call (which made up most of a figure's build time)."""
+    return go.Figure(data=traces, layout=layout)
 
 
 def overlay_figure(
@@ -109,10 +118,11 @@ def overlay_figure(
     """The image with every region drawn as a filled, hoverable polygon coloured by confidence.
 
     Each region is its own legend entry (click to hide it); ``other_boxes`` (e.g. every text box the
-    API detected) form one extra entry, hidden until switched on.
+    API detected) form one extra entry, hidden until switched on. The image is embedded at about
+    its display size (``OVERLAY_MAX_SIDE``): the browser decodes and draws no more than it shows.
     """
     h, w = bgr.shape[:2]
-    fig = go.Figure(_image_trace(bgr))
+    traces = [_image_trace(bgr, max_side=OVERLAY_MAX_SIDE)]
     for region in regions:
         if len(region.points) < 3:
             continue
@@ -121,15 +131,15 @@ def overlay_figure(
         ys = [p[1] for p in region.points] + [region.points[0][1]]
         conf_txt = "–" if region.conf is None else f"{region.conf:.2f}"
         hover = f"<b>{region.name}</b><br>{region.value}<br>conf {conf_txt}"
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", fill="toself", fillcolor=_rgba(colour, 0.18),
+        traces.append(dict(
+            type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=_rgba(colour, 0.18),
             line=dict(color=colour, width=3), name=region.name, legendgroup=region.name,
             hoveron="points+fills", text=[hover] * len(xs), hovertemplate="%{text}<extra></extra>",
-            legendgrouptitle_text=None, meta=_band(region.conf, threshold),
+            meta=_band(region.conf, threshold),
         ))
         cx, cy = float(np.mean(xs[:-1])), float(np.mean(ys[:-1]))
-        fig.add_trace(go.Scatter(
-            x=[cx], y=[cy], mode="markers", marker=dict(size=14, color=colour, opacity=0.35),
+        traces.append(dict(
+            type="scatter", x=[cx], y=[cy], mode="markers", marker=dict(size=14, color=colour, opacity=0.35),
             name=region.name, legendgroup=region.name, showlegend=False,
             text=[hover], hovertemplate="%{text}<extra></extra>",
         ))
@@ -141,16 +151,21 @@ def overlay_figure(
                 continue
             xs_all += [p[0] for p in box] + [box[0][0], None]
             ys_all += [p[1] for p in box] + [box[0][1], None]
-        fig.add_trace(go.Scatter(
-            x=xs_all, y=ys_all, mode="lines", line=dict(color="#2e86de", width=1, dash="dot"),
+        traces.append(dict(
+            type="scatter", x=xs_all, y=ys_all, mode="lines", line=dict(color="#2e86de", width=1, dash="dot"),
             name=other_boxes_name, hoverinfo="skip", visible="legendonly",
         ))
-    return _image_layout(fig, w, h, legend=True, display_width=display_width)
+    return _figure(traces, _image_layout(w, h, legend=True, display_width=display_width))
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def _threshold_line(threshold: float) -> dict[str, object]:
+    return dict(type="line", xref="x", yref="paper", x0=threshold, x1=threshold, y0=0, y1=1,
+                line=dict(color=_RED, dash="dash", width=2))
 
 
 def confidence_figure(names: Sequence[str], confs: Sequence[float | None], threshold: float,
@@ -160,39 +175,36 @@ def confidence_figure(names: Sequence[str], confs: Sequence[float | None], thres
     Bars under the threshold are red; a field without a confidence is drawn as an empty grey bar.
     """
     values = [0.0 if c is None else float(c) for c in confs]
-    colours = [conf_colour(c, threshold) for c in confs]
-    text = ["–" if c is None else f"{c:.2f}" for c in confs]
-    fig = go.Figure(go.Bar(
-        x=values, y=list(names), orientation="h", marker_color=colours, text=text,
-        textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False,
-    ))
-    fig.add_vline(x=threshold, line=dict(color=_RED, dash="dash", width=2),
-                  annotation_text=f"{threshold_label} {threshold:.2f}", annotation_position="top")
-    fig.update_xaxes(range=[0, 1.08], title=None, tickformat=".1f")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(margin=dict(l=10, r=30, t=30, b=10), height=max(180, 34 * len(values) + 70),
-                      showlegend=False)
-    return fig
+    bars = dict(
+        type="bar", x=values, y=list(names), orientation="h", marker=dict(color=[conf_colour(c, threshold) for c in confs]),
+        text=["–" if c is None else f"{c:.2f}" for c in confs], textposition="outside",
+        hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False,
+    )
+    layout = dict(
+        xaxis=dict(range=[0, 1.08], tickformat=".1f"),
+        yaxis=dict(autorange="reversed"),
+        margin=dict(l=10, r=30, t=30, b=10), height=max(180, 34 * len(values) + 70), showlegend=False,
+        shapes=[_threshold_line(threshold)],
+        annotations=[dict(xref="x", yref="paper", x=threshold, y=1, yanchor="bottom", showarrow=False,
+                          text=f"{threshold_label} {threshold:.2f}")],
+    )
+    return _figure([bars], layout)
 
 
 def compare_confidence_figure(names: Sequence[str], confs_a: Sequence[float | None],
                               confs_b: Sequence[float | None], labels: tuple[str, str],
                               threshold: float) -> go.Figure:
     """Grouped bars: the confidence of each field in image A and image B."""
-    fig = go.Figure()
-    for confs, label, colour in ((confs_a, labels[0], "#2e86de"), (confs_b, labels[1], "#8e44ad")):
-        fig.add_trace(go.Bar(
-            x=[0.0 if c is None else c for c in confs], y=list(names), orientation="h", name=label,
-            marker_color=colour, text=["–" if c is None else f"{c:.2f}" for c in confs],
-            textposition="outside", cliponaxis=False,
-        ))
-    fig.add_vline(x=threshold, line=dict(color=_RED, dash="dash", width=2))
-    fig.update_xaxes(range=[0, 1.1])
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(barmode="group", margin=dict(l=10, r=30, t=10, b=10),
-                      height=max(200, 48 * len(names) + 80),
-                      legend=dict(orientation="h", y=-0.1))
-    return fig
+    traces: list[dict[str, object]] = [dict(
+        type="bar", x=[0.0 if c is None else c for c in confs], y=list(names), orientation="h", name=label,
+        marker=dict(color=colour), text=["–" if c is None else f"{c:.2f}" for c in confs],
+        textposition="outside", cliponaxis=False,
+    ) for confs, label, colour in ((confs_a, labels[0], "#2e86de"), (confs_b, labels[1], "#8e44ad"))]
+    return _figure(traces, dict(
+        barmode="group", margin=dict(l=10, r=30, t=10, b=10), height=max(200, 48 * len(names) + 80),
+        legend=dict(orientation="h", y=-0.1), xaxis=dict(range=[0, 1.1]), yaxis=dict(autorange="reversed"),
+        shapes=[_threshold_line(threshold)],
+    ))
 
 
 def glare_figure(bgr: np.ndarray, mask: np.ndarray | None,
@@ -201,7 +213,7 @@ def glare_figure(bgr: np.ndarray, mask: np.ndarray | None,
     """The image with the glare mask painted over it in translucent magenta and, when found, the
     card boundary as an outline."""
     h, w = bgr.shape[:2]
-    fig = go.Figure(_image_trace(bgr))
+    traces = [_image_trace(bgr)]
     if mask is not None and mask.any():
         # Paint at display size: a full-size RGBA layer of a 12-megapixel photo costs ~0.2 s.
         scale = _display_scale(w, h)
@@ -209,10 +221,11 @@ def glare_figure(bgr: np.ndarray, mask: np.ndarray | None,
         small = cv2.resize(mask.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
         rgba = np.zeros((sh, sw, 4), dtype=np.uint8)
         rgba[small.astype(bool)] = (200, 0, 255, 150)  # magenta, in BGRA
-        fig.add_trace(go.Image(source=_data_uri(rgba), dx=w / sw, dy=h / sh, name="glare", hoverinfo="skip"))
+        traces.append(dict(type="image", source=_data_uri(rgba), dx=w / sw, dy=h / sh, name="glare",
+                           hoverinfo="skip"))
     if quad is not None and len(quad) >= 3:
         xs = [p[0] for p in quad] + [quad[0][0]]
         ys = [p[1] for p in quad] + [quad[0][1]]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#00c853", width=3),
-                                 name=quad_name, hoverinfo="skip"))
-    return _image_layout(fig, w, h, legend=False, display_width=display_width)
+        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color="#00c853", width=3),
+                           name=quad_name, hoverinfo="skip"))
+    return _figure(traces, _image_layout(w, h, legend=False, display_width=display_width))

@@ -138,6 +138,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "res.tab_json": ("JSON", "JSON"),
     "res.tab_envelope": ("Envelope", "전자 봉투"),
     "res.tab_export": ("Export", "내보내기"),
+    "res.view": ("Show", "보기"),
     "res.col_field": ("Field", "항목"),
     "res.col_key": ("Key", "Key"),
     "res.col_value": ("Value", "값"),

@@ -1,5 +1,5 @@
-"""The result view of one analysis: overlay, confidence chart, Key/Value table with validator badges,
-resolution verdicts, and the JSON / envelope / export tabs."""
+"""The result view of one analysis: overlay, confidence chart, resolution verdicts, and one of
+Key/Value table with validator badges / JSON / envelope / export, chosen by a segmented control."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,7 +15,7 @@ from ui import state
 from ui.downloads import curl_example, downloads
 from ui.envelope_view import envelope_view
 from ui.figures import confidence_figure, overlay_figure
-from ui.i18n import current_lang, t
+from ui.i18n import current_lang, t, translated
 from ui.redaction import blur_regions
 from ui.rows import (
     FieldRow,
@@ -34,6 +34,9 @@ from ui.session import base_url, effective_connection, masking_on, presenter_vie
 from ui.specimens import Specimen
 
 DEFAULT_THRESHOLD = 0.8
+
+VIEWS = ("kv", "json", "envelope", "export")
+"""Key/Value table, decrypted JSON, digital-envelope steps, downloads and curl."""
 
 
 @dataclass
@@ -136,7 +139,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         scored = [r for r in rows if r.conf is not None]
         st.plotly_chart(confidence_figure([r.label for r in scored], [r.conf for r in scored], threshold,
                                           threshold_label=t("res.threshold")),
-                        key=f"{prefix}_conf", config={"displayModeBar": False})
+                        key=f"{prefix}_conf", config={"displayModeBar": False, "staticPlot": True})
         low = flagged(rows, threshold)
         if low:
             st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")
@@ -151,30 +154,43 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     if isinstance(result, IdCardResult) and a.service == "id-card":
         _request_key_line(prefix, a, on_verify)
 
-    tabs = [t("res.tab_kv"), t("res.tab_envelope"), t("res.tab_export")]
-    if not presenter_view():
-        tabs.insert(1, t("res.tab_json"))
-    shown = dict(zip(tabs, st.tabs(tabs)))
-    with shown[t("res.tab_kv")]:
+    view = result_view_choice(prefix)
+    if view == "kv":
         st.dataframe(
             kv_table(rows, threshold, lang), hide_index=True, width="stretch",
             column_config={t("res.col_conf"): st.column_config.ProgressColumn(
                 t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f")},
         )
         _badges(rows, lang)
-    if t("res.tab_json") in shown:
-        with shown[t("res.tab_json")]:
-            st.caption(t("res.json_masked") if masked else t("res.json_unmasked"))
-            st.json(result.to_api_json(masked=masked), expanded=2)
-    with shown[t("res.tab_envelope")]:
-        envelope_view(prefix, result.trace, _decrypted_fields(result))
-    with shown[t("res.tab_export")]:
+    elif view == "json":
+        st.caption(t("res.json_masked") if masked else t("res.json_unmasked"))
+        st.json(result.to_api_json(masked=masked), expanded=2)
+    elif view == "envelope":
+        envelope_view(result.trace, _decrypted_fields(result))
+    else:
         downloads(prefix, result, masked, stem=f"{a.service}-{a.at:%Y%m%d-%H%M%S}")
         conn = effective_connection()
         st.markdown(f"**{t('dl.curl')}**")
         st.code(curl_example(base_url(conn), conn.api_version, a.service,
                              result.trace.key_version if result.trace else None, conn.image_encoding),
                 language="bash")
+
+
+def result_views() -> tuple[str, ...]:
+    """The parts of a result below the charts, one on show at a time; no JSON in presenter view."""
+    return tuple(v for v in VIEWS if v != "json" or not presenter_view())
+
+
+def result_view_choice(prefix: str) -> str:
+    """Which part is on show (``{prefix}_view``). One at a time rather than ``st.tabs``: tabs build
+    and send every part, and the browser lays out (and highlights) the hidden ones too."""
+    options = result_views()
+    key = translated(f"{prefix}_view")
+    if st.session_state.get(key) not in options:  # first time, or JSON hidden by presenter view
+        st.session_state[key] = options[0]
+    chosen = st.segmented_control(t("res.view"), options, key=key, required=True,
+                                  format_func=lambda v: t(f"res.tab_{v}"), label_visibility="collapsed")
+    return chosen or options[0]
 
 
 def _decrypted_fields(result: Result) -> list[str]:
