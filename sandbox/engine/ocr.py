@@ -5,24 +5,25 @@ given; nothing above it knows which library produced them. Models load once, laz
 
 RapidOCR (`rapidocr` 3.x) ships its ONNX models in the wheel, so nothing is downloaded. Its
 recogniser is the Chinese/Latin one: it cannot read Hangul. For Hangul we crop RapidOCR's own line
-boxes (with a margin) and hand them all, as the pages of one list file, to a single `tesseract` run
-(`-l kor`, one line per page): one process launch per document instead of one per line. `kor` alone,
+boxes (with a margin) and pipe them all, as the pages of one in-memory TIFF, to a single `tesseract`
+run (`-l kor`, one line per page): one process launch per document instead of one per line. `kor` alone,
 not `kor+eng`: the mixed model turns Hangul beside hanja into Latin; Latin and digits come from
 RapidOCR anyway. Without Tesseract or its Korean data the engine still works; Hangul fields then come
 back empty with confidence 0 (`hangul_available` says which).
 """
 from __future__ import annotations
 
+import io
 import logging
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from PIL import Image
 
 log = logging.getLogger("sandbox.engine")
 
@@ -195,34 +196,27 @@ class HangulReader:
     def read(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[HangulText]:
         """Tesseract's words for each quad of `bgr`; no words when unavailable or unread.
 
-        Each crop is rendered at a couple of scales, all as pages of one Tesseract run (a list
-        file, page-segmentation mode 7 = one line per page); per crop the most confident
-        non-empty reading wins. Tesseract's LSTM is sensitive to glyph size on short words.
+        Each crop is rendered at a couple of scales, all as the pages of one multi-page TIFF piped
+        to one Tesseract run (page-segmentation mode 7 = one line per page); per crop the most
+        confident non-empty reading wins (Tesseract's LSTM is sensitive to glyph size on short
+        words). Nothing touches the disk: the crops hold personal data.
         """
         if not quads:
             return []
         if not self.available:
             return [HangulText()] * len(quads)
-        with tempfile.TemporaryDirectory(prefix="sandbox-ocr-") as tmp:
-            paths = []
-            for i, q in enumerate(quads):
-                crop = _crop_line(bgr, q)
-                for height in CROP_HEIGHTS:
-                    path = os.path.join(tmp, f"{i:03d}-{height}.png")
-                    cv2.imwrite(path, _prepare(crop, height))
-                    paths.append(path)
-            listing = os.path.join(tmp, "pages.txt")
-            with open(listing, "w", encoding="utf-8") as fh:
-                fh.write("\n".join(paths) + "\n")
-            try:
-                proc = subprocess.run(
-                    [self._binary, listing, "stdout", "-l", "kor", "--psm", "7", "tsv"],
-                    capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False,
-                    env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only fight on 2 cores
-                )
-            except (OSError, subprocess.SubprocessError) as err:
-                log.warning("tesseract failed: %s", err)
-                return [HangulText()] * len(quads)
+        pages_in = [Image.fromarray(_prepare(_crop_line(bgr, q), height)) for q in quads for height in CROP_HEIGHTS]
+        tiff = io.BytesIO()
+        pages_in[0].save(tiff, "TIFF", save_all=True, append_images=pages_in[1:], compression="tiff_deflate")
+        try:
+            proc = subprocess.run(
+                [self._binary, "stdin", "stdout", "-l", "kor", "--psm", "7", "tsv"],
+                input=tiff.getvalue(), capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False,
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only fight on 2 cores
+            )
+        except (OSError, subprocess.SubprocessError) as err:
+            log.warning("tesseract failed: %s", err)
+            return [HangulText()] * len(quads)
         pages = _pages(proc.stdout.decode("utf-8", "replace"))
         out = []
         for i in range(len(quads)):
