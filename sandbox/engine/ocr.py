@@ -97,7 +97,7 @@ class RapidReader:
             from rapidocr import RapidOCR
 
             self._ocr = RapidOCR(params={
-                "Global.log_level": "warning",
+                "Global.log_level": "error",  # its "detection result is empty" warning is our None
                 "Global.use_cls": False,  # orientation is handled per document (see cards.py)
                 "Global.max_side_len": DETECT_MAX_SIDE,
                 "Det.limit_type": "max",
