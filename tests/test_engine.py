@@ -35,6 +35,14 @@ def inside(box: Quad, image: np.ndarray) -> bool:
     return all(-2 <= x <= w + 2 and -2 <= y <= h + 2 for x, y in box) and box[2][0] > box[0][0]
 
 
+def glare(image: np.ndarray, strength: float) -> np.ndarray:
+    """A specular highlight over the middle of the number row."""
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    spot = np.exp(-(((xx - w * 0.55) / (w * 0.18)) ** 2 + ((yy - h * 0.58) / (h * 0.2)) ** 2))[..., None]
+    return np.clip(image + spot * strength, 0, 255).astype(np.uint8)
+
+
 def card_conf(reading: CardReading) -> float:
     return float(np.mean([g.conf for g in reading.groups]))
 
@@ -82,6 +90,7 @@ def test_degraded_copies_score_lower(engine) -> None:
         "blurred": cv2.GaussianBlur(image, (0, 0), 2.5),
         "dark": (image * 0.3).astype(np.uint8),
         "small": cv2.resize(image, (w * 2 // 5, h * 2 // 5), interpolation=cv2.INTER_AREA),
+        "glare": glare(image, strength=180),
     }
     for name, img in degraded.items():
         reading = engine.read_credit_card(img)

@@ -135,12 +135,20 @@ FULL_CONTRAST = 0.5
 """Ink-to-paper difference (fraction of 255) from which contrast no longer limits reading."""
 FULL_HEIGHT = 40.0
 """Line box height in pixels from which glyph size no longer limits reading."""
+SATURATED = 253
+"""Grey level of a blown-out highlight."""
+GLARE_BLOB = 0.25
+"""Saturated areas wider than this fraction of the line height are glare, not white strokes."""
+GLARE_WEIGHT = 2.0
+"""Glare term = this x the share of the line under blown-out highlight (capped at 1)."""
 
 
 def legibility(grey: np.ndarray, quad: np.ndarray) -> float:
-    """0..1: sqrt(sharpness x contrast x size) of the line's pixels in the image as sent.
+    """0..1: sqrt(sharpness x contrast x size) x (1 - glare) of the line's pixels in the image as sent.
 
-    Blur lowers the edge term, darkness/shadow/glare the contrast term, a small image the size term.
+    Blur lowers the edge term; darkness, shadow and a washed-out stretch the contrast term (measured
+    in windows one line-height wide, so glare over part of a line counts); a small image the size
+    term; a blown-out highlight (saturated blobs wider than a stroke) the glare term.
     """
     x0, y0 = np.floor(quad.min(axis=0)).astype(int)
     x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
@@ -154,11 +162,16 @@ def legibility(grey: np.ndarray, quad: np.ndarray) -> float:
     gx = cv2.Sobel(crop, cv2.CV_32F, 1, 0)
     gy = cv2.Sobel(crop, cv2.CV_32F, 0, 1)
     edge = float(np.percentile(np.hypot(gx, gy), 99)) / (4 * spread)  # a unit step gives 4 under Sobel
+    windows = np.array_split(crop, max(1, round(crop.shape[1] / crop.shape[0])), axis=1)
+    local = float(np.mean([np.percentile(w, 95) - np.percentile(w, 5) for w in windows]))
     height = float(np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    stroke = max(3, round(crop.shape[0] * GLARE_BLOB))
+    blown = cv2.erode((crop >= SATURATED).astype(np.uint8), np.ones((stroke, stroke), np.uint8))
     sharp = min(1.0, edge / SHARP_EDGE)
-    contrast = min(1.0, spread / 255 / FULL_CONTRAST)
+    contrast = min(1.0, local / 255 / FULL_CONTRAST)
     size = min(1.0, height / FULL_HEIGHT)
-    return float(np.sqrt(sharp * contrast * size))
+    glare = min(1.0, float(blown.mean()) * GLARE_WEIGHT)
+    return float(np.sqrt(sharp * contrast * size)) * (1.0 - glare)
 
 
 def _tesseract_langs(binary: str) -> set[str]:
