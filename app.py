@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
+from ui.icon import app_icon
 from ui.session import presenter_view
 from ui.sidebar import PRESENTER_CSS, backend_badge, preferences
 
@@ -37,8 +38,7 @@ def pages() -> dict[str, list[st.Page]]:
 
 
 def main() -> None:
-    # An emoji favicon is inlined as SVG; a ":material/…:" one would be fetched from a Google CDN.
-    st.set_page_config(page_title=t("app.title"), page_icon="🪪", layout="wide")
+    st.set_page_config(page_title=t("app.title"), page_icon=app_icon(), layout="wide")
     page = st.navigation(pages())
     preferences()
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched

@@ -17,7 +17,7 @@ def test_two_images_side_by_side():
     at.button(key="cmp_analyze").click().run()
     assert_clean(at)
     table = next(df.value for df in at.dataframe if "Δ conf (B−A)" in df.value.columns)
-    assert "❌" in list(table["Same value"])  # two different cards: their numbers differ
+    assert "✗" in list(table["Same value"])  # two different cards: their numbers differ
     assert any("differ" in w for w in texts(at.warning))
     assert len([c for c in at.get("plotly_chart")]) >= 3  # two overlays and the confidence bars
     for specimen in ("cards/visa_blue_flat.png", "cards/mastercard_black_embossed.png"):

@@ -185,3 +185,29 @@ def test_truth_comparison_names_misread_fields_only():
     truth = {"cardNumber": "4396 3173 5623 9782", "groups": ["4396", "3173", "5623", "9782"], "validThru": "04/30"}
     compared, wrong = truth_mismatches(rows, truth)
     assert compared == 6 and [r.key for r in wrong] == ["validThru"]
+
+
+_TEXT_SYMBOLS = set("✓✗⚠")
+
+
+def _needs_emoji_font(s: str) -> bool:
+    """Characters an emoji font draws (an empty box without one): outside the BMP, the emoji
+    selector, or the dingbat/symbol blocks beyond the few marks that text fonts carry."""
+    return any(ord(ch) > 0xFFFF or ch == "\ufe0f"
+               or (0x2600 <= ord(ch) <= 0x27BF or 0x2B00 <= ord(ch) <= 0x2BFF) and ch not in _TEXT_SYMBOLS
+               for ch in s)
+
+
+def test_table_cells_use_marks_every_font_draws():
+    from ocr_core.imaging import assess_quality
+    from ui.quality_panel import quality_rows
+    from ui.results import kv_table
+
+    rows = rows_for(card(), "en", masked=True)
+    cells = [str(v) for row in kv_table(rows, 0.8, "en") for v in row.values()]
+    assert any(c.startswith("✓ ") for c in cells) and "⚠" in cells  # Luhn passes; a flagged field
+    report = assess_quality(np.full((480, 760, 3), 128, np.uint8))
+    cells += [str(v) for lang in LANGS for row in quality_rows(report, lang) for v in row.values()]
+    offenders = [c for c in cells if _needs_emoji_font(c)]
+    assert not offenders, offenders
+    assert not [k for k, pair in _STRINGS.items() if any(_needs_emoji_font(s) for s in pair)]

@@ -13,7 +13,7 @@ import streamlit as st
 from ocr_core.imaging import QualityCheck, QualityReport
 from ui.figures import compare_confidence_figure, overlay_figure
 from ui.i18n import current_lang, t
-from ui.quality_panel import STATUS_ICON
+from ui.marks import DIFFERS, FAIL, OK, STATUS_MARK
 from ui.redaction import blur_regions
 from ui.results import DEFAULT_THRESHOLD, Analysis
 from ui.rows import FieldRow, other_boxes, regions, rows_for, sensitive_polygons
@@ -67,7 +67,7 @@ def pair_quality(qa: QualityReport | None, qb: QualityReport | None, lang: str) 
         rows.append({
             t("q.check"): label,
             "A": _quality_cell(ca), "B": _quality_cell(cb),
-            t("cmp.same"): "✅" if ca and cb and ca.status == cb.status else "≠",
+            t("cmp.same"): OK if ca and cb and ca.status == cb.status else DIFFERS,
         })
     return rows
 
@@ -77,7 +77,7 @@ def _quality_cell(check: QualityCheck | None) -> str:
         return "–"
     value = check.value
     shown = "" if value is None else f" ({value:g})" if isinstance(value, (int, float)) else f" ({value})"
-    return f"{STATUS_ICON[check.status]} {check.status}{shown}"
+    return f"{STATUS_MARK[check.status]} {check.status}{shown}"
 
 
 def _num(value: float | None) -> float:
@@ -88,7 +88,7 @@ def _table(pairs: list[PairedRow]) -> pd.io.formats.style.Styler:
     frame = pd.DataFrame([{
         t("res.col_field"): p.label, "A": p.value_a or "–", "B": p.value_b or "–",
         f"{t('res.col_conf')} A": _num(p.conf_a), f"{t('res.col_conf')} B": _num(p.conf_b),
-        t("cmp.delta"): _num(p.delta), t("cmp.same"): "✅" if p.same else "❌",
+        t("cmp.delta"): _num(p.delta), t("cmp.same"): OK if p.same else FAIL,
     } for p in pairs])
     differs = [not p.same for p in pairs]
 

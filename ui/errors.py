@@ -47,7 +47,7 @@ def show_error(exc: BaseException, where: str = "") -> None:
     lang = current_lang()
     what, action = describe(exc, lang, where)
     body = what if action is None else f"{what}\n\n{text('err.what', lang, action=action)}"
-    st.error(body, icon=":material/block:" if isinstance(exc, ApiError) else "⚠️")
+    st.error(body, icon=":material/block:" if isinstance(exc, ApiError) else ":material/error:")
 
 
 @contextmanager

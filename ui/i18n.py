@@ -80,9 +80,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "q.softened": ("Preview softened while masking is on; turn masking off to inspect detail.",
                    "마스킹 중에는 미리 보기를 흐리게 표시합니다. 세부를 보려면 마스킹을 해제하세요."),
     "q.no_glare": ("No glare found.", "빛 반사가 없습니다."),
-    "status.pass": ("✅ pass", "✅ 통과"),
-    "status.warn": ("⚠️ warn", "⚠️ 경고"),
-    "status.fail": ("❌ fail", "❌ 실패"),
+    "status.pass": ("pass", "통과"),
+    "status.warn": ("warn", "경고"),
+    "status.fail": ("fail", "실패"),
     # preprocessing
     "pre.heading": ("3 · Preprocessing (optional)", "3 · 전처리 (선택)"),
     "pre.enable": ("Preprocess before sending", "보내기 전에 전처리"),

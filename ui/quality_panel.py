@@ -8,11 +8,9 @@ from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
 from ui import state
 from ui.figures import glare_figure
 from ui.i18n import current_lang, t
+from ui.marks import STATUS_MARK
 from ui.redaction import soften
 from ui.session import masking_on
-
-STATUS_ICON = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
-
 
 def quality_of(prefix: str, token: str, img: LoadedImage) -> QualityReport:
     return state.memo(f"{prefix}_quality", token, lambda: assess_quality(img.bgr))
@@ -24,7 +22,7 @@ def quality_rows(report: QualityReport, lang: str) -> list[dict[str, str]]:
         value = "" if c.value is None else (f"{c.value:g}" if isinstance(c.value, (int, float)) else str(c.value))
         rows.append({
             t("q.check"): c.label(lang),
-            t("q.status"): t(f"status.{c.status}"),
+            t("q.status"): f"{STATUS_MARK[c.status]} {t(f'status.{c.status}')}",
             t("q.value"): value,
             t("q.reason"): c.reason(lang),
         })

@@ -16,6 +16,7 @@ from ui.downloads import curl_example, downloads
 from ui.envelope_view import envelope_view
 from ui.figures import confidence_figure, overlay_figure
 from ui.i18n import current_lang, t, translated
+from ui.marks import WARN
 from ui.redaction import blur_regions
 from ui.rows import (
     FieldRow,
@@ -64,8 +65,14 @@ def kv_table(rows: list[FieldRow], threshold: float, lang: str) -> list[dict[str
         t("res.col_value"): r.shown,
         t("res.col_conf"): r.conf,
         t("res.col_checks"): " · ".join(check_badge(c, lang) for c in r.checks),
-        t("res.col_flag"): "⚠️" if r.conf is not None and r.conf < threshold else "",
+        t("res.col_flag"): WARN if r.conf is not None and r.conf < threshold else "",
     } for r in rows]
+
+
+def table_height(n_rows: int, row_px: int = 35) -> int:
+    """Pixels for a table to show every row without its own scrollbar (a passport has 20 fields;
+    the default height shows 10)."""
+    return row_px * (n_rows + 1) + 3
 
 
 def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool) -> np.ndarray:
@@ -157,7 +164,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     view = result_view_choice(prefix)
     if view == "kv":
         st.dataframe(
-            kv_table(rows, threshold, lang), hide_index=True, width="stretch",
+            kv_table(rows, threshold, lang), hide_index=True, width="stretch", height=table_height(len(rows)),
             column_config={t("res.col_conf"): st.column_config.ProgressColumn(
                 t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f")},
         )

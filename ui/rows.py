@@ -18,6 +18,7 @@ from ocr_core.fields import field_spec, label, sort_keys
 from ocr_core.masking import mask_value
 from ocr_core.validators import Check, check_label, checks_for
 from ui.figures import Region
+from ui.marks import verdict_mark
 
 Point = tuple[int, int]
 Result = CreditCardResult | IdCardResult
@@ -118,8 +119,7 @@ def all_checks(rows: Sequence[FieldRow]) -> list[tuple[FieldRow, Check]]:
 
 
 def check_badge(check: Check, lang: str) -> str:
-    mark = "✅" if check.ok else ("❌" if check.ok is False else "➖")
-    return f"{mark} {check_label(check.name, lang)}"
+    return f"{verdict_mark(check.ok)} {check_label(check.name, lang)}"
 
 
 def regions(rows: Sequence[FieldRow]) -> list[Region]:
