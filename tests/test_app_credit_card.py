@@ -123,3 +123,37 @@ def test_camera_photo_is_validated_and_exif_orientation_applied():
     captions = texts(at.caption)
     assert any("JPEG 856×540" in c for c in captions), captions  # measured upright
     assert any("Rotated upright" in c for c in captions)
+    assert any("pixels turned upright as shown" in i for i in texts(at.info))
+
+
+def _photo_with_gps_and_payload() -> bytes:
+    """The specimen as a phone might save it: EXIF with a GPS position, and a video appended after
+    the image's end marker (as "motion photos" do)."""
+    bgr = cv2.imread(str(SAMPLES / SPECIMEN))
+    exif = Image.Exif()
+    exif[0x0110] = "Phone X"  # camera model
+    exif.get_ifd(0x8825).update({1: "N", 2: (37.0, 33.0, 59.0)})  # GPS latitude
+    buf = io.BytesIO()
+    Image.fromarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)).save(buf, "JPEG", quality=92, exif=exif)
+    return buf.getvalue() + b"\x00\x00\x00\x18ftypmp42" + bytes(4000)
+
+
+def test_upload_with_metadata_and_trailing_bytes_is_re_encoded_before_sending():
+    at = open_page()
+    at.segmented_control(key="cc_source").set_value("upload").run()
+    at.file_uploader(key="cc_upload").upload("phone.jpg", _photo_with_gps_and_payload(), "image/jpeg").run()
+    assert_clean(at)
+    sent = [i for i in texts(at.info) if i.startswith("Will send")]
+    assert sent and "re-encoded as JPEG quality 95" in sent[0], sent
+    assert "metadata removed (EXIF)" in sent[0] and "hidden after the image's end removed" in sent[0]
+    at.button(key="cc_analyze").click().run()
+    assert_clean(at)
+    assert truth(SPECIMEN)["validThru"] in kv_values(at)
+
+
+def test_clean_upload_goes_byte_for_byte():
+    at = open_page()
+    at.segmented_control(key="cc_source").set_value("upload").run()
+    at.file_uploader(key="cc_upload").upload("card.png", (SAMPLES / SPECIMEN).read_bytes(), "image/png").run()
+    sent = [i for i in texts(at.info) if i.startswith("Will send")]
+    assert sent and "the file as uploaded, byte for byte" in sent[0], sent

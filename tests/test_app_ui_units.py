@@ -211,3 +211,53 @@ def test_table_cells_use_marks_every_font_draws():
     offenders = [c for c in cells if _needs_emoji_font(c)]
     assert not offenders, offenders
     assert not [k for k, pair in _STRINGS.items() if any(_needs_emoji_font(s) for s in pair)]
+
+
+def test_as_uploaded_sends_original_bytes_only_when_clean():
+    import io
+
+    from PIL import Image
+
+    from ocr_core.imaging import load_image
+    from ui.preprocess_panel import as_uploaded
+    from ui.upload_bytes import inspect_upload
+
+    rgb = np.random.default_rng(2).integers(0, 255, (40, 60, 3), dtype=np.uint8)
+    plain = io.BytesIO()
+    Image.fromarray(rgb).save(plain, "PNG")
+    clean = load_image(plain.getvalue())
+    assert as_uploaded(clean, "t").data == plain.getvalue() and as_uploaded(clean, "t").cleaned is None
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored on its side
+    exif.get_ifd(0x8825).update({1: "N"})
+    photo = io.BytesIO()
+    Image.fromarray(rgb).save(photo, "JPEG", quality=95, exif=exif)
+    img = load_image(photo.getvalue() + b"PAYLOAD" * 10)
+    payload = as_uploaded(img, "t")
+    assert payload.cleaned is not None and payload.cleaned.upright and payload.cleaned.metadata == ("EXIF",)
+    assert payload.cleaned.trailing_bytes == 70
+    assert inspect_upload(payload.data, payload.format).clean  # nothing left besides the image
+    resent = load_image(payload.data)
+    assert (resent.width, resent.height) == (img.width, img.height) == (40, 60)  # upright as shown
+    assert resent.orientation == 1
+
+
+def test_upload_inspection_finds_png_text_and_progressive_jpeg_ends():
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    from ui.upload_bytes import inspect_upload
+
+    img = Image.fromarray(np.random.default_rng(3).integers(0, 255, (30, 50, 3), dtype=np.uint8))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Location", "37.57,126.98")
+    png = io.BytesIO()
+    img.save(png, "PNG", pnginfo=info)
+    found = inspect_upload(png.getvalue() + b"zz", "png")
+    assert found.metadata == ("text",) and found.trailing_bytes == 2 and not found.clean
+    jpeg = io.BytesIO()
+    img.save(jpeg, "JPEG", progressive=True, icc_profile=b"\0" * 128)  # several scans; ICC is not metadata
+    assert inspect_upload(jpeg.getvalue(), "jpeg").clean
+    assert inspect_upload(jpeg.getvalue() + b"\xff\xd9", "jpeg").trailing_bytes == 2

@@ -1,8 +1,10 @@
 """Optional preprocessing with before/after, and the exact bytes that will be sent.
 
-Without preprocessing the file goes as uploaded — except when its EXIF orientation had to be
-applied: then the upright pixels are re-encoded, so that the boxes the API returns match what
-the user sees.
+Without preprocessing the file goes as uploaded only when its bytes are clean (``ui.upload_bytes``):
+already upright, no metadata worth stripping (EXIF with its GPS position, XMP, IPTC, comments), nothing
+after the image's end marker. Otherwise the upright pixels are re-encoded — PNG losslessly, JPEG at
+quality 95 without chroma subsampling — so nothing personal leaves beyond the picture and the boxes
+the API returns match what the user sees; the "Will send" line says so.
 """
 from __future__ import annotations
 
@@ -12,12 +14,25 @@ import cv2
 import numpy as np
 import streamlit as st
 
-from ocr_core.imaging import LoadedImage, PreprocessOptions, PreprocessStep, preprocess
+from ocr_core.imaging import DEFAULT_MAX_BYTES, LoadedImage, PreprocessOptions, PreprocessStep, preprocess
 from ui import state
 from ui.i18n import known_keys, t
 from ui.image_input import human_size
 from ui.redaction import soften
 from ui.session import masking_on
+from ui.upload_bytes import inspect_upload, send_as_is
+
+REENCODE_JPEG_QUALITY = 95
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Why the original bytes were not sent as they were."""
+
+    upright: bool
+    """The EXIF orientation was not 1: the pixels were turned as the user sees them."""
+    metadata: tuple[str, ...]
+    trailing_bytes: int
 
 
 @dataclass(frozen=True)
@@ -33,16 +48,45 @@ class Payload:
     """Identifies image + options: a result made from another payload is stale."""
     steps: tuple[PreprocessStep, ...] = ()
     preprocessed: bool = False
+    cleaned: Cleaned | None = None
+    """Set when preprocessing was off but the upload had to be re-encoded."""
 
 
 def as_uploaded(img: LoadedImage, token: str) -> Payload:
-    if not img.exif_rotated:
+    """The upload as it is when its bytes are clean; else its upright pixels re-encoded."""
+    found = inspect_upload(img.original_bytes, img.format)
+    if send_as_is(img, found):
         return Payload(img.original_bytes, img.bgr, img.format, img.width, img.height, token)
-    ext = ".png" if img.format == "png" else ".jpg"
-    ok, buf = cv2.imencode(ext, img.bgr, [cv2.IMWRITE_JPEG_QUALITY, 95] if ext == ".jpg" else [])
+    data, fmt = reencode(img.bgr, img.format)
+    cleaned = Cleaned(img.orientation != 1, found.metadata, found.trailing_bytes)
+    return Payload(data, img.bgr, fmt, img.width, img.height, token + ":clean", cleaned=cleaned)
+
+
+def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, str]:
+    """PNG stays lossless PNG; JPEG becomes JPEG at quality 95 with full-resolution colour (4:4:4).
+    A PNG too large for the API's limit falls back to that JPEG."""
+    if fmt == "png":
+        ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 6])
+        if ok and buf.size <= DEFAULT_MAX_BYTES:
+            return buf.tobytes(), "png"
+    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, REENCODE_JPEG_QUALITY,
+                                         cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444])
     if not ok:  # pragma: no cover - encoding a decoded image does not fail
-        raise ValueError("could not re-encode the upright image")
-    return Payload(buf.tobytes(), img.bgr, img.format, img.width, img.height, token + ":upright")
+        raise ValueError("could not re-encode the image")
+    return buf.tobytes(), "jpeg"
+
+
+def cleaned_note(c: Cleaned, fmt: str) -> str:
+    """The "Will send" line's explanation of a re-encoded upload, in the UI language."""
+    why = []
+    if c.upright:
+        why.append(t("pre.why_upright"))
+    if c.metadata:
+        why.append(t("pre.why_metadata", names=", ".join(c.metadata)))
+    if c.trailing_bytes:
+        why.append(t("pre.why_trailing", size=human_size(c.trailing_bytes)))
+    how = t("pre.how_png") if fmt == "png" else t("pre.how_jpeg", q=REENCODE_JPEG_QUALITY)
+    return t("pre.reencoded", how=how, why="; ".join(why))
 
 
 def options_form(prefix: str) -> PreprocessOptions:
@@ -86,9 +130,15 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
         if masked:
             st.caption(t("q.softened"))
     pct = 100.0 * len(payload.data) / max(1, img.size_bytes)
-    st.info(t("pre.will_send", fmt=payload.format.upper(), w=payload.width, h=payload.height,
-              size=human_size(len(payload.data))) + (f" — {t('pre.saving', pct=pct)}" if on else ""),
-            icon=":material/inventory_2:")
+    line = t("pre.will_send", fmt=payload.format.upper(), w=payload.width, h=payload.height,
+             size=human_size(len(payload.data)))
+    if on:
+        line += f" — {t('pre.saving', pct=pct)}"
+    elif payload.cleaned is not None:
+        line += f" — {cleaned_note(payload.cleaned, payload.format)}"
+    else:
+        line += f" — {t('pre.as_is')}"
+    st.info(line, icon=":material/inventory_2:")
     return payload
 
 
