@@ -31,10 +31,19 @@ def test_fields_are_validated_per_id_type_before_sending():
     at = filled(open_page(PAGE), "driver", name="홍길동", residentNumber="9001151",
                 driverLicenseNumber="1119123")
     assert_clean(at)
-    assert any("driverLicenseNumber must be 12 digits" in w for w in texts(at.warning))
+    assert any("The driver's licence number must be 12 digits." in w for w in texts(at.warning))
     assert at.button(key="auth_verify").disabled
     labels = [t.label for t in at.text_input]
     assert any("Serial" in label for label in labels) and not any("Issue date" in label for label in labels)
+
+
+def test_validation_messages_follow_the_ui_language():
+    at = filled(open_page(PAGE), "resident", name="홍길동", residentNumber="9001151289153", issueDate="20190231")
+    at.segmented_control(key="lang").set_value("ko").run()
+    assert_clean(at)
+    warnings = texts(at.warning)
+    assert any("실제 달력에 없는 날짜" in w for w in warnings), warnings
+    assert not any("calendar" in w for w in warnings)
 
 
 def test_unknown_request_key_gets_4000122_in_plain_words():

@@ -261,3 +261,37 @@ def test_upload_inspection_finds_png_text_and_progressive_jpeg_ends():
     img.save(jpeg, "JPEG", progressive=True, icc_profile=b"\0" * 128)  # several scans; ICC is not metadata
     assert inspect_upload(jpeg.getvalue(), "jpeg").clean
     assert inspect_upload(jpeg.getvalue() + b"\xff\xd9", "jpeg").trailing_bytes == 2
+
+
+def test_every_authenticity_rule_is_told_in_both_languages():
+    import pytest
+
+    from ocr_core import AuthenticityRequest, InputError
+    from ui.auth_messages import request_problem, rule_key
+
+    broken = [
+        dict(id_type="resident", name="홍" * 101, resident_number="9001151289153", issue_date="20190514"),
+        dict(id_type="resident", name="홍길동", resident_number="900115", issue_date="20190514"),
+        dict(id_type="resident", name="홍길동", resident_number="9001151289153", issue_date="2019"),
+        dict(id_type="resident", name="홍길동", resident_number="9001151289153", issue_date="20190231"),
+        dict(id_type="resident", name="홍길동", resident_number="9001151289153"),
+        dict(id_type="resident", name="홍길동", resident_number="9001151289153", issue_date="20190514",
+             serial_num="AB12C"),
+        dict(id_type="driver", name="홍길동", resident_number="9001151289153", driver_license_number="111912345678"),
+        dict(id_type="driver", name="홍길동", resident_number="9001151", driver_license_number="1119"),
+        dict(id_type="driver", name="홍길동", resident_number="9001151", driver_license_number="111912345678",
+             serial_num="A1"),
+        dict(id_type="passport", name="HONG", passport_number="M12", issue_date="20190514",
+             birth_date="19900115", expiration_date="20290514"),
+        dict(id_type="military", name="홍길동"),
+    ]
+    keys = set()
+    for kwargs in broken:
+        with pytest.raises(InputError) as caught:
+            AuthenticityRequest(**kwargs)
+        key = rule_key(caught.value)
+        assert key is not None, str(caught.value)  # a rule this table does not know yet
+        keys.add(key)
+        ko = request_problem(caught.value, "ko")
+        assert ko != str(caught.value) and not re.search(r"[a-z]{4,} (must|is)", ko), ko
+    assert len(keys) == 11

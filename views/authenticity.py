@@ -15,6 +15,7 @@ from ocr_core.authenticity import FIELD_RULES
 from ocr_core.fields import field_spec, label
 from ocr_core.masking import mask_value
 from ui import state
+from ui.auth_messages import request_problem
 from ui.errors import guarded, show_error
 from ui.handoff import AUTH_ID_TYPES, HANDOFF_KEY, Handoff
 from ui.i18n import current_lang, t, translated
@@ -130,7 +131,7 @@ def main() -> None:
     try:
         request = build_request(id_type, values)
     except InputError as exc:
-        problem = str(exc)
+        problem = request_problem(exc, current_lang())
     if key is None:
         st.info(t("au.no_key"), icon=":material/key:")
     elif problem:
