@@ -35,18 +35,14 @@ import argparse
 import json
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +55,7 @@ from ocr_core import OcrClient
 from ocr_core.masking import mask_card_number
 from sandbox.backend import SandboxBackend, SandboxResponse
 from sandbox.server import start_sandbox
+from tests.support.dashboard_process import free_port, running_dashboard
 
 SPECIMEN = ROOT / "samples" / "cards" / "visa_blue_flat.png"
 SIZE = (760, 480)
@@ -155,53 +152,13 @@ def make_image(directory: Path) -> Path:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def dashboard(sandbox_url: str, log: Path) -> Iterator[tuple[str, int]]:
+def dashboard(sandbox_url: str, log: Path) -> AbstractContextManager[tuple[str, int]]:
     """``streamlit run app.py`` on a free loopback port; its whole process group stopped after."""
     port = free_port()
     env = {**os.environ, "STUDIO_SANDBOX_URL": sandbox_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "streamlit"),
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the dashboard did not start; see {log}")
-            time.sleep(0.3)
-        yield url, proc.pid
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    cmd = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port)]
+    return running_dashboard(cmd, env, port, log, startup_s=STARTUP_S)
 
 
 # Runs in the page once per animation frame after the click; returns the milestones (epoch ms)

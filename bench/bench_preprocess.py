@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,25 +24,13 @@ sys.path.insert(0, str(ROOT))
 import cv2
 import numpy as np
 
+from bench.timing import interleaved
 from ocr_core.imaging import PreprocessOptions, assess_quality, find_card_quad, load_image, preprocess
 
 DEFAULT_IMAGE = ROOT / "samples" / "photos" / "visa_12mp.jpg"
 TIME_TARGET_MS = 300.0
 BYTES_TARGET = 1 / 8
 MIN_CARD = (760, 480)
-
-
-def measure(stages: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
-    """Run every stage once per round, in turn, after one warm-up round; milliseconds."""
-    for fn in stages.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in stages}
-    for _ in range(rounds):
-        for name, fn in stages.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def card_number(bgr: np.ndarray) -> str | None:
@@ -77,7 +64,7 @@ def main() -> int:
         "load_image + preprocess": lambda: preprocess(load_image(data), options),
         "assess_quality": lambda: assess_quality(bgr),
     }
-    times = measure(stages, args.rounds)
+    times = interleaved(stages, args.rounds)
     base = statistics.median(times["bare decode (cv2.imdecode)"])
 
     print(f"image: {args.image.relative_to(ROOT) if args.image.is_relative_to(ROOT) else args.image} "

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 import cv2
 import numpy as np
 
+from bench.timing import interleaved
 from ocr_core import CreditCardResult, OcrClient
 from ocr_core.imaging import PreprocessOptions, load_image, preprocess
 from ocr_core.masking import mask_card_number
@@ -50,19 +51,6 @@ TIME_TARGET_MS = 300.0
 DASHBOARD_OPTIONS = PreprocessOptions(
     warp=True, deskew=True, denoise=False, clahe=False, target_width=1000, format="jpeg", quality=90
 )
-
-
-def measure(stages: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
-    """Every stage once per round, in turn, after one warm-up round; milliseconds."""
-    for fn in stages.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in stages}
-    for _ in range(rounds):
-        for name, fn in stages.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append((time.perf_counter() - start) * 1000)
-    return times
 
 
 @dataclass(frozen=True)
@@ -120,7 +108,7 @@ def main() -> int:
         "load_image (dashboard decode)": lambda: load_image(data),
         "preprocess (dashboard defaults)": lambda: preprocess(loaded, DASHBOARD_OPTIONS),
     }
-    times = measure(stages, args.rounds)
+    times = interleaved(stages, args.rounds)
     decode_ms = statistics.median(times["bare decode (cv2.imdecode)"])
     pre_ms = statistics.median(times["preprocess (dashboard defaults)"])
     result = preprocess(loaded, DASHBOARD_OPTIONS)

@@ -8,17 +8,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -31,12 +28,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _truth(rel: str) -> dict:
     return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))
 
@@ -44,34 +35,13 @@ def _truth(rel: str) -> dict:
 @pytest.fixture(scope="module")
 def dashboard() -> Iterator[str]:
     """The README's first command, on a free loopback port; stopped (whole process group) after."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1"}
-    log = (ARTIFACTS.parent / "dashboard.log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(["./studio", "run"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"dashboard did not start; see {log}:\n{log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        with running_dashboard(["./studio", "run"], env, port, ARTIFACTS.parent / "dashboard.log") as (url, _):
+            yield url
+    except DashboardDidNotStart as err:
+        pytest.fail(str(err))
 
 
 @dataclass
