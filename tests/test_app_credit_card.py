@@ -157,3 +157,14 @@ def test_clean_upload_goes_byte_for_byte():
     at.file_uploader(key="cc_upload").upload("card.png", (SAMPLES / SPECIMEN).read_bytes(), "image/png").run()
     sent = [i for i in texts(at.info) if i.startswith("Will send")]
     assert sent and "the file as uploaded, byte for byte" in sent[0], sent
+
+
+def test_gallery_thumbnail_picks_the_specimen():
+    at = open_page()
+    assert at.expander[0].proto.expanded  # open while nothing is chosen
+    at.button(key=f"cc_pick_{SPECIMEN}").click().run()
+    assert_clean(at)
+    assert at.selectbox(key="cc_specimen").value == SPECIMEN
+    assert any("visa_blue_flat: PNG 856×540" in c for c in texts(at.caption))
+    assert at.button(key=f"cc_pick_{SPECIMEN}").proto.type == "primary"
+    assert not at.expander[0].proto.expanded and "visa blue flat" in at.expander[0].label

@@ -84,9 +84,12 @@ def _image_trace(bgr: np.ndarray, name: str = "image", max_side: int = MAX_DISPL
     return dict(type="image", source=_data_uri(shown), dx=w / sw, dy=h / sh, name=name, hoverinfo="skip")
 
 
-def _image_layout(width: int, height: int, *, legend: bool, display_width: int) -> dict[str, object]:
+def _image_layout(width: int, height: int, *, legend: bool, display_width: int,
+                  font_size: int | None = None) -> dict[str, object]:
     """Axes in image pixels (y down), and a figure height that fits the image at ``display_width``
-    so no blank band is left above and below it."""
+    so no blank band is left above and below it. ``font_size`` is named for the legend too (the
+    Streamlit theme sets its size itself)."""
+    sized = {"font": dict(size=font_size)} if font_size else {}
     fig_height = min(760, max(200, round(display_width * height / width))) + (60 if legend else 0)
     return dict(
         xaxis=dict(visible=False, range=[0, width], constrain="domain"),
@@ -94,9 +97,10 @@ def _image_layout(width: int, height: int, *, legend: bool, display_width: int) 
         margin=dict(l=0, r=0, t=10, b=0),
         height=fig_height,
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0),
-        hoverlabel=dict(font_size=14),
+        legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0, **sized),
+        hoverlabel=dict(font_size=(font_size or 10) + 4),
         dragmode="pan",
+        **sized,
     )
 
 
@@ -114,6 +118,7 @@ def overlay_figure(
     other_boxes: Sequence[Sequence[Point]] = (),
     other_boxes_name: str = "text boxes",
     display_width: int = 640,
+    font_size: int | None = None,
 ) -> go.Figure:
     """The image with every region drawn as a filled, hoverable polygon coloured by confidence.
 
@@ -155,7 +160,7 @@ def overlay_figure(
             type="scatter", x=xs_all, y=ys_all, mode="lines", line=dict(color="#2e86de", width=1, dash="dot"),
             name=other_boxes_name, hoverinfo="skip", visible="legendonly",
         ))
-    return _figure(traces, _image_layout(w, h, legend=True, display_width=display_width))
+    return _figure(traces, _image_layout(w, h, legend=True, display_width=display_width, font_size=font_size))
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -169,10 +174,12 @@ def _threshold_line(threshold: float) -> dict[str, object]:
 
 
 def confidence_figure(names: Sequence[str], confs: Sequence[float | None], threshold: float,
-                      *, threshold_label: str = "threshold") -> go.Figure:
+                      *, threshold_label: str = "threshold", font_size: int | None = None) -> go.Figure:
     """Horizontal bars of confidence per field with the threshold as a vertical line.
 
     Bars under the threshold are red; a field without a confidence is drawn as an empty grey bar.
+    ``font_size`` (presenter view) enlarges the type and the bars with it; it is named for the ticks
+    and the annotation too, because the Streamlit theme sets those sizes itself.
     """
     values = [0.0 if c is None else float(c) for c in confs]
     bars = dict(
@@ -180,13 +187,18 @@ def confidence_figure(names: Sequence[str], confs: Sequence[float | None], thres
         text=["–" if c is None else f"{c:.2f}" for c in confs], textposition="outside",
         hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False,
     )
+    sized = {"font": dict(size=font_size)} if font_size else {}
+    ticks = {"tickfont": dict(size=font_size)} if font_size else {}
     layout = dict(
-        xaxis=dict(range=[0, 1.08], tickformat=".1f"),
-        yaxis=dict(autorange="reversed"),
-        margin=dict(l=10, r=30, t=30, b=10), height=max(180, 34 * len(values) + 70), showlegend=False,
+        xaxis=dict(range=[0, 1.08], tickformat=".1f", **ticks),
+        yaxis=dict(autorange="reversed", **ticks),
+        margin=dict(l=10, r=40, t=30, b=10), showlegend=False,
+        height=max(180, round(34 * (font_size or 12) / 12) * len(values) + 70),
         shapes=[_threshold_line(threshold)],
         annotations=[dict(xref="x", yref="paper", x=threshold, y=1, yanchor="bottom", showarrow=False,
-                          text=f"{threshold_label} {threshold:.2f}")],
+                          xanchor="right" if threshold > 0.5 else "left",  # stays inside the plot
+                          text=f"{threshold_label} {threshold:.2f}", **sized)],
+        **sized,
     )
     return _figure([bars], layout)
 

@@ -59,6 +59,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "img.specimen_help": ("Synthetic documents with made-up people and numbers, safe to show.",
                           "가상의 인물과 번호로 만든 합성 문서라 시연에 안전합니다."),
     "img.pick": ("Choose a specimen…", "견본을 고르세요…"),
+    "img.gallery": ("Specimen gallery", "견본 갤러리"),
+    "img.gallery_chosen": ("Specimen gallery — {name}", "견본 갤러리 — {name}"),
+    "img.gallery_hint": ("Click a specimen to use it — synthetic documents, safe to show; or pick one by name "
+                         "below.",
+                         "견본을 누르면 사용합니다 — 가상의 문서라 보여 줘도 안전합니다. 아래에서 이름으로 골라도 "
+                         "됩니다."),
     "img.none": ("Choose an image to begin.", "이미지를 선택하면 시작합니다."),
     "img.loaded": ("{name}: {fmt} {w}×{h}, {size}", "{name}: {fmt} {w}×{h}, {size}"),
     "img.exif_rotated": ("Rotated upright from its EXIF orientation.", "EXIF 방향 정보대로 바로 세웠습니다."),

@@ -14,6 +14,7 @@ import streamlit as st
 
 from ocr_core.imaging import ImageRejected, LoadedImage, load_image
 from ui import state
+from ui.gallery import gallery
 from ui.i18n import Lang, current_lang, t, text, translated
 from ui.specimens import Specimen, by_image, specimens
 from ui.widgets import persistent
@@ -47,17 +48,20 @@ def _specimen_label(image: str, lang: Lang) -> str:
     return f"{spec.name.replace('_', ' ')} · {spec.doc_type} · {kind}"
 
 
-def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = None) -> ImageChoice | None:
-    """The three ways in, as widgets keyed ``{prefix}_source``, ``{prefix}_specimen``,
-    ``{prefix}_upload`` and ``{prefix}_camera``."""
+def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = None,
+                 per_row: int = 6) -> ImageChoice | None:
+    """The three ways in, as widgets keyed ``{prefix}_source``, ``{prefix}_specimen`` (with the
+    thumbnail grid of ``ui.gallery`` writing into it), ``{prefix}_upload`` and ``{prefix}_camera``."""
     if label:
         st.markdown(f"**{label}**")
     source = persistent(translated(f"{prefix}_source"), "gallery", lambda key: st.segmented_control(
         t("img.source"), SOURCES, required=True, key=key, format_func=lambda s: t(_SOURCE_LABELS[s]),
     )) or "gallery"
     if source == "gallery":
-        options = [s.image for s in specimens(doc_types)]
-        picked = st.selectbox(t("img.specimen"), options, index=None, key=translated(f"{prefix}_specimen"),
+        items = specimens(doc_types)
+        select_key = translated(f"{prefix}_specimen")
+        gallery(prefix, items, select_key, st.session_state.get(select_key), per_row=per_row)
+        picked = st.selectbox(t("img.specimen"), [s.image for s in items], index=None, key=select_key,
                               format_func=partial(_specimen_label, lang=current_lang()),
                               help=t("img.specimen_help"),
                               placeholder=t("img.pick"))

@@ -10,7 +10,8 @@ from ui.figures import glare_figure
 from ui.i18n import current_lang, t
 from ui.marks import STATUS_MARK
 from ui.redaction import soften
-from ui.session import masking_on
+from ui.session import masking_on, presenter_view
+from ui.widgets import table
 
 def quality_of(prefix: str, token: str, img: LoadedImage) -> QualityReport:
     return state.memo(f"{prefix}_quality", token, lambda: assess_quality(img.bgr))
@@ -41,10 +42,11 @@ def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = Tr
         st.warning(t("q.summary_warn", n=n_warn), icon=":material/warning:")
     else:
         st.success(t("q.summary_pass"), icon=":material/check_circle:")
-    cols = st.columns([3, 2]) if glare else [st.container()]
+    presenter = presenter_view()
+    # Side by side normally; stacked in presenter view, where the large type needs the whole width.
+    cols = st.columns([3, 2]) if glare and not presenter else [st.container(), st.container()]
     with cols[0]:
-        st.dataframe(quality_rows(report, lang), hide_index=True, width="stretch",
-                     key=f"{prefix}_quality_table")
+        table(quality_rows(report, lang), presenter=presenter, key=f"{prefix}_quality_table")
     if glare:
         with cols[1]:
             quad = None if report.card_quad is None else [tuple(map(int, p)) for p in report.card_quad]

@@ -32,7 +32,9 @@ from ui.rows import (
     truth_mismatches,
 )
 from ui.session import base_url, effective_connection, masking_on, presenter_view
+from ui.sidebar import PRESENTER_CHART_FONT
 from ui.specimens import Specimen
+from ui.widgets import table
 
 DEFAULT_THRESHOLD = 0.8
 
@@ -133,10 +135,12 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     with head[0]:
         st.markdown(f"**{t('res.overlay')}**")
         shown_threshold = float(st.session_state.get(f"{prefix}_threshold", DEFAULT_THRESHOLD))
+        font = PRESENTER_CHART_FONT if presenter_view() else None
         fig = state.memo(
-            f"{prefix}_overlay_fig", (a.token, a.at, masked, shown_threshold, lang),
+            f"{prefix}_overlay_fig", (a.token, a.at, masked, shown_threshold, lang, font),
             lambda: overlay_figure(_display_image(prefix, a, rows, masked), regions(rows), threshold=shown_threshold,
-                                   other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes")))
+                                   other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes"),
+                                   font_size=font))
         st.plotly_chart(fig, key=f"{prefix}_overlay", config={"displaylogo": False, "scrollZoom": True})
         if masked and sensitive_polygons(rows):
             st.caption(t("res.blurred"))
@@ -145,7 +149,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         threshold = st.slider(t("res.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.01, key=f"{prefix}_threshold")
         scored = [r for r in rows if r.conf is not None]
         st.plotly_chart(confidence_figure([r.label for r in scored], [r.conf for r in scored], threshold,
-                                          threshold_label=t("res.threshold")),
+                                          threshold_label=t("res.threshold"), font_size=font),
                         key=f"{prefix}_conf", config={"displayModeBar": False, "staticPlot": True})
         low = flagged(rows, threshold)
         if low:
@@ -163,11 +167,10 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
 
     view = result_view_choice(prefix)
     if view == "kv":
-        st.dataframe(
-            kv_table(rows, threshold, lang), hide_index=True, width="stretch", height=table_height(len(rows)),
-            column_config={t("res.col_conf"): st.column_config.ProgressColumn(
-                t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f")},
-        )
+        table(kv_table(rows, threshold, lang), presenter=presenter_view(), height=table_height(len(rows)),
+              column_config={t("res.col_conf"): st.column_config.ProgressColumn(
+                  t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f")},
+              text_columns=(t("res.col_conf"),))
         _badges(rows, lang)
     elif view == "json":
         st.caption(t("res.json_masked") if masked else t("res.json_unmasked"))

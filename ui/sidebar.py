@@ -1,5 +1,7 @@
 """The shared sidebar: which backend is in use (always visible), language, masking switch; and the
-presenter view's style (large type in the main area only; the sidebar keeps its size)."""
+presenter view's style (large type in the main area only; the sidebar keeps its size). Tables are
+drawn on a canvas that CSS cannot enlarge, so presenter view shows them with ``st.table`` (see
+``ui.widgets.table``); charts take a larger font from ``PRESENTER_CHART_FONT``."""
 from __future__ import annotations
 
 import streamlit as st
@@ -14,10 +16,18 @@ PRESENTER_CSS = """
   [data-testid="stMain"] h1 { font-size: 3.2rem !important; }
   [data-testid="stMain"] h2 { font-size: 2.4rem !important; }
   [data-testid="stMain"] h3 { font-size: 1.9rem !important; }
-  [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 2.8rem !important; }
+  [data-testid="stMain"] [data-testid="stMetricValue"],
+  [data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 2.8rem !important; line-height: 1.2; }
+  [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
+    overflow: visible !important; text-overflow: clip !important; }
+  [data-testid="stMain"] [data-testid="stTable"] th,
+  [data-testid="stMain"] [data-testid="stTable"] td { font-size: 1.25rem !important; padding: 0.5rem 0.75rem; }
   [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.1rem !important; }
 </style>
 """
+
+
+PRESENTER_CHART_FONT = 18
 
 
 def preferences() -> None:

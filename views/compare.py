@@ -58,9 +58,9 @@ def main() -> None:
         labels = (t("cmp.a"), t("cmp.b"))
         left, right = st.columns(2)
         with left:
-            side_a = _side("cmpA", choose_image("cmpA", docs, label=labels[0]))
+            side_a = _side("cmpA", choose_image("cmpA", docs, label=labels[0], per_row=4))
         with right:
-            side_b = _side("cmpB", choose_image("cmpB", docs, label=labels[1]))
+            side_b = _side("cmpB", choose_image("cmpB", docs, label=labels[1], per_row=4))
         sides = (side_a, side_b)
     else:
         labels = (t("cmp.raw"), t("cmp.pre"))
