@@ -57,7 +57,7 @@ def test_result_parts_are_built_only_when_chosen():
     # the curl example keeps secrets as placeholders
     assert any("${SECRETKEY}" in c.value and "sandbox-secretkey" not in c.value for c in at.code)
     assert "sandbox-secretkey" not in page_text(at)
-    assert len(at.get("plotly_chart")) == 3  # glare view, overlay and confidence chart only
+    assert len(at.get("plotly_chart")) == 2  # glare view and overlay only (the confidence chart is an SVG)
 
 
 def test_masking_off_shows_the_full_number_and_offers_unmasked_downloads():

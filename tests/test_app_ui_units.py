@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from xml.etree import ElementTree
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import plotly.graph_objects as go
 from ocr_core import Box, CardNumberGroup, CreditCardResult, FieldReading, IdCardResult, KeyValue, RequestKey
 from ui.compare import pair_rows
 from ui.downloads import curl_example
-from ui.figures import confidence_figure, glare_figure, overlay_figure
+from ui.confidence_chart import confidence_svg
+from ui.figures import glare_figure, overlay_figure
 from ui.handoff import handoff_from, prefill, ymd
 from ui.i18n import _STRINGS, LANGS, known_keys, text
 from ui.redaction import blur_regions, soften
@@ -87,10 +89,15 @@ def test_overlay_has_one_hoverable_polygon_per_region_and_no_unmasked_value():
     assert len(hidden) == 1
 
 
-def test_confidence_and_glare_figures():
-    fig = confidence_figure(["a", "b", "c"], [0.95, 0.5, None], 0.8)
-    assert list(fig.data[0].marker.color) == ["#1a9850", "#d73027", "#7f8c8d"]
-    assert any(shape.x0 == 0.8 for shape in fig.layout.shapes)
+def test_confidence_chart_and_glare_figure():
+    svg = confidence_svg(["a", "이름 <b>", "c"], [0.95, 0.5, None], 0.8, threshold_label="threshold")
+    root = ElementTree.fromstring(svg)  # well-formed, names escaped
+    bars = [el.get("fill") for el in root.iter("{http://www.w3.org/2000/svg}rect")]
+    assert bars == ["#1a9850", "#d73027"]  # by confidence; no bar without one
+    texts_ = [el.text for el in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "이름 <b>" in texts_ and "–" in texts_ and "threshold 0.80" in texts_
+    dashed = [el for el in root.iter("{http://www.w3.org/2000/svg}line") if el.get("stroke-dasharray")]
+    assert len(dashed) == 1
     mask = np.zeros((100, 200), np.uint8)
     mask[10:20, 10:20] = 255
     assert len(glare_figure(np.zeros((100, 200, 3), np.uint8), mask, [(0, 0), (10, 0), (10, 10), (0, 10)]).data) == 3

@@ -173,36 +173,6 @@ def _threshold_line(threshold: float) -> dict[str, object]:
                 line=dict(color=_RED, dash="dash", width=2))
 
 
-def confidence_figure(names: Sequence[str], confs: Sequence[float | None], threshold: float,
-                      *, threshold_label: str = "threshold", font_size: int | None = None) -> go.Figure:
-    """Horizontal bars of confidence per field with the threshold as a vertical line.
-
-    Bars under the threshold are red; a field without a confidence is drawn as an empty grey bar.
-    ``font_size`` (presenter view) enlarges the type and the bars with it; it is named for the ticks
-    and the annotation too, because the Streamlit theme sets those sizes itself.
-    """
-    values = [0.0 if c is None else float(c) for c in confs]
-    bars = dict(
-        type="bar", x=values, y=list(names), orientation="h", marker=dict(color=[conf_colour(c, threshold) for c in confs]),
-        text=["–" if c is None else f"{c:.2f}" for c in confs], textposition="outside",
-        hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False,
-    )
-    sized = {"font": dict(size=font_size)} if font_size else {}
-    ticks = {"tickfont": dict(size=font_size)} if font_size else {}
-    layout = dict(
-        xaxis=dict(range=[0, 1.08], tickformat=".1f", **ticks),
-        yaxis=dict(autorange="reversed", **ticks),
-        margin=dict(l=10, r=40, t=30, b=10), showlegend=False,
-        height=max(180, round(34 * (font_size or 12) / 12) * len(values) + 70),
-        shapes=[_threshold_line(threshold)],
-        annotations=[dict(xref="x", yref="paper", x=threshold, y=1, yanchor="bottom", showarrow=False,
-                          xanchor="right" if threshold > 0.5 else "left",  # stays inside the plot
-                          text=f"{threshold_label} {threshold:.2f}", **sized)],
-        **sized,
-    )
-    return _figure([bars], layout)
-
-
 def compare_confidence_figure(names: Sequence[str], confs_a: Sequence[float | None],
                               confs_b: Sequence[float | None], labels: tuple[str, str],
                               threshold: float) -> go.Figure:

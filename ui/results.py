@@ -14,7 +14,8 @@ from ocr_core.validators import check_label
 from ui import state
 from ui.downloads import curl_example, downloads
 from ui.envelope_view import envelope_view
-from ui.figures import confidence_figure, overlay_figure
+from ui.confidence_chart import confidence_svg
+from ui.figures import overlay_figure
 from ui.i18n import current_lang, t, translated
 from ui.marks import WARN
 from ui.redaction import blur_regions
@@ -148,9 +149,8 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         st.markdown(f"**{t('res.confidence')}**")
         threshold = st.slider(t("res.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.01, key=f"{prefix}_threshold")
         scored = [r for r in rows if r.conf is not None]
-        st.plotly_chart(confidence_figure([r.label for r in scored], [r.conf for r in scored], threshold,
-                                          threshold_label=t("res.threshold"), font_size=font),
-                        key=f"{prefix}_conf", config={"displayModeBar": False, "staticPlot": True})
+        st.image(confidence_svg([r.label for r in scored], [r.conf for r in scored], threshold,
+                                threshold_label=t("res.threshold"), font_size=font or 13), width="stretch")
         low = flagged(rows, threshold)
         if low:
             st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")
