@@ -58,7 +58,7 @@ def test_cloud_without_credentials_stays_on_the_sandbox(monkeypatch):
     assert any("SANDBOX" in m for m in texts(at.sidebar.markdown))
 
 
-def test_presenter_view_hides_the_json_view():
+def test_presenter_view_hides_the_json_view_and_uses_html_tables():
     at = open_page(PAGE)
     at.toggle(key="settings_presenter").set_value(True).run()
     at.switch_page("views/credit_card.py").run()
@@ -68,6 +68,9 @@ def test_presenter_view_hides_the_json_view():
     views = at.segmented_control(key="cc_view").options
     assert "JSON" not in views and "Envelope" in views
     assert not at.json
+    # tables the large type can reach (HTML, not the canvas grid): quality checks and Key/Value
+    assert len(at.table) == 2 and not at.dataframe
+    assert "Value" in at.table[1].value.columns
 
 
 def test_v21_tokens_and_base64_parts_reach_the_sandbox():
