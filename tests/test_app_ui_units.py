@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from xml.etree import ElementTree
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import plotly.graph_objects as go
 
 from ocr_core import Box, CardNumberGroup, CreditCardResult, FieldReading, IdCardResult, KeyValue, RequestKey
 from ui.compare import pair_rows
-from ui.downloads import curl_example
 from ui.confidence_chart import confidence_svg
+from ui.downloads import curl_example
 from ui.figures import glare_figure, overlay_figure
 from ui.handoff import handoff_from, prefill, ymd
 from ui.i18n import _STRINGS, LANGS, known_keys, text
@@ -277,20 +277,20 @@ def test_every_authenticity_rule_is_told_in_both_languages():
     from ui.auth_messages import request_problem, rule_key
 
     broken = [
-        dict(id_type="resident", name="홍" * 101, resident_number="9001151289153", issue_date="20190514"),
-        dict(id_type="resident", name="홍길동", resident_number="900115", issue_date="20190514"),
-        dict(id_type="resident", name="홍길동", resident_number="9001151289153", issue_date="2019"),
-        dict(id_type="resident", name="홍길동", resident_number="9001151289153", issue_date="20190231"),
-        dict(id_type="resident", name="홍길동", resident_number="9001151289153"),
-        dict(id_type="resident", name="홍길동", resident_number="9001151289153", issue_date="20190514",
-             serial_num="AB12C"),
-        dict(id_type="driver", name="홍길동", resident_number="9001151289153", driver_license_number="111912345678"),
-        dict(id_type="driver", name="홍길동", resident_number="9001151", driver_license_number="1119"),
-        dict(id_type="driver", name="홍길동", resident_number="9001151", driver_license_number="111912345678",
-             serial_num="A1"),
-        dict(id_type="passport", name="HONG", passport_number="M12", issue_date="20190514",
-             birth_date="19900115", expiration_date="20290514"),
-        dict(id_type="military", name="홍길동"),
+        {"id_type": "resident", "name": "홍" * 101, "resident_number": "9001151289153", "issue_date": "20190514"},
+        {"id_type": "resident", "name": "홍길동", "resident_number": "900115", "issue_date": "20190514"},
+        {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "2019"},
+        {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "20190231"},
+        {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153"},
+        {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "20190514",
+             "serial_num": "AB12C"},
+        {"id_type": "driver", "name": "홍길동", "resident_number": "9001151289153", "driver_license_number": "111912345678"},
+        {"id_type": "driver", "name": "홍길동", "resident_number": "9001151", "driver_license_number": "1119"},
+        {"id_type": "driver", "name": "홍길동", "resident_number": "9001151", "driver_license_number": "111912345678",
+             "serial_num": "A1"},
+        {"id_type": "passport", "name": "HONG", "passport_number": "M12", "issue_date": "20190514",
+             "birth_date": "19900115", "expiration_date": "20290514"},
+        {"id_type": "military", "name": "홍길동"},
     ]
     keys = set()
     for kwargs in broken:

@@ -39,10 +39,8 @@ def confidence_svg(names: Sequence[str], confs: Sequence[float | None], threshol
     def x(v: float) -> float:
         return x0 + max(0.0, min(1.0, v)) * plot_w
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" font-family="{_FONT}" font-size="{font_size}" role="img">',
-    ]
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+              f'height="{height}" font-family="{_FONT}" font-size="{font_size}" role="img">')]
     for tick in (0.0, 0.5, 1.0):
         parts.append(f'<line x1="{x(tick):.1f}" y1="{top - 4}" x2="{x(tick):.1f}" y2="{height - bottom + 4}" '
                      f'stroke="{_GRID}"/>')

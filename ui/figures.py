@@ -81,7 +81,7 @@ def _image_trace(bgr: np.ndarray, name: str = "image", max_side: int = MAX_DISPL
     shown = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
                                                 interpolation=cv2.INTER_AREA)
     sh, sw = shown.shape[:2]
-    return dict(type="image", source=_data_uri(shown), dx=w / sw, dy=h / sh, name=name, hoverinfo="skip")
+    return {"type": "image", "source": _data_uri(shown), "dx": w / sw, "dy": h / sh, "name": name, "hoverinfo": "skip"}
 
 
 def _image_layout(width: int, height: int, *, legend: bool, display_width: int,
@@ -89,16 +89,16 @@ def _image_layout(width: int, height: int, *, legend: bool, display_width: int,
     """Axes in image pixels (y down), and a figure height that fits the image at ``display_width``
     so no blank band is left above and below it. ``font_size`` is named for the legend too (the
     Streamlit theme sets its size itself)."""
-    sized = {"font": dict(size=font_size)} if font_size else {}
+    sized = {"font": {"size": font_size}} if font_size else {}
     fig_height = min(760, max(200, round(display_width * height / width))) + (60 if legend else 0)
     return dict(
-        xaxis=dict(visible=False, range=[0, width], constrain="domain"),
-        yaxis=dict(visible=False, range=[height, 0], scaleanchor="x", constrain="domain"),
-        margin=dict(l=0, r=0, t=10, b=0),
+        xaxis={"visible": False, "range": [0, width], "constrain": "domain"},
+        yaxis={"visible": False, "range": [height, 0], "scaleanchor": "x", "constrain": "domain"},
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
         height=fig_height,
         showlegend=legend,
         legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0, **sized),
-        hoverlabel=dict(font_size=(font_size or 10) + 4),
+        hoverlabel={"font_size": (font_size or 10) + 4},
         dragmode="pan",
         **sized,
     )
@@ -136,18 +136,18 @@ def overlay_figure(
         ys = [p[1] for p in region.points] + [region.points[0][1]]
         conf_txt = "–" if region.conf is None else f"{region.conf:.2f}"
         hover = f"<b>{region.name}</b><br>{region.value}<br>conf {conf_txt}"
-        traces.append(dict(
-            type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=_rgba(colour, 0.18),
-            line=dict(color=colour, width=3), name=region.name, legendgroup=region.name,
-            hoveron="points+fills", text=[hover] * len(xs), hovertemplate="%{text}<extra></extra>",
-            meta=_band(region.conf, threshold),
-        ))
+        traces.append({
+            "type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": _rgba(colour, 0.18),
+            "line": {"color": colour, "width": 3}, "name": region.name, "legendgroup": region.name,
+            "hoveron": "points+fills", "text": [hover] * len(xs), "hovertemplate": "%{text}<extra></extra>",
+            "meta": _band(region.conf, threshold),
+        })
         cx, cy = float(np.mean(xs[:-1])), float(np.mean(ys[:-1]))
-        traces.append(dict(
-            type="scatter", x=[cx], y=[cy], mode="markers", marker=dict(size=14, color=colour, opacity=0.35),
-            name=region.name, legendgroup=region.name, showlegend=False,
-            text=[hover], hovertemplate="%{text}<extra></extra>",
-        ))
+        traces.append({
+            "type": "scatter", "x": [cx], "y": [cy], "mode": "markers", "marker": {"size": 14, "color": colour, "opacity": 0.35},
+            "name": region.name, "legendgroup": region.name, "showlegend": False,
+            "text": [hover], "hovertemplate": "%{text}<extra></extra>",
+        })
     if other_boxes:
         xs_all: list[float | None] = []
         ys_all: list[float | None] = []
@@ -156,10 +156,10 @@ def overlay_figure(
                 continue
             xs_all += [p[0] for p in box] + [box[0][0], None]
             ys_all += [p[1] for p in box] + [box[0][1], None]
-        traces.append(dict(
-            type="scatter", x=xs_all, y=ys_all, mode="lines", line=dict(color="#2e86de", width=1, dash="dot"),
-            name=other_boxes_name, hoverinfo="skip", visible="legendonly",
-        ))
+        traces.append({
+            "type": "scatter", "x": xs_all, "y": ys_all, "mode": "lines", "line": {"color": "#2e86de", "width": 1, "dash": "dot"},
+            "name": other_boxes_name, "hoverinfo": "skip", "visible": "legendonly",
+        })
     return _figure(traces, _image_layout(w, h, legend=True, display_width=display_width, font_size=font_size))
 
 
@@ -169,24 +169,24 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def _threshold_line(threshold: float) -> dict[str, object]:
-    return dict(type="line", xref="x", yref="paper", x0=threshold, x1=threshold, y0=0, y1=1,
-                line=dict(color=_RED, dash="dash", width=2))
+    return {"type": "line", "xref": "x", "yref": "paper", "x0": threshold, "x1": threshold, "y0": 0, "y1": 1,
+                "line": {"color": _RED, "dash": "dash", "width": 2}}
 
 
 def compare_confidence_figure(names: Sequence[str], confs_a: Sequence[float | None],
                               confs_b: Sequence[float | None], labels: tuple[str, str],
                               threshold: float) -> go.Figure:
     """Grouped bars: the confidence of each field in image A and image B."""
-    traces: list[dict[str, object]] = [dict(
-        type="bar", x=[0.0 if c is None else c for c in confs], y=list(names), orientation="h", name=label,
-        marker=dict(color=colour), text=["–" if c is None else f"{c:.2f}" for c in confs],
-        textposition="outside", cliponaxis=False,
-    ) for confs, label, colour in ((confs_a, labels[0], "#2e86de"), (confs_b, labels[1], "#8e44ad"))]
-    return _figure(traces, dict(
-        barmode="group", margin=dict(l=10, r=30, t=10, b=10), height=max(200, 48 * len(names) + 80),
-        legend=dict(orientation="h", y=-0.1), xaxis=dict(range=[0, 1.1]), yaxis=dict(autorange="reversed"),
-        shapes=[_threshold_line(threshold)],
-    ))
+    traces: list[dict[str, object]] = [{
+        "type": "bar", "x": [0.0 if c is None else c for c in confs], "y": list(names), "orientation": "h", "name": label,
+        "marker": {"color": colour}, "text": ["–" if c is None else f"{c:.2f}" for c in confs],
+        "textposition": "outside", "cliponaxis": False,
+    } for confs, label, colour in ((confs_a, labels[0], "#2e86de"), (confs_b, labels[1], "#8e44ad"))]
+    return _figure(traces, {
+        "barmode": "group", "margin": {"l": 10, "r": 30, "t": 10, "b": 10}, "height": max(200, 48 * len(names) + 80),
+        "legend": {"orientation": "h", "y": -0.1}, "xaxis": {"range": [0, 1.1]}, "yaxis": {"autorange": "reversed"},
+        "shapes": [_threshold_line(threshold)],
+    })
 
 
 def glare_figure(bgr: np.ndarray, mask: np.ndarray | None,
@@ -203,11 +203,11 @@ def glare_figure(bgr: np.ndarray, mask: np.ndarray | None,
         small = cv2.resize(mask.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
         rgba = np.zeros((sh, sw, 4), dtype=np.uint8)
         rgba[small.astype(bool)] = (200, 0, 255, 150)  # magenta, in BGRA
-        traces.append(dict(type="image", source=_data_uri(rgba), dx=w / sw, dy=h / sh, name="glare",
-                           hoverinfo="skip"))
+        traces.append({"type": "image", "source": _data_uri(rgba), "dx": w / sw, "dy": h / sh, "name": "glare",
+                           "hoverinfo": "skip"})
     if quad is not None and len(quad) >= 3:
         xs = [p[0] for p in quad] + [quad[0][0]]
         ys = [p[1] for p in quad] + [quad[0][1]]
-        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color="#00c853", width=3),
-                           name=quad_name, hoverinfo="skip"))
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": "#00c853", "width": 3},
+                           "name": quad_name, "hoverinfo": "skip"})
     return _figure(traces, _image_layout(w, h, legend=False, display_width=display_width))

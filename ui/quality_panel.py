@@ -13,6 +13,7 @@ from ui.redaction import soften
 from ui.session import masking_on, presenter_view
 from ui.widgets import table
 
+
 def quality_of(prefix: str, token: str, img: LoadedImage) -> QualityReport:
     return state.memo(f"{prefix}_quality", token, lambda: assess_quality(img.bgr))
 

@@ -12,9 +12,9 @@ import streamlit as st
 from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.validators import check_label
 from ui import state
+from ui.confidence_chart import confidence_svg
 from ui.downloads import curl_example, downloads
 from ui.envelope_view import envelope_view
-from ui.confidence_chart import confidence_svg
 from ui.figures import overlay_figure
 from ui.i18n import current_lang, t, translated
 from ui.marks import WARN

@@ -60,7 +60,7 @@ def _app_name(marker: int, payload: bytes) -> str:
     if marker == 0xE1:
         if payload.startswith(b"Exif\x00"):
             return "EXIF"
-        if payload.startswith(b"http://ns.adobe.com/xap/") or payload.startswith(b"http://ns.adobe.com/xmp/"):
+        if payload.startswith((b"http://ns.adobe.com/xap/", b"http://ns.adobe.com/xmp/")):
             return "XMP"
     if marker == 0xE2:
         if payload.startswith(b"ICC_PROFILE\x00"):
