@@ -132,21 +132,21 @@ def overlay_figure(
         if len(region.points) < 3:
             continue
         colour = conf_colour(region.conf, threshold)
-        xs = [p[0] for p in region.points] + [region.points[0][0]]
-        ys = [p[1] for p in region.points] + [region.points[0][1]]
+        corners_x = [p[0] for p in region.points] + [region.points[0][0]]
+        corners_y = [p[1] for p in region.points] + [region.points[0][1]]
         conf_txt = "–" if region.conf is None else f"{region.conf:.2f}"
         hover = f"<b>{region.name}</b><br>{region.value}<br>conf {conf_txt}"
+        # One trace per region: its outline, a gap, and a marker at its centre that is easy to hover
+        # (a trace apiece for outline and marker doubled the browser's work for the same picture).
+        cx, cy = float(np.mean(corners_x[:-1])), float(np.mean(corners_y[:-1]))
+        xs, ys = [*corners_x, None, cx], [*corners_y, None, cy]
         traces.append({
-            "type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": _rgba(colour, 0.18),
-            "line": {"color": colour, "width": 3}, "name": region.name, "legendgroup": region.name,
-            "hoveron": "points+fills", "text": [hover] * len(xs), "hovertemplate": "%{text}<extra></extra>",
+            "type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "fill": "toself",
+            "fillcolor": _rgba(colour, 0.18), "line": {"color": colour, "width": 3},
+            "marker": {"size": [0] * (len(xs) - 1) + [14], "color": colour, "opacity": 0.35},
+            "name": region.name, "legendgroup": region.name, "hoveron": "points+fills",
+            "text": [hover] * len(xs), "hovertemplate": "%{text}<extra></extra>",
             "meta": _band(region.conf, threshold),
-        })
-        cx, cy = float(np.mean(xs[:-1])), float(np.mean(ys[:-1]))
-        traces.append({
-            "type": "scatter", "x": [cx], "y": [cy], "mode": "markers", "marker": {"size": 14, "color": colour, "opacity": 0.35},
-            "name": region.name, "legendgroup": region.name, "showlegend": False,
-            "text": [hover], "hovertemplate": "%{text}<extra></extra>",
         })
     if other_boxes:
         xs_all: list[float | None] = []
@@ -157,7 +157,8 @@ def overlay_figure(
             xs_all += [p[0] for p in box] + [box[0][0], None]
             ys_all += [p[1] for p in box] + [box[0][1], None]
         traces.append({
-            "type": "scatter", "x": xs_all, "y": ys_all, "mode": "lines", "line": {"color": "#2e86de", "width": 1, "dash": "dot"},
+            "type": "scatter", "x": xs_all, "y": ys_all, "mode": "lines",
+            "line": {"color": "#2e86de", "width": 1, "dash": "dot"},
             "name": other_boxes_name, "hoverinfo": "skip", "visible": "legendonly",
         })
     return _figure(traces, _image_layout(w, h, legend=True, display_width=display_width, font_size=font_size))
