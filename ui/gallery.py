@@ -15,6 +15,8 @@ import streamlit as st
 
 from ocr_core.imaging import load_image
 from ui.i18n import t
+from ui.redaction import soften
+from ui.session import masking_on, presenter_view
 from ui.specimens import Specimen
 
 THUMB_W, THUMB_H = 240, 160
@@ -23,8 +25,10 @@ _BACKGROUND = (240, 242, 246)  # BGR of Streamlit's secondary background
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def thumbnail(image: str, mtime: float) -> bytes:
-    """A small JPEG preview of a specimen file (``mtime`` only makes a changed file a new entry)."""
+def thumbnail(image: str, mtime: float, soft: bool) -> bytes:
+    """A small JPEG preview of a specimen file (``mtime`` only makes a changed file a new entry);
+    ``soft`` while masking is on, like every other preview: made-up numbers still look like real
+    ones to an audience."""
     from ui.specimens import SAMPLES_DIR
 
     bgr = load_image((SAMPLES_DIR / image).read_bytes()).bgr
@@ -33,7 +37,7 @@ def thumbnail(image: str, mtime: float) -> bytes:
     small = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
     canvas = np.full((THUMB_H, THUMB_W, 3), _BACKGROUND, np.uint8)
     y, x = (THUMB_H - small.shape[0]) // 2, (THUMB_W - small.shape[1]) // 2
-    canvas[y:y + small.shape[0], x:x + small.shape[1]] = small
+    canvas[y:y + small.shape[0], x:x + small.shape[1]] = soften(small) if soft else small
     ok, buf = cv2.imencode(".jpg", canvas, [cv2.IMWRITE_JPEG_QUALITY, 82])
     if not ok:  # pragma: no cover - encoding a small fixed-size array does not fail
         raise ValueError("cannot encode a specimen preview")
@@ -52,6 +56,9 @@ def gallery(prefix: str, items: Sequence[Specimen], select_key: str, chosen: str
             per_row: int = 6) -> None:
     """Thumbnails in rows of ``per_row``, in an expander that is open until a specimen is chosen
     (then it folds away to keep the page short, naming the choice); the chosen one is highlighted."""
+    if presenter_view():  # large type: fewer, wider cells so the names still fit
+        per_row = max(2, per_row * 2 // 3)
+    soft = masking_on()
     current = next((s for s in items if s.image == chosen), None)
     title = t("img.gallery_chosen", name=short_name(current)) if current else t("img.gallery")
     box = st.expander(title, expanded=current is None, icon=":material/photo_library:")
@@ -60,7 +67,7 @@ def gallery(prefix: str, items: Sequence[Specimen], select_key: str, chosen: str
         cells = box.columns(per_row, gap="small")
         for cell, spec in zip(cells, items[start:start + per_row], strict=False):
             with cell:
-                st.image(thumbnail(spec.image, spec.path.stat().st_mtime), width="stretch")
+                st.image(thumbnail(spec.image, spec.path.stat().st_mtime, soft), width="stretch")
                 kind = t("img.kind_photo" if spec.kind == "photo" else "img.kind_clean")
                 st.button(short_name(spec), key=f"{prefix}_pick_{spec.image}", width="stretch",
                           type="primary" if spec.image == chosen else "secondary",
