@@ -225,9 +225,8 @@ def test_as_uploaded_sends_original_bytes_only_when_clean():
 
     from PIL import Image
 
-    from ocr_core.imaging import load_image
+    from ocr_core.imaging import inspect_upload, load_image
     from ui.preprocess_panel import as_uploaded
-    from ui.upload_bytes import inspect_upload
 
     rgb = np.random.default_rng(2).integers(0, 255, (40, 60, 3), dtype=np.uint8)
     plain = io.BytesIO()
@@ -248,26 +247,6 @@ def test_as_uploaded_sends_original_bytes_only_when_clean():
     resent = load_image(payload.data)
     assert (resent.width, resent.height) == (img.width, img.height) == (40, 60)  # upright as shown
     assert resent.orientation == 1
-
-
-def test_upload_inspection_finds_png_text_and_progressive_jpeg_ends():
-    import io
-
-    from PIL import Image, PngImagePlugin
-
-    from ui.upload_bytes import inspect_upload
-
-    img = Image.fromarray(np.random.default_rng(3).integers(0, 255, (30, 50, 3), dtype=np.uint8))
-    info = PngImagePlugin.PngInfo()
-    info.add_text("Location", "37.57,126.98")
-    png = io.BytesIO()
-    img.save(png, "PNG", pnginfo=info)
-    found = inspect_upload(png.getvalue() + b"zz", "png")
-    assert found.metadata == ("text",) and found.trailing_bytes == 2 and not found.clean
-    jpeg = io.BytesIO()
-    img.save(jpeg, "JPEG", progressive=True, icc_profile=b"\0" * 128)  # several scans; ICC is not metadata
-    assert inspect_upload(jpeg.getvalue(), "jpeg").clean
-    assert inspect_upload(jpeg.getvalue() + b"\xff\xd9", "jpeg").trailing_bytes == 2
 
 
 def test_every_authenticity_rule_is_told_in_both_languages():

@@ -14,13 +14,20 @@ import cv2
 import numpy as np
 import streamlit as st
 
-from ocr_core.imaging import DEFAULT_MAX_BYTES, LoadedImage, PreprocessOptions, PreprocessStep, preprocess
+from ocr_core.imaging import (
+    DEFAULT_MAX_BYTES,
+    LoadedImage,
+    PreprocessOptions,
+    PreprocessStep,
+    inspect_upload,
+    preprocess,
+    send_as_is,
+)
 from ui import state
 from ui.i18n import known_keys, t
 from ui.image_input import human_size
 from ui.redaction import soften
 from ui.session import masking_on
-from ui.upload_bytes import inspect_upload, send_as_is
 
 REENCODE_JPEG_QUALITY = 95
 

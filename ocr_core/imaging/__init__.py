@@ -1,9 +1,11 @@
 """Image validation, quality checks and preprocessing (OpenCV, Pillow; no UI).
 
 ``load_image`` validates and decodes an upload, ``assess_quality`` says whether it will read well
-and why not, ``preprocess`` turns it into what is best sent. See docs/interfaces.md, "imaging".
+and why not, ``preprocess`` turns it into what is best sent, ``inspect_upload`` says whether the
+bytes as uploaded carry anything besides the image (metadata, a trailing payload). See docs/interfaces.md, "imaging".
 """
 from ocr_core.imaging._errors import REJECT_CODES, ImageRejected, RejectCode
+from ocr_core.imaging.container import UploadBytes, inspect_upload, send_as_is
 from ocr_core.imaging.geometry import CardGeometry, card_geometry, find_card_quad, warp_card
 from ocr_core.imaging.loading import (
     DEFAULT_MAX_BYTES,
@@ -38,11 +40,14 @@ __all__ = [
     "QualityReport",
     "QualityThresholds",
     "RejectCode",
+    "UploadBytes",
     "assess_quality",
     "card_geometry",
     "detect_format",
     "find_card_quad",
+    "inspect_upload",
     "load_image",
     "preprocess",
+    "send_as_is",
     "warp_card",
 ]

@@ -3,15 +3,15 @@
 Without preprocessing the dashboard would send the file exactly as uploaded. That is only right
 when those bytes are clean: a phone photo can carry EXIF (with GPS position, device serials), XMP,
 IPTC or comments, and some cameras append a payload after the image's end marker (a "motion photo"
-video, a second image). ``ocr_core.imaging.load_image`` validates and decodes but does not report
-these, so the container is walked here — headers only, no decoding. Pure functions, no Streamlit.
+video, a second image). ``load_image`` validates and decodes; this module walks the container —
+headers only, no decoding — to report what else it holds.
 """
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
 
-from ocr_core.imaging import LoadedImage
+from ocr_core.imaging.loading import LoadedImage
 
 # JPEG application segments that are rendering information and say nothing about the person or
 # the device: APP0 (JFIF/JFXX header), APP14 (Adobe colour transform), and an ICC colour profile in
