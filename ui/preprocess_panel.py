@@ -15,12 +15,13 @@ import numpy as np
 import streamlit as st
 
 from ocr_core.imaging import (
-    DEFAULT_MAX_BYTES,
+    REENCODE_JPEG_QUALITY,
     LoadedImage,
     PreprocessOptions,
     PreprocessStep,
     inspect_upload,
     preprocess,
+    reencode,
     send_as_is,
 )
 from ui import state
@@ -28,8 +29,6 @@ from ui.i18n import known_keys, t
 from ui.image_input import human_size
 from ui.redaction import soften
 from ui.session import masking_on
-
-REENCODE_JPEG_QUALITY = 95
 
 
 @dataclass(frozen=True)
@@ -67,20 +66,6 @@ def as_uploaded(img: LoadedImage, token: str) -> Payload:
     data, fmt = reencode(img.bgr, img.format)
     cleaned = Cleaned(img.orientation != 1, found.metadata, found.trailing_bytes)
     return Payload(data, img.bgr, fmt, img.width, img.height, token + ":clean", cleaned=cleaned)
-
-
-def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, str]:
-    """PNG stays lossless PNG; JPEG becomes JPEG at quality 95 with full-resolution colour (4:4:4).
-    A PNG too large for the API's limit falls back to that JPEG."""
-    if fmt == "png":
-        ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 6])
-        if ok and buf.size <= DEFAULT_MAX_BYTES:
-            return buf.tobytes(), "png"
-    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, REENCODE_JPEG_QUALITY,
-                                         cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444])
-    if not ok:  # pragma: no cover - encoding a decoded image does not fail
-        raise ValueError("could not re-encode the image")
-    return buf.tobytes(), "jpeg"
 
 
 def cleaned_note(c: Cleaned, fmt: str) -> str:

@@ -5,7 +5,13 @@ and why not, ``preprocess`` turns it into what is best sent, ``inspect_upload`` 
 bytes as uploaded carry anything besides the image (metadata, a trailing payload). See docs/interfaces.md, "imaging".
 """
 from ocr_core.imaging._errors import REJECT_CODES, ImageRejected, RejectCode
-from ocr_core.imaging.container import UploadBytes, inspect_upload, send_as_is
+from ocr_core.imaging.container import (
+    REENCODE_JPEG_QUALITY,
+    UploadBytes,
+    inspect_upload,
+    reencode,
+    send_as_is,
+)
 from ocr_core.imaging.geometry import CardGeometry, card_geometry, find_card_quad, warp_card
 from ocr_core.imaging.loading import (
     DEFAULT_MAX_BYTES,
@@ -29,6 +35,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
     "DEFAULT_THRESHOLDS",
+    "REENCODE_JPEG_QUALITY",
     "REJECT_CODES",
     "CardGeometry",
     "ImageRejected",
@@ -48,6 +55,7 @@ __all__ = [
     "inspect_upload",
     "load_image",
     "preprocess",
+    "reencode",
     "send_as_is",
     "warp_card",
 ]

@@ -11,7 +11,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from ocr_core.imaging.loading import LoadedImage
+import cv2
+import numpy as np
+
+from ocr_core.imaging.loading import DEFAULT_MAX_BYTES, LoadedImage
 
 # JPEG application segments that are rendering information and say nothing about the person or
 # the device: APP0 (JFIF/JFXX header), APP14 (Adobe colour transform), and an ICC colour profile in
@@ -24,6 +27,8 @@ _JPEG_SOS, _JPEG_EOI, _JPEG_COM = 0xDA, 0xD9, 0xFE
 _PNG_RENDERING = {b"PLTE", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs", b"iCCP"}
 _RENDERING = "ICC"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+REENCODE_JPEG_QUALITY = 95
+"""Quality of a JPEG re-encoded only to drop what it carried besides the image."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,20 @@ def inspect_upload(data: bytes, fmt: str) -> UploadBytes:
 def send_as_is(img: LoadedImage, found: UploadBytes) -> bool:
     """The original bytes may go as they are: upright already and nothing besides the image."""
     return img.orientation == 1 and found.clean
+
+
+def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, str]:
+    """PNG stays lossless PNG; JPEG becomes JPEG at quality 95 with full-resolution colour (4:4:4).
+    A PNG too large for the API's limit falls back to that JPEG."""
+    if fmt == "png":
+        ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 6])
+        if ok and buf.size <= DEFAULT_MAX_BYTES:
+            return buf.tobytes(), "png"
+    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, REENCODE_JPEG_QUALITY,
+                                         cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444])
+    if not ok:  # pragma: no cover - encoding a decoded image does not fail
+        raise ValueError("could not re-encode the image")
+    return buf.tobytes(), "jpeg"
 
 
 def _add(names: list[str], name: str) -> None:
