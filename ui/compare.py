@@ -133,7 +133,9 @@ def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | Non
     else:
         st.success(t("cmp.all_same"), icon=":material/check_circle:")
     if pairs:
-        st.dataframe(_table(pairs), hide_index=True, width="stretch", placeholder="–")
+        wide = st.column_config.TextColumn(width="medium")  # a masked card number must fit whole
+        st.dataframe(_table(pairs), hide_index=True, width="stretch", placeholder="–",
+                     column_config={"A": wide, "B": wide})
         scored = [p for p in pairs if p.conf_a is not None or p.conf_b is not None]
         st.plotly_chart(compare_confidence_figure([p.label for p in scored], [p.conf_a for p in scored],
                                                   [p.conf_b for p in scored], labels, threshold),
