@@ -64,11 +64,12 @@ _DIGITS = {"resident": 13, "driver": 7}
 def _date(value: str, field: str) -> str:
     text = _SEPARATORS.sub("", value)
     if not re.fullmatch(r"\d{8}", text):
-        raise InputError(f"{field} must be a date written YYYYMMDD (8 digits)")
+        raise InputError(f"{field} must be a date written YYYYMMDD (8 digits)", rule="date_format", field=field)
     try:
         datetime.strptime(text, "%Y%m%d")
     except ValueError as err:
-        raise InputError(f"{field} is not a real calendar date (YYYYMMDD)") from err
+        raise InputError(f"{field} is not a real calendar date (YYYYMMDD)", rule="date_real",
+                         field=field) from err
     return text
 
 
@@ -77,7 +78,7 @@ def _check(field: str, value: str, id_type: str) -> str:
     if field == "name":
         text = " ".join(value.split())
         if not text or len(text) > 100:
-            raise InputError("name must not be empty (at most 100 characters)")
+            raise InputError("name must not be empty (at most 100 characters)", rule="name", field=field)
         return text
     if field == "residentNumber":
         text = _SEPARATORS.sub("", value)
@@ -85,24 +86,25 @@ def _check(field: str, value: str, id_type: str) -> str:
         if not re.fullmatch(rf"\d{{{want}}}", text):
             form = ("13 digits" if id_type == "resident"
                     else "7 digits: the first 6 and the first digit of the back part")
-            raise InputError(f"residentNumber for {id_type} must be {form}")
+            raise InputError(f"residentNumber for {id_type} must be {form}", rule=f"rrn_{id_type}", field=field,
+                             id_type=id_type)
         return text
     if field in ("issueDate", "birthDate", "expirationDate"):
         return _date(value, field)
     if field == "driverLicenseNumber":
         text = _SEPARATORS.sub("", value)
         if not re.fullmatch(r"\d{12}", text):
-            raise InputError("driverLicenseNumber must be 12 digits")
+            raise InputError("driverLicenseNumber must be 12 digits", rule="licence", field=field)
         return text
     if field == "serialNum":
         text = _SEPARATORS.sub("", value).upper()
         if not re.fullmatch(r"[0-9A-Z]{5,6}", text):
-            raise InputError("serialNum must be 5 or 6 letters or digits")
+            raise InputError("serialNum must be 5 or 6 letters or digits", rule="serial", field=field)
         return text
     if field == "passportNumber":
         text = _SEPARATORS.sub("", value).upper()
         if not re.fullmatch(r"[0-9A-Z]{9}", text):
-            raise InputError("passportNumber must be 9 upper-case letters or digits")
+            raise InputError("passportNumber must be 9 upper-case letters or digits", rule="passport", field=field)
         return text
     raise AssertionError(field)  # pragma: no cover
 
@@ -123,21 +125,23 @@ class AuthenticityRequest:
 
     def __post_init__(self) -> None:
         if self.id_type not in ID_TYPES:
-            raise InputError(f"idType must be one of {', '.join(ID_TYPES)}")
+            raise InputError(f"idType must be one of {', '.join(ID_TYPES)}", rule="id_type", field="idType")
         rules = FIELD_RULES[self.id_type]
         for api_name, (attr, _) in _API_FIELDS.items():
             raw = getattr(self, attr)
             if raw is not None and not isinstance(raw, str):
-                raise InputError(f"{api_name} must be text")
+                raise InputError(f"{api_name} must be text", rule="text", field=api_name)
             present = raw is not None and raw.strip() != ""
             if api_name not in rules:
                 if present:
-                    raise InputError(f"{api_name} is not used for idType {self.id_type}")
+                    raise InputError(f"{api_name} is not used for idType {self.id_type}", rule="unused",
+                                     field=api_name, id_type=self.id_type)
                 object.__setattr__(self, attr, None)
                 continue
             if not present:
                 if rules[api_name]:
-                    raise InputError(f"{api_name} is required for idType {self.id_type}")
+                    raise InputError(f"{api_name} is required for idType {self.id_type}", rule="required",
+                                     field=api_name, id_type=self.id_type)
                 object.__setattr__(self, attr, None)
                 continue
             assert raw is not None

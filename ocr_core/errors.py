@@ -74,7 +74,18 @@ class EnvelopeError(OcrError):
 
 
 class InputError(OcrError):
-    """Local input is unusable (missing image, invalid field); nothing was sent."""
+    """Local input is unusable (missing image, invalid field); nothing was sent.
+
+    ``rule`` names the rule broken (stable, for a UI to tell it in its own words), ``field`` the API
+    field concerned and ``id_type`` the document type it was checked for, when they apply.
+    """
+
+    def __init__(self, message: str, *, rule: str | None = None, field: str | None = None,
+                 id_type: str | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.field = field
+        self.id_type = id_type
 
 
 class SettingsError(InputError):

@@ -79,3 +79,17 @@ def test_repr_hides_personal_data() -> None:
     req = AuthenticityRequest("resident", "홍길동", resident_number="9001011234567", issue_date="20200315")
     text = repr(req)
     assert "홍길동" not in text and "9001011234567" not in text and "resident_number=[set]" in text
+
+
+@pytest.mark.parametrize(("kwargs", "rule", "field", "id_type"), [
+    ({"id_type": "driver", "name": "홍길동", "resident_number": "9001151289153",
+      "driver_license_number": "111912345678"}, "rrn_driver", "residentNumber", "driver"),
+    ({"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153"},
+     "required", "issueDate", "resident"),
+    ({"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "20190231"},
+     "date_real", "issueDate", None),
+])
+def test_a_broken_rule_is_named_for_the_ui(kwargs: dict, rule: str, field: str, id_type: str | None) -> None:
+    with pytest.raises(InputError) as caught:
+        AuthenticityRequest(**kwargs)
+    assert (caught.value.rule, caught.value.field, caught.value.id_type) == (rule, field, id_type)
