@@ -71,7 +71,8 @@ def browser():
 @pytest.fixture()
 def page(browser, dashboard):
     traffic = Traffic()
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    # Streamlit scrolls inside the page: a tall viewport puts the whole result into the screenshot.
+    context = browser.new_context(viewport={"width": 1440, "height": 3000})
     pg = context.new_page()
 
     def on_ws(ws):
