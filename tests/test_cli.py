@@ -7,7 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,6 @@ from tests.support.fake_nhn import FakeNhn, Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(120)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeNhn]:
-    with FakeNhn() as fake:
-        yield fake
-
-
-@pytest.fixture()
-def fake(server: FakeNhn) -> FakeNhn:
-    server.reset()
-    return server
 
 
 @pytest.fixture(scope="module")

@@ -53,18 +53,6 @@ PNG = _image("PNG", (800, 500))
 JPEG = _image("JPEG", (320, 200))
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeNhn]:
-    with FakeNhn() as fake:
-        yield fake
-
-
-@pytest.fixture()
-def fake(server: FakeNhn) -> FakeNhn:
-    server.reset()
-    return server
-
-
 def make_client(fake: FakeNhn, **overrides: object) -> OcrClient:
     settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
                         uak_id=fake.uak_id, uak_secret=fake.uak_secret, token_url=fake.token_url,
@@ -186,6 +174,14 @@ def test_wrong_data_is_not_authentic(client: OcrClient) -> None:
     key = client.analyze_id_card(PNG).request_key
     wrong = AuthenticityRequest("resident", "홍길동", resident_number="9001011234567", issue_date="20200316")
     assert client.verify_authenticity(key, wrong).is_authenticity is False  # type: ignore[arg-type]
+
+
+def test_request_key_is_usable_for_its_hour_until_spent() -> None:
+    issued = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    key = RequestKey.issued_now("abc", issued)
+    assert key.usable(issued + timedelta(minutes=59)) and not key.usable(issued + timedelta(hours=1))
+    key.mark_spent()
+    assert not key.usable(issued)
 
 
 def test_expired_or_unknown_request_keys(fake: FakeNhn, client: OcrClient) -> None:
