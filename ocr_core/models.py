@@ -165,6 +165,10 @@ class RequestKey:
     def expired(self, now: datetime | None = None) -> bool:
         return self.remaining(now) <= timedelta(0)
 
+    def usable(self, now: datetime | None = None) -> bool:
+        """Neither spent by a completed authenticity check nor past its hour."""
+        return not self.spent and not self.expired(now)
+
     def mark_spent(self) -> None:
         self.spent = True
 

@@ -15,6 +15,7 @@ from ocr_core.masking import mask_value
 from ui import state
 from ui.handoff import Handoff
 from ui.i18n import current_lang, t
+from ui.request_key_status import time_left, warn_if_unusable
 from ui.session import masking_on
 
 RESULT_KEY = "auth_result"
@@ -51,13 +52,8 @@ def seed_form(handoff: Handoff | None) -> None:
 @st.fragment(run_every=1)
 def countdown(rk: RequestKey) -> None:
     """The Request-Key's hour, ticking; then its expired or spent state."""
-    if rk.spent:
-        st.warning(t("au.spent"), icon=":material/lock:")
-    elif rk.expired():
-        st.warning(t("au.expired"), icon=":material/hourglass_empty:")
-    else:
-        left = int(rk.remaining().total_seconds())
-        st.metric(t("au.valid_for"), f"{left // 60:02d}:{left % 60:02d}", border=True)
+    if not warn_if_unusable(rk):
+        st.metric(t("au.valid_for"), time_left(rk), border=True)
 
 
 def request_key_input(handoff: Handoff | None) -> RequestKey | str | None:
@@ -88,7 +84,7 @@ def field_inputs(id_type: str, handoff: Handoff | None) -> dict[str, str]:
 
 def unusable(key: RequestKey | str) -> bool:
     """A handed-over key that is spent or expired: the button is off (the client would refuse too)."""
-    return isinstance(key, RequestKey) and (key.spent or key.expired())
+    return isinstance(key, RequestKey) and not key.usable()
 
 
 def build_request(id_type: str, values: dict[str, str]) -> AuthenticityRequest:

@@ -19,6 +19,7 @@ from ui.figures import overlay_figure
 from ui.i18n import current_lang, t, translated
 from ui.marks import WARN
 from ui.redaction import blur_regions
+from ui.request_key_status import time_left, warn_if_unusable
 from ui.rows import (
     FieldRow,
     Resolution,
@@ -223,16 +224,11 @@ def _request_key_line(prefix: str, a: Analysis, on_verify: Callable[[Analysis], 
         return
     cols = st.columns([3, 2])
     with cols[0]:
-        if rk.spent:
-            st.warning(t("au.spent"), icon=":material/lock:")
-        elif rk.expired():
-            st.warning(t("au.expired"), icon=":material/hourglass_empty:")
-        else:
-            left = int(rk.remaining().total_seconds())
-            st.info(f"{t('res.request_key')}: `{rk.value[:8]}…` — "
-                    + t("au.remaining", mmss=f"{left // 60:02d}:{left % 60:02d}"), icon=":material/key:")
+        if not warn_if_unusable(rk):
+            st.info(f"{t('res.request_key')}: `{rk.value[:8]}…` — " + t("au.remaining", mmss=time_left(rk)),
+                    icon=":material/key:")
     with cols[1]:
-        usable = not rk.spent and not rk.expired() and result.id_type in ("resident", "driver")
+        usable = rk.usable() and result.id_type in ("resident", "driver")
         if on_verify is not None and st.button(t("res.verify"), key=f"{prefix}_verify", type="primary",
                                                disabled=not usable, help=t("res.verify_help")):
             on_verify(a)
