@@ -65,6 +65,7 @@ from sandbox.codes import SandboxError, api_body
 from sandbox.config import TOKEN_PATH, SandboxConfig
 from sandbox.engine.types import CardReading, IdReading, OcrEngine, Quad
 from sandbox.faults import FaultInjector, Faults
+from sandbox.journal import Journal
 from sandbox.keys import SERVICES, KeyStore, Service
 from sandbox.multipart import MultipartError, parse_form
 from sandbox.registry import Registry, digits
@@ -198,6 +199,7 @@ class SandboxBackend:
         self.request_keys = RequestKeyStore(self.config.clock, self.config.request_key_lifetime)
         self.tokens = TokenStore(self.config.clock)
         self.faults = FaultInjector(self.config.faults)
+        self.journal = Journal(self.config.keep_uploads)
         self.registry = Registry(self.config.registry_path, lock_after=self.config.issue_date_lock_after)
         self._seed_registry()
         self._engine: OcrEngine | None = self.config.engine
@@ -210,7 +212,8 @@ class SandboxBackend:
 
     # -- administration ------------------------------------------------------------------------
     def reset(self) -> None:
-        """Forget Request-Keys, tokens, locks and faults. Key pairs stay: use :meth:`rotate_key`."""
+        """Forget Request-Keys, tokens, locks, faults and the journal. Key pairs stay: use :meth:`rotate_key`."""
+        self.journal.clear()
         self.request_keys.reset()
         self.tokens.reset()
         self.registry.reset_locks()
@@ -249,6 +252,7 @@ class SandboxBackend:
             if match is None or _METHODS[_route_name(match["route"])] != method:
                 return api_response(codes.URL_NOT_FOUND)
             call = ApiCall(match["version"], match["app_key"], _route_name(match["route"]), match["service"], hdrs, body)
+            self.journal.count(call.route)
             try:
                 response = self._api(call)
             except SandboxError as err:
@@ -389,6 +393,7 @@ class SandboxBackend:
             raise SandboxError(codes.UPLOADED_FILE_IS_EMPTY)
         if len(image) > limit:
             raise SandboxError(codes.MAX_UPLOAD_SIZE_EXCEEDED)
+        self.journal.received(image)
         return decode_image(image, self.config.max_image_pixels)
 
     # -- authenticity ----------------------------------------------------------------------------

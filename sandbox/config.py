@@ -72,6 +72,8 @@ class SandboxConfig:
     request_key_lifetime: timedelta = REQUEST_KEY_LIFETIME
     token_lifetime: timedelta = TOKEN_LIFETIME
     issue_date_lock_after: int = ISSUE_DATE_LOCK_AFTER
+    keep_uploads: bool = False
+    """Hold the last few decrypted images in ``SandboxBackend.journal`` (QA: what really arrived)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> SandboxConfig:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr_core.imaging.loading import DEFAULT_MAX_BYTES, LoadedImage
+from ocr_core.imaging.loading import DEFAULT_MAX_BYTES, ImageFormat, LoadedImage
 
 # JPEG application segments that are rendering information and say nothing about the person or
 # the device: APP0 (JFIF/JFXX header), APP14 (Adobe colour transform), and an ICC colour profile in
@@ -56,7 +56,7 @@ def send_as_is(img: LoadedImage, found: UploadBytes) -> bool:
     return img.orientation == 1 and found.clean
 
 
-def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, str]:
+def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, ImageFormat]:
     """PNG stays lossless PNG; JPEG becomes JPEG at quality 95 with full-resolution colour (4:4:4).
     A PNG too large for the API's limit falls back to that JPEG."""
     if fmt == "png":
