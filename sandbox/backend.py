@@ -252,7 +252,7 @@ class SandboxBackend:
             if match is None or _METHODS[_route_name(match["route"])] != method:
                 return api_response(codes.URL_NOT_FOUND)
             call = ApiCall(match["version"], match["app_key"], _route_name(match["route"]), match["service"], hdrs, body)
-            self.journal.count(call.route)
+            self.journal.count(match["route"])
             try:
                 response = self._api(call)
             except SandboxError as err:
@@ -293,13 +293,14 @@ class SandboxBackend:
 
     # -- API routes ----------------------------------------------------------------------------
     def _api(self, call: ApiCall) -> SandboxResponse:
-        self.faults.delay()
-        if self.faults.over_rate_limit():
+        route = f"public-keys/{call.service}" if call.route == "public-keys" else call.route
+        self.faults.delay(route)
+        if self.faults.over_rate_limit(route):
             raise SandboxError(codes.API_CALL_LIMIT_EXCEEDED)
         self._authenticate(call)
         if call.route == "public-keys":
             return self._public_key(call)
-        injected = self.faults.injected_code()
+        injected = self.faults.injected_code(route)
         if injected is not None:
             raise SandboxError(injected)
         if call.route == "id-card/authenticity":
