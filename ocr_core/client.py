@@ -59,9 +59,6 @@ __all__ = ["OcrClient"]
 
 log = logging.getLogger(C.LOGGER_NAME)
 
-_JPEG_MAGIC = b"\xff\xd8\xff"
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers safe to log: sensitive values replaced by ``[secure]``."""
@@ -327,7 +324,7 @@ class OcrClient:
     # -- analyses ----------------------------------------------------------------------------------
     def _image_builder(self, image: bytes) -> Callable[[Envelope], tuple[dict[str, Any], dict[str, int]]]:
         data = _checked_image(image)
-        filename = "image.png" if data.startswith(_PNG_MAGIC) else "image.jpg"
+        filename = "image.png" if data.startswith(C.PNG_MAGIC) else "image.jpg"
         as_base64 = self.settings.image_encoding == "base64"
 
         def build(envelope: Envelope) -> tuple[dict[str, Any], dict[str, int]]:
@@ -412,7 +409,7 @@ def _checked_image(image: bytes) -> bytes:
     if len(data) > C.MAX_IMAGE_BYTES:
         raise InputError(f"the image is {len(data) / 1048576:.1f} MB; the API accepts at most "
                          f"{C.MAX_IMAGE_BYTES // 1048576} MB")
-    if not data.startswith((_JPEG_MAGIC, _PNG_MAGIC)):
+    if not data.startswith((C.JPEG_MAGIC, C.PNG_MAGIC)):
         raise InputError("the image is not a JPEG or PNG file; the API accepts only these two")
     return data
 

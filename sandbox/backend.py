@@ -62,7 +62,7 @@ from PIL import Image
 
 from sandbox import codes, crypto
 from sandbox.codes import SandboxError, api_body
-from sandbox.config import TOKEN_PATH, SandboxConfig
+from sandbox.config import JPEG_MAGIC, NORMAL_RESOLUTION, PNG_MAGIC, TOKEN_PATH, SandboxConfig
 from sandbox.engine.types import CardReading, IdReading, OcrEngine, Quad
 from sandbox.faults import FaultInjector, Faults
 from sandbox.journal import Journal
@@ -87,8 +87,6 @@ _METHODS: Final = {
     "id-card/stand-alone": "POST",
     "id-card/authenticity": "POST",
 }
-_JPEG_MAGIC: Final = b"\xff\xd8\xff"
-_PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 _YMD = re.compile(r"\d{8}")
 _SERIAL = re.compile(r"[0-9A-Za-z]{5,6}")
 _ENGINE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-ocr")
@@ -298,11 +296,11 @@ class SandboxBackend:
         if self.faults.over_rate_limit(route):
             raise SandboxError(codes.API_CALL_LIMIT_EXCEEDED)
         self._authenticate(call)
-        if call.route == "public-keys":
-            return self._public_key(call)
-        injected = self.faults.injected_code(route)
+        injected = self.faults.injected_code(route, billed=call.route != "public-keys")
         if injected is not None:
             raise SandboxError(injected)
+        if call.route == "public-keys":
+            return self._public_key(call)
         if call.route == "id-card/authenticity":
             return self._authenticity(call)
         return self._analysis(call)
@@ -496,9 +494,9 @@ def _valid_ymd(value: str) -> bool:
 def decode_image(data: bytes, max_pixels: int) -> Upload:
     """JPEG/PNG by magic bytes (4000003), size announced in the header capped (bomb guard) and
     decoded with OpenCV (4000002)."""
-    if data.startswith(_JPEG_MAGIC):
+    if data.startswith(JPEG_MAGIC):
         file_type = "jpg"
-    elif data.startswith(_PNG_MAGIC):
+    elif data.startswith(PNG_MAGIC):
         file_type = "png"
     else:
         raise SandboxError(codes.INVALID_FILE_TYPE)
@@ -513,7 +511,7 @@ def decode_image(data: bytes, max_pixels: int) -> Upload:
     if bgr is None or bgr.size == 0:
         raise SandboxError(codes.INVALID_FILE)
     h, w = bgr.shape[:2]
-    normal = max(w, h) >= 760 and min(w, h) >= 480
+    normal = max(w, h) >= NORMAL_RESOLUTION[0] and min(w, h) >= NORMAL_RESOLUTION[1]
     return Upload(bgr, file_type, "normal" if normal else "low")
 
 

@@ -8,7 +8,8 @@ route or the admin routes):
   4000006, unprocessed (as the vendor's gateway does, so a client may retry after a backoff).
 - ``result_code`` with ``rate``: that share of the billed calls (analyses and authenticity; not the
   public-key GET, so a client can still set up its envelope) is answered with the chosen code
-  instead of being processed. Only documented failure codes are accepted.
+  instead of being processed (a public-key GET only when ``route`` names it). Only documented failure
+  codes are accepted.
 - ``route``: when set, the faults above apply only to calls of that route — ``credit-card``,
   ``id-card``, ``id-card/stand-alone``, ``id-card/authenticity``, ``public-keys/credit-card`` or
   ``public-keys/id-card`` — so one service's key fetch can stall while everything else runs.
@@ -126,10 +127,13 @@ class FaultInjector:
             self._calls.append(now)
             return False
 
-    def injected_code(self, route: str = "") -> int | None:
-        """The chosen failure code for this billed call, or None to process it normally."""
+    def injected_code(self, route: str = "", *, billed: bool = True) -> int | None:
+        """The chosen failure code for this call, or None to process it normally. A public-key fetch
+        (not billed) gets one only when the faults aim at its route explicitly."""
         faults = self._faults
         if faults.result_code is None or faults.rate <= 0 or not faults.applies_to(route):
+            return None
+        if not billed and faults.route != route:
             return None
         with self._lock:
             hit = self._rng.random() < faults.rate

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import streamlit as st
 
+from ocr_core._constants import NORMAL_RESOLUTION
 from ocr_core.imaging import REENCODE_JPEG_QUALITY, LoadedImage, PreprocessOptions, PreprocessStep
 from ocr_core.pipeline import EXIF_ROTATED, Payload, prepare_loaded
 from ui import state
@@ -86,7 +87,7 @@ def options_form(prefix: str) -> PreprocessOptions:
         denoise = st.checkbox(t("pre.opt.denoise"), value=False, key=f"{prefix}_pre_denoise")
         clahe = st.checkbox(t("pre.opt.clahe"), value=False, key=f"{prefix}_pre_clahe")
     with c2:
-        width = st.slider(t("pre.opt.resize"), 760, 1600, 1000, 20, key=f"{prefix}_pre_width")
+        width = st.slider(t("pre.opt.resize"), NORMAL_RESOLUTION[0], 1600, 1000, 20, key=f"{prefix}_pre_width")
         fmt = st.segmented_control(t("pre.opt.format"), ("jpeg", "png"), default="jpeg", required=True,
                                    key=f"{prefix}_pre_format", format_func=str.upper) or "jpeg"
         quality = st.slider(t("pre.opt.quality"), 50, 100, 90, 1, key=f"{prefix}_pre_quality",
