@@ -41,7 +41,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +52,7 @@ import cv2
 
 from ocr_core import OcrClient
 from ocr_core.masking import mask_card_number
-from sandbox.backend import SandboxBackend, SandboxResponse
+from sandbox.backend import Headers, SandboxBackend, SandboxResponse
 from sandbox.server import start_sandbox
 from tests.support.dashboard_process import free_port, running_dashboard
 
@@ -87,7 +86,7 @@ class TimedBackend(SandboxBackend):
         self._lock = threading.Lock()
         self.handled: list[Handled] = []
 
-    def dispatch(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> SandboxResponse:
+    def dispatch(self, method: str, path: str, headers: Headers, body: bytes) -> SandboxResponse:
         start = time.time()
         try:
             return super().dispatch(method, path, headers, body)

@@ -25,6 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -51,6 +52,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def read(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise SystemExit(f"cannot read {path}")
+    return image
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="timed reads per image (default 3)")
@@ -61,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     engine = get_engine()
     index = [e for e in json.loads((SAMPLES / "index.json").read_text(encoding="utf-8"))["specimens"]
              if args.only in e["image"]]
-    print(f"Tesseract with Korean data: {'yes' if engine.hangul_available else 'NO (Hangul fields empty)'}")
-    warm = cv2.imread(str(SAMPLES / index[0]["image"]))
+    hangul = getattr(engine, "hangul_available", False)  # the real engine's; not part of the OcrEngine protocol
+    print(f"Tesseract with Korean data: {'yes' if hangul else 'NO (Hangul fields empty)'}")
+    warm = read(SAMPLES / index[0]["image"])
     engine.read_credit_card(warm)
 
     latency: dict[str, list[float]] = defaultdict(list)  # analysis -> wall seconds per read
@@ -72,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     misses: list[str] = []
     for entry in index:
         truth = json.loads((SAMPLES / entry["truth"]).read_text(encoding="utf-8"))
-        image = cv2.imread(str(SAMPLES / entry["image"]), cv2.IMREAD_COLOR)
+        image = read(SAMPLES / entry["image"])
         analysis = "credit-card" if truth["docType"] == "credit-card" else "id-card"
         got: dict[str, str] = {}
         for _ in range(args.repeat):

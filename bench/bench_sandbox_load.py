@@ -30,6 +30,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ def timed(stats: Stats, op: str, expected: set[int], call: Callable[[], Any],
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # type: ignore[no-any-return]
+        return int(s.getsockname()[1])
 
 
 def rss_kib(pid: int) -> int:
@@ -121,7 +122,7 @@ def ocr_worker(base_url: str, stats: Stats, stop: threading.Event, index: int) -
                                lambda r: None if r.request_key else "no Request-Key")
                 if result is not None and result.request_key is not None and not stop.is_set():
                     timed(stats, "authenticity", {0},
-                          lambda key=result.request_key: client.verify_authenticity(key, request),
+                          partial(client.verify_authenticity, result.request_key, request),
                           lambda v: None if v.is_authenticity else "not authentic")
             turn += 1
 

@@ -17,7 +17,7 @@ import base64
 import binascii
 import secrets
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from Crypto.Cipher import AES, PKCS1_v1_5
 from Crypto.PublicKey import RSA
@@ -80,6 +80,9 @@ class Envelope:
     """
 
     __slots__ = ("_key", "_version", "_wrapped")
+    _key: bytes
+    _wrapped: bytes
+    _version: str
 
     def __init__(self) -> None:
         raise TypeError("use Envelope.seal(public_key, key_version) or Envelope.open_wrapped(...)")
@@ -122,7 +125,7 @@ class Envelope:
             _fail()
         sentinel = object()
         key = PKCS1_v1_5.new(private_key).decrypt(wrapped, sentinel, expected_pt_len=SYMMETRIC_KEY_BYTES)
-        if key is sentinel:
+        if not isinstance(key, bytes):  # the sentinel: padding did not check out
             _fail()
         return cls._build(key, wrapped, key_version)
 
@@ -142,7 +145,7 @@ class Envelope:
         return self._version
 
     # -- sealing and opening values ---------------------------------------------------------------
-    def _cipher(self):  # type: ignore[no-untyped-def]
+    def _cipher(self) -> Any:
         # Vendor-imposed: CBC without MAC, IV = key[0:16] for every value under this key.
         return AES.new(self._key, AES.MODE_CBC, iv=self._key[:IV_BYTES])
 

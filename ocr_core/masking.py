@@ -209,7 +209,7 @@ def mask_api_json(doc: Mapping[str, Any]) -> dict[str, Any]:
     authenticity request body, say) by its kind; ``requestKey`` is kept; every other string is
     scrubbed by :func:`mask_text`. Confidences, boxes and other non-strings are copied as they are.
     """
-    return _mask_node(doc)  # type: ignore[no-any-return]
+    return _mask_node(doc)
 
 
 # A Request-Key is the one-time handle for the authenticity call, not personal data: the caller must be

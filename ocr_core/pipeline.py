@@ -29,8 +29,10 @@ from ocr_core.imaging import (
     PreprocessOptions,
     PreprocessResult,
     inspect_upload,
-    preprocess as run_preprocess,
     reencode,
+)
+from ocr_core.imaging import (
+    preprocess as run_preprocess,
 )
 from ocr_core.imaging.loading import ImageFormat, load_image
 

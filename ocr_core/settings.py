@@ -49,45 +49,65 @@ def _secret(value: SecretStr | str | None) -> SecretStr | None:
     return SecretStr(value) if value else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Settings:
-    """Everything a client needs. Secrets are stored as ``SecretStr`` (plain strings are converted)."""
+    """Everything a client needs. Secrets are stored as ``SecretStr`` (plain strings are converted);
+    text fields with a fixed set of values (``api_version``, ``image_encoding``) are checked at run time,
+    so values read from files and the environment may be passed as they are."""
 
-    base_url: str = C.DEFAULT_BASE_URL
-    app_key: str | None = None
-    secret_key: SecretStr | None = None
-    api_version: ApiVersion = C.DEFAULT_API_VERSION  # type: ignore[assignment]
-    uak_id: str | None = None
-    uak_secret: SecretStr | None = None
-    token_url: str = C.DEFAULT_TOKEN_URL
-    image_encoding: ImageEncoding = C.DEFAULT_IMAGE_ENCODING  # type: ignore[assignment]
-    connect_timeout: float = C.DEFAULT_CONNECT_TIMEOUT
-    read_timeout: float = C.DEFAULT_READ_TIMEOUT
-    max_retries: int = C.DEFAULT_MAX_RETRIES
-    backoff_base: float = C.DEFAULT_BACKOFF_BASE
+    base_url: str
+    app_key: str | None
+    secret_key: SecretStr | None
+    api_version: ApiVersion
+    uak_id: str | None
+    uak_secret: SecretStr | None
+    token_url: str
+    image_encoding: ImageEncoding
+    connect_timeout: float
+    read_timeout: float
+    max_retries: int
+    backoff_base: float
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "secret_key", _secret(self.secret_key))
-        set_(self, "uak_secret", _secret(self.uak_secret))
-        set_(self, "app_key", self.app_key or None)
-        set_(self, "uak_id", self.uak_id or None)
-        base_url = ENDPOINT_ALIASES.get(str(self.base_url).strip().lower(), self.base_url)
-        set_(self, "base_url", _url(base_url, "base_url").rstrip("/"))
-        set_(self, "token_url", _url(self.token_url, "token_url"))
-        if self.api_version not in C.API_VERSIONS:
-            raise SettingsError(f"api_version must be one of {', '.join(C.API_VERSIONS)}, "
-                                f"not {self.api_version!r}")
-        if self.image_encoding not in C.IMAGE_ENCODINGS:
-            raise SettingsError(f"image_encoding must be 'raw' or 'base64', not {self.image_encoding!r}")
-        for name in ("connect_timeout", "read_timeout"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not value > 0:
+    def __init__(
+        self,
+        base_url: str = C.DEFAULT_BASE_URL,
+        app_key: str | None = None,
+        secret_key: SecretStr | str | None = None,
+        api_version: str = C.DEFAULT_API_VERSION,
+        uak_id: str | None = None,
+        uak_secret: SecretStr | str | None = None,
+        token_url: str = C.DEFAULT_TOKEN_URL,
+        image_encoding: str = C.DEFAULT_IMAGE_ENCODING,
+        connect_timeout: float = C.DEFAULT_CONNECT_TIMEOUT,
+        read_timeout: float = C.DEFAULT_READ_TIMEOUT,
+        max_retries: int = C.DEFAULT_MAX_RETRIES,
+        backoff_base: float = C.DEFAULT_BACKOFF_BASE,
+    ) -> None:
+        if api_version not in C.API_VERSIONS:
+            raise SettingsError(f"api_version must be one of {', '.join(C.API_VERSIONS)}, not {api_version!r}")
+        if image_encoding not in C.IMAGE_ENCODINGS:
+            raise SettingsError(f"image_encoding must be 'raw' or 'base64', not {image_encoding!r}")
+        for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise SettingsError(f"{name} must be a positive number of seconds (timeouts are always on)")
-        if not isinstance(self.max_retries, int) or not 0 <= self.max_retries <= 10:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 10:
             raise SettingsError("max_retries must be an integer between 0 and 10")
-        if not self.backoff_base >= 0:
+        if not backoff_base >= 0:
             raise SettingsError("backoff_base must be zero or positive")
+        set_ = object.__setattr__
+        set_(self, "base_url", _url(ENDPOINT_ALIASES.get(str(base_url).strip().lower(), base_url),
+                                    "base_url").rstrip("/"))
+        set_(self, "app_key", app_key or None)
+        set_(self, "secret_key", _secret(secret_key))
+        set_(self, "api_version", api_version)
+        set_(self, "uak_id", uak_id or None)
+        set_(self, "uak_secret", _secret(uak_secret))
+        set_(self, "token_url", _url(token_url, "token_url"))
+        set_(self, "image_encoding", image_encoding)
+        set_(self, "connect_timeout", connect_timeout)
+        set_(self, "read_timeout", read_timeout)
+        set_(self, "max_retries", max_retries)
+        set_(self, "backoff_base", backoff_base)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -238,7 +238,8 @@ def render_card(design: CardDesign) -> Specimen:
     groups = groups_of(number)
     size = CARD_SIZE[::-1] if design.vertical else CARD_SIZE
     img = gradient(size, *design.colors)
-    guilloche(img, tuple(min(255, c + 40) for c in design.colors[1]), rng, alpha=30)
+    r, g, b = (min(255, c + 40) for c in design.colors[1])
+    guilloche(img, (r, g, b), rng, alpha=30)
     d = ImageDraw.Draw(img)
     draw = embossed if design.embossed else text
     w, h = size

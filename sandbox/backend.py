@@ -49,7 +49,7 @@ import re
 import secrets
 import threading
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -153,9 +153,13 @@ def _conf(value: float) -> float:
     return round(min(max(value, 0.0), 1.0), 4) if math.isfinite(value) else 0.0
 
 
-def lower_headers(headers: Mapping[str, str] | Any) -> dict[str, str]:
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+"""Request headers as a mapping, or as the (name, value) pairs of the wire (repeats kept)."""
+
+
+def lower_headers(headers: Headers) -> dict[str, str]:
     """Case-insensitive view of request headers; a repeated header keeps its first value."""
-    items = headers.items() if hasattr(headers, "items") else headers
+    items = headers.items() if isinstance(headers, Mapping) else headers
     out: dict[str, str] = {}
     for name, value in items:
         out.setdefault(str(name).lower(), str(value))
@@ -221,7 +225,7 @@ class SandboxBackend:
         """A new key pair for ``service``; returns its version. The old version then answers 4000301."""
         if service not in SERVICES:
             raise ValueError(f"unknown service {service!r}")
-        return self.keys.rotate(service).version  # type: ignore[arg-type]
+        return self.keys.rotate(service).version
 
     def set_faults(self, faults: Faults) -> None:
         self.faults.set(faults)
@@ -239,7 +243,7 @@ class SandboxBackend:
         return self._engine
 
     # -- entry point -----------------------------------------------------------------------------
-    def dispatch(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> SandboxResponse:
+    def dispatch(self, method: str, path: str, headers: Headers, body: bytes) -> SandboxResponse:
         """Answer one request. Never raises: every failure becomes a documented answer."""
         try:
             method = method.upper()
@@ -326,7 +330,7 @@ class SandboxBackend:
     def _public_key(self, call: ApiCall) -> SandboxResponse:
         if call.service not in SERVICES:
             raise SandboxError(codes.INVALID_PARAMETER)
-        key = self.keys.current(call.service)  # type: ignore[arg-type]
+        key = self.keys.current(call.service)
         return api_response(result={"key": key.public_b64, "version": key.version})
 
     def _open_envelope(self, call: ApiCall, service: Service, extra_headers: tuple[str, ...] = ()) -> bytes:

@@ -50,7 +50,7 @@ class SandboxTransport(BaseAdapter):
         super().__init__()
         self.backend = backend
 
-    def send(  # type: ignore[override]
+    def send(
         self,
         request: requests.PreparedRequest,
         stream: bool = False,
@@ -61,7 +61,10 @@ class SandboxTransport(BaseAdapter):
     ) -> requests.Response:
         path = unquote(urlsplit(request.url or "").path) or "/"
         answer = self.backend.dispatch(
-            request.method or "GET", path, dict(request.headers), _body_bytes(request.body)
+            request.method or "GET", path,
+            [(name, value if isinstance(value, str) else value.decode("latin-1"))
+             for name, value in request.headers.items()],
+            _body_bytes(request.body),
         )
         response = requests.Response()
         response.status_code = answer.status
@@ -72,7 +75,7 @@ class SandboxTransport(BaseAdapter):
         response.encoding = "utf-8"
         response.url = request.url or ""
         response.request = request
-        response.connection = self
+        response.connection = self  # type: ignore[assignment]  # requests types it as HTTPAdapter, reads only .close
         return response
 
     def close(self) -> None:

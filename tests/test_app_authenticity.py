@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apptest import assert_clean, faults, open_page, sandbox, texts  # noqa: F401
+from tests.support.apptest import assert_clean, open_page, texts
 
 pytestmark = pytest.mark.usefixtures("sandbox")
 PAGE = "views/authenticity.py"

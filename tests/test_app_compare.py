@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apptest import assert_clean, open_page, page_text, sandbox, texts, truth  # noqa: F401
+from tests.support.apptest import assert_clean, open_page, page_text, texts, truth
 
 pytestmark = pytest.mark.usefixtures("sandbox")
 PAGE = "views/compare.py"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.support.apptest import SAMPLES, assert_clean, faults, open_page, page_text, sandbox, texts, truth  # noqa: F401
+from tests.support.apptest import SAMPLES, assert_clean, open_page, page_text, texts, truth
 
 SPECIMEN = "cards/visa_blue_flat.png"
 pytestmark = pytest.mark.usefixtures("sandbox")
@@ -111,6 +111,7 @@ def test_preprocessing_shows_what_will_be_sent():
 
 def test_camera_photo_is_validated_and_exif_orientation_applied():
     bgr = cv2.imread(str(SAMPLES / SPECIMEN))
+    assert bgr is not None
     photo = Image.fromarray(cv2.cvtColor(np.ascontiguousarray(np.rot90(bgr)), cv2.COLOR_BGR2RGB))
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90° clockwise to display": the sensor's pixels lie on their side
@@ -130,6 +131,7 @@ def _photo_with_gps_and_payload() -> bytes:
     """The specimen as a phone might save it: EXIF with a GPS position, and a video appended after
     the image's end marker (as "motion photos" do)."""
     bgr = cv2.imread(str(SAMPLES / SPECIMEN))
+    assert bgr is not None
     exif = Image.Exif()
     exif[0x0110] = "Phone X"  # camera model
     exif.get_ifd(0x8825).update({1: "N", 2: (37.0, 33.0, 59.0)})  # GPS latitude

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apptest import assert_clean, faults, open_page, page_text, sandbox, texts, truth  # noqa: F401
+from tests.support.apptest import assert_clean, open_page, page_text, texts, truth
 
 RESIDENT = "ids/resident_hong_gildong.png"
 PASSPORT = "ids/passport_hong_gildong.png"

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from tests.support.apptest import assert_clean, open_page, page_text, sandbox, texts  # noqa: F401
+from tests.support.apptest import assert_clean, open_page, page_text, texts
 from ui.session import SANDBOX_URL_ENV
 
 pytestmark = pytest.mark.usefixtures("sandbox")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apptest import assert_clean, open_page, page_text, sandbox, texts, truth  # noqa: F401
+from tests.support.apptest import assert_clean, open_page, page_text, texts, truth
 
 DRIVER = "ids/driver_hong_gildong.png"
 pytestmark = pytest.mark.usefixtures("sandbox")

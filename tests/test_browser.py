@@ -82,7 +82,7 @@ def page(browser, dashboard):
 
     pg.on("websocket", on_ws)
     pg.on("request", lambda req: traffic.hosts.add(urlparse(req.url).hostname or ""))
-    pg.traffic = traffic  # type: ignore[attr-defined]
+    pg.traffic = traffic
     yield pg
     context.close()
 
@@ -105,7 +105,7 @@ def _analyse(pg, url: str, path: str, specimen: str, expect: str, shot: str) -> 
 
 def _assert_never_shown(pg, secrets: list[str]) -> None:
     html = pg.content()
-    frames = pg.traffic.blob()  # type: ignore[attr-defined]
+    frames = pg.traffic.blob()
     for secret in secrets:
         assert secret not in html, f"{secret[:4]}… appears in the page"
         assert secret.encode() not in frames, f"{secret[:4]}… travelled over the websocket"

@@ -411,7 +411,7 @@ def test_connect_failure_of_an_analysis_is_retried(fake: FakeNhn, caplog: pytest
     class FlakySession(requests.Session):
         failed = False
 
-        def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        def request(self, method, url, *args, **kwargs):
             if method == "POST" and not self.failed:
                 FlakySession.failed = True
                 return super().request(method, url.replace(fake.base_url, f"http://127.0.0.1:{_closed_port()}"),
@@ -506,7 +506,7 @@ def test_settings_from_env_and_secrets_hidden() -> None:
     for bad in ({"api_version": "v3"}, {"image_encoding": "hex"}, {"base_url": "ftp://x"},
                 {"read_timeout": 0}, {"connect_timeout": None}):
         with pytest.raises(SettingsError):
-            Settings(**bad)  # type: ignore[arg-type]
+            Settings(**bad)
     with pytest.raises(SettingsError):
         Settings.from_env({}, bogus=1)
 

@@ -13,7 +13,7 @@ import pytest
 
 from sandbox.config import SandboxConfig
 from sandbox.server import RunningSandbox, start_sandbox
-from tests.support.apptest import SAMPLES, assert_clean, open_page, sandbox, texts  # noqa: F401
+from tests.support.apptest import SAMPLES, assert_clean, open_page, texts
 from tests.support.uploads import carries_gps, photo_with_gps, png_bomb
 from tests.test_sandbox_protocol import FakeEngine
 

@@ -21,6 +21,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 def load(rel: str) -> tuple[np.ndarray, dict]:
     image = cv2.imread(str(SAMPLES / rel), cv2.IMREAD_COLOR)
+    assert image is not None, rel
     truth = json.loads((SAMPLES / rel).with_suffix(".json").read_text(encoding="utf-8"))
     return image, truth
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pytest
 
 from ocr_core.imaging import (
     CHECK_LABELS,
+    QualityCheck,
     QualityReport,
     QualityThresholds,
     assess_quality,
@@ -25,7 +27,7 @@ SIZE = (1280, 960)
 @cache
 def scene(name: str) -> Scene:
     """Each scene is drawn once per test session."""
-    variants = {
+    variants: dict[str, dict[str, Any]] = {
         "good": {"quad": perspective_quad(SIZE, rotation_deg=1.0, keystone=0.04, share=0.66)},
         "good_id": {"kind": "id", "quad": perspective_quad(SIZE, rotation_deg=-1.5, keystone=0.05, share=0.66)},
         "blurred": {"blur_sigma": 4.0, "quad": perspective_quad(SIZE, rotation_deg=1.0, share=0.66)},
@@ -45,13 +47,18 @@ def report(name: str) -> QualityReport:
     return assess_quality(scene(name).bgr)
 
 
+def _value(check: QualityCheck) -> float:
+    assert check.value is not None, check
+    return check.value
+
+
 def statuses(r: QualityReport) -> dict[str, str]:
     return {c.name: c.status for c in r.checks}
 
 
 def corner_error(found: np.ndarray, truth: np.ndarray, shape: tuple[int, ...]) -> float:
     """Largest corner distance as a share of the image diagonal."""
-    return float(np.linalg.norm(order_quad(found) - order_quad(truth), axis=1).max() / np.hypot(*shape[:2]))
+    return float(np.linalg.norm(order_quad(found) - order_quad(truth), axis=1).max() / np.hypot(shape[0], shape[1]))
 
 
 # --- synthetic scenes --------------------------------------------------------------------------
@@ -71,7 +78,8 @@ def test_card_quad_is_found_where_it_was_drawn(name: str) -> None:
     assert found is not None
     assert found.shape == (4, 2) and found.dtype == np.float32
     assert corner_error(found, s.quad, s.bgr.shape) < 0.01
-    assert np.array_equal(report(name).card_quad, found)
+    held = report(name).card_quad
+    assert held is not None and np.array_equal(held, found)
 
 
 def test_quad_is_ordered_clockwise_from_top_left() -> None:
@@ -84,7 +92,7 @@ def test_quad_is_ordered_clockwise_from_top_left() -> None:
 def test_blur_fails_sharpness_only() -> None:
     s = statuses(report("blurred"))
     assert s["sharpness"] == "fail"
-    assert report("blurred").get("sharpness").value < report("good").get("sharpness").value / 5
+    assert _value(report("blurred")["sharpness"]) < _value(report("good")["sharpness"]) / 5
     assert s["brightness"] == s["glare"] == s["boundary"] == "pass"
 
 
@@ -96,33 +104,33 @@ def test_dark_photo_fails_brightness_not_sharpness() -> None:
 
 def test_glare_is_measured_and_masked_on_the_card() -> None:
     r = report("glare")
-    glare = r.get("glare")
-    assert glare.status == "fail" and glare.value > 0.05
+    glare = r["glare"]
+    assert glare.status == "fail" and _value(glare) > 0.05
     h, w = scene("glare").bgr.shape[:2]
     assert r.glare_mask.shape == (h, w) and r.glare_mask.dtype == np.uint8
     ys, xs = np.nonzero(r.glare_mask)
     centre = scene("glare").quad.mean(axis=0)
     assert abs(xs.mean() - centre[0]) < 0.25 * w and abs(ys.mean() - centre[1]) < 0.25 * h
     # No glare reported on a pale ID card without a highlight: paper white is not glare.
-    assert report("good_id").get("glare").status == "pass"
+    assert report("good_id")["glare"].status == "pass"
     assert not report("good_id").glare_mask.any()
 
 
 def test_tilt_is_measured_from_the_card_edges() -> None:
-    tilt = report("tilted").get("tilt")
+    tilt = report("tilted")["tilt"]
     assert tilt.status == "fail"
     assert tilt.value == pytest.approx(22.0, abs=1.0)
-    assert abs(report("good").get("tilt").value - 1.0) < 1.0
+    assert abs(_value(report("good")["tilt"]) - 1.0) < 1.0
 
 
 def test_strong_perspective_is_flagged() -> None:
-    assert report("perspective").get("perspective").status != "pass"
-    assert report("good").get("perspective").status == "pass"
+    assert report("perspective")["perspective"].status != "pass"
+    assert report("good")["perspective"].status == "pass"
 
 
 def test_card_touching_the_edge_is_cut_off() -> None:
-    assert report("cut_off").get("boundary").status == "fail"
-    assert report("good").get("boundary").status == "pass"
+    assert report("cut_off")["boundary"].status == "fail"
+    assert report("good")["boundary"].status == "pass"
 
 
 def test_far_card_fails_card_resolution_while_the_image_passes() -> None:
@@ -139,19 +147,19 @@ def test_small_image_fails_image_resolution() -> None:
 def test_no_card_at_all() -> None:
     r = assess_quality(desk((1200, 900), seed=3))
     assert r.card_quad is None
-    assert r.get("boundary").status == "warn"
-    assert r.get("resolution_card").value is None
+    assert r["boundary"].status == "warn"
+    assert r["resolution_card"].value is None
 
 
 def test_an_image_already_cropped_to_the_card_is_the_card() -> None:
     r = assess_quality(card_face("id"))
     assert r.card_quad is None
-    assert r.get("boundary").status == "pass" and r.get("resolution_card").status == "pass"
+    assert r["boundary"].status == "pass" and r["resolution_card"].status == "pass"
 
 
 def test_thresholds_are_parameters() -> None:
     lenient = QualityThresholds(tilt_warn_deg=30, tilt_fail_deg=40)
-    assert assess_quality(scene("tilted").bgr, lenient).get("tilt").status == "pass"
+    assert assess_quality(scene("tilted").bgr, lenient)["tilt"].status == "pass"
 
 
 def test_report_accepts_a_loaded_image() -> None:

@@ -75,9 +75,9 @@ def test_unprocessed_refusals_are_resent_exactly_max_retries_times(backend: Sand
                                                                    in_process: requests.Session,
                                                                    max_retries: int) -> None:
     backend.set_faults(Faults(result_code=5000503, rate=1.0, route="credit-card"))
-    with OcrClient(_settings(max_retries=max_retries), session=in_process) as client:
-        with pytest.raises(ApiError) as info:
-            client.analyze_credit_card(png())
+    with OcrClient(_settings(max_retries=max_retries), session=in_process) as client, \
+            pytest.raises(ApiError) as info:
+        client.analyze_credit_card(png())
     assert info.value.result_code == 5000503
     assert backend.journal.calls("credit-card") == 1 + max_retries
 
@@ -86,9 +86,8 @@ def test_unprocessed_refusals_are_resent_exactly_max_retries_times(backend: Sand
 def test_key_fetch_is_resent_exactly_max_retries_times(backend: SandboxBackend, in_process: requests.Session,
                                                        max_retries: int) -> None:
     backend.set_faults(Faults(result_code=5000503, rate=1.0, route="public-keys/credit-card"))
-    with OcrClient(_settings(max_retries=max_retries), session=in_process) as client:
-        with pytest.raises(ApiError):
-            client.public_key("credit-card")
+    with OcrClient(_settings(max_retries=max_retries), session=in_process) as client, pytest.raises(ApiError):
+        client.public_key("credit-card")
     assert backend.journal.calls("public-keys/credit-card") == 1 + max_retries
 
 

@@ -54,7 +54,7 @@ def test_gps_exif_rotation_and_trailing_bytes_never_leave() -> None:
 def test_preprocessing_reencodes_and_names_its_steps() -> None:
     size = (2000, 1500)
     scene = photo(size=size, quad=perspective_quad(size, share=0.62, rotation_deg=9.0, keystone=0.2), seed=11)
-    ok, buf = cv2.imencode(".png", scene.bgr)
+    _, buf = cv2.imencode(".png", scene.bgr)
     payload = prepare(buf.tobytes(), preprocess=PreprocessOptions())
     assert payload.preprocessed is not None and payload.data == payload.preprocessed.encoded
     assert payload.steps[0] == RE_ENCODED and "warp" in payload.steps and "encode" not in payload.steps

@@ -339,7 +339,7 @@ def test_checks_for_routes_each_field() -> None:
     assert checks_for("name", "홍길동", "resident") == ()
     assert checks_for("issuer", "서울특별시", "resident") == ()
     assert checks_for("residentNumber", "", "resident") == ()
-    assert checks_for("residentNumber", None, "resident") == ()  # type: ignore[arg-type]
+    assert checks_for("residentNumber", None, "resident") == ()
 
 
 @pytest.mark.skipif(not (SAMPLES / "ids" / "passport_hong_gildong.json").exists(), reason="no specimen")

@@ -59,7 +59,7 @@ def guarded(where: str = "") -> Iterator[None]:
         log.info("call failed: %s%s", type(exc).__name__,
                  f" {exc.result_code}" if isinstance(exc, ApiError) else "")
         show_error(exc, where)
-    except Exception as exc:  # the last line of defence: a friendly message, no personal data logged
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a friendly message, no personal data logged
         # Frames only (file, line, code), never the message: it may quote what a document says.
         log.error("unexpected %s in the dashboard\n%s", type(exc).__name__,
                   "".join(traceback.format_tb(exc.__traceback__)))

@@ -30,10 +30,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # sidebar
     "side.language": ("Language / 언어", "Language / 언어"),
     "side.masking": ("Mask personal data", "개인정보 마스킹"),
-    "side.masking_help": ("Masks card, resident, licence and passport numbers on screen, in the JSON "
-                          "and in downloads, and blurs their regions in the image.",
-                          "화면, JSON, 다운로드에서 카드·주민등록·면허·여권 번호를 가리고 이미지의 "
-                          "해당 영역을 흐리게 합니다."),
+    "side.masking_help": (("Masks card, resident, licence and passport numbers on screen, in the JSON "
+                          "and in downloads, and blurs their regions in the image."),
+                          ("화면, JSON, 다운로드에서 카드·주민등록·면허·여권 번호를 가리고 이미지의 "
+                          "해당 영역을 흐리게 합니다.")),
     "side.masking_off": ("Masking is OFF: full numbers are on screen.",
                          "마스킹 해제됨: 전체 번호가 화면에 표시됩니다."),
     "side.backend_sandbox": ("SANDBOX", "SANDBOX (로컬)"),
@@ -61,10 +61,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "img.pick": ("Choose a specimen…", "견본을 고르세요…"),
     "img.gallery": ("Specimen gallery", "견본 갤러리"),
     "img.gallery_chosen": ("Specimen gallery — {name}", "견본 갤러리 — {name}"),
-    "img.gallery_hint": ("Click a specimen to use it — synthetic documents, safe to show; or pick one by name "
-                         "below.",
-                         "견본을 누르면 사용합니다 — 가상의 문서라 보여 줘도 안전합니다. 아래에서 이름으로 골라도 "
-                         "됩니다."),
+    "img.gallery_hint": (("Click a specimen to use it — synthetic documents, safe to show; or pick one by name "
+                         "below."),
+                         ("견본을 누르면 사용합니다 — 가상의 문서라 보여 줘도 안전합니다. 아래에서 이름으로 골라도 "
+                         "됩니다.")),
     "img.none": ("Choose an image to begin.", "이미지를 선택하면 시작합니다."),
     "img.loaded": ("{name}: {fmt} {w}×{h}, {size}", "{name}: {fmt} {w}×{h}, {size}"),
     "img.exif_rotated": ("Rotated upright from its EXIF orientation.", "EXIF 방향 정보대로 바로 세웠습니다."),
@@ -127,18 +127,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "an.cloud_cost": ("This call goes to NHN Cloud and is billed.", "이 호출은 NHN Cloud로 가며 요금이 부과됩니다."),
     "an.stale": ("The image changed since this result; analyse again to refresh.",
                  "이 결과 이후 이미지가 바뀌었습니다. 다시 분석하세요."),
-    "an.standalone_note": ("Stand-alone analysis reads the same fields but gives **no Request-Key**, so "
+    "an.standalone_note": (("Stand-alone analysis reads the same fields but gives **no Request-Key**, so "
                            "its result cannot be checked for authenticity — in exchange it costs less. "
-                           "Use the ID card page when you need to verify authenticity.",
-                           "단독 분석은 같은 항목을 읽지만 **Request-Key를 주지 않아** 진위 확인을 할 수 "
+                           "Use the ID card page when you need to verify authenticity."),
+                           ("단독 분석은 같은 항목을 읽지만 **Request-Key를 주지 않아** 진위 확인을 할 수 "
                            "없습니다. 대신 요금이 더 낮습니다. 진위 확인이 필요하면 신분증 페이지를 "
-                           "사용하세요."),
+                           "사용하세요.")),
     "an.credit_intro": ("Reads the card number and expiry date of a credit card.",
                         "신용카드의 카드 번호와 유효 기간을 인식합니다."),
-    "an.id_intro": ("Reads a resident card, driver licence or passport. Resident cards and driver "
-                    "licences come with a Request-Key for the authenticity check (valid one hour).",
-                    "주민등록증, 운전면허증, 여권을 인식합니다. 주민등록증과 운전면허증은 진위 확인용 "
-                    "Request-Key(1시간 유효)를 함께 받습니다."),
+    "an.id_intro": (("Reads a resident card, driver licence or passport. Resident cards and driver "
+                    "licences come with a Request-Key for the authenticity check (valid one hour)."),
+                    ("주민등록증, 운전면허증, 여권을 인식합니다. 주민등록증과 운전면허증은 진위 확인용 "
+                    "Request-Key(1시간 유효)를 함께 받습니다.")),
     # results
     "res.heading": ("5 · Result", "5 · 결과"),
     "res.overlay": ("What was read, where", "인식 위치와 내용"),
@@ -168,16 +168,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
                        "이미지 {w}×{h}{card}; 권장 760×480 이상"),
     "res.card_size": (", card ≈ {w}×{h}", ", 카드 약 {w}×{h}"),
     "res.res_agree": ("The API and our measurement agree.", "API 판정과 자체 측정이 일치합니다."),
-    "res.res_disagree": ("The API and our measurement disagree: the API may judge the document it found "
-                         "rather than the whole image — compare the card's own size.",
-                         "API 판정과 자체 측정이 다릅니다. API는 이미지 전체가 아니라 찾은 문서를 기준으로 "
-                         "판정할 수 있으니 카드 자체의 크기를 비교해 보세요."),
+    "res.res_disagree": (("The API and our measurement disagree: the API may judge the document it found "
+                         "rather than the whole image — compare the card's own size."),
+                         ("API 판정과 자체 측정이 다릅니다. API는 이미지 전체가 아니라 찾은 문서를 기준으로 "
+                         "판정할 수 있으니 카드 자체의 크기를 비교해 보세요.")),
     "res.id_type": ("Document type", "신분증 종류"),
     "res.json_masked": ("Decrypted answer, masked.", "복호화한 응답 (마스킹됨)."),
     "res.json_unmasked": ("Decrypted answer, unmasked.", "복호화한 응답 (마스킹 해제)."),
     "res.request_key": ("Request-Key issued", "발급된 Request-Key"),
-    "res.no_request_key": ("No Request-Key: authenticity can only be checked for resident cards and "
-                           "driver licences.",
+    "res.no_request_key": (("No Request-Key: authenticity can only be checked for resident cards and "
+                           "driver licences."),
                            "Request-Key 없음: 진위 확인은 주민등록증과 운전면허증만 가능합니다."),
     "res.verify": ("Verify authenticity →", "진위 확인 →"),
     "res.verify_help": ("Opens the authenticity page with this result and its Request-Key.",
@@ -195,10 +195,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "env.key_fetch": ("Public key", "공개 키"),
     "env.key_fetch_d": ("{service} key, version {version}", "{service} 키, 버전 {version}"),
     "env.encrypt": ("Seal", "봉인"),
-    "env.encrypt_d": ("fresh 32-byte AES key, RSA-wrapped to {wrapped} bytes; image {image} → {cipher} "
-                      "bytes AES-256-CBC ({encoding})",
-                      "새 32바이트 AES 키를 RSA로 감싸 {wrapped}바이트; 이미지 {image} → {cipher}바이트 "
-                      "AES-256-CBC ({encoding})"),
+    "env.encrypt_d": (("fresh 32-byte AES key, RSA-wrapped to {wrapped} bytes; image {image} → {cipher} "
+                      "bytes AES-256-CBC ({encoding})"),
+                      ("새 32바이트 AES 키를 RSA로 감싸 {wrapped}바이트; 이미지 {image} → {cipher}바이트 "
+                      "AES-256-CBC ({encoding})")),
     "env.network": ("Network + server", "네트워크 + 서버"),
     "env.network_d": ("POST {path}", "POST {path}"),
     "env.decrypt": ("Open", "열기"),
@@ -221,41 +221,41 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "err.transport": ("No answer from {where}.", "{where}에서 응답이 없습니다."),
     "err.transport_action": ("Check the network and the endpoint in Settings, then try again.",
                              "네트워크와 설정의 엔드포인트를 확인한 뒤 다시 시도하세요."),
-    "err.transport_maybe_billed": ("The request may have reached the server (and been billed); "
-                                   "it was not repeated automatically.",
-                                   "요청이 서버에 도달했을 수 있어(요금 부과 가능) 자동으로 다시 보내지 "
-                                   "않았습니다."),
+    "err.transport_maybe_billed": (("The request may have reached the server (and been billed); "
+                                   "it was not repeated automatically."),
+                                   ("요청이 서버에 도달했을 수 있어(요금 부과 가능) 자동으로 다시 보내지 "
+                                   "않았습니다.")),
     "err.malformed": ("The server answered something that is not the API's JSON.",
                       "서버가 API 형식이 아닌 응답을 보냈습니다."),
     "err.malformed_action": ("Check the endpoint in Settings; if it is right, try again later.",
                              "설정의 엔드포인트를 확인하고, 맞다면 잠시 후 다시 시도하세요."),
     "err.envelope": ("The encrypted answer could not be opened.", "암호화된 응답을 열 수 없습니다."),
-    "err.envelope_action": ("Try again; if it repeats, the public key may have rotated — test the "
-                            "connection in Settings.",
-                            "다시 시도하세요. 반복되면 공개 키가 바뀌었을 수 있으니 설정에서 연결을 "
-                            "시험하세요."),
+    "err.envelope_action": (("Try again; if it repeats, the public key may have rotated — test the "
+                            "connection in Settings."),
+                            ("다시 시도하세요. 반복되면 공개 키가 바뀌었을 수 있으니 설정에서 연결을 "
+                            "시험하세요.")),
     "err.input": ("Nothing was sent: {msg}", "전송하지 않았습니다: {msg}"),
     "err.generic": ("Something went wrong on our side. Nothing personal was logged; please try again.",
                     "내부 오류가 발생했습니다. 개인정보는 기록되지 않았습니다. 다시 시도하세요."),
     # authenticity
-    "au.intro": ("Checks a resident card or driver licence against the issuing authority. It needs the "
-                 "Request-Key from an ID card analysis (valid for one hour, usable once).",
-                 "주민등록증 또는 운전면허증을 발급 기관 정보와 대조합니다. 신분증 분석에서 받은 "
-                 "Request-Key(1시간 유효, 1회 사용)가 필요합니다."),
+    "au.intro": (("Checks a resident card or driver licence against the issuing authority. It needs the "
+                 "Request-Key from an ID card analysis (valid for one hour, usable once)."),
+                 ("주민등록증 또는 운전면허증을 발급 기관 정보와 대조합니다. 신분증 분석에서 받은 "
+                 "Request-Key(1시간 유효, 1회 사용)가 필요합니다.")),
     "au.request_key": ("Request-Key", "Request-Key"),
-    "au.request_key_help": ("Paste the Request-Key of an ID card analysis, or come here with "
-                            "“Verify authenticity” from the ID card page.",
-                            "신분증 분석의 Request-Key를 붙여 넣거나 신분증 페이지의 “진위 확인”으로 "
-                            "오세요."),
+    "au.request_key_help": (("Paste the Request-Key of an ID card analysis, or come here with "
+                            "“Verify authenticity” from the ID card page."),
+                            ("신분증 분석의 Request-Key를 붙여 넣거나 신분증 페이지의 “진위 확인”으로 "
+                            "오세요.")),
     "au.from_analysis": ("From the ID analysis of {when}", "{when} 신분증 분석 결과에서"),
     "au.valid_for": ("Request-Key valid for", "Request-Key 남은 시간"),
     "au.remaining": ("Valid for {mmss} more", "남은 시간 {mmss}"),
     "au.expired": ("Expired: analyse the ID card again for a new Request-Key.",
                    "만료됨: 새 Request-Key를 받으려면 신분증을 다시 분석하세요."),
-    "au.spent": ("Used: an authenticity answer came back with this key, so it cannot be used again. "
-                 "Analyse the ID card again for a new one.",
-                 "사용됨: 이 키로 진위 확인 응답을 받았으므로 다시 쓸 수 없습니다. 신분증을 다시 "
-                 "분석하세요."),
+    "au.spent": (("Used: an authenticity answer came back with this key, so it cannot be used again. "
+                 "Analyse the ID card again for a new one."),
+                 ("사용됨: 이 키로 진위 확인 응답을 받았으므로 다시 쓸 수 없습니다. 신분증을 다시 "
+                 "분석하세요.")),
     "au.id_type": ("Document type", "신분증 종류"),
     "au.type.resident": ("Resident registration card", "주민등록증"),
     "au.type.driver": ("Driver licence", "운전면허증"),
@@ -272,8 +272,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
                     "이름을 입력하세요 (최대 100자)."),
     "au.err.rrn_resident": ("The resident registration number must be 13 digits.",
                             "주민등록번호는 숫자 13자리여야 합니다."),
-    "au.err.rrn_driver": ("For a driver licence, the resident number is 7 digits: the first 6 and the first "
-                          "digit of the back part.",
+    "au.err.rrn_driver": (("For a driver licence, the resident number is 7 digits: the first 6 and the first "
+                          "digit of the back part."),
                           "운전면허증의 주민등록번호는 7자리입니다: 앞 6자리와 뒷자리 첫 숫자."),
     "au.err.licence": ("The driver's licence number must be 12 digits.", "운전면허번호는 숫자 12자리여야 합니다."),
     "au.err.serial": ("The serial number (security code) must be 5 or 6 letters or digits.",
@@ -289,26 +289,26 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "au.not_genuine": ("NOT CONFIRMED — the records do not match these details.",
                        "확인 불가 — 기록이 입력한 정보와 일치하지 않습니다."),
     "au.codes": ("What the authenticity errors mean", "진위 확인 오류 설명"),
-    "au.code_122": ("**4000122 — Request-Key invalid or expired.** The key is older than one hour, was "
+    "au.code_122": (("**4000122 — Request-Key invalid or expired.** The key is older than one hour, was "
                     "already used for an answered check, or was never issued for this appKey. Analyse the "
-                    "ID card again on the ID card page to get a new key.",
-                    "**4000122 — Request-Key가 잘못되었거나 만료됨.** 발급 후 1시간이 지났거나, 이미 "
+                    "ID card again on the ID card page to get a new key."),
+                    ("**4000122 — Request-Key가 잘못되었거나 만료됨.** 발급 후 1시간이 지났거나, 이미 "
                     "응답을 받은 확인에 사용했거나, 이 appKey로 발급된 키가 아닙니다. 신분증 페이지에서 "
-                    "다시 분석해 새 키를 받으세요."),
-    "au.code_123": ("**4000123 — Resident-card check locked.** Five wrong issue dates lock the "
+                    "다시 분석해 새 키를 받으세요.")),
+    "au.code_123": (("**4000123 — Resident-card check locked.** Five wrong issue dates lock the "
                     "resident-card check for this card. Check the issue date printed on the card; the "
-                    "lock is lifted only by the card holder through the government service.",
-                    "**4000123 — 주민등록증 진위 확인 잠김.** 발급 일자를 5회 틀리면 이 카드의 진위 "
+                    "lock is lifted only by the card holder through the government service."),
+                    ("**4000123 — 주민등록증 진위 확인 잠김.** 발급 일자를 5회 틀리면 이 카드의 진위 "
                     "확인이 잠깁니다. 카드에 인쇄된 발급 일자를 확인하세요. 잠김은 본인이 정부 "
-                    "서비스를 통해서만 풀 수 있습니다."),
+                    "서비스를 통해서만 풀 수 있습니다.")),
     "au.no_key": ("Enter a Request-Key first.", "먼저 Request-Key를 입력하세요."),
     "au.passport_note": ("Passport authenticity was withdrawn by the vendor on 2026-05-27.",
                          "여권 진위 확인은 2026-05-27에 제공이 중단되었습니다."),
     # compare
-    "cmp.intro": ("Two images of one document analysed together — two photos, or one photo raw and "
-                  "preprocessed — to see which reads better and why.",
-                  "한 문서의 이미지 두 장(사진 두 장, 또는 원본과 전처리본)을 함께 분석해 어느 쪽이 "
-                  "더 잘 읽히는지, 왜 그런지 봅니다."),
+    "cmp.intro": (("Two images of one document analysed together — two photos, or one photo raw and "
+                  "preprocessed — to see which reads better and why."),
+                  ("한 문서의 이미지 두 장(사진 두 장, 또는 원본과 전처리본)을 함께 분석해 어느 쪽이 "
+                  "더 잘 읽히는지, 왜 그런지 봅니다.")),
     "cmp.mode": ("Compare", "비교 방식"),
     "cmp.mode_two": ("Two images", "이미지 두 장"),
     "cmp.mode_pre": ("One image: raw vs preprocessed", "한 장: 원본 대 전처리"),
@@ -338,16 +338,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "set.credentials": ("Credentials", "자격 증명"),
     "set.configured": ("configured ✓", "설정됨 ✓"),
     "set.not_configured": ("not configured ✗", "설정 안 됨 ✗"),
-    "set.cred_help": ("Credentials are read only from `.streamlit/secrets.toml` (section `[nhn_ocr]`: "
+    "set.cred_help": (("Credentials are read only from `.streamlit/secrets.toml` (section `[nhn_ocr]`: "
                       "`app_key`, `secret_key`, and for v2.1 `uak_id`, `uak_secret`) or from the "
                       "environment (`NHN_OCR_APPKEY`, `NHN_OCR_SECRETKEY`, `NHN_OCR_UAK_ID`, "
-                      "`NHN_OCR_UAK_SECRET`). They are never shown or sent to the browser.",
-                      "자격 증명은 `.streamlit/secrets.toml`(`[nhn_ocr]` 섹션: `app_key`, `secret_key`, "
+                      "`NHN_OCR_UAK_SECRET`). They are never shown or sent to the browser."),
+                      ("자격 증명은 `.streamlit/secrets.toml`(`[nhn_ocr]` 섹션: `app_key`, `secret_key`, "
                       "v2.1은 `uak_id`, `uak_secret`) 또는 환경 변수(`NHN_OCR_APPKEY`, "
                       "`NHN_OCR_SECRETKEY`, `NHN_OCR_UAK_ID`, `NHN_OCR_UAK_SECRET`)에서만 읽습니다. "
-                      "화면에 표시하거나 브라우저로 보내지 않습니다."),
-    "set.cloud_needs_creds": ("NHN Cloud needs credentials; staying on the sandbox until they are "
-                              "configured.",
+                      "화면에 표시하거나 브라우저로 보내지 않습니다.")),
+    "set.cloud_needs_creds": (("NHN Cloud needs credentials; staying on the sandbox until they are "
+                              "configured."),
                               "NHN Cloud에는 자격 증명이 필요합니다. 설정될 때까지 샌드박스를 사용합니다."),
     "set.endpoint": ("Endpoint", "엔드포인트"),
     "set.ep_current": ("Current", "현재"),
@@ -379,7 +379,7 @@ def default_lang() -> Lang:
     """Korean when the browser asks for it, else English."""
     try:
         locale = st.context.locale or ""
-    except Exception:  # no browser context (bare script, some test runners)
+    except Exception:  # noqa: BLE001 - no browser context (bare script, some test runners)
         locale = ""
     return "ko" if locale.lower().startswith("ko") else "en"
 

@@ -93,7 +93,7 @@ def options_form(prefix: str) -> PreprocessOptions:
         quality = st.slider(t("pre.opt.quality"), 50, 100, 90, 1, key=f"{prefix}_pre_quality",
                             disabled=fmt != "jpeg")
     return PreprocessOptions(warp=warp, deskew=deskew, denoise=denoise, clahe=clahe, target_width=width,
-                             format=fmt, quality=quality)
+                             format="png" if fmt == "png" else "jpeg", quality=quality)
 
 
 def preprocessed(prefix: str, img: LoadedImage, token: str, opts: PreprocessOptions) -> Prepared:

@@ -50,7 +50,7 @@ def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = Tr
         table(quality_rows(report, lang), presenter=presenter, key=f"{prefix}_quality_table")
     if glare:
         with cols[1]:
-            quad = None if report.card_quad is None else [tuple(map(int, p)) for p in report.card_quad]
+            quad = None if report.card_quad is None else [(int(x), int(y)) for x, y in report.card_quad]
             masked = masking_on()
             fig = state.memo(f"{prefix}_glare_fig", (token, masked), lambda: glare_figure(
                 soften(img.bgr) if masked else img.bgr, report.glare_mask, quad))

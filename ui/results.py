@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 
 import numpy as np
 import streamlit as st
 
 from ocr_core import CreditCardResult, IdCardResult
+from ocr_core.fields import Lang
 from ocr_core.validators import check_label
 from ui import state
 from ui.confidence_chart import confidence_svg
@@ -62,7 +64,7 @@ class Analysis:
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-def kv_table(rows: list[FieldRow], threshold: float, lang: str) -> list[dict[str, object]]:
+def kv_table(rows: list[FieldRow], threshold: float, lang: Lang) -> list[dict[str, object]]:
     return [{
         t("res.col_field"): r.label,
         t("res.col_key"): r.display_key,
@@ -95,7 +97,7 @@ def _badges(rows: list[FieldRow], lang: str) -> None:
         return
     line = st.container(horizontal=True)
     for row, check in checks:
-        colour = "green" if check.ok else ("red" if check.ok is False else "gray")
+        colour: Literal["green", "red", "gray"] = "green" if check.ok else ("red" if check.ok is False else "gray")
         icon = ":material/check_circle:" if check.ok else (":material/cancel:" if check.ok is False
                                                            else ":material/remove:")
         line.badge(f"{row.label}: {check_label(check.name, lang)}", icon=icon, color=colour,

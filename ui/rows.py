@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ocr_core import CreditCardResult, IdCardResult
-from ocr_core.models import resolution_verdict
-from ocr_core.fields import field_spec, label, sort_keys
+from ocr_core.fields import Lang, field_spec, label, sort_keys
 from ocr_core.masking import mask_value
+from ocr_core.models import resolution_verdict
 from ocr_core.validators import Check, check_label, checks_for
 from ui.figures import Region
 from ui.marks import verdict_mark
@@ -63,14 +63,14 @@ def document_of(result: Result) -> str:
     return result.id_type or ""
 
 
-def rows_for(result: Result, lang: str, masked: bool) -> list[FieldRow]:
+def rows_for(result: Result, lang: Lang, masked: bool) -> list[FieldRow]:
     """Every field of a result in display order."""
     if isinstance(result, CreditCardResult):
         return _card_rows(result, lang, masked)
     return _id_rows(result, lang, masked)
 
 
-def _card_rows(result: CreditCardResult, lang: str, masked: bool) -> list[FieldRow]:
+def _card_rows(result: CreditCardResult, lang: Lang, masked: bool) -> list[FieldRow]:
     doc = "credit-card"
     groups = [g.value or "" for g in result.card_numbers]
     rows: list[FieldRow] = []
@@ -97,7 +97,7 @@ def _card_rows(result: CreditCardResult, lang: str, masked: bool) -> list[FieldR
     return rows
 
 
-def _id_rows(result: IdCardResult, lang: str, masked: bool) -> list[FieldRow]:
+def _id_rows(result: IdCardResult, lang: Lang, masked: bool) -> list[FieldRow]:
     doc = result.id_type or ""
     by_key = {kv.key: kv for kv in result.key_values}
     values = {k: kv.value for k, kv in by_key.items() if kv.value is not None}
@@ -117,7 +117,7 @@ def all_checks(rows: Sequence[FieldRow]) -> list[tuple[FieldRow, Check]]:
     return [(row, check) for row in rows for check in row.checks]
 
 
-def check_badge(check: Check, lang: str) -> str:
+def check_badge(check: Check, lang: Lang) -> str:
     return f"{verdict_mark(check.ok)} {check_label(check.name, lang)}"
 
 

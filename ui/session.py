@@ -66,7 +66,7 @@ class SandboxHandle:
 def _secrets_section() -> Mapping[str, Any]:
     try:
         section = st.secrets.get(SECRETS_SECTION)
-    except Exception:  # no secrets.toml at all, or an unreadable one: treat as not configured
+    except Exception:  # noqa: BLE001 - no secrets.toml at all, or an unreadable one: treat as not configured
         return {}
     return section if isinstance(section, Mapping) else {}
 
@@ -85,7 +85,7 @@ def credentials_configured(api_version: str) -> bool:
     """Whether the credentials the given API version needs are present (values never leave here)."""
     try:
         cloud_settings(Connection(backend="cloud", api_version=api_version)).require_credentials()
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure to build the settings means "not configured"
         return False
     return True
 

@@ -54,7 +54,7 @@ def backend_badge() -> None:
     try:
         url = base_url(conn)
         versions = client(conn).key_versions()
-    except Exception as exc:  # the sandbox failed to start, or settings are invalid
+    except Exception as exc:  # noqa: BLE001 - the sandbox failed to start, or settings are invalid
         box.error(t("side.unavailable", reason=type(exc).__name__), icon=":material/warning:")
         return
     box.markdown(f"**{t('side.endpoint')}**  \n`{url}`")

@@ -40,10 +40,10 @@ def _apply_presenter() -> None:
     st.session_state[PRESENTER_KEY] = bool(st.session_state.get("settings_presenter"))
 
 
-def _radio(key: str, label: str, options: tuple[str, ...], names: dict[str, str], **kw: object) -> str:
+def _radio(key: str, label: str, options: tuple[str, ...], names: dict[str, str], *, disabled: bool = False) -> str:
     conn = connection()
     return persistent(translated(key), getattr(conn, _FIELDS[key]), lambda k: st.radio(
-        label, options, key=k, horizontal=True, format_func=names.__getitem__, on_change=_apply, **kw))
+        label, options, key=k, horizontal=True, format_func=names.__getitem__, on_change=_apply, disabled=disabled))
 
 
 def connection_form() -> None:
@@ -73,7 +73,7 @@ def test_connection() -> None:
     for service in ("credit-card", "id-card"):
         try:
             info = shared.public_key(service, refresh=True)
-        except Exception as exc:  # every failure is reported, per service, never as a traceback
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, per service, never as a traceback
             what, action = describe(exc, lang, where=service)
             detail = what if action is None else f"{what} — {action}"
             st.error(t("set.test_fail", service=service, detail=detail), icon=":material/block:")

@@ -85,8 +85,8 @@ def order_quad(points: np.ndarray) -> np.ndarray:
 
 def card_geometry(quad: np.ndarray) -> CardGeometry:
     tl, tr, br, bl = np.asarray(quad, dtype=np.float64)
-    top, bottom = np.linalg.norm(tr - tl), np.linalg.norm(br - bl)
-    left, right = np.linalg.norm(bl - tl), np.linalg.norm(br - tr)
+    top, bottom = float(np.linalg.norm(tr - tl)), float(np.linalg.norm(br - bl))
+    left, right = float(np.linalg.norm(bl - tl)), float(np.linalg.norm(br - tr))
     # In-plane rotation: the mean direction of the top and bottom edges, folded into (-45°, 45°].
     dx = (tr - tl)[0] + (br - bl)[0]
     dy = (tr - tl)[1] + (br - bl)[1]
@@ -241,7 +241,9 @@ def _unlike_border_mask(lab: np.ndarray) -> np.ndarray:
     ring = np.ascontiguousarray(ring[::4])  # plenty for three centres, and 4× cheaper
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
     cv2.setRNGSeed(0)
-    _, labels, centres = cv2.kmeans(ring, _BORDER_CLUSTERS, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+    # OpenCV documents bestLabels=None (an output here); its type stubs do not admit it.
+    _, labels, centres = cv2.kmeans(ring, _BORDER_CLUSTERS, None, criteria, 2,  # type: ignore[call-overload]
+                                    cv2.KMEANS_PP_CENTERS)
     # Ignore tiny clusters: a card poking into the border band must not become "background".
     counts = np.bincount(labels.ravel(), minlength=_BORDER_CLUSTERS)
     centres = centres[counts >= 0.1 * len(ring)]

@@ -105,7 +105,7 @@ def detect_format(data: bytes) -> ImageFormat:
 
 
 def load_image(
-    data: bytes,
+    data: bytes | bytearray | memoryview,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pixels: int = DEFAULT_MAX_PIXELS,

@@ -147,6 +147,12 @@ class QualityReport:
     def get(self, name: str) -> QualityCheck | None:
         return next((c for c in self.checks if c.name == name), None)
 
+    def __getitem__(self, name: str) -> QualityCheck:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
     @property
     def problems(self) -> tuple[QualityCheck, ...]:
         return tuple(c for c in self.checks if c.status != "pass")
@@ -195,7 +201,7 @@ def glare_mask(
     value = hsv[..., 2]
     paper = float(np.median(value[region > 0]))
     level = max(t.glare_value, paper + t.glare_above_paper)
-    bright = ((value >= level) & (hsv[..., 1] <= t.glare_saturation)).astype(np.uint8) * 255
+    bright: np.ndarray = ((value >= level) & (hsv[..., 1] <= t.glare_saturation)).astype(np.uint8) * 255
     bright = cv2.bitwise_and(bright, region)
     disc = max(3, round(t.glare_stroke_share * sw) | 1)
     bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc)))

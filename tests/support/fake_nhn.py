@@ -190,7 +190,8 @@ class FakeNhn:
             self._server = None
 
     def __enter__(self) -> Self:
-        return self.start()
+        self.start()
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -101,7 +101,7 @@ def photo(
     cv2.rectangle(alpha_face, (0, 0), (CARD_W - 1, CARD_H - 1), 255, -1)
     _round_corners(alpha_face, radius=32)
     alpha = cv2.warpPerspective(alpha_face, matrix, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32) / 255
-    img = desk(size, seed=seed).astype(np.float32)
+    img: np.ndarray = desk(size, seed=seed).astype(np.float32)
     img = img * (1 - alpha[..., None]) + warped.astype(np.float32) * alpha[..., None]
     if thumb:
         card_w = float(np.linalg.norm(quad[1] - quad[0]))
