@@ -156,10 +156,6 @@ class AuthenticityRequest:
                 body[api_name] = encrypt(value) if encrypted else value
         return body
 
-    def to_plain_json(self) -> dict[str, str]:
-        """The body before encryption (API field names), e.g. for a masked display."""
-        return self.to_body(lambda v: v)
-
     def __repr__(self) -> str:
         shown = [f"id_type={self.id_type!r}"]
         shown += [f"{f.name}=[set]" for f in fields(self) if f.name != "id_type" and getattr(self, f.name)]

@@ -113,8 +113,6 @@ DOCUMENT_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
-DOCUMENTS: tuple[str, ...] = tuple(DOCUMENT_FIELDS)
-
 
 def field_spec(key: str) -> FieldSpec | None:
     """The spec of ``key``, or ``None`` for a key the guide does not list."""

@@ -56,13 +56,6 @@ def _sensitive(key: str) -> bool:
     return bool(spec and spec.sensitive)
 
 
-def document_of(result: Result) -> str:
-    """The ``ocr_core.fields`` document name: ``credit-card`` or the ID's ``idType``."""
-    if isinstance(result, CreditCardResult):
-        return "credit-card"
-    return result.id_type or ""
-
-
 def rows_for(result: Result, lang: Lang, masked: bool) -> list[FieldRow]:
     """Every field of a result in display order."""
     if isinstance(result, CreditCardResult):
