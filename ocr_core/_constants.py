@@ -11,7 +11,6 @@ DEFAULT_TOKEN_URL: Final = "https://oauth.api.nhncloudservice.com/oauth2/token/c
 
 API_VERSIONS: Final = ("v2.0", "v2.1")
 DEFAULT_API_VERSION: Final = "v2.0"
-SERVICES: Final = ("credit-card", "id-card")
 IMAGE_ENCODINGS: Final = ("raw", "base64")
 DEFAULT_IMAGE_ENCODING: Final = "raw"
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import _constants as C
-from .authenticity import AuthenticityRequest
+from .authenticity import ID_TYPES, AuthenticityRequest
 from .client import OcrClient
 from .envelope import load_public_key
 from .errors import (
@@ -44,6 +44,7 @@ from .errors import (
 )
 from .models import AuthenticityResult, CreditCardResult, IdCardResult, PublicKeyInfo
 from .pipeline import prepare
+from .services import SERVICES
 from .settings import Settings
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
@@ -70,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     key = commands.add_parser("public-key", help="fetch a service's public key and version")
-    key.add_argument("service", choices=C.SERVICES)
+    key.add_argument("service", choices=SERVICES)
 
     card = commands.add_parser("credit-card", help="analyse a credit card (billed)")
     card.add_argument("image", type=Path, help="JPEG or PNG file")
@@ -81,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check an ID card's authenticity (billed)")
     verify.add_argument("--request-key", required=True, help="the Request-Key of an id-card analysis")
-    verify.add_argument("--id-type", required=True, choices=("resident", "driver", "passport"))
+    verify.add_argument("--id-type", required=True, choices=ID_TYPES)
     verify.add_argument("--name", required=True)
     for option in ("resident-number", "issue-date", "driver-license-number", "serial-num", "passport-number",
                    "birth-date", "expiration-date"):

@@ -53,6 +53,7 @@ from .models import (
     RequestKey,
     Service,
 )
+from .services import AUTHENTICITY_PATH, SERVICES, AnalysisName, analysis
 from .settings import Settings
 
 __all__ = ["OcrClient"]
@@ -201,8 +202,8 @@ class OcrClient:
             self._keys.pop(self._cache_key(service), None)
 
     def _key_entry(self, service: str, *, refresh: bool = False) -> _CachedKey:
-        if service not in C.SERVICES:
-            raise InputError(f"service must be one of {', '.join(C.SERVICES)}")
+        if service not in SERVICES:
+            raise InputError(f"service must be one of {', '.join(SERVICES)}")
         self.settings.require_credentials()
         key = self._cache_key(service)
         with self._lock:
@@ -335,10 +336,10 @@ class OcrClient:
 
         return build
 
-    def _analyze(self, service: Service, suffix: str, image: bytes) -> tuple[_Exchange, Callable[[str], str],
-                                                                               list[int], float]:
+    def _analyze(self, name: AnalysisName, image: bytes) -> tuple[_Exchange, Callable[[str], str], list[int], float]:
         total_start = time.perf_counter()
-        ex = self._sealed_call(service, suffix, self._image_builder(image), retriable=True)
+        route = analysis(name)
+        ex = self._sealed_call(route.service, route.path, self._image_builder(image), retriable=True)
         ex.encoding = self.settings.image_encoding
         counter = [0]
 
@@ -350,7 +351,7 @@ class OcrClient:
 
     def analyze_credit_card(self, image: bytes) -> CreditCardResult:
         """Credit-card analysis (billed): card-number groups, full number, expiry, boxes."""
-        ex, decrypt, counter, total_start = self._analyze("credit-card", "credit-card", image)
+        ex, decrypt, counter, total_start = self._analyze("credit-card", image)
         start = time.perf_counter()
         result = CreditCardResult.from_api(_result_of(ex.doc), decrypt, header=ex.doc["header"])
         trace = self._trace("credit-card", ex, _ms(start), counter[0], total_start)
@@ -359,8 +360,7 @@ class OcrClient:
     def analyze_id_card(self, image: bytes, *, stand_alone: bool = False) -> IdCardResult:
         """ID analysis (billed). Unless ``stand_alone``, resident cards and driver licences come with a
         ``RequestKey`` for one authenticity check within the hour."""
-        suffix = "id-card/stand-alone" if stand_alone else "id-card"
-        ex, decrypt, counter, total_start = self._analyze("id-card", suffix, image)
+        ex, decrypt, counter, total_start = self._analyze("stand-alone" if stand_alone else "id-card", image)
         header_value = ex.response.headers.get("Request-Key")
         request_key = RequestKey.issued_now(header_value) if header_value and not stand_alone else None
         start = time.perf_counter()
@@ -382,7 +382,7 @@ class OcrClient:
             body = json.dumps(request.to_body(envelope.encrypt_text)).encode("utf-8")
             return {"data": body}, {"ciphertext": len(body)}
 
-        ex = self._sealed_call("id-card", "id-card/authenticity", build, retriable=False,
+        ex = self._sealed_call("id-card", AUTHENTICITY_PATH, build, retriable=False,
                                headers={"Request-Key": key_text, "Content-Type": "application/json"})
         ex.encoding = "json"
         start = time.perf_counter()

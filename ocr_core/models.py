@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from ._constants import NORMAL_RESOLUTION, REQUEST_KEY_LIFETIME
 from .errors import MalformedResponseError
+from .services import Service
 
 __all__ = [
     "AuthenticityResult",
@@ -31,7 +32,6 @@ __all__ = [
     "resolution_verdict",
 ]
 
-Service = Literal["credit-card", "id-card"]
 Decrypt = Callable[[str], str]
 
 SUCCESS_HEADER: Mapping[str, Any] = MappingProxyType(

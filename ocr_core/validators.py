@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -511,6 +511,58 @@ def check_viz_mrz(values: Mapping[str, str], *, only: str | None = None) -> Chec
 
 # --- per field ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Field:
+    value: str
+    values: Mapping[str, str]
+    """Every field of the document, this one included."""
+    id_type: str | None
+    today: date
+
+
+def _expiry_checks(f: _Field) -> list[Check]:
+    well_formed = check_date(f.value)
+    return [well_formed, check_document_expiry(f.value, today=f.today)] if well_formed.ok else [well_formed]
+
+
+def _mrz2_checks(f: _Field) -> list[Check]:
+    line1 = f.values.get("MRZ1")
+    return [check_mrz(f.value, line1=line1 if isinstance(line1, str) and line1.strip() else None),
+            check_viz_mrz(f.values)]
+
+
+def _passport_checks(f: _Field) -> list[Check]:
+    country = f.values.get("countryCode") if f.id_type != "authenticity" else None
+    return [check_passport_number(f.value, country=country)]
+
+
+def _past_date(f: _Field) -> list[Check]:
+    return [check_date(f.value, not_after=f.today)]
+
+
+_FIELD_CHECKS: Mapping[str, Callable[[_Field], list[Check]]] = {
+    "totalCardNum": lambda f: [check_card_number(f.value)],
+    "validThru": lambda f: [check_expiry(f.value, today=f.today)],
+    "residentNumber": lambda f: [check_resident_number(f.value, today=f.today)],
+    # a passport's personal number is a resident number only in its 13-digit form
+    "personalNo": lambda f: ([check_resident_number(f.value, today=f.today)]
+                             if len(_compact(f.value)) == 13 else []),
+    "driverLicenseNumber": lambda f: [check_driver_license(f.value)],
+    "serialNum": lambda f: [check_serial_number(f.value)],
+    "passportNo": _passport_checks,
+    "passportNumber": _passport_checks,
+    "issueDate": _past_date,
+    "dateOfIssueYMD": _past_date,
+    "dateOfBirthYMD": _past_date,
+    "birthDate": _past_date,
+    "dateOfExpiryYMD": _expiry_checks,
+    "expirationDate": _expiry_checks,
+    "MRZ1": lambda f: [check_mrz_line1(f.value)],
+    "MRZ2": _mrz2_checks,
+}
+"""Which checks each field gets: one entry per API field name (a new field touches only this table)."""
+
+
 def checks_for(
     key: str,
     value: str | None,
@@ -528,32 +580,8 @@ def checks_for(
         return ()
     today = today or date.today()
     values = {**(all_values or {}), key: value}
-    checks: list[Check] = []
-    if key == "totalCardNum":
-        checks.append(check_card_number(value))
-    elif key == "validThru":
-        checks.append(check_expiry(value, today=today))
-    elif key == "residentNumber" or key == "personalNo" and len(_compact(value)) == 13:
-        checks.append(check_resident_number(value, today=today))
-    elif key == "driverLicenseNumber":
-        checks.append(check_driver_license(value))
-    elif key == "serialNum":
-        checks.append(check_serial_number(value))
-    elif key in ("passportNo", "passportNumber"):
-        country = values.get("countryCode") if id_type != "authenticity" else None
-        checks.append(check_passport_number(value, country=country))
-    elif key in ("issueDate", "dateOfIssueYMD", "dateOfBirthYMD", "birthDate"):
-        checks.append(check_date(value, not_after=today))
-    elif key in ("dateOfExpiryYMD", "expirationDate"):
-        checks.append(check_date(value))
-        if checks[0].ok:
-            checks.append(check_document_expiry(value, today=today))
-    elif key == "MRZ1":
-        checks.append(check_mrz_line1(value))
-    elif key == "MRZ2":
-        line1 = values.get("MRZ1")
-        checks.append(check_mrz(value, line1=line1 if isinstance(line1, str) and line1.strip() else None))
-        checks.append(check_viz_mrz(values))
+    rule = _FIELD_CHECKS.get(key)
+    checks = list(rule(_Field(value, values, id_type, today))) if rule is not None else []
     if key in _VIZ_RULES and id_type in (None, "passport") and "MRZ2" in values:
         viz = check_viz_mrz(values, only=key)
         if viz.ok is not None or parse_td3(None, str(values["MRZ2"])) is None:

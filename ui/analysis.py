@@ -10,6 +10,7 @@ import streamlit as st
 
 from ocr_core import IdCardResult
 from ocr_core.imaging import LoadedImage
+from ocr_core.services import analysis, documents_of
 from ui import state
 from ui.errors import guarded
 from ui.handoff import HANDOFF_KEY, handoff_from
@@ -20,10 +21,8 @@ from ui.quality_panel import quality_panel
 from ui.results import Analysis, result_view
 from ui.rows import Point, Result, measure_resolution
 from ui.session import client, effective_connection
-from ui.specimens import CARD_DOCS, ID_DOCS
 
 PREFIX = {"credit-card": "cc", "id-card": "id", "stand-alone": "sa"}
-DOCS = {"credit-card": CARD_DOCS, "id-card": ID_DOCS, "stand-alone": ID_DOCS}
 TITLES = {"credit-card": "page.credit_card", "id-card": "page.id_card", "stand-alone": "page.stand_alone"}
 AUTH_PAGE = "views/authenticity.py"
 
@@ -92,7 +91,7 @@ def analysis_page(service: str) -> None:
         st.info(t("an.standalone_note"), icon=":material/lightbulb:")
 
     st.subheader(t("img.heading"))
-    choice = choose_image(prefix, DOCS[service])
+    choice = choose_image(prefix, documents_of(analysis(service).service))
     prepared = prepare(prefix, choice) if choice is not None else None
     held: Analysis | None = state.get(result_key(prefix))
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ocr_core.services import analysis
 from ui.i18n import current_lang, t
 from ui.rows import Result, result_json, rows_csv, rows_for
-
-_PATHS = {"credit-card": "credit-card", "id-card": "id-card", "stand-alone": "id-card/stand-alone"}
-_KEY_SERVICE = {"credit-card": "credit-card", "id-card": "id-card", "stand-alone": "id-card"}
 
 
 def curl_example(base_url: str, api_version: str, service: str, key_version: str | None,
@@ -21,12 +19,12 @@ def curl_example(base_url: str, api_version: str, service: str, key_version: str
     image_part = "image=@image.enc" if image_encoding == "raw" else "image=<image.enc.b64"
     lines = [
         "# 1. Fetch the public key of the service (its version goes into X-Key-Version)",
-        f"curl -X GET '{root}/public-keys/{_KEY_SERVICE[service]}' \\",
+        f"curl -X GET '{root}/public-keys/{analysis(service).service}' \\",
         f"  {auth}",
         "",
         "# 2. Seal: a fresh random 32-byte AES key per request; image.enc = AES-256-CBC(image),",
         "#    IV = first 16 bytes of that key; SYMMETRIC_KEY = Base64(RSA-PKCS1v1.5(key, public key))",
-        f"curl -X POST '{root}/{_PATHS[service]}' \\",
+        f"curl -X POST '{root}/{analysis(service).path}' \\",
         f"  -F '{image_part}' \\",
         f"  {auth} \\",
         f"  -H 'X-Key-Version: {key_version or '${KEY_VERSION}'}' \\",

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 
 from ocr_core import IdCardResult, RequestKey
 from ocr_core.authenticity import FIELD_RULES
+from ocr_core.services import authenticity_types
 
 HANDOFF_KEY = "auth_handoff"
-AUTH_ID_TYPES = ("resident", "driver")
+AUTH_ID_TYPES = authenticity_types()
 _serial = itertools.count(1)
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.fields import Lang
+from ocr_core.services import authenticity_types
 from ocr_core.validators import check_label
 from ui import state
 from ui.confidence_chart import confidence_svg
@@ -230,7 +231,7 @@ def _request_key_line(prefix: str, a: Analysis, on_verify: Callable[[Analysis], 
             st.info(f"{t('res.request_key')}: `{rk.value[:8]}…` — " + t("au.remaining", mmss=time_left(rk)),
                     icon=":material/key:")
     with cols[1]:
-        usable = rk.usable() and result.id_type in ("resident", "driver")
+        usable = rk.usable() and result.id_type in authenticity_types()
         if on_verify is not None and st.button(t("res.verify"), key=f"{prefix}_verify", type="primary",
                                                disabled=not usable, help=t("res.verify_help")):
             on_verify(a)

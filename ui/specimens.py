@@ -12,11 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ocr_core.services import documents_of
+
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 INDEX = SAMPLES_DIR / "index.json"
 
-CARD_DOCS = ("credit-card",)
-ID_DOCS = ("resident", "driver", "passport")
+CARD_DOCS = documents_of("credit-card")
+ID_DOCS = documents_of("id-card")
 
 
 @dataclass(frozen=True)

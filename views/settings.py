@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from ocr_core.services import SERVICES
 from ui.errors import describe, guarded
 from ui.i18n import current_lang, t, translated
 from ui.session import (
@@ -70,7 +71,7 @@ def test_connection() -> None:
         return
     lang = current_lang()
     shared = client(effective_connection())
-    for service in ("credit-card", "id-card"):
+    for service in SERVICES:
         try:
             info = shared.public_key(service, refresh=True)
         except Exception as exc:  # noqa: BLE001 - every failure is reported, per service, never as a traceback
