@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from l10n import LANGS, rejection
+
 from . import _constants as C
 from .authenticity import ID_TYPES, AuthenticityRequest
 from .client import OcrClient
@@ -42,6 +44,7 @@ from .errors import (
     SettingsError,
     TransportError,
 )
+from .imaging import ImageRejected
 from .models import AuthenticityResult, CreditCardResult, IdCardResult, PublicKeyInfo
 from .pipeline import prepare
 from .services import SERVICES
@@ -67,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-timeout", type=float, help=f"seconds (default {C.DEFAULT_READ_TIMEOUT:g})")
     parser.add_argument("--json", action="store_true", help="print the API-shaped JSON")
     parser.add_argument("--unmasked", action="store_true", help="show personal data unmasked")
+    parser.add_argument("--lang", choices=LANGS, default="en", help="language of messages (default en)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log requests and retry decisions")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -172,7 +176,7 @@ def _summary(outcome: Any, doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO) -> int:
+def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, lang: str = "en") -> int:
     if isinstance(err, ApiError):
         code = EXIT_API
         print(f"error: the API answered {err.result_code} {err.key}: {err.vendor_message}", file=err_out)
@@ -193,7 +197,8 @@ def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO) ->
         code = EXIT_API
     else:  # pragma: no cover - every OcrError subclass is listed above
         code = EXIT_API
-    print(f"error: {err}", file=err_out)
+    said = rejection(err.code, err.params, lang) if isinstance(err, ImageRejected) else str(err)
+    print(f"error: {said}", file=err_out)
     if as_json:
         print(json.dumps({"error": {"type": type(err).__name__, "message": str(err)}}, ensure_ascii=False,
                          indent=2), file=out)
@@ -216,7 +221,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err_ou
             outcome = _run(client, args)
             doc = _api_json(outcome, masked=not args.unmasked)
     except OcrError as err:
-        return _report_error(err, args.json, out, err_out)
+        return _report_error(err, args.json, out, err_out, args.lang)
     except KeyboardInterrupt:
         return 130
     if args.json:

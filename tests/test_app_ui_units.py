@@ -10,7 +10,10 @@ from xml.etree import ElementTree
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 
+import l10n
+from l10n.__main__ import check as check_catalogues
 from ocr_core import Box, CardNumberGroup, CreditCardResult, FieldReading, IdCardResult, KeyValue, RequestKey
 from ui.compare import pair_rows
 from ui.confidence_chart import confidence_svg
@@ -183,7 +186,18 @@ def test_every_ui_string_exists_in_both_languages():
     for key, (en, ko) in _STRINGS.items():
         assert en.strip() and ko.strip(), key
         assert set(re.findall(r"{(\w+)", en)) == set(re.findall(r"{(\w+)", ko)), key
+    assert not check_catalogues()  # every key in both .po files, no empty text, the same fields
     assert text("set.test_ok", "ko", service="id-card", version="1").startswith("연결됨")
+
+
+def test_plural_forms_follow_each_language():
+    assert text("q.summary_warn", "en", n=1).startswith("1 warning:")
+    assert text("q.summary_warn", "en", n=2).startswith("2 warnings:")
+    assert text("cmp.differs", "en", n=1) == "1 field differs between A and B."
+    assert text("q.summary_warn", "ko", n=1).startswith("경고 1건") and text("q.summary_warn", "ko", n=5).startswith("경고 5건")
+    with pytest.raises(KeyError):
+        text("no.such_key", "en")
+    assert l10n.message("nav.analyse", "fr") == "Analyse"  # any other language falls back to English
     assert LANGS == ("en", "ko")
 
 
@@ -217,7 +231,8 @@ def test_table_cells_use_marks_every_font_draws():
     cells += [str(v) for lang in LANGS for row in quality_rows(report, lang) for v in row.values()]
     offenders = [c for c in cells if _needs_emoji_font(c)]
     assert not offenders, offenders
-    assert not [k for k, pair in _STRINGS.items() if any(_needs_emoji_font(s) for s in pair)]
+    every_text = [s for key in l10n.message_keys() for lang in LANGS for s in l10n.templates(key, lang)]
+    assert not [s for s in every_text if _needs_emoji_font(s)]
 
 
 def test_as_uploaded_sends_original_bytes_only_when_clean():

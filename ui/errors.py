@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from l10n import rejection
 from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, TransportError
 from ocr_core.imaging import ImageRejected
 from ocr_core.masking import mask_text
@@ -28,7 +29,7 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
         head = text("err.api", lang, code=exc.result_code, key=exc.key)
         return f"{head} — {explanation}", action
     if isinstance(exc, ImageRejected):
-        return text("img.rejected", lang, msg=exc.message(lang)), None
+        return text("img.rejected", lang, msg=rejection(exc.code, exc.params, lang)), None
     if isinstance(exc, TransportError):
         head = text("err.transport", lang, where=where or "the server")
         if exc.request_sent is not False:

@@ -12,6 +12,7 @@ from typing import Literal
 
 import streamlit as st
 
+from l10n import rejection
 from ocr_core.imaging import ImageRejected, LoadedImage, load_image
 from ui import state
 from ui.gallery import gallery
@@ -84,7 +85,8 @@ def validate(prefix: str, choice: ImageChoice) -> LoadedImage | None:
     """Load and check the image (once per image), showing why when it is refused."""
     outcome = state.memo(f"{prefix}_loaded", choice.digest, lambda: _load(choice.data))
     if isinstance(outcome, ImageRejected):
-        st.error(t("img.rejected", msg=outcome.message(current_lang())), icon=":material/block:")
+        st.error(t("img.rejected", msg=rejection(outcome.code, outcome.params, current_lang())),
+                 icon=":material/block:")
         return None
     st.caption(t("img.loaded", name=choice.name, fmt=outcome.format.upper(), w=outcome.width,
                  h=outcome.height, size=human_size(outcome.size_bytes)))

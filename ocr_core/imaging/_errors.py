@@ -1,6 +1,11 @@
-"""``ImageRejected``: why an upload was refused, as a machine code and a message in two languages."""
+"""``ImageRejected``: why an upload was refused, as a machine code and its parameters.
+
+The words for people live in the UI's catalogue (``l10n``, keys ``reject.<code>``), not here.
+"""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Literal, get_args
 
 from ocr_core.errors import InputError
@@ -14,22 +19,32 @@ REJECT_CODES: tuple[RejectCode, ...] = get_args(RejectCode)
 class ImageRejected(InputError):
     """An image refused before anything was sent (an :class:`~ocr_core.errors.InputError`).
 
-    ``code`` is stable for programs; ``message_en`` / ``message_ko`` are for people; ``detail`` is
-    a short machine-readable fact (the format named, the byte count, the declared size), if any.
+    ``code`` is stable for programs; ``params`` are the facts a message needs, by code:
+    ``too_large``: ``size_bytes``, ``limit_bytes``; ``unsupported_type``: ``type_name``;
+    ``bomb``: ``limit_pixels`` and, when the header could be read, ``width``, ``height``;
+    ``corrupt``: ``type_name``. ``str(err)`` is a short English line for logs and programmers.
     """
 
-    def __init__(self, code: RejectCode, message_en: str, message_ko: str, *, detail: str | None = None):
+    def __init__(self, code: RejectCode, **params: str | int):
         if code not in REJECT_CODES:
             raise ValueError(f"unknown reject code {code!r}")
-        super().__init__(message_en)
         self.code: RejectCode = code
-        self.message_en = message_en
-        self.message_ko = message_ko
-        self.detail = detail
+        self.params: Mapping[str, str | int] = MappingProxyType(dict(params))
+        facts = ", ".join(f"{k}={v}" for k, v in params.items())
+        super().__init__(f"image rejected: {code}" + (f" ({facts})" if facts else ""), rule=code)
 
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang`` ("ko" for Korean, anything else English)."""
-        return self.message_ko if lang == "ko" else self.message_en
+    @property
+    def detail(self) -> str | None:
+        """The one fact that names the refusal, for programs: the type named, the byte count or the
+        declared size (``WxH``)."""
+        p = self.params
+        if "type_name" in p and self.code == "unsupported_type":
+            return str(p["type_name"])
+        if "width" in p:
+            return f"{p['width']}x{p['height']}"
+        if "size_bytes" in p:
+            return str(p["size_bytes"])
+        return None
 
     def __repr__(self) -> str:
-        return f"ImageRejected(code={self.code!r}, message_en={self.message_en!r})"
+        return f"ImageRejected(code={self.code!r}, params={dict(self.params)!r})"

@@ -91,17 +91,8 @@ def detect_format(data: bytes) -> ImageFormat:
         return "png"
     other = _name_other_format(head)
     if other is not None:
-        raise ImageRejected(
-            "unsupported_type",
-            f"{other} files are not accepted; upload a JPEG or PNG photo.",
-            f"{other} 파일은 지원하지 않습니다. JPEG 또는 PNG 사진을 올려 주세요.",
-            detail=other,
-        )
-    raise ImageRejected(
-        "not_image",
-        "This file is not an image; upload a JPEG or PNG photo.",
-        "이미지 파일이 아닙니다. JPEG 또는 PNG 사진을 올려 주세요.",
-    )
+        raise ImageRejected("unsupported_type", type_name=other)
+    raise ImageRejected("not_image")
 
 
 def load_image(
@@ -119,14 +110,9 @@ def load_image(
         raise TypeError(f"load_image expects bytes, not {type(data).__name__}")
     data = bytes(data)
     if not data:
-        raise ImageRejected("empty", "The file is empty.", "빈 파일입니다.")
+        raise ImageRejected("empty")
     if len(data) > max_bytes:
-        raise ImageRejected(
-            "too_large",
-            f"The file is {_mb(len(data))}; the limit is {_mb(max_bytes)}.",
-            f"파일 크기가 {_mb(len(data))}입니다. 최대 {_mb(max_bytes)}까지 올릴 수 있습니다.",
-            detail=str(len(data)),
-        )
+        raise ImageRejected("too_large", size_bytes=len(data), limit_bytes=max_bytes)
     fmt = detect_format(data)
     declared = declared_size(data, fmt)
     if declared is not None and declared[0] * declared[1] > max_pixels:
@@ -256,30 +242,11 @@ def _to_bgr(image: Image.Image) -> np.ndarray:
 
 
 def _bomb(size: tuple[int, int] | None, max_pixels: int) -> ImageRejected:
-    limit = f"{max_pixels / 1e6:.0f} MP"
     if size is None:
-        en = f"The image declares far more pixels than allowed ({limit}); refused before decoding."
-        ko = f"이미지의 픽셀 수가 허용치({limit})를 크게 넘어 디코딩하지 않고 거부했습니다."
-        return ImageRejected("bomb", en, ko)
-    w, h = size
-    return ImageRejected(
-        "bomb",
-        f"The image declares {w}×{h} pixels ({w * h / 1e6:.0f} MP), above the limit of {limit}; "
-        "refused before decoding.",
-        f"이미지가 {w}×{h} 픽셀({w * h / 1e6:.0f} MP)로 허용치 {limit}를 넘어 디코딩하지 않고 거부했습니다.",
-        detail=f"{w}x{h}",
-    )
+        return ImageRejected("bomb", limit_pixels=max_pixels)
+    width, height = size
+    return ImageRejected("bomb", width=width, height=height, limit_pixels=max_pixels)
 
 
 def _corrupt(fmt: ImageFormat) -> ImageRejected:
-    name = "JPEG" if fmt == "jpeg" else "PNG"
-    return ImageRejected(
-        "corrupt",
-        f"The {name} file is truncated or damaged and cannot be decoded; export or take it again.",
-        f"{name} 파일이 잘렸거나 손상되어 읽을 수 없습니다. 다시 저장하거나 촬영해 주세요.",
-    )
-
-
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
-
+    return ImageRejected("corrupt", type_name="JPEG" if fmt == "jpeg" else "PNG")
