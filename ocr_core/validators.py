@@ -22,7 +22,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.kr import rrn as _rrn
 
 __all__ = [
-    "CHECK_LABELS",
+    "CHECK_NAMES",
     "RRN_RANDOM_SINCE",
     "Check",
     "Td3",
@@ -31,7 +31,6 @@ __all__ = [
     "check_document_expiry",
     "check_driver_license",
     "check_expiry",
-    "check_label",
     "check_mrz",
     "check_mrz_line1",
     "check_passport_number",
@@ -61,25 +60,11 @@ class Check:
         return self.detail_ko if lang == "ko" and self.detail_ko else self.detail
 
 
-CHECK_LABELS: Mapping[str, tuple[str, str]] = {
-    "card_luhn": ("Luhn", "Luhn 검증"),
-    "card_expiry": ("Expiry", "유효 기간"),
-    "rrn": ("RRN check", "주민등록번호 검증"),
-    "licence_format": ("Licence format", "면허번호 형식"),
-    "passport_format": ("Passport no. format", "여권번호 형식"),
-    "serial_format": ("Serial format", "일련번호 형식"),
-    "date": ("Date", "날짜"),
-    "document_expiry": ("Expiry", "만료 여부"),
-    "mrz_line1": ("MRZ line 1", "MRZ 1행"),
-    "mrz_check_digits": ("MRZ check digits", "MRZ 검증 숫자"),
-    "viz_mrz": ("VIZ vs MRZ", "인쇄면·MRZ 일치"),
-}
-
-
-def check_label(name: str, lang: str = "en") -> str:
-    """The badge label of a check name in "en" or "ko"."""
-    en, ko = CHECK_LABELS.get(name, (name, name))
-    return ko if lang == "ko" else en
+CHECK_NAMES: tuple[str, ...] = (
+    "card_luhn", "card_expiry", "rrn", "licence_format", "passport_format", "serial_format", "date",
+    "document_expiry", "mrz_line1", "mrz_check_digits", "viz_mrz",
+)
+"""Every ``Check.name``; the UI labels them from its catalogue (``check.<name>``)."""
 
 
 def _ok(name: str, detail: str, detail_ko: str) -> Check:

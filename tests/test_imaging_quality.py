@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ocr_core.imaging import (
-    CHECK_LABELS,
+    CHECK_NAMES,
     QualityCheck,
     QualityReport,
     QualityThresholds,
@@ -19,6 +19,7 @@ from ocr_core.imaging import (
 )
 from ocr_core.imaging.geometry import card_geometry, order_quad
 from tests.support.imaging_scenes import Scene, card_face, desk, perspective_quad, photo, specimens
+from ui.i18n import label_of
 
 HANGUL = re.compile("[가-힣]")
 SIZE = (1280, 960)
@@ -68,7 +69,7 @@ def corner_error(found: np.ndarray, truth: np.ndarray, shape: tuple[int, ...]) -
 def test_a_good_photo_passes_every_check(name: str) -> None:
     r = report(name)
     assert r.status == "pass", [(c.name, c.status, c.value, c.reason_en) for c in r.problems]
-    assert list(statuses(r)) == list(CHECK_LABELS)
+    assert list(statuses(r)) == list(CHECK_NAMES)
 
 
 @pytest.mark.parametrize("name", ["good", "tilted", "perspective", "far", "blurred", "dark", "glare", "thumb"])
@@ -175,8 +176,8 @@ def test_every_reason_is_bilingual_and_labelled() -> None:
             assert check.status in ("pass", "warn", "fail")
             assert check.reason_en and not HANGUL.search(check.reason_en)
             assert HANGUL.search(check.reason_ko), (name, check.name)
-            assert check.label("en") == CHECK_LABELS[check.name][0]
-            assert HANGUL.search(check.label("ko"))
+            assert check.name in CHECK_NAMES and label_of("quality", check.name, "en") != check.name
+            assert HANGUL.search(label_of("quality", check.name, "ko"))
 
 
 def test_report_status_is_the_worst_check() -> None:

@@ -12,14 +12,13 @@ from stdnum import luhn
 from stdnum.kr import rrn as stdnum_rrn
 
 from ocr_core.validators import (
-    CHECK_LABELS,
+    CHECK_NAMES,
     Check,
     check_card_number,
     check_date,
     check_document_expiry,
     check_driver_license,
     check_expiry,
-    check_label,
     check_mrz,
     check_mrz_line1,
     check_passport_number,
@@ -31,6 +30,7 @@ from ocr_core.validators import (
     icao_check_digit,
     parse_td3,
 )
+from ui.i18n import label_of
 
 FAST = settings(max_examples=150, deadline=None)
 TODAY = date(2026, 11, 24)
@@ -364,7 +364,7 @@ def test_details_never_repeat_the_value_and_labels_exist() -> None:
     for key, value in samples.items():
         for check in checks_for(key, value):
             assert value not in check.detail and value not in check.detail_ko
-            assert check.name in CHECK_LABELS
-            assert check_label(check.name, "ko") != check_label(check.name, "en")
-    assert check_label("unknown") == "unknown"
+            assert check.name in CHECK_NAMES
+            assert label_of("check", check.name, "ko") != label_of("check", check.name, "en")
+    assert label_of("check", "unknown", "en") == "unknown"
     assert Check("x", None, "en", "ko").text("ko") == "ko" and Check("x", None, "en").text("ko") == "en"

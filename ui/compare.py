@@ -12,7 +12,7 @@ import streamlit as st
 
 from ocr_core.imaging import QualityCheck, QualityReport
 from ui.figures import compare_confidence_figure, overlay_figure
-from ui.i18n import current_lang, t
+from ui.i18n import current_lang, label_of, t
 from ui.marks import DIFFERS, FAIL, OK, STATUS_MARK
 from ui.redaction import blur_regions
 from ui.results import DEFAULT_THRESHOLD, Analysis
@@ -63,7 +63,7 @@ def pair_quality(qa: QualityReport | None, qb: QualityReport | None, lang: str) 
     for name in names:
         ca = qa.get(name) if qa else None
         cb = qb.get(name) if qb else None
-        label = (ca or cb).label(lang)  # type: ignore[union-attr]
+        label = label_of("quality", name, lang)
         rows.append({
             t("q.check"): label,
             "A": _quality_cell(ca), "B": _quality_cell(cb),

@@ -16,7 +16,7 @@ import streamlit as st
 import l10n
 from l10n import LANGS, Lang
 
-__all__ = ["LANGS", "LANG_KEY", "LANG_NAMES", "Lang", "current_lang", "default_lang", "known_keys",
+__all__ = ["LANGS", "LANG_KEY", "LANG_NAMES", "Lang", "current_lang", "default_lang", "known_keys", "label_of",
            "resync", "t", "text", "translated"]
 
 LANG_KEY = "lang"
@@ -52,6 +52,13 @@ def current_lang() -> Lang:
 
 def t(key: str, /, **fields: object) -> str:
     return text(key, current_lang(), **fields)
+
+
+def label_of(family: str, name: str, lang: str) -> str:
+    """The catalogue's label for a check or field name (``check.luhn``, ``quality.glare``); the name
+    itself when the catalogue has none."""
+    key = f"{family}.{name}"
+    return text(key, "ko" if lang == "ko" else "en") if key in known_keys() else name
 
 
 def known_keys() -> frozenset[str]:

@@ -7,7 +7,7 @@ import streamlit as st
 from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
 from ui import state
 from ui.figures import glare_figure
-from ui.i18n import current_lang, t
+from ui.i18n import current_lang, label_of, t
 from ui.marks import STATUS_MARK
 from ui.redaction import soften
 from ui.session import masking_on, presenter_view
@@ -23,7 +23,7 @@ def quality_rows(report: QualityReport, lang: str) -> list[dict[str, str]]:
     for c in report.checks:
         value = "" if c.value is None else (f"{c.value:g}" if isinstance(c.value, (int, float)) else str(c.value))
         rows.append({
-            t("q.check"): c.label(lang),
+            t("q.check"): label_of("quality", c.name, lang),
             t("q.status"): f"{STATUS_MARK[c.status]} {t(f'status.{c.status}')}",
             t("q.value"): value,
             t("q.reason"): c.reason(lang),

@@ -13,13 +13,12 @@ import streamlit as st
 from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.fields import Lang
 from ocr_core.services import authenticity_types
-from ocr_core.validators import check_label
 from ui import state
 from ui.confidence_chart import confidence_svg
 from ui.downloads import curl_example, downloads
 from ui.envelope_view import envelope_view
 from ui.figures import overlay_figure
-from ui.i18n import current_lang, t, translated
+from ui.i18n import current_lang, label_of, t, translated
 from ui.marks import WARN
 from ui.redaction import blur_regions
 from ui.request_key_status import time_left, warn_if_unusable
@@ -101,7 +100,7 @@ def _badges(rows: list[FieldRow], lang: str) -> None:
         colour: Literal["green", "red", "gray"] = "green" if check.ok else ("red" if check.ok is False else "gray")
         icon = ":material/check_circle:" if check.ok else (":material/cancel:" if check.ok is False
                                                            else ":material/remove:")
-        line.badge(f"{row.label}: {check_label(check.name, lang)}", icon=icon, color=colour,
+        line.badge(f"{row.label}: {label_of('check', check.name, lang)}", icon=icon, color=colour,
                    help=check.text(lang) or None)
 
 

@@ -17,8 +17,9 @@ from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.fields import Lang, field_spec, label, sort_keys
 from ocr_core.masking import mask_value
 from ocr_core.models import resolution_verdict
-from ocr_core.validators import Check, check_label, checks_for
+from ocr_core.validators import Check, checks_for
 from ui.figures import Region
+from ui.i18n import label_of
 from ui.marks import verdict_mark
 
 Point = tuple[int, int]
@@ -111,7 +112,7 @@ def all_checks(rows: Sequence[FieldRow]) -> list[tuple[FieldRow, Check]]:
 
 
 def check_badge(check: Check, lang: Lang) -> str:
-    return f"{verdict_mark(check.ok)} {check_label(check.name, lang)}"
+    return f"{verdict_mark(check.ok)} {label_of('check', check.name, lang)}"
 
 
 def regions(rows: Sequence[FieldRow]) -> list[Region]:

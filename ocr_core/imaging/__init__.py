@@ -22,7 +22,7 @@ from ocr_core.imaging.loading import (
 )
 from ocr_core.imaging.preprocess import PreprocessOptions, PreprocessResult, PreprocessStep, preprocess
 from ocr_core.imaging.quality import (
-    CHECK_LABELS,
+    CHECK_NAMES,
     DEFAULT_THRESHOLDS,
     QualityCheck,
     QualityReport,
@@ -31,7 +31,7 @@ from ocr_core.imaging.quality import (
 )
 
 __all__ = [
-    "CHECK_LABELS",
+    "CHECK_NAMES",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
     "DEFAULT_THRESHOLDS",

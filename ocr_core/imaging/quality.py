@@ -27,7 +27,7 @@ from ocr_core.imaging.geometry import (
 from ocr_core.imaging.loading import LoadedImage
 
 __all__ = [
-    "CHECK_LABELS",
+    "CHECK_NAMES",
     "DEFAULT_THRESHOLDS",
     "QualityCheck",
     "QualityReport",
@@ -44,18 +44,9 @@ _FILLS_IMAGE = 0.9
 """A card outline covering this share of the image is the image itself: cropped, not cut off."""
 _RANK: dict[Status, int] = {"pass": 0, "warn": 1, "fail": 2}
 
-# Names of the checks, in display order, with their labels.
-CHECK_LABELS: dict[str, tuple[str, str]] = {
-    "resolution_card": ("Card resolution", "카드 해상도"),
-    "resolution_image": ("Image resolution", "이미지 해상도"),
-    "sharpness": ("Sharpness", "선명도"),
-    "brightness": ("Brightness", "밝기"),
-    "contrast": ("Contrast", "대비"),
-    "glare": ("Glare", "빛 반사"),
-    "boundary": ("Card boundary", "카드 경계"),
-    "tilt": ("Tilt", "기울기"),
-    "perspective": ("Perspective", "원근 왜곡"),
-}
+CHECK_NAMES: tuple[str, ...] = ("resolution_card", "resolution_image", "sharpness", "brightness", "contrast",
+                                "glare", "boundary", "tilt", "perspective")
+"""The checks, in display order; the UI labels them from its catalogue (``quality.<name>``)."""
 
 
 @dataclass(frozen=True)
@@ -126,9 +117,6 @@ class QualityCheck:
     def reason(self, lang: str = "en") -> str:
         return self.reason_ko if lang == "ko" else self.reason_en
 
-    def label(self, lang: str = "en") -> str:
-        en, ko = CHECK_LABELS.get(self.name, (self.name, self.name))
-        return ko if lang == "ko" else en
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: identity, not element-wise, equality
