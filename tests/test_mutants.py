@@ -152,3 +152,17 @@ def test_resolution_line_in_the_quality_check(size: tuple[int, int], status: str
     from ocr_core.imaging.quality import DEFAULT_THRESHOLDS, _resolution_check
 
     assert _resolution_check("resolution", ("x", "x"), size, DEFAULT_THRESHOLDS).status == status
+
+
+def test_call_trace_timings_are_accumulated_not_overwritten(backend: SandboxBackend,
+                                                            in_process: requests.Session) -> None:
+    """A stale key makes two attempts: every phase's time is the sum over both, never negative."""
+    with OcrClient(_settings(), session=in_process) as client:
+        client.public_key("credit-card")
+        backend.rotate_key("credit-card")  # the cached key is now stale: 4000301, refetch, resend
+        result = client.analyze_credit_card(png())
+    trace = result.trace
+    assert trace is not None and trace.attempts == 2 and trace.key_refetched
+    timings = trace.timings_ms
+    assert all(timings[phase] > 0 for phase in ("key_fetch", "encrypt", "network", "decrypt", "total"))
+    assert timings["total"] >= timings["key_fetch"] + timings["encrypt"] + timings["network"]
