@@ -296,6 +296,13 @@ class SandboxBackend:
     # -- API routes ----------------------------------------------------------------------------
     def _api(self, call: ApiCall) -> SandboxResponse:
         route = f"public-keys/{call.service}" if call.route == "public-keys" else call.route
+        scripted = self.faults.scripted(route)
+        if scripted is not None:
+            self.faults.sleep(scripted.delay_ms)
+            if scripted.body is not None:
+                return SandboxResponse(scripted.status, {"Content-Type": scripted.content_type}, scripted.body)
+            if scripted.result_code is not None:
+                raise SandboxError(scripted.result_code)
         self.faults.delay(route)
         if self.faults.over_rate_limit(route):
             raise SandboxError(codes.API_CALL_LIMIT_EXCEEDED)

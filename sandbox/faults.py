@@ -10,6 +10,10 @@ route or the admin routes):
   public-key GET, so a client can still set up its envelope) is answered with the chosen code
   instead of being processed (a public-key GET only when ``route`` names it). Only documented failure
   codes are accepted.
+- ``FaultInjector.queue(route, *Scripted(...))``: one-shot answers for the next calls of a route (or
+  ``*``, any API route), in order — a stall (``delay_ms``), a result code, or a body that is not the
+  API's at all (a proxy's HTML 502, truncated or non-JSON text, a JSON without a header) with the
+  status and content type of your choosing. QA and the client's tests use these for odd answers.
 - ``route``: when set, the faults above apply only to calls of that route — ``credit-card``,
   ``id-card``, ``id-card/stand-alone``, ``id-card/authenticity``, ``public-keys/credit-card`` or
   ``public-keys/id-card`` — so one service's key fetch can stall while everything else runs.
@@ -81,6 +85,29 @@ class Faults:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Scripted:
+    """One answer for the next call of a route: wait ``delay_ms``, then answer ``body`` as it is (with
+    ``status`` and ``content_type``), or the documented failure ``result_code``; with neither, the call
+    is then handled normally (a pure stall)."""
+
+    delay_ms: int = 0
+    result_code: int | None = None
+    body: bytes | None = None
+    status: int = 200
+    content_type: str = "application/json;charset=UTF-8"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.delay_ms <= 60_000:
+            raise ValueError("delay_ms must be within 0..60000")
+        if self.result_code is not None and (self.result_code not in MESSAGES or self.result_code == SUCCESS):
+            raise ValueError("result_code must be a documented failure code")
+        if self.result_code is not None and self.body is not None:
+            raise ValueError("give a result_code or a body, not both")
+        if not 100 <= self.status <= 599:
+            raise ValueError("status must be an HTTP status")
+
+
 class FaultInjector:
     """Applies :class:`Faults`; thread-safe; ``rng`` and ``monotonic`` are injectable for tests."""
 
@@ -97,6 +124,7 @@ class FaultInjector:
         self._monotonic = monotonic
         self._sleep = sleep
         self._calls: deque[float] = deque()
+        self._scripts: dict[str, deque[Scripted]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -104,9 +132,31 @@ class FaultInjector:
         return self._faults
 
     def set(self, faults: Faults) -> None:
+        """New standing faults; forgets the call window and every queued one-shot answer."""
         with self._lock:
             self._faults = faults
             self._calls.clear()
+            self._scripts.clear()
+
+    def queue(self, route: str, *answers: Scripted) -> None:
+        """One-shot answers for the next calls of ``route`` (one of ``ROUTES``, or ``*`` for any)."""
+        if route != "*" and route not in ROUTES:
+            raise ValueError(f"route must be * or one of {', '.join(ROUTES)}")
+        with self._lock:
+            self._scripts.setdefault(route, deque()).extend(answers)
+
+    def scripted(self, route: str) -> Scripted | None:
+        """The next queued answer for this call, if any (the route's own queue first, then ``*``)."""
+        with self._lock:
+            for name in (route, "*"):
+                pending = self._scripts.get(name)
+                if pending:
+                    return pending.popleft()
+        return None
+
+    def sleep(self, ms: int) -> None:
+        if ms:
+            self._sleep(ms / 1000)
 
     def delay(self, route: str = "") -> None:
         latency = self._faults.latency_ms

@@ -30,7 +30,6 @@ from ocr_core import (
     InputError,
     MalformedResponseError,
     OcrClient,
-    ReadTimeoutError,
     RequestKey,
     Settings,
     SettingsError,
@@ -309,53 +308,6 @@ def test_unprocessed_refusals_are_retried_with_backoff(fake: FakeNhn, code: int)
     assert len(waits) == 3 and all(0 < w <= 0.2 for w in waits) and waits[2] > waits[1] / 2
 
 
-def test_key_fetch_is_retried_on_transport_and_503(fake: FakeNhn) -> None:
-    with make_client(fake, read_timeout=0.3) as c:
-        fake.queue("public-key", Outcome(delay=0.8), Outcome(result_code=5000503))
-        assert c.public_key("id-card").version == fake.version("id-card")
-    assert fake.requests["public-key"] == 3
-
-
-# -- malformed answers -----------------------------------------------------------------------------
-MALFORMED = [
-    Outcome(status=502, body=b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),
-    Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0, "resultMe'),
-    Outcome(body=b'{"result": {"fileType": "png"}}'),
-    Outcome(body=b'{"header": {"isSuccessful": false, "resultMessage": "x"}}'),
-    Outcome(body=b'[1, 2, 3]'),
-    Outcome(body=b''),
-    Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}}'),
-    Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"cardNums": "nope"}}'),
-    Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
-                 b'"result": {"cardNumBoxes": [{"x1": "a"}]}}'),
-]
-
-
-@pytest.mark.parametrize("outcome", MALFORMED, ids=range(len(MALFORMED)))
-def test_malformed_answers_are_a_clear_error(fake: FakeNhn, client: OcrClient, outcome: Outcome) -> None:
-    fake.queue("credit-card", outcome)
-    with pytest.raises(MalformedResponseError):
-        client.analyze_credit_card(PNG)
-    assert fake.requests["credit-card"] == 1
-
-
-def test_malformed_public_key_answers(fake: FakeNhn, client: OcrClient) -> None:
-    fake.queue("public-key", Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
-                                          b'"result": {"key": "AAAA", "version": "1"}}'))
-    with pytest.raises(MalformedResponseError, match="unusable"):
-        client.public_key("credit-card")
-    fake.queue("public-key", Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {}}'))
-    with pytest.raises(MalformedResponseError):
-        client.public_key("credit-card")
-
-
-def test_value_that_does_not_open_is_an_envelope_error(fake: FakeNhn, client: OcrClient) -> None:
-    fake.queue("credit-card", Outcome(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
-                                           b'"result": {"totalCardNum": "AAAAAAAAAAAAAAAAAAAAAA=="}}'))
-    with pytest.raises(EnvelopeError):
-        client.analyze_credit_card(PNG)
-
-
 def test_unknown_fields_are_kept(fake: FakeNhn, client: OcrClient) -> None:
     fake.extra_result_fields = {"engineVersion": "x-2", "newThing": {"a": [1, 2]}}
     result = client.analyze_credit_card(PNG)
@@ -370,16 +322,6 @@ def test_unknown_fields_are_kept(fake: FakeNhn, client: OcrClient) -> None:
 
 
 # -- transport -------------------------------------------------------------------------------------
-def test_read_timeout_is_never_resent(fake: FakeNhn) -> None:
-    with make_client(fake, read_timeout=0.3) as c:
-        c.public_key("credit-card")
-        fake.queue("credit-card", Outcome(delay=1.0))
-        with pytest.raises(ReadTimeoutError) as info:
-            c.analyze_credit_card(PNG)
-    assert info.value.request_sent is True
-    assert fake.requests["credit-card"] == 1
-
-
 def test_dropped_connection_is_never_resent(fake: FakeNhn, client: OcrClient) -> None:
     fake.queue("credit-card", Outcome(drop=True))
     with pytest.raises(ConnectionLostError):

@@ -1,0 +1,130 @@
+"""The client against answers that are not the API's: a proxy's HTML 502, truncated or non-JSON
+bodies, JSON without a header, unusable keys, values that do not open, and stalls — scripted in the
+sandbox's fault injection (``FaultInjector.queue``), over HTTP and in process. (Moved here from the
+retired tests/support/fake_nhn.py double.)"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from ocr_core import EnvelopeError, MalformedResponseError, OcrClient, ReadTimeoutError, Settings
+from sandbox.backend import SandboxBackend
+from sandbox.config import SandboxConfig
+from sandbox.faults import Scripted
+from sandbox.server import start_sandbox
+from sandbox.transport import IN_PROCESS_URL, sandbox_session
+from tests.test_sandbox_protocol import FakeEngine, png
+
+pytestmark = pytest.mark.timeout(60)
+
+MALFORMED = [
+    Scripted(status=502, body=b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),
+    Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0, "resultMe'),
+    Scripted(body=b'{"result": {"fileType": "png"}}'),
+    Scripted(body=b'{"header": {"isSuccessful": false, "resultMessage": "x"}}'),
+    Scripted(body=b"[1, 2, 3]"),
+    Scripted(body=b""),
+    Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}}'),
+    Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"cardNums": "nope"}}'),
+    Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
+                  b'"result": {"cardNumBoxes": [{"x1": "a"}]}}'),
+]
+
+
+@pytest.fixture(scope="module")
+def backend() -> SandboxBackend:
+    return SandboxBackend(SandboxConfig(engine=FakeEngine(), seed_dir=None))
+
+
+@pytest.fixture(scope="module", params=["in-process", "http"])
+def base(request: pytest.FixtureRequest, backend: SandboxBackend) -> Iterator[tuple[str, requests.Session | None]]:
+    if request.param == "in-process":
+        with sandbox_session(backend) as session:
+            yield IN_PROCESS_URL, session
+        return
+    with start_sandbox(backend=backend) as running:
+        yield running.base_url, None
+
+
+@pytest.fixture()
+def client(base: tuple[str, requests.Session | None], backend: SandboxBackend) -> Iterator[OcrClient]:
+    backend.reset()
+    url, session = base
+    settings = Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey", backoff_base=0.0,
+                        read_timeout=5.0, connect_timeout=2.0)
+    with OcrClient(settings, session=session) as c:
+        yield c
+    backend.reset()
+
+
+@pytest.mark.parametrize("answer", MALFORMED, ids=range(len(MALFORMED)))
+def test_malformed_answers_are_a_clear_error(backend: SandboxBackend, client: OcrClient, answer: Scripted) -> None:
+    backend.faults.queue("credit-card", answer)
+    with pytest.raises(MalformedResponseError):
+        client.analyze_credit_card(png())
+    assert backend.journal.calls("credit-card") == 1  # never resent
+
+
+def test_malformed_public_key_answers(backend: SandboxBackend, client: OcrClient) -> None:
+    backend.faults.queue("public-keys/credit-card", Scripted(
+        body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"key": "AAAA", "version": "1"}}'))
+    with pytest.raises(MalformedResponseError, match="unusable"):
+        client.public_key("credit-card")
+    backend.faults.queue("public-keys/credit-card",
+                         Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {}}'))
+    with pytest.raises(MalformedResponseError):
+        client.public_key("credit-card")
+
+
+def test_value_that_does_not_open_is_an_envelope_error(backend: SandboxBackend, client: OcrClient) -> None:
+    backend.faults.queue("credit-card", Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
+                                                      b'"result": {"totalCardNum": "AAAAAAAAAAAAAAAAAAAAAA=="}}'))
+    with pytest.raises(EnvelopeError):
+        client.analyze_credit_card(png())
+
+
+@pytest.fixture(scope="module")
+def http_sandbox() -> Iterator[tuple[str, SandboxBackend]]:
+    """Read timeouts need a real socket: a server of its own."""
+    own = SandboxBackend(SandboxConfig(engine=FakeEngine(), seed_dir=None))
+    with start_sandbox(backend=own) as running:
+        yield running.base_url, own
+
+
+def test_a_stalled_key_fetch_is_retried_and_a_503_too(http_sandbox: tuple[str, SandboxBackend]) -> None:
+    url, backend = http_sandbox
+    backend.reset()
+    settings = Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey", backoff_base=0.0,
+                        read_timeout=0.3)
+    backend.faults.queue("public-keys/id-card", Scripted(delay_ms=800), Scripted(result_code=5000503))
+    with OcrClient(settings) as c:
+        assert c.public_key("id-card").version
+    assert backend.journal.calls("public-keys/id-card") == 3
+
+
+def test_a_read_timeout_is_never_resent(http_sandbox: tuple[str, SandboxBackend]) -> None:
+    url, backend = http_sandbox
+    backend.reset()
+    settings = Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey", backoff_base=0.0,
+                        read_timeout=0.3)
+    with OcrClient(settings) as c:
+        c.public_key("credit-card")
+        backend.faults.queue("credit-card", Scripted(delay_ms=1000))
+        with pytest.raises(ReadTimeoutError) as info:
+            c.analyze_credit_card(png())
+    assert info.value.request_sent is True
+    assert backend.journal.calls("credit-card") == 1
+
+
+def test_scripted_answers_are_checked_and_one_shot(backend: SandboxBackend) -> None:
+    with pytest.raises(ValueError):
+        Scripted(result_code=0)
+    with pytest.raises(ValueError):
+        Scripted(result_code=4000001, body=b"x")
+    with pytest.raises(ValueError):
+        backend.faults.queue("nowhere", Scripted())
+    backend.faults.queue("*", Scripted(result_code=5000503))
+    assert backend.faults.scripted("credit-card") == Scripted(result_code=5000503)
+    assert backend.faults.scripted("credit-card") is None
