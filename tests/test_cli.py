@@ -1,4 +1,4 @@
-"""`python -m ocr_core` end to end, in a subprocess, against the local fake NHN server."""
+"""`python -m ocr_core` end to end, in a subprocess, against the sandbox (with a fixed-answer engine)."""
 from __future__ import annotations
 
 import io
@@ -7,12 +7,16 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.support.fake_nhn import FakeNhn, Outcome
+from sandbox.config import TOKEN_PATH, SandboxConfig
+from sandbox.faults import Scripted
+from sandbox.server import RunningSandbox, start_sandbox
+from tests.test_sandbox_protocol import FakeEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(120)
@@ -34,20 +38,33 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                           text=True, timeout=60, check=False)
 
 
-def creds(fake: FakeNhn) -> list[str]:
+@pytest.fixture(scope="module")
+def sandbox_server() -> Iterator[RunningSandbox]:
+    """Fixed readings (FakeEngine); the authenticity registry seeded from the specimens (홍길동's card)."""
+    with start_sandbox(SandboxConfig(engine=FakeEngine())) as running:
+        yield running
+
+
+@pytest.fixture()
+def fake(sandbox_server: RunningSandbox) -> RunningSandbox:
+    sandbox_server.backend.reset()
+    return sandbox_server
+
+
+def creds(fake: RunningSandbox) -> list[str]:
     return ["--base-url", fake.base_url, "--app-key", fake.app_key, "--secret-key", fake.secret_key]
 
 
-def test_public_key_json(fake: FakeNhn) -> None:
+def test_public_key_json(fake: RunningSandbox) -> None:
     done = run(*creds(fake), "--json", "public-key", "id-card")
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert doc["header"]["resultCode"] == 0 and doc["result"]["version"] == fake.version("id-card")
+    assert doc["header"]["resultCode"] == 0 and doc["result"]["version"] == fake.backend.keys.current("id-card").version
     plain = run(*creds(fake), "public-key", "credit-card")
     assert plain.returncode == 0 and "RSA 2048 bits" in plain.stdout
 
 
-def test_credit_card_masked_unmasked_and_summary(fake: FakeNhn, png: Path) -> None:
+def test_credit_card_masked_unmasked_and_summary(fake: RunningSandbox, png: Path) -> None:
     masked = json.loads(run(*creds(fake), "--json", "credit-card", str(png)).stdout)
     assert set(masked) == {"header", "result"}
     total = masked["result"]["totalCardNum"]
@@ -62,7 +79,7 @@ def test_credit_card_masked_unmasked_and_summary(fake: FakeNhn, png: Path) -> No
     assert "4111111111111111" not in summary.stdout and "network" in summary.stdout
 
 
-def test_id_card_then_verify_through_the_environment(fake: FakeNhn, png: Path) -> None:
+def test_id_card_then_verify_through_the_environment(fake: RunningSandbox, png: Path) -> None:
     env = {"NHN_OCR_BASE_URL": fake.base_url, "NHN_OCR_APPKEY": fake.app_key,
            "NHN_OCR_SECRETKEY": fake.secret_key}
     analysed = run("--json", "--unmasked", "id-card", str(png), env=env)
@@ -70,29 +87,28 @@ def test_id_card_then_verify_through_the_environment(fake: FakeNhn, png: Path) -
     doc = json.loads(analysed.stdout)
     assert doc["result"]["idType"] == "resident" and doc["requestKey"]
     values = {kv["key"]: kv["value"] for kv in doc["result"]["keyValues"]}
-    assert values["residentNumber"] == "900101-1234567"
+    assert values["residentNumber"] == "900115-1289153"
     verify = ["verify", "--request-key", doc["requestKey"], "--id-type", "resident", "--name", "홍길동",
-              "--resident-number", "900101-1234567", "--issue-date", "20200315"]
+              "--resident-number", "900115-1289153", "--issue-date", "20190514"]
     first = run("--json", *verify, env=env)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["result"] == {"isAuthenticity": True}
     again = run("--json", *verify, env=env)
     assert again.returncode == 1 and "4000122" in again.stderr
     assert json.loads(again.stdout)["header"]["resultCode"] == 4000122
-    assert fake.received[-1].fields["residentNumber"] == "9001011234567"
 
 
-def test_stand_alone_and_v2_1(fake: FakeNhn, png: Path) -> None:
-    env = {"NHN_OCR_UAK_ID": fake.uak_id, "NHN_OCR_UAK_SECRET": fake.uak_secret,
-           "NHN_OCR_TOKEN_URL": fake.token_url}
+def test_stand_alone_and_v2_1(fake: RunningSandbox, png: Path) -> None:
+    env = {"NHN_OCR_UAK_ID": "sandbox-uak-id", "NHN_OCR_UAK_SECRET": "sandbox-uak-secret",
+           "NHN_OCR_TOKEN_URL": fake.base_url + TOKEN_PATH}
     done = run("--base-url", fake.base_url, "--app-key", fake.app_key, "--api-version", "v2.1", "--json",
                "id-card", str(png), "--stand-alone", env=env)
     assert done.returncode == 0, done.stderr
     assert "requestKey" not in json.loads(done.stdout)
-    assert fake.requests["token"] == 1 and fake.requests["stand-alone"] == 1
+    assert fake.backend.journal.calls("id-card/stand-alone") == 1
     human = run("--base-url", fake.base_url, "--app-key", fake.app_key, "--api-version", "v2.1",
                 "id-card", str(png), env=env)
-    assert human.returncode == 0 and "Request-Key:" in human.stdout and "900101-1******" in human.stdout
+    assert human.returncode == 0 and "Request-Key:" in human.stdout and "900115-1******" in human.stdout
 
 
 def _closed_port() -> int:
@@ -101,8 +117,8 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_exit_codes(fake: FakeNhn, png: Path, tmp_path: Path) -> None:
-    fake.queue("credit-card", Outcome(result_code=4000111))
+def test_exit_codes(fake: RunningSandbox, png: Path, tmp_path: Path) -> None:
+    fake.backend.faults.queue("credit-card", Scripted(result_code=4000111))
     api = run(*creds(fake), "credit-card", str(png))
     assert api.returncode == 1 and "4000111 CREDIT_CARD_INFO_NOT_FOUND" in api.stderr
     assert "신용카드" in api.stderr
@@ -114,10 +130,11 @@ def test_exit_codes(fake: FakeNhn, png: Path, tmp_path: Path) -> None:
     refused = run("--base-url", f"http://127.0.0.1:{_closed_port()}", "--app-key", "a", "--secret-key", "b",
                   "credit-card", str(png))
     assert refused.returncode == 3 and "could not connect" in refused.stderr
-    fake.queue("credit-card", Outcome(status=502, body=b"<html>502 Bad Gateway</html>", content_type="text/html"))
+    fake.backend.faults.queue("credit-card", Scripted(status=502, body=b"<html>502 Bad Gateway</html>",
+                                                      content_type="text/html"))
     proxy = run(*creds(fake), "--json", "credit-card", str(png))
     assert proxy.returncode == 3 and json.loads(proxy.stdout)["error"]["type"] == "MalformedResponseError"
-    fake.queue("credit-card", Outcome(delay=2.0))
+    fake.backend.faults.queue("credit-card", Scripted(delay_ms=2000))
     slow = run(*creds(fake), "--read-timeout", "0.5", "credit-card", str(png))
     assert slow.returncode == 3 and "no answer" in slow.stderr
 
@@ -128,7 +145,7 @@ def test_exit_codes(fake: FakeNhn, png: Path, tmp_path: Path) -> None:
     bad_field = run(*creds(fake), "verify", "--request-key", "rk", "--id-type", "resident", "--name", "a",
                     "--resident-number", "9001011234567", "--issue-date", "20201345")
     assert bad_field.returncode == 4 and "issueDate" in bad_field.stderr
-    assert fake.requests["authenticity"] == 0
+    assert fake.backend.journal.calls("id-card/authenticity") == 0
 
 
 def test_ocr_core_imports_neither_streamlit_nor_plotly() -> None:
