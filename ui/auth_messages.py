@@ -9,8 +9,7 @@ rule to keep the table complete.
 from __future__ import annotations
 
 from ocr_core import InputError
-from ocr_core.fields import label
-from ui.i18n import Lang, known_keys, text
+from ui.i18n import Lang, field_label, known_keys, text
 
 
 def rule_key(exc: InputError) -> str | None:
@@ -27,7 +26,7 @@ def request_problem(exc: InputError, lang: Lang) -> str:
         return str(exc)
     fields: dict[str, str] = {}
     if exc.field:
-        fields["field"] = label(exc.field, lang)
+        fields["field"] = field_label(exc.field, lang)
     if exc.id_type:
         type_key = f"au.type.{exc.id_type}"
         fields["id_type"] = text(type_key, lang) if type_key in known_keys() else exc.id_type

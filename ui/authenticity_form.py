@@ -10,11 +10,11 @@ import streamlit as st
 
 from ocr_core import AuthenticityRequest, RequestKey
 from ocr_core.authenticity import FIELD_RULES
-from ocr_core.fields import field_spec, label
+from ocr_core.fields import field_spec
 from ocr_core.masking import mask_value
 from ui import state
 from ui.handoff import Handoff
-from ui.i18n import current_lang, t
+from ui.i18n import current_lang, field_label, t
 from ui.request_key_status import time_left, warn_if_unusable
 from ui.session import masking_on
 
@@ -75,7 +75,7 @@ def field_inputs(id_type: str, handoff: Handoff | None) -> dict[str, str]:
         hidden = _hidden(handoff, api_field)
         kept = handoff.values.get(api_field, "") if handoff is not None else ""
         placeholder = t("au.kept_hidden", masked=mask_value(api_field, kept)) if hidden else None
-        name = label(api_field, lang) + ("" if required else f" ({t('au.optional')})")
+        name = field_label(api_field, lang) + ("" if required else f" ({t('au.optional')})")
         typed = st.text_input(name, key=f"auth_{api_field}", placeholder=placeholder,
                               type="password" if masked and _sensitive(api_field) else "default").strip()
         values[api_field] = typed or (kept if hidden else "")

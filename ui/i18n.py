@@ -16,7 +16,7 @@ import streamlit as st
 import l10n
 from l10n import LANGS, Lang
 
-__all__ = ["LANGS", "LANG_KEY", "LANG_NAMES", "Lang", "current_lang", "default_lang", "known_keys", "label_of",
+__all__ = ["LANGS", "LANG_KEY", "LANG_NAMES", "Lang", "current_lang", "default_lang", "field_label", "known_keys", "label_of",
            "resync", "t", "text", "translated"]
 
 LANG_KEY = "lang"
@@ -59,6 +59,11 @@ def label_of(family: str, name: str, lang: str) -> str:
     itself when the catalogue has none."""
     key = f"{family}.{name}"
     return text(key, "ko" if lang == "ko" else "en") if key in known_keys() else name
+
+
+def field_label(key: str, lang: str) -> str:
+    """The label of an API field (``field.<key>`` in the catalogue); an unknown key as itself."""
+    return label_of("field", key, lang)
 
 
 def known_keys() -> frozenset[str]:

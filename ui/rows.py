@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ocr_core import CreditCardResult, IdCardResult
-from ocr_core.fields import Lang, field_spec, label, sort_keys
+from ocr_core.fields import Lang, field_spec, sort_keys
 from ocr_core.masking import mask_value
 from ocr_core.models import resolution_verdict
 from ocr_core.validators import Check, checks_for
 from ui.figures import Region
-from ui.i18n import label_of
+from ui.i18n import field_label, label_of
 from ui.marks import verdict_mark
 
 Point = tuple[int, int]
@@ -70,20 +70,20 @@ def _card_rows(result: CreditCardResult, lang: Lang, masked: bool) -> list[Field
     rows: list[FieldRow] = []
     for i, group in enumerate(result.card_numbers):
         rows.append(FieldRow(
-            key="cardNums", index=i, label=f"{label('cardNums', lang)} {i + 1}", raw=group.value,
+            key="cardNums", index=i, label=f"{field_label('cardNums', lang)} {i + 1}", raw=group.value,
             shown=_show("cardNums", group.value, masked, groups=groups, index=i), conf=group.conf,
             points=tuple(group.box.points) if group.box else None, sensitive=True,
         ))
     if result.total_card_num is not None:
         rows.append(FieldRow(
-            key="totalCardNum", index=None, label=label("totalCardNum", lang), raw=result.total_card_num,
+            key="totalCardNum", index=None, label=field_label("totalCardNum", lang), raw=result.total_card_num,
             shown=_show("totalCardNum", result.total_card_num, masked), conf=None, points=None,
             sensitive=True, checks=tuple(checks_for("totalCardNum", result.total_card_num, doc)),
         ))
     vt = result.valid_thru
     if vt is not None:
         rows.append(FieldRow(
-            key="validThru", index=None, label=label("validThru", lang), raw=vt.value,
+            key="validThru", index=None, label=field_label("validThru", lang), raw=vt.value,
             shown=_show("validThru", vt.value, masked), conf=vt.conf,
             points=tuple(vt.box.points) if vt.box else None, sensitive=_sensitive("validThru"),
             checks=tuple(checks_for("validThru", vt.value, doc)) if vt.value is not None else (),
@@ -99,7 +99,7 @@ def _id_rows(result: IdCardResult, lang: Lang, masked: bool) -> list[FieldRow]:
     for key in sort_keys(by_key, doc):
         kv = by_key[key]
         rows.append(FieldRow(
-            key=key, index=None, label=label(key, lang), raw=kv.value,
+            key=key, index=None, label=field_label(key, lang), raw=kv.value,
             shown=_show(key, kv.value, masked), conf=kv.conf,
             points=tuple(kv.bbox.points) if kv.bbox else None, sensitive=_sensitive(key),
             checks=tuple(checks_for(key, kv.value, doc, values)) if kv.value is not None else (),
