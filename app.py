@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import Action, allowed
+from ui.access import gate, user_box
 from ui.i18n import t
 from ui.icon import app_icon
 from ui.session import presenter_view
@@ -37,10 +39,26 @@ def pages() -> dict[str, list[st.Page]]:
     }
 
 
+def signed_out_pages() -> list[st.Page]:
+    """Every page URL answers with the sign-in page alone: no page script runs for a visitor."""
+    urls = [page.url_path for group in pages().values() for page in group if page.url_path]
+    return [st.Page(_signed_out, title=t("acc.sign_in"), default=True)] + [
+        st.Page(_signed_out, title=t("acc.sign_in"), url_path=url) for url in urls]
+
+
+def _signed_out() -> None:
+    """Drawn by ``gate`` before navigation; nothing more to show."""
+
+
 def main() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=app_icon(), layout="wide")
+    identity = gate()
+    if identity is None:
+        st.navigation(signed_out_pages(), position="hidden").run()
+        return
     page = st.navigation(pages())
-    preferences()
+    user_box(identity)
+    preferences(may_unmask=allowed(identity, Action.UNMASK))
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched
     if presenter_view():
         st.html(PRESENTER_CSS)

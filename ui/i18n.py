@@ -365,6 +365,34 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "set.test_fail": ("{service}: {detail}", "{service}: {detail}"),
     "set.connection": ("Connection", "연결"),
     "set.display": ("Display", "표시"),
+    # sign-in and roles
+    "acc.sign_in": ("Sign in", "로그인"),
+    "acc.sign_out": ("Sign out", "로그아웃"),
+    "acc.sign_in_needed": ("This dashboard is for signed-in staff. Sign in with your company account "
+                           "to continue.",
+                           "로그인한 직원만 사용할 수 있습니다. 회사 계정으로 로그인하세요."),
+    "acc.no_role": ("You are signed in as {email}, but no role is configured for this account. Ask an "
+                    "administrator to add you to [access] in secrets.toml.",
+                    "{email} 계정으로 로그인했지만 이 계정에 지정된 역할이 없습니다. 관리자에게 "
+                    "secrets.toml의 [access]에 추가해 달라고 요청하세요."),
+    "acc.proxy_missing": ("No signed-in user reached the dashboard: it accepts the user header only "
+                          "from its configured SSO proxy.",
+                          "로그인한 사용자 정보가 없습니다: 설정된 SSO 프록시에서 온 사용자 헤더만 "
+                          "받습니다."),
+    "acc.config_error": ("Sign-in is misconfigured, so the dashboard stays closed: {detail}",
+                         "로그인 설정에 오류가 있어 대시보드를 열지 않습니다: {detail}"),
+    "acc.anonymous_banner": ("Served without sign-in (STUDIO_ALLOW_ANONYMOUS=1): anyone who reaches this "
+                             "address can use it.",
+                             "로그인 없이 제공 중입니다 (STUDIO_ALLOW_ANONYMOUS=1): 이 주소에 접근하는 "
+                             "누구나 사용할 수 있습니다."),
+    "acc.role_line": ("Role: {role}", "역할: {role}"),
+    "acc.role_viewer": ("viewer", "조회자"),
+    "acc.role_analyst": ("analyst", "분석가"),
+    "acc.role_admin": ("admin", "관리자"),
+    "acc.masking_fixed": ("Personal data is masked (only an admin may unmask).",
+                          "개인정보가 마스킹됩니다 (관리자만 해제할 수 있습니다)."),
+    "acc.settings_admin_only": ("Connection settings are for admins only.",
+                                "연결 설정은 관리자만 바꿀 수 있습니다."),
 }
 
 

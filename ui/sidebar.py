@@ -30,15 +30,26 @@ PRESENTER_CSS = """
 PRESENTER_CHART_FONT = 18
 
 
-def preferences() -> None:
-    """Language and masking switches (explicit keys, so every page shares them)."""
+def preferences(*, may_unmask: bool) -> None:
+    """Language and masking switches (explicit keys, so every page shares them). Only a role that may
+    unmask gets the switch; ``masking_on`` refuses everyone else whatever the session state says."""
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = default_lang()
     st.sidebar.segmented_control(t("side.language"), LANGS, key=LANG_KEY, required=True,
                                  format_func=LANG_NAMES.__getitem__, on_change=resync)
-    st.sidebar.toggle(t("side.masking"), value=True, key=MASKING_KEY, help=t("side.masking_help"))
+    if not may_unmask:
+        st.sidebar.caption(t("acc.masking_fixed"))
+        return
+    st.sidebar.toggle(t("side.masking"), value=True, key=MASKING_KEY, help=t("side.masking_help"),
+                      on_change=_audit_masking)
     if not st.session_state.get(MASKING_KEY, True):
         st.sidebar.warning(t("side.masking_off"), icon=":material/lock_open:")
+
+
+def _audit_masking() -> None:
+    from ui.access import audit_event
+
+    audit_event("unmask" if not st.session_state.get(MASKING_KEY, True) else "mask")
 
 
 def backend_badge() -> None:

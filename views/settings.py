@@ -9,6 +9,8 @@ from dataclasses import replace
 
 import streamlit as st
 
+from access import Action, allowed
+from ui.access import current_identity, may_change_settings
 from ui.errors import describe, guarded
 from ui.i18n import current_lang, t, translated
 from ui.session import (
@@ -31,6 +33,8 @@ _FIELDS = {  # widget key -> Connection attribute
 
 
 def _apply() -> None:
+    if not may_change_settings("settings_change"):
+        return
     conn = connection()
     changes = {attr: st.session_state[key] for key, attr in _FIELDS.items() if key in st.session_state}
     set_connection(replace(conn, **changes))
@@ -83,8 +87,11 @@ def test_connection() -> None:
 
 def main() -> None:
     st.title(t("page.settings"))
-    connection_form()
-    test_connection()
+    if allowed(current_identity(), Action.SETTINGS):
+        connection_form()
+        test_connection()
+    else:
+        st.info(t("acc.settings_admin_only"), icon=":material/lock:")
     st.subheader(t("set.display"))
     persistent("settings_presenter", presenter_view(),
                lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter))
