@@ -198,3 +198,56 @@ def test_account_without_a_role_is_refused(visit):
     text = visit.page.inner_text("body")
     assert "Upload" not in text and "SANDBOX" not in text
     visit.shot("no_role.png")
+
+
+def _download_urls(visit: Visit) -> list[str]:
+    """Analyse a specimen and open Export: the downloads (masked result JSON and CSV) are this
+    session's own files, served from ``/media/``; their URLs travel in the websocket frames."""
+    page = visit.page
+    page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
+    page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
+    page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
+    page.get_by_text("Export", exact=True).click(timeout=120_000)
+    page.wait_for_timeout(2000)
+    found = re.findall(rb"/media/[0-9a-f]{16,}\.(?:json|csv)", b"\n".join(visit.frames))
+    return sorted({visit.base + f.decode() for f in found})
+
+
+def test_downloads_reach_only_the_signed_in_user_whose_session_made_them(browser, dashboard):
+    """A download served to one signed-in session: not to an anonymous client, not to a colleague."""
+    import urllib.error
+    import urllib.request
+
+    owner = Visit(browser, dashboard[0])
+    colleague = Visit(browser, dashboard[0])
+    try:
+        owner.sign_in("analyst")
+        owner.wait_text("Ann Analyst")
+        urls = _download_urls(owner)
+        assert urls, "no download URL reached the owner's browser"
+        assert [owner.context.request.get(u).status for u in urls] == [200] * len(urls)
+        for url in urls:
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(url, timeout=10)
+            assert err.value.code == 404
+        colleague.sign_in("viewer")
+        colleague.wait_text("Vic Viewer")
+        assert [colleague.context.request.get(u).status for u in urls] == [404] * len(urls)
+        # A forged identity cookie is no better than none.
+        forged = colleague.context.request.get(urls[0], headers={"Cookie": '_streamlit_user="{\\"email\\": '
+                                                                 '\\"ann@corp.test\\"}"'})
+        assert forged.status == 404
+    finally:
+        owner.close()
+        colleague.close()
+
+
+def test_anonymous_upload_is_refused(dashboard):
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(f"{dashboard[0]}/_stcore/upload_file/some-session/some-file", data=b"x",
+                                 method="PUT")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=10)
+    assert err.value.code in (403, 404)
