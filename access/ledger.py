@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from access.audit import AuditEvent
+from ocr_core import InputError
 
 metadata = MetaData()
 
@@ -60,6 +61,12 @@ quota_usage = Table(
     Column("used", Integer, nullable=False, default=0),
 )
 
+studio_settings = Table(
+    "studio_settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
 QuotaKind = Literal["analysis", "stand_alone"]
 QUOTA_KIND_OF_SERVICE: dict[str, QuotaKind] = {
     "credit-card": "analysis", "id-card": "analysis", "authenticity": "analysis", "stand-alone": "stand_alone",
@@ -80,6 +87,15 @@ class QuotaLimits:
 
     def monthly(self, kind: QuotaKind) -> int | None:
         return self.monthly_analysis if kind == "analysis" else self.monthly_stand_alone
+
+
+class QuotaExceeded(InputError):
+    """Refused before anything is sent: the user's daily (``scope="user_daily"``) or the deployment's
+    monthly (``"monthly"``) quota of billed ``kind`` calls is used up."""
+
+    def __init__(self, scope: str, limit: int | None, kind: str) -> None:
+        super().__init__(f"the {scope} quota of {limit} billed {kind} calls is used up", rule="quota")
+        self.scope, self.limit, self.kind = scope, limit, kind
 
 
 @dataclass(frozen=True)
@@ -166,6 +182,30 @@ class Ledger:
 
         return Usage(kind, used(f"user:{user.lower()}", day), limits.user_daily(kind),
                      used("deployment", month), limits.monthly(kind))
+
+    # ------------------------------------------------------------------ admin settings
+    def setting(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(studio_settings.c.value).where(studio_settings.c.key == key)).scalar()
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            if conn.execute(update(studio_settings).where(studio_settings.c.key == key)
+                            .values(value=value)).rowcount == 0:
+                conn.execute(insert(studio_settings).values(key=key, value=value))
+
+    def limits(self, defaults: QuotaLimits) -> QuotaLimits:
+        """The quotas in force: what an admin set on the Settings page, else the configured defaults."""
+        values = {}
+        for name in ("user_daily_analysis", "user_daily_stand_alone", "monthly_analysis", "monthly_stand_alone"):
+            stored = self.setting(f"quota.{name}")
+            values[name] = getattr(defaults, name) if stored is None else (int(stored) if stored else None)
+        return QuotaLimits(**values)
+
+    def set_limits(self, limits: QuotaLimits) -> None:
+        for name in ("user_daily_analysis", "user_daily_stand_alone", "monthly_analysis", "monthly_stand_alone"):
+            value = getattr(limits, name)
+            self.set_setting(f"quota.{name}", "" if value is None else str(int(value)))
 
     # ------------------------------------------------------------------ audit trail
     def append(self, event: AuditEvent) -> None:

@@ -143,18 +143,20 @@ def user_box(identity: Identity) -> None:
 def audit_event(kind: str, **fields: Any) -> None:
     """Record an audit event for whoever is signed in to this session (see ``access.audit``)."""
     from access.audit import event_for, record
+    from ui.billing import ledger
 
-    where = ""
-    try:
-        where = st.context.url or ""
-    except Exception:
-        where = ""
-    record(event_for(current_identity(), kind, where=_path_of(where), **fields))  # type: ignore[arg-type]
+    ledger()  # registers the database sink
+    record(event_for(current_identity(), kind, where=where_now(), **fields))  # type: ignore[arg-type]
 
 
-def _path_of(url: str) -> str:
+def where_now() -> str:
+    """The page this session is on (its URL path), for the audit trail."""
     from urllib.parse import urlparse
 
+    try:
+        url = st.context.url or ""
+    except Exception:  # no browser context
+        url = ""
     return urlparse(url).path if url else ""
 
 

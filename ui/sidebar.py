@@ -46,6 +46,21 @@ def preferences(*, may_unmask: bool) -> None:
         st.sidebar.warning(t("side.masking_off"), icon=":material/lock_open:")
 
 
+def quota_lines(box) -> None:
+    """"12 of 50 today" per quota kind, for whoever is signed in (NHN Cloud only)."""
+    from ui.billing import usage
+
+    for service, kind in (("credit-card", "analysis"), ("stand-alone", "stand_alone")):
+        used = usage(service)
+        if used is None:
+            return
+        name = t(f"err.quota_kind_{kind}")
+        if used.user_daily_limit is None:
+            box.caption(t("acc.quota_line_unlimited", kind=name, used=used.user_today))
+        else:
+            box.caption(t("acc.quota_line", kind=name, used=used.user_today, limit=used.user_daily_limit))
+
+
 def _audit_masking() -> None:
     from ui.access import audit_event
 
@@ -62,6 +77,7 @@ def backend_badge() -> None:
     else:
         box.badge(t("side.backend_cloud"), icon=":material/cloud:", color="blue")
         box.caption(t("side.cloud_note"))
+        quota_lines(box)
     try:
         url = base_url(conn)
         versions = client(conn).key_versions()
