@@ -101,3 +101,13 @@ def test_audit_rows_filter_total_and_purge(ledger):
     assert ledger.totals() == [{"day": "2026-11-29", "user": "ann@corp.test", "calls": 2}]
     assert ledger.purge(30, now=NOW) == 1
     assert all(r["user"] != "vic@corp.test" for r in ledger.events())
+
+
+def test_admin_settings_override_the_configured_quota_defaults(ledger):
+    defaults = QuotaLimits(user_daily_analysis=50, monthly_analysis=1000)
+    assert ledger.limits(defaults) == defaults
+    ledger.set_limits(QuotaLimits(user_daily_analysis=2, user_daily_stand_alone=None, monthly_analysis=None))
+    assert ledger.limits(defaults) == QuotaLimits(user_daily_analysis=2)
+    ledger.set_setting("audit.retention_days", "90")
+    ledger.set_setting("audit.retention_days", "30")
+    assert ledger.setting("audit.retention_days") == "30"
