@@ -176,6 +176,10 @@ def test_analyst_has_no_masking_switch_and_no_settings(visit):
     visit.open("settings")
     visit.wait_text("Connection settings are for admins only")
     visit.shot("analyst.png")
+    visit.open("audit")  # not a page for an analyst: Streamlit's "page not found", then the default page
+    visit.wait_text("Credit card")
+    visit.page.wait_for_timeout(1500)
+    assert "Billed NHN Cloud calls" not in visit.page.inner_text("body")
 
 
 def test_admin_may_unmask_and_every_unmask_is_audited(visit, dashboard):
@@ -187,7 +191,12 @@ def test_admin_may_unmask_and_every_unmask_is_audited(visit, dashboard):
     visit.wait_text("Masking is OFF")
     visit.open("settings")
     visit.wait_text("Test connection")
+    visit.wait_text("Quotas of billed NHN Cloud calls")
     visit.shot("admin.png")
+    visit.open("audit")
+    visit.wait_text("Billed NHN Cloud calls per user and day")
+    visit.page.wait_for_function("t => document.body.innerHTML.includes(t)", arg="ada@corp.test", timeout=30_000)
+    visit.shot("admin_audit.png")
     events = [e for e in _audit_lines(dashboard[1]) if e["user"] == "ada@corp.test"]
     assert any(e["kind"] == "unmask" and e["role"] == "admin" for e in events), events
 

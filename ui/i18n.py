@@ -397,6 +397,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "aud.code": ("Result code", "결과 코드"),
     "aud.count": ("{n} rows", "{n}건"),
     "aud.csv": ("Download CSV", "CSV 다운로드"),
+    "aud.no_billed": ("No billed NHN Cloud calls in this period.", "이 기간에 NHN Cloud 유료 호출이 없습니다."),
     "aud.totals": ("Billed NHN Cloud calls per user and day", "사용자·일자별 NHN Cloud 유료 호출"),
     "aud.retention_heading": ("Retention", "보존 기간"),
     "aud.retention": ("Keep audit rows for (days)", "감사 기록 보존 일수"),

@@ -63,12 +63,16 @@ def main() -> None:
     code = int(code_text) if code_text.strip().lstrip("-").isdigit() else None
     rows = book.events(user=user or None, since=since, until=until, backend=backend or None, result_code=code)
     st.caption(t("aud.count", n=len(rows)))
-    st.dataframe([{k: r.get(k) for k in COLUMNS} for r in rows], hide_index=True, width="stretch")
+    shown = [{k: ("" if r.get(k) is None else r.get(k)) for k in COLUMNS} for r in rows]
+    st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(t("aud.csv"), _csv(rows), file_name=f"audit-{since}-{until}.csv", mime="text/csv",
                        on_click="ignore")
     st.subheader(t("aud.totals"))
     totals = [r for r in book.totals(since=since) if date.fromisoformat(r["day"]) <= until]
-    st.dataframe(totals, hide_index=True, width="stretch")
+    if totals:
+        st.dataframe(totals, hide_index=True, width="stretch")
+    else:
+        st.caption(t("aud.no_billed"))
     st.subheader(t("aud.retention_heading"))
     retention_form()
 
