@@ -151,7 +151,7 @@ def test_resolution_line_in_the_sandbox(size: tuple[int, int], verdict: str) -> 
 def test_resolution_line_in_the_quality_check(size: tuple[int, int], status: str) -> None:
     from ocr_core.imaging.quality import DEFAULT_THRESHOLDS, _resolution_check
 
-    assert _resolution_check("resolution", ("x", "x"), size, DEFAULT_THRESHOLDS).status == status
+    assert _resolution_check("resolution", "image", size, DEFAULT_THRESHOLDS).status == status
 
 
 def test_call_trace_timings_are_accumulated_not_overwritten(backend: SandboxBackend,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
+from ocr_core.imaging import LoadedImage, QualityCheck, QualityReport, assess_quality
 from ui import state
 from ui.figures import glare_figure
-from ui.i18n import current_lang, label_of, t
+from ui.i18n import Lang, current_lang, label_of, t, text
 from ui.marks import STATUS_MARK
 from ui.redaction import soften
 from ui.session import masking_on, presenter_view
@@ -18,6 +18,15 @@ def quality_of(prefix: str, token: str, img: LoadedImage) -> QualityReport:
     return state.memo(f"{prefix}_quality", token, lambda: assess_quality(img.bgr))
 
 
+def quality_reason(check: QualityCheck, lang: str) -> str:
+    """Why a check passed, warned or failed, in ``lang`` (catalogue ``qr.<reason>``)."""
+    chosen: Lang = "ko" if lang == "ko" else "en"
+    fields = dict(check.params)
+    if "subject" in fields:
+        fields["subject"] = text(f"qr.subject.{fields['subject']}", chosen)
+    return text(f"qr.{check.reason}", chosen, **fields)
+
+
 def quality_rows(report: QualityReport, lang: str) -> list[dict[str, str]]:
     rows = []
     for c in report.checks:
@@ -26,7 +35,7 @@ def quality_rows(report: QualityReport, lang: str) -> list[dict[str, str]]:
             t("q.check"): label_of("quality", c.name, lang),
             t("q.status"): f"{STATUS_MARK[c.status]} {t(f'status.{c.status}')}",
             t("q.value"): value,
-            t("q.reason"): c.reason(lang),
+            t("q.reason"): quality_reason(c, lang),
         })
     return rows
 

@@ -6,6 +6,7 @@ is pass / warn / fail against :class:`QualityThresholds`, the one place where th
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -108,14 +109,14 @@ DEFAULT_THRESHOLDS = QualityThresholds()
 
 @dataclass(frozen=True)
 class QualityCheck:
+    """One check's verdict. ``reason`` is a code (``glare.warn``, ``boundary.cut_off``…) and ``params``
+    its facts; the UI words them (catalogue ``qr.<reason>``)."""
+
     name: str
     status: Status
     value: float | None
-    reason_en: str
-    reason_ko: str
-
-    def reason(self, lang: str = "en") -> str:
-        return self.reason_ko if lang == "ko" else self.reason_en
+    reason: str
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 
@@ -239,54 +240,36 @@ def _grade_high(value: float, warn: float, fail: float) -> Status:
     return "fail" if value > fail else "warn" if value > warn else "pass"
 
 
-def _check(name: str, status: Status, value: float | None, texts: dict[Status, tuple[str, str]]) -> QualityCheck:
-    en, ko = texts[status]
-    return QualityCheck(name, status, value, en, ko)
+def _check(name: str, status: Status, value: float | None, **params: object) -> QualityCheck:
+    """A check whose reason is ``<name>.<status>`` with ``params``."""
+    return QualityCheck(name, status, value, f"{name}.{status}", params)
 
 
-def _resolution_check(name: str, what: tuple[str, str], size: tuple[float, float], t: QualityThresholds) -> QualityCheck:
+def _resolution_check(name: str, subject: str, size: tuple[float, float], t: QualityThresholds) -> QualityCheck:
     long_side, short_side = max(size), min(size)
     share = min(long_side / t.min_width, short_side / t.min_height)
     status: Status = "pass" if share >= 1 else "warn" if share >= t.resolution_warn_share else "fail"
-    dims = f"{long_side:.0f}×{short_side:.0f}"
-    need = f"{t.min_width}×{t.min_height}"
-    en_what, ko_what = what
-    return _check(name, status, round(share, 3), {
-        "pass": (f"{en_what} is {dims} px, at least {need}.", f"{ko_what} {dims} 픽셀로 기준({need}) 이상입니다."),
-        "warn": (f"{en_what} is {dims} px, under {need}: the API will call it low resolution; move closer.",
-                 f"{ko_what} {dims} 픽셀로 기준({need})보다 작아 저해상도로 판정됩니다. 더 가까이서 촬영하세요."),
-        "fail": (f"{en_what} is only {dims} px, far under {need}: fields will not read; move closer.",
-                 f"{ko_what} {dims} 픽셀로 기준({need})에 크게 못 미칩니다. 더 가까이서 촬영하세요."),
-    })
+    return QualityCheck(name, status, round(share, 3), f"resolution.{status}",
+                        {"subject": subject, "long": long_side, "short": short_side,
+                         "min_long": t.min_width, "min_short": t.min_height})
 
 
 def _check_card_resolution(
     geometry: CardGeometry | None, cropped: bool, shape: tuple[int, ...], t: QualityThresholds
 ) -> QualityCheck:
     if cropped:
-        return _resolution_check("resolution_card", ("The card (the whole image)", "카드(이미지 전체)가"),
-                                 (shape[1], shape[0]), t)
+        return _resolution_check("resolution_card", "card_whole", (shape[1], shape[0]), t)
     if geometry is None:
-        return QualityCheck(
-            "resolution_card", "warn", None,
-            "The card's outline was not found, so its own size is unknown (the image size applies).",
-            "카드 윤곽을 찾지 못해 카드 자체의 크기를 알 수 없습니다(이미지 크기로 판단).",
-        )
-    return _resolution_check("resolution_card", ("The card", "카드가"), (geometry.width, geometry.height), t)
+        return QualityCheck("resolution_card", "warn", None, "resolution.no_outline", {})
+    return _resolution_check("resolution_card", "card", (geometry.width, geometry.height), t)
 
 
 def _check_image_resolution(shape: tuple[int, ...], t: QualityThresholds) -> QualityCheck:
-    return _resolution_check("resolution_image", ("The image", "이미지가"), (shape[1], shape[0]), t)
+    return _resolution_check("resolution_image", "image", (shape[1], shape[0]), t)
 
 
 def _check_sharpness(value: float, t: QualityThresholds) -> QualityCheck:
-    return _check("sharpness", _grade_low(value, t.sharpness_warn, t.sharpness_fail), round(value, 1), {
-        "pass": ("Sharp enough (variance of the Laplacian).", "충분히 선명합니다(라플라시안 분산)."),
-        "warn": ("Slightly blurred: hold still and let the camera focus.",
-                 "약간 흐립니다. 초점이 맞을 때까지 움직이지 마세요."),
-        "fail": ("Blurred: text edges are lost; retake with the camera steady and in focus.",
-                 "흐려서 글자 윤곽이 보이지 않습니다. 초점을 맞추고 흔들림 없이 다시 촬영하세요."),
-    })
+    return _check("sharpness", _grade_low(value, t.sharpness_warn, t.sharpness_fail), round(value, 1))
 
 
 def _check_brightness(gray: np.ndarray, t: QualityThresholds) -> QualityCheck:
@@ -295,105 +278,47 @@ def _check_brightness(gray: np.ndarray, t: QualityThresholds) -> QualityCheck:
     clipped = float(np.count_nonzero(gray >= t.clipped_level)) / gray.size
     if brightest < t.dark_warn:
         status: Status = "fail" if brightest < t.dark_fail else "warn"
-        en = f"Too dark: even the brightest print reaches only {brightest:.0f}/255; add light."
-        ko = f"너무 어둡습니다. 가장 밝은 부분도 {brightest:.0f}/255에 그칩니다. 조명을 밝게 하세요."
-    elif clipped > t.clipped_warn:
+        return QualityCheck("brightness", status, mean, "brightness.dark", {"brightest": brightest})
+    if clipped > t.clipped_warn:
         status = "fail" if clipped > t.clipped_fail else "warn"
-        en = f"Overexposed: {clipped:.0%} of the card is washed out to white; avoid direct light."
-        ko = f"너무 밝습니다. 카드의 {clipped:.0%}가 하얗게 날아갔습니다. 직접 조명을 피하세요."
-    else:
-        status = "pass"
-        en = f"Exposure is fine (mean grey {mean:.0f}, brightest print {brightest:.0f})."
-        ko = f"노출이 적당합니다(평균 밝기 {mean:.0f}, 가장 밝은 부분 {brightest:.0f})."
-    return QualityCheck("brightness", status, mean, en, ko)
+        return QualityCheck("brightness", status, mean, "brightness.overexposed", {"clipped": clipped})
+    return QualityCheck("brightness", "pass", mean, "brightness.pass", {"mean": mean, "brightest": brightest})
 
 
 def _check_contrast(gray: np.ndarray, t: QualityThresholds) -> QualityCheck:
     lo, hi = np.percentile(gray, (2, 98))
     spread = round(float(hi - lo), 1)
-    return _check("contrast", _grade_low(spread, t.contrast_warn, t.contrast_fail), spread, {
-        "pass": (f"Contrast is fine (grey levels span {spread:.0f}/255).",
-                 f"대비가 적당합니다(밝기 범위 {spread:.0f}/255)."),
-        "warn": ((f"Low contrast (span {spread:.0f}/255): text may be faint; try the contrast (CLAHE) "
-                 "option or better light."),
-                 f"대비가 낮습니다(밝기 범위 {spread:.0f}/255). 대비 보정(CLAHE)을 켜거나 조명을 바꾸세요."),
-        "fail": (f"Very low contrast (span {spread:.0f}/255): text is hard to separate from the card.",
-                 f"대비가 매우 낮아(밝기 범위 {spread:.0f}/255) 글자를 구분하기 어렵습니다."),
-    })
+    return _check("contrast", _grade_low(spread, t.contrast_warn, t.contrast_fail), spread, spread=spread)
 
 
 def _check_glare(share: float, t: QualityThresholds) -> QualityCheck:
-    pct = f"{share * 100:.1f}%"
-    return _check("glare", _grade_high(share, t.glare_warn, t.glare_fail), round(share, 4), {
-        "pass": (f"No significant glare ({pct} of the card).", f"빛 반사가 거의 없습니다(카드의 {pct})."),
-        "warn": (f"Some glare ({pct} of the card): tilt the card slightly away from the light.",
-                 f"빛 반사가 있습니다(카드의 {pct}). 카드를 조명에서 약간 비스듬히 하세요."),
-        "fail": (f"Strong glare ({pct} of the card) may hide digits: change the angle or the light.",
-                 f"빛 반사가 심해(카드의 {pct}) 글자가 가려질 수 있습니다. 각도나 조명을 바꾸세요."),
-    })
+    return _check("glare", _grade_high(share, t.glare_warn, t.glare_fail), round(share, 4), share=share)
 
 
 def _check_boundary(quad: np.ndarray | None, cropped: bool, shape: tuple[int, ...]) -> QualityCheck:
     if cropped:
-        return QualityCheck(
-            "boundary", "pass", None,
-            "No background around the document and the image has a card's shape: taken as already cropped.",
-            "배경 없이 카드 비율의 이미지이므로 이미 잘라낸 이미지로 간주합니다.",
-        )
+        return QualityCheck("boundary", "pass", None, "boundary.cropped", {})
     if quad is None:
-        return QualityCheck(
-            "boundary", "warn", None,
-            "No card outline found: fine if the image is already cropped to the card; otherwise "
-            "photograph the card whole on a plain, contrasting background.",
-            "카드 윤곽을 찾지 못했습니다. 이미 카드만 잘라낸 이미지라면 괜찮고, 아니라면 대비되는 배경 위에서 "
-            "카드 전체가 보이게 촬영하세요.",
-        )
+        return QualityCheck("boundary", "warn", None, "boundary.no_outline", {})
     fill = abs(cv2.contourArea(quad.astype(np.float32))) / float(shape[0] * shape[1])
     if fill >= _FILLS_IMAGE:
-        return QualityCheck(
-            "boundary", "pass", 1.0,
-            "The card fills the image (already cropped or warped).",
-            "카드가 이미지 전체를 채우고 있습니다(이미 잘라냈거나 보정된 이미지).",
-        )
+        return QualityCheck("boundary", "pass", 1.0, "boundary.fills", {})
     if quad_touches_border(quad, shape):
-        return QualityCheck(
-            "boundary", "fail", 0.0,
-            "The card touches the image edge and is probably cut off: keep the whole card in the frame.",
-            "카드가 이미지 가장자리에 닿아 잘렸을 수 있습니다. 카드 전체가 화면에 들어오게 하세요.",
-        )
-    return QualityCheck("boundary", "pass", 1.0, "The whole card is in the frame.", "카드 전체가 화면 안에 있습니다.")
+        return QualityCheck("boundary", "fail", 0.0, "boundary.cut_off", {})
+    return QualityCheck("boundary", "pass", 1.0, "boundary.pass", {})
 
 
 def _check_tilt(angle: float | None, from_outline: bool, t: QualityThresholds) -> QualityCheck:
     if angle is None:
-        return QualityCheck(
-            "tilt", "pass", None,
-            "No straight edges to measure a tilt against; assumed level.",
-            "기울기를 잴 직선이 없어 수평으로 간주합니다.",
-        )
-    source_en, source_ko = ("card edges", "카드 가장자리") if from_outline else ("straight lines", "직선")
-    deg = f"{angle:+.1f}°"
-    return _check("tilt", _grade_high(abs(angle), t.tilt_warn_deg, t.tilt_fail_deg), round(angle, 2), {
-        "pass": (f"Level ({deg}, from the {source_en}).", f"수평입니다({source_ko} 기준 {deg})."),
-        "warn": (f"Tilted by {deg}: deskew in preprocessing will straighten it.",
-                 f"{deg} 기울어져 있습니다. 전처리의 기울기 보정으로 바로잡을 수 있습니다."),
-        "fail": (f"Tilted by {deg}: hold the camera level with the card, or turn on warp/deskew.",
-                 f"{deg} 기울어져 있습니다. 카드와 수평으로 촬영하거나 원근/기울기 보정을 켜세요."),
-    })
+        return QualityCheck("tilt", "pass", None, "tilt.no_lines", {})
+    status = _grade_high(abs(angle), t.tilt_warn_deg, t.tilt_fail_deg)
+    reason = f"tilt.{status}" + (("_edges" if from_outline else "_lines") if status == "pass" else "")
+    return QualityCheck("tilt", status, round(angle, 2), reason, {"angle": angle})
 
 
 def _check_perspective(geometry: CardGeometry | None, t: QualityThresholds) -> QualityCheck:
     if geometry is None:
-        return QualityCheck("perspective", "pass", None, "No outline, so no perspective to measure.",
-                            "윤곽이 없어 원근 왜곡을 잴 수 없습니다.")
+        return QualityCheck("perspective", "pass", None, "perspective.none", {})
     k = geometry.keystone
-    pct = f"{k * 100:.0f}%"
-    return _check("perspective", _grade_high(k, t.keystone_warn, t.keystone_fail), round(k, 3), {
-        "pass": (f"Seen nearly head-on (opposite sides differ by {pct}).",
-                 f"거의 정면에서 촬영되었습니다(마주 보는 변 차이 {pct})."),
-        "warn": (f"Seen at an angle (opposite sides differ by {pct}): warp in preprocessing flattens it.",
-                 f"비스듬히 촬영되었습니다(변 차이 {pct}). 전처리의 원근 보정으로 펼 수 있습니다."),
-        "fail": (f"Strong perspective ({pct}): hold the camera straight above the card.",
-                 f"원근 왜곡이 심합니다({pct}). 카드 바로 위에서 촬영하세요."),
-    })
+    return _check("perspective", _grade_high(k, t.keystone_warn, t.keystone_fail), round(k, 3), keystone=k)
 
