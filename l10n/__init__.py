@@ -22,7 +22,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-__all__ = ["DOMAIN", "LANGS", "LOCALES", "Lang", "catalog", "has", "message", "message_keys", "rejection", "templates"]
+__all__ = ["DOMAIN", "LANGS", "LOCALES", "Lang", "api_error", "catalog", "has", "message", "message_keys", "rejection", "templates"]
 
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = ("en", "ko")
@@ -117,3 +117,11 @@ def rejection(code: str, params: Mapping[str, object], lang: str) -> str:
         else:
             key = "reject.bomb_undeclared"
     return message(key, lang, **fields)
+
+
+def api_error(result_code: int, lang: str) -> tuple[str, str]:
+    """(what the result code means, what to do) in ``lang``; codes the guide does not list get an
+    honest generic entry."""
+    prefix = f"code.{result_code}" if has(f"code.{result_code}.explanation") else "code.unknown"
+    return (message(f"{prefix}.explanation", lang, code=result_code) if prefix == "code.unknown"
+            else message(f"{prefix}.explanation", lang), message(f"{prefix}.action", lang))

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from l10n import LANGS, rejection
+from l10n import LANGS, api_error, rejection
 
 from . import _constants as C
 from .authenticity import ID_TYPES, AuthenticityRequest
@@ -180,8 +180,9 @@ def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, la
     if isinstance(err, ApiError):
         code = EXIT_API
         print(f"error: the API answered {err.result_code} {err.key}: {err.vendor_message}", file=err_out)
-        print(f"  {err.explanation_en} {err.action_en}", file=err_out)
-        print(f"  {err.explanation_ko} {err.action_ko}", file=err_out)
+        for lang_shown in ("en", "ko"):  # both, as before: the reader of a log may read either
+            explanation, action = api_error(err.result_code, lang_shown)
+            print(f"  {explanation} {action}", file=err_out)
         if as_json:
             print(json.dumps({"header": {"isSuccessful": False, "resultCode": err.result_code,
                                          "resultMessage": err.vendor_message}, "result": None},

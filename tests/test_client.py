@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image
 
+import l10n
 from ocr_core import (
     RESULT_CODES,
     ApiError,
@@ -273,11 +274,15 @@ def test_every_documented_code_is_mapped_in_both_languages() -> None:
     for code in DOCUMENTED:
         info = explain(code)
         assert info.code == code and info.key and info.message
-        assert info.explanation_en and info.action_en
-        assert any("\uac00" <= ch <= "\ud7a3" for ch in info.explanation_ko + info.action_ko)
+        explanation_en, action_en = l10n.api_error(code, "en")
+        explanation_ko, action_ko = l10n.api_error(code, "ko")
+        assert explanation_en and action_en and explanation_en != l10n.api_error(1234567, "en")[0]
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in explanation_ko + action_ko)
+        assert not any("\uac00" <= ch <= "\ud7a3" for ch in str(ApiError(code)))  # the library: codes only
     assert explain(4000006).retry == explain(5000503).retry == "backoff"
     assert explain(4000301).retry == "refetch_key"
     assert explain(1234567).key == "UNKNOWN_RESULT_CODE"
+    assert "1234567" in l10n.api_error(1234567, "en")[0] and "1234567" in l10n.api_error(1234567, "ko")[0]
 
 
 @pytest.mark.parametrize("code", [c for c in DOCUMENTED if c not in (0, 4000006, 5000503, 4000301)])
@@ -287,7 +292,7 @@ def test_non_retryable_codes_raise_after_one_request(fake: FakeNhn, client: OcrC
         client.analyze_credit_card(PNG)
     err = info.value
     assert err.result_code == code and err.key == RESULT_CODES[code].key
-    assert err.vendor_message and err.explanation_en and err.explanation_ko and err.action_ko
+    assert err.vendor_message and str(code) in str(err)
     assert fake.requests["credit-card"] == 1
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from access.ledger import QuotaExceeded
-from l10n import rejection
+from l10n import api_error, rejection
 from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, TransportError
 from ocr_core.imaging import ImageRejected
 from ocr_core.masking import mask_text
@@ -25,8 +25,7 @@ log = logging.getLogger("studio.ui")
 def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str | None]:
     """(what happened, what to do) for an error, in ``lang``."""
     if isinstance(exc, ApiError):
-        explanation = exc.explanation_ko if lang == "ko" else exc.explanation_en
-        action = exc.action_ko if lang == "ko" else exc.action_en
+        explanation, action = api_error(exc.result_code, lang)
         head = text("err.api", lang, code=exc.result_code, key=exc.key)
         return f"{head} — {explanation}", action
     if isinstance(exc, ImageRejected):
