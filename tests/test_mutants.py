@@ -166,3 +166,25 @@ def test_call_trace_timings_are_accumulated_not_overwritten(backend: SandboxBack
     timings = trace.timings_ms
     assert all(timings[phase] > 0 for phase in ("key_fetch", "encrypt", "network", "decrypt", "total"))
     assert timings["total"] >= timings["key_fetch"] + timings["encrypt"] + timings["network"]
+
+
+# -- card numbers: 13 to 19 digits; an expiry judged against the given day ---------------------------
+def _luhn_complete(body: str) -> str:
+    from stdnum import luhn
+
+    return body + luhn.calc_check_digit(body)
+
+
+@pytest.mark.parametrize(("length", "ok"), [(12, False), (13, True), (19, True), (20, False)])
+def test_card_number_length_bounds(length: int, ok: bool) -> None:
+    from ocr_core.validators import check_card_number
+
+    assert check_card_number(_luhn_complete("4" + "1" * (length - 2))).ok is ok
+
+
+def test_expiry_is_judged_against_the_day_given() -> None:
+    from ocr_core.validators import check_expiry
+
+    assert check_expiry("04/29", today=date(2030, 1, 1)).ok is False  # expired then, whatever today is
+    assert check_expiry("04/29", today=date(2029, 4, 30)).ok is True  # valid through the end of April
+    assert check_expiry("04/29", today=date(2029, 5, 1)).ok is False
