@@ -174,7 +174,7 @@ def test_pair_rows_marks_differences_on_raw_values():
 
 def test_every_ui_string_exists_in_both_languages():
     used: set[str] = set()
-    for path in [ROOT / "app.py", *(ROOT / "views").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
         source = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", source))
         used |= set(re.findall(r"""\btext\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", source))

@@ -133,3 +133,4 @@ def test_resident_card_masked_end_to_end(page, dashboard):
     _assert_never_shown(page, [rrn, rrn.replace("-", ""), truth["name"], SANDBOX_SECRET])
     assert page.traffic.hosts <= {"127.0.0.1"}, f"the page reached out to {page.traffic.hosts}"
 
+

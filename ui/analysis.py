@@ -25,7 +25,7 @@ from ui.specimens import CARD_DOCS, ID_DOCS
 PREFIX = {"credit-card": "cc", "id-card": "id", "stand-alone": "sa"}
 DOCS = {"credit-card": CARD_DOCS, "id-card": ID_DOCS, "stand-alone": ID_DOCS}
 TITLES = {"credit-card": "page.credit_card", "id-card": "page.id_card", "stand-alone": "page.stand_alone"}
-AUTH_PAGE = "views/authenticity.py"
+AUTH_PAGE = "pages/authenticity.py"
 
 
 def result_key(prefix: str) -> str:
