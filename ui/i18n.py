@@ -146,6 +146,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
                     "마스킹 중에는 민감한 영역을 흐리게 표시합니다."),
     "res.confidence": ("Confidence per field", "항목별 신뢰도"),
     "res.threshold": ("Confidence threshold", "신뢰도 기준"),
+    "res.threshold_short": ("threshold", "기준"),
     "res.flagged": ("Under the threshold: {fields}", "기준 미만: {fields}"),
     "res.none_flagged": ("Every field is at or above the threshold.", "모든 항목이 기준 이상입니다."),
     "res.all_boxes": ("all text boxes", "모든 텍스트 영역"),
