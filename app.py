@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import Action, Identity, allowed
+from ui.access import gate, user_box
 from ui.i18n import t
 from ui.icon import app_icon
 from ui.session import presenter_view
@@ -19,8 +21,9 @@ default; ``/`` is a hidden page that goes on to the credit-card page, and every 
 URL."""
 
 
-def pages() -> dict[str, list[st.Page]]:
-    """Every page by section (scripts in ``pages/``), plus the hidden home page under ``""``."""
+def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:
+    """Every page by section (scripts in ``pages/``; Audit only for those allowed to audit), plus
+    the hidden home page under ``""``."""
     return {
         t("nav.analyse"): [
             st.Page("pages/credit_card.py", title=t("page.credit_card"), icon=":material/credit_card:",
@@ -37,6 +40,8 @@ def pages() -> dict[str, list[st.Page]]:
         t("nav.setup"): [
             st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:",
                     url_path="settings"),
+            *([st.Page("pages/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit")]
+              if identity is not None and allowed(identity, Action.AUDIT) else []),
         ],
         "": [st.Page(_home, title=t("page.credit_card"), url_path=HOME, default=True, visibility="hidden")],
     }
@@ -46,12 +51,28 @@ def _home() -> None:  # pragma: no cover - main() switches before a page would r
     st.switch_page("pages/credit_card.py")
 
 
+def signed_out_pages() -> list[st.Page]:
+    """Every page URL answers with the sign-in page alone: no page script runs for a visitor."""
+    urls = [page.url_path for group in pages().values() for page in group if page.url_path] + ["audit"]
+    return [st.Page(_signed_out, title=t("acc.sign_in"), default=True)] + [
+        st.Page(_signed_out, title=t("acc.sign_in"), url_path=url) for url in urls]
+
+
+def _signed_out() -> None:
+    """Drawn by ``gate`` before navigation; nothing more to show."""
+
+
 def main() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=app_icon(), layout="wide")
-    page = st.navigation(pages())
+    identity = gate()
+    if identity is None:
+        st.navigation(signed_out_pages(), position="hidden").run()
+        return
+    page = st.navigation(pages(identity))
     if page.url_path == "":  # "/": on to the credit-card page, whose URL is then in the address bar
         st.switch_page("pages/credit_card.py")
-    preferences()
+    user_box(identity)
+    preferences(may_unmask=allowed(identity, Action.UNMASK))
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched
     if presenter_view():
         st.html(PRESENTER_CSS)

@@ -2,7 +2,7 @@
 on a dashboard started with the README's ``./studio run``.
 
 The first page opened is a deep link and the server's very first session, on purpose: that is
-where Streamlit's legacy ``pages/`` routing used to answer (see ``ui/launch.py``); ``/`` is
+where Streamlit's legacy ``pages/`` routing used to answer (see ``ui/routing.py``); ``/`` is
 Streamlit's default page, which answers only there (see ``app.py``).
 """
 from __future__ import annotations

@@ -31,7 +31,7 @@ TIMEOUT = 60  # seconds per script run; the first analysis loads the OCR engine
 class _NavigationOnly(PagesManager):
     """AppTest resets Streamlit's "legacy ``pages/`` folder" flag before every run, so each run would
     go through the legacy router first (and run ``pages/settings.py`` without ``app.py``). The
-    dashboard is served with that flag off (``ui/launch.py``); so are its AppTests."""
+    dashboard is served with that flag off (``ui/routing.py``); so are its AppTests."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
