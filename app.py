@@ -14,31 +14,41 @@ from ui.icon import app_icon
 from ui.session import presenter_view
 from ui.sidebar import PRESENTER_CSS, backend_badge, preferences
 
+HOME = "home"
+"""The hidden page at ``/``. Streamlit serves its default page at ``/`` *only*: whatever its
+``url_path``, that path then answers "page not found" when opened cold. So no real page is the
+default; ``/`` is a hidden page that goes on to the credit-card page, and every page keeps its own
+URL."""
+
 
 def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:
-    """The pages, grouped. Their scripts live in ``views/``, not ``pages/``: a folder named ``pages``
-    switches Streamlit to its legacy folder routing beside ``st.navigation`` (a "page not found"
-    dialog on a first deep link, and page scripts run without this frame)."""
+    """Every page by section (scripts in ``pages/``; Audit only for those allowed to audit), plus
+    the hidden home page under ``""``."""
     return {
         t("nav.analyse"): [
-            st.Page("views/credit_card.py", title=t("page.credit_card"), icon=":material/credit_card:",
-                    url_path="credit-card", default=True),
-            st.Page("views/id_card.py", title=t("page.id_card"), icon=":material/badge:", url_path="id-card"),
-            st.Page("views/stand_alone.py", title=t("page.stand_alone"), icon=":material/id_card:",
+            st.Page("pages/credit_card.py", title=t("page.credit_card"), icon=":material/credit_card:",
+                    url_path="credit-card"),
+            st.Page("pages/id_card.py", title=t("page.id_card"), icon=":material/badge:", url_path="id-card"),
+            st.Page("pages/stand_alone.py", title=t("page.stand_alone"), icon=":material/id_card:",
                     url_path="stand-alone"),
         ],
         t("nav.verify"): [
-            st.Page("views/authenticity.py", title=t("page.authenticity"), icon=":material/verified_user:",
+            st.Page("pages/authenticity.py", title=t("page.authenticity"), icon=":material/verified_user:",
                     url_path="authenticity"),
-            st.Page("views/compare.py", title=t("page.compare"), icon=":material/compare:", url_path="compare"),
+            st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare:", url_path="compare"),
         ],
         t("nav.setup"): [
-            st.Page("views/settings.py", title=t("page.settings"), icon=":material/settings:",
+            st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:",
                     url_path="settings"),
-            *([st.Page("views/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit")]
+            *([st.Page("pages/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit")]
               if identity is not None and allowed(identity, Action.AUDIT) else []),
         ],
+        "": [st.Page(_home, title=t("page.credit_card"), url_path=HOME, default=True, visibility="hidden")],
     }
+
+
+def _home() -> None:  # pragma: no cover - main() switches before a page would run it
+    st.switch_page("pages/credit_card.py")
 
 
 def signed_out_pages() -> list[st.Page]:
@@ -59,6 +69,8 @@ def main() -> None:
         st.navigation(signed_out_pages(), position="hidden").run()
         return
     page = st.navigation(pages(identity))
+    if page.url_path == "":  # "/": on to the credit-card page, whose URL is then in the address bar
+        st.switch_page("pages/credit_card.py")
     user_box(identity)
     preferences(may_unmask=allowed(identity, Action.UNMASK))
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched

@@ -1,11 +1,15 @@
 """The process ``./studio run`` serves: Streamlit's ASGI app for ``app.py`` with the media guard in
 front (see ``ui/media_guard.py``). ``streamlit run serve.py`` finds ``app`` and runs it with uvicorn,
-honouring the same ``--server.*`` and ``--secrets.files`` options as ``streamlit run app.py``."""
+honouring the same ``--server.*`` and ``--secrets.files`` options as ``streamlit run app.py``.
+It also settles Streamlit's routing before the first session (``ui/routing.py``)."""
 from __future__ import annotations
 
 import streamlit as st
 from starlette.middleware import Middleware
 
 from ui.media_guard import MediaGuard
+from ui.routing import navigation_only
+
+navigation_only()  # pages/ is not Streamlit's legacy folder routing, from the first session on
 
 app = st.App("app.py", middleware=[Middleware(MediaGuard)])

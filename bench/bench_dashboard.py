@@ -4,7 +4,7 @@ Set-up, all in one run and all stopped at the end:
 
 - a sandbox in a thread of this process (real OCR engine), its backend wrapped so that every
   request it handles is timed (wall clock in, wall clock out);
-- the dashboard (``streamlit run app.py``) on a free loopback port, pointed at that sandbox with
+- the dashboard (``streamlit run serve.py``, as ``./studio run`` does) on a free loopback port, pointed at that sandbox with
   ``STUDIO_SANDBOX_URL`` (instead of its embedded one) so the server's time is measured apart from
   the dashboard's;
 - Debian's Chromium driven by Playwright (one browser context, so its HTTP cache holds the app's
@@ -155,7 +155,7 @@ def dashboard(sandbox_url: str, log: Path) -> AbstractContextManager[tuple[str, 
     """``streamlit run app.py`` on a free loopback port; its whole process group stopped after."""
     port = free_port()
     env = {**os.environ, "STUDIO_SANDBOX_URL": sandbox_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py", "--server.headless", "true",
+    cmd = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", "serve.py", "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port)]
     return running_dashboard(cmd, env, port, log, startup_s=STARTUP_S)
 

@@ -84,11 +84,11 @@ def test_crafted_cloud_choice_by_a_viewer_stays_on_the_sandbox(monkeypatch):
 
 
 def test_settings_are_admin_only():
-    at = open_as("analyst", "views/settings.py")
+    at = open_as("analyst", "pages/settings.py")
     assert_clean(at)
     assert any("admins only" in i for i in texts(at.info))
     assert not at.radio and not at.number_input  # neither the connection form nor the quotas
-    admin = open_as("admin", "views/settings.py")
+    admin = open_as("admin", "pages/settings.py")
     assert_clean(admin)
     assert admin.radio(key="settings_backend") is not None
     assert len(admin.number_input) == 4
@@ -96,8 +96,8 @@ def test_settings_are_admin_only():
 
 def test_audit_page_for_admins_only():
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        open_as("viewer", "views/audit.py")  # not even registered for a viewer
-    admin = open_as("admin", "views/audit.py")
+        open_as("viewer", "pages/audit.py")  # not even registered for a viewer
+    admin = open_as("admin", "pages/audit.py")
     assert_clean(admin)
     assert admin.dataframe
 

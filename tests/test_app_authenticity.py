@@ -7,7 +7,7 @@ import pytest
 from tests.support.apptest import assert_clean, open_page, texts
 
 pytestmark = pytest.mark.usefixtures("sandbox")
-PAGE = "views/authenticity.py"
+PAGE = "pages/authenticity.py"
 
 
 def filled(at, id_type: str = "resident", **fields: str):

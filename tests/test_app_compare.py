@@ -6,7 +6,7 @@ import pytest
 from tests.support.apptest import assert_clean, open_page, page_text, texts, truth
 
 pytestmark = pytest.mark.usefixtures("sandbox")
-PAGE = "views/compare.py"
+PAGE = "pages/compare.py"
 
 
 def test_two_images_side_by_side():

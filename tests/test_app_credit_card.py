@@ -42,6 +42,37 @@ def test_specimen_is_analysed_masked_by_default():
     assert "sandbox-secretkey" not in page_text(at)
 
 
+def _confidence_spec(at) -> dict:
+    import json
+    chart = next(c for c in at.get("plotly_chart") if c.key == "cc_confidence")
+    return json.loads(chart.proto.spec)
+
+
+def test_confidence_chart_hovers_masked_values_and_follows_the_threshold():
+    at = analysed(open_page())
+    number = truth(SPECIMEN)["cardNumber"]
+    spec = _confidence_spec(at)
+    (bar,) = spec["data"]
+    shown = [row[1] for row in bar["customdata"]]
+    assert set(shown) <= set(kv_values(at)) and "****" in shown  # as the table shows them: masked
+    assert number not in json_text(spec) and number[6:12] not in json_text(spec)
+    assert "threshold: 0.80" in bar["hovertemplate"]
+    at.slider(key="cc_threshold").set_value(0.99).run()
+    spec = _confidence_spec(at)
+    assert spec["layout"]["shapes"][0]["x0"] == 0.99
+    confs, colours = spec["data"][0]["x"], spec["data"][0]["marker"]["color"]
+    assert colours == ["#d73027" if c < 0.99 else "#1a9850" for c in confs], (confs, colours)
+    at.session_state["lang"] = "ko"
+    at.run()
+    spec = _confidence_spec(at)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "신뢰도" and "기준: 0.99" in spec["data"][0]["hovertemplate"]
+
+
+def json_text(spec: dict) -> str:
+    import json
+    return json.dumps(spec, ensure_ascii=False)
+
+
 def test_result_parts_are_built_only_when_chosen():
     at = analysed(open_page())
     assert at.segmented_control(key="cc_view").value == "kv"
@@ -57,7 +88,8 @@ def test_result_parts_are_built_only_when_chosen():
     # the curl example keeps secrets as placeholders
     assert any("${SECRETKEY}" in c.value and "sandbox-secretkey" not in c.value for c in at.code)
     assert "sandbox-secretkey" not in page_text(at)
-    assert len(at.get("plotly_chart")) == 2  # glare view and overlay only (the confidence chart is an SVG)
+    charts = {c.key for c in at.get("plotly_chart") if not c.key.startswith("plotly_warmup")}
+    assert charts == {"cc_glare_fig", "cc_overlay", "cc_confidence"}  # and no chart in the envelope part
 
 
 def test_masking_off_shows_the_full_number_and_offers_unmasked_downloads():

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.usefixtures("sandbox")
 
 
 def analysed(specimen: str, **state):
-    at = open_page("views/id_card.py", **state)
+    at = open_page("pages/id_card.py", **state)
     at.selectbox(key="id_specimen").set_value(specimen).run()
     at.button(key="id_analyze").click().run()
     assert_clean(at)
@@ -38,7 +38,7 @@ def test_resident_card_masked_with_request_key_and_handoff_to_authenticity():
     assert any(m.label == "Request-Key valid for" for m in at.metric)  # the countdown
 
     # AppTest keeps re-running the page it was last switched to; follow the app's own switch.
-    at.switch_page("views/authenticity.py")
+    at.switch_page("pages/authenticity.py")
     at.button(key="auth_verify").click().run()
     assert_clean(at)
     assert any("GENUINE" in s for s in texts(at.success)), texts(at.error) + texts(at.warning)

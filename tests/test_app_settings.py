@@ -10,7 +10,7 @@ from tests.support.apptest import assert_clean, open_page, page_text, texts
 from ui.session import SANDBOX_URL_ENV
 
 pytestmark = pytest.mark.usefixtures("sandbox")
-PAGE = "views/settings.py"
+PAGE = "pages/settings.py"
 
 
 def test_connection_test_fetches_both_keys(sandbox):
@@ -61,7 +61,7 @@ def test_cloud_without_credentials_stays_on_the_sandbox(monkeypatch):
 def test_presenter_view_hides_the_json_view_and_uses_html_tables():
     at = open_page(PAGE)
     at.toggle(key="settings_presenter").set_value(True).run()
-    at.switch_page("views/credit_card.py").run()
+    at.switch_page("pages/credit_card.py").run()
     at.selectbox(key="cc_specimen").set_value("cards/visa_blue_flat.png").run()
     at.button(key="cc_analyze").click().run()
     assert_clean(at)
@@ -78,7 +78,7 @@ def test_v21_tokens_and_base64_parts_reach_the_sandbox():
     at.radio(key="settings_api_version").set_value("v2.1").run()
     at.radio(key="settings_encoding").set_value("base64").run()
     assert any("`v2.1`" in m for m in texts(at.sidebar.markdown))
-    at.switch_page("views/credit_card.py").run()
+    at.switch_page("pages/credit_card.py").run()
     at.selectbox(key="cc_specimen").set_value("cards/visa_blue_flat.png").run()
     at.button(key="cc_analyze").click().run()
     assert_clean(at)

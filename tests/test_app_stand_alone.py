@@ -11,14 +11,14 @@ pytestmark = pytest.mark.usefixtures("sandbox")
 
 
 def test_page_explains_no_request_key_and_lower_cost():
-    at = open_page("views/stand_alone.py")
+    at = open_page("pages/stand_alone.py")
     assert_clean(at)
     note = " ".join(texts(at.info))
     assert "no Request-Key" in note and "costs less" in note
 
 
 def test_driver_licence_is_read_without_request_key():
-    at = open_page("views/stand_alone.py")
+    at = open_page("pages/stand_alone.py")
     at.selectbox(key="sa_specimen").set_value(DRIVER).run()
     at.button(key="sa_analyze").click().run()
     assert_clean(at)
@@ -31,7 +31,7 @@ def test_driver_licence_is_read_without_request_key():
 
 
 def test_korean_labels():
-    at = open_page("views/stand_alone.py", lang="ko")
+    at = open_page("pages/stand_alone.py", lang="ko")
     picker = at.selectbox(key="sa_specimen")
     # the option labels are Korean now; pick by position (AppTest formats set_value outside the session)
     picker.select_index(next(i for i, o in enumerate(picker.options) if o.startswith("driver hong gildong"))).run()

@@ -6,7 +6,6 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from xml.etree import ElementTree
 
 import numpy as np
 import plotly.graph_objects as go
@@ -16,9 +15,10 @@ import l10n
 from l10n.__main__ import check as check_catalogues
 from ocr_core import Box, CardNumberGroup, CreditCardResult, FieldReading, IdCardResult, KeyValue, RequestKey
 from ui.compare import pair_rows
-from ui.confidence_chart import confidence_svg
+from ui.confidence_chart import CONFIG as CONFIDENCE_CONFIG
+from ui.confidence_chart import THRESHOLD_COLOUR, ChartWords, confidence_figure, wrap_label
 from ui.downloads import curl_example
-from ui.figures import glare_figure, overlay_figure
+from ui.figures import Region, glare_figure, overlay_figure
 from ui.handoff import handoff_from, prefill, ymd
 from ui.i18n import _STRINGS, LANGS, known_keys, text
 from ui.redaction import blur_regions, soften
@@ -92,15 +92,68 @@ def test_overlay_has_one_hoverable_polygon_per_region_and_no_unmasked_value():
     assert len(hidden) == 1
 
 
-def test_confidence_chart_and_glare_figure():
-    svg = confidence_svg(["a", "이름 <b>", "c"], [0.95, 0.5, None], 0.8, threshold_label="threshold")
-    root = ElementTree.fromstring(svg)  # well-formed, names escaped
-    bars = [el.get("fill") for el in root.iter("{http://www.w3.org/2000/svg}rect")]
-    assert bars == ["#1a9850", "#d73027"]  # by confidence; no bar without one
-    texts_ = [el.text for el in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert "이름 <b>" in texts_ and "–" in texts_ and "threshold 0.80" in texts_
-    dashed = [el for el in root.iter("{http://www.w3.org/2000/svg}line") if el.get("stroke-dasharray")]
-    assert len(dashed) == 1
+EN = ChartWords(confidence="Confidence", threshold="threshold", value="Value")
+KO = ChartWords(confidence="신뢰도", threshold="기준", value="값")
+
+
+def test_confidence_chart_colours_bars_as_the_overlay_colours_boxes():
+    confs = [0.95, 0.85, 0.5, None]
+    fig = confidence_figure(["a", "b", "c", "d"], ["1", "2", "3", ""], confs, 0.8, EN)
+    (bar,) = fig.data
+    assert bar.type == "bar" and bar.orientation == "h"
+    assert list(bar.marker.color) == ["#1a9850", "#f39c12", "#d73027", "#7f8c8d"]
+    overlay = overlay_figure(np.zeros((50, 50, 3), np.uint8), [
+        Region(n, "", c, ((0, 0), (9, 0), (9, 9))) for n, c in zip("abcd", confs)], threshold=0.8)
+    assert [tr.line.color for tr in overlay.data[1:]] == list(bar.marker.color)
+    assert list(bar.x) == [0.95, 0.85, 0.5, 0.0] and list(bar.text) == ["0.95", "0.85", "0.50", "–"]
+    assert fig.layout.yaxis.autorange == "reversed"  # first field on top, as in the table
+
+
+def test_confidence_chart_threshold_line_follows_the_slider():
+    for threshold in (0.3, 0.8):
+        fig = confidence_figure(["a"], ["1"], [0.6], threshold, EN)
+        (line,) = fig.layout.shapes
+        assert (line.x0, line.x1, line.line.dash, line.line.color) == (threshold, threshold, "dash", THRESHOLD_COLOUR)
+        assert fig.layout.annotations[0].text == f"threshold {threshold:.2f}"
+        assert fig.data[0].marker.color[0] == ("#d73027" if threshold > 0.6 else "#f39c12")
+
+
+def test_confidence_chart_hover_shows_field_masked_value_confidence_and_threshold():
+    fig = confidence_figure(["Card number 1", "이름 <b>"], ["4518 44** **** ****", "홍*동"], [0.93, None], 0.8, KO)
+    bar = fig.data[0]
+    assert [list(row) for row in bar.customdata] == [
+        ["Card number 1", "4518 44** **** ****", "0.93"], ["이름 &lt;b&gt;", "홍*동", "–"]]
+    template = bar.hovertemplate
+    assert "%{customdata[0]}" in template and "값: %{customdata[1]}" in template
+    assert "신뢰도: %{customdata[2]}" in template and "기준: 0.80" in template
+    assert fig.layout.xaxis.title.text == "신뢰도" and fig.layout.annotations[0].text == "기준 0.80"
+    assert "<b>" not in "".join(bar.y)  # names are escaped wherever they are drawn
+
+
+def test_confidence_chart_long_labels_wrap_instead_of_clipping():
+    assert wrap_label("Resident registration number") == "Resident registration<br>number"
+    assert wrap_label("Card number 1") == "Card number 1"
+    assert wrap_label("주민등록번호 발급일자 확인용 항목") == "주민등록번호 발급일자<br>확인용 항목"
+    assert wrap_label("Supercalifragilisticexpialidocious") == "Supercalifragilisticexpialidocious"
+    fig = confidence_figure(["Resident registration number"], ["900115-1******"], [0.9], 0.8, EN)
+    assert fig.layout.yaxis.automargin is True and fig.data[0].cliponaxis is False
+
+
+def test_confidence_chart_presenter_sizes_and_toolbar():
+    names, values, confs = ["a", "b", "c"], ["", "", ""], [0.9, 0.8, 0.7]
+    normal = confidence_figure(names, values, confs, 0.8, EN)
+    big = confidence_figure(names, values, confs, 0.8, EN, font_size=18)
+    assert normal.layout.font.size == 13 and big.layout.font.size == 18
+    assert big.layout.height > normal.layout.height and big.data[0].textfont.size == 18
+    assert CONFIDENCE_CONFIG["displaylogo"] is False
+    assert "zoom2d" not in CONFIDENCE_CONFIG["modeBarButtonsToRemove"]
+    assert "toImage" not in CONFIDENCE_CONFIG["modeBarButtonsToRemove"]
+    assert CONFIDENCE_CONFIG["toImageButtonOptions"]["format"] == "png"
+    with pytest.raises(ValueError, match="one entry per field"):
+        confidence_figure(["a"], [], [0.5], 0.8, EN)
+
+
+def test_glare_figure():
     mask = np.zeros((100, 200), np.uint8)
     mask[10:20, 10:20] = 255
     assert len(glare_figure(np.zeros((100, 200, 3), np.uint8), mask, [(0, 0), (10, 0), (10, 10), (0, 10)]).data) == 3
@@ -177,7 +230,7 @@ def test_pair_rows_marks_differences_on_raw_values():
 
 def test_every_ui_string_exists_in_both_languages():
     used: set[str] = set()
-    for path in [ROOT / "app.py", *(ROOT / "views").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
         source = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", source))
         used |= set(re.findall(r"""\btext\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", source))

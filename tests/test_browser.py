@@ -133,3 +133,51 @@ def test_resident_card_masked_end_to_end(page, dashboard):
     _assert_never_shown(page, [rrn, rrn.replace("-", ""), truth["name"], SANDBOX_SECRET])
     assert page.traffic.hosts <= {"127.0.0.1"}, f"the page reached out to {page.traffic.hosts}"
 
+
+
+
+def test_confidence_chart_hovers_zooms_and_fits_at_1280x800(browser, dashboard):
+    """The confidence chart is a Plotly chart: hovering a bar tells its field, masked value, confidence
+    and the threshold; the toolbar zooms and saves a PNG; the longest field names are not cut off."""
+    truth = _truth("ids/resident_hong_gildong.png")["fields"]
+    rrn = truth["residentNumber"]
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    try:
+        _analyse(pg, dashboard, "id-card", "ids/resident_hong_gildong.png", f"{rrn[:8]}******",
+                 "id_card_1280.png")
+        chart = pg.locator(".st-key-id_confidence")
+        chart.scroll_into_view_if_needed()
+        box = chart.locator(".js-plotly-plot").bounding_box()
+        labels = chart.locator(".ytick text")
+        assert labels.count() >= 3
+        names = []
+        for i in range(labels.count()):
+            label = labels.nth(i)
+            names.append(label.text_content())
+            b = label.bounding_box()
+            assert b["x"] >= box["x"] - 1 and b["x"] + b["width"] <= box["x"] + box["width"] + 1, names[-1]
+        assert any("Resident registration" in n for n in names), names
+        chart.screenshot(path=str(ARTIFACTS / "confidence_chart_1280.png"))
+
+        bars = chart.locator(".bars .point path")
+        assert bars.count() >= 3
+        label = labels.nth(next(i for i, n in enumerate(names) if "Resident registration" in n)).bounding_box()
+        middle = label["y"] + label["height"] / 2
+        target = min((bars.nth(i).bounding_box() for i in range(bars.count())),
+                     key=lambda b: abs(b["y"] + b["height"] / 2 - middle))
+        pg.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
+        hover = chart.locator(".hoverlayer .hovertext")
+        hover.wait_for(timeout=10_000)
+        said = hover.text_content()
+        assert "Resident registration number" in said and f"{rrn[:8]}******" in said, said
+        assert "Confidence: " in said and "threshold: 0.80" in said, said
+        assert rrn not in said
+        modebar = chart.locator(".modebar")
+        assert modebar.locator('[data-title="Zoom"]').count() == 1
+        assert modebar.locator('[data-title^="Download plot as a"]').count() == 1
+        with pg.expect_download(timeout=30_000) as download:
+            modebar.locator('[data-title^="Download plot as a"]').click()
+        assert download.value.suggested_filename == "confidence.png"
+    finally:
+        context.close()

@@ -70,7 +70,7 @@ def _upload(at, prefix: str, name: str, data: bytes, mime: str):
     return at
 
 
-@pytest.mark.parametrize(("page", "prefix"), [(None, "cc"), ("views/stand_alone.py", "sa")])
+@pytest.mark.parametrize(("page", "prefix"), [(None, "cc"), ("pages/stand_alone.py", "sa")])
 def test_pages_refuse_a_bomb_before_any_request(sandbox: RunningSandbox, page: str | None, prefix: str) -> None:
     before = sandbox.backend.journal.calls()
     at = _upload(open_page(page), prefix, "bomb.png", png_bomb(), "image/png")
@@ -81,7 +81,7 @@ def test_pages_refuse_a_bomb_before_any_request(sandbox: RunningSandbox, page: s
 
 def test_compare_page_refuses_a_bomb_before_any_request(sandbox: RunningSandbox) -> None:
     before = sandbox.backend.journal.calls()
-    at = _upload(open_page("views/compare.py"), "cmpA", "bomb.png", png_bomb(), "image/png")
+    at = _upload(open_page("pages/compare.py"), "cmpA", "bomb.png", png_bomb(), "image/png")
     assert any("40000×40000" in e for e in texts(at.error)), texts(at.error)
     assert at.button(key="cmp_analyze").disabled
     assert sandbox.backend.journal.calls() == before

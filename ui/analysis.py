@@ -17,6 +17,7 @@ from ui.errors import guarded
 from ui.handoff import HANDOFF_KEY, handoff_from
 from ui.i18n import t
 from ui.image_input import ImageChoice, choose_image, validate
+from ui.plotly_warmup import preload_plotly
 from ui.preprocess_panel import Prepared, preprocess_panel
 from ui.quality_panel import quality_panel
 from ui.results import Analysis, result_view
@@ -25,7 +26,7 @@ from ui.session import client, effective_connection
 
 PREFIX = {"credit-card": "cc", "id-card": "id", "stand-alone": "sa"}
 TITLES = {"credit-card": "page.credit_card", "id-card": "page.id_card", "stand-alone": "page.stand_alone"}
-AUTH_PAGE = "views/authenticity.py"
+AUTH_PAGE = "pages/authenticity.py"
 
 
 def result_key(prefix: str) -> str:
@@ -76,6 +77,7 @@ def prepare(prefix: str, choice: ImageChoice) -> tuple[LoadedImage, Prepared, np
         return None
     st.subheader(t("q.heading"))
     report = quality_panel(prefix, choice.digest, img)
+    preload_plotly()  # here, before any result: its place on the page never moves, so it mounts once
     st.subheader(t("pre.heading"))
     payload = preprocess_panel(prefix, img, choice.digest)
     return img, payload, report.card_quad

@@ -1,66 +1,111 @@
-"""The confidence chart of a result as a small SVG drawn here: one bar per field, coloured by
-confidence, with the threshold as a dashed line. Pure function, no Streamlit.
-
-It was a Plotly figure; but it has nothing to hover or zoom (every value is written beside its bar),
-and mounting a Plotly chart cost the browser ~100 ms on every first result of a tab — more than the
-whole rest of the confidence column. An SVG image is decoded and drawn in a few milliseconds.
+"""The confidence chart of a result: one horizontal Plotly bar per field, coloured by confidence as
+the overlay colours its boxes (``ui.figures.conf_colour``), with the threshold as a dashed line.
+Hovering a bar shows the field, its value (as shown: masked when masking is on), its confidence and
+the threshold; the toolbar zooms and saves the chart as PNG. Pure function, no Streamlit.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
+
+import plotly.graph_objects as go
 
 from ui.figures import conf_colour
 
-_FONT = "'Source Sans Pro','Source Sans 3','Noto Sans KR','Nanum Gothic','Malgun Gothic',sans-serif"
-_TEXT, _MUTED, _GRID, _THRESHOLD = "#31333f", "#808495", "#e6e9ef", "#d73027"
+THRESHOLD_COLOUR = conf_colour(0.0, 1.0)
+"""The colour of a bar under the threshold, for the threshold line itself."""
+
+LABEL_WRAP = 22
+"""Field labels longer than this break onto a second line at a space, so a long name ("Resident
+registration number") leaves the bars room in a narrow column instead of being cut off."""
+
+BAR_ROW_PX = 34
+"""Height of one bar's row at the default font; scaled with ``font_size`` in presenter view."""
+
+DEFAULT_FONT = 13
+
+CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "filename": "confidence", "scale": 2},
+}
+"""``st.plotly_chart`` config: zoom (drag a box), reset, and "download as PNG" in the toolbar."""
 
 
-def _text_width(text: str, font_size: int) -> float:
-    """A rough rendered width: Hangul and other wide glyphs about one em, Latin about half."""
-    return sum(font_size * (1.0 if ord(ch) > 0x2E80 else 0.55) for ch in text)
+@dataclass(frozen=True)
+class ChartWords:
+    """The chart's own words, in the page's language (``ui.i18n``)."""
+
+    confidence: str
+    threshold: str
+    value: str
 
 
-def confidence_svg(names: Sequence[str], confs: Sequence[float | None], threshold: float, *,
-                   threshold_label: str = "threshold", font_size: int = 13, width: int = 420) -> str:
-    """Horizontal bars of confidence per field (0–1) with the threshold as a dashed vertical line.
+def _width(text: str) -> int:
+    """Display width in Latin characters: Hangul and other wide glyphs count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
-    Bars under the threshold are red, at or above ``HIGH_CONF`` green, between amber; a field without
-    a confidence has no bar and "–" as its value. Sizes follow ``font_size`` (presenter view).
+
+def wrap_label(label: str, width: int = LABEL_WRAP) -> str:
+    """``label`` for the axis: HTML-escaped, broken at spaces into lines of at most ``width``
+    (display width, see ``_width``); a single longer word stays whole."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and _width(lines[-1]) + 1 + _width(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(escape(line) for line in lines) or escape(label)
+
+
+def confidence_figure(names: Sequence[str], values: Sequence[str], confs: Sequence[float | None],
+                      threshold: float, words: ChartWords, *, font_size: int | None = None) -> go.Figure:
+    """Bars of confidence (0–1) per field, top to bottom in the order given.
+
+    ``values`` are hover text only and must already be masked as the page shows them. A field
+    without a confidence has no bar and "–" beside it. ``font_size`` (presenter view) scales the
+    text and the rows.
     """
-    row = round(font_size * 2.3)
-    bar = round(row * 0.62)
-    top, bottom = round(font_size * 2.0), round(font_size * 2.0)
-    label_w = min(width * 0.45, max((_text_width(n, font_size) for n in names), default=0) + 10)
-    value_w = _text_width("0.00", font_size) + 8
-    x0, plot_w = label_w, max(40.0, width - label_w - value_w)
-    height = top + row * len(names) + bottom
-
-    def x(v: float) -> float:
-        return x0 + max(0.0, min(1.0, v)) * plot_w
-
-    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-              f'height="{height}" font-family="{_FONT}" font-size="{font_size}" role="img">')]
-    for tick in (0.0, 0.5, 1.0):
-        parts.append(f'<line x1="{x(tick):.1f}" y1="{top - 4}" x2="{x(tick):.1f}" y2="{height - bottom + 4}" '
-                     f'stroke="{_GRID}"/>')
-        parts.append(f'<text x="{x(tick):.1f}" y="{height - bottom + font_size + 6}" fill="{_MUTED}" '
-                     f'text-anchor="middle">{tick:.1f}</text>')
-    for i, (name, conf) in enumerate(zip(names, confs, strict=True)):
-        mid = top + row * i + row / 2
-        parts.append(f'<text x="{x0 - 8:.1f}" y="{mid:.1f}" fill="{_TEXT}" text-anchor="end" '
-                     f'dominant-baseline="central">{escape(name)}</text>')
-        if conf is not None:
-            parts.append(f'<rect x="{x0:.1f}" y="{mid - bar / 2:.1f}" width="{x(conf) - x0:.1f}" height="{bar}" '
-                         f'rx="2" fill="{conf_colour(conf, threshold)}"/>')
-        value = "–" if conf is None else f"{conf:.2f}"
-        parts.append(f'<text x="{x(conf or 0.0) + 5:.1f}" y="{mid:.1f}" fill="{_MUTED}" '
-                     f'dominant-baseline="central">{value}</text>')
-    tx = x(threshold)
-    anchor = "end" if threshold > 0.5 else "start"
-    parts.append(f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{height - bottom + 2}" '
-                 f'stroke="{_THRESHOLD}" stroke-width="2" stroke-dasharray="5 4"/>')
-    parts.append(f'<text x="{tx:.1f}" y="{top - 10}" fill="{_THRESHOLD}" text-anchor="{anchor}">'
-                 f'{escape(threshold_label)} {threshold:.2f}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    if not len(names) == len(values) == len(confs):
+        raise ValueError("names, values and confs must have one entry per field")
+    size = font_size or DEFAULT_FONT
+    axis = [wrap_label(n) for n in names]
+    shown = ["–" if c is None else f"{c:.2f}" for c in confs]
+    bar = {
+        "type": "bar", "orientation": "h",
+        "x": [0.0 if c is None else max(0.0, min(1.0, c)) for c in confs], "y": axis,
+        "marker": {"color": [conf_colour(c, threshold) for c in confs]},
+        "text": shown, "textposition": "outside", "cliponaxis": False,
+        "textfont": {"size": size},
+        "customdata": [[escape(n), escape(v or "–"), s] for n, v, s in zip(names, values, shown, strict=True)],
+        "hovertemplate": (f"<b>%{{customdata[0]}}</b><br>{escape(words.value)}: %{{customdata[1]}}<br>"
+                          f"{escape(words.confidence)}: %{{customdata[2]}}<br>"
+                          f"{escape(words.threshold)}: {threshold:.2f}<extra></extra>"),
+        "name": words.confidence,
+    }
+    lines = sum(a.count("<br>") + 1 for a in axis)
+    height = round(max(len(names), 1) * BAR_ROW_PX * size / DEFAULT_FONT
+                   + (lines - len(names)) * size * 1.2 + 5 * size + 20)
+    layout = {
+        "font": {"size": size},
+        "height": height,
+        "margin": {"l": 8, "r": 16, "t": round(2.2 * size), "b": 8},
+        "xaxis": {"range": [0, 1.12], "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickformat": ".2f",
+                  "title": {"text": words.confidence, "font": {"size": size}}, "fixedrange": False,
+                  "automargin": True, "gridcolor": "#e6e9ef"},
+        "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": size},
+                  "ticksuffix": " "},
+        "bargap": 0.35,
+        "showlegend": False,
+        "hoverlabel": {"font_size": size + 2},
+        "dragmode": "zoom",
+        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": threshold, "x1": threshold,
+                    "y0": 0, "y1": 1, "line": {"color": THRESHOLD_COLOUR, "dash": "dash", "width": 2}}],
+        "annotations": [{"xref": "x", "yref": "paper", "x": threshold, "y": 1, "yanchor": "bottom",
+                         "xanchor": "right" if threshold > 0.5 else "left", "showarrow": False,
+                         "text": f"{escape(words.threshold)} {threshold:.2f}",
+                         "font": {"color": THRESHOLD_COLOUR, "size": size}}],
+    }
+    return go.Figure(data=[bar], layout=layout)

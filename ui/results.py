@@ -14,7 +14,8 @@ from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.fields import Lang
 from ocr_core.services import authenticity_types
 from ui import state
-from ui.confidence_chart import confidence_svg
+from ui.confidence_chart import CONFIG as CONFIDENCE_CONFIG
+from ui.confidence_chart import ChartWords, confidence_figure
 from ui.downloads import curl_example, downloads
 from ui.envelope_view import envelope_view
 from ui.figures import overlay_figure
@@ -152,8 +153,13 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         st.markdown(f"**{t('res.confidence')}**")
         threshold = st.slider(t("res.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.01, key=f"{prefix}_threshold")
         scored = [r for r in rows if r.conf is not None]
-        st.image(confidence_svg([r.label for r in scored], [r.conf for r in scored], threshold,
-                                threshold_label=t("res.threshold"), font_size=font or 13), width="stretch")
+        chart = state.memo(
+            f"{prefix}_confidence_fig", (a.token, a.at, masked, threshold, lang, font),
+            lambda: confidence_figure([r.label for r in scored], [r.shown for r in scored],
+                                      [r.conf for r in scored], threshold,
+                                      ChartWords(confidence=t("res.col_conf"), threshold=t("res.threshold_short"),
+                                                 value=t("res.col_value")), font_size=font))
+        st.plotly_chart(chart, key=f"{prefix}_confidence", config=CONFIDENCE_CONFIG)
         low = flagged(rows, threshold)
         if low:
             st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit.testing.v1.app_test as _app_test
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from sandbox.config import SandboxConfig
@@ -24,6 +26,19 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 SAMPLES = ROOT / "samples"
 TIMEOUT = 60  # seconds per script run; the first analysis loads the OCR engine
+
+
+class _NavigationOnly(PagesManager):
+    """AppTest resets Streamlit's "legacy ``pages/`` folder" flag before every run, so each run would
+    go through the legacy router first (and run ``pages/settings.py`` without ``app.py``). The
+    dashboard is served with that flag off (``ui/routing.py``); so are its AppTests."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+_app_test.PagesManager = _NavigationOnly  # type: ignore[misc]
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +70,7 @@ def faults(sandbox: RunningSandbox) -> Iterator[Any]:
 
 
 def open_page(page: str | None = None, **state: Any) -> AppTest:
-    """The app on ``page`` (e.g. ``"views/id_card.py"``), with session state seeded first."""
+    """The app on ``page`` (e.g. ``"pages/id_card.py"``), with session state seeded first."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for key, value in state.items():
         at.session_state[key] = value

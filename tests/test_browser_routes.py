@@ -1,0 +1,107 @@
+"""Every page by its own URL, opened cold: a new browser context (a link pasted into a fresh tab)
+on a dashboard started with the README's ``./studio run``.
+
+The first page opened is a deep link and the server's very first session, on purpose: that is
+where Streamlit's legacy ``pages/`` routing used to answer (see ``ui/routing.py``); ``/`` is
+Streamlit's default page, which answers only there (see ``app.py``).
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+PAGES = {  # URL path -> the page's title (English: the browser's locale here). Settings first: its
+    # path is also its file's name, which the legacy router ran without the app's sidebar.
+    "settings": "Settings",
+    "credit-card": "Credit card",
+    "id-card": "ID card",
+    "stand-alone": "Stand-alone ID",
+    "authenticity": "Authenticity",
+    "compare": "Compare",
+    "audit": "Audit",  # listed for admins; on loopback without sign-in configured, the user is one
+}
+
+
+@pytest.fixture(scope="module")
+def dashboard() -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1"}
+    try:
+        with running_dashboard(["./studio", "run"], env, port, ARTIFACTS.parent / "dashboard-routes.log") as (url, _):
+            yield url
+    except DashboardDidNotStart as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                    "--disable-background-networking", "--disable-component-update"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def cold(browser):
+    """Open a URL in a new browser context; returns the page once its title and sidebar are drawn."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+
+    def open_(url: str):
+        pg = context.new_page()
+        pg.goto(url, wait_until="domcontentloaded")
+        pg.locator('[data-testid="stMain"] h1').first.wait_for(timeout=120_000)
+        # The backend badge is the last thing a run draws (after the page): the run is over.
+        pg.locator('[data-testid="stSidebar"]').get_by_text("SANDBOX").first.wait_for(timeout=120_000)
+        pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+        pg.wait_for_timeout(1000)
+        return pg
+
+    yield open_
+    context.close()
+
+
+def _assert_framed(pg, title: str) -> None:
+    """The page's title, no "page not found", and the app's sidebar: every page (not the hidden
+    home), the masking switch and the backend badge."""
+    body = pg.locator("body").inner_text()
+    assert "Page not found" not in body, "Streamlit answered 'page not found'"
+    assert pg.locator('[data-testid="stMain"] h1').first.inner_text().strip() == title
+    sidebar = pg.locator('[data-testid="stSidebar"]')
+    links = [a.inner_text().splitlines()[-1].strip() for a in sidebar.locator('[data-testid="stSidebarNav"] a').all()]
+    assert links == ["Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "Settings", "Audit"], links
+    assert sidebar.get_by_text("Mask personal data").count() == 1
+    assert sidebar.get_by_text("SANDBOX").count() >= 1
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_opens_cold_by_its_own_url(dashboard, cold, path):
+    pg = cold(f"{dashboard}/{path}")
+    _assert_framed(pg, PAGES[path])
+    assert urlparse(pg.url).path == f"/{path}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"cold-{path}.png"))
+
+
+def test_root_goes_on_to_the_credit_card_page(dashboard, cold):
+    pg = cold(f"{dashboard}/")
+    pg.wait_for_url(re.compile(r"/credit-card$"), timeout=30_000)
+    _assert_framed(pg, "Credit card")
