@@ -30,6 +30,10 @@ def pages() -> dict[str, list[st.Page]]:
                     url_path="authenticity"),
             st.Page("views/compare.py", title=t("page.compare"), icon=":material/compare:", url_path="compare"),
         ],
+        t("nav.qa"): [
+            st.Page("views/qa_lab.py", title=t("page.lab"), icon=":material/science:", url_path="qa-lab"),
+            st.Page("views/runs.py", title=t("page.runs"), icon=":material/history:", url_path="runs"),
+        ],
         t("nav.setup"): [
             st.Page("views/settings.py", title=t("page.settings"), icon=":material/settings:",
                     url_path="settings"),
