@@ -420,6 +420,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "lab.col.total": ("Total", "전체"),
     "lab.col.accuracy": ("Accuracy", "정확도"),
     "lab.col.conf": ("Mean confidence", "평균 신뢰도"),
+    "lab.col.conf_one": ("Confidence", "신뢰도"),
     "lab.col.doc": ("Document type", "문서 종류"),
     "lab.col.degradation": ("Degradation", "열화"),
     "lab.col.level": ("Level", "수준"),

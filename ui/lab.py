@@ -163,12 +163,12 @@ def item_view(data: analysis.RunData, prefix: str, lang: str) -> None:
     if not data.items:
         return
     st.subheader(t("lab.item"))
-    names = {i.id: f"#{i.position + 1} {i.image} · {i.degradation} {i.level:g} · {i.state}" for i in data.items}
+    names = {i.id: f"#{i.position + 1} {i.image} · {i.degradation} {i.level:g}" for i in data.items}
     chosen = st.selectbox(t("lab.item_pick"), list(names), format_func=names.__getitem__, key=f"{prefix}_item")
     it = next(i for i in data.items if i.id == chosen)
     marks = {True: "✓", False: "✗", None: ""}
     st.dataframe(pd.DataFrame([{t("lab.col.field"): label(k, lang), t("lab.col.value"): f["value"],
-                                t("lab.col.conf"): f["conf"], t("lab.col.correct"): marks[f["correct"]]}
+                                t("lab.col.conf_one"): f["conf"], t("lab.col.correct"): marks[f["correct"]]}
                                for k, f in it.fields.items()]), hide_index=True, key=f"{prefix}_kv")
     st.caption(t("lab.item_line", code=plain_code(it.result_code, it.result_message, lang),
                  q=it.quality_status or "–", ms=round(it.t_total or 0)))
