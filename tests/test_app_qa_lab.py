@@ -57,3 +57,40 @@ def test_sweep_runs_on_the_queue_and_shows_results():
     assert_clean(runs)
     table = next(df.value for df in runs.dataframe if "#" in df.value.columns)
     assert run_id in list(table["#"])
+
+
+def test_runs_page_compares_two_runs_and_deletes_one(sandbox):
+    from ocr_core import OcrClient, Settings
+    from qa.runner import RunSpec, Source, create_run, execute_run
+    from qa.tasks import spool
+    from sandbox.faults import Faults
+    from tests.support.apptest import SAMPLES
+    from ui import lab
+
+    card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+    factory = lab.session_factory(lab.default_url())
+    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
+    try:
+        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                                secret_key=sandbox.secret_key)) as client:
+            ids = []
+            for _ in range(2):
+                rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
+                                 [Source("card.png", card)], spool())
+                execute_run(factory, rid, client, spool())
+                ids.append(rid)
+    finally:
+        sandbox.backend.set_faults(Faults())
+    at = open_page(RUNS)
+    assert_clean(at)
+    at.selectbox(key="runs_cmp_a").set_value(ids[0])
+    at.selectbox(key="runs_cmp_b").set_value(ids[1]).run()
+    assert_clean(at)
+    codes = next(df.value for df in at.dataframe if list(df.value.columns) == ["Result", "A", "B"])
+    assert "5000001" in list(codes["Result"])
+    at.selectbox(key="runs_pick").set_value(ids[1]).run()
+    assert any("5000001" in str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())
+    at.button(key="runs_delete").click().run()
+    assert_clean(at)
+    table = next(df.value for df in at.dataframe if "#" in df.value.columns)
+    assert ids[1] not in list(table["#"]) and ids[0] in list(table["#"])
