@@ -24,17 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["STUDIO_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-qa-")
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
+import cv2
+import numpy as np
 
-from ocr_core import OcrClient, Settings  # noqa: E402
-from ocr_core.pipeline import prepare  # noqa: E402
-from qa.runner import RunSpec, Source, create_run, execute_run  # noqa: E402
-from qa.spool import Spool  # noqa: E402
-from qa.sweeps import degrade  # noqa: E402
-from sandbox.faults import Faults  # noqa: E402
-from sandbox.server import start_sandbox  # noqa: E402
-from store import data_dir, session_factory  # noqa: E402
+from ocr_core import OcrClient, Settings
+from ocr_core.pipeline import prepare
+from qa.runner import RunSpec, Source, create_run, execute_run
+from qa.spool import Spool
+from qa.sweeps import degrade
+from sandbox.faults import Faults
+from sandbox.server import start_sandbox
+from store import data_dir, session_factory
 
 CARDS = sorted((ROOT / "samples" / "cards").glob("*.*g"))
 

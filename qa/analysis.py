@@ -209,17 +209,17 @@ def summary(data: RunData) -> dict[str, Any]:
 def compare(a: RunData, b: RunData) -> dict[str, Any]:
     """Per-field accuracy and confidence deltas (b − a), latency and result codes side by side."""
     fa, fb = field_summary(a), field_summary(b)
+    def delta(x: dict[str, Any], y: dict[str, Any], key: str) -> float | None:
+        if x.get(key) is None or y.get(key) is None:
+            return None
+        return float(y[key] - x[key])
+
     fields = {}
     for name in sorted(set(fa) | set(fb)):
         x, y = fa.get(name, {}), fb.get(name, {})
-
-        def delta(key: str) -> float | None:
-            if x.get(key) is None or y.get(key) is None:
-                return None
-            return y[key] - x[key]
         fields[name] = {"a_accuracy": x.get("accuracy"), "b_accuracy": y.get("accuracy"),
-                        "accuracy_delta": delta("accuracy"), "a_conf": x.get("mean_conf"),
-                        "b_conf": y.get("mean_conf"), "conf_delta": delta("mean_conf")}
+                        "accuracy_delta": delta(x, y, "accuracy"), "a_conf": x.get("mean_conf"),
+                        "b_conf": y.get("mean_conf"), "conf_delta": delta(x, y, "mean_conf")}
     return {"a": a.run, "b": b.run, "fields": fields, "latency": {"a": latency(a), "b": latency(b)},
             "result_codes": {"a": code_counts(a), "b": code_counts(b)}}
 

@@ -124,7 +124,7 @@ def score(expected: Mapping[str, str] | None, read: Mapping[str, str | None]) ->
     out: dict[str, bool | None] = {}
     for key in read:
         out[key] = None if not expected or key not in expected else matches(expected[key], read[key])
-    for key, value in (expected or {}).items():
+    for key in (expected or {}):
         if key not in out:
             out[key] = False  # expected but not read at all
     return out

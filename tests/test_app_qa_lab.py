@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import time
 
-import tests.support.qa_env  # noqa: F401  (before anything imports qa.tasks)
-
 import pytest
 
 from tests.support.apptest import assert_clean, open_page, page_text, sandbox, truth  # noqa: F401

@@ -2,8 +2,6 @@
 progress, download the HTML report and open it — it draws its charts and asks no host for anything."""
 from __future__ import annotations
 
-import tests.support.qa_env  # noqa: F401  (the dashboard inherits the temporary data folder)
-
 import re
 from urllib.parse import urlparse
 

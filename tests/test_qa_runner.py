@@ -3,8 +3,6 @@ interrupted run that resumes without re-sending answered items (counted at the s
 timeout is never resent, a bad image is a failed item and not a failed run."""
 from __future__ import annotations
 
-import tests.support.qa_env  # noqa: F401
-
 import os
 import signal
 import subprocess

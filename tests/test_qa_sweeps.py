@@ -40,7 +40,7 @@ def test_rotate_turns_and_grows_the_canvas():
 
 
 def test_glare_adds_a_bright_spot():
-    bright = lambda im: (cv2.cvtColor(im, cv2.COLOR_BGR2GRAY) >= 250).mean()  # noqa: E731
+    bright = lambda im: (cv2.cvtColor(im, cv2.COLOR_BGR2GRAY) >= 250).mean()
     assert bright(degrade(CARD, "glare", 0.8)) > bright(CARD) + 0.05
 
 

@@ -2,8 +2,6 @@
 cascading delete, masked values only."""
 from __future__ import annotations
 
-import tests.support.qa_env  # noqa: F401
-
 from collections.abc import Iterator
 
 import pytest
