@@ -110,3 +110,16 @@ def test_module_entry_point(db):
     proc = subprocess.run([sys.executable, "-m", "qa", "runs", "--db", db], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, check=False)
     assert proc.returncode == 0 and "status" in proc.stdout
+
+
+def test_nhn_cloud_runs_show_billed_calls_need_confirmation_and_obey_the_cap(db, monkeypatch):
+    """Refused before any request: the endpoint is NHN's, and no network is touched."""
+    for name, value in (("NHN_OCR_APPKEY", "k"), ("NHN_OCR_SECRETKEY", "s"),
+                        ("NHN_OCR_BASE_URL", "https://api-ocr.nhncloudservice.com")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("STUDIO_QA_MAX_CALLS", "5")
+    code, _, err = qa("run", "--service", "credit-card", "--sweep", "blur:0,1,2,3,4,5", "--db", db, str(CARD))
+    assert code == 2 and "6 billed calls" in err and "cap is 5" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    code, _, err = qa("run", "--service", "credit-card", "--sweep", "blur:0,1", "--db", db, str(CARD))
+    assert code == 2 and "makes 2 billed calls" in err and "not confirmed" in err
