@@ -21,14 +21,16 @@ TEXTS = {
            "confusion": "Pre-flight verdict against reads", "verdict": "pre-flight", "wrong": "wrong",
            "failed": "Failed items", "slowest": "Slowest items", "image": "image", "level": "level",
            "code": "result", "ms": "ms", "none": "none", "yes": "yes", "no": "no", "run": "Run",
-           "chart_acc": "Accuracy by level", "chart_conf": "Mean confidence by level"},
+           "chart_acc": "Accuracy by level", "chart_conf": "Mean confidence by level", "items": "Every item",
+           "values": "values (masked; ✓ right, ✗ wrong)"},
     "ko": {"title": "QA 실행", "fields": "필드별 정확도", "field": "필드", "right": "정답", "total": "전체",
            "accuracy": "정확도", "conf": "평균 신뢰도", "doc_types": "문서 종류별", "breaks": "인식이 깨지기 시작하는 수준",
            "degradation": "열화", "breaks_at": "처음 실패한 수준", "conf_warned": "신뢰도가 예측함",
            "pre_warned": "사전 점검이 예측함", "confusion": "사전 점검 판정 대 인식 결과", "verdict": "사전 점검",
            "wrong": "오답", "failed": "실패한 항목", "slowest": "가장 느린 항목", "image": "이미지", "level": "수준",
            "code": "결과", "ms": "ms", "none": "없음", "yes": "예", "no": "아니오", "run": "실행",
-           "chart_acc": "수준별 정확도", "chart_conf": "수준별 평균 신뢰도"},
+           "chart_acc": "수준별 정확도", "chart_conf": "수준별 평균 신뢰도", "items": "모든 항목",
+           "values": "값 (마스킹; ✓ 정답, ✗ 오답)"},
 }
 
 
@@ -163,6 +165,12 @@ def html_report(data: RunData, lang: str = "en") -> str:
     parts.append(f"<h2>{t['slowest']}</h2>" + _table(
         [t["image"], t["degradation"], t["level"], t["ms"]],
         [[i.image, i.degradation, f"{i.level:g}", f"{i.t_total:.0f}"] for i in analysis.slowest(data)]))
+    marks = {True: " ✓", False: " ✗", None: ""}
+    parts.append(f"<h2>{t['items']}</h2>" + _table(
+        [t["image"], t["degradation"], t["level"], t["code"], t["verdict"], t["values"]],
+        [[i.image, i.degradation, f"{i.level:g}", i.result_code if i.result_code is not None else i.state,
+          i.quality_status, "; ".join(f"{k}={f['value']}{marks[f['correct']]}" for k, f in i.fields.items())]
+         for i in data.items]))
     style = ("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0}"
              "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}")
     return (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"

@@ -44,7 +44,7 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):  # noqa:
     report = tmp_path / "report.html"
     dl.value.save_as(report)
     text = report.read_text("utf-8")
-    assert "totalCardNum" in text and "4396317356239782" not in text
+    assert "totalCardNum=439631******9782 ✓" in text and "4396317356239782" not in text
 
     viewer = context.new_page()
     hosts: list[str] = []

@@ -72,6 +72,8 @@ def test_reports(swept, db, tmp_path):
     assert qa("report", rid, "--json", str(tmp_path / "r.json"), "--db", db)[0] == 0
     assert json.loads((tmp_path / "r.json").read_text("utf-8"))["run_id"] == swept["run_id"]
     assert qa("report", rid, "--html", str(tmp_path / "r.html"), "--db", db)[0] == 0
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "totalCardNum=439631******9782 ✓" in page and "4396317356239782" not in page
 
 
 @pytest.mark.browser
