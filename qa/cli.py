@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def db(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", help="SQLAlchemy URL (env STUDIO_DATABASE_URL; default data/studio.db)")
+        p.add_argument("--db", help="SQLAlchemy URL (env STUDIO_DATABASE_URL; default data/studio.sqlite3)")
 
     run = sub.add_parser("run", help="run images (and sweeps) against the backend in use")
     run.add_argument("--service", required=True, choices=SERVICES)

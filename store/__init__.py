@@ -1,6 +1,6 @@
 """The database: SQLAlchemy 2 models, Alembic migrations, one session factory from a URL.
 
-SQLite file by default (``data/studio.db``; ``STUDIO_DATA_DIR`` moves the folder), any SQLAlchemy URL
+SQLite file by default (``data/studio.sqlite3``; ``STUDIO_DATA_DIR`` moves the folder), any SQLAlchemy URL
 by ``STUDIO_DATABASE_URL``; PostgreSQL is tested. Holds masked values only: never an image, never a
 full card, resident, licence or passport number.
 """

@@ -27,7 +27,7 @@ def data_dir() -> Path:
 
 
 def default_url() -> str:
-    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir() / 'studio.db'}"
+    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir() / 'studio.sqlite3'}"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

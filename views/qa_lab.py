@@ -9,6 +9,7 @@ from qa.sweeps import DEGRADATIONS, SweepError, parse_spec
 from qa.tasks import enqueue, spool
 from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
 from ui import lab
+from ui.access import current_identity
 from ui.i18n import t
 from ui.session import base_url, effective_connection
 from ui.specimens import SAMPLES_DIR
@@ -69,7 +70,8 @@ with st.container(border=True):
     if st.button(t("lab.start"), type="primary", key="lab_start",
                  disabled=not sources or bool(problems) or not confirmed):
         spec = RunSpec(service, conn.backend, base_url(conn), conn.api_version, sweep=sweep, preprocess=use_pre,
-                       truth=truth, concurrency=int(concurrency))
+                       truth=truth, concurrency=int(concurrency),
+                       started_by=(lambda who: (who.email or who.subject) if who else "anonymous")(current_identity()))
         run_id = create_run(lab.factory(), spec, sources, spool())
         enqueue(run_id, lab.db_url(), conn.backend, conn.api_version)
         st.session_state["lab_run"] = run_id
