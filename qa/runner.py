@@ -230,7 +230,7 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
             for f in outcome.fields:
                 s.add(ItemField(item_id=item_id, **f))
             s.execute(update(Run).where(Run.id == run_id).values(
-                done=Run.done + 1, failed=Run.failed + (item.state != "done"), heartbeat_at=_now()))
+                done=Run.done + 1, failed=Run.failed + int(item.state != "done"), heartbeat_at=_now()))
             s.commit()
             if on_progress is not None:
                 run = s.get(Run, run_id)

@@ -55,3 +55,30 @@ def test_run_items_fields_round_trip_and_cascade(db_url):
     with factory() as s:
         assert s.scalar(select(ItemField).where(ItemField.name == "totalCardNum")
                         .join(Item).where(Item.run_id == run_id)) is None
+
+
+def test_a_run_executes_and_reads_back_on_this_database(db_url, tmp_path):
+    """The runner's SQL (counter updates, heartbeats, JSON columns) on each database, against a sandbox."""
+    from ocr_core import OcrClient, Settings
+    from qa.analysis import load_run
+    from qa.runner import RunSpec, Source, create_run, execute_run
+    from qa.spool import Spool
+    from sandbox.faults import Faults
+    from sandbox.server import start_sandbox
+    from tests.support.apptest import SAMPLES
+
+    sb = start_sandbox()
+    try:
+        sb.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
+        factory, spool = session_factory(db_url), Spool(tmp_path / "spool")
+        card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+        run_id = create_run(factory, RunSpec("credit-card", "sandbox", sb.base_url, "v2.0",
+                                             sweep=[("blur", (0.0, 2.0))]),
+                            [Source("card.png", card), Source("bad.png", b"not an image")], spool)
+        with OcrClient(Settings(base_url=sb.base_url, app_key=sb.app_key, secret_key=sb.secret_key)) as c:
+            assert execute_run(factory, run_id, c, spool) == "done"
+        data = load_run(factory, run_id)
+        assert (data.run["done"], data.run["failed"], data.run["total"]) == (3, 3, 3)
+        assert [i.result_code for i in data.items] == [5000001, 5000001, None]
+    finally:
+        sb.stop()
