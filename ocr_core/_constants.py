@@ -32,6 +32,12 @@ REQUEST_KEY_LIFETIME: Final = timedelta(hours=1)
 
 # Uploads: JPEG or PNG, at most 20 MB on the current endpoint.
 MAX_IMAGE_BYTES: Final = 20 * 1024 * 1024
+JPEG_MAGIC: Final = b"\xff\xd8\xff"
+PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
+
+# The API's resolution line (spec/API_NOTES.md): ``normal`` when the long side is at least 760 px and
+# the short side at least 480 px, else ``low``.
+NORMAL_RESOLUTION: Final = (760, 480)
 
 # Envelope sizes.
 SYMMETRIC_KEY_BYTES: Final = 32

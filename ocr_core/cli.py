@@ -43,6 +43,7 @@ from .errors import (
     TransportError,
 )
 from .models import AuthenticityResult, CreditCardResult, IdCardResult, PublicKeyInfo
+from .pipeline import prepare
 from .settings import Settings
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
@@ -98,10 +99,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _read_image(path: Path) -> bytes:
+    """The bytes to send: the file through the payload pipeline (validated, upright, stripped of
+    metadata and trailing bytes), exactly as the dashboard sends it."""
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as err:
         raise InputError(f"cannot read the image {str(path)!r}: {err.strerror or type(err).__name__}") from err
+    return prepare(data, name=path.name).data
 
 
 def _run(client: OcrClient, args: argparse.Namespace) -> Any:

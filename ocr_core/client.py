@@ -59,9 +59,6 @@ __all__ = ["OcrClient"]
 
 log = logging.getLogger(C.LOGGER_NAME)
 
-_JPEG_MAGIC = b"\xff\xd8\xff"
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers safe to log: sensitive values replaced by ``[secure]``."""
@@ -105,8 +102,12 @@ class OcrClient:
         self._owns_session = session is None
         self._session = session if session is not None else self._new_session()
         self._sleep = sleep
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
+        """Guards the dictionaries below, never a network call or a sleep."""
         self._keys: dict[tuple[str, str, str], _CachedKey] = {}
+        self._fetching: dict[tuple[str, str, str], threading.Lock] = {}
+        """One lock per key being fetched: concurrent misses of one key fetch it once, while calls
+        needing another key (or holding theirs cached) never wait for that fetch."""
         self._auth: Auth | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ class OcrClient:
             raise TransportError(f"request to {host} failed: {type(err).__name__}") from err
 
     def _auth_headers(self) -> dict[str, str]:
-        with self._lock:
+        with self._lock:  # creating the Auth makes no request; a token is issued in auth.headers()
             if self._auth is None:
                 self.settings.require_credentials()
                 self._auth = auth_for(self.settings, self._http)
@@ -203,12 +204,20 @@ class OcrClient:
         if service not in C.SERVICES:
             raise InputError(f"service must be one of {', '.join(C.SERVICES)}")
         self.settings.require_credentials()
-        with self._lock:  # one fetch even when many threads miss at once
-            cached = self._keys.get(self._cache_key(service))
+        key = self._cache_key(service)
+        with self._lock:
+            cached = self._keys.get(key)
             if cached is not None and not refresh:
                 return cached
+            fetching = self._fetching.setdefault(key, threading.Lock())
+        with fetching:  # one fetch per key even when many threads miss at once
+            with self._lock:
+                now = self._keys.get(key)
+            if now is not None and now is not cached:
+                return now  # another thread fetched (or refreshed) it while this one waited
             entry = self._fetch_key(service)
-            self._keys[self._cache_key(service)] = entry
+            with self._lock:
+                self._keys[key] = entry
             return entry
 
     def _fetch_key(self, service: str) -> _CachedKey:
@@ -315,7 +324,7 @@ class OcrClient:
     # -- analyses ----------------------------------------------------------------------------------
     def _image_builder(self, image: bytes) -> Callable[[Envelope], tuple[dict[str, Any], dict[str, int]]]:
         data = _checked_image(image)
-        filename = "image.png" if data.startswith(_PNG_MAGIC) else "image.jpg"
+        filename = "image.png" if data.startswith(C.PNG_MAGIC) else "image.jpg"
         as_base64 = self.settings.image_encoding == "base64"
 
         def build(envelope: Envelope) -> tuple[dict[str, Any], dict[str, int]]:
@@ -400,7 +409,7 @@ def _checked_image(image: bytes) -> bytes:
     if len(data) > C.MAX_IMAGE_BYTES:
         raise InputError(f"the image is {len(data) / 1048576:.1f} MB; the API accepts at most "
                          f"{C.MAX_IMAGE_BYTES // 1048576} MB")
-    if not data.startswith((_JPEG_MAGIC, _PNG_MAGIC)):
+    if not data.startswith((C.JPEG_MAGIC, C.PNG_MAGIC)):
         raise InputError("the image is not a JPEG or PNG file; the API accepts only these two")
     return data
 

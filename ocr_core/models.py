@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
-from ._constants import REQUEST_KEY_LIFETIME
+from ._constants import NORMAL_RESOLUTION, REQUEST_KEY_LIFETIME
 from .errors import MalformedResponseError
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "PublicKeyInfo",
     "RequestKey",
     "Service",
+    "resolution_verdict",
 ]
 
 Service = Literal["credit-card", "id-card"]
@@ -36,6 +37,13 @@ Decrypt = Callable[[str], str]
 SUCCESS_HEADER: Mapping[str, Any] = MappingProxyType(
     {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"})
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def resolution_verdict(width: int, height: int) -> Literal["normal", "low"]:
+    """The API's ``resolution`` rule: ``normal`` when the long side is at least 760 px and the short
+    side at least 480 px (either orientation), else ``low``."""
+    long_side, short_side = max(width, height), min(width, height)
+    return "normal" if long_side >= NORMAL_RESOLUTION[0] and short_side >= NORMAL_RESOLUTION[1] else "low"
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -10,7 +10,7 @@ from ui.compare import compare_view
 from ui.errors import guarded
 from ui.i18n import t, translated
 from ui.image_input import ImageChoice, choose_image, validate
-from ui.preprocess_panel import Payload, as_uploaded, options_form, preprocessed
+from ui.preprocess_panel import Prepared, as_uploaded, options_form, preprocessed
 from ui.quality_panel import quality_of
 from ui.results import Analysis
 from ui.session import masking_on
@@ -20,7 +20,7 @@ from ui.widgets import persistent
 RESULT_KEY = "cmp_analysis"
 SERVICES = {"credit-card": ("cmp.svc_card", CARD_DOCS), "stand-alone": ("cmp.svc_id", ID_DOCS)}
 
-Side = tuple[ImageChoice, LoadedImage, Payload, QualityReport]
+Side = tuple[ImageChoice, LoadedImage, Prepared, QualityReport]
 
 
 def _side(prefix: str, choice: ImageChoice | None) -> Side | None:

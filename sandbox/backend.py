@@ -62,9 +62,10 @@ from PIL import Image
 
 from sandbox import codes, crypto
 from sandbox.codes import SandboxError, api_body
-from sandbox.config import TOKEN_PATH, SandboxConfig
+from sandbox.config import JPEG_MAGIC, NORMAL_RESOLUTION, PNG_MAGIC, TOKEN_PATH, SandboxConfig
 from sandbox.engine.types import CardReading, IdReading, OcrEngine, Quad
 from sandbox.faults import FaultInjector, Faults
+from sandbox.journal import Journal
 from sandbox.keys import SERVICES, KeyStore, Service
 from sandbox.multipart import MultipartError, parse_form
 from sandbox.registry import Registry, digits
@@ -86,8 +87,6 @@ _METHODS: Final = {
     "id-card/stand-alone": "POST",
     "id-card/authenticity": "POST",
 }
-_JPEG_MAGIC: Final = b"\xff\xd8\xff"
-_PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 _YMD = re.compile(r"\d{8}")
 _SERIAL = re.compile(r"[0-9A-Za-z]{5,6}")
 _ENGINE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-ocr")
@@ -198,6 +197,7 @@ class SandboxBackend:
         self.request_keys = RequestKeyStore(self.config.clock, self.config.request_key_lifetime)
         self.tokens = TokenStore(self.config.clock)
         self.faults = FaultInjector(self.config.faults)
+        self.journal = Journal(self.config.keep_uploads)
         self.registry = Registry(self.config.registry_path, lock_after=self.config.issue_date_lock_after)
         self._seed_registry()
         self._engine: OcrEngine | None = self.config.engine
@@ -210,7 +210,8 @@ class SandboxBackend:
 
     # -- administration ------------------------------------------------------------------------
     def reset(self) -> None:
-        """Forget Request-Keys, tokens, locks and faults. Key pairs stay: use :meth:`rotate_key`."""
+        """Forget Request-Keys, tokens, locks, faults and the journal. Key pairs stay: use :meth:`rotate_key`."""
+        self.journal.clear()
         self.request_keys.reset()
         self.tokens.reset()
         self.registry.reset_locks()
@@ -249,6 +250,7 @@ class SandboxBackend:
             if match is None or _METHODS[_route_name(match["route"])] != method:
                 return api_response(codes.URL_NOT_FOUND)
             call = ApiCall(match["version"], match["app_key"], _route_name(match["route"]), match["service"], hdrs, body)
+            self.journal.count(match["route"])
             try:
                 response = self._api(call)
             except SandboxError as err:
@@ -289,15 +291,16 @@ class SandboxBackend:
 
     # -- API routes ----------------------------------------------------------------------------
     def _api(self, call: ApiCall) -> SandboxResponse:
-        self.faults.delay()
-        if self.faults.over_rate_limit():
+        route = f"public-keys/{call.service}" if call.route == "public-keys" else call.route
+        self.faults.delay(route)
+        if self.faults.over_rate_limit(route):
             raise SandboxError(codes.API_CALL_LIMIT_EXCEEDED)
         self._authenticate(call)
-        if call.route == "public-keys":
-            return self._public_key(call)
-        injected = self.faults.injected_code()
+        injected = self.faults.injected_code(route, billed=call.route != "public-keys")
         if injected is not None:
             raise SandboxError(injected)
+        if call.route == "public-keys":
+            return self._public_key(call)
         if call.route == "id-card/authenticity":
             return self._authenticity(call)
         return self._analysis(call)
@@ -389,6 +392,7 @@ class SandboxBackend:
             raise SandboxError(codes.UPLOADED_FILE_IS_EMPTY)
         if len(image) > limit:
             raise SandboxError(codes.MAX_UPLOAD_SIZE_EXCEEDED)
+        self.journal.received(image)
         return decode_image(image, self.config.max_image_pixels)
 
     # -- authenticity ----------------------------------------------------------------------------
@@ -490,9 +494,9 @@ def _valid_ymd(value: str) -> bool:
 def decode_image(data: bytes, max_pixels: int) -> Upload:
     """JPEG/PNG by magic bytes (4000003), size announced in the header capped (bomb guard) and
     decoded with OpenCV (4000002)."""
-    if data.startswith(_JPEG_MAGIC):
+    if data.startswith(JPEG_MAGIC):
         file_type = "jpg"
-    elif data.startswith(_PNG_MAGIC):
+    elif data.startswith(PNG_MAGIC):
         file_type = "png"
     else:
         raise SandboxError(codes.INVALID_FILE_TYPE)
@@ -507,7 +511,7 @@ def decode_image(data: bytes, max_pixels: int) -> Upload:
     if bgr is None or bgr.size == 0:
         raise SandboxError(codes.INVALID_FILE)
     h, w = bgr.shape[:2]
-    normal = max(w, h) >= 760 and min(w, h) >= 480
+    normal = max(w, h) >= NORMAL_RESOLUTION[0] and min(w, h) >= NORMAL_RESOLUTION[1]
     return Upload(bgr, file_type, "normal" if normal else "low")
 
 

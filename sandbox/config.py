@@ -25,11 +25,12 @@ TOKEN_PATH: Final = "/oauth2/token/create"
 
 MAX_UPLOAD_BYTES: Final = 20 * 1024 * 1024
 """Largest accepted image (the vendor's limit since 2026-08-11)."""
-MAX_BODY_SLACK: Final = 1024 * 1024
-"""Room for multipart framing and Base64 growth on top of the image limit."""
 MAX_IMAGE_PIXELS: Final = 40_000_000
 """Decoded-size cap; images announcing more pixels are refused before decoding (bomb guard)."""
 NORMAL_RESOLUTION: Final = (760, 480)
+"""``resolution`` is ``normal`` when the long side reaches 760 px and the short side 480 px."""
+JPEG_MAGIC: Final = b"\xff\xd8\xff"
+PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 REQUEST_KEY_LIFETIME: Final = timedelta(hours=1)
 TOKEN_LIFETIME: Final = timedelta(hours=24)
 ISSUE_DATE_LOCK_AFTER: Final = 5
@@ -72,6 +73,8 @@ class SandboxConfig:
     request_key_lifetime: timedelta = REQUEST_KEY_LIFETIME
     token_lifetime: timedelta = TOKEN_LIFETIME
     issue_date_lock_after: int = ISSUE_DATE_LOCK_AFTER
+    keep_uploads: bool = False
+    """Hold the last few decrypted images in ``SandboxBackend.journal`` (QA: what really arrived)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> SandboxConfig:

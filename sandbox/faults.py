@@ -8,7 +8,11 @@ route or the admin routes):
   4000006, unprocessed (as the vendor's gateway does, so a client may retry after a backoff).
 - ``result_code`` with ``rate``: that share of the billed calls (analyses and authenticity; not the
   public-key GET, so a client can still set up its envelope) is answered with the chosen code
-  instead of being processed. Only documented failure codes are accepted.
+  instead of being processed (a public-key GET only when ``route`` names it). Only documented failure
+  codes are accepted.
+- ``route``: when set, the faults above apply only to calls of that route — ``credit-card``,
+  ``id-card``, ``id-card/stand-alone``, ``id-card/authenticity``, ``public-keys/credit-card`` or
+  ``public-keys/id-card`` — so one service's key fetch can stall while everything else runs.
 """
 from __future__ import annotations
 
@@ -22,6 +26,10 @@ from typing import Any
 
 from sandbox.codes import MESSAGES, SUCCESS
 
+ROUTES = ("credit-card", "id-card", "id-card/stand-alone", "id-card/authenticity", "public-keys/credit-card",
+          "public-keys/id-card")
+"""Where a fault can be aimed (``Faults.route``)."""
+
 
 @dataclass(frozen=True)
 class Faults:
@@ -29,8 +37,11 @@ class Faults:
     result_code: int | None = None
     rate: float = 0.0
     max_calls_per_second: float | None = None
+    route: str | None = None
 
     def __post_init__(self) -> None:
+        if self.route is not None and self.route not in ROUTES:
+            raise ValueError(f"route must be one of {', '.join(ROUTES)}")
         if not 0 <= self.latency_ms <= 60_000:
             raise ValueError("latency_ms must be within 0..60000")
         if not 0.0 <= self.rate <= 1.0:
@@ -43,7 +54,7 @@ class Faults:
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> Faults:
         """From the admin route's JSON; unknown fields raise ValueError, ill-typed ones TypeError."""
-        unknown = set(doc) - {"latency_ms", "result_code", "rate", "max_calls_per_second"}
+        unknown = set(doc) - {"latency_ms", "result_code", "rate", "max_calls_per_second", "route"}
         if unknown:
             raise ValueError(f"unknown fault settings: {sorted(unknown)}")
         latency = doc.get("latency_ms", 0)
@@ -58,7 +69,13 @@ class Faults:
             raise TypeError("rate must be a number")
         if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, float))):
             raise TypeError("max_calls_per_second must be a number")
-        return cls(latency, code, float(rate), None if cap is None else float(cap))
+        route = doc.get("route")
+        if route is not None and not isinstance(route, str):
+            raise TypeError("route must be a string")
+        return cls(latency, code, float(rate), None if cap is None else float(cap), route)
+
+    def applies_to(self, route: str) -> bool:
+        return self.route is None or self.route == route
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,15 +108,15 @@ class FaultInjector:
             self._faults = faults
             self._calls.clear()
 
-    def delay(self) -> None:
+    def delay(self, route: str = "") -> None:
         latency = self._faults.latency_ms
-        if latency:
+        if latency and self._faults.applies_to(route):
             self._sleep(latency / 1000)
 
-    def over_rate_limit(self) -> bool:
+    def over_rate_limit(self, route: str = "") -> bool:
         """True when this call exceeds ``max_calls_per_second``; only accepted calls are counted."""
         cap = self._faults.max_calls_per_second
-        if cap is None:
+        if cap is None or not self._faults.applies_to(route):
             return False
         with self._lock:
             now = self._monotonic()
@@ -110,10 +127,13 @@ class FaultInjector:
             self._calls.append(now)
             return False
 
-    def injected_code(self) -> int | None:
-        """The chosen failure code for this billed call, or None to process it normally."""
+    def injected_code(self, route: str = "", *, billed: bool = True) -> int | None:
+        """The chosen failure code for this call, or None to process it normally. A public-key fetch
+        (not billed) gets one only when the faults aim at its route explicitly."""
         faults = self._faults
-        if faults.result_code is None or faults.rate <= 0:
+        if faults.result_code is None or faults.rate <= 0 or not faults.applies_to(route):
+            return None
+        if not billed and faults.route != route:
             return None
         with self._lock:
             hit = self._rng.random() < faults.rate

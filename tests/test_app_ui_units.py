@@ -286,7 +286,7 @@ def test_as_uploaded_sends_original_bytes_only_when_clean():
     plain = io.BytesIO()
     Image.fromarray(rgb).save(plain, "PNG")
     clean = load_image(plain.getvalue())
-    assert as_uploaded(clean, "t").data == plain.getvalue() and as_uploaded(clean, "t").cleaned is None
+    assert as_uploaded(clean, "t").data == plain.getvalue() and as_uploaded(clean, "t").payload.as_uploaded
 
     exif = Image.Exif()
     exif[0x0112] = 6  # stored on its side
@@ -295,8 +295,9 @@ def test_as_uploaded_sends_original_bytes_only_when_clean():
     Image.fromarray(rgb).save(photo, "JPEG", quality=95, exif=exif)
     img = load_image(photo.getvalue() + b"PAYLOAD" * 10)
     payload = as_uploaded(img, "t")
-    assert payload.cleaned is not None and payload.cleaned.upright and payload.cleaned.metadata == ("EXIF",)
-    assert payload.cleaned.trailing_bytes == 70
+    sent = payload.payload
+    assert sent.steps == ("exif-rotated", "metadata-stripped", "trailing-removed", "re-encoded")
+    assert sent.metadata == ("EXIF",) and sent.trailing_bytes == 70 and payload.token == "t:clean"
     assert inspect_upload(payload.data, payload.format).clean  # nothing left besides the image
     resent = load_image(payload.data)
     assert (resent.width, resent.height) == (img.width, img.height) == (40, 60)  # upright as shown

@@ -17,7 +17,7 @@ from ui.handoff import HANDOFF_KEY, handoff_from
 from ui.i18n import t
 from ui.image_input import ImageChoice, choose_image, validate
 from ui.plotly_warmup import preload_plotly
-from ui.preprocess_panel import Payload, preprocess_panel
+from ui.preprocess_panel import Prepared, preprocess_panel
 from ui.quality_panel import quality_panel
 from ui.results import Analysis, result_view
 from ui.rows import Point, Result, measure_resolution
@@ -42,18 +42,18 @@ def call_api(service: str, data: bytes) -> Result:
     return billed_call(service, lambda: c.analyze_id_card(data, stand_alone=service == "stand-alone"), image=data)
 
 
-def card_outline(payload: Payload, found: np.ndarray | None) -> Sequence[Point] | None:
+def card_outline(payload: Prepared, found: np.ndarray | None) -> Sequence[Point] | None:
     """The card's corners in the pixels sent: as found in the upload, or the whole image when
     preprocessing warped the card flat (and unknown when it found no card)."""
     if not payload.preprocessed:
         return None if found is None else [(int(x), int(y)) for x, y in found]
-    if any(step.name == "warp" and step.applied for step in payload.steps):
+    if "warp" in payload.payload.steps:
         w, h = payload.width, payload.height
         return [(0, 0), (w, 0), (w, h), (0, h)]
     return None
 
 
-def analyse(service: str, payload: Payload, choice: ImageChoice, quad: np.ndarray | None) -> Analysis:
+def analyse(service: str, payload: Prepared, choice: ImageChoice, quad: np.ndarray | None) -> Analysis:
     result = call_api(service, payload.data)
     measured = measure_resolution(payload.width, payload.height, card_outline(payload, quad))
     return Analysis(service=service, result=result, sent_bgr=payload.bgr, sent_format=payload.format,
@@ -71,7 +71,7 @@ def open_authenticity(a: Analysis) -> None:
     st.switch_page(AUTH_PAGE)
 
 
-def prepare(prefix: str, choice: ImageChoice) -> tuple[LoadedImage, Payload, np.ndarray | None] | None:
+def prepare(prefix: str, choice: ImageChoice) -> tuple[LoadedImage, Prepared, np.ndarray | None] | None:
     """Validation, quality panel and preprocessing panel; None when the image was refused."""
     img = validate(prefix, choice)
     if img is None:

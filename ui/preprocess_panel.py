@@ -1,29 +1,21 @@
 """Optional preprocessing with before/after, and the exact bytes that will be sent.
 
-Without preprocessing the file goes as uploaded only when its bytes are clean (``ui.upload_bytes``):
-already upright, no metadata worth stripping (EXIF with its GPS position, XMP, IPTC, comments), nothing
-after the image's end marker. Otherwise the upright pixels are re-encoded — PNG losslessly, JPEG at
-quality 95 without chroma subsampling — so nothing personal leaves beyond the picture and the boxes
-the API returns match what the user sees; the "Will send" line says so.
+What is sent is decided by ``ocr_core.pipeline`` (the same road the CLI and the lab take): the
+upload as it is only when it is upright and carries nothing besides the image, else its upright
+pixels re-encoded; preprocessed pixels when the toggle is on. This panel shows the options, the
+before/after and the "Will send" line that says which it was and why.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import streamlit as st
 
-from ocr_core.imaging import (
-    REENCODE_JPEG_QUALITY,
-    LoadedImage,
-    PreprocessOptions,
-    PreprocessStep,
-    inspect_upload,
-    preprocess,
-    reencode,
-    send_as_is,
-)
+from ocr_core._constants import NORMAL_RESOLUTION
+from ocr_core.imaging import REENCODE_JPEG_QUALITY, LoadedImage, PreprocessOptions, PreprocessStep
+from ocr_core.pipeline import EXIF_ROTATED, Payload, prepare_loaded
 from ui import state
 from ui.i18n import known_keys, t
 from ui.image_input import human_size
@@ -31,53 +23,59 @@ from ui.redaction import soften
 from ui.session import masking_on
 
 
-@dataclass(frozen=True)
-class Cleaned:
-    """Why the original bytes were not sent as they were."""
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A payload of ``ocr_core.pipeline`` and the token of the image + options that made it."""
 
-    upright: bool
-    """The EXIF orientation was not 1: the pixels were turned as the user sees them."""
-    metadata: tuple[str, ...]
-    trailing_bytes: int
-
-
-@dataclass(frozen=True)
-class Payload:
-    """What will be sent: the encoded bytes and the pixels they decode to."""
-
-    data: bytes = field(repr=False)
-    bgr: np.ndarray = field(repr=False)
-    format: str
-    width: int
-    height: int
+    payload: Payload
     token: str
     """Identifies image + options: a result made from another payload is stale."""
-    steps: tuple[PreprocessStep, ...] = ()
-    preprocessed: bool = False
-    cleaned: Cleaned | None = None
-    """Set when preprocessing was off but the upload had to be re-encoded."""
+
+    @property
+    def data(self) -> bytes:
+        return self.payload.data
+
+    @property
+    def bgr(self) -> np.ndarray:
+        return self.payload.bgr
+
+    @property
+    def format(self) -> str:
+        return self.payload.format
+
+    @property
+    def width(self) -> int:
+        return self.payload.width
+
+    @property
+    def height(self) -> int:
+        return self.payload.height
+
+    @property
+    def preprocessed(self) -> bool:
+        return self.payload.preprocessed is not None
+
+    @property
+    def steps(self) -> tuple[PreprocessStep, ...]:
+        return () if self.payload.preprocessed is None else self.payload.preprocessed.steps
 
 
-def as_uploaded(img: LoadedImage, token: str) -> Payload:
+def as_uploaded(img: LoadedImage, token: str) -> Prepared:
     """The upload as it is when its bytes are clean; else its upright pixels re-encoded."""
-    found = inspect_upload(img.original_bytes, img.format)
-    if send_as_is(img, found):
-        return Payload(img.original_bytes, img.bgr, img.format, img.width, img.height, token)
-    data, fmt = reencode(img.bgr, img.format)
-    cleaned = Cleaned(img.orientation != 1, found.metadata, found.trailing_bytes)
-    return Payload(data, img.bgr, fmt, img.width, img.height, token + ":clean", cleaned=cleaned)
+    payload = prepare_loaded(img)
+    return Prepared(payload, token if payload.as_uploaded else token + ":clean")
 
 
-def cleaned_note(c: Cleaned, fmt: str) -> str:
+def cleaned_note(p: Payload) -> str:
     """The "Will send" line's explanation of a re-encoded upload, in the UI language."""
     why = []
-    if c.upright:
+    if EXIF_ROTATED in p.steps:
         why.append(t("pre.why_upright"))
-    if c.metadata:
-        why.append(t("pre.why_metadata", names=", ".join(c.metadata)))
-    if c.trailing_bytes:
-        why.append(t("pre.why_trailing", size=human_size(c.trailing_bytes)))
-    how = t("pre.how_png") if fmt == "png" else t("pre.how_jpeg", q=REENCODE_JPEG_QUALITY)
+    if p.metadata:
+        why.append(t("pre.why_metadata", names=", ".join(p.metadata)))
+    if p.trailing_bytes:
+        why.append(t("pre.why_trailing", size=human_size(p.trailing_bytes)))
+    how = t("pre.how_png") if p.format == "png" else t("pre.how_jpeg", q=REENCODE_JPEG_QUALITY)
     return t("pre.reencoded", how=how, why="; ".join(why))
 
 
@@ -89,7 +87,7 @@ def options_form(prefix: str) -> PreprocessOptions:
         denoise = st.checkbox(t("pre.opt.denoise"), value=False, key=f"{prefix}_pre_denoise")
         clahe = st.checkbox(t("pre.opt.clahe"), value=False, key=f"{prefix}_pre_clahe")
     with c2:
-        width = st.slider(t("pre.opt.resize"), 760, 1600, 1000, 20, key=f"{prefix}_pre_width")
+        width = st.slider(t("pre.opt.resize"), NORMAL_RESOLUTION[0], 1600, 1000, 20, key=f"{prefix}_pre_width")
         fmt = st.segmented_control(t("pre.opt.format"), ("jpeg", "png"), default="jpeg", required=True,
                                    key=f"{prefix}_pre_format", format_func=str.upper) or "jpeg"
         quality = st.slider(t("pre.opt.quality"), 50, 100, 90, 1, key=f"{prefix}_pre_quality",
@@ -98,13 +96,13 @@ def options_form(prefix: str) -> PreprocessOptions:
                              format=fmt, quality=quality)
 
 
-def preprocessed(prefix: str, img: LoadedImage, token: str, opts: PreprocessOptions) -> Payload:
+def preprocessed(prefix: str, img: LoadedImage, token: str, opts: PreprocessOptions) -> Prepared:
     run_token = f"{token}:{opts!r}"
-    res = state.memo(f"{prefix}_pre", run_token, lambda: preprocess(img, opts))
-    return Payload(res.encoded, res.bgr, res.format, res.width, res.height, run_token, res.steps, True)
+    payload = state.memo(f"{prefix}_pre", run_token, lambda: prepare_loaded(img, preprocess=opts))
+    return Prepared(payload, run_token)
 
 
-def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: bool = False) -> Payload:
+def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: bool = False) -> Prepared:
     """Toggle, options, before/after; returns the payload to send either way."""
     on = st.toggle(t("pre.enable"), value=default_on, key=f"{prefix}_pre_on")
     if not on:
@@ -126,8 +124,8 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
              size=human_size(len(payload.data)))
     if on:
         line += f" — {t('pre.saving', pct=pct)}"
-    elif payload.cleaned is not None:
-        line += f" — {cleaned_note(payload.cleaned, payload.format)}"
+    elif not payload.payload.as_uploaded:
+        line += f" — {cleaned_note(payload.payload)}"
     else:
         line += f" — {t('pre.as_is')}"
     st.info(line, icon=":material/inventory_2:")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ocr_core import CreditCardResult, IdCardResult
+from ocr_core.models import resolution_verdict
 from ocr_core.fields import field_spec, label, sort_keys
 from ocr_core.masking import mask_value
 from ocr_core.validators import Check, check_label, checks_for
@@ -23,8 +24,6 @@ from ui.marks import verdict_mark
 Point = tuple[int, int]
 Result = CreditCardResult | IdCardResult
 
-NORMAL_MIN = (760, 480)
-"""The API's recommended resolution; ``resolution`` is ``normal`` at or above it."""
 
 
 @dataclass(frozen=True)
@@ -187,8 +186,7 @@ class Resolution:
 
 def measure_resolution(width: int, height: int, card_quad: Sequence[Point] | None) -> Resolution:
     """Our own ``normal``/``low`` verdict: long side ≥ 760 and short side ≥ 480."""
-    long_side, short_side = max(width, height), min(width, height)
-    verdict = "normal" if long_side >= NORMAL_MIN[0] and short_side >= NORMAL_MIN[1] else "low"
+    verdict = resolution_verdict(width, height)
     card = None
     if card_quad is not None and len(card_quad) == 4:
         (x1, y1), (x2, y2), (x3, y3), (x4, y4) = card_quad

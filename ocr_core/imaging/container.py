@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr_core.imaging.loading import DEFAULT_MAX_BYTES, LoadedImage
+from ocr_core._constants import PNG_MAGIC
+from ocr_core.imaging.loading import DEFAULT_MAX_BYTES, ImageFormat, LoadedImage
 
 # JPEG application segments that are rendering information and say nothing about the person or
 # the device: APP0 (JFIF/JFXX header), APP14 (Adobe colour transform), and an ICC colour profile in
@@ -26,7 +27,6 @@ _JPEG_SOS, _JPEG_EOI, _JPEG_COM = 0xDA, 0xD9, 0xFE
 # tEXt, zTXt, iTXt, tIME, private chunks) is metadata to drop.
 _PNG_RENDERING = {b"PLTE", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs", b"iCCP"}
 _RENDERING = "ICC"
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REENCODE_JPEG_QUALITY = 95
 """Quality of a JPEG re-encoded only to drop what it carried besides the image."""
 
@@ -56,7 +56,7 @@ def send_as_is(img: LoadedImage, found: UploadBytes) -> bool:
     return img.orientation == 1 and found.clean
 
 
-def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, str]:
+def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, ImageFormat]:
     """PNG stays lossless PNG; JPEG becomes JPEG at quality 95 with full-resolution colour (4:4:4).
     A PNG too large for the API's limit falls back to that JPEG."""
     if fmt == "png":
@@ -139,7 +139,7 @@ def _skip_entropy_data(data: bytes, pos: int) -> int:
 
 def _inspect_png(data: bytes) -> UploadBytes:
     names: list[str] = []
-    pos, n = len(_PNG_SIGNATURE), len(data)
+    pos, n = len(PNG_MAGIC), len(data)
     while pos + 12 <= n:
         length, kind = struct.unpack(">I4s", data[pos:pos + 8])
         end = pos + 12 + length

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from ocr_core._constants import MAX_IMAGE_BYTES
+from ocr_core._constants import JPEG_MAGIC, MAX_IMAGE_BYTES, PNG_MAGIC
 from ocr_core.imaging._errors import ImageRejected
 
 __all__ = [
@@ -41,8 +41,6 @@ DEFAULT_MAX_PIXELS = 50_000_000
 _EXIF_ORIENTATION = 0x0112
 
 # Signatures of formats we accept, and of those we name when refusing them.
-_JPEG_MAGIC = b"\xff\xd8\xff"
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _KNOWN_OTHERS: tuple[tuple[int, bytes, str], ...] = (
     (0, b"GIF87a", "GIF"),
     (0, b"GIF89a", "GIF"),
@@ -87,9 +85,9 @@ class LoadedImage:
 def detect_format(data: bytes) -> ImageFormat:
     """Name the type from the content, never from a file name; refuse anything but JPEG/PNG."""
     head = bytes(data[:32])
-    if head.startswith(_JPEG_MAGIC):
+    if head.startswith(JPEG_MAGIC):
         return "jpeg"
-    if head.startswith(_PNG_MAGIC):
+    if head.startswith(PNG_MAGIC):
         return "png"
     other = _name_other_format(head)
     if other is not None:

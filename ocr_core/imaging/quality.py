@@ -12,6 +12,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from ocr_core._constants import NORMAL_RESOLUTION
 from ocr_core.imaging.geometry import (
     ID1_ASPECT,
     CardGeometry,
@@ -66,9 +67,9 @@ class QualityThresholds:
     Gaussian blur of σ = 1.5 px 30–50, σ = 2 px 18–35, σ = 3 px 8–21, σ = 4 px under 17.
     """
 
-    min_width: int = 760
-    """The API's own line (spec/API_NOTES.md): below 760×480 its ``resolution`` says ``low``."""
-    min_height: int = 480
+    min_width: int = NORMAL_RESOLUTION[0]
+    """The API's own line (``NORMAL_RESOLUTION``): below 760×480 its ``resolution`` says ``low``."""
+    min_height: int = NORMAL_RESOLUTION[1]
     resolution_warn_share: float = 0.75
     """Between this share of 760×480 and 760×480 the result may still read: warn, not fail."""
     reference_width: int = 1000
