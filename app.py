@@ -37,6 +37,10 @@ def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:
                     url_path="authenticity"),
             st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare:", url_path="compare"),
         ],
+        t("nav.qa"): [
+            st.Page("pages/qa_lab.py", title=t("page.lab"), icon=":material/science:", url_path="qa-lab"),
+            st.Page("pages/runs.py", title=t("page.runs"), icon=":material/history:", url_path="runs"),
+        ],
         t("nav.setup"): [
             st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:",
                     url_path="settings"),

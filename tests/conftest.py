@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import tests.support.qa_env  # noqa: F401  (the QA lab's data folder: a temporary one, set before qa is imported)
 from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' sandbox fixtures, for every module
 from tests.support.fake_nhn import FakeNhn
 

@@ -34,6 +34,8 @@ PAGES = {  # URL path -> the page's title (English: the browser's locale here). 
     "stand-alone": "Stand-alone ID",
     "authenticity": "Authenticity",
     "compare": "Compare",
+    "qa-lab": "QA Lab",
+    "runs": "Runs",
     "audit": "Audit",  # listed for admins; on loopback without sign-in configured, the user is one
 }
 
@@ -87,7 +89,8 @@ def _assert_framed(pg, title: str) -> None:
     assert pg.locator('[data-testid="stMain"] h1').first.inner_text().strip() == title
     sidebar = pg.locator('[data-testid="stSidebar"]')
     links = [a.inner_text().splitlines()[-1].strip() for a in sidebar.locator('[data-testid="stSidebarNav"] a').all()]
-    assert links == ["Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "Settings", "Audit"], links
+    assert links == ["Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs",
+                     "Settings", "Audit"], links
     assert sidebar.get_by_text("Mask personal data").count() == 1
     assert sidebar.get_by_text("SANDBOX").count() >= 1
 

@@ -1,0 +1,60 @@
+"""The backend a lab run talks to, chosen as the dashboard chooses: NHN Cloud when its credentials
+are configured (``NHN_OCR_*`` or the CLI's options), else a sandbox — an already running one named
+by ``STUDIO_SANDBOX_URL``, or one started in this process."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from ocr_core import Settings
+from ocr_core.errors import SettingsError
+
+SANDBOX_URL_ENV = "STUDIO_SANDBOX_URL"
+MAX_CALLS_ENV = "STUDIO_QA_MAX_CALLS"
+DEFAULT_MAX_CALLS = 1000
+"""Per-run cap on billed calls against NHN Cloud (``STUDIO_QA_MAX_CALLS``)."""
+
+_embedded: Any = None
+
+
+@dataclass(frozen=True)
+class Backend:
+    kind: str  # "sandbox" | "cloud"
+    settings: Settings
+
+
+def max_cloud_calls() -> int:
+    try:
+        return int(os.environ.get(MAX_CALLS_ENV) or DEFAULT_MAX_CALLS)
+    except ValueError:
+        return DEFAULT_MAX_CALLS
+
+
+def sandbox_settings(**overrides: Any) -> Settings:
+    from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET, TOKEN_PATH
+
+    global _embedded
+    url = os.environ.get(SANDBOX_URL_ENV, "").strip().rstrip("/")
+    if not url:
+        if _embedded is None:
+            from sandbox.server import start_sandbox
+
+            _embedded = start_sandbox()
+        url = _embedded.base_url
+    values = {"base_url": url, "app_key": DEMO_APP_KEY, "secret_key": DEMO_SECRET_KEY, "uak_id": DEMO_UAK_ID,
+                  "uak_secret": DEMO_UAK_SECRET, "token_url": url + TOKEN_PATH}
+    values.update({k: v for k, v in overrides.items() if v is not None and k in ("api_version", "image_encoding",
+                                                                                  "read_timeout", "connect_timeout")})
+    return Settings(**values)
+
+
+def choose(**overrides: Any) -> Backend:
+    """NHN Cloud when the settings (environment + overrides) carry credentials, else the sandbox."""
+    cloud = Settings.from_env(**overrides)
+    try:
+        cloud.require_credentials()
+    except SettingsError:
+        return Backend("sandbox", sandbox_settings(**overrides))
+    billed = "nhncloudservice.com" in cloud.base_url  # an NHN_OCR_BASE_URL at a sandbox is not billed
+    return Backend("cloud" if billed else "sandbox", cloud)

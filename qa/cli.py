@@ -1,0 +1,233 @@
+"""``python -m qa``: lab runs from the command line.
+
+::
+
+    python -m qa run --service {credit-card|id-card|stand-alone} [--truth FILE] [--sweep SPEC]...
+                     [--preprocess] [--concurrency N] [--db URL] [--json] IMAGE_OR_FOLDER...
+    python -m qa runs [--db URL] [--json]
+    python -m qa show RUN_ID [--db URL] [--json]
+    python -m qa compare RUN_A RUN_B [--db URL] [--json]
+    python -m qa report RUN_ID (--html FILE | --csv FILE | --json FILE) [--db URL]
+
+``run`` executes its items in this process with the same functions the queue's workers use, so it
+needs no dashboard. The backend is chosen as the dashboard does (``qa.backend``); the ``ocr_core``
+CLI's connection options and ``NHN_OCR_*`` variables apply. On NHN Cloud the number of billed calls is
+shown and must be confirmed (``--yes`` for scripts); ``STUDIO_QA_MAX_CALLS`` caps it.
+Exit codes as ``python -m ocr_core``: 0 done, 1 API failures only, 2 usage, 3 network, 4 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ocr_core import OcrClient
+from ocr_core import _constants as C
+from ocr_core.errors import SettingsError
+from qa import analysis, report
+from qa.backend import choose, max_cloud_calls
+from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run, execute_run
+from qa.spool import Spool
+from qa.sweeps import SweepError, parse_spec
+from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
+from store import data_dir, default_url, session_factory
+
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m qa", description="QA lab runs from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def db(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", help="SQLAlchemy URL (env STUDIO_DATABASE_URL; default data/studio.sqlite3)")
+
+    run = sub.add_parser("run", help="run images (and sweeps) against the backend in use")
+    run.add_argument("--service", required=True, choices=SERVICES)
+    run.add_argument("--truth", type=Path, help="JSON or CSV of expected values by image file name")
+    run.add_argument("--sweep", action="append", default=[], metavar="SPEC",
+                     help="NAME:LEVEL,LEVEL,… e.g. blur:0,1.5,3 (repeatable)")
+    run.add_argument("--preprocess", action="store_true", help="the dashboard's default preprocessing")
+    run.add_argument("--concurrency", type=int, default=2)
+    run.add_argument("--rate", type=float, help="at most this many calls per second")
+    run.add_argument("--yes", action="store_true", help="confirm billed calls on NHN Cloud")
+    run.add_argument("--json", action="store_true")
+    for name, help_ in (("--base-url", "API endpoint URL"), ("--app-key", "appKey"), ("--secret-key", "v2.0"),
+                        ("--uak-id", "v2.1"), ("--uak-secret", "v2.1"), ("--token-url", "v2.1")):
+        run.add_argument(name, help=help_)
+    run.add_argument("--api-version", choices=C.API_VERSIONS)
+    run.add_argument("images", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER")
+    db(run)
+    runs = sub.add_parser("runs", help="list runs")
+    runs.add_argument("--json", action="store_true")
+    db(runs)
+    show = sub.add_parser("show", help="one run's results")
+    show.add_argument("run_id", type=int)
+    show.add_argument("--json", action="store_true")
+    db(show)
+    cmp_ = sub.add_parser("compare", help="two runs side by side")
+    cmp_.add_argument("run_a", type=int)
+    cmp_.add_argument("run_b", type=int)
+    cmp_.add_argument("--json", action="store_true")
+    db(cmp_)
+    rep = sub.add_parser("report", help="export a run (masked)")
+    rep.add_argument("run_id", type=int)
+    fmt = rep.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--html", type=Path)
+    fmt.add_argument("--csv", type=Path)
+    fmt.add_argument("--json", type=Path)
+    db(rep)
+    return parser
+
+
+class Usage(Exception):
+    pass
+
+
+class BadInput(Exception):
+    pass
+
+
+def collect_images(paths: Sequence[Path]) -> list[Source]:
+    sources: list[Source] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+            if not files:
+                raise BadInput(f"{path}: no JPEG or PNG images in this folder")
+            sources += [Source(p.name, p.read_bytes()) for p in files]
+        elif path.is_file():
+            sources.append(Source(path.name, path.read_bytes()))
+        else:
+            raise BadInput(f"{path}: no such file or folder")
+    return sources
+
+
+def _progress(out: TextIO) -> Any:
+    start = time.monotonic()
+
+    def show(done: int, failed: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        elapsed = time.monotonic() - start
+        eta = elapsed / done * (total - done) if done else 0.0
+        out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  failed {failed}  "
+                  f"ETA {eta:4.0f} s ")
+        out.flush()
+        if done >= total:
+            out.write("\n")
+    return show
+
+
+def _exit_code(data: analysis.RunData) -> int:
+    states = [i for i in data.items if i.state != "done"]
+    if any(i.state == "lost" or (i.result_message or "").startswith(("ConnectError", "TransportError"))
+           for i in states):
+        return EXIT_NETWORK
+    if any(i.result_code is None for i in states):
+        return EXIT_INPUT
+    return EXIT_API if states else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        sweep = [parse_spec(s) for s in args.sweep]
+    except SweepError as e:
+        raise Usage(str(e)) from None
+    if not 1 <= args.concurrency <= 16:
+        raise Usage("--concurrency must be between 1 and 16")
+    truth: TruthFile | None = None
+    if args.truth:
+        try:
+            truth = parse_truth(args.truth.name, args.truth.read_bytes())
+        except OSError as e:
+            raise BadInput(f"{args.truth}: {e.strerror}") from None
+        except TruthError as e:
+            raise BadInput(str(e)) from None
+    sources = collect_images(args.images)
+    if truth is None and all(Path(p).resolve().is_relative_to(SAMPLES) for p in args.images):
+        truth = TruthFile("specimens", "", specimen_truth(SAMPLES))  # the specimens carry their truth
+    backend = choose(base_url=args.base_url, app_key=args.app_key, secret_key=args.secret_key,
+                     api_version=args.api_version, uak_id=args.uak_id, uak_secret=args.uak_secret,
+                     token_url=args.token_url)
+    calls = billed_calls(len(sources), sweep)
+    if backend.kind == "cloud":
+        if calls > max_cloud_calls():
+            raise Usage(f"this run would make {calls} billed calls; the per-run cap is {max_cloud_calls()} "
+                        "(STUDIO_QA_MAX_CALLS)")
+        if not args.yes:
+            err.write(f"NHN Cloud: this run makes {calls} billed calls ({len(sources)} images × levels). "
+                      "Continue? [y/N] ")
+            err.flush()
+            if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+                raise Usage("not confirmed")
+    factory = session_factory(args.db or default_url())
+    spool = Spool(data_dir() / "spool")
+    spec = RunSpec(args.service, backend.kind, backend.settings.base_url, backend.settings.api_version,
+                   sweep=sweep, preprocess=args.preprocess, truth=truth, concurrency=args.concurrency,
+                   rate_limit=args.rate, started_by="cli")
+    run_id = create_run(factory, spec, sources, spool)
+    err.write(f"run {run_id}: {len(sources)} images, {calls} calls on {backend.kind} "
+              f"({backend.settings.base_url})\n")
+    with OcrClient(backend.settings) as client:
+        execute_run(factory, run_id, client, spool, on_progress=_progress(err))
+    data = analysis.load_run(factory, run_id)
+    if args.json:
+        out.write(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(report.text_summary(data))
+    return _exit_code(data)
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    try:
+        if args.command == "run":
+            return cmd_run(args, out, err)
+        factory = session_factory(args.db or default_url())
+        if args.command == "runs":
+            runs = analysis.list_runs(factory)
+            out.write(json.dumps(runs, ensure_ascii=False, indent=2) + "\n" if args.json
+                      else report.runs_table(runs))
+        elif args.command == "show":
+            data = analysis.load_run(factory, args.run_id)
+            out.write(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n" if args.json
+                      else report.text_summary(data))
+        elif args.command == "compare":
+            diff = analysis.compare(analysis.load_run(factory, args.run_a), analysis.load_run(factory, args.run_b))
+            out.write(json.dumps(diff, ensure_ascii=False, indent=2) + "\n" if args.json
+                      else report.compare_text(diff))
+        elif args.command == "report":
+            data = analysis.load_run(factory, args.run_id)
+            if args.html:
+                args.html.write_text(report.html_report(data), "utf-8")
+            elif args.csv:
+                args.csv.write_text(report.csv_report(data), "utf-8")
+            else:
+                args.json.write_text(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2), "utf-8")
+        return EXIT_OK
+    except Usage as e:
+        err.write(f"error: {e}\n")
+        return EXIT_USAGE
+    except SettingsError as e:
+        err.write(f"error: {e}\n")
+        return EXIT_USAGE
+    except BadInput as e:
+        err.write(f"error: {e}\n")
+        return EXIT_INPUT
+    except LookupError as e:
+        err.write(f"error: {e}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,180 @@
+"""A run as text (CLI), CSV, and one self-contained HTML page (Plotly's JS inlined: opening it
+requests nothing from any other host). Masked values only, as stored."""
+from __future__ import annotations
+
+import csv
+import html
+import io
+from typing import Any
+
+import plotly.graph_objects as go
+
+from qa import analysis
+from qa.analysis import RunData
+from qa.sweeps import DEGRADATIONS
+
+TEXTS = {
+    "en": {"title": "QA run", "fields": "Accuracy per field", "field": "field", "right": "right",
+           "total": "total", "accuracy": "accuracy", "conf": "mean confidence", "doc_types": "Per document type",
+           "breaks": "Where reads start to fail", "degradation": "degradation", "breaks_at": "first failing level",
+           "conf_warned": "confidence predicted it", "pre_warned": "pre-flight predicted it",
+           "confusion": "Pre-flight verdict against reads", "verdict": "pre-flight", "wrong": "wrong",
+           "failed": "Failed items", "slowest": "Slowest items", "image": "image", "level": "level",
+           "code": "result", "ms": "ms", "none": "none", "yes": "yes", "no": "no", "run": "Run",
+           "chart_acc": "Accuracy by level", "chart_conf": "Mean confidence by level", "items": "Every item",
+           "values": "values (masked; ✓ right, ✗ wrong)"},
+    "ko": {"title": "QA 실행", "fields": "필드별 정확도", "field": "필드", "right": "정답", "total": "전체",
+           "accuracy": "정확도", "conf": "평균 신뢰도", "doc_types": "문서 종류별", "breaks": "인식이 깨지기 시작하는 수준",
+           "degradation": "열화", "breaks_at": "처음 실패한 수준", "conf_warned": "신뢰도가 예측함",
+           "pre_warned": "사전 점검이 예측함", "confusion": "사전 점검 판정 대 인식 결과", "verdict": "사전 점검",
+           "wrong": "오답", "failed": "실패한 항목", "slowest": "가장 느린 항목", "image": "이미지", "level": "수준",
+           "code": "결과", "ms": "ms", "none": "없음", "yes": "예", "no": "아니오", "run": "실행",
+           "chart_acc": "수준별 정확도", "chart_conf": "수준별 평균 신뢰도", "items": "모든 항목",
+           "values": "값 (마스킹; ✓ 정답, ✗ 오답)"},
+}
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def runs_table(runs: list[dict[str, Any]]) -> str:
+    lines = [f"{'id':>4}  {'created':19}  {'service':11}  {'backend':7}  {'api':4}  {'status':11}  done/total"]
+    for r in runs:
+        lines.append(f"{r['id']:>4}  {(r['created_at'] or '')[:19]:19}  {r['service']:11}  {r['backend']:7}  "
+                     f"{r['api_version']:4}  {r['status']:11}  {r['done']}/{r['total']}")
+    return "\n".join(lines) + "\n"
+
+
+def text_summary(data: RunData) -> str:
+    r = data.run
+    s = analysis.summary(data)
+    out = [(f"run {r['id']}: {r['service']} on {r['backend']} {r['api_version']} — {r['status']}, "
+           f"{r['done']}/{r['total']} done, {r['failed']} failed")]
+    if s["fields"]:
+        out.append("field                  right/total  accuracy  mean conf")
+        for name, f in s["fields"].items():
+            conf = "–" if f["mean_conf"] is None else f"{f['mean_conf']:.3f}"
+            out.append(f"  {name:20} {f['right']:>5}/{f['total']:<5}  {_pct(f['accuracy']):>8}  {conf:>9}")
+    for name, b in s["breaking_points"].items():
+        at = b["breaks_at"]
+        out.append(f"  {name}: " + ("reads right at every level" if at is None else
+                   f"breaks at {at['level']:g} ({at['wrong']}/{at['of']} wrong; confidence warned: "
+                   f"{at['confidence_warned']}, pre-flight warned: {at['preflight_warned']})"))
+    for it in analysis.failed(data):
+        out.append(f"  failed: {it.image} {it.degradation}:{it.level:g} — {it.result_code or ''} "
+                   f"{it.result_message or it.state}")
+    return "\n".join(out) + "\n"
+
+
+def compare_text(diff: dict[str, Any]) -> str:
+    a, b = diff["a"], diff["b"]
+    out = [(f"A = run {a['id']} ({a['backend']} {a['api_version']}, preprocess {a['preprocess']}); "
+           f"B = run {b['id']} ({b['backend']} {b['api_version']}, preprocess {b['preprocess']})"),
+           "field                  acc A   acc B   Δacc    conf A  conf B  Δconf"]
+    for name, f in diff["fields"].items():
+        def n(x: float | None, fmt: str = "{:+.2f}") -> str:
+            return "–" if x is None else fmt.format(x)
+        out.append(f"  {name:20} {_pct(f['a_accuracy']):>6}  {_pct(f['b_accuracy']):>6}  "
+                   f"{n(f['accuracy_delta']):>6}  {n(f['a_conf'], '{:.3f}'):>6}  {n(f['b_conf'], '{:.3f}'):>6}  "
+                   f"{n(f['conf_delta'], '{:+.3f}'):>6}")
+    la, lb = diff["latency"]["a"], diff["latency"]["b"]
+    out.append(f"latency mean: A {la['mean_ms'] or 0:.0f} ms, B {lb['mean_ms'] or 0:.0f} ms")
+    out.append(f"result codes: A {diff['result_codes']['a']}, B {diff['result_codes']['b']}")
+    return "\n".join(out) + "\n"
+
+
+def csv_report(data: RunData) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["run_id", "image", "degradation", "level", "state", "result_code", "result_message", "doc_type",
+                "preflight", "t_total_ms", "field", "value_masked", "conf", "correct"])
+    for it in data.items:
+        base = [data.run["id"], it.image, it.degradation, it.level, it.state, it.result_code,
+                it.result_message, it.doc_type, it.quality_status,
+                None if it.t_total is None else round(it.t_total, 1)]
+        if not it.fields:
+            w.writerow(base + [None, None, None, None])
+        for name, f in it.fields.items():
+            w.writerow(base + [name, f["value"], f["conf"], f["correct"]])
+    return buf.getvalue()
+
+
+def level_figure(data: RunData, metric: str, lang: str = "en") -> go.Figure:
+    """Accuracy (``metric="right"``) or mean confidence (``"min_conf"``) against each degradation's
+    level, one line per document type, one subplot-like trace group per degradation."""
+    rows = [r for r in analysis.level_curves(data) if r["degradation"] != "none"]
+    fig = go.Figure()
+    groups: dict[tuple[str, str], dict[float, list[float]]] = {}
+    for r in rows:
+        value = r[metric]
+        if value is None:
+            continue
+        groups.setdefault((r["degradation"], r["doc_type"] or "?"), {}).setdefault(r["level"], []).append(
+            float(value))
+    for (deg, doc), levels in sorted(groups.items()):
+        xs = sorted(levels)
+        fig.add_trace(go.Scatter(x=xs, y=[sum(levels[x]) / len(levels[x]) for x in xs], mode="lines+markers",
+                                 name=f"{deg} · {doc}",
+                                 hovertemplate=f"{deg} %{{x}} {DEGRADATIONS[deg].unit}<br>%{{y:.2f}}<extra>{doc}</extra>"))
+    t = TEXTS[lang]
+    fig.update_layout(title=t["chart_acc"] if metric == "right" else t["chart_conf"], height=360,
+                      margin={"l": 40, "r": 10, "t": 50, "b": 40}, yaxis={"range": [0, 1.05]},
+                      xaxis_title=t["level"], legend={"orientation": "h"})
+    return fig
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> str:
+    th = "".join(f"<th>{html.escape(str(h))}</th>" for h in head)
+    trs = "".join("<tr>" + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in r) + "</tr>"
+                  for r in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
+
+
+def html_report(data: RunData, lang: str = "en") -> str:
+    """One HTML file with everything inside: tables, and Plotly charts with plotly.js inlined."""
+    t = TEXTS[lang]
+    s = analysis.summary(data)
+    r = data.run
+    parts = [f"<h1>{t['title']} #{r['id']}</h1>",
+             "<p>" + html.escape(f"{r['service']} · {r['backend']} {r['api_version']} · {r['endpoint']} · "
+                                 f"preprocess {r['preprocess']} · {r['status']} · {r['done']}/{r['total']} · "
+                                 f"{r['created_at']} · keys {r['key_versions']}") + "</p>"]
+    parts.append(f"<h2>{t['fields']}</h2>" + _table(
+        [t["field"], t["right"], t["total"], t["accuracy"], t["conf"]],
+        [[k, v["right"], v["total"], _pct(v["accuracy"]), "–" if v["mean_conf"] is None else f"{v['mean_conf']:.3f}"]
+         for k, v in s["fields"].items()]))
+    parts.append(f"<h2>{t['doc_types']}</h2>" + _table(
+        [t["field"], t["right"], t["total"], t["accuracy"]],
+        [[k, v["right"], v["total"], _pct(v["accuracy"])] for k, v in s["doc_types"].items()]))
+    if s["breaking_points"]:
+        yn = {True: t["yes"], False: t["no"]}
+        parts.append(f"<h2>{t['breaks']}</h2>" + _table(
+            [t["degradation"], t["breaks_at"], t["conf_warned"], t["pre_warned"]],
+            [[k, t["none"] if b["breaks_at"] is None else f"{b['breaks_at']['level']:g}",
+              "" if b["breaks_at"] is None else yn[b["breaks_at"]["confidence_warned"]],
+              "" if b["breaks_at"] is None else yn[b["breaks_at"]["preflight_warned"]]]
+             for k, b in s["breaking_points"].items()]))
+        for i, metric in enumerate(("right", "min_conf")):
+            parts.append(level_figure(data, metric, lang).to_html(full_html=False, include_plotlyjs=i == 0))
+    parts.append(f"<h2>{t['confusion']}</h2>" + _table(
+        [t["verdict"], t["right"], t["wrong"]], [[k, v["right"], v["wrong"]] for k, v in s["confusion"].items()]))
+    parts.append(f"<h2>{t['failed']}</h2>" + _table(
+        [t["image"], t["degradation"], t["level"], t["code"], ""],
+        [[i.image, i.degradation, f"{i.level:g}", i.result_code, i.result_message] for i in analysis.failed(data)]))
+    parts.append(f"<h2>{t['slowest']}</h2>" + _table(
+        [t["image"], t["degradation"], t["level"], t["ms"]],
+        [[i.image, i.degradation, f"{i.level:g}", f"{i.t_total:.0f}"] for i in analysis.slowest(data)]))
+    marks = {True: " ✓", False: " ✗", None: ""}
+    parts.append(f"<h2>{t['items']}</h2>" + _table(
+        [t["image"], t["degradation"], t["level"], t["code"], t["verdict"], t["values"]],
+        [[i.image, i.degradation, f"{i.level:g}", i.result_code if i.result_code is not None else i.state,
+          i.quality_status, "; ".join(f"{k}={f['value']}{marks[f['correct']]}" for k, f in i.fields.items())]
+         for i in data.items]))
+    style = ("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0}"
+             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}")
+    return (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
+            f"<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; script-src 'unsafe-inline' "
+            f"'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">"
+            f"<title>{t['title']} #{r['id']}</title><style>{style}</style></head><body>"
+            + "".join(parts) + "</body></html>")

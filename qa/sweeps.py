@@ -1,0 +1,146 @@
+"""Degradations for sweeps, made with OpenCV: each takes a BGR image and a level, returns a new image.
+
+``NAME:LEVEL,LEVEL,…`` specs (``blur:0,1.5,3``). A level equal to the degradation's identity (blur 0,
+dark 1, scale 1, …) is the image as given.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+def _blur(img: np.ndarray, sigma: float) -> np.ndarray:
+    return cv2.GaussianBlur(img, (0, 0), sigmaX=sigma) if sigma > 0 else img
+
+
+def _dark(img: np.ndarray, factor: float) -> np.ndarray:
+    lut = np.clip(np.arange(256, dtype=np.float32) * factor, 0, 255).astype(np.uint8)
+    return cv2.LUT(img, lut)
+
+
+def _scale(img: np.ndarray, factor: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    return cv2.resize(img, size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+
+
+def _jpeg(img: np.ndarray, quality: float) -> np.ndarray:
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:  # pragma: no cover - OpenCV encodes any BGR image
+        raise ValueError("JPEG encoding failed")
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+
+
+def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(img, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _glare(img: np.ndarray, strength: float) -> np.ndarray:
+    """A bright spot (Gaussian falloff) over the right half of the middle; strength 0..1."""
+    if strength <= 0:
+        return img
+    h, w = img.shape[:2]
+    step = max(1, min(w, h) // 256)  # the spot is smooth: computed small, then enlarged
+    sh, sw = -(-h // step), -(-w // step)
+    radius = 0.22 * min(sw, sh)
+    yy = (np.arange(sh, dtype=np.float32) - 0.45 * sh) ** 2
+    xx = (np.arange(sw, dtype=np.float32) - 0.6 * sw) ** 2
+    spot = np.clip(np.exp(-(yy[:, None] + xx[None, :]) / (2 * radius * radius)) * (255.0 * 1.6 * strength), 0, 255)
+    spot = cv2.resize(spot.astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.add(img, cv2.cvtColor(spot, cv2.COLOR_GRAY2BGR))
+
+
+def _perspective(img: np.ndarray, tilt: float) -> np.ndarray:
+    """The top edge pulled in by ``tilt`` (fraction of the width, 0..0.45): the card tilted away."""
+    h, w = img.shape[:2]
+    d = tilt * w
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[d, 0], [w - d, 0], [w, h], [0, h]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+
+
+def _noise(img: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian noise of standard deviation ``sigma`` (grey levels); seeded by the level, reproducible."""
+    if sigma <= 0:
+        return img
+    cv2.setRNGSeed(int(sigma * 1000) + 1)
+    noise = np.empty(img.shape[:2], np.int16)
+    cv2.randn(noise, 0, sigma)
+    return cv2.add(img, cv2.merge([noise] * 3), dtype=cv2.CV_8U)
+
+
+@dataclass(frozen=True)
+class Degradation:
+    name: str
+    identity: float
+    apply: Callable[[np.ndarray, float], np.ndarray]
+    low: float
+    high: float
+    unit: str
+    worse_when_higher: bool = True
+
+
+DEGRADATIONS: dict[str, Degradation] = {
+    d.name: d for d in (
+        Degradation("blur", 0.0, _blur, 0.0, 20.0, "σ px"),
+        Degradation("dark", 1.0, _dark, 0.05, 1.0, "exposure ×", worse_when_higher=False),
+        Degradation("scale", 1.0, _scale, 0.05, 1.0, "×", worse_when_higher=False),
+        Degradation("jpeg", 100.0, _jpeg, 1.0, 100.0, "quality", worse_when_higher=False),
+        Degradation("rotate", 0.0, _rotate, -180.0, 180.0, "°"),
+        Degradation("glare", 0.0, _glare, 0.0, 1.0, "strength"),
+        Degradation("perspective", 0.0, _perspective, 0.0, 0.45, "tilt"),
+        Degradation("noise", 0.0, _noise, 0.0, 100.0, "σ"),
+    )
+}
+
+
+class SweepError(ValueError):
+    """A sweep spec that cannot be used; the message says why."""
+
+
+def parse_spec(spec: str) -> tuple[str, tuple[float, ...]]:
+    """``"blur:0,1.5,3"`` → ``("blur", (0.0, 1.5, 3.0))``."""
+    name, sep, levels_text = spec.partition(":")
+    name = name.strip().lower()
+    if name not in DEGRADATIONS:
+        raise SweepError(f"unknown degradation {name!r}; choose from {', '.join(DEGRADATIONS)}")
+    if not sep or not levels_text.strip():
+        raise SweepError(f"{spec!r}: give levels as NAME:LEVEL,LEVEL,… (e.g. blur:0,1.5,3)")
+    d = DEGRADATIONS[name]
+    levels: list[float] = []
+    for part in levels_text.split(","):
+        try:
+            level = float(part)
+        except ValueError:
+            raise SweepError(f"{spec!r}: {part.strip()!r} is not a number") from None
+        if not d.low <= level <= d.high:
+            raise SweepError(f"{spec!r}: {name} levels must lie between {d.low:g} and {d.high:g} ({d.unit})")
+        if level not in levels:
+            levels.append(level)
+    return name, tuple(levels)
+
+
+def degrade(img: np.ndarray, name: str, level: float) -> np.ndarray:
+    d = DEGRADATIONS[name]
+    return img if level == d.identity else d.apply(img, level)
+
+
+def sweep_levels(sweep: list[tuple[str, tuple[float, ...]]]) -> list[tuple[str, float]]:
+    """The (degradation, level) pairs a sweep sends besides the image as given (identity levels dropped)."""
+    return [(name, level) for name, levels in sweep for level in levels
+            if level != DEGRADATIONS[name].identity]
+
+
+def severity_order(name: str, levels: list[float]) -> list[float]:
+    """Levels from mildest to harshest."""
+    return sorted(levels, reverse=not DEGRADATIONS[name].worse_when_higher)

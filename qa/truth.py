@@ -1,0 +1,130 @@
+"""Truth files and scoring.
+
+A truth file maps an image's file name to its expected values under the API's own field names
+(``totalCardNum``, ``validThru``, ``name``, ``residentNumber``, … and ``idType``), as JSON
+(``{"card.png": {"totalCardNum": "…"}}``) or CSV (a ``file`` column, one column per field).
+The specimens' own truth files (``samples/**/x.json``) are understood too. Scoring compares
+normalised values — spaces, dashes, dots and slashes ignored, case folded — before anything is masked.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ocr_core.fields import DOCUMENT_FIELDS
+
+Truth = dict[str, dict[str, str]]
+"""image file name → field name → expected value (plain, never stored)."""
+
+_IGNORED = re.compile(r"[\s\-./]+")
+
+
+class TruthError(ValueError):
+    """A truth file that cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class TruthFile:
+    name: str
+    sha256: str
+    entries: Truth
+
+
+def normalise(value: object) -> str:
+    return _IGNORED.sub("", str(value)).casefold()
+
+
+def matches(expected: object, read: object) -> bool:
+    return read is not None and normalise(expected) == normalise(read)
+
+
+def specimen_fields(doc: Mapping[str, object]) -> dict[str, str]:
+    """The API-named expected values of a specimen truth file (``samples/…/x.json``)."""
+    doc_type = str(doc.get("docType"))
+    fields = doc.get("fields") or {}
+    assert isinstance(fields, Mapping)
+    out: dict[str, str] = {}
+    if doc_type == "credit-card":
+        if fields.get("cardNumber"):
+            out["totalCardNum"] = str(fields["cardNumber"])
+        if fields.get("validThru"):
+            out["validThru"] = str(fields["validThru"])
+        return out
+    out["idType"] = doc_type
+    for key in DOCUMENT_FIELDS.get(doc_type, ()):
+        value = fields.get(key)
+        if value not in (None, "", "none"):
+            out[key] = str(value)
+    return out
+
+
+def parse_truth(name: str, data: bytes) -> TruthFile:
+    """A truth file's entries; ``name`` decides JSON or CSV (by suffix, else by content)."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TruthError(f"{name}: not UTF-8 text") from None
+    if name.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
+        return TruthFile(name, digest, _parse_csv(name, text))
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise TruthError(f"{name}: not valid JSON (line {err.lineno}: {err.msg})") from None
+    if isinstance(doc, Mapping) and "docType" in doc and "fields" in doc:  # one specimen truth file
+        image = Path(str(doc.get("image") or name)).name
+        return TruthFile(name, digest, {image: specimen_fields(doc)})
+    if not isinstance(doc, Mapping):
+        raise TruthError(f"{name}: expected an object mapping image file names to expected values")
+    entries: Truth = {}
+    for image, values in doc.items():
+        if not isinstance(values, Mapping):
+            raise TruthError(f"{name}: the entry for {image!r} is not an object of field values")
+        if "docType" in values and "fields" in values:
+            entries[Path(image).name] = specimen_fields(values)
+        else:
+            entries[Path(image).name] = {str(k): str(v) for k, v in values.items() if v not in (None, "")}
+    return TruthFile(name, digest, entries)
+
+
+def _parse_csv(name: str, text: str) -> Truth:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise TruthError(f"{name}: empty CSV")
+    key = next((f for f in reader.fieldnames if f.strip().lower() in ("file", "image", "filename")), None)
+    if key is None:
+        raise TruthError(f"{name}: the CSV needs a 'file' column naming each image")
+    entries: Truth = {}
+    for row in reader:
+        image = (row.get(key) or "").strip()
+        if image:
+            entries[Path(image).name] = {k.strip(): v.strip() for k, v in row.items()
+                                         if k and k != key and v and v.strip()}
+    return entries
+
+
+def specimen_truth(root: Path) -> Truth:
+    """Truth of every specimen in ``samples/`` (by image file name)."""
+    index = json.loads((root / "index.json").read_text("utf-8"))
+    entries: Truth = {}
+    for spec in index["specimens"]:
+        doc = json.loads((root / spec["truth"]).read_text("utf-8"))
+        entries[Path(spec["image"]).name] = specimen_fields(doc)
+    return entries
+
+
+def score(expected: Mapping[str, str] | None, read: Mapping[str, str | None]) -> dict[str, bool | None]:
+    """Per field read or expected: True/False against truth, None where truth says nothing."""
+    out: dict[str, bool | None] = {}
+    for key in read:
+        out[key] = None if not expected or key not in expected else matches(expected[key], read[key])
+    for key in (expected or {}):
+        if key not in out:
+            out[key] = False  # expected but not read at all
+    return out

@@ -1,0 +1,102 @@
+"""The lab's tables: a run, its items (one image at one degradation level), each item's fields.
+
+Values are stored masked exactly as the product shows them; images are never stored.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+RUN_STATUSES = ("queued", "running", "cancelling", "cancelled", "done", "interrupted", "failed")
+ITEM_STATES = ("pending", "sending", "done", "failed", "lost")
+"""``lost``: sent but no answer came (read timeout, dropped connection): never resent, maybe billed."""
+
+
+class Run(Base):
+    __tablename__ = "qa_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_by: Mapped[str] = mapped_column(String(120), default="local")
+    backend: Mapped[str] = mapped_column(String(20))  # sandbox | cloud
+    endpoint: Mapped[str] = mapped_column(String(300))
+    api_version: Mapped[str] = mapped_column(String(8))
+    key_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    service: Mapped[str] = mapped_column(String(20))  # credit-card | id-card | stand-alone
+    preprocess: Mapped[bool] = mapped_column(Boolean, default=False)
+    sweep: Mapped[list[Any]] = mapped_column(default=list)  # [[name, [levels…]], …]
+    truth_name: Mapped[str | None] = mapped_column(String(300))
+    truth_sha256: Mapped[str | None] = mapped_column(String(64))
+    concurrency: Mapped[int] = mapped_column(Integer, default=2)
+    rate_limit: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message: Mapped[str | None] = mapped_column(Text)
+
+    items: Mapped[list[Item]] = relationship(back_populates="run", cascade="all, delete-orphan",
+                                             order_by="Item.position", passive_deletes=True)
+
+
+class Item(Base):
+    __tablename__ = "qa_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("qa_runs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    source: Mapped[int] = mapped_column(Integer)  # index of the source image in the run's spool
+    image_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    degradation: Mapped[str] = mapped_column(String(20), default="none")
+    level: Mapped[float] = mapped_column(Float, default=0.0)
+    doc_type: Mapped[str | None] = mapped_column(String(20))  # from truth, else the answer's idType
+    quality_status: Mapped[str | None] = mapped_column(String(8))  # pass | warn | fail
+    quality: Mapped[dict[str, Any]] = mapped_column(default=dict)  # check → {status, value}
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    result_code: Mapped[int | None] = mapped_column(Integer)
+    result_message: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(String(40))
+    id_type: Mapped[str | None] = mapped_column(String(20))
+    t_key: Mapped[float | None] = mapped_column(Float)
+    t_encrypt: Mapped[float | None] = mapped_column(Float)
+    t_network: Mapped[float | None] = mapped_column(Float)
+    t_decrypt: Mapped[float | None] = mapped_column(Float)
+    t_total: Mapped[float | None] = mapped_column(Float)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the masked API-shaped answer (boxes)
+
+    run: Mapped[Run] = relationship(back_populates="items")
+    fields: Mapped[list[ItemField]] = relationship(back_populates="item", cascade="all, delete-orphan",
+                                                   order_by="ItemField.id", passive_deletes=True)
+
+
+class ItemField(Base):
+    __tablename__ = "qa_item_fields"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("qa_items.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str | None] = mapped_column(Text)  # masked
+    conf: Mapped[float | None] = mapped_column(Float)
+    correct: Mapped[bool | None] = mapped_column(Boolean)  # against truth; None: no truth for it
+
+    item: Mapped[Item] = relationship(back_populates="fields")

@@ -1,0 +1,94 @@
+"""AppTest of the QA Lab and Runs pages: a sweep runs on the queue while the page only reads progress."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.apptest import assert_clean, open_page, page_text, truth
+
+pytestmark = pytest.mark.usefixtures("sandbox")
+LAB = "pages/qa_lab.py"
+RUNS = "pages/runs.py"
+
+
+def _wait_done(at, timeout: float = 240.0):
+    from qa.analysis import load_run
+    from ui import lab
+
+    run_id = at.session_state["lab_run"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if load_run(lab.factory(), run_id).run["status"] in ("done", "cancelled"):
+            break
+        time.sleep(0.5)
+    at.run()
+    return run_id
+
+
+def test_sweep_runs_on_the_queue_and_shows_results():
+    at = open_page(LAB)
+    assert_clean(at)
+    assert at.button(key="lab_start").disabled  # nothing chosen yet
+    at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
+    at.multiselect(key="lab_sweep").set_value(["scale"]).run()
+    at.text_input(key="lab_levels_scale").set_value("1,0.15").run()
+    assert any("2 calls" in c.value for c in at.caption)
+    at.button(key="lab_start").click().run()
+    assert_clean(at)
+    run_id = _wait_done(at)
+    assert_clean(at)
+    text = page_text(at)
+    assert truth("cards/visa_blue_flat.png")["cardNumber"] not in text  # masked everywhere
+    fields = next(df.value for df in at.dataframe if "Accuracy" in df.value.columns and "Field" in df.value.columns)
+    assert len(fields) == 2  # card number and expiry, scored against the specimen's truth
+    breaks = next(df.value for df in at.dataframe if "First failing level" in df.value.columns)
+    assert list(breaks["Degradation"]) == ["scale"]
+    assert len(at.get("plotly_chart")) == 2
+    from qa.analysis import load_run
+    from ui import lab
+
+    data = load_run(lab.factory(), run_id)
+    assert [i.state for i in data.items] == ["done", "done"]
+
+    runs = open_page(RUNS)
+    assert_clean(runs)
+    table = next(df.value for df in runs.dataframe if "#" in df.value.columns)
+    assert run_id in list(table["#"])
+
+
+def test_runs_page_compares_two_runs_and_deletes_one(sandbox):
+    from ocr_core import OcrClient, Settings
+    from qa.runner import RunSpec, Source, create_run, execute_run
+    from qa.tasks import spool
+    from sandbox.faults import Faults
+    from tests.support.apptest import SAMPLES
+    from ui import lab
+
+    card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+    factory = lab.session_factory(lab.default_url())
+    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
+    try:
+        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                                secret_key=sandbox.secret_key)) as client:
+            ids = []
+            for _ in range(2):
+                rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
+                                 [Source("card.png", card)], spool())
+                execute_run(factory, rid, client, spool())
+                ids.append(rid)
+    finally:
+        sandbox.backend.set_faults(Faults())
+    at = open_page(RUNS)
+    assert_clean(at)
+    at.selectbox(key="runs_cmp_a").set_value(ids[0])
+    at.selectbox(key="runs_cmp_b").set_value(ids[1]).run()
+    assert_clean(at)
+    codes = next(df.value for df in at.dataframe if list(df.value.columns) == ["Result", "A", "B"])
+    assert "5000001" in list(codes["Result"])
+    at.selectbox(key="runs_pick").set_value(ids[1]).run()
+    assert any("5000001" in str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())
+    at.button(key="runs_delete").click().run()
+    assert_clean(at)
+    table = next(df.value for df in at.dataframe if "#" in df.value.columns)
+    assert ids[1] not in list(table["#"]) and ids[0] in list(table["#"])

@@ -1,0 +1,56 @@
+"""The QA Lab in a real browser (``./studio run``, Debian's Chromium): start a small sweep, watch its
+progress, download the HTML report and open it — it draws its charts and asks no host for anything."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, CHROMIUM, browser, dashboard  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _pick(pg, label: str, option: str) -> None:
+    box = pg.get_by_label(label)
+    box.click()
+    pg.get_by_role("option", name=option, exact=True).click()
+    pg.keyboard.press("Escape")
+
+
+def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 2600}, accept_downloads=True)
+    pg = context.new_page()
+    pg.goto(f"{dashboard}/qa-lab", wait_until="domcontentloaded")
+    pg.get_by_text("Specimens (they carry their truth)").wait_for(timeout=90_000)
+    _pick(pg, "Specimens (they carry their truth)", "cards/visa_blue_flat.png")
+    _pick(pg, "Degradation sweep", "scale")
+    levels = pg.get_by_label("scale levels")
+    levels.fill("1,0.5")
+    levels.press("Enter")
+    pg.get_by_text("1 images → 2 calls").wait_for(timeout=30_000)
+    pg.get_by_role("button", name="Start run").click()
+    pg.get_by_text(re.compile(r"\d/2 done")).first.wait_for(timeout=60_000)  # live progress
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "qa_lab_progress.png"), full_page=True)
+    pg.get_by_text("2/2 done · 0 failed · done").wait_for(timeout=240_000)
+    button = pg.get_by_role("button", name="HTML report")
+    button.wait_for(timeout=60_000)
+    pg.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    pg.screenshot(path=str(ARTIFACTS / "qa_lab_results.png"), full_page=True)
+    with pg.expect_download() as dl:
+        button.click()
+    report = tmp_path / "report.html"
+    dl.value.save_as(report)
+    text = report.read_text("utf-8")
+    assert "totalCardNum=439631******9782 ✓" in text and "4396317356239782" not in text
+
+    viewer = context.new_page()
+    hosts: list[str] = []
+    viewer.on("request", lambda r: hosts.append(urlparse(r.url).scheme + ":" + (urlparse(r.url).hostname or "")))
+    viewer.goto(report.as_uri())
+    viewer.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    viewer.screenshot(path=str(ARTIFACTS / "qa_report.png"), full_page=True)
+    assert set(hosts) == {"file:"}
+    context.close()

@@ -1,0 +1,127 @@
+"""``python -m qa`` end to end on the sandbox: run with a sweep and truth, runs, show, compare, the
+three reports (the HTML one opened in Chromium requests nothing from any host), exit codes."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import struct
+import subprocess
+import sys
+import zlib
+
+import pytest
+
+from qa.cli import main
+from tests.support.apptest import ROOT, SAMPLES, truth
+
+pytestmark = [pytest.mark.usefixtures("sandbox"), pytest.mark.slow]
+CARD = SAMPLES / "cards" / "visa_blue_flat.png"
+
+
+def qa(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('cli') / 'qa.db'}"
+
+
+@pytest.fixture(scope="module")
+def swept(db, sandbox) -> dict:
+    code, out, err = qa("run", "--service", "credit-card", "--sweep", "scale:1,0.12", "--json", "--db", db, str(CARD))
+    assert code == 1, err  # the 0.12 × card (103 × 65 px) is refused by the API: API failures only
+    assert "2/2" in err  # the progress bar
+    return json.loads(out)
+
+
+def test_run_json_shape_masked_and_scored(swept):
+    assert swept["status"] == "done" and isinstance(swept["run_id"], int)
+    assert [(i["image"], i["degradation"], i["level"]) for i in swept["items"]] == [
+        ("visa_blue_flat.png", "none", 0.0), ("visa_blue_flat.png", "scale", 0.12)]
+    assert swept["items"][1]["result_code"] not in (None, 0)
+    first = swept["items"][0]
+    assert first["result_code"] == 0
+    assert first["fields"]["totalCardNum"] == {"value": "439631******9782", "conf": pytest.approx(1.0, abs=0.05),
+                                               "correct": True}
+    assert swept["summary"]["totalCardNum"]["total"] == 2
+    assert truth("cards/visa_blue_flat.png")["cardNumber"] not in json.dumps(swept)
+
+
+def test_runs_show_compare(swept, db):
+    rid = str(swept["run_id"])
+    code, out, _ = qa("runs", "--db", db, "--json")
+    assert code == 0 and swept["run_id"] in [r["id"] for r in json.loads(out)]
+    code, out, _ = qa("show", rid, "--db", db)
+    assert code == 0 and "totalCardNum" in out
+    code, out, _ = qa("compare", rid, rid, "--db", db, "--json")
+    assert code == 0 and json.loads(out)["fields"]["totalCardNum"]["accuracy_delta"] == 0
+    assert qa("show", "99999", "--db", db)[0] == 2
+
+
+def test_reports(swept, db, tmp_path):
+    rid = str(swept["run_id"])
+    assert qa("report", rid, "--csv", str(tmp_path / "r.csv"), "--db", db)[0] == 0
+    rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")))
+    assert {r["value_masked"] for r in rows if r["field"] == "totalCardNum"} <= {"439631******9782", ""} | {
+        r["value_masked"] for r in rows}
+    assert truth("cards/visa_blue_flat.png")["cardNumber"] not in (tmp_path / "r.csv").read_text("utf-8")
+    assert qa("report", rid, "--json", str(tmp_path / "r.json"), "--db", db)[0] == 0
+    assert json.loads((tmp_path / "r.json").read_text("utf-8"))["run_id"] == swept["run_id"]
+    assert qa("report", rid, "--html", str(tmp_path / "r.html"), "--db", db)[0] == 0
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "totalCardNum=439631******9782 ✓" in page and "4396317356239782" not in page
+
+
+@pytest.mark.browser
+def test_html_report_is_self_contained_in_a_real_browser(swept, db, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "report.html"
+    assert qa("report", str(swept["run_id"]), "--html", str(path), "--db", db)[0] == 0
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(path.as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)  # the charts drew from inline JS
+        assert page.locator(".js-plotly-plot").count() == 2
+        browser.close()
+    assert requests == [path.as_uri()]
+
+
+def test_bad_input_and_usage_exit_codes(db, tmp_path):
+    ihdr = struct.pack(">IIBBBBB", 40000, 40000, 8, 2, 0, 0, 0)
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+                     + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)))
+    code, out, _ = qa("run", "--service", "credit-card", "--json", "--db", db, str(bomb))
+    assert code == 4
+    item = json.loads(out)["items"][0]
+    assert item["state"] == "failed" and item["result_message"].startswith("bomb")
+    assert qa("run", "--service", "credit-card", "--sweep", "fog:1", "--db", db, str(CARD))[0] == 2
+    assert qa("run", "--service", "credit-card", "--db", db, str(tmp_path / "missing.png"))[0] == 4
+    assert qa("run", "--service", "passport", "--db", db, str(CARD))[0] == 2
+
+
+def test_module_entry_point(db):
+    proc = subprocess.run([sys.executable, "-m", "qa", "runs", "--db", db], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.returncode == 0 and "status" in proc.stdout
+
+
+def test_nhn_cloud_runs_show_billed_calls_need_confirmation_and_obey_the_cap(db, monkeypatch):
+    """Refused before any request: the endpoint is NHN's, and no network is touched."""
+    for name, value in (("NHN_OCR_APPKEY", "k"), ("NHN_OCR_SECRETKEY", "s"),
+                        ("NHN_OCR_BASE_URL", "https://api-ocr.nhncloudservice.com")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("STUDIO_QA_MAX_CALLS", "5")
+    code, _, err = qa("run", "--service", "credit-card", "--sweep", "blur:0,1,2,3,4,5", "--db", db, str(CARD))
+    assert code == 2 and "6 billed calls" in err and "cap is 5" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    code, _, err = qa("run", "--service", "credit-card", "--sweep", "blur:0,1", "--db", db, str(CARD))
+    assert code == 2 and "makes 2 billed calls" in err and "not confirmed" in err

@@ -1,0 +1,145 @@
+"""Runs executed for real against the sandbox over HTTP: cancel, a killed worker leaves an
+interrupted run that resumes without re-sending answered items (counted at the sandbox), a read
+timeout is never resent, a bad image is a failed item and not a failed run."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import select
+
+from ocr_core import OcrClient, Settings
+from qa.runner import RunSpec, Source, cancel_run, create_run, execute_run, mark_interrupted, resume_run
+from qa.spool import Spool
+from sandbox.faults import Faults
+from store import Item, Run, data_dir, session_factory
+from tests.support.apptest import ROOT, SAMPLES
+
+CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'runs.db'}"
+
+
+@pytest.fixture
+def client(sandbox):
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
+                            read_timeout=5.0, backoff_base=0.0)) as c:
+        yield c
+    sandbox.backend.set_faults(Faults())
+    sandbox.backend.journal.clear()
+
+
+def _spec(sandbox, **kw):
+    return RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", **kw)
+
+
+def _calls(sandbox) -> int:
+    return sandbox.backend.journal.calls("credit-card")
+
+
+def test_bad_image_is_a_failed_item_and_sends_nothing(sandbox, client, db):
+    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    import struct
+    import zlib
+
+    # a PNG header claiming 40 000 × 40 000 pixels: refused before a pixel is decoded
+    ihdr = struct.pack(">IIBBBBB", 40000, 40000, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0))  # fast answers, no OCR needed
+    run_id = create_run(factory, _spec(sandbox), [Source("bomb.png", png), Source("card.png", CARD)], spool)
+    assert execute_run(factory, run_id, client, spool) == "done"
+    with factory() as s:
+        items = s.scalars(select(Item).where(Item.run_id == run_id).order_by(Item.position)).all()
+        assert items[0].state == "failed" and items[0].result_message.startswith("bomb")
+        assert items[1].result_code == 5000001
+    assert _calls(sandbox) == 1  # the bomb never left the machine
+
+
+def test_cancel_stops_a_running_run(sandbox, client, db):
+    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    sandbox.backend.set_faults(Faults(latency_ms=400, result_code=5000001, rate=1.0))
+    run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3, 4, 5, 6, 7, 8])]),
+                        [Source("card.png", CARD)], spool)
+    import threading
+
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("s", execute_run(factory, run_id, client, spool)))
+    worker.start()
+    while _calls(sandbox) < 2:
+        time.sleep(0.05)
+    cancel_run(factory, run_id, spool)
+    worker.join(30)
+    assert result["s"] == "cancelled"
+    with factory() as s:
+        states = [i.state for i in s.scalars(select(Item).where(Item.run_id == run_id))]
+    assert states.count("pending") >= 4 and _calls(sandbox) <= 4
+    assert not spool.has(run_id)
+
+
+def test_read_timeout_is_never_resent(sandbox, db):
+    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    sandbox.backend.set_faults(Faults(latency_ms=3000, result_code=5000001, rate=1.0, route="credit-card"))
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
+                            read_timeout=1.0, backoff_base=0.0)) as c:
+        c.public_key("credit-card")
+        run_id = create_run(factory, _spec(sandbox), [Source("card.png", CARD)], spool)
+        execute_run(factory, run_id, c, spool)
+    with factory() as s:
+        item = s.scalars(select(Item).where(Item.run_id == run_id)).one()
+    assert item.state == "lost" and "ReadTimeout" in item.result_message
+    assert _calls(sandbox) == 1
+    sandbox.backend.set_faults(Faults())
+
+
+WORKER = """
+import sys
+from ocr_core import OcrClient, Settings
+from qa.runner import execute_run
+from qa.spool import Spool
+from store import data_dir, session_factory
+url, db, run_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with OcrClient(Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey")) as c:
+    execute_run(session_factory(db), run_id, c, Spool(data_dir() / "spool"))
+"""
+
+
+def test_killed_worker_leaves_an_interrupted_run_that_resumes_without_resending(sandbox, client, db):
+    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    sandbox.backend.set_faults(Faults(latency_ms=500, result_code=5000001, rate=1.0))
+    run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3, 4, 5, 6, 7])]),
+                        [Source("card.png", CARD)], spool)
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, sandbox.base_url, db, str(run_id)], cwd=ROOT,
+                            env={**os.environ})
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with factory() as s:
+                if s.get(Run, run_id).done >= 3:
+                    break
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(10)
+    with factory() as s:
+        answered_before = s.scalar(select(Run.done).where(Run.id == run_id))
+    calls_before = _calls(sandbox)
+    assert 3 <= answered_before < 8
+    assert mark_interrupted(factory, stale_after=0) == [run_id]
+    resume_run(factory, run_id)
+    assert execute_run(factory, run_id, client, spool) == "done"
+    with factory() as s:
+        run = s.get(Run, run_id)
+        assert run.done == run.total == 8
+        assert all(i.result_code == 5000001 for i in run.items)  # every item has its answer, none lost
+    resent = _calls(sandbox) - calls_before
+    # only the items that never got an answer were sent: the one on the wire at the kill at most
+    assert resent == 8 - answered_before
+    assert calls_before - answered_before <= 1

@@ -1,0 +1,74 @@
+"""Sweep generation: every degradation really moves the image in its stated direction; specs parse."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from qa.sweeps import DEGRADATIONS, SweepError, degrade, parse_spec, sweep_levels
+from tests.support.apptest import SAMPLES
+
+CARD = cv2.imread(str(SAMPLES / "cards" / "visa_blue_flat.png"))
+
+
+def sharpness(img: np.ndarray) -> float:
+    return float(cv2.Laplacian(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), cv2.CV_64F).var())
+
+
+def test_blur_lowers_sharpness_monotonically():
+    values = [sharpness(degrade(CARD, "blur", s)) for s in (0, 1, 2, 4)]
+    assert values == sorted(values, reverse=True) and values[-1] < values[0] / 5
+
+
+def test_dark_lowers_brightness():
+    assert degrade(CARD, "dark", 0.3).mean() < 0.35 * CARD.mean()
+
+
+def test_scale_shrinks():
+    out = degrade(CARD, "scale", 0.5)
+    assert out.shape[:2] == (CARD.shape[0] // 2, CARD.shape[1] // 2)
+
+
+def test_jpeg_loses_detail_as_quality_drops():
+    err = [float(np.abs(degrade(CARD, "jpeg", q).astype(int) - CARD).mean()) for q in (90, 40, 5)]
+    assert err == sorted(err) and err[0] > 0
+
+
+def test_rotate_turns_and_grows_the_canvas():
+    out = degrade(CARD, "rotate", 30)
+    assert out.shape[0] > CARD.shape[0] and out.shape[1] > CARD.shape[1]
+
+
+def test_glare_adds_a_bright_spot():
+    bright = lambda im: (cv2.cvtColor(im, cv2.COLOR_BGR2GRAY) >= 250).mean()
+    assert bright(degrade(CARD, "glare", 0.8)) > bright(CARD) + 0.05
+
+
+def test_perspective_narrows_the_top_edge():
+    out = degrade(CARD, "perspective", 0.2)
+    assert out.shape == CARD.shape
+    moved = np.abs(out.astype(int) - CARD).mean(axis=(1, 2))
+    assert moved[: len(moved) // 2].mean() > 3 * moved[-10:].mean()  # the top pulled in, the bottom edge in place
+
+
+def test_noise_adds_variance_reproducibly():
+    a, b = degrade(CARD, "noise", 25), degrade(CARD, "noise", 25)
+    assert np.array_equal(a, b)
+    assert (a.astype(int) - CARD).std() > 15
+
+
+def test_identity_levels_are_the_image_as_given():
+    for d in DEGRADATIONS.values():
+        assert degrade(CARD, d.name, d.identity) is CARD
+    assert sweep_levels([("blur", (0.0, 1.5)), ("jpeg", (100.0, 40.0))]) == [("blur", 1.5), ("jpeg", 40.0)]
+
+
+@pytest.mark.parametrize("spec, message", [("fog:1", "unknown degradation"), ("blur", "give levels"),
+                                           ("blur:1,x", "not a number"), ("scale:0,2", "between")])
+def test_bad_specs_say_why(spec, message):
+    with pytest.raises(SweepError, match=message):
+        parse_spec(spec)
+
+
+def test_spec_parses():
+    assert parse_spec("jpeg:90,40,15") == ("jpeg", (90.0, 40.0, 15.0))

@@ -1,0 +1,84 @@
+"""The store on SQLite and on a real PostgreSQL server: Alembic from empty, runs, items, fields,
+cascading delete, masked values only."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import inspect, select
+
+from store import Item, ItemField, Run, engine_for, session_factory, upgrade
+from tests.support.postgres import postgres_server, unavailable_reason
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_url(request, tmp_path_factory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('store') / 'studio.db'}"
+        return
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL store tests skipped: {reason}")
+    with postgres_server() as url:
+        yield url
+        engine_for(url).dispose()
+
+
+def test_alembic_upgrade_from_empty_creates_the_tables(db_url):
+    upgrade(db_url)
+    tables = set(inspect(engine_for(db_url)).get_table_names())
+    assert {"qa_runs", "qa_items", "qa_item_fields", "alembic_version"} <= tables
+    with engine_for(db_url).connect() as conn:
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
+
+
+def test_run_items_fields_round_trip_and_cascade(db_url):
+    factory = session_factory(db_url)
+    with factory() as s:
+        run = Run(backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.0", service="credit-card",
+                  sweep=[["blur", [0, 1.5]]], key_versions={"credit-card": "3"}, total=1)
+        run.items.append(Item(position=0, source=0, image_name="a.png", degradation="blur", level=1.5,
+                              quality={"blur": {"status": "warn", "value": 12.5}},
+                              fields=[ItemField(name="totalCardNum", value="439631******9782", conf=0.98,
+                                                correct=True)]))
+        s.add(run)
+        s.commit()
+        run_id = run.id
+    with factory() as s:
+        got = s.get(Run, run_id)
+        assert got.sweep == [["blur", [0, 1.5]]] and got.key_versions == {"credit-card": "3"}
+        item = got.items[0]
+        assert item.quality["blur"]["status"] == "warn"
+        assert item.fields[0].value == "439631******9782" and item.fields[0].correct is True
+        s.delete(got)
+        s.commit()
+    with factory() as s:
+        assert s.scalar(select(ItemField).where(ItemField.name == "totalCardNum")
+                        .join(Item).where(Item.run_id == run_id)) is None
+
+
+def test_a_run_executes_and_reads_back_on_this_database(db_url, tmp_path):
+    """The runner's SQL (counter updates, heartbeats, JSON columns) on each database, against a sandbox."""
+    from ocr_core import OcrClient, Settings
+    from qa.analysis import load_run
+    from qa.runner import RunSpec, Source, create_run, execute_run
+    from qa.spool import Spool
+    from sandbox.faults import Faults
+    from sandbox.server import start_sandbox
+    from tests.support.apptest import SAMPLES
+
+    sb = start_sandbox()
+    try:
+        sb.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
+        factory, spool = session_factory(db_url), Spool(tmp_path / "spool")
+        card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+        run_id = create_run(factory, RunSpec("credit-card", "sandbox", sb.base_url, "v2.0",
+                                             sweep=[("blur", (0.0, 2.0))]),
+                            [Source("card.png", card), Source("bad.png", b"not an image")], spool)
+        with OcrClient(Settings(base_url=sb.base_url, app_key=sb.app_key, secret_key=sb.secret_key)) as c:
+            assert execute_run(factory, run_id, c, spool) == "done"
+        data = load_run(factory, run_id)
+        assert (data.run["done"], data.run["failed"], data.run["total"]) == (3, 3, 3)
+        assert [i.result_code for i in data.items] == [5000001, 5000001, None]
+    finally:
+        sb.stop()

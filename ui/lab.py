@@ -1,0 +1,187 @@
+"""The QA lab's Streamlit side: the store and the queue consumer of this server process, and the
+panels the Lab and Runs pages share (progress, results, comparison). Logic lives in ``qa``."""
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from l10n import api_error
+from ocr_core import Settings, explain
+from qa import analysis, report
+from qa.runner import Source
+from store import default_url, session_factory
+from ui.i18n import current_lang, field_label, t
+from ui.session import Connection, settings_for
+
+ZIP_MAX_FILES = 500
+ZIP_MAX_BYTES = 200 * 1024 * 1024
+
+
+@st.cache_resource(show_spinner=False)
+def db_url() -> str:
+    return default_url()
+
+
+def factory() -> Any:
+    return session_factory(db_url())
+
+
+@st.cache_resource(show_spinner=False)
+def queue_consumer(url: str) -> Any:
+    """The Huey consumer of this server process, started once (see README, "QA lab")."""
+    from qa import tasks
+
+    sandbox = settings_for(Connection(backend="sandbox"))  # resolved here, in a script run
+
+    def resolve(kind: str, api_version: str) -> Settings:
+        if kind == "cloud":
+            return settings_for(Connection(backend="cloud", api_version=api_version))
+        return sandbox.replace(api_version=api_version)
+
+    tasks.configure(resolve)
+    return tasks.start_consumer(url)
+
+
+def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str]]:
+    """Uploaded images and ZIPs of images → sources; problems with a ZIP come back as messages."""
+    sources: list[Source] = []
+    problems: list[str] = []
+    for f in files:
+        data = f.getvalue()
+        if f.name.lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as z:
+                    members = [m for m in z.infolist() if not m.is_dir()
+                               and Path(m.filename).suffix.lower() in (".png", ".jpg", ".jpeg")]
+                    if len(members) > ZIP_MAX_FILES or sum(m.file_size for m in members) > ZIP_MAX_BYTES:
+                        problems.append(t("lab.zip_too_big", name=f.name, n=ZIP_MAX_FILES))
+                        continue
+                    sources += [Source(Path(m.filename).name, z.read(m)) for m in members]
+            except zipfile.BadZipFile:
+                problems.append(t("lab.zip_bad", name=f.name))
+        else:
+            sources.append(Source(f.name, data))
+    return sources, problems
+
+
+def plain_code(code: int | None, message: str | None, lang: str) -> str:
+    if code is None:
+        return message or ""
+    info = explain(code)
+    return f"{code} — {api_error(info.code, lang)[0]}"
+
+
+@st.fragment(run_every=1.0)
+def progress_panel(run_id: int) -> None:
+    """Live progress read from the database (the run itself executes on the queue)."""
+    with factory()() as s:
+        from store.models import Run
+
+        run = s.get(Run, run_id)
+        if run is None:
+            st.warning(t("lab.no_run"))
+            return
+        status, done, failed, total, started = run.status, run.done, run.failed, run.total, run.started_at
+    st.progress(done / total if total else 1.0,
+                text=t("lab.progress", done=done, total=total, failed=failed, status=t(f"lab.status.{status}")))
+    if started is not None and done and status == "running":
+        from datetime import UTC, datetime
+
+        begun = started if started.tzinfo else started.replace(tzinfo=UTC)
+        elapsed = (datetime.now(UTC) - begun).total_seconds()
+        st.caption(t("lab.eta", s=round(elapsed / done * (total - done))))
+    if status in ("queued", "running"):
+        if st.button(t("lab.cancel"), key=f"lab_cancel_{run_id}"):
+            from qa.runner import cancel_run
+            from qa.tasks import spool
+
+            cancel_run(factory(), run_id, spool())
+    elif st.session_state.get(f"lab_shown_{run_id}") != status:
+        st.session_state[f"lab_shown_{run_id}"] = status
+        st.rerun(scope="app")
+
+
+def results_panel(run_id: int, prefix: str) -> None:
+    lang = current_lang()
+    data = analysis.load_run(factory(), run_id)
+    s = analysis.summary(data)
+    r = data.run
+    st.caption(t("lab.run_line", id=r["id"], service=r["service"], backend=r["backend"], api=r["api_version"],
+                 pre=t("lab.yes") if r["preprocess"] else t("lab.no"), status=t(f"lab.status.{r['status']}")))
+    c1, c2 = st.columns(2)
+    with c1:
+        st.subheader(t("lab.acc_field"))
+        st.dataframe(pd.DataFrame([{t("lab.col.field"): field_label(k, lang), t("lab.col.right"): v["right"],
+                                    t("lab.col.total"): v["total"], t("lab.col.accuracy"): v["accuracy"],
+                                    t("lab.col.conf"): v["mean_conf"]} for k, v in s["fields"].items()]),
+                     hide_index=True, key=f"{prefix}_fields")
+    with c2:
+        st.subheader(t("lab.acc_doc"))
+        st.dataframe(pd.DataFrame([{t("lab.col.doc"): k, t("lab.col.right"): v["right"],
+                                    t("lab.col.total"): v["total"], t("lab.col.accuracy"): v["accuracy"]}
+                                   for k, v in s["doc_types"].items()]), hide_index=True, key=f"{prefix}_docs")
+    if s["breaking_points"]:
+        st.subheader(t("lab.breaks"))
+        st.dataframe(pd.DataFrame([{
+            t("lab.col.degradation"): k,
+            t("lab.col.breaks_at"): None if b["breaks_at"] is None else b["breaks_at"]["level"],
+            t("lab.col.conf_warned"): None if b["breaks_at"] is None else b["breaks_at"]["confidence_warned"],
+            t("lab.col.pre_warned"): None if b["breaks_at"] is None else b["breaks_at"]["preflight_warned"],
+        } for k, b in s["breaking_points"].items()]), hide_index=True, key=f"{prefix}_breaks")
+        g1, g2 = st.columns(2)
+        g1.plotly_chart(report.level_figure(data, "right", lang), key=f"{prefix}_chart_acc")
+        g2.plotly_chart(report.level_figure(data, "min_conf", lang), key=f"{prefix}_chart_conf")
+    st.subheader(t("lab.confusion"))
+    st.dataframe(pd.DataFrame([{t("lab.col.preflight"): k, t("lab.col.right"): v["right"],
+                                t("lab.col.wrong"): v["wrong"]} for k, v in s["confusion"].items()]),
+                 hide_index=True, key=f"{prefix}_confusion")
+    bad = analysis.failed(data)
+    if bad:
+        st.subheader(t("lab.failed"))
+        st.dataframe(pd.DataFrame([{t("lab.col.image"): i.image, t("lab.col.degradation"): i.degradation,
+                                    t("lab.col.level"): i.level,
+                                    t("lab.col.result"): plain_code(i.result_code, i.result_message, lang)}
+                                   for i in bad]), hide_index=True, key=f"{prefix}_failed")
+    slow = analysis.slowest(data)
+    if slow:
+        st.subheader(t("lab.slowest"))
+        st.dataframe(pd.DataFrame([{t("lab.col.image"): i.image, t("lab.col.degradation"): i.degradation,
+                                    t("lab.col.level"): i.level, "ms": round(i.t_total or 0)} for i in slow]),
+                     hide_index=True, key=f"{prefix}_slow")
+    item_view(data, prefix, lang)
+    downloads(data, prefix, lang)
+
+
+def item_view(data: analysis.RunData, prefix: str, lang: str) -> None:
+    """One item's masked Key/Value table with its verdicts and confidences."""
+    if not data.items:
+        return
+    st.subheader(t("lab.item"))
+    names = {i.id: f"#{i.position + 1} {i.image} · {i.degradation} {i.level:g}" for i in data.items}
+    chosen = st.selectbox(t("lab.item_pick"), list(names), format_func=names.__getitem__, key=f"{prefix}_item")
+    it = next(i for i in data.items if i.id == chosen)
+    marks = {True: "✓", False: "✗", None: ""}
+    st.dataframe(pd.DataFrame([{t("lab.col.field"): field_label(k, lang), t("lab.col.value"): f["value"],
+                                t("lab.col.conf_one"): f["conf"], t("lab.col.correct"): marks[f["correct"]]}
+                               for k, f in it.fields.items()]), hide_index=True, key=f"{prefix}_kv")
+    st.caption(t("lab.item_line", code=plain_code(it.result_code, it.result_message, lang),
+                 q=it.quality_status or "–", ms=round(it.t_total or 0)))
+
+
+def downloads(data: analysis.RunData, prefix: str, lang: str) -> None:
+    import json
+
+    rid = data.run["id"]
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(t("lab.dl_html"), report.html_report(data, lang), f"qa-run-{rid}.html", "text/html",
+                       key=f"{prefix}_dl_html")
+    c2.download_button(t("lab.dl_csv"), report.csv_report(data), f"qa-run-{rid}.csv", "text/csv",
+                       key=f"{prefix}_dl_csv")
+    c3.download_button(t("lab.dl_json"), json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2),
+                       f"qa-run-{rid}.json", "application/json", key=f"{prefix}_dl_json")
