@@ -105,6 +105,19 @@ class RapidReader:
             })
         return self._ocr
 
+    def detect(self, bgr: np.ndarray, max_side: int) -> list[np.ndarray]:
+        """Text boxes only (no recognition), detected on `bgr` scaled to `max_side`: where the text is
+        in a large photo, cheaply. Quads in `bgr`'s coordinates."""
+        h, w = bgr.shape[:2]
+        scale = min(1.0, max_side / max(h, w))
+        small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
+            if scale < 1.0 else bgr
+        with self._lock:
+            det = self._engine()._load_det_model()(small)
+        if det.boxes is None:
+            return []
+        return [np.asarray(b, np.float32) / scale for b in det.boxes]
+
     def read(self, bgr: np.ndarray, max_side: int = DETECT_MAX_SIDE) -> list[TextLine]:
         """All text lines of `bgr`, in reading order (top to bottom, then left to right)."""
         from rapidocr.utils.process_img import map_boxes_to_original
