@@ -38,8 +38,8 @@ class View:
         return cv2.perspectiveTransform(p, self.to_photo).reshape(np.shape(points))
 
 
-def text_cluster(boxes: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray | None:
-    """Corner points of the boxes in the densest cluster of text (by box area), or None."""
+def text_cluster(boxes: list[np.ndarray], shape: tuple[int, ...]) -> list[np.ndarray] | None:
+    """The boxes of the densest cluster of text (by box area), or None."""
     if not boxes:
         return None
     h, w = shape[:2]
@@ -56,31 +56,30 @@ def text_cluster(boxes: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray 
     best = 1 + int(np.argmax(ink))
     keep = [b for b in boxes if labels[min(mask.shape[0] - 1, max(0, int(b.mean(axis=0)[1] * s))),
                                        min(mask.shape[1] - 1, max(0, int(b.mean(axis=0)[0] * s)))] == best]
-    return np.concatenate(keep).astype(np.float32) if keep else None
+    return [b.astype(np.float32) for b in keep] or None
 
 
 def document_view(bgr: np.ndarray, boxes: list[np.ndarray], max_side: int) -> View:
     """The document cut out of `bgr` and turned upright (within 45 degrees), at most `max_side` long;
     the photo itself when its text already fills the frame."""
-    points = text_cluster(boxes, bgr.shape)
-    if points is None:
+    keep = text_cluster(boxes, bgr.shape)
+    if keep is None:
         return View(bgr)
-    (cx, cy), (rw, rh), angle = cv2.minAreaRect(points)
-    if rw < rh:  # OpenCV's angle convention: make the long side the rectangle's width
-        rw, rh, angle = rh, rw, angle - 90
-    if angle < -45:
-        angle += 180
-    elif angle > 135:
-        angle -= 180
     h, w = bgr.shape[:2]
-    span = cv2.boundingRect(points)
-    if span[2] > FRAME_FILL * w or span[3] > FRAME_FILL * h:
+    points = np.concatenate(keep)
+    bx, by, bw, bh = cv2.boundingRect(points)
+    if bw > FRAME_FILL * w or bh > FRAME_FILL * h:
         return View(bgr)
-    if angle > 45:  # a portrait document (or one lying sideways): keep its long side vertical
-        rw, rh, angle = rh, rw, angle - 90
+    angle = _text_angle(keep)
+    a = np.deg2rad(angle)
+    u, n = np.array([np.cos(a), np.sin(a)]), np.array([-np.sin(a), np.cos(a)])
+    along, across = points @ u, points @ n
+    rw, rh = float(along.max() - along.min()), float(across.max() - across.min())
+    cx, cy = ((along.max() + along.min()) / 2) * u + ((across.max() + across.min()) / 2) * n
     rw, rh = rw * (1 + 2 * MARGIN[0]), rh * (1 + 2 * MARGIN[1])
-    corners = cv2.boxPoints(((cx, cy), (rw, rh), angle)).astype(np.float32)
-    corners = _clockwise_from_top_left(corners)
+    centre = np.array([cx, cy])
+    corners = np.array([centre + sx * rw / 2 * u + sy * rh / 2 * n
+                        for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))], np.float32)  # clockwise from top-left
     scale = min(1.0, max_side / max(rw, rh))
     out_w, out_h = max(1, round(rw * scale)), max(1, round(rh * scale))
     dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
@@ -99,9 +98,15 @@ def document_view(bgr: np.ndarray, boxes: list[np.ndarray], max_side: int) -> Vi
     return View(image, np.linalg.inv(m))
 
 
-def _clockwise_from_top_left(p: np.ndarray) -> np.ndarray:
-    centre = p.mean(axis=0)
-    order = np.argsort(np.arctan2(p[:, 1] - centre[1], p[:, 0] - centre[0]))
-    p = p[order]
-    start = int(np.argmin(p[:, 0] + p[:, 1]))
-    return np.roll(p, -start, axis=0)
+def _text_angle(boxes: list[np.ndarray]) -> float:
+    """Median baseline angle (degrees, within +-45) of the boxes clearly wider than tall."""
+    angles = []
+    for b in boxes:
+        v = (b[1] - b[0]) + (b[2] - b[3])
+        length = float(np.hypot(*v))
+        if length > 2.0 * float(np.linalg.norm(b[3] - b[0])):
+            angles.append(float(np.degrees(np.arctan2(v[1], v[0]))))
+    if not angles:
+        return 0.0
+    angle = float(np.median(angles))
+    return (angle + 45) % 90 - 45
