@@ -73,6 +73,11 @@ the licence-number pattern (region code or name, two-digit year, six digits, two
 SURE = 0.9
 
 
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def hard(args: argparse.Namespace) -> int:
     """Accuracy per damage case and layout on the hard set; latency; the confidence property."""
     sys.path.insert(0, str(SAMPLES))
@@ -85,13 +90,14 @@ def hard(args: argparse.Namespace) -> int:
     by_case: dict[str, list[bool]] = defaultdict(list)
     by_layout: dict[str, list[bool]] = defaultdict(list)
     latency: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
     misses: list[str] = []
     sure_wrong: list[str] = []
     load_before = os.getloadavg()[0]
     for sample in hard_set.samples(args.seed):
         if args.only not in sample.name:
             continue
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu()
         if sample.doc_type == "credit-card":
             card = engine.read_credit_card(sample.image)
             got, conf = card_fields(card), card_confs(card)
@@ -100,10 +106,12 @@ def hard(args: argparse.Namespace) -> int:
             got = id_fields(reading)
             conf = {k: v.conf for k, v in reading.fields} if reading else {}
             got["idType"] = reading.id_type if reading else ""
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, _cpu() - start_cpu
         analysis = "credit-card" if sample.doc_type == "credit-card" else "id-card"
-        latency["12 MP photo" if sample.case == "big_frame" else f"{analysis} 1000x630" if sample.case == "clean"
-                else f"{analysis} photo"].append(elapsed)
+        what = (f"12 MP photo ({'card' if analysis == 'credit-card' else 'ID'})" if sample.case == "big_frame"
+                else f"{analysis} 1000x630" if sample.case == "clean" else f"{analysis} photo")
+        latency[what].append(elapsed)
+        cpu[what].append(used)
         expected = dict(sample.fields)
         if analysis == "credit-card":
             expected["groups"] = " ".join(expected["groups"])
@@ -128,10 +136,12 @@ def hard(args: argparse.Namespace) -> int:
     print(f"  {'layout':16} {'fields':>6} {'exact':>7}")
     for layout, oks in by_layout.items():
         print(f"  {layout:16} {len(oks):6d} {sum(oks) / len(oks):7.1%}")
-    print(f"\nLatency per read (s); 1-min load average {load_before:.1f} before, {load_after:.1f} after")
-    print(f"  {'what':22} {'reads':>5} {'median':>7} {'max':>7}")
+    print(f"\nLatency per read (s); 1-min load average {load_before:.1f} before, {load_after:.1f} after "
+          f"({os.cpu_count()} CPUs). CPU = this process and its Tesseract children: the work, whatever the load")
+    print(f"  {'what':22} {'reads':>5} {'median':>7} {'max':>7} {'cpu med':>8}")
     for what, values in sorted(latency.items()):
-        print(f"  {what:22} {len(values):5d} {statistics.median(values):7.3f} {max(values):7.3f}")
+        print(f"  {what:22} {len(values):5d} {statistics.median(values):7.3f} {max(values):7.3f} "
+              f"{statistics.median(cpu[what]):8.3f}")
     print(f"\nValidator-catchable fields wrong at confidence >= {SURE}: {len(sure_wrong)}")
     print("\n".join(sure_wrong))
     if misses:
