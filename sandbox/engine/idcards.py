@@ -35,10 +35,15 @@ LICENCE = re.compile(r"(?<!\d)(\d{2}) ?- ?(\d{2}) ?- ?(\d{6}) ?- ?(\d{2})(?!\d)"
 LICENCE_TAIL = re.compile(r"(?<![\d-])(\d{2}) ?- ?(\d{6}) ?- ?(\d{2})(?!\d)")
 """An older licence number after its region name ('서울 19-123456-12'): the name is Hangul."""
 LOOSE_TYPE = re.compile(r"(\d)종([가-힣]{2,3})")
+BLURRED_TYPE = re.compile(r"(\d)([가-힣])([가-힣]{2,3})")
 ONLY_CLASS = {"대형": "1", "특수": "1", "원동기": "2"}
 FAILED_CHECK_CAP = 0.5
 """Confidence factor for a value its validator rejects (a misread must fall below the dashboard's 0.8)."""
-DOTTED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2}) ?[.,] ?(\d{1,2}) ?[.,] ?(\d{1,2})(?!\d)")
+COMPACT_DATE = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})\.?$")
+FIRST_ISSUE = date(1968, 11, 21)
+"""The first resident registration cards; no issue date on a Korean ID precedes it."""
+DOTTED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[ .,、·]{1,3}(\d{1,2})[ .,、·]{1,3}(\d{1,2})(?!\d)")
+"""A printed date with its dots (or, blurred, what the dots were read as: commas, spaces, '、')."""
 LICENCE_TYPE = re.compile(r"[12]종(?:대형|보통|소형|특수|원동기)")
 ISSUER = re.compile(r"([가-힣]{2,}(?:청장|시장|군수))")
 METRO = re.compile(r"^([가-힣]+?(?:특별시|광역시|특별자치시|특별자치도)|[가-힣]{1,4}도)(?=[가-힣]+(?:구청장|시장|군수)$)")
@@ -190,18 +195,24 @@ def _words_conf(h: HangulText | None, value: str) -> float:
 
 
 def _issue_date(lines: list[Line]) -> Reading:
-    """The lowest dotted date on the card that is not a validity period."""
+    """The lowest plausible date on the card that is not a validity period: dotted in any printed form
+    (`2019.5.14.`, `2019. 05. 14.`), or eight digits alone on their line (dots lost to blur); a real
+    calendar date, not in the future, not before resident cards existed."""
     found = []
+    today = date.today()
     for ln in lines:
         text = digitish(ln.latin) if ln.latin else ln.korean
         if "~" in text or "~" in ln.korean or "적성" in ln.korean or "갱신" in ln.korean:
             continue
-        for m in DOTTED_DATE.finditer(text):
+        matches = list(DOTTED_DATE.finditer(text)) or list(COMPACT_DATE.finditer(text.strip()))
+        for m in matches:
             try:
-                ymd = date(int(m.group(1)), int(m.group(2)), int(m.group(3))).strftime("%Y%m%d")
+                day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 continue
-            found.append((ln.rapid.y, _reading(ymd, ln.rapid.score, ln.quad)))
+            if not FIRST_ISSUE <= day <= today:
+                continue
+            found.append((ln.rapid.y, _reading(day.strftime("%Y%m%d"), ln.rapid.score, ln.quad)))
     return max(found, key=lambda f: f[0])[1] if found else MISSING
 
 
@@ -286,10 +297,14 @@ def _licence_type(lines: list[Line]) -> Reading:
         compact = ln.korean.replace(" ", "")
         if "적성" in compact or "조건" in compact:
             continue
-        for kind, rest in LOOSE_TYPE.findall(compact):
-            cls = rest if rest in LICENCE_CLASSES else nearest(rest, LICENCE_CLASSES, least=0.5)
-            if cls is None and rest[:2] in LICENCE_CLASSES:
-                cls = rest[:2]
+        found = LOOSE_TYPE.findall(compact)
+        if not found and (LICENCE.search(digitish(ln.latin)) or len(compact) <= 8):
+            # '1촉대연': 종 itself misread, on the number's line or alone - trusted only if the class snaps
+            found = [(k, rest) for k, mid, rest in BLURRED_TYPE.findall(compact)
+                     if nearest(mid, ("종",), least=0.3) and nearest(rest[:2], LICENCE_CLASSES, least=0.5)]
+        for kind, rest in found:
+            cls = next((c for c in (rest, rest[:2]) if c in LICENCE_CLASSES), None) or \
+                nearest(rest[:2], LICENCE_CLASSES, least=0.5) or nearest(rest, LICENCE_CLASSES, least=0.5)
             if cls in ONLY_CLASS:  # 대형/특수 exist only as 1종, 원동기 only as 2종
                 kind = ONLY_CLASS[cls]
             elif kind not in "12" and ln.latin[:1] in ("1", "2"):

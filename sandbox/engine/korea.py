@@ -7,7 +7,7 @@ district office; police agencies written solid).
 """
 from __future__ import annotations
 
-from difflib import SequenceMatcher
+import unicodedata
 
 DISTRICTS: dict[str, tuple[str, ...]] = {
     "서울특별시": ("종로구", "중구", "용산구", "성동구", "광진구", "동대문구", "중랑구", "성북구", "강북구", "도봉구",
@@ -43,15 +43,31 @@ LICENCE_CLASSES = ("대형", "보통", "소형", "특수", "원동기")
 
 
 def nearest(reading: str, vocabulary: tuple[str, ...] | list[str], least: float = 0.75) -> str | None:
-    """The vocabulary entry `reading` (spaces ignored) most resembles, if it resembles it at least
-    `least` (difflib ratio) and clearly more than the runner-up; None otherwise."""
-    compact = reading.replace(" ", "")
+    """The vocabulary entry `reading` (spaces ignored) is nearest to, counting edits over jamo (a
+    misread syllable usually keeps some of its letters: '등례' for '동래'), when it is strictly nearer
+    than any other entry and the edits touch at most 1 - `least` of its letters; None otherwise."""
+    compact = _jamo(reading)
     if not compact:
         return None
-    scored = sorted(((SequenceMatcher(None, compact, v.replace(" ", "")).ratio(), v) for v in vocabulary),
-                    reverse=True)
-    best = scored[0]
-    runner = scored[1][0] if len(scored) > 1 else 0.0
-    if best[0] >= least and best[0] - runner >= 0.05:
-        return best[1]
+    scored = sorted((_edits(compact, _jamo(v)), v) for v in vocabulary)
+    best_edits, best = scored[0]
+    runner = scored[1][0] if len(scored) > 1 else len(compact) + 1
+    if best_edits < runner and best_edits <= (1 - least) * len(_jamo(best)):
+        return best
     return None
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _jamo(text: str) -> str:
+    """Hangul syllables decomposed into their letters (Unicode NFD), spaces dropped."""
+    return unicodedata.normalize("NFD", text.replace(" ", ""))

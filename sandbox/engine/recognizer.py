@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
+from stdnum import luhn
 from stdnum.kr import rrn
 
 from sandbox.engine.cards import parse_card
@@ -50,13 +51,18 @@ class Recognizer:
         bgr = _as_bgr(bgr)
         view = self._view(bgr, CARD_MAX_SIDE)
         reading = self._read_card(view.image)
+        if reading is not None and not _luhn_ok(reading):  # weak first read: once more, mildly deblurred
+            second = self._read_card(sharpen(view.image), measure=view.image)
+            if second is not None and _luhn_ok(second):
+                reading = second
         if reading is None and view.to_photo is not None:
             reading, view = self._read_card(bgr), View(bgr)  # the cut missed: the whole photo
         return _map_card(reading, view.back) if reading is not None and view.to_photo is not None else reading
 
-    def _read_card(self, bgr: np.ndarray) -> CardReading | None:
+    def _read_card(self, bgr: np.ndarray, measure: np.ndarray | None = None) -> CardReading | None:
         for turns in _orders(bgr):
-            lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE)
+            lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE,
+                                    measure=rotate_image(measure, turns) if measure is not None else None)
             if not lines and turns == 0:
                 return None  # no text at all: turning the image will not find any
             reading = parse_card(lines)
@@ -71,28 +77,63 @@ class Recognizer:
         orientation that yields the most fields. Boxes are mapped back to the image as sent."""
         bgr = _as_bgr(bgr)
         view = self._view(bgr, ID_MAX_SIDE)
-        reading = self._read_id(view.image)
+        reading, turns = self._read_id(view.image)
+        if reading is not None and _weak(reading):  # once more, mildly deblurred, in the orientation found
+            second, _ = self._read_id(sharpen(view.image), measure=view.image, orders=(turns,))
+            if second is not None and second.id_type == reading.id_type:
+                reading = _merge(reading, second)
         if reading is None and view.to_photo is not None:
-            reading, view = self._read_id(bgr), View(bgr)
+            (reading, _), view = self._read_id(bgr), View(bgr)
         return _map_id(reading, view.back) if reading is not None and view.to_photo is not None else reading
 
-    def _read_id(self, bgr: np.ndarray) -> IdReading | None:
-        best: tuple[int, IdReading] | None = None
-        for turns in _orders(bgr):
+    def _read_id(self, bgr: np.ndarray, measure: np.ndarray | None = None,
+                 orders: tuple[int, ...] | None = None) -> tuple[IdReading | None, int]:
+        """The best reading over the orientations tried, and the quarter turns that gave it."""
+        best: tuple[int, IdReading, int] | None = None
+        for turns in orders or _orders(bgr):
             image = rotate_image(bgr, turns)
-            lines = self.rapid.read(image, ID_MAX_SIDE)
+            lines = self.rapid.read(image, ID_MAX_SIDE,
+                                    measure=rotate_image(measure, turns) if measure is not None else None)
             if not lines:
                 if turns == 0:
-                    return None
+                    return None, 0
                 continue
             reading = parse_id(image, lines, self.hangul)
             if reading is not None:
                 found = sum(1 for _, r in reading.fields if r.value and r.value != "none")
                 if best is None or found > best[0]:
-                    best = (found, _unrotate_id(reading, turns, bgr.shape) if turns else reading)
+                    best = (found, _unrotate_id(reading, turns, bgr.shape) if turns else reading, turns)
             if _upright(lines) or (reading is not None and _validated(reading)):
                 break  # this orientation reads well: the others cannot do better
-        return best[1] if best else None
+        return (best[1], best[2]) if best else (None, 0)
+
+
+WEAK_CONF = 0.6
+"""A first ID read with a key field missing or below this is read again, mildly deblurred."""
+OPTIONAL = {"condition", "koreanName", "personalNo", "dateOfIssue", "dateOfIssueYMD"}
+
+
+def sharpen(bgr: np.ndarray) -> np.ndarray:
+    """A mild unsharp mask: restores edges softened by motion or focus blur without inventing strokes."""
+    soft = cv2.GaussianBlur(bgr, (0, 0), 2.0)
+    return cv2.addWeighted(bgr, 1.8, soft, -0.8, 0)
+
+
+def _luhn_ok(c: CardReading) -> bool:
+    return luhn.is_valid("".join(g.value for g in c.groups))
+
+
+def _weak(r: IdReading) -> bool:
+    return any((not v.value or v.conf < WEAK_CONF) for k, v in r.fields if k not in OPTIONAL)
+
+
+def _merge(first: IdReading, second: IdReading) -> IdReading:
+    """Per field the more confident reading (a validator's failure already halved its confidence);
+    legibility of both was measured on the image as sent, so the deblurred copy earns no extra."""
+    other = dict(second.fields)
+    fields = tuple((k, max(v, other.get(k, v), key=lambda r: (bool(r.value) and r.value != "none", r.conf)))
+                   for k, v in first.fields)
+    return IdReading(id_type=first.id_type, fields=fields, boxes=first.boxes)
 
 
 def _validated(r: IdReading) -> bool:
