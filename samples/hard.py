@@ -21,9 +21,10 @@ import argparse
 import json
 import math
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import cv2
 import numpy as np
@@ -116,7 +117,7 @@ def person(rng: np.random.Generator) -> Person:
     metro, gus = METROS[int(rng.integers(len(METROS)))]
     gu = str(rng.choice(gus))
     road = f"{metro} {gu} {rng.choice(STREETS)} {int(rng.integers(1, 300))}"
-    unit = f"{str(rng.choice(['한빛', '푸른', '새솔', '미래']))}아파트 {int(rng.integers(101, 120))}동 {int(rng.integers(101, 1505))}호"
+    unit = f"{rng.choice(['한빛', '푸른', '새솔', '미래'])!s}아파트 {int(rng.integers(101, 120))}동 {int(rng.integers(101, 1505))}호"
     return Person(surname + given, SURNAMES[surname] + "".join(GIVEN[g] for g in given),
                   LATIN[surname] + " " + "".join(GIVEN_LATIN[g] for g in given), number,
                   f"{year:04d}{month:02d}{day:02d}", (road, unit))
@@ -515,7 +516,7 @@ def motion_blur(img: np.ndarray, length: int, angle: float) -> np.ndarray:
 
 
 def jpeg(img: np.ndarray, quality: int) -> np.ndarray:
-    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    _, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
     return cv2.imdecode(buf, cv2.IMREAD_COLOR)
 
 
@@ -523,7 +524,7 @@ def damage(doc_bgr: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarr
     """One photo-like damage case applied to a rendered document (BGR)."""
     portrait = doc_bgr.shape[0] > doc_bgr.shape[1]
     frame = (960, 1280) if portrait else (1280, 960)
-    noise = lambda im, s: np.clip(im + rng.normal(0, s, im.shape), 0, 255).astype(np.uint8)  # noqa: E731
+    noise = lambda im, s: np.clip(im + rng.normal(0, s, im.shape), 0, 255).astype(np.uint8)
     if case == "clean":
         return doc_bgr.copy()
     if case == "perspective":

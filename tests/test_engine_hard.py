@@ -15,13 +15,13 @@ import pytest
 from sandbox.engine import get_engine
 from sandbox.engine.cards import parse_card
 from sandbox.engine.idcards import Line, _licence_number, _licence_type, _resident_number
-from sandbox.engine.korea import nearest, RESIDENT_ISSUERS
+from sandbox.engine.korea import RESIDENT_ISSUERS, nearest
 from sandbox.engine.locate import document_view
 from sandbox.engine.ocr import HangulText, TextLine
 from sandbox.engine.types import CardReading, IdReading
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "samples"))
-import hard  # noqa: E402  (samples/hard.py: the generator is a script, not a package)
+import hard
 
 THRESHOLD = 0.8  # the dashboard's default confidence threshold (ui.results.DEFAULT_THRESHOLD)
 VALIDATED = {"cardNumber", "validThru", "residentNumber", "issueDate", "driverLicenseNumber"}

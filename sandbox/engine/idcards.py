@@ -15,8 +15,14 @@ from stdnum.kr import rrn
 
 from sandbox.engine.cards import digitish
 from sandbox.engine.geometry import EMPTY_QUAD, char_span, span, to_quad
-from sandbox.engine.korea import (LICENCE_CLASSES, LICENCE_REGION_CODES, LICENCE_REGIONS, POLICE_ISSUERS,
-                                  RESIDENT_ISSUERS, nearest)
+from sandbox.engine.korea import (
+    LICENCE_CLASSES,
+    LICENCE_REGION_CODES,
+    LICENCE_REGIONS,
+    POLICE_ISSUERS,
+    RESIDENT_ISSUERS,
+    nearest,
+)
 from sandbox.engine.mrz import NATIONALITIES, Td3, parse_td3, viz_date, viz_to_ymd, yymmdd_to_ymd
 from sandbox.engine.ocr import HangulReader, HangulText, TextLine
 from sandbox.engine.types import IdReading, IdType, Reading

@@ -67,7 +67,7 @@ def document_view(bgr: np.ndarray, boxes: list[np.ndarray], max_side: int) -> Vi
         return View(bgr)
     h, w = bgr.shape[:2]
     points = np.concatenate(keep)
-    bx, by, bw, bh = cv2.boundingRect(points)
+    _, _, bw, bh = cv2.boundingRect(points)
     if bw > FRAME_FILL * w or bh > FRAME_FILL * h:
         return View(bgr)
     angle = _text_angle(keep)

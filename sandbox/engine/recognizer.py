@@ -139,7 +139,7 @@ def _merge(first: IdReading, second: IdReading) -> IdReading:
 def _validated(r: IdReading) -> bool:
     """A number whose check digits hold was read: the document lies the right way up (an ID's Hangul
     lines score low in RapidOCR whichever way it lies, so `_upright` alone would turn it thrice)."""
-    values = dict((k, v.value) for k, v in r.fields)
+    values = {k: v.value for k, v in r.fields}
     if rrn.is_valid(values.get("residentNumber", "")):
         return True
     return bool(values.get("MRZ2")) and bool(values.get("dateOfBirthYMD"))
