@@ -223,6 +223,8 @@ def _issue_date(lines: list[Line]) -> Reading:
 
 
 def _issuer(lines: list[Line]) -> Reading:
+    """The lowest line naming an office (…청장, …시장, …군수), snapped to the official list when clearly
+    nearest; failing that, one of the two lowest Hangul lines that is clearly an entry of that list."""
     found = []
     for ln in lines:
         compact = ln.korean.replace(" ", "")
@@ -236,6 +238,12 @@ def _issuer(lines: list[Line]) -> Reading:
                 value = METRO.sub(r"\1 ", value)
             conf = _words_conf(ln.hangul, m.group(1)) * ln.rapid.legibility
             found.append((ln.rapid.y, _reading(value, conf, ln.quad)))
+    if not found:  # the office's title blurred past the pattern: the lowest lines, against the official list
+        hangul_lines = [ln for ln in lines if 6 <= len(re.sub(r"[^가-힣]", "", ln.korean)) <= 16]
+        for ln in sorted(hangul_lines, key=lambda x: -x.rapid.y)[:2]:
+            known = nearest(re.sub(r"[^가-힣]", "", ln.korean), RESIDENT_ISSUERS + POLICE_ISSUERS)
+            if known:
+                found.append((ln.rapid.y, _reading(known, ln.korean_conf, ln.quad)))
     return max(found, key=lambda f: f[0])[1] if found else MISSING
 
 

@@ -51,9 +51,9 @@ class Recognizer:
         bgr = _as_bgr(bgr)
         view = self._view(bgr, CARD_MAX_SIDE)
         reading = self._read_card(view.image)
-        if reading is not None and not _luhn_ok(reading):  # weak first read: once more, mildly deblurred
+        if reading is None or not _luhn_ok(reading):  # weak first read: once more, mildly deblurred
             second = self._read_card(sharpen(view.image), measure=view.image)
-            if second is not None and _luhn_ok(second):
+            if second is not None and (reading is None or _luhn_ok(second)):
                 reading = second
         if reading is None and view.to_photo is not None:
             reading, view = self._read_card(bgr), View(bgr)  # the cut missed: the whole photo
