@@ -14,7 +14,7 @@ import pytest
 
 from sandbox.engine import get_engine
 from sandbox.engine.cards import parse_card
-from sandbox.engine.idcards import Line, _licence_number, _licence_type, _resident_number
+from sandbox.engine.idcards import Line, _issuer, _licence_number, _licence_type, _resident_number
 from sandbox.engine.korea import RESIDENT_ISSUERS, nearest
 from sandbox.engine.locate import document_view
 from sandbox.engine.ocr import HangulText, TextLine
@@ -154,6 +154,12 @@ def test_licence_types_on_the_number_line_and_misread_digits() -> None:
 def test_issuer_snaps_to_the_official_list_only_when_clearly_nearest() -> None:
     assert nearest("서물특별시관와구청장", RESIDENT_ISSUERS) == "서울특별시 관악구청장"
     assert nearest("중구청장", RESIDENT_ISSUERS) is None  # seven metropolitan cities have a 중구
+
+
+def test_issuer_whose_title_blurred_is_found_by_the_list() -> None:
+    blurred = Line(text_line("x", 300, 500, 400, 0.4), HangulText((("광주광역시", 0.6), ("서구청쟝", 0.5))))
+    address = Line(text_line("y", 50, 300, 600, 0.4), HangulText((("광주광역시", 0.9), ("서구", 0.9), ("상무대로", 0.9))))
+    assert _issuer([address, blurred]).value == "광주광역시 서구청장"
 
 
 def test_document_view_cuts_out_a_small_tilted_card_and_maps_back() -> None:
