@@ -128,11 +128,18 @@ def _weak(r: IdReading) -> bool:
 
 
 def _merge(first: IdReading, second: IdReading) -> IdReading:
-    """Per field the more confident reading (a validator's failure already halved its confidence);
-    legibility of both was measured on the image as sent, so the deblurred copy earns no extra."""
+    """Per field, the deblurred read fills what the first missed or read weakly (a validator's failure
+    already halved a confidence); legibility of both was measured on the image as sent, so the deblurred copy earns no extra."""
     other = dict(second.fields)
-    fields = tuple((k, max(v, other.get(k, v), key=lambda r: (bool(r.value) and r.value != "none", r.conf)))
-                   for k, v in first.fields)
+
+    def pick(a: Reading, b: Reading) -> Reading:
+        """The first read stands unless it is missing or weak and the second read is surer."""
+        found_a, found_b = bool(a.value) and a.value != "none", bool(b.value) and b.value != "none"
+        if found_b and (not found_a or (a.conf < WEAK_CONF and b.conf > a.conf)):
+            return b
+        return a
+
+    fields = tuple((k, pick(v, other.get(k, v))) for k, v in first.fields)
     return IdReading(id_type=first.id_type, fields=fields, boxes=first.boxes)
 
 
