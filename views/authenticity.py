@@ -23,6 +23,7 @@ from ui.authenticity_form import (
     unusable,
     verdict,
 )
+from ui.billing import billed_call
 from ui.errors import guarded, show_error
 from ui.handoff import AUTH_ID_TYPES, HANDOFF_KEY, Handoff
 from ui.i18n import current_lang, t, translated
@@ -59,7 +60,8 @@ def main() -> None:
         assert request is not None and key is not None
         with guarded("authenticity"):
             try:
-                answer = client().verify_authenticity(key, request)
+                answer = billed_call("authenticity", lambda: client().verify_authenticity(key, request),
+                                     request_key=key.value if hasattr(key, "value") else str(key))
             except ApiError as exc:
                 show_error(exc)
                 if exc.result_code in CODE_TEXT:
