@@ -1,4 +1,5 @@
-"""Where the audit trail and the billing quotas are kept: two tables in the studio's database.
+"""Where the audit trail and the billing quotas are kept: tables of the studio database
+(``store.access_models``, created by the store's Alembic migrations).
 
 Quotas are counted in billed NHN Cloud calls, analysis and stand-alone apart (they are priced apart):
 per user per day and for the whole deployment per month. ``try_spend`` takes one call from both
@@ -13,14 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
     and_,
     delete,
     insert,
@@ -31,41 +24,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from access.audit import AuditEvent
 from ocr_core import InputError
+from store.access_models import AuditRow, QuotaUsage, StudioSetting
 
-metadata = MetaData()
-
-audit_events = Table(
-    "audit_events", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("kind", String(32), nullable=False, index=True),
-    Column("user", String(320), nullable=False, index=True),
-    Column("role", String(16), nullable=False, default=""),
-    Column("where", String(200), nullable=False, default=""),
-    Column("action", String(32), nullable=False, default=""),
-    Column("backend", String(16), nullable=False, default="", index=True),
-    Column("api_version", String(8), nullable=False, default=""),
-    Column("service", String(32), nullable=False, default=""),
-    Column("result_code", Integer, nullable=True, index=True),
-    Column("latency_ms", Float, nullable=True),
-    Column("image_sha256", String(64), nullable=False, default=""),
-    Column("request_key_hash", String(64), nullable=False, default=""),
-    Column("masked", Boolean, nullable=True),
-)
-
-quota_usage = Table(
-    "quota_usage", metadata,
-    Column("scope", String(330), primary_key=True),    # "user:<e-mail>" or "deployment"
-    Column("period", String(10), primary_key=True),    # "2026-11-29" (day) or "2026-11" (month)
-    Column("kind", String(16), primary_key=True),      # "analysis" | "stand_alone"
-    Column("used", Integer, nullable=False, default=0),
-)
-
-studio_settings = Table(
-    "studio_settings", metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", String(200), nullable=False),
-)
+audit_events = AuditRow.__table__
+quota_usage = QuotaUsage.__table__
+studio_settings = StudioSetting.__table__
 
 QuotaKind = Literal["analysis", "stand_alone"]
 QUOTA_KIND_OF_SERVICE: dict[str, QuotaKind] = {

@@ -4,8 +4,9 @@ SQLite file by default (``data/studio.sqlite3``; ``STUDIO_DATA_DIR`` moves the f
 by ``STUDIO_DATABASE_URL``; PostgreSQL is tested. Holds masked values only: never an image, never a
 full card, resident, licence or passport number.
 """
+from store.access_models import AuditRow, QuotaUsage, StudioSetting
 from store.db import DATABASE_URL_ENV, data_dir, default_url, engine_for, session_factory, upgrade
 from store.models import Base, Item, ItemField, Run
 
-__all__ = ["DATABASE_URL_ENV", "Base", "Item", "ItemField", "Run", "data_dir", "default_url", "engine_for",
-           "session_factory", "upgrade"]
+__all__ = ["DATABASE_URL_ENV", "AuditRow", "Base", "Item", "ItemField", "QuotaUsage", "Run", "StudioSetting",
+           "data_dir", "default_url", "engine_for", "session_factory", "upgrade"]

@@ -4,26 +4,40 @@ per-day totals and retention."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, event
+from sqlalchemy import delete
 
 from access.audit import AuditEvent
-from access.ledger import Ledger, QuotaLimits, metadata
+from access.ledger import Ledger, QuotaLimits, audit_events, quota_usage, studio_settings
+from store import engine_for, upgrade
+from tests.support.postgres import postgres_server, unavailable_reason
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_url(request, tmp_path_factory) -> Iterator[str]:
+    """The same tests on an SQLite file and on a real PostgreSQL server the tests start."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('ledger') / 'studio.sqlite3'}"
+        return
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL ledger tests skipped: {reason}")
+    with postgres_server() as url:
+        yield url
+        engine_for(url).dispose()
 
 
 @pytest.fixture()
-def ledger(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'studio.db'}", connect_args={"timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _wal(dbapi_conn, _):  # what the store does for SQLite: readers never block the writer
-        dbapi_conn.execute("PRAGMA journal_mode=WAL")
-
-    metadata.create_all(engine)
-    yield Ledger(engine)
-    engine.dispose()
+def ledger(db_url) -> Ledger:
+    upgrade(db_url)  # the store's Alembic migrations, as the dashboard runs them
+    engine = engine_for(db_url)
+    with engine.begin() as conn:
+        for table in (audit_events, quota_usage, studio_settings):
+            conn.execute(delete(table))
+    return Ledger(engine)
 
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)

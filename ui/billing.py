@@ -31,22 +31,11 @@ def ledger() -> Ledger:
 
 
 def studio_engine() -> Any:
-    """The studio database: ``STUDIO_DATABASE_URL``, else an SQLite file under ``data/``."""
-    import os
-    from pathlib import Path
+    """The studio database (``STUDIO_DATABASE_URL``, else ``data/studio.sqlite3``), migrated to head."""
+    from store import engine_for, upgrade
 
-    from sqlalchemy import create_engine
-
-    from access.ledger import metadata
-
-    url = os.environ.get("STUDIO_DATABASE_URL", "").strip()
-    if not url:
-        folder = Path(__file__).resolve().parents[1] / "data"
-        folder.mkdir(exist_ok=True)
-        url = f"sqlite:///{folder / 'studio.sqlite3'}"
-    engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
-    metadata.create_all(engine)
-    return engine
+    upgrade()
+    return engine_for()
 
 
 def _section(name: str) -> Mapping[str, Any]:

@@ -1,9 +1,12 @@
-"""Credit-card parsing: card-number groups (4-4-4-4 or Amex 4-6-5) and the expiry, from text lines.
+"""Credit-card parsing: card-number groups (4-4-4-4, Amex 4-6-5, 19-digit 4-4-4-4-3) and the expiry.
 
 Lines on one row are joined left to right; digit runs become tokens with their own boxes (a line
 box holding several groups is split proportionally, card fonts being monospaced). A candidate number
-is a run of tokens grouping as 4-4-4-4 / 4-6-5 (or one unbroken run of 15/16 digits); among
-candidates, Luhn-valid ones win, then the most confident.
+is a run of tokens grouping as 4-4-4-4 / 4-6-5 / 4-4-4-4-3 (or one unbroken run of 15/16/19 digits),
+on one row or continued on the row below (vertical cards print 8 + 8 digits); among candidates,
+Luhn-valid ones win, then the longer (a 19-digit number holds a 16-digit run), then the most
+confident. A number that fails Luhn is still answered, with its confidence capped below the
+dashboard's default threshold: a misread must not look like a clean read.
 """
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ from sandbox.engine.types import CardReading, Reading
 DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
                                   "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6",
                                   "b": "6", "g": "9", "q": "9", "T": "7"})
-LAYOUTS = {16: (4, 4, 4, 4), 15: (4, 6, 5)}
+LAYOUTS = {16: (4, 4, 4, 4), 15: (4, 6, 5), 19: (4, 4, 4, 4, 3)}
+FAILED_CHECK_CAP = 0.5
+"""Confidence ceiling of a value its validator rejects (the dashboard flags below 0.8)."""
 EXPIRY = re.compile(r"(?<!\d)(0[1-9]|1[0-2]) ?[/7] ?(\d{2})(?!\d)")
 EXPIRY_LABEL = re.compile(r"VALID|THRU|GOOD|EXP|유효", re.IGNORECASE)
 
@@ -134,20 +139,42 @@ def _candidates(tokens: list[Token]) -> list[list[Token]]:
     return found
 
 
+def _stacked(rows: list[list[TextLine]]) -> list[list[Token]]:
+    """Token runs of a row followed by the row right below it, starting at about the same left edge
+    (a number printed as two lines of two groups)."""
+    out = []
+    for a in rows:
+        for b in rows:
+            if a is b:
+                continue
+            ha, hb = a[0].height, b[0].height
+            drop = float(b[0].quad.mean(axis=0)[1] - a[0].quad.mean(axis=0)[1])
+            if 0.8 * ha < drop < 2.2 * ha and abs(a[0].x - b[0].x) < 1.5 * ha and 0.7 < hb / ha < 1.4:
+                tokens = [t for line in a + b for t in _tokens(line) if len(t.digits) >= 4]
+                if 2 <= len(tokens) <= 5:
+                    out.append(tokens)
+    return out
+
+
 def parse_card(lines: list[TextLine]) -> CardReading | None:
     """The best card number (and expiry) among `lines`, or None when no number is there."""
-    best: tuple[tuple[bool, float], list[Token]] | None = None
-    for row in _rows(lines):
-        for tokens in _overlap_variants([t for line in row for t in _tokens(line)], _direction(row[0])):
-            # stray 1-3 digit tokens (guilloche, logos read as digits) must not break a 4-4-4-4 run
-            for cand in _candidates(tokens) + _candidates([t for t in tokens if len(t.digits) >= 4]):
-                number = "".join(t.digits for t in cand)
-                key = (luhn.is_valid(number), sum(t.score for t in cand) / len(cand))
-                if best is None or key > best[0]:
-                    best = (key, cand)
+    best: tuple[tuple[bool, int, float], list[Token]] | None = None
+    rows = _rows(lines)
+    runs = [v for row in rows for v in _overlap_variants([t for line in row for t in _tokens(line)],
+                                                          _direction(row[0]))]
+    for tokens in runs + _stacked(rows):
+        # stray 1-3 digit tokens (guilloche, logos read as digits) must not break a 4-4-4-4 run
+        for cand in (_candidates(tokens) + _candidates([t for t in tokens if len(t.digits) >= 4])
+                     + _candidates([t for t in tokens if len(t.digits) >= 3])):
+            number = "".join(t.digits for t in cand)
+            key = (luhn.is_valid(number), len(number), sum(t.score for t in cand) / len(cand))
+            if best is None or key > best[0]:
+                best = (key, cand)
     if best is None:
         return None
-    groups = tuple(Reading(t.digits, round(t.score, 4), to_quad(t.quad)) for t in best[1])
+    valid = best[0][0]
+    groups = tuple(Reading(t.digits, round(t.score if valid else FAILED_CHECK_CAP * t.score, 4),
+                           to_quad(t.quad)) for t in best[1])
     number_y = float(np.mean([t.quad[:, 1].mean() for t in best[1]]))
     return CardReading(groups=groups, valid_thru=_expiry(lines, number_y))
 

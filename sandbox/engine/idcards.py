@@ -7,14 +7,22 @@ forms of `samples/README.md` (issue dates as YYYYMMDD, numbers as printed).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 from stdnum.kr import rrn
 
 from sandbox.engine.cards import digitish
-from sandbox.engine.geometry import EMPTY_QUAD, char_span, to_quad
+from sandbox.engine.geometry import EMPTY_QUAD, char_span, span, to_quad
+from sandbox.engine.korea import (
+    LICENCE_CLASSES,
+    LICENCE_REGION_CODES,
+    LICENCE_REGIONS,
+    POLICE_ISSUERS,
+    RESIDENT_ISSUERS,
+    nearest,
+)
 from sandbox.engine.mrz import NATIONALITIES, Td3, parse_td3, viz_date, viz_to_ymd, yymmdd_to_ymd
 from sandbox.engine.ocr import HangulReader, HangulText, TextLine
 from sandbox.engine.types import IdReading, IdType, Reading
@@ -30,7 +38,18 @@ KEYS: dict[str, tuple[str, ...]] = {
 PLAIN_LATIN = re.compile(r"[A-Za-z0-9 .,:;'/<\-()~]+")
 RRN = re.compile(r"(?<!\d)(\d{6}) ?- ?(\d{7})(?!\d)")
 LICENCE = re.compile(r"(?<!\d)(\d{2}) ?- ?(\d{2}) ?- ?(\d{6}) ?- ?(\d{2})(?!\d)")
-DOTTED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2}) ?[.,] ?(\d{1,2}) ?[.,] ?(\d{1,2})(?!\d)")
+LICENCE_TAIL = re.compile(r"(?<![\d-])(\d{2}) ?- ?(\d{6}) ?- ?(\d{2})(?!\d)")
+"""An older licence number after its region name ('서울 19-123456-12'): the name is Hangul."""
+LOOSE_TYPE = re.compile(r"(\d)종([가-힣]{2,3})")
+BLURRED_TYPE = re.compile(r"(\d)([가-힣])([가-힣]{2,3})")
+ONLY_CLASS = {"대형": "1", "특수": "1", "원동기": "2"}
+FAILED_CHECK_CAP = 0.5
+"""Confidence factor for a value its validator rejects (a misread must fall below the dashboard's 0.8)."""
+COMPACT_DATE = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})\.?$")
+FIRST_ISSUE = date(1968, 11, 21)
+"""The first resident registration cards; no issue date on a Korean ID precedes it."""
+DOTTED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[ .,、·]{1,3}(\d{1,2})[ .,、·]{1,3}(\d{1,2})(?!\d)")
+"""A printed date with its dots (or, blurred, what the dots were read as: commas, spaces, '、')."""
 LICENCE_TYPE = re.compile(r"[12]종(?:대형|보통|소형|특수|원동기)")
 ISSUER = re.compile(r"([가-힣]{2,}(?:청장|시장|군수))")
 METRO = re.compile(r"^([가-힣]+?(?:특별시|광역시|특별자치시|특별자치도)|[가-힣]{1,4}도)(?=[가-힣]+(?:구청장|시장|군수)$)")
@@ -74,7 +93,23 @@ def _needs_hangul(line: TextLine) -> bool:
     if "<<" in text or re.search(r"/[A-Za-z]{3,}", text):
         return False
     too_wide = line.width > 1.6 * line.height * max(len(text), 1)
-    return not text or line.rec_score < 0.9 or not PLAIN_LATIN.fullmatch(text) or too_wide
+    digits = digitish(text)
+    region_name = bool(LICENCE_TAIL.search(digits)) and not LICENCE.search(digits)  # RapidOCR drops the Hangul
+    return not text or line.rec_score < 0.9 or not PLAIN_LATIN.fullmatch(text) or too_wide or region_name
+
+
+def _type_prefix(line: TextLine) -> np.ndarray | None:
+    """What precedes a licence number printed on the licence type's line ('1종보통 11-19-123456-12'),
+    generously cut: Tesseract also reads it apart, its glyphs then not shrunk to fit the whole line."""
+    digits = digitish(line.text)
+    m = LICENCE.search(digits)
+    if m and m.start() >= 2 and re.search(r"[^\d\s]", digits[:m.start()]):
+        return span(line.quad, 0.0, min(1.0, (m.start() + 3.0) / len(digits)))
+    return None
+
+
+def _compact(text: str) -> str:
+    return text.replace(" ", "")
 
 
 def _reading(value: str, conf: float, quad: np.ndarray | None) -> Reading:
@@ -87,7 +122,12 @@ MISSING = Reading("", 0.0, EMPTY_QUAD)
 def parse_id(image: np.ndarray, detected: list[TextLine], hangul: HangulReader) -> IdReading | None:
     """Read an ID from the detected lines of `image`; None when no known ID type is recognised."""
     wanted = [i for i, ln in enumerate(detected) if _needs_hangul(ln)]
-    readings = dict(zip(wanted, hangul.read(image, [detected[i].quad for i in wanted])))
+    prefixed = [i for i in wanted if _type_prefix(detected[i]) is not None]
+    got = hangul.read(image, [detected[i].quad for i in wanted] + [_type_prefix(detected[i]) for i in prefixed])
+    readings = dict(zip(wanted, got))
+    for i, extra in zip(prefixed, got[len(wanted):]):  # the licence type read apart: keep what finds more types
+        if len(LOOSE_TYPE.findall(_compact(extra.text))) > len(LOOSE_TYPE.findall(_compact(readings[i].text))):
+            readings[i] = extra
     lines = [Line(ln, readings.get(i)) for i, ln in enumerate(detected)]
     id_type = _id_type(lines)
     if id_type is None:
@@ -131,7 +171,8 @@ def _resident_number(lines: list[Line]) -> tuple[Reading, Line | None]:
     if not found:
         return MISSING, None
     best = max(found, key=lambda f: (f[0], f[1]))
-    return best[2], best[3]
+    reading = best[2] if best[0] else replace(best[2], conf=round(best[2].conf * FAILED_CHECK_CAP, 4))
+    return reading, best[3]
 
 
 def _name_above(lines: list[Line], anchor: Line | None) -> Reading:
@@ -160,32 +201,49 @@ def _words_conf(h: HangulText | None, value: str) -> float:
 
 
 def _issue_date(lines: list[Line]) -> Reading:
-    """The lowest dotted date on the card that is not a validity period."""
+    """The lowest plausible date on the card that is not a validity period: dotted in any printed form
+    (`2019.5.14.`, `2019. 05. 14.`), or eight digits alone on their line (dots lost to blur); a real
+    calendar date, not in the future, not before resident cards existed."""
     found = []
+    today = date.today()
     for ln in lines:
         text = digitish(ln.latin) if ln.latin else ln.korean
         if "~" in text or "~" in ln.korean or "적성" in ln.korean or "갱신" in ln.korean:
             continue
-        for m in DOTTED_DATE.finditer(text):
+        matches = list(DOTTED_DATE.finditer(text)) or list(COMPACT_DATE.finditer(text.strip()))
+        for m in matches:
             try:
-                ymd = date(int(m.group(1)), int(m.group(2)), int(m.group(3))).strftime("%Y%m%d")
+                day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 continue
-            found.append((ln.rapid.y, _reading(ymd, ln.rapid.score, ln.quad)))
+            if not FIRST_ISSUE <= day <= today:
+                continue
+            found.append((ln.rapid.y, _reading(day.strftime("%Y%m%d"), ln.rapid.score, ln.quad)))
     return max(found, key=lambda f: f[0])[1] if found else MISSING
 
 
 def _issuer(lines: list[Line]) -> Reading:
+    """The lowest line naming an office (…청장, …시장, …군수), snapped to the official list when clearly
+    nearest; failing that, one of the two lowest Hangul lines that is clearly an entry of that list."""
     found = []
     for ln in lines:
         compact = ln.korean.replace(" ", "")
         m = ISSUER.search(compact)
         if m:
             value = m.group(1)
-            if not value.endswith("경찰청장"):
+            known = nearest(value, POLICE_ISSUERS if value.endswith("청장") and "경찰" in value else RESIDENT_ISSUERS)
+            if known:
+                value = known
+            elif not value.endswith("경찰청장"):
                 value = METRO.sub(r"\1 ", value)
             conf = _words_conf(ln.hangul, m.group(1)) * ln.rapid.legibility
             found.append((ln.rapid.y, _reading(value, conf, ln.quad)))
+    if not found:  # the office's title blurred past the pattern: the lowest lines, against the official list
+        hangul_lines = [ln for ln in lines if 6 <= len(re.sub(r"[^가-힣]", "", ln.korean)) <= 16]
+        for ln in sorted(hangul_lines, key=lambda x: -x.rapid.y)[:2]:
+            known = nearest(re.sub(r"[^가-힣]", "", ln.korean), RESIDENT_ISSUERS + POLICE_ISSUERS)
+            if known:
+                found.append((ln.rapid.y, _reading(known, ln.korean_conf, ln.quad)))
     return max(found, key=lambda f: f[0])[1] if found else MISSING
 
 
@@ -202,30 +260,86 @@ def _driver(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
     number, number_line = _resident_number(lines)
     return {"driverLicenseNumber": _licence_number(lines), "licenseType": _licence_type(lines),
             "name": _name_above(lines, number_line), "residentNumber": number,
-            "condition": _condition(lines), "serialNum": _serial(lines, shape),
+            "condition": _condition(lines, number_line), "serialNum": _serial(lines, shape),
             "issueDate": _issue_date(lines), "issuer": _issuer(lines)}
 
 
 def _licence_number(lines: list[Line]) -> Reading:
+    """`NN-NN-NNNNNN-NN` (a known region code first), or an older `<region> NN-NNNNNN-NN` whose region
+    name Tesseract reads; the candidate whose region checks out wins, then the more confident. One
+    whose region does not check out keeps a capped confidence."""
+    found: list[tuple[bool, float, Reading]] = []
     for ln in lines:
         for source, conf in ((digitish(ln.latin), ln.rapid.score), (ln.korean, ln.korean_conf)):
             m = LICENCE.search(source)
             if m:
-                return _reading("-".join(m.groups()), conf, ln.quad)
-    return MISSING
+                found.append((m.group(1) in LICENCE_REGION_CODES, conf, _reading("-".join(m.groups()), conf, ln.quad)))
+                continue
+            m = LICENCE_TAIL.search(source)
+            if not m:
+                continue
+            region_text = re.sub(r"[^가-힣]", "", (ln.korean.split(m.group(1))[0] if ln.hangul else "")) or \
+                _region_left_of(lines, ln)
+            region = nearest(region_text, list(LICENCE_REGIONS), least=0.5) if region_text else None
+            tail = "-".join(m.groups())
+            value = f"{region or region_text} {tail}".strip()
+            conf = min(conf, ln.korean_conf) if ln.hangul else conf
+            found.append((region is not None, conf, _reading(value, conf, ln.quad)))
+    if not found:
+        return MISSING
+    ok, conf, best = max(found, key=lambda f: (f[0], f[1]))
+    return best if ok else replace(best, conf=round(conf * FAILED_CHECK_CAP, 4))
+
+
+def _region_left_of(lines: list[Line], number: Line) -> str:
+    """Hangul of a short line just left of `number` on its row (a region name detected apart)."""
+    for ln in lines:
+        if ln is number or abs(ln.rapid.y - number.rapid.y) > 0.5 * number.rapid.height:
+            continue
+        if ln.rapid.x < number.rapid.x and re.fullmatch(r"[가-힣]{2,4}", ln.korean.replace(" ", "")):
+            return ln.korean.replace(" ", "")
+    return ""
 
 
 def _licence_type(lines: list[Line]) -> Reading:
+    """Every `1종…`/`2종…` class on the card, in reading order, joined by '/'; a syllable Tesseract
+    misread is taken to the nearest class name."""
+    types: list[str] = []
+    confs: list[float] = []
+    quads: list[np.ndarray] = []
     for ln in lines:
-        types = LICENCE_TYPE.findall(ln.korean.replace(" ", ""))
-        if types:
-            conf = _words_conf(ln.hangul, "".join(types)) * ln.rapid.legibility
-            return _reading("/".join(types), conf, ln.quad)
-    return MISSING
+        compact = ln.korean.replace(" ", "")
+        if "적성" in compact or "조건" in compact:
+            continue
+        found = LOOSE_TYPE.findall(compact)
+        if not found and (LICENCE.search(digitish(ln.latin)) or len(compact) <= 8):
+            # '1촉대연': 종 itself misread, on the number's line or alone - trusted only if the class snaps
+            found = [(k, rest) for k, mid, rest in BLURRED_TYPE.findall(compact)
+                     if nearest(mid, ("종",), least=0.3) and nearest(rest[:2], LICENCE_CLASSES, least=0.5)]
+        for kind, rest in found:
+            cls = next((c for c in (rest, rest[:2]) if c in LICENCE_CLASSES), None) or \
+                nearest(rest[:2], LICENCE_CLASSES, least=0.5) or nearest(rest, LICENCE_CLASSES, least=0.5)
+            if cls in ONLY_CLASS:  # 대형/특수 exist only as 1종, 원동기 only as 2종
+                kind = ONLY_CLASS[cls]
+            elif kind not in "12" and ln.latin[:1] in ("1", "2"):
+                kind = ln.latin[:1]  # Tesseract misread the digit; RapidOCR reads digits better
+            name = f"{kind}종{cls}" if cls and kind in "12" else None
+            if name and name not in types:
+                types.append(name)
+                confs.append(_words_conf(ln.hangul, name) * ln.rapid.legibility)
+                quads.append(ln.quad)
+    if not types:
+        return MISSING
+    return _reading("/".join(types), min(confs), quads[0])
 
 
-def _condition(lines: list[Line]) -> Reading:
-    """What follows 조건 on its line; the guide's "none" when the licence has no condition line."""
+CONDITION_CODES = re.compile(r"[A-H](?: ?, ?[A-H])*")
+
+
+def _condition(lines: list[Line], number_line: Line | None = None) -> Reading:
+    """What follows 조건 on its line; the guide's "none" when the licence has no condition line. When
+    the label itself went unread, a line of nothing but condition codes (A-H, comma-separated) below
+    the resident number, in the card's text column, is the condition."""
     for ln in lines:
         if "조건" in ln.korean.replace(" ", ""):
             # the codes are Latin letters, which RapidOCR reads better than Tesseract's Hangul model
@@ -235,15 +349,19 @@ def _condition(lines: list[Line]) -> Reading:
                 return _reading(",".join(re.findall(r"[A-Z]", m.group(1))), ln.rapid.score, ln.quad)
             value = re.sub(r"[^0-9A-Za-z,]", "", ln.korean.replace(" ", "").split("조건", 1)[1])
             return _reading(value.upper(), _words_conf(ln.hangul, value) * ln.rapid.legibility, ln.quad)
+    if number_line is not None:
+        for ln in lines:
+            text = ln.latin.strip().upper()
+            if (CONDITION_CODES.fullmatch(text) and ln.rapid.y > number_line.rapid.y
+                    and abs(ln.rapid.x - number_line.rapid.x) < 2 * number_line.rapid.height):
+                return _reading(",".join(re.findall(r"[A-H]", text)), ln.rapid.score, ln.quad)
     return Reading("none", 0.0, EMPTY_QUAD)
 
 
 def _serial(lines: list[Line], shape: tuple[int, ...]) -> Reading:
-    """The 5-6 character cipher serial printed under the photo (right part of the card)."""
-    width = shape[1]
+    """The 5-6 character cipher serial printed under or beside the photo: a line that is nothing but
+    upper-case letters and digits, both present."""
     for ln in sorted(lines, key=lambda x: -x.rapid.score):
-        if ln.rapid.x < 0.55 * width:
-            continue
         for text, conf in ((ln.latin.replace(" ", "").upper(), ln.rapid.score),
                            ((ln.hangul.text if ln.hangul else "").replace(" ", "").upper(), ln.korean_conf)):
             if SERIAL.match(text):

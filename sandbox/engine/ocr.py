@@ -105,8 +105,24 @@ class RapidReader:
             })
         return self._ocr
 
-    def read(self, bgr: np.ndarray, max_side: int = DETECT_MAX_SIDE) -> list[TextLine]:
-        """All text lines of `bgr`, in reading order (top to bottom, then left to right)."""
+    def detect(self, bgr: np.ndarray, max_side: int) -> list[np.ndarray]:
+        """Text boxes only (no recognition), detected on `bgr` scaled to `max_side`: where the text is
+        in a large photo, cheaply. Quads in `bgr`'s coordinates."""
+        h, w = bgr.shape[:2]
+        scale = min(1.0, max_side / max(h, w))
+        small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
+            if scale < 1.0 else bgr
+        with self._lock:
+            det = self._engine()._load_det_model()(small)
+        if det.boxes is None:
+            return []
+        return [np.asarray(b, np.float32) / scale for b in det.boxes]
+
+    def read(self, bgr: np.ndarray, max_side: int = DETECT_MAX_SIDE,
+             measure: np.ndarray | None = None) -> list[TextLine]:
+        """All text lines of `bgr`, in reading order (top to bottom, then left to right). Legibility is
+        measured on `measure` when given (the image before deblurring: a sharpened copy must not earn
+        the confidence of a sharp photo)."""
         from rapidocr.utils.process_img import map_boxes_to_original
 
         h, w = bgr.shape[:2]
@@ -121,7 +137,8 @@ class RapidReader:
             return []
         sh, sw = small.shape[:2]
         boxes = map_boxes_to_original(det.boxes, op_record, sh, sw)
-        grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
+        source = bgr if measure is None else measure
+        grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
         lines = []
         for b, t, s in zip(boxes, rec.txts, rec.scores):
             quad = np.asarray(b, np.float32) / scale

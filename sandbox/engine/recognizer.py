@@ -6,10 +6,13 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
+from stdnum import luhn
+from stdnum.kr import rrn
 
 from sandbox.engine.cards import parse_card
 from sandbox.engine.geometry import rotate_image, to_quad, unrotate_points
 from sandbox.engine.idcards import parse_id
+from sandbox.engine.locate import View, document_view
 from sandbox.engine.ocr import HangulReader, RapidReader, TextLine
 from sandbox.engine.types import CardReading, IdReading, Quad, Reading
 
@@ -17,6 +20,12 @@ CARD_MAX_SIDE = 960
 """Cards carry big type: detecting on a smaller image is faster and loses nothing."""
 ID_MAX_SIDE = 1280
 UPRIGHT_SCORE = 0.93
+LOCATE_ABOVE = 1.5
+"""Photos longer than this x the working size are searched for the document first (a card small in a
+12 MP frame); smaller ones are read whole."""
+LOCATE_SIDE = 640
+"""Long side of the copy searched for text when locating (a card a third of the frame wide still
+shows its lines there; detection cost grows with area)."""
 
 
 class Recognizer:
@@ -30,11 +39,30 @@ class Recognizer:
     def hangul_available(self) -> bool:
         return self.hangul.available
 
+    def _view(self, bgr: np.ndarray, max_side: int) -> View:
+        """The document cut out of a large photo and straightened, or the image itself."""
+        if max(bgr.shape[:2]) <= LOCATE_ABOVE * max_side:
+            return View(bgr)
+        return document_view(bgr, self.rapid.detect(bgr, LOCATE_SIDE), max_side)
+
     def read_credit_card(self, bgr: np.ndarray) -> CardReading | None:
-        """Try the image as sent, then turned (see `_orders`); boxes are mapped back to the image as sent."""
+        """Find the card in a large photo, read it as it lies, then turned (see `_orders`); boxes are
+        mapped back to the image as sent."""
         bgr = _as_bgr(bgr)
+        view = self._view(bgr, CARD_MAX_SIDE)
+        reading = self._read_card(view.image)
+        if reading is None or not _luhn_ok(reading):  # weak first read: once more, mildly deblurred
+            second = self._read_card(sharpen(view.image), measure=view.image)
+            if second is not None and (reading is None or _luhn_ok(second)):
+                reading = second
+        if reading is None and view.to_photo is not None:
+            reading, view = self._read_card(bgr), View(bgr)  # the cut missed: the whole photo
+        return _map_card(reading, view.back) if reading is not None and view.to_photo is not None else reading
+
+    def _read_card(self, bgr: np.ndarray, measure: np.ndarray | None = None) -> CardReading | None:
         for turns in _orders(bgr):
-            lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE)
+            lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE,
+                                    measure=rotate_image(measure, turns) if measure is not None else None)
             if not lines and turns == 0:
                 return None  # no text at all: turning the image will not find any
             reading = parse_card(lines)
@@ -45,24 +73,83 @@ class Recognizer:
         return None
 
     def read_id_card(self, bgr: np.ndarray) -> IdReading | None:
-        """As sent when the text reads upright; otherwise the orientation that yields the most fields."""
+        """Find the ID in a large photo; read it as it lies when the text reads upright, otherwise in the
+        orientation that yields the most fields. Boxes are mapped back to the image as sent."""
         bgr = _as_bgr(bgr)
-        best: tuple[int, IdReading] | None = None
-        for turns in _orders(bgr):
+        view = self._view(bgr, ID_MAX_SIDE)
+        reading, turns = self._read_id(view.image)
+        if reading is not None and _weak(reading):  # once more, mildly deblurred, in the orientation found
+            second, _ = self._read_id(sharpen(view.image), measure=view.image, orders=(turns,))
+            if second is not None and second.id_type == reading.id_type:
+                reading = _merge(reading, second)
+        if reading is None and view.to_photo is not None:
+            (reading, _), view = self._read_id(bgr), View(bgr)
+        return _map_id(reading, view.back) if reading is not None and view.to_photo is not None else reading
+
+    def _read_id(self, bgr: np.ndarray, measure: np.ndarray | None = None,
+                 orders: tuple[int, ...] | None = None) -> tuple[IdReading | None, int]:
+        """The best reading over the orientations tried, and the quarter turns that gave it."""
+        best: tuple[int, IdReading, int] | None = None
+        for turns in orders or _orders(bgr):
             image = rotate_image(bgr, turns)
-            lines = self.rapid.read(image, ID_MAX_SIDE)
+            lines = self.rapid.read(image, ID_MAX_SIDE,
+                                    measure=rotate_image(measure, turns) if measure is not None else None)
             if not lines:
                 if turns == 0:
-                    return None
+                    return None, 0
                 continue
             reading = parse_id(image, lines, self.hangul)
             if reading is not None:
                 found = sum(1 for _, r in reading.fields if r.value and r.value != "none")
                 if best is None or found > best[0]:
-                    best = (found, _unrotate_id(reading, turns, bgr.shape) if turns else reading)
-            if _upright(lines):
+                    best = (found, _unrotate_id(reading, turns, bgr.shape) if turns else reading, turns)
+            if _upright(lines) or (reading is not None and _validated(reading)):
                 break  # this orientation reads well: the others cannot do better
-        return best[1] if best else None
+        return (best[1], best[2]) if best else (None, 0)
+
+
+WEAK_CONF = 0.6
+"""A first ID read with a key field missing or below this is read again, mildly deblurred."""
+OPTIONAL = {"condition", "koreanName", "personalNo", "dateOfIssue", "dateOfIssueYMD"}
+
+
+def sharpen(bgr: np.ndarray) -> np.ndarray:
+    """A mild unsharp mask: restores edges softened by motion or focus blur without inventing strokes."""
+    soft = cv2.GaussianBlur(bgr, (0, 0), 2.0)
+    return cv2.addWeighted(bgr, 1.8, soft, -0.8, 0)
+
+
+def _luhn_ok(c: CardReading) -> bool:
+    return luhn.is_valid("".join(g.value for g in c.groups))
+
+
+def _weak(r: IdReading) -> bool:
+    return any((not v.value or v.conf < WEAK_CONF) for k, v in r.fields if k not in OPTIONAL)
+
+
+def _merge(first: IdReading, second: IdReading) -> IdReading:
+    """Per field, the deblurred read fills what the first missed or read weakly (a validator's failure
+    already halved a confidence); legibility of both was measured on the image as sent, so the deblurred copy earns no extra."""
+    other = dict(second.fields)
+
+    def pick(a: Reading, b: Reading) -> Reading:
+        """The first read stands unless it is missing or weak and the second read is surer."""
+        found_a, found_b = bool(a.value) and a.value != "none", bool(b.value) and b.value != "none"
+        if found_b and (not found_a or (a.conf < WEAK_CONF and b.conf > a.conf)):
+            return b
+        return a
+
+    fields = tuple((k, pick(v, other.get(k, v))) for k, v in first.fields)
+    return IdReading(id_type=first.id_type, fields=fields, boxes=first.boxes)
+
+
+def _validated(r: IdReading) -> bool:
+    """A number whose check digits hold was read: the document lies the right way up (an ID's Hangul
+    lines score low in RapidOCR whichever way it lies, so `_upright` alone would turn it thrice)."""
+    values = {k: v.value for k, v in r.fields}
+    if rrn.is_valid(values.get("residentNumber", "")):
+        return True
+    return bool(values.get("MRZ2")) and bool(values.get("dateOfBirthYMD"))
 
 
 def _as_bgr(img: np.ndarray) -> np.ndarray:
@@ -96,6 +183,28 @@ def _unrotate_quad(quad: Quad, turns: int, shape: tuple[int, ...]) -> Quad:
 
 def _unrotate_reading(r: Reading, turns: int, shape: tuple[int, ...]) -> Reading:
     return replace(r, box=_unrotate_quad(r.box, turns, shape))
+
+
+def _map_quad(quad: Quad, fn) -> Quad:
+    if quad == ((0, 0), (0, 0), (0, 0), (0, 0)):
+        return quad
+    return to_quad(fn(np.array(quad, np.float32)))
+
+
+def _map_card(c: CardReading, fn) -> CardReading:
+    """Boxes of a reading of the cut-out document, in the photo's coordinates."""
+    return CardReading(
+        groups=tuple(replace(g, box=_map_quad(g.box, fn)) for g in c.groups),
+        valid_thru=replace(c.valid_thru, box=_map_quad(c.valid_thru.box, fn)) if c.valid_thru else None,
+    )
+
+
+def _map_id(r: IdReading, fn) -> IdReading:
+    return IdReading(
+        id_type=r.id_type,
+        fields=tuple((k, replace(v, box=_map_quad(v.box, fn))) for k, v in r.fields),
+        boxes=tuple(_map_quad(q, fn) for q in r.boxes),
+    )
 
 
 def _unrotate_card(c: CardReading, turns: int, shape: tuple[int, ...]) -> CardReading:

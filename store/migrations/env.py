@@ -2,7 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from store.models import Base
+from store import Base  # every model module, so autogenerate sees every table
 
 config = context.config
 target_metadata = Base.metadata
