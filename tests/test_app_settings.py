@@ -3,6 +3,7 @@ test in plain words (success and failure), presenter view."""
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -33,7 +34,47 @@ def test_connection_failure_in_plain_words(monkeypatch):
     at.button(key="settings_test").click().run()
     assert_clean(at)
     errors = texts(at.error)
-    assert len(errors) == 2 and all("No answer" in e and "What to do" not in e for e in errors), errors
+    host = dead.removeprefix("http://")
+    assert len(errors) == 2 and "Could not connect" in errors[0] and host in errors[0], errors
+    assert "not tried" in errors[1] and "What to do" not in errors[0], errors
+    assert not any("may have reached" in e for e in errors)
+
+
+def test_connection_test_against_a_silent_proxy_is_quick_and_never_says_billed(monkeypatch):
+    from tests.support.silent_server import silent_server
+
+    with silent_server() as url:
+        monkeypatch.setenv(SANDBOX_URL_ENV, url)
+        at = open_page(PAGE)
+        start = time.monotonic()
+        at.button(key="settings_test").click().run()
+        elapsed = time.monotonic() - start
+    assert_clean(at)
+    errors = texts(at.error)
+    assert elapsed < 15, f"the test greyed the page for {elapsed:.0f} s"
+    assert url.removeprefix("http://") in errors[0] and "no answer in time" in errors[0], errors
+    assert "nothing was billed" in errors[0] and not any("may have reached" in e for e in errors)
+    assert not at.success
+
+
+def test_cloud_v21_without_user_access_key_is_not_reported_as_connected(monkeypatch):
+    monkeypatch.setenv("NHN_OCR_APPKEY", "app-key-123")
+    monkeypatch.setenv("NHN_OCR_SECRETKEY", "secret-123")
+    for var in ("NHN_OCR_UAK_ID", "NHN_OCR_UAK_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    at = open_page(PAGE)
+    at.radio(key="settings_backend").set_value("cloud").run()
+    at.radio(key="settings_api_version").set_value("v2.1").run()
+    at.button(key="settings_test").click().run()
+    assert_clean(at)
+    assert not at.success, texts(at.success)
+    assert any("Not tested" in w and "v2.1" in w and "User Access Key" in w for w in texts(at.warning))
+
+
+def test_connection_success_names_the_backend_tested():
+    at = open_page(PAGE)
+    at.button(key="settings_test").click().run()
+    assert all("SANDBOX" in s and "127.0.0.1" in s for s in texts(at.success)), texts(at.success)
 
 
 def test_cloud_credentials_are_never_shown(monkeypatch):

@@ -480,7 +480,7 @@ def test_bearer_token_cached_until_shortly_before_expiry(fake: FakeNhn) -> None:
     settings = Settings(base_url=fake.base_url, uak_id=fake.uak_id, uak_secret=fake.uak_secret,
                         token_url=fake.token_url, api_version="v2.1", app_key="x")
     with requests.Session() as session:
-        auth = BearerTokenAuth(settings, lambda m, u, **kw: session.request(m, u, timeout=5, **kw),
+        auth = BearerTokenAuth(settings, lambda m, u, **kw: session.request(m, u, **{"timeout": 5, **kw}),
                                clock=lambda: now[0])
         first = auth.headers()
         now[0] += 500

@@ -4,6 +4,7 @@ Compare page can reuse them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import numpy as np
 import streamlit as st
@@ -19,7 +20,7 @@ from ui.preprocess_panel import Payload, preprocess_panel
 from ui.quality_panel import quality_panel
 from ui.results import Analysis, result_view
 from ui.rows import Point, Result, measure_resolution
-from ui.session import client, effective_connection
+from ui.session import base_url, client, effective_connection
 from ui.specimens import CARD_DOCS, ID_DOCS
 
 PREFIX = {"credit-card": "cc", "id-card": "id", "stand-alone": "sa"}
@@ -104,7 +105,8 @@ def analysis_page(service: str) -> None:
         if st.button(t("an.button"), key=f"{prefix}_analyze", type="primary", icon=":material/send:"):
             state.drop(result_key(prefix))  # a failed call must not leave the previous result on show
             held = None
-            with guarded(where=effective_connection().backend), st.spinner(t("an.running")):
+            host = urlsplit(base_url(effective_connection())).netloc
+            with guarded(where=host), st.spinner(t("an.running", host=host)):
                 held = analyse(service, payload, choice, quad)
                 state.put(result_key(prefix), held)
         if held is not None and held.token != payload.token:

@@ -122,8 +122,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # analyse
     "an.heading": ("4 · Analyse", "4 · 분석"),
     "an.button": ("Analyse", "분석하기"),
-    "an.running": ("Sending the sealed envelope and waiting for the answer…",
-                   "전자 봉투를 보내고 응답을 기다리는 중…"),
+    "an.running": ("Sending the sealed envelope to {host} and waiting for the answer…",
+                   "{host}(으)로 전자 봉투를 보내고 응답을 기다리는 중…"),
     "an.cloud_cost": ("This call goes to NHN Cloud and is billed.", "이 호출은 NHN Cloud로 가며 요금이 부과됩니다."),
     "an.stale": ("The image changed since this result; analyse again to refresh.",
                  "이 결과 이후 이미지가 바뀌었습니다. 다시 분석하세요."),
@@ -218,7 +218,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # errors
     "err.api": ("The API refused the call: {code} {key}", "API가 요청을 거절했습니다: {code} {key}"),
     "err.what": ("What to do: {action}", "조치: {action}"),
-    "err.transport": ("No answer from {where}.", "{where}에서 응답이 없습니다."),
+    "err.transport": ("The connection to {host} failed or was cut off.", "{host}와(과)의 연결이 실패했거나 끊겼습니다."),
+    "err.transport_connect": ("Could not connect to {host} (refused, unreachable or no answer to the "
+                              "connection within seconds).",
+                              "{host}에 연결할 수 없습니다 (거부, 도달 불가, 또는 몇 초 안에 연결 응답 없음)."),
+    "err.transport_timeout": ("{host} accepted the connection but sent no answer in time (a proxy or "
+                              "firewall that holds requests?).",
+                              "{host}이(가) 연결은 받았지만 제시간에 응답하지 않았습니다 (요청을 붙잡는 "
+                              "프록시나 방화벽?)."),
+    "err.transport_not_billed": ("No analysis was sent, so nothing was billed.",
+                                 "분석 요청은 보내지 않았으므로 요금이 부과되지 않았습니다."),
     "err.transport_action": ("Check the network and the endpoint in Settings, then try again.",
                              "네트워크와 설정의 엔드포인트를 확인한 뒤 다시 시도하세요."),
     "err.transport_maybe_billed": ("The request may have reached the server (and been billed); "
@@ -360,8 +369,19 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "set.enc_b64": ("Base64 text", "Base64 텍스트"),
     "set.presenter": ("Presenter view (large type, JSON hidden)", "발표자 보기 (큰 글씨, JSON 숨김)"),
     "set.test": ("Test connection", "연결 시험"),
-    "set.test_ok": ("Connected: {service} public key version {version} (result code 0, SUCCESS).",
-                    "연결됨: {service} 공개 키 버전 {version} (결과 코드 0, SUCCESS)."),
+    "set.test_ok": ("Connected to {backend} at {host}: {service} public key version {version} (result code 0, "
+                    "SUCCESS).",
+                    "{backend}({host})에 연결됨: {service} 공개 키 버전 {version} (결과 코드 0, SUCCESS)."),
+    "set.testing": ("Testing {backend} at {host}: fetching the public keys (free calls)…",
+                    "{backend}({host}) 시험 중: 공개 키를 받는 중 (무료 호출)…"),
+    "set.test_not_run": ("Not tested: NHN Cloud {version} has no credentials configured ({needs}). Analyses "
+                         "use the sandbox until they are; nothing was sent to NHN Cloud.",
+                         "시험하지 않음: NHN Cloud {version}의 자격 증명이 설정되지 않았습니다 ({needs}). "
+                         "설정될 때까지 분석은 샌드박스를 사용하며, NHN Cloud로는 아무것도 보내지 않았습니다."),
+    "set.needs_v20": ("app key and secret key", "앱 키와 비밀 키"),
+    "set.needs_v21": ("app key and User Access Key ID and secret", "앱 키와 User Access Key ID·비밀 키"),
+    "set.test_skipped": ("{service}: not tried — the same host did not answer for {first}.",
+                         "{service}: 시도하지 않음 — 같은 호스트가 {first}에 응답하지 않았습니다."),
     "set.test_fail": ("{service}: {detail}", "{service}: {detail}"),
     "set.connection": ("Connection", "연결"),
     "set.display": ("Display", "표시"),
