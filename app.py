@@ -10,7 +10,7 @@ import streamlit as st
 from ui.i18n import t
 from ui.icon import app_icon
 from ui.session import presenter_view
-from ui.sidebar import PRESENTER_CSS, backend_badge, preferences
+from ui.sidebar import BASE_CSS, PRESENTER_CSS, backend_badge, preferences
 
 
 def pages() -> dict[str, list[st.Page]]:
@@ -42,6 +42,7 @@ def main() -> None:
     page = st.navigation(pages())
     preferences()
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched
+    st.html(BASE_CSS)
     if presenter_view():
         st.html(PRESENTER_CSS)
     page.run()

@@ -109,9 +109,10 @@ def test_presenter_view_hides_the_json_view_and_uses_html_tables():
     views = at.segmented_control(key="cc_view").options
     assert "JSON" not in views and "Envelope" in views
     assert not at.json
-    # tables the large type can reach (HTML, not the canvas grid): quality checks and Key/Value
-    assert len(at.table) == 2 and not at.dataframe
-    assert "Value" in at.table[1].value.columns
+    # tables the large type can reach (escaped HTML, not the canvas grid): quality checks and Key/Value
+    tables = [h.proto.body for h in at.html if "studio-table" in h.proto.body and "<table" in h.proto.body]
+    assert len(tables) == 2 and not at.dataframe and not at.table
+    assert "<th>Value</th>" in tables[1]
 
 
 def test_v21_tokens_and_base64_parts_reach_the_sandbox():

@@ -11,12 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from ocr_core.imaging import QualityCheck, QualityReport
+from ocr_core.validators import check_label
 from ui.figures import compare_confidence_figure, overlay_figure
 from ui.i18n import current_lang, t
 from ui.marks import DIFFERS, FAIL, OK, STATUS_MARK
 from ui.redaction import blur_regions
 from ui.results import DEFAULT_THRESHOLD, Analysis
-from ui.rows import FieldRow, other_boxes, regions, rows_for, sensitive_polygons
+from ui.rows import FieldRow, failed_checks, flagged, other_boxes, regions, rows_for, sensitive_polygons
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,22 @@ def pair_quality(qa: QualityReport | None, qb: QualityReport | None, lang: str) 
             t("cmp.same"): OK if ca and cb and ca.status == cb.status else DIFFERS,
         })
     return rows
+
+
+def same_values_doubts(rows_a: Sequence[FieldRow], rows_b: Sequence[FieldRow], labels: tuple[str, str],
+                       threshold: float, lang: str) -> list[str]:
+    """Why "the same values" is not the whole story: a side with fields under the threshold or a
+    failed check (then the values agree, but not with confidence)."""
+    out = []
+    for side, rows in zip(labels, (rows_a, rows_b), strict=True):
+        low = flagged(rows, threshold)
+        if low:
+            out.append(t("cmp.same_but_low", side=side, fields=", ".join(r.label for r in low)))
+        failed = failed_checks(rows)
+        if failed:
+            out.append(t("cmp.same_but_failed", side=side,
+                         checks=", ".join(f"{r.label}: {check_label(c.name, lang)}" for r, c in failed)))
+    return out
 
 
 def _quality_cell(check: QualityCheck | None) -> str:
@@ -131,7 +148,11 @@ def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | Non
     if n_diff:
         st.warning(t("cmp.differs", n=n_diff), icon=":material/difference:")
     else:
-        st.success(t("cmp.all_same"), icon=":material/check_circle:")
+        doubts = same_values_doubts(rows_a, rows_b, labels, threshold, lang)
+        for doubt in doubts:
+            st.warning(doubt, icon=":material/warning:")
+        if not doubts:
+            st.success(t("cmp.all_same"), icon=":material/check_circle:")
     if pairs:
         wide = st.column_config.TextColumn(width="medium")  # a masked card number must fit whole
         st.dataframe(_table(pairs), hide_index=True, width="stretch", placeholder="–",

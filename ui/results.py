@@ -26,7 +26,9 @@ from ui.rows import (
     Result,
     all_checks,
     check_badge,
+    failed_checks,
     flagged,
+    needs_attention,
     other_boxes,
     regions,
     rows_for,
@@ -69,7 +71,7 @@ def kv_table(rows: list[FieldRow], threshold: float, lang: str) -> list[dict[str
         t("res.col_value"): r.shown,
         t("res.col_conf"): r.conf,
         t("res.col_checks"): " · ".join(check_badge(c, lang) for c in r.checks),
-        t("res.col_flag"): WARN if r.conf is not None and r.conf < threshold else "",
+        t("res.col_flag"): WARN if needs_attention(r, threshold) else "",
     } for r in rows]
 
 
@@ -126,6 +128,20 @@ def _resolution(a: Analysis) -> None:
                (t("res.res_agree") if (a.result.resolution or "") == m.verdict else t("res.res_disagree")))
 
 
+def confidence_summary(rows: list[FieldRow], threshold: float, lang: str) -> None:
+    """One verdict that agrees with the table: fields under the threshold and failed checks both
+    show; "all clear" only when there is neither."""
+    low = flagged(rows, threshold)
+    failed = failed_checks(rows)
+    if low:
+        st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")
+    if failed:
+        st.error(t("res.checks_failed", checks=", ".join(f"{r.label}: {check_label(c.name, lang)}"
+                                                         for r, c in failed)), icon=":material/cancel:")
+    if not low and not failed:
+        st.success(t("res.none_flagged"), icon=":material/check_circle:")
+
+
 def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], None] | None = None) -> None:
     """Render an analysis. ``on_verify`` is offered when the result carries a usable Request-Key."""
     lang = current_lang()
@@ -133,7 +149,9 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     result = a.result
     rows = rows_for(result, lang, masked)
 
-    head = st.columns([3, 2])
+    # Side by side normally; stacked in presenter view, where the large type needs the whole width
+    # (at 1280×800 the narrow column cut metric values and split labels mid-word).
+    head = [st.container(), st.container()] if presenter_view() else st.columns([3, 2])
     with head[0]:
         st.markdown(f"**{t('res.overlay')}**")
         shown_threshold = float(st.session_state.get(f"{prefix}_threshold", DEFAULT_THRESHOLD))
@@ -152,11 +170,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         scored = [r for r in rows if r.conf is not None]
         st.image(confidence_svg([r.label for r in scored], [r.conf for r in scored], threshold,
                                 threshold_label=t("res.threshold"), font_size=font or 13), width="stretch")
-        low = flagged(rows, threshold)
-        if low:
-            st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")
-        else:
-            st.success(t("res.none_flagged"), icon=":material/check_circle:")
+        confidence_summary(rows, threshold, lang)
         if isinstance(result, IdCardResult):
             st.metric(t("res.id_type"), result.id_type or "–")
         _resolution(a)
@@ -170,7 +184,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     if view == "kv":
         table(kv_table(rows, threshold, lang), presenter=presenter_view(), height=table_height(len(rows)),
               column_config={t("res.col_conf"): st.column_config.ProgressColumn(
-                  t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f")},
+                  t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f", color="blue")},
               text_columns=(t("res.col_conf"),))
         _badges(rows, lang)
     elif view == "json":

@@ -98,6 +98,12 @@ def _card_rows(result: CreditCardResult, lang: str, masked: bool) -> list[FieldR
     return rows
 
 
+def absent_by_design(key: str, value: str | None) -> bool:
+    """The guide's way of saying a field is not on this document: a driver licence without conditions
+    has ``condition`` = ``none``. Not a reading, so its confidence means nothing and is never flagged."""
+    return key == "condition" and (value or "").strip().lower() == "none"
+
+
 def _id_rows(result: IdCardResult, lang: str, masked: bool) -> list[FieldRow]:
     doc = result.id_type or ""
     by_key = {kv.key: kv for kv in result.key_values}
@@ -107,7 +113,7 @@ def _id_rows(result: IdCardResult, lang: str, masked: bool) -> list[FieldRow]:
         kv = by_key[key]
         rows.append(FieldRow(
             key=key, index=None, label=label(key, lang), raw=kv.value,
-            shown=_show(key, kv.value, masked), conf=kv.conf,
+            shown=_show(key, kv.value, masked), conf=None if absent_by_design(key, kv.value) else kv.conf,
             points=tuple(kv.bbox.points) if kv.bbox else None, sensitive=_sensitive(key),
             checks=tuple(checks_for(key, kv.value, doc, values)) if kv.value is not None else (),
         ))
@@ -133,6 +139,17 @@ def sensitive_polygons(rows: Sequence[FieldRow]) -> list[tuple[Point, ...]]:
 def flagged(rows: Sequence[FieldRow], threshold: float) -> list[FieldRow]:
     """Rows whose confidence is known and under the threshold."""
     return [r for r in rows if r.conf is not None and r.conf < threshold]
+
+
+def failed_checks(rows: Sequence[FieldRow]) -> list[tuple[FieldRow, Check]]:
+    """Validator checks that failed (a Luhn failure, a bad date): a reading is wrong whatever its
+    confidence says."""
+    return [(row, check) for row, check in all_checks(rows) if check.ok is False]
+
+
+def needs_attention(row: FieldRow, threshold: float) -> bool:
+    """What the Flag column marks: under the threshold, or a failed check."""
+    return (row.conf is not None and row.conf < threshold) or any(c.ok is False for c in row.checks)
 
 
 def other_boxes(result: Result) -> list[list[Point]]:
