@@ -17,7 +17,7 @@ from ui.i18n import current_lang, t
 from ui.marks import DIFFERS, FAIL, OK, STATUS_MARK
 from ui.redaction import blur_regions
 from ui.results import DEFAULT_THRESHOLD, Analysis
-from ui.rows import FieldRow, failed_checks, flagged, other_boxes, regions, rows_for, sensitive_polygons
+from ui.rows import FieldRow, failed_checks, flagged, other_boxes, personal_polygons, regions, rows_for
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _table(pairs: list[PairedRow]) -> pd.io.formats.style.Styler:
 
 
 def _overlay(side: str, a: Analysis, rows: list[FieldRow], masked: bool, threshold: float) -> None:
-    bgr = blur_regions(a.sent_bgr, sensitive_polygons(rows)) if masked else a.sent_bgr
+    bgr = blur_regions(a.sent_bgr, personal_polygons(a.result, rows, a.sent_bgr)) if masked else a.sent_bgr
     fig = overlay_figure(bgr, regions(rows), threshold=threshold, other_boxes=other_boxes(a.result),
                          other_boxes_name=t("res.all_boxes"))
     st.plotly_chart(fig, key=f"cmp_overlay_{side}", config={"displaylogo": False})

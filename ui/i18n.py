@@ -142,8 +142,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # results
     "res.heading": ("5 · Result", "5 · 결과"),
     "res.overlay": ("What was read, where", "인식 위치와 내용"),
-    "res.blurred": ("Sensitive regions are blurred while masking is on.",
-                    "마스킹 중에는 민감한 영역을 흐리게 표시합니다."),
+    "res.blurred": ("Personal regions (numbers, names, address, photo) are blurred while masking is on.",
+                    "마스킹 중에는 개인정보 영역(번호, 이름, 주소, 사진)을 흐리게 표시합니다."),
     "res.confidence": ("Confidence per field", "항목별 신뢰도"),
     "res.threshold": ("Confidence threshold", "신뢰도 기준"),
     "res.flagged": ("Under the threshold: {fields}", "기준 미만: {fields}"),

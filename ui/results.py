@@ -32,7 +32,7 @@ from ui.rows import (
     other_boxes,
     regions,
     rows_for,
-    sensitive_polygons,
+    personal_polygons,
     truth_mismatches,
 )
 from ui.session import base_url, effective_connection, masking_on, presenter_view
@@ -84,7 +84,7 @@ def table_height(n_rows: int, row_px: int = 35) -> int:
 def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool) -> np.ndarray:
     if not masked:
         return a.sent_bgr
-    polygons = sensitive_polygons(rows)
+    polygons = personal_polygons(a.result, rows, a.sent_bgr)
     return state.memo(f"{prefix}_blurred", (a.token, a.at, len(polygons)),
                       lambda: blur_regions(a.sent_bgr, polygons))
 
@@ -162,7 +162,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
                                    other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes"),
                                    font_size=font))
         st.plotly_chart(fig, key=f"{prefix}_overlay", config={"displaylogo": False, "scrollZoom": True})
-        if masked and sensitive_polygons(rows):
+        if masked:
             st.caption(t("res.blurred"))
     with head[1]:
         st.markdown(f"**{t('res.confidence')}**")

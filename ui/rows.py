@@ -13,7 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ocr_core import CreditCardResult, IdCardResult
+from ocr_core.imaging.portrait import find_portraits
 from ocr_core.fields import field_spec, label, sort_keys
 from ocr_core.masking import mask_value
 from ocr_core.validators import Check, check_label, checks_for
@@ -134,6 +137,68 @@ def regions(rows: Sequence[FieldRow]) -> list[Region]:
 
 def sensitive_polygons(rows: Sequence[FieldRow]) -> list[tuple[Point, ...]]:
     return [r.points for r in rows if r.sensitive and r.points]
+
+
+def personal_polygons(result: Result, rows: Sequence[FieldRow], bgr: np.ndarray) -> list[tuple[Point, ...]]:
+    """Every region of the image that shows personal data, for the masked view's blur.
+
+    The fields the API names (numbers and names), and what it does not name: on IDs every other text
+    box (Hanja name, address, aptitude-test dates…) except the heading above the first personal field
+    and the boxes of non-personal fields (issue date, issuer, licence type); the holder's photo; on a
+    credit card, the band under the number row where the holder's name is embossed (the API returns
+    no box for it). Unknown text counts as personal: hiding a label costs less than showing an address."""
+    polygons = [r.points for r in rows if r.points and _is_personal(r.key)]
+    if isinstance(result, IdCardResult):
+        public = [_bounds(r.points) for r in rows if r.points and not _is_personal(r.key)]
+        tops = [_bounds(p)[1] for p in polygons]
+        heading_bottom = min(tops) if tops else 0
+        for box in result.boxes:
+            x0, y0, x1, y1 = _bounds(box.points)
+            if y1 <= heading_bottom or any(_overlap((x0, y0, x1, y1), b) > 0.5 for b in public):
+                continue
+            polygons.append(tuple(box.points))
+        polygons.extend(find_portraits(bgr))
+    else:
+        band = _holder_band(rows, bgr.shape[:2])
+        if band is not None:
+            polygons.append(band)
+    return polygons
+
+
+def _is_personal(key: str) -> bool:
+    spec = field_spec(key)
+    return spec is not None and spec.kind != "none"
+
+
+def _bounds(points: Sequence[Point]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Share of ``a``'s area inside ``b``."""
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = max(1.0, (a[2] - a[0]) * (a[3] - a[1]))
+    return w * h / area
+
+
+def _holder_band(rows: Sequence[FieldRow], shape: tuple[int, ...]) -> tuple[Point, ...] | None:
+    """Under the card-number row, as wide as the row, down to the card's bottom: where cards print or
+    emboss the holder's name."""
+    boxes = [_bounds(r.points) for r in rows if r.key == "cardNums" and r.points]
+    if not boxes:
+        return None
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    h_img, w_img = shape[0], shape[1]
+    row_h = max(b[3] - b[1] for b in boxes)
+    top = int(y1 + 0.1 * row_h)
+    bottom = int(min(h_img, y1 + 3.5 * row_h))
+    left, right = int(max(0, x0 - row_h)), int(min(w_img, x1))
+    if bottom - top < 4:
+        return None
+    return ((left, top), (right, top), (right, bottom), (left, bottom))
 
 
 def flagged(rows: Sequence[FieldRow], threshold: float) -> list[FieldRow]:
