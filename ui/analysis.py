@@ -110,8 +110,12 @@ def analysis_page(service: str) -> None:
                 held = analyse(service, payload, choice, quad)
                 state.put(result_key(prefix), held)
         if held is not None and held.token != payload.token:
-            st.caption(t("an.stale"))
+            st.warning(t("an.stale"), icon=":material/history:")
 
+    if held is not None and choice is not None and prepared is None:
+        st.warning(t("an.stale_rejected", name=held.name), icon=":material/history:")
+    elif held is not None and choice is None:
+        st.info(t("an.kept", name=held.name, at=f"{held.at.astimezone():%H:%M:%S}"), icon=":material/history:")
     if held is not None:
         st.subheader(t("res.heading"))
         with guarded():

@@ -125,6 +125,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "an.running": ("Sending the sealed envelope to {host} and waiting for the answer…",
                    "{host}(으)로 전자 봉투를 보내고 응답을 기다리는 중…"),
     "an.cloud_cost": ("This call goes to NHN Cloud and is billed.", "이 호출은 NHN Cloud로 가며 요금이 부과됩니다."),
+    "an.stale_rejected": ("The image changed and the new one was refused: the result below is for the "
+                          "previous image ({name}), not for this one.",
+                          "이미지가 바뀌었고 새 이미지는 거부되었습니다. 아래 결과는 이 이미지가 아니라 이전 "
+                          "이미지({name})의 결과입니다."),
+    "an.kept": ("Result for {name} (analysed at {at}), shown with the image it was made from. Choose an image "
+                "to analyse another.",
+                "{name}의 결과 ({at} 분석) — 분석한 이미지와 함께 표시합니다. 다른 이미지를 분석하려면 "
+                "이미지를 고르세요."),
     "an.stale": ("The image changed since this result; analyse again to refresh.",
                  "이 결과 이후 이미지가 바뀌었습니다. 다시 분석하세요."),
     "an.standalone_note": ("Stand-alone analysis reads the same fields but gives **no Request-Key**, so "
@@ -299,6 +307,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "au.genuine": ("GENUINE — the issuing authority's records match.", "진본 — 발급 기관 기록과 일치합니다."),
     "au.not_genuine": ("NOT CONFIRMED — the records do not match these details.",
                        "확인 불가 — 기록이 입력한 정보와 일치하지 않습니다."),
+    "au.stale_verdict": ("The fields changed after the last check ({verdict}); that verdict was for the "
+                         "values sent then. Check again to verify these.",
+                         "마지막 확인({verdict}) 이후 항목이 바뀌었습니다. 그 판정은 당시 보낸 값에 대한 "
+                         "것이니, 이 값을 확인하려면 다시 확인하세요."),
+    "au.strikes": ("Resident cards: each wrong issue date counts toward a lock — after five, the card's "
+                   "checks stay locked (4000123) until the holder lifts it.",
+                   "주민등록증: 잘못된 발급 일자는 매번 누적되며, 다섯 번이 되면 소지자가 해제할 때까지 "
+                   "확인이 잠깁니다 (4000123)."),
     "au.codes": ("What the authenticity errors mean", "진위 확인 오류 설명"),
     "au.code_122": ("**4000122 — Request-Key invalid or expired.** The key is older than one hour, was "
                     "already used for an answered check, or was never issued for this appKey. Analyse the "

@@ -60,11 +60,15 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
     if source == "gallery":
         items = specimens(doc_types)
         select_key = translated(f"{prefix}_specimen")
+        kept_key = f"{prefix}_specimen_kept"  # outlives the page: Streamlit drops a left page's widgets
+        if select_key not in st.session_state and st.session_state.get(kept_key):
+            st.session_state[select_key] = st.session_state[kept_key]
         gallery(prefix, items, select_key, st.session_state.get(select_key), per_row=per_row)
         picked = st.selectbox(t("img.specimen"), [s.image for s in items], index=None, key=select_key,
                               format_func=partial(_specimen_label, lang=current_lang()),
                               help=t("img.specimen_help"),
                               placeholder=t("img.pick"))
+        st.session_state[kept_key] = picked
         spec = by_image(picked) if picked else None
         if spec is None:
             return None
