@@ -113,10 +113,21 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "pre.step.denoise": ("denoised", "노이즈 제거"),
     "pre.step.clahe": ("contrast (CLAHE)", "대비 향상 (CLAHE)"),
     "pre.opt.warp": ("Find the card and flatten it", "카드를 찾아 평평하게 펴기"),
-    "pre.opt.deskew": ("Deskew", "기울기 보정"),
+    "pre.opt.deskew": ("Deskew (small tilts, up to 30°)", "기울기 보정 (30° 이하의 작은 기울기)"),
+    "pre.opt.turn": ("Turn clockwise", "시계 방향 회전"),
+    "pre.opt.turn_help": ("For a card photographed on its side (90°, 270°) or upside down (180°): the "
+                          "pre-flight Orientation check says when the card stands on its side.",
+                          "옆으로(90°, 270°) 또는 거꾸로(180°) 촬영한 카드용입니다. 전송 전 점검의 방향 항목이 "
+                          "카드가 세로로 서 있는지 알려 줍니다."),
+    "pre.step.turn": ("turned", "회전"),
+    "pre.enlarged": ("Enlarged to the API's recommended 760×480: this helps the size check, but adds no "
+                     "detail — a closer photo does.",
+                     "API 권장 크기 760×480으로 확대했습니다. 크기 기준은 맞추지만 세부는 늘지 않으니, 더 "
+                     "가까이서 촬영하는 것이 좋습니다."),
     "pre.opt.denoise": ("Denoise", "노이즈 제거"),
     "pre.opt.clahe": ("Contrast (CLAHE)", "대비 향상 (CLAHE)"),
-    "pre.opt.resize": ("Resize to the recommended size", "권장 크기로 조정"),
+    "pre.opt.resize": ("Card width when flattened (small cards are enlarged to at least 760×480)",
+                       "펼친 카드의 폭 (작은 카드는 최소 760×480으로 확대)"),
     "pre.opt.format": ("Re-encode as", "다시 인코딩할 형식"),
     "pre.opt.quality": ("JPEG quality", "JPEG 품질"),
     # analyse

@@ -24,6 +24,7 @@ from ocr_core.imaging.geometry import (
     warp_card,
 )
 from ocr_core.imaging.loading import LoadedImage
+from ocr_core.imaging.orientation import text_upright
 
 __all__ = [
     "CHECK_LABELS",
@@ -34,6 +35,7 @@ __all__ = [
     "Status",
     "assess_quality",
     "glare_mask",
+    "jpeg_quality",
     "sharpness",
 ]
 
@@ -54,6 +56,8 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
     "boundary": ("Card boundary", "카드 경계"),
     "tilt": ("Tilt", "기울기"),
     "perspective": ("Perspective", "원근 왜곡"),
+    "orientation": ("Orientation", "방향"),
+    "compression": ("JPEG compression", "JPEG 압축"),
 }
 
 
@@ -172,6 +176,8 @@ def assess_quality(img: np.ndarray | LoadedImage, thresholds: QualityThresholds 
         _check_boundary(quad, cropped, bgr.shape),
         _check_tilt(geometry.rotation_deg if geometry else estimate_skew(bgr), geometry is not None, t),
         _check_perspective(geometry, t),
+        _check_orientation(geometry, cropped, bgr),
+        _check_compression(img.original_bytes if isinstance(img, LoadedImage) and img.format == "jpeg" else None),
     ]
     return QualityReport(tuple(checks), quad, mask)
 
@@ -402,3 +408,93 @@ def _check_perspective(geometry: CardGeometry | None, t: QualityThresholds) -> Q
                  f"원근 왜곡이 심합니다({pct}). 카드 바로 위에서 촬영하세요."),
     })
 
+
+
+_SIDEWAYS_RATIO = 1.15
+"""A card taller than wide by this much stands on its side (an ID-1 card lying flat is 1.586 : 1)."""
+
+
+def _check_orientation(geometry: CardGeometry | None, cropped: bool, bgr: np.ndarray) -> QualityCheck:
+    """A card turned 90° reads badly or not at all. The card's shape tells a card on its side from one
+    lying flat; for a card standing up, Tesseract's orientation detection tells a vertical design
+    (text upright) from a turned card. Neither says which way to turn, nor spots a card upside down."""
+    if geometry is not None:
+        width, height = geometry.width, geometry.height
+    elif cropped:
+        height, width = bgr.shape[0], bgr.shape[1]
+    else:
+        return QualityCheck("orientation", "pass", None, "No card outline, so no orientation to judge.",
+                            "카드 윤곽이 없어 방향을 판단할 수 없습니다.")
+    ratio = round(float(height) / max(float(width), 1e-6), 2)
+    if ratio >= _SIDEWAYS_RATIO and text_upright(bgr) is True:
+        return QualityCheck("orientation", "pass", ratio, "A vertical card: it stands up, and its text reads upright.",
+                            "세로형 카드입니다. 세로로 서 있고 글자가 바로 읽힙니다.")
+    if ratio >= _SIDEWAYS_RATIO:
+        return QualityCheck(
+            "orientation", "warn", ratio,
+            "The card stands on its side (taller than wide): it was probably turned 90°. Turn it upright "
+            "(preprocessing: Turn) unless it is a vertical card design.",
+            "카드가 세로로 서 있습니다(높이가 폭보다 큼). 90° 돌아갔을 가능성이 큽니다. 세로형 디자인이 아니라면 "
+            "바로 세우세요(전처리: 회전).",
+        )
+    return QualityCheck("orientation", "pass", ratio, "The card lies flat (wider than tall).",
+                        "카드가 가로로 놓여 있습니다(폭이 높이보다 큼).")
+
+
+# IJG's standard luminance quantisation table (JPEG Annex K); its sum is all that is compared.
+_STD_LUMA_SUM = sum((
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+))
+JPEG_QUALITY_WARN = 50
+JPEG_QUALITY_FAIL = 25
+
+
+def jpeg_quality(data: bytes) -> int | None:
+    """The IJG quality (1–100) a JPEG was saved at, estimated from its luminance quantisation table
+    (``None`` when the file has none). Exact for files written by libjpeg and its descendants; for
+    other encoders it is the quality their table is equivalent to, which is what matters here."""
+    i = 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if marker == 0xDA:  # start of scan: the tables come before it
+            return None
+        if marker == 0xDB:
+            seg, j = data[i + 4:i + 2 + length], 0
+            while j < len(seg):
+                precision, table_id = seg[j] >> 4, seg[j] & 0x0F
+                size = 128 if precision else 64
+                values = (
+                    [int.from_bytes(seg[j + 1 + 2 * k:j + 3 + 2 * k], "big") for k in range(64)]
+                    if precision else list(seg[j + 1:j + 1 + size])
+                )
+                if table_id == 0 and len(values) == 64:
+                    scale = 100.0 * sum(values) / _STD_LUMA_SUM
+                    quality = (200.0 - scale) / 2.0 if scale <= 100 else 5000.0 / scale
+                    return max(1, min(100, round(quality)))
+                j += 1 + size
+        i += 2 + length
+    return None
+
+
+def _check_compression(jpeg: bytes | None) -> QualityCheck:
+    """Blocky, smeared digits from a heavily compressed JPEG (a messenger's re-send, a low camera
+    setting) are misread; resharpening cannot bring them back."""
+    quality = jpeg_quality(jpeg) if jpeg is not None else None
+    if quality is None:
+        return QualityCheck("compression", "pass", None, "Not a JPEG (or no table to read): no JPEG artefacts.",
+                            "JPEG이 아니어서 압축 손상이 없습니다.")
+    status: Status = "fail" if quality < JPEG_QUALITY_FAIL else "warn" if quality < JPEG_QUALITY_WARN else "pass"
+    return _check("compression", status, quality, {
+        "pass": (f"Saved at JPEG quality ≈{quality}: no visible compression artefacts.",
+                 f"JPEG 품질 약 {quality}로 저장되어 압축 손상이 거의 없습니다."),
+        "warn": (f"Saved at JPEG quality ≈{quality}: block artefacts may blur digits. Send the original "
+                 "photo rather than a re-sent or compressed copy.",
+                 f"JPEG 품질 약 {quality}: 블록 손상으로 숫자가 흐려질 수 있습니다. 다시 보낸 사본이 아닌 원본 "
+                 "사진을 사용하세요."),
+        "fail": (f"Saved at JPEG quality ≈{quality}: heavy block artefacts; digits will be misread. Use the "
+                 "original photo (messengers recompress images).",
+                 f"JPEG 품질 약 {quality}: 블록 손상이 심해 숫자를 잘못 읽습니다. 원본 사진을 사용하세요 "
+                 "(메신저는 이미지를 다시 압축합니다)."),
+    })
