@@ -13,7 +13,7 @@ import streamlit as st
 from ocr_core.imaging import QualityCheck, QualityReport
 from ocr_core.validators import check_label
 from ui.figures import compare_confidence_figure, overlay_figure
-from ui.i18n import current_lang, t
+from ui.i18n import api_value, current_lang, t
 from ui.marks import DIFFERS, FAIL, OK, STATUS_MARK
 from ui.redaction import blur_regions
 from ui.results import DEFAULT_THRESHOLD, Analysis
@@ -168,8 +168,8 @@ def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | Non
         if analysis is None:
             continue
         m = analysis.measured
-        res_rows.append({"": name, t("res.api_resolution"): analysis.result.resolution or "–",
-                         t("res.our_resolution"): m.verdict, t("cmp.image_px"): f"{m.width}×{m.height}",
+        res_rows.append({"": name, t("res.api_resolution"): api_value(analysis.result.resolution),
+                         t("res.our_resolution"): api_value(m.verdict), t("cmp.image_px"): f"{m.width}×{m.height}",
                          t("cmp.card_px"): f"{m.card_size[0]}×{m.card_size[1]}" if m.card_size else "–"})
     st.dataframe(res_rows, hide_index=True, width="stretch")
 

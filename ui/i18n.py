@@ -194,6 +194,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
                          "API 판정과 자체 측정이 다릅니다. API는 이미지 전체가 아니라 찾은 문서를 기준으로 "
                          "판정할 수 있으니 카드 자체의 크기를 비교해 보세요."),
     "res.id_type": ("Document type", "신분증 종류"),
+    "val.resident": ("resident", "주민등록증 (resident)"),
+    "val.driver": ("driver", "운전면허증 (driver)"),
+    "val.passport": ("passport", "여권 (passport)"),
+    "val.credit-card": ("credit-card", "신용카드 (credit-card)"),
+    "val.normal": ("normal", "정상 (normal)"),
+    "val.low": ("low", "낮음 (low)"),
     "res.json_masked": ("Decrypted answer, masked.", "복호화한 응답 (마스킹됨)."),
     "res.json_unmasked": ("Decrypted answer, unmasked.", "복호화한 응답 (마스킹 해제)."),
     "res.request_key": ("Request-Key issued", "발급된 Request-Key"),
@@ -440,6 +446,14 @@ def default_lang() -> Lang:
 def current_lang() -> Lang:
     lang = st.session_state.get(LANG_KEY)
     return lang if lang in LANGS else default_lang()
+
+
+def api_value(value: str | None) -> str:
+    """An API value (``resident``, ``normal``…) in the UI language, the API's own word kept beside it."""
+    if not value:
+        return "–"
+    key = f"val.{value}"
+    return t(key) if key in _STRINGS else value
 
 
 def t(key: str, /, **fields: object) -> str:

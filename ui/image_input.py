@@ -45,7 +45,7 @@ def _specimen_label(image: str, lang: Lang) -> str:
     if spec is None:
         return image
     kind = text("img.kind_photo" if spec.kind == "photo" else "img.kind_clean", lang)
-    return f"{spec.name.replace('_', ' ')} · {spec.doc_type} · {kind}"
+    return f"{spec.name.replace('_', ' ')} · {text('val.' + spec.doc_type, lang)} · {kind}"
 
 
 def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = None,

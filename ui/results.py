@@ -13,10 +13,10 @@ from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.validators import check_label
 from ui import state
 from ui.confidence_chart import confidence_svg
-from ui.downloads import curl_example, downloads
+from ui.downloads import curl_example, downloads, export_metadata
 from ui.envelope_view import envelope_view
 from ui.figures import overlay_figure
-from ui.i18n import current_lang, t, translated
+from ui.i18n import api_value, current_lang, t, translated
 from ui.marks import WARN
 from ui.redaction import blur_regions
 from ui.request_key_status import time_left, warn_if_unusable
@@ -35,7 +35,7 @@ from ui.rows import (
     personal_polygons,
     truth_mismatches,
 )
-from ui.session import base_url, effective_connection, masking_on, presenter_view
+from ui.session import base_url, effective_connection, masking_on, presenter_view, token_url
 from ui.sidebar import PRESENTER_CHART_FONT
 from ui.specimens import Specimen
 from ui.widgets import table
@@ -121,8 +121,8 @@ def _resolution(a: Analysis) -> None:
     m = a.measured
     card = t("res.card_size", w=m.card_size[0], h=m.card_size[1]) if m.card_size else ""
     c1, c2 = st.columns(2)
-    c1.metric(t("res.api_resolution"), a.result.resolution or "–", border=True)
-    c2.metric(t("res.our_resolution"), m.verdict, border=True,
+    c1.metric(t("res.api_resolution"), api_value(a.result.resolution), border=True)
+    c2.metric(t("res.our_resolution"), api_value(m.verdict), border=True,
               help=t("res.res_detail", w=m.width, h=m.height, card=card))
     st.caption(t("res.res_detail", w=m.width, h=m.height, card=card) + " — " +
                (t("res.res_agree") if (a.result.resolution or "") == m.verdict else t("res.res_disagree")))
@@ -172,7 +172,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
                                 threshold_label=t("res.threshold"), font_size=font or 13), width="stretch")
         confidence_summary(rows, threshold, lang)
         if isinstance(result, IdCardResult):
-            st.metric(t("res.id_type"), result.id_type or "–")
+            st.metric(t("res.id_type"), api_value(result.id_type))
         _resolution(a)
         if a.specimen is not None:
             _truth(a.specimen.truth_fields(), rows)
@@ -193,11 +193,15 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     elif view == "envelope":
         envelope_view(result.trace, _decrypted_fields(result))
     else:
-        downloads(prefix, result, masked, stem=f"{a.service}-{a.at:%Y%m%d-%H%M%S}")
         conn = effective_connection()
+        meta = export_metadata(analysed_at=a.at, backend=conn.backend, endpoint=base_url(conn),
+                               api_version=conn.api_version, threshold=threshold, masked=masked,
+                               key_version=result.trace.key_version if result.trace else None)
+        downloads(prefix, result, masked, a.service, a.at, meta)
         st.markdown(f"**{t('dl.curl')}**")
         st.code(curl_example(base_url(conn), conn.api_version, a.service,
-                             result.trace.key_version if result.trace else None, conn.image_encoding),
+                             result.trace.key_version if result.trace else None, conn.image_encoding,
+                             token_url=token_url(conn)),
                 language="bash")
 
 

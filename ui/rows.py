@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from ocr_core import CreditCardResult, IdCardResult
-from ocr_core.imaging.portrait import find_portraits
 from ocr_core.fields import field_spec, label, sort_keys
+from ocr_core.imaging.portrait import find_portraits
 from ocr_core.masking import mask_value
 from ocr_core.validators import Check, check_label, checks_for
 from ui.figures import Region
@@ -287,13 +287,21 @@ def _dist(ax: float, ay: float, bx: float, by: float) -> float:
 # ---------------------------------------------------------------- exports
 
 
-def result_json(result: Result, masked: bool) -> str:
-    return json.dumps(result.to_api_json(masked=masked), ensure_ascii=False, indent=2)
+def result_json(result: Result, masked: bool, metadata: Mapping[str, object] | None = None) -> str:
+    """The API's JSON (masked as asked); ``metadata`` (see ``ui.downloads.export_metadata``) goes
+    under an ``export`` key beside the API's own ``header`` and ``result``."""
+    doc = result.to_api_json(masked=masked)
+    if metadata is not None:
+        doc = {"export": dict(metadata), **doc}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-def rows_csv(rows: Sequence[FieldRow]) -> str:
-    """CSV of the rows as shown (so masked rows stay masked); UTF-8 with a BOM for spreadsheet apps."""
+def rows_csv(rows: Sequence[FieldRow], metadata: Mapping[str, object] | None = None) -> str:
+    """CSV of the rows as shown (so masked rows stay masked); UTF-8 with a BOM for spreadsheet apps.
+    ``metadata`` comes first, one ``# name: value`` line each."""
     out = io.StringIO()
+    for name, value in (metadata or {}).items():
+        out.write(f"# {name}: {value}\r\n")
     writer = csv.writer(out)
     writer.writerow(["key", "label", "value", "confidence", "checks"])
     for r in rows:
