@@ -55,6 +55,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "img.src_gallery": ("Specimen gallery", "견본 갤러리"),
     "img.upload": ("Drop a JPEG or PNG here (max 20 MB)", "JPEG 또는 PNG 파일을 끌어 놓으세요 (최대 20MB)"),
     "img.camera": ("Take a photo of the document", "문서를 촬영하세요"),
+    "img.camera_help": ("Fill the frame with the card, flat and level, without glare. The photo is "
+                        "shown blurred while masking is on.",
+                        "카드가 화면을 채우도록 평평하고 수평으로, 빛 반사 없이 촬영하세요. 마스킹 중에는 사진을 "
+                        "흐리게 표시합니다."),
+    "img.camera_https": ("This page is served over plain HTTP ({host}): browsers allow the camera only "
+                         "over HTTPS or on localhost, so the camera will be refused. Upload a photo "
+                         "instead, or serve the dashboard behind TLS (README, Security).",
+                         "이 페이지는 일반 HTTP({host})로 제공됩니다. 브라우저는 HTTPS나 localhost에서만 "
+                         "카메라를 허용하므로 카메라가 거부됩니다. 사진을 업로드하거나 대시보드를 TLS 뒤에서 "
+                         "제공하세요 (README, Security)."),
     "img.specimen": ("Specimen", "견본"),
     "img.specimen_help": ("Synthetic documents with made-up people and numbers, safe to show.",
                           "가상의 인물과 번호로 만든 합성 문서라 시연에 안전합니다."),

@@ -9,12 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
+from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from ocr_core.imaging import ImageRejected, LoadedImage, load_image
 from ui import state
 from ui.gallery import gallery
+from ui.session import masking_on
 from ui.i18n import Lang, current_lang, t, text, translated
 from ui.specimens import Specimen, by_image, specimens
 from ui.widgets import persistent
@@ -77,11 +80,40 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
     if source == "upload":
         up = st.file_uploader(t("img.upload"), type=["jpg", "jpeg", "png"], key=f"{prefix}_upload")
     else:
-        up = st.camera_input(t("img.camera"), key=f"{prefix}_camera")
+        up = camera(prefix)
     if up is None:
         return None
     data = up.getvalue()
     return ImageChoice(up.name or "camera.jpg", data, state.digest(data))
+
+
+CAMERA_BLUR_CSS = """<style>[data-testid="stCameraInput"] img { filter: blur(14px); }</style>"""
+"""While masking is on the captured frame is shown blurred, like every other preview (the live video
+stays sharp: the user has to aim)."""
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def camera_needs_https(url: str | None) -> bool:
+    """Browsers give pages the camera only in a secure context: HTTPS, or a page on this machine
+    (localhost). Plain HTTP to an intranet address gets a permission error whatever the user clicks."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    local = host in _LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127.")
+    return parts.scheme == "http" and not local
+
+
+def camera(prefix: str) -> UploadedFile | None:
+    """The camera at the highest resolution Streamlit asks browsers for (1080p: a hand-held card then
+    clears the 760×480 card check), with why it may be refused over plain HTTP."""
+    url = st.context.url
+    if camera_needs_https(url):
+        st.warning(t("img.camera_https", host=urlsplit(url or "").netloc), icon=":material/no_photography:")
+    if masking_on():
+        st.html(CAMERA_BLUR_CSS)
+    return st.camera_input(t("img.camera"), key=f"{prefix}_camera", resolution="1080p", help=t("img.camera_help"))
 
 
 def validate(prefix: str, choice: ImageChoice) -> LoadedImage | None:
