@@ -12,16 +12,17 @@ from ui.session import MASKING_KEY, base_url, client, effective_connection
 BASE_CSS = """
 <style>
   /* Plain HTML tables (ui.widgets.html_table): whole width, cells wrap at word boundaries (Korean
-     too: keep-all breaks between words, not syllables), and only an unbreakable run wraps anywhere. */
+     too: keep-all breaks between words, not syllables); columns are sized so no word has to break,
+     and only a run longer than the whole table's width would. */
   .studio-table-wrap { width: 100%; overflow-x: auto; }
   table.studio-table { width: 100%; border-collapse: collapse; table-layout: auto; }
   table.studio-table th, table.studio-table td { text-align: left; vertical-align: top; padding: 0.3rem 0.5rem;
     border-bottom: 1px solid rgba(49, 51, 63, 0.15); white-space: normal; word-break: keep-all;
-    overflow-wrap: anywhere; }
+    overflow-wrap: break-word; }
   table.studio-table th { font-weight: 600; }
   /* Gallery names and metric labels: wrap between words rather than clip with an ellipsis. */
   [data-testid="stMain"] [data-testid="stColumn"] button p { white-space: normal; word-break: keep-all;
-    overflow-wrap: anywhere; }
+    overflow-wrap: break-word; }
   [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
     overflow: visible !important; text-overflow: clip !important; word-break: keep-all; overflow-wrap: normal; }
 </style>
