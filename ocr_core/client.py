@@ -230,7 +230,10 @@ class OcrClient:
                 _raise_for_header(doc)
                 break
             except (TransportError, ApiError) as err:
-                retryable = isinstance(err, TransportError) or err.retry == "backoff"
+                # A host that took the connection but sent nothing for the whole read timeout (a dead
+                # proxy) will not do better on a retry: say so now rather than after three waits.
+                retryable = (isinstance(err, TransportError) and not isinstance(err, ReadTimeoutError)) \
+                    or (isinstance(err, ApiError) and err.retry == "backoff")
                 if isinstance(err, ApiError) and err.result_code == 4010006 and self._auth is not None:
                     self._auth.invalidate()
                 if not retryable or failures >= self.settings.max_retries:

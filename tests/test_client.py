@@ -311,9 +311,19 @@ def test_unprocessed_refusals_are_retried_with_backoff(fake: FakeNhn, code: int)
 
 def test_key_fetch_is_retried_on_transport_and_503(fake: FakeNhn) -> None:
     with make_client(fake, read_timeout=0.3) as c:
-        fake.queue("public-key", Outcome(delay=0.8), Outcome(result_code=5000503))
+        fake.queue("public-key", Outcome(drop=True), Outcome(result_code=5000503))
         assert c.public_key("id-card").version == fake.version("id-card")
     assert fake.requests["public-key"] == 3
+
+
+def test_key_fetch_is_not_retried_after_a_read_timeout(fake: FakeNhn) -> None:
+    """A host that accepted the connection and said nothing for the whole read timeout (a dead proxy)
+    is reported after one wait, not three (issue 12)."""
+    with make_client(fake, read_timeout=0.3) as c:
+        fake.queue("public-key", Outcome(delay=0.8))
+        with pytest.raises(ReadTimeoutError):
+            c.public_key("id-card")
+    assert fake.requests["public-key"] == 1
 
 
 # -- malformed answers -----------------------------------------------------------------------------

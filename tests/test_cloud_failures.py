@@ -62,3 +62,12 @@ def test_analysis_post_sent_but_unanswered_may_be_billed():
 def test_connect_timeout_is_a_few_seconds():
     s = Settings()
     assert s.connect_timeout <= 5 and s.small_call_timeout[1] <= 10 and s.read_timeout >= 20
+
+
+def test_analyse_through_a_silent_proxy_waits_once_not_three_times():
+    with silent_server() as url, _client(url) as c:  # default retries
+        start = time.monotonic()
+        with pytest.raises(ReadTimeoutError):
+            c.analyze_credit_card(IMAGE)
+        elapsed = time.monotonic() - start
+    assert elapsed < 12, f"Analyse hung for {elapsed:.1f} s"
