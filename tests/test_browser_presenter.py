@@ -156,3 +156,34 @@ def test_presenter_demo_at_1280x800(browser, dashboard, lang):
         assert "resident hong gildong" in pg.locator('[data-testid="stMain"]').inner_text().lower()
     finally:
         context.close()
+
+
+def test_normal_view_at_1280x800_keeps_the_text_that_is_the_point(browser, dashboard):
+    """Not presenter view: the quality reasons, envelope details and gallery names are whole."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{dashboard}/id-card", wait_until="domcontentloaded")
+        gallery_names = pg.locator('[data-testid="stMain"] [data-testid="stColumn"] button p')
+        gallery_names.first.wait_for(timeout=60_000)
+        cut = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stColumn"] button p')]
+            .filter(p => p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1).map(p => p.innerText)""")
+        assert not cut, f"gallery names cut: {cut}"
+        _shot(pg, "normal_en_1_gallery.png")
+        pg.get_by_role("button", name="driver hong gildong", exact=True).click(timeout=60_000)
+        _settled(pg)
+        why = pg.locator("table.studio-table").first
+        why.wait_for(timeout=60_000)
+        assert "Why" in why.inner_text() and "Not a JPEG" in why.inner_text()  # the whole reason, in the page
+        _shot(pg, "normal_en_2_quality.png", why)
+        pg.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click()
+        pg.wait_for_function("() => document.body.innerText.includes('Licence conditions')", timeout=180_000)
+        _settled(pg)
+        pg.get_by_role("radio", name="Envelope").or_(pg.get_by_role("button", name="Envelope")).first.click()
+        _settled(pg)
+        envelope = pg.locator("table.studio-table").last
+        assert "public key" in envelope.inner_text().lower()
+        _shot(pg, "normal_en_3_envelope.png", envelope)
+        assert not pg.evaluate(LAYOUT_PROBE)
+    finally:
+        context.close()
