@@ -48,6 +48,9 @@ def test_licence_without_conditions_is_not_a_failed_read():
     assert condition["Value"] == "none"
     assert condition["Flag"] == "" and (condition["Confidence"] is None or condition["Confidence"] != 0.0)
     assert not any("Licence conditions" in w for w in texts(at.warning)), texts(at.warning)
+    # confidence bars in a neutral colour: red meant "bad" at 1.00
+    table = next(df for df in at.dataframe if "Flag" in df.value.columns)
+    assert '"color":"blue"' in table.proto.columns.replace(" ", ""), table.proto.columns
 
 
 def _summary_app(kind: str) -> None:
