@@ -53,6 +53,13 @@ def test_licence_without_conditions_is_not_a_failed_read():
     assert '"color":"blue"' in table.proto.columns.replace(" ", ""), table.proto.columns
 
 
+def test_a_field_without_a_place_gets_no_box():
+    from ui.rows import FieldRow, regions
+
+    row = FieldRow("condition", None, "Licence conditions", "none", "none", None, ((0, 0),) * 4, False)
+    assert regions([row]) == []
+
+
 def _summary_app(kind: str) -> None:
     import streamlit as st  # noqa: F401
 

@@ -176,8 +176,8 @@ def test_normal_view_at_1280x800_keeps_the_text_that_is_the_point(browser, dashb
         why.wait_for(timeout=60_000)
         assert "Why" in why.inner_text() and "Not a JPEG" in why.inner_text()  # the whole reason, in the page
         _shot(pg, "normal_en_2_quality.png", why)
-        pg.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click()
-        pg.wait_for_function("() => document.body.innerText.includes('Licence conditions')", timeout=180_000)
+        pg.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
+        pg.wait_for_function("() => document.body.innerText.includes('Request-Key issued')", timeout=240_000)
         _settled(pg)
         pg.get_by_role("radio", name="Envelope").or_(pg.get_by_role("button", name="Envelope")).first.click()
         _settled(pg)

@@ -132,7 +132,9 @@ def check_badge(check: Check, lang: str) -> str:
 
 
 def regions(rows: Sequence[FieldRow]) -> list[Region]:
-    return [Region(r.label, r.shown, r.conf, r.points) for r in rows if r.points]
+    """Boxes to draw; a field with no place on the document (the API's all-zero box, e.g. a licence's
+    ``condition: none``) gets none."""
+    return [Region(r.label, r.shown, r.conf, r.points) for r in rows if r.points and len(set(r.points)) > 1]
 
 
 def sensitive_polygons(rows: Sequence[FieldRow]) -> list[tuple[Point, ...]]:
