@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import Action, Identity, allowed
+from ui.access import gate, user_box
 from ui.i18n import t
 from ui.icon import app_icon
 from ui.session import presenter_view
 from ui.sidebar import BASE_CSS, PRESENTER_CSS, backend_badge, preferences
 
 
-def pages() -> dict[str, list[st.Page]]:
+def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:
     """The pages, grouped. Their scripts live in ``views/``, not ``pages/``: a folder named ``pages``
     switches Streamlit to its legacy folder routing beside ``st.navigation`` (a "page not found"
     dialog on a first deep link, and page scripts run without this frame)."""
@@ -33,14 +35,32 @@ def pages() -> dict[str, list[st.Page]]:
         t("nav.setup"): [
             st.Page("views/settings.py", title=t("page.settings"), icon=":material/settings:",
                     url_path="settings"),
+            *([st.Page("views/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit")]
+              if identity is not None and allowed(identity, Action.AUDIT) else []),
         ],
     }
 
 
+def signed_out_pages() -> list[st.Page]:
+    """Every page URL answers with the sign-in page alone: no page script runs for a visitor."""
+    urls = [page.url_path for group in pages().values() for page in group if page.url_path] + ["audit"]
+    return [st.Page(_signed_out, title=t("acc.sign_in"), default=True)] + [
+        st.Page(_signed_out, title=t("acc.sign_in"), url_path=url) for url in urls]
+
+
+def _signed_out() -> None:
+    """Drawn by ``gate`` before navigation; nothing more to show."""
+
+
 def main() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=app_icon(), layout="wide")
-    page = st.navigation(pages())
-    preferences()
+    identity = gate()
+    if identity is None:
+        st.navigation(signed_out_pages(), position="hidden").run()
+        return
+    page = st.navigation(pages(identity))
+    user_box(identity)
+    preferences(may_unmask=allowed(identity, Action.UNMASK))
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched
     st.html(BASE_CSS)
     if presenter_view():

@@ -12,6 +12,7 @@ import streamlit as st
 from ocr_core import IdCardResult
 from ocr_core.imaging import LoadedImage
 from ui import state
+from ui.billing import billed_call
 from ui.errors import guarded
 from ui.handoff import HANDOFF_KEY, handoff_from
 from ui.i18n import t
@@ -34,11 +35,11 @@ def result_key(prefix: str) -> str:
 
 
 def call_api(service: str, data: bytes) -> Result:
-    """One billed call on the shared client of the effective connection."""
+    """One billed call on the shared client of the effective connection, under the quota and audited."""
     c = client()
     if service == "credit-card":
-        return c.analyze_credit_card(data)
-    return c.analyze_id_card(data, stand_alone=service == "stand-alone")
+        return billed_call(service, lambda: c.analyze_credit_card(data), image=data)
+    return billed_call(service, lambda: c.analyze_id_card(data, stand_alone=service == "stand-alone"), image=data)
 
 
 def card_outline(payload: Payload, found: np.ndarray | None) -> Sequence[Point] | None:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from access.ledger import QuotaExceeded
 from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, TransportError
 from ocr_core.errors import ConnectError, ReadTimeoutError
 from ocr_core.imaging import ImageRejected
@@ -36,6 +37,9 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
         return text("err.malformed", lang), text("err.malformed_action", lang)
     if isinstance(exc, EnvelopeError):
         return text("err.envelope", lang), text("err.envelope_action", lang)
+    if isinstance(exc, QuotaExceeded):
+        return (text(f"err.quota_{exc.scope}", lang, limit=exc.limit, kind=text(f"err.quota_kind_{exc.kind}", lang)),
+                text("err.quota_action", lang))
     if isinstance(exc, InputError):
         return text("err.input", lang, msg=mask_text(str(exc))), None
     return text("err.generic", lang), None

@@ -434,6 +434,73 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "set.test_fail": ("{service}: {detail}", "{service}: {detail}"),
     "set.connection": ("Connection", "연결"),
     "set.display": ("Display", "표시"),
+    # quotas and audit
+    "err.quota_user_daily": ("Not sent: your daily quota of {limit} billed {kind} calls on NHN Cloud is used up.",
+                             "보내지 않았습니다: NHN Cloud 유료 {kind} 호출의 오늘 한도({limit}회)를 모두 "
+                             "사용했습니다."),
+    "err.quota_monthly": ("Not sent: this deployment's monthly quota of {limit} billed {kind} calls on NHN "
+                          "Cloud is used up.",
+                          "보내지 않았습니다: 이 서비스의 NHN Cloud 유료 {kind} 호출 월 한도({limit}회)를 "
+                          "모두 사용했습니다."),
+    "err.quota_action": ("Nothing was sent or billed. Use the sandbox, or ask an admin to raise the quota.",
+                         "아무것도 보내거나 과금하지 않았습니다. 샌드박스를 쓰거나 관리자에게 한도 "
+                         "조정을 요청하세요."),
+    "err.quota_kind_analysis": ("analysis", "분석"),
+    "err.quota_kind_stand_alone": ("stand-alone", "단독 분석"),
+    "acc.quota_line": ("NHN Cloud {kind}: {used} of {limit} today", "NHN Cloud {kind}: 오늘 {used}/{limit}회"),
+    "acc.quota_line_unlimited": ("NHN Cloud {kind}: {used} today", "NHN Cloud {kind}: 오늘 {used}회"),
+    "page.audit": ("Audit", "감사 기록"),
+    "set.quotas": ("Quotas of billed NHN Cloud calls", "NHN Cloud 유료 호출 한도"),
+    "set.q_user_daily_analysis": ("Per user per day: analyses", "사용자별 하루: 분석"),
+    "set.q_user_daily_stand_alone": ("Per user per day: stand-alone", "사용자별 하루: 단독 분석"),
+    "set.q_monthly_analysis": ("Whole deployment per month: analyses", "전체 월간: 분석"),
+    "set.q_monthly_stand_alone": ("Whole deployment per month: stand-alone", "전체 월간: 단독 분석"),
+    "set.q_unlimited": ("no limit", "제한 없음"),
+    "set.q_save": ("Save quotas", "한도 저장"),
+    "set.q_saved": ("Quotas saved.", "한도를 저장했습니다."),
+    "aud.admin_only": ("The audit trail is for admins only.", "감사 기록은 관리자만 볼 수 있습니다."),
+    "aud.user": ("User", "사용자"),
+    "aud.all": ("all", "전체"),
+    "aud.dates": ("Dates (UTC)", "기간 (UTC)"),
+    "aud.backend": ("Backend", "백엔드"),
+    "aud.code": ("Result code", "결과 코드"),
+    "aud.count": ("{n} rows", "{n}건"),
+    "aud.csv": ("Download CSV", "CSV 다운로드"),
+    "aud.no_billed": ("No billed NHN Cloud calls in this period.", "이 기간에 NHN Cloud 유료 호출이 없습니다."),
+    "aud.totals": ("Billed NHN Cloud calls per user and day", "사용자·일자별 NHN Cloud 유료 호출"),
+    "aud.retention_heading": ("Retention", "보존 기간"),
+    "aud.retention": ("Keep audit rows for (days)", "감사 기록 보존 일수"),
+    "aud.retention_save": ("Save and purge older rows", "저장하고 오래된 기록 삭제"),
+    "aud.purged": ("Saved: {days} days. {n} older rows were purged.", "저장됨: {days}일. 오래된 기록 {n}건을 "
+                   "삭제했습니다."),
+    # sign-in and roles
+    "acc.sign_in": ("Sign in", "로그인"),
+    "acc.sign_out": ("Sign out", "로그아웃"),
+    "acc.sign_in_needed": ("This dashboard is for signed-in staff. Sign in with your company account "
+                           "to continue.",
+                           "로그인한 직원만 사용할 수 있습니다. 회사 계정으로 로그인하세요."),
+    "acc.no_role": ("You are signed in as {email}, but no role is configured for this account. Ask an "
+                    "administrator to add you to [access] in secrets.toml.",
+                    "{email} 계정으로 로그인했지만 이 계정에 지정된 역할이 없습니다. 관리자에게 "
+                    "secrets.toml의 [access]에 추가해 달라고 요청하세요."),
+    "acc.proxy_missing": ("No signed-in user reached the dashboard: it accepts the user header only "
+                          "from its configured SSO proxy.",
+                          "로그인한 사용자 정보가 없습니다: 설정된 SSO 프록시에서 온 사용자 헤더만 "
+                          "받습니다."),
+    "acc.config_error": ("Sign-in is misconfigured, so the dashboard stays closed: {detail}",
+                         "로그인 설정에 오류가 있어 대시보드를 열지 않습니다: {detail}"),
+    "acc.anonymous_banner": ("Served without sign-in (STUDIO_ALLOW_ANONYMOUS=1): anyone who reaches this "
+                             "address can use it.",
+                             "로그인 없이 제공 중입니다 (STUDIO_ALLOW_ANONYMOUS=1): 이 주소에 접근하는 "
+                             "누구나 사용할 수 있습니다."),
+    "acc.role_line": ("Role: {role}", "역할: {role}"),
+    "acc.role_viewer": ("viewer", "조회자"),
+    "acc.role_analyst": ("analyst", "분석가"),
+    "acc.role_admin": ("admin", "관리자"),
+    "acc.masking_fixed": ("Personal data is masked (only an admin may unmask).",
+                          "개인정보가 마스킹됩니다 (관리자만 해제할 수 있습니다)."),
+    "acc.settings_admin_only": ("Connection settings are for admins only.",
+                                "연결 설정은 관리자만 바꿀 수 있습니다."),
 }
 
 

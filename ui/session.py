@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from access import Action, allowed
 from ocr_core import OcrClient, Settings
 from ocr_core._constants import DEFAULT_BASE_URL, LEGACY_BASE_URL
 
@@ -134,9 +135,10 @@ def set_connection(conn: Connection) -> None:
 
 
 def effective_connection() -> Connection:
-    """The connection actually used: NHN Cloud only when its credentials are configured."""
+    """The connection actually used: NHN Cloud only when its credentials are configured and the
+    signed-in role may spend billed calls (decided here, so no crafted session state can choose it)."""
     conn = connection()
-    if conn.backend == "cloud" and not credentials_configured(conn.api_version):
+    if conn.backend == "cloud" and not (credentials_configured(conn.api_version) and _may(Action.USE_CLOUD)):
         return replace(conn, backend="sandbox")
     return conn
 
@@ -176,7 +178,14 @@ def base_url(conn: Connection) -> str:
 
 
 def masking_on() -> bool:
-    return bool(st.session_state.get(MASKING_KEY, True))
+    """Masking is off only when the session asked for it *and* the signed-in role may unmask."""
+    return not _may(Action.UNMASK) or bool(st.session_state.get(MASKING_KEY, True))
+
+
+def _may(action: Action) -> bool:
+    from ui.access import current_identity
+
+    return allowed(current_identity(), action)
 
 
 def presenter_view() -> bool:

@@ -50,15 +50,41 @@ PRESENTER_CSS = """
 PRESENTER_CHART_FONT = 18
 
 
-def preferences() -> None:
-    """Language and masking switches (explicit keys, so every page shares them)."""
+def preferences(*, may_unmask: bool) -> None:
+    """Language and masking switches (explicit keys, so every page shares them). Only a role that may
+    unmask gets the switch; ``masking_on`` refuses everyone else whatever the session state says."""
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = default_lang()
     st.sidebar.segmented_control(t("side.language"), LANGS, key=LANG_KEY, required=True,
                                  format_func=LANG_NAMES.__getitem__, on_change=resync)
-    st.sidebar.toggle(t("side.masking"), value=True, key=MASKING_KEY, help=t("side.masking_help"))
+    if not may_unmask:
+        st.sidebar.caption(t("acc.masking_fixed"))
+        return
+    st.sidebar.toggle(t("side.masking"), value=True, key=MASKING_KEY, help=t("side.masking_help"),
+                      on_change=_audit_masking)
     if not st.session_state.get(MASKING_KEY, True):
         st.sidebar.warning(t("side.masking_off"), icon=":material/lock_open:")
+
+
+def quota_lines(box) -> None:
+    """"12 of 50 today" per quota kind, for whoever is signed in (NHN Cloud only)."""
+    from ui.billing import usage
+
+    for service, kind in (("credit-card", "analysis"), ("stand-alone", "stand_alone")):
+        used = usage(service)
+        if used is None:
+            return
+        name = t(f"err.quota_kind_{kind}")
+        if used.user_daily_limit is None:
+            box.caption(t("acc.quota_line_unlimited", kind=name, used=used.user_today))
+        else:
+            box.caption(t("acc.quota_line", kind=name, used=used.user_today, limit=used.user_daily_limit))
+
+
+def _audit_masking() -> None:
+    from ui.access import audit_event
+
+    audit_event("unmask" if not st.session_state.get(MASKING_KEY, True) else "mask")
 
 
 def backend_badge() -> None:
@@ -71,6 +97,7 @@ def backend_badge() -> None:
     else:
         box.badge(t("side.backend_cloud"), icon=":material/cloud:", color="blue")
         box.caption(t("side.cloud_note"))
+        quota_lines(box)
     try:
         url = base_url(conn)
         versions = client(conn).key_versions()

@@ -23,6 +23,7 @@ from ui.authenticity_form import (
     unusable,
     verdict,
 )
+from ui.billing import billed_call
 from ui.errors import guarded, show_error
 from ui.handoff import AUTH_ID_TYPES, HANDOFF_KEY, Handoff
 from ui.i18n import current_lang, t, translated
@@ -61,7 +62,8 @@ def main() -> None:
         assert request is not None and key is not None
         with guarded("authenticity"):
             try:
-                answer = client().verify_authenticity(key, request)
+                answer = billed_call("authenticity", lambda: client().verify_authenticity(key, request),
+                                     request_key=key.value if hasattr(key, "value") else str(key))
             except ApiError as exc:
                 show_error(exc)  # explains 4000122/4000123 once; the expander below is the reference
             else:

@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from access import Action, allowed
 from ocr_core import OcrClient, TransportError
+from ui.access import current_identity, may_change_settings
 from ui.errors import describe, guarded
 from ui.i18n import current_lang, t, translated
 from ui.session import (
@@ -35,6 +37,8 @@ _FIELDS = {  # widget key -> Connection attribute
 
 
 def _apply() -> None:
+    if not may_change_settings("settings_change"):
+        return
     conn = connection()
     changes = {attr: st.session_state[key] for key, attr in _FIELDS.items() if key in st.session_state}
     set_connection(replace(conn, **changes))
@@ -104,10 +108,33 @@ def test_connection() -> None:
                     client(conn).public_key(service, refresh=True)  # sidebar) hold the key just seen
 
 
+def quota_form() -> None:
+    """Billed-call quotas (admins): empty means no limit. Applied at the next call of every session."""
+    from access.ledger import QuotaLimits
+    from ui.billing import ledger, limits
+
+    st.subheader(t("set.quotas"))
+    now = limits()
+    with st.form("settings_quotas"):
+        c1, c2 = st.columns(2)
+        values = {}
+        for col, name in ((c1, "user_daily_analysis"), (c2, "user_daily_stand_alone"),
+                          (c1, "monthly_analysis"), (c2, "monthly_stand_alone")):
+            values[name] = col.number_input(t(f"set.q_{name}"), min_value=0, value=getattr(now, name),
+                                            step=1, placeholder=t("set.q_unlimited"))
+        if st.form_submit_button(t("set.q_save")) and may_change_settings("settings_change"):
+            ledger().set_limits(QuotaLimits(**{k: (None if v is None else int(v)) for k, v in values.items()}))
+            st.success(t("set.q_saved"))
+
+
 def main() -> None:
     st.title(t("page.settings"))
-    connection_form()
-    test_connection()
+    if allowed(current_identity(), Action.SETTINGS):
+        connection_form()
+        test_connection()
+        quota_form()
+    else:
+        st.info(t("acc.settings_admin_only"), icon=":material/lock:")
     st.subheader(t("set.display"))
     persistent("settings_presenter", presenter_view(),
                lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter))

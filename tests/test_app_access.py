@@ -1,0 +1,116 @@
+"""AppTest of sign-in and roles on the server side: ``st.user`` seeded as Streamlit's AppTest allows,
+``[auth]``/``[access]``/``[quotas]`` in the test's secrets, and crafted session state or widget values
+that a tampering client could send. The policy must hold at the action, whatever the state says."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.apptest import APP, TIMEOUT, assert_clean, page_text, sandbox, texts, truth  # noqa: F401
+from ui.session import Connection
+
+pytestmark = pytest.mark.usefixtures("sandbox")
+SPECIMEN = "cards/visa_blue_flat.png"
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "c" * 64,
+        "client_id": "studio", "client_secret": "s", "server_metadata_url": "http://127.0.0.1:9/.well-known/x"}
+ACCESS = {"admins": ["ada@corp.test"], "analysts": ["group:ocr-analysts"], "viewers": ["@corp.test"]}
+PEOPLE = {
+    "admin": {"email": "ada@corp.test", "name": "Ada Admin"},
+    "analyst": {"email": "ann@corp.test", "name": "Ann Analyst", "groups": ["ocr-analysts"]},
+    "viewer": {"email": "vic@corp.test", "name": "Vic Viewer"},
+}
+
+
+def open_as(who: str | None, page: str | None = None, quotas: dict | None = None, **state):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.secrets["access"] = ACCESS
+    if quotas is not None:
+        at.secrets["quotas"] = quotas
+    at.user = {"is_logged_in": False} if who is None else {"is_logged_in": True, **PEOPLE[who]}
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    return at
+
+
+def _audit(kind: str, user: str) -> list[dict]:
+    from ui.billing import ledger
+
+    return [r for r in ledger().events(user=user, kinds=[kind])]
+
+
+def test_signed_out_runs_no_page_script():
+    at = open_as(None)
+    assert_clean(at)
+    assert [b.label for b in at.button] == ["Sign in"]
+    text = page_text(at)
+    for leaked in ("Specimen", "SANDBOX", "Analyse", "sandbox-appkey", "visa_blue_flat"):
+        assert leaked not in text
+
+
+def test_crafted_unmask_by_a_viewer_still_shows_masked_values():
+    at = open_as("viewer", **{"masking": False})
+    assert_clean(at)
+    assert not at.sidebar.toggle  # no switch to flip
+    at.selectbox(key="cc_specimen").set_value(SPECIMEN).run()
+    at.button(key="cc_analyze").click().run()
+    assert_clean(at)
+    number = truth(SPECIMEN)["cardNumber"]
+    assert number not in page_text(at)
+    assert f"{number[:6]}******{number[-4:]}" in page_text(at)
+
+
+def test_admin_unmask_is_honoured_and_audited():
+    at = open_as("admin")
+    at.sidebar.toggle(key="masking").set_value(False).run()
+    assert_clean(at)
+    assert any("Masking is OFF" in w for w in texts(at.sidebar.warning))
+    assert _audit("unmask", "ada@corp.test")
+
+
+def test_crafted_cloud_choice_by_a_viewer_stays_on_the_sandbox(monkeypatch):
+    monkeypatch.setenv("NHN_OCR_APPKEY", "app-key")
+    monkeypatch.setenv("NHN_OCR_SECRETKEY", "secret-key")
+    at = open_as("viewer", **{"connection": Connection(backend="cloud")})
+    assert_clean(at)
+    assert any("SANDBOX" in m for m in texts(at.sidebar.markdown))
+    assert not any("NHN CLOUD" in m for m in texts(at.sidebar.markdown))
+
+
+def test_settings_are_admin_only():
+    at = open_as("analyst", "views/settings.py")
+    assert_clean(at)
+    assert any("admins only" in i for i in texts(at.info))
+    assert not at.radio and not at.number_input  # neither the connection form nor the quotas
+    admin = open_as("admin", "views/settings.py")
+    assert_clean(admin)
+    assert admin.radio(key="settings_backend") is not None
+    assert len(admin.number_input) == 4
+
+
+def test_audit_page_for_admins_only():
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_as("viewer", "views/audit.py")  # not even registered for a viewer
+    admin = open_as("admin", "views/audit.py")
+    assert_clean(admin)
+    assert admin.dataframe
+
+
+def test_analyst_over_quota_is_refused_before_anything_is_sent(monkeypatch, sandbox):
+    monkeypatch.setenv("NHN_OCR_APPKEY", "app-key")
+    monkeypatch.setenv("NHN_OCR_SECRETKEY", "secret-key")
+    at = open_as("analyst", quotas={"user_daily_analysis": 0})
+    assert_clean(at)
+    assert any("NHN CLOUD" in m for m in texts(at.sidebar.markdown))
+    assert any("0 of 0 today" in c for c in texts(at.sidebar.caption))
+    at.selectbox(key="cc_specimen").set_value(SPECIMEN).run()
+    at.button(key="cc_analyze").click().run()
+    assert_clean(at)
+    assert any("daily quota of 0 billed analysis calls" in e for e in texts(at.error)), texts(at.error)
+    refused = _audit("refused", "ann@corp.test")
+    assert any(r["action"] == "quota:user_daily" and r["backend"] == "cloud" for r in refused)
+    assert not [r for r in _audit("api_call", "ann@corp.test") if r["backend"] == "cloud"]

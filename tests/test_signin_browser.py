@@ -1,0 +1,262 @@
+"""Sign-in for real: a real OIDC provider (oidc-provider-mock), the dashboard started with the
+README's ``./studio run`` and an ``[auth]`` section pointing at it, and Debian's Chromium signing in
+as a viewer, an analyst, an admin and an account with no role. What each sees, what the server
+refuses, sign-out, and the audit lines written.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "signin"
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+USERS = {
+    "admin": {"email": "ada@corp.test", "name": "Ada Admin", "groups": ["staff"]},
+    "analyst": {"email": "ann@corp.test", "name": "Ann Analyst", "groups": ["ocr-analysts"]},
+    "viewer": {"email": "vic@corp.test", "name": "Vic Viewer", "groups": []},
+    "stranger": {"email": "sam@elsewhere.test", "name": "Sam Stranger", "groups": []},
+}
+PAGE_PATHS = ["", "credit-card", "id-card", "stand-alone", "authenticity", "compare", "settings"]
+
+
+@pytest.fixture(scope="module")
+def idp():
+    pytest.importorskip("oidc_provider_mock")
+    from tests.support.identity_provider import identity_provider
+
+    with identity_provider() as provider:
+        for claims in USERS.values():
+            provider.set_user(str(claims["email"]), claims)
+        yield provider
+
+
+@pytest.fixture(scope="module")
+def dashboard(idp, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    port = free_port()
+    folder = tmp_path_factory.mktemp("signin")
+    secrets_file = folder / "secrets.toml"
+    secrets_file.write_text(f"""
+[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "{secrets.token_hex(32)}"
+client_id = "document-ocr-studio"
+client_secret = "{secrets.token_hex(16)}"
+server_metadata_url = "{idp.metadata_url}"
+
+[access]
+admins = ["ada@corp.test"]
+analysts = ["group:ocr-analysts"]
+viewers = ["@corp.test"]
+""", encoding="utf-8")
+    log = ARTIFACTS / "dashboard.log"
+    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1",
+           "STUDIO_SECRETS_FILE": str(secrets_file)}
+    try:
+        with running_dashboard(["./studio", "run"], env, port, log) as (url, _):
+            yield url, log
+    except DashboardDidNotStart as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+class Visit:
+    """One browser context (one person's cookies), with everything its pages received."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1400})
+        # The IdP's form links a CSS file on a CDN; nothing may leave this machine.
+        self.context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+        self.page = self.context.new_page()
+        self.frames: list[bytes] = []
+        self.page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda p: self.frames.append(p if isinstance(p, bytes) else p.encode())))
+
+    def open(self, path: str = "") -> None:
+        self.page.goto(f"{self.base}/{path}", wait_until="domcontentloaded")
+
+    def wait_text(self, text: str, timeout: float = 60_000) -> None:
+        self.page.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=timeout)
+
+    def sign_in(self, who: str) -> None:
+        self.open()
+        self.page.get_by_role("button", name=re.compile("Sign in")).click(timeout=60_000)
+        self.page.wait_for_url(re.compile(r"/oauth2/authorize"), timeout=30_000)
+        self.page.fill('input[name="sub"]', str(USERS[who]["email"]))
+        self.page.get_by_role("button", name="Authorize").click()
+        self.page.wait_for_url(lambda u: urlparse(u).port == urlparse(self.base).port
+                               and "oauth2callback" not in u, timeout=30_000)
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.wait_for_timeout(800)
+        self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture()
+def visit(browser, dashboard):
+    v = Visit(browser, dashboard[0])
+    yield v
+    v.close()
+
+
+def _audit_lines(log: Path) -> list[dict]:
+    """The ``studio.audit`` lines: bare JSON objects, one per line, on the dashboard's stderr."""
+    lines = log.read_text(errors="replace").splitlines()
+    return [json.loads(line) for line in lines if line.startswith('{"') and '"kind"' in line]
+
+
+def test_signed_out_visitor_sees_only_the_sign_in_page(visit):
+    for path in PAGE_PATHS:
+        visit.open(path)
+        visit.wait_text("Sign in")
+        visit.page.wait_for_timeout(500)
+        text = visit.page.inner_text("body")
+        for leaked in ("SANDBOX", "Specimen", "Endpoint", "Upload", "Analyse", "sandbox-appkey"):
+            assert leaked not in text, f"/{path} shows {leaked!r} to a signed-out visitor"
+    blob = b"\n".join(visit.frames)
+    for leaked in (b"sandbox-appkey", b"visa_blue_flat", b"127.0.0.1:", b"Public-key versions"):
+        assert leaked not in blob, f"{leaked!r} reached a signed-out browser"
+    visit.shot("signed_out.png")
+
+
+def test_viewer_cannot_unmask_or_change_settings(visit, dashboard):
+    visit.sign_in("viewer")
+    visit.wait_text("Vic Viewer")
+    visit.wait_text("Role: viewer")
+    assert visit.page.get_by_role("switch", name="Mask personal data").count() == 0
+    visit.wait_text("only an admin may unmask")
+    visit.open("settings")
+    visit.wait_text("Connection settings are for admins only")
+    assert visit.page.get_by_text("Test connection").count() == 0
+    visit.shot("viewer.png")
+    visit.page.get_by_role("button", name=re.compile("Sign out")).click()
+    visit.wait_text("Sign in")
+    kinds = [(e["kind"], e["user"]) for e in _audit_lines(dashboard[1])]
+    assert ("sign_in", "vic@corp.test") in kinds
+    assert ("sign_out", "vic@corp.test") in kinds
+
+
+def test_analyst_has_no_masking_switch_and_no_settings(visit):
+    visit.sign_in("analyst")
+    visit.wait_text("Ann Analyst")
+    visit.wait_text("Role: analyst")
+    assert visit.page.get_by_role("switch", name="Mask personal data").count() == 0
+    visit.open("settings")
+    visit.wait_text("Connection settings are for admins only")
+    visit.shot("analyst.png")
+    visit.open("audit")  # not a page for an analyst: Streamlit's "page not found", then the default page
+    visit.wait_text("Credit card")
+    visit.page.wait_for_timeout(1500)
+    assert "Billed NHN Cloud calls" not in visit.page.inner_text("body")
+
+
+def test_admin_may_unmask_and_every_unmask_is_audited(visit, dashboard):
+    visit.sign_in("admin")
+    visit.wait_text("Ada Admin")
+    visit.wait_text("Role: admin")
+    visit.page.get_by_role("switch", name="Mask personal data").wait_for(state="attached", timeout=30_000)
+    visit.page.get_by_text("Mask personal data", exact=True).click()
+    visit.wait_text("Masking is OFF")
+    visit.open("settings")
+    visit.wait_text("Test connection")
+    visit.wait_text("Quotas of billed NHN Cloud calls")
+    visit.shot("admin.png")
+    visit.open("audit")
+    visit.wait_text("Billed NHN Cloud calls per user and day")
+    visit.page.wait_for_function("t => document.body.innerHTML.includes(t)", arg="ada@corp.test", timeout=30_000)
+    visit.shot("admin_audit.png")
+    events = [e for e in _audit_lines(dashboard[1]) if e["user"] == "ada@corp.test"]
+    assert any(e["kind"] == "unmask" and e["role"] == "admin" for e in events), events
+
+
+def test_account_without_a_role_is_refused(visit):
+    visit.sign_in("stranger")
+    visit.wait_text("no role is configured")
+    text = visit.page.inner_text("body")
+    assert "Upload" not in text and "SANDBOX" not in text
+    visit.shot("no_role.png")
+
+
+def _download_urls(visit: Visit) -> list[str]:
+    """Analyse a specimen and open Export: the downloads (masked result JSON and CSV) are this
+    session's own files, served from ``/media/``; their URLs travel in the websocket frames."""
+    page = visit.page
+    page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
+    page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
+    page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
+    page.get_by_text("Export", exact=True).click(timeout=120_000)
+    page.wait_for_timeout(2000)
+    found = re.findall(rb"/media/[0-9a-f]{16,}\.(?:json|csv)", b"\n".join(visit.frames))
+    return sorted({visit.base + f.decode() for f in found})
+
+
+def test_downloads_reach_only_the_signed_in_user_whose_session_made_them(browser, dashboard):
+    """A download served to one signed-in session: not to an anonymous client, not to a colleague."""
+    import urllib.error
+    import urllib.request
+
+    owner = Visit(browser, dashboard[0])
+    colleague = Visit(browser, dashboard[0])
+    try:
+        owner.sign_in("analyst")
+        owner.wait_text("Ann Analyst")
+        urls = _download_urls(owner)
+        assert urls, "no download URL reached the owner's browser"
+        assert [owner.context.request.get(u).status for u in urls] == [200] * len(urls)
+        for url in urls:
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(url, timeout=10)
+            assert err.value.code == 404
+        colleague.sign_in("viewer")
+        colleague.wait_text("Vic Viewer")
+        assert [colleague.context.request.get(u).status for u in urls] == [404] * len(urls)
+        # A forged identity cookie is no better than none.
+        forged = colleague.context.request.get(urls[0], headers={"Cookie": '_streamlit_user="{\\"email\\": '
+                                                                 '\\"ann@corp.test\\"}"'})
+        assert forged.status == 404
+    finally:
+        owner.close()
+        colleague.close()
+
+
+def test_anonymous_upload_is_refused(dashboard):
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(f"{dashboard[0]}/_stcore/upload_file/some-session/some-file", data=b"x",
+                                 method="PUT")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=10)
+    assert err.value.code in (403, 404)

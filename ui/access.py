@@ -1,0 +1,171 @@
+"""The dashboard's side of sign-in: who is here (from ``st.user`` or a trusted proxy header), the
+sign-in page that is all a signed-out visitor gets, and the sidebar's user box.
+
+Every permission is decided by ``access.policy`` at the point of action (``ui.session.masking_on``,
+``ui.session.effective_connection``, the Settings page), from the identity computed here on each
+run; nothing is read back from ``st.session_state``, so a crafted widget message cannot grant
+anything.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from access import LOCAL_USER, AccessConfig, ConfigError, Identity, load_access_config
+from access.listen import ALLOW_ANONYMOUS_ENV
+from ui.i18n import t
+
+
+def _secrets() -> Mapping[str, Any]:
+    try:
+        return {k: st.secrets[k] for k in ("auth", "access") if k in st.secrets}
+    except Exception:  # no secrets.toml: nothing configured
+        return {}
+
+
+def access_config() -> AccessConfig:
+    """The deployment's sign-in configuration; an invalid one fails closed (see ``gate``)."""
+    return load_access_config(_secrets())
+
+
+def _claims_identity(config: AccessConfig, claims: Mapping[str, Any], source: str) -> Identity | None:
+    email = str(claims.get("email") or "")
+    raw_groups = claims.get(config.rules.group_claim) or ()
+    groups = (raw_groups,) if isinstance(raw_groups, str) else tuple(str(g) for g in raw_groups)
+    role = config.rules.role_for(email, groups)
+    if role is None:
+        return None
+    return Identity(subject=str(claims.get("sub") or email), email=email, name=str(claims.get("name") or ""),
+                    role=role, source=source, groups=groups)  # type: ignore[arg-type]
+
+
+def _proxy_claims(config: AccessConfig) -> dict[str, str] | None:
+    if not config.proxy_trusted(st.context.ip_address):
+        return None
+    email = (st.context.headers.get(config.proxy_user_header) or "").strip()
+    return {"email": email, "sub": email} if email else None
+
+
+def current_identity() -> Identity | None:
+    """The identity of this browser session, or ``None`` when signed out or not authorised."""
+    try:
+        config = access_config()
+    except ConfigError:
+        return None
+    if config.mode == "local":
+        return LOCAL_USER
+    if config.mode == "proxy":
+        claims = _proxy_claims(config)
+        return _claims_identity(config, claims, "proxy") if claims else None
+    if not st.user.is_logged_in:
+        return None
+    return _claims_identity(config, st.user.to_dict(), "oidc")
+
+
+def anonymous_override() -> bool:
+    """Served beyond loopback with no sign-in because an operator set ``STUDIO_ALLOW_ANONYMOUS=1``."""
+    return os.environ.get(ALLOW_ANONYMOUS_ENV) == "1"
+
+
+def _sign_in_page(config: AccessConfig | None, error: str | None) -> None:
+    st.title(t("app.title"))
+    if error is not None:
+        st.error(t("acc.config_error", detail=error), icon=":material/error:")
+        return
+    assert config is not None
+    if config.mode == "proxy":
+        st.warning(t("acc.proxy_missing"), icon=":material/lock:")
+        return
+    if st.user.is_logged_in:  # signed in at the IdP, but no rule gives this account a role
+        st.warning(t("acc.no_role", email=str(st.user.get("email") or "?")), icon=":material/block:")
+        st.button(t("acc.sign_out"), on_click=st.logout, key="access_sign_out_norole")
+        return
+    st.info(t("acc.sign_in_needed"), icon=":material/lock:")
+    st.button(t("acc.sign_in"), on_click=st.login, type="primary", key="access_sign_in",
+              icon=":material/login:")
+
+
+def gate() -> Identity | None:
+    """The identity, or ``None`` after drawing the sign-in page (the caller then shows nothing else)."""
+    try:
+        config, error = access_config(), None
+    except ConfigError as err:
+        config, error = None, str(err)
+    identity = current_identity() if error is None else None
+    if identity is None:
+        _sign_in_page(config, error)
+    else:
+        note_sign_in(identity)
+    return identity
+
+
+@st.cache_resource(show_spinner=False)
+def _sign_ins_seen() -> set[tuple[str, str]]:
+    """ID tokens already recorded as a sign-in by this server process (no personal data: subject + iat)."""
+    from access.audit import log_to_stderr
+
+    log_to_stderr()
+    return set()
+
+
+def note_sign_in(identity: Identity) -> None:
+    """One ``sign_in`` audit row per ID token, however many tabs it opens."""
+    seen = _sign_ins_seen()
+    if identity.source == "local":
+        return
+    token = (identity.subject, str(st.user.get("iat") or "") if identity.source == "oidc" else "")
+    if token not in seen:
+        seen.add(token)
+        audit_event("sign_in")
+
+
+def _sign_out() -> None:
+    audit_event("sign_out")
+    st.logout()
+
+
+def user_box(identity: Identity) -> None:
+    """Name, role and sign-out in the sidebar; the anonymous-override warning on every page."""
+    if anonymous_override() and identity.source == "local":
+        st.warning(t("acc.anonymous_banner"), icon=":material/warning:")
+    if identity.source == "local":
+        return
+    box = st.sidebar.container(border=True)
+    box.markdown(f"**{identity.display_name}**")
+    box.caption(t("acc.role_line", role=t(f"acc.role_{identity.role}")))
+    if identity.source == "oidc":
+        box.button(t("acc.sign_out"), on_click=_sign_out, key="access_sign_out", icon=":material/logout:")
+
+
+def audit_event(kind: str, **fields: Any) -> None:
+    """Record an audit event for whoever is signed in to this session (see ``access.audit``)."""
+    from access.audit import event_for, record
+    from ui.billing import ledger
+
+    ledger()  # registers the database sink
+    record(event_for(current_identity(), kind, where=where_now(), **fields))  # type: ignore[arg-type]
+
+
+def where_now() -> str:
+    """The page this session is on (its URL path), for the audit trail."""
+    from urllib.parse import urlparse
+
+    try:
+        url = st.context.url or ""
+    except Exception:  # no browser context
+        url = ""
+    return urlparse(url).path if url else ""
+
+
+def may_change_settings(event: str) -> bool:
+    """Server-side check at the action: an admin's change is audited, anyone else's refused and audited."""
+    from access import Action, allowed
+
+    if allowed(current_identity(), Action.SETTINGS):
+        audit_event(event)
+        return True
+    audit_event("refused", action=str(Action.SETTINGS))
+    return False
