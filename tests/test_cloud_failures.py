@@ -4,6 +4,7 @@ POST itself went out (issue 12, item 4)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from ocr_core.errors import ConnectError, ReadTimeoutError, TransportError
 from tests.support.silent_server import key_then_silence, refused_url, silent_server
 from ui.errors import describe
 
-IMAGE = open("samples/cards/visa_blue_flat.png", "rb").read()
+IMAGE = (Path(__file__).resolve().parents[1] / "samples/cards/visa_blue_flat.png").read_bytes()
 
 
 def _client(url: str, **kw: object) -> OcrClient:
@@ -31,9 +32,8 @@ def test_key_fetch_from_a_silent_host_gives_up_within_the_short_read_timeout():
 
 
 def test_analysis_that_never_got_its_key_was_not_billed():
-    with silent_server() as url, _client(url, max_retries=0) as c:
-        with pytest.raises(TransportError) as info:
-            c.analyze_credit_card(IMAGE)
+    with silent_server() as url, _client(url, max_retries=0) as c, pytest.raises(TransportError) as info:
+        c.analyze_credit_card(IMAGE)
     what, _ = describe(info.value, "en")
     assert url.removeprefix("http://") in what
     assert "billed" in what and "may have" not in what and "nothing was billed" in what
@@ -51,9 +51,9 @@ def test_refused_connection_is_quick_and_named():
 
 
 def test_analysis_post_sent_but_unanswered_may_be_billed():
-    with key_then_silence() as url, _client(url, max_retries=0, read_timeout=1.0) as c:
-        with pytest.raises(ReadTimeoutError) as info:
-            c.analyze_credit_card(IMAGE)
+    with key_then_silence() as url, _client(url, max_retries=0, read_timeout=1.0) as c, \
+            pytest.raises(ReadTimeoutError) as info:
+        c.analyze_credit_card(IMAGE)
     assert info.value.billable is True
     what, _ = describe(info.value, "ko")
     assert "요금 부과 가능" in what

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from functools import cache
+from pathlib import Path
 
 import cv2
 import numpy as np

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import cv2
-from functools import cache
-
 import numpy as np
 import pytest
 
@@ -238,7 +237,7 @@ def _specimen_bgr(rel: str):
 def test_jpeg_compression_is_checked(quality, status):
     from ocr_core.imaging import assess_quality, load_image
 
-    ok, buf = cv2.imencode(".jpg", _specimen_bgr("cards/visa_blue_flat.png"), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    _, buf = cv2.imencode(".jpg", _specimen_bgr("cards/visa_blue_flat.png"), [cv2.IMWRITE_JPEG_QUALITY, quality])
     report = assess_quality(load_image(buf.tobytes()))
     check = report.get("compression")
     assert check is not None and check.status == status, check
@@ -250,7 +249,7 @@ def test_a_card_turned_90_degrees_fails_no_longer_silently():
 
     card = _specimen_bgr("cards/visa_blue_flat.png")
     for turned, expected in ((cv2.rotate(card, cv2.ROTATE_90_CLOCKWISE), "warn"), (card, "pass")):
-        ok, buf = cv2.imencode(".png", turned)
+        _, buf = cv2.imencode(".png", turned)
         check = assess_quality(load_image(buf.tobytes())).get("orientation")
         assert check is not None and check.status == expected, check
     photo = (Path(__file__).resolve().parents[1] / "samples/photos/samsunglike_sideways.jpg").read_bytes()

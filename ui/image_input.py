@@ -17,8 +17,8 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from ocr_core.imaging import ImageRejected, LoadedImage, load_image
 from ui import state
 from ui.gallery import gallery
-from ui.session import masking_on
 from ui.i18n import Lang, current_lang, t, text, translated
+from ui.session import masking_on
 from ui.specimens import Specimen, by_image, specimens
 from ui.widgets import persistent
 

@@ -30,9 +30,9 @@ from ui.rows import (
     flagged,
     needs_attention,
     other_boxes,
+    personal_polygons,
     regions,
     rows_for,
-    personal_polygons,
     truth_mismatches,
 )
 from ui.session import base_url, effective_connection, masking_on, presenter_view, token_url

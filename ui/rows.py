@@ -191,7 +191,7 @@ def _holder_band(rows: Sequence[FieldRow], shape: tuple[int, ...]) -> tuple[Poin
     boxes = [_bounds(r.points) for r in rows if r.key == "cardNums" and r.points]
     if not boxes:
         return None
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x0 = min(b[0] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
     h_img, w_img = shape[0], shape[1]
     row_h = max(b[3] - b[1] for b in boxes)

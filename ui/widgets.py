@@ -1,10 +1,9 @@
 """Small widget helpers shared by pages."""
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeVar
-
-import html
 
 import streamlit as st
 

@@ -35,7 +35,7 @@ def _frames(bgr: np.ndarray) -> list[Quad]:
         poly = cv2.approxPolyDP(contour, 0.04 * cv2.arcLength(contour, True), True)
         if len(poly) != 4 or not cv2.isContourConvex(poly):
             continue
-        x, y, bw, bh = cv2.boundingRect(poly)
+        _, _, bw, bh = cv2.boundingRect(poly)
         if not _FRAME_ASPECT[0] <= bh / max(bw, 1) <= _FRAME_ASPECT[1]:
             continue
         if area < 0.7 * bw * bh:  # not a rectangle seen (nearly) face-on

@@ -3,6 +3,7 @@ and never answers (the kernel completes the handshake; nothing is ever written b
 the public-key GET properly but then never answers the analysis POST. Both on 127.0.0.1, free ports."""
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -55,19 +56,19 @@ def key_then_silence() -> Iterator[str]:
     """A server that answers ``GET …/public-keys/<service>`` with a real key and holds every POST."""
     pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    body = ('{"header":{"isSuccessful":true,"resultCode":0,"resultMessage":"SUCCESS"},'
-            '"result":{"key":%s,"version":"1"}}' % __import__("json").dumps(pem)).encode()
+    body = json.dumps({"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+                       "result": {"key": pem, "version": "1"}}).encode()
     release = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             release.wait(30)  # the request went out; the answer never comes
 
         def log_message(self, *args: object) -> None:
