@@ -12,7 +12,7 @@ from ui.access import gate, user_box
 from ui.i18n import t
 from ui.icon import app_icon
 from ui.session import presenter_view
-from ui.sidebar import PRESENTER_CSS, backend_badge, preferences
+from ui.sidebar import BASE_CSS, PRESENTER_CSS, backend_badge, preferences
 
 HOME = "home"
 """The hidden page at ``/``. Streamlit serves its default page at ``/`` *only*: whatever its
@@ -78,6 +78,7 @@ def main() -> None:
     user_box(identity)
     preferences(may_unmask=allowed(identity, Action.UNMASK))
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched
+    st.html(BASE_CSS)
     if presenter_view():
         st.html(PRESENTER_CSS)
     page.run()

@@ -26,6 +26,8 @@ def merge(pending: Mapping[str, tuple[str, str]]) -> int:
     for index, lang in enumerate(LANGS):
         cat = catalog(lang)
         for key, pair in pending.items():
+            if key in cat:  # Catalog.add keeps an existing message's text: replace it
+                cat.delete(key)
             cat.add(key, pair[index])
         _write(lang, cat)
     return len(pending)

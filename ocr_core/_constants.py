@@ -14,9 +14,12 @@ DEFAULT_API_VERSION: Final = "v2.0"
 IMAGE_ENCODINGS: Final = ("raw", "base64")
 DEFAULT_IMAGE_ENCODING: Final = "raw"
 
-# Timeouts are always set (seconds): connect, then read.
-DEFAULT_CONNECT_TIMEOUT: Final = 5.0
+# Timeouts are always set (seconds): connect, then read. Connecting is quick or it is not going to
+# happen (a firewall or a dead proxy); an analysis may take the API a while to answer, but a public-key
+# GET or a token request is small and answers at once, so it gets a short read timeout of its own.
+DEFAULT_CONNECT_TIMEOUT: Final = 3.0
 DEFAULT_READ_TIMEOUT: Final = 30.0
+SMALL_CALL_READ_TIMEOUT: Final = 8.0
 
 # Retries: bounded; which failures qualify is decided per result code (errors.RESULT_CODES).
 DEFAULT_MAX_RETRIES: Final = 2

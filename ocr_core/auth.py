@@ -82,6 +82,7 @@ class BearerTokenAuth:
         response = self._http(
             "POST", s.token_url, auth=(s.uak_id, s.uak_secret.get_secret_value()),
             data={"grant_type": "client_credentials"}, headers={"Accept": "application/json"},
+            timeout=s.small_call_timeout,
         )
         body = _json_object(response)
         if response.status_code != 200 or "access_token" not in body:

@@ -142,12 +142,20 @@ class OcrClient:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s headers=%s", method, urlsplit(url).path, redact_headers(kwargs.get("headers") or {}))
         try:
+            return self._request(method, url, host, **kwargs)
+        except TransportError as err:
+            err.host = host
+            raise
+
+    def _request(self, method: str, url: str, host: str, **kwargs: Any) -> requests.Response:
+        read_timeout = kwargs["timeout"][1] if isinstance(kwargs["timeout"], tuple) else kwargs["timeout"]
+        try:
             return self._session.request(method, url, **kwargs)
         except requests.exceptions.ConnectTimeout as err:
             raise ConnectError(f"could not connect to {host} within {self.settings.connect_timeout:g} s") from err
         except requests.exceptions.ReadTimeout as err:
-            raise ReadTimeoutError(f"{host} sent no answer within {self.settings.read_timeout:g} s; "
-                                   "the call may have been processed (and billed)") from err
+            raise ReadTimeoutError(f"{host} accepted the connection but sent no answer within {read_timeout:g} s") \
+                from err
         except requests.exceptions.SSLError as err:
             raise ConnectError(f"TLS handshake with {host} failed") from err
         except requests.exceptions.ConnectionError as err:
@@ -226,12 +234,16 @@ class OcrClient:
         failures = 0
         while True:
             try:
-                response = self._http("GET", self._url(f"public-keys/{service}"), headers=self._auth_headers())
+                response = self._http("GET", self._url(f"public-keys/{service}"), headers=self._auth_headers(),
+                                      timeout=self.settings.small_call_timeout)
                 doc = _api_body(response)
                 _raise_for_header(doc)
                 break
             except (TransportError, ApiError) as err:
-                retryable = isinstance(err, TransportError) or err.retry == "backoff"
+                # A host that took the connection but sent nothing for the whole read timeout (a dead
+                # proxy) will not do better on a retry: say so now rather than after three waits.
+                retryable = (isinstance(err, TransportError) and not isinstance(err, ReadTimeoutError)) \
+                    or (isinstance(err, ApiError) and err.retry == "backoff")
                 if isinstance(err, ApiError) and err.result_code == 4010006 and self._auth is not None:
                     self._auth.invalidate()
                 if not retryable or failures >= self.settings.max_retries:
@@ -283,6 +295,7 @@ class OcrClient:
                           "retries exhausted" if retriable else "authenticity is never resent")
                 raise
             except TransportError as err:
+                err.billable = True  # the analysis POST itself went out and its fate is unknown
                 log.debug("not retrying %s after %s: it may have been processed and billed",
                           what, type(err).__name__)
                 raise

@@ -33,9 +33,13 @@ class OcrError(Exception):
 
 
 class TransportError(OcrError):
-    """No usable HTTP answer. ``request_sent`` says whether the server may have processed the call."""
+    """No usable HTTP answer. ``request_sent`` says whether the server may have processed the request;
+    ``billable`` whether that request was an analysis or authenticity POST (a public-key GET or a token
+    request that fails costs nothing, whatever happened to it). ``host`` names the server tried."""
 
     request_sent: bool | None = None
+    billable: bool = False
+    host: str = ""
 
 
 class ConnectError(TransportError):

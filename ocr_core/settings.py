@@ -135,6 +135,11 @@ class Settings:
         """(connect, read) as requests wants it."""
         return (float(self.connect_timeout), float(self.read_timeout))
 
+    @property
+    def small_call_timeout(self) -> tuple[float, float]:
+        """(connect, read) for a public-key GET or a token request: small answers that come at once."""
+        return (float(self.connect_timeout), min(float(self.read_timeout), C.SMALL_CALL_READ_TIMEOUT))
+
     def require_credentials(self) -> None:
         """Raise SettingsError naming what is missing for the chosen API version."""
         missing = []

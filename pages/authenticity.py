@@ -13,11 +13,11 @@ from ocr_core import ApiError, AuthenticityRequest, InputError
 from ui import state
 from ui.auth_messages import request_problem
 from ui.authenticity_form import (
-    CODE_TEXT,
     RESULT_KEY,
     build_request,
     explain_codes,
     field_inputs,
+    request_fingerprint,
     request_key_input,
     seed_form,
     unusable,
@@ -54,6 +54,8 @@ def main() -> None:
     elif problem:
         st.warning(f"{t('au.invalid')} {problem}", icon=":material/edit:")
 
+    if id_type == "resident":
+        st.caption(t("au.strikes"))
     if st.button(t("au.button"), key="auth_verify", type="primary", icon=":material/verified_user:",
                  disabled=key is None or request is None or unusable(key)):
         state.drop(RESULT_KEY)
@@ -63,16 +65,15 @@ def main() -> None:
                 answer = billed_call("authenticity", lambda: client().verify_authenticity(key, request),
                                      request_key=key.value if hasattr(key, "value") else str(key))
             except ApiError as exc:
-                show_error(exc)
-                if exc.result_code in CODE_TEXT:
-                    st.info(t(CODE_TEXT[exc.result_code]), icon=":material/chat:")
+                show_error(exc)  # explains 4000122/4000123 once; the expander below is the reference
             else:
-                state.put(RESULT_KEY, {"authentic": answer.is_authenticity, "at": datetime.now(UTC)})
+                state.put(RESULT_KEY, {"authentic": answer.is_authenticity, "at": datetime.now(UTC),
+                                       "for": request_fingerprint(id_type, values)})
                 st.rerun()  # redraw the key panel above: it is spent now
 
     held = state.get(RESULT_KEY)
     if held is not None:
-        verdict(held)
+        verdict(held, current=request_fingerprint(id_type, values))
     explain_codes()
 
 

@@ -1,6 +1,8 @@
 """Compare: two photos of one document, or one photo raw vs preprocessed, analysed together."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
@@ -13,7 +15,7 @@ from ui.image_input import ImageChoice, choose_image, validate
 from ui.preprocess_panel import Prepared, as_uploaded, options_form, preprocessed
 from ui.quality_panel import quality_of
 from ui.results import Analysis
-from ui.session import masking_on
+from ui.session import base_url, effective_connection, masking_on
 from ui.specimens import CARD_DOCS, ID_DOCS
 from ui.widgets import persistent
 
@@ -34,7 +36,8 @@ def _side(prefix: str, choice: ImageChoice | None) -> Side | None:
 
 def _run(service: str, side: Side) -> Analysis | None:
     choice, _, payload, report = side
-    with guarded(where=service):
+    host = urlsplit(base_url(effective_connection())).netloc
+    with guarded(where=host), st.spinner(t("an.running", host=host)):
         return analyse(service, payload, choice, report.card_quad)
     return None
 

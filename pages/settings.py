@@ -6,22 +6,26 @@ Widget changes are applied in ``on_change`` callbacks, which run before the reru
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from access import Action, allowed
+from ocr_core import OcrClient, TransportError
 from ocr_core.services import SERVICES
 from ui.access import current_identity, may_change_settings
 from ui.errors import describe, guarded
 from ui.i18n import current_lang, t, translated
 from ui.session import (
     PRESENTER_KEY,
+    base_url,
     client,
     connection,
     credentials_configured,
     effective_connection,
     presenter_view,
     set_connection,
+    settings_for,
 )
 from ui.widgets import persistent
 
@@ -70,20 +74,39 @@ def connection_form() -> None:
 
 
 def test_connection() -> None:
-    """Fetch both public keys again and report each result in plain words."""
+    """Fetch both public keys of the backend *chosen* on this page (never silently another one) and
+    report each result in plain words, naming the backend and host. One attempt per key, no retries:
+    a host that does not answer is reported within the short timeouts, under a spinner."""
     if not st.button(t("set.test"), key="settings_test", type="primary", icon=":material/cable:"):
         return
     lang = current_lang()
-    shared = client(effective_connection())
-    for service in SERVICES:
-        try:
-            info = shared.public_key(service, refresh=True)
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, per service, never as a traceback
-            what, action = describe(exc, lang, where=service)
-            detail = what if action is None else f"{what} — {action}"
-            st.error(t("set.test_fail", service=service, detail=detail), icon=":material/block:")
-        else:
-            st.success(t("set.test_ok", service=service, version=info.version), icon=":material/check_circle:")
+    conn = connection()
+    if conn.backend == "cloud" and not credentials_configured(conn.api_version):
+        needs = t("set.needs_v21") if conn.api_version == "v2.1" else t("set.needs_v20")
+        st.warning(t("set.test_not_run", version=conn.api_version, needs=needs), icon=":material/lock:")
+        return
+    backend = t("side.backend_cloud") if conn.backend == "cloud" else t("side.backend_sandbox")
+    host = urlsplit(base_url(conn)).netloc
+    with OcrClient(settings_for(conn).replace(max_retries=0)) as probe, \
+            st.spinner(t("set.testing", backend=backend, host=host)):
+        failed_on: str | None = None
+        for service in SERVICES:
+            if failed_on is not None:
+                st.error(t("set.test_skipped", service=service, first=failed_on), icon=":material/block:")
+                continue
+            try:
+                info = probe.public_key(service, refresh=True)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported, per service, never as a traceback
+                what, action = describe(exc, lang, where=host)
+                detail = what if action is None else f"{what} — {action}"
+                st.error(t("set.test_fail", service=service, detail=detail), icon=":material/block:")
+                if isinstance(exc, TransportError):
+                    failed_on = service
+            else:
+                st.success(t("set.test_ok", backend=backend, host=host, service=service, version=info.version),
+                           icon=":material/check_circle:")
+                if conn == effective_connection():  # the host answered: let the shared client (and the
+                    client(conn).public_key(service, refresh=True)  # sidebar) hold the key just seen
 
 
 def quota_form() -> None:

@@ -116,3 +116,23 @@ def test_analyst_over_quota_is_refused_before_anything_is_sent(monkeypatch, sand
     refused = _audit("refused", "ann@corp.test")
     assert any(r["action"] == "quota:user_daily" and r["backend"] == "cloud" for r in refused)
     assert not [r for r in _audit("api_call", "ann@corp.test") if r["backend"] == "cloud"]
+
+
+def test_a_call_whose_analysis_never_went_out_is_given_back_to_the_quota(monkeypatch, sandbox):
+    """Through a proxy that accepts and never answers, the free public-key GET times out: the analysis
+    POST was never sent, so the quota unit is refunded and the next try is not refused (issue 12)."""
+    from tests.support.silent_server import silent_server
+    from ui import session
+
+    monkeypatch.setenv("NHN_OCR_APPKEY", "app-key")
+    monkeypatch.setenv("NHN_OCR_SECRETKEY", "secret-key")
+    with silent_server() as url:
+        monkeypatch.setitem(session.ENDPOINT_URLS, "current", url)
+        at = open_as("analyst", quotas={"user_daily_analysis": 1})
+        at.selectbox(key="cc_specimen").set_value(SPECIMEN).run()
+        for _ in range(2):
+            at.button(key="cc_analyze").click().run()
+            assert_clean(at)
+            errors = texts(at.error)
+            assert any("nothing was billed" in e for e in errors), errors
+            assert not any("quota" in e for e in errors), errors

@@ -3,6 +3,7 @@ test in plain words (success and failure), presenter view."""
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -33,7 +34,47 @@ def test_connection_failure_in_plain_words(monkeypatch):
     at.button(key="settings_test").click().run()
     assert_clean(at)
     errors = texts(at.error)
-    assert len(errors) == 2 and all("No answer" in e and "What to do" not in e for e in errors), errors
+    host = dead.removeprefix("http://")
+    assert len(errors) == 2 and "Could not connect" in errors[0] and host in errors[0], errors
+    assert "not tried" in errors[1] and "What to do" not in errors[0], errors
+    assert not any("may have reached" in e for e in errors)
+
+
+def test_connection_test_against_a_silent_proxy_is_quick_and_never_says_billed(monkeypatch):
+    from tests.support.silent_server import silent_server
+
+    with silent_server() as url:
+        monkeypatch.setenv(SANDBOX_URL_ENV, url)
+        at = open_page(PAGE)
+        start = time.monotonic()
+        at.button(key="settings_test").click().run()
+        elapsed = time.monotonic() - start
+    assert_clean(at)
+    errors = texts(at.error)
+    assert elapsed < 15, f"the test greyed the page for {elapsed:.0f} s"
+    assert url.removeprefix("http://") in errors[0] and "no answer in time" in errors[0], errors
+    assert "nothing was billed" in errors[0] and not any("may have reached" in e for e in errors)
+    assert not at.success
+
+
+def test_cloud_v21_without_user_access_key_is_not_reported_as_connected(monkeypatch):
+    monkeypatch.setenv("NHN_OCR_APPKEY", "app-key-123")
+    monkeypatch.setenv("NHN_OCR_SECRETKEY", "secret-123")
+    for var in ("NHN_OCR_UAK_ID", "NHN_OCR_UAK_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    at = open_page(PAGE)
+    at.radio(key="settings_backend").set_value("cloud").run()
+    at.radio(key="settings_api_version").set_value("v2.1").run()
+    at.button(key="settings_test").click().run()
+    assert_clean(at)
+    assert not at.success, texts(at.success)
+    assert any("Not tested" in w and "v2.1" in w and "User Access Key" in w for w in texts(at.warning))
+
+
+def test_connection_success_names_the_backend_tested():
+    at = open_page(PAGE)
+    at.button(key="settings_test").click().run()
+    assert all("SANDBOX" in s and "127.0.0.1" in s for s in texts(at.success)), texts(at.success)
 
 
 def test_cloud_credentials_are_never_shown(monkeypatch):
@@ -68,9 +109,10 @@ def test_presenter_view_hides_the_json_view_and_uses_html_tables():
     views = at.segmented_control(key="cc_view").options
     assert "JSON" not in views and "Envelope" in views
     assert not at.json
-    # tables the large type can reach (HTML, not the canvas grid): quality checks and Key/Value
-    assert len(at.table) == 2 and not at.dataframe
-    assert "Value" in at.table[1].value.columns
+    # tables the large type can reach (escaped HTML, not the canvas grid): quality checks and Key/Value
+    tables = [h.proto.body for h in at.html if "studio-table" in h.proto.body and "<table" in h.proto.body]
+    assert len(tables) == 2 and not at.dataframe and not at.table
+    assert "<th>Value</th>" in tables[1]
 
 
 def test_v21_tokens_and_base64_parts_reach_the_sandbox():

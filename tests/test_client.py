@@ -31,6 +31,7 @@ from ocr_core import (
     InputError,
     MalformedResponseError,
     OcrClient,
+    ReadTimeoutError,
     RequestKey,
     Settings,
     SettingsError,
@@ -313,6 +314,16 @@ def test_unprocessed_refusals_are_retried_with_backoff(fake: FakeNhn, code: int)
     assert len(waits) == 3 and all(0 < w <= 0.2 for w in waits) and waits[2] > waits[1] / 2
 
 
+def test_key_fetch_is_not_retried_after_a_read_timeout(fake: FakeNhn) -> None:
+    """A host that accepted the connection and said nothing for the whole read timeout (a dead proxy)
+    is reported after one wait, not three (issue 12)."""
+    with make_client(fake, read_timeout=0.3) as c:
+        fake.queue("public-key", Outcome(delay=0.8))
+        with pytest.raises(ReadTimeoutError):
+            c.public_key("id-card")
+    assert fake.requests["public-key"] == 1
+
+
 def test_unknown_fields_are_kept(fake: FakeNhn, client: OcrClient) -> None:
     fake.extra_result_fields = {"engineVersion": "x-2", "newThing": {"a": [1, 2]}}
     result = client.analyze_credit_card(PNG)
@@ -427,7 +438,7 @@ def test_bearer_token_cached_until_shortly_before_expiry(fake: FakeNhn) -> None:
     settings = Settings(base_url=fake.base_url, uak_id=fake.uak_id, uak_secret=fake.uak_secret,
                         token_url=fake.token_url, api_version="v2.1", app_key="x")
     with requests.Session() as session:
-        auth = BearerTokenAuth(settings, lambda m, u, **kw: session.request(m, u, timeout=5, **kw),
+        auth = BearerTokenAuth(settings, lambda m, u, **kw: session.request(m, u, **{"timeout": 5, **kw}),
                                clock=lambda: now[0])
         first = auth.headers()
         now[0] += 500

@@ -93,12 +93,19 @@ def http_sandbox() -> Iterator[tuple[str, SandboxBackend]]:
         yield running.base_url, own
 
 
-def test_a_stalled_key_fetch_is_retried_and_a_503_too(http_sandbox: tuple[str, SandboxBackend]) -> None:
+def test_a_stalled_key_fetch_is_reported_after_one_wait_and_a_503_is_retried(
+        http_sandbox: tuple[str, SandboxBackend]) -> None:
+    """A host that says nothing for a whole read timeout (a dead proxy) is reported at once, not after
+    three waits (issue 12); a 503 is refused unprocessed and retried."""
     url, backend = http_sandbox
     backend.reset()
     settings = Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey", backoff_base=0.0,
                         read_timeout=0.3)
-    backend.faults.queue("public-keys/id-card", Scripted(delay_ms=800), Scripted(result_code=5000503))
+    backend.faults.queue("public-keys/id-card", Scripted(delay_ms=800))
+    with OcrClient(settings) as c, pytest.raises(ReadTimeoutError):
+        c.public_key("id-card")
+    assert backend.journal.calls("public-keys/id-card") == 1
+    backend.faults.queue("public-keys/id-card", Scripted(result_code=5000503))
     with OcrClient(settings) as c:
         assert c.public_key("id-card").version
     assert backend.journal.calls("public-keys/id-card") == 3

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 
@@ -234,3 +236,33 @@ def test_specimen_photo_faults_are_flagged(spec) -> None:
 def test_clean_specimens_pass(spec) -> None:
     r = specimen_report(str(spec.path))
     assert r.status == "pass", [(c.name, c.value, c.reason) for c in r.problems]
+
+
+# ---------------------------------------------------------------- issue 12, item 8
+
+
+def _specimen_bgr(rel: str):
+    return cv2.imread(str(Path(__file__).resolve().parents[1] / "samples" / rel))
+
+
+@pytest.mark.parametrize(("quality", "status"), [(20, "fail"), (40, "warn"), (90, "pass")])
+def test_jpeg_compression_is_checked(quality, status):
+    from ocr_core.imaging import assess_quality, load_image
+
+    _, buf = cv2.imencode(".jpg", _specimen_bgr("cards/visa_blue_flat.png"), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    report = assess_quality(load_image(buf.tobytes()))
+    check = report.get("compression")
+    assert check is not None and check.status == status, check
+    assert abs(check.value - quality) <= 2
+
+
+def test_a_card_turned_90_degrees_fails_no_longer_silently():
+    from ocr_core.imaging import assess_quality, load_image
+
+    card = _specimen_bgr("cards/visa_blue_flat.png")
+    for turned, expected in ((cv2.rotate(card, cv2.ROTATE_90_CLOCKWISE), "warn"), (card, "pass")):
+        _, buf = cv2.imencode(".png", turned)
+        check = assess_quality(load_image(buf.tobytes())).get("orientation")
+        assert check is not None and check.status == expected, check
+    photo = (Path(__file__).resolve().parents[1] / "samples/photos/samsunglike_sideways.jpg").read_bytes()
+    assert assess_quality(load_image(photo)).get("orientation").status == "warn"

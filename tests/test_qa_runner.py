@@ -30,6 +30,7 @@ def db(tmp_path):
 
 @pytest.fixture
 def client(sandbox):
+    sandbox.backend.journal.clear()  # the session's sandbox: count only this test's calls
     with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
                             read_timeout=5.0, backoff_base=0.0)) as c:
         yield c

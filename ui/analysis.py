@@ -4,6 +4,7 @@ Compare page can reuse them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import numpy as np
 import streamlit as st
@@ -22,7 +23,7 @@ from ui.preprocess_panel import Prepared, preprocess_panel
 from ui.quality_panel import quality_panel
 from ui.results import Analysis, result_view
 from ui.rows import Point, Result, measure_resolution
-from ui.session import client, effective_connection
+from ui.session import base_url, client, effective_connection
 
 PREFIX = {"credit-card": "cc", "id-card": "id", "stand-alone": "sa"}
 TITLES = {"credit-card": "page.credit_card", "id-card": "page.id_card", "stand-alone": "page.stand_alone"}
@@ -106,12 +107,17 @@ def analysis_page(service: str) -> None:
         if st.button(t("an.button"), key=f"{prefix}_analyze", type="primary", icon=":material/send:"):
             state.drop(result_key(prefix))  # a failed call must not leave the previous result on show
             held = None
-            with guarded(where=effective_connection().backend), st.spinner(t("an.running")):
+            host = urlsplit(base_url(effective_connection())).netloc
+            with guarded(where=host), st.spinner(t("an.running", host=host)):
                 held = analyse(service, payload, choice, quad)
                 state.put(result_key(prefix), held)
         if held is not None and held.token != payload.token:
-            st.caption(t("an.stale"))
+            st.warning(t("an.stale"), icon=":material/history:")
 
+    if held is not None and choice is not None and prepared is None:
+        st.warning(t("an.stale_rejected", name=held.name), icon=":material/history:")
+    elif held is not None and choice is None:
+        st.info(t("an.kept", name=held.name, at=f"{held.at.astimezone():%H:%M:%S}"), icon=":material/history:")
     if held is not None:
         st.subheader(t("res.heading"))
         with guarded():

@@ -6,6 +6,8 @@ and the handed-over value is used unless replaced.
 """
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from ocr_core import AuthenticityRequest, RequestKey
@@ -22,7 +24,6 @@ RESULT_KEY = "auth_result"
 SEEDED_KEY = "_auth_seeded"
 ATTRS = {"name": "name", "residentNumber": "resident_number", "issueDate": "issue_date",
          "driverLicenseNumber": "driver_license_number", "serialNum": "serial_num"}
-CODE_TEXT = {4000122: "au.code_122", 4000123: "au.code_123"}
 
 
 def _sensitive(api_field: str) -> bool:
@@ -92,7 +93,18 @@ def build_request(id_type: str, values: dict[str, str]) -> AuthenticityRequest:
     return AuthenticityRequest(id_type=id_type, **kwargs)  # type: ignore[arg-type]
 
 
-def verdict(held: dict[str, object]) -> None:
+def request_fingerprint(id_type: str, values: dict[str, str]) -> str:
+    """A digest of what the form would send: tells a verdict for these values from one for edited ones
+    (a digest, so the session does not keep a second copy of the values)."""
+    return hashlib.sha256(repr((id_type, sorted(values.items()))).encode()).hexdigest()
+
+
+def verdict(held: dict[str, object], current: str | None = None) -> None:
+    """The last verdict; marked as not applying when the fields were edited after it."""
+    if current is not None and held.get("for") not in (None, current):
+        st.warning(t("au.stale_verdict", verdict=t("au.genuine") if held["authentic"] else t("au.not_genuine")),
+                   icon=":material/history:")
+        return
     if held["authentic"]:
         st.success(f"### :material/verified: {t('au.genuine')}")
     else:

@@ -15,7 +15,7 @@ import streamlit as st
 from access import Action, allowed
 from access.audit import add_sink, event_for, record, request_key_hash
 from access.ledger import QUOTA_KIND_OF_SERVICE, Ledger, QuotaExceeded, QuotaLimits, Usage
-from ocr_core import ApiError, ConnectError, InputError
+from ocr_core import ApiError, InputError, TransportError
 from ui.access import current_identity, where_now
 from ui.session import effective_connection
 
@@ -100,8 +100,12 @@ def billed_call(service: str, call: Callable[[], R], *, image: bytes | None = No
     except ApiError as err:
         code = err.result_code
         raise
-    except (ConnectError, InputError):
-        if cloud:  # nothing reached the API, so nothing was billed
+    except InputError:
+        if cloud:  # refused locally: nothing was sent
+            ledger().refund(user, kind)
+        raise
+    except TransportError as err:
+        if cloud and not err.billable:  # the analysis POST never went out (a failed connect, key or token call)
             ledger().refund(user, kind)
         raise
     finally:

@@ -12,11 +12,11 @@ import streamlit as st
 
 from ocr_core.imaging import QualityCheck, QualityReport
 from ui.figures import compare_confidence_figure, overlay_figure
-from ui.i18n import current_lang, label_of, t
+from ui.i18n import api_value, current_lang, label_of, t
 from ui.marks import DIFFERS, FAIL, OK, STATUS_MARK
 from ui.redaction import blur_regions
 from ui.results import DEFAULT_THRESHOLD, Analysis
-from ui.rows import FieldRow, other_boxes, regions, rows_for, sensitive_polygons
+from ui.rows import FieldRow, failed_checks, flagged, other_boxes, personal_polygons, regions, rows_for
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,22 @@ def pair_quality(qa: QualityReport | None, qb: QualityReport | None, lang: str) 
     return rows
 
 
+def same_values_doubts(rows_a: Sequence[FieldRow], rows_b: Sequence[FieldRow], labels: tuple[str, str],
+                       threshold: float, lang: str) -> list[str]:
+    """Why "the same values" is not the whole story: a side with fields under the threshold or a
+    failed check (then the values agree, but not with confidence)."""
+    out = []
+    for side, rows in zip(labels, (rows_a, rows_b), strict=True):
+        low = flagged(rows, threshold)
+        if low:
+            out.append(t("cmp.same_but_low", side=side, fields=", ".join(r.label for r in low)))
+        failed = failed_checks(rows)
+        if failed:
+            out.append(t("cmp.same_but_failed", side=side,
+                         checks=", ".join(f"{r.label}: {label_of('check', c.name, lang)}" for r, c in failed)))
+    return out
+
+
 def _quality_cell(check: QualityCheck | None) -> str:
     if check is None:
         return "–"
@@ -102,7 +118,7 @@ def _table(pairs: list[PairedRow]) -> pd.io.formats.style.Styler:
 
 
 def _overlay(side: str, a: Analysis, rows: list[FieldRow], masked: bool, threshold: float) -> None:
-    bgr = blur_regions(a.sent_bgr, sensitive_polygons(rows)) if masked else a.sent_bgr
+    bgr = blur_regions(a.sent_bgr, personal_polygons(a.result, rows, a.sent_bgr)) if masked else a.sent_bgr
     fig = overlay_figure(bgr, regions(rows), threshold=threshold, other_boxes=other_boxes(a.result),
                          other_boxes_name=t("res.all_boxes"))
     st.plotly_chart(fig, key=f"cmp_overlay_{side}", config={"displaylogo": False})
@@ -131,7 +147,11 @@ def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | Non
     if n_diff:
         st.warning(t("cmp.differs", n=n_diff), icon=":material/difference:")
     else:
-        st.success(t("cmp.all_same"), icon=":material/check_circle:")
+        doubts = same_values_doubts(rows_a, rows_b, labels, threshold, lang)
+        for doubt in doubts:
+            st.warning(doubt, icon=":material/warning:")
+        if not doubts:
+            st.success(t("cmp.all_same"), icon=":material/check_circle:")
     if pairs:
         wide = st.column_config.TextColumn(width="medium")  # a masked card number must fit whole
         st.dataframe(_table(pairs), hide_index=True, width="stretch", placeholder="–",
@@ -147,8 +167,8 @@ def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | Non
         if analysis is None:
             continue
         m = analysis.measured
-        res_rows.append({"": name, t("res.api_resolution"): analysis.result.resolution or "–",
-                         t("res.our_resolution"): m.verdict, t("cmp.image_px"): f"{m.width}×{m.height}",
+        res_rows.append({"": name, t("res.api_resolution"): api_value(analysis.result.resolution),
+                         t("res.our_resolution"): api_value(m.verdict), t("cmp.image_px"): f"{m.width}×{m.height}",
                          t("cmp.card_px"): f"{m.card_size[0]}×{m.card_size[1]}" if m.card_size else "–"})
     st.dataframe(res_rows, hide_index=True, width="stretch")
 

@@ -10,6 +10,8 @@ import streamlit as st
 
 from ocr_core import CallTrace
 from ui.i18n import t
+from ui.session import presenter_view
+from ui.widgets import table
 
 STEPS = ("key_fetch", "encrypt", "network", "decrypt")
 
@@ -47,7 +49,7 @@ def envelope_view(trace: CallTrace | None, decrypted: list[str]) -> None:
     if trace is None:
         return
     st.caption(t("env.intro"))
-    st.dataframe(envelope_rows(trace, decrypted), hide_index=True, width="stretch")
+    table(envelope_rows(trace, decrypted), presenter=presenter_view(), wrap=True)  # details are sentences
     st.markdown(f"**{t('env.timings')}**")
     line = st.container(horizontal=True)
     for step in STEPS:

@@ -15,6 +15,7 @@ import streamlit as st
 from access.ledger import QuotaExceeded
 from l10n import api_error, rejection
 from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, TransportError
+from ocr_core.errors import ConnectError, ReadTimeoutError
 from ocr_core.imaging import ImageRejected
 from ocr_core.masking import mask_text
 from ui.i18n import Lang, current_lang, text
@@ -31,10 +32,7 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
     if isinstance(exc, ImageRejected):
         return text("img.rejected", lang, msg=rejection(exc.code, exc.params, lang)), None
     if isinstance(exc, TransportError):
-        head = text("err.transport", lang, where=where or "the server")
-        if exc.request_sent is not False:
-            head += " " + text("err.transport_maybe_billed", lang)
-        return head, text("err.transport_action", lang)
+        return transport_message(exc, lang, where), text("err.transport_action", lang)
     if isinstance(exc, MalformedResponseError):
         return text("err.malformed", lang), text("err.malformed_action", lang)
     if isinstance(exc, EnvelopeError):
@@ -45,6 +43,21 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
     if isinstance(exc, InputError):
         return text("err.input", lang, msg=mask_text(str(exc))), None
     return text("err.generic", lang), None
+
+
+def transport_message(exc: TransportError, lang: Lang, where: str = "") -> str:
+    """No answer: which host, why (refused, no answer in time, cut off), and whether anything billable
+    went out: only when the analysis POST itself was sent, never for a failed public-key or token call."""
+    host = exc.host or where or "the server"
+    if isinstance(exc, ConnectError):
+        head = text("err.transport_connect", lang, host=host)
+    elif isinstance(exc, ReadTimeoutError):
+        head = text("err.transport_timeout", lang, host=host)
+    else:
+        head = text("err.transport", lang, host=host)
+    if exc.billable and exc.request_sent is not False:
+        return head + " " + text("err.transport_maybe_billed", lang)
+    return head + " " + text("err.transport_not_billed", lang)
 
 
 def show_error(exc: BaseException, where: str = "") -> None:

@@ -94,8 +94,8 @@ def _image_layout(width: int, height: int, *, legend: bool, display_width: int,
     return dict(
         xaxis={"visible": False, "range": [0, width], "constrain": "domain"},
         yaxis={"visible": False, "range": [height, 0], "scaleanchor": "x", "constrain": "domain"},
-        margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        height=fig_height,
+        margin={"l": 0, "r": 0, "t": 34, "b": 0},  # room for the toolbar above the image, not over it
+        height=fig_height + 24,
         showlegend=legend,
         legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0, **sized),
         hoverlabel={"font_size": (font_size or 10) + 4},

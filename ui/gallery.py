@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from ocr_core.imaging import load_image
-from ui.i18n import t
+from ui.i18n import api_value, t
 from ui.redaction import soften
 from ui.session import masking_on, presenter_view
 from ui.specimens import Specimen
@@ -71,5 +71,5 @@ def gallery(prefix: str, items: Sequence[Specimen], select_key: str, chosen: str
                 kind = t("img.kind_photo" if spec.kind == "photo" else "img.kind_clean")
                 st.button(short_name(spec), key=f"{prefix}_pick_{spec.image}", width="stretch",
                           type="primary" if spec.image == chosen else "secondary",
-                          help=f"{short_name(spec)} · {spec.doc_type} · {kind}", on_click=_pick,
+                          help=f"{short_name(spec)} · {api_value(spec.doc_type)} · {kind}", on_click=_pick,
                           args=(select_key, spec.image))

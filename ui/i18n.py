@@ -16,7 +16,7 @@ import streamlit as st
 import l10n
 from l10n import LANGS, Lang
 
-__all__ = ["LANGS", "LANG_KEY", "LANG_NAMES", "Lang", "current_lang", "default_lang", "field_label", "known_keys", "label_of",
+__all__ = ["LANGS", "LANG_KEY", "LANG_NAMES", "Lang", "api_value", "current_lang", "default_lang", "field_label", "known_keys", "label_of",
            "resync", "t", "text", "translated"]
 
 LANG_KEY = "lang"
@@ -48,6 +48,14 @@ def default_lang() -> Lang:
 def current_lang() -> Lang:
     lang = st.session_state.get(LANG_KEY)
     return lang if lang in LANGS else default_lang()
+
+
+def api_value(value: str | None) -> str:
+    """An API value (``resident``, ``normal``…) in the UI language, the API's own word kept beside it."""
+    if not value:
+        return "–"
+    key = f"val.{value}"
+    return t(key) if key in known_keys() else value
 
 
 def t(key: str, /, **fields: object) -> str:

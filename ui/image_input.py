@@ -9,14 +9,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
+from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from l10n import rejection
 from ocr_core.imaging import ImageRejected, LoadedImage, load_image
 from ui import state
 from ui.gallery import gallery
 from ui.i18n import Lang, current_lang, t, text, translated
+from ui.session import masking_on
 from ui.specimens import Specimen, by_image, specimens
 from ui.widgets import persistent
 
@@ -46,7 +49,7 @@ def _specimen_label(image: str, lang: Lang) -> str:
     if spec is None:
         return image
     kind = text("img.kind_photo" if spec.kind == "photo" else "img.kind_clean", lang)
-    return f"{spec.name.replace('_', ' ')} · {spec.doc_type} · {kind}"
+    return f"{spec.name.replace('_', ' ')} · {text('val.' + spec.doc_type, lang)} · {kind}"
 
 
 def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = None,
@@ -61,11 +64,15 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
     if source == "gallery":
         items = specimens(doc_types)
         select_key = translated(f"{prefix}_specimen")
+        kept_key = f"{prefix}_specimen_kept"  # outlives the page: Streamlit drops a left page's widgets
+        if select_key not in st.session_state and st.session_state.get(kept_key):
+            st.session_state[select_key] = st.session_state[kept_key]
         gallery(prefix, items, select_key, st.session_state.get(select_key), per_row=per_row)
         picked = st.selectbox(t("img.specimen"), [s.image for s in items], index=None, key=select_key,
                               format_func=partial(_specimen_label, lang=current_lang()),
                               help=t("img.specimen_help"),
                               placeholder=t("img.pick"))
+        st.session_state[kept_key] = picked
         spec = by_image(picked) if picked else None
         if spec is None:
             return None
@@ -74,11 +81,40 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
     if source == "upload":
         up = st.file_uploader(t("img.upload"), type=["jpg", "jpeg", "png"], key=f"{prefix}_upload")
     else:
-        up = st.camera_input(t("img.camera"), key=f"{prefix}_camera")
+        up = camera(prefix)
     if up is None:
         return None
     data = up.getvalue()
     return ImageChoice(up.name or "camera.jpg", data, state.digest(data))
+
+
+CAMERA_BLUR_CSS = """<style>[data-testid="stCameraInput"] img { filter: blur(14px); }</style>"""
+"""While masking is on the captured frame is shown blurred, like every other preview (the live video
+stays sharp: the user has to aim)."""
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def camera_needs_https(url: str | None) -> bool:
+    """Browsers give pages the camera only in a secure context: HTTPS, or a page on this machine
+    (localhost). Plain HTTP to an intranet address gets a permission error whatever the user clicks."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    local = host in _LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127.")
+    return parts.scheme == "http" and not local
+
+
+def camera(prefix: str) -> UploadedFile | None:
+    """The camera at the highest resolution Streamlit asks browsers for (1080p: a hand-held card then
+    clears the 760×480 card check), with why it may be refused over plain HTTP."""
+    url = st.context.url
+    if camera_needs_https(url):
+        st.warning(t("img.camera_https", host=urlsplit(url or "").netloc), icon=":material/no_photography:")
+    if masking_on():
+        st.html(CAMERA_BLUR_CSS)
+    return st.camera_input(t("img.camera"), key=f"{prefix}_camera", resolution="1080p", help=t("img.camera_help"))
 
 
 def validate(prefix: str, choice: ImageChoice) -> LoadedImage | None:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ocr_core._constants import NORMAL_RESOLUTION
 from ocr_core.imaging import REENCODE_JPEG_QUALITY, LoadedImage, PreprocessOptions, PreprocessStep
+from ocr_core.imaging.preprocess import TURNS
 from ocr_core.pipeline import EXIF_ROTATED, Payload, prepare_loaded
 from ui import state
 from ui.i18n import known_keys, t
@@ -82,6 +83,8 @@ def cleaned_note(p: Payload) -> str:
 def options_form(prefix: str) -> PreprocessOptions:
     c1, c2 = st.columns(2)
     with c1:
+        turn = st.segmented_control(t("pre.opt.turn"), TURNS, default=0, required=True, key=f"{prefix}_pre_turn",
+                                    format_func=lambda d: f"{d}°", help=t("pre.opt.turn_help")) or 0
         warp = st.checkbox(t("pre.opt.warp"), value=True, key=f"{prefix}_pre_warp")
         deskew = st.checkbox(t("pre.opt.deskew"), value=True, key=f"{prefix}_pre_deskew")
         denoise = st.checkbox(t("pre.opt.denoise"), value=False, key=f"{prefix}_pre_denoise")
@@ -92,8 +95,8 @@ def options_form(prefix: str) -> PreprocessOptions:
                                    key=f"{prefix}_pre_format", format_func=str.upper) or "jpeg"
         quality = st.slider(t("pre.opt.quality"), 50, 100, 90, 1, key=f"{prefix}_pre_quality",
                             disabled=fmt != "jpeg")
-    return PreprocessOptions(warp=warp, deskew=deskew, denoise=denoise, clahe=clahe, target_width=width,
-                             format="png" if fmt == "png" else "jpeg", quality=quality)
+    return PreprocessOptions(turn=int(turn), warp=warp, deskew=deskew, denoise=denoise, clahe=clahe,
+                             target_width=width, format="png" if fmt == "png" else "jpeg", quality=quality)
 
 
 def preprocessed(prefix: str, img: LoadedImage, token: str, opts: PreprocessOptions) -> Prepared:
@@ -117,6 +120,8 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
                     width="stretch")
         applied = [f"{step_name(s.name)} ({s.ms:.0f} ms)" for s in payload.steps if s.applied and s.name != "encode"]
         st.caption(t("pre.steps", steps=", ".join(applied)) if applied else t("pre.no_steps"))
+        if enlarged(img, payload):
+            st.caption(t("pre.enlarged"))
         if masked:
             st.caption(t("q.softened"))
     pct = 100.0 * len(payload.data) / max(1, img.size_bytes)
@@ -130,6 +135,11 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
         line += f" — {t('pre.as_is')}"
     st.info(line, icon=":material/inventory_2:")
     return payload
+
+
+def enlarged(img: LoadedImage, payload: Prepared) -> bool:
+    """Whether preprocessing made the picture bigger than it came (to the API's recommended size)."""
+    return payload.width * payload.height > img.width * img.height
 
 
 def step_name(name: str) -> str:

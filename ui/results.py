@@ -16,10 +16,10 @@ from ocr_core.services import authenticity_types
 from ui import state
 from ui.confidence_chart import CONFIG as CONFIDENCE_CONFIG
 from ui.confidence_chart import ChartWords, confidence_figure
-from ui.downloads import curl_example, downloads
+from ui.downloads import curl_example, downloads, export_metadata
 from ui.envelope_view import envelope_view
 from ui.figures import overlay_figure
-from ui.i18n import current_lang, label_of, t, translated
+from ui.i18n import api_value, current_lang, label_of, t, translated
 from ui.marks import WARN
 from ui.redaction import blur_regions
 from ui.request_key_status import time_left, warn_if_unusable
@@ -29,14 +29,16 @@ from ui.rows import (
     Result,
     all_checks,
     check_badge,
+    failed_checks,
     flagged,
+    needs_attention,
     other_boxes,
+    personal_polygons,
     regions,
     rows_for,
-    sensitive_polygons,
     truth_mismatches,
 )
-from ui.session import base_url, effective_connection, masking_on, presenter_view
+from ui.session import base_url, effective_connection, masking_on, presenter_view, token_url
 from ui.sidebar import PRESENTER_CHART_FONT
 from ui.specimens import Specimen
 from ui.widgets import table
@@ -72,7 +74,7 @@ def kv_table(rows: list[FieldRow], threshold: float, lang: Lang) -> list[dict[st
         t("res.col_value"): r.shown,
         t("res.col_conf"): r.conf,
         t("res.col_checks"): " · ".join(check_badge(c, lang) for c in r.checks),
-        t("res.col_flag"): WARN if r.conf is not None and r.conf < threshold else "",
+        t("res.col_flag"): WARN if needs_attention(r, threshold) else "",
     } for r in rows]
 
 
@@ -85,7 +87,7 @@ def table_height(n_rows: int, row_px: int = 35) -> int:
 def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool) -> np.ndarray:
     if not masked:
         return a.sent_bgr
-    polygons = sensitive_polygons(rows)
+    polygons = personal_polygons(a.result, rows, a.sent_bgr)
     return state.memo(f"{prefix}_blurred", (a.token, a.at, len(polygons)),
                       lambda: blur_regions(a.sent_bgr, polygons))
 
@@ -122,11 +124,25 @@ def _resolution(a: Analysis) -> None:
     m = a.measured
     card = t("res.card_size", w=m.card_size[0], h=m.card_size[1]) if m.card_size else ""
     c1, c2 = st.columns(2)
-    c1.metric(t("res.api_resolution"), a.result.resolution or "–", border=True)
-    c2.metric(t("res.our_resolution"), m.verdict, border=True,
+    c1.metric(t("res.api_resolution"), api_value(a.result.resolution), border=True)
+    c2.metric(t("res.our_resolution"), api_value(m.verdict), border=True,
               help=t("res.res_detail", w=m.width, h=m.height, card=card))
     st.caption(t("res.res_detail", w=m.width, h=m.height, card=card) + " — " +
                (t("res.res_agree") if (a.result.resolution or "") == m.verdict else t("res.res_disagree")))
+
+
+def confidence_summary(rows: list[FieldRow], threshold: float, lang: str) -> None:
+    """One verdict that agrees with the table: fields under the threshold and failed checks both
+    show; "all clear" only when there is neither."""
+    low = flagged(rows, threshold)
+    failed = failed_checks(rows)
+    if low:
+        st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")
+    if failed:
+        st.error(t("res.checks_failed", checks=", ".join(f"{r.label}: {label_of('check', c.name, lang)}"
+                                                         for r, c in failed)), icon=":material/cancel:")
+    if not low and not failed:
+        st.success(t("res.none_flagged"), icon=":material/check_circle:")
 
 
 def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], None] | None = None) -> None:
@@ -136,7 +152,9 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     result = a.result
     rows = rows_for(result, lang, masked)
 
-    head = st.columns([3, 2])
+    # Side by side normally; stacked in presenter view, where the large type needs the whole width
+    # (at 1280×800 the narrow column cut metric values and split labels mid-word).
+    head = [st.container(), st.container()] if presenter_view() else st.columns([3, 2])
     with head[0]:
         st.markdown(f"**{t('res.overlay')}**")
         shown_threshold = float(st.session_state.get(f"{prefix}_threshold", DEFAULT_THRESHOLD))
@@ -147,7 +165,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
                                    other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes"),
                                    font_size=font))
         st.plotly_chart(fig, key=f"{prefix}_overlay", config={"displaylogo": False, "scrollZoom": True})
-        if masked and sensitive_polygons(rows):
+        if masked:
             st.caption(t("res.blurred"))
     with head[1]:
         st.markdown(f"**{t('res.confidence')}**")
@@ -160,13 +178,9 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
                                       ChartWords(confidence=t("res.col_conf"), threshold=t("res.threshold_short"),
                                                  value=t("res.col_value")), font_size=font))
         st.plotly_chart(chart, key=f"{prefix}_confidence", config=CONFIDENCE_CONFIG)
-        low = flagged(rows, threshold)
-        if low:
-            st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")
-        else:
-            st.success(t("res.none_flagged"), icon=":material/check_circle:")
+        confidence_summary(rows, threshold, lang)
         if isinstance(result, IdCardResult):
-            st.metric(t("res.id_type"), result.id_type or "–")
+            st.metric(t("res.id_type"), api_value(result.id_type))
         _resolution(a)
         if a.specimen is not None:
             _truth(a.specimen.truth_fields(), rows)
@@ -178,7 +192,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     if view == "kv":
         table(kv_table(rows, threshold, lang), presenter=presenter_view(), height=table_height(len(rows)),
               column_config={t("res.col_conf"): st.column_config.ProgressColumn(
-                  t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f")},
+                  t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f", color="blue")},
               text_columns=(t("res.col_conf"),))
         _badges(rows, lang)
     elif view == "json":
@@ -187,11 +201,15 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     elif view == "envelope":
         envelope_view(result.trace, _decrypted_fields(result))
     else:
-        downloads(prefix, result, masked, stem=f"{a.service}-{a.at:%Y%m%d-%H%M%S}")
         conn = effective_connection()
+        meta = export_metadata(analysed_at=a.at, backend=conn.backend, endpoint=base_url(conn),
+                               api_version=conn.api_version, threshold=threshold, masked=masked,
+                               key_version=result.trace.key_version if result.trace else None)
+        downloads(prefix, result, masked, a.service, a.at, meta)
         st.markdown(f"**{t('dl.curl')}**")
         st.code(curl_example(base_url(conn), conn.api_version, a.service,
-                             result.trace.key_version if result.trace else None, conn.image_encoding),
+                             result.trace.key_version if result.trace else None, conn.image_encoding,
+                             token_url=token_url(conn)),
                 language="bash")
 
 

@@ -13,8 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.fields import Lang, field_spec, sort_keys
+from ocr_core.imaging.portrait import find_portraits
 from ocr_core.masking import mask_value
 from ocr_core.models import resolution_verdict
 from ocr_core.validators import Check, checks_for
@@ -91,6 +94,12 @@ def _card_rows(result: CreditCardResult, lang: Lang, masked: bool) -> list[Field
     return rows
 
 
+def absent_by_design(key: str, value: str | None) -> bool:
+    """The guide's way of saying a field is not on this document: a driver licence without conditions
+    has ``condition`` = ``none``. Not a reading, so its confidence means nothing and is never flagged."""
+    return key == "condition" and (value or "").strip().lower() == "none"
+
+
 def _id_rows(result: IdCardResult, lang: Lang, masked: bool) -> list[FieldRow]:
     doc = result.id_type or ""
     by_key = {kv.key: kv for kv in result.key_values}
@@ -100,7 +109,7 @@ def _id_rows(result: IdCardResult, lang: Lang, masked: bool) -> list[FieldRow]:
         kv = by_key[key]
         rows.append(FieldRow(
             key=key, index=None, label=field_label(key, lang), raw=kv.value,
-            shown=_show(key, kv.value, masked), conf=kv.conf,
+            shown=_show(key, kv.value, masked), conf=None if absent_by_design(key, kv.value) else kv.conf,
             points=tuple(kv.bbox.points) if kv.bbox else None, sensitive=_sensitive(key),
             checks=tuple(checks_for(key, kv.value, doc, values)) if kv.value is not None else (),
         ))
@@ -116,16 +125,91 @@ def check_badge(check: Check, lang: Lang) -> str:
 
 
 def regions(rows: Sequence[FieldRow]) -> list[Region]:
-    return [Region(r.label, r.shown, r.conf, r.points) for r in rows if r.points]
+    """Boxes to draw; a field with no place on the document (the API's all-zero box, e.g. a licence's
+    ``condition: none``) gets none."""
+    return [Region(r.label, r.shown, r.conf, r.points) for r in rows if r.points and len(set(r.points)) > 1]
 
 
 def sensitive_polygons(rows: Sequence[FieldRow]) -> list[tuple[Point, ...]]:
     return [r.points for r in rows if r.sensitive and r.points]
 
 
+def personal_polygons(result: Result, rows: Sequence[FieldRow], bgr: np.ndarray) -> list[tuple[Point, ...]]:
+    """Every region of the image that shows personal data, for the masked view's blur.
+
+    The fields the API names (numbers and names), and what it does not name: on IDs every other text
+    box (Hanja name, address, aptitude-test dates…) except the heading above the first personal field
+    and the boxes of non-personal fields (issue date, issuer, licence type); the holder's photo; on a
+    credit card, the band under the number row where the holder's name is embossed (the API returns
+    no box for it). Unknown text counts as personal: hiding a label costs less than showing an address."""
+    polygons = [r.points for r in rows if r.points and _is_personal(r.key)]
+    if isinstance(result, IdCardResult):
+        public = [_bounds(r.points) for r in rows if r.points and not _is_personal(r.key)]
+        tops = [_bounds(p)[1] for p in polygons]
+        heading_bottom = min(tops) if tops else 0
+        for box in result.boxes:
+            x0, y0, x1, y1 = _bounds(box.points)
+            if y1 <= heading_bottom or any(_overlap((x0, y0, x1, y1), b) > 0.5 for b in public):
+                continue
+            polygons.append(tuple(box.points))
+        polygons.extend(find_portraits(bgr))
+    else:
+        band = _holder_band(rows, bgr.shape[:2])
+        if band is not None:
+            polygons.append(band)
+    return polygons
+
+
+def _is_personal(key: str) -> bool:
+    spec = field_spec(key)
+    return spec is not None and spec.kind != "none"
+
+
+def _bounds(points: Sequence[Point]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Share of ``a``'s area inside ``b``."""
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = max(1.0, (a[2] - a[0]) * (a[3] - a[1]))
+    return w * h / area
+
+
+def _holder_band(rows: Sequence[FieldRow], shape: tuple[int, ...]) -> tuple[Point, ...] | None:
+    """Under the card-number row, as wide as the row, down to the card's bottom: where cards print or
+    emboss the holder's name."""
+    boxes = [_bounds(r.points) for r in rows if r.key == "cardNums" and r.points]
+    if not boxes:
+        return None
+    x0 = min(b[0] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    h_img, w_img = shape[0], shape[1]
+    row_h = max(b[3] - b[1] for b in boxes)
+    top = int(y1 + 0.1 * row_h)
+    bottom = int(min(h_img, y1 + 3.5 * row_h))
+    left, right = int(max(0, x0 - row_h)), int(min(w_img, x1))
+    if bottom - top < 4:
+        return None
+    return ((left, top), (right, top), (right, bottom), (left, bottom))
+
+
 def flagged(rows: Sequence[FieldRow], threshold: float) -> list[FieldRow]:
     """Rows whose confidence is known and under the threshold."""
     return [r for r in rows if r.conf is not None and r.conf < threshold]
+
+
+def failed_checks(rows: Sequence[FieldRow]) -> list[tuple[FieldRow, Check]]:
+    """Validator checks that failed (a Luhn failure, a bad date): a reading is wrong whatever its
+    confidence says."""
+    return [(row, check) for row, check in all_checks(rows) if check.ok is False]
+
+
+def needs_attention(row: FieldRow, threshold: float) -> bool:
+    """What the Flag column marks: under the threshold, or a failed check."""
+    return (row.conf is not None and row.conf < threshold) or any(c.ok is False for c in row.checks)
 
 
 def other_boxes(result: Result) -> list[list[Point]]:
@@ -197,13 +281,21 @@ def _dist(ax: float, ay: float, bx: float, by: float) -> float:
 # ---------------------------------------------------------------- exports
 
 
-def result_json(result: Result, masked: bool) -> str:
-    return json.dumps(result.to_api_json(masked=masked), ensure_ascii=False, indent=2)
+def result_json(result: Result, masked: bool, metadata: Mapping[str, object] | None = None) -> str:
+    """The API's JSON (masked as asked); ``metadata`` (see ``ui.downloads.export_metadata``) goes
+    under an ``export`` key beside the API's own ``header`` and ``result``."""
+    doc = result.to_api_json(masked=masked)
+    if metadata is not None:
+        doc = {"export": dict(metadata), **doc}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-def rows_csv(rows: Sequence[FieldRow]) -> str:
-    """CSV of the rows as shown (so masked rows stay masked); UTF-8 with a BOM for spreadsheet apps."""
+def rows_csv(rows: Sequence[FieldRow], metadata: Mapping[str, object] | None = None) -> str:
+    """CSV of the rows as shown (so masked rows stay masked); UTF-8 with a BOM for spreadsheet apps.
+    ``metadata`` comes first, one ``# name: value`` line each."""
     out = io.StringIO()
+    for name, value in (metadata or {}).items():
+        out.write(f"# {name}: {value}\r\n")
     writer = csv.writer(out)
     writer.writerow(["key", "label", "value", "confidence", "checks"])
     for r in rows:

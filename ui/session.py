@@ -165,6 +165,11 @@ def client(conn: Connection | None = None) -> OcrClient:
     return _client(conn, sandbox_url)
 
 
+def token_url(conn: Connection) -> str:
+    """Where v2.1 bearer tokens come from for this connection (the sandbox's own route, or NHN's)."""
+    return sandbox_handle().token_url if conn.backend == "sandbox" else cloud_settings(conn).token_url
+
+
 def base_url(conn: Connection) -> str:
     return sandbox_handle().base_url if conn.backend == "sandbox" else ENDPOINT_URLS[conn.endpoint]
 

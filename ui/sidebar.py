@@ -1,6 +1,6 @@
 """The shared sidebar: which backend is in use (always visible), language, masking switch; and the
 presenter view's style (large type in the main area only; the sidebar keeps its size). Tables are
-drawn on a canvas that CSS cannot enlarge, so presenter view shows them with ``st.table`` (see
+drawn on a canvas that CSS cannot enlarge, so presenter view shows them as plain HTML tables (see
 ``ui.widgets.table``); charts take a larger font from ``PRESENTER_CHART_FONT``."""
 from __future__ import annotations
 
@@ -8,6 +8,26 @@ import streamlit as st
 
 from ui.i18n import LANG_KEY, LANG_NAMES, LANGS, default_lang, resync, t
 from ui.session import MASKING_KEY, base_url, client, effective_connection
+
+BASE_CSS = """
+<style>
+  /* Plain HTML tables (ui.widgets.html_table): whole width, cells wrap at word boundaries (Korean
+     too: keep-all breaks between words, not syllables); columns are sized so no word has to break,
+     and only a run longer than the whole table's width would. */
+  .studio-table-wrap { width: 100%; overflow-x: auto; }
+  table.studio-table { width: 100%; border-collapse: collapse; table-layout: auto; }
+  table.studio-table th, table.studio-table td { text-align: left; vertical-align: top; padding: 0.3rem 0.5rem;
+    border-bottom: 1px solid rgba(49, 51, 63, 0.15); white-space: normal; word-break: keep-all;
+    overflow-wrap: break-word; }
+  table.studio-table th { font-weight: 600; }
+  /* Gallery names and metric labels: wrap between words rather than clip with an ellipsis. */
+  [data-testid="stMain"] [data-testid="stColumn"] button p { white-space: normal; word-break: keep-all;
+    overflow-wrap: break-word; }
+  [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
+    overflow: visible !important; text-overflow: clip !important; word-break: keep-all; overflow-wrap: normal; }
+</style>
+"""
+
 
 PRESENTER_CSS = """
 <style>
@@ -17,11 +37,11 @@ PRESENTER_CSS = """
   [data-testid="stMain"] h2 { font-size: 2.4rem !important; }
   [data-testid="stMain"] h3 { font-size: 1.9rem !important; }
   [data-testid="stMain"] [data-testid="stMetricValue"],
-  [data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 2.8rem !important; line-height: 1.2; }
-  [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
-    overflow: visible !important; text-overflow: clip !important; }
-  [data-testid="stMain"] [data-testid="stTable"] th,
-  [data-testid="stMain"] [data-testid="stTable"] td { font-size: 1.25rem !important; padding: 0.5rem 0.75rem; }
+  [data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 2.2rem !important; line-height: 1.2;
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    word-break: keep-all; }
+  [data-testid="stMain"] table.studio-table th,
+  [data-testid="stMain"] table.studio-table td { font-size: 1.25rem !important; padding: 0.5rem 0.6rem; }
   [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.1rem !important; }
 </style>
 """

@@ -1,6 +1,7 @@
 """Small widget helpers shared by pages."""
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
@@ -22,14 +23,42 @@ def persistent(widget_key: str, initial: Any, make: Callable[[str], T]) -> T:
 
 def table(rows: Sequence[Mapping[str, object]], *, presenter: bool, key: str | None = None,
           height: int | Literal["auto"] = "auto",
-          column_config: Mapping[str, Any] | None = None, text_columns: Sequence[str] = ()) -> None:
+          column_config: Mapping[str, Any] | None = None, text_columns: Sequence[str] = (),
+          wrap: bool = False) -> None:
     """A read-only table: the interactive grid normally; in presenter view a plain HTML table,
     whose type the presenter style can enlarge (the grid draws on a canvas). ``text_columns`` are
-    formatted as two-decimal numbers there, since the grid's column formats do not apply."""
-    if presenter:
-        shown = [{k: (f"{v:.2f}" if k in text_columns and isinstance(v, float) else v) for k, v in row.items()}
-                 for row in rows]
-        st.table(shown, hide_index=True)
+    formatted as two-decimal numbers there, since the grid's column formats do not apply. ``wrap``
+    asks for the HTML table in every view: for tables whose long sentences are the point (the quality
+    panel's reasons, the envelope's details), which the grid would cut off.
+
+    Not ``st.table``: it renders every cell as Markdown, so a masked ``****`` became an empty cell and
+    ``11-19-******-**`` lost its stars. Here every value is escaped text."""
+    if presenter or wrap:
+        st.html(html_table(rows, text_columns))
     else:
         st.dataframe(list(rows), hide_index=True, width="stretch", height=height, key=key,
                      column_config=dict(column_config or {}))
+
+
+PRESENTER_TABLE_CLASS = "studio-table"
+
+
+def _cell(value: object, number: bool) -> str:
+    if value is None:
+        return ""
+    if number and isinstance(value, float):
+        return f"{value:.2f}"
+    return html.escape(str(value))
+
+
+def html_table(rows: Sequence[Mapping[str, object]], text_columns: Sequence[str] = ()) -> str:
+    """A plain HTML table with every value escaped (never Markdown), for the presenter view; its style
+    (``ui.sidebar.PRESENTER_CSS``) wraps long cells at word boundaries instead of clipping them."""
+    if not rows:
+        return ""
+    columns = list(rows[0].keys())
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(row.get(c), c in text_columns)}</td>" for c in columns) + "</tr>"
+                   for row in rows)
+    return (f'<div class="{PRESENTER_TABLE_CLASS}-wrap"><table class="{PRESENTER_TABLE_CLASS}">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

@@ -5,6 +5,7 @@ nothing that was appended after the original's end marker.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Literal, Self
@@ -34,8 +35,18 @@ _MIN_SKEW_DEG = 0.5
 _MAX_SKEW_DEG = 30.0
 
 
+RECOMMENDED_SIZE = (760, 480)
+"""The API's recommended minimum (long side, short side); smaller images are enlarged up to it."""
+_MAX_UPSCALE = 4.0
+"""Enlarging adds no detail; beyond 4× it only adds bytes (and the quality check says so anyway)."""
+TURNS = (0, 90, 180, 270)
+
+
 @dataclass(frozen=True)
 class PreprocessOptions:
+    turn: int = 0
+    """Clockwise quarter turns to apply first (0, 90, 180, 270): for a card photographed on its side
+    or upside down. Chosen by the user: deskew only straightens small tilts (up to 30°)."""
     warp: bool = True
     """Find the card and map it flat onto an upright rectangle (perspective correction)."""
     deskew: bool = True
@@ -52,12 +63,17 @@ class PreprocessOptions:
     quality: int = 90
 
     def __post_init__(self) -> None:
+        if self.turn not in TURNS:
+            raise ValueError(f"turn must be one of {TURNS}, not {self.turn!r}")
         if self.format not in ("jpeg", "png"):
             raise ValueError(f"format must be 'jpeg' or 'png', not {self.format!r}")
         if not 1 <= self.quality <= 100:
             raise ValueError("quality must be within 1..100")
         if self.target_width < 100 or self.fallback_max_side < 100:
             raise ValueError("target_width and fallback_max_side must be at least 100 px")
+
+
+_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
 @dataclass(frozen=True)
@@ -95,8 +111,9 @@ def preprocess(
     *,
     card_quad: np.ndarray | None = None,
 ) -> PreprocessResult:
-    """Run the steps ``options`` ask for, in order: warp (which also sizes the card), deskew,
-    resize (only when no card was warped), denoise, CLAHE, encode.
+    """Run the steps ``options`` ask for, in order: turn, warp (which also sizes the card), deskew,
+    resize (only when no card was warped), denoise, CLAHE, encode. A card or image under the API's
+    recommended 760×480 is enlarged to it (with a note that enlarging adds no detail).
 
     ``card_quad`` (e.g. ``QualityReport.card_quad``) spares finding the outline a second time.
     """
@@ -104,6 +121,12 @@ def preprocess(
     bgr = img.bgr if isinstance(img, LoadedImage) else img
     steps: list[PreprocessStep] = []
     quad: np.ndarray | None = None
+
+    if opts.turn:
+        with _Timer() as t:
+            bgr = cv2.rotate(bgr, _ROTATIONS[opts.turn])
+            card_quad = None  # the outline found on the unturned image no longer applies
+        steps.append(PreprocessStep("turn", True, t.ms, f"turned {opts.turn}° clockwise"))
 
     if opts.warp:
         with _Timer() as t:
@@ -152,12 +175,15 @@ def _warp(
     # ID-1 cards are snapped to their true ratio (perspective distorts the measured one); other
     # documents keep the measured ratio.
     aspect = ID1_ASPECT if abs(g.aspect / ID1_ASPECT - 1) <= 0.1 else g.aspect
-    long_side = min(target_width, round(max(g.width, g.height)))  # never enlarge
+    measured = round(max(g.width, g.height))
+    at_least = math.ceil(max(RECOMMENDED_SIZE[0], RECOMMENDED_SIZE[1] * aspect))  # the API's minimum
+    long_side = max(min(target_width, measured), min(at_least, round(measured * _MAX_UPSCALE)))
     short_side = round(long_side / aspect)
     portrait = g.height > g.width
     size = (short_side, long_side) if portrait else (long_side, short_side)
     out = warp_card(bgr, quad, size)
-    return out, quad, f"card {g.width:.0f}×{g.height:.0f} px → {size[0]}×{size[1]}"
+    note = " (enlarged to the recommended size: no detail added)" if long_side > measured else ""
+    return out, quad, f"card {g.width:.0f}×{g.height:.0f} px → {size[0]}×{size[1]}{note}"
 
 
 def _deskew(bgr: np.ndarray) -> tuple[np.ndarray, bool, str]:
@@ -179,8 +205,15 @@ def _fallback_side(bgr: np.ndarray, opts: PreprocessOptions) -> int:
 
 def _cap_size(bgr: np.ndarray, max_side: int) -> tuple[np.ndarray, bool, str]:
     h, w = bgr.shape[:2]
-    if max(h, w) <= max_side:
-        return bgr, False, f"{w}×{h} kept (not enlarged)"
+    long_side, short_side = max(h, w), min(h, w)
+    factor = max(RECOMMENDED_SIZE[0] / long_side, RECOMMENDED_SIZE[1] / short_side)
+    if factor > 1:  # under the API's recommended size: enlarge to it
+        factor = min(factor, _MAX_UPSCALE)
+        size = (math.ceil(w * factor), math.ceil(h * factor))
+        out = cv2.resize(bgr, size, interpolation=cv2.INTER_CUBIC)
+        return out, True, f"{w}×{h} → {size[0]}×{size[1]} (enlarged to the recommended size: no detail added)"
+    if long_side <= max_side:
+        return bgr, False, f"{w}×{h} kept"
     out, _ = downscale(bgr, max_side)
     return out, True, f"{w}×{h} → {out.shape[1]}×{out.shape[0]}"
 

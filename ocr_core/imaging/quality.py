@@ -26,6 +26,7 @@ from ocr_core.imaging.geometry import (
     warp_card,
 )
 from ocr_core.imaging.loading import LoadedImage
+from ocr_core.imaging.orientation import text_upright
 
 __all__ = [
     "CHECK_NAMES",
@@ -36,6 +37,7 @@ __all__ = [
     "Status",
     "assess_quality",
     "glare_mask",
+    "jpeg_quality",
     "sharpness",
 ]
 
@@ -46,7 +48,7 @@ _FILLS_IMAGE = 0.9
 _RANK: dict[Status, int] = {"pass": 0, "warn": 1, "fail": 2}
 
 CHECK_NAMES: tuple[str, ...] = ("resolution_card", "resolution_image", "sharpness", "brightness", "contrast",
-                                "glare", "boundary", "tilt", "perspective")
+                                "glare", "boundary", "tilt", "perspective", "orientation", "compression")
 """The checks, in display order; the UI labels them from its catalogue (``quality.<name>``)."""
 
 
@@ -168,6 +170,8 @@ def assess_quality(img: np.ndarray | LoadedImage, thresholds: QualityThresholds 
         _check_boundary(quad, cropped, bgr.shape),
         _check_tilt(geometry.rotation_deg if geometry else estimate_skew(bgr), geometry is not None, t),
         _check_perspective(geometry, t),
+        _check_orientation(geometry, cropped, bgr),
+        _check_compression(img.original_bytes if isinstance(img, LoadedImage) and img.format == "jpeg" else None),
     ]
     return QualityReport(tuple(checks), quad, mask)
 
@@ -322,3 +326,72 @@ def _check_perspective(geometry: CardGeometry | None, t: QualityThresholds) -> Q
     k = geometry.keystone
     return _check("perspective", _grade_high(k, t.keystone_warn, t.keystone_fail), round(k, 3), keystone=k)
 
+
+
+_SIDEWAYS_RATIO = 1.15
+"""A card taller than wide by this much stands on its side (an ID-1 card lying flat is 1.586 : 1)."""
+
+
+def _check_orientation(geometry: CardGeometry | None, cropped: bool, bgr: np.ndarray) -> QualityCheck:
+    """A card turned 90° reads badly or not at all. The card's shape tells a card on its side from one
+    lying flat; for a card standing up, Tesseract's orientation detection tells a vertical design
+    (text upright) from a turned card. Neither says which way to turn, nor spots a card upside down."""
+    if geometry is not None:
+        width, height = geometry.width, geometry.height
+    elif cropped:
+        height, width = bgr.shape[0], bgr.shape[1]
+    else:
+        return QualityCheck("orientation", "pass", None, "orientation.none", {})
+    ratio = round(float(height) / max(float(width), 1e-6), 2)
+    if ratio >= _SIDEWAYS_RATIO and text_upright(bgr) is True:
+        return QualityCheck("orientation", "pass", ratio, "orientation.vertical", {})
+    if ratio >= _SIDEWAYS_RATIO:
+        return QualityCheck("orientation", "warn", ratio, "orientation.warn", {})
+    return QualityCheck("orientation", "pass", ratio, "orientation.pass", {})
+
+
+# IJG's standard luminance quantisation table (JPEG Annex K); its sum is all that is compared.
+_STD_LUMA_SUM = sum((
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+))
+JPEG_QUALITY_WARN = 50
+JPEG_QUALITY_FAIL = 25
+
+
+def jpeg_quality(data: bytes) -> int | None:
+    """The IJG quality (1–100) a JPEG was saved at, estimated from its luminance quantisation table
+    (``None`` when the file has none). Exact for files written by libjpeg and its descendants; for
+    other encoders it is the quality their table is equivalent to, which is what matters here."""
+    i = 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if marker == 0xDA:  # start of scan: the tables come before it
+            return None
+        if marker == 0xDB:
+            seg, j = data[i + 4:i + 2 + length], 0
+            while j < len(seg):
+                precision, table_id = seg[j] >> 4, seg[j] & 0x0F
+                size = 128 if precision else 64
+                values = (
+                    [int.from_bytes(seg[j + 1 + 2 * k:j + 3 + 2 * k], "big") for k in range(64)]
+                    if precision else list(seg[j + 1:j + 1 + size])
+                )
+                if table_id == 0 and len(values) == 64:
+                    scale = 100.0 * sum(values) / _STD_LUMA_SUM
+                    quality = (200.0 - scale) / 2.0 if scale <= 100 else 5000.0 / scale
+                    return max(1, min(100, round(quality)))
+                j += 1 + size
+        i += 2 + length
+    return None
+
+
+def _check_compression(jpeg: bytes | None) -> QualityCheck:
+    """Blocky, smeared digits from a heavily compressed JPEG (a messenger's re-send, a low camera
+    setting) are misread; resharpening cannot bring them back."""
+    quality = jpeg_quality(jpeg) if jpeg is not None else None
+    if quality is None:
+        return QualityCheck("compression", "pass", None, "compression.none", {})
+    status: Status = "fail" if quality < JPEG_QUALITY_FAIL else "warn" if quality < JPEG_QUALITY_WARN else "pass"
+    return _check("compression", status, quality, quality=quality)

@@ -1,0 +1,189 @@
+"""The presenter's demo in a real browser at a projector's 1280×800, in English and Korean: Settings
+→ presenter view → ID card → Analyse → Verify → back. Issue 12, items 1, 2 and 6.
+
+Checks what a person would see: masked values whole (not eaten by Markdown), no metric value cut
+with an ellipsis, no word (or Korean word) split across lines in metric labels and table cells, no
+table wider than the page, the result and its image still there after Verify and back. Screenshots
+land in ``test-artifacts/browser/presenter_<lang>_*.png`` for a person to look at.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+VIEWPORT = {"width": 1280, "height": 800}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+TEXT = {
+    "en": {"presenter": "Presenter view", "id_card": "ID card", "analyse": "Analyse",
+           "verify": "Verify authenticity →", "auth_title": "Authenticity"},
+    "ko": {"presenter": "발표자 보기", "id_card": "신분증", "analyse": "분석하기",
+           "verify": "진위 확인 →", "auth_title": "진위 확인"},
+}
+
+# Every layout defect the issue lists, measured in the page: words split over lines (Range rects per
+# word), values cut with an ellipsis (scrollWidth beyond clientWidth), tables wider than their column.
+LAYOUT_PROBE = r"""
+() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const problems = [];
+  const splitWords = (el, what) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      const re = /[^\s·,()/]+/g; let m;
+      while ((m = re.exec(text)) !== null) {
+        if (m[0].length < 2) continue;
+        const r = document.createRange(); r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...r.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top)));
+        if (lines.size > 1) problems.push(`${what}: "${m[0]}" split over ${lines.size} lines`);
+      }
+    }
+  };
+  main.querySelectorAll('[data-testid="stMetricLabel"]').forEach(el => splitWords(el, 'metric label'));
+  main.querySelectorAll('[data-testid="stMetricValue"]').forEach(el => {
+    splitWords(el, 'metric value');
+    el.querySelectorAll('*').forEach(c => { if (c.scrollWidth > c.clientWidth + 1)
+      problems.push(`metric value cut: "${el.innerText}"`); });
+  });
+  main.querySelectorAll('table.studio-table').forEach(t => {
+    const box = t.parentElement.getBoundingClientRect();
+    if (t.getBoundingClientRect().width > box.width + 1) problems.push('table wider than its column');
+    t.querySelectorAll('th').forEach(el => splitWords(el, 'table header'));
+    t.querySelectorAll('td').forEach(el => {
+      if (/^[\d*\-]+$/.test(el.innerText.trim())) splitWords(el, 'table value');
+    });
+  });
+  return problems;
+}
+"""
+
+
+def _truth(rel: str) -> dict:
+    return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))["fields"]
+
+
+@pytest.fixture(scope="module")
+def dashboard() -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1"}
+    try:
+        with running_dashboard(["./studio", "run"], env, port, ARTIFACTS.parent / "dashboard_presenter.log") as (url, _):
+            yield url
+    except DashboardDidNotStart as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                    "--disable-background-networking", "--disable-component-update"])
+        yield b
+        b.close()
+
+
+def _shot(pg, name: str, anchor=None) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if anchor is not None:
+        anchor.scroll_into_view_if_needed()
+        pg.wait_for_timeout(400)
+    pg.screenshot(path=str(ARTIFACTS / name))
+
+
+def _settled(pg) -> None:
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    pg.wait_for_timeout(800)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_presenter_demo_at_1280x800(browser, dashboard, lang):
+    words = TEXT[lang]
+    truth = _truth("ids/resident_hong_gildong.png")
+    context = browser.new_context(viewport=VIEWPORT, locale="ko-KR" if lang == "ko" else "en-GB")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{dashboard}/settings", wait_until="domcontentloaded")
+        if lang == "ko":
+            pg.locator('[data-testid="stSidebar"]').get_by_text("한국어", exact=True).click(timeout=60_000)
+            _settled(pg)
+        pg.get_by_text(words["presenter"]).first.click(timeout=60_000)
+        _settled(pg)
+        pg.get_by_role("link", name=words["id_card"], exact=True).click()
+        _settled(pg)
+        pg.get_by_role("button", name="resident hong gildong", exact=True).click(timeout=60_000)
+        _settled(pg)
+        pg.get_by_role("button", name=re.compile(rf"^\W*{words['analyse']}$")).click(timeout=60_000)
+        masked_rrn = truth["residentNumber"][:8] + "******"
+        pg.wait_for_function("t => document.body.innerText.includes(t)", arg=masked_rrn, timeout=180_000)
+        _settled(pg)
+        _shot(pg, f"presenter_{lang}_1_overlay.png", pg.locator(".js-plotly-plot").last)
+        _shot(pg, f"presenter_{lang}_2_result.png", pg.locator('[data-testid="stMetric"]').first)
+        _shot(pg, f"presenter_{lang}_3_table.png", pg.locator("table.studio-table").last)
+
+        body = pg.locator('[data-testid="stMain"]').inner_text()
+        assert masked_rrn in body  # the stars survive (no Markdown emphasis)
+        assert truth["residentNumber"] not in body and truth["name"] not in body
+        problems = pg.evaluate(LAYOUT_PROBE)
+        assert not problems, problems
+
+        pg.get_by_role("button", name=words["verify"]).click()
+        _settled(pg)
+        pg.get_by_role("heading", name=words["auth_title"]).first.wait_for(timeout=60_000)
+        _shot(pg, f"presenter_{lang}_4_authenticity.png")
+        assert not pg.evaluate(LAYOUT_PROBE)
+
+        pg.get_by_role("link", name=words["id_card"], exact=True).click()
+        _settled(pg)
+        pg.wait_for_function("t => document.body.innerText.includes(t)", arg=masked_rrn, timeout=60_000)
+        _shot(pg, f"presenter_{lang}_5_back.png")
+        assert "resident hong gildong" in pg.locator('[data-testid="stMain"]').inner_text().lower()
+    finally:
+        context.close()
+
+
+def test_normal_view_at_1280x800_keeps_the_text_that_is_the_point(browser, dashboard):
+    """Not presenter view: the quality reasons, envelope details and gallery names are whole."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{dashboard}/id-card", wait_until="domcontentloaded")
+        gallery_names = pg.locator('[data-testid="stMain"] [data-testid="stColumn"] button p')
+        gallery_names.first.wait_for(timeout=60_000)
+        cut = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stColumn"] button p')]
+            .filter(p => p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1).map(p => p.innerText)""")
+        assert not cut, f"gallery names cut: {cut}"
+        _shot(pg, "normal_en_1_gallery.png")
+        pg.get_by_role("button", name="driver hong gildong", exact=True).click(timeout=60_000)
+        _settled(pg)
+        why = pg.locator("table.studio-table").first
+        why.wait_for(timeout=60_000)
+        assert "Why" in why.inner_text() and "Not a JPEG" in why.inner_text()  # the whole reason, in the page
+        _shot(pg, "normal_en_2_quality.png", why)
+        pg.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
+        pg.wait_for_function("() => document.body.innerText.includes('Request-Key issued')", timeout=240_000)
+        _settled(pg)
+        pg.get_by_role("radio", name="Envelope").or_(pg.get_by_role("button", name="Envelope")).first.click()
+        _settled(pg)
+        envelope = pg.locator("table.studio-table").last
+        assert "public key" in envelope.inner_text().lower()
+        _shot(pg, "normal_en_3_envelope.png", envelope)
+        assert not pg.evaluate(LAYOUT_PROBE)
+    finally:
+        context.close()
