@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.support.browser import chromium
 from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,13 +54,8 @@ def dashboard() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                    "--disable-background-networking", "--disable-component-update"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import chromium
 from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from tests.support.tls_proxy import nginx_available, nginx_proxy
 
@@ -63,12 +64,8 @@ def test_bodies_over_the_api_limit_stop_at_the_proxy(proxied):
 
 
 def test_a_specimen_is_analysed_through_https(proxied):
-    sync_api = pytest.importorskip("playwright.sync_api")
     truth = json.loads((ROOT / "samples/cards/visa_blue_flat.json").read_text(encoding="utf-8"))["fields"]
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    with chromium() as browser:
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 2400})
         page = context.new_page()
         sockets: list[str] = []
@@ -82,6 +79,5 @@ def test_a_specimen_is_analysed_through_https(proxied):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "credit_card_https.png"), full_page=True)
         cookies = {c["name"]: c for c in context.cookies()}
-        browser.close()
     assert sockets and all(u.startswith("wss://127.0.0.1:") for u in sockets), sockets
     assert "_streamlit_xsrf" in cookies

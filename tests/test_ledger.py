@@ -13,21 +13,14 @@ from sqlalchemy import delete
 from access.audit import AuditEvent
 from access.ledger import Ledger, QuotaLimits, audit_events, quota_usage, studio_settings
 from store import engine_for, upgrade
-from tests.support.postgres import postgres_server, unavailable_reason
+from tests.support.postgres import database_url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def db_url(request, tmp_path_factory) -> Iterator[str]:
     """The same tests on an SQLite file and on a real PostgreSQL server the tests start."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('ledger') / 'studio.sqlite3'}"
-        return
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(f"PostgreSQL ledger tests skipped: {reason}")
-    with postgres_server() as url:
+    with database_url(request.param, str(tmp_path_factory.mktemp("ledger"))) as url:
         yield url
-        engine_for(url).dispose()
 
 
 @pytest.fixture()

@@ -8,20 +8,14 @@ import pytest
 from sqlalchemy import inspect, select
 
 from store import Item, ItemField, Run, engine_for, session_factory, upgrade
-from tests.support.postgres import postgres_server, unavailable_reason
+from tests.support.postgres import database_url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def db_url(request, tmp_path_factory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('store') / 'studio.db'}"
-        return
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(f"PostgreSQL store tests skipped: {reason}")
-    with postgres_server() as url:
+    """The same tests on an SQLite file and on a real PostgreSQL server the tests start."""
+    with database_url(request.param, str(tmp_path_factory.mktemp("store"))) as url:
         yield url
-        engine_for(url).dispose()
 
 
 def test_alembic_upgrade_from_empty_creates_the_tables(db_url):

@@ -57,3 +57,22 @@ def postgres_server() -> Iterator[str]:
     finally:
         subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True, check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def database_url(kind: str, folder: str) -> Iterator[str]:
+    """An SQLite file in ``folder`` or a fresh PostgreSQL server: the two databases every store test
+    runs on. PostgreSQL is skipped, with the reason shown, only where it cannot be run here."""
+    import pytest
+
+    if kind == "sqlite":
+        yield f"sqlite:///{os.path.join(folder, 'studio.sqlite3')}"
+        return
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    from store import engine_for
+
+    with postgres_server() as url:
+        yield url
+        engine_for(url).dispose()
