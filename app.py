@@ -14,11 +14,11 @@ from ui.icon import app_icon
 from ui.session import presenter_view
 from ui.sidebar import BASE_CSS, PRESENTER_CSS, backend_badge, preferences
 
+# The hidden page at "/". Streamlit serves its default page at "/" *only*: whatever its url_path,
+# that path then answers "page not found" when opened cold. So no real page is the default; "/" is a
+# hidden page that goes on to the credit-card page, and every page keeps its own URL. (A comment, not a
+# string: a bare string in the app script is drawn on every page by Streamlit's "magic".)
 HOME = "home"
-"""The hidden page at ``/``. Streamlit serves its default page at ``/`` *only*: whatever its
-``url_path``, that path then answers "page not found" when opened cold. So no real page is the
-default; ``/`` is a hidden page that goes on to the credit-card page, and every page keeps its own
-URL."""
 
 
 def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:

@@ -350,3 +350,17 @@ def test_every_authenticity_rule_is_told_in_both_languages():
         ko = request_problem(caught.value, "ko")
         assert ko != str(caught.value) and not re.search(r"[a-z]{4,} (must|is)", ko), ko
     assert len(keys) == 11
+
+
+def test_no_bare_string_is_drawn_by_streamlit_magic():
+    """A bare string statement in the app or a page script (after its docstring) is written onto
+    the page by Streamlit's "magic"; the app script once showed a code comment on every page."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for script in [root / "app.py", *sorted((root / "pages").glob("*.py"))]:
+        body = ast.parse(script.read_text(encoding="utf-8")).body
+        stray = [n.lineno for n in body[1:] if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+                 and isinstance(n.value.value, str)]
+        assert not stray, f"{script.name}: bare strings at lines {stray}"
