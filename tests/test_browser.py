@@ -6,7 +6,6 @@ Screenshots land in ``test-artifacts/browser/`` for a person to look at.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.support.browser import chromium
-from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -36,13 +35,8 @@ def _truth(rel: str) -> dict:
 @pytest.fixture(scope="module")
 def dashboard() -> Iterator[str]:
     """The README's first command, on a free loopback port; stopped (whole process group) after."""
-    port = free_port()
-    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1"}
-    try:
-        with running_dashboard(["./studio", "run"], env, port, ARTIFACTS.parent / "dashboard.log") as (url, _):
-            yield url
-    except DashboardDidNotStart as err:
-        pytest.fail(str(err))
+    with studio_run(ARTIFACTS.parent / "dashboard.log") as url:
+        yield url
 
 
 @dataclass

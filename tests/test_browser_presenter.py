@@ -9,7 +9,6 @@ land in ``test-artifacts/browser/presenter_<lang>_*.png`` for a person to look a
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import chromium
-from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -80,13 +79,8 @@ def _truth(rel: str) -> dict:
 
 @pytest.fixture(scope="module")
 def dashboard() -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1"}
-    try:
-        with running_dashboard(["./studio", "run"], env, port, ARTIFACTS.parent / "dashboard_presenter.log") as (url, _):
-            yield url
-    except DashboardDidNotStart as err:
-        pytest.fail(str(err))
+    with studio_run(ARTIFACTS.parent / "dashboard_presenter.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

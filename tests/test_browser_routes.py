@@ -7,7 +7,6 @@ Streamlit's default page, which answers only there (see ``app.py``).
 """
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.support.browser import chromium
-from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -43,13 +42,8 @@ PAGES = {  # URL path -> the page's title (English: the browser's locale here). 
 
 @pytest.fixture(scope="module")
 def dashboard() -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1"}
-    try:
-        with running_dashboard(["./studio", "run"], env, port, ARTIFACTS.parent / "dashboard-routes.log") as (url, _):
-            yield url
-    except DashboardDidNotStart as err:
-        pytest.fail(str(err))
+    with studio_run(ARTIFACTS.parent / "dashboard-routes.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -58,3 +58,18 @@ def running_dashboard(cmd: Sequence[str], env: Mapping[str, str], port: int, log
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@contextmanager
+def studio_run(log: Path, **env: str) -> Iterator[str]:
+    """The README's ``./studio run`` on a free loopback port (extra ``env`` on top); yields its URL and
+    fails the test, with the log's tail, if it does not start."""
+    import pytest
+
+    port = free_port()
+    full_env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1", **env}
+    try:
+        with running_dashboard(["./studio", "run"], full_env, port, log) as (url, _):
+            yield url
+    except DashboardDidNotStart as err:
+        pytest.fail(str(err))
