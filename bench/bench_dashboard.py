@@ -62,6 +62,8 @@ TARGET_MS = 300.0
 CHROMIUM = "/usr/bin/chromium"
 STARTUP_S = 240.0
 WAIT_MS = 180_000
+RESULT_SLOT = "st-key-cc_result"
+"""The class of the credit-card page's result container (``ui.result_slot``)."""
 
 
 @dataclass(frozen=True)
@@ -152,16 +154,19 @@ def make_image(directory: Path) -> Path:
 
 
 def dashboard(sandbox_url: str, log: Path) -> AbstractContextManager[tuple[str, int]]:
-    """``streamlit run app.py`` on a free loopback port; its whole process group stopped after."""
+    """``streamlit run serve.py`` on a free loopback port, its database (audit, quotas) in the bench's
+    own folder beside ``log`` rather than the user's ``data/``; its whole process group stopped after."""
     port = free_port()
-    env = {**os.environ, "STUDIO_SANDBOX_URL": sandbox_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "STUDIO_SANDBOX_URL": sandbox_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "STUDIO_DATA_DIR": str(log.parent), "STUDIO_DATABASE_URL": ""}
     cmd = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", "serve.py", "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port)]
     return running_dashboard(cmd, env, port, log, startup_s=STARTUP_S)
 
 
 # Runs in the page once per animation frame after the click; returns the milestones (epoch ms)
-# once the result is drawn. ``imagesBefore``: images in plots before the click (the quality panel's).
+# once the result is drawn: the overlay's image on show in the result's container (``arg.slot``; the
+# page keeps a made-up result there, out of sight, until the first real one) and the value in a cell.
 DRAWN_JS = """
 (arg) => {
   const b = window.__bench;
@@ -172,7 +177,9 @@ DRAWN_JS = """
     return false;
   }
   if (b.stale === undefined) return false;                     // the rerun has not begun yet
-  if (document.querySelectorAll('.js-plotly-plot image').length <= arg.imagesBefore) return false;
+  const shown = (e) => e.checkVisibility({visibilityProperty: true});
+  const images = document.querySelectorAll(`.${arg.slot} .js-plotly-plot image`);
+  if (![...images].some(shown)) return false;
   if (b.overlay === undefined) b.overlay = now;
   const cells = document.querySelectorAll('td');
   for (const td of cells) {
@@ -306,7 +313,6 @@ class Tab:
         self.button = page.get_by_role("button", name=re.compile(r"^\W*Analyse$"))
         self.button.wait_for(timeout=WAIT_MS)
         self._settle()
-        self.images_before = page.evaluate("() => document.querySelectorAll('.js-plotly-plot image').length")
 
     def _settle(self) -> None:
         self.page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=WAIT_MS)
@@ -324,7 +330,7 @@ class Tab:
         self.button.click()
         marks = page.wait_for_function(
             DRAWN_JS,
-            arg={"expect": probe.expect, "imagesBefore": self.images_before},
+            arg={"expect": probe.expect, "slot": RESULT_SLOT},
             polling="raf",
             timeout=WAIT_MS,
         ).json_value()
@@ -335,7 +341,7 @@ class Tab:
             if js_profile is not None:
                 js_profile.update(profile)
         if screenshot is not None:  # after the timing: the result section, below the fold
-            page.locator(".js-plotly-plot").nth(self.images_before).evaluate("e => e.scrollIntoView()")
+            page.locator(f".{RESULT_SLOT} .js-plotly-plot").first.evaluate("e => e.scrollIntoView()")
             page.screenshot(path=str(screenshot))
 
         click_s, drawn_s = marks["click"] / 1000, marks["drawn"] / 1000

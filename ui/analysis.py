@@ -18,9 +18,9 @@ from ui.errors import guarded
 from ui.handoff import HANDOFF_KEY, handoff_from
 from ui.i18n import t
 from ui.image_input import ImageChoice, choose_image, validate
-from ui.plotly_warmup import preload_plotly
 from ui.preprocess_panel import Prepared, preprocess_panel
 from ui.quality_panel import quality_panel
+from ui.result_slot import idle_result, result_slot
 from ui.results import Analysis, result_view
 from ui.rows import Point, Result, measure_resolution
 from ui.session import base_url, client, effective_connection
@@ -78,7 +78,6 @@ def prepare(prefix: str, choice: ImageChoice) -> tuple[LoadedImage, Prepared, np
         return None
     st.subheader(t("q.heading"))
     report = quality_panel(prefix, choice.digest, img)
-    preload_plotly()  # here, before any result: its place on the page never moves, so it mounts once
     st.subheader(t("pre.heading"))
     payload = preprocess_panel(prefix, img, choice.digest)
     return img, payload, report.card_quad
@@ -118,10 +117,13 @@ def analysis_page(service: str) -> None:
         st.warning(t("an.stale_rejected", name=held.name), icon=":material/history:")
     elif held is not None and choice is None:
         st.info(t("an.kept", name=held.name, at=f"{held.at.astimezone():%H:%M:%S}"), icon=":material/history:")
-    if held is not None:
-        st.subheader(t("res.heading"))
-        with guarded():
-            result_view(prefix, held, on_verify=open_authenticity if service == "id-card" else None)
-    elif choice is None:
+    if held is None and choice is None:
         st.caption(t("img.none"))
+    on_verify = open_authenticity if service == "id-card" else None
+    with result_slot(prefix, held is not None), guarded():
+        if held is None:
+            idle_result(prefix, service, on_verify)
+        else:
+            st.subheader(t("res.heading"))
+            result_view(prefix, held, on_verify=on_verify)
 

@@ -78,12 +78,6 @@ def kv_table(rows: list[FieldRow], threshold: float, lang: Lang) -> list[dict[st
     } for r in rows]
 
 
-def table_height(n_rows: int, row_px: int = 35) -> int:
-    """Pixels for a table to show every row without its own scrollbar (a passport has 20 fields;
-    the default height shows 10)."""
-    return row_px * (n_rows + 1) + 3
-
-
 def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool) -> np.ndarray:
     if not masked:
         return a.sent_bgr
@@ -190,9 +184,11 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
 
     view = result_view_choice(prefix)
     if view == "kv":
-        table(kv_table(rows, threshold, lang), presenter=presenter_view(), height=table_height(len(rows)),
-              column_config={t("res.col_conf"): st.column_config.ProgressColumn(
-                  t("res.col_conf"), min_value=0.0, max_value=1.0, format="%.2f", color="blue")},
+        # An HTML table, not the canvas grid: every row on show without a scrollbar (a passport has
+        # 20 fields), long values wrapped, real cells for screen readers; and a new result is new
+        # text in it, where the grid took the browser ~150 ms more to redraw (bench_dashboard).
+        # The confidence chart above draws the same confidences as bars.
+        table(kv_table(rows, threshold, lang), presenter=presenter_view(), wrap=True,
               text_columns=(t("res.col_conf"),))
         _badges(rows, lang)
     elif view == "json":
