@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.support.apptest import SAMPLES, assert_clean, open_page, page_text, texts, truth
+from tests.support.apptest import (
+    SAMPLES,
+    assert_clean,
+    kv_rows,
+    open_page,
+    page_text,
+    result_on_show,
+    texts,
+    truth,
+)
 
 SPECIMEN = "cards/visa_blue_flat.png"
 pytestmark = pytest.mark.usefixtures("sandbox")
@@ -24,8 +33,9 @@ def analysed(at, specimen: str = SPECIMEN):
 
 
 def kv_values(at) -> list[str]:
-    table = next(df.value for df in at.dataframe if "Key" in df.value.columns)
-    return list(table["Value"])
+    rows = kv_rows(at, "cc")
+    assert rows is not None, "no Key/Value table of a result on show"
+    return [row["Value"] for row in rows]
 
 
 def test_specimen_is_analysed_masked_by_default():
@@ -79,7 +89,7 @@ def test_result_parts_are_built_only_when_chosen():
     assert not at.json and not at.code  # JSON and curl are not built while the table is on show
     at.segmented_control(key="cc_view").set_value("json").run()
     assert_clean(at)
-    assert at.json and not any("Key" in df.value.columns for df in at.dataframe)
+    assert at.json and kv_rows(at, "cc") is None
     at.segmented_control(key="cc_view").set_value("envelope").run()
     assert_clean(at)
     assert {"Seal", "Open", "Total"} <= {m.label for m in at.metric}  # timings as metrics, no chart
@@ -88,7 +98,7 @@ def test_result_parts_are_built_only_when_chosen():
     # the curl example keeps secrets as placeholders
     assert any("${SECRETKEY}" in c.value and "sandbox-secretkey" not in c.value for c in at.code)
     assert "sandbox-secretkey" not in page_text(at)
-    charts = {c.key for c in at.get("plotly_chart") if not c.key.startswith("plotly_warmup")}
+    charts = {c.key for c in at.get("plotly_chart")}
     assert charts == {"cc_glare_fig", "cc_overlay", "cc_confidence"}  # and no chart in the envelope part
 
 
@@ -109,7 +119,7 @@ def test_api_failure_is_explained_without_traceback(faults):
     errors = texts(at.error)
     assert any("4000111" in e and "What to do" in e for e in errors), errors
     assert not any("Traceback" in e for e in errors)
-    assert not any(df.value is not None and "Key" in df.value.columns for df in at.dataframe)
+    assert not result_on_show(at, "cc")
 
 
 def test_upload_of_a_non_image_is_refused_before_sending():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apptest import assert_clean, open_page, page_text, texts, truth
+from tests.support.apptest import assert_clean, kv_rows, open_page, page_text, texts, truth
 
 DRIVER = "ids/driver_hong_gildong.png"
 pytestmark = pytest.mark.usefixtures("sandbox")
@@ -37,6 +37,6 @@ def test_korean_labels():
     picker.select_index(next(i for i, o in enumerate(picker.options) if o.startswith("driver hong gildong"))).run()
     at.button(key="sa_analyze").click().run()
     assert_clean(at)
-    table = next(df.value for df in at.dataframe if "Key" in df.value.columns)
-    assert "운전면허번호" in list(table["항목"])
+    rows = kv_rows(at, "sa")
+    assert rows is not None and "운전면허번호" in [row["항목"] for row in rows]
     assert "단독" in at.title[0].value

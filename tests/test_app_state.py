@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apptest import assert_clean, open_page, texts
+from tests.support.apptest import assert_clean, open_page, result_on_show, texts
 
 RESIDENT = "ids/resident_hong_gildong.png"
 pytestmark = pytest.mark.usefixtures("sandbox")
@@ -25,7 +25,7 @@ def test_verify_and_back_keeps_the_image_with_its_result():
     at.switch_page("pages/id_card.py").run()
     assert_clean(at)
     assert at.selectbox(key="id_specimen").value == RESIDENT
-    assert at.subheader and any("Result" in s.value for s in at.subheader)
+    assert result_on_show(at, "id") and any("Result" in s.value for s in at.subheader)
     assert not any("changed" in w for w in texts(at.warning)), texts(at.warning)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from sandbox.config import SandboxConfig
 from sandbox.faults import Faults
 from sandbox.server import RunningSandbox, start_sandbox
+from ui.result_slot import idle_css
 from ui.session import SANDBOX_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,6 +103,56 @@ def page_text(at: AppTest) -> str:
         if proto is not None:
             parts.append(str(proto))
     return "\n".join(parts)
+
+
+class _TableParser(HTMLParser):
+    """The header and rows of the HTML tables ``ui.widgets.html_table`` writes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self.tables and self.tables[-1]:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(at: AppTest) -> list[list[dict[str, str]]]:
+    """Every HTML table on the page (``ui.widgets.html_table``) as rows of column → cell text."""
+    out = []
+    for element in at.html:
+        parser = _TableParser()
+        parser.feed(element.proto.body)
+        for header, *rows in (t for t in parser.tables if t):
+            out.append([dict(zip(header, row, strict=True)) for row in rows])
+    return out
+
+
+def result_on_show(at: AppTest, prefix: str) -> bool:
+    """Whether the result container holds a real result: while there is none it holds a made-up
+    one out of sight (``ui.result_slot``), which a test must not take for a result."""
+    return not any(h.proto.body == idle_css(prefix) for h in at.html)
+
+
+def kv_rows(at: AppTest, prefix: str) -> list[dict[str, str]] | None:
+    """The Key/Value table of the result on show (None when no result, or another view, is on show)."""
+    if not result_on_show(at, prefix):
+        return None
+    return next((rows for rows in html_tables(at) if rows and "Key" in rows[0]), None)
 
 
 def texts(elements: Any) -> list[str]:
