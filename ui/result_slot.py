@@ -46,10 +46,13 @@ def slot_key(prefix: str) -> str:
 
 
 def idle_css(prefix: str) -> str:
-    """Keeps the slot's made-up content out of sight and out of the flow (see the module's doc)."""
-    return (f"<style>.st-key-{slot_key(prefix)} {{ visibility: hidden !important; position: absolute !important; "
-            "width: 100% !important; height: 0 !important; overflow: hidden !important; "
-            "pointer-events: none !important; }</style>")
+    """Keeps the slot's made-up content out of sight and out of the flow (see the module's doc). Every
+    descendant too: Streamlit sets ``visibility: visible`` on some of its own elements (markdown,
+    labels), which would put them back into the accessibility tree."""
+    slot = f".st-key-{slot_key(prefix)}"
+    return (f"<style>{slot}, {slot}{slot} * {{ visibility: hidden !important; }} "
+            f"{slot} {{ position: absolute !important; width: 100% !important; height: 0 !important; "
+            "overflow: hidden !important; pointer-events: none !important; }</style>")
 
 
 def _box(x: int, y: int, w: int, h: int) -> Box:
