@@ -212,3 +212,19 @@ def test_gallery_thumbnail_picks_the_specimen():
     assert any("visa_blue_flat: PNG 856×540" in c for c in texts(at.caption))
     assert at.button(key=f"cc_pick_{SPECIMEN}").proto.type == "primary"
     assert not at.expander[0].proto.expanded and "visa blue flat" in at.expander[0].label
+
+
+@pytest.mark.parametrize(("page", "prefix"), [(None, "cc"), ("pages/id_card.py", "id"),
+                                              ("pages/stand_alone.py", "sa")])
+def test_result_view_is_mounted_out_of_sight_before_any_analysis(page, prefix):
+    """ui.result_slot: from the first run, the result view of a made-up analysis, under the keys the
+    real one uses, with the style that keeps it out of sight; a real result drops that style."""
+    at = open_page(page)
+    assert_clean(at)
+    assert not result_on_show(at, prefix)
+    assert {c.key for c in at.get("plotly_chart")} >= {f"{prefix}_overlay", f"{prefix}_confidence"}
+    assert at.slider(key=f"{prefix}_threshold") is not None
+    assert at.segmented_control(key=f"{prefix}_view").value == "kv"
+    if prefix == "cc":
+        analysed(at)
+        assert result_on_show(at, prefix) and kv_values(at)
