@@ -1,7 +1,9 @@
 """Validators: known answers, the post-2020 resident-number rule, ICAO 9303 and properties."""
 from __future__ import annotations
 
+import ast
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.kr import rrn as stdnum_rrn
 
+import l10n
+from ocr_core import validators
 from ocr_core.validators import (
     CHECK_NAMES,
     Check,
@@ -35,6 +39,17 @@ from ui.i18n import label_of
 FAST = settings(max_examples=150, deadline=None)
 TODAY = date(2026, 11, 24)
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+
+def en(check: Check) -> str:
+    """The check's reason as the dashboard and the CLI word it, in English."""
+    return l10n.check_detail(check.reason, check.params, "en")
+
+
+def ko(check: Check) -> str:
+    return l10n.check_detail(check.reason, check.params, "ko")
+
 
 # The specimen of ICAO Doc 9303 part 4 (Anna Maria Eriksson, Utopia).
 ICAO_L1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
@@ -97,7 +112,7 @@ def test_luhn_valid_numbers_pass_and_any_single_digit_change_fails(prefix: str, 
 )
 def test_expiry(value: str, ok: bool, word: str) -> None:
     check = check_expiry(value, today=TODAY)
-    assert check.ok is ok and word in check.detail and check.detail_ko
+    assert check.ok is ok and word in en(check) and ko(check)
 
 
 # --- resident registration number -----------------------------------------------------------------
@@ -109,7 +124,7 @@ def test_resident_number_known_answers() -> None:
     assert check_resident_number("971013-9019902", today=TODAY).ok is True  # stdnum's own example (1897)
     wrong_digit = valid[:-1] + str((int(valid[-1]) + 1) % 10)
     mismatch = check_resident_number(wrong_digit, today=TODAY)
-    assert mismatch.ok is None and "2020-10-05" in mismatch.detail
+    assert mismatch.ok is None and "2020-10-05" in en(mismatch)
     assert check_resident_number("901315-1234567", today=TODAY).ok is False  # month 13
     assert check_resident_number("900230-1234567", today=TODAY).ok is False  # 30 February
     assert check_resident_number("900115-123456", today=TODAY).ok is False  # 12 digits
@@ -121,7 +136,7 @@ def test_resident_numbers_assigned_since_october_2020_are_not_failed() -> None:
     # born 2021: the back part is random, so neither a matching nor a mismatching last digit means anything
     for back in ("3999999", "4123456", "3000001"):
         check = check_resident_number("210301-" + back, today=TODAY)
-        assert check.ok is None and "no check digit" in check.detail
+        assert check.ok is None and "no check digit" in en(check)
     # stdnum itself would reject the random region digits (> 96): we do not
     assert not stdnum_rrn.is_valid("2103013999999")
 
@@ -142,7 +157,7 @@ def test_pre_2020_numbers_pass_and_a_changed_digit_is_not_failed(
     number = _rrn(born.strftime("%y%m%d"), century_digit + rest)
     check = check_resident_number(number, today=TODAY)
     assert check.ok is True
-    assert number not in check.detail and number[:6] not in check.detail
+    assert number not in en(check) and number[:6] not in en(check)
     position = data.draw(st.integers(7, 12))  # a digit of the back part other than the century digit
     new_digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
     corrupted = number[:position] + new_digit + number[position + 1:]
@@ -249,7 +264,7 @@ def test_icao_specimen() -> None:
 )
 def test_mrz_failures_name_the_field(line2: str, word: str) -> None:
     check = check_mrz(line2)
-    assert check.ok is False and word in check.detail and check.detail_ko
+    assert check.ok is False and word in en(check) and ko(check)
 
 
 def test_mrz_empty_personal_number_and_bad_line1() -> None:
@@ -258,7 +273,9 @@ def test_mrz_empty_personal_number_and_bad_line1() -> None:
              + icao_check_digit(body[21:27]) + body[28:42] + "<")
     line2 += icao_check_digit(line2[0:10] + line2[13:20] + line2[21:43])
     assert len(line2) == 44 and check_mrz(line2).ok is True
-    assert check_mrz(line2, line1="X<KOR" + "<" * 39).ok is False
+    bad_line1 = check_mrz(line2, line1="X<KOR" + "<" * 39)
+    assert bad_line1.ok is False
+    assert (en(bad_line1), ko(bad_line1)) == ("line 1: a passport MRZ starts with P", "1행: 여권 MRZ는 P로 시작합니다")
     assert check_mrz_line1("P<KOR").ok is False
 
 
@@ -294,7 +311,7 @@ def test_viz_mrz_consistency_on_the_specimen() -> None:
     values = _passport_values()
     assert check_viz_mrz(values).ok is True
     assert check_viz_mrz({**values, "passportNo": "M12345679"}).ok is False
-    assert "date of birth" in check_viz_mrz({**values, "dateOfBirthYMD": "19900116"}).detail
+    assert "date of birth" in en(check_viz_mrz({**values, "dateOfBirthYMD": "19900116"}))
     assert check_viz_mrz({**values, "dateOfBirthYMD": "19900116"}, only="passportNo").ok is True
     assert check_viz_mrz({**values, "givenName": "GILSOON"}, only="givenName").ok is False
     assert check_viz_mrz({**values, "sex": "F"}, only="sex").ok is False
@@ -309,7 +326,7 @@ def test_viz_mrz_truncated_names_and_icao_specimen() -> None:
               "passportNo": "L898902C3", "dateOfBirthYMD": "19740812", "sex": "F", "nationality": "UTO",
               "countryCode": "UTO", "personalNo": "ZE184226B", "dateOfExpiryYMD": "20120415"}
     check = check_viz_mrz(values)
-    assert check.ok is True and "9 printed fields" in check.detail
+    assert check.ok is True and "9 printed fields" in en(check)
     truncated_l1 = "P<UTOVERYLONGSURNAMEFORTESTIN<<BARTHOLOMEWAL"
     assert len(truncated_l1) == 44
     long = {"MRZ1": truncated_l1, "MRZ2": ICAO_L2, "givenName": "BARTHOLOMEW ALEXANDER"}
@@ -363,8 +380,43 @@ def test_details_never_repeat_the_value_and_labels_exist() -> None:
                "driverLicenseNumber": "11-19-123456-12", "passportNo": "M12345678", "serialNum": "K3B7Q"}
     for key, value in samples.items():
         for check in checks_for(key, value):
-            assert value not in check.detail and value not in check.detail_ko
+            assert value not in en(check) and value not in ko(check)
             assert check.name in CHECK_NAMES
             assert label_of("check", check.name, "ko") != label_of("check", check.name, "en")
     assert label_of("check", "unknown", "en") == "unknown"
-    assert Check("x", None, "en", "ko").text("ko") == "ko" and Check("x", None, "en").text("ko") == "en"
+    assert (en(Check("x", True, "luhn_ok", {"n": 16})), en(Check("x", True, "luhn_ok", {"n": 1})),
+            ko(Check("x", True, "luhn_ok", {"n": 16}))) == (
+        "Luhn check digit matches (16 digits)", "Luhn check digit matches (1 digit)", "Luhn 검증 숫자 일치 (16자리)")
+
+
+def _emitted_reasons() -> set[str]:
+    """Every reason validators.py can give: the second argument of each _ok/_fail/_unknown call."""
+    tree = ast.parse(Path(validators.__file__).read_text(encoding="utf-8"))
+    return {str(call.args[1].value) for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and call.func.id in ("_ok", "_fail", "_unknown") and isinstance(call.args[1], ast.Constant)}
+
+
+def test_every_reason_is_a_code_worded_in_both_languages() -> None:
+    reasons = _emitted_reasons()
+    assert len(reasons) >= 40 and all(re.fullmatch(r"[a-z0-9_]+", r) for r in reasons)
+    keys = l10n.message_keys()
+    assert {f"vr.{r}" for r in reasons} <= keys
+    parts = {"passport_number", "date_of_birth", "date_of_expiry", "composite", "personal_number"} | {
+        part for part, _ in validators._VIZ_RULES.values()}
+    assert {f"vr.part.{p}" for p in parts} <= keys
+    # no catalogue entry left over from a reason that is gone
+    assert {k for k in keys if k.startswith("vr.") and not k.startswith("vr.part.")} == {f"vr.{r}" for r in reasons}
+
+
+def test_reasons_word_their_facts() -> None:
+    assert en(check_card_number("4111 1111 1111")) == "12 digits; card numbers have 13 to 19"
+    assert ko(check_card_number("4111 1111 1111")) == "12자리입니다. 카드 번호는 13~19자리입니다"
+    assert en(check_expiry("03/26", today=TODAY)) == "expired at the end of 03/2026"
+    assert ko(check_expiry("4/29", today=TODAY)) == "2029년 04월까지 유효"
+    assert en(check_mrz(ICAO_L2[:43])) == "43 characters; a passport MRZ line has 44"
+    assert en(check_driver_license("10-19-123456-12")) == "the region code is not between 11 and 28"
+    assert ko(check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "sex": "M", "surName": "ERIKSON"})) == "MRZ와 다름: 성별, 성"
+    mismatch = check_mrz(ICAO_L2[:9] + "1" + ICAO_L2[10:])
+    assert en(mismatch) == "check digit mismatch: passport number, composite"
+    assert ko(mismatch) == "검증 숫자 불일치: 여권번호, 종합"
