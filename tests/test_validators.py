@@ -390,9 +390,11 @@ def test_details_never_repeat_the_value_and_labels_exist() -> None:
 
 
 def _emitted_reasons() -> set[str]:
-    """Every reason validators.py can give: the second argument of each _ok/_fail/_unknown call."""
+    """Every reason validators.py can give: the second argument of each _ok/_fail/_unknown call (under
+    mutmut, not in its mutated copies of a function, ``x_name__mutmut_<n>``)."""
     tree = ast.parse(Path(validators.__file__).read_text(encoding="utf-8"))
-    return {str(call.args[1].value) for call in ast.walk(tree)
+    functions = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and not re.search(r"__mutmut_\d+$", f.name)]
+    return {str(call.args[1].value) for f in functions for call in ast.walk(f)
             if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
             and call.func.id in ("_ok", "_fail", "_unknown") and isinstance(call.args[1], ast.Constant)}
 
