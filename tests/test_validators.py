@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -422,3 +423,163 @@ def test_reasons_word_their_facts() -> None:
     mismatch = check_mrz(ICAO_L2[:9] + "1" + ICAO_L2[10:])
     assert en(mismatch) == "check digit mismatch: passport number, composite"
     assert ko(mismatch) == "검증 숫자 불일치: 여권번호, 종합"
+
+
+# --- every decision with its reason, and the boundaries (mutation testing found them unpinned) -----
+
+def _with_digits(line2: str) -> str:
+    """``line2`` with its composite check digit made right again."""
+    return line2[:43] + icao_check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+
+
+VALID_RRN = _rrn("900115", "187401")
+DECISIONS = [
+    (lambda: check_card_number("4111-1111-1111-111X"), "card_luhn", False, "not_digits"),
+    (lambda: check_card_number("4111 1111 1111 1112"), "card_luhn", False, "luhn_mismatch"),
+    (lambda: check_card_number("4111 1111 1111 1111"), "card_luhn", True, "luhn_ok"),
+    (lambda: check_expiry("April 29", today=TODAY), "card_expiry", False, "expiry_form"),
+    (lambda: check_expiry("13/29", today=TODAY), "card_expiry", False, "month_range"),
+    (lambda: check_expiry("01/29", today=TODAY), "card_expiry", True, "card_valid"),
+    (lambda: check_expiry("12/29", today=TODAY), "card_expiry", True, "card_valid"),
+    (lambda: check_expiry("12/46", today=TODAY), "card_expiry", True, "card_valid"),  # 20 years ahead: fine
+    (lambda: check_expiry("01/47", today=TODAY), "card_expiry", False, "too_far_ahead"),
+    (lambda: check_expiry("11/26", today=TODAY), "card_expiry", True, "card_valid"),  # this month
+    (lambda: check_expiry("10/26", today=TODAY), "card_expiry", False, "card_expired"),
+    (lambda: check_resident_number("900115-123456", today=TODAY), "rrn", False, "rrn_length"),
+    (lambda: check_resident_number("901315-1234567", today=TODAY), "rrn", False, "rrn_birth_date"),
+    (lambda: check_resident_number("270101-3234567", today=TODAY), "rrn", False, "birth_in_future"),
+    (lambda: check_resident_number("9001151", today=TODAY), "rrn", True, "rrn_short_ok"),
+    (lambda: check_resident_number("210301-3999999", today=TODAY), "rrn", None, "rrn_random_era"),
+    (lambda: check_resident_number(VALID_RRN, today=TODAY), "rrn", True, "rrn_ok"),
+    (lambda: check_resident_number(VALID_RRN[:-1] + str((int(VALID_RRN[-1]) + 1) % 10), today=TODAY), "rrn", None,
+     "rrn_check_digit_unknown"),
+    (lambda: check_driver_license("AB-19-123456-12"), "licence_format", False, "licence_no_region"),
+    (lambda: check_driver_license("1"), "licence_format", False, "licence_no_region"),
+    (lambda: check_driver_license("11"), "licence_format", False, "licence_form"),
+    (lambda: check_driver_license("11-19-12345-12"), "licence_format", False, "licence_form"),
+    (lambda: check_driver_license("10-19-123456-12"), "licence_format", False, "licence_region_range"),
+    (lambda: check_driver_license("29-19-123456-12"), "licence_format", False, "licence_region_range"),
+    (lambda: check_driver_license("28-19-123456-12"), "licence_format", True, "licence_ok"),
+    (lambda: check_driver_license("경기북부 19-123456-12"), "licence_format", True, "licence_ok"),
+    (lambda: check_passport_number("M12345678", country=" kor "), "passport_format", True, "passport_korean"),
+    (lambda: check_passport_number("L898902C3", country="KOR"), "passport_format", False, "passport_not_korean"),
+    (lambda: check_passport_number("M12345678"), "passport_format", True, "passport_korean"),
+    (lambda: check_passport_number("L898902C3"), "passport_format", True, "passport_icao"),
+    (lambda: check_passport_number("l898902c3"), "passport_format", False, "passport_form"),
+    (lambda: check_serial_number("K3B7Q"), "serial_format", True, "serial_ok"),
+    (lambda: check_serial_number("K3B7"), "serial_format", False, "serial_form"),
+    (lambda: check_yyyymmdd("2019062a"), "date", False, "date_form"),
+    (lambda: check_yyyymmdd("2019061"), "date", False, "date_form"),
+    (lambda: check_yyyymmdd("20190231"), "date", False, "date_unreal"),
+    (lambda: check_yyyymmdd("20191131"), "date", False, "date_unreal"),  # 31 November (the month's two digits)
+    (lambda: check_yyyymmdd("18991231"), "date", False, "date_unreal"),
+    (lambda: check_yyyymmdd("19000101"), "date", True, "date_ok"),
+    (lambda: check_yyyymmdd("20261125", not_after=TODAY), "date", False, "date_future"),
+    (lambda: check_yyyymmdd("20261124", not_after=TODAY), "date", True, "date_ok"),
+    (lambda: check_yyyymmdd("19991231", not_before=date(2000, 1, 1)), "date", False, "date_too_early"),
+    (lambda: check_yyyymmdd("20000101", not_before=date(2000, 1, 1)), "date", True, "date_ok"),
+    (lambda: check_date("2019.06.20", not_after=date(2019, 6, 19)), "date", False, "date_future"),
+    (lambda: check_date("2019.06.20", not_before=date(2019, 6, 21)), "date", False, "date_too_early"),
+    (lambda: check_document_expiry("garbled", today=TODAY), "document_expiry", None, "no_date"),
+    (lambda: check_document_expiry("2019061", today=TODAY), "document_expiry", None, "no_date"),
+    (lambda: check_document_expiry("20261123", today=TODAY), "document_expiry", False, "document_expired"),
+    (lambda: check_document_expiry("20261124", today=TODAY), "document_expiry", True, "not_expired"),
+    (lambda: check_document_expiry("20261125", today=TODAY), "document_expiry", True, "not_expired"),
+    (lambda: check_document_expiry("20000102", today=date(2000, 1, 1)), "document_expiry", True, "not_expired"),
+    (lambda: check_mrz_line1(ICAO_L1.lower()), "mrz_line1", False, "mrz_chars"),
+    (lambda: check_mrz_line1(""), "mrz_line1", False, "mrz_chars"),
+    (lambda: check_mrz_line1("X" + ICAO_L1[1:]), "mrz_line1", False, "mrz_start"),
+    (lambda: check_mrz(ICAO_L2.lower()), "mrz_check_digits", False, "mrz_chars"),
+    (lambda: check_mrz(ICAO_L2[:22] + " " + ICAO_L2[22:]), "mrz_check_digits", True, "check_digits_ok"),
+    (lambda: check_viz_mrz({"MRZ2": "short"}), "viz_mrz", None, "no_mrz"),
+    (lambda: check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2}), "viz_mrz", None, "nothing_to_compare"),
+    (lambda: check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "sex": "M"}), "viz_mrz", False, "viz_mismatch"),
+    (lambda: check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "sex": "F"}, only="sex"), "viz_mrz", True,
+     "viz_match"),
+]
+
+
+@pytest.mark.parametrize(("check", "name", "ok", "reason"), DECISIONS, ids=range(len(DECISIONS)))
+def test_each_decision_and_its_reason(check: Any, name: str, ok: bool | None, reason: str) -> None:
+    result = check()
+    assert (result.name, result.ok, result.reason) == (name, ok, reason)
+
+
+def test_reason_parameters() -> None:
+    assert check_mrz_line1(ICAO_L1[:43]).params == {"n": 43, "length": 44}
+    assert check_mrz_line1(ICAO_L1).params == {"length": 44}
+    assert check_mrz(ICAO_L2[:43]).params == {"n": 43, "length": 44}
+    assert check_mrz(ICAO_L2, line1=ICAO_L1[:43]).params == {"line1": "mrz_length", "n": 43, "length": 44}
+    assert check_resident_number("210301-3999999", today=TODAY).params == {"since": "2020-10-05"}
+    assert check_driver_license("10-19-123456-12").params == {"low": 11, "high": 28}
+    assert check_expiry("10/26", today=TODAY).params == {"month": 10, "year": 2026}
+    values = {"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "surName": "Eriksson", "givenName": "Anna Maria",
+              "passportNo": "L898902C3", "dateOfBirthYMD": "19740812", "sex": "F", "nationality": "UTO",
+              "countryCode": "UTO", "personalNo": "ZE184226B", "dateOfExpiryYMD": "20120415"}
+    assert check_viz_mrz(values).params == {"n": 9}
+
+
+def test_mrz_check_digits_name_every_part_in_order() -> None:
+    digits = {9, 19, 27, 42}
+    wrong = "".join(str((int(c) + 1) % 10) if i in digits else c for i, c in enumerate(ICAO_L2))
+    wrong = wrong[:43] + str((int(icao_check_digit(wrong[0:10] + wrong[13:20] + wrong[21:43])) + 1) % 10)
+    assert check_mrz(wrong).params == {"parts": ("passport_number", "date_of_birth", "date_of_expiry",
+                                                 "personal_number", "composite")}
+    # a personal number whose check digit is 0 but should be 1; an empty one whose digit is neither < nor 0
+    assert check_mrz(_with_digits(ICAO_L2[:42] + "0")).params == {"parts": ("personal_number",)}
+    empty = ICAO_L2[:28] + "<" * 14
+    assert check_mrz(_with_digits(empty + "<" + "0")).ok is True
+    assert check_mrz(_with_digits(empty + "X" + "0")).params == {"parts": ("personal_number",)}
+    with pytest.raises(ValueError):
+        icao_check_digit("a")
+
+
+def test_parse_td3_fields_and_fillers() -> None:
+    td3 = parse_td3(ICAO_L1, ICAO_L2)
+    assert td3 is not None and (td3.document_code, td3.issuing_state, td3.surname, td3.given_names) == (
+        "P", "UTO", "ERIKSSON", "ANNA MARIA")
+    assert (td3.passport_number, td3.nationality, td3.personal_number, td3.name_truncated) == (
+        "L898902C3", "UTO", "ZE184226B", False)
+    line1 = ("P<NLDVAN<DER<BERG<<ANNA" + "<" * 44)[:44]
+    line2 = "M1234567<0D<<7408122F1204159ZE18422X<<<<<<10"
+    short = parse_td3(line1, line2)
+    assert short is not None and (short.surname, short.passport_number, short.nationality, short.personal_number) == (
+        "VAN DER BERG", "M1234567", "D", "ZE18422X")
+    assert parse_td3(None, ICAO_L2.lower()) is None
+    no_line1 = parse_td3(None, ICAO_L2)
+    assert no_line1 is not None and (no_line1.surname, no_line1.issuing_state) == ("", "")
+    assert parse_td3(ICAO_L1.lower(), ICAO_L2).surname == ""  # type: ignore[union-attr]
+
+
+def test_viz_mrz_comparisons_at_their_edges() -> None:
+    base = {"MRZ1": ICAO_L1, "MRZ2": ICAO_L2}
+    # the first fields absent or not comparable: the later ones are still compared
+    assert check_viz_mrz({**base, "surName": "ERIKSSON"}).params == {"n": 1}
+    assert check_viz_mrz({**base, "nationality": "REPUBLIC OF UTOPIA", "surName": "ERIKSSON"}).params == {"n": 1}
+    unknown_sex = _with_digits(ICAO_L2[:20] + "<" + ICAO_L2[21:])
+    assert check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": unknown_sex, "sex": "-"}, only="sex").ok is True
+    no_personal = _with_digits(ICAO_L2[:28] + "<" * 15)
+    assert check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": no_personal, "personalNo": "1234567"},
+                         only="personalNo").reason == "nothing_to_compare"
+    assert check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": no_personal, "passportNo": "L898902C3"}).ok is True
+    personal = {"MRZ1": ICAO_L1}
+    for viz, mrz, same in [("ZE184226B", "ZE184226B", True), ("ZE18-4226B", "ZE18<4226B", True),
+                           ("900101-1234567", "1234567", True), ("1234567", "9001011234567", True),
+                           ("123456", "9123456", False), ("7654321", "1234567", False)]:
+        line2 = _with_digits((ICAO_L2[:28] + mrz + "<" * 14)[:42] + icao_check_digit((mrz + "<" * 14)[:14]) + "0")
+        check = check_viz_mrz({**personal, "MRZ2": line2, "personalNo": viz}, only="personalNo")
+        assert check.ok is same, (viz, mrz)
+
+
+def test_checks_for_passes_the_day_the_country_and_line_1() -> None:
+    assert _names(checks_for("dateOfExpiryYMD", "garbage", "passport")) == ["date"]
+    expiry = checks_for("expirationDate", "20000102", "authenticity", today=date(2000, 1, 1))
+    assert [c.reason for c in expiry] == ["date_ok", "not_expired"]
+    assert [c.reason for c in checks_for("issueDate", "20261125", "resident", today=TODAY)] == ["date_future"]
+    assert [c.reason for c in checks_for("passportNo", "L898902C3", "passport", {"countryCode": "KOR"})] == [
+        "passport_not_korean"]
+    assert [c.reason for c in checks_for("passportNumber", "L898902C3", "authenticity", {"countryCode": "KOR"})] == [
+        "passport_icao"]
+    assert next(c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {"MRZ1": "X" + ICAO_L1[1:]})) == "line1"
+    assert next(c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {"MRZ1": "  "})) == "check_digits_ok"
+    assert [c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {})] == ["check_digits_ok", "nothing_to_compare"]
