@@ -10,9 +10,7 @@ import io
 import json
 import logging
 import socket
-import statistics
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -300,15 +298,14 @@ def test_many_calls_one_key_fetch_per_service_one_connection(fake: Sandbox, clie
 def test_answers_on_a_kept_alive_connection_do_not_wait_for_a_delayed_ack(fake: Sandbox, client: OcrClient) -> None:
     """The server writes an answer's headers and body apart: without TCP_NODELAY on its side each answer
     on a kept-alive connection waited ~40 ms for the client's delayed ACK (Linux's minimum), which is what
-    the dashboard's embedded sandbox did until its listening socket said it was TCP."""
+    the dashboard's embedded sandbox did until its listening socket said it was TCP. Checked on the
+    server's end of the client's connection itself (a timing would not hold on a loaded machine)."""
     client.public_key("credit-card")
-    waits = []
-    for _ in range(15):
-        start = time.perf_counter()
-        client.public_key("credit-card", refresh=True)
-        waits.append(time.perf_counter() - start)
+    client.public_key("credit-card", refresh=True)
     assert fake.backend.journal.connections() == 1
-    assert statistics.median(waits) < 0.030, waits
+    connections = fake.running._server.server_state.connections
+    sockets = [c.transport.get_extra_info("socket") for c in connections]
+    assert sockets and all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets)
 
 
 def test_concurrent_first_calls_fetch_the_key_once(fake: Sandbox, client: OcrClient) -> None:
