@@ -489,6 +489,11 @@ DECISIONS = [
     (lambda: check_mrz_line1(ICAO_L1.lower()), "mrz_line1", False, "mrz_chars"),
     (lambda: check_mrz_line1(""), "mrz_line1", False, "mrz_chars"),
     (lambda: check_mrz_line1("X" + ICAO_L1[1:]), "mrz_line1", False, "mrz_start"),
+    (lambda: check_mrz_line1(ICAO_L1[:43]), "mrz_line1", False, "mrz_length"),
+    (lambda: check_mrz_line1(ICAO_L1), "mrz_line1", True, "mrz_line1_ok"),
+    (lambda: check_mrz(ICAO_L2, line1="X" + ICAO_L1[1:]), "mrz_check_digits", False, "line1"),
+    (lambda: check_mrz(ICAO_L2[:43]), "mrz_check_digits", False, "mrz_length"),
+    (lambda: check_mrz(ICAO_L2[:9] + "1" + ICAO_L2[10:]), "mrz_check_digits", False, "check_digit_mismatch"),
     (lambda: check_mrz(ICAO_L2.lower()), "mrz_check_digits", False, "mrz_chars"),
     (lambda: check_mrz(ICAO_L2[:22] + " " + ICAO_L2[22:]), "mrz_check_digits", True, "check_digits_ok"),
     (lambda: check_viz_mrz({"MRZ2": "short"}), "viz_mrz", None, "no_mrz"),
@@ -545,6 +550,10 @@ def test_parse_td3_fields_and_fillers() -> None:
     short = parse_td3(line1, line2)
     assert short is not None and (short.surname, short.passport_number, short.nationality, short.personal_number) == (
         "VAN DER BERG", "M1234567", "D", "ZE18422X")
+    # "XXX" is ICAO's code for an unspecified nationality: an X is data, only < is a filler
+    odd = parse_td3(("PXD<<MUSTERMANN<<ERIKA" + "<" * 44)[:44], "L89890X<<0XXX7408122F1204159<<<<<<<<<<<<<<<0")
+    assert odd is not None and (odd.document_code, odd.issuing_state, odd.passport_number, odd.nationality) == (
+        "PX", "D", "L89890X", "XXX")
     assert parse_td3(None, ICAO_L2.lower()) is None
     no_line1 = parse_td3(None, ICAO_L2)
     assert no_line1 is not None and (no_line1.surname, no_line1.issuing_state) == ("", "")
