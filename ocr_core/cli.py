@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from l10n import LANGS, api_error, rejection
+from l10n import LANGS, api_error, input_problem, rejection
 
 from . import _constants as C
 from .authenticity import ID_TYPES, AuthenticityRequest
@@ -109,7 +109,9 @@ def _read_image(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise InputError(f"cannot read the image {str(path)!r}: {err.strerror or type(err).__name__}") from err
+        reason = err.strerror or type(err).__name__
+        raise InputError(f"cannot read the image {str(path)!r}: {reason}", rule="unreadable_file",
+                         params={"path": str(path), "reason": reason}) from err
     return prepare(data, name=path.name).data
 
 
@@ -198,7 +200,9 @@ def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, la
         code = EXIT_API
     else:  # pragma: no cover - every OcrError subclass is listed above
         code = EXIT_API
-    said = rejection(err.code, err.params, lang) if isinstance(err, ImageRejected) else str(err)
+    worded = rejection(err.code, err.params, lang) if isinstance(err, ImageRejected) else (
+        input_problem(err, lang) if isinstance(err, InputError) else None)
+    said = worded or str(err)
     print(f"error: {said}", file=err_out)
     if as_json:
         print(json.dumps({"error": {"type": type(err).__name__, "message": str(err)}}, ensure_ascii=False,
