@@ -554,6 +554,8 @@ def test_parse_td3_fields_and_fillers() -> None:
     odd = parse_td3(("PXD<<MUSTERMANN<<ERIKA" + "<" * 44)[:44], "L89890X<<0XXX7408122F1204159<<<<<<<<<<<<<<<0")
     assert odd is not None and (odd.document_code, odd.issuing_state, odd.passport_number, odd.nationality) == (
         "PX", "D", "L89890X", "XXX")
+    luxembourg = parse_td3(("P<LUXMUSTERMANN<<ERIKA" + "<" * 44)[:44], ICAO_L2)
+    assert luxembourg is not None and luxembourg.issuing_state == "LUX"
     assert parse_td3(None, ICAO_L2.lower()) is None
     no_line1 = parse_td3(None, ICAO_L2)
     assert no_line1 is not None and (no_line1.surname, no_line1.issuing_state) == ("", "")
