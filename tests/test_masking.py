@@ -126,6 +126,8 @@ def test_mask_value_dispatches_by_catalogue_kind() -> None:
     assert mask_value("totalCardNum", "4111111111111111") == "411111******1111"
     assert mask_value("residentNumber", "900101-1234567") == "900101-1******"
     assert mask_value("driverLicenseNumber", "11-19-123456-12") == "11-19-******-**"
+    # the older form with the region's name: free-text scrubbing would not see a licence number in it
+    assert mask_value("driverLicenseNumber", "서울 19-123456-12") == "서울 19-******-**"
     assert mask_value("passportNo", "M12345678") == "M********"
     assert mask_value("passportNumber", "M12345678") == "M********"
     assert mask_value("serialNum", "AB12C") == "*****"
@@ -369,6 +371,8 @@ def test_passport_name_and_mrz_boundaries() -> None:
 
 def test_mask_value_routes_by_kind() -> None:
     assert mask_value("driverLicenseNumber", "11-19-123456-12") == "11-19-******-**"
+    # the older form with the region's name: free-text scrubbing would not see a licence number in it
+    assert mask_value("driverLicenseNumber", "서울 19-123456-12") == "서울 19-******-**"
     assert mask_value("cardNums", "4111", groups=["4111", "1111"]) == "****"  # no index: position unknown
 
 
