@@ -92,7 +92,7 @@ class InputError(OcrError):
         self.rule = rule
         self.field = field
         self.id_type = id_type
-        self.params: Mapping[str, object] = dict(params or {})
+        self.params: Mapping[str, object] = MappingProxyType(dict(params or {}))
 
 
 class SettingsError(InputError):
