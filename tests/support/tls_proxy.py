@@ -25,8 +25,10 @@ def nginx_available() -> bool:
     return Path(NGINX).exists()
 
 
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    """A throw-away certificate for 127.0.0.1 and localhost (made with ``cryptography``)."""
+def self_signed_certificate(folder: Path, hosts: tuple[str, ...] = ("localhost",),
+                            name: str = "studio") -> tuple[Path, Path]:
+    """A throw-away certificate for 127.0.0.1 and ``hosts`` (made with ``cryptography``); it is its own
+    CA, so a client can trust exactly it (``REQUESTS_CA_BUNDLE``)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -38,11 +40,12 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
             .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+            .add_extension(x509.SubjectAlternativeName([*(x509.DNSName(h) for h in hosts),
                                                         x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
                            critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "studio.crt", folder / "studio.key"
+    cert_path, key_path = folder / f"{name}.crt", folder / f"{name}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
