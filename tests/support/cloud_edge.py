@@ -36,7 +36,7 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
 def cloud_edge(sandbox_url: str, folder: Path) -> Iterator[dict[str, str]]:
     """Run the edge until the block ends; yield the environment a client needs to reach "NHN Cloud"."""
     folder.mkdir(parents=True, exist_ok=True)
-    cert, key = self_signed_certificate(folder, CLOUD_HOSTS, name="nhncloud")
+    cert, key = self_signed_certificate(folder, CLOUD_HOSTS, stem="nhncloud")
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert, key)
     upstream = urlsplit(sandbox_url)
