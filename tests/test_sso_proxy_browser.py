@@ -8,19 +8,19 @@ attempt is audited."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.support.browser import chromium
-from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from tests.support.dashboard_process import free_port, studio_run
+from tests.support.http_stub import http_stub
 from tests.support.tls_proxy import SsoProxy, nginx_available, nginx_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,19 +63,12 @@ class _SsoStandIn(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def sso() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SsoStandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with http_stub(_SsoStandIn) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def site(sso, tmp_path_factory) -> Iterator[dict[str, Any]]:
-    port = free_port()
     folder = tmp_path_factory.mktemp("sso-site")
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text(f"""
@@ -87,14 +80,10 @@ analysts = ["ann@corp.test"]
 viewers = ["@corp.test"]
 """, encoding="utf-8")
     log = ARTIFACTS / "dashboard.log"
-    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1",
-           "STUDIO_SECRETS_FILE": str(secrets_file)}
-    try:
-        with running_dashboard(["./studio", "run"], env, port, log) as (direct, _), \
-                nginx_proxy([port], free_port(), folder / "nginx", sso=SsoProxy(sso, PROXY_SOURCE)) as https_url:
-            yield {"https": https_url, "direct": direct, "log": log}
-    except DashboardDidNotStart as err:
-        pytest.fail(str(err))
+    with studio_run(log, STUDIO_SECRETS_FILE=str(secrets_file)) as direct, \
+            nginx_proxy([int(urlsplit(direct).port or 0)], free_port(), folder / "nginx",
+                        sso=SsoProxy(sso, PROXY_SOURCE)) as https_url:
+        yield {"https": https_url, "direct": direct, "log": log}
 
 
 @pytest.fixture(scope="module")
