@@ -59,7 +59,9 @@ class QuotaExceeded(InputError):
     monthly (``"monthly"``) quota of billed ``kind`` calls is used up."""
 
     def __init__(self, scope: str, limit: int | None, kind: str) -> None:
-        super().__init__(f"the {scope} quota of {limit} billed {kind} calls is used up", rule="quota")
+        which = "the user's daily" if scope == "user_daily" else "the deployment's monthly"
+        super().__init__(f"{which} quota of {limit} billed {kind.replace('_', '-')} calls on NHN Cloud is used up",
+                         rule="quota")
         self.scope, self.limit, self.kind = scope, limit, kind
 
 
