@@ -130,12 +130,19 @@ def _metered(client: OcrClient, args: argparse.Namespace, service: str, call: Ca
 
     if not billed_endpoint(client.settings.base_url):
         return call()
-    from access.metering import command_line_user, door
-    from store import engine_for, upgrade
+    from sqlalchemy.exc import SQLAlchemyError
 
-    upgrade()
-    cli_door = door(engine_for(), user=command_line_user(args.user), where="cli", backend="cloud",
-                    api_version=client.settings.api_version, masked=not args.unmasked)
+    from access.metering import command_line_user, door
+    from store import default_url, engine_for, upgrade
+
+    try:
+        upgrade()
+        cli_door = door(engine_for(), user=command_line_user(args.user), where="cli", backend="cloud",
+                        api_version=client.settings.api_version, masked=not args.unmasked)
+    except SQLAlchemyError as err:  # nothing sent: a billed call needs its quota and its audit row
+        url = default_url().split("@")[-1]  # never a database password
+        raise SettingsError(f"the studio database ({url}) that keeps quotas and the audit trail cannot be "
+                            f"used: {type(err).__name__}") from None
     return cli_door.call(service, call, image=image, request_key=request_key)
 
 

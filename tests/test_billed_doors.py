@@ -201,3 +201,10 @@ def test_python_m_qa_run_is_a_door_too(studio, cloud):
         run_id = run.id
     assert cloud.backend.journal.calls("credit-card") == 1
     assert [r["user"] for r in rows(studio, "api_call", f"qa-run:{run_id}")] == ["hal@corp.test"]
+
+
+def test_without_its_database_a_billed_cli_call_is_not_sent(studio, cloud, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_DATABASE_URL", f"sqlite:///{tmp_path / 'no-such-folder' / 'studio.sqlite3'}")
+    code, _, err = ocr("credit-card", str(CARD))
+    assert code == ocr_cli.EXIT_USAGE and "keeps quotas and the audit trail cannot be used" in err, err
+    assert cloud.backend.journal.calls("credit-card") == 0
