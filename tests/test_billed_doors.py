@@ -31,6 +31,7 @@ from sandbox.server import RunningSandbox, start_sandbox
 from store import engine_for, session_factory, upgrade
 from store.models import Item, Run
 from tests.support.cloud_edge import CLOUD_URL, cloud_edge
+from tests.support.postgres import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 CARD = ROOT / "samples" / "cards" / "visa_blue_flat.png"
@@ -52,10 +53,18 @@ def edge(cloud: RunningSandbox, tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture()
-def studio(edge, cloud, tmp_path, monkeypatch) -> dict[str, Any]:
+def database(request, tmp_path) -> Iterator[str]:
+    """An SQLite file; a fresh PostgreSQL server for a test marked ``@pytest.mark.parametrize("database",
+    ["postgresql"], indirect=True)``."""
+    with database_url(getattr(request, "param", "sqlite"), str(tmp_path)) as url:
+        yield url
+
+
+@pytest.fixture()
+def studio(edge, cloud, database, tmp_path, monkeypatch) -> dict[str, Any]:
     """A fresh studio database and secrets file; the NHN Cloud credentials and the egress proxy in the
     environment, as an operator's shell would have them."""
-    url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
+    url = database
     secrets = tmp_path / "secrets.toml"
     env = {**edge, "STUDIO_DATABASE_URL": url, "STUDIO_SECRETS_FILE": str(secrets),
            "NHN_OCR_APPKEY": DEMO_APP_KEY, "NHN_OCR_SECRETKEY": DEMO_SECRET_KEY, "NHN_OCR_BASE_URL": CLOUD_URL,
@@ -178,6 +187,7 @@ def test_a_lab_run_reserves_per_item_and_refuses_the_rest_without_failing(studio
     assert f"qa-run:{run_id}" in studio["ledger"].doors()
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
 def test_ten_concurrent_lab_items_cannot_exceed_the_quota(studio, cloud):
     quotas(studio, user_daily_analysis=4)
     run_id, status = _run(studio, 10, 10, "gus@corp.test")
