@@ -67,7 +67,7 @@ def _audit_untrusted_header(header: str, claimed: str, peer: str | None) -> None
 
     ledger()  # registers the database sink
     record(AuditEvent(kind="refused", user=f"claimed:{claimed[:300]}", role="", action="untrusted_user_header",
-                      where=f"{where_now()} from {peer or '127.0.0.1'} ({header})"[:200]))
+                      where=f"{where_now()} from {peer or 'loopback'} ({header})"[:200]))
 
 
 def current_identity() -> Identity | None:
