@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from access.audit import AuditEvent, EventKind, log_event, request_key_hash
 from access.ledger import QUOTA_KIND_OF_SERVICE, Ledger, QuotaExceeded, QuotaLimits
-from ocr_core import ApiError, InputError, TransportError
+from ocr_core import ApiError, InputError, SettingsError, TransportError
 
 R = TypeVar("R")
 
@@ -61,7 +61,7 @@ def configured_quotas() -> QuotaLimits:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read the [quotas] section: {err}", rule="quota") from None
+        raise SettingsError(f"{path}: cannot read the [quotas] section: {err}") from None
     section = doc.get("quotas")
     return quota_limits(section if isinstance(section, Mapping) else {})
 

@@ -218,3 +218,10 @@ def test_without_its_database_a_billed_cli_call_is_not_sent(studio, cloud, tmp_p
     code, _, err = ocr("credit-card", str(CARD))
     assert code == ocr_cli.EXIT_USAGE and "keeps quotas and the audit trail cannot be used" in err, err
     assert cloud.backend.journal.calls("credit-card") == 0
+
+
+def test_a_broken_quotas_file_stops_a_billed_cli_call_before_it_is_sent(studio, cloud):
+    studio["secrets"].write_text("[quotas\nuser_daily_analysis = 1\n", "utf-8")
+    code, _, err = ocr("credit-card", str(CARD))
+    assert code == ocr_cli.EXIT_USAGE and "cannot read the [quotas] section" in err, err
+    assert cloud.backend.journal.calls("credit-card") == 0
