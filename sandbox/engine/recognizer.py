@@ -19,6 +19,8 @@ from sandbox.engine.types import CardReading, IdReading, Quad, Reading
 CARD_MAX_SIDE = 960
 """Cards carry big type: detecting on a smaller image is faster and loses nothing."""
 ID_MAX_SIDE = 1280
+CARD_DET_SIDE = 640
+ID_DET_SIDE = 960
 UPRIGHT_SCORE = 0.93
 LOCATE_ABOVE = 1.5
 """Photos longer than this x the working size are searched for the document first (a card small in a
@@ -61,7 +63,7 @@ class Recognizer:
 
     def _read_card(self, bgr: np.ndarray, measure: np.ndarray | None = None) -> CardReading | None:
         for turns in _orders(bgr):
-            lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE,
+            lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE, CARD_DET_SIDE,
                                     measure=rotate_image(measure, turns) if measure is not None else None)
             if not lines and turns == 0:
                 return None  # no text at all: turning the image will not find any
@@ -92,7 +94,7 @@ class Recognizer:
         best: tuple[int, IdReading, int] | None = None
         for turns in orders or _orders(bgr):
             image = rotate_image(bgr, turns)
-            lines = self.rapid.read(image, ID_MAX_SIDE,
+            lines = self.rapid.read(image, ID_MAX_SIDE, ID_DET_SIDE,
                                     measure=rotate_image(measure, turns) if measure is not None else None)
             if not lines:
                 if turns == 0:
