@@ -184,7 +184,7 @@ def test_onnx_sessions_let_idle_threads_sleep(engine) -> None:
 def test_concurrent_tesseract_runs_give_each_crop_its_own_reading(engine, monkeypatch) -> None:
     if not engine.hangul_available:
         pytest.skip("Tesseract with Korean data is not installed")
-    import sandbox.engine.ocr as ocr
+    from sandbox.engine import ocr
 
     image, _ = load("ids/resident_hong_gildong.png")
     quads = [ln.quad for ln in engine.rapid.read(image, 1280)]
