@@ -7,7 +7,9 @@ any page can read its progress. An item that has an answer is never sent again:
 - an answer (success or an API failure) ends the item; a read timeout or dropped connection makes it
   ``lost`` (maybe processed and billed: never resent, as ``OcrClient`` decides);
 - when a worker dies, ``mark_interrupted`` finds its run by a stale heartbeat; ``resume_run`` turns
-  ``sending`` items back to ``pending`` (they never got an answer) and queues the run again.
+  ``sending`` items back to ``pending`` (they never got an answer) and queues the run again;
+- on NHN Cloud each item takes its unit of the quota as it is sent (``access.metering``) and leaves a
+  ``qa-run:<id>`` audit row; once the quota is used up the rest end ``refused`` and the run ``done``.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ import numpy as np
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from access.ledger import QuotaExceeded
+from access.metering import Door, lab_run_door
 from l10n import rejection
 from ocr_core import ApiError, CreditCardResult, IdCardResult, InputError, OcrClient, OcrError
 from ocr_core.errors import ConnectionLostError, ReadTimeoutError
@@ -40,6 +44,8 @@ DEFAULT_CONCURRENCY = 2
 HEARTBEAT_SECONDS = 5.0
 STALE_AFTER_SECONDS = 30.0
 FINAL_STATUSES = ("done", "cancelled", "failed")
+REFUSED_QUOTA = "refused: quota"
+"""An item's message when the quota of billed calls was used up before it was sent (state ``refused``)."""
 
 
 def _now() -> datetime:
@@ -176,6 +182,7 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
         run.heartbeat_at = _now()
         run.endpoint = client.settings.base_url if run.backend == "cloud" else run.endpoint
         service, preprocess, concurrency, rate = run.service, run.preprocess, run.concurrency, run.rate_limit
+        door = lab_run_door(factory.kw["bind"], run_id, run.started_by, run.backend, run.api_version)
         session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
                         .values(state="pending"))
         pending = session.scalars(select(Item.id).where(Item.run_id == run_id, Item.state == "pending")
@@ -185,6 +192,7 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
     truth = spool.get_truth(run_id) if spool.has(run_id) else {}
     stop = threading.Event()
     cancelled = threading.Event()
+    quota_used_up = threading.Event()  # once refused, the remaining items are refused without a try
     limiter = _RateLimit(rate)
     options = preprocess_options() if preprocess else None
     sources: dict[int, bytes] = {}
@@ -218,8 +226,13 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
             item.state = "sending"
             s.commit()
             name, degradation, level, index = item.image_name, item.degradation, item.level, item.source
-        outcome = _send(client, service, source(index), degradation, level, options, limiter,
-                        truth.get(name))
+        if quota_used_up.is_set():
+            outcome = _Outcome({"state": "refused", "result_message": REFUSED_QUOTA}, [])
+        else:
+            outcome = _send(client, service, source(index), degradation, level, options, limiter,
+                            truth.get(name), door)
+        if outcome.items.get("state") == "refused":
+            quota_used_up.set()
         with factory() as s:
             item = s.get(Item, item_id)
             assert item is not None
@@ -291,7 +304,8 @@ def degraded_bytes(data: bytes, degradation: str, level: float) -> bytes:
 
 
 def _send(client: OcrClient, service: str, data: bytes, degradation: str, level: float,
-          options: PreprocessOptions | None, limiter: _RateLimit, expected: dict[str, str] | None) -> _Outcome:
+          options: PreprocessOptions | None, limiter: _RateLimit, expected: dict[str, str] | None,
+          door: Door | None = None) -> _Outcome:
     items: dict[str, Any] = {}
     try:
         payload: Payload = prepare(degraded_bytes(data, degradation, level), preprocess=options)
@@ -301,11 +315,17 @@ def _send(client: OcrClient, service: str, data: bytes, degradation: str, level:
     items["quality_status"] = report.status
     items["quality"] = {c.name: {"status": c.status, "value": c.value} for c in report.checks}
     limiter.wait()
-    try:
+
+    def call() -> CreditCardResult | IdCardResult:
         if service == "credit-card":
-            result: CreditCardResult | IdCardResult = client.analyze_credit_card(payload.data)
-        else:
-            result = client.analyze_id_card(payload.data, stand_alone=service == "stand-alone")
+            return client.analyze_credit_card(payload.data)
+        return client.analyze_id_card(payload.data, stand_alone=service == "stand-alone")
+
+    try:  # on NHN Cloud the item's quota unit is taken here, as it is sent, and its audit row left
+        result = door.call(service, call, image=payload.data) if door is not None else call()
+    except QuotaExceeded as err:
+        items.update(state="refused", result_message=f"{REFUSED_QUOTA}: {err}")
+        return _Outcome(items, [])
     except ApiError as err:
         items.update(state="failed", result_code=err.result_code, result_message=err.vendor_message)
         return _Outcome(items, _fields({}, {}, expected))

@@ -273,16 +273,17 @@ class HangulReader:
         """
         if not quads:
             return []
-        if not self.available:
+        binary = self._binary if self.available else None
+        if binary is None:
             return [HangulText()] * len(quads)
         crops = [[_prepare(_crop_line(bgr, q), height) for height in CROP_HEIGHTS] for q in quads]
         jobs = min(TESSERACT_JOBS, len(crops))
         shares = [list(range(k, len(crops), jobs)) for k in range(jobs)]  # crop indices of each run
         if jobs == 1:
-            pages = [self._run([page for i in shares[0] for page in crops[i]])]
+            pages = [self._run(binary, [page for i in shares[0] for page in crops[i]])]
         else:
             with ThreadPoolExecutor(jobs) as pool:
-                pages = list(pool.map(lambda share: self._run([page for i in share for page in crops[i]]), shares))
+                pages = list(pool.map(lambda share: self._run(binary, [page for i in share for page in crops[i]]), shares))
         out: list[HangulText] = [HangulText()] * len(quads)
         for share, read in zip(shares, pages):
             for n, i in enumerate(share):
@@ -290,14 +291,15 @@ class HangulReader:
                 out[i] = max(options, key=lambda h: (bool(h.words), h.conf))
         return out
 
-    def _run(self, images: list[np.ndarray]) -> dict[int, HangulText]:
+    @staticmethod
+    def _run(binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
         """One Tesseract run over `images` as the pages of one in-memory TIFF: words per page number."""
         pages_in = [Image.fromarray(img) for img in images]
         tiff = io.BytesIO()
         pages_in[0].save(tiff, "TIFF", save_all=True, append_images=pages_in[1:], compression="tiff_deflate")
         try:
             proc = subprocess.run(
-                [self._binary or "tesseract", "stdin", "stdout", "-l", "kor", "--psm", "7", "tsv"],
+                [binary, "stdin", "stdout", "-l", "kor", "--psm", "7", "tsv"],
                 input=tiff.getvalue(), capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False,
                 env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only fight each other
             )
@@ -325,7 +327,7 @@ def _prepare(crop: np.ndarray, height: int) -> np.ndarray:
     scale = height / grey.shape[0]
     grey = cv2.resize(grey, (max(1, round(grey.shape[1] * scale)), height),
                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    grey = cv2.normalize(grey, None, 0, 255, cv2.NORM_MINMAX)
+    grey = cv2.normalize(grey, np.empty_like(grey), 0, 255, cv2.NORM_MINMAX)
     if grey.mean() < 127:  # light text on a dark card
         grey = 255 - grey
     return cv2.copyMakeBorder(_erase_rules(grey), 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
@@ -336,7 +338,8 @@ def _erase_rules(grey: np.ndarray) -> np.ndarray:
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     h, w = grey.shape
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(w * 0.6)), 1)))
-    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(h * 0.8)))))
+    rules = cv2.bitwise_or(rules, cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                                                   cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(h * 0.8))))))
     if not rules.any():
         return grey
     out = grey.copy()
