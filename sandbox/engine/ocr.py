@@ -146,13 +146,15 @@ class RapidReader:
         detector, _ = self._load()
         h, w = bgr.shape[:2]
         scale = min(1.0, side / max(h, w))
-        size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
+        scaled = (round(h * scale), round(w * scale))
+        size = (max(32, round(scaled[1] / 32) * 32), max(32, round(scaled[0] / 32) * 32))
         small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if scale < 1.0 else cv2.INTER_LINEAR)
         blob = np.ascontiguousarray((small.astype(np.float32) * np.float32(1 / 127.5) - 1).transpose(2, 0, 1)[None])
-        boxes, _scores = detector.postprocess_op(detector.session(blob), (h, w))  # mapped to (h, w) here
+        # boxes in whole pixels of the scaled copy, then scaled back (as RapidOCR's own pipeline has them)
+        boxes, _scores = detector.postprocess_op(detector.session(blob), scaled)
         if len(boxes) == 0:
             return np.zeros((0, 4, 2), np.float32)
-        return detector.sorted_boxes(np.asarray(boxes, np.float32))
+        return detector.sorted_boxes(np.asarray(boxes, np.float32) / np.float32(scale))
 
     def detect(self, bgr: np.ndarray, max_side: int) -> list[np.ndarray]:
         """Text boxes only (no recognition), detected on `bgr` scaled to `max_side`: where the text is
