@@ -12,7 +12,10 @@ CPU time does not - the load average is printed for that reason). Accuracy compa
 layouts and fonts, then one damage case per image): accuracy per damage case and per layout, latency
 per analysis (1000x630 images) and for the 12-megapixel frames, and the confidence property - every
 field read wrong with confidence >= 0.9 that a validator (Luhn, the resident-number check digit, a
-real calendar date, the licence-number pattern, MM/YY) could have caught.
+real calendar date, the licence-number pattern, MM/YY) could have caught. `--against REF` (e.g.
+`main`) also reads every image with the engine of git revision REF, in the same process, the order
+alternating image by image, and prints both side by side with CPU and wall-time ratios: the fair way
+to judge a speed change on a shared machine. `--repeat N` times each image N times (default 1 there).
 
 Aims (issue 3): clean specimens >= 99 % exact card numbers and >= 95 % of ID fields; median
 credit-card latency under 0.6 s on 2 cores. Issue 11, on the hard set: >= 95 % of fields exact over
@@ -20,17 +23,26 @@ all cases, >= 90 % in each, no validator-catchable field wrong at confidence >= 
 <= 0.4 s, ID <= 0.8 s (1000x630), 12 MP photo <= 1.5 s.
 
     .venv/bin/python bench/bench_recognition.py [--repeat N] [--only SUBSTRING] [--json OUT]
-    .venv/bin/python bench/bench_recognition.py --hard [--seed N] [--only SUBSTRING] [--json OUT]
+    .venv/bin/python bench/bench_recognition.py --hard [--seed N] [--against REF] [--repeat N] [--only SUBSTRING]
+        [--json OUT]
 """
 from __future__ import annotations
 
 import argparse
+import atexit
+import importlib
+import io
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -39,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sandbox.engine.recognizer import shared_engine
-from sandbox.engine.types import CardReading, IdReading
+from sandbox.engine.types import CardReading, IdReading, OcrEngine
 
 SAMPLES = ROOT / "samples"
 
@@ -78,93 +90,165 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def reference_engine(ref: str) -> OcrEngine:
+    """The engine of git revision `ref` (e.g. `main`), beside this tree's in one process: its
+    `sandbox/engine` is extracted to a temporary folder and imported as `sandbox_ref.engine`."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "sandbox/engine"],
+                             capture_output=True, check=True).stdout
+    folder = Path(tempfile.mkdtemp(prefix="engine-ref-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    package = folder / "sandbox_ref"
+    (folder / "sandbox").rename(package)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    for source in (package / "engine").glob("*.py"):
+        source.write_text(source.read_text(encoding="utf-8").replace("sandbox.engine", "sandbox_ref.engine"),
+                          encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    return importlib.import_module("sandbox_ref.engine").get_engine()
+
+
+@dataclass
+class Tally:
+    """One engine's results over the hard set."""
+
+    by_case: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    by_layout: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    misses: list[str] = field(default_factory=list)
+    sure_wrong: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> list[bool]:
+        return [ok for oks in self.by_case.values() for ok in oks]
+
+
+def _read(engine: OcrEngine, sample) -> tuple[dict[str, str], dict[str, float]]:
+    if sample.doc_type == "credit-card":
+        card = engine.read_credit_card(sample.image)
+        return card_fields(card), card_confs(card)
+    reading = engine.read_id_card(sample.image)
+    got = id_fields(reading)
+    got["idType"] = reading.id_type if reading else ""
+    return got, ({k: v.conf for k, v in reading.fields} if reading else {})
+
+
+def _what(sample) -> str:
+    analysis = "credit-card" if sample.doc_type == "credit-card" else "id-card"
+    if sample.case == "big_frame":
+        return f"12 MP photo ({'card' if analysis == 'credit-card' else 'ID'})"
+    return f"{analysis} 1000x630" if sample.case == "clean" else f"{analysis} photo"
+
+
+def _score(tally: Tally, sample, got: dict[str, str], conf: dict[str, float]) -> None:
+    expected = dict(sample.fields)
+    if sample.doc_type == "credit-card":
+        expected["groups"] = " ".join(expected["groups"])
+    else:
+        expected["idType"] = sample.doc_type
+    for key, want in expected.items():
+        ok = got.get(key) == want
+        tally.by_case[sample.case].append(ok)
+        tally.by_layout[sample.layout].append(ok)
+        if not ok:
+            c = conf.get(key, 0.0)
+            tally.misses.append(f"  {sample.name}: {key} expected {want!r}, got {got.get(key)!r} (conf {c:.2f})")
+            if key in VALIDATED and c >= SURE:
+                tally.sure_wrong.append(tally.misses[-1])
+
+
 def hard(args: argparse.Namespace) -> int:
-    """Accuracy per damage case and layout on the hard set; latency; the confidence property."""
+    """Accuracy per damage case and layout on the hard set; latency; the confidence property. With
+    `--against REF`, REF's engine reads every image too, interleaved with this tree's (the order
+    alternating image by image), so both see the same images under the same load."""
     sys.path.insert(0, str(SAMPLES))
     import hard as hard_set
 
-    engine = shared_engine()  # the Recognizer itself: it can say whether Tesseract reads Hangul
-    print(f"Hard set, seed {args.seed}; Tesseract with Korean data: {'yes' if engine.hangul_available else 'NO'}")
+    this = shared_engine()  # the Recognizer itself: it can say whether Tesseract reads Hangul
+    engines: dict[str, OcrEngine] = {"this tree": this}
+    if args.against:
+        engines[args.against] = reference_engine(args.against)
+    print(f"Hard set, seed {args.seed}; Tesseract with Korean data: "
+          f"{'yes' if this.hangul_available else 'NO'}; {args.repeat} timed read(s) per image")
     first = next(hard_set.samples(args.seed, ("clean",), ("card_flat",)))
-    engine.read_credit_card(first.image)  # loads the models
-    by_case: dict[str, list[bool]] = defaultdict(list)
-    by_layout: dict[str, list[bool]] = defaultdict(list)
-    latency: dict[str, list[float]] = defaultdict(list)
-    cpu: dict[str, list[float]] = defaultdict(list)
-    misses: list[str] = []
-    sure_wrong: list[str] = []
+    for engine in engines.values():
+        engine.read_credit_card(first.image)  # loads the models
+    tallies = {name: Tally() for name in engines}
     load_before = os.getloadavg()[0]
-    for sample in hard_set.samples(args.seed):
+    for i, sample in enumerate(hard_set.samples(args.seed)):
         if args.only not in sample.name:
             continue
-        start, start_cpu = time.perf_counter(), _cpu()
-        if sample.doc_type == "credit-card":
-            card = engine.read_credit_card(sample.image)
-            got, conf = card_fields(card), card_confs(card)
-        else:
-            reading = engine.read_id_card(sample.image)
-            got = id_fields(reading)
-            conf = {k: v.conf for k, v in reading.fields} if reading else {}
-            got["idType"] = reading.id_type if reading else ""
-        elapsed, used = time.perf_counter() - start, _cpu() - start_cpu
-        analysis = "credit-card" if sample.doc_type == "credit-card" else "id-card"
-        what = (f"12 MP photo ({'card' if analysis == 'credit-card' else 'ID'})" if sample.case == "big_frame"
-                else f"{analysis} 1000x630" if sample.case == "clean" else f"{analysis} photo")
-        latency[what].append(elapsed)
-        cpu[what].append(used)
-        expected = dict(sample.fields)
-        if analysis == "credit-card":
-            expected["groups"] = " ".join(expected["groups"])
-        else:
-            expected["idType"] = sample.doc_type
-        for key, want in expected.items():
-            ok = got.get(key) == want
-            by_case[sample.case].append(ok)
-            by_layout[sample.layout].append(ok)
-            if not ok:
-                c = conf.get(key, 0.0)
-                misses.append(f"  {sample.name}: {key} expected {want!r}, got {got.get(key)!r} (conf {c:.2f})")
-                if key in VALIDATED and c >= SURE:
-                    sure_wrong.append(misses[-1])
+        for name in (list(engines) if i % 2 == 0 else list(engines)[::-1]):
+            for attempt in range(args.repeat):
+                start, start_cpu = time.perf_counter(), _cpu()
+                got, conf = _read(engines[name], sample)
+                tallies[name].latency[_what(sample)].append(time.perf_counter() - start)
+                tallies[name].cpu[_what(sample)].append(_cpu() - start_cpu)
+                if attempt == 0:
+                    _score(tallies[name], sample, got, conf)
     load_after = os.getloadavg()[0]
-    every = [ok for oks in by_case.values() for ok in oks]
-    print(f"\nExact fields: {sum(every)}/{len(every)} = {sum(every) / max(1, len(every)):.1%} over all cases "
-          f"(aim >= 95 %, >= 90 % per case)")
-    print(f"  {'case':12} {'fields':>6} {'exact':>7}")
-    for case, oks in by_case.items():
-        print(f"  {case:12} {len(oks):6d} {sum(oks) / len(oks):7.1%}")
-    print(f"  {'layout':16} {'fields':>6} {'exact':>7}")
-    for layout, oks in by_layout.items():
-        print(f"  {layout:16} {len(oks):6d} {sum(oks) / len(oks):7.1%}")
+    names = list(engines)
+    print("\nExact fields over all cases (aim >= 95 %, >= 90 % per case): " + "; ".join(
+        f"{name} {sum(t.exact)}/{len(t.exact)} = {sum(t.exact) / max(1, len(t.exact)):.1%}" for name, t in tallies.items()))
+    for label, attr in (("case", "by_case"), ("layout", "by_layout")):
+        print(f"  {label:16} {'fields':>6} " + " ".join(f"{name[:12]:>12}" for name in names))
+        for key, oks in getattr(tallies[names[0]], attr).items():
+            print(f"  {key:16} {len(oks):6d} " + " ".join(
+                f"{sum(getattr(t, attr)[key]) / len(getattr(t, attr)[key]):12.1%}" for t in tallies.values()))
     print(f"\nLatency per read (s); 1-min load average {load_before:.1f} before, {load_after:.1f} after "
           f"({os.cpu_count()} CPUs). CPU = this process and its Tesseract children: the work, whatever the load")
-    print(f"  {'what':22} {'reads':>5} {'median':>7} {'max':>7} {'cpu med':>8}")
-    for what, values in sorted(latency.items()):
-        print(f"  {what:22} {len(values):5d} {statistics.median(values):7.3f} {max(values):7.3f} "
-              f"{statistics.median(cpu[what]):8.3f}")
-    print(f"\nValidator-catchable fields wrong at confidence >= {SURE}: {len(sure_wrong)}")
-    print("\n".join(sure_wrong))
-    if misses:
-        print("\nMisses")
-        print("\n".join(misses))
+    header = f"  {'what':22} {'reads':>5} " + " ".join(f"{'median':>7} {'max':>7} {'cpu med':>8}" for _ in names)
+    if len(names) == 2:
+        header += f"   {'cpu ratio':>9} {'wall ratio':>10}"
+        print(f"  {'':28}" + " ".join(f"{name[:24]:>24}" for name in names) + f"   {names[0]} / {names[1]}")
+    print(header)
+    for what in sorted(tallies[names[0]].latency):
+        row = f"  {what:22} {len(tallies[names[0]].latency[what]):5d} "
+        meds = []
+        for t in tallies.values():
+            wall, cpu = statistics.median(t.latency[what]), statistics.median(t.cpu[what])
+            meds.append((wall, cpu))
+            row += f"{wall:7.3f} {max(t.latency[what]):7.3f} {cpu:8.3f} "
+        if len(meds) == 2:
+            row += f"  {meds[0][1] / meds[1][1]:9.2f} {meds[0][0] / meds[1][0]:10.2f}"
+        print(row)
+    for name, t in tallies.items():
+        prefix = f"[{name}] " if len(names) == 2 else ""
+        print(f"\n{prefix}Validator-catchable fields wrong at confidence >= {SURE}: {len(t.sure_wrong)}")
+        print("\n".join(t.sure_wrong))
+        if t.misses:
+            print(f"\n{prefix}Misses")
+            print("\n".join(t.misses))
     if args.json:
-        args.json.write_text(json.dumps({
-            "seed": args.seed, "exact": sum(every) / max(1, len(every)),
-            "by_case": {k: sum(v) / len(v) for k, v in by_case.items()},
-            "by_layout": {k: sum(v) / len(v) for k, v in by_layout.items()},
-            "latency_median_s": {k: statistics.median(v) for k, v in latency.items()},
-            "sure_wrong": len(sure_wrong)}, indent=2) + "\n", encoding="utf-8")
+        def figures(t: Tally) -> dict[str, object]:
+            return {"exact": sum(t.exact) / max(1, len(t.exact)),
+                    "by_case": {k: sum(v) / len(v) for k, v in t.by_case.items()},
+                    "by_layout": {k: sum(v) / len(v) for k, v in t.by_layout.items()},
+                    "latency_median_s": {k: statistics.median(v) for k, v in t.latency.items()},
+                    "cpu_median_s": {k: statistics.median(v) for k, v in t.cpu.items()},
+                    "sure_wrong": len(t.sure_wrong)}
+        out = {"seed": args.seed, "load": [load_before, load_after], **figures(tallies["this tree"])}
+        if args.against:
+            out["reference"] = {"ref": args.against, **figures(tallies[args.against])}
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=3, help="timed reads per image (default 3)")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="timed reads per image (default 3; with --hard 1, accuracy always from the first)")
     ap.add_argument("--only", default="", help="only images whose path contains this")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--hard", action="store_true", help="the hard set of samples/hard.py instead of the specimens")
     ap.add_argument("--seed", type=int, default=None, help="the hard set's seed (default: samples/hard.py's)")
+    ap.add_argument("--against", metavar="REF", help="with --hard: also read every image with the engine of git "
+                    "revision REF (e.g. main), interleaved, and print both side by side with CPU and wall ratios")
     args = ap.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 1 if args.hard else 3
     if args.hard:
         if args.seed is None:
             sys.path.insert(0, str(SAMPLES))

@@ -159,6 +159,41 @@ def test_without_tesseract_ids_are_still_typed_and_numbers_read(engine) -> None:
     assert got["name"] == "" and dict(reading.fields)["name"].conf == 0.0
 
 
+# ---------------------------------------------------------------------------- speed seams
+
+
+def test_detection_on_a_small_copy_finds_the_lines_the_full_size_finds(engine) -> None:
+    """Detection runs on a copy far smaller than the crops the recogniser reads (its cost grows with
+    area); the lines and their readings stay those of a full-size detection."""
+    image, truth = load("ids/driver_lee_seojun.png")
+    full = {ln.text for ln in engine.rapid.read(image, 1280, det_side=1280)}
+    small = engine.rapid.read(image, 1280, det_side=640)
+    for key in ("driverLicenseNumber", "residentNumber", "serialNum"):
+        assert truth["fields"][key] in full and truth["fields"][key] in {ln.text for ln in small}, key
+    h, w = image.shape[:2]
+    for ln in small:  # boxes in the coordinates of the image given, not of the small copy
+        assert 0 <= ln.quad[:, 0].min() and ln.quad[:, 0].max() <= w and ln.quad[:, 1].max() <= h
+
+
+def test_onnx_sessions_let_idle_threads_sleep(engine) -> None:
+    for model in engine.rapid._load():
+        options = model.session.session.get_session_options()
+        assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+def test_concurrent_tesseract_runs_give_each_crop_its_own_reading(engine, monkeypatch) -> None:
+    if not engine.hangul_available:
+        pytest.skip("Tesseract with Korean data is not installed")
+    from sandbox.engine import ocr
+
+    image, _ = load("ids/resident_hong_gildong.png")
+    quads = [ln.quad for ln in engine.rapid.read(image, 1280)]
+    together = engine.hangul.read(image, quads)
+    monkeypatch.setattr(ocr, "TESSERACT_JOBS", 1)
+    assert engine.hangul.read(image, quads) == together
+    assert any(h.text.replace(" ", "").startswith("홍길동") for h in together)
+
+
 # ---------------------------------------------------------------------------- pure parts
 
 

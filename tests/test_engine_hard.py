@@ -162,6 +162,14 @@ def test_issuer_whose_title_blurred_is_found_by_the_list() -> None:
     assert _issuer([address, blurred]).value == "광주광역시 서구청장"
 
 
+def test_police_agency_with_a_misread_syllable_is_snapped_to_the_police_list() -> None:
+    """'경찰' read as '경칠' once took the issuer to the district offices, where nothing is near."""
+    misread = Line(text_line("x", 300, 500, 400, 0.9), HangulText((("부산광역시경칠청장", 0.9),)))
+    assert _issuer([misread]).value == "부산광역시경찰청장"
+    district = Line(text_line("x", 300, 500, 400, 0.9), HangulText((("서울특별시", 0.9), ("관와구청장", 0.9))))
+    assert _issuer([district]).value == "서울특별시 관악구청장"  # near a police agency too, but nearer a district
+
+
 def test_document_view_cuts_out_a_small_tilted_card_and_maps_back() -> None:
     frame = np.full((3000, 4000, 3), 120, np.uint8)
     angle = np.deg2rad(8)

@@ -232,7 +232,10 @@ def _issuer(lines: list[Line]) -> Reading:
         m = ISSUER.search(compact)
         if m:
             value = m.group(1)
-            known = nearest(value, POLICE_ISSUERS if value.endswith("청장") and "경찰" in value else RESIDENT_ISSUERS)
+            # a police agency when it says so, else a district office; failing that the other list: a
+            # misread '경칠청장' is still a police agency, nearer to one than to any district office
+            lists = (POLICE_ISSUERS, RESIDENT_ISSUERS) if "경찰" in value else (RESIDENT_ISSUERS, POLICE_ISSUERS)
+            known = nearest(value, lists[0]) or nearest(value, lists[1])
             if known:
                 value = known
             elif not value.endswith("경찰청장"):

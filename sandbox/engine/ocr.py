@@ -19,7 +19,10 @@ import os
 import shutil
 import subprocess
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -27,9 +30,11 @@ from PIL import Image
 
 log = logging.getLogger("sandbox.engine")
 
-DETECT_MAX_SIDE = 1280
-"""Images are scaled down to this long side before detection (detector cost grows with area)."""
+READ_MAX_SIDE = 1280
+"""Default working size: images are scaled down to this long side before their lines are read."""
 TESSERACT_TIMEOUT_S = 20.0
+TESSERACT_JOBS = 2
+"""Concurrent Tesseract runs per document (each reads with one thread; the machine has two cores)."""
 CROP_HEIGHTS = (40, 56)
 """Each Hangul line crop is read at these heights (pixels, margin included)."""
 
@@ -85,64 +90,100 @@ class HangulText:
         return sum(c for _, c in self.words) / len(self.words) if self.words else 0.0
 
 
+MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
+"""RapidOCR 3.x's default detector and recogniser, shipped inside its wheel."""
+
+
+def _session(model: Path):  # -> onnxruntime.InferenceSession
+    """An ONNX Runtime session whose idle worker threads sleep instead of spinning: on a shared
+    two-core machine (the sandbox's 20 clients, a QA run beside it) spinning threads burn the cycles
+    the other reads need; on a quiet one the wake-up costs microseconds per operator."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.enable_cpu_mem_arena = False  # as RapidOCR has it: memory returns after each read
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+
+
 class RapidReader:
-    """RapidOCR detection + recognition, keeping every detected box (even unreadable ones)."""
+    """RapidOCR detection + recognition, keeping every detected box (even unreadable ones).
+
+    Detection and recognition work at different resolutions: the detector's cost grows with the image's
+    area and it finds a line of print at a fraction of the size the recogniser needs, so it runs on a
+    small copy (`det_side`) while the recogniser reads crops cut from the image at its working size
+    (`max_side`). Only RapidOCR's models and their pre/post-processing are used, not its pipeline, so
+    no image is scaled twice and the detector's input is normalised in float32 (its own
+    pre-processing goes through float64).
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._ocr = None
+        self._models: tuple[Any, Any] | None = None
 
-    def _engine(self):  # returns rapidocr.RapidOCR, imported lazily
-        if self._ocr is None:
+    def _load(self) -> tuple[Any, Any]:  # (TextDetector, TextRecognizer), imported lazily
+        if self._models is None:
+            import rapidocr
             from rapidocr import RapidOCR
 
-            self._ocr = RapidOCR(params={
-                "Global.log_level": "error",  # its "detection result is empty" warning is our None
-                "Global.use_cls": False,  # orientation is handled per document (see cards.py)
-                "Global.max_side_len": DETECT_MAX_SIDE,
-                "Det.limit_type": "max",
-                "Det.limit_side_len": DETECT_MAX_SIDE,
+            det_path, rec_path = (Path(rapidocr.__file__).parent / "models" / name for name in MODELS)
+            ocr = RapidOCR(params={
+                "Global.log_level": "error",
+                "Global.use_cls": False,  # orientation is handled per document (see recognizer.py)
+                "Det.model_path": str(det_path),
+                "Rec.model_path": str(rec_path),
             })
-        return self._ocr
+            detector, recognizer = ocr._load_det_model(), ocr._load_rec_model()
+            detector.session.session, recognizer.session.session = _session(det_path), _session(rec_path)
+            self._models = (detector, recognizer)
+        return self._models
+
+    def _detect(self, bgr: np.ndarray, side: int) -> np.ndarray:
+        """Text quads (N, 4, 2) in `bgr`'s coordinates, detected on a copy at most `side` long (each
+        side a multiple of 32, as the network requires). The caller holds the lock."""
+        detector, _ = self._load()
+        h, w = bgr.shape[:2]
+        scale = min(1.0, side / max(h, w))
+        scaled = (round(h * scale), round(w * scale))
+        size = (max(32, round(scaled[1] / 32) * 32), max(32, round(scaled[0] / 32) * 32))
+        small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if scale < 1.0 else cv2.INTER_LINEAR)
+        blob = np.ascontiguousarray((small.astype(np.float32) * np.float32(1 / 127.5) - 1).transpose(2, 0, 1)[None])
+        # boxes in whole pixels of the scaled copy, then scaled back (as RapidOCR's own pipeline has them)
+        boxes, _scores = detector.postprocess_op(detector.session(blob), scaled)
+        if len(boxes) == 0:
+            return np.zeros((0, 4, 2), np.float32)
+        return detector.sorted_boxes(np.asarray(boxes, np.float32) / np.float32(scale))
 
     def detect(self, bgr: np.ndarray, max_side: int) -> list[np.ndarray]:
         """Text boxes only (no recognition), detected on `bgr` scaled to `max_side`: where the text is
         in a large photo, cheaply. Quads in `bgr`'s coordinates."""
-        h, w = bgr.shape[:2]
-        scale = min(1.0, max_side / max(h, w))
-        small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
-            if scale < 1.0 else bgr
         with self._lock:
-            det = self._engine()._load_det_model()(small)
-        if det.boxes is None:
-            return []
-        return [np.asarray(b, np.float32) / scale for b in det.boxes]
+            return list(self._detect(bgr, max_side))
 
-    def read(self, bgr: np.ndarray, max_side: int = DETECT_MAX_SIDE,
+    def read(self, bgr: np.ndarray, max_side: int = READ_MAX_SIDE, det_side: int | None = None,
              measure: np.ndarray | None = None) -> list[TextLine]:
-        """All text lines of `bgr`, in reading order (top to bottom, then left to right). Legibility is
-        measured on `measure` when given (the image before deblurring: a sharpened copy must not earn
-        the confidence of a sharp photo)."""
-        from rapidocr.utils.process_img import map_boxes_to_original
+        """All text lines of `bgr`, in reading order (top to bottom, then left to right): detected on a
+        copy `det_side` long, read from crops of `bgr` scaled to `max_side`. Legibility is measured on
+        `measure` when given (the image before deblurring: a sharpened copy must not earn the
+        confidence of a sharp photo)."""
+        from rapidocr.ch_ppocr_rec.typings import TextRecInput
+        from rapidocr.utils.process_img import get_rotate_crop_image
 
         h, w = bgr.shape[:2]
         scale = min(1.0, max_side / max(h, w))
-        small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
+        working = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
             if scale < 1.0 else bgr
         with self._lock:
-            engine = self._engine()
-            img, op_record = engine.preprocess_img(small)
-            det, _cls, rec, _crops = engine.run_ocr_steps(img, op_record)
-        if det.boxes is None or rec.txts is None or len(det.boxes) == 0:
-            return []
-        sh, sw = small.shape[:2]
-        boxes = map_boxes_to_original(det.boxes, op_record, sh, sw)
+            quads = self._detect(bgr, min(det_side or max_side, max_side))
+            if len(quads) == 0:
+                return []
+            crops = [get_rotate_crop_image(working, q * np.float32(scale)) for q in quads]
+            rec = self._load()[1](TextRecInput(img=crops))
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
-        lines = []
-        for b, t, s in zip(boxes, rec.txts, rec.scores):
-            quad = np.asarray(b, np.float32) / scale
-            lines.append(TextLine(str(t).strip(), float(s), quad, legibility(grey, quad)))
+        lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q)) for q, t, s in zip(quads, rec.txts, rec.scores)]
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
 
 
@@ -226,34 +267,48 @@ class HangulReader:
     def read(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[HangulText]:
         """Tesseract's words for each quad of `bgr`; no words when unavailable or unread.
 
-        Each crop is rendered at a couple of scales, all as the pages of one multi-page TIFF piped
-        to one Tesseract run (page-segmentation mode 7 = one line per page); per crop the most
-        confident non-empty reading wins (Tesseract's LSTM is sensitive to glyph size on short
-        words). Nothing touches the disk: the crops hold personal data.
+        Each crop is rendered at a couple of scales, all as the pages of multi-page TIFFs piped to
+        Tesseract (page-segmentation mode 7 = one line per page); per crop the most confident non-empty
+        reading wins (Tesseract's LSTM is sensitive to glyph size on short words). The crops are shared
+        between `TESSERACT_JOBS` concurrent runs (Tesseract reads with one thread: two runs use both
+        cores). Nothing touches the disk: the crops hold personal data.
         """
         if not quads:
             return []
         binary = self._binary if self.available else None
         if binary is None:
             return [HangulText()] * len(quads)
-        pages_in = [Image.fromarray(_prepare(_crop_line(bgr, q), height)) for q in quads for height in CROP_HEIGHTS]
+        crops = [[_prepare(_crop_line(bgr, q), height) for height in CROP_HEIGHTS] for q in quads]
+        jobs = min(TESSERACT_JOBS, len(crops))
+        shares = [list(range(k, len(crops), jobs)) for k in range(jobs)]  # crop indices of each run
+        if jobs == 1:
+            pages = [self._run(binary, [page for i in shares[0] for page in crops[i]])]
+        else:
+            with ThreadPoolExecutor(jobs) as pool:
+                pages = list(pool.map(lambda share: self._run(binary, [page for i in share for page in crops[i]]), shares))
+        out: list[HangulText] = [HangulText()] * len(quads)
+        for share, read in zip(shares, pages):
+            for n, i in enumerate(share):
+                options = [read.get(n * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))]
+                out[i] = max(options, key=lambda h: (bool(h.words), h.conf))
+        return out
+
+    @staticmethod
+    def _run(binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
+        """One Tesseract run over `images` as the pages of one in-memory TIFF: words per page number."""
+        pages_in = [Image.fromarray(img) for img in images]
         tiff = io.BytesIO()
         pages_in[0].save(tiff, "TIFF", save_all=True, append_images=pages_in[1:], compression="tiff_deflate")
         try:
             proc = subprocess.run(
                 [binary, "stdin", "stdout", "-l", "kor", "--psm", "7", "tsv"],
                 input=tiff.getvalue(), capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False,
-                env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only fight on 2 cores
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only fight each other
             )
         except (OSError, subprocess.SubprocessError) as err:
             log.warning("tesseract failed: %s", err)
-            return [HangulText()] * len(quads)
-        pages = _pages(proc.stdout.decode("utf-8", "replace"))
-        out = []
-        for i in range(len(quads)):
-            options = [pages.get(i * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))]
-            out.append(max(options, key=lambda h: (bool(h.words), h.conf)))
-        return out
+            return {}
+        return _pages(proc.stdout.decode("utf-8", "replace"))
 
 
 def _crop_line(bgr: np.ndarray, quad: np.ndarray, margin: float = 0.18) -> np.ndarray:
