@@ -629,3 +629,136 @@ def test_public_surface_matches_the_interfaces() -> None:
     promised = ["OcrClient", "Settings", "Service", "CreditCardResult", "IdCardResult", "AuthenticityResult", "RequestKey", "Box", "KeyValue", "CardNumberGroup", "FieldReading", "CallTrace", "AuthenticityRequest", "OcrError", "TransportError", "ApiError", "MalformedResponseError", "EnvelopeError", "InputError", "RESULT_CODES", "explain"]
     assert set(promised) <= set(ocr_core.__all__)
     assert all(hasattr(ocr_core, name) for name in ocr_core.__all__)
+
+
+# -- the client's contract, pinned field by field (each test kills mutants mutmut found surviving) -------
+def _assert_sane_timings(timings: object, *, at_least_network_ms: float = 0.0) -> None:
+    assert isinstance(timings, dict) or hasattr(timings, "items")
+    t = dict(timings)  # type: ignore[call-overload]
+    assert set(t) == {"key_fetch", "encrypt", "network", "decrypt", "total"}
+    assert all(isinstance(v, float) and v >= 0 for v in t.values()), t
+    assert t["network"] >= at_least_network_ms
+    # total is measured around the others (and under 60 s: milliseconds, not seconds or microseconds)
+    assert t["key_fetch"] + t["encrypt"] + t["network"] + t["decrypt"] <= t["total"] < 60_000
+
+
+def test_traces_of_every_call_kind(fake: Sandbox, client: OcrClient) -> None:
+    card = client.analyze_credit_card(PNG).trace
+    assert card is not None and (card.service, card.path, card.attempts, card.key_refetched) == \
+        ("credit-card", "credit-card", 1, False)
+    _assert_sane_timings(card.timings_ms)
+    ident = client.analyze_id_card(JPEG)
+    trace = ident.trace
+    assert trace is not None
+    assert (trace.service, trace.path, trace.key_version, trace.encoding) == \
+        ("id-card", "id-card", fake.version("id-card"), "raw")
+    assert (trace.wrapped_key_bytes, trace.image_bytes, trace.ciphertext_bytes) == \
+        (256, len(JPEG), (len(JPEG) // 16 + 1) * 16)
+    assert trace.fields_decrypted == 4 and trace.attempts == 1 and not trace.key_refetched
+    _assert_sane_timings(trace.timings_ms)
+    stand_alone = client.analyze_id_card(PNG, stand_alone=True).trace
+    assert stand_alone is not None and (stand_alone.service, stand_alone.path) == ("id-card", "id-card/stand-alone")
+    assert ident.request_key is not None
+    verdict = client.verify_authenticity(ident.request_key, resident_request()).trace
+    assert verdict is not None
+    assert (verdict.service, verdict.path, verdict.key_version, verdict.encoding) == \
+        ("id-card", "id-card/authenticity", fake.version("id-card"), "json")
+    sent = int(fake.received[-1].headers["content-length"])  # the JSON body, its fields sealed
+    assert (verdict.image_bytes, verdict.ciphertext_bytes, verdict.fields_decrypted) == (0, sent, 0)
+    assert verdict.wrapped_key_bytes == 256 and verdict.attempts == 1
+    _assert_sane_timings(verdict.timings_ms)
+
+
+def test_timings_of_a_retried_call_add_up_every_attempt(fake: Sandbox) -> None:
+    """The first attempt waits 300 ms for its key and 300 ms for its refusal; the retry is quick: the
+    trace counts both attempts, in milliseconds."""
+    fake.queue("public-keys/credit-card", Scripted(delay_ms=300))
+    fake.queue("credit-card", Scripted(delay_ms=300, result_code=5000503))
+    with make_client(fake, max_retries=1) as c:
+        trace = c.analyze_credit_card(PNG).trace
+    assert trace is not None and trace.attempts == 2
+    assert trace.timings_ms["key_fetch"] >= 300
+    _assert_sane_timings(trace.timings_ms, at_least_network_ms=300)
+
+
+def test_backoff_schedule_doubles_within_its_jitter_and_is_capped(fake: Sandbox,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Waits are base·2^(n-1), capped at 8 s, times a jitter drawn from [0.5, 1.0]; none without a base."""
+    import ocr_core.client as client_module
+    draws: list[tuple[float, float]] = []
+
+    def uniform(lo: float, hi: float) -> float:
+        draws.append((lo, hi))
+        return (lo + hi) / 2  # 0.75 for the documented range
+
+    monkeypatch.setattr(client_module.random, "uniform", uniform)
+    waits: list[float] = []
+    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
+                        backoff_base=0.4, max_retries=3)
+    with OcrClient(settings, sleep=waits.append) as c:
+        fake.queue("credit-card", *[Scripted(result_code=5000503)] * 3)
+        assert c.analyze_credit_card(PNG).trace.attempts == 4  # type: ignore[union-attr]
+    assert waits == pytest.approx([0.4 * 0.75, 0.8 * 0.75, 1.6 * 0.75])
+    assert draws == [(0.5, 1.0)] * 3
+    waits.clear()
+    with OcrClient(settings.replace(backoff_base=5.0), sleep=waits.append) as c:
+        fake.queue("credit-card", *[Scripted(result_code=5000503)] * 3)
+        c.analyze_credit_card(PNG)
+    assert waits == pytest.approx([5.0 * 0.75, 8.0 * 0.75, 8.0 * 0.75])  # capped at MAX_BACKOFF
+    waits.clear()
+    with OcrClient(settings.replace(backoff_base=0.0), sleep=waits.append) as c:
+        fake.queue("credit-card", *[Scripted(result_code=5000503)] * 3)
+        c.analyze_credit_card(PNG)
+    assert waits == []  # no base, no wait at all
+
+
+def test_request_key_refusals_carry_their_rule_and_expiry(client: OcrClient, fake: Sandbox) -> None:
+    """The UI and CLI word these refusals from ``rule`` and ``params``; the English message is the
+    library's own."""
+    issued = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    expired = RequestKey("abc", issued, issued + timedelta(hours=1))
+    with pytest.raises(InputError) as info:
+        client.verify_authenticity(expired, resident_request())
+    assert info.value.rule == "request_key_expired"
+    assert info.value.params == {"expired_at": "2026-01-01 13:00:00 UTC"}
+    assert str(info.value) == ("this Request-Key expired at 2026-01-01 13:00:00 UTC (valid one hour); "
+                               "analyse the ID card again for a new one")
+    spent = RequestKey.issued_now("abc")
+    spent.mark_spent()
+    with pytest.raises(InputError) as info:
+        client.verify_authenticity(spent, resident_request())
+    assert info.value.rule == "request_key_spent"
+    assert str(info.value) == ("this Request-Key was already used by a completed authenticity check; "
+                               "analyse the ID card again for a new one")
+    for missing in ("", " \t", None, 42):
+        with pytest.raises(InputError) as info:
+            client.verify_authenticity(missing, resident_request())  # type: ignore[arg-type]
+        assert info.value.rule == "request_key_missing"
+        assert str(info.value) == "a Request-Key from an ID analysis (/id-card, not stand-alone) is required"
+    with pytest.raises(InputError) as info:
+        client.verify_authenticity("abc", {"idType": "resident"})  # type: ignore[arg-type]
+    assert str(info.value) == "request must be an AuthenticityRequest"
+    assert fake.calls("id-card/authenticity") == 0
+    # the edge of the hour: a second before it the key goes out (and the sandbox, not the client,
+    # refuses it: it never issued "abc"); a key whose hour is over never leaves
+    fresh = RequestKey("abc", datetime.now(UTC) - timedelta(minutes=59, seconds=59),
+                       datetime.now(UTC) + timedelta(seconds=1))
+    with pytest.raises(ApiError):
+        client.verify_authenticity(fresh, resident_request())
+    assert fake.calls("id-card/authenticity") == 1
+    assert not fresh.spent  # only a normal answer spends it
+
+
+def test_results_keep_the_answer_header(fake: Sandbox, client: OcrClient) -> None:
+    """A successful answer's header is kept as it came (here with a message the vendor might add)."""
+    header = {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS", "traceId": "t-1"}
+    fake.queue("credit-card", Scripted(body=json.dumps({"header": header, "result": {}}).encode()))
+    assert dict(client.analyze_credit_card(PNG).header) == header
+    fake.queue("id-card", Scripted(body=json.dumps({"header": header, "result": {"idType": "passport"}}).encode()))
+    assert dict(client.analyze_id_card(PNG).header) == header
+    key = client.analyze_id_card(PNG).request_key
+    assert key is not None
+    fake.queue("id-card/authenticity",
+               Scripted(body=json.dumps({"header": header, "result": {"isAuthenticity": True}}).encode()))
+    verdict = client.verify_authenticity(key, resident_request())
+    assert dict(verdict.header) == header and key.spent
