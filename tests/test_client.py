@@ -762,3 +762,12 @@ def test_results_keep_the_answer_header(fake: Sandbox, client: OcrClient) -> Non
                Scripted(body=json.dumps({"header": header, "result": {"isAuthenticity": True}}).encode()))
     verdict = client.verify_authenticity(key, resident_request())
     assert dict(verdict.header) == header and key.spent
+
+
+@pytest.mark.parametrize("result", ["", ', "result": null'])
+def test_a_success_without_result_says_so(fake: Sandbox, client: OcrClient, result: str) -> None:
+    body = '{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}' + result + "}"
+    fake.queue("credit-card", Scripted(body=body.encode()))
+    with pytest.raises(MalformedResponseError) as info:
+        client.analyze_credit_card(PNG)
+    assert str(info.value) == "a successful answer has no result object"
