@@ -771,3 +771,21 @@ def test_a_success_without_result_says_so(fake: Sandbox, client: OcrClient, resu
     with pytest.raises(MalformedResponseError) as info:
         client.analyze_credit_card(PNG)
     assert str(info.value) == "a successful answer has no result object"
+
+
+@pytest.mark.parametrize(("encoding", "image", "part"), [
+    ("raw", PNG, b'name="image"; filename="image.png"\r\nContent-Type: application/octet-stream\r\n\r\n'),
+    ("base64", JPEG, b'name="image"; filename="image.jpg"\r\nContent-Type: text/plain\r\n\r\n'),
+])
+def test_the_image_part_is_named_and_typed_by_what_it_holds(fake: Sandbox, encoding: str, image: bytes,
+                                                            part: bytes) -> None:
+    """The sealed image travels as the multipart part ``image``: its file name says the format sealed
+    inside, its type says raw ciphertext (octet-stream) or its Base64 text (text/plain)."""
+    sent: list[bytes] = []
+    session = requests.Session()
+    session.hooks["response"].append(lambda r, *args, **kwargs: sent.append(r.request.body))
+    with make_client(fake, image_encoding=encoding) as plain, session, \
+            OcrClient(plain.settings, session=session) as c:
+        c.analyze_credit_card(image)
+    body = sent[-1]
+    assert isinstance(body, bytes) and body.count(b'name="image"') == 1 and part in body
