@@ -436,9 +436,9 @@ def test_unknown_fields_are_kept(fake: Sandbox, client: OcrClient) -> None:
 # -- transport -------------------------------------------------------------------------------------
 def test_dropped_connection_is_never_resent(fake: Sandbox, client: OcrClient) -> None:
     fake.queue("credit-card", Scripted(drop=True))
-    with pytest.raises(ConnectionLostError):
+    with pytest.raises(ConnectionLostError) as info:
         client.analyze_credit_card(PNG)
-    assert fake.calls("credit-card") == 1
+    assert fake.calls("credit-card") == 1 and info.value.billable is True
 
 
 def _closed_port() -> int:
@@ -789,3 +789,35 @@ def test_the_image_part_is_named_and_typed_by_what_it_holds(fake: Sandbox, encod
         c.analyze_credit_card(image)
     body = sent[-1]
     assert isinstance(body, bytes) and body.count(b'name="image"') == 1 and part in body
+
+
+class _RefusingPosts(requests.Session):
+    """A session whose POSTs all go to a closed port (never reaching the server); GETs go through."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url, self.posts = base_url, 0
+
+    def request(self, method, url, *args, **kwargs):
+        if method == "POST":
+            self.posts += 1
+            url = url.replace(self.base_url, f"http://127.0.0.1:{_closed_port()}")
+        return super().request(method, url, *args, **kwargs)
+
+
+def test_connect_failures_of_an_analysis_are_bounded_and_backed_off(fake: Sandbox,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import ocr_core.client as client_module
+    monkeypatch.setattr(client_module.random, "uniform", lambda lo, hi: hi)
+    waits: list[float] = []
+    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
+                        backoff_base=0.1, max_retries=2)
+    with _RefusingPosts(fake.base_url) as session, OcrClient(settings, session=session, sleep=waits.append) as c:
+        with pytest.raises(ConnectError) as info:
+            c.analyze_credit_card(PNG)
+        assert session.posts == 3 and waits == pytest.approx([0.1, 0.2])  # 1 + max_retries, doubling
+        assert info.value.billable is False  # it never reached the server
+        key = RequestKey.issued_now("abc")
+        with pytest.raises(ConnectError):
+            c.verify_authenticity(key, resident_request())
+        assert session.posts == 4 and len(waits) == 2 and not key.spent  # authenticity: never resent
