@@ -520,6 +520,11 @@ def test_v2_1_token_is_issued_once_and_renewed_when_refused(fake: Sandbox) -> No
         assert info.value.result_code == 4010006
         c.analyze_credit_card(PNG)
         assert fake.calls("token") == 2
+        fake.queue("credit-card", Scripted(result_code=4000001))  # any other refusal keeps the token
+        with pytest.raises(ApiError):
+            c.analyze_credit_card(PNG)
+        c.analyze_credit_card(PNG)
+        assert fake.calls("token") == 2
 
 
 def test_v2_1_bad_user_access_key(fake: Sandbox) -> None:
@@ -573,12 +578,15 @@ def test_missing_credentials_fail_before_sending(fake: Sandbox) -> None:
     assert fake.backend.journal.calls() == 0
 
 
-@pytest.mark.parametrize("image,message", [(b"", "empty"), (b"GIF89a....", "JPEG or PNG"),
-                                           (b"\xff\xd8\xff" + bytes(21 * 1024 * 1024), "at most"),
-                                           ("not bytes", "bytes")])
-def test_bad_images_are_refused_locally(fake: Sandbox, client: OcrClient, image: object, message: str) -> None:
-    with pytest.raises(InputError, match=message):
+@pytest.mark.parametrize("image,message,rule", [
+    (b"", "empty", "image_empty"), (b"GIF89a....", "JPEG or PNG", "image_type"),
+    (b"\xff\xd8\xff" + bytes(21 * 1024 * 1024), "at most", "image_too_large"),
+    ("not bytes", "must be bytes \\(a JPEG or PNG", "image_not_bytes")])
+def test_bad_images_are_refused_locally(fake: Sandbox, client: OcrClient, image: object, message: str,
+                                        rule: str) -> None:
+    with pytest.raises(InputError, match=message) as info:
         client.analyze_credit_card(image)  # type: ignore[arg-type]
+    assert info.value.rule == rule  # what the UI and CLI word the refusal from
     assert fake.calls("credit-card") == 0
 
 
