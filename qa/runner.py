@@ -8,30 +8,35 @@ any page can read its progress. An item that has an answer is never sent again:
   ``lost`` (maybe processed and billed: never resent, as ``OcrClient`` decides);
 - when a worker dies, ``mark_interrupted`` finds its run by a stale heartbeat; ``resume_run`` turns
   ``sending`` items back to ``pending`` (they never got an answer) and queues the run again.
+
+Cost per item, kept small so the lab adds little to the calls themselves: each source image is read
+from the spool and decoded once (a few at a time in memory: items come in source order), each sweep
+level is rendered from those pixels and encoded once (``qa.sweeps.render``), the pre-flight checks
+run while the request is on the wire, and the answer is written in one short transaction.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import cv2
-import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from l10n import rejection
-from ocr_core import ApiError, CreditCardResult, IdCardResult, InputError, OcrClient, OcrError
+from ocr_core import ApiError, CreditCardResult, IdCardResult, OcrClient, OcrError
 from ocr_core.errors import ConnectionLostError, ReadTimeoutError
-from ocr_core.imaging import PreprocessOptions, assess_quality
+from ocr_core.imaging import LoadedImage, PreprocessOptions, QualityReport, assess_quality, load_image
 from ocr_core.masking import mask_value
-from ocr_core.pipeline import ImageRejected, Payload, prepare
+from ocr_core.pipeline import ImageRejected, Payload, prepare, prepare_loaded
 from qa.spool import Spool
-from qa.sweeps import degrade, sweep_levels
+from qa.sweeps import render, sweep_levels
 from qa.truth import TruthFile, score
 from store.models import Item, ItemField, Run
 
@@ -46,10 +51,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+SOURCE_KINDS = ("upload", "specimen", "file")
+
+
 @dataclass(frozen=True)
 class Source:
+    """One image of a run. ``kind`` and ``path`` say where it can be found again later (a specimen's
+    path under ``samples/``, a CLI file's absolute path) so an item's image can be shown without the
+    store ever holding it; an upload has no path."""
+
     name: str
     data: bytes = field(repr=False)
+    kind: str = "upload"
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,7 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
                 payload = prepare(source.data, name=source.name)
             except ImageRejected as err:
                 session.add(Item(run_id=run.id, position=position, source=index, image_name=source.name,
+                                 source_kind=source.kind, source_path=source.path,
                                  size_bytes=len(source.data), doc_type=doc_type, state="failed",
                                  result_message=f"{err.code}: {rejection(err.code, err.params, 'en')}",
                                  finished_at=_now()))
@@ -115,8 +130,8 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
                 continue
             spool.put_source(run.id, index, source.data)
             common = {"run_id": run.id, "source": index, "image_name": source.name, "sha256": payload.sha256,
-                          "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
-                          "doc_type": doc_type}
+                      "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
+                      "doc_type": doc_type, "source_kind": source.kind, "source_path": source.path}
             for name, level in [("none", 0.0), *levels]:
                 session.add(Item(position=position, degradation=name, level=level, **common))
                 position += 1
@@ -160,101 +175,135 @@ ProgressFn = Callable[[int, int, int], None]
 """Called with (done, failed, total) after each item."""
 
 
-def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
-                *, on_progress: ProgressFn | None = None) -> str:
-    """Send every pending item of the run; returns the final status. Idempotent and resumable."""
+class _Sources:
+    """A run's source images, decoded, a few at a time: items come in source order, so each source is
+    read from the spool and decoded once, and no more stay in memory than the threads can be using."""
+
+    def __init__(self, spool: Spool, run_id: int, keep: int) -> None:
+        self._spool, self._run_id, self._keep = spool, run_id, keep
+        self._lock = threading.Lock()
+        self._slots: OrderedDict[int, tuple[threading.Lock, list[LoadedImage]]] = OrderedDict()
+
+    def get(self, index: int) -> LoadedImage:
+        with self._lock:
+            slot = self._slots.get(index)
+            if slot is None:
+                slot = self._slots[index] = (threading.Lock(), [])
+            self._slots.move_to_end(index)
+            while len(self._slots) > self._keep:
+                self._slots.popitem(last=False)
+        lock, held = slot
+        with lock:
+            if not held:
+                held.append(load_image(self._spool.get_source(self._run_id, index)))
+            return held[0]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    id: int
+    name: str
+    degradation: str
+    level: float
+    source: int
+    doc_type: str | None
+
+
+def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) -> tuple[Run, list[_Pending]] | str:
+    """Mark the run running and list its unanswered items; or the status to return when there is nothing
+    to do (finished, or running under another live worker)."""
     with factory() as session:
         run = session.get(Run, run_id)
         if run is None:
             raise LookupError(f"no run {run_id}")
-        if run.status in FINAL_STATUSES:
+        if run.status in FINAL_STATUSES or run.status == "cancelling":
             return run.status
-        if run.status == "cancelling":
-            return _finish(factory, run_id, spool, "cancelled")
+        if run.status == "running" and run.heartbeat_at is not None and \
+                _aware(run.heartbeat_at) > _now() - timedelta(seconds=STALE_AFTER_SECONDS):
+            return run.status  # a live worker has it (a task delivered twice must not send twice)
         run.status = "running"
         run.started_at = run.started_at or _now()
         run.heartbeat_at = _now()
-        run.endpoint = client.settings.base_url if run.backend == "cloud" else run.endpoint
-        service, preprocess, concurrency, rate = run.service, run.preprocess, run.concurrency, run.rate_limit
+        if endpoint is not None:
+            run.endpoint = endpoint
         session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
                         .values(state="pending"))
-        pending = session.scalars(select(Item.id).where(Item.run_id == run_id, Item.state == "pending")
-                                  .order_by(Item.position)).all()
+        pending = [_Pending(*row) for row in session.execute(
+            select(Item.id, Item.image_name, Item.degradation, Item.level, Item.source, Item.doc_type)
+            .where(Item.run_id == run_id, Item.state == "pending").order_by(Item.position))]
         session.commit()
+        return run, pending
 
+
+def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
+                *, on_progress: ProgressFn | None = None) -> str:
+    """Send every pending item of the run; returns the final status. Idempotent and resumable."""
+    with factory() as session:
+        backend = session.scalar(select(Run.backend).where(Run.id == run_id))
+    claimed = _claim(factory, run_id, client.settings.base_url if backend == "cloud" else None)
+    if isinstance(claimed, str):
+        return _finish(factory, run_id, spool, "cancelled") if claimed == "cancelling" else claimed
+    run, pending = claimed
     truth = spool.get_truth(run_id) if spool.has(run_id) else {}
     stop = threading.Event()
     cancelled = threading.Event()
-    limiter = _RateLimit(rate)
-    options = preprocess_options() if preprocess else None
-    sources: dict[int, bytes] = {}
-    sources_lock = threading.Lock()
-
-    def source(index: int) -> bytes:
-        with sources_lock:
-            if index not in sources:
-                sources[index] = spool.get_source(run_id, index)
-            return sources[index]
+    limiter = _RateLimit(run.rate_limit)
+    options = preprocess_options() if run.preprocess else None
+    sources = _Sources(spool, run_id, keep=run.concurrency + 1)
+    checks = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}-checks")
 
     def heartbeat() -> None:
         while not stop.wait(HEARTBEAT_SECONDS):
             with factory() as s:
-                status = s.scalar(select(Run.status).where(Run.id == run_id))
-                s.execute(update(Run).where(Run.id == run_id).values(heartbeat_at=_now()))
+                status = s.scalar(update(Run).where(Run.id == run_id).values(heartbeat_at=_now())
+                                  .returning(Run.status))
                 s.commit()
             if status == "cancelling":
                 cancelled.set()
 
-    def work(item_id: int) -> None:
+    def work(item: _Pending) -> None:
         if cancelled.is_set():
             return
+        outcome = _send(client, run.service, sources, item, options, limiter, truth.get(item.name), checks)
+        values = {**outcome.items, "finished_at": _now()}
+        if item.doc_type is None and values.get("id_type"):
+            values["doc_type"] = values["id_type"]
         with factory() as s:
-            if s.scalar(select(Run.status).where(Run.id == run_id)) == "cancelling":
-                cancelled.set()
-                return
-            item = s.get(Item, item_id)
-            if item is None or item.state != "pending":
-                return
-            item.state = "sending"
+            s.execute(update(Item).where(Item.id == item.id).values(**values))
+            if outcome.fields:
+                s.execute(insert(ItemField), [{"item_id": item.id, **f} for f in outcome.fields])
+            done, failed, total, status = s.execute(update(Run).where(Run.id == run_id).values(
+                done=Run.done + 1, failed=Run.failed + int(values["state"] != "done"), heartbeat_at=_now())
+                .returning(Run.done, Run.failed, Run.total, Run.status)).one()
             s.commit()
-            name, degradation, level, index = item.image_name, item.degradation, item.level, item.source
-        outcome = _send(client, service, source(index), degradation, level, options, limiter,
-                        truth.get(name))
-        with factory() as s:
-            item = s.get(Item, item_id)
-            assert item is not None
-            for key, value in outcome.items.items():
-                setattr(item, key, value)
-            if item.doc_type is None and item.id_type:
-                item.doc_type = item.id_type
-            item.finished_at = _now()
-            for f in outcome.fields:
-                s.add(ItemField(item_id=item_id, **f))
-            s.execute(update(Run).where(Run.id == run_id).values(
-                done=Run.done + 1, failed=Run.failed + int(item.state != "done"), heartbeat_at=_now()))
-            s.commit()
-            if on_progress is not None:
-                run = s.get(Run, run_id)
-                assert run is not None
-                on_progress(run.done, run.failed, run.total)
+        if status == "cancelling":
+            cancelled.set()
+        if on_progress is not None:
+            on_progress(done, failed, total)
 
     beat = threading.Thread(target=heartbeat, name=f"qa-run-{run_id}-heartbeat", daemon=True)
     beat.start()
     try:
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"qa-run-{run_id}") as pool:
+        with ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}") as pool:
             list(pool.map(work, pending))
     finally:
         stop.set()
+        checks.shutdown()
         beat.join()
     with factory() as s:
-        run = s.get(Run, run_id)
-        assert run is not None
-        run.key_versions = {**(run.key_versions or {}), **client.key_versions()}
-        status = run.status
+        row = s.get(Run, run_id)
+        assert row is not None
+        row.key_versions = {**(row.key_versions or {}), **client.key_versions()}
+        status = row.status
         s.commit()
     if cancelled.is_set() or status == "cancelling":
         return _finish(factory, run_id, spool, "cancelled")
     return _finish(factory, run_id, spool, "done")
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _finish(factory: sessionmaker[Session], run_id: int, spool: Spool, status: str) -> str:
@@ -274,33 +323,36 @@ class _Outcome:
     fields: list[dict[str, Any]]
 
 
-def degraded_bytes(data: bytes, degradation: str, level: float) -> bytes:
-    """The upload after one degradation, encoded as the original was (JPEG at its level for ``jpeg``)."""
-    if degradation == "none":
-        return data
-    base = prepare(data)
-    img = degrade(base.image.bgr, degradation, level)
-    if degradation == "jpeg":
-        ok, buf = cv2.imencode(".jpg", base.image.bgr, [cv2.IMWRITE_JPEG_QUALITY, int(level)])
-    elif base.format == "png":
-        ok, buf = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    else:
-        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 95])
-    assert ok
-    return np.asarray(buf).tobytes()
+def sent_payload(source: LoadedImage, degradation: str, level: float,
+                 options: PreprocessOptions | None) -> Payload:
+    """What an item sends: its source at its sweep level, preprocessed when the run asked for it.
+    Deterministic, so ``qa.images`` can make it again and check it against ``Item.sent_sha256``."""
+    return prepare_loaded(render(source, degradation, level), preprocess=options)
 
 
-def _send(client: OcrClient, service: str, data: bytes, degradation: str, level: float,
-          options: PreprocessOptions | None, limiter: _RateLimit, expected: dict[str, str] | None) -> _Outcome:
+def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, options: PreprocessOptions | None,
+          limiter: _RateLimit, expected: dict[str, str] | None, checks: ThreadPoolExecutor) -> _Outcome:
     items: dict[str, Any] = {}
     try:
-        payload: Payload = prepare(degraded_bytes(data, degradation, level), preprocess=options)
+        payload = sent_payload(sources.get(item.source), item.degradation, item.level, options)
     except ImageRejected as err:
         return _Outcome({"state": "failed", "result_message": f"{err.code}: {rejection(err.code, err.params, 'en')}"}, [])
-    report = assess_quality(payload.image)
-    items["quality_status"] = report.status
-    items["quality"] = {c.name: {"status": c.status, "value": c.value} for c in report.checks}
+    items.update(sent_sha256=hashlib.sha256(payload.data).hexdigest(), sent_width=payload.width,
+                 sent_height=payload.height)
+    # The pre-flight checks are pure pixel work: they run while the request is on the wire.
+    quality: Future[QualityReport] = checks.submit(assess_quality, payload.image)
     limiter.wait()
+    try:
+        outcome = _call(client, service, payload, expected, items)
+    finally:
+        report = quality.result()
+        items["quality_status"] = report.status
+        items["quality"] = {c.name: {"status": c.status, "value": c.value} for c in report.checks}
+    return outcome
+
+
+def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str, str] | None,
+          items: dict[str, Any]) -> _Outcome:
     try:
         if service == "credit-card":
             result: CreditCardResult | IdCardResult = client.analyze_credit_card(payload.data)
@@ -312,10 +364,7 @@ def _send(client: OcrClient, service: str, data: bytes, degradation: str, level:
     except (ReadTimeoutError, ConnectionLostError) as err:
         items.update(state="lost", result_message=f"{type(err).__name__}: {err}")
         return _Outcome(items, [])
-    except InputError as err:
-        items.update(state="failed", result_message=f"{type(err).__name__}: {err}")
-        return _Outcome(items, [])
-    except OcrError as err:
+    except OcrError as err:  # InputError included
         items.update(state="failed", result_message=f"{type(err).__name__}: {err}")
         return _Outcome(items, [])
     values, confs = _readings(result)
@@ -386,10 +435,7 @@ def mark_interrupted(factory: sessionmaker[Session], *, stale_after: float = STA
         runs = s.scalars(select(Run).where(Run.status.in_(("running", "cancelling")))).all()
         ids = []
         for run in runs:
-            beat = run.heartbeat_at
-            if beat is not None and beat.tzinfo is None:
-                beat = beat.replace(tzinfo=UTC)
-            if beat is None or beat < cutoff:
+            if run.heartbeat_at is None or _aware(run.heartbeat_at) < cutoff:
                 run.status = "interrupted"
                 ids.append(run.id)
         s.commit()
