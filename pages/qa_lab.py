@@ -26,7 +26,7 @@ DEFAULT_LEVELS = {"blur": "0,1.5,3,6", "dark": "1,0.6,0.35,0.2", "scale": "1,0.5
 
 st.title(t("page.lab"))
 conn = effective_connection()
-lab.queue_consumer(lab.db_url())
+lab.start_queue(lab.db_url())
 st.caption(t("lab.backend", backend=t("side.backend_cloud") if conn.backend == "cloud" else t("side.backend_sandbox"),
              api=conn.api_version))
 

@@ -13,7 +13,7 @@ from ui import lab
 from ui.i18n import t
 
 st.title(t("page.runs"))
-lab.queue_consumer(lab.db_url())
+lab.start_queue(lab.db_url())
 factory = lab.factory()
 mark_interrupted(factory)
 

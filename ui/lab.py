@@ -32,20 +32,20 @@ def factory() -> Any:
     return session_factory(db_url())
 
 
-@st.cache_resource(show_spinner=False)
-def queue_consumer(url: str) -> Any:
-    """The Huey consumer of this server process, started once (see README, "QA lab")."""
+def _settings(kind: str, api_version: str) -> Settings:
+    """The client settings a queued run uses in this server process, resolved when it runs: the
+    embedded sandbox (started on first use) or NHN Cloud with the credentials of secrets.toml."""
+    return settings_for(Connection(backend="cloud" if kind == "cloud" else "sandbox", api_version=api_version))
+
+
+def start_queue(url: str | None = None) -> Any:
+    """The Huey consumer of this server process (see README, "QA lab"): ``serve.py`` starts it when the
+    dashboard starts, so queued and interrupted runs go on with no page open; a page calling it again
+    (or a plain ``streamlit run app.py``) finds it running."""
     from qa import tasks
 
-    sandbox = settings_for(Connection(backend="sandbox"))  # resolved here, in a script run
-
-    def resolve(kind: str, api_version: str) -> Settings:
-        if kind == "cloud":
-            return settings_for(Connection(backend="cloud", api_version=api_version))
-        return sandbox.replace(api_version=api_version)
-
-    tasks.configure(resolve)
-    return tasks.start_consumer(url)
+    tasks.configure(_settings)
+    return tasks.start_consumer(url or default_url())
 
 
 def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str]]:
