@@ -6,6 +6,7 @@ from typing import Any
 import streamlit as st
 
 from qa.backend import max_cloud_calls
+from qa.images import held_uploads
 from qa.runner import SERVICES, RunSpec, billed_calls, create_run
 from qa.sweeps import DEGRADATIONS, SweepError, parse_spec
 from qa.tasks import enqueue, spool
@@ -55,7 +56,8 @@ with st.container(border=True):
     problems += zip_problems
     from qa.runner import Source
 
-    sources = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes()) for s in chosen] + sources
+    sources = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes(), kind="specimen", path=s)
+               for s in chosen] + sources
     truth: TruthFile | None = None
     if truth_file is not None:
         try:
@@ -79,6 +81,7 @@ with st.container(border=True):
                        truth=truth, concurrency=int(concurrency),
                        started_by=_who(current_identity()))
         run_id = create_run(lab.factory(), spec, sources, spool())
+        held_uploads.put(run_id, {i: s.data for i, s in enumerate(sources) if s.kind == "upload"})
         enqueue(run_id, lab.db_url(), conn.backend, conn.api_version)
         st.session_state["lab_run"] = run_id
 

@@ -337,18 +337,48 @@ def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, op
         payload = sent_payload(sources.get(item.source), item.degradation, item.level, options)
     except ImageRejected as err:
         return _Outcome({"state": "failed", "result_message": f"{err.code}: {rejection(err.code, err.params, 'en')}"}, [])
-    items.update(sent_sha256=hashlib.sha256(payload.data).hexdigest(), sent_width=payload.width,
-                 sent_height=payload.height)
+    digest = hashlib.sha256(payload.data).hexdigest()
+    items.update(sent_sha256=digest, sent_width=payload.width, sent_height=payload.height)
     # The pre-flight checks are pure pixel work: they run while the request is on the wire.
-    quality: Future[QualityReport] = checks.submit(assess_quality, payload.image)
+    quality: Future[dict[str, Any]] = checks.submit(preflight_cache.verdicts, digest, payload.image)
     limiter.wait()
     try:
         outcome = _call(client, service, payload, expected, items)
     finally:
-        report = quality.result()
-        items["quality_status"] = report.status
-        items["quality"] = {c.name: {"status": c.status, "value": c.value} for c in report.checks}
+        items.update(quality.result())
     return outcome
+
+
+class _Preflight:
+    """Pre-flight verdicts by the SHA-256 of the image sent: the same bytes always get the same
+    verdicts, so a run repeated (another backend, API version or day) or an image repeated in a set
+    does not pay for the checks again. Small (verdicts only, no pixels) and bounded."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._known: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.computed = 0
+
+    def verdicts(self, digest: str, image: LoadedImage) -> dict[str, Any]:
+        with self._lock:
+            known = self._known.get(digest)
+            if known is not None:
+                self._known.move_to_end(digest)
+                return known
+        report: QualityReport = assess_quality(image)
+        found = {"quality_status": report.status,
+                 "quality": {c.name: {"status": c.status, "value": c.value} for c in report.checks}}
+        with self._lock:
+            self.computed += 1
+            self._known[digest] = found
+            while len(self._known) > self._size:
+                self._known.popitem(last=False)
+        return found
+
+
+preflight_cache = _Preflight()
+"""This process's pre-flight verdicts by image digest (``computed`` counts the checks actually run)."""
 
 
 def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str, str] | None,

@@ -12,6 +12,13 @@ LAB = "pages/qa_lab.py"
 RUNS = "pages/runs.py"
 
 
+def _spec(at, key: str) -> dict:
+    import json
+
+    chart = next(c for c in at.get("plotly_chart") if c.key == key)
+    return json.loads(chart.proto.spec)
+
+
 def _wait_done(at, timeout: float = 240.0):
     from qa.analysis import load_run
     from ui import lab
@@ -44,12 +51,30 @@ def test_sweep_runs_on_the_queue_and_shows_results():
     assert len(fields) == 2  # card number and expiry, scored against the specimen's truth
     breaks = next(df.value for df in at.dataframe if "First failing level" in df.value.columns)
     assert list(breaks["Degradation"]) == ["scale"]
-    assert len(at.get("plotly_chart")) == 2
     from qa.analysis import load_run
     from ui import lab
 
     data = load_run(lab.factory(), run_id)
     assert [i.state for i in data.items] == ["done", "done"]
+
+    # an item opens with the analysis pages' own result view, over the image it sent: made again from
+    # the specimen at its sweep level, its SHA-256 checked against the one stored
+    at.selectbox(key="lab_item").set_value(data.items[0].id).run()
+    assert_clean(at)
+    overlay = _spec(at, "lab_res_overlay")
+    image = overlay["data"][0]
+    assert image["type"] == "image" and image["source"].startswith("data:image/jpeg;base64,")
+    assert overlay["layout"]["xaxis"]["range"][1] == data.items[0].sent_width
+    names = {tr.get("name") for tr in overlay["data"][1:]}
+    assert {"Card number", "Valid thru"} & names, names  # its boxes, one trace per region
+    at.selectbox(key="lab_item").set_value(data.items[1].id).run()
+    assert_clean(at)
+    overlay = _spec(at, "lab_res_overlay")
+    assert overlay["data"][0]["type"] == "image"
+    assert overlay["layout"]["xaxis"]["range"][1] == data.items[1].sent_width < data.items[0].sent_width
+    assert "lab_res_confidence" in [c.key for c in at.get("plotly_chart")]
+    assert not [i for i in at.info if "not available" in i.value]
+    assert truth("cards/visa_blue_flat.png")["cardNumber"] not in page_text(at)
 
     runs = open_page(RUNS)
     assert_clean(runs)
