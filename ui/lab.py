@@ -178,8 +178,10 @@ def item_view(data: analysis.RunData, prefix: str, lang: str) -> None:
         st.session_state[clicked] = rows[0]  # a new click wins over the picker; the picker over an old click
         st.session_state[f"{prefix}_item"] = ids[rows[0]]
     names = {i.id: f"#{i.position + 1} {i.image} · {i.degradation} {i.level:g}" for i in data.items}
-    chosen = st.selectbox(t("lab.item_pick"), ids, format_func=names.__getitem__, key=f"{prefix}_item")
-    it = next(i for i in data.items if i.id == chosen)
+    chosen = st.selectbox(t("lab.item_pick"), ids, index=None, format_func=names.__getitem__, key=f"{prefix}_item")
+    it = next((i for i in data.items if i.id == chosen), None)
+    if it is None:
+        return
     st.dataframe(pd.DataFrame([{t("lab.col.field"): field_label(k, lang), t("lab.col.value"): f["value"],
                                 t("lab.col.conf_one"): f["conf"], t("lab.col.correct"): marks[f["correct"]]}
                                for k, f in it.fields.items()]), hide_index=True, key=f"{prefix}_kv")
@@ -213,7 +215,7 @@ def item_result(data: analysis.RunData, it: analysis.ItemRow, prefix: str) -> No
     result = analysis.answer_result(run["service"], it.answer or {})
     a = Analysis(service=run["service"], result=result, sent_bgr=bgr, sent_format="", sent_bytes=0,
                  token=f"qa-{run['id']}-{it.id}-{picture.reason}", name=it.image,
-                 measured=measure_resolution(picture.width, picture.height, None))
+                 measured=measure_resolution(picture.width, picture.height, None), checkable=False)
     result_view(f"{prefix}_res", a)
 
 
