@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ from sandbox.server import start_sandbox
 from store import data_dir, session_factory
 
 CARDS = sorted((ROOT / "samples" / "cards").glob("*.*g"))
-SWEEP_LEVELS: dict[str, Sequence[float]] = {
+SWEEP_LEVELS: dict[str, np.ndarray] = {
     "blur": np.linspace(0.5, 5, 10), "dark": np.linspace(0.9, 0.1, 10), "scale": np.linspace(0.9, 0.1, 10),
     "jpeg": np.linspace(90, 5, 10), "rotate": np.linspace(3, 30, 10), "glare": np.linspace(0.1, 1, 10),
     "perspective": np.linspace(0.03, 0.3, 10), "noise": np.linspace(5, 50, 10)}
@@ -177,7 +177,9 @@ def old_path(data: bytes, name: str, level: float) -> bytes:
 
 
 def sweeps() -> bool:
-    photo = cv2.resize(cv2.imread(str(CARDS[0])), (4000, 3000), interpolation=cv2.INTER_CUBIC)
+    card = cv2.imread(str(CARDS[0]))
+    assert card is not None
+    photo = cv2.resize(card, (4000, 3000), interpolation=cv2.INTER_CUBIC)
     upload = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes()
     print(f"3. a 12 MP JPEG photo ({len(upload) // 1024} KB), each degradation at ten levels, to the bytes sent; "
           f"{_load()}")

@@ -85,7 +85,7 @@ with st.container(border=True):
         enqueue(run_id, lab.db_url(), conn.backend, conn.api_version)
         st.session_state["lab_run"] = run_id
 
-run_id = st.session_state.get("lab_run")
-if run_id is not None:
-    lab.progress_panel(run_id)
-    lab.results_panel(run_id, "lab")
+shown_run: int | None = st.session_state.get("lab_run")
+if shown_run is not None:
+    lab.progress_panel(shown_run)
+    lab.results_panel(shown_run, "lab")

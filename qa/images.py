@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from cryptography.fernet import InvalidToken
 
 from ocr_core.imaging import ImageRejected, load_image
 from qa.runner import preprocess_options, sent_payload
@@ -101,15 +102,15 @@ def _source_bytes(item: ItemSource, samples: Path, spool: Spool | None,
         except OSError:
             return "source_gone"
         return data if _digest(data) == item.sha256 else "source_changed"
-    data = held.get(item.run_id, item.source)
-    if data is None and spool is not None and spool.has(item.run_id):
+    held_data = held.get(item.run_id, item.source)
+    if held_data is None and spool is not None and spool.has(item.run_id):
         try:
-            data = spool.get_source(item.run_id, item.source)
-        except (OSError, ValueError):
-            data = None
-    if data is None:
+            held_data = spool.get_source(item.run_id, item.source)
+        except (OSError, InvalidToken):  # the run ended meanwhile, or another spool key
+            held_data = None
+    if held_data is None:
         return "upload_gone"
-    return data if _digest(data) == item.sha256 else "source_changed"
+    return held_data if _digest(held_data) == item.sha256 else "source_changed"
 
 
 def item_image(item: ItemSource, *, samples: Path, spool: Spool | None = None,

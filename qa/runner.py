@@ -293,7 +293,7 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
     with factory() as s:
         row = s.get(Run, run_id)
         assert row is not None
-        row.key_versions = {**(row.key_versions or {}), **client.key_versions()}
+        row.key_versions = {**(row.key_versions or {}), **{str(k): v for k, v in client.key_versions().items()}}
         status = row.status
         s.commit()
     if cancelled.is_set() or status == "cancelling":

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ocr_core.imaging import LoadedImage
+from ocr_core.imaging.loading import ImageFormat
 
 DEGRADED_JPEG_QUALITY = 95
 """A degraded JPEG source is sent as JPEG at this quality; a PNG source as PNG (fast compression)."""
@@ -39,7 +40,14 @@ def _jpeg(img: np.ndarray, quality: float) -> np.ndarray:
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:  # pragma: no cover - OpenCV encodes any BGR image
         raise ValueError("JPEG encoding failed")
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return _decoded(buf.tobytes())
+
+
+def _decoded(data: bytes) -> np.ndarray:
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if img is None:  # pragma: no cover - the bytes were just encoded by OpenCV
+        raise ValueError("JPEG decoding failed")
+    return img
 
 
 def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
@@ -71,8 +79,8 @@ def _perspective(img: np.ndarray, tilt: float) -> np.ndarray:
     """The top edge pulled in by ``tilt`` (fraction of the width, 0..0.45): the card tilted away."""
     h, w = img.shape[:2]
     d = tilt * w
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[d, 0], [w - d, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    dst = np.array([[d, 0], [w - d, 0], [w, h], [0, h]], np.float32)
     m = cv2.getPerspectiveTransform(src, dst)
     return cv2.warpPerspective(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
 
@@ -84,7 +92,7 @@ def _noise(img: np.ndarray, sigma: float) -> np.ndarray:
         return img
     cv2.setRNGSeed(int(sigma * 1000) + 1)
     noise = np.empty(img.shape[:2], np.int16)
-    cv2.randn(noise, 0, sigma)
+    cv2.randn(noise, np.zeros(1), np.full(1, sigma))
     if img.ndim == 2:
         return cv2.add(img, noise, dtype=cv2.CV_8U)
     return cv2.add(img, cv2.merge([noise] * img.shape[2]), dtype=cv2.CV_8U)
@@ -165,8 +173,8 @@ def render(base: LoadedImage, name: str, level: float) -> LoadedImage:
         return base
     if name == "jpeg":
         data = _encode(base.bgr, "jpeg", int(level))
-        bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-        fmt = "jpeg"
+        bgr = _decoded(data)
+        fmt: ImageFormat = "jpeg"
     else:
         bgr = degrade(base.bgr, name, level)
         data = _encode(bgr, base.format)
