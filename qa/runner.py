@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from l10n import rejection
@@ -211,27 +211,33 @@ class _Pending:
 
 def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) -> tuple[Run, list[_Pending]] | str:
     """Mark the run running and list its unanswered items; or the status to return when there is nothing
-    to do (finished, or running under another live worker)."""
+    to do (finished, or running under another live worker). The claim is one conditional UPDATE, so of
+    two workers handed the same run (a task delivered twice) exactly one sends."""
+    now = _now()
+    claimable = or_(Run.status.in_(("queued", "interrupted")),
+                    and_(Run.status == "running",
+                         or_(Run.heartbeat_at.is_(None),
+                             Run.heartbeat_at < now - timedelta(seconds=STALE_AFTER_SECONDS))))
+    values: dict[str, Any] = {"status": "running", "heartbeat_at": now,
+                              "started_at": func.coalesce(Run.started_at, now)}
+    if endpoint is not None:
+        values["endpoint"] = endpoint
     with factory() as session:
-        run = session.get(Run, run_id)
-        if run is None:
-            raise LookupError(f"no run {run_id}")
-        if run.status in FINAL_STATUSES or run.status == "cancelling":
-            return run.status
-        if run.status == "running" and run.heartbeat_at is not None and \
-                _aware(run.heartbeat_at) > _now() - timedelta(seconds=STALE_AFTER_SECONDS):
-            return run.status  # a live worker has it (a task delivered twice must not send twice)
-        run.status = "running"
-        run.started_at = run.started_at or _now()
-        run.heartbeat_at = _now()
-        if endpoint is not None:
-            run.endpoint = endpoint
+        claimed = session.execute(update(Run).where(Run.id == run_id, claimable).values(**values)
+                                  .returning(Run.id)).first()
+        if claimed is None:
+            status = session.scalar(select(Run.status).where(Run.id == run_id))
+            if status is None:
+                raise LookupError(f"no run {run_id}")
+            return status
         session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
                         .values(state="pending"))
         pending = [_Pending(*row) for row in session.execute(
             select(Item.id, Item.image_name, Item.degradation, Item.level, Item.source, Item.doc_type)
             .where(Item.run_id == run_id, Item.state == "pending").order_by(Item.position))]
         session.commit()
+        run = session.get(Run, run_id)
+        assert run is not None
         return run, pending
 
 
