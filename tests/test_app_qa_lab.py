@@ -118,3 +118,30 @@ def test_runs_page_compares_two_runs_and_deletes_one(sandbox):
     assert_clean(at)
     table = next(df.value for df in at.dataframe if "#" in df.value.columns)
     assert ids[1] not in list(table["#"]) and ids[0] in list(table["#"])
+
+
+def test_an_upload_this_server_no_longer_holds_opens_on_a_neutral_canvas_with_the_reason(sandbox):
+    from ocr_core import OcrClient, Settings
+    from qa.analysis import load_run
+    from qa.runner import RunSpec, Source, create_run, execute_run
+    from qa.tasks import spool
+    from tests.support.apptest import SAMPLES
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
+                     [Source("upload.png", card)], spool())  # an upload, and not held by this process
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                            secret_key=sandbox.secret_key)) as client:
+        assert execute_run(factory, rid, client, spool()) == "done"
+    (item,) = load_run(factory, rid).items
+    at = open_page(RUNS)
+    at.selectbox(key="runs_pick").set_value(rid).run()
+    at.selectbox(key="runs_item").set_value(item.id).run()
+    assert_clean(at)
+    assert any("not available: it was an upload" in i.value for i in at.info)
+    overlay = _spec(at, "runs_res_overlay")
+    assert overlay["data"][0]["type"] == "image"  # the neutral canvas, in the sent image's pixels
+    assert overlay["layout"]["xaxis"]["range"][1] == item.sent_width
+    assert len(overlay["data"]) > 1  # the boxes are still drawn
