@@ -3,11 +3,14 @@
 Every state lives in the database, so any process (a Huey worker, the CLI) can execute a run and
 any page can read its progress. An item that has an answer is never sent again:
 
-- ``pending`` items are sent; ``sending`` marks one on the wire;
-- an answer (success or an API failure) ends the item; a read timeout or dropped connection makes it
-  ``lost`` (maybe processed and billed: never resent, as ``OcrClient`` decides);
-- when a worker dies, ``mark_interrupted`` finds its run by a stale heartbeat; ``resume_run`` turns
-  ``sending`` items back to ``pending`` (they never got an answer) and queues the run again.
+- ``pending`` items are sent; an item stays ``pending`` while on the wire (a state written before the
+  call would cost a second commit per item and tell a resume nothing more: an item without an answer
+  is sent again either way). ``sending``, written by earlier versions, is read as ``pending``;
+- an answer (success or an API failure) ends the item, written with the run's counters in one
+  transaction; a read timeout or dropped connection makes it ``lost`` (maybe processed and billed:
+  never resent, as ``OcrClient`` decides);
+- when a worker dies, ``mark_interrupted`` (or ``qa.tasks.recover`` at start) finds its run by a stale
+  heartbeat; ``resume_run`` queues it again and only its unanswered items are sent.
 
 Cost per item, kept small so the lab adds little to the calls themselves: each source image is read
 from the spool and decoded once (a few at a time in memory: items come in source order), each sweep
