@@ -293,8 +293,12 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
     beat = threading.Thread(target=heartbeat, name=f"qa-run-{run_id}-heartbeat", daemon=True)
     beat.start()
     try:
-        with ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}") as pool:
-            list(pool.map(work, pending))
+        if run.concurrency == 1:  # one at a time: in this thread, no hand-off per item
+            for item in pending:
+                work(item)
+        else:
+            with ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}") as pool:
+                list(pool.map(work, pending))
     finally:
         stop.set()
         checks.shutdown()
@@ -348,6 +352,11 @@ def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, op
         return _Outcome({"state": "failed", "result_message": f"{err.code}: {rejection(err.code, err.params, 'en')}"}, [])
     digest = hashlib.sha256(payload.data).hexdigest()
     items.update(sent_sha256=digest, sent_width=payload.width, sent_height=payload.height)
+    known = preflight_cache.known(digest)
+    if known is not None:  # the same bytes were checked before: no thread hand-off for nothing
+        items.update(known)
+        limiter.wait()
+        return _call(client, service, payload, expected, items)
     # The pre-flight checks are pure pixel work: they run while the request is on the wire.
     quality: Future[dict[str, Any]] = checks.submit(preflight_cache.verdicts, digest, payload.image)
     limiter.wait()
@@ -369,12 +378,17 @@ class _Preflight:
         self._known: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.computed = 0
 
-    def verdicts(self, digest: str, image: LoadedImage) -> dict[str, Any]:
+    def known(self, digest: str) -> dict[str, Any] | None:
         with self._lock:
-            known = self._known.get(digest)
-            if known is not None:
+            found = self._known.get(digest)
+            if found is not None:
                 self._known.move_to_end(digest)
-                return known
+            return found
+
+    def verdicts(self, digest: str, image: LoadedImage) -> dict[str, Any]:
+        known = self.known(digest)
+        if known is not None:
+            return known
         report: QualityReport = assess_quality(image)
         found = {"quality_status": report.status,
                  "quality": {c.name: {"status": c.status, "value": c.value} for c in report.checks}}
