@@ -27,7 +27,7 @@ class AuditEvent:
     user: str
     role: str
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    where: str = ""              # page url path, "cli", or "qa:<run id>"
+    where: str = ""              # the door: a page's URL path, "cli", or "qa-run:<run id>"
     action: str = ""             # for "refused": the action asked for
     backend: str = ""            # "sandbox" | "cloud"
     api_version: str = ""
@@ -70,8 +70,13 @@ def log_to_stderr() -> None:
     audit_logger.propagate = False
 
 
-def record(event: AuditEvent) -> AuditEvent:
+def log_event(event: AuditEvent) -> None:
+    """The event as one JSON line on ``studio.audit`` (a door with its own ledger writes the row itself)."""
     audit_logger.info(event.to_json())
+
+
+def record(event: AuditEvent) -> AuditEvent:
+    log_event(event)
     for sink in _sinks:
         sink(event)
     return event

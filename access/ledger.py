@@ -25,10 +25,12 @@ from sqlalchemy.engine import Connection, Engine
 from access.audit import AuditEvent
 from ocr_core import InputError
 from store.access_models import AuditRow, QuotaUsage, StudioSetting
+from store.models import Base
 
-audit_events = AuditRow.__table__
-quota_usage = QuotaUsage.__table__
-studio_settings = StudioSetting.__table__
+# The tables as Core ``Table`` objects (``Model.__table__`` is typed as a bare ``FromClause``).
+audit_events = Base.metadata.tables[AuditRow.__tablename__]
+quota_usage = Base.metadata.tables[QuotaUsage.__tablename__]
+studio_settings = Base.metadata.tables[StudioSetting.__tablename__]
 
 QuotaKind = Literal["analysis", "stand_alone"]
 QUOTA_KIND_OF_SERVICE: dict[str, QuotaKind] = {
@@ -57,7 +59,9 @@ class QuotaExceeded(InputError):
     monthly (``"monthly"``) quota of billed ``kind`` calls is used up."""
 
     def __init__(self, scope: str, limit: int | None, kind: str) -> None:
-        super().__init__(f"the {scope} quota of {limit} billed {kind} calls is used up", rule="quota")
+        which = "the user's daily" if scope == "user_daily" else "the deployment's monthly"
+        super().__init__(f"{which} quota of {limit} billed {kind.replace('_', '-')} calls on NHN Cloud is used up",
+                         rule="quota")
         self.scope, self.limit, self.kind = scope, limit, kind
 
 
@@ -178,7 +182,8 @@ class Ledger:
 
     def events(self, *, user: str | None = None, since: date | None = None, until: date | None = None,
                backend: str | None = None, result_code: int | None = None, kinds: Iterable[str] = (),
-               limit: int = 5000) -> Sequence[dict]:
+               where: str | None = None, limit: int = 5000) -> Sequence[dict]:
+        """Rows newest first; ``where`` picks one door (a QA Lab run is ``qa-run:<id>``)."""
         conds = []
         if user:
             conds.append(audit_events.c.user == user)
@@ -188,6 +193,8 @@ class Ledger:
             conds.append(audit_events.c.at < datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC))
         if backend:
             conds.append(audit_events.c.backend == backend)
+        if where:
+            conds.append(audit_events.c.where == where)
         if result_code is not None:
             conds.append(audit_events.c.result_code == result_code)
         kinds = list(kinds)
@@ -196,6 +203,14 @@ class Ledger:
         stmt = select(audit_events).where(and_(True, *conds)).order_by(audit_events.c.at.desc()).limit(limit)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def doors(self) -> list[str]:
+        """The doors rows came through besides the pages: ``cli`` and each QA Lab run (newest run first)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(audit_events.c.where).distinct().where(
+                (audit_events.c.where == "cli") | audit_events.c.where.startswith("qa-run:"))).scalars().all()
+        runs = sorted((w for w in found if w.startswith("qa-run:") and w[7:].isdigit()), key=lambda w: -int(w[7:]))
+        return (["cli"] if "cli" in found else []) + runs
 
     def totals(self, *, since: date | None = None) -> Sequence[dict]:
         """Billed calls (``api_call`` rows on NHN Cloud) per user per UTC day, newest day first."""

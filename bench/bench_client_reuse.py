@@ -1,7 +1,7 @@
 """Key and connection reuse: 50 analyses with ``OcrClient`` against a naive client, side by side.
 
-Both talk to the same local server that does no OCR (tests/support/fake_nhn.py: a real HTTP server
-that opens the envelope and answers canned, encrypted results). The naive client does what a first
+Both talk to the same local sandbox over HTTP, its OCR engine replaced by fixed readings
+(tests/support/readings.py): the real envelope, routes and encrypted answers, without recognition time. The naive client does what a first
 draft does: it fetches the public key and opens a new connection for every call. Expected for
 ``OcrClient``: exactly one public-key fetch per service and one connection for all 50 calls.
 
@@ -24,7 +24,9 @@ from PIL import Image
 
 from ocr_core import OcrClient, Settings
 from ocr_core.envelope import Envelope
-from tests.support.fake_nhn import FakeNhn
+from sandbox.config import SandboxConfig
+from sandbox.server import RunningSandbox, start_sandbox
+from tests.support.readings import FakeEngine
 
 
 def card_image() -> bytes:
@@ -35,7 +37,7 @@ def card_image() -> bytes:
     return buf.getvalue()
 
 
-def naive_call(fake: FakeNhn, service: str, image: bytes) -> str:
+def naive_call(fake: RunningSandbox, service: str, image: bytes) -> str:
     """Fetch the key, seal, post and open one value; a fresh connection for each request."""
     base = f"{fake.base_url}/v2.0/appkeys/{fake.app_key}"
     auth = {"Authorization": fake.secret_key, "Connection": "close"}
@@ -49,8 +51,8 @@ def naive_call(fake: FakeNhn, service: str, image: bytes) -> str:
     return env.decrypt_text(sealed)
 
 
-def run(fake: FakeNhn, calls: int, image: bytes, naive: bool) -> dict[str, float]:
-    fake.reset()
+def run(fake: RunningSandbox, calls: int, image: bytes, naive: bool) -> dict[str, float]:
+    fake.backend.reset()
     start = time.perf_counter()
     if naive:
         for i in range(calls):
@@ -64,9 +66,11 @@ def run(fake: FakeNhn, calls: int, image: bytes, naive: bool) -> dict[str, float
                 else:
                     client.analyze_id_card(image, stand_alone=True)
     wall = time.perf_counter() - start
-    return {"requests": sum(fake.requests.values()), "key_fetches": fake.requests["public-key"],
-            "analyses": fake.requests["credit-card"] + fake.requests["stand-alone"],
-            "connections": fake.connections, "wall_s": wall}
+    journal = fake.backend.journal
+    return {"requests": journal.calls(),
+            "key_fetches": journal.calls("public-keys/credit-card") + journal.calls("public-keys/id-card"),
+            "analyses": journal.calls("credit-card") + journal.calls("id-card/stand-alone"),
+            "connections": journal.connections(), "wall_s": wall}
 
 
 def main() -> int:
@@ -74,13 +78,13 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
     image = card_image()
-    with FakeNhn() as fake:
+    with start_sandbox(SandboxConfig(engine=FakeEngine(), seed_dir=None)) as fake:
         run(fake, 4, image, naive=False)  # warm up both paths
         run(fake, 4, image, naive=True)
         ours = run(fake, args.calls, image, naive=False)
         naive = run(fake, args.calls, image, naive=True)
     print(f"{args.calls} analyses (half credit-card, half id-card/stand-alone), image {len(image) / 1024:.0f} KB, "
-          "local server without OCR")
+          "local sandbox without OCR")
     print(f"{'':14}{'requests':>9}{'key fetches':>13}{'connections':>13}{'wall time':>12}")
     for name, row in (("OcrClient", ours), ("naive client", naive)):
         print(f"{name:14}{row['requests']:>9.0f}{row['key_fetches']:>13.0f}{row['connections']:>13.0f}"

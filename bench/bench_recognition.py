@@ -38,7 +38,7 @@ import cv2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sandbox.engine import get_engine
+from sandbox.engine.recognizer import shared_engine
 from sandbox.engine.types import CardReading, IdReading
 
 SAMPLES = ROOT / "samples"
@@ -83,7 +83,7 @@ def hard(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(SAMPLES))
     import hard as hard_set
 
-    engine = get_engine()
+    engine = shared_engine()  # the Recognizer itself: it can say whether Tesseract reads Hangul
     print(f"Hard set, seed {args.seed}; Tesseract with Korean data: {'yes' if engine.hangul_available else 'NO'}")
     first = next(hard_set.samples(args.seed, ("clean",), ("card_flat",)))
     engine.read_credit_card(first.image)  # loads the models
@@ -173,11 +173,13 @@ def main(argv: list[str] | None = None) -> int:
             args.seed = DEFAULT_SEED
         return hard(args)
 
-    engine = get_engine()
+    engine = shared_engine()
     index = [e for e in json.loads((SAMPLES / "index.json").read_text(encoding="utf-8"))["specimens"]
              if args.only in e["image"]]
     print(f"Tesseract with Korean data: {'yes' if engine.hangul_available else 'NO (Hangul fields empty)'}")
     warm = cv2.imread(str(SAMPLES / index[0]["image"]))
+    if warm is None:
+        raise FileNotFoundError(SAMPLES / index[0]["image"])
     engine.read_credit_card(warm)
 
     latency: dict[str, list[float]] = defaultdict(list)  # analysis -> wall seconds per read
@@ -188,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     for entry in index:
         truth = json.loads((SAMPLES / entry["truth"]).read_text(encoding="utf-8"))
         image = cv2.imread(str(SAMPLES / entry["image"]), cv2.IMREAD_COLOR)
+        if image is None:
+            raise FileNotFoundError(SAMPLES / entry["image"])
         analysis = "credit-card" if truth["docType"] == "credit-card" else "id-card"
         got: dict[str, str] = {}
         for _ in range(args.repeat):

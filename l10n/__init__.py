@@ -22,7 +22,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-__all__ = ["DOMAIN", "LANGS", "LOCALES", "Lang", "api_error", "catalog", "has", "message", "message_keys", "rejection", "templates"]
+__all__ = ["DOMAIN", "LANGS", "LOCALES", "Lang", "api_error", "catalog", "check_detail", "has", "input_problem", "message",
+           "message_keys", "rejection", "templates"]
 
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = ("en", "ko")
@@ -117,6 +118,38 @@ def rejection(code: str, params: Mapping[str, object], lang: str) -> str:
         else:
             key = "reject.bomb_undeclared"
     return message(key, lang, **fields)
+
+
+def input_problem(err: object, lang: str) -> str | None:
+    """Why local input was refused (an ``ocr_core.InputError``'s ``rule`` and ``params``), in ``lang``:
+    the catalogue's ``input.<rule>``; None when the error names no rule worded there (then its own
+    English message is all there is). Missing credentials are named one by one (``input.setting.*``)."""
+    rule = getattr(err, "rule", None)
+    if not isinstance(rule, str) or not has(f"input.{rule}"):
+        return None
+    fields: dict[str, object] = dict(getattr(err, "params", None) or {})
+    missing = fields.pop("missing", None)
+    if isinstance(missing, (tuple, list)):
+        fields["missing"] = ", ".join(message(f"input.setting.{name}", lang, env=env) for name, env in missing)
+    if "size_bytes" in fields:
+        fields["size"] = f"{int(str(fields.pop('size_bytes'))) / 1048576:.1f}"
+    if "limit_bytes" in fields:
+        fields["limit"] = str(int(str(fields.pop("limit_bytes"))) // 1048576)
+    return message(f"input.{rule}", lang, **fields)
+
+
+def check_detail(reason: str, params: Mapping[str, object], lang: str) -> str:
+    """Why a validator check passed or failed (``ocr_core.validators.Check``'s reason and params), in
+    ``lang``: ``vr.<reason>``; ``parts`` (the MRZ parts that disagree) are worded one by one, and a
+    failed MRZ line 1 (``line1``: its own reason) is worded inside ``vr.line1``."""
+    fields: dict[str, object] = dict(params)
+    parts = fields.pop("parts", None)
+    if isinstance(parts, (tuple, list)):
+        fields["parts"] = ", ".join(message(f"vr.part.{part}", lang) for part in parts)
+    inner = fields.pop("line1", None)
+    if isinstance(inner, str):
+        return message(f"vr.{reason}", lang, detail=check_detail(inner, fields, lang))
+    return message(f"vr.{reason}", lang, **fields)
 
 
 def api_error(result_code: int, lang: str) -> tuple[str, str]:

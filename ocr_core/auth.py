@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import requests
 
-from ._constants import TOKEN_REFRESH_MARGIN
+from ._constants import ENV_SECRETKEY, ENV_UAK_ID, ENV_UAK_SECRET, TOKEN_REFRESH_MARGIN
 from .errors import MalformedResponseError, SettingsError, TokenError
 from .settings import Settings
 
@@ -33,7 +33,8 @@ class SecretKeyAuth:
 
     def __init__(self, settings: Settings) -> None:
         if not settings.secret_key:
-            raise SettingsError("API v2.0 needs a secretKey")
+            raise SettingsError("API v2.0 needs a secretKey", rule="missing_credentials",
+                                params={"api_version": "v2.0", "missing": (("secret_key", ENV_SECRETKEY),)})
         self._secret = settings.secret_key
 
     def headers(self) -> dict[str, str]:
@@ -51,7 +52,9 @@ class BearerTokenAuth:
 
     def __init__(self, settings: Settings, http: HttpCall, *, clock: Callable[[], float] = time.monotonic) -> None:
         if not settings.uak_id or not settings.uak_secret:
-            raise SettingsError("API v2.1 needs a User Access Key ID and secret")
+            raise SettingsError("API v2.1 needs a User Access Key ID and secret", rule="missing_credentials",
+                                params={"api_version": "v2.1",
+                                        "missing": (("uak_id", ENV_UAK_ID), ("uak_secret", ENV_UAK_SECRET))})
         self._settings = settings
         self._http = http
         self._clock = clock

@@ -3,7 +3,7 @@
 ::
 
     python -m ocr_core [--base-url URL] [--app-key K] [--secret-key S] [--api-version v2.0|v2.1]
-                       [--json] [--unmasked] COMMAND ...
+                       [--json] [--unmasked] [--user NAME] COMMAND ...
       public-key {credit-card|id-card}
       credit-card IMAGE
       id-card IMAGE [--stand-alone]
@@ -15,9 +15,15 @@ Options fall back to the ``NHN_OCR_*`` environment variables. ``--json`` prints 
 shaped like the API's response with every encrypted value decrypted (plus ``requestKey`` after an
 ID analysis), masked unless ``--unmasked``.
 
+Against NHN Cloud (an ``*.nhncloudservice.com`` endpoint) every analysis is billed: it counts against
+the same per-user daily and deployment monthly quotas as the dashboard (``[quotas]`` of the secrets
+file, the admins' Settings in the studio database) and leaves one audit row with ``where = "cli"``.
+The user is ``--user``, else ``STUDIO_USER``, else the operating-system account (``access.metering``).
+
 Exit codes: 0 success; 1 the API answered a failure (or a value it sent could not be opened);
 2 usage or settings; 3 network, timeout, or an answer that is not the API's JSON (e.g. a proxy's
-HTML 502); 4 bad local input (missing or unreadable image, invalid field).
+HTML 502); 4 bad local input (missing or unreadable image, invalid field) or a call refused before
+sending because the quota is used up.
 """
 from __future__ import annotations
 
@@ -25,11 +31,11 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
-from l10n import LANGS, api_error, rejection
+from l10n import LANGS, api_error, input_problem, message, rejection
 
 from . import _constants as C
 from .authenticity import ID_TYPES, AuthenticityRequest
@@ -51,6 +57,7 @@ from .services import SERVICES
 from .settings import Settings
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
+R = TypeVar("R")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--unmasked", action="store_true", help="show personal data unmasked")
     parser.add_argument("--lang", choices=LANGS, default="en", help="language of messages (default en)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log requests and retry decisions")
+    parser.add_argument("--user", help="whose quota a billed call spends, for the audit trail "
+                        "(env STUDIO_USER; default the operating-system account)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     key = commands.add_parser("public-key", help="fetch a service's public key and version")
@@ -109,24 +118,54 @@ def _read_image(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise InputError(f"cannot read the image {str(path)!r}: {err.strerror or type(err).__name__}") from err
+        reason = err.strerror or type(err).__name__
+        raise InputError(f"cannot read the image {str(path)!r}: {reason}", rule="unreadable_file",
+                         params={"path": str(path), "reason": reason}) from err
     return prepare(data, name=path.name).data
+
+
+def _metered(client: OcrClient, args: argparse.Namespace, service: str, call: Callable[[], R], *,
+             image: bytes | None = None, request_key: str | None = None) -> R:
+    """A billed call on NHN Cloud goes through the studio's quota and audit trail (``access.metering``);
+    a sandbox call is neither billed nor recorded."""
+    from access.metering import billed_endpoint
+
+    if not billed_endpoint(client.settings.base_url):
+        return call()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from access.metering import command_line_user, door
+    from store import default_url, engine_for, upgrade
+
+    try:
+        upgrade()
+        cli_door = door(engine_for(), user=command_line_user(args.user), where="cli", backend="cloud",
+                        api_version=client.settings.api_version, masked=not args.unmasked)
+    except SQLAlchemyError as err:  # nothing sent: a billed call needs its quota and its audit row
+        url = default_url().split("@")[-1]  # never a database password
+        raise SettingsError(f"the studio database ({url}) that keeps quotas and the audit trail cannot be "
+                            f"used: {type(err).__name__}") from None
+    return cli_door.call(service, call, image=image, request_key=request_key)
 
 
 def _run(client: OcrClient, args: argparse.Namespace) -> Any:
     client.settings.require_credentials()  # settings problems (exit 2) before input problems (exit 4)
     if args.command == "public-key":
-        return client.public_key(args.service)
+        return client.public_key(args.service)  # free: never counted
     if args.command == "credit-card":
-        return client.analyze_credit_card(_read_image(args.image))
+        card = _read_image(args.image)
+        return _metered(client, args, "credit-card", lambda: client.analyze_credit_card(card), image=card)
     if args.command == "id-card":
-        return client.analyze_id_card(_read_image(args.image), stand_alone=args.stand_alone)
+        image = _read_image(args.image)
+        return _metered(client, args, "stand-alone" if args.stand_alone else "id-card",
+                        lambda: client.analyze_id_card(image, stand_alone=args.stand_alone), image=image)
     request = AuthenticityRequest(
         id_type=args.id_type, name=args.name, resident_number=args.resident_number, issue_date=args.issue_date,
         driver_license_number=args.driver_license_number, serial_num=args.serial_num,
         passport_number=args.passport_number, birth_date=args.birth_date, expiration_date=args.expiration_date,
     )
-    return client.verify_authenticity(args.request_key, request)
+    return _metered(client, args, "authenticity", lambda: client.verify_authenticity(args.request_key, request),
+                    request_key=args.request_key)
 
 
 def _api_json(outcome: Any, masked: bool) -> dict[str, Any]:
@@ -198,7 +237,14 @@ def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, la
         code = EXIT_API
     else:  # pragma: no cover - every OcrError subclass is listed above
         code = EXIT_API
-    said = rejection(err.code, err.params, lang) if isinstance(err, ImageRejected) else str(err)
+    if isinstance(err, ImageRejected):
+        said = rejection(err.code, err.params, lang)
+    elif isinstance(err, InputError) and err.rule == "quota":  # access.ledger.QuotaExceeded
+        scope, limit, kind = getattr(err, "scope", ""), getattr(err, "limit", None), getattr(err, "kind", "")
+        said = (message(f"err.quota_{scope}", lang, limit=limit, kind=message(f"err.quota_kind_{kind}", lang))
+                + " " + message("err.quota_action", lang))
+    else:
+        said = (input_problem(err, lang) if isinstance(err, InputError) else None) or str(err)
     print(f"error: {said}", file=err_out)
     if as_json:
         print(json.dumps({"error": {"type": type(err).__name__, "message": str(err)}}, ensure_ascii=False,

@@ -415,15 +415,16 @@ def _never_sent(err: requests.exceptions.ConnectionError) -> bool:
 
 def _checked_image(image: bytes) -> bytes:
     if not isinstance(image, (bytes, bytearray, memoryview)):
-        raise InputError("the image must be bytes (a JPEG or PNG file's content)")
+        raise InputError("the image must be bytes (a JPEG or PNG file's content)", rule="image_not_bytes")
     data = bytes(image)
     if not data:
-        raise InputError("the image is empty")
+        raise InputError("the image is empty", rule="image_empty")
     if len(data) > C.MAX_IMAGE_BYTES:
         raise InputError(f"the image is {len(data) / 1048576:.1f} MB; the API accepts at most "
-                         f"{C.MAX_IMAGE_BYTES // 1048576} MB")
+                         f"{C.MAX_IMAGE_BYTES // 1048576} MB", rule="image_too_large",
+                         params={"size_bytes": len(data), "limit_bytes": C.MAX_IMAGE_BYTES})
     if not data.startswith((C.JPEG_MAGIC, C.PNG_MAGIC)):
-        raise InputError("the image is not a JPEG or PNG file; the API accepts only these two")
+        raise InputError("the image is not a JPEG or PNG file; the API accepts only these two", rule="image_type")
     return data
 
 
@@ -431,13 +432,16 @@ def _usable_request_key(request_key: RequestKey | str) -> str:
     if isinstance(request_key, RequestKey):
         if request_key.spent:
             raise InputError("this Request-Key was already used by a completed authenticity check; "
-                             "analyse the ID card again for a new one")
+                             "analyse the ID card again for a new one", rule="request_key_spent")
         if request_key.expired():
-            raise InputError(f"this Request-Key expired at {request_key.expires_at:%Y-%m-%d %H:%M:%S %Z} "
-                             "(valid one hour); analyse the ID card again for a new one")
+            expired_at = f"{request_key.expires_at:%Y-%m-%d %H:%M:%S %Z}"
+            raise InputError(f"this Request-Key expired at {expired_at} "
+                             "(valid one hour); analyse the ID card again for a new one", rule="request_key_expired",
+                             params={"expired_at": expired_at})
         return request_key.value
     if not isinstance(request_key, str) or not request_key.strip():
-        raise InputError("a Request-Key from an ID analysis (/id-card, not stand-alone) is required")
+        raise InputError("a Request-Key from an ID analysis (/id-card, not stand-alone) is required",
+                         rule="request_key_missing")
     return request_key.strip()
 
 

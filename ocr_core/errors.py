@@ -80,16 +80,19 @@ class EnvelopeError(OcrError):
 class InputError(OcrError):
     """Local input is unusable (missing image, invalid field); nothing was sent.
 
-    ``rule`` names the rule broken (stable, for a UI to tell it in its own words), ``field`` the API
-    field concerned and ``id_type`` the document type it was checked for, when they apply.
+    ``rule`` names the rule broken (stable, for a UI to tell it in its own words: the catalogue's
+    ``input.<rule>`` or ``au.err.<rule>``), ``params`` its facts, ``field`` the API field concerned and
+    ``id_type`` the document type it was checked for, when they apply. The message is English for logs
+    and developers; people see the rule worded by ``l10n.input_problem``.
     """
 
     def __init__(self, message: str, *, rule: str | None = None, field: str | None = None,
-                 id_type: str | None = None) -> None:
+                 id_type: str | None = None, params: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.rule = rule
         self.field = field
         self.id_type = id_type
+        self.params: Mapping[str, object] = MappingProxyType(dict(params or {}))
 
 
 class SettingsError(InputError):

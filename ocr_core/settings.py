@@ -142,22 +142,30 @@ class Settings:
 
     def require_credentials(self) -> None:
         """Raise SettingsError naming what is missing for the chosen API version."""
-        missing = []
+        missing: list[tuple[str, str]] = []  # (setting, its environment variable)
         if not self.app_key:
-            missing.append(f"appKey ({C.ENV_APPKEY})")
+            missing.append(("app_key", C.ENV_APPKEY))
         if self.api_version == "v2.0" and not self.secret_key:
-            missing.append(f"secretKey ({C.ENV_SECRETKEY})")
+            missing.append(("secret_key", C.ENV_SECRETKEY))
         if self.api_version == "v2.1":
             if not self.uak_id:
-                missing.append(f"User Access Key ID ({C.ENV_UAK_ID})")
+                missing.append(("uak_id", C.ENV_UAK_ID))
             if not self.uak_secret:
-                missing.append(f"User Access Key secret ({C.ENV_UAK_SECRET})")
+                missing.append(("uak_secret", C.ENV_UAK_SECRET))
         if missing:
-            raise SettingsError(f"missing settings for API {self.api_version}: {', '.join(missing)}")
+            named = ", ".join(f"{_CREDENTIAL_NAMES[name]} ({env})" for name, env in missing)
+            raise SettingsError(f"missing settings for API {self.api_version}: {named}", rule="missing_credentials",
+                                params={"api_version": self.api_version, "missing": tuple(missing)})
+
+
+_CREDENTIAL_NAMES = {"app_key": "appKey", "secret_key": "secretKey", "uak_id": "User Access Key ID",
+                     "uak_secret": "User Access Key secret"}
+"""For the exception's English message (logs); people see the catalogue's ``input.setting.<name>``."""
 
 
 def _url(value: str, name: str) -> str:
     text = str(value or "").strip()
     if not text.startswith(("http://", "https://")):
-        raise SettingsError(f"{name} must be an http:// or https:// URL, not {text!r}")
+        raise SettingsError(f"{name} must be an http:// or https:// URL, not {text!r}", rule="bad_url",
+                            params={"setting": name, "value": text})
     return text

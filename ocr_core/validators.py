@@ -2,8 +2,10 @@
 
 Every check returns a :class:`Check`: ``ok`` is ``True`` (passes), ``False`` (fails) or ``None``
 (not applicable, or it cannot be decided — e.g. the check digit of a resident number assigned since
-October 2020). A detail says why, in English and Korean, and never repeats the value itself, so
-details can be shown even when values are masked.
+October 2020). Why is a code (``reason``) with its facts (``params``: a count, a month, the parts that
+disagree), never words and never the value itself: the UI and the CLI word it from the message
+catalogue (``l10n.check_detail``, keys ``vr.<reason>``), so a reason can be shown even when values
+are masked.
 
 Luhn and the resident-number rules come from python-stdnum; the ICAO 9303 check digit (weights
 7-3-1) and the Korean licence and passport formats are small enough to state here.
@@ -14,7 +16,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from stdnum import luhn
@@ -49,15 +51,13 @@ RRN_RANDOM_SINCE = date(2020, 10, 5)
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One check's verdict. ``ok=None`` means "not applicable / cannot tell"."""
+    """One check's verdict. ``ok=None`` means "not applicable / cannot tell"; ``reason`` says why (a
+    code of the catalogue's ``vr.`` family) and ``params`` carry its facts."""
 
     name: str
     ok: bool | None
-    detail: str
-    detail_ko: str = ""
-
-    def text(self, lang: str = "en") -> str:
-        return self.detail_ko if lang == "ko" and self.detail_ko else self.detail
+    reason: str
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 CHECK_NAMES: tuple[str, ...] = (
@@ -67,16 +67,16 @@ CHECK_NAMES: tuple[str, ...] = (
 """Every ``Check.name``; the UI labels them from its catalogue (``check.<name>``)."""
 
 
-def _ok(name: str, detail: str, detail_ko: str) -> Check:
-    return Check(name, True, detail, detail_ko)
+def _ok(name: str, reason: str, **params: object) -> Check:
+    return Check(name, True, reason, params)
 
 
-def _fail(name: str, detail: str, detail_ko: str) -> Check:
-    return Check(name, False, detail, detail_ko)
+def _fail(name: str, reason: str, **params: object) -> Check:
+    return Check(name, False, reason, params)
 
 
-def _unknown(name: str, detail: str, detail_ko: str) -> Check:
-    return Check(name, None, detail, detail_ko)
+def _unknown(name: str, reason: str, **params: object) -> Check:
+    return Check(name, None, reason, params)
 
 
 def _compact(value: str, separators: str = " -") -> str:
@@ -90,15 +90,12 @@ def check_card_number(value: str) -> Check:
     name = "card_luhn"
     digits = _compact(value)
     if not digits.isdigit():
-        return _fail(name, "contains characters other than digits", "숫자가 아닌 문자가 있습니다")
+        return _fail(name, "not_digits")
     if not 13 <= len(digits) <= 19:
-        return _fail(name, f"{len(digits)} digits; card numbers have 13 to 19",
-                     f"{len(digits)}자리입니다. 카드 번호는 13~19자리입니다")
+        return _fail(name, "card_length", n=len(digits))
     if luhn.is_valid(digits):
-        return _ok(name, f"Luhn check digit matches ({len(digits)} digits)",
-                   f"Luhn 검증 숫자 일치 ({len(digits)}자리)")
-    return _fail(name, "Luhn check digit does not match: a digit is probably misread",
-                 "Luhn 검증 숫자 불일치: 잘못 인식된 숫자가 있을 수 있습니다")
+        return _ok(name, "luhn_ok", n=len(digits))
+    return _fail(name, "luhn_mismatch")
 
 
 _EXPIRY_RE = re.compile(r"^\s*(\d{1,2})\s*[/\-. ]?\s*(\d{4}|\d{2})\s*$")
@@ -111,20 +108,18 @@ def check_expiry(value: str, *, today: date | None = None) -> Check:
     today = today or date.today()
     match = _EXPIRY_RE.match(value)
     if match is None:
-        return _fail(name, "not in MM/YY form", "MM/YY 형식이 아닙니다")
+        return _fail(name, "expiry_form")
     month, year = int(match.group(1)), int(match.group(2))
     if len(match.group(2)) == 2:
         year += 2000
     if not 1 <= month <= 12:
-        return _fail(name, "the month is not between 01 and 12", "월이 01~12 사이가 아닙니다")
+        return _fail(name, "month_range")
     if year > today.year + _MAX_CARD_YEARS_AHEAD:
-        return _fail(name, f"more than {_MAX_CARD_YEARS_AHEAD} years ahead: probably misread",
-                     f"{_MAX_CARD_YEARS_AHEAD}년 이상 미래입니다: 잘못 인식되었을 수 있습니다")
+        return _fail(name, "too_far_ahead", n=_MAX_CARD_YEARS_AHEAD)
     last_day = date(year, month, calendar.monthrange(year, month)[1])
     if last_day < today:
-        return _fail(name, f"expired at the end of {month:02d}/{year}",
-                     f"{year}년 {month:02d}월 말에 만료되었습니다")
-    return _ok(name, f"valid through {month:02d}/{year}", f"{year}년 {month:02d}월까지 유효")
+        return _fail(name, "card_expired", month=month, year=year)
+    return _ok(name, "card_valid", month=month, year=year)
 
 
 # --- resident registration number --------------------------------------------------------------
@@ -141,31 +136,21 @@ def check_resident_number(value: str, *, today: date | None = None) -> Check:
     today = today or date.today()
     number = _rrn.compact(_compact(value))
     if not number.isdigit() or len(number) not in (7, 13):
-        return _fail(name, "expected 13 digits (7 for the driver-licence form)",
-                     "13자리 숫자여야 합니다 (운전면허 진위확인은 7자리)")
+        return _fail(name, "rrn_length")
     try:
         birth = _rrn.get_birth_date(number)
     except (ValidationError, ValueError):
-        return _fail(name, "the first six digits with the 7th are not a real birth date",
-                     "앞 6자리와 7번째 자리가 실제 생년월일이 아닙니다")
+        return _fail(name, "rrn_birth_date")
     if birth > today:
-        return _fail(name, "the birth date is in the future", "생년월일이 미래입니다")
+        return _fail(name, "birth_in_future")
     if len(number) == 7:
-        return _ok(name, "birth date and gender digit are plausible (this 7-digit form has no check digit)",
-                   "생년월일과 성별 자리가 타당합니다 (7자리 형식에는 검증 숫자가 없습니다)")
+        return _ok(name, "rrn_short_ok")
+    since = RRN_RANDOM_SINCE.isoformat()
     if birth >= RRN_RANDOM_SINCE:
-        return _unknown(name, "birth date is valid; numbers assigned since 2020-10-05 have no check digit",
-                        "생년월일은 타당합니다. 2020-10-05 이후 부여된 번호에는 검증 숫자가 없습니다")
+        return _unknown(name, "rrn_random_era", since=since)
     if number[-1] == _rrn.calc_check_digit(number[:-1]):
-        return _ok(name, "birth date is valid and the check digit matches",
-                   "생년월일이 타당하고 검증 숫자가 일치합니다")
-    return _unknown(
-        name,
-        "birth date is valid; the check digit does not match the pre-2020 rule — either a digit is misread "
-        "or the number was assigned since 2020-10-05 (random last digits)",
-        "생년월일은 타당하나 2020년 이전 규칙의 검증 숫자와 다릅니다. 숫자를 잘못 읽었거나 2020-10-05 이후 "
-        "부여된 번호(끝자리 임의)일 수 있습니다",
-    )
+        return _ok(name, "rrn_ok")
+    return _unknown(name, "rrn_check_digit_unknown", since=since)
 
 
 # --- driver licence, passport, serial ------------------------------------------------------------
@@ -194,16 +179,13 @@ def check_driver_license(value: str) -> Check:
             break
     if region is None:
         if len(text) < 2 or not text[:2].isdigit():
-            return _fail(name, "does not start with a region code or region name",
-                         "지역 번호나 지역명으로 시작하지 않습니다")
+            return _fail(name, "licence_no_region")
         region, text = int(text[:2]), text[2:]
     if _LICENCE_REST_RE.match(text) is None:
-        return _fail(name, "expected 12 digits as RR-YY-NNNNNN-NN",
-                     "RR-YY-NNNNNN-NN 형식의 12자리가 아닙니다")
+        return _fail(name, "licence_form")
     if region not in _LICENCE_CODES:
-        return _fail(name, "the region code is not between 11 and 28", "지역 번호가 11~28 사이가 아닙니다")
-    return _ok(name, "12 digits with a known region code (no published check digit)",
-               "알려진 지역 번호의 12자리 (공개된 검증 숫자 없음)")
+        return _fail(name, "licence_region_range", low=_LICENCE_CODES.start, high=_LICENCE_CODES.stop - 1)
+    return _ok(name, "licence_ok")
 
 
 # Korean passport types: M multiple, S single, R residence, G official, D diplomatic, T travel certificate.
@@ -218,17 +200,12 @@ def check_passport_number(value: str, *, country: str | None = None) -> Check:
     number = value.strip()
     korean = _KOREAN_PASSPORT_RE.match(number) is not None
     if (country or "").strip().upper() == "KOR":
-        if korean:
-            return _ok(name, "Korean passport number format", "한국 여권번호 형식")
-        return _fail(name,
-                     "not a Korean passport number (letter + 8 digits, or letter + 3 digits + letter"
-                     " + 4 digits)",
-                     "한국 여권번호 형식(영문 1 + 숫자 8, 또는 영문 1 + 숫자 3 + 영문 1 + 숫자 4)이 아닙니다")
+        return _ok(name, "passport_korean") if korean else _fail(name, "passport_not_korean")
     if korean:
-        return _ok(name, "Korean passport number format", "한국 여권번호 형식")
+        return _ok(name, "passport_korean")
     if _ICAO_PASSPORT_RE.match(number):
-        return _ok(name, "9 upper-case letters or digits", "영문 대문자·숫자 9자리")
-    return _fail(name, "expected 9 upper-case letters or digits", "영문 대문자·숫자 9자리가 아닙니다")
+        return _ok(name, "passport_icao")
+    return _fail(name, "passport_form")
 
 
 _SERIAL_RE = re.compile(r"^[A-Za-z0-9]{5,6}$")
@@ -237,8 +214,8 @@ _SERIAL_RE = re.compile(r"^[A-Za-z0-9]{5,6}$")
 def check_serial_number(value: str) -> Check:
     """The licence's security serial (암호 일련번호): 5 or 6 letters or digits."""
     if _SERIAL_RE.match(value.strip()):
-        return _ok("serial_format", "5–6 letters or digits", "영문·숫자 5~6자리")
-    return _fail("serial_format", "expected 5–6 letters or digits", "영문·숫자 5~6자리가 아닙니다")
+        return _ok("serial_format", "serial_ok")
+    return _fail("serial_format", "serial_form")
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -256,15 +233,15 @@ def check_yyyymmdd(value: str, *, not_after: date | None = None, not_before: dat
     """Exactly eight digits forming a real calendar date from 1900 on, within the optional bounds."""
     name = "date"
     if len(value) != 8 or not value.isdigit():
-        return _fail(name, "expected YYYYMMDD (8 digits)", "YYYYMMDD(8자리) 형식이 아닙니다")
+        return _fail(name, "date_form")
     parsed = _parse_yyyymmdd(value)
     if parsed is None or parsed.year < 1900:
-        return _fail(name, "not a real calendar date", "실제 날짜가 아닙니다")
+        return _fail(name, "date_unreal")
     if not_after is not None and parsed > not_after:
-        return _fail(name, "the date is in the future", "미래 날짜입니다")
+        return _fail(name, "date_future")
     if not_before is not None and parsed < not_before:
-        return _fail(name, "the date is too early", "너무 이른 날짜입니다")
-    return _ok(name, "a real date", "올바른 날짜")
+        return _fail(name, "date_too_early")
+    return _ok(name, "date_ok")
 
 
 _LOOSE_DATE_RE = re.compile(r"^\s*(\d{4})\s*[.\-/ ]\s*(\d{1,2})\s*[.\-/ ]\s*(\d{1,2})\s*\.?\s*$")
@@ -290,10 +267,10 @@ def check_document_expiry(value: str, *, today: date | None = None) -> Check:
     today = today or date.today()
     parsed = _parse_yyyymmdd(_normalise_date(value))
     if parsed is None:
-        return _unknown(name, "no readable date", "읽을 수 있는 날짜가 없습니다")
+        return _unknown(name, "no_date")
     if parsed < today:
-        return _fail(name, "the document has expired", "만료된 신분증입니다")
-    return _ok(name, "not expired", "만료되지 않았습니다")
+        return _fail(name, "document_expired")
+    return _ok(name, "not_expired")
 
 
 # --- ICAO 9303 machine-readable zone (TD3: passports, two lines of 44) -------------------------------
@@ -370,13 +347,12 @@ def check_mrz_line1(value: str) -> Check:
     name = "mrz_line1"
     line = _clean_mrz(value)
     if not _MRZ_CHARS_RE.match(line or "-"):
-        return _fail(name, "contains characters outside A–Z, 0–9 and <", "A–Z, 0–9, < 이외의 문자가 있습니다")
+        return _fail(name, "mrz_chars")
     if len(line) != TD3_LENGTH:
-        return _fail(name, f"{len(line)} characters; a passport MRZ line has 44",
-                     f"{len(line)}자입니다. 여권 MRZ 한 줄은 44자입니다")
+        return _fail(name, "mrz_length", n=len(line), length=TD3_LENGTH)
     if not line.startswith("P"):
-        return _fail(name, "a passport MRZ starts with P", "여권 MRZ는 P로 시작합니다")
-    return _ok(name, "44 characters, passport document code", "44자, 여권 문서 코드")
+        return _fail(name, "mrz_start")
+    return _ok(name, "mrz_line1_ok", length=TD3_LENGTH)
 
 
 def check_mrz(line2: str, *, line1: str | None = None) -> Check:
@@ -387,29 +363,27 @@ def check_mrz(line2: str, *, line1: str | None = None) -> Check:
     if line1 is not None:
         first = check_mrz_line1(line1)
         if first.ok is False:
-            return _fail(name, "line 1: " + first.detail, "1행: " + first.detail_ko)
+            return _fail(name, "line1", line1=first.reason, **first.params)
     l2 = _clean_mrz(line2)
     if not _MRZ_CHARS_RE.match(l2 or "-"):
-        return _fail(name, "contains characters outside A–Z, 0–9 and <", "A–Z, 0–9, < 이외의 문자가 있습니다")
+        return _fail(name, "mrz_chars")
     if len(l2) != TD3_LENGTH:
-        return _fail(name, f"{len(l2)} characters; a passport MRZ line has 44",
-                     f"{len(l2)}자입니다. 여권 MRZ 한 줄은 44자입니다")
+        return _fail(name, "mrz_length", n=len(l2), length=TD3_LENGTH)
     fields = {
-        ("passport number", "여권번호"): (l2[0:9], l2[9]),
-        ("date of birth", "생년월일"): (l2[13:19], l2[19]),
-        ("date of expiry", "만료일"): (l2[21:27], l2[27]),
-        ("composite", "종합"): (l2[0:10] + l2[13:20] + l2[21:43], l2[43]),
+        "passport_number": (l2[0:9], l2[9]),
+        "date_of_birth": (l2[13:19], l2[19]),
+        "date_of_expiry": (l2[21:27], l2[27]),
+        "composite": (l2[0:10] + l2[13:20] + l2[21:43], l2[43]),
     }
     personal, personal_digit = l2[28:42], l2[42]
-    bad = [labels for labels, (data, digit) in fields.items() if icao_check_digit(data) != digit]
+    bad = [part for part, (data, digit) in fields.items() if icao_check_digit(data) != digit]
     personal_ok = icao_check_digit(personal) == personal_digit or (
         set(personal) == {"<"} and personal_digit in "<0")
     if not personal_ok:
-        bad.insert(3, ("personal number", "개인번호"))
+        bad.insert(3, "personal_number")
     if bad:
-        return _fail(name, "check digit mismatch: " + ", ".join(en for en, _ in bad),
-                     "검증 숫자 불일치: " + ", ".join(ko for _, ko in bad))
-    return _ok(name, "all five check digits match", "검증 숫자 5개 모두 일치")
+        return _fail(name, "check_digit_mismatch", parts=tuple(bad))
+    return _ok(name, "check_digits_ok")
 
 
 # --- passport VIZ (printed page) against its MRZ ---------------------------------------------------
@@ -423,12 +397,16 @@ def _same_name(viz: str, mrz: str, truncated: bool) -> bool:
     return a == b or (truncated and a.startswith(b))
 
 
+PRINTED_SEX: Mapping[str, str] = {"F": "여", "M": "남"}
+"""The MRZ's sex code → how a Korean passport's printed page writes it ("F/여"): text read from a
+document, not words of the UI (like :data:`LICENCE_REGIONS`)."""
+
+
 def _viz_sex(value: str) -> str:
     upper = value.upper()
-    if "F" in upper or "여" in value:
-        return "F"
-    if "M" in upper or "남" in value:
-        return "M"
+    for code, printed in PRINTED_SEX.items():
+        if code in upper or printed in value:
+            return code
     return "<"
 
 
@@ -437,18 +415,18 @@ def _same_personal(viz: str, mrz: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 7 and (a.endswith(b) or b.endswith(a)))
 
 
-# key → (label en, label ko, comparison of the VIZ value with the parsed MRZ)
-_VIZ_RULES = {
-    "passportNo": ("passport number", "여권번호", lambda v, m: _compact(v).upper() == m.passport_number),
-    "dateOfBirthYMD": ("date of birth", "생년월일", lambda v, m: _compact(v)[2:] == m.birth_date),
-    "dateOfExpiryYMD": ("date of expiry", "만료일", lambda v, m: _compact(v)[2:] == m.expiry_date),
-    "sex": ("sex", "성별", lambda v, m: _viz_sex(v) == m.sex),
-    "nationality": ("nationality", "국적", lambda v, m: _letters(v) == m.nationality),
-    "countryCode": ("country code", "국가 코드", lambda v, m: _letters(v) == m.issuing_state),
-    "passportType": ("passport type", "여권 종류", lambda v, m: _letters(v) == m.document_code),
-    "surName": ("surname", "성", lambda v, m: _same_name(v, m.surname, m.name_truncated)),
-    "givenName": ("given names", "이름", lambda v, m: _same_name(v, m.given_names, m.name_truncated)),
-    "personalNo": ("personal number", "개인번호", lambda v, m: _same_personal(v, m.personal_number)),
+# key → (the part's code, for the catalogue's ``vr.part.<code>``; comparison of the VIZ value with the MRZ)
+_VIZ_RULES: Mapping[str, tuple[str, Callable[[str, Td3], bool]]] = {
+    "passportNo": ("passport_number", lambda v, m: _compact(v).upper() == m.passport_number),
+    "dateOfBirthYMD": ("date_of_birth", lambda v, m: _compact(v)[2:] == m.birth_date),
+    "dateOfExpiryYMD": ("date_of_expiry", lambda v, m: _compact(v)[2:] == m.expiry_date),
+    "sex": ("sex", lambda v, m: _viz_sex(v) == m.sex),
+    "nationality": ("nationality", lambda v, m: _letters(v) == m.nationality),
+    "countryCode": ("country_code", lambda v, m: _letters(v) == m.issuing_state),
+    "passportType": ("passport_type", lambda v, m: _letters(v) == m.document_code),
+    "surName": ("surname", lambda v, m: _same_name(v, m.surname, m.name_truncated)),
+    "givenName": ("given_names", lambda v, m: _same_name(v, m.given_names, m.name_truncated)),
+    "personalNo": ("personal_number", lambda v, m: _same_personal(v, m.personal_number)),
 }
 _NEEDS_LINE1 = {"countryCode", "passportType", "surName", "givenName"}
 
@@ -470,7 +448,7 @@ def check_viz_mrz(values: Mapping[str, str], *, only: str | None = None) -> Chec
     line2 = values.get("MRZ2")
     mrz = parse_td3(values.get("MRZ1"), line2) if isinstance(line2, str) else None
     if mrz is None:
-        return _unknown(name, "no readable MRZ to compare with", "비교할 MRZ를 읽지 못했습니다")
+        return _unknown(name, "no_mrz")
     keys = [only] if only else list(_VIZ_RULES)
     compared, mismatched = 0, []
     for key in keys:
@@ -481,17 +459,16 @@ def check_viz_mrz(values: Mapping[str, str], *, only: str | None = None) -> Chec
         if not _comparable(key, value, mrz):
             continue
         compared += 1
-        en, ko, same = rule
+        part, same = rule
         if not same(value, mrz):
-            mismatched.append((en, ko))
+            mismatched.append(part)
     if compared == 0:
-        return _unknown(name, "nothing printed to compare with the MRZ", "MRZ와 비교할 인쇄 항목이 없습니다")
+        return _unknown(name, "nothing_to_compare")
     if mismatched:
-        return _fail(name, "differs from the MRZ: " + ", ".join(en for en, _ in mismatched),
-                     "MRZ와 다름: " + ", ".join(ko for _, ko in mismatched))
+        return _fail(name, "viz_mismatch", parts=tuple(mismatched))
     if only:
-        return _ok(name, "matches the MRZ", "MRZ와 일치")
-    return _ok(name, f"{compared} printed fields match the MRZ", f"인쇄 항목 {compared}개가 MRZ와 일치")
+        return _ok(name, "viz_match")
+    return _ok(name, "viz_all_match", n=compared)
 
 
 # --- per field ---------------------------------------------------------------------------------

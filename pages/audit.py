@@ -54,15 +54,18 @@ def main() -> None:
     book = ledger()
     book.purge(int(book.setting(RETENTION_KEY) or DEFAULT_RETENTION_DAYS))
     today = datetime.now(UTC).date()
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     users = sorted({r["user"] for r in book.events(limit=100_000)})
     user = c1.selectbox(t("aud.user"), [""] + users, format_func=lambda u: u or t("aud.all"))
     period = c2.date_input(t("aud.dates"), (today - timedelta(days=7), today))
     backend = c3.selectbox(t("aud.backend"), ["", "sandbox", "cloud"], format_func=lambda b: b or t("aud.all"))
-    code_text = c4.text_input(t("aud.code"), "")
+    door = c4.selectbox(t("aud.door"), ["", *book.doors()], format_func=lambda d: d or t("aud.door_pages"),
+                        key="audit_door")
+    code_text = c5.text_input(t("aud.code"), "")
     since, until = (period if isinstance(period, tuple) and len(period) == 2 else (today, today))
     code = int(code_text) if code_text.strip().lstrip("-").isdigit() else None
-    rows = book.events(user=user or None, since=since, until=until, backend=backend or None, result_code=code)
+    rows = book.events(user=user or None, since=since, until=until, backend=backend or None, result_code=code,
+                       where=door or None)
     st.caption(t("aud.count", n=len(rows)))
     shown = [{k: ("" if r.get(k) is None else r.get(k)) for k in COLUMNS} for r in rows]
     st.dataframe(shown, hide_index=True, width="stretch")

@@ -164,7 +164,8 @@ def breaking_points(data: RunData) -> dict[str, dict[str, Any]]:
         breaks_at = None
         for level in severity_order(name, list(levels)):
             rows = levels[level]
-            wrong = [r for r in rows if r["right"] is False or r["state"] != "done"]
+            # a "refused" item was never sent (the quota was used up): it says nothing about the level
+            wrong = [r for r in rows if r["right"] is False or r["state"] not in ("done", "refused")]
             if wrong:
                 breaks_at = {"level": level, "wrong": len(wrong), "of": len(rows),
                              "confidence_warned": all((r["min_conf"] or 0) < LOW_CONFIDENCE for r in wrong),

@@ -56,5 +56,7 @@ def choose(**overrides: Any) -> Backend:
         cloud.require_credentials()
     except SettingsError:
         return Backend("sandbox", sandbox_settings(**overrides))
-    billed = "nhncloudservice.com" in cloud.base_url  # an NHN_OCR_BASE_URL at a sandbox is not billed
-    return Backend("cloud" if billed else "sandbox", cloud)
+    from access.metering import billed_endpoint  # one rule for every door
+
+    # an NHN_OCR_BASE_URL at a sandbox is not billed
+    return Backend("cloud" if billed_endpoint(cloud.base_url) else "sandbox", cloud)

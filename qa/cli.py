@@ -12,8 +12,11 @@
 ``run`` executes its items in this process with the same functions the queue's workers use, so it
 needs no dashboard. The backend is chosen as the dashboard does (``qa.backend``); the ``ocr_core``
 CLI's connection options and ``NHN_OCR_*`` variables apply. On NHN Cloud the number of billed calls is
-shown and must be confirmed (``--yes`` for scripts); ``STUDIO_QA_MAX_CALLS`` caps it.
-Exit codes as ``python -m ocr_core``: 0 done, 1 API failures only, 2 usage, 3 network, 4 bad input.
+shown and must be confirmed (``--yes`` for scripts); ``STUDIO_QA_MAX_CALLS`` caps it, and each item
+takes its unit of the quota of ``--user`` (else ``STUDIO_USER``, else the operating-system account) as
+it is sent, leaving a ``qa-run:<id>`` audit row (``access.metering``); items past the quota end
+``refused``. Exit codes as ``python -m ocr_core``: 0 done, 1 API failures only, 2 usage, 3 network,
+4 bad input or items refused for quota.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from access.metering import command_line_user
 from ocr_core import OcrClient
 from ocr_core import _constants as C
 from ocr_core.errors import SettingsError
@@ -57,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--concurrency", type=int, default=2)
     run.add_argument("--rate", type=float, help="at most this many calls per second")
     run.add_argument("--yes", action="store_true", help="confirm billed calls on NHN Cloud")
+    run.add_argument("--user", help="whose quota the run spends, for the audit trail (env STUDIO_USER; "
+                     "default the operating-system account)")
     run.add_argument("--json", action="store_true")
     for name, help_ in (("--base-url", "API endpoint URL"), ("--app-key", "appKey"), ("--secret-key", "v2.0"),
                         ("--uak-id", "v2.1"), ("--uak-secret", "v2.1"), ("--token-url", "v2.1")):
@@ -171,7 +177,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     spool = Spool(data_dir() / "spool")
     spec = RunSpec(args.service, backend.kind, backend.settings.base_url, backend.settings.api_version,
                    sweep=sweep, preprocess=args.preprocess, truth=truth, concurrency=args.concurrency,
-                   rate_limit=args.rate, started_by="cli")
+                   rate_limit=args.rate, started_by=command_line_user(args.user))
     run_id = create_run(factory, spec, sources, spool)
     err.write(f"run {run_id}: {len(sources)} images, {calls} calls on {backend.kind} "
               f"({backend.settings.base_url})\n")
@@ -182,6 +188,10 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(report.text_summary(data))
+    refused = [i for i in data.items if i.state == "refused"]
+    if refused:
+        err.write(f"{len(refused)} of {len(data.items)} items were not sent: {refused[0].result_message}. "
+                  "Nothing was billed for them; ask an admin to raise the quota.\n")
     return _exit_code(data)
 
 

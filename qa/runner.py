@@ -10,7 +10,9 @@ any page can read its progress. An item that has an answer is never sent again:
   transaction; a read timeout or dropped connection makes it ``lost`` (maybe processed and billed:
   never resent, as ``OcrClient`` decides);
 - when a worker dies, ``mark_interrupted`` (or ``qa.tasks.recover`` at start) finds its run by a stale
-  heartbeat; ``resume_run`` queues it again and only its unanswered items are sent.
+  heartbeat; ``resume_run`` queues it again and only its unanswered items are sent;
+- on NHN Cloud each item takes its unit of the quota as it is sent (``access.metering``) and leaves a
+  ``qa-run:<id>`` audit row; once the quota is used up the rest end ``refused`` and the run ``done``.
 
 Cost per item, kept small so the lab adds little to the calls themselves: each source image is read
 from the spool and decoded once (a few at a time in memory: items come in source order), each sweep
@@ -32,6 +34,8 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from access.ledger import QuotaExceeded
+from access.metering import Door, lab_run_door
 from l10n import rejection
 from ocr_core import ApiError, CreditCardResult, IdCardResult, OcrClient, OcrError
 from ocr_core.errors import ConnectionLostError, ReadTimeoutError
@@ -48,6 +52,8 @@ DEFAULT_CONCURRENCY = 2
 HEARTBEAT_SECONDS = 5.0
 STALE_AFTER_SECONDS = 30.0
 FINAL_STATUSES = ("done", "cancelled", "failed")
+REFUSED_QUOTA = "refused: quota"
+"""An item's message when the quota of billed calls was used up before it was sent (state ``refused``)."""
 
 
 def _now() -> datetime:
@@ -253,9 +259,11 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
     if isinstance(claimed, str):
         return _finish(factory, run_id, spool, "cancelled") if claimed == "cancelling" else claimed
     run, pending = claimed
+    door = lab_run_door(factory.kw["bind"], run_id, run.started_by, run.backend, run.api_version)
     truth = spool.get_truth(run_id) if spool.has(run_id) else {}
     stop = threading.Event()
     cancelled = threading.Event()
+    quota_used_up = threading.Event()  # once refused, the remaining items are refused without a try
     limiter = _RateLimit(run.rate_limit)
     options = preprocess_options() if run.preprocess else None
     sources = _Sources(spool, run_id, keep=run.concurrency + 1)
@@ -273,7 +281,13 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
     def work(item: _Pending) -> None:
         if cancelled.is_set():
             return
-        outcome = _send(client, run.service, sources, item, options, limiter, truth.get(item.name), checks)
+        if quota_used_up.is_set():
+            outcome = _Outcome({"state": "refused", "result_message": REFUSED_QUOTA}, [])
+        else:
+            outcome = _send(client, run.service, sources, item, options, limiter, truth.get(item.name), checks,
+                            door)
+        if outcome.items.get("state") == "refused":
+            quota_used_up.set()
         values = {**outcome.items, "finished_at": _now()}
         if item.doc_type is None and values.get("id_type"):
             values["doc_type"] = values["id_type"]
@@ -344,7 +358,8 @@ def sent_payload(source: LoadedImage, degradation: str, level: float,
 
 
 def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, options: PreprocessOptions | None,
-          limiter: _RateLimit, expected: dict[str, str] | None, checks: ThreadPoolExecutor) -> _Outcome:
+          limiter: _RateLimit, expected: dict[str, str] | None, checks: ThreadPoolExecutor,
+          door: Door | None = None) -> _Outcome:
     items: dict[str, Any] = {}
     try:
         payload = sent_payload(sources.get(item.source), item.degradation, item.level, options)
@@ -356,12 +371,12 @@ def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, op
     if known is not None:  # the same bytes were checked before: no thread hand-off for nothing
         items.update(known)
         limiter.wait()
-        return _call(client, service, payload, expected, items)
+        return _call(client, service, payload, expected, items, door)
     # The pre-flight checks are pure pixel work: they run while the request is on the wire.
     quality: Future[dict[str, Any]] = checks.submit(preflight_cache.verdicts, digest, payload.image)
     limiter.wait()
     try:
-        outcome = _call(client, service, payload, expected, items)
+        outcome = _call(client, service, payload, expected, items, door)
     finally:
         items.update(quality.result())
     return outcome
@@ -405,12 +420,17 @@ preflight_cache = _Preflight()
 
 
 def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str, str] | None,
-          items: dict[str, Any]) -> _Outcome:
-    try:
+          items: dict[str, Any], door: Door | None) -> _Outcome:
+    def call() -> CreditCardResult | IdCardResult:
         if service == "credit-card":
-            result: CreditCardResult | IdCardResult = client.analyze_credit_card(payload.data)
-        else:
-            result = client.analyze_id_card(payload.data, stand_alone=service == "stand-alone")
+            return client.analyze_credit_card(payload.data)
+        return client.analyze_id_card(payload.data, stand_alone=service == "stand-alone")
+
+    try:  # on NHN Cloud the item's quota unit is taken here, as it is sent, and its audit row left
+        result = door.call(service, call, image=payload.data) if door is not None else call()
+    except QuotaExceeded as err:
+        items.update(state="refused", result_message=f"{REFUSED_QUOTA}: {err}")
+        return _Outcome(items, [])
     except ApiError as err:
         items.update(state="failed", result_code=err.result_code, result_message=err.vendor_message)
         return _Outcome(items, _fields({}, {}, expected))

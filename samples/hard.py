@@ -511,13 +511,16 @@ def motion_blur(img: np.ndarray, length: int, angle: float) -> np.ndarray:
     k = np.zeros((length, length), np.float32)
     k[length // 2, :] = 1
     m = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1)
-    k = cv2.warpAffine(k, m, (length, length))
-    return cv2.filter2D(img, -1, k / k.sum())
+    kernel = cv2.warpAffine(k, m, (length, length))
+    return cv2.filter2D(img, -1, kernel / kernel.sum())
 
 
 def jpeg(img: np.ndarray, quality: int) -> np.ndarray:
     _, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise ValueError("OpenCV could not decode the JPEG it had just encoded")
+    return decoded
 
 
 def damage(doc_bgr: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarray:
@@ -626,6 +629,8 @@ def load_subset() -> list[Sample]:
     out = []
     for e in index["documents"]:
         doc = cv2.imread(str(SUBSET_DIR / e["image"]), cv2.IMREAD_COLOR)
+        if doc is None:
+            raise FileNotFoundError(SUBSET_DIR / e["image"])
         image = damage(doc, e["case"], _rng(index["seed"], "damage", e["case"], e["layout"]))
         out.append(Sample(f"{e['case']}/{e['layout']}", e["case"], e["layout"], e["docType"], e["fields"], image))
     return out

@@ -51,7 +51,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 from urllib.parse import parse_qs
@@ -64,8 +64,8 @@ from sandbox import codes, crypto
 from sandbox.codes import SandboxError, api_body
 from sandbox.config import JPEG_MAGIC, NORMAL_RESOLUTION, PNG_MAGIC, TOKEN_PATH, SandboxConfig
 from sandbox.engine.types import CardReading, IdReading, OcrEngine, Quad
-from sandbox.faults import FaultInjector, Faults
-from sandbox.journal import Journal
+from sandbox.faults import FaultInjector, Faults, Scripted
+from sandbox.journal import Arrival, Journal
 from sandbox.keys import SERVICES, KeyStore, Service
 from sandbox.multipart import MultipartError, parse_form
 from sandbox.registry import Registry, digits
@@ -101,6 +101,8 @@ class SandboxResponse:
     status: int
     headers: dict[str, str]
     body: bytes
+    drop: bool = False
+    """Close the connection without answering (a scripted fault); status, headers and body unused."""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -137,6 +139,10 @@ class Upload:
     bgr: np.ndarray
     file_type: str
     resolution: str
+    image: bytes = field(default=b"", repr=False)
+    """The decrypted file, for the journal."""
+    encoding: str = "raw"
+    """How its ciphertext travelled: ``raw`` or ``base64``."""
 
 
 def _box(quad: Quad | None) -> dict[str, int] | None:
@@ -249,6 +255,7 @@ class SandboxBackend:
             method = method.upper()
             hdrs = lower_headers(headers)
             if path == TOKEN_PATH:
+                self.journal.count("token")
                 return self._token(method, hdrs, body) if method == "POST" else api_response(codes.URL_NOT_FOUND)
             match = _API_PATH.fullmatch(path)
             if match is None or _METHODS[_route_name(match["route"])] != method:
@@ -299,10 +306,15 @@ class SandboxBackend:
         scripted = self.faults.scripted(route)
         if scripted is not None:
             self.faults.sleep(scripted.delay_ms)
+            if scripted.drop:
+                return SandboxResponse(0, {}, b"", drop=True)
             if scripted.body is not None:
                 return SandboxResponse(scripted.status, {"Content-Type": scripted.content_type}, scripted.body)
             if scripted.result_code is not None:
                 raise SandboxError(scripted.result_code)
+        return _extended(self._handle(call, route), scripted)
+
+    def _handle(self, call: ApiCall, route: str) -> SandboxResponse:
         self.faults.delay(route)
         if self.faults.over_rate_limit(route):
             raise SandboxError(codes.API_CALL_LIMIT_EXCEEDED)
@@ -361,6 +373,7 @@ class SandboxBackend:
         service: Service = "credit-card" if call.route == "credit-card" else "id-card"
         key = self._open_envelope(call, service)
         upload = self._read_upload(call, key)
+        self.journal.arrived(Arrival(call.route, call.headers, upload.image, upload.encoding))
         if service == "credit-card":
             card = self._recognise(lambda e: e.read_credit_card(upload.bgr), codes.OCR_CREDIT_CARD_API_FAIL)
             if card is None or not card.groups:
@@ -392,6 +405,7 @@ class SandboxBackend:
         if not part.strip():
             raise SandboxError(codes.UPLOADED_FILE_IS_EMPTY)
         ciphertext = crypto.image_ciphertext(part)
+        encoding = "raw" if ciphertext is part else "base64"
         limit = self.config.max_upload_bytes
         if len(ciphertext) > limit + crypto.BLOCK_BYTES:
             raise SandboxError(codes.MAX_UPLOAD_SIZE_EXCEEDED)
@@ -403,8 +417,7 @@ class SandboxBackend:
             raise SandboxError(codes.UPLOADED_FILE_IS_EMPTY)
         if len(image) > limit:
             raise SandboxError(codes.MAX_UPLOAD_SIZE_EXCEEDED)
-        self.journal.received(image)
-        return decode_image(image, self.config.max_image_pixels)
+        return replace(decode_image(image, self.config.max_image_pixels), image=image, encoding=encoding)
 
     # -- authenticity ----------------------------------------------------------------------------
     def _authenticity(self, call: ApiCall) -> SandboxResponse:
@@ -421,9 +434,11 @@ class SandboxBackend:
         record = self.request_keys.check(call.app_key, request_key)
         doc = _json_object(call.body)
         id_type = doc.get("idType")
-        if id_type not in ("resident", "driver") or id_type != record.id_type:
+        known = id_type in ("resident", "driver") and id_type == record.id_type
+        fields = _decrypt_fields(key, doc, _AUTHENTICITY_FIELDS) if known else {}
+        self.journal.arrived(Arrival(call.route, call.headers, fields={"idType": str(id_type), **fields}, body=doc))
+        if not known:
             raise SandboxError(codes.INVALID_PARAMETER)
-        fields = _decrypt_fields(key, doc, ("name", "residentNumber", "issueDate", "driverLicenseNumber", "serialNum"))
         name = fields.get("name", "").strip()
         rrn = digits(fields.get("residentNumber", ""))
         if not name or _non_digit_noise(fields.get("residentNumber", "")):
@@ -449,6 +464,20 @@ class SandboxBackend:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+_AUTHENTICITY_FIELDS = ("name", "residentNumber", "issueDate", "driverLicenseNumber", "serialNum")
+
+
+def _extended(response: SandboxResponse, scripted: Scripted | None) -> SandboxResponse:
+    """A successful answer with ``scripted.extra_result`` added to its result; any other as it is."""
+    if scripted is None or not scripted.extra_result or response.status != 200:
+        return response
+    doc = json.loads(response.body)
+    if not isinstance(doc, dict) or not isinstance(doc.get("result"), dict):
+        return response
+    doc["result"].update(scripted.extra_result)
+    return _json_response(doc, response.status, {k: v for k, v in response.headers.items() if k != "Content-Type"})
+
+
 def _route_name(route: str) -> str:
     return "public-keys" if route.startswith("public-keys/") else route
 

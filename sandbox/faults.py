@@ -11,9 +11,11 @@ route or the admin routes):
   instead of being processed (a public-key GET only when ``route`` names it). Only documented failure
   codes are accepted.
 - ``FaultInjector.queue(route, *Scripted(...))``: one-shot answers for the next calls of a route (or
-  ``*``, any API route), in order — a stall (``delay_ms``), a result code, or a body that is not the
+  ``*``, any API route), in order — a stall (``delay_ms``), a result code, a body that is not the
   API's at all (a proxy's HTML 502, truncated or non-JSON text, a JSON without a header) with the
-  status and content type of your choosing. QA and the client's tests use these for odd answers.
+  status and content type of your choosing, a connection closed without any answer (``drop``), or
+  the normal answer with fields the guide does not list added to its result (``extra_result``: what
+  a newer API version may send). QA and the client's tests use these for odd answers.
 - ``route``: when set, the faults above apply only to calls of that route — ``credit-card``,
   ``id-card``, ``id-card/stand-alone``, ``id-card/authenticity``, ``public-keys/credit-card`` or
   ``public-keys/id-card`` — so one service's key fetch can stall while everything else runs.
@@ -25,7 +27,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sandbox.codes import MESSAGES, SUCCESS
@@ -88,22 +90,26 @@ class Faults:
 @dataclass(frozen=True)
 class Scripted:
     """One answer for the next call of a route: wait ``delay_ms``, then answer ``body`` as it is (with
-    ``status`` and ``content_type``), or the documented failure ``result_code``; with neither, the call
-    is then handled normally (a pure stall)."""
+    ``status`` and ``content_type``), or the documented failure ``result_code``, or close the
+    connection without a word (``drop``: the call may or may not have been processed, as far as the
+    client can tell); with none of these, the call is then handled normally (a pure stall), its
+    result extended by ``extra_result`` when given."""
 
     delay_ms: int = 0
     result_code: int | None = None
     body: bytes | None = None
     status: int = 200
     content_type: str = "application/json;charset=UTF-8"
+    drop: bool = False
+    extra_result: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 0 <= self.delay_ms <= 60_000:
             raise ValueError("delay_ms must be within 0..60000")
         if self.result_code is not None and (self.result_code not in MESSAGES or self.result_code == SUCCESS):
             raise ValueError("result_code must be a documented failure code")
-        if self.result_code is not None and self.body is not None:
-            raise ValueError("give a result_code or a body, not both")
+        if sum((self.result_code is not None, self.body is not None, self.drop, bool(self.extra_result))) > 1:
+            raise ValueError("give one of result_code, body, drop and extra_result")
         if not 100 <= self.status <= 599:
             raise ValueError("status must be an HTTP status")
 

@@ -25,6 +25,8 @@ from sandbox.backend import SandboxBackend, SandboxResponse, api_response, crypt
 from sandbox.faults import Faults
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+DROP_EXTENSION = "sandbox.drop"
+"""The scope extension (set by ``sandbox.server``) whose ``close`` ends the connection unanswered."""
 
 
 def _send(resp: SandboxResponse) -> Response:
@@ -61,6 +63,8 @@ def create_app(backend: SandboxBackend) -> Starlette:
     async def vendor(scope: Scope, receive: Receive, send: Send) -> None:
         """A bare ASGI app, so that the catch-all route accepts every method (even unknown ones)."""
         request = Request(scope, receive)
+        client = scope.get("client")
+        backend.journal.connection((str(client[0]), int(client[1])) if client else None)
         try:
             body = await _capped_body(request, body_cap)
             headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
@@ -70,6 +74,11 @@ def create_app(backend: SandboxBackend) -> Starlette:
         except Exception as err:  # noqa: BLE001 - dispatch never raises; this guards the shell itself
             log_unexpected(err, "routes")
             resp = api_response(codes.FAIL)
+        drop = scope.get("extensions", {}).get(DROP_EXTENSION)
+        if resp.drop and drop is not None:
+            drop["close"]()
+            await receive()  # returns once the server has seen the connection go: no 500 is written then
+            return
         await _send(resp)(scope, receive, send)
 
     def admin(handler: Any) -> Any:

@@ -9,10 +9,24 @@ from dataclasses import dataclass, field
 from typing import Self
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sandbox.backend import SandboxBackend
 from sandbox.config import DEFAULT_HOST, SandboxConfig
-from sandbox.routes import create_app
+from sandbox.routes import DROP_EXTENSION, create_app
+
+
+class _Http11(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, letting the app close a call's connection without any answer (the
+    scripted fault ``Scripted(drop=True)``, as a failing gateway does): each request's scope carries
+    ``extensions[DROP_EXTENSION]``, a callable that closes the connection. (An ASGI app cannot do this
+    otherwise: uvicorn answers 500 for an app that fails or returns before it answers.)"""
+
+    def handle_events(self) -> None:
+        super().handle_events()  # creates the cycle (and its task, which runs only after this returns)
+        if self.cycle is not None and self.transport is not None:
+            extensions = self.cycle.scope.setdefault("extensions", {})
+            extensions[DROP_EXTENSION] = {"close": self.transport.close}
 
 
 def _uvicorn_config(backend: SandboxBackend, host: str, port: int, log_level: str) -> uvicorn.Config:
@@ -24,6 +38,7 @@ def _uvicorn_config(backend: SandboxBackend, host: str, port: int, log_level: st
         access_log=False,  # paths carry the appKey; answers are logged by the backend without it
         lifespan="off",
         server_header=False,
+        http=_Http11,
     )
 
 
@@ -65,7 +80,10 @@ def start_sandbox(
     """Serve a sandbox on ``host:port`` (port 0: a free one) from a daemon thread; returns once it answers."""
     backend = backend or SandboxBackend(config)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY only on accepted sockets whose proto says TCP,
+    # and accepted sockets inherit the listener's. With proto 0 every keep-alive answer (headers and
+    # body written apart) waited ~40 ms for the client's delayed ACK (bench/bench_client_reuse.py).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

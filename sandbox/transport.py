@@ -15,10 +15,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
+from http.client import RemoteDisconnected
 from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -66,6 +68,10 @@ class SandboxTransport(BaseAdapter):
              for name, value in request.headers.items()],
             _body_bytes(request.body),
         )
+        if answer.drop:  # what requests raises when a server closes the connection without an answer
+            raise requests.exceptions.ConnectionError(urllib3.exceptions.ProtocolError(
+                "Connection aborted.", RemoteDisconnected("Remote end closed connection without response")),
+                request=request)
         response = requests.Response()
         response.status_code = answer.status
         response.reason = HTTPStatus(answer.status).phrase

@@ -136,3 +136,21 @@ def test_a_call_whose_analysis_never_went_out_is_given_back_to_the_quota(monkeyp
             errors = texts(at.error)
             assert any("nothing was billed" in e for e in errors), errors
             assert not any("quota" in e for e in errors), errors
+
+
+def test_audit_page_filters_by_door_a_qa_run_or_the_command_line():
+    from access.audit import AuditEvent
+    from ui.billing import ledger
+
+    book = ledger()
+    for where in ("qa-run:41", "qa-run:41", "qa-run:9", "cli", "/credit-card"):
+        book.append(AuditEvent(kind="api_call", user="door@corp.test", role="", where=where, backend="cloud",
+                               service="credit-card", result_code=0))
+    at = open_as("admin", "pages/audit.py")
+    door = at.selectbox(key="audit_door")
+    doors = list(door.options)
+    assert doors[1] == "cli" and doors.index("qa-run:41") < doors.index("qa-run:9")  # newest run first
+    door.set_value("qa-run:41").run()
+    assert_clean(at)
+    shown = at.dataframe[0].value
+    assert len(shown) == 2 and set(shown["where"]) == {"qa-run:41"}

@@ -67,7 +67,7 @@ def _summary_app(kind: str) -> None:
     from ui.results import confidence_summary
     from ui.rows import FieldRow
 
-    check = Check("card_luhn", False, "the Luhn check digit does not match")
+    check = Check("card_luhn", False, "luhn_mismatch")
     conf = 1.0 if kind == "luhn" else 0.5
     rows = [FieldRow("totalCardNum", None, "Card number", "4111111111111112", "411111******1112", conf, None,
                      True, (check,) if kind == "luhn" else ())]
@@ -87,7 +87,7 @@ def test_flag_column_marks_a_failed_check():
     from ui.rows import FieldRow
 
     row = FieldRow("totalCardNum", None, "Card number", "4111111111111112", "411111******1112", None, None, True,
-                   (Check("card_luhn", False, "bad"),))
+                   (Check("card_luhn", False, "luhn_mismatch"),))
     assert kv_table([row], 0.8, "en")[0]["Flag"]
 
 

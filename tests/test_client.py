@@ -1,17 +1,23 @@
-"""OcrClient against a real local HTTP server (tests/support/fake_nhn.py) that opens the envelope with
-the `cryptography` package: every operation, v2.0 and v2.1, key caching and rotation, every result
-code, malformed bodies, timeouts, dropped and refused connections."""
+"""OcrClient against the sandbox over real HTTP (its OCR engine replaced by fixed readings,
+tests/support/readings.py): every operation, v2.0 and v2.1, key caching and rotation, every result
+code, timeouts, dropped and refused connections — odd answers and stalls scripted in the sandbox's
+fault injection (``sandbox.faults.Scripted``), what arrived read from its journal. The odd bodies
+are in tests/test_client_odd_answers.py."""
 from __future__ import annotations
 
+import base64
 import io
+import json
 import logging
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+from cryptography.hazmat.primitives import serialization
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -39,7 +45,13 @@ from ocr_core import (
     explain,
 )
 from ocr_core.auth import BearerTokenAuth
-from tests.support.fake_nhn import FakeNhn, Outcome
+from sandbox.backend import SandboxBackend
+from sandbox.config import TOKEN_PATH, SandboxConfig
+from sandbox.faults import Scripted
+from sandbox.journal import Arrival
+from sandbox.registry import IssuedDocument
+from sandbox.server import RunningSandbox, start_sandbox
+from tests.support.readings import DRIVER, PASSPORT, RESIDENT, FakeEngine
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -54,7 +66,72 @@ PNG = _image("PNG", (800, 500))
 JPEG = _image("JPEG", (320, 200))
 
 
-def make_client(fake: FakeNhn, **overrides: object) -> OcrClient:
+class Clock:
+    """The sandbox's clock, which a test can move on (Request-Keys and tokens age by it)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+class Sandbox:
+    """The module's sandbox, and what a test asks of it."""
+
+    def __init__(self, running: RunningSandbox, engine: FakeEngine, clock: Clock) -> None:
+        self.running, self.backend, self.engine, self.clock = running, running.backend, engine, clock
+        cfg = self.backend.config
+        self.base_url, self.app_key, self.secret_key = running.base_url, cfg.app_key, cfg.secret_key
+        self.uak_id, self.uak_secret = cfg.uak_id, cfg.uak_secret
+        self.token_url = running.base_url + TOKEN_PATH
+        self._config = cfg
+
+    def reset(self) -> None:
+        self.backend.config = self._config
+        self.backend.reset()
+        self.backend.journal.keep()
+        self.engine.ident = RESIDENT
+        self.clock.offset = timedelta()
+
+    def calls(self, route: str) -> int:
+        """API calls so far to ``route``; ``public-keys``: to both services' key routes."""
+        if route == "public-keys":
+            return self.calls("public-keys/credit-card") + self.calls("public-keys/id-card")
+        return self.backend.journal.calls(route)
+
+    def version(self, service: str) -> str:
+        return self.backend.keys.current(service).version  # type: ignore[arg-type]
+
+    @property
+    def received(self) -> list[Arrival]:
+        return self.backend.journal.arrivals()
+
+    def queue(self, route: str, *answers: Scripted) -> None:
+        self.backend.faults.queue(route, *answers)
+
+
+@pytest.fixture(scope="module")
+def sandbox_server() -> Iterator[Sandbox]:
+    engine, clock = FakeEngine(), Clock()
+    backend = SandboxBackend(SandboxConfig(engine=engine, seed_dir=None, clock=clock.now))
+    # the documents the fixed readings show, as the registry of issued documents knows them
+    backend.registry.add(IssuedDocument("resident", "홍길동", "9001151289153", issue_date="20190514"))
+    backend.registry.add(IssuedDocument("driver", "홍길동", "9001151289153", driver_license_number="111912345612",
+                                        serial_num="AB12C3"))
+    with start_sandbox(backend=backend) as running:
+        yield Sandbox(running, engine, clock)
+
+
+@pytest.fixture()
+def fake(sandbox_server: Sandbox) -> Iterator[Sandbox]:
+    """The sandbox, reset for this test: no faults, nothing counted, arrivals kept."""
+    sandbox_server.reset()
+    yield sandbox_server
+    sandbox_server.reset()
+
+
+def make_client(fake: Sandbox, **overrides: object) -> OcrClient:
     settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
                         uak_id=fake.uak_id, uak_secret=fake.uak_secret, token_url=fake.token_url,
                         backoff_base=0.0, read_timeout=5.0, connect_timeout=2.0)
@@ -62,37 +139,37 @@ def make_client(fake: FakeNhn, **overrides: object) -> OcrClient:
 
 
 @pytest.fixture()
-def client(fake: FakeNhn) -> Iterator[OcrClient]:
+def client(fake: Sandbox) -> Iterator[OcrClient]:
     with make_client(fake) as c:
         yield c
 
 
 def resident_request() -> AuthenticityRequest:
-    return AuthenticityRequest("resident", "홍길동", resident_number="900101-1234567", issue_date="2020.03.15")
+    return AuthenticityRequest("resident", "홍길동", resident_number="900115-1289153", issue_date="2019.05.14")
 
 
 # -- operations ------------------------------------------------------------------------------------
-def test_public_key_is_fetched_once_and_cached(fake: FakeNhn, client: OcrClient) -> None:
+def test_public_key_is_fetched_once_and_cached(fake: Sandbox, client: OcrClient) -> None:
     first = client.public_key("credit-card")
     assert client.public_key("credit-card") is first
     assert first.version == fake.version("credit-card") and first.service == "credit-card"
     assert client.public_key("id-card").version == fake.version("id-card")
-    assert fake.requests["public-key"] == 2
+    assert fake.calls("public-keys") == 2
     assert client.key_versions() == {"credit-card": first.version, "id-card": fake.version("id-card")}
     with pytest.raises(InputError):
         client.public_key("passport")  # type: ignore[arg-type]
 
 
-def test_credit_card_analysis(fake: FakeNhn, client: OcrClient) -> None:
+def test_credit_card_analysis(fake: Sandbox, client: OcrClient) -> None:
     result = client.analyze_credit_card(PNG)
     assert [g.value for g in result.card_numbers] == ["4111", "1111", "1111", "1111"]
-    assert [g.conf for g in result.card_numbers] == [0.87, 0.99, 0.97, 0.89]
-    assert result.card_numbers[1].box is not None and result.card_numbers[1].box.x1 == 202
+    assert [g.conf for g in result.card_numbers] == [0.9, 0.91, 0.92, 0.93]
+    assert result.card_numbers[1].box is not None and result.card_numbers[1].box.x1 == 190
     assert result.total_card_num == "4111111111111111"
     assert result.valid_thru is not None and result.valid_thru.value == "04/29"
-    assert result.valid_thru.box is not None and result.valid_thru.box.points[0] == (316, 315)
+    assert result.valid_thru.box is not None and result.valid_thru.box.points[0] == (300, 320)
     assert (result.file_type, result.resolution) == ("png", "normal")
-    # The server opened the image with an independent implementation.
+    # The sandbox opened the image with an independent implementation (the cryptography package).
     assert fake.received[-1].image == PNG and fake.received[-1].image_encoding == "raw"
     trace = result.trace
     assert trace is not None and trace.key_version == fake.version("credit-card")
@@ -103,7 +180,7 @@ def test_credit_card_analysis(fake: FakeNhn, client: OcrClient) -> None:
     assert trace.timings_ms["total"] >= trace.timings_ms["network"] > 0
 
 
-def test_image_as_base64_text(fake: FakeNhn) -> None:
+def test_image_as_base64_text(fake: Sandbox) -> None:
     with make_client(fake, image_encoding="base64") as c:
         result = c.analyze_credit_card(JPEG)
     assert fake.received[-1].image_encoding == "base64" and fake.received[-1].image == JPEG
@@ -113,15 +190,15 @@ def test_image_as_base64_text(fake: FakeNhn) -> None:
 
 
 @pytest.mark.parametrize("id_type", ["resident", "driver"])
-def test_id_analysis_returns_a_request_key(fake: FakeNhn, client: OcrClient, id_type: str) -> None:
-    fake.id_type = id_type
+def test_id_analysis_returns_a_request_key(fake: Sandbox, client: OcrClient, id_type: str) -> None:
+    fake.engine.ident = {"resident": RESIDENT, "driver": DRIVER}[id_type]
     before = datetime.now(UTC)
     result = client.analyze_id_card(PNG)
     assert result.id_type == id_type
     name = result.get("name")
     assert name is not None and name.value == "홍길동" and name.bbox is not None and name.conf == 0.9
-    assert result.get("residentNumber").value == "900101-1234567"  # type: ignore[union-attr]
-    assert len(result.boxes) == 1
+    assert result.get("residentNumber").value == "900115-1289153"  # type: ignore[union-attr]
+    assert len(result.boxes) == 2
     key = result.request_key
     assert key is not None and not key.spent and before <= key.issued_at <= datetime.now(UTC)
     assert key.expires_at - key.issued_at == timedelta(hours=1)
@@ -129,51 +206,55 @@ def test_id_analysis_returns_a_request_key(fake: FakeNhn, client: OcrClient, id_
     assert result.to_api_json()["requestKey"] == key.value
 
 
-def test_stand_alone_and_passport_have_no_request_key(fake: FakeNhn, client: OcrClient) -> None:
+def test_stand_alone_and_passport_have_no_request_key(fake: Sandbox, client: OcrClient) -> None:
     assert client.analyze_id_card(PNG, stand_alone=True).request_key is None
-    assert fake.requests["stand-alone"] == 1
-    fake.id_type = "passport"
+    assert fake.calls("id-card/stand-alone") == 1
+    fake.engine.ident = PASSPORT
     result = client.analyze_id_card(PNG)
     assert result.request_key is None and result.get("MRZ1") is not None
     assert "requestKey" not in result.to_api_json()
 
 
-def test_authenticity_round_trip_spends_the_key(fake: FakeNhn, client: OcrClient) -> None:
+def test_authenticity_round_trip_spends_the_key(fake: Sandbox, client: OcrClient) -> None:
     key = client.analyze_id_card(PNG).request_key
     assert key is not None
     answer = client.verify_authenticity(key, resident_request())
     assert answer.is_authenticity is True and answer.request_key == key.value and key.spent
     seen = fake.received[-1]
-    assert seen.fields == {"idType": "resident", "name": "홍길동", "residentNumber": "9001011234567",
-                           "issueDate": "20200315"}
-    assert seen.raw_body is not None and seen.raw_body["idType"] == "resident"
-    assert seen.raw_body["name"] != "홍길동"  # travelled encrypted
+    assert seen.fields == {"idType": "resident", "name": "홍길동", "residentNumber": "9001151289153",
+                           "issueDate": "20190514"}
+    assert seen.body is not None and seen.body["idType"] == "resident"
+    assert seen.body["name"] != "홍길동"  # travelled encrypted
     assert seen.headers["content-type"] == "application/json" and seen.headers["request-key"] == key.value
     with pytest.raises(InputError, match="already used"):
         client.verify_authenticity(key, resident_request())
-    assert fake.requests["authenticity"] == 1
+    assert fake.calls("id-card/authenticity") == 1
 
 
-def test_authenticity_driver_and_passport_bodies(fake: FakeNhn, client: OcrClient) -> None:
-    fake.id_type = "driver"
+def test_authenticity_driver_and_passport_bodies(fake: Sandbox, client: OcrClient) -> None:
+    fake.engine.ident = DRIVER
     key = client.analyze_id_card(PNG).request_key
     assert key is not None
-    driver = AuthenticityRequest("driver", "홍길동", resident_number="900101-1",
+    driver = AuthenticityRequest("driver", "홍길동", resident_number="900115-1",
                                  driver_license_number="11-19-123456-12", serial_num="ab12c3")
     assert client.verify_authenticity(key.value, driver).is_authenticity is True
     assert fake.received[-1].fields["driverLicenseNumber"] == "111912345612"
-    fake.id_type = "resident"
+    fake.engine.ident = RESIDENT
     key2 = client.analyze_id_card(PNG).request_key
     passport = AuthenticityRequest("passport", "홍길동", passport_number="M12345678", issue_date="20200101",
                                    birth_date="19900101", expiration_date="20300101")
-    assert client.verify_authenticity(key2, passport).is_authenticity is True  # type: ignore[arg-type]
-    raw = fake.received[-1].raw_body
+    # passport authenticity was withdrawn on 2026-05-27 (spec/API_NOTES.md): the body still goes out as the
+    # guide describes it, and the sandbox answers as the vendor now does
+    with pytest.raises(ApiError) as refused:
+        client.verify_authenticity(key2, passport)  # type: ignore[arg-type]
+    assert refused.value.result_code == 4000001
+    raw = fake.received[-1].body
     assert raw is not None and raw["expirationDate"] == "20300101" and raw["birthDate"] != "19900101"
 
 
 def test_wrong_data_is_not_authentic(client: OcrClient) -> None:
     key = client.analyze_id_card(PNG).request_key
-    wrong = AuthenticityRequest("resident", "홍길동", resident_number="9001011234567", issue_date="20200316")
+    wrong = AuthenticityRequest("resident", "홍길동", resident_number="9001151289153", issue_date="20190515")
     assert client.verify_authenticity(key, wrong).is_authenticity is False  # type: ignore[arg-type]
 
 
@@ -185,36 +266,49 @@ def test_request_key_is_usable_for_its_hour_until_spent() -> None:
     assert not key.usable(issued)
 
 
-def test_expired_or_unknown_request_keys(fake: FakeNhn, client: OcrClient) -> None:
+def test_expired_or_unknown_request_keys(fake: Sandbox, client: OcrClient) -> None:
     old = datetime.now(UTC) - timedelta(hours=2)
     stale = RequestKey("abc", old, old + timedelta(hours=1))
     with pytest.raises(InputError, match="expired"):
         client.verify_authenticity(stale, resident_request())
     with pytest.raises(InputError):
         client.verify_authenticity("  ", resident_request())
-    assert fake.requests["authenticity"] == 0
+    assert fake.calls("id-card/authenticity") == 0
     with pytest.raises(ApiError) as info:
         client.verify_authenticity("not-issued", resident_request())
     assert info.value.result_code == 4000122
     key = client.analyze_id_card(PNG).request_key
     assert key is not None
-    fake.age_request_key(key.value, 3601)
+    fake.clock.offset = timedelta(seconds=3601)  # the sandbox's hour is over; the client's is not
     with pytest.raises(ApiError) as info:
         client.verify_authenticity(key, resident_request())
     assert info.value.result_code == 4000122 and not key.spent
 
 
 # -- reuse: keys and connections -------------------------------------------------------------------
-def test_many_calls_one_key_fetch_per_service_one_connection(fake: FakeNhn, client: OcrClient) -> None:
+def test_many_calls_one_key_fetch_per_service_one_connection(fake: Sandbox, client: OcrClient) -> None:
     for _ in range(5):
         client.analyze_credit_card(PNG)
         client.analyze_id_card(JPEG, stand_alone=True)
-    assert fake.requests["public-key"] == 2
-    assert fake.requests["credit-card"] == 5 and fake.requests["stand-alone"] == 5
-    assert fake.connections == 1
+    assert fake.calls("public-keys") == 2
+    assert fake.calls("credit-card") == 5 and fake.calls("id-card/stand-alone") == 5
+    assert fake.backend.journal.connections() == 1
 
 
-def test_concurrent_first_calls_fetch_the_key_once(fake: FakeNhn, client: OcrClient) -> None:
+def test_answers_on_a_kept_alive_connection_do_not_wait_for_a_delayed_ack(fake: Sandbox, client: OcrClient) -> None:
+    """The server writes an answer's headers and body apart: without TCP_NODELAY on its side each answer
+    on a kept-alive connection waited ~40 ms for the client's delayed ACK (Linux's minimum), which is what
+    the dashboard's embedded sandbox did until its listening socket said it was TCP. Checked on the
+    server's end of the client's connection itself (a timing would not hold on a loaded machine)."""
+    client.public_key("credit-card")
+    client.public_key("credit-card", refresh=True)
+    assert fake.backend.journal.connections() == 1
+    connections = fake.running._server.server_state.connections
+    sockets = [c.transport.get_extra_info("socket") for c in connections]
+    assert sockets and all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets)
+
+
+def test_concurrent_first_calls_fetch_the_key_once(fake: Sandbox, client: OcrClient) -> None:
     errors: list[BaseException] = []
 
     def work() -> None:
@@ -228,40 +322,40 @@ def test_concurrent_first_calls_fetch_the_key_once(fake: FakeNhn, client: OcrCli
         t.start()
     for t in threads:
         t.join()
-    assert not errors and fake.requests["public-key"] == 1 and fake.requests["credit-card"] == 6
+    assert not errors and fake.calls("public-keys") == 1 and fake.calls("credit-card") == 6
 
 
-def test_key_rotation_refetches_once_and_retries(fake: FakeNhn, client: OcrClient) -> None:
+def test_key_rotation_refetches_once_and_retries(fake: Sandbox, client: OcrClient) -> None:
     client.analyze_credit_card(PNG)
-    new_version = fake.rotate("credit-card")
+    new_version = fake.backend.rotate_key("credit-card")
     result = client.analyze_credit_card(PNG)
     assert result.trace is not None and result.trace.key_refetched and result.trace.attempts == 2
     assert result.trace.key_version == new_version == client.key_versions()["credit-card"]
-    assert fake.requests["public-key"] == 2 and fake.requests["credit-card"] == 3
+    assert fake.calls("public-keys") == 2 and fake.calls("credit-card") == 3
 
 
-def test_stale_version_twice_gives_up_after_one_refetch(fake: FakeNhn, client: OcrClient) -> None:
-    fake.queue("credit-card", Outcome(result_code=4000301), Outcome(result_code=4000301))
+def test_stale_version_twice_gives_up_after_one_refetch(fake: Sandbox, client: OcrClient) -> None:
+    fake.queue("credit-card", Scripted(result_code=4000301), Scripted(result_code=4000301))
     with pytest.raises(ApiError) as info:
         client.analyze_credit_card(PNG)
     assert info.value.result_code == 4000301
-    assert fake.requests["public-key"] == 2 and fake.requests["credit-card"] == 2
+    assert fake.calls("public-keys") == 2 and fake.calls("credit-card") == 2
 
 
-def test_authenticity_is_never_resent(fake: FakeNhn, client: OcrClient) -> None:
+def test_authenticity_is_never_resent(fake: Sandbox, client: OcrClient) -> None:
     key = client.analyze_id_card(PNG).request_key
     assert key is not None
-    fake.queue("authenticity", Outcome(result_code=5000503))
+    fake.queue("id-card/authenticity", Scripted(result_code=5000503))
     with pytest.raises(ApiError):
         client.verify_authenticity(key, resident_request())
-    fake.rotate("id-card")
+    fake.backend.rotate_key("id-card")
     with pytest.raises(ApiError) as info:
         client.verify_authenticity(key, resident_request())
-    assert info.value.result_code == 4000301 and fake.requests["authenticity"] == 2
+    assert info.value.result_code == 4000301 and fake.calls("id-card/authenticity") == 2
     assert not key.spent
     # the stale key was dropped: the next call fetches the new one and succeeds
     assert client.verify_authenticity(key, resident_request()).is_authenticity
-    assert fake.requests["public-key"] == 2
+    assert fake.calls("public-keys") == 2
 
 
 # -- result codes ----------------------------------------------------------------------------------
@@ -287,45 +381,47 @@ def test_every_documented_code_is_mapped_in_both_languages() -> None:
 
 
 @pytest.mark.parametrize("code", [c for c in DOCUMENTED if c not in (0, 4000006, 5000503, 4000301)])
-def test_non_retryable_codes_raise_after_one_request(fake: FakeNhn, client: OcrClient, code: int) -> None:
-    fake.queue("credit-card", Outcome(result_code=code))
+def test_non_retryable_codes_raise_after_one_request(fake: Sandbox, client: OcrClient, code: int) -> None:
+    fake.queue("credit-card", Scripted(result_code=code))
     with pytest.raises(ApiError) as info:
         client.analyze_credit_card(PNG)
     err = info.value
     assert err.result_code == code and err.key == RESULT_CODES[code].key
     assert err.vendor_message and str(code) in str(err)
-    assert fake.requests["credit-card"] == 1
+    assert fake.calls("credit-card") == 1
 
 
 @pytest.mark.parametrize("code", [4000006, 5000503])
-def test_unprocessed_refusals_are_retried_with_backoff(fake: FakeNhn, code: int) -> None:
+def test_unprocessed_refusals_are_retried_with_backoff(fake: Sandbox, code: int) -> None:
     waits: list[float] = []
     settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
                         backoff_base=0.05, max_retries=2)
     with OcrClient(settings, sleep=waits.append) as c:
-        fake.queue("credit-card", Outcome(result_code=code))
+        fake.queue("credit-card", Scripted(result_code=code))
         result = c.analyze_credit_card(PNG)
         assert result.trace is not None and result.trace.attempts == 2
-        fake.queue("credit-card", *[Outcome(result_code=code)] * 3)
+        fake.queue("credit-card", *[Scripted(result_code=code)] * 3)
         with pytest.raises(ApiError) as info:
             c.analyze_credit_card(PNG)
     assert info.value.result_code == code
-    assert fake.requests["credit-card"] == 2 + 3  # bounded: 1 + max_retries
+    assert fake.calls("credit-card") == 2 + 3  # bounded: 1 + max_retries
     assert len(waits) == 3 and all(0 < w <= 0.2 for w in waits) and waits[2] > waits[1] / 2
 
 
-def test_key_fetch_is_not_retried_after_a_read_timeout(fake: FakeNhn) -> None:
+def test_key_fetch_is_not_retried_after_a_read_timeout(fake: Sandbox) -> None:
     """A host that accepted the connection and said nothing for the whole read timeout (a dead proxy)
     is reported after one wait, not three (issue 12)."""
     with make_client(fake, read_timeout=0.3) as c:
-        fake.queue("public-key", Outcome(delay=0.8))
+        fake.queue("public-keys/id-card", Scripted(delay_ms=800))
         with pytest.raises(ReadTimeoutError):
             c.public_key("id-card")
-    assert fake.requests["public-key"] == 1
+    assert fake.calls("public-keys") == 1
 
 
-def test_unknown_fields_are_kept(fake: FakeNhn, client: OcrClient) -> None:
-    fake.extra_result_fields = {"engineVersion": "x-2", "newThing": {"a": [1, 2]}}
+def test_unknown_fields_are_kept(fake: Sandbox, client: OcrClient) -> None:
+    newer = {"engineVersion": "x-2", "newThing": {"a": [1, 2]}}  # what a newer API version might add
+    fake.queue("credit-card", Scripted(extra_result=newer))
+    fake.queue("id-card", Scripted(extra_result=newer))
     result = client.analyze_credit_card(PNG)
     assert result.extra["newThing"] == {"a": [1, 2]}
     assert client.analyze_id_card(PNG).extra["engineVersion"] == "x-2"
@@ -338,11 +434,11 @@ def test_unknown_fields_are_kept(fake: FakeNhn, client: OcrClient) -> None:
 
 
 # -- transport -------------------------------------------------------------------------------------
-def test_dropped_connection_is_never_resent(fake: FakeNhn, client: OcrClient) -> None:
-    fake.queue("credit-card", Outcome(drop=True))
+def test_dropped_connection_is_never_resent(fake: Sandbox, client: OcrClient) -> None:
+    fake.queue("credit-card", Scripted(drop=True))
     with pytest.raises(ConnectionLostError):
         client.analyze_credit_card(PNG)
-    assert fake.requests["credit-card"] == 1
+    assert fake.calls("credit-card") == 1
 
 
 def _closed_port() -> int:
@@ -363,7 +459,7 @@ def test_connection_refused_is_retried_then_reported(caplog: pytest.LogCaptureFi
     assert "s3cr3t-value" not in caplog.text
 
 
-def test_connect_failure_of_an_analysis_is_retried(fake: FakeNhn, caplog: pytest.LogCaptureFixture) -> None:
+def test_connect_failure_of_an_analysis_is_retried(fake: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
     """A request that never reached the server is safe to resend: simulate by a session whose first
     POST fails to connect."""
     class FlakySession(requests.Session):
@@ -381,11 +477,11 @@ def test_connect_failure_of_an_analysis_is_retried(fake: FakeNhn, caplog: pytest
                         backoff_base=0.0)
     with OcrClient(settings, session=FlakySession()) as c:
         result = c.analyze_credit_card(PNG)
-    assert result.trace is not None and result.trace.attempts == 2 and fake.requests["credit-card"] == 1
+    assert result.trace is not None and result.trace.attempts == 2 and fake.calls("credit-card") == 1
     assert any("connect failure" in r.getMessage() for r in caplog.records)
 
 
-def test_logs_never_carry_secrets(fake: FakeNhn, caplog: pytest.LogCaptureFixture) -> None:
+def test_logs_never_carry_secrets(fake: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     with make_client(fake) as c:
         c.analyze_credit_card(PNG)
@@ -400,7 +496,7 @@ def test_logs_never_carry_secrets(fake: FakeNhn, caplog: pytest.LogCaptureFixtur
 
 
 # -- authentication --------------------------------------------------------------------------------
-def test_v2_0_sends_the_secret_key(fake: FakeNhn, client: OcrClient) -> None:
+def test_v2_0_sends_the_secret_key(fake: Sandbox, client: OcrClient) -> None:
     client.analyze_credit_card(PNG)
     assert fake.received[-1].headers["authorization"] == fake.secret_key
     assert "x-nhn-authorization" not in fake.received[-1].headers
@@ -409,31 +505,31 @@ def test_v2_0_sends_the_secret_key(fake: FakeNhn, client: OcrClient) -> None:
     assert info.value.result_code == 4010001
 
 
-def test_v2_1_token_is_issued_once_and_renewed_when_refused(fake: FakeNhn) -> None:
+def test_v2_1_token_is_issued_once_and_renewed_when_refused(fake: Sandbox) -> None:
     with make_client(fake, api_version="v2.1", secret_key=None) as c:
         for _ in range(3):
             c.analyze_credit_card(PNG)
         key = c.analyze_id_card(PNG).request_key
         assert key is not None and c.verify_authenticity(key, resident_request()).is_authenticity
-        assert fake.requests["token"] == 1 and fake.received[-1].route == "authenticity"
+        assert fake.calls("token") == 1 and fake.received[-1].route == "id-card/authenticity"
         sent = fake.received[-1].headers
         assert sent["x-nhn-authorization"].startswith("Bearer ") and "authorization" not in sent
-        fake.expire_tokens()
+        fake.backend.tokens.reset()  # every token the sandbox issued is forgotten
         with pytest.raises(ApiError) as info:
             c.analyze_credit_card(PNG)
         assert info.value.result_code == 4010006
         c.analyze_credit_card(PNG)
-        assert fake.requests["token"] == 2
+        assert fake.calls("token") == 2
 
 
-def test_v2_1_bad_user_access_key(fake: FakeNhn) -> None:
+def test_v2_1_bad_user_access_key(fake: Sandbox) -> None:
     with make_client(fake, api_version="v2.1", uak_secret="nope") as c, pytest.raises(TokenError) as info:
         c.analyze_credit_card(PNG)
     assert info.value.status == 401 and "nope" not in str(info.value)
 
 
-def test_bearer_token_cached_until_shortly_before_expiry(fake: FakeNhn) -> None:
-    fake.token_lifetime = 600
+def test_bearer_token_cached_until_shortly_before_expiry(fake: Sandbox) -> None:
+    fake.backend.config = replace(fake.backend.config, token_lifetime=timedelta(seconds=600))
     now = [1000.0]
     settings = Settings(base_url=fake.base_url, uak_id=fake.uak_id, uak_secret=fake.uak_secret,
                         token_url=fake.token_url, api_version="v2.1", app_key="x")
@@ -446,7 +542,6 @@ def test_bearer_token_cached_until_shortly_before_expiry(fake: FakeNhn) -> None:
         now[0] += 41  # 600 s lifetime, renewed 60 s early
         assert auth.headers() != first and auth.tokens_issued == 2
         assert "[secure]" in repr(auth)
-    fake.token_lifetime = 86400
 
 
 # -- settings and local input ----------------------------------------------------------------------
@@ -469,26 +564,32 @@ def test_settings_from_env_and_secrets_hidden() -> None:
         Settings.from_env({}, bogus=1)
 
 
-def test_missing_credentials_fail_before_sending(fake: FakeNhn) -> None:
+def test_missing_credentials_fail_before_sending(fake: Sandbox) -> None:
     v2_0 = Settings(base_url=fake.base_url, app_key=fake.app_key)
     with OcrClient(v2_0) as c, pytest.raises(SettingsError, match="secretKey"):
         c.analyze_credit_card(PNG)
     with OcrClient(v2_0.replace(api_version="v2.1")) as c, pytest.raises(SettingsError, match="User Access Key"):
         c.public_key("id-card")
-    assert sum(fake.requests.values()) == 0
+    assert fake.backend.journal.calls() == 0
 
 
 @pytest.mark.parametrize("image,message", [(b"", "empty"), (b"GIF89a....", "JPEG or PNG"),
                                            (b"\xff\xd8\xff" + bytes(21 * 1024 * 1024), "at most"),
                                            ("not bytes", "bytes")])
-def test_bad_images_are_refused_locally(fake: FakeNhn, client: OcrClient, image: object, message: str) -> None:
+def test_bad_images_are_refused_locally(fake: Sandbox, client: OcrClient, image: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         client.analyze_credit_card(image)  # type: ignore[arg-type]
-    assert fake.requests["credit-card"] == 0
+    assert fake.calls("credit-card") == 0
 
 
-def test_pem_public_keys_are_accepted() -> None:
-    with FakeNhn(key_form="pem") as pem_fake, make_client(pem_fake) as c:
+def test_pem_public_keys_are_accepted(fake: Sandbox) -> None:
+    current = fake.backend.keys.current("credit-card")
+    pem = serialization.load_der_public_key(base64.b64decode(current.public_b64)).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    answer = ('{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}, '
+              f'"result": {{"key": {json.dumps(pem)}, "version": "{current.version}"}}}}')
+    fake.queue("public-keys/credit-card", Scripted(body=answer.encode()))
+    with make_client(fake) as c:
         assert c.analyze_credit_card(PNG).total_card_num == "4111111111111111"
 
 

@@ -126,6 +126,8 @@ def test_mask_value_dispatches_by_catalogue_kind() -> None:
     assert mask_value("totalCardNum", "4111111111111111") == "411111******1111"
     assert mask_value("residentNumber", "900101-1234567") == "900101-1******"
     assert mask_value("driverLicenseNumber", "11-19-123456-12") == "11-19-******-**"
+    # the older form with the region's name: free-text scrubbing would not see a licence number in it
+    assert mask_value("driverLicenseNumber", "서울 19-123456-12") == "서울 19-******-**"
     assert mask_value("passportNo", "M12345678") == "M********"
     assert mask_value("passportNumber", "M12345678") == "M********"
     assert mask_value("serialNum", "AB12C") == "*****"
@@ -342,3 +344,43 @@ def test_mask_api_json_never_leaks_a_full_number(
     assert "".join(g["value"] for g in masked["result"]["cardNums"]) == masked["result"]["totalCardNum"]
     for run in _CARD_RUN.findall(re.sub(r"[ -]", "", text)):
         pytest.fail(f"a 13–19 digit run survived: {len(run)} digits")
+
+
+# --- boundaries mutation testing found unpinned (mutmut over ocr_core/masking.py) -------------------
+
+def test_resident_number_misreads_at_the_length_boundaries() -> None:
+    assert mask_resident_number("90010112") == "900101**"  # 8 slots: the birth date part only
+    assert mask_resident_number("9001011") == "9001011"  # 7: the driver form, as it is
+    assert mask_resident_number("9001") == "9***"  # 4: one slot
+    assert mask_resident_number("900") == "***"  # 3: nothing
+
+
+def test_licence_number_visible_slots_at_the_boundaries() -> None:
+    assert mask_licence_number("11-19-123456") == "11-19-******"  # 10 slots: region and year
+    assert mask_licence_number("11-19-12345") == "11-**-*****"  # 9: the region only
+    assert mask_licence_number("111912") == "11****"  # 6: the region only
+    assert mask_licence_number("11191") == "*****"  # 5: nothing
+
+
+def test_passport_name_and_mrz_boundaries() -> None:
+    assert mask_passport_number("M1234") == "M****" and mask_passport_number("M123") == "****"
+    assert mask_name("홍길") == "홍*" and mask_name("A") == "*"
+    assert mask_mrz("P<KORHONG<<GILDONG", line=1) == "P<KOR****<<*******"
+    assert mask_date_of_birth("1990JAN01") == "1990*****"
+
+
+def test_mask_value_routes_by_kind() -> None:
+    assert mask_value("driverLicenseNumber", "11-19-123456-12") == "11-19-******-**"
+    # the older form with the region's name: free-text scrubbing would not see a licence number in it
+    assert mask_value("driverLicenseNumber", "서울 19-123456-12") == "서울 19-******-**"
+    assert mask_value("cardNums", "4111", groups=["4111", "1111"]) == "****"  # no index: position unknown
+
+
+def test_mask_api_json_scrubs_inside_odd_shapes() -> None:
+    doc = {"result": {"name": ["900101-1234567"],
+                      "cardNums": [{"value": "4111"}, {"value": None}, "loose", {"value": "1111"}]}}
+    masked = mask_api_json(doc)
+    assert masked["result"]["name"] == ["900101-1******"]
+    assert masked["result"]["cardNums"][1:3] == [{"value": None}, "loose"]
+    # a 13-digit run that is no birth date is masked as a card number, not as a resident number
+    assert mask_text("9913451234567") == "991345***4567"

@@ -19,7 +19,6 @@ import sys
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,50 +34,13 @@ from Crypto.Util.Padding import pad, unpad
 from sandbox.config import SAMPLES_DIR, SandboxConfig
 from sandbox.engine.types import CardReading, IdReading, Reading
 from sandbox.server import RunningSandbox, start_sandbox
+from tests.support.readings import CARD, RESIDENT, FakeEngine, _quad
 
 APP_KEY = "sandbox-appkey"
 SECRET = "sandbox-secretkey"
 
 
-# -- a deterministic stand-in for the OCR engine (protocol tests only) --------------------------
-def _quad(x: int, y: int, w: int, h: int) -> Any:
-    return ((x, y), (x + w, y), (x + w, y + h), (x, y + h))
-
-
-CARD = CardReading(
-    groups=tuple(Reading(v, 0.9 + i / 100, _quad(60 + 130 * i, 250, 120, 40)) for i, v in enumerate(
-        ("4111", "1111", "1111", "1111"))),
-    valid_thru=Reading("04/29", 0.8, _quad(300, 320, 100, 30)),
-)
-RESIDENT = IdReading(
-    "resident",
-    (
-        ("name", Reading("홍길동", 0.9, _quad(190, 75, 60, 20))),
-        ("residentNumber", Reading("900115-1289153", 0.95, _quad(190, 43, 190, 20))),
-        ("issueDate", Reading("20190514", 0.85, _quad(190, 300, 100, 20))),
-        ("issuer", Reading("서울특별시 종로구청장", 0.8, _quad(20, 400, 300, 40))),
-    ),
-    boxes=(_quad(190, 75, 60, 20), _quad(190, 43, 190, 20)),
-)
-
-
-@dataclass
-class FakeEngine:
-    """Answers fixed readings; ``card``/``ident`` None mean "nothing found"; ``boom`` raises."""
-
-    card: CardReading | None = CARD
-    ident: IdReading | None = RESIDENT
-    boom: bool = False
-
-    def read_credit_card(self, bgr: np.ndarray) -> CardReading | None:
-        if self.boom:
-            raise RuntimeError("engine failure")
-        return self.card
-
-    def read_id_card(self, bgr: np.ndarray) -> IdReading | None:
-        if self.boom:
-            raise RuntimeError("engine failure")
-        return self.ident
+# The deterministic stand-in for the OCR engine (protocol tests only) lives in tests/support/readings.py.
 
 
 # -- a raw client, written from the guide ---------------------------------------------------------

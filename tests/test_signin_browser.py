@@ -9,6 +9,7 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -110,18 +111,29 @@ class Visit:
                                and "oauth2callback" not in u, timeout=30_000)
 
     def sign_out(self) -> None:
-        """Click *Sign out* until the sign-in page is back (a click landing while the app is still
-        re-running can be dropped by the browser under heavy load)."""
-        signed_out = "() => document.body.innerText.includes('Sign in') && !document.body.innerText.includes('Sign out')"
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+        """Click *Sign out*. Streamlit then sends the browser to the IdP's end-session endpoint (OpenID
+        RP-initiated logout, advertised by the mock's metadata); its form is confirmed, the IdP returns
+        to the dashboard and the sign-in page is back. A click landing while the app is still re-running
+        can be dropped under heavy load: it is repeated while the *Sign out* button is still there."""
+        from playwright.sync_api import Error as PlaywrightError
 
+        signed_out = "() => document.body.innerText.includes('Sign in') && !document.body.innerText.includes('Sign out')"
         for attempt in range(3):
             self.page.get_by_role("button", name=re.compile("Sign out")).click(timeout=60_000)
-            try:
-                self.page.wait_for_function(signed_out, timeout=20_000)
-                return
-            except PlaywrightTimeout:
-                print(f"sign-out click {attempt + 1} did not take effect yet")
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if "/oauth2/end_session" in self.page.url:
+                    self.page.get_by_role("button", name="End session").click(timeout=30_000)
+                    self.page.wait_for_url(lambda u: urlparse(u).port == urlparse(self.base).port
+                                           and "oauth2callback" not in u, timeout=30_000)
+                try:
+                    done = self.page.evaluate(signed_out)
+                except PlaywrightError:  # evaluated mid-navigation: look again
+                    done = False
+                if done:
+                    return
+                self.page.wait_for_timeout(300)
+            print(f"sign-out click {attempt + 1} did not take effect yet")
         raise AssertionError("Sign out did not bring back the sign-in page")
 
     def shot(self, name: str) -> None:

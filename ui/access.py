@@ -43,10 +43,31 @@ def _claims_identity(config: AccessConfig, claims: Mapping[str, Any], source: st
 
 
 def _proxy_claims(config: AccessConfig) -> dict[str, str] | None:
-    if not config.proxy_trusted(st.context.ip_address):
-        return None
     email = (st.context.headers.get(config.proxy_user_header) or "").strip()
+    peer = st.context.ip_address
+    if not config.proxy_trusted(peer):
+        if email:
+            _audit_untrusted_header(config.proxy_user_header, email, peer)
+        return None
     return {"email": email, "sub": email} if email else None
+
+
+FORGED_HEADER_SEEN = "_access_forged_header_audited"
+
+
+def _audit_untrusted_header(header: str, claimed: str, peer: str | None) -> None:
+    """A user header from an address that is not a trusted proxy: someone bypassed the SSO proxy (or a
+    proxy is missing from ``trusted_proxies``). Nobody is signed in; the attempt is audited once per
+    session, naming whom it claimed to be and from where."""
+    if st.session_state.get(FORGED_HEADER_SEEN):
+        return
+    st.session_state[FORGED_HEADER_SEEN] = True
+    from access.audit import AuditEvent, record
+    from ui.billing import ledger
+
+    ledger()  # registers the database sink
+    record(AuditEvent(kind="refused", user=f"claimed:{claimed[:300]}", role="", action="untrusted_user_header",
+                      where=f"{where_now()} from {peer or 'loopback'} ({header})"[:200]))
 
 
 def current_identity() -> Identity | None:

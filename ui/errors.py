@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from access.ledger import QuotaExceeded
-from l10n import api_error, rejection
+from l10n import api_error, input_problem, rejection
 from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, TransportError
 from ocr_core.errors import ConnectError, ReadTimeoutError
 from ocr_core.imaging import ImageRejected
@@ -41,7 +41,7 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
         return (text(f"err.quota_{exc.scope}", lang, limit=exc.limit, kind=text(f"err.quota_kind_{exc.kind}", lang)),
                 text("err.quota_action", lang))
     if isinstance(exc, InputError):
-        return text("err.input", lang, msg=mask_text(str(exc))), None
+        return text("err.input", lang, msg=input_problem(exc, lang) or mask_text(str(exc))), None
     return text("err.generic", lang), None
 
 

@@ -29,6 +29,7 @@ from ui.rows import (
     Result,
     all_checks,
     check_badge,
+    check_detail,
     failed_checks,
     flagged,
     needs_attention,
@@ -106,7 +107,7 @@ def _badges(rows: list[FieldRow], lang: str) -> None:
         icon = ":material/check_circle:" if check.ok else (":material/cancel:" if check.ok is False
                                                            else ":material/remove:")
         line.badge(f"{row.label}: {label_of('check', check.name, lang)}", icon=icon, color=colour,
-                   help=check.text(lang) or None)
+                   help=check_detail(check, lang))
 
 
 def _truth(truth: dict[str, object], rows: list[FieldRow]) -> None:

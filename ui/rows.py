@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+import l10n
 from ocr_core import CreditCardResult, IdCardResult
 from ocr_core.fields import Lang, field_spec, sort_keys
 from ocr_core.imaging.portrait import find_portraits
@@ -122,6 +123,11 @@ def all_checks(rows: Sequence[FieldRow]) -> list[tuple[FieldRow, Check]]:
 
 def check_badge(check: Check, lang: Lang) -> str:
     return f"{verdict_mark(check.ok)} {label_of('check', check.name, lang)}"
+
+
+def check_detail(check: Check, lang: str) -> str:
+    """Why the check passed or failed, in ``lang`` (the catalogue's ``vr.<reason>``)."""
+    return l10n.check_detail(check.reason, check.params, lang)
 
 
 def regions(rows: Sequence[FieldRow]) -> list[Region]:

@@ -4,8 +4,6 @@ The words for people live in the UI's catalogue (``l10n``, keys ``reject.<code>`
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Literal, get_args
 
 from ocr_core.errors import InputError
@@ -29,9 +27,8 @@ class ImageRejected(InputError):
         if code not in REJECT_CODES:
             raise ValueError(f"unknown reject code {code!r}")
         self.code: RejectCode = code
-        self.params: Mapping[str, str | int] = MappingProxyType(dict(params))
         facts = ", ".join(f"{k}={v}" for k, v in params.items())
-        super().__init__(f"image rejected: {code}" + (f" ({facts})" if facts else ""), rule=code)
+        super().__init__(f"image rejected: {code}" + (f" ({facts})" if facts else ""), rule=code, params=params)
 
     @property
     def detail(self) -> str | None:

@@ -122,8 +122,9 @@ MISSING = Reading("", 0.0, EMPTY_QUAD)
 def parse_id(image: np.ndarray, detected: list[TextLine], hangul: HangulReader) -> IdReading | None:
     """Read an ID from the detected lines of `image`; None when no known ID type is recognised."""
     wanted = [i for i, ln in enumerate(detected) if _needs_hangul(ln)]
-    prefixed = [i for i in wanted if _type_prefix(detected[i]) is not None]
-    got = hangul.read(image, [detected[i].quad for i in wanted] + [_type_prefix(detected[i]) for i in prefixed])
+    prefixes = {i: quad for i in wanted if (quad := _type_prefix(detected[i])) is not None}
+    prefixed = list(prefixes)
+    got = hangul.read(image, [detected[i].quad for i in wanted] + list(prefixes.values()))
     readings = dict(zip(wanted, got))
     for i, extra in zip(prefixed, got[len(wanted):]):  # the licence type read apart: keep what finds more types
         if len(LOOSE_TYPE.findall(_compact(extra.text))) > len(LOOSE_TYPE.findall(_compact(readings[i].text))):

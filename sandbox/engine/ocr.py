@@ -233,14 +233,15 @@ class HangulReader:
         """
         if not quads:
             return []
-        if not self.available:
+        binary = self._binary if self.available else None
+        if binary is None:
             return [HangulText()] * len(quads)
         pages_in = [Image.fromarray(_prepare(_crop_line(bgr, q), height)) for q in quads for height in CROP_HEIGHTS]
         tiff = io.BytesIO()
         pages_in[0].save(tiff, "TIFF", save_all=True, append_images=pages_in[1:], compression="tiff_deflate")
         try:
             proc = subprocess.run(
-                [self._binary, "stdin", "stdout", "-l", "kor", "--psm", "7", "tsv"],
+                [binary, "stdin", "stdout", "-l", "kor", "--psm", "7", "tsv"],
                 input=tiff.getvalue(), capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False,
                 env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only fight on 2 cores
             )
@@ -273,7 +274,7 @@ def _prepare(crop: np.ndarray, height: int) -> np.ndarray:
     scale = height / grey.shape[0]
     grey = cv2.resize(grey, (max(1, round(grey.shape[1] * scale)), height),
                       interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    grey = cv2.normalize(grey, None, 0, 255, cv2.NORM_MINMAX)
+    grey = cv2.normalize(grey, np.empty_like(grey), 0, 255, cv2.NORM_MINMAX)
     if grey.mean() < 127:  # light text on a dark card
         grey = 255 - grey
     return cv2.copyMakeBorder(_erase_rules(grey), 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
@@ -284,7 +285,8 @@ def _erase_rules(grey: np.ndarray) -> np.ndarray:
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     h, w = grey.shape
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(w * 0.6)), 1)))
-    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(h * 0.8)))))
+    rules = cv2.bitwise_or(rules, cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                                                   cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(h * 0.8))))))
     if not rules.any():
         return grey
     out = grey.copy()

@@ -14,19 +14,23 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TEMPLATE = ROOT / "deploy" / "nginx" / "studio.conf"
+SSO_TEMPLATE = ROOT / "deploy" / "nginx" / "sso-proxy.conf"
 
 
 def nginx_available() -> bool:
     return Path(NGINX).exists()
 
 
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    """A throw-away certificate for 127.0.0.1 and localhost (made with ``cryptography``)."""
+def self_signed_certificate(folder: Path, hosts: tuple[str, ...] = ("localhost",),
+                            stem: str = "studio") -> tuple[Path, Path]:
+    """A throw-away certificate for 127.0.0.1 and ``hosts`` (made with ``cryptography``); it is its own
+    CA, so a client can trust exactly it (``REQUESTS_CA_BUNDLE``)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -38,11 +42,12 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
             .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+            .add_extension(x509.SubjectAlternativeName([*(x509.DNSName(h) for h in hosts),
                                                         x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
                            critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "studio.crt", folder / "studio.key"
+    cert_path, key_path = folder / f"{stem}.crt", folder / f"{stem}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
@@ -50,12 +55,25 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def render_site(upstream_ports: list[int], https_port: int, cert: Path, key: Path) -> str:
+def _render(template: Path, values: dict[str, str]) -> str:
     """Fill the ``${STUDIO_…}`` placeholders as ``envsubst`` would (nginx's own ``$vars`` stay)."""
-    values = {"STUDIO_SERVER_NAME": "127.0.0.1 localhost", "STUDIO_TLS_CERT": str(cert),
-              "STUDIO_TLS_KEY": str(key), "STUDIO_HTTPS_PORT": f"127.0.0.1:{https_port}",
-              "STUDIO_UPSTREAMS": "\n    ".join(f"server 127.0.0.1:{p};" for p in upstream_ports)}
-    return re.sub(r"\$\{(STUDIO_[A-Z_]+)\}", lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
+    return re.sub(r"\$\{(STUDIO_[A-Z_]+)\}", lambda m: values[m.group(1)], template.read_text(encoding="utf-8"))
+
+
+def render_site(upstream_ports: list[int], https_port: int, cert: Path, key: Path, sso_snippets: Path) -> str:
+    return _render(TEMPLATE, {
+        "STUDIO_SERVER_NAME": "127.0.0.1 localhost", "STUDIO_TLS_CERT": str(cert), "STUDIO_TLS_KEY": str(key),
+        "STUDIO_HTTPS_PORT": f"127.0.0.1:{https_port}", "STUDIO_SSO_SNIPPETS": str(sso_snippets / "*.conf"),
+        "STUDIO_UPSTREAMS": "\n    ".join(f"server 127.0.0.1:{p};" for p in upstream_ports)})
+
+
+@dataclass(frozen=True)
+class SsoProxy:
+    """The SSO-proxy variant: ``deploy/nginx/sso-proxy.conf`` asking ``upstream`` (an oauth2-proxy, or
+    the tests' stand-in) who the visitor is, and connecting to the dashboard from ``bind``."""
+
+    upstream: str
+    bind: str
 
 
 def _wait_for_tls(port: int, proc: subprocess.Popen, log: Path, timeout: float = 20) -> None:
@@ -74,11 +92,17 @@ def _wait_for_tls(port: int, proc: subprocess.Popen, log: Path, timeout: float =
 
 
 @contextmanager
-def nginx_proxy(upstream_ports: list[int], https_port: int, folder: Path) -> Iterator[str]:
+def nginx_proxy(upstream_ports: list[int], https_port: int, folder: Path,
+                sso: SsoProxy | None = None) -> Iterator[str]:
     """Run nginx (foreground, its own prefix in ``folder``) until the block ends; yield its https URL."""
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = self_signed_certificate(folder)
-    (folder / "site.conf").write_text(render_site(upstream_ports, https_port, cert, key), encoding="utf-8")
+    snippets = folder / "sso"
+    snippets.mkdir(exist_ok=True)
+    if sso is not None:
+        (snippets / "studio-sso.conf").write_text(_render(SSO_TEMPLATE, {
+            "STUDIO_SSO_UPSTREAM": sso.upstream, "STUDIO_PROXY_BIND": sso.bind}), encoding="utf-8")
+    (folder / "site.conf").write_text(render_site(upstream_ports, https_port, cert, key, snippets), encoding="utf-8")
     temp = folder / "temp"
     temp.mkdir(exist_ok=True)
     log = folder / "error.log"

@@ -1,0 +1,163 @@
+"""One billed call, from any door: the quota unit taken before anything is sent, one audit row after.
+
+The dashboard (``ui.billing``), the command line (``python -m ocr_core``) and QA Lab runs (``qa.runner``,
+from the dashboard or ``python -m qa run``) all go through ``Door.call``, so every NHN Cloud call
+counts against the same per-user daily and deployment monthly quotas (analysis and stand-alone apart)
+and leaves the same row: who, which door (a page path, ``cli``, ``qa-run:<id>``), backend, API version,
+service, result code, latency, image SHA-256, hashed Request-Key — never a value, an image or a secret.
+"""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import Engine
+
+from access.audit import AuditEvent, EventKind, log_event, request_key_hash
+from access.ledger import QUOTA_KIND_OF_SERVICE, Ledger, QuotaExceeded, QuotaLimits
+from ocr_core import ApiError, InputError, SettingsError, TransportError
+
+R = TypeVar("R")
+
+USER_ENV = "STUDIO_USER"
+SECRETS_FILE_ENV = "STUDIO_SECRETS_FILE"
+_ROOT = Path(__file__).resolve().parent.parent
+BILLED_HOST_SUFFIX = ".nhncloudservice.com"
+QUOTA_NAMES = ("user_daily_analysis", "user_daily_stand_alone", "monthly_analysis", "monthly_stand_alone")
+
+
+def billed_endpoint(base_url: str) -> bool:
+    """Calls to NHN Cloud's own hosts are billed; a sandbox anywhere else is not."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    return host.endswith(BILLED_HOST_SUFFIX)
+
+
+def quota_limits(section: Mapping[str, Any]) -> QuotaLimits:
+    """The ``[quotas]`` table of secrets.toml (an admin may override each on the Settings page)."""
+
+    def limit(name: str) -> int | None:
+        value = section.get(name)
+        return int(value) if value not in (None, "") else None
+
+    return QuotaLimits(**{name: limit(name) for name in QUOTA_NAMES})
+
+
+def secrets_file() -> Path:
+    """The secrets file ``./studio run`` gives Streamlit (``STUDIO_SECRETS_FILE``, else the default)."""
+    return Path(os.environ.get(SECRETS_FILE_ENV) or _ROOT / ".streamlit" / "secrets.toml")
+
+
+def configured_quotas() -> QuotaLimits:
+    """``[quotas]`` as the dashboard reads it, for the doors that run outside Streamlit."""
+    path = secrets_file()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise SettingsError(f"{path}: cannot read the [quotas] section: {err}") from None
+    section = doc.get("quotas")
+    return quota_limits(section if isinstance(section, Mapping) else {})
+
+
+def command_line_user(explicit: str | None = None) -> str:
+    """Who runs a command: ``--user``, else ``STUDIO_USER``, else the operating-system account.
+    The CLI cannot prove it (whoever holds the credentials could call the API directly): the trail
+    records whom the command named, and the quota of that name is spent."""
+    return (explicit or os.environ.get(USER_ENV) or getpass.getuser()).strip()
+
+
+@dataclass(frozen=True)
+class Door:
+    """Where billed calls come in, and for whom: everything an audit row says besides the call."""
+
+    ledger: Ledger
+    limits: QuotaLimits
+    user: str
+    where: str                 # a page's URL path, "cli", or "qa-run:<id>"
+    backend: str               # "cloud" (billed, under quota) | "sandbox"
+    api_version: str
+    role: str = ""
+    masked: bool | None = True
+
+    @property
+    def billed(self) -> bool:
+        return self.backend == "cloud"
+
+    def event(self, kind: EventKind, service: str, *, image: bytes | None = None, request_key: str | None = None,
+              **fields: Any) -> AuditEvent:
+        return AuditEvent(kind=kind, user=self.user, role=self.role, where=self.where, backend=self.backend,
+                          api_version=self.api_version, service=service,
+                          image_sha256=hashlib.sha256(image).hexdigest() if image else "",
+                          request_key_hash=request_key_hash(request_key) if request_key else "",
+                          masked=self.masked, **fields)
+
+    def record(self, event: AuditEvent) -> None:
+        log_event(event)
+        self.ledger.append(event)
+
+    def reserve(self, service: str, *, image: bytes | None = None, request_key: str | None = None) -> None:
+        """Take one unit of quota for a billed call, or record the refusal and raise ``QuotaExceeded``
+        (nothing has been sent). Sandbox calls take nothing."""
+        if not self.billed:
+            return
+        kind = QUOTA_KIND_OF_SERVICE[service]
+        spend = self.ledger.try_spend(self.user, kind, self.limits)
+        if not spend.ok:
+            self.record(self.event("refused", service, image=image, request_key=request_key,
+                                   action=f"quota:{spend.refused_by}"))
+            raise QuotaExceeded(spend.refused_by, spend.limit, kind)
+
+    def call(self, service: str, call: Callable[[], R], *, image: bytes | None = None,
+             request_key: str | None = None) -> R:
+        """Run one API call under the quota and leave its ``api_call`` row (also when it fails)."""
+        self.reserve(service, image=image, request_key=request_key)
+        kind = QUOTA_KIND_OF_SERVICE[service]
+        started = time.perf_counter()
+        code: int | None = None
+        try:
+            result = call()
+            code = 0
+            return result
+        except ApiError as err:
+            code = err.result_code
+            raise
+        except InputError:
+            if self.billed:  # refused locally: nothing was sent
+                self.ledger.refund(self.user, kind)
+            raise
+        except TransportError as err:
+            if self.billed and not err.billable:  # the analysis POST never went out
+                self.ledger.refund(self.user, kind)
+            raise
+        finally:
+            self.record(self.event("api_call", service, image=image, request_key=request_key, result_code=code,
+                                   latency_ms=round((time.perf_counter() - started) * 1000, 1)))
+
+    def at(self, where: str) -> Door:
+        return replace(self, where=where)
+
+
+def door(engine: Engine, *, user: str, where: str, backend: str, api_version: str,
+         defaults: QuotaLimits | None = None, role: str = "", masked: bool | None = True) -> Door:
+    """A door on the studio database: the quotas in force are the admins' settings over ``defaults``
+    (``[quotas]`` of the secrets file when not given)."""
+    book = Ledger(engine)
+    limits = book.limits(defaults if defaults is not None else configured_quotas())
+    return Door(book, limits, user=user, where=where, backend=backend, api_version=api_version, role=role,
+                masked=masked)
+
+
+def lab_run_door(engine: Engine, run_id: int, started_by: str, backend: str, api_version: str) -> Door | None:
+    """The door of a QA Lab run on NHN Cloud: each item takes its unit from the quota of whoever started
+    the run when it is sent (not the whole run up front), and leaves a ``qa-run:<id>`` row. Sandbox
+    runs are not billed and leave no rows."""
+    if backend != "cloud":
+        return None
+    return door(engine, user=started_by, where=f"qa-run:{run_id}", backend=backend, api_version=api_version)
