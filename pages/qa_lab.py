@@ -6,6 +6,7 @@ from typing import Any
 import streamlit as st
 
 from qa.backend import max_cloud_calls
+from qa.images import held_uploads
 from qa.runner import SERVICES, RunSpec, billed_calls, create_run
 from qa.sweeps import DEGRADATIONS, SweepError, parse_spec
 from qa.tasks import enqueue, spool
@@ -26,7 +27,7 @@ DEFAULT_LEVELS = {"blur": "0,1.5,3,6", "dark": "1,0.6,0.35,0.2", "scale": "1,0.5
 
 st.title(t("page.lab"))
 conn = effective_connection()
-lab.queue_consumer(lab.db_url())
+lab.start_queue(lab.db_url())
 st.caption(t("lab.backend", backend=t("side.backend_cloud") if conn.backend == "cloud" else t("side.backend_sandbox"),
              api=conn.api_version))
 
@@ -55,7 +56,8 @@ with st.container(border=True):
     problems += zip_problems
     from qa.runner import Source
 
-    sources = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes()) for s in chosen] + sources
+    sources = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes(), kind="specimen", path=s)
+               for s in chosen] + sources
     truth: TruthFile | None = None
     if truth_file is not None:
         try:
@@ -79,10 +81,11 @@ with st.container(border=True):
                        truth=truth, concurrency=int(concurrency),
                        started_by=_who(current_identity()))
         run_id = create_run(lab.factory(), spec, sources, spool())
+        held_uploads.put(run_id, {i: s.data for i, s in enumerate(sources) if s.kind == "upload"})
         enqueue(run_id, lab.db_url(), conn.backend, conn.api_version)
         st.session_state["lab_run"] = run_id
 
-run_id = st.session_state.get("lab_run")
-if run_id is not None:
-    lab.progress_panel(run_id)
-    lab.results_panel(run_id, "lab")
+shown_run: int | None = st.session_state.get("lab_run")
+if shown_run is not None:
+    lab.progress_panel(shown_run)
+    lab.results_panel(shown_run, "lab")

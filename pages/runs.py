@@ -7,13 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from qa import analysis
+from qa.images import held_uploads
 from qa.runner import SERVICES, delete_run, mark_interrupted, resume_run
 from qa.tasks import enqueue, spool
 from ui import lab
 from ui.i18n import t
 
 st.title(t("page.runs"))
-lab.queue_consumer(lab.db_url())
+lab.start_queue(lab.db_url())
 factory = lab.factory()
 mark_interrupted(factory)
 
@@ -46,6 +47,7 @@ else:
             st.rerun()
         if b2.button(t("runs.delete"), key="runs_delete"):
             delete_run(factory, chosen, spool())
+            held_uploads.drop(chosen)
             st.rerun()
         if row["status"] in ("queued", "running", "cancelling"):
             lab.progress_panel(chosen)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from ocr_core import CreditCardResult, IdCardResult
 from qa.sweeps import DEGRADATIONS, severity_order
 from store.models import Item, Run
 
@@ -37,6 +38,12 @@ class ItemRow:
     sha256: str | None = None
     width: int | None = None
     height: int | None = None
+    source: int = 0
+    source_kind: str | None = None
+    source_path: str | None = None
+    sent_sha256: str | None = None
+    sent_width: int | None = None
+    sent_height: int | None = None
 
     @property
     def scored(self) -> bool:
@@ -82,7 +89,8 @@ def load_run(factory: sessionmaker[Session], run_id: int) -> RunData:
         rows = [ItemRow(i.id, i.position, i.image_name, i.degradation, i.level, i.doc_type, i.state,
                         i.result_code, i.result_message, i.quality_status, i.t_total, i.t_network,
                         {f.name: {"value": f.value, "conf": f.conf, "correct": f.correct} for f in i.fields},
-                        i.answer, i.sha256, i.width, i.height) for i in items]
+                        i.answer, i.sha256, i.width, i.height, i.source, i.source_kind, i.source_path,
+                        i.sent_sha256, i.sent_width, i.sent_height) for i in items]
         return RunData(run_dict(run), rows)
 
 
@@ -223,6 +231,17 @@ def compare(a: RunData, b: RunData) -> dict[str, Any]:
                         "b_conf": y.get("mean_conf"), "conf_delta": delta(x, y, "mean_conf")}
     return {"a": a.run, "b": b.run, "fields": fields, "latency": {"a": latency(a), "b": latency(b)},
             "result_codes": {"a": code_counts(a), "b": code_counts(b)}}
+
+
+def answer_result(service: str, answer: dict[str, Any]) -> CreditCardResult | IdCardResult:
+    """An item's stored answer (the API's shape, values already masked) as the client's result type,
+    for the analysis pages' views. Nothing is decrypted: the values go through as stored."""
+    def as_stored(value: str) -> str:
+        return value
+
+    if service == "credit-card":
+        return CreditCardResult.from_api(answer.get("result"), as_stored, header=answer.get("header"))
+    return IdCardResult.from_api(answer.get("result"), as_stored, header=answer.get("header"))
 
 
 def item_json(it: ItemRow) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def sandbox_settings(**overrides: Any) -> Settings:
 
             _embedded = start_sandbox()
         url = _embedded.base_url
-    values = {"base_url": url, "app_key": DEMO_APP_KEY, "secret_key": DEMO_SECRET_KEY, "uak_id": DEMO_UAK_ID,
+    values: dict[str, Any] = {"base_url": url, "app_key": DEMO_APP_KEY, "secret_key": DEMO_SECRET_KEY, "uak_id": DEMO_UAK_ID,
                   "uak_secret": DEMO_UAK_SECRET, "token_url": url + TOKEN_PATH}
     values.update({k: v for k, v in overrides.items() if v is not None and k in ("api_version", "image_encoding",
                                                                                   "read_timeout", "connect_timeout")})

@@ -107,9 +107,9 @@ def collect_images(paths: Sequence[Path]) -> list[Source]:
             files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
             if not files:
                 raise BadInput(f"{path}: no JPEG or PNG images in this folder")
-            sources += [Source(p.name, p.read_bytes()) for p in files]
+            sources += [Source(p.name, p.read_bytes(), kind="file", path=str(p.resolve())) for p in files]
         elif path.is_file():
-            sources.append(Source(path.name, path.read_bytes()))
+            sources.append(Source(path.name, path.read_bytes(), kind="file", path=str(path.resolve())))
         else:
             raise BadInput(f"{path}: no such file or folder")
     return sources

@@ -3,39 +3,47 @@
 Every state lives in the database, so any process (a Huey worker, the CLI) can execute a run and
 any page can read its progress. An item that has an answer is never sent again:
 
-- ``pending`` items are sent; ``sending`` marks one on the wire;
-- an answer (success or an API failure) ends the item; a read timeout or dropped connection makes it
-  ``lost`` (maybe processed and billed: never resent, as ``OcrClient`` decides);
-- when a worker dies, ``mark_interrupted`` finds its run by a stale heartbeat; ``resume_run`` turns
-  ``sending`` items back to ``pending`` (they never got an answer) and queues the run again;
+- ``pending`` items are sent; an item stays ``pending`` while on the wire (a state written before the
+  call would cost a second commit per item and tell a resume nothing more: an item without an answer
+  is sent again either way). ``sending``, written by earlier versions, is read as ``pending``;
+- an answer (success or an API failure) ends the item, written with the run's counters in one
+  transaction; a read timeout or dropped connection makes it ``lost`` (maybe processed and billed:
+  never resent, as ``OcrClient`` decides);
+- when a worker dies, ``mark_interrupted`` (or ``qa.tasks.recover`` at start) finds its run by a stale
+  heartbeat; ``resume_run`` queues it again and only its unanswered items are sent;
 - on NHN Cloud each item takes its unit of the quota as it is sent (``access.metering``) and leaves a
   ``qa-run:<id>`` audit row; once the quota is used up the rest end ``refused`` and the run ``done``.
+
+Cost per item, kept small so the lab adds little to the calls themselves: each source image is read
+from the spool and decoded once (a few at a time in memory: items come in source order), each sweep
+level is rendered from those pixels and encoded once (``qa.sweeps.render``), the pre-flight checks
+run while the request is on the wire, and the answer is written in one short transaction.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import cv2
-import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from access.ledger import QuotaExceeded
 from access.metering import Door, lab_run_door
 from l10n import rejection
-from ocr_core import ApiError, CreditCardResult, IdCardResult, InputError, OcrClient, OcrError
+from ocr_core import ApiError, CreditCardResult, IdCardResult, OcrClient, OcrError
 from ocr_core.errors import ConnectionLostError, ReadTimeoutError
-from ocr_core.imaging import PreprocessOptions, assess_quality
+from ocr_core.imaging import LoadedImage, PreprocessOptions, QualityReport, assess_quality, load_image
 from ocr_core.masking import mask_value
-from ocr_core.pipeline import ImageRejected, Payload, prepare
+from ocr_core.pipeline import ImageRejected, Payload, prepare, prepare_loaded
 from qa.spool import Spool
-from qa.sweeps import degrade, sweep_levels
+from qa.sweeps import render, sweep_levels
 from qa.truth import TruthFile, score
 from store.models import Item, ItemField, Run
 
@@ -52,10 +60,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+SOURCE_KINDS = ("upload", "specimen", "file")
+
+
 @dataclass(frozen=True)
 class Source:
+    """One image of a run. ``kind`` and ``path`` say where it can be found again later (a specimen's
+    path under ``samples/``, a CLI file's absolute path) so an item's image can be shown without the
+    store ever holding it; an upload has no path."""
+
     name: str
     data: bytes = field(repr=False)
+    kind: str = "upload"
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +130,7 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
                 payload = prepare(source.data, name=source.name)
             except ImageRejected as err:
                 session.add(Item(run_id=run.id, position=position, source=index, image_name=source.name,
+                                 source_kind=source.kind, source_path=source.path,
                                  size_bytes=len(source.data), doc_type=doc_type, state="failed",
                                  result_message=f"{err.code}: {rejection(err.code, err.params, 'en')}",
                                  finished_at=_now()))
@@ -121,8 +139,8 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
                 continue
             spool.put_source(run.id, index, source.data)
             common = {"run_id": run.id, "source": index, "image_name": source.name, "sha256": payload.sha256,
-                          "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
-                          "doc_type": doc_type}
+                      "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
+                      "doc_type": doc_type, "source_kind": source.kind, "source_path": source.path}
             for name, level in [("none", 0.0), *levels]:
                 session.add(Item(position=position, degradation=name, level=level, **common))
                 position += 1
@@ -166,108 +184,153 @@ ProgressFn = Callable[[int, int, int], None]
 """Called with (done, failed, total) after each item."""
 
 
+class _Sources:
+    """A run's source images, decoded, a few at a time: items come in source order, so each source is
+    read from the spool and decoded once, and no more stay in memory than the threads can be using."""
+
+    def __init__(self, spool: Spool, run_id: int, keep: int) -> None:
+        self._spool, self._run_id, self._keep = spool, run_id, keep
+        self._lock = threading.Lock()
+        self._slots: OrderedDict[int, tuple[threading.Lock, list[LoadedImage]]] = OrderedDict()
+
+    def get(self, index: int) -> LoadedImage:
+        with self._lock:
+            slot = self._slots.get(index)
+            if slot is None:
+                slot = self._slots[index] = (threading.Lock(), [])
+            self._slots.move_to_end(index)
+            while len(self._slots) > self._keep:
+                self._slots.popitem(last=False)
+        lock, held = slot
+        with lock:
+            if not held:
+                held.append(load_image(self._spool.get_source(self._run_id, index)))
+            return held[0]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    id: int
+    name: str
+    degradation: str
+    level: float
+    source: int
+    doc_type: str | None
+
+
+def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) -> tuple[Run, list[_Pending]] | str:
+    """Mark the run running and list its unanswered items; or the status to return when there is nothing
+    to do (finished, or running under another live worker). The claim is one conditional UPDATE, so of
+    two workers handed the same run (a task delivered twice) exactly one sends."""
+    now = _now()
+    claimable = or_(Run.status.in_(("queued", "interrupted")),
+                    and_(Run.status == "running",
+                         or_(Run.heartbeat_at.is_(None),
+                             Run.heartbeat_at < now - timedelta(seconds=STALE_AFTER_SECONDS))))
+    values: dict[str, Any] = {"status": "running", "heartbeat_at": now,
+                              "started_at": func.coalesce(Run.started_at, now)}
+    if endpoint is not None:
+        values["endpoint"] = endpoint
+    with factory() as session:
+        claimed = session.execute(update(Run).where(Run.id == run_id, claimable).values(**values)
+                                  .returning(Run.id)).first()
+        if claimed is None:
+            status = session.scalar(select(Run.status).where(Run.id == run_id))
+            if status is None:
+                raise LookupError(f"no run {run_id}")
+            return status
+        session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
+                        .values(state="pending"))
+        pending = [_Pending(*row) for row in session.execute(
+            select(Item.id, Item.image_name, Item.degradation, Item.level, Item.source, Item.doc_type)
+            .where(Item.run_id == run_id, Item.state == "pending").order_by(Item.position))]
+        session.commit()
+        run = session.get(Run, run_id)
+        assert run is not None
+        return run, pending
+
+
 def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
                 *, on_progress: ProgressFn | None = None) -> str:
     """Send every pending item of the run; returns the final status. Idempotent and resumable."""
     with factory() as session:
-        run = session.get(Run, run_id)
-        if run is None:
-            raise LookupError(f"no run {run_id}")
-        if run.status in FINAL_STATUSES:
-            return run.status
-        if run.status == "cancelling":
-            return _finish(factory, run_id, spool, "cancelled")
-        run.status = "running"
-        run.started_at = run.started_at or _now()
-        run.heartbeat_at = _now()
-        run.endpoint = client.settings.base_url if run.backend == "cloud" else run.endpoint
-        service, preprocess, concurrency, rate = run.service, run.preprocess, run.concurrency, run.rate_limit
-        door = lab_run_door(factory.kw["bind"], run_id, run.started_by, run.backend, run.api_version)
-        session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
-                        .values(state="pending"))
-        pending = session.scalars(select(Item.id).where(Item.run_id == run_id, Item.state == "pending")
-                                  .order_by(Item.position)).all()
-        session.commit()
-
+        backend = session.scalar(select(Run.backend).where(Run.id == run_id))
+    claimed = _claim(factory, run_id, client.settings.base_url if backend == "cloud" else None)
+    if isinstance(claimed, str):
+        return _finish(factory, run_id, spool, "cancelled") if claimed == "cancelling" else claimed
+    run, pending = claimed
+    door = lab_run_door(factory.kw["bind"], run_id, run.started_by, run.backend, run.api_version)
     truth = spool.get_truth(run_id) if spool.has(run_id) else {}
     stop = threading.Event()
     cancelled = threading.Event()
     quota_used_up = threading.Event()  # once refused, the remaining items are refused without a try
-    limiter = _RateLimit(rate)
-    options = preprocess_options() if preprocess else None
-    sources: dict[int, bytes] = {}
-    sources_lock = threading.Lock()
-
-    def source(index: int) -> bytes:
-        with sources_lock:
-            if index not in sources:
-                sources[index] = spool.get_source(run_id, index)
-            return sources[index]
+    limiter = _RateLimit(run.rate_limit)
+    options = preprocess_options() if run.preprocess else None
+    sources = _Sources(spool, run_id, keep=run.concurrency + 1)
+    checks = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}-checks")
 
     def heartbeat() -> None:
         while not stop.wait(HEARTBEAT_SECONDS):
             with factory() as s:
-                status = s.scalar(select(Run.status).where(Run.id == run_id))
-                s.execute(update(Run).where(Run.id == run_id).values(heartbeat_at=_now()))
+                status = s.scalar(update(Run).where(Run.id == run_id).values(heartbeat_at=_now())
+                                  .returning(Run.status))
                 s.commit()
             if status == "cancelling":
                 cancelled.set()
 
-    def work(item_id: int) -> None:
+    def work(item: _Pending) -> None:
         if cancelled.is_set():
             return
-        with factory() as s:
-            if s.scalar(select(Run.status).where(Run.id == run_id)) == "cancelling":
-                cancelled.set()
-                return
-            item = s.get(Item, item_id)
-            if item is None or item.state != "pending":
-                return
-            item.state = "sending"
-            s.commit()
-            name, degradation, level, index = item.image_name, item.degradation, item.level, item.source
         if quota_used_up.is_set():
             outcome = _Outcome({"state": "refused", "result_message": REFUSED_QUOTA}, [])
         else:
-            outcome = _send(client, service, source(index), degradation, level, options, limiter,
-                            truth.get(name), door)
+            outcome = _send(client, run.service, sources, item, options, limiter, truth.get(item.name), checks,
+                            door)
         if outcome.items.get("state") == "refused":
             quota_used_up.set()
+        values = {**outcome.items, "finished_at": _now()}
+        if item.doc_type is None and values.get("id_type"):
+            values["doc_type"] = values["id_type"]
         with factory() as s:
-            item = s.get(Item, item_id)
-            assert item is not None
-            for key, value in outcome.items.items():
-                setattr(item, key, value)
-            if item.doc_type is None and item.id_type:
-                item.doc_type = item.id_type
-            item.finished_at = _now()
-            for f in outcome.fields:
-                s.add(ItemField(item_id=item_id, **f))
-            s.execute(update(Run).where(Run.id == run_id).values(
-                done=Run.done + 1, failed=Run.failed + int(item.state != "done"), heartbeat_at=_now()))
+            s.execute(update(Item).where(Item.id == item.id).values(**values))
+            if outcome.fields:
+                s.execute(insert(ItemField), [{"item_id": item.id, **f} for f in outcome.fields])
+            done, failed, total, status = s.execute(update(Run).where(Run.id == run_id).values(
+                done=Run.done + 1, failed=Run.failed + int(values["state"] != "done"), heartbeat_at=_now())
+                .returning(Run.done, Run.failed, Run.total, Run.status)).one()
             s.commit()
-            if on_progress is not None:
-                run = s.get(Run, run_id)
-                assert run is not None
-                on_progress(run.done, run.failed, run.total)
+        if status == "cancelling":
+            cancelled.set()
+        if on_progress is not None:
+            on_progress(done, failed, total)
 
     beat = threading.Thread(target=heartbeat, name=f"qa-run-{run_id}-heartbeat", daemon=True)
     beat.start()
     try:
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"qa-run-{run_id}") as pool:
-            list(pool.map(work, pending))
+        if run.concurrency == 1:  # one at a time: in this thread, no hand-off per item
+            for item in pending:
+                work(item)
+        else:
+            with ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}") as pool:
+                list(pool.map(work, pending))
     finally:
         stop.set()
+        checks.shutdown()
         beat.join()
     with factory() as s:
-        run = s.get(Run, run_id)
-        assert run is not None
-        run.key_versions = {**(run.key_versions or {}), **client.key_versions()}
-        status = run.status
+        row = s.get(Run, run_id)
+        assert row is not None
+        row.key_versions = {**(row.key_versions or {}), **{str(k): v for k, v in client.key_versions().items()}}
+        status = row.status
         s.commit()
     if cancelled.is_set() or status == "cancelling":
         return _finish(factory, run_id, spool, "cancelled")
     return _finish(factory, run_id, spool, "done")
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _finish(factory: sessionmaker[Session], run_id: int, spool: Spool, status: str) -> str:
@@ -287,35 +350,77 @@ class _Outcome:
     fields: list[dict[str, Any]]
 
 
-def degraded_bytes(data: bytes, degradation: str, level: float) -> bytes:
-    """The upload after one degradation, encoded as the original was (JPEG at its level for ``jpeg``)."""
-    if degradation == "none":
-        return data
-    base = prepare(data)
-    img = degrade(base.image.bgr, degradation, level)
-    if degradation == "jpeg":
-        ok, buf = cv2.imencode(".jpg", base.image.bgr, [cv2.IMWRITE_JPEG_QUALITY, int(level)])
-    elif base.format == "png":
-        ok, buf = cv2.imencode(".png", img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    else:
-        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 95])
-    assert ok
-    return np.asarray(buf).tobytes()
+def sent_payload(source: LoadedImage, degradation: str, level: float,
+                 options: PreprocessOptions | None) -> Payload:
+    """What an item sends: its source at its sweep level, preprocessed when the run asked for it.
+    Deterministic, so ``qa.images`` can make it again and check it against ``Item.sent_sha256``."""
+    return prepare_loaded(render(source, degradation, level), preprocess=options)
 
 
-def _send(client: OcrClient, service: str, data: bytes, degradation: str, level: float,
-          options: PreprocessOptions | None, limiter: _RateLimit, expected: dict[str, str] | None,
+def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, options: PreprocessOptions | None,
+          limiter: _RateLimit, expected: dict[str, str] | None, checks: ThreadPoolExecutor,
           door: Door | None = None) -> _Outcome:
     items: dict[str, Any] = {}
     try:
-        payload: Payload = prepare(degraded_bytes(data, degradation, level), preprocess=options)
+        payload = sent_payload(sources.get(item.source), item.degradation, item.level, options)
     except ImageRejected as err:
         return _Outcome({"state": "failed", "result_message": f"{err.code}: {rejection(err.code, err.params, 'en')}"}, [])
-    report = assess_quality(payload.image)
-    items["quality_status"] = report.status
-    items["quality"] = {c.name: {"status": c.status, "value": c.value} for c in report.checks}
+    digest = hashlib.sha256(payload.data).hexdigest()
+    items.update(sent_sha256=digest, sent_width=payload.width, sent_height=payload.height)
+    known = preflight_cache.known(digest)
+    if known is not None:  # the same bytes were checked before: no thread hand-off for nothing
+        items.update(known)
+        limiter.wait()
+        return _call(client, service, payload, expected, items, door)
+    # The pre-flight checks are pure pixel work: they run while the request is on the wire.
+    quality: Future[dict[str, Any]] = checks.submit(preflight_cache.verdicts, digest, payload.image)
     limiter.wait()
+    try:
+        outcome = _call(client, service, payload, expected, items, door)
+    finally:
+        items.update(quality.result())
+    return outcome
 
+
+class _Preflight:
+    """Pre-flight verdicts by the SHA-256 of the image sent: the same bytes always get the same
+    verdicts, so a run repeated (another backend, API version or day) or an image repeated in a set
+    does not pay for the checks again. Small (verdicts only, no pixels) and bounded."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._known: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.computed = 0
+
+    def known(self, digest: str) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._known.get(digest)
+            if found is not None:
+                self._known.move_to_end(digest)
+            return found
+
+    def verdicts(self, digest: str, image: LoadedImage) -> dict[str, Any]:
+        known = self.known(digest)
+        if known is not None:
+            return known
+        report: QualityReport = assess_quality(image)
+        found = {"quality_status": report.status,
+                 "quality": {c.name: {"status": c.status, "value": c.value} for c in report.checks}}
+        with self._lock:
+            self.computed += 1
+            self._known[digest] = found
+            while len(self._known) > self._size:
+                self._known.popitem(last=False)
+        return found
+
+
+preflight_cache = _Preflight()
+"""This process's pre-flight verdicts by image digest (``computed`` counts the checks actually run)."""
+
+
+def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str, str] | None,
+          items: dict[str, Any], door: Door | None) -> _Outcome:
     def call() -> CreditCardResult | IdCardResult:
         if service == "credit-card":
             return client.analyze_credit_card(payload.data)
@@ -332,10 +437,7 @@ def _send(client: OcrClient, service: str, data: bytes, degradation: str, level:
     except (ReadTimeoutError, ConnectionLostError) as err:
         items.update(state="lost", result_message=f"{type(err).__name__}: {err}")
         return _Outcome(items, [])
-    except InputError as err:
-        items.update(state="failed", result_message=f"{type(err).__name__}: {err}")
-        return _Outcome(items, [])
-    except OcrError as err:
+    except OcrError as err:  # InputError included
         items.update(state="failed", result_message=f"{type(err).__name__}: {err}")
         return _Outcome(items, [])
     values, confs = _readings(result)
@@ -406,10 +508,7 @@ def mark_interrupted(factory: sessionmaker[Session], *, stale_after: float = STA
         runs = s.scalars(select(Run).where(Run.status.in_(("running", "cancelling")))).all()
         ids = []
         for run in runs:
-            beat = run.heartbeat_at
-            if beat is not None and beat.tzinfo is None:
-                beat = beat.replace(tzinfo=UTC)
-            if beat is None or beat < cutoff:
+            if run.heartbeat_at is None or _aware(run.heartbeat_at) < cutoff:
                 run.status = "interrupted"
                 ids.append(run.id)
         s.commit()

@@ -1,7 +1,10 @@
 """Degradations for sweeps, made with OpenCV: each takes a BGR image and a level, returns a new image.
 
 ``NAME:LEVEL,LEVEL,…`` specs (``blur:0,1.5,3``). A level equal to the degradation's identity (blur 0,
-dark 1, scale 1, …) is the image as given.
+dark 1, scale 1, …) is the image as given. :func:`render` makes what a sweep item sends: the source is
+decoded once by the caller, each level works on its 8-bit pixels (no float copies of the picture) and
+is encoded once. Every step is deterministic, so an item's image can be made again from its source
+and checked against the SHA-256 stored for it (``qa.images``).
 """
 from __future__ import annotations
 
@@ -10,6 +13,12 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from ocr_core.imaging import LoadedImage
+from ocr_core.imaging.loading import ImageFormat
+
+DEGRADED_JPEG_QUALITY = 95
+"""A degraded JPEG source is sent as JPEG at this quality; a PNG source as PNG (fast compression)."""
 
 
 def _blur(img: np.ndarray, sigma: float) -> np.ndarray:
@@ -31,7 +40,14 @@ def _jpeg(img: np.ndarray, quality: float) -> np.ndarray:
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:  # pragma: no cover - OpenCV encodes any BGR image
         raise ValueError("JPEG encoding failed")
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return _decoded(buf.tobytes())
+
+
+def _decoded(data: bytes) -> np.ndarray:
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if img is None:  # pragma: no cover - the bytes were just encoded by OpenCV
+        raise ValueError("JPEG decoding failed")
+    return img
 
 
 def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
@@ -63,20 +79,23 @@ def _perspective(img: np.ndarray, tilt: float) -> np.ndarray:
     """The top edge pulled in by ``tilt`` (fraction of the width, 0..0.45): the card tilted away."""
     h, w = img.shape[:2]
     d = tilt * w
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[d, 0], [w - d, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    dst = np.array([[d, 0], [w - d, 0], [w, h], [0, h]], np.float32)
     m = cv2.getPerspectiveTransform(src, dst)
     return cv2.warpPerspective(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
 
 
 def _noise(img: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian noise of standard deviation ``sigma`` (grey levels); seeded by the level, reproducible."""
+    """Gaussian noise of standard deviation ``sigma`` (grey levels, the same in every channel); seeded
+    by the level, so reproducible. OpenCV's generator is per thread: seeding and drawing happen together."""
     if sigma <= 0:
         return img
     cv2.setRNGSeed(int(sigma * 1000) + 1)
     noise = np.empty(img.shape[:2], np.int16)
-    cv2.randn(noise, 0, sigma)
-    return cv2.add(img, cv2.merge([noise] * 3), dtype=cv2.CV_8U)
+    cv2.randn(noise, np.zeros(1), np.full(1, sigma))
+    if img.ndim == 2:
+        return cv2.add(img, noise, dtype=cv2.CV_8U)
+    return cv2.add(img, cv2.merge([noise] * img.shape[2]), dtype=cv2.CV_8U)
 
 
 @dataclass(frozen=True)
@@ -133,6 +152,35 @@ def parse_spec(spec: str) -> tuple[str, tuple[float, ...]]:
 def degrade(img: np.ndarray, name: str, level: float) -> np.ndarray:
     d = DEGRADATIONS[name]
     return img if level == d.identity else d.apply(img, level)
+
+
+def _encode(bgr: np.ndarray, fmt: str, quality: int = DEGRADED_JPEG_QUALITY) -> bytes:
+    if fmt == "png":
+        ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    else:
+        ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:  # pragma: no cover - OpenCV encodes any 8-bit BGR image
+        raise ValueError(f"{fmt} encoding failed")
+    return buf.tobytes()
+
+
+def render(base: LoadedImage, name: str, level: float) -> LoadedImage:
+    """One sweep item's image: ``base`` (the decoded, upright source) at ``level`` of ``name``, as the
+    bytes that will be sent (``original_bytes``) and the pixels they show. The identity level is
+    ``base`` itself; ``jpeg`` is the source encoded at that quality (its pixels decoded back, since
+    they are what the service sees); any other degradation is encoded as the source was."""
+    if name == "none" or level == DEGRADATIONS[name].identity:
+        return base
+    if name == "jpeg":
+        data = _encode(base.bgr, "jpeg", int(level))
+        bgr = _decoded(data)
+        fmt: ImageFormat = "jpeg"
+    else:
+        bgr = degrade(base.bgr, name, level)
+        data = _encode(bgr, base.format)
+        fmt = base.format
+    h, w = bgr.shape[:2]
+    return LoadedImage(bgr=bgr, format=fmt, width=w, height=h, exif_rotated=False, original_bytes=data)
 
 
 def sweep_levels(sweep: list[tuple[str, tuple[float, ...]]]) -> list[tuple[str, float]]:

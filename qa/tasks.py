@@ -4,24 +4,29 @@ qa.tasks.huey`` processes on several machines share the work.
 
 One task executes one run (its items in a bounded thread pool with a calls-per-second cap, see
 ``qa.runner``); every state lives in the database, so a page only reads progress. ``./studio run``
-needs nothing else: the dashboard starts a consumer inside its own process (``start_consumer``) —
-it already holds the embedded sandbox and the configured credentials, and stops with it.
+needs nothing else: the dashboard starts a consumer inside its own process when it starts
+(``serve.py`` → ``start_consumer``) — it already holds the embedded sandbox and the configured
+credentials, and stops with it — and ``recover`` puts back on the queue what a previous process left:
+runs whose worker died (only their unanswered items are sent) and queued runs whose task is gone.
 """
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey
+from sqlalchemy import select, update
 
 from ocr_core import OcrClient, Settings
 from qa.backend import sandbox_settings
-from qa.runner import execute_run, mark_interrupted
+from qa.runner import HEARTBEAT_SECONDS, cancel_run, execute_run, resume_run
 from qa.spool import Spool
-from store import data_dir, session_factory
+from store import Run, data_dir, session_factory
 
 QUEUE_URL_ENV = "STUDIO_QUEUE_URL"
 log = logging.getLogger("qa")
@@ -75,14 +80,14 @@ _consumer: Any = None
 _consumer_lock = threading.Lock()
 
 
-def start_consumer(db_url: str, *, workers: int = 2) -> Any:
-    """Start a Huey consumer in background threads of this process (once); runs left ``running`` by a
-    previous process are marked interrupted first."""
+def start_consumer(db_url: str, *, workers: int = 2, recover_runs: bool = True) -> Any:
+    """Start a Huey consumer in background threads of this process (once), then (in another thread)
+    put back on the queue what a previous process left unfinished (``recover``)."""
     global _consumer
     with _consumer_lock:
         if _consumer is not None:
             return _consumer
-        mark_interrupted(session_factory(db_url), stale_after=15.0)
+        session_factory(db_url)  # the schema is up to date before any worker touches it
         consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=False,
                                         check_worker_health=False)
         # Consumer.start() also installs signal handlers, which only the main thread may do.
@@ -90,7 +95,60 @@ def start_consumer(db_url: str, *, workers: int = 2) -> Any:
         for _, worker in consumer.worker_threads:
             worker.start()
         _consumer = consumer
+        if recover_runs:
+            threading.Thread(target=_recover_logged, args=(db_url,), name="qa-recover", daemon=True).start()
         return consumer
+
+
+def _recover_logged(db_url: str) -> None:
+    try:
+        resumed = recover(db_url)
+    except Exception:  # a database that is down must not take the dashboard with it
+        log.exception("QA lab: could not recover unfinished runs")
+        return
+    if resumed:
+        log.info("QA lab: runs %s back on the queue", ", ".join(map(str, resumed)))
+
+
+def _live(db_url: str) -> dict[int, tuple[str, datetime | None]]:
+    with session_factory(db_url)() as s:
+        return {rid: (status, beat) for rid, status, beat in s.execute(
+            select(Run.id, Run.status, Run.heartbeat_at).where(Run.status.in_(("running", "cancelling"))))}
+
+
+def recover(db_url: str, *, watch_seconds: float = 2.5 * HEARTBEAT_SECONDS) -> list[int]:
+    """What a previous process left, back on the queue; returns the run ids queued again.
+
+    A ``running`` run's worker may live in another process (several consumers on Redis), so it counts
+    as dead only when its heartbeat does not move for ``watch_seconds``; it is then resumed (only the
+    items that never got an answer are sent) — or cancelled, if a cancel was asked. A ``queued`` or
+    ``interrupted`` run whose task is no longer in the queue is queued again.
+    """
+    factory = session_factory(db_url)
+    before = _live(db_url)
+    if before:
+        time.sleep(watch_seconds)
+    after = _live(db_url)
+    dead = [rid for rid, seen in before.items() if after.get(rid) == seen]
+    with factory() as s:
+        if dead:
+            s.execute(update(Run).where(Run.id.in_(dead)).values(status="interrupted"))
+            s.commit()
+        waiting = s.execute(select(Run.id, Run.status, Run.backend, Run.api_version)
+                            .where(Run.status.in_(("queued", "interrupted"))).order_by(Run.id)).all()
+    on_queue = {task.args[0] for task in huey.pending() if task.name.endswith("execute") and task.args}
+    resumed = []
+    for rid, status, backend, api_version in waiting:
+        if rid in dead and before[rid][0] == "cancelling":
+            cancel_run(factory, rid, spool())
+            continue
+        if status == "interrupted":
+            resume_run(factory, rid)
+        elif rid in on_queue:
+            continue
+        enqueue(rid, db_url, backend, api_version)
+        resumed.append(rid)
+    return resumed
 
 
 def stop_consumer() -> None:

@@ -62,7 +62,12 @@ class Item(Base):
     position: Mapped[int] = mapped_column(Integer)
     source: Mapped[int] = mapped_column(Integer)  # index of the source image in the run's spool
     image_name: Mapped[str] = mapped_column(String(300))
-    sha256: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64))  # of the source image as given
+    source_kind: Mapped[str | None] = mapped_column(String(10))  # specimen | file | upload
+    source_path: Mapped[str | None] = mapped_column(String(1000))  # specimen path in samples/, or CLI file
+    sent_sha256: Mapped[str | None] = mapped_column(String(64))  # of the bytes this item sent
+    sent_width: Mapped[int | None] = mapped_column(Integer)  # the sent image's size: its boxes' frame
+    sent_height: Mapped[int | None] = mapped_column(Integer)
     size_bytes: Mapped[int | None] = mapped_column(Integer)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)

@@ -12,6 +12,13 @@ LAB = "pages/qa_lab.py"
 RUNS = "pages/runs.py"
 
 
+def _spec(at, key: str) -> dict:
+    import json
+
+    chart = next(c for c in at.get("plotly_chart") if c.key == key)
+    return json.loads(chart.proto.spec)
+
+
 def _wait_done(at, timeout: float = 240.0):
     from qa.analysis import load_run
     from ui import lab
@@ -44,12 +51,31 @@ def test_sweep_runs_on_the_queue_and_shows_results():
     assert len(fields) == 2  # card number and expiry, scored against the specimen's truth
     breaks = next(df.value for df in at.dataframe if "First failing level" in df.value.columns)
     assert list(breaks["Degradation"]) == ["scale"]
-    assert len(at.get("plotly_chart")) == 2
     from qa.analysis import load_run
     from ui import lab
 
     data = load_run(lab.factory(), run_id)
     assert [i.state for i in data.items] == ["done", "done"]
+
+    # an item opens with the analysis pages' own result view, over the image it sent: made again from
+    # the specimen at its sweep level, its SHA-256 checked against the one stored
+    at.selectbox(key="lab_item").set_value(data.items[0].id).run()
+    assert_clean(at)
+    overlay = _spec(at, "lab_res_overlay")
+    image = overlay["data"][0]
+    assert image["type"] == "image" and image["source"].startswith("data:image/jpeg;base64,")
+    assert overlay["layout"]["xaxis"]["range"][1] == data.items[0].sent_width
+    assert not [e for e in at.error if "Luhn" in e.value]  # no validator judges a masked number
+    names = {tr.get("name") for tr in overlay["data"][1:]}
+    assert {"Card number", "Valid thru"} & names, names  # its boxes, one trace per region
+    at.selectbox(key="lab_item").set_value(data.items[1].id).run()
+    assert_clean(at)
+    overlay = _spec(at, "lab_res_overlay")
+    assert overlay["data"][0]["type"] == "image"
+    assert overlay["layout"]["xaxis"]["range"][1] == data.items[1].sent_width < data.items[0].sent_width
+    assert "lab_res_confidence" in [c.key for c in at.get("plotly_chart")]
+    assert not [i for i in at.info if "not available" in i.value]
+    assert truth("cards/visa_blue_flat.png")["cardNumber"] not in page_text(at)
 
     runs = open_page(RUNS)
     assert_clean(runs)
@@ -92,3 +118,30 @@ def test_runs_page_compares_two_runs_and_deletes_one(sandbox):
     assert_clean(at)
     table = next(df.value for df in at.dataframe if "#" in df.value.columns)
     assert ids[1] not in list(table["#"]) and ids[0] in list(table["#"])
+
+
+def test_an_upload_this_server_no_longer_holds_opens_on_a_neutral_canvas_with_the_reason(sandbox):
+    from ocr_core import OcrClient, Settings
+    from qa.analysis import load_run
+    from qa.runner import RunSpec, Source, create_run, execute_run
+    from qa.tasks import spool
+    from tests.support.apptest import SAMPLES
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
+                     [Source("upload.png", card)], spool())  # an upload, and not held by this process
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                            secret_key=sandbox.secret_key)) as client:
+        assert execute_run(factory, rid, client, spool()) == "done"
+    (item,) = load_run(factory, rid).items
+    at = open_page(RUNS)
+    at.selectbox(key="runs_pick").set_value(rid).run()
+    at.selectbox(key="runs_item").set_value(item.id).run()
+    assert_clean(at)
+    assert any("not available: it was an upload" in i.value for i in at.info)
+    overlay = _spec(at, "runs_res_overlay")
+    assert overlay["data"][0]["type"] == "image"  # the neutral canvas, in the sent image's pixels
+    assert overlay["layout"]["xaxis"]["range"][1] == item.sent_width
+    assert len(overlay["data"]) > 1  # the boxes are still drawn

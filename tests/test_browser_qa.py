@@ -39,6 +39,19 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):  # noqa:
     button.wait_for(timeout=60_000)
     pg.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     pg.screenshot(path=str(ARTIFACTS / "qa_lab_results.png"), full_page=True)
+
+    # a click on an item (the second row: the card at 0.5×) opens it with the analysis pages' overlay
+    overlay = pg.locator(".st-key-lab_res_overlay .js-plotly-plot")
+    assert overlay.count() == 0  # nothing opened yet
+    grid = pg.locator(".st-key-lab_items [data-testid='stDataFrameResizable']")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    pg.mouse.click(box["x"] + 16, box["y"] + 35 + 35 + 17)  # the row marker of data row 2 (rows are 35 px)
+    overlay.wait_for(timeout=60_000)
+    overlay.locator(".main-svg").first.wait_for(timeout=30_000)
+    assert pg.locator(".st-key-lab_item input").input_value() == "#2 visa_blue_flat.png · scale 0.5"
+    pg.locator(".st-key-lab_res_overlay").scroll_into_view_if_needed()
+    pg.screenshot(path=str(ARTIFACTS / "qa_lab_item.png"), full_page=True)
     with pg.expect_download() as dl:
         button.click()
     report = tmp_path / "report.html"

@@ -19,6 +19,7 @@ import pytest
 
 from tests.support.browser import CHROMIUM, chromium
 from tests.support.dashboard_process import studio_run
+from tests.test_browser_presenter import LAYOUT_PROBE
 from ui.i18n import Lang, text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,6 +177,8 @@ def _first_analysis(browser, url: str, page: str, lang: str = "en", shots: bool 
         assert state["visibility"] == "visible" and state["height"] > 300 and state["seen"] > 0, state
         assert state["plots"] == 2 and state["images"] == 1, state
         assert pg.get_by_role("slider", name=text("res.threshold", words)).count() == 1
+        # the normal (not presenter) view at 1440 px: no value cut with an ellipsis, no word split
+        assert pg.evaluate(LAYOUT_PROBE) == []
         if shots:
             pg.locator(f".st-key-{prefix}_result").scroll_into_view_if_needed()
             pg.screenshot(path=str(ARTIFACTS / f"result_slot_{page}_{lang}_after.png"), full_page=True)

@@ -144,3 +144,31 @@ def test_killed_worker_leaves_an_interrupted_run_that_resumes_without_resending(
     # only the items that never got an answer were sent: the one on the wire at the kill at most
     assert resent == 8 - answered_before
     assert calls_before - answered_before <= 1
+
+
+def test_a_run_handed_to_two_workers_at_once_is_sent_once(sandbox, client, db):
+    """A task delivered twice (or queued again by a restart while a worker had it): one claims the run,
+    the other returns without sending."""
+    import threading
+
+    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    sandbox.backend.set_faults(Faults(latency_ms=200, result_code=5000001, rate=1.0))
+    run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3])]),
+                        [Source("card.png", CARD)], spool)
+    results: list[str] = []
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                                secret_key=sandbox.secret_key)) as c:
+            c.public_key("credit-card")
+            start.wait()
+            results.append(execute_run(factory, run_id, c, spool))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert sorted(results) == ["done", "running"]
+    assert _calls(sandbox) == 4

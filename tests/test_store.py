@@ -24,7 +24,7 @@ def test_alembic_upgrade_from_empty_creates_the_tables(db_url):
     assert {"qa_runs", "qa_items", "qa_item_fields", "audit_events", "quota_usage", "studio_settings",
             "alembic_version"} <= tables
     with engine_for(db_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0003"
 
 
 def test_run_items_fields_round_trip_and_cascade(db_url):

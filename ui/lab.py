@@ -32,20 +32,20 @@ def factory() -> Any:
     return session_factory(db_url())
 
 
-@st.cache_resource(show_spinner=False)
-def queue_consumer(url: str) -> Any:
-    """The Huey consumer of this server process, started once (see README, "QA lab")."""
+def _settings(kind: str, api_version: str) -> Settings:
+    """The client settings a queued run uses in this server process, resolved when it runs: the
+    embedded sandbox (started on first use) or NHN Cloud with the credentials of secrets.toml."""
+    return settings_for(Connection(backend="cloud" if kind == "cloud" else "sandbox", api_version=api_version))
+
+
+def start_queue(url: str | None = None) -> Any:
+    """The Huey consumer of this server process (see README, "QA lab"): ``serve.py`` starts it when the
+    dashboard starts, so queued and interrupted runs go on with no page open; a page calling it again
+    (or a plain ``streamlit run app.py``) finds it running."""
     from qa import tasks
 
-    sandbox = settings_for(Connection(backend="sandbox"))  # resolved here, in a script run
-
-    def resolve(kind: str, api_version: str) -> Settings:
-        if kind == "cloud":
-            return settings_for(Connection(backend="cloud", api_version=api_version))
-        return sandbox.replace(api_version=api_version)
-
-    tasks.configure(resolve)
-    return tasks.start_consumer(url)
+    tasks.configure(_settings)
+    return tasks.start_consumer(url or default_url())
 
 
 def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str]]:
@@ -159,19 +159,64 @@ def results_panel(run_id: int, prefix: str) -> None:
 
 
 def item_view(data: analysis.RunData, prefix: str, lang: str) -> None:
-    """One item's masked Key/Value table with its verdicts and confidences."""
+    """Every item in a table: a click on a row (or the picker under it) opens that item with the
+    analysis pages' own result view — overlay, confidence chart, Key/Value table — and its verdicts
+    against truth."""
     if not data.items:
         return
     st.subheader(t("lab.item"))
-    names = {i.id: f"#{i.position + 1} {i.image} · {i.degradation} {i.level:g}" for i in data.items}
-    chosen = st.selectbox(t("lab.item_pick"), list(names), format_func=names.__getitem__, key=f"{prefix}_item")
-    it = next(i for i in data.items if i.id == chosen)
     marks = {True: "✓", False: "✗", None: ""}
+    ids = [i.id for i in data.items]
+    picked = st.dataframe(pd.DataFrame([{
+        "#": i.position + 1, t("lab.col.image"): i.image, t("lab.col.degradation"): i.degradation,
+        t("lab.col.level"): i.level, t("lab.col.result"): plain_code(i.result_code, i.result_message, lang),
+        t("lab.col.correct"): marks[i.right], t("lab.col.conf_one"): i.min_conf,
+    } for i in data.items]), hide_index=True, key=f"{prefix}_items", on_select="rerun", selection_mode="single-row")
+    rows = picked.selection.rows if picked is not None else []
+    clicked = f"{prefix}_item_clicked"
+    if rows and st.session_state.get(clicked) != rows[0]:
+        st.session_state[clicked] = rows[0]  # a new click wins over the picker; the picker over an old click
+        st.session_state[f"{prefix}_item"] = ids[rows[0]]
+    names = {i.id: f"#{i.position + 1} {i.image} · {i.degradation} {i.level:g}" for i in data.items}
+    chosen = st.selectbox(t("lab.item_pick"), ids, index=None, format_func=names.__getitem__, key=f"{prefix}_item")
+    it = next((i for i in data.items if i.id == chosen), None)
+    if it is None:
+        return
     st.dataframe(pd.DataFrame([{t("lab.col.field"): field_label(k, lang), t("lab.col.value"): f["value"],
                                 t("lab.col.conf_one"): f["conf"], t("lab.col.correct"): marks[f["correct"]]}
                                for k, f in it.fields.items()]), hide_index=True, key=f"{prefix}_kv")
     st.caption(t("lab.item_line", code=plain_code(it.result_code, it.result_message, lang),
                  q=it.quality_status or "–", ms=round(it.t_total or 0)))
+    if it.answer is None:
+        st.info(t("lab.img.no_answer"), icon=":material/info:")
+        return
+    item_result(data, it, prefix)
+
+
+def item_result(data: analysis.RunData, it: analysis.ItemRow, prefix: str) -> None:
+    """The item as the analysis pages show a result, over the image it sent — made again from its
+    source and checked against its SHA-256 (``qa.images``) — or, when that cannot be, over a neutral
+    canvas of its size with the reason in a sentence."""
+    from qa.images import ItemSource, item_image, neutral_canvas
+    from qa.tasks import spool
+    from ui import state
+    from ui.results import Analysis, result_view
+    from ui.rows import measure_resolution
+    from ui.specimens import SAMPLES_DIR
+
+    run = data.run
+    source = ItemSource(run["id"], it.source, it.source_kind, it.source_path, it.sha256, it.degradation, it.level,
+                        bool(run["preprocess"]), it.sent_sha256, it.sent_width, it.sent_height)
+    picture = state.memo(f"{prefix}_item_image", (run["id"], it.id, it.sent_sha256),
+                         lambda: item_image(source, samples=SAMPLES_DIR, spool=spool()))
+    if picture.reason is not None:
+        st.info(t(f"lab.img.{picture.reason}", path=it.source_path or it.image), icon=":material/hide_image:")
+    bgr = picture.bgr if picture.bgr is not None else neutral_canvas(picture.width, picture.height)
+    result = analysis.answer_result(run["service"], it.answer or {})
+    a = Analysis(service=run["service"], result=result, sent_bgr=bgr, sent_format="", sent_bytes=0,
+                 token=f"qa-{run['id']}-{it.id}-{picture.reason}", name=it.image,
+                 measured=measure_resolution(picture.width, picture.height, None), checkable=False)
+    result_view(f"{prefix}_res", a)
 
 
 def downloads(data: analysis.RunData, prefix: str, lang: str) -> None:

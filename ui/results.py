@@ -66,6 +66,8 @@ class Analysis:
     name: str
     specimen: Specimen | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    checkable: bool = True
+    """False when the values come already masked (a QA lab item): no validator runs on them."""
 
 
 def kv_table(rows: list[FieldRow], threshold: float, lang: Lang) -> list[dict[str, object]]:
@@ -145,7 +147,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     lang = current_lang()
     masked = masking_on()
     result = a.result
-    rows = rows_for(result, lang, masked)
+    rows = rows_for(result, lang, masked, checkable=a.checkable)
 
     # Side by side normally; stacked in presenter view, where the large type needs the whole width
     # (at 1280×800 the narrow column cut metric values and split labels mid-word).

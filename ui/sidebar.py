@@ -25,6 +25,10 @@ BASE_CSS = """
     overflow-wrap: break-word; }
   [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
     overflow: visible !important; text-overflow: clip !important; word-break: keep-all; overflow-wrap: normal; }
+  /* Metric values too: "정상 (normal)" in a half-width column was cut to "정상 (n…". */
+  [data-testid="stMain"] [data-testid="stMetricValue"],
+  [data-testid="stMain"] [data-testid="stMetricValue"] * { white-space: normal !important;
+    overflow: visible !important; text-overflow: clip !important; word-break: keep-all; }
 </style>
 """
 

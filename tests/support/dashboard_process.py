@@ -52,9 +52,11 @@ def running_dashboard(cmd: Sequence[str], env: Mapping[str, str], port: int, log
             time.sleep(0.3)
         yield url, proc.pid
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
         try:
+            os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
+        except ProcessLookupError:  # the test killed it already (a crash on purpose)
+            proc.wait()
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
