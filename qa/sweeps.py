@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ocr_core.imaging import LoadedImage
+from ocr_core.imaging.geometry import rotate_image
 from ocr_core.imaging.loading import ImageFormat
 
 DEGRADED_JPEG_QUALITY = 95
@@ -48,16 +49,6 @@ def _decoded(data: bytes) -> np.ndarray:
     if img is None:  # pragma: no cover - the bytes were just encoded by OpenCV
         raise ValueError("JPEG decoding failed")
     return img
-
-
-def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
-    h, w = img.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
-    m[0, 2] += nw / 2 - w / 2
-    m[1, 2] += nh / 2 - h / 2
-    return cv2.warpAffine(img, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _glare(img: np.ndarray, strength: float) -> np.ndarray:
@@ -115,7 +106,7 @@ DEGRADATIONS: dict[str, Degradation] = {
         Degradation("dark", 1.0, _dark, 0.05, 1.0, "exposure ×", worse_when_higher=False),
         Degradation("scale", 1.0, _scale, 0.05, 1.0, "×", worse_when_higher=False),
         Degradation("jpeg", 100.0, _jpeg, 1.0, 100.0, "quality", worse_when_higher=False),
-        Degradation("rotate", 0.0, _rotate, -180.0, 180.0, "°"),
+        Degradation("rotate", 0.0, rotate_image, -180.0, 180.0, "°"),
         Degradation("glare", 0.0, _glare, 0.0, 1.0, "strength"),
         Degradation("perspective", 0.0, _perspective, 0.0, 0.45, "tilt"),
         Degradation("noise", 0.0, _noise, 0.0, 100.0, "σ"),
