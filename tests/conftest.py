@@ -8,6 +8,7 @@ import pytest
 
 import tests.support.qa_env  # noqa: F401  (the QA lab's data folder: a temporary one, set before qa is imported)
 from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' sandbox fixtures, for every module
+from tests.support.browser import chromium
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 
@@ -23,3 +24,10 @@ def studio_database(tmp_path_factory) -> Iterator[str]:
         os.environ.pop("STUDIO_DATABASE_URL", None)
     else:
         os.environ["STUDIO_DATABASE_URL"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, one per test module (tests.support.browser.chromium)."""
+    with chromium() as b:
+        yield b

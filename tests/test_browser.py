@@ -14,7 +14,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import chromium
 from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,11 +48,6 @@ class Traffic:
     def blob(self) -> bytes:
         return b"\n".join(self.frames)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture()

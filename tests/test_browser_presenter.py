@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium
 from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,11 +81,6 @@ def dashboard() -> Iterator[str]:
     with studio_run(ARTIFACTS.parent / "dashboard_presenter.log") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _shot(pg, name: str, anchor=None) -> None:

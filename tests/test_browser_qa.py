@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, browser, dashboard  # noqa: F401
+from tests.test_browser import ARTIFACTS, CHROMIUM, dashboard  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

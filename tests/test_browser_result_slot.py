@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import CHROMIUM, chromium
+from tests.support.browser import CHROMIUM
 from tests.support.dashboard_process import studio_run
 from tests.test_browser_presenter import LAYOUT_PROBE
 from ui.i18n import Lang, text
@@ -113,11 +113,6 @@ def dashboard() -> Iterator[str]:
     with studio_run(ARTIFACTS.parent / "dashboard-result-slot.log") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _settled(pg) -> None:

@@ -14,7 +14,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import chromium
 from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,11 +44,6 @@ def dashboard() -> Iterator[str]:
     with studio_run(ARTIFACTS.parent / "dashboard-routes.log") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture()

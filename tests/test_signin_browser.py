@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import chromium
 from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,11 +74,6 @@ viewers = ["@corp.test"]
     except DashboardDidNotStart as err:
         pytest.fail(str(err))
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 class Visit:

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.browser import chromium
 from tests.support.dashboard_process import free_port, studio_run
 from tests.support.http_stub import http_stub
 from tests.support.tls_proxy import SsoProxy, nginx_available, nginx_proxy
@@ -85,11 +84,6 @@ viewers = ["@corp.test"]
                         sso=SsoProxy(sso, PROXY_SOURCE)) as https_url:
         yield {"https": https_url, "direct": direct, "log": log}
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _context(browser, base: str, session: str | None = None, headers: dict[str, str] | None = None) -> Any:
