@@ -5,8 +5,17 @@ by ``STUDIO_DATABASE_URL``; PostgreSQL is tested. Holds masked values only: neve
 full card, resident, licence or passport number.
 """
 from store.access_models import AuditRow, QuotaUsage, StudioSetting
-from store.db import DATABASE_URL_ENV, data_dir, default_url, engine_for, session_factory, upgrade
+from store.db import (
+    DATABASE_URL_ENV,
+    StoreUnavailable,
+    data_dir,
+    default_url,
+    engine_for,
+    session_factory,
+    shown_url,
+    upgrade,
+)
 from store.models import Base, Item, ItemField, Run
 
-__all__ = ["DATABASE_URL_ENV", "AuditRow", "Base", "Item", "ItemField", "QuotaUsage", "Run", "StudioSetting",
-           "data_dir", "default_url", "engine_for", "session_factory", "upgrade"]
+__all__ = ["DATABASE_URL_ENV", "AuditRow", "Base", "Item", "ItemField", "QuotaUsage", "Run", "StoreUnavailable",
+           "StudioSetting", "data_dir", "default_url", "engine_for", "session_factory", "shown_url", "upgrade"]

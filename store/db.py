@@ -1,22 +1,57 @@
-"""Engines and sessions from a URL, and the schema brought up to date by Alembic."""
+"""Engines and sessions from a URL, and the schema brought up to date by Alembic.
+
+An upgrade is atomic per migration on every database: a step that fails leaves nothing of itself, and
+the database stays at the last revision that completed (``upgrade``). A database that cannot be opened
+or upgraded raises :class:`StoreUnavailable`, which names it (never with its password) and the cause.
+"""
 from __future__ import annotations
 
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 DATABASE_URL_ENV = "STUDIO_DATABASE_URL"
 DATA_DIR_ENV = "STUDIO_DATA_DIR"
 _ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = _ROOT / "store" / "migrations"
 
 _lock = threading.RLock()
 _engines: dict[str, Engine] = {}
 _upgraded: set[str] = set()
+
+
+class StoreUnavailable(RuntimeError):
+    """The studio database cannot be opened (``phase="open"``), a migration step failed
+    (``"upgrade"``: ``revision`` is where the database stays, ``head`` where it was going), or the
+    database is at a revision this code does not know (``"newer"``: a newer version upgraded it).
+    ``where`` is the URL without its password; ``cause`` the database's (or the step's) own words."""
+
+    def __init__(self, where: str, cause: str, *, phase: str = "open", revision: str | None = None,
+                 head: str | None = None) -> None:
+        self.where, self.cause, self.phase, self.revision, self.head = where, cause, phase, revision, head
+        super().__init__(self.plain())
+
+    def plain(self) -> str:
+        """The message in English, for the command line and the log."""
+        if self.phase == "newer":
+            return (f"the studio database {self.where} is at revision {self.revision}, which this version of the "
+                    "studio does not know: a newer version upgraded it. Run that version, or point "
+                    f"{DATABASE_URL_ENV} at another database.")
+        if self.phase == "upgrade":
+            return (f"the studio database {self.where} could not be upgraded to revision {self.head}: {self.cause}. "
+                    f"Nothing of the failed step was kept: it stays at revision {self.revision or 'none (empty)'}.")
+        return f"the studio database {self.where} cannot be opened: {self.cause}"
 
 
 def data_dir() -> Path:
@@ -30,15 +65,28 @@ def default_url() -> str:
     return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir() / 'studio.sqlite3'}"
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def shown_url(url: str) -> str:
+    """The URL as it may be shown or logged: any password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        head, sep, rest = url.rpartition("@")
+        return f"{head.split('://')[0]}://***@{rest}" if sep else url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, *, foreign_keys: bool) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cur.execute("PRAGMA journal_mode=WAL")  # readers (pages) never wait for the writer (the worker)
     # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the process
     # crashing (what a run's bookkeeping needs), only a power cut may drop the last few.
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    _sqlite_pragmas(dbapi_conn, foreign_keys=True)
 
 
 def engine_for(url: str | None = None) -> Engine:
@@ -49,22 +97,51 @@ def engine_for(url: str | None = None) -> Engine:
         if engine is None:
             if url.startswith("sqlite"):
                 engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
-                event.listen(engine, "connect", _sqlite_pragmas)
+                event.listen(engine, "connect", _on_sqlite_connect)
             else:
                 engine = create_engine(url, pool_pre_ping=True)
             _engines[url] = engine
         return engine
 
 
+def _on_migration_connect(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite's legacy transaction handling never BEGINs before DDL, so each CREATE/ALTER would
+    # commit on its own and a failed step would leave half a schema. Take the BEGIN over (SQLAlchemy's
+    # "Transactions with SQLite and the sqlite3 driver" recipe; ``autocommit=False`` does the same from
+    # Python 3.12 on). Foreign keys off while the schema changes: a batch migration that rebuilds a
+    # table drops the old one, and with them on that drop would delete (cascade) its children's rows.
+    dbapi_conn.isolation_level = None
+    _sqlite_pragmas(dbapi_conn, foreign_keys=False)
+
+
+def _begin_immediate(conn: Any) -> None:
+    # IMMEDIATE takes the write lock at BEGIN (waiting out busy_timeout for another writer), so the
+    # revision a step reads cannot change before it writes: a second process upgrading the same file
+    # waits, then finds the steps done.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def migration_engine(url: str) -> Engine:
+    """A one-off engine for migrations whose transactions hold DDL on every database (see above);
+    Alembic runs each migration in one transaction on it (``store/migrations/env.py``)."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, poolclass=NullPool)
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 10})
+    event.listen(engine, "connect", _on_migration_connect)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(_ROOT / "store" / "migrations"))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
 def upgrade(url: str | None = None) -> None:
-    """Bring the schema to the newest migration (once per URL per process)."""
+    """Bring the schema to the newest migration (once per URL per process); raises
+    :class:`StoreUnavailable` when the database cannot be opened or a step fails."""
     url = url or default_url()
     if url in _upgraded:
         return
@@ -72,10 +149,43 @@ def upgrade(url: str | None = None) -> None:
         if url in _upgraded:
             return
         cfg = alembic_config(url)
-        with engine_for(url).begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        engine = migration_engine(url)
+        try:
+            with engine.connect() as conn:  # not in a transaction: Alembic begins one per migration
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except Exception as err:
+            raise _unavailable(url, engine, ScriptDirectory.from_config(cfg), err) from err
+        finally:
+            engine.dispose()
         _upgraded.add(url)
+
+
+def _unavailable(url: str, engine: Engine, scripts: ScriptDirectory, err: BaseException) -> StoreUnavailable:
+    """What went wrong, read back from the database after the failed step was rolled back."""
+    where, cause = shown_url(url), _cause(url, err)
+    try:
+        with engine.connect() as conn:
+            heads = MigrationContext.configure(conn).get_current_heads()
+    except Exception:  # noqa: BLE001 - the database cannot even be read: the first error says why
+        return StoreUnavailable(where, cause)
+    unknown = [h for h in heads if h not in {s.revision for s in scripts.walk_revisions()}]
+    if unknown:
+        return StoreUnavailable(where, cause, phase="newer", revision=unknown[0])
+    return StoreUnavailable(where, cause, phase="upgrade", revision=heads[0] if heads else None,
+                            head=scripts.get_current_head())
+
+
+def _cause(url: str, err: BaseException) -> str:
+    """The failure in the database's own words (its first line; never the SQL or its parameters,
+    never the URL's password)."""
+    text = str(err.orig) if isinstance(err, DBAPIError) else (str(err) or type(err).__name__)
+    text = (text.strip().splitlines() or [type(err).__name__])[0][:300]
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        password = None
+    return text.replace(str(password), "***") if password else text
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:

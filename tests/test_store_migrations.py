@@ -1,0 +1,168 @@
+"""Alembic upgrades are atomic per migration on SQLite as on PostgreSQL: a step that fails (a real
+conflict in the database, or a step that raises half-way) leaves nothing of itself, the database stays
+at the last good revision and the next start upgrades it once the cause is gone. A database that
+cannot be opened or upgraded says which one (never its password) and why."""
+from __future__ import annotations
+
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+import store.db
+from store import StoreUnavailable, upgrade
+from store.db import alembic_config
+from tests.support.postgres import database_url
+
+HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """(kind, URL) of the module's database server: an SQLite folder, or a real PostgreSQL."""
+    with database_url(request.param, str(tmp_path_factory.mktemp("migrations"))) as url:
+        yield request.param, url
+
+
+@pytest.fixture
+def fresh_url(server, tmp_path) -> Iterator[str]:
+    """An empty database of its own for each test."""
+    kind, url = server
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'studio.sqlite3'}"
+        return
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield url.rsplit("/", 1)[0] + f"/{name}"
+    admin.dispose()
+
+
+def _state(url: str) -> tuple[str | None, set[str]]:
+    """(revision in alembic_version, tables) as a fresh connection sees them."""
+    engine = create_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            version = (conn.execute(text("select version_num from alembic_version")).scalar()
+                       if "alembic_version" in tables else None)
+        return version, tables
+    finally:
+        engine.dispose()
+
+
+def _execute(url: str, sql: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+    engine.dispose()
+
+
+def test_a_conflicting_table_stops_the_upgrade_at_the_last_good_revision(fresh_url):
+    """0002 creates audit_events, then meets a quota_usage table that is already there."""
+    _execute(fresh_url, "CREATE TABLE quota_usage (anything INTEGER)")
+    with pytest.raises(StoreUnavailable) as failed:
+        upgrade(fresh_url)
+    version, tables = _state(fresh_url)
+    assert version == "0001"  # 0001 completed and stays; the version row was not lost
+    assert "qa_runs" in tables and "audit_events" not in tables  # nothing of the failed step 0002
+    err = failed.value
+    assert (err.phase, err.revision, err.head) == ("upgrade", "0001", HEAD)
+    assert "quota_usage" in err.cause and "already exists" in err.cause
+    assert str(err).startswith(f"the studio database {store.db.shown_url(fresh_url)} could not be upgraded")
+    assert "stays at revision 0001" in str(err)
+
+    _execute(fresh_url, "DROP TABLE quota_usage")  # the cause removed: the next start upgrades it
+    upgrade(fresh_url)
+    assert _state(fresh_url)[0] == HEAD
+
+
+def test_a_step_that_raises_half_way_keeps_none_of_its_changes(fresh_url, tmp_path, monkeypatch):
+    """A new head migration creates a table, adds a column to a populated table, then fails."""
+    migrations = tmp_path / "migrations"
+    shutil.copytree(store.db.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "9999_fails_half_way.py").write_text(f'''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{HEAD}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("half_way", sa.Column("id", sa.Integer(), primary_key=True))
+    with op.batch_alter_table("qa_runs") as batch:
+        batch.add_column(sa.Column("half_way_note", sa.String(20), nullable=True))
+    op.execute("INSERT INTO studio_settings (key, value) VALUES ('half-way', 'x')")
+    raise RuntimeError("step 9999 failed half-way")
+
+
+def downgrade() -> None:
+    pass
+''', "utf-8")
+    monkeypatch.setattr(store.db, "MIGRATIONS", migrations)
+    with pytest.raises(StoreUnavailable) as failed:
+        upgrade(fresh_url)
+    version, tables = _state(fresh_url)
+    assert version == HEAD and "half_way" not in tables
+    engine = create_engine(fresh_url)
+    try:
+        assert "half_way_note" not in {c["name"] for c in inspect(engine).get_columns("qa_runs")}
+        with engine.connect() as conn:
+            assert conn.execute(text("select count(*) from studio_settings")).scalar() == 0
+    finally:
+        engine.dispose()
+    assert (failed.value.phase, failed.value.revision, failed.value.head) == ("upgrade", HEAD, "9999")
+    assert failed.value.cause == "step 9999 failed half-way"
+
+
+def test_a_database_newer_than_this_code_is_named_as_such(fresh_url):
+    upgrade(fresh_url)
+    _execute(fresh_url, "UPDATE alembic_version SET version_num = '9f00'")
+    store.db._upgraded.discard(fresh_url)  # as a new process would
+    with pytest.raises(StoreUnavailable) as failed:
+        upgrade(fresh_url)
+    assert (failed.value.phase, failed.value.revision) == ("newer", "9f00")
+    assert "is at revision 9f00, which this version of the studio does not know" in str(failed.value)
+
+
+def test_a_file_that_is_not_a_database_is_named_with_its_cause(tmp_path):
+    path = tmp_path / "studio.sqlite3"
+    path.write_bytes(b"this is a text file, not SQLite\n" * 200)
+    with pytest.raises(StoreUnavailable) as failed:
+        upgrade(f"sqlite:///{path}")
+    assert failed.value.phase == "open"
+    assert str(failed.value) == f"the studio database sqlite:///{path} cannot be opened: file is not a database"
+
+
+def test_an_unreachable_server_is_named_without_its_password():
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    pytest.importorskip("psycopg")
+    url = f"postgresql+psycopg://studio:Sup3rSecret@127.0.0.1:{port}/studio"
+    with pytest.raises(StoreUnavailable) as failed:
+        upgrade(url)
+    message = str(failed.value)
+    assert "Sup3rSecret" not in message and "Sup3rSecret" not in failed.value.cause
+    assert message.startswith(f"the studio database postgresql+psycopg://studio:***@127.0.0.1:{port}/studio "
+                              "cannot be opened: ")
+    assert "refused" in failed.value.cause.lower(), failed.value.cause
+
+
+def test_alembic_on_its_own_uses_the_same_atomic_steps(fresh_url):
+    """env.py's URL path (no connection handed in), as ``alembic upgrade head`` would run it."""
+    from alembic import command
+
+    _execute(fresh_url, "CREATE TABLE quota_usage (anything INTEGER)")
+    with pytest.raises(Exception, match="quota_usage"):
+        command.upgrade(alembic_config(fresh_url), "head")
+    version, tables = _state(fresh_url)
+    assert version == "0001" and "audit_events" not in tables
