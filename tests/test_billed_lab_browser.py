@@ -18,19 +18,18 @@ from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, SandboxConfig
 from sandbox.server import start_sandbox
 from store import engine_for, session_factory, upgrade
 from store.models import Item, Run
-from tests.support.browser import chromium
+from tests.support.browser import chromium, needs_chromium
 from tests.support.cloud_edge import cloud_edge
 from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "billed-lab"
-CHROMIUM = "/usr/bin/chromium"
 SPECIMENS = ("cards/visa_blue_flat.png", "cards/bc_red_flat.png")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
 
 

@@ -7,9 +7,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, dashboard  # noqa: F401
+from tests.support.browser import needs_chromium
+from tests.test_browser import ARTIFACTS, dashboard  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 
 
 def _pick(pg, label: str, option: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import CHROMIUM
+from tests.support.browser import needs_chromium
 from tests.support.dashboard_process import studio_run
 from tests.test_browser_presenter import LAYOUT_PROBE
 from ui.i18n import Lang, text
@@ -27,7 +27,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
 
 # How the held-back result view looks from the page: where it is, what of it shows, what space it

@@ -14,15 +14,15 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.support.browser import needs_chromium
 from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
 
 PAGES = {  # URL path -> the page's title (English: the browser's locale here). Settings first: its

@@ -14,18 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium
+from tests.support.browser import chromium, needs_chromium
 from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from tests.support.tls_proxy import nginx_available, nginx_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "proxy"
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not nginx_available(), reason="Debian nginx is not installed (./studio test installs it)"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
 
 

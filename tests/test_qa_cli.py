@@ -14,6 +14,7 @@ import pytest
 
 from qa.cli import main
 from tests.support.apptest import ROOT, SAMPLES, truth
+from tests.support.browser import chromium, needs_chromium
 
 pytestmark = [pytest.mark.usefixtures("sandbox"), pytest.mark.slow]
 CARD = SAMPLES / "cards" / "visa_blue_flat.png"
@@ -77,20 +78,17 @@ def test_reports(swept, db, tmp_path):
 
 
 @pytest.mark.browser
+@needs_chromium
 def test_html_report_is_self_contained_in_a_real_browser(swept, db, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     path = tmp_path / "report.html"
     assert qa("report", str(swept["run_id"]), "--html", str(path), "--db", db)[0] == 0
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+    with chromium() as browser:
         page = browser.new_page()
         page.on("request", lambda r: requests.append(r.url))
         page.goto(path.as_uri())
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)  # the charts drew from inline JS
         assert page.locator(".js-plotly-plot").count() == 2
-        browser.close()
     assert requests == [path.as_uri()]
 
 

@@ -16,15 +16,15 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.support.browser import needs_chromium
 from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "signin"
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
 
 USERS = {

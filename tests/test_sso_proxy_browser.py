@@ -18,20 +18,20 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.browser import needs_chromium
 from tests.support.dashboard_process import free_port, studio_run
 from tests.support.http_stub import http_stub
 from tests.support.tls_proxy import SsoProxy, nginx_available, nginx_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "sso-proxy"
-CHROMIUM = "/usr/bin/chromium"
 PROXY_SOURCE = "127.0.0.2"  # nginx connects to the dashboard from here (proxy_bind); nothing else is trusted
 SESSIONS = {"s-ann": "ann@corp.test", "s-ada": "ada@corp.test"}  # the SSO proxy's signed-in sessions
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not nginx_available(), reason="Debian nginx is not installed (./studio test installs it)"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+    needs_chromium,
 ]
 
 
