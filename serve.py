@@ -25,9 +25,9 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     """After Streamlit's runtime (and its secrets) are up: the lab's consumer, started off the event
     loop (it opens the database); stopped with the server."""
     from qa import tasks
-    from ui.lab import start_queue
+    from ui.lab import start_queue_at_startup
 
-    threading.Thread(target=start_queue, name="qa-queue-start", daemon=True).start()
+    threading.Thread(target=start_queue_at_startup, name="qa-queue-start", daemon=True).start()
     try:
         yield
     finally:

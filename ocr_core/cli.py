@@ -135,16 +135,16 @@ def _metered(client: OcrClient, args: argparse.Namespace, service: str, call: Ca
     from sqlalchemy.exc import SQLAlchemyError
 
     from access.metering import command_line_user, door
-    from store import default_url, engine_for, upgrade
+    from store import StoreUnavailable, default_url, engine_for, upgrade
 
     try:
         upgrade()
         cli_door = door(engine_for(), user=command_line_user(args.user), where="cli", backend="cloud",
                         api_version=client.settings.api_version, masked=not args.unmasked)
-    except SQLAlchemyError as err:  # nothing sent: a billed call needs its quota and its audit row
-        url = default_url().split("@")[-1]  # never a database password
-        raise SettingsError(f"the studio database ({url}) that keeps quotas and the audit trail cannot be "
-                            f"used: {type(err).__name__}") from None
+    except (StoreUnavailable, SQLAlchemyError) as err:  # nothing sent: a billed call needs its quota and audit row
+        problem = err if isinstance(err, StoreUnavailable) else StoreUnavailable.in_use(default_url(), err)
+        raise SettingsError(f"the studio database that keeps quotas and the audit trail cannot be used, so "
+                            f"nothing was sent: {problem}") from None
     return cli_door.call(service, call, image=image, request_key=request_key)
 
 

@@ -13,6 +13,7 @@ from qa.tasks import enqueue, spool
 from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
 from ui import lab
 from ui.access import current_identity
+from ui.errors import guarded
 from ui.i18n import t
 from ui.session import base_url, effective_connection
 from ui.specimens import SAMPLES_DIR
@@ -25,67 +26,73 @@ DEFAULT_LEVELS = {"blur": "0,1.5,3,6", "dark": "1,0.6,0.35,0.2", "scale": "1,0.5
                   "rotate": "0,5,15,30", "glare": "0,0.3,0.6,0.9", "perspective": "0,0.1,0.2,0.3",
                   "noise": "0,10,25,50"}
 
-st.title(t("page.lab"))
-conn = effective_connection()
-lab.start_queue(lab.db_url())
-st.caption(t("lab.backend", backend=t("side.backend_cloud") if conn.backend == "cloud" else t("side.backend_sandbox"),
-             api=conn.api_version))
+def main() -> None:
+    st.title(t("page.lab"))
+    conn = effective_connection()
+    lab.start_queue(lab.db_url())
+    factory = lab.factory()  # the store is opened (and upgraded) before a run is built, not at Start
+    st.caption(t("lab.backend", backend=t("side.backend_cloud") if conn.backend == "cloud" else t("side.backend_sandbox"),
+                 api=conn.api_version))
 
-with st.container(border=True):
-    service = st.segmented_control(t("lab.service"), SERVICES, default="credit-card", required=True,
-                                   key="lab_service") or "credit-card"
-    specimens = sorted(p.relative_to(SAMPLES_DIR).as_posix() for p in SAMPLES_DIR.glob("*/*")
-                       if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
-    chosen = st.multiselect(t("lab.specimens"), specimens, key="lab_specimens")
-    uploads = st.file_uploader(t("lab.uploads"), type=["png", "jpg", "jpeg", "zip"], accept_multiple_files=True,
-                               key="lab_uploads")
-    truth_file = st.file_uploader(t("lab.truth"), type=["json", "csv"], key="lab_truth")
-    sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep")
-    specs = [st.text_input(t("lab.levels", name=name), DEFAULT_LEVELS[name], key=f"lab_levels_{name}")
-             for name in sweeps]
-    c1, c2 = st.columns(2)
-    use_pre = c1.checkbox(t("lab.preprocess"), key="lab_preprocess")
-    concurrency = c2.number_input(t("lab.concurrency"), 1, 8, 2, key="lab_concurrency")
+    with st.container(border=True):
+        service = st.segmented_control(t("lab.service"), SERVICES, default="credit-card", required=True,
+                                       key="lab_service") or "credit-card"
+        specimens = sorted(p.relative_to(SAMPLES_DIR).as_posix() for p in SAMPLES_DIR.glob("*/*")
+                           if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+        chosen = st.multiselect(t("lab.specimens"), specimens, key="lab_specimens")
+        uploads = st.file_uploader(t("lab.uploads"), type=["png", "jpg", "jpeg", "zip"], accept_multiple_files=True,
+                                   key="lab_uploads")
+        truth_file = st.file_uploader(t("lab.truth"), type=["json", "csv"], key="lab_truth")
+        sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep")
+        specs = [st.text_input(t("lab.levels", name=name), DEFAULT_LEVELS[name], key=f"lab_levels_{name}")
+                 for name in sweeps]
+        c1, c2 = st.columns(2)
+        use_pre = c1.checkbox(t("lab.preprocess"), key="lab_preprocess")
+        concurrency = c2.number_input(t("lab.concurrency"), 1, 8, 2, key="lab_concurrency")
 
-    problems: list[str] = []
-    try:
-        sweep = [parse_spec(f"{name}:{levels}") for name, levels in zip(sweeps, specs, strict=True)]
-    except SweepError as err:
-        sweep, problems = [], [str(err)]
-    sources, zip_problems = lab.sources_from_uploads(uploads or [])
-    problems += zip_problems
-    from qa.runner import Source
-
-    sources = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes(), kind="specimen", path=s)
-               for s in chosen] + sources
-    truth: TruthFile | None = None
-    if truth_file is not None:
+        problems: list[str] = []
         try:
-            truth = parse_truth(truth_file.name, truth_file.getvalue())
-        except TruthError as err:
-            problems.append(str(err))
-    elif chosen and not uploads:
-        truth = TruthFile("specimens", "", specimen_truth(SAMPLES_DIR))
-    calls = billed_calls(len(sources), sweep)
-    st.caption(t("lab.calls", images=len(sources), calls=calls))
-    confirmed = True
-    if conn.backend == "cloud":
-        if calls > max_cloud_calls():
-            problems.append(t("lab.cap", calls=calls, cap=max_cloud_calls()))
-        confirmed = st.checkbox(t("lab.confirm", calls=calls), key="lab_confirm")
-    for p in problems:
-        st.error(p)
-    if st.button(t("lab.start"), type="primary", key="lab_start",
-                 disabled=not sources or bool(problems) or not confirmed):
-        spec = RunSpec(service, conn.backend, base_url(conn), conn.api_version, sweep=sweep, preprocess=use_pre,
-                       truth=truth, concurrency=int(concurrency),
-                       started_by=_who(current_identity()))
-        run_id = create_run(lab.factory(), spec, sources, spool())
-        held_uploads.put(run_id, {i: s.data for i, s in enumerate(sources) if s.kind == "upload"})
-        enqueue(run_id, lab.db_url(), conn.backend, conn.api_version)
-        st.session_state["lab_run"] = run_id
+            sweep = [parse_spec(f"{name}:{levels}") for name, levels in zip(sweeps, specs, strict=True)]
+        except SweepError as err:
+            sweep, problems = [], [str(err)]
+        sources, zip_problems = lab.sources_from_uploads(uploads or [])
+        problems += zip_problems
+        from qa.runner import Source
 
-shown_run: int | None = st.session_state.get("lab_run")
-if shown_run is not None:
-    lab.progress_panel(shown_run)
-    lab.results_panel(shown_run, "lab")
+        sources = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes(), kind="specimen", path=s)
+                   for s in chosen] + sources
+        truth: TruthFile | None = None
+        if truth_file is not None:
+            try:
+                truth = parse_truth(truth_file.name, truth_file.getvalue())
+            except TruthError as err:
+                problems.append(str(err))
+        elif chosen and not uploads:
+            truth = TruthFile("specimens", "", specimen_truth(SAMPLES_DIR))
+        calls = billed_calls(len(sources), sweep)
+        st.caption(t("lab.calls", images=len(sources), calls=calls))
+        confirmed = True
+        if conn.backend == "cloud":
+            if calls > max_cloud_calls():
+                problems.append(t("lab.cap", calls=calls, cap=max_cloud_calls()))
+            confirmed = st.checkbox(t("lab.confirm", calls=calls), key="lab_confirm")
+        for p in problems:
+            st.error(p)
+        if st.button(t("lab.start"), type="primary", key="lab_start",
+                     disabled=not sources or bool(problems) or not confirmed):
+            spec = RunSpec(service, conn.backend, base_url(conn), conn.api_version, sweep=sweep, preprocess=use_pre,
+                           truth=truth, concurrency=int(concurrency),
+                           started_by=_who(current_identity()))
+            run_id = create_run(factory, spec, sources, spool())
+            held_uploads.put(run_id, {i: s.data for i, s in enumerate(sources) if s.kind == "upload"})
+            enqueue(run_id, lab.db_url(), conn.backend, conn.api_version)
+            st.session_state["lab_run"] = run_id
+
+    shown_run: int | None = st.session_state.get("lab_run")
+    if shown_run is not None:
+        lab.progress_panel(shown_run)
+        lab.results_panel(shown_run, "lab")
+
+
+with guarded():
+    main()

@@ -133,7 +133,8 @@ def main() -> None:
     if allowed(current_identity(), Action.SETTINGS):
         connection_form()
         test_connection()
-        quota_form()
+        with guarded():  # quotas live in the studio database: if it cannot be opened, the rest still works
+            quota_form()
     else:
         st.info(t("acc.settings_admin_only"), icon=":material/lock:")
     st.subheader(t("set.display"))

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.exc import OperationalError
+
 from access.metering import command_line_user
 from ocr_core import OcrClient
 from ocr_core import _constants as C
@@ -38,7 +40,7 @@ from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run, execu
 from qa.spool import Spool
 from qa.sweeps import SweepError, parse_spec
 from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
-from store import data_dir, default_url, session_factory
+from store import StoreUnavailable, data_dir, default_url, session_factory
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -227,17 +229,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
             else:
                 args.json.write_text(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2), "utf-8")
         return EXIT_OK
-    except Usage as e:
+    except (Usage, SettingsError, LookupError, StoreUnavailable) as e:
         err.write(f"error: {e}\n")
         return EXIT_USAGE
-    except SettingsError as e:
-        err.write(f"error: {e}\n")
+    except OperationalError as e:  # the database went away after it was opened
+        err.write(f"error: {StoreUnavailable.in_use(args.db or default_url(), e)}\n")
         return EXIT_USAGE
     except BadInput as e:
         err.write(f"error: {e}\n")
         return EXIT_INPUT
-    except LookupError as e:
-        err.write(f"error: {e}\n")
-        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -32,7 +32,7 @@ _upgraded: set[str] = set()
 
 
 class StoreUnavailable(RuntimeError):
-    """The studio database cannot be opened (``phase="open"``), a migration step failed
+    """The studio database cannot be opened (``phase="open"``) or used (``"use"``), a migration step failed
     (``"upgrade"``: ``revision`` is where the database stays, ``head`` where it was going), or the
     database is at a revision this code does not know (``"newer"``: a newer version upgraded it).
     ``where`` is the URL without its password; ``cause`` the database's (or the step's) own words."""
@@ -41,6 +41,11 @@ class StoreUnavailable(RuntimeError):
                  head: str | None = None) -> None:
         self.where, self.cause, self.phase, self.revision, self.head = where, cause, phase, revision, head
         super().__init__(self.plain())
+
+    @classmethod
+    def in_use(cls, url: str, err: BaseException) -> StoreUnavailable:
+        """A database that was upgraded but then failed (a server gone, a file locked or removed)."""
+        return cls(shown_url(url), _cause(url, err), phase="use")
 
     def plain(self) -> str:
         """The message in English, for the command line and the log."""
@@ -51,7 +56,8 @@ class StoreUnavailable(RuntimeError):
         if self.phase == "upgrade":
             return (f"the studio database {self.where} could not be upgraded to revision {self.head}: {self.cause}. "
                     f"Nothing of the failed step was kept: it stays at revision {self.revision or 'none (empty)'}.")
-        return f"the studio database {self.where} cannot be opened: {self.cause}"
+        verb = "cannot be used" if self.phase == "use" else "cannot be opened"
+        return f"the studio database {self.where} {verb}: {self.cause}"
 
 
 def data_dir() -> Path:

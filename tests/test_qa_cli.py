@@ -123,3 +123,23 @@ def test_nhn_cloud_runs_show_billed_calls_need_confirmation_and_obey_the_cap(db,
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     code, _, err = qa("run", "--service", "credit-card", "--sweep", "blur:0,1", "--db", db, str(CARD))
     assert code == 2 and "makes 2 billed calls" in err and "not confirmed" in err
+
+
+def test_a_database_that_cannot_be_opened_or_upgraded_is_named_with_its_cause(tmp_path):
+    """``python -m qa`` as a user runs it: one plain line naming the database and why, exit 2."""
+    import sqlite3
+
+    broken = tmp_path / "not-a-db.sqlite3"
+    broken.write_bytes(b"not SQLite\n" * 300)
+    conflicting = tmp_path / "conflict.sqlite3"
+    with sqlite3.connect(conflicting) as conn:  # a table of revision 0002 made by hand
+        conn.execute("CREATE TABLE quota_usage (anything INTEGER)")
+    for url, says in ((f"sqlite:///{broken}", "cannot be opened: file is not a database"),
+                      (f"sqlite:///{conflicting}", "could not be upgraded to revision")):
+        for argv in (["runs"], ["run", "--service", "credit-card", str(CARD)]):
+            proc = subprocess.run([sys.executable, "-m", "qa", *argv, "--db", url], cwd=ROOT, capture_output=True,
+                                  text=True, timeout=120)
+            assert proc.returncode == 2, proc.stderr
+            assert proc.stderr.startswith(f"error: the studio database {url} {says}"), proc.stderr
+            assert "Traceback" not in proc.stderr
+    assert "table quota_usage already exists" in proc.stderr and "stays at revision 0001" in proc.stderr

@@ -18,6 +18,7 @@ from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError
 from ocr_core.errors import ConnectError, ReadTimeoutError
 from ocr_core.imaging import ImageRejected
 from ocr_core.masking import mask_text
+from store import StoreUnavailable, default_url
 from ui.i18n import Lang, current_lang, text
 
 log = logging.getLogger("studio.ui")
@@ -42,7 +43,30 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
                 text("err.quota_action", lang))
     if isinstance(exc, InputError):
         return text("err.input", lang, msg=input_problem(exc, lang) or mask_text(str(exc))), None
+    problem = store_problem(exc)
+    if problem is not None:
+        return store_message(problem, lang), text("err.store_action", lang)
     return text("err.generic", lang), None
+
+
+def store_problem(exc: BaseException) -> StoreUnavailable | None:
+    """The studio database's failure behind ``exc``, if that is what it is: one that cannot be opened or
+    upgraded (``store.StoreUnavailable``), or an operational error of the database in use."""
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    if isinstance(exc, OperationalError):
+        return StoreUnavailable.in_use(default_url(), exc)
+    return None
+
+
+def store_message(problem: StoreUnavailable, lang: Lang) -> str:
+    """Which database (no password) and why, in ``lang``; both as code, so no character of a path or
+    a driver's message is read as Markdown."""
+    return text(f"err.store_{problem.phase}", lang, where=f"`{problem.where}`",
+                cause=f"`{problem.cause.replace('`', chr(39))}`",
+                revision=problem.revision or text("err.store_empty", lang), head=problem.head or "")
 
 
 def transport_message(exc: TransportError, lang: Lang, where: str = "") -> str:
@@ -76,8 +100,18 @@ def guarded(where: str = "") -> Iterator[None]:
         log.info("call failed: %s%s", type(exc).__name__,
                  f" {exc.result_code}" if isinstance(exc, ApiError) else "")
         show_error(exc, where)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a friendly message, no personal data logged
-        # Frames only (file, line, code), never the message: it may quote what a document says.
-        log.error("unexpected %s in the dashboard\n%s", type(exc).__name__,
-                  "".join(traceback.format_tb(exc.__traceback__)))
-        show_error(exc, where)
+    except Exception as exc:  # noqa: BLE001 - at the page edge: shown in plain words, logged in one line
+        problem = store_problem(exc)
+        if problem is None:
+            _unexpected(exc, where)
+            return
+        log.error("%s", problem.plain())
+        show_error(problem, where)
+
+
+def _unexpected(exc: Exception, where: str) -> None:
+    """The last line of defence: a friendly message, no personal data logged. Frames only (file, line,
+    code), never the message: it may quote what a document says."""
+    log.error("unexpected %s in the dashboard\n%s", type(exc).__name__,
+              "".join(traceback.format_tb(exc.__traceback__)))
+    show_error(exc, where)

@@ -3,6 +3,7 @@ panels the Lab and Runs pages share (progress, results, comparison). Logic lives
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,10 +16,11 @@ from l10n import api_error
 from ocr_core import Settings, explain
 from qa import analysis, report
 from qa.runner import Source
-from store import default_url, session_factory
+from store import StoreUnavailable, default_url, session_factory
 from ui.i18n import current_lang, field_label, t
 from ui.session import Connection, settings_for
 
+log = logging.getLogger("studio.lab")
 ZIP_MAX_FILES = 500
 ZIP_MAX_BYTES = 200 * 1024 * 1024
 
@@ -46,6 +48,15 @@ def start_queue(url: str | None = None) -> Any:
 
     tasks.configure(_settings)
     return tasks.start_consumer(url or default_url())
+
+
+def start_queue_at_startup() -> None:
+    """``serve.py``'s start of the queue: a studio database that cannot be opened or upgraded is one
+    plain line in the server's log, naming it and the cause (the pages say the same when opened)."""
+    try:
+        start_queue()
+    except StoreUnavailable as err:
+        log.error("QA lab: the queue did not start: %s", err.plain())
 
 
 def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str]]:
