@@ -54,11 +54,13 @@ def main() -> None:
     book = ledger()
     book.purge(int(book.setting(RETENTION_KEY) or DEFAULT_RETENTION_DAYS))
     today = datetime.now(UTC).date()
-    c1, c2, c3, c4, c5 = st.columns(5)
+    # Two rows on one grid: five filters in a row left the date range too narrow to show both dates.
+    c1, c2, c3 = st.columns([3, 3, 2])
+    period = c1.date_input(t("aud.dates"), (today - timedelta(days=7), today))
     users = sorted({r["user"] for r in book.events(limit=100_000)})
-    user = c1.selectbox(t("aud.user"), [""] + users, format_func=lambda u: u or t("aud.all"))
-    period = c2.date_input(t("aud.dates"), (today - timedelta(days=7), today))
+    user = c2.selectbox(t("aud.user"), [""] + users, format_func=lambda u: u or t("aud.all"))
     backend = c3.selectbox(t("aud.backend"), ["", "sandbox", "cloud"], format_func=lambda b: b or t("aud.all"))
+    c4, c5, _ = st.columns([3, 3, 2])
     door = c4.selectbox(t("aud.door"), ["", *book.doors()], format_func=lambda d: d or t("aud.door_pages"),
                         key="audit_door")
     code_text = c5.text_input(t("aud.code"), "")

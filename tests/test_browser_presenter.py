@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import needs_chromium
+from tests.support.browser import LAYOUT_PROBE, needs_chromium
 from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,44 +33,6 @@ TEXT = {
     "ko": {"presenter": "발표자 보기", "id_card": "신분증", "analyse": "분석하기",
            "verify": "진위 확인 →", "auth_title": "진위 확인"},
 }
-
-# Every layout defect the issue lists, measured in the page: words split over lines (Range rects per
-# word), values cut with an ellipsis (scrollWidth beyond clientWidth), tables wider than their column.
-LAYOUT_PROBE = r"""
-() => {
-  const main = document.querySelector('[data-testid="stMain"]');
-  const problems = [];
-  const splitWords = (el, what) => {
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent;
-      const re = /[^\s·,()/]+/g; let m;
-      while ((m = re.exec(text)) !== null) {
-        if (m[0].length < 2) continue;
-        const r = document.createRange(); r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
-        const lines = new Set([...r.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top)));
-        if (lines.size > 1) problems.push(`${what}: "${m[0]}" split over ${lines.size} lines`);
-      }
-    }
-  };
-  main.querySelectorAll('[data-testid="stMetricLabel"]').forEach(el => splitWords(el, 'metric label'));
-  main.querySelectorAll('[data-testid="stMetricValue"]').forEach(el => {
-    splitWords(el, 'metric value');
-    el.querySelectorAll('*').forEach(c => { if (c.scrollWidth > c.clientWidth + 1)
-      problems.push(`metric value cut: "${el.innerText}"`); });
-  });
-  main.querySelectorAll('table.studio-table').forEach(t => {
-    const box = t.parentElement.getBoundingClientRect();
-    if (t.getBoundingClientRect().width > box.width + 1) problems.push('table wider than its column');
-    t.querySelectorAll('th').forEach(el => splitWords(el, 'table header'));
-    t.querySelectorAll('td').forEach(el => {
-      if (/^[\d*\-]+$/.test(el.innerText.trim())) splitWords(el, 'table value');
-    });
-  });
-  return problems;
-}
-"""
-
 
 def _truth(rel: str) -> dict:
     return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))["fields"]

@@ -56,7 +56,8 @@ def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = Tr
     # Side by side normally; stacked in presenter view, where the large type needs the whole width.
     cols = st.columns([3, 2]) if glare and not presenter else [st.container(), st.container()]
     with cols[0]:
-        table(quality_rows(report, lang), presenter=presenter, key=f"{prefix}_quality_table", wrap=True)
+        table(quality_rows(report, lang), presenter=presenter, key=f"{prefix}_quality_table", wrap=True,
+              nowrap_columns=(t("q.check"), t("q.status"), t("q.value")))  # only the reasons wrap
     if glare:
         with cols[1]:
             quad = None if report.card_quad is None else [(int(x), int(y)) for x, y in report.card_quad]

@@ -20,6 +20,7 @@ BASE_CSS = """
     border-bottom: 1px solid rgba(49, 51, 63, 0.15); white-space: normal; word-break: keep-all;
     overflow-wrap: break-word; }
   table.studio-table th { font-weight: 600; }
+  table.studio-table th.nowrap, table.studio-table td.nowrap { white-space: nowrap; }
   /* Gallery names and metric labels: wrap between words rather than clip with an ellipsis. */
   [data-testid="stMain"] [data-testid="stColumn"] button p { white-space: normal; word-break: keep-all;
     overflow-wrap: break-word; }

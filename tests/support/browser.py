@@ -27,3 +27,56 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# Layout defects a person sees, measured in the page (``page.evaluate(LAYOUT_PROBE)`` → a list of
+# problems, empty when none): a word split over lines (Range rects per word) in metric labels and
+# values, table headers, number cells and short cells; a verdict cell (a mark and its word, "✓ 통과")
+# on more than one line; a value cut with an ellipsis or scrolled out of its box (scrollWidth beyond
+# clientWidth: metric values, a date range); a table wider than its column.
+LAYOUT_PROBE = r"""
+() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const problems = [];
+  const lineCount = (range) =>
+    new Set([...range.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top))).size;
+  const splitWords = (el, what) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      const re = /[^\s·,()/]+/g; let m;
+      while ((m = re.exec(text)) !== null) {
+        if (m[0].length < 2) continue;
+        const r = document.createRange(); r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+        const lines = lineCount(r);
+        if (lines > 1) problems.push(`${what}: "${m[0]}" split over ${lines} lines`);
+      }
+    }
+  };
+  main.querySelectorAll('[data-testid="stMetricLabel"]').forEach(el => splitWords(el, 'metric label'));
+  main.querySelectorAll('[data-testid="stMetricValue"]').forEach(el => {
+    splitWords(el, 'metric value');
+    el.querySelectorAll('*').forEach(c => { if (c.scrollWidth > c.clientWidth + 1)
+      problems.push(`metric value cut: "${el.innerText}"`); });
+  });
+  main.querySelectorAll('table.studio-table').forEach(t => {
+    const box = t.parentElement.getBoundingClientRect();
+    if (t.getBoundingClientRect().width > box.width + 1) problems.push('table wider than its column');
+    t.querySelectorAll('th').forEach(el => splitWords(el, 'table header'));
+    t.querySelectorAll('td').forEach(el => {
+      const text = el.innerText.trim();
+      if (/^[\d*\-]+$/.test(text) || text.length <= 16) splitWords(el, 'table value');
+      if (/^[✓✗⚠–≠] \S+$/.test(text)) {
+        const r = document.createRange(); r.selectNodeContents(el);
+        const lines = lineCount(r);
+        if (lines > 1) problems.push(`verdict "${text}" on ${lines} lines`);
+      }
+    });
+  });
+  main.querySelectorAll('[data-testid="stDateInputFieldsScroller"]').forEach(el => {
+    if (el.scrollWidth > el.clientWidth + 1)
+      problems.push(`date cut: "${el.innerText}" (${el.clientWidth}px shows ${el.scrollWidth}px)`);
+  });
+  return problems;
+}
+"""
