@@ -80,6 +80,13 @@ def test_settings_still_works_when_the_quotas_cannot_be_read(not_a_database):
     assert any(tg.key == "settings_presenter" for tg in at.toggle)  # the rest of the page is there
 
 
+def test_unmasking_that_cannot_be_audited_does_not_happen(not_a_database):
+    at = open_page("pages/credit_card.py")
+    at.toggle(key="masking").set_value(False).run()
+    _assert_names_it(at, not_a_database, "file is not a database")
+    assert at.session_state["masking"] is True and at.toggle(key="masking").value is True
+
+
 def test_in_korean(not_a_database):
     at = open_page("pages/runs.py", lang="ko")
     _assert_names_it(at, not_a_database, "file is not a database")

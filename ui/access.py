@@ -119,7 +119,10 @@ def gate() -> Identity | None:
     if identity is None:
         _sign_in_page(config, error)
     else:
-        note_sign_in(identity)
+        from ui.errors import guarded
+
+        with guarded():  # a sign-in the studio database cannot record is said, with why, on the page
+            note_sign_in(identity)
     return identity
 
 

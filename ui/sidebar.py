@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.errors import guarded
 from ui.i18n import LANG_KEY, LANG_NAMES, LANGS, default_lang, resync, t
 from ui.session import MASKING_KEY, base_url, client, effective_connection
 
@@ -87,9 +88,17 @@ def quota_lines(box) -> None:
 
 
 def _audit_masking() -> None:
+    """Record the switch; an unmasking the audit trail cannot record (its database cannot be opened)
+    does not happen: the switch goes back on, and the page says why."""
     from ui.access import audit_event
 
-    audit_event("unmask" if not st.session_state.get(MASKING_KEY, True) else "mask")
+    unmasking = not st.session_state.get(MASKING_KEY, True)
+    recorded = False
+    with guarded():
+        audit_event("unmask" if unmasking else "mask")
+        recorded = True
+    if unmasking and not recorded:
+        st.session_state[MASKING_KEY] = True
 
 
 def backend_badge() -> None:
@@ -102,7 +111,8 @@ def backend_badge() -> None:
     else:
         box.badge(t("side.backend_cloud"), icon=":material/cloud:", color="blue")
         box.caption(t("side.cloud_note"))
-        quota_lines(box)
+        with box, guarded():  # the quotas live in the studio database
+            quota_lines(box)
     try:
         url = base_url(conn)
         versions = client(conn).key_versions()
