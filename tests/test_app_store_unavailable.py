@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from store import shown_url
 from tests.support.apptest import assert_clean, open_page, texts
+from tests.support.postgres import database_url
 
 pytestmark = pytest.mark.usefixtures("sandbox")
 GENERIC = ("Something went wrong", "내부 오류가 발생했습니다")
@@ -93,13 +95,16 @@ def test_in_korean(not_a_database):
     assert "스튜디오 데이터베이스" in _errors(at) and "열 수 없습니다" in _errors(at)
 
 
-def test_a_failed_upgrade_says_where_the_database_stays(tmp_path, use_database):
-    path = tmp_path / "studio.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:  # a table of revision 0002 that someone made by hand
-        conn.exec_driver_sql("CREATE TABLE quota_usage (anything INTEGER)")
-    engine.dispose()
-    use_database(f"sqlite:///{path}")
-    at = open_page("pages/runs.py")
-    _assert_names_it(at, path, "table quota_usage already exists")
-    assert "could not be upgraded to revision" in _errors(at) and "stays at revision 0001" in _errors(at)
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_failed_upgrade_says_where_the_database_stays(tmp_path, use_database, kind):
+    with database_url(kind, str(tmp_path)) as url:
+        engine = create_engine(url)
+        with engine.begin() as conn:  # a table of revision 0002 that someone made by hand
+            conn.exec_driver_sql("CREATE TABLE quota_usage (anything INTEGER)")
+        engine.dispose()
+        use_database(url)
+        at = open_page("pages/runs.py")
+        assert_clean(at)
+        shown = _errors(at)
+        assert f"`{shown_url(url)}`" in shown and "quota_usage" in shown and "already exists" in shown, shown
+        assert "could not be upgraded to revision" in shown and "stays at revision 0001" in shown
