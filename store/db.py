@@ -138,6 +138,19 @@ def migration_engine(url: str) -> Engine:
     return engine
 
 
+def foreign_keys_hold(*, ctx: MigrationContext, **_: Any) -> None:
+    """After each migration, inside its transaction (Alembic's ``on_version_apply``): with foreign keys
+    off while the schema changes (SQLite), check them before the step commits, as SQLite's own
+    procedure for schema changes does; a step that left a row pointing nowhere is rolled back."""
+    conn = ctx.connection
+    if conn is None or conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the step leaves {len(broken)} row(s) whose foreign key points nowhere "
+                           f"(first in table {broken[0][0]})")
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import shutil
 import socket
+import textwrap
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 import store.db
-from store import StoreUnavailable, upgrade
+from store import Item, Run, StoreUnavailable, engine_for, session_factory, upgrade
 from store.db import alembic_config
 from tests.support.postgres import database_url
 
@@ -82,32 +84,26 @@ def test_a_conflicting_table_stops_the_upgrade_at_the_last_good_revision(fresh_u
     assert _state(fresh_url)[0] == HEAD
 
 
-def test_a_step_that_raises_half_way_keeps_none_of_its_changes(fresh_url, tmp_path, monkeypatch):
-    """A new head migration creates a table, adds a column to a populated table, then fails."""
+def _next_migration(tmp_path: Path, monkeypatch, body: str) -> None:
+    """The real migrations plus a new head ``9999`` whose ``upgrade()`` is ``body``, used by ``upgrade``."""
     migrations = tmp_path / "migrations"
     shutil.copytree(store.db.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "9999_fails_half_way.py").write_text(f'''
-import sqlalchemy as sa
-from alembic import op
-
-revision = "9999"
-down_revision = "{HEAD}"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    op.create_table("half_way", sa.Column("id", sa.Integer(), primary_key=True))
-    with op.batch_alter_table("qa_runs") as batch:
-        batch.add_column(sa.Column("half_way_note", sa.String(20), nullable=True))
-    op.execute("INSERT INTO studio_settings (key, value) VALUES ('half-way', 'x')")
-    raise RuntimeError("step 9999 failed half-way")
-
-
-def downgrade() -> None:
-    pass
-''', "utf-8")
+    (migrations / "versions" / "9999_injected.py").write_text(
+        f'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "9999"\ndown_revision = "{HEAD}"\n'
+        "branch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n"
+        + textwrap.indent(textwrap.dedent(body), "    ") + "\n\ndef downgrade() -> None:\n    pass\n", "utf-8")
     monkeypatch.setattr(store.db, "MIGRATIONS", migrations)
+
+
+def test_a_step_that_raises_half_way_keeps_none_of_its_changes(fresh_url, tmp_path, monkeypatch):
+    """A new head migration creates a table, adds a column to a populated table, then fails."""
+    _next_migration(tmp_path, monkeypatch, """
+        op.create_table("half_way", sa.Column("id", sa.Integer(), primary_key=True))
+        with op.batch_alter_table("qa_runs") as batch:
+            batch.add_column(sa.Column("half_way_note", sa.String(20), nullable=True))
+        op.execute("INSERT INTO studio_settings (key, value) VALUES ('half-way', 'x')")
+        raise RuntimeError("step 9999 failed half-way")
+    """)
     with pytest.raises(StoreUnavailable) as failed:
         upgrade(fresh_url)
     version, tables = _state(fresh_url)
@@ -166,3 +162,50 @@ def test_alembic_on_its_own_uses_the_same_atomic_steps(fresh_url):
         command.upgrade(alembic_config(fresh_url), "head")
     version, tables = _state(fresh_url)
     assert version == "0001" and "audit_events" not in tables
+
+
+def _runs_with_items(url: str) -> None:
+    """One run with one item, written by the store's own models (as the lab writes them)."""
+    with session_factory(url)() as session:
+        run = Run(backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.0", service="credit-card",
+                  total=1, items=[Item(position=0, source=0, image_name="a.png")])
+        session.add(run)
+        session.commit()
+    engine_for(url).dispose()
+
+
+def test_a_batch_step_that_rebuilds_a_parent_table_keeps_its_children(tmp_path, monkeypatch):
+    """SQLite: Alembic's batch mode rebuilds a table (copy, DROP, rename). With foreign keys on, that
+    DROP would delete every child row through ON DELETE CASCADE; migrations run with them off."""
+    url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
+    upgrade(url)
+    _runs_with_items(url)
+    store.db._upgraded.discard(url)
+    _next_migration(tmp_path, monkeypatch, """
+        with op.batch_alter_table("qa_runs", recreate="always") as batch:
+            batch.add_column(sa.Column("rebuilt", sa.Boolean(), nullable=True))
+    """)
+    upgrade(url)
+    assert _state(url)[0] == "9999"
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from qa_items")).scalar() == 1
+    engine.dispose()
+
+
+def test_a_step_that_leaves_a_dangling_foreign_key_is_rolled_back(tmp_path, monkeypatch):
+    """With foreign keys off while the schema changes, each step is checked before it commits."""
+    url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
+    upgrade(url)
+    _runs_with_items(url)
+    store.db._upgraded.discard(url)
+    _next_migration(tmp_path, monkeypatch, """
+        op.execute("DELETE FROM qa_runs")
+    """)
+    with pytest.raises(StoreUnavailable, match="foreign key points nowhere"):
+        upgrade(url)
+    assert _state(url)[0] == HEAD
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from qa_runs")).scalar() == 1
+    engine.dispose()
