@@ -108,3 +108,21 @@ def test_a_failed_upgrade_says_where_the_database_stays(tmp_path, use_database, 
         shown = _errors(at)
         assert f"`{shown_url(url)}`" in shown and "quota_usage" in shown and "already exists" in shown, shown
         assert "could not be upgraded to revision" in shown and "stays at revision 0001" in shown
+
+
+def test_a_database_server_gone_after_start_is_named(tmp_path, use_database):
+    """PostgreSQL stops while the dashboard runs: the next page says the database cannot be used."""
+    from tests.support.postgres import postgres_server, unavailable_reason
+
+    if unavailable_reason():
+        pytest.skip(f"PostgreSQL tests skipped: {unavailable_reason()}")
+    with postgres_server() as url:
+        use_database(url)
+        at = open_page("pages/runs.py")
+        assert_clean(at)
+        assert not at.error, _errors(at)
+    at.run()  # the server is gone now
+    assert_clean(at)
+    shown = _errors(at)
+    assert f"The studio database `{shown_url(url)}` cannot be used: " in shown, shown
+    assert not any(g in shown for g in GENERIC), shown
