@@ -174,7 +174,11 @@ def upgrade(url: str | None = None) -> None:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except Exception as err:
-            raise _unavailable(url, engine, ScriptDirectory.from_config(cfg), err) from err
+            problem = _unavailable(url, engine, ScriptDirectory.from_config(cfg), err)
+            if problem.phase != "upgrade" or problem.revision != problem.head:
+                raise problem from err
+            # At head after all: another process (the dashboard, ``python -m qa``, a worker) upgraded
+            # it while this one waited on its lock, and this one's step then collided with its tables.
         finally:
             engine.dispose()
         _upgraded.add(url)

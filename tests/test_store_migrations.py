@@ -209,3 +209,37 @@ def test_a_step_that_leaves_a_dangling_foreign_key_is_rolled_back(tmp_path, monk
     with engine.connect() as conn:
         assert conn.execute(text("select count(*) from qa_runs")).scalar() == 1
     engine.dispose()
+
+
+def test_a_process_that_loses_the_race_to_upgrade_finds_the_work_done(fresh_url):
+    """Two processes start on an empty database (the dashboard and ``python -m qa``): the one that
+    waited on the other's lock, then collided with its tables, finds the database at head and goes on."""
+    import threading
+
+    from alembic import command
+
+    other = store.db.migration_engine(fresh_url)
+    conn = other.connect()
+    tx = conn.begin()  # "another process" upgrades in one transaction it has not committed yet
+    cfg = alembic_config(fresh_url)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+    outcome: list[BaseException | None] = []
+    ours = threading.Thread(target=lambda: outcome.append(_upgrade_or_error(fresh_url)))
+    ours.start()
+    ours.join(timeout=2)  # it waits on the other's lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: the catalog)
+    assert ours.is_alive()
+    tx.commit()
+    conn.close()
+    other.dispose()
+    ours.join(timeout=30)
+    assert outcome == [None], outcome
+    assert _state(fresh_url)[0] == HEAD
+
+
+def _upgrade_or_error(url: str) -> BaseException | None:
+    try:
+        upgrade(url)
+    except BaseException as err:  # noqa: BLE001 - handed to the test's thread
+        return err
+    return None
