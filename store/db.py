@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
+from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -138,7 +139,8 @@ def migration_engine(url: str) -> Engine:
     return engine
 
 
-def foreign_keys_hold(*, ctx: MigrationContext, **_: Any) -> None:
+def foreign_keys_hold(ctx: MigrationContext, step: MigrationInfo, heads: Collection[Any],
+                      run_args: Mapping[str, Any]) -> None:
     """After each migration, inside its transaction (Alembic's ``on_version_apply``): with foreign keys
     off while the schema changes (SQLite), check them before the step commits, as SQLite's own
     procedure for schema changes does; a step that left a row pointing nowhere is rolled back."""

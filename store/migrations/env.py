@@ -16,7 +16,7 @@ target_metadata = Base.metadata
 
 def run_on(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      transaction_per_migration=True, on_version_apply=[foreign_keys_hold],
+                      transaction_per_migration=True, on_version_apply=foreign_keys_hold,
                       transactional_ddl=True if connection.dialect.name == "sqlite" else None)
     with context.begin_transaction():
         context.run_migrations()
