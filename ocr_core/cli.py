@@ -143,8 +143,7 @@ def _metered(client: OcrClient, args: argparse.Namespace, service: str, call: Ca
                         api_version=client.settings.api_version, masked=not args.unmasked)
     except (StoreUnavailable, SQLAlchemyError) as err:  # nothing sent: a billed call needs its quota and audit row
         problem = err if isinstance(err, StoreUnavailable) else StoreUnavailable.in_use(default_url(), err)
-        raise SettingsError(f"the studio database that keeps quotas and the audit trail cannot be used, so "
-                            f"nothing was sent: {problem}") from None
+        raise SettingsError(f"{problem}; it keeps the quotas and the audit trail, so nothing was sent") from None
     return cli_door.call(service, call, image=image, request_key=request_key)
 
 

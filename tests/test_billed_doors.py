@@ -214,9 +214,12 @@ def test_python_m_qa_run_is_a_door_too(studio, cloud):
 
 
 def test_without_its_database_a_billed_cli_call_is_not_sent(studio, cloud, tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_DATABASE_URL", f"sqlite:///{tmp_path / 'no-such-folder' / 'studio.sqlite3'}")
+    url = f"sqlite:///{tmp_path / 'no-such-folder' / 'studio.sqlite3'}"
+    monkeypatch.setenv("STUDIO_DATABASE_URL", url)
     code, _, err = ocr("credit-card", str(CARD))
-    assert code == ocr_cli.EXIT_USAGE and "keeps quotas and the audit trail cannot be used" in err, err
+    assert code == ocr_cli.EXIT_USAGE, err
+    assert (f"the studio database {url} cannot be opened: unable to open database file; it keeps the quotas and "
+            "the audit trail, so nothing was sent") in err, err
     assert cloud.backend.journal.calls("credit-card") == 0
 
 
