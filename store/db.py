@@ -76,9 +76,10 @@ def shown_url(url: str) -> str:
     """The URL as it may be shown or logged: any password replaced by ``***``."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except ArgumentError:  # not a URL SQLAlchemy can read: whatever stands before an "@" may be secret
         head, sep, rest = url.rpartition("@")
-        return f"{head.split('://')[0]}://***@{rest}" if sep else url
+        scheme = head.split("://")[0] + "://" if "://" in head else ""
+        return f"{scheme}***@{rest}" if sep else url
 
 
 def _sqlite_pragmas(dbapi_conn: Any, *, foreign_keys: bool) -> None:
@@ -170,7 +171,10 @@ def upgrade(url: str | None = None) -> None:
         if url in _upgraded:
             return
         cfg = alembic_config(url)
-        engine = migration_engine(url)
+        try:
+            engine = migration_engine(url)
+        except Exception as err:  # not a URL SQLAlchemy can use: a typo, a driver that is not installed
+            raise StoreUnavailable(shown_url(url), _cause(url, err)) from err
         try:
             with engine.connect() as conn:  # not in a transaction: Alembic begins one per migration
                 cfg.attributes["connection"] = conn

@@ -243,3 +243,15 @@ def _upgrade_or_error(url: str) -> BaseException | None:
     except BaseException as err:  # noqa: BLE001 - handed to the test's thread
         return err
     return None
+
+
+@pytest.mark.parametrize(("url", "shown", "cause"), [
+    ("postgres//studio:Sup3rSecret@db.corp/studio", "***@db.corp/studio",
+     "Could not parse SQLAlchemy URL from given URL string"),
+    ("postgresql+nodriver://studio:Sup3rSecret@db.corp/studio", "postgresql+nodriver://studio:***@db.corp/studio",
+     "Can't load plugin: sqlalchemy.dialects:postgresql.nodriver"),
+])
+def test_a_url_that_cannot_be_used_is_named_without_its_password(url, shown, cause):
+    with pytest.raises(StoreUnavailable) as failed:
+        upgrade(url)
+    assert str(failed.value) == f"the studio database {shown} cannot be opened: {cause}"
