@@ -35,7 +35,7 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
     if isinstance(exc, TransportError):
         return transport_message(exc, lang, where), text("err.transport_action", lang)
     if isinstance(exc, MalformedResponseError):
-        return text("err.malformed", lang), text("err.malformed_action", lang)
+        return malformed_message(exc, lang), text("err.malformed_action", lang)
     if isinstance(exc, EnvelopeError):
         return text("err.envelope", lang), text("err.envelope_action", lang)
     if isinstance(exc, QuotaExceeded):
@@ -67,6 +67,17 @@ def store_message(problem: StoreUnavailable, lang: Lang) -> str:
     return text(f"err.store_{problem.phase}", lang, where=f"`{problem.where}`",
                 cause=f"`{problem.cause.replace('`', chr(39))}`",
                 revision=problem.revision or text("err.store_empty", lang), head=problem.head or "")
+
+
+def malformed_message(exc: MalformedResponseError, lang: Lang) -> str:
+    """An answer that is not the API's: with its HTTP status and content type when known (a proxy's
+    HTML error page and a service's broken JSON call for different people)."""
+    head = text("err.malformed", lang)
+    if exc.status is None:
+        return head
+    if exc.content_type:
+        return f"{head} {text('err.malformed_status_kind', lang, status=exc.status, kind=exc.content_type)}"
+    return f"{head} {text('err.malformed_status', lang, status=exc.status)}"
 
 
 def transport_message(exc: TransportError, lang: Lang, where: str = "") -> str:
