@@ -22,9 +22,9 @@ VALUE_RUN = re.compile(r"[0-9A-Z<]{5}")
 """Five digits, capitals or MRZ fillers in a row: more of a value than any record may hold."""
 
 
-def _specimens() -> list[tuple[str | None, dict[str, str]]]:
+def _specimens() -> list[tuple[str, dict[str, str]]]:
     """(document type, API-named values) of every specimen."""
-    out = []
+    out: list[tuple[str, dict[str, str]]] = []
     for path in sorted(SAMPLES.glob("*/*.json")):
         doc = json.loads(path.read_text("utf-8"))
         if "docType" not in doc:
@@ -48,7 +48,7 @@ def _misreads(value: str) -> list[str]:
 
 
 def _all_checks() -> list[Check]:
-    checks = []
+    checks: list[Check] = []
     for id_type, values in _specimens():
         for key, value in values.items():
             for read in [value, *_misreads(value)]:
