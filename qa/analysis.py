@@ -230,11 +230,11 @@ def validator_catches(data: RunData) -> dict[str, dict[str, int]]:
     """Per degradation (``none``: the images as given), the misreads — a field read, and read wrong
     against truth — that the validators caught (one of the field's checks failed), missed (its checks
     passed or could not tell) or could not catch (no check applies to the field, e.g. a name). A field
-    not read at all is not a misread here: an empty field shows itself. Items stored before verdicts
-    were recorded are left out; empty when no item has them."""
+    not read at all is not a misread here: an empty field shows itself. Items without truth, and items
+    stored before verdicts were recorded, are left out; empty when no item is left."""
     out: dict[str, dict[str, int]] = {}
     for it in data.items:
-        if not it.checks_recorded:
+        if not (it.scored and it.checks_recorded):
             continue
         counts = out.setdefault(it.degradation, {"caught": 0, "missed": 0, "unchecked": 0})
         for f in it.fields.values():

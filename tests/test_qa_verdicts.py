@@ -120,6 +120,7 @@ def test_misreads_caught_missed_and_unchecked_per_degradation():
         _item(2, "blur", totalCardNum=(None, False, []), validThru=("04/29", True, FAIL)),  # not read; right
         _item(3, "blur", totalCardNum=("439631******9783", False, FAIL)),
         _item(4, "jpeg", totalCardNum=("439631******9783", False, None)),  # stored before verdicts were
+        _item(5, "rotate", totalCardNum=("439631******9783", None, FAIL)),  # no truth: nothing to call a misread
     ])
     assert validator_catches(data) == {"none": {"caught": 1, "missed": 0, "unchecked": 0},
                                        "blur": {"caught": 1, "missed": 2, "unchecked": 1}}
