@@ -202,15 +202,20 @@ def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
     return _weighted_median(angles[keep], lengths[keep])
 
 
-def rotate_image(bgr: np.ndarray, angle_deg: float) -> np.ndarray:
-    """Rotate by ``-angle_deg`` (undoing a clockwise skew), growing the canvas so nothing is cut."""
+def rotate_image(bgr: np.ndarray, angle_deg: float, *, fill: tuple[int, ...] | None = None) -> np.ndarray:
+    """Rotate by ``-angle_deg`` (undoing a clockwise skew), growing the canvas so nothing is cut. The
+    new corners repeat the nearest edge pixels, or are ``fill`` (one value per channel) when given:
+    a flat colour is also about half as costly to make as repeated edges."""
     h, w = bgr.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     new_w, new_h = round(h * sin + w * cos), round(h * cos + w * sin)
     matrix[0, 2] += new_w / 2 - w / 2
     matrix[1, 2] += new_h / 2 - h / 2
-    return cv2.warpAffine(bgr, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if fill is None:
+        return cv2.warpAffine(bgr, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(bgr, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=fill)
 
 
 # ---------------------------------------------------------------------------------------------
