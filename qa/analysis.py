@@ -64,6 +64,15 @@ class ItemRow:
         has fields); an older one has none to show."""
         return bool(self.fields) and all(f["checks"] is not None for f in self.fields.values())
 
+    @property
+    def checks_passed(self) -> bool | None:
+        """False when a validator check of any field failed, True when checks ran and none failed, None
+        when none ran or none were recorded: the items table's summary of the item's badges."""
+        verdicts = [r["ok"] for f in self.fields.values() for r in f["checks"] or ()]
+        if False in verdicts:
+            return False
+        return True if True in verdicts else None
+
     def checks(self) -> dict[str, tuple[Check, ...]] | None:
         """Each field's stored verdicts as ``Check``s, for the analysis pages' views; None when they
         were not recorded."""

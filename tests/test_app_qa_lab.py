@@ -182,6 +182,8 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
         return at
 
     at = open_item()
+    items = next(df.value for df in at.dataframe if "Checks" in df.value.columns and "#" in df.value.columns)
+    assert list(items["Checks"]) == ["✗"]  # the items table says which items a check failed on
     rows = {r["Key"]: r for r in kv_rows(at, "runs_res")}
     assert rows["totalCardNum"]["Checks"] == "✗ Luhn" and rows["validThru"]["Checks"] == "✓ Expiry"
     assert [e.value for e in at.error if "Luhn" in e.value]  # "Failed check: Card number: Luhn"
@@ -198,3 +200,5 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
     assert {r["Checks"] for r in kv_rows(at, "runs_res")} == {""}
     assert not [e for e in at.error if "Luhn" in e.value]
     assert not [df for df in at.dataframe if "Caught" in df.value.columns]
+    items = next(df.value for df in at.dataframe if "Checks" in df.value.columns and "#" in df.value.columns)
+    assert list(items["Checks"]) == [""]

@@ -128,6 +128,8 @@ def test_misreads_caught_missed_and_unchecked_per_degradation():
     assert data.items[0].checks() == {"totalCardNum": (Check("card_luhn", False, "luhn_mismatch", {}),)}
     assert data.items[1].checks_recorded and not data.items[4].checks_recorded
     assert data.items[4].checks() is None
+    assert [i.checks_passed for i in data.items] == [False, True, False, False, None, False]
+    assert _item(6, "none", residentNumber=("900115-1******", True, UNDECIDED)).checks_passed is None
     assert validator_catches(RunData({"id": 2}, [data.items[4]])) == {}
 
 

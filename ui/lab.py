@@ -176,7 +176,8 @@ def item_view(data: analysis.RunData, prefix: str, lang: str) -> None:
     picked = st.dataframe(pd.DataFrame([{
         "#": i.position + 1, t("lab.col.image"): i.image, t("lab.col.degradation"): i.degradation,
         t("lab.col.level"): i.level, t("lab.col.result"): plain_code(i.result_code, i.result_message, lang),
-        t("lab.col.correct"): marks[i.right], t("lab.col.conf_one"): i.min_conf,
+        t("lab.col.correct"): marks[i.right], t("lab.col.checks"): marks[i.checks_passed],
+        t("lab.col.conf_one"): i.min_conf,
     } for i in data.items]), hide_index=True, key=f"{prefix}_items", on_select="rerun", selection_mode="single-row")
     rows = picked.selection.rows if picked is not None else []
     clicked = f"{prefix}_item_clicked"
