@@ -448,20 +448,17 @@ def _usable_request_key(request_key: RequestKey | str) -> str:
 def _api_body(response: requests.Response) -> dict[str, Any]:
     """The documented ``{"header": {...}, "result": ...}`` object, or MalformedResponseError."""
     status = response.status_code
-    snippet = response.content[:120].decode("utf-8", "replace")
     try:
         doc = json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as err:
-        kind = response.headers.get("Content-Type", "no content type")
-        raise MalformedResponseError(f"the API answered something that is not JSON ({kind})",
-                                     status=status, snippet=snippet) from err
+        raise MalformedResponseError("the API answered something that is not JSON", status=status,
+                                     content_type=response.headers.get("Content-Type") or "no content type") from err
     if not isinstance(doc, dict) or not isinstance(doc.get("header"), dict):
-        raise MalformedResponseError("the API's answer has no header object", status=status, snippet=snippet)
+        raise MalformedResponseError("the API's answer has no header object", status=status)
     header = doc["header"]
     code = header.get("resultCode")
     if isinstance(code, bool) or not isinstance(code, int):
-        raise MalformedResponseError("the API's header has no integer resultCode", status=status,
-                                     snippet=snippet)
+        raise MalformedResponseError("the API's header has no integer resultCode", status=status)
     return doc
 
 

@@ -61,13 +61,16 @@ class ConnectionLostError(TransportError):
 
 
 class MalformedResponseError(OcrError):
-    """The server answered something other than the documented JSON envelope."""
+    """The server answered something other than the documented JSON envelope. ``status`` (HTTP) and
+    ``content_type`` (what the answer said it was) are kept when known: they tell a proxy's HTML error
+    page from a service's broken JSON, and both are in the message."""
 
-    def __init__(self, message: str, *, status: int | None = None, snippet: str = "") -> None:
+    def __init__(self, message: str, *, status: int | None = None, content_type: str | None = None) -> None:
         self.status = status
-        self.snippet = snippet
-        detail = f" (HTTP {status})" if status is not None else ""
-        super().__init__(f"{message}{detail}")
+        self.content_type = content_type
+        facts = [f"HTTP {status}"] if status is not None else []
+        facts += [content_type] if content_type else []
+        super().__init__(f"{message} ({', '.join(facts)})" if facts else message)
 
 
 class EnvelopeError(OcrError):

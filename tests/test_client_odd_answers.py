@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from l10n import Lang
 from ocr_core import EnvelopeError, MalformedResponseError, OcrClient, ReadTimeoutError, Settings
 from sandbox.backend import SandboxBackend
 from sandbox.config import SandboxConfig
@@ -135,3 +136,51 @@ def test_scripted_answers_are_checked_and_one_shot(backend: SandboxBackend) -> N
     backend.faults.queue("*", Scripted(result_code=5000503))
     assert backend.faults.scripted("credit-card") == Scripted(result_code=5000503)
     assert backend.faults.scripted("credit-card") is None
+
+
+@pytest.mark.parametrize("answer, said, status, content_type", [
+    (MALFORMED[0], r"^the API answered something that is not JSON \(HTTP 502, text/html(; charset=utf-8)?\)$", 502,
+     "text/html"),
+    (MALFORMED[1], r"^the API answered something that is not JSON \(HTTP 200, application/json;charset=UTF-8\)$",
+     200, "application/json;charset=UTF-8"),
+    (Scripted(status=503, body=b"", content_type="text/plain"), r"not JSON \(HTTP 503, text/plain\b.*\)$", 503,
+     "text/plain"),
+    (MALFORMED[2], r"^the API's answer has no header object \(HTTP 200\)$", 200, None),
+    (MALFORMED[4], r"^the API's answer has no header object \(HTTP 200\)$", 200, None),
+    (MALFORMED[3], r"^the API's header has no integer resultCode \(HTTP 200\)$", 200, None),
+    (Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": true}}'),
+     r"^the API's header has no integer resultCode \(HTTP 200\)$", 200, None),
+], ids=["html-502", "cut-json", "empty-503", "no-header", "a-list", "no-code", "bool-code"])
+def test_a_malformed_answer_says_what_came_back(backend: SandboxBackend, client: OcrClient, answer: Scripted,
+                                                said: str, status: int, content_type: str | None) -> None:
+    """The HTTP status and declared content type of an answer that is not the API's travel with the
+    error (and into its message): a proxy's error page reads differently from broken JSON. (A real HTTP
+    server may add a charset to the type it was given.)"""
+    backend.faults.queue("credit-card", answer)
+    with pytest.raises(MalformedResponseError, match=said) as info:
+        client.analyze_credit_card(png())
+    media_type = info.value.content_type and info.value.content_type.split("; charset=utf-8")[0]
+    assert (info.value.status, media_type) == (status, content_type)
+
+
+def test_an_answer_without_a_content_type_says_so() -> None:
+    from ocr_core.client import _api_body
+
+    response = requests.Response()
+    response.status_code, response._content = 504, b"gateway timeout"
+    with pytest.raises(MalformedResponseError, match=r"not JSON \(HTTP 504, no content type\)$") as info:
+        _api_body(response)
+    assert (info.value.status, info.value.content_type) == (504, "no content type")
+
+
+@pytest.mark.parametrize("lang, facts, status_only", [
+    ("en", "It answered HTTP 502 with text/html.", "It answered HTTP 200."),
+    ("ko", "응답: HTTP 502, text/html.", "응답: HTTP 200."),
+])
+def test_the_dashboard_names_what_a_malformed_answer_was(lang: Lang, facts: str, status_only: str) -> None:
+    from ui.errors import describe
+
+    what, action = describe(MalformedResponseError("not JSON", status=502, content_type="text/html"), lang)
+    assert what.endswith(" " + facts) and action
+    assert describe(MalformedResponseError("no header object", status=200), lang)[0].endswith(" " + status_only)
+    assert "HTTP" not in describe(MalformedResponseError("result.cardNums is not a JSON list"), lang)[0]

@@ -34,7 +34,7 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
     if isinstance(exc, TransportError):
         return transport_message(exc, lang, where), text("err.transport_action", lang)
     if isinstance(exc, MalformedResponseError):
-        return text("err.malformed", lang), text("err.malformed_action", lang)
+        return malformed_message(exc, lang), text("err.malformed_action", lang)
     if isinstance(exc, EnvelopeError):
         return text("err.envelope", lang), text("err.envelope_action", lang)
     if isinstance(exc, QuotaExceeded):
@@ -43,6 +43,17 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
     if isinstance(exc, InputError):
         return text("err.input", lang, msg=input_problem(exc, lang) or mask_text(str(exc))), None
     return text("err.generic", lang), None
+
+
+def malformed_message(exc: MalformedResponseError, lang: Lang) -> str:
+    """An answer that is not the API's: with its HTTP status and content type when known (a proxy's
+    HTML error page and a service's broken JSON call for different people)."""
+    head = text("err.malformed", lang)
+    if exc.status is None:
+        return head
+    if exc.content_type:
+        return f"{head} {text('err.malformed_status_kind', lang, status=exc.status, kind=exc.content_type)}"
+    return f"{head} {text('err.malformed_status', lang, status=exc.status)}"
 
 
 def transport_message(exc: TransportError, lang: Lang, where: str = "") -> str:
