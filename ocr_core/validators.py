@@ -25,6 +25,7 @@ from stdnum.kr import rrn as _rrn
 
 __all__ = [
     "CHECK_NAMES",
+    "CHECK_PARTS",
     "RRN_RANDOM_SINCE",
     "Check",
     "Td3",
@@ -429,6 +430,12 @@ _VIZ_RULES: Mapping[str, tuple[str, Callable[[str, Td3], bool]]] = {
     "personalNo": ("personal_number", lambda v, m: _same_personal(v, m.personal_number)),
 }
 _NEEDS_LINE1 = {"countryCode", "passportType", "surName", "givenName"}
+
+CHECK_PARTS: tuple[str, ...] = tuple(dict.fromkeys((
+    "passport_number", "date_of_birth", "date_of_expiry", "personal_number", "composite",
+    *(part for part, _ in _VIZ_RULES.values()))))
+"""Every code a check's ``parts`` may hold: the MRZ's check-digit parts and the VIZ fields compared
+with it (catalogue ``vr.part.<code>``)."""
 
 
 def _comparable(key: str, value: str, mrz: Td3) -> bool:

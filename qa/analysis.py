@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from ocr_core import CreditCardResult, IdCardResult
+from ocr_core.validators import Check
+from ocr_core.verdicts import check_from_record
 from qa.sweeps import DEGRADATIONS, severity_order
 from store.models import Item, Run
 
@@ -33,7 +35,7 @@ class ItemRow:
     quality_status: str | None
     t_total: float | None
     t_network: float | None
-    fields: dict[str, dict[str, Any]]  # name → {value, conf, correct}
+    fields: dict[str, dict[str, Any]]  # name → {value, conf, correct, checks}; checks None: not recorded
     answer: dict[str, Any] | None = None
     sha256: str | None = None
     width: int | None = None
@@ -55,6 +57,29 @@ class ItemRow:
         if not self.scored:
             return None
         return all(f["correct"] is not False for f in self.fields.values())
+
+    @property
+    def checks_recorded(self) -> bool:
+        """The validators' verdicts were stored with this item (every item since migration 0004 that
+        has fields); an older one has none to show."""
+        return bool(self.fields) and all(f["checks"] is not None for f in self.fields.values())
+
+    @property
+    def checks_passed(self) -> bool | None:
+        """False when a validator check of any field failed, True when checks ran and none failed, None
+        when none ran or none were recorded: the items table's summary of the item's badges."""
+        verdicts = [r["ok"] for f in self.fields.values() for r in f["checks"] or ()]
+        if False in verdicts:
+            return False
+        return True if True in verdicts else None
+
+    def checks(self) -> dict[str, tuple[Check, ...]] | None:
+        """Each field's stored verdicts as ``Check``s, for the analysis pages' views; None when they
+        were not recorded."""
+        if not self.checks_recorded:
+            return None
+        return {name: tuple(check_from_record(r) for r in f["checks"]) for name, f in self.fields.items()
+                if f["checks"]}
 
     @property
     def min_conf(self) -> float | None:
@@ -88,7 +113,8 @@ def load_run(factory: sessionmaker[Session], run_id: int) -> RunData:
                           .order_by(Item.position)).all()
         rows = [ItemRow(i.id, i.position, i.image_name, i.degradation, i.level, i.doc_type, i.state,
                         i.result_code, i.result_message, i.quality_status, i.t_total, i.t_network,
-                        {f.name: {"value": f.value, "conf": f.conf, "correct": f.correct} for f in i.fields},
+                        {f.name: {"value": f.value, "conf": f.conf, "correct": f.correct, "checks": f.checks}
+                         for f in i.fields},
                         i.answer, i.sha256, i.width, i.height, i.source, i.source_kind, i.source_path,
                         i.sent_sha256, i.sent_width, i.sent_height) for i in items]
         return RunData(run_dict(run), rows)
@@ -209,10 +235,33 @@ def latency(data: RunData) -> dict[str, float | None]:
             "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))]}
 
 
+def validator_catches(data: RunData) -> dict[str, dict[str, int]]:
+    """Per degradation (``none``: the images as given), the misreads — a field read, and read wrong
+    against truth — that the validators caught (one of the field's checks failed), missed (its checks
+    passed or could not tell) or could not catch (no check applies to the field, e.g. a name). A field
+    not read at all is not a misread here: an empty field shows itself. Items without truth, and items
+    stored before verdicts were recorded, are left out; empty when no item is left."""
+    out: dict[str, dict[str, int]] = {}
+    for it in data.items:
+        if not (it.scored and it.checks_recorded):
+            continue
+        counts = out.setdefault(it.degradation, {"caught": 0, "missed": 0, "unchecked": 0})
+        for f in it.fields.values():
+            if f["correct"] is not False or f["value"] is None:
+                continue
+            if not f["checks"]:
+                counts["unchecked"] += 1
+            elif any(c["ok"] is False for c in f["checks"]):
+                counts["caught"] += 1
+            else:
+                counts["missed"] += 1
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] != "none", kv[0])))
+
+
 def summary(data: RunData) -> dict[str, Any]:
     return {"fields": field_summary(data), "doc_types": doc_type_summary(data),
             "breaking_points": breaking_points(data), "confusion": confusion(data),
-            "result_codes": code_counts(data), "latency": latency(data)}
+            "validators": validator_catches(data), "result_codes": code_counts(data), "latency": latency(data)}
 
 
 def compare(a: RunData, b: RunData) -> dict[str, Any]:
@@ -248,7 +297,7 @@ def item_json(it: ItemRow) -> dict[str, Any]:
     return {"image": it.image, "degradation": it.degradation, "level": it.level, "state": it.state,
             "result_code": it.result_code, "result_message": it.result_message, "doc_type": it.doc_type,
             "quality": it.quality_status, "t_total_ms": it.t_total,
-            "fields": {k: {"value": f["value"], "conf": f["conf"], "correct": f["correct"]}
+            "fields": {k: {"value": f["value"], "conf": f["conf"], "correct": f["correct"], "checks": f["checks"]}
                        for k, f in it.fields.items()}}
 
 

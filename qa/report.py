@@ -22,7 +22,9 @@ TEXTS = {
            "failed": "Failed items", "slowest": "Slowest items", "image": "image", "level": "level",
            "code": "result", "ms": "ms", "none": "none", "yes": "yes", "no": "no", "run": "Run",
            "chart_acc": "Accuracy by level", "chart_conf": "Mean confidence by level", "items": "Every item",
-           "values": "values (masked; ✓ right, ✗ wrong)"},
+           "values": "values (masked; ✓ right, ✗ wrong; failed checks in brackets)",
+           "validators": "Misreads the validators caught", "caught": "caught", "missed": "missed",
+           "unchecked": "no check applies"},
     "ko": {"title": "QA 실행", "fields": "필드별 정확도", "field": "필드", "right": "정답", "total": "전체",
            "accuracy": "정확도", "conf": "평균 신뢰도", "doc_types": "문서 종류별", "breaks": "인식이 깨지기 시작하는 수준",
            "degradation": "열화", "breaks_at": "처음 실패한 수준", "conf_warned": "신뢰도가 예측함",
@@ -30,7 +32,8 @@ TEXTS = {
            "wrong": "오답", "failed": "실패한 항목", "slowest": "가장 느린 항목", "image": "이미지", "level": "수준",
            "code": "결과", "ms": "ms", "none": "없음", "yes": "예", "no": "아니오", "run": "실행",
            "chart_acc": "수준별 정확도", "chart_conf": "수준별 평균 신뢰도", "items": "모든 항목",
-           "values": "값 (마스킹; ✓ 정답, ✗ 오답)"},
+           "values": "값 (마스킹; ✓ 정답, ✗ 오답; 실패한 검증은 괄호 안)",
+           "validators": "검증이 잡아낸 오인식", "caught": "잡아냄", "missed": "놓침", "unchecked": "적용할 검증 없음"},
 }
 
 
@@ -61,6 +64,9 @@ def text_summary(data: RunData) -> str:
         out.append(f"  {name}: " + ("reads right at every level" if at is None else
                    f"breaks at {at['level']:g} ({at['wrong']}/{at['of']} wrong; confidence warned: "
                    f"{at['confidence_warned']}, pre-flight warned: {at['preflight_warned']})"))
+    for name, v in s["validators"].items():
+        out.append(f"  misreads at {name}: {v['caught']} caught by the validators, {v['missed']} missed, "
+                   f"{v['unchecked']} with no check")
     for it in analysis.failed(data):
         out.append(f"  failed: {it.image} {it.degradation}:{it.level:g} — {it.result_code or ''} "
                    f"{it.result_message or it.state}")
@@ -88,16 +94,25 @@ def csv_report(data: RunData) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["run_id", "image", "degradation", "level", "state", "result_code", "result_message", "doc_type",
-                "preflight", "t_total_ms", "field", "value_masked", "conf", "correct"])
+                "preflight", "t_total_ms", "field", "value_masked", "conf", "correct", "checks"])
     for it in data.items:
         base = [data.run["id"], it.image, it.degradation, it.level, it.state, it.result_code,
                 it.result_message, it.doc_type, it.quality_status,
                 None if it.t_total is None else round(it.t_total, 1)]
         if not it.fields:
-            w.writerow(base + [None, None, None, None])
+            w.writerow(base + [None, None, None, None, None])
         for name, f in it.fields.items():
-            w.writerow(base + [name, f["value"], f["conf"], f["correct"]])
+            w.writerow(base + [name, f["value"], f["conf"], f["correct"], checks_cell(f["checks"])])
     return buf.getvalue()
+
+
+def checks_cell(records: list[dict[str, Any]] | None) -> str:
+    """A field's stored verdicts in one cell: ``card_luhn=fail:luhn_mismatch; card_expiry=ok:card_valid``
+    (``n/a``: the check could not tell); ``not recorded`` for an item stored before verdicts were."""
+    if records is None:
+        return "not recorded"
+    verdict = {True: "ok", False: "fail", None: "n/a"}
+    return "; ".join(f"{r['name']}={verdict[r['ok']]}:{r['reason']}" for r in records)
 
 
 def level_figure(data: RunData, metric: str, lang: str = "en") -> go.Figure:
@@ -131,6 +146,11 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
     return f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
 
 
+def _failed_checks(records: list[dict[str, Any]] | None) -> str:
+    failed = [r["name"] for r in records or () if r["ok"] is False]
+    return f" [✗ {', '.join(failed)}]" if failed else ""
+
+
 def html_report(data: RunData, lang: str = "en") -> str:
     """One HTML file with everything inside: tables, and Plotly charts with plotly.js inlined."""
     t = TEXTS[lang]
@@ -159,6 +179,10 @@ def html_report(data: RunData, lang: str = "en") -> str:
             parts.append(level_figure(data, metric, lang).to_html(full_html=False, include_plotlyjs=i == 0))
     parts.append(f"<h2>{t['confusion']}</h2>" + _table(
         [t["verdict"], t["right"], t["wrong"]], [[k, v["right"], v["wrong"]] for k, v in s["confusion"].items()]))
+    if s["validators"]:
+        parts.append(f"<h2>{t['validators']}</h2>" + _table(
+            [t["degradation"], t["caught"], t["missed"], t["unchecked"]],
+            [[k, v["caught"], v["missed"], v["unchecked"]] for k, v in s["validators"].items()]))
     parts.append(f"<h2>{t['failed']}</h2>" + _table(
         [t["image"], t["degradation"], t["level"], t["code"], ""],
         [[i.image, i.degradation, f"{i.level:g}", i.result_code, i.result_message] for i in analysis.failed(data)]))
@@ -169,7 +193,8 @@ def html_report(data: RunData, lang: str = "en") -> str:
     parts.append(f"<h2>{t['items']}</h2>" + _table(
         [t["image"], t["degradation"], t["level"], t["code"], t["verdict"], t["values"]],
         [[i.image, i.degradation, f"{i.level:g}", i.result_code if i.result_code is not None else i.state,
-          i.quality_status, "; ".join(f"{k}={f['value']}{marks[f['correct']]}" for k, f in i.fields.items())]
+          i.quality_status, "; ".join(f"{k}={f['value']}{marks[f['correct']]}{_failed_checks(f['checks'])}"
+                                      for k, f in i.fields.items())]
          for i in data.items]))
     style = ("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0}"
              "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}")

@@ -25,7 +25,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -42,6 +42,8 @@ from ocr_core.errors import ConnectionLostError, ReadTimeoutError
 from ocr_core.imaging import LoadedImage, PreprocessOptions, QualityReport, assess_quality, load_image
 from ocr_core.masking import mask_value
 from ocr_core.pipeline import ImageRejected, Payload, prepare, prepare_loaded
+from ocr_core.validators import Check
+from ocr_core.verdicts import check_record, result_checks
 from qa.spool import Spool
 from qa.sweeps import render, sweep_levels
 from qa.truth import TruthFile, score
@@ -433,7 +435,7 @@ def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str,
         return _Outcome(items, [])
     except ApiError as err:
         items.update(state="failed", result_code=err.result_code, result_message=err.vendor_message)
-        return _Outcome(items, _fields({}, {}, expected))
+        return _Outcome(items, _fields({}, {}, expected, {}))
     except (ReadTimeoutError, ConnectionLostError) as err:
         items.update(state="lost", result_message=f"{type(err).__name__}: {err}")
         return _Outcome(items, [])
@@ -452,7 +454,7 @@ def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str,
     answer = result.to_api_json(masked=True)
     answer.pop("requestKey", None)
     items["answer"] = answer
-    return _Outcome(items, _fields(values, confs, expected))
+    return _Outcome(items, _fields(values, confs, expected, result_checks(result)))
 
 
 def _readings(result: CreditCardResult | IdCardResult) -> tuple[dict[str, str | None], dict[str, float | None]]:
@@ -474,12 +476,15 @@ def _readings(result: CreditCardResult | IdCardResult) -> tuple[dict[str, str | 
     return values, confs
 
 
-def _fields(values: dict[str, str | None], confs: dict[str, float | None],
-            expected: dict[str, str] | None) -> list[dict[str, Any]]:
-    """Scored against plain truth, then masked: the only form that is stored."""
-    verdicts = score(expected, values)
+def _fields(values: dict[str, str | None], confs: dict[str, float | None], expected: dict[str, str] | None,
+            checks: Mapping[str, Sequence[Check]]) -> list[dict[str, Any]]:
+    """Scored against plain truth and judged by the validators (``checks``: the verdicts on the plain
+    values, as the analysis pages show them), then masked: the only form that is stored. A verdict is
+    stored as a record that holds no part of the value (``ocr_core.verdicts.check_record``)."""
+    correct = score(expected, values)
     return [{"name": key, "value": mask_value(key, values.get(key)) if values.get(key) is not None else None,
-             "conf": confs.get(key), "correct": verdicts[key]} for key in verdicts]
+             "conf": confs.get(key), "correct": correct[key],
+             "checks": [check_record(c) for c in checks.get(key, ())]} for key in correct]
 
 
 # ------------------------------------------------------------------------------------- control

@@ -103,5 +103,8 @@ class ItemField(Base):
     value: Mapped[str | None] = mapped_column(Text)  # masked
     conf: Mapped[float | None] = mapped_column(Float)
     correct: Mapped[bool | None] = mapped_column(Boolean)  # against truth; None: no truth for it
+    # The validators' verdicts on the value as read, before masking (ocr_core.verdicts.check_record:
+    # name, ok, reason, harmless params); [] none applies; None: not recorded (before migration 0004).
+    checks: Mapped[list[Any] | None] = mapped_column(JSON)
 
     item: Mapped[Item] = relationship(back_populates="fields")

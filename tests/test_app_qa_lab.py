@@ -145,3 +145,60 @@ def test_an_upload_this_server_no_longer_holds_opens_on_a_neutral_canvas_with_th
     assert overlay["data"][0]["type"] == "image"  # the neutral canvas, in the sent image's pixels
     assert overlay["layout"]["xaxis"]["range"][1] == item.sent_width
     assert len(overlay["data"]) > 1  # the boxes are still drawn
+
+
+def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_says_none_were(sandbox, tmp_path):
+    """The item view's Checks column and badges show the verdicts the validators gave the value as read
+    (a Luhn-failing card: failed, worded from the catalogue), never a verdict on the masked value; an
+    item stored before verdicts were recorded says so in a line."""
+    from sqlalchemy import select, update
+
+    from ocr_core import OcrClient, Settings
+    from qa.analysis import load_run
+    from qa.runner import RunSpec, Source, create_run, execute_run
+    from qa.tasks import spool
+    from qa.truth import TruthFile
+    from store import Item, ItemField
+    from tests.support.apptest import kv_rows
+    from tests.support.misread import TRUE_NUMBER, luhn_failing_card
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    card = tmp_path / "misread.png"
+    card.write_bytes(luhn_failing_card())
+    truth = TruthFile("truth.json", "0" * 64, {"misread.png": {"totalCardNum": TRUE_NUMBER}})
+    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth),
+                     [Source("misread.png", card.read_bytes(), kind="file", path=str(card))], spool())
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                            secret_key=sandbox.secret_key)) as client:
+        assert execute_run(factory, rid, client, spool()) == "done"
+    (item,) = load_run(factory, rid).items
+
+    def open_item():
+        at = open_page(RUNS)
+        at.selectbox(key="runs_pick").set_value(rid).run()
+        at.selectbox(key="runs_item").set_value(item.id).run()
+        assert_clean(at)
+        return at
+
+    at = open_item()
+    items = next(df.value for df in at.dataframe if "Checks" in df.value.columns and "#" in df.value.columns)
+    assert list(items["Checks"]) == ["✗"]  # the items table says which items a check failed on
+    rows = {r["Key"]: r for r in kv_rows(at, "runs_res")}
+    assert rows["totalCardNum"]["Checks"] == "✗ Luhn" and rows["validThru"]["Checks"] == "✓ Expiry"
+    assert [e.value for e in at.error if "Luhn" in e.value]  # "Failed check: Card number: Luhn"
+    assert not [c for c in at.caption if "not recorded" in c.value]
+    caught = next(df.value for df in at.dataframe if "Caught" in df.value.columns)
+    assert caught.to_dict("records") == [{"Degradation": "none", "Caught": 1, "Missed": 0, "No check": 0}]
+    assert TRUE_NUMBER not in page_text(at) and "4396317356239783" not in page_text(at)
+
+    with factory() as s:  # as if stored before migration 0004
+        s.execute(update(ItemField).where(ItemField.item_id.in_(select(Item.id).where(Item.run_id == rid))).values(checks=None))
+        s.commit()
+    at = open_item()
+    assert [c for c in at.caption if "Validator verdicts were not recorded for this run" in c.value]
+    assert {r["Checks"] for r in kv_rows(at, "runs_res")} == {""}
+    assert not [e for e in at.error if "Luhn" in e.value]
+    assert not [df for df in at.dataframe if "Caught" in df.value.columns]
+    items = next(df.value for df in at.dataframe if "Checks" in df.value.columns and "#" in df.value.columns)
+    assert list(items["Checks"]) == [""]

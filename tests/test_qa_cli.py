@@ -47,7 +47,9 @@ def test_run_json_shape_masked_and_scored(swept):
     first = swept["items"][0]
     assert first["result_code"] == 0
     assert first["fields"]["totalCardNum"] == {"value": "439631******9782", "conf": pytest.approx(1.0, abs=0.05),
-                                               "correct": True}
+                                               "correct": True, "checks": [
+                                                   {"name": "card_luhn", "ok": True, "reason": "luhn_ok",
+                                                    "params": {"n": 16}}]}
     assert swept["summary"]["totalCardNum"]["total"] == 2
     assert truth("cards/visa_blue_flat.png")["cardNumber"] not in json.dumps(swept)
 
@@ -75,6 +77,38 @@ def test_reports(swept, db, tmp_path):
     assert qa("report", rid, "--html", str(tmp_path / "r.html"), "--db", db)[0] == 0
     page = (tmp_path / "r.html").read_text("utf-8")
     assert "totalCardNum=439631******9782 ✓" in page and "4396317356239782" not in page
+
+
+def test_a_misread_the_validators_caught_in_show_and_the_reports(db, tmp_path):
+    """A card read as a Luhn-failing number: ``show --json`` and the JSON report carry its failed check
+    with the reason code, the CSV its checks cell, the text and HTML the count of misreads caught."""
+    from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
+
+    (tmp_path / "misread.png").write_bytes(luhn_failing_card())
+    (tmp_path / "truth.json").write_text(json.dumps({"misread.png": {"totalCardNum": TRUE_NUMBER}}), "utf-8")
+    code, out, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / "truth.json"), "--json",
+                        "--db", db, str(tmp_path / "misread.png"))
+    assert code == 0, err
+    rid = str(json.loads(out)["run_id"])
+    code, out, _ = qa("show", rid, "--db", db, "--json")
+    shown = json.loads(out)
+    card = shown["items"][0]["fields"]["totalCardNum"]
+    assert card["correct"] is False and card["value"] == "439631******9783"
+    assert card["checks"] == [{"name": "card_luhn", "ok": False, "reason": "luhn_mismatch", "params": {}}]
+    assert shown["items"][0]["fields"]["validThru"]["checks"][0]["name"] == "card_expiry"
+    assert shown["analysis"]["validators"] == {"none": {"caught": 1, "missed": 0, "unchecked": 0}}
+    assert qa("show", rid, "--db", db)[1].count("misreads at none: 1 caught by the validators, 0 missed") == 1
+    assert qa("report", rid, "--json", str(tmp_path / "r.json"), "--db", db)[0] == 0
+    assert json.loads((tmp_path / "r.json").read_text("utf-8"))["items"] == shown["items"]
+    assert qa("report", rid, "--csv", str(tmp_path / "r.csv"), "--db", db)[0] == 0
+    rows = {r["field"]: r for r in csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8"))}
+    assert rows["totalCardNum"]["checks"] == "card_luhn=fail:luhn_mismatch"
+    assert rows["validThru"]["checks"].startswith("card_expiry=ok:card_valid")
+    assert qa("report", rid, "--html", str(tmp_path / "r.html"), "--db", db)[0] == 0
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "Misreads the validators caught" in page and "totalCardNum=439631******9783 ✗ [✗ card_luhn]" in page
+    for text in (out, (tmp_path / "r.csv").read_text("utf-8"), page):
+        assert PRINTED_NUMBER not in text and TRUE_NUMBER not in text
 
 
 @pytest.mark.browser

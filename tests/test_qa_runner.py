@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -172,3 +173,72 @@ def test_a_run_handed_to_two_workers_at_once_is_sent_once(sandbox, client, db):
         th.join(60)
     assert sorted(results) == ["done", "running"]
     assert _calls(sandbox) == 4
+
+
+def test_each_field_is_stored_with_the_validators_verdicts_on_the_value_as_read(sandbox, client, db):
+    """The validators judge the decrypted value before it is masked: a card read as a Luhn-failing
+    number is stored masked, wrong against truth, and with its failed check and reason code."""
+    from qa.analysis import load_run, validator_catches
+    from qa.truth import TruthFile
+    from store import ItemField
+    from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
+
+    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    truth = TruthFile("truth.json", "0" * 64, {"misread.png": {"totalCardNum": TRUE_NUMBER, "validThru": "04/29"}})
+    run_id = create_run(factory, _spec(sandbox, truth=truth),
+                        [Source("misread.png", luhn_failing_card()), Source("card.png", CARD)], spool)
+    assert execute_run(factory, run_id, client, spool) == "done"
+    with factory() as s:
+        fields = {(f.item.image_name, f.name): f for f in s.scalars(
+            select(ItemField).join(Item).where(Item.run_id == run_id))}
+    misread = fields["misread.png", "totalCardNum"]
+    assert misread.value == PRINTED_NUMBER[:6] + "******" + PRINTED_NUMBER[-4:] and misread.correct is False
+    assert misread.checks == [{"name": "card_luhn", "ok": False, "reason": "luhn_mismatch", "params": {}}]
+    assert fields["misread.png", "validThru"].checks == [
+        {"name": "card_expiry", "ok": True, "reason": "card_valid", "params": {"month": 4, "year": 2029}}]
+    assert fields["card.png", "totalCardNum"].checks == [
+        {"name": "card_luhn", "ok": True, "reason": "luhn_ok", "params": {"n": 16}}]
+    assert validator_catches(load_run(factory, run_id)) == {"none": {"caught": 1, "missed": 0, "unchecked": 0}}
+
+
+def _personal_values(doc: dict) -> set[str]:
+    """Every value of a specimen that must never be stored in plain form, as printed and compacted."""
+    fields = doc["fields"]
+    keys = ("cardNumber", "residentNumber", "driverLicenseNumber", "passportNo", "serialNum", "personalNo", "MRZ1",
+            "MRZ2", "dateOfBirthYMD", "name", "koreanName", "surName", "givenName")
+    values = {str(fields[k]) for k in keys if fields.get(k)}
+    return values | {v.replace("-", "").replace(" ", "") for v in values}
+
+
+def test_the_database_holds_no_plain_number_after_a_run_on_the_specimens(sandbox, tmp_path):
+    """Every specimen (and a misread card) through the lab with verdicts recorded: the database file,
+    write-ahead log included, holds no card, resident, licence, passport or serial number, MRZ line,
+    name or full birth date of any of them — values are masked and verdicts keep no part of a value."""
+    import json
+
+    from qa.analysis import load_run
+    from store import engine_for
+    from tests.support.misread import PRINTED_NUMBER, luhn_failing_card
+
+    url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
+    factory, spool = session_factory(url), Spool(tmp_path / "spool")
+    docs = [json.loads(p.read_text("utf-8")) for p in sorted((SAMPLES / "ids").glob("*.json"))
+            + sorted((SAMPLES / "cards").glob("*.json"))]
+    ids = [Source(Path(d["image"]).name, (SAMPLES / d["image"]).read_bytes()) for d in docs if d["docType"] != "credit-card"]
+    cards = [Source(Path(d["image"]).name, (SAMPLES / d["image"]).read_bytes()) for d in docs
+             if d["docType"] == "credit-card"] + [Source("misread.png", luhn_failing_card())]
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)) as c:
+        runs = [create_run(factory, RunSpec(service, "sandbox", sandbox.base_url, "v2.0"), sources, spool)
+                for service, sources in (("id-card", ids), ("credit-card", cards))]
+        assert [execute_run(factory, run_id, c, spool) for run_id in runs] == ["done", "done"]
+    items = [i for run_id in runs for i in load_run(factory, run_id).items]
+    assert len(items) == len(docs) + 1 and all(i.state == "done" and i.checks_recorded for i in items)
+    names = {(i.image, name, r["name"], r["ok"]) for i in items for name, f in i.fields.items() for r in f["checks"]}
+    assert ("misread.png", "totalCardNum", "card_luhn", False) in names
+    assert {"rrn", "licence_format", "mrz_check_digits", "viz_mrz"} <= {n[2] for n in names}
+    engine_for(url).dispose()
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("studio.sqlite3*"))
+    secrets = set().union(*(_personal_values(d) for d in docs)) | {PRINTED_NUMBER}
+    assert len(secrets) > 40
+    found = sorted(v for v in secrets if v.encode() in stored)
+    assert not found

@@ -24,7 +24,8 @@ def test_alembic_upgrade_from_empty_creates_the_tables(db_url):
     assert {"qa_runs", "qa_items", "qa_item_fields", "audit_events", "quota_usage", "studio_settings",
             "alembic_version"} <= tables
     with engine_for(db_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0003"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0004"
+    assert "checks" in {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_item_fields")}
 
 
 def test_run_items_fields_round_trip_and_cascade(db_url):
@@ -35,7 +36,8 @@ def test_run_items_fields_round_trip_and_cascade(db_url):
         run.items.append(Item(position=0, source=0, image_name="a.png", degradation="blur", level=1.5,
                               quality={"blur": {"status": "warn", "value": 12.5}},
                               fields=[ItemField(name="totalCardNum", value="439631******9782", conf=0.98,
-                                                correct=True)]))
+                                                correct=True, checks=[{"name": "card_luhn", "ok": False,
+                                                                       "reason": "luhn_mismatch", "params": {}}])]))
         s.add(run)
         s.commit()
         run_id = run.id
@@ -45,6 +47,7 @@ def test_run_items_fields_round_trip_and_cascade(db_url):
         item = got.items[0]
         assert item.quality["blur"]["status"] == "warn"
         assert item.fields[0].value == "439631******9782" and item.fields[0].correct is True
+        assert item.fields[0].checks == [{"name": "card_luhn", "ok": False, "reason": "luhn_mismatch", "params": {}}]
         s.delete(got)
         s.commit()
     with factory() as s:
@@ -77,3 +80,65 @@ def test_a_run_executes_and_reads_back_on_this_database(db_url, tmp_path):
         assert [i.result_code for i in data.items] == [5000001, 5000001, None]
     finally:
         sb.stop()
+
+
+@pytest.fixture
+def fresh_url(db_url, tmp_path) -> Iterator[str]:
+    """An empty database beside the module's one: a new SQLite file, or a new database on the same
+    PostgreSQL server."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    from sqlalchemy import create_engine
+
+    name = f"fresh_{tmp_path.name.lower().replace('-', '_')}"[:60]
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = db_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')  # Alembic's own engine may hold one
+        admin.dispose()
+
+
+def test_upgrade_from_0003_keeps_the_fields_and_marks_their_verdicts_not_recorded(fresh_url):
+    """A database a run was stored in before verdicts were kept: 0004 adds the column, every old field
+    reads back unchanged with ``checks`` NULL (the item view says "not recorded"), and new fields keep
+    theirs. Downgrading drops the column again."""
+    from alembic import command
+
+    from qa.analysis import load_run
+    from store.db import alembic_config
+
+    cfg = alembic_config(fresh_url)
+    command.upgrade(cfg, "0003")
+    with engine_for(fresh_url).begin() as conn:
+        conn.exec_driver_sql(
+            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions, service,"
+            " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
+            " 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'done', 1, 1, 0)")
+        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar()
+        conn.exec_driver_sql(
+            "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state,"
+            f" result_code) values ({run_id}, 0, 0, 'card.png', 'none', 0, '{{}}', 'done', 0)")
+        item_id = conn.exec_driver_sql("select max(id) from qa_items").scalar()
+        conn.exec_driver_sql(
+            "insert into qa_item_fields (item_id, name, value, conf, correct) values"
+            f" ({item_id}, 'totalCardNum', '439631******9782', 0.98, true)")
+    upgrade(fresh_url)
+    with engine_for(fresh_url).connect() as conn:
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0004"
+    (item,) = load_run(session_factory(fresh_url), run_id).items
+    assert item.fields == {"totalCardNum": {"value": "439631******9782", "conf": 0.98, "correct": True,
+                                            "checks": None}}
+    assert not item.checks_recorded and item.checks() is None
+    with session_factory(fresh_url)() as s:
+        s.add(ItemField(item_id=item_id, name="validThru", value="04/29", conf=0.9, correct=True, checks=[]))
+        s.commit()
+    assert load_run(session_factory(fresh_url), run_id).items[0].fields["validThru"]["checks"] == []
+    command.downgrade(cfg, "0003")
+    assert "checks" not in {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_item_fields")}

@@ -152,6 +152,12 @@ def results_panel(run_id: int, prefix: str) -> None:
     st.dataframe(pd.DataFrame([{t("lab.col.preflight"): k, t("lab.col.right"): v["right"],
                                 t("lab.col.wrong"): v["wrong"]} for k, v in s["confusion"].items()]),
                  hide_index=True, key=f"{prefix}_confusion")
+    if s["validators"]:
+        st.subheader(t("lab.validators"))
+        st.caption(t("lab.validators_help"))
+        st.dataframe(pd.DataFrame([{t("lab.col.degradation"): k, t("lab.col.caught"): v["caught"],
+                                    t("lab.col.missed"): v["missed"], t("lab.col.unchecked"): v["unchecked"]}
+                                   for k, v in s["validators"].items()]), hide_index=True, key=f"{prefix}_validators")
     bad = analysis.failed(data)
     if bad:
         st.subheader(t("lab.failed"))
@@ -181,7 +187,8 @@ def item_view(data: analysis.RunData, prefix: str, lang: str) -> None:
     picked = st.dataframe(pd.DataFrame([{
         "#": i.position + 1, t("lab.col.image"): i.image, t("lab.col.degradation"): i.degradation,
         t("lab.col.level"): i.level, t("lab.col.result"): plain_code(i.result_code, i.result_message, lang),
-        t("lab.col.correct"): marks[i.right], t("lab.col.conf_one"): i.min_conf,
+        t("lab.col.correct"): marks[i.right], t("lab.col.checks"): marks[i.checks_passed],
+        t("lab.col.conf_one"): i.min_conf,
     } for i in data.items]), hide_index=True, key=f"{prefix}_items", on_select="rerun", selection_mode="single-row")
     rows = picked.selection.rows if picked is not None else []
     clicked = f"{prefix}_item_clicked"
@@ -207,7 +214,8 @@ def item_view(data: analysis.RunData, prefix: str, lang: str) -> None:
 def item_result(data: analysis.RunData, it: analysis.ItemRow, prefix: str) -> None:
     """The item as the analysis pages show a result, over the image it sent — made again from its
     source and checked against its SHA-256 (``qa.images``) — or, when that cannot be, over a neutral
-    canvas of its size with the reason in a sentence."""
+    canvas of its size with the reason in a sentence; with the validators' verdicts recorded when its
+    values were read (an item stored before they were recorded says so)."""
     from qa.images import ItemSource, item_image, neutral_canvas
     from qa.tasks import spool
     from ui import state
@@ -224,9 +232,12 @@ def item_result(data: analysis.RunData, it: analysis.ItemRow, prefix: str) -> No
         st.info(t(f"lab.img.{picture.reason}", path=it.source_path or it.image), icon=":material/hide_image:")
     bgr = picture.bgr if picture.bgr is not None else neutral_canvas(picture.width, picture.height)
     result = analysis.answer_result(run["service"], it.answer or {})
+    checks = it.checks()
+    if checks is None:
+        st.caption(t("lab.checks_not_recorded"))
     a = Analysis(service=run["service"], result=result, sent_bgr=bgr, sent_format="", sent_bytes=0,
                  token=f"qa-{run['id']}-{it.id}-{picture.reason}", name=it.image,
-                 measured=measure_resolution(picture.width, picture.height, None), checkable=False)
+                 measured=measure_resolution(picture.width, picture.height, None), checks=checks or {})
     result_view(f"{prefix}_res", a)
 
 

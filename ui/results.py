@@ -27,6 +27,7 @@ from ui.rows import (
     FieldRow,
     Resolution,
     Result,
+    Verdicts,
     all_checks,
     check_badge,
     check_detail,
@@ -66,8 +67,9 @@ class Analysis:
     name: str
     specimen: Specimen | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    checkable: bool = True
-    """False when the values come already masked (a QA lab item): no validator runs on them."""
+    checks: Verdicts | None = None
+    """The validator verdicts recorded when the values were read (a QA lab item, whose values come
+    already masked: no validator runs on them); None: run the validators on the result's values."""
 
 
 def kv_table(rows: list[FieldRow], threshold: float, lang: Lang) -> list[dict[str, object]]:
@@ -147,7 +149,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     lang = current_lang()
     masked = masking_on()
     result = a.result
-    rows = rows_for(result, lang, masked, checkable=a.checkable)
+    rows = rows_for(result, lang, masked, checks=a.checks)
 
     # Side by side normally; stacked in presenter view, where the large type needs the whole width
     # (at 1280×800 the narrow column cut metric values and split labels mid-word).

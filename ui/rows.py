@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,8 @@ from ocr_core.fields import Lang, field_spec, sort_keys
 from ocr_core.imaging.portrait import find_portraits
 from ocr_core.masking import mask_value
 from ocr_core.models import resolution_verdict
-from ocr_core.validators import Check, checks_for
+from ocr_core.validators import Check
+from ocr_core.verdicts import result_checks
 from ui.figures import Region
 from ui.i18n import field_label, label_of
 from ui.marks import verdict_mark
@@ -61,15 +62,21 @@ def _sensitive(key: str) -> bool:
     return bool(spec and spec.sensitive)
 
 
-def rows_for(result: Result, lang: Lang, masked: bool, *, checkable: bool = True) -> list[FieldRow]:
-    """Every field of a result in display order. ``checkable=False`` when the values are already
-    masked (a QA lab item from the store): validators cannot judge a masked number, so none run."""
-    rows = _card_rows(result, lang, masked) if isinstance(result, CreditCardResult) else _id_rows(result, lang, masked)
-    return rows if checkable else [replace(r, checks=()) for r in rows]
+Verdicts = Mapping[str, Sequence[Check]]
+"""Each field's validator checks by the API's key (``ocr_core.verdicts.result_checks``)."""
 
 
-def _card_rows(result: CreditCardResult, lang: Lang, masked: bool) -> list[FieldRow]:
-    doc = "credit-card"
+def rows_for(result: Result, lang: Lang, masked: bool, *, checks: Verdicts | None = None) -> list[FieldRow]:
+    """Every field of a result in display order, with its validator checks: run on the values here,
+    or ``checks`` as recorded when the values were read (a QA lab item, whose values come from the
+    store already masked: validators cannot judge a masked number, so none run on them)."""
+    verdicts = result_checks(result) if checks is None else checks
+    if isinstance(result, CreditCardResult):
+        return _card_rows(result, lang, masked, verdicts)
+    return _id_rows(result, lang, masked, verdicts)
+
+
+def _card_rows(result: CreditCardResult, lang: Lang, masked: bool, verdicts: Verdicts) -> list[FieldRow]:
     groups = [g.value or "" for g in result.card_numbers]
     rows: list[FieldRow] = []
     for i, group in enumerate(result.card_numbers):
@@ -82,7 +89,7 @@ def _card_rows(result: CreditCardResult, lang: Lang, masked: bool) -> list[Field
         rows.append(FieldRow(
             key="totalCardNum", index=None, label=field_label("totalCardNum", lang), raw=result.total_card_num,
             shown=_show("totalCardNum", result.total_card_num, masked), conf=None, points=None,
-            sensitive=True, checks=tuple(checks_for("totalCardNum", result.total_card_num, doc)),
+            sensitive=True, checks=tuple(verdicts.get("totalCardNum", ())),
         ))
     vt = result.valid_thru
     if vt is not None:
@@ -90,7 +97,7 @@ def _card_rows(result: CreditCardResult, lang: Lang, masked: bool) -> list[Field
             key="validThru", index=None, label=field_label("validThru", lang), raw=vt.value,
             shown=_show("validThru", vt.value, masked), conf=vt.conf,
             points=tuple(vt.box.points) if vt.box else None, sensitive=_sensitive("validThru"),
-            checks=tuple(checks_for("validThru", vt.value, doc)) if vt.value is not None else (),
+            checks=tuple(verdicts.get("validThru", ())),
         ))
     return rows
 
@@ -101,10 +108,9 @@ def absent_by_design(key: str, value: str | None) -> bool:
     return key == "condition" and (value or "").strip().lower() == "none"
 
 
-def _id_rows(result: IdCardResult, lang: Lang, masked: bool) -> list[FieldRow]:
+def _id_rows(result: IdCardResult, lang: Lang, masked: bool, verdicts: Verdicts) -> list[FieldRow]:
     doc = result.id_type or ""
     by_key = {kv.key: kv for kv in result.key_values}
-    values = {k: kv.value for k, kv in by_key.items() if kv.value is not None}
     rows = []
     for key in sort_keys(by_key, doc):
         kv = by_key[key]
@@ -112,7 +118,7 @@ def _id_rows(result: IdCardResult, lang: Lang, masked: bool) -> list[FieldRow]:
             key=key, index=None, label=field_label(key, lang), raw=kv.value,
             shown=_show(key, kv.value, masked), conf=None if absent_by_design(key, kv.value) else kv.conf,
             points=tuple(kv.bbox.points) if kv.bbox else None, sensitive=_sensitive(key),
-            checks=tuple(checks_for(key, kv.value, doc, values)) if kv.value is not None else (),
+            checks=tuple(verdicts.get(key, ())),
         ))
     return rows
 
