@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image
+from requests.adapters import HTTPAdapter
 
 import l10n
 from ocr_core import (
@@ -42,6 +43,7 @@ from ocr_core import (
     Settings,
     SettingsError,
     TokenError,
+    TransportError,
     explain,
 )
 from ocr_core.auth import BearerTokenAuth
@@ -841,3 +843,81 @@ def test_image_size_limit_is_inclusive_and_reported(fake: Sandbox, client: OcrCl
     with pytest.raises((ApiError, MalformedResponseError)):  # exactly the limit goes out (unreadable)
         client.analyze_credit_card(too_big[:-1])
     assert fake.calls("credit-card") == 1
+
+
+# -- what a failed call says: requests' exceptions translated in one place (_http/_request) --------
+class _FailingSession(requests.Session):
+    """A session whose every request fails with ``error``, as requests raises it."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+        self.timeouts: list[object] = []
+
+    def request(self, method: str | bytes, url: str | bytes, *args: object, **kwargs: object) -> requests.Response:  # type: ignore[override]
+        self.timeouts.append(kwargs.get("timeout"))
+        raise self.error
+
+
+def _refused() -> requests.exceptions.ConnectionError:
+    import urllib3.exceptions
+
+    opening = urllib3.exceptions.NewConnectionError(None, "Connection refused")  # type: ignore[arg-type]
+    return requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/", reason=opening))  # type: ignore[arg-type]
+
+
+HOST = "ocr.example.test:8443"
+
+
+@pytest.mark.parametrize("error, kind, said", [
+    (requests.exceptions.ConnectTimeout(), ConnectError, f"could not connect to {HOST} within 2.5 s"),
+    (requests.exceptions.ReadTimeout(), ReadTimeoutError, f"{HOST} accepted the connection but sent no answer within 3 s"),
+    (requests.exceptions.SSLError(), ConnectError, f"TLS handshake with {HOST} failed"),
+    (_refused(), ConnectError, f"could not connect to {HOST} (refused or unreachable)"),
+    (requests.exceptions.ConnectionError(), ConnectionLostError,
+     f"the connection to {HOST} dropped; the call may have been processed"),
+    (requests.exceptions.ChunkedEncodingError(), ConnectionLostError, f"the answer from {HOST} was cut off"),
+    (requests.exceptions.ContentDecodingError(), ConnectionLostError, f"the answer from {HOST} was cut off"),
+    (requests.exceptions.TooManyRedirects(), TransportError, f"request to {HOST} failed: TooManyRedirects"),
+], ids=["connect-timeout", "read-timeout", "tls", "refused", "dropped", "cut-off", "bad-encoding", "other"])
+def test_each_transport_failure_names_its_host_and_what_happened(error: Exception, kind: type[TransportError],
+                                                                  said: str) -> None:
+    """The CLI prints these messages as they are; the dashboard words them from ``host``."""
+    settings = Settings(base_url=f"https://{HOST}", app_key="k", secret_key="s", connect_timeout=2.5, read_timeout=3.0)
+    with OcrClient(settings, session=_FailingSession(error)) as c, pytest.raises(TransportError) as info:
+        c.public_key("credit-card")
+    assert type(info.value) is kind and str(info.value) == said and info.value.host == HOST
+
+
+def test_a_read_timeout_given_as_one_number_is_named_as_such() -> None:
+    session = _FailingSession(requests.exceptions.ReadTimeout())
+    settings = Settings(base_url=f"https://{HOST}", app_key="k", secret_key="s")
+    with OcrClient(settings, session=session) as c, pytest.raises(ReadTimeoutError, match=r"sent no answer within 9 s$"):
+        c._http("GET", f"https://{HOST}/v2.0/appkeys/k/public-keys/credit-card", timeout=9)
+    assert session.timeouts == [9]
+
+
+@pytest.mark.parametrize("error", [requests.exceptions.InvalidURL(), requests.exceptions.InvalidSchema()])
+def test_an_unusable_endpoint_is_a_settings_error_naming_it_without_the_appkey(error: Exception) -> None:
+    settings = Settings(base_url=f"https://{HOST}", app_key="secret-appkey-123", secret_key="s")
+    with OcrClient(settings, session=_FailingSession(error)) as c, pytest.raises(SettingsError) as info:
+        c.public_key("credit-card")
+    assert str(info.value) == f"cannot call https://{HOST}/v2.0: {type(error).__name__}"
+
+
+def test_the_client_introduces_itself_and_never_lets_requests_retry(fake: Sandbox, client: OcrClient) -> None:
+    client.analyze_credit_card(PNG)
+    assert {a.headers.get("user-agent") for a in fake.received} == {"document-ocr-studio/0.1 ocr_core"}
+    for scheme in ("https://", "http://"):
+        adapter = client._session.get_adapter(f"{scheme}ocr.example.test/")
+        assert isinstance(adapter, HTTPAdapter) and adapter is client._session.adapters[scheme]
+        assert adapter.max_retries.total == 0
+
+
+def test_only_sensitive_headers_are_redacted_for_the_log() -> None:
+    from ocr_core.client import redact_headers
+
+    assert redact_headers({"Authorization": "Bearer t", "Symmetric-Key": "k", "Request-Key": "r",
+                           "X-Key-Version": "3", "Accept": "application/json"}) == \
+        {"Authorization": "[secure]", "Symmetric-Key": "[secure]", "Request-Key": "[secure]",
+         "X-Key-Version": "3", "Accept": "application/json"}
