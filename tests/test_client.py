@@ -854,7 +854,7 @@ class _FailingSession(requests.Session):
         self.error = error
         self.timeouts: list[object] = []
 
-    def request(self, method: str | bytes, url: str | bytes, *args: object, **kwargs: object) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *args: object, **kwargs: object) -> requests.Response:
         self.timeouts.append(kwargs.get("timeout"))
         raise self.error
 
