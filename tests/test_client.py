@@ -921,3 +921,21 @@ def test_only_sensitive_headers_are_redacted_for_the_log() -> None:
                            "X-Key-Version": "3", "Accept": "application/json"}) == \
         {"Authorization": "[secure]", "Symmetric-Key": "[secure]", "Request-Key": "[secure]",
          "X-Key-Version": "3", "Accept": "application/json"}
+
+
+def test_the_answer_header_decides_success_as_the_vendor_documents() -> None:
+    """Success is resultCode 0 unless isSuccessful says false; a failure keeps the vendor's message
+    when it is text (else the code's documented one); "0 but not successful" is the unknown code -1."""
+    from ocr_core.client import _raise_for_header
+
+    _raise_for_header({"header": {"resultCode": 0}})  # no exception: success
+    _raise_for_header({"header": {"resultCode": 0, "isSuccessful": True}})
+    with pytest.raises(ApiError) as info:
+        _raise_for_header({"header": {"resultCode": 4000001, "resultMessage": "bad image"}})
+    assert (info.value.result_code, info.value.vendor_message) == (4000001, "bad image")
+    with pytest.raises(ApiError) as info:
+        _raise_for_header({"header": {"resultCode": 0, "isSuccessful": False, "resultMessage": "odd"}})
+    assert (info.value.result_code, info.value.vendor_message) == (-1, "odd")
+    with pytest.raises(ApiError) as info:
+        _raise_for_header({"header": {"resultCode": 4000001, "isSuccessful": False, "resultMessage": 7}})
+    assert info.value.vendor_message == explain(4000001).message
