@@ -364,3 +364,18 @@ def test_no_bare_string_is_drawn_by_streamlit_magic():
         stray = [n.lineno for n in body[1:] if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
                  and isinstance(n.value.value, str)]
         assert not stray, f"{script.name}: bare strings at lines {stray}"
+
+
+def test_the_quality_panel_reads_an_uploaded_jpegs_compression() -> None:
+    """The panel assesses the upload itself, not only its pixels: a heavily compressed JPEG fails the
+    compression check (it said "not a JPEG" for every upload when given the decoded pixels)."""
+    import cv2
+
+    from ocr_core.imaging import load_image
+    from ui.quality_panel import quality_of
+
+    card = cv2.imread(str(Path(__file__).resolve().parent.parent / "samples" / "cards" / "visa_blue_flat.png"))
+    assert card is not None
+    upload = load_image(cv2.imencode(".jpg", card, [cv2.IMWRITE_JPEG_QUALITY, 15])[1].tobytes())
+    compression = next(c for c in quality_of("jpeg_test", "q15", upload).checks if c.name == "compression")
+    assert (compression.status, compression.reason) == ("fail", "compression.fail") and compression.value == 17

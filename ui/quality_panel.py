@@ -15,7 +15,7 @@ from ui.widgets import table
 
 
 def quality_of(prefix: str, token: str, img: LoadedImage) -> QualityReport:
-    return state.memo(f"{prefix}_quality", token, lambda: assess_quality(img.bgr))
+    return state.memo(f"{prefix}_quality", token, lambda: assess_quality(img))  # its bytes: the JPEG check reads them
 
 
 def quality_reason(check: QualityCheck, lang: str) -> str:
