@@ -939,3 +939,58 @@ def test_the_answer_header_decides_success_as_the_vendor_documents() -> None:
     with pytest.raises(ApiError) as info:
         _raise_for_header({"header": {"resultCode": 4000001, "isSuccessful": False, "resultMessage": 7}})
     assert info.value.vendor_message == explain(4000001).message
+
+
+def test_a_retried_calls_timings_add_every_attempts_steps(fake: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a clock that ticks one second per reading, each measured step lasts exactly 1000 ms: an
+    analysis whose first POST never connected spent two key look-ups, two encryptions and two network
+    waits, and its trace says so (not only the last attempt's, and never less)."""
+    import types
+
+    import ocr_core.client as client_module
+
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(client_module, "time", types.SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+
+    class FirstPostRefused(requests.Session):
+        refused = False
+
+        def request(self, method, url, *args, **kwargs):
+            if method == "POST" and not self.refused:
+                self.refused = True
+                url = url.replace(fake.base_url, f"http://127.0.0.1:{_closed_port()}")
+            return super().request(method, url, *args, **kwargs)
+
+    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key, backoff_base=0.0)
+    with OcrClient(settings, session=FirstPostRefused()) as c:
+        trace = c.analyze_credit_card(PNG).trace
+    assert trace is not None and trace.attempts == 2
+    timings = dict(trace.timings_ms)
+    assert {k: timings[k] for k in ("key_fetch", "encrypt", "network", "decrypt")} == \
+        {"key_fetch": 2000.0, "encrypt": 2000.0, "network": 2000.0, "decrypt": 1000.0}
+    assert timings["total"] > sum(timings[k] for k in ("key_fetch", "encrypt", "network", "decrypt"))
+
+
+def test_overrides_apply_and_only_the_clients_own_session_is_closed() -> None:
+    settings = Settings(base_url=f"https://{HOST}", app_key="k", secret_key="s")
+    assert OcrClient(settings, max_retries=0, read_timeout=7.0).settings.max_retries == 0
+    assert OcrClient(settings).settings is settings
+    closed: list[str] = []
+
+    class Watched(requests.Session):
+        name = ""
+
+        def close(self) -> None:
+            closed.append(self.name)
+            super().close()
+
+    theirs = Watched()
+    theirs.name = "theirs"
+    with OcrClient(settings, session=theirs):
+        pass
+    assert closed == []  # a session the caller gave is the caller's to close
+    own = OcrClient(settings)
+    own._session.__class__ = Watched
+    own._session.name = "own"  # type: ignore[attr-defined]  # the class was swapped above
+    own.close()
+    assert closed == ["own"]
