@@ -994,3 +994,19 @@ def test_overrides_apply_and_only_the_clients_own_session_is_closed() -> None:
     own._session.name = "own"  # type: ignore[attr-defined]  # the class was swapped above
     own.close()
     assert closed == ["own"]
+
+
+def test_v2_1_a_key_fetch_refused_for_its_token_renews_it_and_no_other_refusal_does(fake: Sandbox) -> None:
+    with make_client(fake, api_version="v2.1", secret_key=None) as c:
+        c.public_key("credit-card")
+        fake.backend.tokens.reset()  # the token the client holds is no longer known
+        with pytest.raises(ApiError) as info:
+            c.public_key("id-card")
+        assert info.value.result_code == 4010006
+        c.public_key("id-card")
+        assert fake.calls("token") == 2
+        fake.queue("public-keys/credit-card", Scripted(result_code=4000001))
+        with pytest.raises(ApiError):
+            c.public_key("credit-card", refresh=True)
+        c.public_key("credit-card", refresh=True)
+        assert fake.calls("token") == 2
