@@ -1010,3 +1010,29 @@ def test_v2_1_a_key_fetch_refused_for_its_token_renews_it_and_no_other_refusal_d
             c.public_key("credit-card", refresh=True)
         c.public_key("credit-card", refresh=True)
         assert fake.calls("token") == 2
+
+
+def test_a_key_fetch_waits_only_the_short_timeout() -> None:
+    session = _FailingSession(requests.exceptions.ReadTimeout())
+    settings = Settings(base_url=f"https://{HOST}", app_key="k", secret_key="s", read_timeout=60.0)
+    with OcrClient(settings, session=session) as c, pytest.raises(ReadTimeoutError):
+        c.public_key("credit-card")
+    assert session.timeouts == [settings.small_call_timeout] and settings.small_call_timeout[1] < 60
+
+
+@pytest.mark.parametrize("result", [{}, {"key": "AAAA"}, {"version": "1"}, ["key", "version"]])
+def test_a_public_key_answer_without_key_and_version_says_so(fake: Sandbox, client: OcrClient, result: object) -> None:
+    fake.queue("public-keys/credit-card",
+               Scripted(body=json.dumps({"header": {"isSuccessful": True, "resultCode": 0}, "result": result}).encode()))
+    with pytest.raises(MalformedResponseError) as info:
+        client.public_key("credit-card")
+    assert str(info.value) == "the public-key answer has no result.key and result.version (HTTP 200)"
+    assert info.value.status == 200
+
+
+def test_the_public_key_is_kept_as_the_api_gave_it(fake: Sandbox, client: OcrClient) -> None:
+    from ocr_core.envelope import load_public_key
+
+    info = client.public_key("id-card")
+    assert (info.service, info.version) == ("id-card", fake.version("id-card"))
+    assert load_public_key(info.key_b64).size_in_bits() == 2048
