@@ -1036,3 +1036,11 @@ def test_the_public_key_is_kept_as_the_api_gave_it(fake: Sandbox, client: OcrCli
     info = client.public_key("id-card")
     assert (info.service, info.version) == ("id-card", fake.version("id-card"))
     assert load_public_key(info.key_b64).size_in_bits() == 2048
+
+
+def test_a_refresh_fetches_the_key_again_and_anything_else_uses_the_cache(fake: Sandbox, client: OcrClient) -> None:
+    first = client.public_key("credit-card").version
+    rotated = fake.backend.rotate_key("credit-card")
+    assert client.public_key("credit-card").version == first != rotated  # cached
+    assert client.public_key("credit-card", refresh=True).version == rotated
+    assert client.public_key("credit-card").version == rotated and fake.calls("public-keys") == 2
