@@ -1044,3 +1044,11 @@ def test_a_refresh_fetches_the_key_again_and_anything_else_uses_the_cache(fake: 
     assert client.public_key("credit-card").version == first != rotated  # cached
     assert client.public_key("credit-card", refresh=True).version == rotated
     assert client.public_key("credit-card").version == rotated and fake.calls("public-keys") == 2
+
+
+def test_without_settings_the_client_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NHN_OCR_BASE_URL", f"https://{HOST}")
+    monkeypatch.setenv("NHN_OCR_APPKEY", "env-appkey")
+    monkeypatch.setenv("NHN_OCR_SECRETKEY", "env-secret")
+    with OcrClient(max_retries=1) as c:
+        assert (c.settings.base_url, c.settings.app_key, c.settings.max_retries) == (f"https://{HOST}", "env-appkey", 1)
