@@ -9,32 +9,20 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from l10n import message
 from qa import analysis
 from qa.analysis import RunData
 from qa.sweeps import DEGRADATIONS
 
-TEXTS = {
-    "en": {"title": "QA run", "fields": "Accuracy per field", "field": "field", "right": "right",
-           "total": "total", "accuracy": "accuracy", "conf": "mean confidence", "doc_types": "Per document type",
-           "breaks": "Where reads start to fail", "degradation": "degradation", "breaks_at": "first failing level",
-           "conf_warned": "confidence predicted it", "pre_warned": "pre-flight predicted it",
-           "confusion": "Pre-flight verdict against reads", "verdict": "pre-flight", "wrong": "wrong",
-           "failed": "Failed items", "slowest": "Slowest items", "image": "image", "level": "level",
-           "code": "result", "ms": "ms", "none": "none", "yes": "yes", "no": "no", "run": "Run",
-           "chart_acc": "Accuracy by level", "chart_conf": "Mean confidence by level", "items": "Every item",
-           "values": "values (masked; ✓ right, ✗ wrong; failed checks in brackets)",
-           "validators": "Misreads the validators caught", "caught": "caught", "missed": "missed",
-           "unchecked": "no check applies"},
-    "ko": {"title": "QA 실행", "fields": "필드별 정확도", "field": "필드", "right": "정답", "total": "전체",
-           "accuracy": "정확도", "conf": "평균 신뢰도", "doc_types": "문서 종류별", "breaks": "인식이 깨지기 시작하는 수준",
-           "degradation": "열화", "breaks_at": "처음 실패한 수준", "conf_warned": "신뢰도가 예측함",
-           "pre_warned": "사전 점검이 예측함", "confusion": "사전 점검 판정 대 인식 결과", "verdict": "사전 점검",
-           "wrong": "오답", "failed": "실패한 항목", "slowest": "가장 느린 항목", "image": "이미지", "level": "수준",
-           "code": "결과", "ms": "ms", "none": "없음", "yes": "예", "no": "아니오", "run": "실행",
-           "chart_acc": "수준별 정확도", "chart_conf": "수준별 평균 신뢰도", "items": "모든 항목",
-           "values": "값 (마스킹; ✓ 정답, ✗ 오답; 실패한 검증은 괄호 안)",
-           "validators": "검증이 잡아낸 오인식", "caught": "잡아냄", "missed": "놓침", "unchecked": "적용할 검증 없음"},
-}
+
+class _Words:
+    """The report's words in one language, from the message catalogue (``rep.<key>``)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        return message(f"rep.{key}", self.lang)
 
 
 def _pct(x: float | None) -> str:
@@ -132,7 +120,7 @@ def level_figure(data: RunData, metric: str, lang: str = "en") -> go.Figure:
         fig.add_trace(go.Scatter(x=xs, y=[sum(levels[x]) / len(levels[x]) for x in xs], mode="lines+markers",
                                  name=f"{deg} · {doc}",
                                  hovertemplate=f"{deg} %{{x}} {DEGRADATIONS[deg].unit}<br>%{{y:.2f}}<extra>{doc}</extra>"))
-    t = TEXTS[lang]
+    t = _Words(lang)
     fig.update_layout(title=t["chart_acc"] if metric == "right" else t["chart_conf"], height=360,
                       margin={"l": 40, "r": 10, "t": 50, "b": 40}, yaxis={"range": [0, 1.05]},
                       xaxis_title=t["level"], legend={"orientation": "h"})
@@ -153,7 +141,7 @@ def _failed_checks(records: list[dict[str, Any]] | None) -> str:
 
 def html_report(data: RunData, lang: str = "en") -> str:
     """One HTML file with everything inside: tables, and Plotly charts with plotly.js inlined."""
-    t = TEXTS[lang]
+    t = _Words(lang)
     s = analysis.summary(data)
     r = data.run
     parts = [f"<h1>{t['title']} #{r['id']}</h1>",
