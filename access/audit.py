@@ -21,6 +21,10 @@ audit_logger = logging.getLogger("studio.audit")
 EventKind = Literal["sign_in", "sign_out", "unmask", "mask", "refused", "api_call", "settings_change"]
 
 
+QA_RUN_PREFIX = "qa-run:"
+"""The door of a QA Lab run's calls: ``qa-run:<run id>``."""
+
+
 @dataclass(frozen=True)
 class AuditEvent:
     kind: EventKind

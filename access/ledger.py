@@ -9,7 +9,7 @@ racing for the last call cannot together exceed a limit, on SQLite and on Postgr
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from access.audit import AuditEvent
+from access.audit import QA_RUN_PREFIX, AuditEvent
 from ocr_core import InputError
 from store.access_models import AuditRow, QuotaUsage, StudioSetting
 from store.models import Base
@@ -52,6 +52,10 @@ class QuotaLimits:
 
     def monthly(self, kind: QuotaKind) -> int | None:
         return self.monthly_analysis if kind == "analysis" else self.monthly_stand_alone
+
+
+QUOTA_NAMES: tuple[str, ...] = tuple(f.name for f in fields(QuotaLimits))
+"""The four quotas, as settings (``quota.<name>``), secrets-file keys and ``QuotaLimits`` fields."""
 
 
 class QuotaExceeded(InputError):
@@ -164,13 +168,13 @@ class Ledger:
     def limits(self, defaults: QuotaLimits) -> QuotaLimits:
         """The quotas in force: what an admin set on the Settings page, else the configured defaults."""
         values = {}
-        for name in ("user_daily_analysis", "user_daily_stand_alone", "monthly_analysis", "monthly_stand_alone"):
+        for name in QUOTA_NAMES:
             stored = self.setting(f"quota.{name}")
             values[name] = getattr(defaults, name) if stored is None else (int(stored) if stored else None)
         return QuotaLimits(**values)
 
     def set_limits(self, limits: QuotaLimits) -> None:
-        for name in ("user_daily_analysis", "user_daily_stand_alone", "monthly_analysis", "monthly_stand_alone"):
+        for name in QUOTA_NAMES:
             value = getattr(limits, name)
             self.set_setting(f"quota.{name}", "" if value is None else str(int(value)))
 
@@ -208,9 +212,15 @@ class Ledger:
         """The doors rows came through besides the pages: ``cli`` and each QA Lab run (newest run first)."""
         with self.engine.connect() as conn:
             found = conn.execute(select(audit_events.c.where).distinct().where(
-                (audit_events.c.where == "cli") | audit_events.c.where.startswith("qa-run:"))).scalars().all()
-        runs = sorted((w for w in found if w.startswith("qa-run:") and w[7:].isdigit()), key=lambda w: -int(w[7:]))
+                (audit_events.c.where == "cli") | audit_events.c.where.startswith(QA_RUN_PREFIX))).scalars().all()
+        run_ids = (w.removeprefix(QA_RUN_PREFIX) for w in found if w.startswith(QA_RUN_PREFIX))
+        runs = [f"{QA_RUN_PREFIX}{n}" for n in sorted((int(i) for i in run_ids if i.isdigit()), reverse=True)]
         return (["cli"] if "cli" in found else []) + runs
+
+    def users(self) -> list[str]:
+        """Everyone with a row in the trail, sorted."""
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(select(audit_events.c.user).distinct()).scalars().all())
 
     def totals(self, *, since: date | None = None) -> Sequence[dict]:
         """Billed calls (``api_call`` rows on NHN Cloud) per user per UTC day, newest day first."""

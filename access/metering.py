@@ -14,15 +14,15 @@ import os
 import time
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
-from access.audit import AuditEvent, EventKind, log_event, request_key_hash
-from access.ledger import QUOTA_KIND_OF_SERVICE, Ledger, QuotaExceeded, QuotaLimits
+from access.audit import QA_RUN_PREFIX, AuditEvent, EventKind, log_event, request_key_hash
+from access.ledger import QUOTA_KIND_OF_SERVICE, QUOTA_NAMES, Ledger, QuotaExceeded, QuotaLimits
 from ocr_core import ApiError, InputError, SettingsError, TransportError
 
 R = TypeVar("R")
@@ -31,7 +31,6 @@ USER_ENV = "STUDIO_USER"
 SECRETS_FILE_ENV = "STUDIO_SECRETS_FILE"
 _ROOT = Path(__file__).resolve().parent.parent
 BILLED_HOST_SUFFIX = ".nhncloudservice.com"
-QUOTA_NAMES = ("user_daily_analysis", "user_daily_stand_alone", "monthly_analysis", "monthly_stand_alone")
 
 
 def billed_endpoint(base_url: str) -> bool:
@@ -140,9 +139,6 @@ class Door:
             self.record(self.event("api_call", service, image=image, request_key=request_key, result_code=code,
                                    latency_ms=round((time.perf_counter() - started) * 1000, 1)))
 
-    def at(self, where: str) -> Door:
-        return replace(self, where=where)
-
 
 def door(engine: Engine, *, user: str, where: str, backend: str, api_version: str,
          defaults: QuotaLimits | None = None, role: str = "", masked: bool | None = True) -> Door:
@@ -160,4 +156,4 @@ def lab_run_door(engine: Engine, run_id: int, started_by: str, backend: str, api
     runs are not billed and leave no rows."""
     if backend != "cloud":
         return None
-    return door(engine, user=started_by, where=f"qa-run:{run_id}", backend=backend, api_version=api_version)
+    return door(engine, user=started_by, where=f"{QA_RUN_PREFIX}{run_id}", backend=backend, api_version=api_version)

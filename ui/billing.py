@@ -68,7 +68,7 @@ def billed_call(service: str, call: Callable[[], R], *, image: bytes | None = No
     """Run one API call under the quota and leave its audit row (``access.metering.Door.call``)."""
     identity = current_identity()
     conn = effective_connection()
-    door = Door(ledger(), limits(), user=identity.email or identity.subject if identity else "anonymous",
+    door = Door(ledger(), limits() if conn.backend == "cloud" else QuotaLimits(), user=identity.email or identity.subject if identity else "anonymous",
                 role=str(identity.role) if identity else "", where=where_now(), backend=conn.backend,
                 api_version=conn.api_version,
                 masked=not allowed(identity, Action.UNMASK) or bool(st.session_state.get("masking", True)))
