@@ -86,10 +86,14 @@ def record(event: AuditEvent) -> AuditEvent:
     return event
 
 
+def who(identity: Identity | None) -> str:
+    """The user a quota, an audit row or a lab run is booked to: the e-mail, else the subject."""
+    return (identity.email or identity.subject) if identity else "anonymous"
+
+
 def event_for(identity: Identity | None, kind: EventKind, **fields: Any) -> AuditEvent:
-    who = identity.email or identity.subject if identity else "anonymous"
     role = str(identity.role) if identity else ""
-    return AuditEvent(kind=kind, user=who, role=role, **fields)
+    return AuditEvent(kind=kind, user=who(identity), role=role, **fields)
 
 
 def request_key_hash(request_key: str) -> str:

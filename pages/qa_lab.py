@@ -1,10 +1,9 @@
 """QA Lab: build a run (images, truth, sweep, preprocessing), start it on the queue, watch it, read it."""
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
+from access.audit import who
 from qa.backend import max_cloud_calls
 from qa.images import held_uploads
 from qa.runner import SERVICES, RunSpec, billed_calls, create_run
@@ -17,10 +16,6 @@ from ui.errors import guarded
 from ui.i18n import t
 from ui.session import base_url, effective_connection
 from ui.specimens import SAMPLES_DIR
-
-
-def _who(identity: Any) -> str:
-    return (identity.email or identity.subject) if identity else "anonymous"
 
 DEFAULT_LEVELS = {"blur": "0,1.5,3,6", "dark": "1,0.6,0.35,0.2", "scale": "1,0.5,0.3,0.2", "jpeg": "90,40,15,5",
                   "rotate": "0,5,15,30", "glare": "0,0.3,0.6,0.9", "perspective": "0,0.1,0.2,0.3",
@@ -82,7 +77,7 @@ def main() -> None:
                      disabled=not sources or bool(problems) or not confirmed):
             spec = RunSpec(service, conn.backend, base_url(conn), conn.api_version, sweep=sweep, preprocess=use_pre,
                            truth=truth, concurrency=int(concurrency),
-                           started_by=_who(current_identity()))
+                           started_by=who(current_identity()))
             run_id = create_run(factory, spec, sources, spool())
             held_uploads.put(run_id, {i: s.data for i, s in enumerate(sources) if s.kind == "upload"})
             enqueue(run_id, lab.db_url(), conn.backend, conn.api_version)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from access import Action, allowed
-from access.audit import add_sink
+from access.audit import add_sink, who
 from access.ledger import QUOTA_KIND_OF_SERVICE, Ledger, QuotaLimits, Usage
 from access.metering import Door, quota_limits
 from ui.access import current_identity, where_now
@@ -60,7 +60,7 @@ def usage(service: str) -> Usage | None:
     identity = current_identity()
     if identity is None or effective_connection().backend != "cloud":
         return None
-    return ledger().usage(identity.email or identity.subject, QUOTA_KIND_OF_SERVICE[service], limits())
+    return ledger().usage(who(identity), QUOTA_KIND_OF_SERVICE[service], limits())
 
 
 def billed_call(service: str, call: Callable[[], R], *, image: bytes | None = None,
@@ -68,7 +68,7 @@ def billed_call(service: str, call: Callable[[], R], *, image: bytes | None = No
     """Run one API call under the quota and leave its audit row (``access.metering.Door.call``)."""
     identity = current_identity()
     conn = effective_connection()
-    door = Door(ledger(), limits() if conn.backend == "cloud" else QuotaLimits(), user=identity.email or identity.subject if identity else "anonymous",
+    door = Door(ledger(), limits() if conn.backend == "cloud" else QuotaLimits(), user=who(identity),
                 role=str(identity.role) if identity else "", where=where_now(), backend=conn.backend,
                 api_version=conn.api_version,
                 masked=not allowed(identity, Action.UNMASK) or bool(st.session_state.get("masking", True)))

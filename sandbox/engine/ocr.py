@@ -281,11 +281,15 @@ class HangulReader:
         crops = [[_prepare(_crop_line(bgr, q), height) for height in CROP_HEIGHTS] for q in quads]
         jobs = min(TESSERACT_JOBS, len(crops))
         shares = [list(range(k, len(crops), jobs)) for k in range(jobs)]  # crop indices of each run
-        if jobs == 1:
-            pages = [self._run(binary, [page for i in shares[0] for page in crops[i]])]
+
+        def run_share(share: list[int]) -> dict[int, HangulText]:
+            return self._run(binary, [page for i in share for page in crops[i]])
+
+        if jobs == 1:  # no thread for a single run
+            pages = [run_share(shares[0])]
         else:
             with ThreadPoolExecutor(jobs) as pool:
-                pages = list(pool.map(lambda share: self._run(binary, [page for i in share for page in crops[i]]), shares))
+                pages = list(pool.map(run_share, shares))
         out: list[HangulText] = [HangulText()] * len(quads)
         for share, read in zip(shares, pages):
             for n, i in enumerate(share):
