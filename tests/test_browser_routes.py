@@ -37,6 +37,8 @@ PAGES = {  # URL path -> the page's title (English: the browser's locale here). 
     "runs": "Runs",
     "audit": "Audit",  # listed for admins; on loopback without sign-in configured, the user is one
 }
+NAV = ["Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs", "Settings", "Audit"]
+FRAME_WAIT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -67,16 +69,27 @@ def cold(browser):
 
 def _assert_framed(pg, title: str) -> None:
     """The page's title, no "page not found", and the app's sidebar: every page (not the hidden
-    home), the masking switch and the backend badge."""
-    body = pg.locator("body").inner_text()
-    assert "Page not found" not in body, "Streamlit answered 'page not found'"
-    assert pg.locator('[data-testid="stMain"] h1').first.inner_text().strip() == title
+    home), the masking switch and the backend badge.
+
+    Each part is awaited (Playwright's retrying ``expect``) rather than read once: a cold session's
+    first run can still be redrawing the sidebar when the badge has appeared. A part still missing
+    after the wait fails the test, with a screenshot and the sidebar's HTML saved beside the others."""
+    from playwright.sync_api import expect
+
     sidebar = pg.locator('[data-testid="stSidebar"]')
-    links = [a.inner_text().splitlines()[-1].strip() for a in sidebar.locator('[data-testid="stSidebarNav"] a').all()]
-    assert links == ["Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs",
-                     "Settings", "Audit"], links
-    assert sidebar.get_by_text("Mask personal data").count() == 1
-    assert sidebar.get_by_text("SANDBOX").count() >= 1
+    try:
+        expect(pg.get_by_text("Page not found")).to_have_count(0)
+        expect(pg.locator('[data-testid="stMain"] h1').first).to_have_text(title)
+        expect(sidebar.locator('[data-testid="stSidebarNav"] a')).to_have_text(  # each after its icon's name
+            [re.compile(f"{re.escape(name)}$") for name in NAV], timeout=FRAME_WAIT_MS)
+        expect(sidebar.get_by_text("Mask personal data")).to_have_count(1, timeout=FRAME_WAIT_MS)
+        expect(sidebar.get_by_text("SANDBOX").first).to_be_visible(timeout=FRAME_WAIT_MS)
+    except AssertionError as err:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = urlparse(pg.url).path.strip("/") or "root"
+        pg.screenshot(path=str(ARTIFACTS / f"cold-{name}-FAILED.png"), full_page=True)
+        (ARTIFACTS / f"cold-{name}-FAILED-sidebar.html").write_text(sidebar.inner_html())
+        raise AssertionError(f"{err}\nthe sidebar read: {sidebar.inner_text()!r}") from err
 
 
 @pytest.mark.parametrize("path", list(PAGES))
