@@ -71,9 +71,11 @@ def _assert_framed(pg, title: str) -> None:
     """The page's title, no "page not found", and the app's sidebar: every page (not the hidden
     home), the masking switch and the backend badge.
 
-    Each part is awaited (Playwright's retrying ``expect``) rather than read once: a cold session's
-    first run can still be redrawing the sidebar when the badge has appeared. A part still missing
-    after the wait fails the test, with a screenshot and the sidebar's HTML saved beside the others."""
+    Each part is awaited (Playwright's retrying ``expect``) rather than read once: with a run open on
+    the Runs page, the masking switch's label was missing from a text query 1 s after the badge in 8
+    of 25 cold opens, and drawn in a screenshot taken right after (the browser still busy with the
+    page's charts). A part still missing after the wait fails the test, with the sidebar's text in the
+    message and a screenshot and its HTML saved beside the others."""
     from playwright.sync_api import expect
 
     sidebar = pg.locator('[data-testid="stSidebar"]')
