@@ -6,14 +6,14 @@ import streamlit as st
 from access.audit import who
 from qa.backend import max_cloud_calls
 from qa.images import held_uploads
-from qa.runner import SERVICES, RunSpec, billed_calls, create_run
+from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run
 from qa.sweeps import DEGRADATIONS, SweepError, parse_spec
 from qa.tasks import enqueue, spool
 from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
 from ui import lab
 from ui.access import current_identity
 from ui.errors import guarded
-from ui.i18n import t
+from ui.i18n import current_lang, t
 from ui.session import base_url, effective_connection
 from ui.specimens import SAMPLES_DIR
 
@@ -49,11 +49,9 @@ def main() -> None:
         try:
             sweep = [parse_spec(f"{name}:{levels}") for name, levels in zip(sweeps, specs, strict=True)]
         except SweepError as err:
-            sweep, problems = [], [str(err)]
-        sources, zip_problems = lab.sources_from_uploads(uploads or [])
+            sweep, problems = [], [err.words(current_lang())]
+        sources, zip_problems, notices = lab.sources_from_uploads(uploads or [])
         problems += zip_problems
-        from qa.runner import Source
-
         sources = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes(), kind="specimen", path=s)
                    for s in chosen] + sources
         truth: TruthFile | None = None
@@ -61,7 +59,7 @@ def main() -> None:
             try:
                 truth = parse_truth(truth_file.name, truth_file.getvalue())
             except TruthError as err:
-                problems.append(str(err))
+                problems.append(err.words(current_lang()))
         elif chosen and not uploads:
             truth = TruthFile("specimens", "", specimen_truth(SAMPLES_DIR))
         calls = billed_calls(len(sources), sweep)
@@ -71,6 +69,8 @@ def main() -> None:
             if calls > max_cloud_calls():
                 problems.append(t("lab.cap", calls=calls, cap=max_cloud_calls()))
             confirmed = st.checkbox(t("lab.confirm", calls=calls), key="lab_confirm")
+        for notice in notices:
+            st.info(notice, icon=":material/info:")
         for p in problems:
             st.error(p)
         if st.button(t("lab.start"), type="primary", key="lab_start",

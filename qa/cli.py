@@ -31,11 +31,13 @@ from typing import Any, TextIO
 from sqlalchemy.exc import OperationalError
 
 from access.metering import command_line_user
+from l10n import message
 from ocr_core import OcrClient
 from ocr_core import _constants as C
 from ocr_core.errors import SettingsError
 from qa import analysis, report
 from qa.backend import choose, max_cloud_calls
+from qa.collect import CollectError, from_folder, listed
 from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run, execute_run
 from qa.spool import Spool
 from qa.sweeps import SweepError, parse_spec
@@ -43,7 +45,6 @@ from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
 from store import StoreUnavailable, data_dir, default_url, session_factory
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
@@ -102,14 +103,19 @@ class BadInput(Exception):
     pass
 
 
-def collect_images(paths: Sequence[Path]) -> list[Source]:
+def collect_images(paths: Sequence[Path], err: TextIO) -> list[Source]:
+    """The files named, and the JPEG and PNG images in the folders named (what else a folder holds is
+    named on ``err`` as skipped)."""
     sources: list[Source] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-            if not files:
-                raise BadInput(f"{path}: no JPEG or PNG images in this folder")
-            sources += [Source(p.name, p.read_bytes(), kind="file", path=str(p.resolve())) for p in files]
+            try:
+                found = from_folder(path)
+            except CollectError as e:
+                raise BadInput(str(e)) from None
+            sources += found.sources
+            if found.skipped:
+                err.write(message("lab.skipped", "en", n=len(found.skipped), names=listed(found.skipped)) + "\n")
         elif path.is_file():
             sources.append(Source(path.name, path.read_bytes(), kind="file", path=str(path.resolve())))
         else:
@@ -158,7 +164,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise BadInput(f"{args.truth}: {e.strerror}") from None
         except TruthError as e:
             raise BadInput(str(e)) from None
-    sources = collect_images(args.images)
+    sources = collect_images(args.images, err)
     if truth is None and all(Path(p).resolve().is_relative_to(SAMPLES) for p in args.images):
         truth = TruthFile("specimens", "", specimen_truth(SAMPLES))  # the specimens carry their truth
     backend = choose(base_url=args.base_url, app_key=args.app_key, secret_key=args.secret_key,

@@ -19,6 +19,7 @@ import numpy as np
 from ocr_core.imaging import LoadedImage
 from ocr_core.imaging.geometry import rotate_image
 from ocr_core.imaging.loading import ImageFormat
+from qa.errors import LabInputError
 
 DEGRADED_JPEG_QUALITY = 95
 """A degraded JPEG source is sent as JPEG at this quality; a PNG source as PNG (fast compression)."""
@@ -141,8 +142,8 @@ DEGRADATIONS: dict[str, Degradation] = {
 }
 
 
-class SweepError(ValueError):
-    """A sweep spec that cannot be used; the message says why."""
+class SweepError(LabInputError):
+    """A sweep spec that cannot be used (``lab.in.sweep_*``)."""
 
 
 def parse_spec(spec: str) -> tuple[str, tuple[float, ...]]:
@@ -150,18 +151,18 @@ def parse_spec(spec: str) -> tuple[str, tuple[float, ...]]:
     name, sep, levels_text = spec.partition(":")
     name = name.strip().lower()
     if name not in DEGRADATIONS:
-        raise SweepError(f"unknown degradation {name!r}; choose from {', '.join(DEGRADATIONS)}")
+        raise SweepError("sweep_unknown", name=name, choices=", ".join(DEGRADATIONS))
     if not sep or not levels_text.strip():
-        raise SweepError(f"{spec!r}: give levels as NAME:LEVEL,LEVEL,… (e.g. blur:0,1.5,3)")
+        raise SweepError("sweep_no_levels", spec=spec)
     d = DEGRADATIONS[name]
     levels: list[float] = []
     for part in levels_text.split(","):
         try:
             level = float(part)
         except ValueError:
-            raise SweepError(f"{spec!r}: {part.strip()!r} is not a number") from None
+            raise SweepError("sweep_not_number", spec=spec, part=part.strip()) from None
         if not d.low <= level <= d.high:
-            raise SweepError(f"{spec!r}: {name} levels must lie between {d.low:g} and {d.high:g} ({d.unit})")
+            raise SweepError("sweep_range", spec=spec, name=name, low=f"{d.low:g}", high=f"{d.high:g}", unit=d.unit)
         if level not in levels:
             levels.append(level)
     return name, tuple(levels)

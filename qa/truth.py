@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ocr_core.fields import DOCUMENT_FIELDS
+from qa.errors import LabInputError
 
 Truth = dict[str, dict[str, str]]
 """image file name → field name → expected value (plain, never stored)."""
@@ -25,8 +26,8 @@ Truth = dict[str, dict[str, str]]
 _IGNORED = re.compile(r"[\s\-./]+")
 
 
-class TruthError(ValueError):
-    """A truth file that cannot be read; the message says why."""
+class TruthError(LabInputError):
+    """A truth file that cannot be read (``lab.in.truth_*``)."""
 
 
 @dataclass(frozen=True)
@@ -70,22 +71,22 @@ def parse_truth(name: str, data: bytes) -> TruthFile:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TruthError(f"{name}: not UTF-8 text") from None
+        raise TruthError("truth_not_utf8", name=name) from None
     if name.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
         return TruthFile(name, digest, _parse_csv(name, text))
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        raise TruthError(f"{name}: not valid JSON (line {err.lineno}: {err.msg})") from None
+        raise TruthError("truth_bad_json", name=name, line=err.lineno, detail=err.msg) from None
     if isinstance(doc, Mapping) and "docType" in doc and "fields" in doc:  # one specimen truth file
         image = Path(str(doc.get("image") or name)).name
         return TruthFile(name, digest, {image: specimen_fields(doc)})
     if not isinstance(doc, Mapping):
-        raise TruthError(f"{name}: expected an object mapping image file names to expected values")
+        raise TruthError("truth_not_mapping", name=name)
     entries: Truth = {}
     for image, values in doc.items():
         if not isinstance(values, Mapping):
-            raise TruthError(f"{name}: the entry for {image!r} is not an object of field values")
+            raise TruthError("truth_bad_entry", name=name, image=image)
         if "docType" in values and "fields" in values:
             entries[Path(image).name] = specimen_fields(values)
         else:
@@ -96,10 +97,10 @@ def parse_truth(name: str, data: bytes) -> TruthFile:
 def _parse_csv(name: str, text: str) -> Truth:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
-        raise TruthError(f"{name}: empty CSV")
+        raise TruthError("truth_empty_csv", name=name)
     key = next((f for f in reader.fieldnames if f.strip().lower() in ("file", "image", "filename")), None)
     if key is None:
-        raise TruthError(f"{name}: the CSV needs a 'file' column naming each image")
+        raise TruthError("truth_no_file_column", name=name)
     entries: Truth = {}
     for row in reader:
         image = (row.get(key) or "").strip()

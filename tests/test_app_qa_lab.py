@@ -202,3 +202,49 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
     assert not [df for df in at.dataframe if "Caught" in df.value.columns]
     items = next(df.value for df in at.dataframe if "Checks" in df.value.columns and "#" in df.value.columns)
     assert list(items["Checks"]) == [""]
+
+
+def test_lab_input_problems_are_said_in_the_readers_language():
+    at = open_page(LAB, lang="ko")
+    at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
+    at.multiselect(key="lab_sweep").set_value(["blur"]).run()
+    at.text_input(key="lab_levels_blur").set_value("0,x").run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == ["'blur:0,x': 'x'은(는) 숫자가 아닙니다."]
+    assert at.button(key="lab_start").disabled
+
+
+def test_uploaded_zips_give_their_images_and_say_what_they_skipped_in_korean():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import io
+        import zipfile
+
+        import streamlit as st
+
+        from ui import lab
+
+        class Upload:
+            def __init__(self, name, data):
+                self.name, self._data = name, data
+
+            def getvalue(self):
+                return self._data
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("set/b.png", b"png-b")
+            z.writestr("set/a.jpg", b"jpg-a")
+            z.writestr("set/notes.txt", b"text")
+            z.writestr("__MACOSX/set/._a.jpg", b"\x00\x05\x16\x07")
+        st.session_state["lang"] = "ko"
+        sources, problems, notices = lab.sources_from_uploads(
+            [Upload("set.zip", buf.getvalue()), Upload("broken.zip", b"PK\x03\x04 no"), Upload("c.png", b"png-c")])
+        st.session_state["got"] = ([(s.name, s.data) for s in sources], problems, notices)
+
+    at = AppTest.from_function(script).run()
+    sources, problems, notices = at.session_state["got"]
+    assert sources == [("a.jpg", b"jpg-a"), ("b.png", b"png-b"), ("c.png", b"png-c")]
+    assert problems == ["broken.zip은(는) 읽을 수 있는 ZIP 파일이 아닙니다."]
+    assert notices == ["JPEG·PNG 이미지가 아닌 파일 1개는 건너뜁니다: set/notes.txt."]

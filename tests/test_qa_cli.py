@@ -177,3 +177,18 @@ def test_a_database_that_cannot_be_opened_or_upgraded_is_named_with_its_cause(tm
             assert proc.stderr.startswith(f"error: the studio database {url} {says}"), proc.stderr
             assert "Traceback" not in proc.stderr
     assert "table quota_usage already exists" in proc.stderr and "stays at revision 0001" in proc.stderr
+
+
+def test_a_folder_runs_its_images_and_names_the_files_it_skipped(db, tmp_path):
+    (tmp_path / "set" / "__MACOSX").mkdir(parents=True)
+    (tmp_path / "set" / "visa.png").write_bytes(CARD.read_bytes())
+    (tmp_path / "set" / "__MACOSX" / "._visa.png").write_bytes(b"\x00\x05\x16\x07")
+    (tmp_path / "set" / "notes.txt").write_text("taken indoors")
+    (tmp_path / "set" / "card.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBP")
+    code, out, err = qa("run", "--service", "credit-card", "--json", "--db", db, str(tmp_path / "set"))
+    assert code == 0
+    assert [i["image"] for i in json.loads(out)["items"]] == ["visa.png"]
+    assert "Skipped 2 files that are not JPEG or PNG images: card.webp, notes.txt." in err
+    (tmp_path / "empty").mkdir()
+    code, _, err = qa("run", "--service", "credit-card", "--db", db, str(tmp_path / "empty"))
+    assert code == 4 and "no JPEG or PNG images in this folder" in err

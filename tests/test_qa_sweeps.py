@@ -91,7 +91,7 @@ def test_identity_levels_are_the_image_as_given():
     assert sweep_levels([("blur", (0.0, 1.5)), ("jpeg", (100.0, 40.0))]) == [("blur", 1.5), ("jpeg", 40.0)]
 
 
-@pytest.mark.parametrize("spec, message", [("fog:1", "unknown degradation"), ("blur", "give levels"),
+@pytest.mark.parametrize("spec, message", [("fog:1", "Unknown degradation"), ("blur", "give levels"),
                                            ("blur:1,x", "not a number"), ("scale:0,2", "between")])
 def test_bad_specs_say_why(spec, message):
     with pytest.raises(SweepError, match=message):

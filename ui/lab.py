@@ -2,11 +2,8 @@
 panels the Lab and Runs pages share (progress, results, comparison). Logic lives in ``qa``."""
 from __future__ import annotations
 
-import io
 import logging
-import zipfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,14 +12,13 @@ import streamlit as st
 from l10n import api_error
 from ocr_core import Settings, explain
 from qa import analysis, report
+from qa.collect import CollectError, from_zip, listed
 from qa.runner import Source
 from store import StoreUnavailable, default_url, session_factory
 from ui.i18n import current_lang, field_label, t
 from ui.session import Connection, settings_for
 
 log = logging.getLogger("studio.lab")
-ZIP_MAX_FILES = 500
-ZIP_MAX_BYTES = 200 * 1024 * 1024
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,26 +55,30 @@ def start_queue_at_startup() -> None:
         log.error("QA lab: the queue did not start: %s", err.plain())
 
 
-def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str]]:
-    """Uploaded images and ZIPs of images → sources; problems with a ZIP come back as messages."""
+def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str], list[str]]:
+    """Uploaded images and ZIPs of images → (sources, problems that stop the run, notices).
+
+    A ZIP that gives nothing is a problem; what a good ZIP holds besides images, and members that
+    cannot be extracted, are notices: the rest of it runs."""
     sources: list[Source] = []
     problems: list[str] = []
+    notices: list[str] = []
     for f in files:
         data = f.getvalue()
-        if f.name.lower().endswith(".zip"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as z:
-                    members = [m for m in z.infolist() if not m.is_dir()
-                               and Path(m.filename).suffix.lower() in (".png", ".jpg", ".jpeg")]
-                    if len(members) > ZIP_MAX_FILES or sum(m.file_size for m in members) > ZIP_MAX_BYTES:
-                        problems.append(t("lab.zip_too_big", name=f.name, n=ZIP_MAX_FILES))
-                        continue
-                    sources += [Source(Path(m.filename).name, z.read(m)) for m in members]
-            except zipfile.BadZipFile:
-                problems.append(t("lab.zip_bad", name=f.name))
-        else:
+        if not f.name.lower().endswith(".zip"):
             sources.append(Source(f.name, data))
-    return sources, problems
+            continue
+        try:
+            found = from_zip(f.name, data)
+        except CollectError as err:
+            problems.append(err.words(current_lang()))
+            continue
+        sources += found.sources
+        if found.skipped:
+            notices.append(t("lab.skipped", n=len(found.skipped), names=listed(found.skipped)))
+        notices += [t("lab.zip_unreadable", name=f.name, member=member, why=t(f"lab.zip_why.{why}"))
+                    for member, why in found.unreadable]
+    return sources, problems, notices
 
 
 def plain_code(code: int | None, message: str | None, lang: str) -> str:
