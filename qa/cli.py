@@ -221,7 +221,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         elif args.command == "show":
             data = analysis.load_run(factory, args.run_id)
             out.write(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n" if args.json
-                      else report.text_summary(data))
+                      else report.text_summary(data) + "\n" + report.items_table(data))
         elif args.command == "compare":
             diff = analysis.compare(analysis.load_run(factory, args.run_a), analysis.load_run(factory, args.run_b))
             out.write(json.dumps(diff, ensure_ascii=False, indent=2) + "\n" if args.json

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import unicodedata
 from typing import Any
 
 import plotly.graph_objects as go
@@ -59,6 +60,32 @@ def text_summary(data: RunData) -> str:
         out.append(f"  failed: {it.image} {it.degradation}:{it.level:g} — {it.result_code or ''} "
                    f"{it.result_message or it.state}")
     return "\n".join(out) + "\n"
+
+
+def items_table(data: RunData) -> str:
+    """Every item of a run, a line each: what was sent, what came back, and each field as read (masked)
+    with its confidence and ✓/✗ against truth (``?`` with none); ``qa show`` prints it below the summary."""
+    mark = {True: "✓", False: "✗", None: "?"}
+    width = max([_cells(it.image) for it in data.items] + [5])
+    lines = [f"{'#':>4}  {_pad('image', width)}  {'degradation':13}  {'pre-flight':10}  {'code':>7}  {'ms':>6}  fields"]
+    for it in data.items:
+        sweep = "as given" if it.degradation == "none" else f"{it.degradation} {it.level:g}"
+        code = "–" if it.result_code is None else str(it.result_code)
+        ms = "–" if it.t_total is None else f"{it.t_total:.0f}"
+        fields = "; ".join(f"{name} {f['value']} {'' if f['conf'] is None else format(f['conf'], '.2f')} "
+                           f"{mark[f['correct']]}".replace("  ", " ") for name, f in it.fields.items())
+        lines.append(f"{it.position + 1:>4}  {_pad(it.image, width)}  {sweep:13}  {it.quality_status or '–':10}  "
+                     f"{code:>7}  {ms:>6}  {fields or it.result_message or it.state}")
+    return "\n".join(lines) + "\n"
+
+
+def _cells(text: str) -> int:
+    """Terminal columns: a Hangul or other wide character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _cells(text))
 
 
 def compare_text(diff: dict[str, Any]) -> str:

@@ -60,6 +60,14 @@ def test_runs_show_compare(swept, db):
     assert code == 0 and swept["run_id"] in [r["id"] for r in json.loads(out)]
     code, out, _ = qa("show", rid, "--db", db)
     assert code == 0 and "totalCardNum" in out
+    items = out.split("\n\n")[1].splitlines()  # below the summary, every item on a line
+    assert items[0].split() == ["#", "image", "degradation", "pre-flight", "code", "ms", "fields"]
+    assert items[1].split()[:4] == ["1", "visa_blue_flat.png", "as", "given"]
+    assert f"totalCardNum {swept['items'][0]['fields']['totalCardNum']['value']} " in items[1]
+    assert items[1].rstrip().endswith("✓")
+    assert items[2].split()[:5] == ["2", "visa_blue_flat.png", "scale", "0.05", "fail"]
+    assert str(swept["items"][1]["result_code"]) in items[2]
+    assert truth("cards/visa_blue_flat.png")["cardNumber"] not in out
     code, out, _ = qa("compare", rid, rid, "--db", db, "--json")
     assert code == 0 and json.loads(out)["fields"]["totalCardNum"]["accuracy_delta"] == 0
     assert qa("show", "99999", "--db", db)[0] == 2
