@@ -68,10 +68,7 @@ def specimen_fields(doc: Mapping[str, object]) -> dict[str, str]:
 def parse_truth(name: str, data: bytes) -> TruthFile:
     """A truth file's entries; ``name`` decides JSON or CSV (by suffix, else by content)."""
     digest = hashlib.sha256(data).hexdigest()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TruthError("truth_not_utf8", name=name) from None
+    text = _decoded(name, data)
     if name.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
         return TruthFile(name, digest, _parse_csv(name, text))
     try:
@@ -94,8 +91,24 @@ def parse_truth(name: str, data: bytes) -> TruthFile:
     return TruthFile(name, digest, entries)
 
 
+def _decoded(name: str, data: bytes) -> str:
+    """UTF-8 (with or without a BOM), UTF-16 with its BOM (Excel's "Unicode text"), else CP949: what
+    Korean Excel writes when it saves a CSV."""
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp949")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TruthError("truth_not_text", name=name)
+
+
 def _parse_csv(name: str, text: str) -> Truth:
-    reader = csv.DictReader(io.StringIO(text))
+    try:  # Excel writes ";" where "," is the decimal mark, and some export tab-separated values
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     if not reader.fieldnames:
         raise TruthError("truth_empty_csv", name=name)
     key = next((f for f in reader.fieldnames if f.strip().lower() in ("file", "image", "filename")), None)

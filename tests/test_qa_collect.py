@@ -119,7 +119,7 @@ def test_listed_names_at_most_ten_then_how_many_more():
                                   lambda: parse_spec("scale:0,2"), lambda: parse_spec("blur"),
                                   lambda: parse_truth("t.json", b"{"), lambda: parse_truth("t.csv", b"name\nx\n"),
                                   lambda: parse_truth("t.json", json.dumps({"a.png": 3}).encode()),
-                                  lambda: parse_truth("t.json", b"\xff\xfe")])
+                                  lambda: parse_truth("t.csv", b"\x81\xff\x00\x81")])
 def test_lab_input_problems_are_worded_in_korean_too(make):
     with pytest.raises((SweepError, TruthError)) as err:
         make()

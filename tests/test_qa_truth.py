@@ -41,3 +41,14 @@ def test_json_csv_and_specimen_formats():
 def test_bad_truth_files_say_why(name, data, message):
     with pytest.raises(TruthError, match=message):
         parse_truth(name, data)
+
+
+@pytest.mark.parametrize("data", [
+    "file;name;residentNumber\nhong.png;홍길동;900115-1289153\n".encode("cp949"),     # Korean Excel, ";" list separator
+    "file,name,residentNumber\r\nhong.png,홍길동,900115-1289153\r\n".encode("cp949"),  # Korean Excel, ","
+    "\ufefffile,name,residentNumber\nhong.png,홍길동,900115-1289153\n".encode(),        # UTF-8 with a BOM
+    "file\tname\tresidentNumber\r\nhong.png\t홍길동\t900115-1289153\r\n".encode("utf-16"),  # "Unicode text"
+])
+def test_truth_csvs_as_spreadsheets_save_them(data):
+    assert parse_truth("truth.csv", data).entries == {"hong.png": {"name": "홍길동",
+                                                                   "residentNumber": "900115-1289153"}}
