@@ -189,11 +189,12 @@ def breaking_points(data: RunData) -> dict[str, dict[str, Any]]:
     for name, levels in by.items():
         breaks_at = None
         for level in severity_order(name, list(levels)):
-            rows = levels[level]
-            # a "refused" item was never sent (the quota was used up): it says nothing about the level
-            wrong = [r for r in rows if r["right"] is False or r["state"] not in ("done", "refused")]
+            # an item never sent ("refused": the quota was used up; "pending": a run still going or
+            # cancelled) says nothing about the level
+            sent = [r for r in levels[level] if r["state"] not in ("refused", "pending")]
+            wrong = [r for r in sent if r["right"] is False or r["state"] != "done"]
             if wrong:
-                breaks_at = {"level": level, "wrong": len(wrong), "of": len(rows),
+                breaks_at = {"level": level, "wrong": len(wrong), "of": len(sent),
                              "confidence_warned": all((r["min_conf"] or 0) < LOW_CONFIDENCE for r in wrong),
                              "preflight_warned": all(r["quality"] in ("warn", "fail") for r in wrong)}
                 break
@@ -224,7 +225,9 @@ def slowest(data: RunData, n: int = 5) -> list[ItemRow]:
 
 
 def failed(data: RunData) -> list[ItemRow]:
-    return [i for i in data.items if i.state != "done"]
+    """Items that ended without a read: failed, lost on the wire, refused for quota. Not the ``pending``
+    ones, which were never sent (a run still going, or cancelled)."""
+    return [i for i in data.items if i.state not in ("done", "pending")]
 
 
 def latency(data: RunData) -> dict[str, float | None]:

@@ -16,7 +16,8 @@ shown and must be confirmed (``--yes`` for scripts); ``STUDIO_QA_MAX_CALLS`` cap
 takes its unit of the quota of ``--user`` (else ``STUDIO_USER``, else the operating-system account) as
 it is sent, leaving a ``qa-run:<id>`` audit row (``access.metering``); items past the quota end
 ``refused``. Exit codes as ``python -m ocr_core``: 0 done, 1 API failures only, 2 usage, 3 network,
-4 bad input or items refused for quota.
+4 bad input or items refused for quota; 130 stopped by Ctrl-C (the run ends ``cancelled``, every
+answer kept).
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
 from store import StoreUnavailable, data_dir, default_url, session_factory
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
@@ -189,9 +191,17 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     run_id = create_run(factory, spec, sources, spool)
     err.write(f"run {run_id}: {len(sources)} images, {calls} calls on {backend.kind} "
               f"({backend.settings.base_url})\n")
+    stopped = False
     with OcrClient(backend.settings) as client:
-        execute_run(factory, run_id, client, spool, on_progress=_progress(err))
+        try:
+            execute_run(factory, run_id, client, spool, on_progress=_progress(err))
+        except KeyboardInterrupt:
+            stopped = True
     data = analysis.load_run(factory, run_id)
+    if stopped:
+        answered = sum(1 for i in data.items if i.state != "pending")
+        err.write(f"\nrun {run_id} cancelled (Ctrl-C): {answered} of {len(data.items)} items answered, all kept; "
+                  f"the rest were not sent. See: python -m qa show {run_id}\n")
     if args.json:
         out.write(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -200,7 +210,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if refused:
         err.write(f"{len(refused)} of {len(data.items)} items were not sent: {refused[0].result_message}. "
                   "Nothing was billed for them; ask an admin to raise the quota.\n")
-    return _exit_code(data)
+    return EXIT_INTERRUPTED if stopped else _exit_code(data)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -245,4 +255,4 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         err.write(f"error: {e}\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED

@@ -254,7 +254,10 @@ def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) ->
 
 def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
                 *, on_progress: ProgressFn | None = None) -> str:
-    """Send every pending item of the run; returns the final status. Idempotent and resumable."""
+    """Send every pending item of the run; returns the final status. Idempotent and resumable.
+
+    A ``KeyboardInterrupt`` (Ctrl-C) ends the run ``cancelled`` with every answer kept, then goes on
+    up: left ``running``, a dashboard's recovery would take it for a dead worker's and finish it."""
     with factory() as session:
         backend = session.scalar(select(Run.backend).where(Run.id == run_id))
     claimed = _claim(factory, run_id, client.settings.base_url if backend == "cloud" else None)
@@ -308,13 +311,21 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
 
     beat = threading.Thread(target=heartbeat, name=f"qa-run-{run_id}-heartbeat", daemon=True)
     beat.start()
+    interrupted = False  # Ctrl-C on the command line: a stop the user asked for, so the run ends cancelled
     try:
         if run.concurrency == 1:  # one at a time: in this thread, no hand-off per item
             for item in pending:
                 work(item)
         else:
             with ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}") as pool:
-                list(pool.map(work, pending))
+                try:
+                    list(pool.map(work, pending))
+                except KeyboardInterrupt:  # the items on the wire finish and are kept; no new one starts
+                    cancelled.set()
+                    interrupted = True
+    except KeyboardInterrupt:  # one at a time: the item on the wire is left without an answer
+        cancelled.set()
+        interrupted = True
     finally:
         stop.set()
         checks.shutdown()
@@ -326,7 +337,10 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
         status = row.status
         s.commit()
     if cancelled.is_set() or status == "cancelling":
-        return _finish(factory, run_id, spool, "cancelled")
+        _finish(factory, run_id, spool, "cancelled")
+        if interrupted:
+            raise KeyboardInterrupt
+        return "cancelled"
     return _finish(factory, run_id, spool, "done")
 
 

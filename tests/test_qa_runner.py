@@ -242,3 +242,53 @@ def test_the_database_holds_no_plain_number_after_a_run_on_the_specimens(sandbox
     assert len(secrets) > 40
     found = sorted(v for v in secrets if v.encode() in stored)
     assert not found
+
+
+# ``python -m qa`` as a terminal runs it: Ctrl-C raises KeyboardInterrupt (a child of a process started in
+# the background, as CI's may be, inherits SIGINT ignored)
+CTRL_C_ABLE = """
+import runpy, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sys.argv = ["qa", *sys.argv[1:]]
+runpy.run_module("qa", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_ctrl_c_on_the_command_line_cancels_the_run_keeping_every_answer(sandbox, client, db, concurrency):
+    """Left ``running``, a run stopped by Ctrl-C would be taken by a dashboard's recovery for a dead
+    worker's and finished behind the user's back (on NHN Cloud, billed)."""
+    factory = session_factory(db)
+    sandbox.backend.set_faults(Faults(latency_ms=300, result_code=5000001, rate=1.0))
+    args = ["run", "--service", "credit-card", "--db", db, "--concurrency", str(concurrency),
+            "--sweep", "blur:1,2,3,4,5,6,7,8,9", "--base-url", sandbox.base_url, "--app-key", sandbox.app_key,
+            "--secret-key", sandbox.secret_key, str(SAMPLES / "cards" / "visa_blue_flat.png")]
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_ABLE, *args], cwd=ROOT, env={**os.environ},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            with factory() as s:
+                run = s.scalars(select(Run)).first()
+                if run is not None and run.done >= 3:
+                    break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    with factory() as s:
+        run = s.scalars(select(Run)).one()
+        answered = [i for i in run.items if i.state != "pending"]
+        assert run.status == "cancelled" and 3 <= run.done == len(answered) < run.total == 10
+        assert all(i.result_code == 5000001 for i in answered)
+    assert f"run {run.id} cancelled (Ctrl-C): {len(answered)} of 10 items answered, all kept" in err
+    calls = _calls(sandbox)
+    # with a pool the items on the wire finish and are kept; one at a time, the one on the wire may be lost
+    assert calls - len(answered) <= (0 if concurrency > 1 else 1)
+    time.sleep(1.0)
+    assert _calls(sandbox) == calls  # nothing goes on sending
+    assert mark_interrupted(factory, stale_after=0) == []  # nothing for a recovery to pick up
