@@ -238,12 +238,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
                       else report.compare_text(diff))
         elif args.command == "report":
             data = analysis.load_run(factory, args.run_id)
-            if args.html:
-                args.html.write_text(report.html_report(data), "utf-8")
-            elif args.csv:
-                args.csv.write_text(report.csv_report(data), "utf-8")
-            else:
-                args.json.write_text(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2), "utf-8")
+            target: Path = args.html or args.csv or args.json
+            text = (report.html_report(data) if args.html else report.csv_report(data) if args.csv
+                    else json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2))
+            try:
+                target.write_text(text, "utf-8")
+            except OSError as e:
+                raise BadInput(f"cannot write the report to {target}: {e.strerror or e}") from None
         return EXIT_OK
     except (Usage, SettingsError, LookupError, StoreUnavailable) as e:
         err.write(f"error: {e}\n")

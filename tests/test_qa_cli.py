@@ -148,6 +148,13 @@ def test_bad_input_and_usage_exit_codes(db, tmp_path):
     assert qa("run", "--service", "passport", "--db", db, str(CARD))[0] == 2
 
 
+def test_a_report_that_cannot_be_written_says_where_and_why(swept, db, tmp_path):
+    for flag in ("--html", "--csv", "--json"):
+        code, _, err = qa("report", str(swept["run_id"]), flag, str(tmp_path / "no-such-folder" / "r"), "--db", db)
+        assert code == 4 and err == f"error: cannot write the report to {tmp_path / 'no-such-folder' / 'r'}: " \
+                                     "No such file or directory\n"
+
+
 def test_module_entry_point(db):
     proc = subprocess.run([sys.executable, "-m", "qa", "runs", "--db", db], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, check=False)
