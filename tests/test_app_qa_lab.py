@@ -248,3 +248,28 @@ def test_uploaded_zips_give_their_images_and_say_what_they_skipped_in_korean():
     assert sources == [("a.jpg", b"jpg-a"), ("b.png", b"png-b"), ("c.png", b"png-c")]
     assert problems == ["broken.zip은(는) 읽을 수 있는 ZIP 파일이 아닙니다."]
     assert notices == ["JPEG·PNG 이미지가 아닌 파일 1개는 건너뜁니다: set/notes.txt."]
+
+
+def test_a_run_without_truth_says_so_instead_of_empty_accuracy_tables(sandbox):
+    from ocr_core import OcrClient, Settings
+    from qa.runner import RunSpec, Source, create_run, execute_run
+    from qa.tasks import spool
+    from tests.support.apptest import SAMPLES
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
+                     [Source("mine.png", card)], spool())  # an upload of our own: no truth for it
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                            secret_key=sandbox.secret_key)) as client:
+        assert execute_run(factory, rid, client, spool()) == "done"
+    at = open_page(RUNS)
+    at.selectbox(key="runs_pick").set_value(rid).run()
+    assert_clean(at)
+    assert any("No truth for these images" in i.value for i in at.info)
+    headings = [h.value for h in at.subheader]
+    assert "Confidence per field" in headings
+    assert not {"Accuracy per field", "Accuracy per document type", "Pre-flight verdict against reads"} & set(headings)
+    fields = next(df.value for df in at.dataframe if "Mean confidence" in df.value.columns)
+    assert list(fields.columns) == ["Field", "Mean confidence"] and len(fields) == 2

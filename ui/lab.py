@@ -125,18 +125,25 @@ def results_panel(run_id: int, prefix: str) -> None:
     r = data.run
     st.caption(t("lab.run_line", id=r["id"], service=r["service"], backend=r["backend"], api=r["api_version"],
                  pre=t("lab.yes") if r["preprocess"] else t("lab.no"), status=t(f"lab.status.{r['status']}")))
-    c1, c2 = st.columns(2)
-    with c1:
-        st.subheader(t("lab.acc_field"))
-        st.dataframe(pd.DataFrame([{t("lab.col.field"): field_label(k, lang), t("lab.col.right"): v["right"],
-                                    t("lab.col.total"): v["total"], t("lab.col.accuracy"): v["accuracy"],
-                                    t("lab.col.conf"): v["mean_conf"]} for k, v in s["fields"].items()]),
-                     hide_index=True, key=f"{prefix}_fields")
-    with c2:
-        st.subheader(t("lab.acc_doc"))
-        st.dataframe(pd.DataFrame([{t("lab.col.doc"): k, t("lab.col.right"): v["right"],
-                                    t("lab.col.total"): v["total"], t("lab.col.accuracy"): v["accuracy"]}
-                                   for k, v in s["doc_types"].items()]), hide_index=True, key=f"{prefix}_docs")
+    scored = any(i.scored for i in data.items)
+    if not scored and any(i.fields for i in data.items):  # no truth: no accuracy, no confusion table
+        st.info(t("lab.no_truth"), icon=":material/info:")
+        st.subheader(t("lab.conf_field"))
+        st.dataframe(pd.DataFrame([{t("lab.col.field"): field_label(k, lang), t("lab.col.conf"): v["mean_conf"]}
+                                   for k, v in s["fields"].items()]), hide_index=True, key=f"{prefix}_fields")
+    elif scored:
+        c1, c2 = st.columns(2)
+        with c1:
+            st.subheader(t("lab.acc_field"))
+            st.dataframe(pd.DataFrame([{t("lab.col.field"): field_label(k, lang), t("lab.col.right"): v["right"],
+                                        t("lab.col.total"): v["total"], t("lab.col.accuracy"): v["accuracy"],
+                                        t("lab.col.conf"): v["mean_conf"]} for k, v in s["fields"].items()]),
+                         hide_index=True, key=f"{prefix}_fields")
+        with c2:
+            st.subheader(t("lab.acc_doc"))
+            st.dataframe(pd.DataFrame([{t("lab.col.doc"): k, t("lab.col.right"): v["right"],
+                                        t("lab.col.total"): v["total"], t("lab.col.accuracy"): v["accuracy"]}
+                                       for k, v in s["doc_types"].items()]), hide_index=True, key=f"{prefix}_docs")
     if s["breaking_points"]:
         st.subheader(t("lab.breaks"))
         st.dataframe(pd.DataFrame([{
@@ -148,10 +155,11 @@ def results_panel(run_id: int, prefix: str) -> None:
         g1, g2 = st.columns(2)
         g1.plotly_chart(report.level_figure(data, "right", lang), key=f"{prefix}_chart_acc")
         g2.plotly_chart(report.level_figure(data, "min_conf", lang), key=f"{prefix}_chart_conf")
-    st.subheader(t("lab.confusion"))
-    st.dataframe(pd.DataFrame([{t("lab.col.preflight"): k, t("lab.col.right"): v["right"],
-                                t("lab.col.wrong"): v["wrong"]} for k, v in s["confusion"].items()]),
-                 hide_index=True, key=f"{prefix}_confusion")
+    if scored:
+        st.subheader(t("lab.confusion"))
+        st.dataframe(pd.DataFrame([{t("lab.col.preflight"): k, t("lab.col.right"): v["right"],
+                                    t("lab.col.wrong"): v["wrong"]} for k, v in s["confusion"].items()]),
+                     hide_index=True, key=f"{prefix}_confusion")
     if s["validators"]:
         st.subheader(t("lab.validators"))
         st.caption(t("lab.validators_help"))
