@@ -38,12 +38,21 @@ def runs_table(runs: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _key_versions(versions: dict[str, Any] | None) -> str:
+    return ", ".join(f"{service} v{version}" for service, version in sorted((versions or {}).items())) or "–"
+
+
 def text_summary(data: RunData) -> str:
     r = data.run
     s = analysis.summary(data)
     out = [(f"run {r['id']}: {r['service']} on {r['backend']} {r['api_version']} — {r['status']}, "
            f"{r['done']}/{r['total']} done, {r['failed']} failed")]
-    if s["fields"]:
+    if s["fields"] and not any(i.scored for i in data.items):
+        out.append("no truth for these images: nothing is scored right or wrong (--truth FILE)")
+        out.append("field                  mean conf")
+        for name, f in s["fields"].items():
+            out.append(f"  {name:20} {'–' if f['mean_conf'] is None else format(f['mean_conf'], '.3f'):>9}")
+    elif s["fields"]:
         out.append("field                  right/total  accuracy  mean conf")
         for name, f in s["fields"].items():
             conf = "–" if f["mean_conf"] is None else f"{f['mean_conf']:.3f}"
@@ -174,14 +183,20 @@ def html_report(data: RunData, lang: str = "en") -> str:
     parts = [f"<h1>{t['title']} #{r['id']}</h1>",
              "<p>" + html.escape(f"{r['service']} · {r['backend']} {r['api_version']} · {r['endpoint']} · "
                                  f"preprocess {r['preprocess']} · {r['status']} · {r['done']}/{r['total']} · "
-                                 f"{r['created_at']} · keys {r['key_versions']}") + "</p>"]
-    parts.append(f"<h2>{t['fields']}</h2>" + _table(
-        [t["field"], t["right"], t["total"], t["accuracy"], t["conf"]],
-        [[k, v["right"], v["total"], _pct(v["accuracy"]), "–" if v["mean_conf"] is None else f"{v['mean_conf']:.3f}"]
-         for k, v in s["fields"].items()]))
-    parts.append(f"<h2>{t['doc_types']}</h2>" + _table(
-        [t["field"], t["right"], t["total"], t["accuracy"]],
-        [[k, v["right"], v["total"], _pct(v["accuracy"])] for k, v in s["doc_types"].items()]))
+                                 f"{r['created_at']} · keys {_key_versions(r['key_versions'])}") + "</p>"]
+    scored = any(i.scored for i in data.items)
+    conf = {k: "–" if v["mean_conf"] is None else f"{v['mean_conf']:.3f}" for k, v in s["fields"].items()}
+    if scored:
+        parts.append(f"<h2>{t['fields']}</h2>" + _table(
+            [t["field"], t["right"], t["total"], t["accuracy"], t["conf"]],
+            [[k, v["right"], v["total"], _pct(v["accuracy"]), conf[k]] for k, v in s["fields"].items()]))
+        parts.append(f"<h2>{t['doc_types']}</h2>" + _table(
+            [t["doc_type"], t["right"], t["total"], t["accuracy"]],
+            [[k, v["right"], v["total"], _pct(v["accuracy"])] for k, v in s["doc_types"].items()]))
+    else:  # nothing to score against: no accuracy, no confusion table
+        parts.append(f"<p><em>{html.escape(t['no_truth'])}</em></p>")
+        if conf:
+            parts.append(f"<h2>{t['conf_fields']}</h2>" + _table([t["field"], t["conf"]], [[k, c] for k, c in conf.items()]))
     if s["breaking_points"]:
         yn = {True: t["yes"], False: t["no"]}
         parts.append(f"<h2>{t['breaks']}</h2>" + _table(
@@ -192,8 +207,9 @@ def html_report(data: RunData, lang: str = "en") -> str:
              for k, b in s["breaking_points"].items()]))
         for i, metric in enumerate(("right", "min_conf")):
             parts.append(level_figure(data, metric, lang).to_html(full_html=False, include_plotlyjs=i == 0))
-    parts.append(f"<h2>{t['confusion']}</h2>" + _table(
-        [t["verdict"], t["right"], t["wrong"]], [[k, v["right"], v["wrong"]] for k, v in s["confusion"].items()]))
+    if scored:
+        parts.append(f"<h2>{t['confusion']}</h2>" + _table(
+            [t["verdict"], t["right"], t["wrong"]], [[k, v["right"], v["wrong"]] for k, v in s["confusion"].items()]))
     if s["validators"]:
         parts.append(f"<h2>{t['validators']}</h2>" + _table(
             [t["degradation"], t["caught"], t["missed"], t["unchecked"]],

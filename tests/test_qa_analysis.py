@@ -39,3 +39,25 @@ def test_items_refused_for_quota_or_left_pending_are_no_break_but_a_failed_answe
     assert breaking_points(lost)["blur"]["breaks_at"] == {"level": 2.0, "wrong": 1, "of": 1,
                                                           "confidence_warned": True, "preflight_warned": False}
     assert [i.state for i in failed(lost)] == ["lost"]
+
+
+RUN = {"id": 7, "service": "credit-card", "backend": "sandbox", "api_version": "v2.0", "endpoint": "http://x",
+       "preprocess": False, "status": "done", "done": 2, "total": 2, "failed": 0, "created_at": "2026-11-29T10:00:00",
+       "key_versions": {"credit-card": "3"}, "sweep": []}
+
+
+def test_reports_of_a_run_without_truth_say_so_instead_of_scoring_nothing():
+    from qa.report import html_report, text_summary
+
+    data = RunData(RUN, [_item(0, "a.png", "none", 0.0, "done", None), _item(1, "b.png", "none", 0.0, "done", None)])
+    for i in data.items:  # read, but nothing to compare with
+        i.fields["totalCardNum"] = {"value": "439631******9782", "conf": 0.9, "correct": None, "checks": []}
+    page = html_report(data)
+    assert "No truth for these images" in page and "<h2>Confidence per field</h2>" in page
+    assert "Accuracy per field" not in page and "Pre-flight verdict against reads" not in page
+    assert "keys credit-card v3" in page and "{" not in page.split("<body>")[1].split("<h2>")[0]
+    text = text_summary(data)
+    assert "no truth for these images" in text and "right/total" not in text
+    scored = RunData(RUN, [_item(0, "a.png", "none", 0.0, "done", True)])
+    page = html_report(scored, "ko")
+    assert "<h2>필드별 정확도</h2>" in page and "정답이 없어" not in page and "<th>문서 종류</th>" in page
