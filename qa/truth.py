@@ -9,6 +9,7 @@ normalised values — spaces, dashes, dots and slashes ignored, case folded — 
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import json
@@ -17,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ocr_core.fields import DOCUMENT_FIELDS
+from ocr_core.fields import DOCUMENT_FIELDS, FIELDS
 from qa.errors import LabInputError
 
 Truth = dict[str, dict[str, str]]
@@ -70,7 +71,7 @@ def parse_truth(name: str, data: bytes) -> TruthFile:
     digest = hashlib.sha256(data).hexdigest()
     text = _decoded(name, data)
     if name.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
-        return TruthFile(name, digest, _parse_csv(name, text))
+        return TruthFile(name, digest, _known_fields(name, _parse_csv(name, text)))
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
@@ -88,7 +89,38 @@ def parse_truth(name: str, data: bytes) -> TruthFile:
             entries[Path(image).name] = specimen_fields(values)
         else:
             entries[Path(image).name] = {str(k): str(v) for k, v in values.items() if v not in (None, "")}
-    return TruthFile(name, digest, entries)
+    return TruthFile(name, digest, _known_fields(name, entries))
+
+
+TRUTH_FIELDS = (frozenset(FIELDS) - {"cardNums"}) | {"idType"}
+"""What a truth file may name: the fields the API returns (``ocr_core.fields``; a card number whole, as
+``totalCardNum``, not its groups), and the ID type."""
+_CARD_NUMBER_NAMES = {"cardnumber", "cardno", "cardnum", "cardnums", "number", "pan"}
+
+
+def _suggestion(key: str) -> str | None:
+    """The field a misnamed truth column most likely means (spelling, case, ``_``/``-`` aside)."""
+    plain = re.sub(r"[\s_\-]", "", key).casefold()
+    if plain in _CARD_NUMBER_NAMES:  # by spelling alone "cardNumber" is nearest to "residentNumber"
+        return "totalCardNum"
+    close = [k for k in TRUTH_FIELDS if k.casefold() == plain] or difflib.get_close_matches(key, TRUTH_FIELDS, n=1,
+                                                                                         cutoff=0.6)
+    return close[0] if close else None
+
+
+def _known_fields(name: str, entries: Truth) -> Truth:
+    """Refuses a field the API never returns: a misspelt or invented name would be scored wrong on every
+    image, and read as the service failing."""
+    for image, values in entries.items():
+        for key in values:
+            if key not in TRUTH_FIELDS:
+                suggestion = _suggestion(key)
+                if suggestion:
+                    raise TruthError("truth_unknown_field_hint", name=name, field=key, image=image,
+                                     suggestion=suggestion)
+                raise TruthError("truth_unknown_field", name=name, field=key, image=image,
+                                 known=", ".join(sorted(TRUTH_FIELDS, key=str.casefold)))
+    return entries
 
 
 def _decoded(name: str, data: bytes) -> str:

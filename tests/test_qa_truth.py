@@ -52,3 +52,29 @@ def test_bad_truth_files_say_why(name, data, message):
 def test_truth_csvs_as_spreadsheets_save_them(data):
     assert parse_truth("truth.csv", data).entries == {"hong.png": {"name": "홍길동",
                                                                    "residentNumber": "900115-1289153"}}
+
+
+@pytest.mark.parametrize("data, field, suggestion", [
+    (b'{"v.png": {"cardNumber": "4396317356239782"}}', "cardNumber", "totalCardNum"),
+    (b"file,card_number\nv.png,4396317356239782\n", "card_number", "totalCardNum"),
+    (b"file,VALID_THRU\nv.png,04/29\n", "VALID_THRU", "validThru"),
+    (b'{"r.png": {"residentNo": "900115-1289153"}}', "residentNo", "residentNumber"),
+    (b"file,totalCardNum,notes\nv.png,4396317356239782,taken indoors\n", "notes", None),
+])
+def test_a_field_the_api_never_returns_is_refused_with_the_name_it_likely_means(data, field, suggestion):
+    """Scored, a misspelt field would be wrong on every image and read as the service failing."""
+    name = "truth.csv" if data.startswith(b"file") else "truth.json"
+    with pytest.raises(TruthError) as err:
+        parse_truth(name, data)
+    assert err.value.params["field"] == field
+    if suggestion:
+        assert err.value.code == "truth_unknown_field_hint" and f"did you mean '{suggestion}'?" in str(err.value)
+    else:
+        assert err.value.code == "truth_unknown_field" and "totalCardNum" in str(err.value)
+
+
+def test_every_specimen_truth_file_names_only_fields_the_api_returns():
+    for path in SAMPLES.rglob("*.json"):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(doc, dict) and "docType" in doc:
+            parse_truth(path.name, path.read_bytes())  # raises on a field the API does not return
