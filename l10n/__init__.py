@@ -98,6 +98,11 @@ def _key(msgid: str | tuple[str, ...] | list[str]) -> str:
     return msgid if isinstance(msgid, str) else msgid[0]
 
 
+def name_list(names: list[str], most: int = 10) -> str:
+    """``a, b, c`` for a message's ``{names}`` — at most ``most`` names, then how many more."""
+    return ", ".join(names[:most]) + (f", … (+{len(names) - most})" if len(names) > most else "")
+
+
 def _mb(n: object) -> str:
     return f"{int(str(n)) / (1024 * 1024):.1f} MB"
 

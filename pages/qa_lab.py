@@ -9,7 +9,7 @@ from qa.images import held_uploads
 from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run
 from qa.sweeps import DEGRADATIONS, SweepError, parse_spec
 from qa.tasks import enqueue, spool
-from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
+from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth, truth_notes
 from ui import lab
 from ui.access import current_identity
 from ui.errors import guarded
@@ -60,6 +60,8 @@ def main() -> None:
                 truth = parse_truth(truth_file.name, truth_file.getvalue())
             except TruthError as err:
                 problems.append(err.words(current_lang()))
+            else:
+                notices += truth_notes(truth, [s.name for s in sources], current_lang())
         elif chosen and not uploads:
             truth = TruthFile("specimens", "", specimen_truth(SAMPLES_DIR))
         calls = billed_calls(len(sources), sweep)

@@ -32,17 +32,17 @@ from typing import Any, TextIO
 from sqlalchemy.exc import OperationalError
 
 from access.metering import command_line_user
-from l10n import message
+from l10n import message, name_list
 from ocr_core import OcrClient
 from ocr_core import _constants as C
 from ocr_core.errors import SettingsError
 from qa import analysis, report
 from qa.backend import choose, max_cloud_calls
-from qa.collect import CollectError, from_folder, listed
+from qa.collect import CollectError, from_folder
 from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run, execute_run
 from qa.spool import Spool
 from qa.sweeps import SweepError, parse_spec
-from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth
+from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth, truth_notes
 from store import StoreUnavailable, data_dir, default_url, session_factory
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
@@ -117,7 +117,7 @@ def collect_images(paths: Sequence[Path], err: TextIO) -> list[Source]:
                 raise BadInput(str(e)) from None
             sources += found.sources
             if found.skipped:
-                err.write(message("lab.skipped", "en", n=len(found.skipped), names=listed(found.skipped)) + "\n")
+                err.write(message("lab.skipped", "en", n=len(found.skipped), names=name_list(found.skipped)) + "\n")
         elif path.is_file():
             sources.append(Source(path.name, path.read_bytes(), kind="file", path=str(path.resolve())))
         else:
@@ -169,6 +169,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sources = collect_images(args.images, err)
     if truth is None and all(Path(p).resolve().is_relative_to(SAMPLES) for p in args.images):
         truth = TruthFile("specimens", "", specimen_truth(SAMPLES))  # the specimens carry their truth
+    elif truth is not None:
+        err.writelines(line + "\n" for line in truth_notes(truth, [s.name for s in sources], "en"))
     backend = choose(base_url=args.base_url, app_key=args.app_key, secret_key=args.secret_key,
                      api_version=args.api_version, uak_id=args.uak_id, uak_secret=args.uak_secret,
                      token_url=args.token_url)

@@ -39,11 +39,6 @@ def is_litter(relative: PurePosixPath) -> bool:
             or relative.name.lower() in _LITTER_NAMES)
 
 
-def listed(names: list[str], most: int = 10) -> str:
-    """``a, b, c`` — at most ``most`` names, then how many more."""
-    return ", ".join(names[:most]) + (f", … (+{len(names) - most})" if len(names) > most else "")
-
-
 def is_image_name(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from l10n import message, name_list
 from ocr_core.fields import DOCUMENT_FIELDS, FIELDS
 from qa.errors import LabInputError
 
@@ -174,3 +175,29 @@ def score(expected: Mapping[str, str] | None, read: Mapping[str, str | None]) ->
         if key not in out:
             out[key] = False  # expected but not read at all
     return out
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How a truth file meets a run's images: by exact file name, as scoring looks them up."""
+
+    without_truth: list[str]     # images of the run the truth file does not name
+    unused: list[str]            # names in the truth file that are no image of the run
+
+
+def coverage(truth: TruthFile, image_names: list[str]) -> Coverage:
+    names = set(image_names)
+    return Coverage(without_truth=sorted(names - set(truth.entries)),
+                    unused=sorted(set(truth.entries) - names))
+
+
+def truth_notes(truth: TruthFile, image_names: list[str], lang: str) -> list[str]:
+    """What a QA engineer should know before starting: images the truth file does not name, and names
+    in it that match no image (a file-name mismatch scores nothing)."""
+    found = coverage(truth, image_names)
+    notes = []
+    if found.without_truth:
+        notes.append(message("lab.truth_missing", lang, n=len(found.without_truth), names=name_list(found.without_truth)))
+    if found.unused:
+        notes.append(message("lab.truth_unused", lang, n=len(found.unused), names=name_list(found.unused)))
+    return notes

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.collect import ZIP_MAX_FILES, CollectError, from_folder, from_zip, listed
+from l10n import name_list
+from qa.collect import ZIP_MAX_FILES, CollectError, from_folder, from_zip
 from qa.sweeps import SweepError, parse_spec
 from qa.truth import TruthError, parse_truth
 from tests.support.apptest import SAMPLES
@@ -111,8 +112,8 @@ def test_a_zip_declaring_more_than_the_limit_is_refused_before_anything_is_extra
 
 
 def test_listed_names_at_most_ten_then_how_many_more():
-    assert listed(["a", "b"]) == "a, b"
-    assert listed([str(i) for i in range(13)]) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … (+3)"
+    assert name_list(["a", "b"]) == "a, b"
+    assert name_list([str(i) for i in range(13)]) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … (+3)"
 
 
 @pytest.mark.parametrize("make", [lambda: parse_spec("fog:1"), lambda: parse_spec("blur:1,x"),

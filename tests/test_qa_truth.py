@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from qa.truth import TruthError, matches, parse_truth, score, specimen_truth
+from qa.truth import TruthError, matches, parse_truth, score, specimen_truth, truth_notes
 from tests.support.apptest import SAMPLES
 
 
@@ -78,3 +78,13 @@ def test_every_specimen_truth_file_names_only_fields_the_api_returns():
         doc = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(doc, dict) and "docType" in doc:
             parse_truth(path.name, path.read_bytes())  # raises on a field the API does not return
+
+
+def test_the_notes_before_a_run_name_images_without_truth_and_truth_for_no_image():
+    truth = parse_truth("truth.json", b'{"VISA.png": {"totalCardNum": "1"}, "bc.png": {"validThru": "09/28"}}')
+    assert truth_notes(truth, ["visa.png", "bc.png", "amex.jpg"], "en") == [
+        "2 images have no entry in the truth file and are not scored: amex.jpg, visa.png.",
+        "The truth file names 1 image that is not in this run: VISA.png. Names must match exactly, case included."]
+    assert truth_notes(truth, ["bc.png", "VISA.png"], "en") == []
+    assert truth_notes(truth, ["bc.png"], "ko") == [
+        "정답 파일의 이미지 1개가 이번 실행에 없습니다: VISA.png. 파일 이름은 대소문자까지 똑같아야 합니다."]

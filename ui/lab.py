@@ -9,10 +9,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from l10n import api_error
+from l10n import api_error, name_list
 from ocr_core import Settings, explain
 from qa import analysis, report
-from qa.collect import CollectError, from_zip, listed
+from qa.collect import CollectError, from_zip
 from qa.runner import Source
 from store import StoreUnavailable, default_url, session_factory
 from ui.i18n import current_lang, field_label, t
@@ -75,7 +75,7 @@ def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str],
             continue
         sources += found.sources
         if found.skipped:
-            notices.append(t("lab.skipped", n=len(found.skipped), names=listed(found.skipped)))
+            notices.append(t("lab.skipped", n=len(found.skipped), names=name_list(found.skipped)))
         notices += [t("lab.zip_unreadable", name=f.name, member=member, why=t(f"lab.zip_why.{why}"))
                     for member, why in found.unreadable]
     return sources, problems, notices
