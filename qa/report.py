@@ -81,8 +81,9 @@ def items_table(data: RunData) -> str:
         sweep = "as given" if it.degradation == "none" else f"{it.degradation} {it.level:g}"
         code = "–" if it.result_code is None else str(it.result_code)
         ms = "–" if it.t_total is None else f"{it.t_total:.0f}"
-        fields = "; ".join(f"{name} {f['value']} {'' if f['conf'] is None else format(f['conf'], '.2f')} "
-                           f"{mark[f['correct']]}".replace("  ", " ") for name, f in it.fields.items())
+        fields = "; ".join(" ".join(part for part in (name, f["value"] or "–", "" if f["conf"] is None
+                                                      else f"{f['conf']:.2f}", mark[f["correct"]]) if part)
+                           for name, f in it.fields.items())
         lines.append(f"{it.position + 1:>4}  {_pad(it.image, width)}  {sweep:13}  {it.quality_status or '–':10}  "
                      f"{code:>7}  {ms:>6}  {fields or it.result_message or it.state}")
     return "\n".join(lines) + "\n"

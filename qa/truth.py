@@ -104,8 +104,8 @@ def _suggestion(key: str) -> str | None:
     plain = re.sub(r"[\s_\-]", "", key).casefold()
     if plain in _CARD_NUMBER_NAMES:  # by spelling alone "cardNumber" is nearest to "residentNumber"
         return "totalCardNum"
-    close = [k for k in TRUTH_FIELDS if k.casefold() == plain] or difflib.get_close_matches(key, TRUTH_FIELDS, n=1,
-                                                                                         cutoff=0.6)
+    same_name = [k for k in TRUTH_FIELDS if k.casefold() == plain]
+    close = same_name or difflib.get_close_matches(key, TRUTH_FIELDS, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
