@@ -5,6 +5,7 @@ import streamlit as st
 
 from access.audit import who
 from qa.backend import max_cloud_calls
+from qa.collect import is_image_name
 from qa.images import held_uploads
 from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run
 from qa.sweeps import DEGRADATIONS, SweepError, parse_spec
@@ -33,12 +34,12 @@ def main() -> None:
         service = st.segmented_control(t("lab.service"), SERVICES, default="credit-card", required=True,
                                        key="lab_service") or "credit-card"
         specimens = sorted(p.relative_to(SAMPLES_DIR).as_posix() for p in SAMPLES_DIR.glob("*/*")
-                           if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
-        chosen = st.multiselect(t("lab.specimens"), specimens, key="lab_specimens")
+                           if is_image_name(p.name))
+        chosen = st.multiselect(t("lab.specimens"), specimens, key="lab_specimens", placeholder=t("lab.choose"))
         uploads = st.file_uploader(t("lab.uploads"), type=["png", "jpg", "jpeg", "zip"], accept_multiple_files=True,
                                    key="lab_uploads")
         truth_file = st.file_uploader(t("lab.truth"), type=["json", "csv"], key="lab_truth")
-        sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep")
+        sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep", placeholder=t("lab.choose"))
         specs = [st.text_input(t("lab.levels", name=name), DEFAULT_LEVELS[name], key=f"lab_levels_{name}")
                  for name in sweeps]
         c1, c2 = st.columns(2)

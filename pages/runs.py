@@ -22,10 +22,12 @@ def main() -> None:
     mark_interrupted(factory)
 
     c1, c2, c3, c4 = st.columns(4)
-    service = c1.selectbox(t("runs.service"), ["", *SERVICES], key="runs_service")
-    backend = c2.selectbox(t("runs.backend"), ["", "sandbox", "cloud"], key="runs_backend")
+    every = t("aud.all")
+    service = c1.selectbox(t("runs.service"), ["", *SERVICES], key="runs_service", format_func=lambda v: v or every)
+    backend = c2.selectbox(t("runs.backend"), ["", "sandbox", "cloud"], key="runs_backend",
+                           format_func=lambda v: v or every)
     status = c3.selectbox(t("runs.status"), ["", "queued", "running", "done", "cancelled", "interrupted"],
-                          key="runs_status")
+                          key="runs_status", format_func=lambda v: t(f"lab.status.{v}") if v else every)
     since = c4.date_input(t("runs.since"), value=None, key="runs_since")
     runs = analysis.list_runs(factory, service=service or None, backend=backend or None, status=status or None,
                               since=dt.datetime.combine(since, dt.time()) if since else None)

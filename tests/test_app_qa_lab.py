@@ -206,6 +206,7 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
 
 def test_lab_input_problems_are_said_in_the_readers_language():
     at = open_page(LAB, lang="ko")
+    assert at.multiselect(key="lab_sweep").proto.placeholder == "선택하세요"
     at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
     at.multiselect(key="lab_sweep").set_value(["blur"]).run()
     at.text_input(key="lab_levels_blur").set_value("0,x").run()
@@ -273,3 +274,14 @@ def test_a_run_without_truth_says_so_instead_of_empty_accuracy_tables(sandbox):
     assert not {"Accuracy per field", "Accuracy per document type", "Pre-flight verdict against reads"} & set(headings)
     fields = next(df.value for df in at.dataframe if "Mean confidence" in df.value.columns)
     assert list(fields.columns) == ["Field", "Mean confidence"] and len(fields) == 2
+
+
+
+def test_the_runs_filters_read_all_and_the_statuses_in_the_readers_language():
+    at = open_page(RUNS, lang="ko")
+    assert_clean(at)
+    from l10n import message
+
+    assert at.selectbox(key="runs_status").options == ["전체"] + [
+        message(f"lab.status.{s}", "ko") for s in ("queued", "running", "done", "cancelled", "interrupted")]
+    assert at.selectbox(key="runs_service").options[0] == "전체"

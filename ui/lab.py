@@ -204,7 +204,8 @@ def item_view(data: analysis.RunData, prefix: str, lang: str) -> None:
         st.session_state[clicked] = rows[0]  # a new click wins over the picker; the picker over an old click
         st.session_state[f"{prefix}_item"] = ids[rows[0]]
     names = {i.id: f"#{i.position + 1} {i.image} · {i.degradation} {i.level:g}" for i in data.items}
-    chosen = st.selectbox(t("lab.item_pick"), ids, index=None, format_func=names.__getitem__, key=f"{prefix}_item")
+    chosen = st.selectbox(t("lab.item_pick"), ids, index=None, format_func=names.__getitem__, key=f"{prefix}_item",
+                          placeholder=t("lab.choose"))
     it = next((i for i in data.items if i.id == chosen), None)
     if it is None:
         return
