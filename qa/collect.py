@@ -66,10 +66,10 @@ def from_zip(name: str, data: bytes) -> Collected:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = sorted((m for m in archive.infolist()
-                              if not m.is_dir() and not is_litter(PurePosixPath(m.filename))),
-                             key=lambda m: m.filename)
+                              if not m.is_dir() and not is_litter(PurePosixPath(member_name(m)))),
+                             key=member_name)
             images = [m for m in members if is_image_name(m.filename)]
-            found.skipped = [m.filename for m in members if not is_image_name(m.filename)]
+            found.skipped = [member_name(m) for m in members if not is_image_name(m.filename)]
             if not images:
                 raise CollectError("zip_empty", name=name)
             if len(images) > ZIP_MAX_FILES or sum(m.file_size for m in images) > ZIP_MAX_MB * 1024 * 1024:
@@ -77,7 +77,7 @@ def from_zip(name: str, data: bytes) -> Collected:
             for member in images:
                 reason = _extract(archive, member, found)
                 if reason:
-                    found.unreadable.append((member.filename, reason))
+                    found.unreadable.append((member_name(member), reason))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError):
         raise CollectError("zip_bad", name=name) from None
     return found
@@ -93,5 +93,17 @@ def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, found: Collected
         return "compression"
     except (zipfile.BadZipFile, zlib.error, EOFError):  # a bad CRC or a damaged stream
         return "damaged"
-    found.sources.append(Source(PurePosixPath(member.filename).name, data))
+    found.sources.append(Source(PurePosixPath(member_name(member)).name, data))
     return None
+
+
+def member_name(member: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it. A ZIP that does not flag its names as UTF-8 (bit 11)
+    holds them in the writer's code page, which Python reads as CP437; Windows with a Korean locale
+    writes CP949, so "카드.png" came out as "─½╡σ.png" and matched no truth file name."""
+    if member.flag_bits & 0x800:
+        return member.filename
+    try:
+        return member.filename.encode("cp437").decode("cp949")
+    except (UnicodeEncodeError, UnicodeDecodeError):  # not CP949 after all: keep Python's reading
+        return member.filename

@@ -127,3 +127,19 @@ def test_lab_input_problems_are_worded_in_korean_too(make):
     korean = err.value.words("ko")
     assert korean != str(err.value) and any("\uac00" <= ch <= "\ud7a3" for ch in korean)
     assert "{" not in korean and "{" not in str(err.value)  # every field filled
+
+
+def test_korean_names_from_a_windows_zip_are_read_as_written():
+    """Windows with a Korean locale writes names in CP949 without the UTF-8 flag; a name that is
+    plain ASCII, or flagged UTF-8, is left as it is."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("AAAA.png", CARD)              # 4 bytes, as "카드" in CP949
+        z.writestr("BBBBBB/AAAA.txt", b"memo")   # "사진첩" (6 bytes) / "메모" — a folder and a skipped file
+        z.writestr("plain.png", OTHER)
+        z.writestr("유니코드.png", CARD)           # Python flags a non-ASCII name as UTF-8
+    data = (buf.getvalue().replace(b"BBBBBB/AAAA.txt", "사진첩/메모".encode("cp949") + b".txt")
+            .replace(b"AAAA.png", "카드".encode("cp949") + b".png"))
+    found = from_zip("windows.zip", data)
+    assert sorted(s.name for s in found.sources) == ["plain.png", "유니코드.png", "카드.png"]
+    assert found.skipped == ["사진첩/메모.txt"]
