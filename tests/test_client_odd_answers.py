@@ -107,7 +107,9 @@ def test_a_stalled_key_fetch_is_reported_after_one_wait_and_a_503_is_retried(
         c.public_key("id-card")
     assert backend.journal.calls("public-keys/id-card") == 1
     backend.faults.queue("public-keys/id-card", Scripted(result_code=5000503))
-    with OcrClient(settings) as c:
+    # a real key fetch next: a timeout for a loaded machine, not the 0.3 s that made the stall quick to see
+    # (CI once waited longer than that for the sandbox's first id-card key)
+    with OcrClient(settings.replace(read_timeout=10.0)) as c:
         assert c.public_key("id-card").version
     assert backend.journal.calls("public-keys/id-card") == 3
 
@@ -117,6 +119,8 @@ def test_a_read_timeout_is_never_resent(http_sandbox: tuple[str, SandboxBackend]
     backend.reset()
     settings = Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey", backoff_base=0.0,
                         read_timeout=0.3)
+    with OcrClient(settings.replace(read_timeout=10.0)) as warm:  # the sandbox makes its key pair, unhurried
+        warm.public_key("credit-card")
     with OcrClient(settings) as c:
         c.public_key("credit-card")
         backend.faults.queue("credit-card", Scripted(delay_ms=1000))
