@@ -92,6 +92,12 @@ class RunData:
     run: dict[str, Any]
     items: list[ItemRow] = field(default_factory=list)
 
+    @property
+    def scored(self) -> bool:
+        """Some item had truth to be scored against; without any, accuracy and the pre-flight confusion
+        table have nothing to say and the views show confidence alone."""
+        return any(i.scored for i in self.items)
+
 
 def run_dict(run: Run) -> dict[str, Any]:
     return {"id": run.id, "created_at": run.created_at.isoformat() if run.created_at else None,

@@ -47,7 +47,7 @@ def text_summary(data: RunData) -> str:
     s = analysis.summary(data)
     out = [(f"run {r['id']}: {r['service']} on {r['backend']} {r['api_version']} — {r['status']}, "
            f"{r['done']}/{r['total']} done, {r['failed']} failed")]
-    if s["fields"] and not any(i.scored for i in data.items):
+    if s["fields"] and not data.scored:
         out.append("no truth for these images: nothing is scored right or wrong (--truth FILE)")
         out.append("field                  mean conf")
         for name, f in s["fields"].items():
@@ -185,7 +185,7 @@ def html_report(data: RunData, lang: str = "en") -> str:
              "<p>" + html.escape(f"{r['service']} · {r['backend']} {r['api_version']} · {r['endpoint']} · "
                                  f"preprocess {r['preprocess']} · {r['status']} · {r['done']}/{r['total']} · "
                                  f"{r['created_at']} · keys {_key_versions(r['key_versions'])}") + "</p>"]
-    scored = any(i.scored for i in data.items)
+    scored = data.scored
     conf = {k: "–" if v["mean_conf"] is None else f"{v['mean_conf']:.3f}" for k, v in s["fields"].items()}
     if scored:
         parts.append(f"<h2>{t['fields']}</h2>" + _table(

@@ -125,7 +125,7 @@ def results_panel(run_id: int, prefix: str) -> None:
     r = data.run
     st.caption(t("lab.run_line", id=r["id"], service=r["service"], backend=r["backend"], api=r["api_version"],
                  pre=t("lab.yes") if r["preprocess"] else t("lab.no"), status=t(f"lab.status.{r['status']}")))
-    scored = any(i.scored for i in data.items)
+    scored = data.scored
     if not scored and any(i.fields for i in data.items):  # no truth: no accuracy, no confusion table
         st.info(t("lab.no_truth"), icon=":material/info:")
         st.subheader(t("lab.conf_field"))
