@@ -1,22 +1,46 @@
-"""The process ``./studio run`` serves: Streamlit's ASGI app for ``app.py`` with the media guard in
-front (see ``ui/media_guard.py``). ``streamlit run serve.py`` finds ``app`` and runs it with uvicorn,
+"""The process ``./studio run`` serves: Streamlit's ASGI app for ``app.py`` behind two guards — the
+network guard (``ui/network_guard.py``: without sign-in only this machine is served; internal
+endpoints only to it) and the media guard (``ui/media_guard.py``: files and uploads only to their
+owner). ``streamlit run serve.py`` finds ``app`` and runs it with uvicorn,
 honouring the same ``--server.*`` and ``--secrets.files`` options as ``streamlit run app.py``.
 It also settles Streamlit's routing before the first session (``ui/routing.py``), and starts the QA
 lab's queue consumer when the server starts, so queued and interrupted runs go on before anyone
-opens a page (``ui.lab.start_queue``)."""
+opens a page (``ui.lab.start_queue``).
+
+Before any of that it checks what Streamlit will really do (``access.listen.startup_check``): the
+address it binds however it was set (flag, environment, ``config.toml``, or none: every interface)
+and the secrets files it reads, and exits with the reason instead of serving unsafely."""
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit import config as st_config
 
+from access.listen import allow_anonymous, startup_check
 from ui.media_guard import MediaGuard
+from ui.network_guard import NetworkGuard
 from ui.routing import navigation_only
 
+
+def refuse_unsafe_serving() -> None:
+    """Exit (status 1, the reason on standard error) when serving as configured would be unsafe."""
+    check = startup_check(st_config.get_option("server.address"),
+                          [Path(p).expanduser() for p in st_config.get_option("secrets.files")],
+                          anonymous=allow_anonymous())
+    for line in check.problems + check.warnings:
+        print(f"[studio] {line}", file=sys.stderr, flush=True)
+    if check.problems:
+        raise SystemExit(1)
+
+
+refuse_unsafe_serving()
 navigation_only()  # pages/ is not Streamlit's legacy folder routing, from the first session on
 
 
@@ -34,4 +58,4 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
         tasks.stop_consumer()
 
 
-app = st.App("app.py", middleware=[Middleware(MediaGuard)], lifespan=lifespan)
+app = st.App("app.py", middleware=[Middleware(NetworkGuard), Middleware(MediaGuard)], lifespan=lifespan)

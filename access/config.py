@@ -17,14 +17,22 @@ group_claim = "groups"     # the ID-token claim that lists the user's groups
 
 # The second mode, for sites with an SSO proxy in front (instead of [auth]):
 # proxy_user_header = "X-Forwarded-Email"
-# trusted_proxies = ["127.0.0.1", "10.0.0.0/24"]
+# proxy_secret = "…at least 32 random characters, also in nginx's root-only snippet…"
+# trusted_proxies = ["127.0.0.1", "10.0.0.0/24"]   # optional: also require these source addresses
 ```
 
-A rule matching several roles gives the highest. Nothing here is secret except what sits in
-``[auth]``, which Streamlit reads itself.
+A rule matching several roles gives the highest. Secret: what sits in ``[auth]`` (Streamlit reads it
+itself) and ``proxy_secret``.
+
+Why a shared secret and not the proxy's address alone: any account on the host can open a TCP
+connection from any loopback address (``127.0.0.2`` included), so an address proves nothing about
+*which program* connects. The proxy sets ``X-Studio-Proxy-Secret`` on every request it forwards (a
+client's header of that name is replaced); the secret lives only in files other accounts cannot read
+(the secrets file, mode 0600, and nginx's snippet, read by nginx's master as root).
 """
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +44,9 @@ Mode = Literal["local", "oidc", "proxy"]
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _OIDC_REQUIRED = ("redirect_uri", "cookie_secret")
+PROXY_SECRET_HEADER = "X-Studio-Proxy-Secret"
+"""The header the SSO proxy sets to ``proxy_secret`` on every request it forwards."""
+MIN_PROXY_SECRET_LENGTH = 32
 _PROVIDER_REQUIRED = ("client_id", "client_secret", "server_metadata_url")
 
 
@@ -77,13 +88,22 @@ class AccessConfig:
     rules: RoleRules = field(default_factory=RoleRules)
     proxy_user_header: str = ""
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    proxy_secret: str = field(default="", repr=False)
 
     @property
     def sign_in_configured(self) -> bool:
         return self.mode != "local"
 
-    def proxy_trusted(self, peer: str | None) -> bool:
-        """Whether a connection from ``peer`` may assert the user header (loopback when ``None``)."""
+    def proxy_trusted(self, peer: str | None, presented_secret: str | None) -> bool:
+        """Whether a request may assert the user header: it carries the proxy's secret (compared in
+        constant time) and, when ``trusted_proxies`` is set, comes from one of those addresses
+        (``peer`` ``None`` is loopback, as Streamlit reports it)."""
+        if not self.proxy_secret or not presented_secret:
+            return False
+        if not hmac.compare_digest(presented_secret.encode("utf-8", "replace"), self.proxy_secret.encode()):
+            return False
+        if not self.trusted_proxies:
+            return True
         try:
             address = ipaddress.ip_address(peer or "127.0.0.1")
         except ValueError:
@@ -137,7 +157,15 @@ def load_access_config(secrets: Mapping[str, Any]) -> AccessConfig:
             proxies = tuple(ipaddress.ip_network(p, strict=False) for p in _strings(access, "trusted_proxies"))
         except ValueError as err:
             raise ConfigError(f"[access] trusted_proxies: {err}") from None
-        if not proxies:
-            raise ConfigError("[access] proxy_user_header needs trusted_proxies (the SSO proxy's addresses)")
-        return AccessConfig(mode="proxy", rules=rules, proxy_user_header=header, trusted_proxies=proxies)
+        secret = access.get("proxy_secret")
+        if not isinstance(secret, str) or len(secret.strip()) < MIN_PROXY_SECRET_LENGTH:
+            raise ConfigError(
+                f"[access] proxy_user_header needs proxy_secret: at least {MIN_PROXY_SECRET_LENGTH} random "
+                f"characters that the SSO proxy sends as {PROXY_SECRET_HEADER} (any account on this host can "
+                "connect from the proxy's address, so the address alone proves nothing; see the README, "
+                "'Behind an SSO proxy')")
+        if header.lower() == PROXY_SECRET_HEADER.lower():
+            raise ConfigError(f"[access] proxy_user_header cannot be {PROXY_SECRET_HEADER}")
+        return AccessConfig(mode="proxy", rules=rules, proxy_user_header=header, trusted_proxies=proxies,
+                            proxy_secret=secret.strip())
     return AccessConfig(mode="oidc" if oidc else "local", rules=rules)

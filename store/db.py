@@ -62,9 +62,14 @@ class StoreUnavailable(RuntimeError):
 
 
 def data_dir() -> Path:
-    """The folder for the database file and the run spool (``data/`` by default; git-ignored)."""
+    """The folder for the database file, the queue and the run spool (``data/`` by default; git-ignored).
+
+    Owner-only (0700), whatever the umask: the files inside hold the audit trail, masked results and
+    the spool's key, and other accounts on a shared host have no business listing or reading them."""
     path = Path(os.environ.get(DATA_DIR_ENV) or _ROOT / "data")
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and path.stat().st_mode & 0o077 and path.stat().st_uid == os.geteuid():
+        path.chmod(0o700)  # made before this rule, or by a looser umask
     return path
 
 

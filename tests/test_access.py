@@ -30,6 +30,9 @@ OIDC = {"redirect_uri": "https://ocr.corp.test/oauth2callback", "cookie_secret":
         "client_id": "studio", "client_secret": "s", "server_metadata_url": "https://idp.test/.well-known/x"}
 
 
+SECRET = "proxy-secret-" + "k" * 32
+
+
 def _who(role: Role) -> Identity:
     return Identity(subject=role, email=f"{role}@corp.test", name="", role=role, source="oidc")
 
@@ -77,24 +80,33 @@ def test_config_modes_and_their_errors():
                                                                       "server_metadata_url")}}}).mode == "oidc"
     with pytest.raises(ConfigError, match="cookie_secret"):
         load_access_config({"auth": {k: v for k, v in OIDC.items() if k != "cookie_secret"}})
-    with pytest.raises(ConfigError, match="trusted_proxies"):
+    with pytest.raises(ConfigError, match="proxy_secret"):
         load_access_config({"access": {"proxy_user_header": "X-Forwarded-Email"}})
+    with pytest.raises(ConfigError, match="proxy_secret"):  # an address alone proves nothing (audit D13)
+        load_access_config({"access": {"proxy_user_header": "X-Forwarded-Email", "trusted_proxies": ["127.0.0.2"]}})
+    with pytest.raises(ConfigError, match="at least 32"):
+        load_access_config({"access": {"proxy_user_header": "X-Forwarded-Email", "proxy_secret": "short"}})
     with pytest.raises(ConfigError, match="not both"):
-        load_access_config({"auth": OIDC, "access": {"proxy_user_header": "X", "trusted_proxies": ["127.0.0.1"]}})
+        load_access_config({"auth": OIDC, "access": {"proxy_user_header": "X", "proxy_secret": SECRET}})
     with pytest.raises(ConfigError, match="default_role"):
         load_access_config({"access": {"default_role": "root"}})
     with pytest.raises(ConfigError, match="list of strings"):
         load_access_config({"access": {"admins": [1, 2]}})
 
 
-def test_proxy_header_is_trusted_only_from_configured_addresses():
-    config = load_access_config({"access": {"proxy_user_header": "X-Forwarded-Email",
+def test_proxy_header_is_trusted_only_with_the_secret_and_from_configured_addresses():
+    config = load_access_config({"access": {"proxy_user_header": "X-Forwarded-Email", "proxy_secret": SECRET,
                                             "trusted_proxies": ["10.1.2.0/24", "127.0.0.1"]}})
     assert config.mode == "proxy"
-    assert config.proxy_trusted("10.1.2.77")
-    assert config.proxy_trusted(None)             # Streamlit reports loopback peers as None
-    assert not config.proxy_trusted("10.1.3.1")
-    assert not config.proxy_trusted("not an address")
+    assert config.proxy_trusted("10.1.2.77", SECRET)
+    assert config.proxy_trusted(None, SECRET)             # Streamlit reports loopback peers as None
+    assert not config.proxy_trusted("10.1.3.1", SECRET)
+    assert not config.proxy_trusted("not an address", SECRET)
+    for wrong in (None, "", SECRET[:-1], SECRET + "x", SECRET.upper(), "ü" * 40):
+        assert not config.proxy_trusted("10.1.2.77", wrong)
+    anywhere = load_access_config({"access": {"proxy_user_header": "X-Forwarded-Email", "proxy_secret": SECRET}})
+    assert anywhere.proxy_trusted("127.0.0.2", SECRET) and not anywhere.proxy_trusted("127.0.0.2", None)
+    assert SECRET not in repr(anywhere)
 
 
 @pytest.mark.parametrize(("address", "loopback"), [

@@ -1,10 +1,13 @@
 """The proxy-header sign-in mode for real: Debian's nginx with the shipped ``deploy/nginx/studio.conf``
-and its SSO snippet ``sso-proxy.conf`` in front of ``./studio run``, configured to trust
-``X-Forwarded-Email`` only from nginx's own source address (127.0.0.2). The SSO proxy is a stand-in
-answering nginx's ``auth_request`` as oauth2-proxy does (``X-Auth-Request-Email`` for a known session
-cookie, 401 otherwise). Chromium through nginx gets the identity nginx sets, with its role and audit
-rows; Chromium straight at the Streamlit port with a forged header gets the signed-out page, and the
-attempt is audited."""
+and its SSO snippet ``sso-proxy.conf`` in front of ``./studio run``, configured to believe
+``X-Forwarded-Email`` only on requests that carry the proxy's secret (``X-Studio-Proxy-Secret``, set by
+nginx from a root-only snippet). The SSO proxy is a stand-in answering nginx's ``auth_request`` as
+oauth2-proxy does (``X-Auth-Request-Email`` for a known session cookie, 401 otherwise). Chromium
+through nginx gets the identity nginx sets, with its role and audit rows; Chromium straight at the
+Streamlit port with a forged header — or through a relay that connects from another loopback address,
+as any local account can (audit D13) — gets the signed-out page, and the attempt is audited. A
+colleague cannot fetch another's ``/media`` file through nginx (audit D12), and the access log holds
+no file ids."""
 from __future__ import annotations
 
 import json
@@ -21,12 +24,16 @@ import pytest
 from tests.support.browser import needs_chromium
 from tests.support.dashboard_process import free_port, studio_run
 from tests.support.http_stub import http_stub
+from tests.support.tcp_relay import tcp_relay
 from tests.support.tls_proxy import SsoProxy, nginx_available, nginx_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "sso-proxy"
-PROXY_SOURCE = "127.0.0.2"  # nginx connects to the dashboard from here (proxy_bind); nothing else is trusted
-SESSIONS = {"s-ann": "ann@corp.test", "s-ada": "ada@corp.test"}  # the SSO proxy's signed-in sessions
+PROXY_SECRET = "sso-proxy-secret-" + "0123456789abcdef" * 3  # in nginx's 0600 snippet and the 0600 secrets file
+OTHER_SOURCE = "127.0.0.2"  # the address the README once trusted: any local account can connect from it
+SESSIONS = {"s-ann": "ann@corp.test", "s-ada": "ada@corp.test",  # the SSO proxy's signed-in sessions
+            "s-bob": "bob@qa.corp.test"}
+SEEN_BY_SSO: list[dict[str, str]] = []  # the headers of every request the SSO stand-in received
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,6 +47,7 @@ class _SsoStandIn(BaseHTTPRequestHandler):
     its sign-in page for the 401s nginx turns into a page."""
 
     def do_GET(self) -> None:
+        SEEN_BY_SSO.append({k.lower(): v for k, v in self.headers.items()})
         if self.path.startswith("/oauth2/auth"):
             jar: SimpleCookie = SimpleCookie(self.headers.get("Cookie") or "")
             email = SESSIONS.get(jar["_sso"].value) if "_sso" in jar else None
@@ -73,16 +81,20 @@ def site(sso, tmp_path_factory) -> Iterator[dict[str, Any]]:
     secrets_file.write_text(f"""
 [access]
 proxy_user_header = "X-Forwarded-Email"
-trusted_proxies = ["{PROXY_SOURCE}"]
+proxy_secret = "{PROXY_SECRET}"
 admins = ["ada@corp.test"]
-analysts = ["ann@corp.test"]
+analysts = ["ann@corp.test", "@qa.corp.test"]
 viewers = ["@corp.test"]
 """, encoding="utf-8")
+    secrets_file.chmod(0o600)
     log = ARTIFACTS / "dashboard.log"
     with studio_run(log, STUDIO_SECRETS_FILE=str(secrets_file)) as direct, \
             nginx_proxy([int(urlsplit(direct).port or 0)], free_port(), folder / "nginx",
-                        sso=SsoProxy(sso, PROXY_SOURCE)) as https_url:
-        yield {"https": https_url, "direct": direct, "log": log}
+                        sso=SsoProxy(sso, PROXY_SECRET)) as https_url:
+        yield {"https": https_url, "direct": direct, "log": log, "nginx": folder / "nginx"}
+    for leaked_in in (log, *(folder / "nginx").glob("*.log")):  # the secret is in no log
+        assert PROXY_SECRET not in leaked_in.read_text(errors="replace"), leaked_in
+    assert SEEN_BY_SSO and not [h for h in SEEN_BY_SSO if PROXY_SECRET in " ".join(h.values())]
 
 
 
@@ -161,20 +173,92 @@ def test_the_admin_through_nginx_gets_the_admin_role(site, browser):
         context.close()
 
 
-def test_a_forged_header_straight_at_the_streamlit_port_signs_nobody_in_and_is_audited(site, browser):
-    context = _context(browser, site["direct"], headers={"X-Forwarded-Email": "ada@corp.test"})
+def _forged_header_is_refused(browser, base: str, shot: str, secret_guess: str | None = None) -> None:
+    headers = {"X-Forwarded-Email": "ada@corp.test"}
+    if secret_guess is not None:
+        headers["X-Studio-Proxy-Secret"] = secret_guess
+    context = _context(browser, base, headers=headers)
     try:
         page = context.new_page()
-        page.goto(f"{site['direct']}/settings", wait_until="domcontentloaded")
+        page.goto(f"{base}/settings", wait_until="domcontentloaded")
         _wait_text(page, "accepts the user header only from its configured SSO proxy")
         page.wait_for_timeout(1000)
         text = page.inner_text("body")
         for leaked in ("Role:", "ada@corp.test", "Quotas", "SANDBOX", "Upload"):
             assert leaked not in text
-        _shot(page, "forged_header_direct.png")
+        _shot(page, shot)
     finally:
         context.close()
+
+
+def test_a_forged_header_straight_at_the_streamlit_port_signs_nobody_in_and_is_audited(site, browser):
+    _forged_header_is_refused(browser, site["direct"], "forged_header_direct.png")
     forged = [e for e in _audit_lines(site["log"]) if e["kind"] == "refused"
               and e.get("action") == "untrusted_user_header"]
     assert forged and forged[-1]["user"] == "claimed:ada@corp.test", forged
     assert "from loopback" in forged[-1]["where"]  # 127.0.0.1: Streamlit reports no address
+
+
+def test_a_local_account_connecting_from_another_loopback_address_is_nobody(site, browser):
+    """Audit D13: a plain TCP pipe from 127.0.0.2 plus ``X-Forwarded-Email: <an admin>`` made its
+    owner admin when the README trusted that address. With a guessed secret too, it signs nobody in."""
+    direct = urlsplit(site["direct"])
+    with tcp_relay((direct.hostname or "127.0.0.1", int(direct.port or 0)), OTHER_SOURCE) as port:
+        _forged_header_is_refused(browser, f"http://127.0.0.1:{port}", "forged_from_127_0_0_2.png",
+                                  secret_guess="x" * len(PROXY_SECRET))
+    forged = [e for e in _audit_lines(site["log"]) if e["kind"] == "refused"
+              and e.get("action") == "untrusted_user_header" and OTHER_SOURCE in e["where"]]
+    assert forged and forged[-1]["user"] == "claimed:ada@corp.test", forged
+
+
+def _media_urls(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll('img[src*="/media/"], a[href*="/media/"]')]
+                                .map(e => e.src || e.href)""")
+
+
+def test_a_colleague_cannot_fetch_anothers_media_through_nginx_and_the_log_keeps_no_ids(site, browser):
+    """Audit D12: in proxy mode user B got user A's ``/media/<id>`` (200) through nginx."""
+    owner = _context(browser, site["https"], "s-bob")
+    colleague = _context(browser, site["https"], "s-ada")  # an admin, even: a file is its owner's alone
+    try:
+        page = owner.new_page()
+        page.goto(f"{site['https']}/credit-card", wait_until="domcontentloaded")
+        _wait_text(page, "bob@qa.corp.test")
+        page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
+        page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
+        page.wait_for_function("() => document.querySelector('img[src*=\"/media/\"]') !== null", timeout=120_000)
+        urls = _media_urls(page)
+        assert urls, "the upload's preview is served from /media"
+        for url in urls:
+            assert owner.request.get(url).status == 200
+            assert colleague.request.get(url).status == 404
+            assert _context_free_get(url) in (401, 404)  # no SSO session at all: nginx's sign-in, or 404
+        logged = "".join(p.read_text(errors="replace") for p in site["nginx"].glob("*access*.log"))
+        assert "/media/-redacted-" in logged
+        for url in urls:
+            media_id = urlsplit(url).path.rsplit("/", 1)[-1].split(".")[0]
+            assert media_id not in logged
+    finally:
+        owner.close()
+        colleague.close()
+
+
+def _context_free_get(url: str) -> int:
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    ctx = ssl.create_default_context()
+    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+    try:
+        with urllib.request.urlopen(url, timeout=30, context=ctx) as answer:
+            body = answer.read()
+            return 401 if b"Company SSO sign-in" in body else answer.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_internal_endpoints_are_not_served_through_nginx(site):
+    """Audit D9: ``/_stcore/metrics`` answered anyone through the shipped nginx."""
+    for path in ("/_stcore/metrics", "/_stcore/script-health-check"):
+        assert _context_free_get(f"{site['https']}{path}") == 404

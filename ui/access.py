@@ -15,7 +15,8 @@ from typing import Any
 import streamlit as st
 
 from access import LOCAL_USER, AccessConfig, ConfigError, Identity, load_access_config
-from access.listen import ALLOW_ANONYMOUS_ENV
+from access.config import PROXY_SECRET_HEADER
+from access.listen import ALLOW_ANONYMOUS_ENV, local_request
 from ui.i18n import t
 
 
@@ -45,11 +46,25 @@ def _claims_identity(config: AccessConfig, claims: Mapping[str, Any], source: st
 def _proxy_claims(config: AccessConfig) -> dict[str, str] | None:
     email = (st.context.headers.get(config.proxy_user_header) or "").strip()
     peer = st.context.ip_address
-    if not config.proxy_trusted(peer):
+    if not config.proxy_trusted(peer, st.context.headers.get(PROXY_SECRET_HEADER)):
         if email:
             _audit_untrusted_header(config.proxy_user_header, email, peer)
         return None
-    return {"email": email, "sub": email} if email else None
+    if not email:
+        return None
+    _note_session_owner(email)
+    return {"email": email, "sub": email}
+
+
+def _note_session_owner(email: str) -> None:
+    """Proxy mode: Streamlit keeps no user in the session, so the media guard learns it here."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from ui import session_owners
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        session_owners.remember(ctx.session_id, email)
 
 
 FORGED_HEADER_SEEN = "_access_forged_header_audited"
@@ -77,13 +92,24 @@ def current_identity() -> Identity | None:
     except ConfigError:
         return None
     if config.mode == "local":
-        return LOCAL_USER
+        return LOCAL_USER if _this_machine_or_allowed() else None
     if config.mode == "proxy":
         claims = _proxy_claims(config)
         return _claims_identity(config, claims, "proxy") if claims else None
     if not st.user.is_logged_in:
         return None
     return _claims_identity(config, st.user.to_dict(), "oidc")
+
+
+def _this_machine_or_allowed() -> bool:
+    """Without sign-in the dashboard is the local user's own tool: a browser elsewhere (or one a proxy
+    forwarded) is nobody, however the server came to listen for it, unless the operator allowed it."""
+    if anonymous_override():
+        return True
+    try:
+        return local_request(st.context.ip_address, st.context.headers)
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, a script): this machine's own run
+        return True
 
 
 def anonymous_override() -> bool:
@@ -97,6 +123,9 @@ def _sign_in_page(config: AccessConfig | None, error: str | None) -> None:
         st.error(t("acc.config_error", detail=error), icon=":material/error:")
         return
     assert config is not None
+    if config.mode == "local":  # reached from beyond this machine with no sign-in configured
+        st.error(t("acc.local_only"), icon=":material/lock:")
+        return
     if config.mode == "proxy":
         st.warning(t("acc.proxy_missing"), icon=":material/lock:")
         return

@@ -1,7 +1,9 @@
 """Streamlit serves ``/media/<id>`` (images, downloads) and accepts ``/_stcore/upload_file/<session>/…``
 to anyone who has the URL; with sign-in on, that would hand a card image or a JSON download to an
 anonymous client or to another colleague. This ASGI middleware, mounted by ``serve.py``, answers
-those paths only for the signed-in user whose session the file or the upload belongs to.
+those paths only for the signed-in user whose session the file or the upload belongs to, in both
+sign-in modes (OpenID Connect: Streamlit's signed identity cookie; proxy headers: the user header of
+a request that carries the proxy's secret, and the owner each session noted in ``ui.session_owners``).
 
 It leans on Streamlit internals (the media manager's per-session index, a session's user info, the
 signed identity cookie); ``tests/test_media_guard.py`` pins the behaviour against the locked
@@ -46,11 +48,14 @@ def requester_email(scope: Scope) -> str | None:
     user header; ``None`` for an anonymous or forged request."""
     from ui.access import access_config
 
+    from access.config import PROXY_SECRET_HEADER
+
     config = access_config()
     if config.mode == "proxy":
         client = scope.get("client")
         peer = client[0] if client else None
-        if not config.proxy_trusted(None if peer in ("127.0.0.1", "::1") else peer):
+        if not config.proxy_trusted(None if peer in ("127.0.0.1", "::1") else peer,
+                                    _header(scope, PROXY_SECRET_HEADER)):
             return None
         return _header(scope, config.proxy_user_header).lower() or None
     from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
@@ -68,14 +73,18 @@ def requester_email(scope: Scope) -> str | None:
 
 
 def _session_email(session_id: str) -> str | None:
+    """The signed-in owner of a live session: Streamlit's user info (OIDC), else what the session's
+    page run noted (proxy headers)."""
     from streamlit.runtime import Runtime
+
+    from ui import session_owners
 
     info = Runtime.instance()._session_mgr.get_session_info(session_id)
     if info is None:
         return None
     user_info = getattr(info.session, "_user_info", {}) or {}
-    email = user_info.get("email")
-    return str(email).lower() if email else None
+    email = user_info.get("email") if user_info.get("is_logged_in", True) else None
+    return str(email).lower() if email else session_owners.owner(session_id)
 
 
 def _media_owner_sessions(file_id: str) -> list[str]:
@@ -87,17 +96,15 @@ def _media_owner_sessions(file_id: str) -> list[str]:
         return [sid for sid, files in by_session.items() if file_id in files.values()]
 
 
-def may_fetch(path: str, email: str | None, *, proxy_mode: bool) -> bool:
+def may_fetch(path: str, email: str | None) -> bool:
+    """Only the user whose session holds the file (or takes the upload) may fetch it."""
     if email is None:
         return False
     if path.startswith(UPLOAD_PREFIX):
         session_id = path[len(UPLOAD_PREFIX):].split("/", 1)[0]
-        owner = _session_email(session_id)
-        return proxy_mode or owner == email
+        return _session_email(session_id) == email
     file_id = path[len(MEDIA_PREFIX):].split("/", 1)[0].split(".", 1)[0]
-    owners = {_session_email(sid) for sid in _media_owner_sessions(file_id)}
-    # Proxy mode keeps no e-mail in a session, so any signed-in user passes there; OIDC is exact.
-    return proxy_mode or email in owners
+    return email in {_session_email(sid) for sid in _media_owner_sessions(file_id)}
 
 
 class MediaGuard:
@@ -111,9 +118,7 @@ class MediaGuard:
         if scope.get("type") == "http" and path.startswith((MEDIA_PREFIX, UPLOAD_PREFIX)):
             from ui.access import access_config
 
-            config = access_config()
-            if config.sign_in_configured and not may_fetch(
-                    path, requester_email(scope), proxy_mode=config.mode == "proxy"):
+            if access_config().sign_in_configured and not may_fetch(path, requester_email(scope)):
                 await _refuse(send)
                 return
         await self.app(scope, receive, send)

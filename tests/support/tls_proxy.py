@@ -60,20 +60,22 @@ def _render(template: Path, values: dict[str, str]) -> str:
     return re.sub(r"\$\{(STUDIO_[A-Z_]+)\}", lambda m: values[m.group(1)], template.read_text(encoding="utf-8"))
 
 
-def render_site(upstream_ports: list[int], https_port: int, cert: Path, key: Path, sso_snippets: Path) -> str:
+def render_site(upstream_ports: list[int], https_port: int, cert: Path, key: Path, sso_snippets: Path,
+                access_log: Path) -> str:
     return _render(TEMPLATE, {
         "STUDIO_SERVER_NAME": "127.0.0.1 localhost", "STUDIO_TLS_CERT": str(cert), "STUDIO_TLS_KEY": str(key),
         "STUDIO_HTTPS_PORT": f"127.0.0.1:{https_port}", "STUDIO_SSO_SNIPPETS": str(sso_snippets / "*.conf"),
+        "STUDIO_ACCESS_LOG": str(access_log),
         "STUDIO_UPSTREAMS": "\n    ".join(f"server 127.0.0.1:{p};" for p in upstream_ports)})
 
 
 @dataclass(frozen=True)
 class SsoProxy:
     """The SSO-proxy variant: ``deploy/nginx/sso-proxy.conf`` asking ``upstream`` (an oauth2-proxy, or
-    the tests' stand-in) who the visitor is, and connecting to the dashboard from ``bind``."""
+    the tests' stand-in) who the visitor is, and proving itself to the dashboard with ``secret``."""
 
     upstream: str
-    bind: str
+    secret: str
 
 
 def _wait_for_tls(port: int, proc: subprocess.Popen, log: Path, timeout: float = 20) -> None:
@@ -100,9 +102,12 @@ def nginx_proxy(upstream_ports: list[int], https_port: int, folder: Path,
     snippets = folder / "sso"
     snippets.mkdir(exist_ok=True)
     if sso is not None:
-        (snippets / "studio-sso.conf").write_text(_render(SSO_TEMPLATE, {
-            "STUDIO_SSO_UPSTREAM": sso.upstream, "STUDIO_PROXY_BIND": sso.bind}), encoding="utf-8")
-    (folder / "site.conf").write_text(render_site(upstream_ports, https_port, cert, key, snippets), encoding="utf-8")
+        snippet = snippets / "studio-sso.conf"
+        snippet.touch(mode=0o600)
+        snippet.write_text(_render(SSO_TEMPLATE, {
+            "STUDIO_SSO_UPSTREAM": sso.upstream, "STUDIO_PROXY_SECRET": sso.secret}), encoding="utf-8")
+    (folder / "site.conf").write_text(render_site(upstream_ports, https_port, cert, key, snippets,
+                                                  folder / "studio-access.log"), encoding="utf-8")
     temp = folder / "temp"
     temp.mkdir(exist_ok=True)
     log = folder / "error.log"
