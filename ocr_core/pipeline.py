@@ -5,7 +5,10 @@ Every door — the dashboard's pages, ``python -m ocr_core`` and the batch lab �
 never the upload itself. In order:
 
 1. validate (``load_image``): type by content, byte limit, pixel limit read from the header — a
-   decompression bomb is refused with :class:`ImageRejected` before a single pixel or request exists;
+   decompression bomb is refused with :class:`ImageRejected` before a single pixel or request exists —
+   and a minimum size: an image under 32 px on a side (``too_small``; ``_constants.MIN_IMAGE_SIDE``
+   says why) cannot be read, so it is never a billed call. What is finally sent is measured again
+   (a preprocessing step or a lab sweep's downscale makes its own pixels);
 2. orient: the EXIF orientation is applied, so what is sent is what the user sees;
 3. strip: when the upload is not upright or carries anything besides the image (EXIF with its GPS
    position, XMP, IPTC, comments, a payload after the end marker), its upright pixels are re-encoded
@@ -34,7 +37,7 @@ from ocr_core.imaging import (
 from ocr_core.imaging import (
     preprocess as run_preprocess,
 )
-from ocr_core.imaging.loading import ImageFormat, load_image
+from ocr_core.imaging.loading import ImageFormat, check_min_side, load_image
 
 __all__ = [
     "EXIF_ROTATED",
@@ -120,7 +123,9 @@ def prepare_loaded(
     card_quad: np.ndarray | None = None,
 ) -> Payload:
     """:func:`prepare` for an image ``load_image`` already accepted (the dashboard validates on
-    upload and caches the decode). ``card_quad`` spares preprocessing finding the card again."""
+    upload and caches the decode), or pixels made from one (a lab sweep's level). ``card_quad`` spares
+    preprocessing finding the card again. Raises :class:`ImageRejected` (``too_small``) when the
+    image to be sent is under the minimum size."""
     found = inspect_upload(image.original_bytes, image.format)
     steps: list[str] = []
     if image.orientation != 1:
@@ -132,6 +137,7 @@ def prepare_loaded(
 
     def payload(data: bytes, fmt: ImageFormat, width: int, height: int,
                 result: PreprocessResult | None = None) -> Payload:
+        check_min_side(width, height)  # what is sent, whoever made its pixels
         return Payload(data=data, format=fmt, width=width, height=height,
                        sha256=hashlib.sha256(image.original_bytes).hexdigest(), steps=tuple(steps), image=image,
                        preprocessed=result, metadata=found.metadata, trailing_bytes=found.trailing_bytes)

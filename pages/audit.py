@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import streamlit as st
 
 from access import Action, allowed
+from ocr_core.csv_cells import safe_cell
 from ui.access import audit_event, current_identity
 from ui.billing import ledger
 from ui.errors import guarded
@@ -22,10 +23,12 @@ COLUMNS = ("at", "user", "role", "kind", "where", "action", "backend", "api_vers
 
 
 def _csv(rows: Sequence[dict]) -> bytes:
+    """The rows as CSV, every cell through ``ocr_core.csv_cells`` (a user or action that starts with
+    ``=`` is written as text, not as a formula)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(r.get(k)) for k in COLUMNS} for r in rows)
     return out.getvalue().encode("utf-8")
 
 

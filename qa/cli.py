@@ -3,7 +3,7 @@
 ::
 
     python -m qa run --service {credit-card|id-card|stand-alone} [--truth FILE] [--sweep SPEC]...
-                     [--preprocess] [--concurrency N] [--db URL] [--json] IMAGE_OR_FOLDER...
+                     [--preprocess] [--concurrency N] [--db URL] [--json] IMAGE_FOLDER_OR_ZIP...
     python -m qa runs [--db URL] [--json]
     python -m qa show RUN_ID [--db URL] [--json]
     python -m qa compare RUN_A RUN_B [--db URL] [--json]
@@ -38,10 +38,20 @@ from ocr_core import _constants as C
 from ocr_core.errors import SettingsError
 from qa import analysis, report
 from qa.backend import choose, max_cloud_calls
-from qa.collect import CollectError, from_folder
+from qa.collect import (
+    MEMBER_MAX_BYTES,
+    CollectError,
+    distinct_sources,
+    file_source,
+    from_folder,
+    from_zip,
+    read_capped,
+)
+from qa.names import from_os
 from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run, execute_run
 from qa.spool import Spool
 from qa.sweeps import SweepError, parse_spec
+from qa.truth import MAX_BYTES as TRUTH_MAX_BYTES
 from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth, truth_notes
 from store import StoreUnavailable, data_dir, default_url, session_factory
 
@@ -73,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                         ("--uak-id", "v2.1"), ("--uak-secret", "v2.1"), ("--token-url", "v2.1")):
         run.add_argument(name, help=help_)
     run.add_argument("--api-version", choices=C.API_VERSIONS)
-    run.add_argument("images", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER")
+    run.add_argument("images", nargs="+", type=Path, metavar="IMAGE_FOLDER_OR_ZIP",
+                     help="image files, folders of them, ZIPs of them (read as the lab page reads a ZIP)")
     db(run)
     runs = sub.add_parser("runs", help="list runs")
     runs.add_argument("--json", action="store_true")
@@ -106,22 +117,38 @@ class BadInput(Exception):
 
 
 def collect_images(paths: Sequence[Path], err: TextIO) -> list[Source]:
-    """The files named, and the JPEG and PNG images in the folders named (what else a folder holds is
-    named on ``err`` as skipped)."""
-    sources: list[Source] = []
+    """The files named, the JPEG and PNG images in the folders named, and those in the ZIPs named (read
+    by ``qa.collect`` as the lab page reads an uploaded ZIP). What else a folder or ZIP holds is named on
+    ``err`` as skipped, and what could not or may not be read with why. Images that share a name are
+    told apart by their path (``qa.collect.distinct_sources``)."""
+    groups: list[tuple[str, list[Source], list[str]]] = []
     for path in paths:
-        if path.is_dir():
+        shown = from_os(str(path))
+        if path.is_dir() or (path.is_file() and path.suffix.lower() == ".zip"):
             try:
-                found = from_folder(path)
+                found = from_folder(path) if path.is_dir() else from_zip(from_os(path.name), path)
             except CollectError as e:
                 raise BadInput(str(e)) from None
-            sources += found.sources
+            groups.append((from_os(path.name) or shown, found.sources, found.paths))
             if found.skipped:
                 err.write(message("lab.skipped", "en", n=len(found.skipped), names=name_list(found.skipped)) + "\n")
-        elif path.is_file():
-            sources.append(Source(path.name, path.read_bytes(), kind="file", path=str(path.resolve())))
+            key = "lab.folder_unreadable" if path.is_dir() else "lab.zip_unreadable"
+            err.writelines(message(key, "en", name=shown, member=member, why=message(f"lab.zip_why.{why}", "en"))
+                           + "\n" for member, why in found.unreadable)
+        elif path.is_file():  # named explicitly: sent whatever its name, judged by its content
+            data = read_capped(path)
+            if data is None:  # over the API's limit (never read whole), or unreadable
+                why = "too_big" if path.stat().st_size > MEMBER_MAX_BYTES else "unreadable"
+                err.write(message("lab.folder_unreadable", "en", name=shown, member=from_os(path.name),
+                                  why=message(f"lab.zip_why.{why}", "en")) + "\n")
+                continue
+            source = file_source(path, data)
+            groups.append(("", [source], [source.name]))
         else:
-            raise BadInput(f"{path}: no such file or folder")
+            raise BadInput(f"{shown}: no such file or folder")
+    sources = distinct_sources(groups)
+    if not sources:
+        raise BadInput("no image to run")
     return sources
 
 
@@ -161,9 +188,10 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     truth: TruthFile | None = None
     if args.truth:
         try:
-            truth = parse_truth(args.truth.name, args.truth.read_bytes())
+            with args.truth.open("rb") as f:  # never more than the limit read: a bigger file is refused
+                truth = parse_truth(from_os(args.truth.name), f.read(TRUTH_MAX_BYTES + 1))
         except OSError as e:
-            raise BadInput(f"{args.truth}: {e.strerror}") from None
+            raise BadInput(f"{from_os(str(args.truth))}: {e.strerror}") from None
         except TruthError as e:
             raise BadInput(str(e)) from None
     sources = collect_images(args.images, err)

@@ -11,6 +11,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from l10n import message
+from ocr_core.csv_cells import safe_row
 from qa import analysis
 from qa.analysis import RunData
 from qa.sweeps import DEGRADATIONS
@@ -116,6 +117,8 @@ def compare_text(diff: dict[str, Any]) -> str:
 
 
 def csv_report(data: RunData) -> str:
+    """Every item and field of a run, a row each; every cell through ``ocr_core.csv_cells`` (an image
+    named ``=HYPERLINK(…)`` in a ZIP is written as text, not as a formula)."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["run_id", "image", "degradation", "level", "state", "result_code", "result_message", "doc_type",
@@ -125,9 +128,9 @@ def csv_report(data: RunData) -> str:
                 it.result_message, it.doc_type, it.quality_status,
                 None if it.t_total is None else round(it.t_total, 1)]
         if not it.fields:
-            w.writerow(base + [None, None, None, None, None])
+            w.writerow(safe_row(base + [None, None, None, None, None]))
         for name, f in it.fields.items():
-            w.writerow(base + [name, f["value"], f["conf"], f["correct"], checks_cell(f["checks"])])
+            w.writerow(safe_row(base + [name, f["value"], f["conf"], f["correct"], checks_cell(f["checks"])]))
     return buf.getvalue()
 
 

@@ -5,6 +5,19 @@ A truth file maps an image's file name to its expected values under the API's ow
 (``{"card.png": {"totalCardNum": "…"}}``) or CSV (a ``file`` column, one column per field).
 The specimens' own truth files (``samples/**/x.json``) are understood too. Scoring compares
 normalised values — spaces, dashes, dots and slashes ignored, case folded — before anything is masked.
+
+An entry is keyed by the image's file name (``dir/a.png`` names ``a.png``, as before), made safe text as
+the run's image names are (``qa.names``: NFC, control and bidirectional characters escaped). When two
+entries share a file name (``set1/a.png`` and ``set2/a.png``) each keeps its path as written instead:
+that is how a run names two images of the same file name from different folders of one folder or ZIP,
+so they match exactly; a bare ``a.png`` then matches neither (which one would it be?), and the notes
+before the run say so.
+
+A truth file is bounded before it is parsed: at most :data:`MAX_BYTES`, JSON nested at most
+:data:`MAX_DEPTH` deep (checked by a scan that recurses nowhere: 100,000 ``[`` made the parser raise
+``RecursionError``). A CSV is RFC 4180: the delimiter is decided from the header line, then the whole
+file is parsed by the ``csv`` module, so quoted cells keep their doubled quotes, delimiters and line
+breaks.
 """
 from __future__ import annotations
 
@@ -16,16 +29,23 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from l10n import message, name_list
 from ocr_core.fields import DOCUMENT_FIELDS, FIELDS
 from qa.errors import LabInputError
+from qa.names import safe_name
 
 Truth = dict[str, dict[str, str]]
 """image file name → field name → expected value (plain, never stored)."""
 
 _IGNORED = re.compile(r"[\s\-./]+")
+MAX_BYTES = 5 * 1024 * 1024
+"""A truth file's size limit: 5 MB holds tens of thousands of entries."""
+MAX_DEPTH = 8
+"""JSON nesting allowed: the deepest legitimate truth file (a specimen entry under its image) needs 3."""
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class TruthError(LabInputError):
@@ -69,28 +89,60 @@ def specimen_fields(doc: Mapping[str, object]) -> dict[str, str]:
 
 def parse_truth(name: str, data: bytes) -> TruthFile:
     """A truth file's entries; ``name`` decides JSON or CSV (by suffix, else by content)."""
+    name = safe_name(name)
+    if len(data) > MAX_BYTES:
+        raise TruthError("truth_too_big", name=name, mb=MAX_BYTES // (1024 * 1024))
     digest = hashlib.sha256(data).hexdigest()
     text = _decoded(name, data)
     if name.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
         return TruthFile(name, digest, _known_fields(name, _parse_csv(name, text)))
+    depth = json_depth(text)
+    if depth > MAX_DEPTH:
+        raise TruthError("truth_too_deep", name=name, depth=depth, limit=MAX_DEPTH)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise TruthError("truth_bad_json", name=name, line=err.lineno, detail=err.msg) from None
+    except (ValueError, RecursionError) as err:  # e.g. an integer of more digits than Python converts
+        raise TruthError("truth_bad_json", name=name, line=1, detail=safe_name(str(err))) from None
     if isinstance(doc, Mapping) and "docType" in doc and "fields" in doc:  # one specimen truth file
-        image = Path(str(doc.get("image") or name)).name
+        image = safe_name(Path(str(doc.get("image") or name)).name)
         return TruthFile(name, digest, {image: specimen_fields(doc)})
     if not isinstance(doc, Mapping):
         raise TruthError("truth_not_mapping", name=name)
-    entries: Truth = {}
+    entries: list[tuple[str, dict[str, str]]] = []
     for image, values in doc.items():
         if not isinstance(values, Mapping):
-            raise TruthError("truth_bad_entry", name=name, image=image)
+            raise TruthError("truth_bad_entry", name=name, image=safe_name(image))
         if "docType" in values and "fields" in values:
-            entries[Path(image).name] = specimen_fields(values)
+            entries.append((image, specimen_fields(values)))
         else:
-            entries[Path(image).name] = {str(k): str(v) for k, v in values.items() if v not in (None, "")}
-    return TruthFile(name, digest, _known_fields(name, entries))
+            entries.append((image, {str(k): str(v) for k, v in values.items() if v not in (None, "")}))
+    return TruthFile(name, digest, _known_fields(name, _keyed(entries)))
+
+
+def json_depth(text: str) -> int:
+    """How deep ``text``'s arrays and objects nest, counted without parsing (strings removed first)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def image_key(written: str) -> str:
+    """A truth file's image name as the run's names are: ``/`` for ``\\``, no leading ``./`` or ``/``,
+    safe text (``qa.names.safe_name``)."""
+    parts = [p for p in written.replace("\\", "/").split("/") if p not in ("", ".")]
+    return safe_name("/".join(parts))
+
+
+def _keyed(entries: list[tuple[str, dict[str, str]]]) -> Truth:
+    """Entries by file name; by path as written where two share a file name (see the module docstring)."""
+    keys = [image_key(image) for image, _ in entries]
+    names = [PurePosixPath(k).name for k in keys]
+    shared = {n for n in names if names.count(n) > 1}
+    return {(k if n in shared else n): values for k, n, (_, values) in zip(keys, names, entries, strict=True)}
 
 
 TRUTH_FIELDS = (frozenset(FIELDS) - {"cardNums"}) | {"idType"}
@@ -117,9 +169,9 @@ def _known_fields(name: str, entries: Truth) -> Truth:
             if key not in TRUTH_FIELDS:
                 suggestion = _suggestion(key)
                 if suggestion:
-                    raise TruthError("truth_unknown_field_hint", name=name, field=key, image=image,
+                    raise TruthError("truth_unknown_field_hint", name=name, field=safe_name(key), image=image,
                                      suggestion=suggestion)
-                raise TruthError("truth_unknown_field", name=name, field=key, image=image,
+                raise TruthError("truth_unknown_field", name=name, field=safe_name(key), image=image,
                                  known=", ".join(sorted(TRUTH_FIELDS, key=str.casefold)))
     return entries
 
@@ -136,24 +188,32 @@ def _decoded(name: str, data: bytes) -> str:
     raise TruthError("truth_not_text", name=name)
 
 
+def csv_delimiter(text: str) -> str:
+    """The header line's delimiter: the most frequent of ``,``, ``;`` (Excel where ``,`` is the decimal
+    mark) and tab (Excel's "Unicode text") outside quotes; ``,`` when none appears."""
+    header = _STRINGS.sub("", text.split("\n", 1)[0])
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def _parse_csv(name: str, text: str) -> Truth:
-    try:  # Excel writes ";" where "," is the decimal mark, and some export tab-separated values
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
-        raise TruthError("truth_empty_csv", name=name)
-    key = next((f for f in reader.fieldnames if f.strip().lower() in ("file", "image", "filename")), None)
-    if key is None:
-        raise TruthError("truth_no_file_column", name=name)
-    entries: Truth = {}
-    for row in reader:
-        image = (row.get(key) or "").strip()
-        if image:
-            entries[Path(image).name] = {k.strip(): v.strip() for k, v in row.items()
-                                         if k and k != key and v and v.strip()}
-    return entries
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=csv_delimiter(text))
+    try:
+        if not reader.fieldnames:
+            raise TruthError("truth_empty_csv", name=name)
+        key = next((f for f in reader.fieldnames if f.strip().lower() in ("file", "image", "filename")), None)
+        if key is None:
+            raise TruthError("truth_no_file_column", name=name)
+        entries: list[tuple[str, dict[str, str]]] = []
+        for row in reader:
+            image = (row.get(key) or "").strip()
+            if image:
+                entries.append((image, {k.strip(): v.strip() for k, v in row.items()
+                                        if k and k != key and isinstance(v, str) and v.strip()}))
+    except csv.Error as err:  # a cell past the csv module's field limit, a quote left open at the end
+        raise TruthError("truth_bad_csv", name=name, line=reader.line_num, detail=safe_name(str(err))) from None
+    return _keyed(entries)
 
 
 def specimen_truth(root: Path) -> Truth:

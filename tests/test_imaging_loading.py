@@ -92,7 +92,7 @@ def test_accepts_bytearray_and_memoryview_refuses_other_types() -> None:
 
 
 def test_transparency_is_flattened_onto_white() -> None:
-    rgba = Image.new("RGBA", (40, 30), (255, 0, 0, 255))
+    rgba = Image.new("RGBA", (40, 32), (255, 0, 0, 255))
     rgba.putpixel((0, 0), (0, 0, 0, 0))  # fully transparent black
     loaded = load_image(_pil_bytes(rgba, "PNG"))
     assert loaded.bgr[0, 0].tolist() == [255, 255, 255]
@@ -108,11 +108,11 @@ def test_other_pixel_modes_become_bgr(mode: str, fmt: str) -> None:
 
 
 def test_sixteen_bit_greyscale_png_is_scaled_not_clipped() -> None:
-    gray16 = np.full((20, 30), 32768, np.uint16)
+    gray16 = np.full((40, 60), 32768, np.uint16)
     ok, buf = cv2.imencode(".png", gray16)
     assert ok
     loaded = load_image(buf.tobytes())
-    assert loaded.bgr.shape == (20, 30, 3)
+    assert loaded.bgr.shape == (40, 60, 3)
     assert 120 <= int(loaded.bgr[0, 0, 0]) <= 135  # mid-grey, not saturated white
 
 
@@ -253,6 +253,7 @@ def test_every_code_is_reachable_and_every_message_is_bilingual() -> None:
         "unsupported_type": (_gif(), {}),
         "bomb": (_jpeg_with_declared_size(9000, 9000), {}),
         "corrupt": (b"\xff\xd8\xff\xe0broken", {}),
+        "too_small": (encode(_marked(200, 31), ".png"), {}),
     }
     assert set(samples) == set(REJECT_CODES)
     for code, (data, kwargs) in samples.items():

@@ -97,3 +97,29 @@ def test_prepare_loaded_is_prepare_for_an_image_already_decoded() -> None:
     data = photo_with_gps()
     a, b = prepare(data), prepare_loaded(load_image(data))
     assert a.data == b.data and a.steps == b.steps and a.sha256 == b.sha256
+
+
+@pytest.mark.parametrize(("w", "h"), [(1, 1), (31, 400), (600, 31), (16, 16)])
+def test_an_image_too_small_to_read_is_refused_before_anything_is_sent(w: int, h: int) -> None:
+    """A 1×1 PNG was a billed call that could not succeed (issue 17): refused locally, with its size."""
+    with pytest.raises(ImageRejected) as caught:
+        prepare(_png(w, h), name="pixel.png")
+    assert caught.value.code == "too_small" and isinstance(caught.value, InputError)
+    assert dict(caught.value.params) == {"width": w, "height": h, "min_side": 32}
+    from l10n import rejection
+
+    english, korean = rejection("too_small", caught.value.params, "en"), rejection("too_small", caught.value.params, "ko")
+    assert f"{w}×{h}" in english and "32" in english and f"{w}×{h}" in korean and english != korean
+    assert prepare(_png(32, 32)).width == 32  # the smallest accepted
+
+
+def test_what_is_sent_is_measured_again_after_the_pixels_are_remade() -> None:
+    """A lab sweep's downscale (or any step that makes its own pixels) below the minimum is refused too:
+    every door that goes through prepare_loaded gets it."""
+    from dataclasses import replace
+
+    loaded = load_image(_png(200, 100))
+    tiny = cv2.resize(loaded.bgr, (40, 20), interpolation=cv2.INTER_AREA)
+    with pytest.raises(ImageRejected) as caught:
+        prepare_loaded(replace(loaded, bgr=tiny, width=40, height=20, orientation=6))
+    assert caught.value.code == "too_small" and caught.value.params["height"] == 20

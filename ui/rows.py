@@ -17,6 +17,7 @@ import numpy as np
 
 import l10n
 from ocr_core import CreditCardResult, IdCardResult
+from ocr_core.csv_cells import safe_row
 from ocr_core.fields import Lang, field_spec, sort_keys
 from ocr_core.imaging.portrait import find_portraits
 from ocr_core.masking import mask_value
@@ -306,12 +307,12 @@ def rows_csv(rows: Sequence[FieldRow], metadata: Mapping[str, object] | None = N
     """CSV of the rows as shown (so masked rows stay masked); UTF-8 with a BOM for spreadsheet apps.
     ``metadata`` comes first, one ``# name: value`` line each."""
     out = io.StringIO()
-    for name, value in (metadata or {}).items():
-        out.write(f"# {name}: {value}\r\n")
+    for name, value in (metadata or {}).items():  # one line each: a line break in a value cannot start a row
+        out.write(f"# {name}: {' '.join(str(value).split())}\r\n")
     writer = csv.writer(out)
     writer.writerow(["key", "label", "value", "confidence", "checks"])
-    for r in rows:
-        writer.writerow([r.display_key, r.label, r.shown, "" if r.conf is None else f"{r.conf:.4f}",
-                         "; ".join(f"{c.name}={'ok' if c.ok else 'fail' if c.ok is False else 'n/a'}"
-                                   for c in r.checks)])
+    for r in rows:  # every cell through ocr_core.csv_cells: a value read as "=1+2" stays text
+        writer.writerow(safe_row([r.display_key, r.label, r.shown, "" if r.conf is None else f"{r.conf:.4f}",
+                                  "; ".join(f"{c.name}={'ok' if c.ok else 'fail' if c.ok is False else 'n/a'}"
+                                            for c in r.checks)]))
     return "\ufeff" + out.getvalue()

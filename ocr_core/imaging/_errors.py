@@ -10,7 +10,7 @@ from ocr_core.errors import InputError
 
 __all__ = ["REJECT_CODES", "ImageRejected", "RejectCode"]
 
-RejectCode = Literal["empty", "too_large", "not_image", "unsupported_type", "bomb", "corrupt"]
+RejectCode = Literal["empty", "too_large", "not_image", "unsupported_type", "bomb", "corrupt", "too_small"]
 REJECT_CODES: tuple[RejectCode, ...] = get_args(RejectCode)
 
 
@@ -20,7 +20,8 @@ class ImageRejected(InputError):
     ``code`` is stable for programs; ``params`` are the facts a message needs, by code:
     ``too_large``: ``size_bytes``, ``limit_bytes``; ``unsupported_type``: ``type_name``;
     ``bomb``: ``limit_pixels`` and, when the header could be read, ``width``, ``height``;
-    ``corrupt``: ``type_name``. ``str(err)`` is a short English line for logs and programmers.
+    ``corrupt``: ``type_name``; ``too_small``: ``width``, ``height``, ``min_side``
+    (``ocr_core._constants.MIN_IMAGE_SIDE``). ``str(err)`` is a short English line for logs and programmers.
     """
 
     def __init__(self, code: RejectCode, **params: str | int):

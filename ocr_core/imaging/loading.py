@@ -16,14 +16,16 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from ocr_core._constants import JPEG_MAGIC, MAX_IMAGE_BYTES, PNG_MAGIC
+from ocr_core._constants import JPEG_MAGIC, MAX_IMAGE_BYTES, MIN_IMAGE_SIDE, PNG_MAGIC
 from ocr_core.imaging._errors import ImageRejected
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
+    "MIN_SIDE",
     "ImageFormat",
     "LoadedImage",
+    "check_min_side",
     "declared_size",
     "detect_format",
     "load_image",
@@ -37,6 +39,10 @@ DEFAULT_MAX_BYTES = MAX_IMAGE_BYTES
 DEFAULT_MAX_PIXELS = 50_000_000
 """50 megapixels: above any phone's default mode (12–48 MP), far below what exhausts memory
 (a 50 MP BGR frame is 150 MB). Pillow's own bomb guard (``Image.MAX_IMAGE_PIXELS``) is 89 MP."""
+
+MIN_SIDE = MIN_IMAGE_SIDE
+"""The short side below which an image cannot be read at all (``ocr_core._constants.MIN_IMAGE_SIDE``
+says why 32 px): refused as ``too_small``, by the header's size before any decode."""
 
 _EXIF_ORIENTATION = 0x0112
 
@@ -104,7 +110,7 @@ def load_image(
     """Validate ``data`` and decode it upright (EXIF orientation applied) into BGR.
 
     Raises :class:`ImageRejected` with ``code`` one of ``empty``, ``too_large``, ``not_image``,
-    ``unsupported_type``, ``bomb``, ``corrupt``.
+    ``unsupported_type``, ``bomb``, ``corrupt``, ``too_small``.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"load_image expects bytes, not {type(data).__name__}")
@@ -117,6 +123,8 @@ def load_image(
     declared = declared_size(data, fmt)
     if declared is not None and declared[0] * declared[1] > max_pixels:
         raise _bomb(declared, max_pixels)
+    if declared is not None and min(declared) > 0:
+        check_min_side(*declared)
     # Pillow's own guard (Image.MAX_IMAGE_PIXELS) stays on as a second line; its exception is
     # translated. Its warning is left alone: silencing it would touch process-global state.
     if fmt == "png":
@@ -128,6 +136,7 @@ def load_image(
             raise _corrupt(fmt)
         if width * height > max_pixels:
             raise _bomb((width, height), max_pixels)
+        check_min_side(width, height)
         orientation = _orientation(image)
         try:
             image.load()
@@ -148,6 +157,12 @@ def load_image(
         original_bytes=data,
         orientation=orientation,
     )
+
+
+def check_min_side(width: int, height: int) -> None:
+    """Refuses (``too_small``) an image whose short side is under :data:`MIN_SIDE` pixels."""
+    if min(width, height) < MIN_SIDE:
+        raise ImageRejected("too_small", width=width, height=height, min_side=MIN_SIDE)
 
 
 def declared_size(data: bytes, fmt: ImageFormat) -> tuple[int, int] | None:
