@@ -12,7 +12,8 @@ import streamlit as st
 from l10n import api_error, name_list
 from ocr_core import Settings, explain
 from qa import analysis, report
-from qa.collect import CollectError, from_zip
+from qa.collect import CollectError, distinct_sources, from_zip
+from qa.names import safe_name
 from qa.runner import Source
 from store import StoreUnavailable, default_url, session_factory
 from ui.i18n import current_lang, field_label, t
@@ -59,26 +60,28 @@ def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str],
     """Uploaded images and ZIPs of images → (sources, problems that stop the run, notices).
 
     A ZIP that gives nothing is a problem; what a good ZIP holds besides images, and members that
-    cannot be extracted, are notices: the rest of it runs."""
-    sources: list[Source] = []
+    cannot or may not be extracted, are notices: the rest of it runs. Names are safe text
+    (``qa.names``), and images that share one are told apart by their path (``b.zip/a.png``)."""
+    groups: list[tuple[str, list[Source], list[str]]] = []
     problems: list[str] = []
     notices: list[str] = []
     for f in files:
         data = f.getvalue()
+        name = safe_name(f.name)
         if not f.name.lower().endswith(".zip"):
-            sources.append(Source(f.name, data))
+            groups.append(("", [Source(name, data)], [name]))
             continue
         try:
-            found = from_zip(f.name, data)
+            found = from_zip(name, data)  # bounded: see qa.collect
         except CollectError as err:
             problems.append(err.words(current_lang()))
             continue
-        sources += found.sources
+        groups.append((name, found.sources, found.paths))
         if found.skipped:
             notices.append(t("lab.skipped", n=len(found.skipped), names=name_list(found.skipped)))
-        notices += [t("lab.zip_unreadable", name=f.name, member=member, why=t(f"lab.zip_why.{why}"))
+        notices += [t("lab.zip_unreadable", name=name, member=member, why=t(f"lab.zip_why.{why}"))
                     for member, why in found.unreadable]
-    return sources, problems, notices
+    return distinct_sources(groups), problems, notices
 
 
 def plain_code(code: int | None, message: str | None, lang: str) -> str:
