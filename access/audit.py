@@ -18,7 +18,10 @@ from access.policy import Identity
 
 audit_logger = logging.getLogger("studio.audit")
 
-EventKind = Literal["sign_in", "sign_out", "unmask", "mask", "refused", "api_call", "settings_change"]
+EventKind = Literal["sign_in", "sign_out", "unmask", "mask", "refused", "api_call", "settings_change", "run_action"]
+"""``run_action``: a QA Lab run started, cancelled, resumed, resent, settled or deleted by someone (``action``
+says which: ``run_start``, ``run_cancel``…; ``where`` is the run's door ``qa-run:<id>``, so the Audit page's
+door filter shows a run's whole story). A refused one is ``refused`` with the same ``action`` and door."""
 
 
 QA_RUN_PREFIX = "qa-run:"
@@ -88,7 +91,7 @@ def record(event: AuditEvent) -> AuditEvent:
 
 def who(identity: Identity | None) -> str:
     """The user a quota, an audit row or a lab run is booked to: the e-mail, else the subject."""
-    return (identity.email or identity.subject) if identity else "anonymous"
+    return identity.user if identity else "anonymous"
 
 
 def event_for(identity: Identity | None, kind: EventKind, **fields: Any) -> AuditEvent:

@@ -179,6 +179,13 @@ class Ledger:
             self.set_setting(f"quota.{name}", "" if value is None else str(int(value)))
 
     # ------------------------------------------------------------------ audit trail
+    def check_writable(self) -> None:
+        """Raise the database's own error unless a row could be written now: one write transaction that
+        changes nothing (it takes SQLite's write lock, or a PostgreSQL connection, and lets them go)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(studio_settings).where(studio_settings.c.key.is_(None)).values(
+                value=studio_settings.c.value))
+
     def append(self, event: AuditEvent) -> None:
         row = {c.name: getattr(event, c.name) for c in audit_events.columns if c.name != "id"}
         with self.engine.begin() as conn:

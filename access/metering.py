@@ -115,7 +115,13 @@ class Door:
 
     def call(self, service: str, call: Callable[[], R], *, image: bytes | None = None,
              request_key: str | None = None) -> R:
-        """Run one API call under the quota and leave its ``api_call`` row (also when it fails)."""
+        """Run one API call under the quota and leave its ``api_call`` row (also when it fails).
+
+        Nothing is sent when that row could not be kept: a billed call's ``reserve`` writes the ledger
+        first; an unbilled (sandbox) call checks that the ledger can be written (``Ledger.check_writable``),
+        so a database that is down refuses the call instead of the analysis being made and then withheld."""
+        if not self.billed:
+            self.ledger.check_writable()
         self.reserve(service, image=image, request_key=request_key)
         kind = QUOTA_KIND_OF_SERVICE[service]
         started = time.perf_counter()
@@ -150,10 +156,13 @@ def door(engine: Engine, *, user: str, where: str, backend: str, api_version: st
                 masked=masked)
 
 
-def lab_run_door(engine: Engine, run_id: int, started_by: str, backend: str, api_version: str) -> Door | None:
-    """The door of a QA Lab run on NHN Cloud: each item takes its unit from the quota of whoever started
-    the run when it is sent (not the whole run up front), and leaves a ``qa-run:<id>`` row. Sandbox
-    runs are not billed and leave no rows."""
+def lab_run_door(engine: Engine, run_id: int, user: str, backend: str, api_version: str, *,
+                 role: str = "") -> Door | None:
+    """The door of a QA Lab run on NHN Cloud: each item takes its unit from the quota of ``user`` when it
+    is sent (not the whole run up front) — whoever started the run, or whoever last resumed it or confirmed
+    a resend (``Run.billed_to``) — and leaves a ``qa-run:<id>`` row naming them. Sandbox runs are not
+    billed and leave no rows."""
     if backend != "cloud":
         return None
-    return door(engine, user=started_by, where=f"{QA_RUN_PREFIX}{run_id}", backend=backend, api_version=api_version)
+    return door(engine, user=user, where=f"{QA_RUN_PREFIX}{run_id}", backend=backend, api_version=api_version,
+                role=role)

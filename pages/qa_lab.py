@@ -7,7 +7,7 @@ from access.audit import who
 from qa.backend import max_cloud_calls
 from qa.collect import is_image_name
 from qa.images import held_uploads
-from qa.runner import SERVICES, RunSpec, Source, billed_calls, create_run
+from qa.runner import SERVICES, RunSpec, Source, audit_start, billed_calls, create_run
 from qa.sweeps import DEGRADATIONS, SweepError, parse_spec
 from qa.tasks import enqueue, spool
 from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth, truth_notes
@@ -78,10 +78,12 @@ def main() -> None:
             st.error(p)
         if st.button(t("lab.start"), type="primary", key="lab_start",
                      disabled=not sources or bool(problems) or not confirmed):
+            identity = current_identity()  # effective_connection() above: a role without USE_CLOUD gets the sandbox
             spec = RunSpec(service, conn.backend, base_url(conn), conn.api_version, sweep=sweep, preprocess=use_pre,
                            truth=truth, concurrency=int(concurrency),
-                           started_by=who(current_identity()))
+                           started_by=who(identity))
             run_id = create_run(factory, spec, sources, spool())
+            audit_start(factory, run_id, identity)
             held_uploads.put(run_id, {i: s.data for i, s in enumerate(sources) if s.kind == "upload"})
             enqueue(run_id, lab.db_url(), conn.backend, conn.api_version)
             st.session_state["lab_run"] = run_id

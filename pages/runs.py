@@ -1,18 +1,73 @@
-"""Runs: the lab's history — filter, open, resume, delete, and compare two runs side by side."""
+"""Runs: the lab's history — filter, open, resume, resend or settle items of unknown fate, delete, and
+compare two runs side by side. Each action is decided by ``qa.runner`` on the server (``access.policy``,
+with the signed-in identity and the run's owner) and audited; the page shows only the buttons the
+identity may press."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from access.policy import AccessDenied, Action, Identity, run_allowed
 from qa import analysis
 from qa.images import held_uploads
-from qa.runner import SERVICES, delete_run, mark_interrupted, resume_run
+from qa.runner import (
+    SERVICES,
+    NotConfirmed,
+    RunFacts,
+    delete_run,
+    mark_interrupted,
+    resend_unknown,
+    resendable,
+    resume_run,
+    run_facts,
+    settle_unknown,
+)
 from qa.tasks import enqueue, spool
 from ui import lab
+from ui.access import current_identity
 from ui.errors import guarded
 from ui.i18n import t
+
+
+def may(identity: Identity | None, action: Action, facts: RunFacts) -> bool:
+    return run_allowed(identity, action, owner=facts.owner, backend=facts.backend)
+
+
+def controls(factory: Any, facts: RunFacts) -> None:
+    """The buttons that send or destroy, each only for whom the policy allows it; the click is decided
+    again on the server by ``qa.runner`` (a refusal is said here and audited there)."""
+    identity = current_identity()
+    chosen = facts.id
+    try:
+        if facts.unknown:
+            st.warning(t("runs.unknown", n=facts.unknown), icon=":material/help:")
+            if resendable(facts) and may(identity, Action.RUN_RESEND, facts):
+                ok = st.checkbox(t("runs.resend_confirm", n=facts.unknown), key=f"runs_resend_ok_{chosen}_{facts.unknown}")
+                if st.button(t("runs.resend", n=facts.unknown), key="runs_resend", disabled=not ok) and ok:
+                    resend_unknown(factory, chosen, spool(), by=identity, confirmed=facts.unknown)
+                    enqueue(chosen, lab.db_url(), facts.backend, facts.api_version)
+                    st.rerun()
+            if may(identity, Action.RUN_SETTLE, facts) and st.button(t("runs.settle", n=facts.unknown),
+                                                                      key="runs_settle"):
+                settle_unknown(factory, chosen, spool(), by=identity)
+                st.rerun()
+        b1, b2 = st.columns(2)
+        if (facts.status == "interrupted" and may(identity, Action.RUN_RESUME, facts)
+                and b1.button(t("runs.resume", n=facts.pending), key="runs_resume")):
+            resume_run(factory, chosen, spool(), by=identity)
+            enqueue(chosen, lab.db_url(), facts.backend, facts.api_version)
+            st.rerun()
+        if may(identity, Action.RUN_DELETE, facts) and b2.button(t("runs.delete"), key="runs_delete"):
+            delete_run(factory, chosen, spool(), by=identity)
+            held_uploads.drop(chosen)
+            st.rerun()
+    except AccessDenied:
+        st.error(t("runs.refused"), icon=":material/block:")
+    except NotConfirmed as err:
+        st.error(t("runs.resend_changed", n=err.unknown), icon=":material/warning:")
 
 
 def main() -> None:
@@ -45,15 +100,7 @@ def main() -> None:
         with tab_open:
             chosen = st.selectbox(t("runs.pick"), ids, key="runs_pick")
             row = next(r for r in runs if r["id"] == chosen)
-            b1, b2 = st.columns(2)
-            if row["status"] == "interrupted" and b1.button(t("runs.resume"), key="runs_resume"):
-                resume_run(factory, chosen)
-                enqueue(chosen, lab.db_url(), row["backend"], row["api_version"])
-                st.rerun()
-            if b2.button(t("runs.delete"), key="runs_delete"):
-                delete_run(factory, chosen, spool())
-                held_uploads.drop(chosen)
-                st.rerun()
+            controls(factory, run_facts(factory, chosen, spool()))
             if row["status"] in ("queued", "running", "cancelling"):
                 lab.progress_panel(chosen)
             lab.results_panel(chosen, "runs")

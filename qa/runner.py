@@ -1,27 +1,40 @@
 """Runs: created with their items, executed item by item, cancelled, interrupted, resumed.
 
 Every state lives in the database, so any process (a Huey worker, the CLI) can execute a run and
-any page can read its progress. An item that has an answer is never sent again:
+any page can read its progress. An item that has an answer is never sent again, and an item whose
+request may have left is never sent again silently (every NHN Cloud analysis is billed):
 
-- ``pending`` items are sent; an item stays ``pending`` while on the wire (a state written before the
-  call would cost a second commit per item and tell a resume nothing more: an item without an answer
-  is sent again either way). ``sending``, written by earlier versions, is read as ``pending``;
-- an answer (success or an API failure) ends the item, written with the run's counters in one
-  transaction; a read timeout or dropped connection makes it ``lost`` (maybe processed and billed:
-  never resent, as ``OcrClient`` decides);
+- ``pending`` items are sent. Just before its request leaves, an item is marked ``sending`` (its own
+  short commit); an answer (success or an API failure) ends the item, written with the run's counters
+  in one transaction; a read timeout or dropped connection makes it ``lost`` (maybe processed and
+  billed: never resent, as ``OcrClient`` decides);
+- when a worker dies (a crash, a kill, a database that stayed away), its ``sending`` items become
+  ``unknown``: their requests may have reached the API and been billed. Nothing resends them — not a
+  resume, not ``qa.tasks.recover`` at start — except ``resend_unknown``, which needs the number of such
+  items confirmed ("2 items may already have been billed"); ``settle_unknown`` keeps them as ``lost``.
+  A finished run with such items keeps its images in the spool until they are resent or settled;
 - when a worker dies, ``mark_interrupted`` (or ``qa.tasks.recover`` at start) finds its run by a stale
-  heartbeat; ``resume_run`` queues it again and only its unanswered items are sent;
+  heartbeat; ``resume_run`` queues it again and only its never-sent (``pending``) items are sent;
 - on NHN Cloud each item takes its unit of the quota as it is sent (``access.metering``) and leaves a
-  ``qa-run:<id>`` audit row; once the quota is used up the rest end ``refused`` and the run ``done``.
+  ``qa-run:<id>`` audit row, booked to whoever started the run, or to whoever last resumed it or
+  confirmed a resend (``Run.billed_to``); once the quota is used up the rest end ``refused``;
+- resume, cancel, resend, settle and delete are decided here, on the server, by ``access.policy``'s run
+  table with the acting identity and the run's owner, and each leaves a ``run_action`` (or ``refused``)
+  audit row naming who;
+- the database in trouble (a lock held longer than SQLite's busy timeout, a PostgreSQL restart) is
+  waited out with a bounded back-off (``store.db.retrying``) by the item writes, the heartbeat and the
+  controls; a run that truly cannot go on ends ``failed`` with the reason in ``Run.message``.
 
 Cost per item, kept small so the lab adds little to the calls themselves: each source image is read
 from the spool and decoded once (a few at a time in memory: items come in source order), each sweep
 level is rendered from those pixels and encoded once (``qa.sweeps.render``), the pre-flight checks
-run while the request is on the wire, and the answer is written in one short transaction.
+run while the request is on the wire, the ``sending`` mark is one single-row UPDATE, and the answer
+is written in one short transaction.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -29,13 +42,28 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Result,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from access.ledger import QuotaExceeded
+from access.audit import QA_RUN_PREFIX, AuditEvent, EventKind, log_event, who
+from access.ledger import Ledger, QuotaExceeded
 from access.metering import Door, lab_run_door
+from access.policy import AccessDenied, Action, Identity, require_run
 from l10n import rejection
 from ocr_core import ApiError, CreditCardResult, IdCardResult, OcrClient, OcrError
 from ocr_core.errors import ConnectionLostError, ReadTimeoutError
@@ -47,6 +75,7 @@ from ocr_core.verdicts import check_record, result_checks
 from qa.spool import Spool
 from qa.sweeps import render, sweep_levels
 from qa.truth import TruthFile, score
+from store.db import retrying
 from store.models import Item, ItemField, Run
 
 SERVICES = ("credit-card", "id-card", "stand-alone")
@@ -56,6 +85,12 @@ STALE_AFTER_SECONDS = 30.0
 FINAL_STATUSES = ("done", "cancelled", "failed")
 REFUSED_QUOTA = "refused: quota"
 """An item's message when the quota of billed calls was used up before it was sent (state ``refused``)."""
+UNKNOWN_MESSAGE = ("fate unknown: its worker stopped while the request was on the wire; it may have been "
+                   "processed and billed, so it is not sent again without a confirmation")
+SETTLED_MESSAGE = "lost: fate unknown after a stop; kept as lost, never resent"
+CONTROL_PATIENCE = 30.0
+"""Seconds a page's or a recovery's control (resume, cancel, delete…) waits out a database in trouble."""
+log = logging.getLogger("qa")
 
 
 def _now() -> datetime:
@@ -114,44 +149,60 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
     """Record a run and its items (queued). Bad images become failed items with their reason."""
     levels = sweep_levels([(n, tuple(lv)) for n, lv in spec.sweep])
     truth = spec.truth.entries if spec.truth else {}
+    made: list[int] = []
     with factory() as session:
-        run = Run(started_by=spec.started_by, backend=spec.backend, endpoint=spec.endpoint,
-                  api_version=spec.api_version, service=spec.service, preprocess=spec.preprocess,
-                  sweep=[[n, list(lv)] for n, lv in spec.sweep],
-                  truth_name=spec.truth.name if spec.truth else None,
-                  truth_sha256=spec.truth.sha256 if spec.truth else None,
-                  concurrency=spec.concurrency, rate_limit=spec.rate_limit, status="queued")
-        session.add(run)
-        session.flush()
-        position = 0
-        failed = 0
-        for index, source in enumerate(sources):
-            expected = truth.get(source.name)
-            doc_type = _doc_type(spec.service, expected)
-            try:
-                payload = prepare(source.data, name=source.name)
-            except ImageRejected as err:
-                session.add(Item(run_id=run.id, position=position, source=index, image_name=source.name,
-                                 source_kind=source.kind, source_path=source.path,
-                                 size_bytes=len(source.data), doc_type=doc_type, state="failed",
-                                 result_message=f"{err.code}: {rejection(err.code, err.params, 'en')}",
-                                 finished_at=_now()))
-                position += 1
-                failed += 1
-                continue
-            spool.put_source(run.id, index, source.data)
-            common = {"run_id": run.id, "source": index, "image_name": source.name, "sha256": payload.sha256,
-                      "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
-                      "doc_type": doc_type, "source_kind": source.kind, "source_path": source.path}
-            for name, level in [("none", 0.0), *levels]:
-                session.add(Item(position=position, degradation=name, level=level, **common))
-                position += 1
-        spool.put_truth(run.id, {s.name: truth[s.name] for s in sources if s.name in truth})
-        run.total = position
-        run.failed = failed
-        run.done = failed
-        session.commit()
-        return run.id
+        try:
+            return _create(session, spec, sources, spool, levels, truth, made)
+        except BaseException:
+            # Nothing of a run that was not created stays on disk (its sealed images, its truth). Its folder
+            # goes before the rollback, while this transaction still holds the id: SQLite may hand the same
+            # id to the next run once the rollback is done (PostgreSQL never reuses one).
+            for run_id in made:
+                spool.drop(run_id)
+            session.rollback()
+            raise
+
+
+def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: Spool,
+            levels: Sequence[tuple[str, float]], truth: Mapping[str, dict[str, str]], made: list[int]) -> int:
+    run = Run(started_by=spec.started_by, backend=spec.backend, endpoint=spec.endpoint,
+              api_version=spec.api_version, service=spec.service, preprocess=spec.preprocess,
+              sweep=[[n, list(lv)] for n, lv in spec.sweep],
+              truth_name=spec.truth.name if spec.truth else None,
+              truth_sha256=spec.truth.sha256 if spec.truth else None,
+              concurrency=spec.concurrency, rate_limit=spec.rate_limit, status="queued")
+    session.add(run)
+    session.flush()
+    made.append(run.id)
+    position = 0
+    failed = 0
+    for index, source in enumerate(sources):
+        expected = truth.get(source.name)
+        doc_type = _doc_type(spec.service, expected)
+        try:
+            payload = prepare(source.data, name=source.name)
+        except ImageRejected as err:
+            session.add(Item(run_id=run.id, position=position, source=index, image_name=source.name,
+                             source_kind=source.kind, source_path=source.path,
+                             size_bytes=len(source.data), doc_type=doc_type, state="failed",
+                             result_message=f"{err.code}: {rejection(err.code, err.params, 'en')}",
+                             finished_at=_now()))
+            position += 1
+            failed += 1
+            continue
+        spool.put_source(run.id, index, source.data)
+        common = {"run_id": run.id, "source": index, "image_name": source.name, "sha256": payload.sha256,
+                  "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
+                  "doc_type": doc_type, "source_kind": source.kind, "source_path": source.path}
+        for name, level in [("none", 0.0), *levels]:
+            session.add(Item(position=position, degradation=name, level=level, **common))
+            position += 1
+    spool.put_truth(run.id, {s.name: truth[s.name] for s in sources if s.name in truth})
+    run.total = position
+    run.failed = failed
+    run.done = failed
+    session.commit()
+    return int(run.id)
 
 
 def _doc_type(service: str, expected: dict[str, str] | None) -> str | None:
@@ -220,17 +271,33 @@ class _Pending:
     doc_type: str | None
 
 
+def _changed(result: Result[Any]) -> int:
+    """Rows an UPDATE changed (``Session.execute`` types its result as a plain ``Result``)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+def _settle_in_flight(session: Session, run_id: int, now: datetime) -> int:
+    """Items left ``sending`` by a worker that is gone become ``unknown`` (ended for the run's counters:
+    maybe billed, never resent without a confirmation); returns how many."""
+    gone = _changed(session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
+                                    .values(state="unknown", result_message=UNKNOWN_MESSAGE, finished_at=now)))
+    if gone:
+        session.execute(update(Run).where(Run.id == run_id).values(done=Run.done + gone, failed=Run.failed + gone))
+    return gone
+
+
 def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) -> tuple[Run, list[_Pending]] | str:
-    """Mark the run running and list its unanswered items; or the status to return when there is nothing
+    """Mark the run running and list its never-sent items; or the status to return when there is nothing
     to do (finished, or running under another live worker). The claim is one conditional UPDATE, so of
-    two workers handed the same run (a task delivered twice) exactly one sends."""
+    two workers handed the same run (a task delivered twice) exactly one sends. Items a dead worker left
+    ``sending`` become ``unknown`` here, in the same transaction: they are not sent."""
     now = _now()
     claimable = or_(Run.status.in_(("queued", "interrupted")),
                     and_(Run.status == "running",
                          or_(Run.heartbeat_at.is_(None),
                              Run.heartbeat_at < now - timedelta(seconds=STALE_AFTER_SECONDS))))
     values: dict[str, Any] = {"status": "running", "heartbeat_at": now,
-                              "started_at": func.coalesce(Run.started_at, now)}
+                              "started_at": func.coalesce(Run.started_at, now), "finished_at": None}
     if endpoint is not None:
         values["endpoint"] = endpoint
     with factory() as session:
@@ -241,8 +308,7 @@ def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) ->
             if status is None:
                 raise LookupError(f"no run {run_id}")
             return status
-        session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
-                        .values(state="pending"))
+        _settle_in_flight(session, run_id, now)
         pending = [_Pending(*row) for row in session.execute(
             select(Item.id, Item.image_name, Item.degradation, Item.level, Item.source, Item.doc_type)
             .where(Item.run_id == run_id, Item.state == "pending").order_by(Item.position))]
@@ -252,58 +318,125 @@ def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) ->
         return run, pending
 
 
+def _reason(factory: sessionmaker[Session], err: BaseException) -> str:
+    """Why a run could not go on, in words for ``Run.message`` (never a password from the URL)."""
+    from store.db import StoreUnavailable
+
+    if isinstance(err, StoreUnavailable):
+        return err.plain()
+    url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    return StoreUnavailable.in_use(url, err).plain() if isinstance(err, SQLAlchemyError) else (
+        f"{type(err).__name__}: {err}")
+
+
 def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
                 *, on_progress: ProgressFn | None = None) -> str:
     """Send every pending item of the run; returns the final status. Idempotent and resumable.
 
     A ``KeyboardInterrupt`` (Ctrl-C) ends the run ``cancelled`` with every answer kept, then goes on
-    up: left ``running``, a dashboard's recovery would take it for a dead worker's and finish it."""
-    with factory() as session:
-        backend = session.scalar(select(Run.backend).where(Run.id == run_id))
-    claimed = _claim(factory, run_id, client.settings.base_url if backend == "cloud" else None)
+    up: left ``running``, a dashboard's recovery would take it for a dead worker's and finish it.
+    A database in trouble is waited out (``store.db.retrying``); one that stays away longer than that
+    ends the run ``failed`` with the reason — or, when even that cannot be written, leaves it to the
+    next recovery (its heartbeat stands still) after one line in the log."""
+    try:
+        return _execute(factory, run_id, client, spool, on_progress)
+    except SQLAlchemyError as err:
+        reason = _reason(factory, err)
+        log.error("QA run %s: the studio database gave out: %s", run_id, reason)
+        try:
+            return _finish(factory, run_id, spool, "failed", message=reason)
+        except SQLAlchemyError as again:
+            log.error("QA run %s: could not even record that it failed (%s); the next recovery will find it",
+                      run_id, _reason(factory, again))
+            return "failed"
+
+
+def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
+             on_progress: ProgressFn | None) -> str:
+    def read_backend() -> str | None:
+        with factory() as session:
+            return session.scalar(select(Run.backend).where(Run.id == run_id))
+
+    backend = retrying(read_backend, what=f"starting QA run {run_id}")
+    claimed = retrying(lambda: _claim(factory, run_id, client.settings.base_url if backend == "cloud" else None),
+                       what=f"claiming QA run {run_id}")
     if isinstance(claimed, str):
         return _finish(factory, run_id, spool, "cancelled") if claimed == "cancelling" else claimed
     run, pending = claimed
-    door = lab_run_door(factory.kw["bind"], run_id, run.started_by, run.backend, run.api_version)
+    door = lab_run_door(factory.kw["bind"], run_id, run.billed_to or run.started_by, run.backend, run.api_version,
+                        role=run.billed_role or "")
     truth = spool.get_truth(run_id) if spool.has(run_id) else {}
     stop = threading.Event()
     cancelled = threading.Event()
     quota_used_up = threading.Event()  # once refused, the remaining items are refused without a try
+    broken: list[BaseException] = []   # the database stayed away longer than retrying waits: stop sending
     limiter = _RateLimit(run.rate_limit)
     options = preprocess_options() if run.preprocess else None
     sources = _Sources(spool, run_id, keep=run.concurrency + 1)
     checks = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}-checks")
 
+    def beat_once() -> str | None:
+        with factory() as s:
+            # A worker that beats is alive: a run a page took for dead while the database was locked
+            # (``interrupted``, not yet queued again) is running after all.
+            status = s.scalar(update(Run).where(Run.id == run_id).values(
+                heartbeat_at=_now(), status=case((Run.status == "interrupted", "running"), else_=Run.status))
+                .returning(Run.status))
+            s.commit()
+            return status
+
     def heartbeat() -> None:
         while not stop.wait(HEARTBEAT_SECONDS):
-            with factory() as s:
-                status = s.scalar(update(Run).where(Run.id == run_id).values(heartbeat_at=_now())
-                                  .returning(Run.status))
-                s.commit()
+            try:
+                status = retrying(beat_once, what=f"the heartbeat of QA run {run_id}", patience=HEARTBEAT_SECONDS)
+            except SQLAlchemyError as err:  # a missed beat; the next one tries again
+                log.warning("QA run %s: heartbeat missed: %s", run_id, _reason(factory, err))
+                continue
             if status == "cancelling":
                 cancelled.set()
+
+    def mark_sending(item_id: int) -> None:
+        def mark() -> None:
+            with factory() as s:
+                s.execute(update(Item).where(Item.id == item_id).values(state="sending"))
+                s.commit()
+        retrying(mark, what=f"marking an item of QA run {run_id} as sending")
+
+    def write(item: _Pending, outcome: _Outcome) -> tuple[int, int, int, str]:
+        values = {**outcome.items, "finished_at": _now()}
+        if item.doc_type is None and values.get("id_type"):
+            values["doc_type"] = values["id_type"]
+        bad = int(values["state"] != "done")
+        with factory() as s:
+            ended = _changed(s.execute(update(Item).where(Item.id == item.id, Item.state != "unknown")
+                                       .values(**values)))
+            if not ended:  # taken for fate-unknown while on the wire (a stalled heartbeat): its answer wins
+                s.execute(update(Item).where(Item.id == item.id).values(**values))
+            if outcome.fields:
+                s.execute(insert(ItemField), [{"item_id": item.id, **f} for f in outcome.fields])
+            done, failed, total, status = s.execute(update(Run).where(Run.id == run_id).values(
+                done=Run.done + int(bool(ended)), failed=Run.failed + bad - int(not ended), heartbeat_at=_now())
+                .returning(Run.done, Run.failed, Run.total, Run.status)).one()
+            s.commit()
+            return done, failed, total, status
 
     def work(item: _Pending) -> None:
         if cancelled.is_set():
             return
-        if quota_used_up.is_set():
-            outcome = _Outcome({"state": "refused", "result_message": REFUSED_QUOTA}, [])
-        else:
-            outcome = _send(client, run.service, sources, item, options, limiter, truth.get(item.name), checks,
-                            door)
-        if outcome.items.get("state") == "refused":
-            quota_used_up.set()
-        values = {**outcome.items, "finished_at": _now()}
-        if item.doc_type is None and values.get("id_type"):
-            values["doc_type"] = values["id_type"]
-        with factory() as s:
-            s.execute(update(Item).where(Item.id == item.id).values(**values))
-            if outcome.fields:
-                s.execute(insert(ItemField), [{"item_id": item.id, **f} for f in outcome.fields])
-            done, failed, total, status = s.execute(update(Run).where(Run.id == run_id).values(
-                done=Run.done + 1, failed=Run.failed + int(values["state"] != "done"), heartbeat_at=_now())
-                .returning(Run.done, Run.failed, Run.total, Run.status)).one()
-            s.commit()
+        try:
+            if quota_used_up.is_set():
+                outcome = _Outcome({"state": "refused", "result_message": REFUSED_QUOTA}, [])
+            else:
+                outcome = _send(client, run.service, sources, item, options, limiter, truth.get(item.name), checks,
+                                door, mark=lambda: mark_sending(item.id))
+            if outcome.items.get("state") == "refused":
+                quota_used_up.set()
+            done, failed, total, status = retrying(lambda: write(item, outcome),
+                                                   what=f"recording an answer of QA run {run_id}")
+        except SQLAlchemyError as err:  # waited long enough: no new item is sent
+            broken.append(err)
+            cancelled.set()
+            return
         if status == "cancelling":
             cancelled.set()
         if on_progress is not None:
@@ -323,19 +456,27 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
                 except KeyboardInterrupt:  # the items on the wire finish and are kept; no new one starts
                     cancelled.set()
                     interrupted = True
-    except KeyboardInterrupt:  # one at a time: the item on the wire is left without an answer
+    except KeyboardInterrupt:  # one at a time: the item on the wire is left without an answer (unknown)
         cancelled.set()
         interrupted = True
     finally:
         stop.set()
         checks.shutdown()
         beat.join()
-    with factory() as s:
-        row = s.get(Run, run_id)
-        assert row is not None
-        row.key_versions = {**(row.key_versions or {}), **{str(k): v for k, v in client.key_versions().items()}}
-        status = row.status
-        s.commit()
+    if broken:
+        raise broken[0]
+
+    def keep_key_versions() -> str:
+        with factory() as s:
+            row = s.get(Run, run_id)
+            assert row is not None
+            row.key_versions = {**(row.key_versions or {}),
+                                **{str(k): v for k, v in client.key_versions().items()}}
+            status = row.status
+            s.commit()
+            return status
+
+    status = retrying(keep_key_versions, what=f"finishing QA run {run_id}")
     if cancelled.is_set() or status == "cancelling":
         _finish(factory, run_id, spool, "cancelled")
         if interrupted:
@@ -349,14 +490,25 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _finish(factory: sessionmaker[Session], run_id: int, spool: Spool, status: str) -> str:
-    with factory() as s:
-        run = s.get(Run, run_id)
-        assert run is not None
-        run.status = status
-        run.finished_at = _now()
-        s.commit()
-    spool.drop(run_id)
+def _finish(factory: sessionmaker[Session], run_id: int, spool: Spool, status: str, *,
+            message: str | None = None) -> str:
+    """End the run. Items still ``sending`` become ``unknown``; a run that ends ``done`` with such items
+    keeps its images in the spool, so that a confirmed ``resend_unknown`` can send them."""
+    def finish() -> int:
+        with factory() as s:
+            now = _now()
+            _settle_in_flight(s, run_id, now)
+            values: dict[str, Any] = {"status": status, "finished_at": now}
+            if message is not None:
+                values["message"] = message[:2000]
+            s.execute(update(Run).where(Run.id == run_id).values(**values))
+            unknown = s.scalar(select(func.count()).where(Item.run_id == run_id, Item.state == "unknown")) or 0
+            s.commit()
+            return int(unknown)
+
+    unknown = retrying(finish, what=f"ending QA run {run_id} {status}")
+    if not (unknown and status == "done"):
+        spool.drop(run_id)
     return status
 
 
@@ -375,7 +527,7 @@ def sent_payload(source: LoadedImage, degradation: str, level: float,
 
 def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, options: PreprocessOptions | None,
           limiter: _RateLimit, expected: dict[str, str] | None, checks: ThreadPoolExecutor,
-          door: Door | None = None) -> _Outcome:
+          door: Door | None = None, mark: Callable[[], None] | None = None) -> _Outcome:
     items: dict[str, Any] = {}
     try:
         payload = sent_payload(sources.get(item.source), item.degradation, item.level, options)
@@ -387,12 +539,12 @@ def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, op
     if known is not None:  # the same bytes were checked before: no thread hand-off for nothing
         items.update(known)
         limiter.wait()
-        return _call(client, service, payload, expected, items, door)
+        return _call(client, service, payload, expected, items, door, mark)
     # The pre-flight checks are pure pixel work: they run while the request is on the wire.
     quality: Future[dict[str, Any]] = checks.submit(preflight_cache.verdicts, digest, payload.image)
     limiter.wait()
     try:
-        outcome = _call(client, service, payload, expected, items, door)
+        outcome = _call(client, service, payload, expected, items, door, mark)
     finally:
         items.update(quality.result())
     return outcome
@@ -436,12 +588,14 @@ preflight_cache = _Preflight()
 
 
 def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str, str] | None,
-          items: dict[str, Any], door: Door | None) -> _Outcome:
+          items: dict[str, Any], door: Door | None, mark: Callable[[], None] | None = None) -> _Outcome:
     def call() -> CreditCardResult | IdCardResult:
         if service == "credit-card":
             return client.analyze_credit_card(payload.data)
         return client.analyze_id_card(payload.data, stand_alone=service == "stand-alone")
 
+    if mark is not None:  # committed before the request leaves: after a crash, its fate is known to be unknown
+        mark()
     try:  # on NHN Cloud the item's quota unit is taken here, as it is sent, and its audit row left
         result = door.call(service, call, image=payload.data) if door is not None else call()
     except QuotaExceeded as err:
@@ -504,53 +658,246 @@ def _fields(values: dict[str, str | None], confs: dict[str, float | None], expec
 # ------------------------------------------------------------------------------------- control
 
 
-def cancel_run(factory: sessionmaker[Session], run_id: int, spool: Spool) -> str:
-    """Ask a running run to stop (it finishes the items on the wire); a queued one stops at once."""
+@dataclass(frozen=True)
+class RunFacts:
+    """What the controls decide on: whose run it is, where it sends, how far it got."""
+
+    id: int
+    owner: str
+    backend: str
+    api_version: str
+    status: str
+    pending: int
+    unknown: int
+    images_kept: bool
+
+
+def run_facts(factory: sessionmaker[Session], run_id: int, spool: Spool) -> RunFacts:
+    def read() -> RunFacts:
+        with factory() as s:
+            run = s.get(Run, run_id)
+            if run is None:
+                raise LookupError(f"no run {run_id}")
+            counts = dict(s.execute(select(Item.state, func.count()).where(
+                Item.run_id == run_id, Item.state.in_(("pending", "sending", "unknown"))).group_by(Item.state)).all())
+            return RunFacts(run.id, run.started_by, run.backend, run.api_version, run.status,
+                            int(counts.get("pending", 0)), int(counts.get("unknown", 0)), spool.has(run_id))
+    return retrying(read, what=f"reading QA run {run_id}", patience=CONTROL_PATIENCE)
+
+
+def resendable(facts: RunFacts) -> bool:
+    """Items of unknown fate can be sent again (with a confirmation) from a run that ended ``done`` or was
+    interrupted, while its images are still in the spool."""
+    return bool(facts.unknown) and facts.status in ("done", "interrupted") and facts.images_kept
+
+
+def _audit(factory: sessionmaker[Session], event: AuditEvent) -> None:
+    """One audit row in the studio database (and its JSON line on ``studio.audit``)."""
+    log_event(event)
+    book = Ledger(factory.kw["bind"])
+    retrying(lambda: book.append(event), what="writing an audit row", patience=CONTROL_PATIENCE)
+
+
+def _act(factory: sessionmaker[Session], run_id: int, spool: Spool, by: Identity | None, action: Action) -> RunFacts:
+    """The server's decision on ``action`` by ``by`` on the run (``access.policy.require_run``): a refusal is
+    audited (``refused``) and raised as ``AccessDenied``; a grant is audited (``run_action``) by the caller
+    once done. Both rows name the run's door, ``qa-run:<id>``."""
+    facts = run_facts(factory, run_id, spool)
+    try:
+        require_run(by, action, owner=facts.owner, backend=facts.backend)
+    except AccessDenied:
+        _audit(factory, _run_event("refused", by, action, facts))
+        raise
+    return facts
+
+
+def _run_event(kind: EventKind, by: Identity | None, action: Action, facts: RunFacts, **more: Any) -> AuditEvent:
+    return AuditEvent(kind=kind, user=who(by), role=str(by.role) if by else "",
+                      where=f"{QA_RUN_PREFIX}{facts.id}", action=str(action), backend=facts.backend,
+                      api_version=facts.api_version, **more)
+
+
+def audit_start(factory: sessionmaker[Session], run_id: int, by: Identity | None) -> None:
+    """A run started (the QA Lab's *Start*, ``python -m qa run``): who, which run, which backend."""
     with factory() as s:
         run = s.get(Run, run_id)
-        if run is None:
-            raise LookupError(f"no run {run_id}")
-        if run.status in ("queued", "interrupted"):
-            run.status, run.finished_at = "cancelled", _now()
+        assert run is not None
+        backend, api = run.backend, run.api_version
+    _audit(factory, AuditEvent(kind="run_action", user=who(by), role=str(by.role) if by else "",
+                               where=f"{QA_RUN_PREFIX}{run_id}", action="run_start", backend=backend,
+                               api_version=api))
+
+
+def cancel_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> str:
+    """Ask a running run to stop (it finishes the items on the wire); a queued one stops at once.
+    Allowed to the run's owner and admins (``access.policy``); audited either way."""
+    facts = _act(factory, run_id, spool, by, Action.RUN_CANCEL)
+    status = recovery_cancel(factory, run_id, spool)
+    _audit(factory, _run_event("run_action", by, Action.RUN_CANCEL, facts))
+    return status
+
+
+def recovery_cancel(factory: sessionmaker[Session], run_id: int, spool: Spool) -> str:
+    """The cancel itself, unchecked: ``cancel_run`` after its check, and ``qa.tasks.recover`` finishing the
+    cancel someone asked of a run whose worker then died (no person acts there)."""
+    def cancel() -> tuple[str, bool]:
+        with factory() as s:
+            run = s.get(Run, run_id)
+            if run is None:
+                raise LookupError(f"no run {run_id}")
+            ended = False
+            if run.status in ("queued", "interrupted"):
+                _settle_in_flight(s, run_id, _now())
+                run.status, run.finished_at = "cancelled", _now()
+                ended = True
+            elif run.status == "running":
+                run.status = "cancelling"
             s.commit()
-            spool.drop(run_id)
-        elif run.status == "running":
-            run.status = "cancelling"
-            s.commit()
-        return run.status
+            return run.status, ended
+
+    status, ended = retrying(cancel, what=f"cancelling QA run {run_id}", patience=CONTROL_PATIENCE)
+    if ended:
+        spool.drop(run_id)
+    return status
 
 
 def mark_interrupted(factory: sessionmaker[Session], *, stale_after: float = STALE_AFTER_SECONDS) -> list[int]:
-    """Runs whose worker stopped beating (a restart, a killed process) become ``interrupted``."""
+    """Runs whose worker stopped beating (a restart, a killed process) become ``interrupted``; their items
+    that were on the wire become ``unknown`` (maybe billed: not resent without a confirmation)."""
     cutoff = _now() - timedelta(seconds=stale_after)
-    with factory() as s:
-        runs = s.scalars(select(Run).where(Run.status.in_(("running", "cancelling")))).all()
-        ids = []
-        for run in runs:
-            if run.heartbeat_at is None or _aware(run.heartbeat_at) < cutoff:
-                run.status = "interrupted"
-                ids.append(run.id)
-        s.commit()
-        return ids
+
+    def mark() -> list[int]:
+        with factory() as s:
+            runs = s.execute(select(Run.id, Run.heartbeat_at).where(Run.status.in_(("running", "cancelling")))).all()
+            ids = [rid for rid, beat in runs if beat is None or _aware(beat) < cutoff]
+            return _interrupt(s, ids, cutoff)
+
+    return retrying(mark, what="looking for QA runs whose worker stopped", patience=CONTROL_PATIENCE)
 
 
-def resume_run(factory: sessionmaker[Session], run_id: int) -> None:
-    """An interrupted run goes back to the queue; only items without an answer will be sent."""
-    with factory() as s:
-        run = s.get(Run, run_id)
-        if run is None:
-            raise LookupError(f"no run {run_id}")
-        if run.status != "interrupted":
-            raise ValueError(f"run {run_id} is {run.status}, not interrupted")
-        s.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending").values(state="pending"))
-        run.status = "queued"
-        s.commit()
+def mark_dead(factory: sessionmaker[Session], run_ids: Sequence[int]) -> list[int]:
+    """Runs found dead by ``qa.tasks.recover`` (their heartbeat stood still) become ``interrupted``, with
+    their in-flight items ``unknown``."""
+    def mark() -> list[int]:
+        with factory() as s:
+            return _interrupt(s, list(run_ids), None)
+
+    return retrying(mark, what="marking dead QA runs interrupted", patience=CONTROL_PATIENCE)
 
 
-def delete_run(factory: sessionmaker[Session], run_id: int, spool: Spool) -> None:
-    with factory() as s:
-        s.execute(delete(ItemField).where(ItemField.item_id.in_(select(Item.id).where(Item.run_id == run_id))))
-        s.execute(delete(Item).where(Item.run_id == run_id))
-        s.execute(delete(Run).where(Run.id == run_id))
-        s.commit()
+def _interrupt(s: Session, ids: list[int], cutoff: datetime | None) -> list[int]:
+    done = []
+    now = _now()
+    for rid in ids:
+        still: ColumnElement[bool] = Run.status.in_(("running", "cancelling"))
+        if cutoff is not None:  # only if it did not beat again meanwhile
+            still = and_(still, or_(Run.heartbeat_at.is_(None), Run.heartbeat_at < cutoff))
+        if _changed(s.execute(update(Run).where(Run.id == rid, still).values(status="interrupted"))):
+            _settle_in_flight(s, rid, now)
+            done.append(rid)
+    s.commit()
+    return done
+
+
+def resume_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> RunFacts:
+    """An interrupted run goes back to the queue (the caller enqueues it); only its never-sent items will
+    be sent, and its billed calls now spend the quota of ``by``, whose name their audit rows carry. Items of
+    unknown fate are not sent (``resend_unknown``). Returns what the run was (its backend, for the queue)."""
+    facts = _act(factory, run_id, spool, by, Action.RUN_RESUME)
+    requeue(factory, run_id, by=by)
+    _audit(factory, _run_event("run_action", by, Action.RUN_RESUME, facts))
+    return facts
+
+
+def requeue(factory: sessionmaker[Session], run_id: int, *, by: Identity | None = None) -> None:
+    """An interrupted run back to ``queued`` (``resume_run`` after its check, ``qa.tasks.recover`` for a
+    dead worker's run, booked to whom it was booked to). Items that were on the wire become ``unknown``."""
+    def requeue() -> None:
+        with factory() as s:
+            run = s.get(Run, run_id)
+            if run is None:
+                raise LookupError(f"no run {run_id}")
+            if run.status != "interrupted":
+                raise ValueError(f"run {run_id} is {run.status}, not interrupted")
+            _settle_in_flight(s, run_id, _now())
+            run.status = "queued"
+            if by is not None:
+                run.billed_to, run.billed_role = who(by), str(by.role)
+            s.commit()
+
+    retrying(requeue, what=f"resuming QA run {run_id}", patience=CONTROL_PATIENCE)
+
+
+class NotConfirmed(ValueError):
+    """A resend whose confirmed count is not the number of items of unknown fate the run holds now."""
+
+    def __init__(self, confirmed: int, unknown: int) -> None:
+        super().__init__(f"{confirmed} confirmed, but the run has {unknown} item(s) of unknown fate")
+        self.confirmed, self.unknown = confirmed, unknown
+
+
+def resend_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None,
+                   confirmed: int) -> RunFacts:
+    """Send again the run's items of unknown fate — each may already have been billed once — after the
+    user confirmed exactly how many (``confirmed``; ``NotConfirmed`` otherwise). The run goes back to the
+    queue (with its never-sent items too, if it was interrupted); the caller enqueues it. Its billed calls
+    spend the quota of ``by``."""
+    facts = _act(factory, run_id, spool, by, Action.RUN_RESEND)
+
+    def reopen() -> None:
+        with factory() as s:
+            run = s.get(Run, run_id)
+            if run is None:
+                raise LookupError(f"no run {run_id}")
+            unknown = s.scalar(select(func.count()).where(Item.run_id == run_id, Item.state == "unknown")) or 0
+            if unknown != confirmed or not unknown:
+                raise NotConfirmed(confirmed, int(unknown))
+            if run.status not in ("done", "interrupted") or not spool.has(run_id):
+                raise ValueError(f"run {run_id} is {run.status}{'' if spool.has(run_id) else ', its images are gone'}")
+            s.execute(update(Item).where(Item.run_id == run_id, Item.state == "unknown").values(
+                state="pending", result_message=None, finished_at=None))
+            run.done, run.failed = run.done - unknown, run.failed - unknown
+            run.status, run.finished_at = "queued", None
+            run.billed_to, run.billed_role = who(by), str(by.role) if by else ""
+            s.commit()
+
+    retrying(reopen, what=f"resending items of QA run {run_id}", patience=CONTROL_PATIENCE)
+    _audit(factory, _run_event("run_action", by, Action.RUN_RESEND, facts, result_code=confirmed))
+    return facts
+
+
+def settle_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> int:
+    """Give up on the run's items of unknown fate: kept as ``lost`` (maybe billed), never resent; a finished
+    run's images then leave the spool. Returns how many."""
+    facts = _act(factory, run_id, spool, by, Action.RUN_SETTLE)
+
+    def settle() -> tuple[int, str]:
+        with factory() as s:
+            n = _changed(s.execute(update(Item).where(Item.run_id == run_id, Item.state == "unknown")
+                                   .values(state="lost", result_message=SETTLED_MESSAGE)))
+            status = s.scalar(select(Run.status).where(Run.id == run_id)) or ""
+            s.commit()
+            return n, status
+
+    n, status = retrying(settle, what=f"settling items of QA run {run_id}", patience=CONTROL_PATIENCE)
+    if status in FINAL_STATUSES:
+        spool.drop(run_id)
+    _audit(factory, _run_event("run_action", by, Action.RUN_SETTLE, facts, result_code=n))
+    return n
+
+
+def delete_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> None:
+    """The run, its items and its images, gone. Allowed to the owner (a viewer: their sandbox runs only)
+    and admins; audited either way."""
+    facts = _act(factory, run_id, spool, by, Action.RUN_DELETE)
+
+    def delete_all() -> None:
+        with factory() as s:
+            s.execute(delete(ItemField).where(ItemField.item_id.in_(select(Item.id).where(Item.run_id == run_id))))
+            s.execute(delete(Item).where(Item.run_id == run_id))
+            s.execute(delete(Run).where(Run.id == run_id))
+            s.commit()
+
+    retrying(delete_all, what=f"deleting QA run {run_id}", patience=CONTROL_PATIENCE)
     spool.drop(run_id)
+    _audit(factory, _run_event("run_action", by, Action.RUN_DELETE, facts))

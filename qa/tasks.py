@@ -7,7 +7,9 @@ One task executes one run (its items in a bounded thread pool with a calls-per-s
 needs nothing else: the dashboard starts a consumer inside its own process when it starts
 (``serve.py`` → ``start_consumer``) — it already holds the embedded sandbox and the configured
 credentials, and stops with it — and ``recover`` puts back on the queue what a previous process left:
-runs whose worker died (only their unanswered items are sent) and queued runs whose task is gone.
+runs whose worker died (only their never-sent items are sent; the items that were on the wire when it
+died are ``unknown`` and wait for a person's counted confirmation on the Runs page) and queued runs whose
+task is gone.
 """
 from __future__ import annotations
 
@@ -20,13 +22,14 @@ from datetime import datetime
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ocr_core import OcrClient, Settings
 from qa.backend import sandbox_settings
-from qa.runner import HEARTBEAT_SECONDS, cancel_run, execute_run, resume_run
+from qa.runner import CONTROL_PATIENCE, HEARTBEAT_SECONDS, execute_run, mark_dead, recovery_cancel, requeue
 from qa.spool import Spool
 from store import Run, data_dir, session_factory
+from store.db import retrying
 
 QUEUE_URL_ENV = "STUDIO_QUEUE_URL"
 log = logging.getLogger("qa")
@@ -111,18 +114,23 @@ def _recover_logged(db_url: str) -> None:
 
 
 def _live(db_url: str) -> dict[int, tuple[str, datetime | None]]:
-    with session_factory(db_url)() as s:
-        return {rid: (status, beat) for rid, status, beat in s.execute(
-            select(Run.id, Run.status, Run.heartbeat_at).where(Run.status.in_(("running", "cancelling"))))}
+    def read() -> dict[int, tuple[str, datetime | None]]:
+        with session_factory(db_url)() as s:
+            return {rid: (status, beat) for rid, status, beat in s.execute(
+                select(Run.id, Run.status, Run.heartbeat_at).where(Run.status.in_(("running", "cancelling"))))}
+
+    return retrying(read, what="looking for unfinished QA runs", patience=CONTROL_PATIENCE)
 
 
 def recover(db_url: str, *, watch_seconds: float = 2.5 * HEARTBEAT_SECONDS) -> list[int]:
     """What a previous process left, back on the queue; returns the run ids queued again.
 
     A ``running`` run's worker may live in another process (several consumers on Redis), so it counts
-    as dead only when its heartbeat does not move for ``watch_seconds``; it is then resumed (only the
-    items that never got an answer are sent) — or cancelled, if a cancel was asked. A ``queued`` or
-    ``interrupted`` run whose task is no longer in the queue is queued again.
+    as dead only when its heartbeat does not move for ``watch_seconds``; it is then resumed — only the
+    items that were never sent are sent; those that were on the wire when it died become ``unknown`` and
+    are not resent (they may have been billed: the Runs page asks a person, with their number) — or
+    cancelled, if a cancel was asked. A ``queued`` or ``interrupted`` run whose task is no longer in the
+    queue is queued again. The resumed runs stay booked to whom they were booked to.
     """
     factory = session_factory(db_url)
     before = _live(db_url)
@@ -130,20 +138,23 @@ def recover(db_url: str, *, watch_seconds: float = 2.5 * HEARTBEAT_SECONDS) -> l
         time.sleep(watch_seconds)
     after = _live(db_url)
     dead = [rid for rid, seen in before.items() if after.get(rid) == seen]
-    with factory() as s:
-        if dead:
-            s.execute(update(Run).where(Run.id.in_(dead)).values(status="interrupted"))
-            s.commit()
-        waiting = s.execute(select(Run.id, Run.status, Run.backend, Run.api_version)
-                            .where(Run.status.in_(("queued", "interrupted"))).order_by(Run.id)).all()
+    if dead:
+        mark_dead(factory, dead)
+
+    def read_waiting() -> list[Any]:
+        with factory() as s:
+            return list(s.execute(select(Run.id, Run.status, Run.backend, Run.api_version)
+                                  .where(Run.status.in_(("queued", "interrupted"))).order_by(Run.id)).all())
+
+    waiting = retrying(read_waiting, what="looking for queued QA runs", patience=CONTROL_PATIENCE)
     on_queue = {task.args[0] for task in huey.pending() if task.name.endswith("execute") and task.args}
     resumed = []
     for rid, status, backend, api_version in waiting:
         if rid in dead and before[rid][0] == "cancelling":
-            cancel_run(factory, rid, spool())
+            recovery_cancel(factory, rid, spool())
             continue
         if status == "interrupted":
-            resume_run(factory, rid)
+            requeue(factory, rid)
         elif rid in on_queue:
             continue
         enqueue(rid, db_url, backend, api_version)

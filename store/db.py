@@ -6,11 +6,14 @@ or upgraded raises :class:`StoreUnavailable`, which names it (never with its pas
 """
 from __future__ import annotations
 
+import logging
 import os
+import random
 import threading
-from collections.abc import Collection, Mapping
+import time
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -18,12 +21,18 @@ from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 DATABASE_URL_ENV = "STUDIO_DATABASE_URL"
 DATA_DIR_ENV = "STUDIO_DATA_DIR"
+SQLITE_BUSY_ENV = "STUDIO_SQLITE_BUSY_SECONDS"
+"""How long one SQLite statement waits for another connection's lock before it fails (default 10 s)."""
+DB_PATIENCE_ENV = "STUDIO_DB_PATIENCE_SECONDS"
+"""How long ``retrying`` waits out a database in trouble before it gives up (default 120 s)."""
+T = TypeVar("T")
+log = logging.getLogger("store")
 _ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = _ROOT / "store" / "migrations"
 
@@ -94,8 +103,52 @@ def _sqlite_pragmas(dbapi_conn: Any, *, foreign_keys: bool) -> None:
     # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the process
     # crashing (what a run's bookkeeping needs), only a power cut may drop the last few.
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(sqlite_busy_seconds() * 1000)}")
     cur.close()
+
+
+def sqlite_busy_seconds() -> float:
+    return float(os.environ.get(SQLITE_BUSY_ENV) or 10.0)
+
+
+def patience_seconds() -> float:
+    return float(os.environ.get(DB_PATIENCE_ENV) or 120.0)
+
+
+def transient(err: BaseException) -> bool:
+    """A database failure worth waiting out: a lock another connection holds longer than the busy
+    timeout (a backup, an admin's ``sqlite3`` shell), a server restarting, a dropped connection.
+    Operational and interface errors are; a constraint, a type or a programming error is not."""
+    if isinstance(err, DBAPIError) and err.connection_invalidated:
+        return True
+    return isinstance(err, OperationalError | InterfaceError)
+
+
+def retrying(work: Callable[[], T], *, what: str, patience: float | None = None,
+             first_delay: float = 0.05, max_delay: float = 2.0) -> T:
+    """``work()``, tried again with a bounded, jittered exponential back-off (``first_delay`` doubling up to
+    ``max_delay``) while it fails with a transient database error (``transient``), for at most
+    ``patience`` seconds in all (``STUDIO_DB_PATIENCE_SECONDS``, default 120). ``work`` must be one whole
+    unit of work (its own session and commit), so a try that failed left nothing behind. Each wait is
+    one WARNING line on the ``store`` logger (no traceback); the last failure is raised as it came."""
+    budget = patience_seconds() if patience is None else patience
+    deadline = time.monotonic() + budget
+    delay = first_delay
+    tries = 0
+    while True:
+        try:
+            return work()
+        except Exception as err:
+            tries += 1
+            left = deadline - time.monotonic()
+            if not transient(err) or left <= 0:
+                raise
+            cause = (str(err.orig) if isinstance(err, DBAPIError) else str(err)).strip().splitlines()
+            wait = min(delay * (1 + random.random() / 2), max_delay, left)
+            log.warning("studio database busy or unreachable while %s (try %d: %s); trying again in %.2f s",
+                        what, tries, cause[0][:200] if cause else type(err).__name__, wait)
+            time.sleep(wait)
+            delay = min(delay * 2, max_delay)
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -109,7 +162,8 @@ def engine_for(url: str | None = None) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             if url.startswith("sqlite"):
-                engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+                engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                          "timeout": sqlite_busy_seconds()})
                 event.listen(engine, "connect", _on_sqlite_connect)
             else:
                 engine = create_engine(url, pool_pre_ping=True)

@@ -20,8 +20,11 @@ class Base(DeclarativeBase):
 
 
 RUN_STATUSES = ("queued", "running", "cancelling", "cancelled", "done", "interrupted", "failed")
-ITEM_STATES = ("pending", "sending", "done", "failed", "lost")
-"""``lost``: sent but no answer came (read timeout, dropped connection): never resent, maybe billed."""
+ITEM_STATES = ("pending", "sending", "done", "failed", "lost", "refused", "unknown")
+"""``sending``: written (committed) before the item's request leaves. ``lost``: sent but no answer came
+(read timeout, dropped connection): never resent, maybe billed. ``unknown``: found ``sending`` after its
+worker died (a crash, a kill): its request may have left and been billed, so it is never resent without
+an explicit, counted confirmation (``qa.runner.resend_unknown``). ``refused``: not sent (quota)."""
 
 
 class Run(Base):
@@ -48,7 +51,11 @@ class Run(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    message: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)  # why a run ended ``failed``
+    # Whose quota the run's billed calls spend and whom their audit rows name: whoever started it, then
+    # whoever resumed it or confirmed a resend (NULL: ``started_by``; migration 0005).
+    billed_to: Mapped[str | None] = mapped_column(String(320))
+    billed_role: Mapped[str | None] = mapped_column(String(16))
 
     items: Mapped[list[Item]] = relationship(back_populates="run", cascade="all, delete-orphan",
                                              order_by="Item.position", passive_deletes=True)

@@ -24,8 +24,9 @@ def test_alembic_upgrade_from_empty_creates_the_tables(db_url):
     assert {"qa_runs", "qa_items", "qa_item_fields", "audit_events", "quota_usage", "studio_settings",
             "alembic_version"} <= tables
     with engine_for(db_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0004"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0005"
     assert "checks" in {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_item_fields")}
+    assert {"billed_to", "billed_role"} <= {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_runs")}
 
 
 def test_run_items_fields_round_trip_and_cascade(db_url):
@@ -131,7 +132,7 @@ def test_upgrade_from_0003_keeps_the_fields_and_marks_their_verdicts_not_recorde
             f" ({item_id}, 'totalCardNum', '439631******9782', 0.98, true)")
     upgrade(fresh_url)
     with engine_for(fresh_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0004"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0005"
     (item,) = load_run(session_factory(fresh_url), run_id).items
     assert item.fields == {"totalCardNum": {"value": "439631******9782", "conf": 0.98, "correct": True,
                                             "checks": None}}
@@ -142,3 +143,43 @@ def test_upgrade_from_0003_keeps_the_fields_and_marks_their_verdicts_not_recorde
     assert load_run(session_factory(fresh_url), run_id).items[0].fields["validThru"]["checks"] == []
     command.downgrade(cfg, "0003")
     assert "checks" not in {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_item_fields")}
+
+
+def test_upgrade_from_0004_books_old_runs_to_who_started_them(fresh_url):
+    """0005 adds whom a run's billed calls are booked to once someone else resumes it: a run stored before
+    reads back with ``billed_to`` NULL (its starter's quota, as before), its items as they were; a resume by
+    another person books the rest to them. In one transaction; downgrading drops the columns again."""
+    from alembic import command
+
+    from access.policy import Identity, Role
+    from qa.runner import requeue
+    from store.db import alembic_config
+
+    cfg = alembic_config(fresh_url)
+    command.upgrade(cfg, "0004")
+    with engine_for(fresh_url).begin() as conn:
+        conn.exec_driver_sql(
+            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions, service,"
+            " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
+            " 'ann@corp.test', 'cloud', 'https://x', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'interrupted',"
+            " 2, 1, 0)")
+        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar()
+        for pos, state in enumerate(("done", "pending")):
+            conn.exec_driver_sql(
+                "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state)"
+                f" values ({run_id}, {pos}, 0, 'card.png', 'none', 0, '{{}}', '{state}')")
+    upgrade(fresh_url)
+    with engine_for(fresh_url).connect() as conn:
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0005"
+    factory = session_factory(fresh_url)
+    with factory() as s:
+        run = s.get(Run, run_id)
+        assert (run.started_by, run.billed_to, run.billed_role) == ("ann@corp.test", None, None)
+        assert [i.state for i in run.items] == ["done", "pending"]
+    requeue(factory, run_id, by=Identity("ada", "ada@corp.test", "Ada", Role.ADMIN, "oidc"))
+    with factory() as s:
+        run = s.get(Run, run_id)
+        assert (run.status, run.billed_to, run.billed_role) == ("queued", "ada@corp.test", "admin")
+    engine_for(fresh_url).dispose()
+    command.downgrade(cfg, "0004")
+    assert not {"billed_to", "billed_role"} & {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_runs")}

@@ -93,15 +93,29 @@ def plain_code(code: int | None, message: str | None, lang: str) -> str:
 
 @st.fragment(run_every=1.0)
 def progress_panel(run_id: int) -> None:
-    """Live progress read from the database (the run itself executes on the queue)."""
-    with factory()() as s:
-        from store.models import Run
+    """Live progress read from the database (the run itself executes on the queue). A database that is
+    busy or away for a moment is said in a line and read again on the next tick, not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-        run = s.get(Run, run_id)
-        if run is None:
-            st.warning(t("lab.no_run"))
-            return
-        status, done, failed, total, started = run.status, run.done, run.failed, run.total, run.started_at
+    from store.db import retrying
+    from store.models import Run
+
+    def read() -> tuple[str, int, int, int, Any, str, str] | None:
+        with factory()() as s:
+            run = s.get(Run, run_id)
+            if run is None:
+                return None
+            return run.status, run.done, run.failed, run.total, run.started_at, run.started_by, run.backend
+
+    try:
+        found = retrying(read, what=f"reading the progress of QA run {run_id}", patience=0.8)
+    except SQLAlchemyError:
+        st.info(t("lab.db_wait"), icon=":material/hourglass_top:")
+        return
+    if found is None:
+        st.warning(t("lab.no_run"))
+        return
+    status, done, failed, total, started, owner, backend = found
     st.progress(done / total if total else 1.0,
                 text=t("lab.progress", done=done, total=total, failed=failed, status=t(f"lab.status.{status}")))
     if started is not None and done and status == "running":
@@ -111,11 +125,19 @@ def progress_panel(run_id: int) -> None:
         elapsed = (datetime.now(UTC) - begun).total_seconds()
         st.caption(t("lab.eta", s=round(elapsed / done * (total - done))))
     if status in ("queued", "running"):
-        if st.button(t("lab.cancel"), key=f"lab_cancel_{run_id}"):
+        from access.policy import AccessDenied, Action, run_allowed
+        from ui.access import current_identity
+
+        identity = current_identity()  # decided again at the click, on the server, by qa.runner.cancel_run
+        if (run_allowed(identity, Action.RUN_CANCEL, owner=owner, backend=backend)
+                and st.button(t("lab.cancel"), key=f"lab_cancel_{run_id}")):
             from qa.runner import cancel_run
             from qa.tasks import spool
 
-            cancel_run(factory(), run_id, spool())
+            try:
+                cancel_run(factory(), run_id, spool(), by=identity)
+            except AccessDenied:
+                st.error(t("runs.refused"), icon=":material/block:")
     elif st.session_state.get(f"lab_shown_{run_id}") != status:
         st.session_state[f"lab_shown_{run_id}"] = status
         st.rerun(scope="app")
