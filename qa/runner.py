@@ -75,7 +75,7 @@ from ocr_core.verdicts import check_record, result_checks
 from qa.spool import Spool
 from qa.sweeps import render, sweep_levels
 from qa.truth import TruthFile, score
-from store.db import retrying
+from store.db import patience_seconds, retrying
 from store.models import Item, ItemField, Run
 
 SERVICES = ("credit-card", "id-card", "stand-alone")
@@ -343,8 +343,9 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
     except SQLAlchemyError as err:
         reason = _reason(factory, err)
         log.error("QA run %s: the studio database gave out: %s", run_id, reason)
-        try:
-            return _finish(factory, run_id, spool, "failed", message=reason)
+        try:  # the last word: worth waiting longer for than any one item
+            return _finish(factory, run_id, spool, "failed", message=reason,
+                           patience=max(2 * patience_seconds(), CONTROL_PATIENCE))
         except SQLAlchemyError as again:
             log.error("QA run %s: could not even record that it failed (%s); the next recovery will find it",
                       run_id, _reason(factory, again))
@@ -491,7 +492,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _finish(factory: sessionmaker[Session], run_id: int, spool: Spool, status: str, *,
-            message: str | None = None) -> str:
+            message: str | None = None, patience: float | None = None) -> str:
     """End the run. Items still ``sending`` become ``unknown``; a run that ends ``done`` with such items
     keeps its images in the spool, so that a confirmed ``resend_unknown`` can send them."""
     def finish() -> int:
@@ -506,7 +507,7 @@ def _finish(factory: sessionmaker[Session], run_id: int, spool: Spool, status: s
             s.commit()
             return int(unknown)
 
-    unknown = retrying(finish, what=f"ending QA run {run_id} {status}")
+    unknown = retrying(finish, what=f"ending QA run {run_id} {status}", patience=patience)
     if not (unknown and status == "done"):
         spool.drop(run_id)
     return status

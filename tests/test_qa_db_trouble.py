@@ -1,0 +1,177 @@
+"""A database in trouble is waited out (audit finding D8), and a sandbox call is not made when its audit
+row cannot be kept (issue 17, item 7).
+
+- A real SQLite lock: another connection holds ``BEGIN EXCLUSIVE`` longer than SQLite's busy timeout
+  (as a backup or an admin's ``sqlite3`` shell does) while a run is sending. The run's item writes and
+  its heartbeat wait it out with a bounded back-off (``store.db.retrying``): no traceback in the log,
+  every answer received meanwhile kept, the run finishes ``done``, each item sent once.
+- A lock held longer than the run's patience: the run ends ``failed`` with the reason, not a thread dead
+  with a traceback and the run left ``running``.
+- A PostgreSQL server that is down: a sandbox analysis through ``access.metering.Door`` is refused before
+  anything is sent (it used to be made, then its result withheld when the audit row failed).
+- ``create_run`` that fails part-way (a file name the database refuses) leaves no sealed image (D2).
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+import qa.runner
+from access.ledger import Ledger, QuotaLimits
+from access.metering import Door
+from ocr_core import OcrClient, Settings
+from qa.runner import RunSpec, Source, create_run, execute_run
+from qa.spool import Spool
+from sandbox.faults import Faults
+from store import Item, Run, engine_for, session_factory
+from store.db import DB_PATIENCE_ENV, SQLITE_BUSY_ENV
+from tests.support.apptest import SAMPLES
+from tests.support.postgres import database_url, postgres_server, unavailable_reason
+
+CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+ITEMS = 8
+
+
+@pytest.fixture
+def busy(monkeypatch):
+    """SQLite gives up on a lock after 0.2 s (10 s in production), and a heartbeat every 0.2 s (5 s), so
+    that a lock of a second or two is "longer than the busy timeout" and spans several heartbeats."""
+    monkeypatch.setenv(SQLITE_BUSY_ENV, "0.2")
+    monkeypatch.setattr(qa.runner, "HEARTBEAT_SECONDS", 0.2)
+
+
+@pytest.fixture
+def client(sandbox):
+    sandbox.backend.journal.clear()
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
+                            backoff_base=0.0)) as c:
+        yield c
+    sandbox.backend.set_faults(Faults())
+    sandbox.backend.journal.clear()
+
+
+class Tracebacks:
+    """Every record with a traceback on any logger, and every exception that ended a thread."""
+
+    def __init__(self) -> None:
+        self.records: list[logging.LogRecord] = []
+        self.threads: list[BaseException | None] = []
+
+
+@pytest.fixture
+def tracebacks(caplog, monkeypatch):
+    caught = Tracebacks()
+    monkeypatch.setattr(threading, "excepthook", lambda args: caught.threads.append(args.exc_value))
+    caplog.set_level(logging.WARNING)
+    yield caught
+    caught.records = [r for r in caplog.records if r.exc_info]
+
+
+def _hold_lock(path, seconds: float, locked: threading.Event) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        time.sleep(seconds)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _run_under_lock(sandbox, client, tmp_path, hold: float) -> tuple[int, str, float]:
+    path = tmp_path / "studio.sqlite3"
+    factory, spool = session_factory(f"sqlite:///{path}"), Spool(tmp_path / "spool")
+    sandbox.backend.set_faults(Faults(latency_ms=150, result_code=5000001, rate=1.0, route="credit-card"))
+    run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=2,
+                                         sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)], spool)
+    outcome: dict[str, str] = {}
+    worker = threading.Thread(target=lambda: outcome.setdefault("status", execute_run(factory, run_id, client, spool)))
+    worker.start()
+    while True:  # the lock taken with the run under way: two answered, more on the wire
+        with factory() as s:
+            if (s.scalar(select(Run.done).where(Run.id == run_id)) or 0) >= 2:
+                break
+        time.sleep(0.01)
+    locked = threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(path, hold, locked))
+    holder.start()
+    locked.wait(5)
+    started = time.monotonic()
+    holder.join()
+    held = time.monotonic() - started
+    worker.join(60)
+    assert not worker.is_alive()
+    return run_id, outcome["status"], held
+
+
+def test_a_lock_longer_than_the_busy_timeout_is_waited_out(busy, sandbox, client, tmp_path, tracebacks):
+    run_id, status, held = _run_under_lock(sandbox, client, tmp_path, hold=1.5)
+    assert held >= 1.4
+    factory = session_factory(f"sqlite:///{tmp_path / 'studio.sqlite3'}")
+    with factory() as s:
+        run = s.get(Run, run_id)
+        items = s.scalars(select(Item).where(Item.run_id == run_id)).all()
+        assert (status, run.status, run.done, run.total) == ("done", "done", ITEMS, ITEMS)
+        assert all(i.state == "failed" and i.result_code == 5000001 for i in items)  # every answer kept
+    assert sandbox.backend.journal.calls("credit-card") == ITEMS  # nothing sent twice
+    assert not tracebacks.threads and not tracebacks.records
+
+
+def test_a_lock_held_past_the_runs_patience_ends_it_failed_with_the_reason(busy, sandbox, client, tmp_path,
+                                                                          tracebacks, monkeypatch):
+    monkeypatch.setenv(DB_PATIENCE_ENV, "0.5")  # 120 s in production
+    run_id, status, _ = _run_under_lock(sandbox, client, tmp_path, hold=2.5)
+    factory = session_factory(f"sqlite:///{tmp_path / 'studio.sqlite3'}")
+    with factory() as s:
+        run = s.get(Run, run_id)
+        states = [i.state for i in s.scalars(select(Item).where(Item.run_id == run_id))]
+    assert status == run.status == "failed"
+    assert "database is locked" in run.message and "cannot be used" in run.message
+    assert "pending" in states  # it stopped sending
+    assert "sending" not in states  # the items whose answers could not be written: fate unknown
+    assert sandbox.backend.journal.calls("credit-card") == ITEMS - states.count("pending")
+    assert not tracebacks.threads and not tracebacks.records
+
+
+def test_no_sandbox_call_is_made_when_its_audit_row_cannot_be_kept(sandbox, client):
+    if unavailable_reason():
+        pytest.skip(unavailable_reason())
+    with postgres_server() as url:
+        from store import upgrade
+
+        upgrade(url)
+        book = Ledger(engine_for(url))
+        door = Door(book, QuotaLimits(), user="vic@corp.test", where="/credit_card", backend="sandbox",
+                    api_version="v2.0")
+        door.call("credit-card", lambda: client.analyze_credit_card(CARD), image=CARD)  # up: made, recorded
+        assert sandbox.backend.journal.calls("credit-card") == 1
+    # the server is stopped now: the same call is refused before anything is sent
+    with pytest.raises(SQLAlchemyError):
+        door.call("credit-card", lambda: client.analyze_credit_card(CARD), image=CARD)
+    assert sandbox.backend.journal.calls("credit-card") == 1
+    engine_for(url).dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_create_run_that_fails_leaves_no_sealed_image(kind, tmp_path):
+    """D2: ``python -m qa run`` with a file name the database refuses (a lone surrogate, which SQLite's
+    driver cannot encode; a NUL, which PostgreSQL refuses) used to leave the images it had sealed."""
+    spool = Spool(tmp_path / "spool")
+    bad = "b\udcff.png" if kind == "sqlite" else "b\x00.png"
+    with database_url(kind, str(tmp_path)) as url:
+        factory = session_factory(url)
+        with pytest.raises(Exception):  # noqa: B017 - the driver's own error, whichever it is
+            create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
+                       [Source("a.png", CARD), Source(bad, CARD)], spool)
+        assert sorted(p.name for p in spool.root.iterdir()) == ["spool.key"]  # no run folder left
+        with factory() as s:
+            assert s.scalars(select(Run)).all() == []
+        ok = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
+                        [Source("a.png", CARD)], spool)
+        assert spool.has(ok)

@@ -1,0 +1,250 @@
+"""Who may do what to a QA Lab run, decided on the server (``qa.runner`` asking ``access.policy``) and
+audited: a test per action and role, the auditors' two findings replayed (D10: a viewer resumed an
+analyst's interrupted cloud run, six more billed POSTs on the analyst's quota; D11: anyone deleted anyone's
+run, unaudited), the billing of a resume to whoever resumed it, and the Runs page showing only the buttons
+its user may press.
+
+A "cloud" run here is a run whose backend is ``cloud`` (billed: quota and audit rows through
+``access.metering``) sent to the real sandbox over HTTP, which counts what arrives."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from access.ledger import Ledger, QuotaLimits
+from access.policy import (
+    RUN_ACTIONS,
+    AccessDenied,
+    Action,
+    Identity,
+    Role,
+    require_run,
+    run_allowed,
+)
+from ocr_core import OcrClient, Settings
+from qa.runner import (
+    RunSpec,
+    Source,
+    cancel_run,
+    create_run,
+    delete_run,
+    execute_run,
+    resend_unknown,
+    resume_run,
+    run_facts,
+    settle_unknown,
+)
+from qa.spool import Spool
+from sandbox.faults import Faults
+from store import Item, Run, engine_for, session_factory
+from tests.support.apptest import SAMPLES
+
+CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+ADA = Identity("ada", "ada@corp.test", "Ada Admin", Role.ADMIN, "oidc")
+ANN = Identity("ann", "ann@corp.test", "Ann Analyst", Role.ANALYST, "oidc")
+AL = Identity("al", "al@corp.test", "Al Analyst", Role.ANALYST, "oidc")
+VIC = Identity("vic", "vic@corp.test", "Vic Viewer", Role.VIEWER, "oidc")
+VAL = Identity("val", "val@corp.test", "Val Viewer", Role.VIEWER, "oidc")
+
+# The table of access.policy, written out: (role, own run?, backend) → the actions allowed.
+EVERY = set(RUN_ACTIONS)
+EXPECTED = {
+    ("admin", True, "sandbox"): EVERY, ("admin", True, "cloud"): EVERY,
+    ("admin", False, "sandbox"): EVERY, ("admin", False, "cloud"): EVERY,
+    ("analyst", True, "sandbox"): EVERY, ("analyst", True, "cloud"): EVERY,
+    ("analyst", False, "sandbox"): set(), ("analyst", False, "cloud"): set(),
+    ("viewer", True, "sandbox"): EVERY, ("viewer", True, "cloud"): {Action.RUN_CANCEL, Action.RUN_SETTLE},
+    ("viewer", False, "sandbox"): set(), ("viewer", False, "cloud"): set(),
+}
+WHO = {"admin": ADA, "analyst": ANN, "viewer": VIC}
+
+
+@pytest.mark.parametrize(("role", "own", "backend"), sorted(EXPECTED))
+@pytest.mark.parametrize("action", sorted(RUN_ACTIONS))
+def test_the_policy_table_per_action_role_owner_and_backend(role, own, backend, action):
+    identity = WHO[role]
+    owner = identity.email if own else "someone-else@corp.test"
+    expected = action in EXPECTED[(role, own, backend)]
+    assert run_allowed(identity, action, owner=owner, backend=backend) is expected
+    if not expected:
+        with pytest.raises(AccessDenied):
+            require_run(identity, action, owner=owner, backend=backend)
+
+
+def test_nobody_signed_in_may_do_nothing_and_the_owner_is_matched_without_case():
+    assert not any(run_allowed(None, a, owner="anonymous", backend="sandbox") for a in RUN_ACTIONS)
+    assert run_allowed(ANN, Action.RUN_DELETE, owner="Ann@Corp.Test", backend="cloud")
+    assert not run_allowed(ANN, Action.ANALYSE_SANDBOX, owner=ANN.email, backend="sandbox")  # not a run action
+
+
+# ------------------------------------------------------------------------------------- on real runs
+
+
+@pytest.fixture
+def env(sandbox, tmp_path):
+    url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
+    factory, spool = session_factory(url), Spool(tmp_path / "spool")
+    sandbox.backend.journal.clear()
+    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))  # fast answers
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
+                            backoff_base=0.0)) as client:
+        yield factory, spool, client, sandbox
+    sandbox.backend.set_faults(Faults())
+    sandbox.backend.journal.clear()
+
+
+def _interrupted_run(factory, spool, sandbox, owner: Identity, backend: str, items: int = 7) -> int:
+    """A run of ``items`` items, started by ``owner``, one answered, left interrupted by a dead worker."""
+    spec = RunSpec("credit-card", backend, sandbox.base_url, "v2.0", concurrency=1, started_by=owner.email,
+                   sweep=[("blur", list(range(1, items)))])
+    run_id = create_run(factory, spec, [Source("card.png", CARD)], spool)
+    with factory() as s:
+        run = s.get(Run, run_id)
+        run.status = "interrupted"
+        first = s.scalars(select(Item).where(Item.run_id == run_id).order_by(Item.position)).first()
+        first.state, first.result_code = "failed", 5000001
+        run.done = run.failed = 1
+        s.commit()
+    return run_id
+
+
+def _rows(factory, **kw) -> list[dict]:
+    return list(Ledger(engine_for(str(factory.kw["bind"].url))).events(**kw))
+
+
+def test_d10_a_viewer_cannot_resume_an_analysts_cloud_run_and_the_refusal_names_the_viewer(env):
+    factory, spool, _client, sandbox = env
+    run_id = _interrupted_run(factory, spool, sandbox, ANN, "cloud")
+    with pytest.raises(AccessDenied):
+        resume_run(factory, run_id, spool, by=VIC)
+    assert sandbox.backend.journal.calls("credit-card") == 0
+    with factory() as s:
+        assert s.get(Run, run_id).status == "interrupted"
+    (refusal,) = _rows(factory, kinds=["refused"])
+    assert (refusal["user"], refusal["role"], refusal["action"], refusal["where"]) == (
+        "vic@corp.test", "viewer", "run_resume", f"qa-run:{run_id}")
+    assert not _rows(factory, kinds=["api_call"])  # nothing billed, to anyone
+
+
+def test_an_admin_resuming_an_analysts_cloud_run_spends_the_admins_quota_and_is_named(env):
+    factory, spool, client, sandbox = env
+    run_id = _interrupted_run(factory, spool, sandbox, ANN, "cloud")
+    resume_run(factory, run_id, spool, by=ADA)
+    assert execute_run(factory, run_id, client, spool) == "done"
+    assert sandbox.backend.journal.calls("credit-card") == 6  # the six never sent, once each
+    calls = _rows(factory, kinds=["api_call"], where=f"qa-run:{run_id}")
+    assert len(calls) == 6 and {(r["user"], r["role"]) for r in calls} == {("ada@corp.test", "admin")}
+    book = Ledger(factory.kw["bind"])
+    today = datetime.now(UTC)
+    assert book.usage("ada@corp.test", "analysis", QuotaLimits(), now=today).user_today == 6
+    assert book.usage("ann@corp.test", "analysis", QuotaLimits(), now=today).user_today == 0
+    (resumed,) = _rows(factory, kinds=["run_action"])
+    assert (resumed["user"], resumed["action"], resumed["backend"]) == ("ada@corp.test", "run_resume", "cloud")
+
+
+def test_an_analyst_resumes_their_own_cloud_run_on_their_own_quota(env):
+    factory, spool, client, sandbox = env
+    run_id = _interrupted_run(factory, spool, sandbox, ANN, "cloud", items=3)
+    with pytest.raises(AccessDenied):
+        resume_run(factory, run_id, spool, by=AL)  # another analyst
+    resume_run(factory, run_id, spool, by=ANN)
+    assert execute_run(factory, run_id, client, spool) == "done"
+    assert {r["user"] for r in _rows(factory, kinds=["api_call"])} == {"ann@corp.test"}
+
+
+def test_a_viewer_resumes_their_own_sandbox_run_but_not_a_cloud_one(env):
+    factory, spool, client, sandbox = env
+    mine = _interrupted_run(factory, spool, sandbox, VIC, "sandbox", items=2)
+    resume_run(factory, mine, spool, by=VIC)
+    assert execute_run(factory, mine, client, spool) == "done"
+    assert sandbox.backend.journal.calls("credit-card") == 1
+    demoted = _interrupted_run(factory, spool, sandbox, VIC, "cloud", items=2)  # started while an analyst
+    with pytest.raises(AccessDenied):
+        resume_run(factory, demoted, spool, by=VIC)
+    assert cancel_run(factory, demoted, spool, by=VIC) == "cancelled"  # stopping it costs nothing
+    assert sandbox.backend.journal.calls("credit-card") == 1
+
+
+def test_d11_delete_only_by_the_owner_or_an_admin_and_audited(env):
+    factory, spool, _client, sandbox = env
+    anns = _interrupted_run(factory, spool, sandbox, ANN, "cloud", items=2)
+    vics = _interrupted_run(factory, spool, sandbox, VIC, "sandbox", items=2)
+    for who, run_id in ((VIC, anns), (AL, anns), (VAL, vics), (ANN, vics)):
+        with pytest.raises(AccessDenied):
+            delete_run(factory, run_id, spool, by=who)
+    with factory() as s:
+        assert s.get(Run, anns) is not None and s.get(Run, vics) is not None
+    assert spool.has(anns) and spool.has(vics)
+    refused = _rows(factory, kinds=["refused"])
+    assert sorted((r["user"], r["where"]) for r in refused) == sorted([
+        ("vic@corp.test", f"qa-run:{anns}"), ("al@corp.test", f"qa-run:{anns}"),
+        ("val@corp.test", f"qa-run:{vics}"), ("ann@corp.test", f"qa-run:{vics}")])
+    assert {r["action"] for r in refused} == {"run_delete"}
+    delete_run(factory, vics, spool, by=VIC)  # a viewer's own sandbox run
+    delete_run(factory, anns, spool, by=ADA)  # an admin: anyone's
+    with factory() as s:
+        assert s.get(Run, anns) is None and s.get(Run, vics) is None
+    assert not spool.has(anns) and not spool.has(vics)
+    deleted = _rows(factory, kinds=["run_action"])
+    assert sorted((r["user"], r["action"], r["where"]) for r in deleted) == sorted([
+        ("vic@corp.test", "run_delete", f"qa-run:{vics}"), ("ada@corp.test", "run_delete", f"qa-run:{anns}")])
+
+
+def test_cancel_resend_and_settle_are_checked_too(env):
+    factory, spool, _client, sandbox = env
+    run_id = _interrupted_run(factory, spool, sandbox, ANN, "cloud", items=3)
+    with factory() as s:  # one item was on the wire when the worker died
+        item = s.scalars(select(Item).where(Item.run_id == run_id, Item.state == "pending")).first()
+        item.state = "sending"
+        s.commit()
+    for action in (lambda who: cancel_run(factory, run_id, spool, by=who),
+                   lambda who: resend_unknown(factory, run_id, spool, by=who, confirmed=1),
+                   lambda who: settle_unknown(factory, run_id, spool, by=who)):
+        for who in (VIC, AL, None):
+            with pytest.raises(AccessDenied):
+                action(who)
+    assert {r["action"] for r in _rows(factory, kinds=["refused"])} == {"run_cancel", "run_resend", "run_settle"}
+    assert sandbox.backend.journal.calls("credit-card") == 0
+    assert run_facts(factory, run_id, spool).status == "interrupted"
+
+
+# ------------------------------------------------------------------------------------- the Runs page
+
+
+def test_the_runs_page_shows_a_viewer_no_button_on_an_analysts_run_and_the_owner_theirs(sandbox):
+    """A finished cloud run of Ann's with one item of unknown fate: a viewer sees the warning and no
+    button; Ann sees the counted resend (behind its confirmation), settle and delete, and her clicks are
+    audited under her name."""
+    from qa.tasks import spool
+    from tests.test_app_access import open_as
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    run_id = _interrupted_run(factory, spool(), sandbox, ANN, "cloud", items=2)
+    with factory() as s:
+        run = s.get(Run, run_id)
+        item = s.scalars(select(Item).where(Item.run_id == run_id, Item.state == "pending")).one()
+        item.state, run.status, run.done, run.failed = "unknown", "done", 2, 2
+        s.commit()
+    viewer = open_as("viewer", "pages/runs.py")
+    viewer.selectbox(key="runs_pick").set_value(run_id).run()
+    assert not viewer.exception
+    assert any("1 item(s) may already have been billed" in w.value for w in viewer.warning)
+    assert not {b.key for b in viewer.button} & {"runs_resume", "runs_delete", "runs_resend", "runs_settle"}
+    assert not viewer.checkbox
+    owner = open_as("analyst", "pages/runs.py")
+    owner.selectbox(key="runs_pick").set_value(run_id).run()
+    assert {"runs_resend", "runs_settle", "runs_delete"} <= {b.key for b in owner.button}
+    assert owner.button(key="runs_resend").disabled  # until the count is confirmed
+    assert owner.checkbox(key=f"runs_resend_ok_{run_id}_1").label.startswith("I understand that these 1 item(s)")
+    owner.button(key="runs_settle").click().run()
+    assert not owner.exception
+    owner.button(key="runs_delete").click().run()
+    assert not owner.exception
+    with factory() as s:
+        assert s.get(Run, run_id) is None
+    rows = Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
+    assert sorted((r["user"], r["action"]) for r in rows) == [("ann@corp.test", "run_delete"),
+                                                               ("ann@corp.test", "run_settle")]
