@@ -327,8 +327,9 @@ def member_name(member: zipfile.ZipInfo) -> str:
     """The member's name as its author wrote it, as safe text (``qa.names``). A ZIP that does not flag
     its names as UTF-8 (bit 11) holds them in the writer's code page, which Python reads as CP437;
     Windows with a Korean locale writes CP949, so "카드.png" came out as "─½╡σ.png" and matched no truth
-    file name. Unflagged names are read as CP949, else UTF-8 (tools that forget the flag), else kept
-    with each byte that is neither written ``\\xNN``. Python cuts a name at a NUL; the name shown does
+    file name. Unflagged names are read as UTF-8 when they are (tools that forget the flag; CP949 Hangul
+    is almost never valid UTF-8), else as CP949, else kept with each byte that is neither written
+    ``\\xNN``. Python cuts a name at a NUL; the name shown does
     not (``a.png\\x00.exe``)."""
     if member.flag_bits & 0x800:
         return safe_name(member.orig_filename)
@@ -336,4 +337,4 @@ def member_name(member: zipfile.ZipInfo) -> str:
         raw = member.orig_filename.encode("cp437")
     except UnicodeEncodeError:  # not read by zipfile as CP437 after all: keep its reading
         return safe_name(member.orig_filename)
-    return from_bytes(raw, ("cp949", "utf-8"))
+    return from_bytes(raw, ("utf-8", "cp949"))

@@ -182,7 +182,7 @@ def _decoded(name: str, data: bytes) -> str:
     encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp949")
     for encoding in encodings:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding).removeprefix("\ufeff")  # a second BOM some exporters add
         except UnicodeDecodeError:
             continue
     raise TruthError("truth_not_text", name=name)

@@ -33,8 +33,9 @@ def db(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def swept(db, sandbox) -> dict:
-    code, out, err = qa("run", "--service", "credit-card", "--sweep", "scale:1,0.05", "--json", "--db", db, str(CARD))
-    assert code == 1, err  # the 0.05 × card (43 × 27 px) is unreadable: the API answers a failure, so exit 1
+    code, out, err = qa("run", "--service", "credit-card", "--sweep", "scale:1,0.08", "--json", "--db", db, str(CARD))
+    assert code == 1, err  # the 0.08 × card (68 × 43 px) is unreadable: the API answers a failure, so exit 1
+    # (the 0.05 × card, 43 × 27 px, is under the minimum size: refused before it is sent, test_hostile_doors)
     assert "2/2" in err  # the progress bar
     return json.loads(out)
 
@@ -42,7 +43,7 @@ def swept(db, sandbox) -> dict:
 def test_run_json_shape_masked_and_scored(swept):
     assert swept["status"] == "done" and isinstance(swept["run_id"], int)
     assert [(i["image"], i["degradation"], i["level"]) for i in swept["items"]] == [
-        ("visa_blue_flat.png", "none", 0.0), ("visa_blue_flat.png", "scale", 0.05)]
+        ("visa_blue_flat.png", "none", 0.0), ("visa_blue_flat.png", "scale", 0.08)]
     assert swept["items"][1]["result_code"] not in (None, 0)
     first = swept["items"][0]
     assert first["result_code"] == 0
@@ -65,7 +66,7 @@ def test_runs_show_compare(swept, db):
     assert items[1].split()[:4] == ["1", "visa_blue_flat.png", "as", "given"]
     assert f"totalCardNum {swept['items'][0]['fields']['totalCardNum']['value']} " in items[1]
     assert items[1].rstrip().endswith("✓")
-    assert items[2].split()[:5] == ["2", "visa_blue_flat.png", "scale", "0.05", "fail"]
+    assert items[2].split()[:5] == ["2", "visa_blue_flat.png", "scale", "0.08", "fail"]
     assert str(swept["items"][1]["result_code"]) in items[2]
     assert truth("cards/visa_blue_flat.png")["cardNumber"] not in out
     code, out, _ = qa("compare", rid, rid, "--db", db, "--json")
