@@ -211,14 +211,10 @@ def test_a_local_account_connecting_from_another_loopback_address_is_nobody(site
     assert forged and forged[-1]["user"] == "claimed:ada@corp.test", forged
 
 
-def _media_urls(page) -> list[str]:
-    return page.evaluate("""() => [...document.querySelectorAll('img[src*="/media/"], a[href*="/media/"]')]
-                                .map(e => e.src || e.href)""")
-
-
 def test_a_colleague_cannot_fetch_anothers_media_through_nginx_and_the_log_keeps_no_ids(site, browser):
-    """Audit D12: in proxy mode user B got user A's ``/media/<id>`` (200) through nginx."""
+    """Audit D12: in proxy mode user B got user A's ``/media/<id>.json`` download (200) through nginx."""
     owner = _context(browser, site["https"], "s-bob")
+    owner_b = _context(browser, site["https"], "s-bob")   # the same person in a second browser: their own file
     colleague = _context(browser, site["https"], "s-ada")  # an admin, even: a file is its owner's alone
     try:
         page = owner.new_page()
@@ -226,21 +222,28 @@ def test_a_colleague_cannot_fetch_anothers_media_through_nginx_and_the_log_keeps
         _wait_text(page, "bob@qa.corp.test")
         page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
         page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
-        page.wait_for_function("() => document.querySelector('img[src*=\"/media/\"]') !== null", timeout=120_000)
-        urls = _media_urls(page)
-        assert urls, "the upload's preview is served from /media"
-        for url in urls:
-            assert owner.request.get(url).status == 200
-            assert colleague.request.get(url).status == 404
-            assert _context_free_get(url) in (401, 404)  # no SSO session at all: nginx's sign-in, or 404
+        page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
+        number = json.loads((ROOT / "samples/cards/visa_blue_flat.json").read_text("utf-8"))["fields"]["cardNumber"]
+        page.wait_for_function("t => document.body.innerHTML.includes(t)", arg=f"{number[:6]}******",
+                               timeout=180_000)
+        page.get_by_role("radio", name="Export", exact=True).click(timeout=60_000)  # the result's Export part
+        button = page.get_by_role("button", name=re.compile("Download JSON"))
+        button.wait_for(timeout=60_000)
+        with page.expect_download(timeout=60_000) as download:
+            button.click()
+        url = download.value.url
+        assert "/media/" in url, url
+        assert owner.request.get(url).status == 200
+        assert owner_b.request.get(url).status == 200
+        assert colleague.request.get(url).status == 404
+        assert _context_free_get(url) in (401, 404)  # no SSO session at all: nginx's sign-in page, or 404
+        _shot(page, "media_owner.png")
         logged = "".join(p.read_text(errors="replace") for p in site["nginx"].glob("*access*.log"))
-        assert "/media/-redacted-" in logged
-        for url in urls:
-            media_id = urlsplit(url).path.rsplit("/", 1)[-1].split(".")[0]
-            assert media_id not in logged
+        media_id = urlsplit(url).path.rsplit("/", 1)[-1].split(".")[0]
+        assert "/media/-redacted-" in logged and media_id not in logged
     finally:
-        owner.close()
-        colleague.close()
+        for context in (owner, owner_b, colleague):
+            context.close()
 
 
 def _context_free_get(url: str) -> int:
