@@ -12,7 +12,10 @@
     ├── MalformedResponseError    an answer that is not the documented JSON (HTML 502, truncated, no header)
     ├── EnvelopeError             an envelope could not be opened (one opaque error; no padding oracle)
     └── InputError                bad local input, refused before anything is sent
-        └── SettingsError         missing or invalid settings (credentials, endpoint, version)
+        ├── SettingsError         missing or invalid settings (credentials, endpoint, version)
+        └── ImageRejected         (``ocr_core.imaging``) an image refused before it is sent; ``code``:
+                                  empty, too_large, not_image, unsupported_type, bomb, corrupt,
+                                  too_small (under ``_constants.MIN_IMAGE_SIDE`` px on a side)
 
 Foreign exceptions (requests, json, pycryptodome) are translated where they arise, always with
 ``raise ... from err``; ``ocr_core.client`` holds the single translation point for ``requests``.
