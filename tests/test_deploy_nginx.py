@@ -30,8 +30,10 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory) -> Iterator[str]:
+    # No sign-in configured here (that is test_signin_browser / test_sso_proxy_browser): serving what nginx
+    # forwards is then the operator's explicit choice, as it would be for any address but loopback.
     port = free_port()
-    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1",
+    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1", "STUDIO_ALLOW_ANONYMOUS": "1",
            "STUDIO_SECRETS_FILE": str(tmp_path_factory.mktemp("nosecrets") / "secrets.toml")}
     try:
         with running_dashboard(["./studio", "run"], env, port, ARTIFACTS / "dashboard.log"), \
@@ -52,6 +54,14 @@ def test_health_and_security_headers_over_tls(proxied):
         assert resp.status == 200
         assert resp.headers["Strict-Transport-Security"].startswith("max-age=")
         assert resp.headers["X-Frame-Options"] == "DENY"
+
+
+def test_internal_endpoints_stop_at_the_proxy(proxied):
+    """Audit D9: ``/_stcore/metrics`` (the app's cached functions and timings) answered anyone."""
+    for path in ("/_stcore/metrics", "/_stcore/script-health-check"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(f"{proxied}{path}", context=_insecure(), timeout=10)
+        assert err.value.code == 404
 
 
 def test_bodies_over_the_api_limit_stop_at_the_proxy(proxied):
