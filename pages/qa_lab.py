@@ -5,7 +5,7 @@ import streamlit as st
 
 from access.audit import who
 from qa.backend import max_cloud_calls
-from qa.collect import is_image_name
+from qa.collect import distinct_sources, is_image_name
 from qa.images import held_uploads
 from qa.runner import SERVICES, RunSpec, Source, audit_start, billed_calls, create_run
 from qa.sweeps import DEGRADATIONS, SweepError, parse_spec
@@ -53,8 +53,9 @@ def main() -> None:
             sweep, problems = [], [err.words(current_lang())]
         sources, zip_problems, notices = lab.sources_from_uploads(uploads or [])
         problems += zip_problems
-        sources = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes(), kind="specimen", path=s)
-                   for s in chosen] + sources
+        picked = [Source(s.split("/")[-1], (SAMPLES_DIR / s).read_bytes(), kind="specimen", path=s)
+                  for s in chosen]  # a specimen and an upload of one name become two names (qa.collect)
+        sources = distinct_sources([("samples", picked, list(chosen)), ("", sources, [s.name for s in sources])])
         truth: TruthFile | None = None
         if truth_file is not None:
             try:

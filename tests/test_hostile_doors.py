@@ -131,3 +131,21 @@ def test_the_qa_lab_page_refuses_a_lying_zip_and_a_deep_truth_file_cheaply_and_s
     assert "../up.png could not be extracted (its path leaves the ZIP's folder" in notices
     assert at.button(key="lab_start").disabled and sent() == 0
     assert any("1 images → 1 calls" in c.value for c in at.caption)
+
+
+def test_the_qa_lab_page_tells_apart_a_specimen_and_an_upload_of_one_name():
+    from qa.analysis import load_run
+    from tests.test_app_access import open_as
+    from ui import lab
+
+    at = open_as("admin", "pages/qa_lab.py")
+    at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
+    at.file_uploader(key="lab_uploads").upload("visa_blue_flat.png", OTHER, "image/png")
+    at.file_uploader(key="lab_uploads").upload("set.zip", crafted_zip([Member.deflated("x/visa_blue_flat.png", CARD)]),
+                                               "application/zip")
+    at.run()
+    at.button(key="lab_start").click().run()
+    assert_clean(at)
+    run = load_run(lab.factory(), at.session_state["lab_run"])
+    assert sorted(i.image for i in run.items) == ["samples/cards/visa_blue_flat.png", "set.zip/x/visa_blue_flat.png",
+                                                  "visa_blue_flat.png"]
