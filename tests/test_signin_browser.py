@@ -65,6 +65,7 @@ admins = ["ada@corp.test"]
 analysts = ["group:ocr-analysts"]
 viewers = ["@corp.test"]
 """, encoding="utf-8")
+    secrets_file.chmod(0o600)  # it holds the cookie secret: the dashboard refuses a file others could read
     log = ARTIFACTS / "dashboard.log"
     env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1",
            "STUDIO_SECRETS_FILE": str(secrets_file)}
