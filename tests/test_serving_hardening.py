@@ -12,6 +12,7 @@ import stat
 import subprocess
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def test_only_an_unforwarded_loopback_request_is_this_machine(peer, headers, loc
     assert local_request(peer, headers) is local
 
 
-def _through_guard(client: tuple[str, int], path: str, headers: list[tuple[bytes, bytes]] = (),
+def _through_guard(client: tuple[str, int], path: str, headers: Sequence[tuple[bytes, bytes]] = (),
                    kind: str = "http") -> tuple[int | None, bool]:
     """(status or WebSocket close code, whether the app behind was reached) for one request."""
     from ui.network_guard import NetworkGuard
@@ -103,7 +104,7 @@ def _through_guard(client: tuple[str, int], path: str, headers: list[tuple[bytes
 
 def test_the_network_guard_refuses_other_machines_without_sign_in(monkeypatch):
     monkeypatch.delenv("STUDIO_ALLOW_ANONYMOUS", raising=False)
-    monkeypatch.setattr("ui.access._secrets", lambda: {})
+    monkeypatch.setattr("ui.access._secrets", dict)
     assert _through_guard(("127.0.0.1", 5), "/") == (None, True)
     assert _through_guard(("192.0.2.9", 5), "/") == (403, False)
     assert _through_guard(("192.0.2.9", 5), "/_stcore/stream", kind="websocket") == (1008, False)

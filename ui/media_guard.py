@@ -46,9 +46,8 @@ def _header(scope: Scope, wanted: str) -> str:
 def requester_email(scope: Scope) -> str | None:
     """Who is asking: the e-mail in Streamlit's signed identity cookie (OIDC) or the trusted proxy's
     user header; ``None`` for an anonymous or forged request."""
-    from ui.access import access_config
-
     from access.config import PROXY_SECRET_HEADER
+    from ui.access import access_config
 
     config = access_config()
     if config.mode == "proxy":
