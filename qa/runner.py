@@ -318,6 +318,10 @@ def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) ->
         return run, pending
 
 
+class _Taken(Exception):
+    """An item was no longer ``pending`` when its worker came to send it: nothing is sent."""
+
+
 def _reason(factory: sessionmaker[Session], err: BaseException) -> str:
     """Why a run could not go on, in words for ``Run.message`` (never a password from the URL)."""
     from store.db import StoreUnavailable
@@ -397,11 +401,14 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
                 cancelled.set()
 
     def mark_sending(item_id: int) -> None:
-        def mark() -> None:
-            with factory() as s:
-                s.execute(update(Item).where(Item.id == item_id).values(state="sending"))
+        def mark() -> bool:
+            with factory() as s:  # conditional: of two workers on one run, exactly one sends each item
+                taken = _changed(s.execute(update(Item).where(Item.id == item_id, Item.state == "pending")
+                                           .values(state="sending")))
                 s.commit()
-        retrying(mark, what=f"marking an item of QA run {run_id} as sending")
+                return bool(taken)
+        if not retrying(mark, what=f"marking an item of QA run {run_id} as sending"):
+            raise _Taken
 
     def write(item: _Pending, outcome: _Outcome) -> tuple[int, int, int, str]:
         values = {**outcome.items, "finished_at": _now()}
@@ -434,6 +441,8 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
                 quota_used_up.set()
             done, failed, total, status = retrying(lambda: write(item, outcome),
                                                    what=f"recording an answer of QA run {run_id}")
+        except _Taken:  # no longer pending: another worker has it (a run resumed while this one lived on)
+            return
         except SQLAlchemyError as err:  # waited long enough: no new item is sent
             broken.append(err)
             cancelled.set()

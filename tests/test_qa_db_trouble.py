@@ -175,3 +175,35 @@ def test_create_run_that_fails_leaves_no_sealed_image(kind, tmp_path):
         ok = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
                         [Source("a.png", CARD)], spool)
         assert spool.has(ok)
+
+
+def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(busy, sandbox, client, tmp_path,
+                                                                                 tracebacks):
+    """A page that saw the heartbeat stand still through a long lock marks the run interrupted and someone
+    resumes it while its first worker lives on: the two workers share the run's items (each item is
+    claimed by its ``sending`` mark, a conditional UPDATE), every answer is kept, nothing is sent twice."""
+    from qa.runner import mark_dead, requeue
+
+    factory, spool = session_factory(f"sqlite:///{tmp_path / 'studio.sqlite3'}"), Spool(tmp_path / "spool")
+    sandbox.backend.set_faults(Faults(latency_ms=250, result_code=5000001, rate=1.0, route="credit-card"))
+    run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=1,
+                                         sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)], spool)
+    first = threading.Thread(target=execute_run, args=(factory, run_id, client, spool))
+    first.start()
+    while True:
+        with factory() as s:
+            if (s.scalar(select(Run.done).where(Run.id == run_id)) or 0) >= 1:
+                break
+        time.sleep(0.01)
+    assert mark_dead(factory, [run_id]) == [run_id]  # taken for dead (its item on the wire: unknown)
+    requeue(factory, run_id)  # and resumed
+    second = threading.Thread(target=execute_run, args=(factory, run_id, client, spool))
+    second.start()
+    first.join(60)
+    second.join(60)
+    with factory() as s:
+        run = s.get(Run, run_id)
+        assert run.status == "done" and run.done == run.total == ITEMS
+        assert all(i.result_code == 5000001 for i in run.items)  # the one taken for unknown got its answer
+    assert sandbox.backend.journal.calls("credit-card") == ITEMS
+    assert not tracebacks.threads and not tracebacks.records
