@@ -41,6 +41,8 @@ def controls(factory: Any, facts: RunFacts) -> None:
     again on the server by ``qa.runner`` (a refusal is said here and audited there)."""
     identity = current_identity()
     chosen = facts.id
+    if facts.status == "failed" and facts.message:
+        st.error(t("runs.failed_reason", reason=facts.message), icon=":material/error:")
     try:
         if facts.unknown:
             st.warning(t("runs.unknown", n=facts.unknown), icon=":material/help:")
@@ -81,7 +83,7 @@ def main() -> None:
     service = c1.selectbox(t("runs.service"), ["", *SERVICES], key="runs_service", format_func=lambda v: v or every)
     backend = c2.selectbox(t("runs.backend"), ["", "sandbox", "cloud"], key="runs_backend",
                            format_func=lambda v: v or every)
-    status = c3.selectbox(t("runs.status"), ["", "queued", "running", "done", "cancelled", "interrupted"],
+    status = c3.selectbox(t("runs.status"), ["", "queued", "running", "done", "cancelled", "interrupted", "failed"],
                           key="runs_status", format_func=lambda v: t(f"lab.status.{v}") if v else every)
     since = c4.date_input(t("runs.since"), value=None, key="runs_since")
     runs = analysis.list_runs(factory, service=service or None, backend=backend or None, status=status or None,
@@ -91,6 +93,7 @@ def main() -> None:
     else:
         st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19],
                                     t("runs.service"): r["service"], t("runs.backend"): r["backend"],
+                                    t("runs.owner"): r["started_by"],
                                     "API": r["api_version"], t("runs.pre"): r["preprocess"],
                                     t("runs.status"): t(f"lab.status.{r['status']}"),
                                     t("runs.progress"): f"{r['done']}/{r['total']}"} for r in runs]),

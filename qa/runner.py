@@ -680,6 +680,7 @@ class RunFacts:
     pending: int
     unknown: int
     images_kept: bool
+    message: str | None = None  # why it ended ``failed``
 
 
 def run_facts(factory: sessionmaker[Session], run_id: int, spool: Spool) -> RunFacts:
@@ -691,7 +692,8 @@ def run_facts(factory: sessionmaker[Session], run_id: int, spool: Spool) -> RunF
             counts = dict(s.execute(select(Item.state, func.count()).where(
                 Item.run_id == run_id, Item.state.in_(("pending", "sending", "unknown"))).group_by(Item.state)).all())
             return RunFacts(run.id, run.started_by, run.backend, run.api_version, run.status,
-                            int(counts.get("pending", 0)), int(counts.get("unknown", 0)), spool.has(run_id))
+                            int(counts.get("pending", 0)), int(counts.get("unknown", 0)), spool.has(run_id),
+                            run.message)
     return retrying(read, what=f"reading QA run {run_id}", patience=CONTROL_PATIENCE)
 
 

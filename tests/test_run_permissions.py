@@ -248,3 +248,24 @@ def test_the_runs_page_shows_a_viewer_no_button_on_an_analysts_run_and_the_owner
     rows = Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
     assert sorted((r["user"], r["action"]) for r in rows) == [("ann@corp.test", "run_delete"),
                                                                ("ann@corp.test", "run_settle")]
+
+
+def test_the_runs_page_says_why_a_run_failed_and_whose_it_is(sandbox):
+    from qa.tasks import spool
+    from tests.test_app_access import open_as
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    run_id = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
+    with factory() as s:
+        run = s.get(Run, run_id)
+        run.status, run.message = "failed", "the studio database sqlite:///x cannot be used: database is locked"
+        s.commit()
+    at = open_as("viewer", "pages/runs.py")
+    at.selectbox(key="runs_status").set_value("failed").run()
+    at.selectbox(key="runs_pick").set_value(run_id).run()
+    assert not at.exception
+    assert any("This run stopped: the studio database sqlite:///x cannot be used: database is locked" in e.value
+               for e in at.error)
+    table = next(df.value for df in at.dataframe if "#" in df.value.columns)
+    assert list(table.loc[table["#"] == run_id, "Started by"]) == ["ann@corp.test"]
