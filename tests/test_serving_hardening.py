@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import stat
 import subprocess
+import tempfile
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -170,11 +173,30 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         return err.code, err.read()
 
 
-def test_a_running_local_dashboard_serves_this_machine_only_and_keeps_its_files_private(tmp_path):
-    data = tmp_path / "data"
+def _as_another_account(*cmd: str) -> subprocess.CompletedProcess[str]:
+    """``cmd`` run as ``nobody``: another local account on the same host."""
+    return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", *cmd],
+                          capture_output=True, text=True, timeout=30, check=False)
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder any account may enter (pytest's own are private to their owner, which would hide the
+    files' own permissions from the other-account check)."""
+    folder = Path(tempfile.mkdtemp(prefix="studio-shared-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_running_local_dashboard_serves_this_machine_only_and_keeps_its_files_private(tmp_path, shared_folder):
+    data = shared_folder / "data"
     data.mkdir(mode=0o755)  # made by someone else's looser umask: the dashboard tightens it
     log = ARTIFACTS / "local.log"
-    with studio_run(log, STUDIO_SECRETS_FILE=str(tmp_path / "none.toml"), STUDIO_DATA_DIR=str(data)) as url:
+    with studio_run(log, STUDIO_SECRETS_FILE=str(tmp_path / "none.toml"), STUDIO_DATA_DIR=str(data),
+                    STUDIO_DATABASE_URL=f"sqlite:///{data / 'studio.sqlite3'}") as url:
         assert _get(f"{url}/")[0] == 200
         assert _get(f"{url}/_stcore/metrics")[0] == 200          # the operator on this machine
         forwarded = {"X-Forwarded-For": "10.20.30.40"}           # a colleague through a proxy on this host
@@ -182,9 +204,18 @@ def test_a_running_local_dashboard_serves_this_machine_only_and_keeps_its_files_
         assert status == 403 and b"serves only the machine it runs on" in body
         assert _get(f"{url}/_stcore/metrics", forwarded)[0] == 404
         assert _get(f"{url}/media/anything.png", forwarded)[0] == 403
+        database = data / "studio.sqlite3"  # made by the lab's queue as the server starts
+        deadline = time.monotonic() + 60
+        while not (database.exists() and (data / "queue.db").exists()) and time.monotonic() < deadline:
+            time.sleep(0.2)
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     loose = [p for p in data.rglob("*") if stat.S_IMODE(p.stat().st_mode) & 0o077]
     assert not loose, [(str(p), oct(p.stat().st_mode)) for p in loose]
+    assert database.exists()
+    if os.geteuid() == 0 and shutil.which("setpriv"):  # the other account, for real
+        for cmd in (["ls", str(data)], ["cat", str(database)], ["cat", str(data / "queue.db")]):
+            done = _as_another_account(*cmd)
+            assert done.returncode != 0 and "Permission denied" in done.stderr, (cmd, done)
 
 
 def _outward_address() -> str | None:
