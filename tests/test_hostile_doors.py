@@ -149,3 +149,18 @@ def test_the_qa_lab_page_tells_apart_a_specimen_and_an_upload_of_one_name():
     run = load_run(lab.factory(), at.session_state["lab_run"])
     assert sorted(i.image for i in run.items) == ["samples/cards/visa_blue_flat.png", "set.zip/x/visa_blue_flat.png",
                                                   "visa_blue_flat.png"]
+
+
+def test_an_analysis_page_refuses_a_1x1_image_before_any_request(sandbox):
+    """A 1×1 image was a billed call that could not succeed; every door now refuses it locally."""
+    from tests.test_app_access import open_as
+
+    before = sandbox.backend.journal.calls()
+    at = open_as("admin")  # the credit-card page
+    at.segmented_control(key="cc_source").set_value("upload").run()
+    at.file_uploader(key="cc_upload").upload("pixel.png", _png(1, 1), "image/png").run()
+    assert_clean(at)
+    assert any("The image is 1×1 pixels; below 32 pixels a side" in e.value for e in at.error), \
+        [e.value for e in at.error]
+    assert not [b for b in at.button if b.key == "cc_analyze"]
+    assert sandbox.backend.journal.calls() == before
