@@ -128,7 +128,7 @@ def test_the_analysis_pages_csv_download_writes_a_hostile_value_as_text():
     from ui.rows import FieldRow, rows_csv
 
     rows = [FieldRow("name", None, "=cmd|' /C calc'!A0", "=1+2", "+SUM(1)", 0.5, None, False)]
-    text = rows_csv(rows, {"endpoint": "http://x\r\n=HYPERLINK(\"http://evil.test\")"})
-    assert _formula_cells(text.replace("\r\n# ", "\r\n")) == []  # no metadata line broken into a new row
-    assert [ln for ln in text.splitlines() if ln.startswith("=")] == []
+    text = rows_csv(rows, {"endpoint": "http://x\r\n=HYPERLINK(\"http://evil.test\"),=1+1", "masked": True})
+    assert _formula_cells(text) == []  # no metadata line broken into a new row or a cell of its own
+    assert [ln for ln in text.splitlines() if ln.startswith("=")] == [] and "# masked: True\r\n" in text
     assert "'=cmd|" in text and "'+SUM(1)" in text  # the label and the value shown

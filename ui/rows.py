@@ -307,9 +307,9 @@ def rows_csv(rows: Sequence[FieldRow], metadata: Mapping[str, object] | None = N
     """CSV of the rows as shown (so masked rows stay masked); UTF-8 with a BOM for spreadsheet apps.
     ``metadata`` comes first, one ``# name: value`` line each."""
     out = io.StringIO()
-    for name, value in (metadata or {}).items():  # one line each: a line break in a value cannot start a row
-        out.write(f"# {name}: {' '.join(str(value).split())}\r\n")
     writer = csv.writer(out)
+    for name, value in (metadata or {}).items():  # one cell each: a line break or a comma in a value cannot
+        writer.writerow([f"# {name}: {' '.join(str(value).split())}"])  # start a row or a cell of its own
     writer.writerow(["key", "label", "value", "confidence", "checks"])
     for r in rows:  # every cell through ocr_core.csv_cells: a value read as "=1+2" stays text
         writer.writerow(safe_row([r.display_key, r.label, r.shown, "" if r.conf is None else f"{r.conf:.4f}",
