@@ -46,7 +46,10 @@ def _visible(ch: str) -> str:
 
 def safe_name(text: str) -> str:
     """``text`` valid, visible, composed and bounded (see the module's docstring)."""
-    text = unicodedata.normalize("NFC", "".join(_visible(ch) for ch in text))
+    if not text.isprintable():  # printable text holds nothing to escape (the common case, kept fast)
+        text = "".join(_visible(ch) for ch in text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS - _TAIL - 1] + "…" + text[-_TAIL:]
     return text

@@ -27,9 +27,10 @@ import hashlib
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from l10n import message, name_list
 from ocr_core.fields import DOCUMENT_FIELDS, FIELDS
@@ -140,8 +141,8 @@ def image_key(written: str) -> str:
 def _keyed(entries: list[tuple[str, dict[str, str]]]) -> Truth:
     """Entries by file name; by path as written where two share a file name (see the module docstring)."""
     keys = [image_key(image) for image, _ in entries]
-    names = [PurePosixPath(k).name for k in keys]
-    shared = {n for n in names if names.count(n) > 1}
+    names = [k.rsplit("/", 1)[-1] for k in keys]
+    shared = {n for n, count in Counter(names).items() if count > 1}
     return {(k if n in shared else n): values for k, n, (_, values) in zip(keys, names, entries, strict=True)}
 
 
