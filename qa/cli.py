@@ -229,9 +229,12 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             stopped = True
     data = analysis.load_run(factory, run_id)
     if stopped:
-        answered = sum(1 for i in data.items if i.state != "pending")
+        answered = sum(1 for i in data.items if i.state not in ("pending", "unknown"))
+        unknown = sum(1 for i in data.items if i.state == "unknown")  # on the wire at Ctrl-C: maybe billed
         err.write(f"\nrun {run_id} cancelled (Ctrl-C): {answered} of {len(data.items)} items answered, all kept; "
-                  f"the rest were not sent. See: python -m qa show {run_id}\n")
+                  + (f"{unknown} was on the wire, its answer not kept (it may have been billed; it is never "
+                     "sent again); " if unknown else "")
+                  + f"the rest were not sent. See: python -m qa show {run_id}\n")
     if args.json:
         out.write(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -416,10 +416,15 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
             values["doc_type"] = values["id_type"]
         bad = int(values["state"] != "done")
         with factory() as s:
-            ended = _changed(s.execute(update(Item).where(Item.id == item.id, Item.state != "unknown")
+            ended = _changed(s.execute(update(Item).where(Item.id == item.id, Item.state.in_(("pending", "sending")))
                                        .values(**values)))
-            if not ended:  # taken for fate-unknown while on the wire (a stalled heartbeat): its answer wins
-                s.execute(update(Item).where(Item.id == item.id).values(**values))
+            # taken for fate-unknown while on the wire (a stalled heartbeat): its answer wins
+            if not ended and not _changed(s.execute(update(Item).where(Item.id == item.id, Item.state == "unknown")
+                                                    .values(**values))):
+                # written already: a try whose commit went through though its acknowledgement was lost
+                done, failed, total, status = s.execute(select(Run.done, Run.failed, Run.total, Run.status)
+                                                        .where(Run.id == run_id)).one()
+                return done, failed, total, status
             if outcome.fields:
                 s.execute(insert(ItemField), [{"item_id": item.id, **f} for f in outcome.fields])
             done, failed, total, status = s.execute(update(Run).where(Run.id == run_id).values(
