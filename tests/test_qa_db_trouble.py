@@ -13,6 +13,7 @@ row cannot be kept (issue 17, item 7).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
 import threading
@@ -207,3 +208,62 @@ def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(
         assert all(i.result_code == 5000001 for i in run.items)  # the one taken for unknown got its answer
     assert sandbox.backend.journal.calls("credit-card") == ITEMS
     assert not tracebacks.threads and not tracebacks.records
+
+
+def test_the_runs_pages_own_write_waits_out_a_lock_too(busy, tmp_path):
+    """The Runs page marks runs whose worker stopped (``mark_interrupted``) each time it opens: under a lock
+    longer than the busy timeout it waits, then does it (it used to fail the page with the lock's error)."""
+    from qa.runner import mark_interrupted
+
+    path = tmp_path / "studio.sqlite3"
+    factory = session_factory(f"sqlite:///{path}")
+    run_id = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
+                        [Source("card.png", CARD)], Spool(tmp_path / "spool"))
+    with factory() as s:
+        s.get(Run, run_id).status = "running"  # and no heartbeat: a dead worker's
+        s.commit()
+    locked = threading.Event()
+    holder = threading.Thread(target=_hold_lock, args=(path, 1.0, locked))
+    holder.start()
+    locked.wait(5)
+    started = time.monotonic()
+    assert mark_interrupted(factory) == [run_id]
+    assert time.monotonic() - started >= 0.7  # it waited for the lock
+    holder.join()
+
+
+def test_retrying_waits_only_for_transient_trouble_and_not_forever(monkeypatch):
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from store.db import retrying
+
+    tries: list[float] = []
+
+    def locked() -> None:
+        tries.append(time.monotonic())
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
+
+    started = time.monotonic()
+    with pytest.raises(OperationalError):
+        retrying(locked, what="a test", patience=0.6, max_delay=0.2)
+    took = time.monotonic() - started
+    assert 0.6 <= took < 1.0 and len(tries) >= 4  # bounded: stops at its patience
+    assert all(b - a <= 0.35 for a, b in itertools.pairwise(tries))  # each wait ≤ max_delay (+jitter)
+
+    def broken() -> None:
+        tries.append(time.monotonic())
+        raise IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))
+
+    tries.clear()
+    with pytest.raises(IntegrityError):
+        retrying(broken, what="a test", patience=5)
+    assert len(tries) == 1  # not a database in trouble: raised at once
+    calls = iter([OperationalError("x", {}, sqlite3.OperationalError("database is locked")), None])
+
+    def once_locked() -> str:
+        err = next(calls)
+        if err is not None:
+            raise err
+        return "ok"
+
+    assert retrying(once_locked, what="a test", patience=5) == "ok"

@@ -8,6 +8,7 @@ A "cloud" run here is a run whose backend is ``cloud`` (billed: quota and audit 
 ``access.metering``) sent to the real sandbox over HTTP, which counts what arrives."""
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -269,3 +270,50 @@ def test_the_runs_page_says_why_a_run_failed_and_whose_it_is(sandbox):
                for e in at.error)
     table = next(df.value for df in at.dataframe if "#" in df.value.columns)
     assert list(table.loc[table["#"] == run_id, "Started by"]) == ["ann@corp.test"]
+
+
+def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
+    """Ann's interrupted sandbox run: a viewer is offered neither Resume nor Cancel; Ann's Resume queues it
+    (her name on the audit row, the run booked to her) and the page's queue sends only the never-sent item;
+    on her queued run the progress panel offers her Cancel and not the viewer."""
+    from qa.tasks import spool
+    from tests.test_app_access import open_as
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
+    sandbox.backend.journal.clear()
+    try:
+        run_id = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
+        viewer = open_as("viewer", "pages/runs.py")
+        viewer.selectbox(key="runs_pick").set_value(run_id).run()
+        assert "runs_resume" not in {b.key for b in viewer.button}
+        owner = open_as("analyst", "pages/runs.py")
+        owner.selectbox(key="runs_pick").set_value(run_id).run()
+        owner.button(key="runs_resume").click().run()
+        assert not owner.exception
+        deadline = time.monotonic() + 60
+        while run_facts(factory, run_id, spool()).status != "done" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert run_facts(factory, run_id, spool()).status == "done"
+        assert sandbox.backend.journal.calls("credit-card") == 1
+        with factory() as s:
+            assert s.get(Run, run_id).billed_to == "ann@corp.test"
+        rows = Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
+        assert [(r["user"], r["action"]) for r in rows] == [("ann@corp.test", "run_resume")]
+
+        queued = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
+        with factory() as s:
+            s.get(Run, queued).status = "queued"  # on no queue: it stays queued while the pages look
+            s.commit()
+        viewer = open_as("viewer", "pages/runs.py")
+        viewer.selectbox(key="runs_pick").set_value(queued).run()
+        assert f"lab_cancel_{queued}" not in {b.key for b in viewer.button}
+        owner = open_as("analyst", "pages/runs.py")
+        owner.selectbox(key="runs_pick").set_value(queued).run()
+        owner.button(key=f"lab_cancel_{queued}").click().run()
+        assert not owner.exception
+        assert run_facts(factory, queued, spool()).status == "cancelled"
+    finally:
+        sandbox.backend.set_faults(Faults())
+        sandbox.backend.journal.clear()
