@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import logging
 import sqlite3
+import tempfile
 import threading
 import time
 
@@ -267,3 +268,66 @@ def test_retrying_waits_only_for_transient_trouble_and_not_forever(monkeypatch):
         return "ok"
 
     assert retrying(once_locked, what="a test", patience=5) == "ok"
+
+
+def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbox, client, tmp_path, tracebacks):
+    """PostgreSQL stopped (``pg_ctl stop -m immediate``: every connection dropped) for two seconds while a run
+    sends, then started again: the run's writes and heartbeat wait, the answers received meanwhile are
+    kept, the run finishes ``done`` and nothing is sent twice."""
+    import os
+    import shutil
+    import subprocess
+
+    from tests.support import postgres
+
+    if unavailable_reason():
+        pytest.skip(unavailable_reason())
+    bindir = postgres._bin_dir()
+    root = tempfile.mkdtemp(prefix="studio-pg-restart-")
+    data = os.path.join(root, "data")
+    os.chmod(root, 0o755)
+    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_pg:
+        shutil.chown(root, "postgres", "postgres")
+    port = postgres._free_port()
+    subprocess.run([*as_pg, f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
+                   check=True, capture_output=True)
+
+    def pg_ctl(*args: str) -> None:
+        subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-w", "-l", os.path.join(root, "log"), "-o",
+                        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", *args],
+                       check=True, capture_output=True)
+
+    pg_ctl("start")
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    try:
+        factory, spool = session_factory(url), Spool(tmp_path / "spool")
+        sandbox.backend.set_faults(Faults(latency_ms=300, result_code=5000001, rate=1.0, route="credit-card"))
+        run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=2,
+                                             sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)],
+                            spool)
+        outcome: dict[str, str] = {}
+        worker = threading.Thread(
+            target=lambda: outcome.setdefault("status", execute_run(factory, run_id, client, spool)))
+        worker.start()
+        while True:
+            with factory() as s:
+                if (s.scalar(select(Run.done).where(Run.id == run_id)) or 0) >= 2:
+                    break
+            time.sleep(0.01)
+        pg_ctl("-m", "immediate", "stop")
+        time.sleep(2.0)
+        pg_ctl("start")
+        worker.join(90)
+        assert outcome.get("status") == "done"
+        with factory() as s:
+            run = s.get(Run, run_id)
+            assert (run.status, run.done, run.total) == ("done", ITEMS, ITEMS)
+            assert all(i.result_code == 5000001 for i in run.items)  # every answer kept
+        assert sandbox.backend.journal.calls("credit-card") == ITEMS
+        assert not tracebacks.threads and not tracebacks.records
+    finally:
+        engine_for(url).dispose()
+        subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True,
+                       check=False)
+        shutil.rmtree(root, ignore_errors=True)
