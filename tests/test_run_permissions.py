@@ -317,3 +317,26 @@ def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
     finally:
         sandbox.backend.set_faults(Faults())
         sandbox.backend.journal.clear()
+
+
+def test_a_run_started_on_the_qa_lab_page_is_audited_with_who_started_it(sandbox):
+    """A viewer asking for NHN Cloud (crafted session state) starts a sandbox run, booked to them, and the
+    start is a ``run_action`` row naming them and the backend actually used."""
+    from tests.test_app_access import open_as
+    from ui import lab
+    from ui.session import Connection
+
+    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
+    try:
+        at = open_as("viewer", "pages/qa_lab.py", connection=Connection(backend="cloud"))
+        at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
+        at.button(key="lab_start").click().run()
+        assert not at.exception
+        run_id = at.session_state["lab_run"]
+        rows = Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
+        assert [(r["user"], r["role"], r["action"], r["backend"]) for r in rows] == [
+            ("vic@corp.test", "viewer", "run_start", "sandbox")]
+        with lab.factory()() as s:
+            assert s.get(Run, run_id).started_by == "vic@corp.test"
+    finally:
+        sandbox.backend.set_faults(Faults())
