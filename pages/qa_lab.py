@@ -15,6 +15,7 @@ from ui import lab
 from ui.access import current_identity
 from ui.errors import guarded
 from ui.i18n import current_lang, t
+from ui.plain_text import plain
 from ui.session import base_url, effective_connection
 from ui.specimens import SAMPLES_DIR
 
@@ -61,9 +62,9 @@ def main() -> None:
             try:
                 truth = parse_truth(truth_file.name, truth_file.getvalue())
             except TruthError as err:
-                problems.append(err.words(current_lang()))
+                problems.append(err.words(current_lang(), plain))
             else:
-                notices += truth_notes(truth, [s.name for s in sources], current_lang())
+                notices += truth_notes(truth, [s.name for s in sources], current_lang(), plain)
         elif chosen and not uploads:
             truth = TruthFile("specimens", "", specimen_truth(SAMPLES_DIR))
         calls = billed_calls(len(sources), sweep)

@@ -3,6 +3,8 @@ images. Each error is a code and its parameters (``lab.in.<code>`` in the messag
 by the page in the reader's language; ``str()`` gives the English, for the command line and logs."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from l10n import message
 
 
@@ -12,8 +14,11 @@ class LabInputError(ValueError):
         self.code = code
         self.params = params
 
-    def words(self, lang: str) -> str:
-        return message(f"lab.in.{self.code}", lang, **self.params)
+    def words(self, lang: str, shown: Callable[[str], str] = str) -> str:
+        """The message in ``lang``; ``shown`` renders each text parameter (a name from outside: the page
+        escapes Markdown with ``ui.plain_text.plain``)."""
+        return message(f"lab.in.{self.code}", lang,
+                       **{k: shown(v) if isinstance(v, str) else v for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.words("en")

@@ -28,7 +28,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -252,13 +252,17 @@ def coverage(truth: TruthFile, image_names: list[str]) -> Coverage:
                     unused=sorted(set(truth.entries) - names))
 
 
-def truth_notes(truth: TruthFile, image_names: list[str], lang: str) -> list[str]:
+def truth_notes(truth: TruthFile, image_names: list[str], lang: str,
+                shown: Callable[[str], str] = str) -> list[str]:
     """What a QA engineer should know before starting: images the truth file does not name, and names
-    in it that match no image (a file-name mismatch scores nothing)."""
+    in it that match no image (a file-name mismatch scores nothing). ``shown`` renders each name (the
+    page escapes Markdown: ``ui.plain_text.plain``)."""
     found = coverage(truth, image_names)
     notes = []
     if found.without_truth:
-        notes.append(message("lab.truth_missing", lang, n=len(found.without_truth), names=name_list(found.without_truth)))
+        notes.append(message("lab.truth_missing", lang, n=len(found.without_truth),
+                             names=name_list([shown(n) for n in found.without_truth])))
     if found.unused:
-        notes.append(message("lab.truth_unused", lang, n=len(found.unused), names=name_list(found.unused)))
+        notes.append(message("lab.truth_unused", lang, n=len(found.unused),
+                             names=name_list([shown(n) for n in found.unused])))
     return notes

@@ -169,3 +169,28 @@ def test_an_analysis_page_refuses_a_1x1_image_before_any_request(sandbox):
         [e.value for e in at.error]
     assert not [b for b in at.button if b.key == "cc_analyze"]
     assert sandbox.backend.journal.calls() == before
+
+
+def test_names_on_the_qa_lab_page_are_shown_as_text_not_markdown():
+    """A ZIP member or truth entry named like a Markdown link or image would become a link in the page's
+    notice, or an image fetched from a foreign host: shown escaped, as itself."""
+    import re
+
+    from tests.test_app_access import open_as
+    from ui.plain_text import plain
+
+    link, image = "[Update here](https://evil.test).txt", "../![x](https://evil.test/p).png"
+    at = open_as("admin", "pages/qa_lab.py")
+    at.file_uploader(key="lab_uploads").upload(
+        "$x$.zip", crafted_zip([Member.deflated(link, b"x"), Member.deflated(image, CARD),
+                                Member.deflated("good.png", CARD)]), "application/zip")
+    at.file_uploader(key="lab_truth").upload("t.json", b'{"<i>www.evil.test.png": {"totalCardNum": "1"}}',
+                                             "application/json")
+    at.run()
+    assert_clean(at)
+    shown = [i.value for i in at.info] + [e.value for e in at.error]
+    text = " ".join(shown)
+    assert plain(link) in text and plain(image) in text and plain("$x$.zip") in text
+    assert plain("<i>www.evil.test.png") in text
+    unescaped = re.compile(r"(?<!\\)(\]\(|<i>|\$x\$|www\.)")
+    assert not [s for s in shown if unescaped.search(s)], shown

@@ -17,6 +17,7 @@ from qa.names import safe_name
 from qa.runner import Source
 from store import StoreUnavailable, default_url, session_factory
 from ui.i18n import current_lang, field_label, t
+from ui.plain_text import plain
 from ui.session import Connection, settings_for
 
 log = logging.getLogger("studio.lab")
@@ -73,13 +74,13 @@ def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str],
             continue
         try:
             found = from_zip(name, data)  # bounded: see qa.collect
-        except CollectError as err:
-            problems.append(err.words(current_lang()))
+        except CollectError as err:  # names shown as themselves, never as Markdown (ui.plain_text)
+            problems.append(err.words(current_lang(), plain))
             continue
         groups.append((name, found.sources, found.paths))
         if found.skipped:
-            notices.append(t("lab.skipped", n=len(found.skipped), names=name_list(found.skipped)))
-        notices += [t("lab.zip_unreadable", name=name, member=member, why=t(f"lab.zip_why.{why}"))
+            notices.append(t("lab.skipped", n=len(found.skipped), names=name_list([plain(n) for n in found.skipped])))
+        notices += [t("lab.zip_unreadable", name=plain(name), member=plain(member), why=t(f"lab.zip_why.{why}"))
                     for member, why in found.unreadable]
     return distinct_sources(groups), problems, notices
 
