@@ -138,9 +138,11 @@ def collect_images(paths: Sequence[Path], err: TextIO) -> list[Source]:
         elif path.is_file():  # named explicitly: sent whatever its name, judged by its content
             data = read_capped(path)
             if data is None:  # over the API's limit (never read whole), or unreadable
-                why = "too_big" if path.stat().st_size > MEMBER_MAX_BYTES else "unreadable"
-                err.write(message("lab.folder_unreadable", "en", name=shown, member=from_os(path.name),
-                                  why=message(f"lab.zip_why.{why}", "en")) + "\n")
+                try:
+                    why = "too_big" if path.stat().st_size > MEMBER_MAX_BYTES else "unreadable"
+                except OSError:
+                    why = "unreadable"
+                err.write(f"{shown}: not read ({message(f'lab.zip_why.{why}', 'en')})\n")
                 continue
             source = file_source(path, data)
             groups.append(("", [source], [source.name]))

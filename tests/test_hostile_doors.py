@@ -194,3 +194,12 @@ def test_names_on_the_qa_lab_page_are_shown_as_text_not_markdown():
     assert plain("<i>www.evil.test.png") in text
     unescaped = re.compile(r"(?<!\\)(\]\(|<i>|\$x\$|www\.)")
     assert not [s for s in shown if unescaped.search(s)], shown
+
+
+def test_cli_file_over_the_api_limit_is_named_not_read(db, tmp_path, sent):
+    big = tmp_path / "big.png"
+    with big.open("wb") as f:
+        f.truncate(MEMBER_MAX_BYTES + 1)  # sparse
+    code, _, err = qa("run", "--service", "credit-card", "--db", db, str(big))
+    assert code == 4 and sent() == 0
+    assert err == f"{big}: not read (it is larger than the API's limit of 20 MB)\nerror: no image to run\n"
