@@ -276,3 +276,32 @@ def test_a_truth_file_of_many_small_entries_is_read_in_linear_time():
     started = time.monotonic()
     assert len(parse_truth("many.json", data).entries) == 150_000
     assert time.monotonic() - started < 10  # 1.4 s here; counting each name among all of them took hours
+
+
+def test_members_are_read_in_chunks_never_whole(monkeypatch):
+    """The audit's root cause: ``ZipExtFile.read()`` with no size inflates up to 2 GiB in one call."""
+    from qa.collect import CHUNK_BYTES
+
+    asked: list[int] = []
+    original = zipfile.ZipExtFile.read
+
+    def read(self, n=-1):
+        asked.append(n)
+        return original(self, n)
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", read)
+    found = from_zip("set.zip", _zip({"a.png": CARD, "b.png": OTHER}))
+    assert [s.data for s in found.sources] == [CARD, OTHER]
+    assert asked and all(0 < n <= CHUNK_BYTES for n in asked)
+
+
+def test_a_folder_is_bounded_in_images_and_bytes_before_any_is_read(tmp_path, monkeypatch):
+    import qa.collect
+
+    for name in ("a.png", "b.png", "c.png"):
+        (tmp_path / name).write_bytes(CARD)
+    monkeypatch.setattr(qa.collect, "FOLDER_MAX_FILES", 2)
+    with pytest.raises(CollectError) as err:
+        from_folder(tmp_path)
+    assert err.value.code == "folder_too_big" and "more than 2 images" in str(err.value)
+    assert err.value.words("ko") != str(err.value)
