@@ -305,3 +305,13 @@ def test_a_folder_is_bounded_in_images_and_bytes_before_any_is_read(tmp_path, mo
         from_folder(tmp_path)
     assert err.value.code == "folder_too_big" and "more than 2 images" in str(err.value)
     assert err.value.words("ko") != str(err.value)
+
+
+def test_a_zip_needing_a_newer_zip_version_is_refused_plainly():
+    """zipfile raises NotImplementedError while opening such a ZIP: it escaped as a traceback."""
+    data = bytearray(crafted_zip([Member.deflated("a.png", CARD)]))
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 99  # "version needed to extract": 9.9
+    with pytest.raises(CollectError) as err:
+        from_zip("new.zip", bytes(data))
+    assert err.value.code == "zip_bad"
