@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -116,7 +117,11 @@ def _read_image(path: Path) -> bytes:
     """The bytes to send: the file through the payload pipeline (validated, upright, stripped of
     metadata and trailing bytes), exactly as the dashboard sends it."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # never more than the API's limit read: a bigger file is refused
+            data = handle.read(C.MAX_IMAGE_BYTES + 1)
+            if len(data) > C.MAX_IMAGE_BYTES:
+                size = os.fstat(handle.fileno()).st_size
+                raise ImageRejected("too_large", size_bytes=max(size, len(data)), limit_bytes=C.MAX_IMAGE_BYTES)
     except OSError as err:
         reason = err.strerror or type(err).__name__
         raise InputError(f"cannot read the image {str(path)!r}: {reason}", rule="unreadable_file",
