@@ -283,5 +283,5 @@ def test_the_runs_filters_read_all_and_the_statuses_in_the_readers_language():
     from l10n import message
 
     assert at.selectbox(key="runs_status").options == ["전체"] + [
-        message(f"lab.status.{s}", "ko") for s in ("queued", "running", "done", "cancelled", "interrupted")]
+        message(f"lab.status.{s}", "ko") for s in ("queued", "running", "done", "cancelled", "interrupted", "failed")]
     assert at.selectbox(key="runs_service").options[0] == "전체"
