@@ -3,6 +3,7 @@ names and what it does not (Hanja name, address, photo; a credit card holder's n
 heading stays readable. Real OCR through the sandbox; coordinates are the specimens' own layout."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -10,6 +11,7 @@ from ocr_core import OcrClient, Settings
 from ocr_core.imaging import load_image
 from ocr_core.imaging.portrait import find_portraits
 from tests.support.apptest import SAMPLES
+from tests.support.imaging_scenes import photographed_id
 from ui.redaction import blur_regions
 from ui.rows import personal_polygons, rows_for
 
@@ -68,3 +70,41 @@ def test_the_holders_photo_is_found(image):
 
 def test_no_portrait_on_a_credit_card():
     assert find_portraits(load_image((SAMPLES / "cards/visa_blue_flat.png").read_bytes()).bgr) == []
+
+
+# ---------------------------------------------------------------- issue 18, item 4: photos too
+
+
+def _cover(quad, truth: np.ndarray, shape) -> tuple[float, float]:
+    """(intersection over union, share of the true portrait covered) of a found quad."""
+    found, true = np.zeros(shape[:2], np.uint8), np.zeros(shape[:2], np.uint8)
+    cv2.fillConvexPoly(found, np.int32(quad), 1)
+    cv2.fillConvexPoly(true, np.int32(np.round(truth)), 1)
+    both = int((found & true).sum())
+    return both / max(1, int((found | true).sum())), both / max(1, int(true.sum()))
+
+
+@pytest.mark.parametrize(("flat", "doc", "orientation", "tilt"), [
+    ("ids/resident_park_jiwoo.png", "resident", 6, 7.0),
+    ("ids/resident_hong_gildong.png", "resident", 8, -12.0),
+    ("ids/driver_hong_gildong.png", "driver", 6, 5.0),
+    ("ids/passport_hong_gildong.png", "passport", 3, -4.0),
+])
+def test_the_portrait_on_a_12mp_exif_rotated_photo_is_found_as_the_document_warps_it(flat, doc, orientation, tilt):
+    shot = photographed_id(SAMPLES / flat, doc, orientation=orientation, rotation_deg=tilt)
+    bgr = load_image(shot.data).bgr
+    assert bgr.shape[:2] == shot.upright.shape[:2]  # turned upright from its EXIF tag
+    best = max((_cover(q, shot.portrait, bgr.shape) for q in find_portraits(bgr)), default=(0.0, 0.0))
+    assert best[0] > 0.9 and best[1] > 0.97, f"portrait found as {best} (IoU, covered)"
+
+
+def test_the_blur_follows_a_tilted_polygon_and_leaves_what_is_beside_it():
+    rng = np.random.default_rng(3)
+    img = rng.integers(0, 255, (400, 600, 3), dtype=np.uint8)
+    # a text line tilted by 20°: its axis-aligned box would cover the corners above and below it
+    line = cv2.boxPoints(((300, 200), (360, 30), 20)).astype(int)
+    out = blur_regions(img, [tuple(map(tuple, line))])
+    assert out[195:205, 290:310].std() < img[195:205, 290:310].std() / 3  # on the line: gone
+    for corner in ((slice(250, 270), slice(140, 170)), (slice(125, 140), slice(430, 460))):
+        # inside the line's bounding box, far from the line itself
+        assert np.array_equal(out[corner], img[corner])

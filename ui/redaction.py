@@ -14,27 +14,43 @@ Point = tuple[int, int]
 
 
 def blur_regions(bgr: np.ndarray, polygons: Sequence[Sequence[Point]], *, margin: float = 0.25) -> np.ndarray:
-    """A copy of ``bgr`` with every polygon (grown by ``margin`` of its height) made unreadable."""
+    """A copy of ``bgr`` with every polygon, grown by ``margin`` of its height, made unreadable.
+
+    The blur follows the polygon: a text line or a portrait on a tilted or photographed document is a
+    rotated, sheared quad, and its axis-aligned bounding box would overhang onto what is not personal
+    (the heading above it, the "RE" of "REPUBLIC OF KOREA"). So each polygon's convex hull is grown by
+    a distance (the hull's short side × ``margin``, at least 4 px: its own height, whatever way it
+    turns), and only the pixels within that distance of the hull are replaced.
+    """
     out = bgr.copy()
     h, w = out.shape[:2]
     for poly in polygons:
         if len(poly) < 3:
             continue
-        pts = np.asarray(poly, dtype=np.float32)
+        pts = np.asarray(poly, dtype=np.float32).reshape(-1, 2)
+        hull = cv2.convexHull(pts)
+        _, (rw, rh), _ = cv2.minAreaRect(hull)
+        thickness = min(rw, rh)
+        pad = max(4.0, thickness * margin)
         x0, y0 = pts.min(axis=0)
         x1, y1 = pts.max(axis=0)
-        pad = max(4.0, (y1 - y0) * margin)
         xa, ya = max(0, int(x0 - pad)), max(0, int(y0 - pad))
-        xb, yb = min(w, int(np.ceil(x1 + pad))), min(h, int(np.ceil(y1 + pad)))
+        xb, yb = min(w, int(np.ceil(x1 + pad)) + 1), min(h, int(np.ceil(y1 + pad)) + 1)
         if xb - xa < 2 or yb - ya < 2:
             continue
+        outside = np.full((yb - ya, xb - xa), 255, np.uint8)
+        cv2.fillConvexPoly(outside, np.round(hull.reshape(-1, 2) - (xa, ya)).astype(np.int32), 0)
+        # distance of every pixel to the hull: within ``pad`` of it is part of the grown polygon
+        inside = cv2.distanceTransform(outside, cv2.DIST_L2, 3) <= pad
+        if not inside.any():
+            continue
         patch = out[ya:yb, xa:xb]
-        cell = max(4, (yb - ya) // 3)
+        cell = max(4, int(thickness + 2 * pad) // 3)
         small = cv2.resize(patch, (max(1, (xb - xa) // cell), max(1, (yb - ya) // cell)),
                            interpolation=cv2.INTER_AREA)
         blocky = cv2.resize(small, (xb - xa, yb - ya), interpolation=cv2.INTER_NEAREST)
         k = max(3, (cell // 2) * 2 + 1)
-        out[ya:yb, xa:xb] = cv2.GaussianBlur(blocky, (k, k), 0)
+        patch[inside] = cv2.GaussianBlur(blocky, (k, k), 0)[inside]
     return out
 
 

@@ -6,6 +6,7 @@ check what ``find_card_quad`` finds against what was drawn.
 """
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,3 +171,98 @@ def specimens(kind: str | None = None) -> list[Specimen]:
             truth = json.loads((SAMPLES_DIR / entry["truth"]).read_text())
             found.append(Specimen(Path(entry["image"]).stem, SAMPLES_DIR / entry["image"], truth))
     return found
+
+
+# --- photographed IDs with a face-like portrait (issue 18, item 4) ------------------------------
+
+PORTRAIT_BOXES = {"resident": (620, 110, 800, 350), "driver": (630, 100, 800, 320), "passport": (40, 110, 270, 410)}
+"""Where ``samples/generate.py`` prints the holder's photo on each ID's flat specimen (x0, y0, x1, y1)."""
+
+
+def face_portrait(width: int, height: int, *, seed: int = 0) -> np.ndarray:
+    """A made-up, face-like head-and-shoulders portrait (BGR): shaded skin, hair, eyes with pupils,
+    brows, nose, mouth and a jacket. Nobody's face, but with the light and dark of one, so a face
+    detector and a person both take it for a photo — and its sharp edges show whether it was blurred."""
+    rng = np.random.default_rng(seed)
+    img = np.full((height, width, 3), (214, 206, 196), np.uint8)  # pale studio backdrop (BGR)
+    cx, s = width // 2, width / 180
+    skin, shade, hair = (150, 180, 225), (120, 150, 200), (30, 28, 32)
+
+    def ell(c: tuple[float, float], axes: tuple[float, float], colour: tuple[int, int, int], angle: float = 0) -> None:
+        cv2.ellipse(img, (int(c[0]), int(c[1])), (max(1, int(axes[0])), max(1, int(axes[1]))), angle, 0, 360,
+                    colour, -1, cv2.LINE_AA)
+
+    ell((cx, height * 1.02), (95 * s, 70 * s), (70, 60, 55))            # jacket
+    ell((cx, height * 0.80), (22 * s, 30 * s), shade)                     # neck
+    ell((cx, height * 0.40), (58 * s, 72 * s), hair)                      # hair
+    ell((cx, height * 0.46), (48 * s, 62 * s), skin)                      # face
+    ell((cx - 48 * s, height * 0.47), (8 * s, 14 * s), shade)             # ears
+    ell((cx + 48 * s, height * 0.47), (8 * s, 14 * s), shade)
+    cv2.rectangle(img, (int(cx - 50 * s), int(height * 0.20)), (int(cx + 50 * s), int(height * 0.30)), hair, -1)
+    for side in (-1, 1):
+        ex = cx + side * 19 * s
+        ey = height * 0.43
+        cv2.line(img, (int(ex - 11 * s), int(ey - 14 * s)), (int(ex + 11 * s), int(ey - 15 * s)), (40, 40, 50),
+                 max(1, int(4 * s)), cv2.LINE_AA)                       # brow
+        ell((ex, ey), (11 * s, 6 * s), (235, 235, 235))                   # eye white
+        ell((ex, ey), (5 * s, 5 * s), (40, 30, 25))                       # iris
+    cv2.line(img, (int(cx), int(height * 0.46)), (int(cx - 5 * s), int(height * 0.54)), (95, 120, 170),
+             max(1, int(3 * s)), cv2.LINE_AA)                           # nose
+    ell((cx, height * 0.61), (16 * s, 5 * s), (90, 90, 170))              # mouth
+    ell((cx - 30 * s, height * 0.55), (10 * s, 7 * s), (140, 165, 225))   # cheeks
+    ell((cx + 30 * s, height * 0.55), (10 * s, 7 * s), (140, 165, 225))
+    soft: np.ndarray = cv2.GaussianBlur(img, (0, 0), max(0.6, s * 0.8))
+    noise = rng.normal(0, 2.0, soft.shape).astype(np.float32)
+    return np.clip(soft.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class PhotographedId:
+    data: bytes
+    """The JPEG as a phone writes it: sensor pixels sideways, an EXIF orientation tag to turn them."""
+    upright: np.ndarray
+    """The photo as it looks once turned upright (what the dashboard shows), before any blur."""
+    portrait: np.ndarray
+    """The portrait's four corners in ``upright``'s pixels, TL, TR, BR, BL."""
+    card: np.ndarray
+    """The document's four corners in ``upright``'s pixels."""
+
+
+def photographed_id(flat_path: Path, doc_type: str = "resident", *, size: tuple[int, int] = (3000, 4000),
+                    card_share: float = 0.8, rotation_deg: float = 7.0, keystone: float = 0.08,
+                    orientation: int = 6, seed: int = 18, quality: int = 88) -> PhotographedId:
+    """A phone photo of a flat ID specimen whose photo box holds :func:`face_portrait`: 12 MP by
+    default (upright 3000×4000, a phone held upright), the card tilted and in perspective on a desk,
+    stored sideways with EXIF orientation ``orientation`` (6: turn 90° clockwise to view)."""
+    from PIL import Image
+
+    flat = cv2.imread(str(flat_path), cv2.IMREAD_COLOR)
+    assert flat is not None, flat_path
+    x0, y0, x1, y1 = PORTRAIT_BOXES[doc_type]
+    flat[y0 + 2:y1 - 1, x0 + 2:x1 - 1] = face_portrait(x1 - x0 - 3, y1 - y0 - 3, seed=seed)
+    fh, fw = flat.shape[:2]
+    w, h = size
+    cw = card_share * w
+    ch = cw * fh / fw
+    k = keystone * cw / 2
+    local = np.array([[-cw / 2 + k / 2, -ch / 2], [cw / 2 - k / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]])
+    a = np.radians(rotation_deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    quad = (local @ rot.T + np.array([w / 2, h * 0.45])).astype(np.float32)
+    src = np.array([[0, 0], [fw - 1, 0], [fw - 1, fh - 1], [0, fh - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(src, quad)
+    warped = cv2.warpPerspective(flat, matrix, (w, h), flags=cv2.INTER_CUBIC)
+    alpha = cv2.warpPerspective(np.full((fh, fw), 255, np.uint8), matrix, (w, h)).astype(np.float32)[..., None] / 255
+    img = desk((w, h), seed=seed).astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha
+    img += 2.5 * np.random.default_rng(seed).standard_normal((h, w, 1), dtype=np.float32)
+    upright = np.clip(img, 0, 255).astype(np.uint8)
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32).reshape(-1, 1, 2)
+    portrait = cv2.perspectiveTransform(corners, matrix).reshape(4, 2)
+    pil = Image.fromarray(cv2.cvtColor(upright, cv2.COLOR_BGR2RGB))
+    turn = {6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270, 3: Image.Transpose.ROTATE_180}
+    stored = pil.transpose(turn[orientation]) if orientation in turn else pil
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    stored.save(out, "JPEG", quality=quality, exif=exif.tobytes())
+    return PhotographedId(out.getvalue(), upright, portrait, quad)
