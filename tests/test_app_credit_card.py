@@ -45,7 +45,8 @@ def test_specimen_is_analysed_masked_by_default():
     assert values[-2] == number[:6] + "*" * 6 + number[-4:]  # totalCardNum: BIN + last four only
     assert values[-1] == truth(SPECIMEN)["validThru"]
     assert number not in page_text(at)  # not in the table, the JSON, the overlay hover texts
-    assert any("Luhn" in b for b in texts(at.markdown))
+    # the Luhn verdict: in the one summary (which fields it confirmed), no longer in a badge block
+    assert any("Luhn: Card number group 1" in s for s in texts(at.success)), texts(at.success)
     assert "normal" in [m.value for m in at.metric]
     assert any("Specimen truth: all 6 fields read correctly" in m for m in texts(at.success))
     assert any("blurred" in c for c in texts(at.caption))

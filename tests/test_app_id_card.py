@@ -58,8 +58,12 @@ def test_passport_has_no_request_key_and_shows_mrz_checks():
     at = analysed(PASSPORT)
     assert any("No Request-Key" in i for i in texts(at.info))
     assert all(b.key != "id_verify" for b in at.button)
-    badges = " ".join(texts(at.markdown))
-    assert "MRZ check digits" in badges and "VIZ vs MRZ" in badges
+    # the badge block that repeated the Checks column is gone (issue 18, item 5); the verdict says
+    # which fields the MRZ check digits and the VIZ = MRZ comparison confirmed, and warns of nothing
+    verdict = " ".join(texts(at.success))
+    assert "MRZ check digits" in verdict and "VIZ vs MRZ" in verdict and "Given names" in verdict, verdict
+    assert not at.warning, texts(at.warning)
+    assert "Validators" not in " ".join(texts(at.markdown))
 
 
 def test_recognition_failure_is_explained(faults):

@@ -61,22 +61,25 @@ def wrap_label(label: str, width: int = LABEL_WRAP) -> str:
 
 
 def confidence_figure(names: Sequence[str], values: Sequence[str], confs: Sequence[float | None],
-                      threshold: float, words: ChartWords, *, font_size: int | None = None) -> go.Figure:
+                      threshold: float, words: ChartWords, *, font_size: int | None = None,
+                      confirmed: Sequence[bool] | None = None) -> go.Figure:
     """Bars of confidence (0–1) per field, top to bottom in the order given.
 
     ``values`` are hover text only and must already be masked as the page shows them. A field
     without a confidence has no bar and "–" beside it. ``font_size`` (presenter view) scales the
-    text and the rows.
+    text and the rows. A ``confirmed`` field (a validator proves it right) is green whatever its
+    confidence, with ✓ beside its number.
     """
     if not len(names) == len(values) == len(confs):
         raise ValueError("names, values and confs must have one entry per field")
     size = font_size or DEFAULT_FONT
     axis = [wrap_label(n) for n in names]
-    shown = ["–" if c is None else f"{c:.2f}" for c in confs]
+    sure = list(confirmed) if confirmed is not None else [False] * len(confs)
+    shown = [("–" if c is None else f"{c:.2f}") + (" ✓" if ok else "") for c, ok in zip(confs, sure, strict=True)]
     bar = {
         "type": "bar", "orientation": "h",
         "x": [0.0 if c is None else max(0.0, min(1.0, c)) for c in confs], "y": axis,
-        "marker": {"color": [conf_colour(c, threshold) for c in confs]},
+        "marker": {"color": [conf_colour(c, threshold, ok) for c, ok in zip(confs, sure, strict=True)]},
         "text": shown, "textposition": "outside", "cliponaxis": False,
         "textfont": {"size": size},
         "customdata": [[escape(n), escape(v or "–"), s] for n, v, s in zip(names, values, shown, strict=True)],
@@ -92,7 +95,7 @@ def confidence_figure(names: Sequence[str], values: Sequence[str], confs: Sequen
         "font": {"size": size},
         "height": height,
         "margin": {"l": 8, "r": 16, "t": round(2.2 * size), "b": 8},
-        "xaxis": {"range": [0, 1.12], "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickformat": ".2f",
+        "xaxis": {"range": [0, 1.18], "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickformat": ".2f",
                   "title": {"text": words.confidence, "font": {"size": size}}, "fixedrange": False,
                   "automargin": True, "gridcolor": "#e6e9ef"},
         "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": size},

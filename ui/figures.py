@@ -39,9 +39,15 @@ class Region:
     value: str
     conf: float | None
     points: tuple[Point, ...]
+    confirmed: bool = False
+    """A validator proves the value right (``ocr_core.confirmation``): green whatever its confidence."""
 
 
-def conf_colour(conf: float | None, threshold: float) -> str:
+def conf_colour(conf: float | None, threshold: float, confirmed: bool = False) -> str:
+    """Green when confirmed by a check; else by confidence: red under the threshold, amber up to
+    ``HIGH_CONF``, green above; grey without one."""
+    if confirmed:
+        return _GREEN
     if conf is None:
         return _GREY
     if conf < threshold:
@@ -131,11 +137,11 @@ def overlay_figure(
     for region in regions:
         if len(region.points) < 3:
             continue
-        colour = conf_colour(region.conf, threshold)
+        colour = conf_colour(region.conf, threshold, region.confirmed)
         corners_x = [p[0] for p in region.points] + [region.points[0][0]]
         corners_y = [p[1] for p in region.points] + [region.points[0][1]]
         conf_txt = "–" if region.conf is None else f"{region.conf:.2f}"
-        hover = f"<b>{region.name}</b><br>{region.value}<br>conf {conf_txt}"
+        hover = f"<b>{region.name}</b><br>{region.value}<br>conf {conf_txt}" + (" ✓" if region.confirmed else "")
         # One trace per region: its outline, a gap, and a marker at its centre that is easy to hover
         # (a trace apiece for outline and marker doubled the browser's work for the same picture).
         cx, cy = float(np.mean(corners_x[:-1])), float(np.mean(corners_y[:-1]))

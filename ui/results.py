@@ -3,14 +3,14 @@ Key/Value table with validator badges / JSON / envelope / export, chosen by a se
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
 
 import numpy as np
 import streamlit as st
 
 from ocr_core import CreditCardResult, IdCardResult
+from ocr_core.confirmation import confirmations
 from ocr_core.fields import Lang
 from ocr_core.services import authenticity_types
 from ui import state
@@ -28,12 +28,8 @@ from ui.rows import (
     Resolution,
     Result,
     Verdicts,
-    all_checks,
     check_badge,
-    check_detail,
     failed_checks,
-    flagged,
-    needs_attention,
     other_boxes,
     personal_polygons,
     regions,
@@ -72,15 +68,23 @@ class Analysis:
     already masked: no validator runs on them); None: run the validators on the result's values."""
 
 
+def attention(row: FieldRow, threshold: float, confirmed: bool) -> bool:
+    """What the Flag column marks: a failed check, or a confidence under the threshold that no
+    check confirms (``ocr_core.confirmation``)."""
+    failed = any(c.ok is False for c in row.checks)
+    return failed or (not confirmed and row.conf is not None and row.conf < threshold)
+
+
 def kv_table(rows: list[FieldRow], threshold: float, lang: Lang) -> list[dict[str, object]]:
+    sure = confirmations(rows)
     return [{
         t("res.col_field"): r.label,
         t("res.col_key"): r.display_key,
         t("res.col_value"): r.shown,
         t("res.col_conf"): r.conf,
         t("res.col_checks"): " · ".join(check_badge(c, lang) for c in r.checks),
-        t("res.col_flag"): WARN if needs_attention(r, threshold) else "",
-    } for r in rows]
+        t("res.col_flag"): WARN if attention(r, threshold, i in sure) else "",
+    } for i, r in enumerate(rows)]
 
 
 def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool) -> np.ndarray:
@@ -89,21 +93,6 @@ def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool)
     polygons = personal_polygons(a.result, rows, a.sent_bgr)
     return state.memo(f"{prefix}_blurred", (a.token, a.at, len(polygons)),
                       lambda: blur_regions(a.sent_bgr, polygons))
-
-
-def _badges(rows: list[FieldRow], lang: str) -> None:
-    checks = all_checks(rows)
-    st.markdown(f"**{t('res.checks')}**")
-    if not checks:
-        st.caption(t("res.no_checks"))
-        return
-    line = st.container(horizontal=True)
-    for row, check in checks:
-        colour: Literal["green", "red", "gray"] = "green" if check.ok else ("red" if check.ok is False else "gray")
-        icon = ":material/check_circle:" if check.ok else (":material/cancel:" if check.ok is False
-                                                           else ":material/remove:")
-        line.badge(f"{row.label}: {label_of('check', check.name, lang)}", icon=icon, color=colour,
-                   help=check_detail(check, lang))
 
 
 def _truth(truth: dict[str, object], rows: list[FieldRow]) -> None:
@@ -131,17 +120,33 @@ def _resolution(a: Analysis) -> None:
 
 
 def confidence_summary(rows: list[FieldRow], threshold: float, lang: str) -> None:
-    """One verdict that agrees with the table: fields under the threshold and failed checks both
-    show; "all clear" only when there is neither."""
-    low = flagged(rows, threshold)
+    """One verdict that agrees with the table and the colours: fields under the threshold that no
+    check confirms, and failed checks; "all clear" only when there is neither. It says which fields a
+    check confirmed, and by which check — those are right whatever their confidence."""
+    sure = confirmations(rows)
+    low = [r for i, r in enumerate(rows) if i not in sure and r.conf is not None and r.conf < threshold]
     failed = failed_checks(rows)
+    how = confirmed_how(rows, sure, lang)
     if low:
-        st.warning(t("res.flagged", fields=", ".join(r.label for r in low)), icon=":material/warning:")
+        st.warning(t("res.flagged_unconfirmed", fields=", ".join(r.label for r in low)), icon=":material/warning:")
     if failed:
         st.error(t("res.checks_failed", checks=", ".join(f"{r.label}: {label_of('check', c.name, lang)}"
                                                          for r, c in failed)), icon=":material/cancel:")
     if not low and not failed:
-        st.success(t("res.none_flagged"), icon=":material/check_circle:")
+        st.success(t("res.all_clear") + (f"  \n{t('res.confirmed', how=how)}" if how else ""),
+                   icon=":material/check_circle:")
+    elif how:
+        st.caption(t("res.confirmed", how=how))
+
+
+def confirmed_how(rows: list[FieldRow], sure: dict[int, tuple[str, ...]], lang: str) -> str:
+    """"MRZ check digits: MRZ line 2 · VIZ vs MRZ: Surname, Given names" — each confirming check
+    with the fields it confirmed, in the order the checks first appear."""
+    by_check: dict[str, list[str]] = {}
+    for i, names in sure.items():
+        for name in names:
+            by_check.setdefault(name, []).append(rows[i].label)
+    return " · ".join(f"{label_of('check', name, lang)}: {', '.join(labels)}" for name, labels in by_check.items())
 
 
 def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], None] | None = None) -> None:
@@ -150,6 +155,8 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     masked = masking_on()
     result = a.result
     rows = rows_for(result, lang, masked, checks=a.checks)
+    sure = confirmations(rows)
+    sure_labels = {rows[i].label for i in sure}
 
     # Side by side normally; stacked in presenter view, where the large type needs the whole width
     # (at 1280×800 the narrow column cut metric values and split labels mid-word).
@@ -160,7 +167,9 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         font = PRESENTER_CHART_FONT if presenter_view() else None
         fig = state.memo(
             f"{prefix}_overlay_fig", (a.token, a.at, masked, shown_threshold, lang, font),
-            lambda: overlay_figure(_display_image(prefix, a, rows, masked), regions(rows), threshold=shown_threshold,
+            lambda: overlay_figure(_display_image(prefix, a, rows, masked),
+                                   [replace(r, confirmed=r.name in sure_labels) for r in regions(rows)],
+                                   threshold=shown_threshold,
                                    other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes"),
                                    font_size=font))
         st.plotly_chart(fig, key=f"{prefix}_overlay", config={"displaylogo": False, "scrollZoom": True})
@@ -169,13 +178,14 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     with head[1]:
         st.markdown(f"**{t('res.confidence')}**")
         threshold = st.slider(t("res.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.01, key=f"{prefix}_threshold")
-        scored = [r for r in rows if r.conf is not None]
+        scored = [(i, r) for i, r in enumerate(rows) if r.conf is not None]
         chart = state.memo(
             f"{prefix}_confidence_fig", (a.token, a.at, masked, threshold, lang, font),
-            lambda: confidence_figure([r.label for r in scored], [r.shown for r in scored],
-                                      [r.conf for r in scored], threshold,
+            lambda: confidence_figure([r.label for _, r in scored], [r.shown for _, r in scored],
+                                      [r.conf for _, r in scored], threshold,
                                       ChartWords(confidence=t("res.col_conf"), threshold=t("res.threshold_short"),
-                                                 value=t("res.col_value")), font_size=font))
+                                                 value=t("res.col_value")), font_size=font,
+                                      confirmed=[i in sure for i, _ in scored]))
         st.plotly_chart(chart, key=f"{prefix}_confidence", config=CONFIDENCE_CONFIG)
         confidence_summary(rows, threshold, lang)
         if isinstance(result, IdCardResult):
@@ -195,7 +205,6 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         # The confidence chart above draws the same confidences as bars.
         table(kv_table(rows, threshold, lang), presenter=presenter_view(), wrap=True,
               text_columns=(t("res.col_conf"),))
-        _badges(rows, lang)
     elif view == "json":
         st.caption(t("res.json_masked") if masked else t("res.json_unmasked"))
         st.json(result.to_api_json(masked=masked), expanded=2)
