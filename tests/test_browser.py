@@ -79,7 +79,8 @@ def _analyse(pg, url: str, path: str, specimen: str, expect: str, shot: str) -> 
     button.click()
     # Tables are canvas grids whose cells are hidden in the DOM: wait for the text, not for visibility.
     pg.wait_for_function("text => document.body.innerHTML.includes(text)", arg=expect, timeout=120_000)
-    pg.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    # a chart on show (the pre-flight glare figure is folded away with its table since issue 18)
+    pg.locator(".js-plotly-plot >> visible=true").first.wait_for(timeout=30_000)
     pg.wait_for_timeout(1500)  # let the last deltas land before reading the page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / shot), full_page=True)

@@ -118,6 +118,9 @@ def test_normal_view_at_1280x800_keeps_the_text_that_is_the_point(browser, dashb
         _shot(pg, "normal_en_1_gallery.png")
         pg.get_by_role("button", name="driver hong gildong", exact=True).click(timeout=60_000)
         _settled(pg)
+        # the checks are folded into their verdict line (issue 18, item 2): the line opens to the table
+        pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').filter(
+            has_text="Pre-flight").first.click(timeout=60_000)
         why = pg.locator("table.studio-table").first
         why.wait_for(timeout=60_000)
         assert "Why" in why.inner_text() and "Not a JPEG" in why.inner_text()  # the whole reason, in the page

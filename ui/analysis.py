@@ -10,17 +10,17 @@ import numpy as np
 import streamlit as st
 
 from ocr_core import IdCardResult
-from ocr_core.imaging import LoadedImage
+from ocr_core.imaging import LoadedImage, QualityReport
 from ocr_core.services import analysis, documents_of
 from ui import state
 from ui.billing import billed_call
 from ui.errors import guarded
 from ui.handoff import HANDOFF_KEY, handoff_from
-from ui.i18n import t
+from ui.i18n import current_lang, label_of, t
 from ui.image_input import ImageChoice, choose_image, validate
 from ui.preprocess_panel import Prepared, preprocess_panel
-from ui.quality_panel import quality_panel
-from ui.result_slot import idle_result, result_slot
+from ui.quality_panel import quality_of, quality_panel
+from ui.result_slot import idle_result, result_slot, slot_key
 from ui.results import Analysis, result_view
 from ui.rows import Point, Result, measure_resolution
 from ui.session import base_url, client, effective_connection
@@ -72,15 +72,50 @@ def open_authenticity(a: Analysis) -> None:
 
 
 def prepare(prefix: str, choice: ImageChoice) -> tuple[LoadedImage, Prepared, np.ndarray | None] | None:
-    """Validation, quality panel and preprocessing panel; None when the image was refused."""
+    """Validation, the pre-flight checks folded into their verdict line, and preprocessing, folded
+    unless it is switched on; None when the image was refused."""
     img = validate(prefix, choice)
     if img is None:
         return None
-    st.subheader(t("q.heading"))
-    report = quality_panel(prefix, choice.digest, img)
-    st.subheader(t("pre.heading"))
-    payload = preprocess_panel(prefix, img, choice.digest)
+    report = quality_of(prefix, choice.digest, img)
+    label, icon = preflight_line(report)
+    with st.expander(label, icon=icon, expanded=any(c.status == "fail" for c in report.checks)):
+        quality_panel(prefix, choice.digest, img, summary=False)
+    on = bool(st.session_state.get(f"{prefix}_pre_on", False))
+    with st.expander(t("pre.fold_on") if on else t("pre.fold_off"), icon=":material/tune:", expanded=on):
+        payload = preprocess_panel(prefix, img, choice.digest)
     return img, payload, report.card_quad
+
+
+def preflight_line(report: QualityReport) -> tuple[str, str]:
+    """The pre-flight checks as one verdict line ("Ready to send" / "2 warnings: Tilt, Glare") and
+    its icon; the table opens under it."""
+    lang = current_lang()
+    failed = [label_of("quality", c.name, lang) for c in report.checks if c.status == "fail"]
+    warned = [label_of("quality", c.name, lang) for c in report.checks if c.status == "warn"]
+    if failed:
+        return t("q.line_fail", n=len(failed), names=", ".join(failed)), ":material/cancel:"
+    if warned:
+        return t("q.line_warn", n=len(warned), names=", ".join(warned)), ":material/warning:"
+    return t("q.line_pass", n=len(report.checks)), ":material/check_circle:"
+
+
+def scroll_to_result(prefix: str, at: str) -> None:
+    """Bring the result into view once, in the run that made it: the presenter pressed *Analyse* and
+    the room sees the result without anyone scrolling. ``at`` makes the script new for each result
+    (a script element runs when it is mounted)."""
+    slot = f".st-key-{slot_key(prefix)}"
+    st.html(f"""<script data-result="{at}">
+      (() => {{
+        let tries = 0;
+        const go = () => {{
+          const el = window.parent.document.querySelector({slot!r}) || document.querySelector({slot!r});
+          if (el && el.getBoundingClientRect().height > 0) {{ el.scrollIntoView({{block: "start"}}); return; }}
+          if (++tries < 40) setTimeout(go, 50);
+        }};
+        requestAnimationFrame(go);
+      }})();
+    </script>""", unsafe_allow_javascript=True, width="content")
 
 
 def analysis_page(service: str) -> None:
@@ -98,11 +133,9 @@ def analysis_page(service: str) -> None:
     prepared = prepare(prefix, choice) if choice is not None else None
     held: Analysis | None = state.get(result_key(prefix))
 
+    fresh = False
     if prepared is not None and choice is not None:
         _, payload, quad = prepared
-        st.subheader(t("an.heading"))
-        if effective_connection().backend == "cloud":
-            st.caption(t("an.cloud_cost"))
         if st.button(t("an.button"), key=f"{prefix}_analyze", type="primary", icon=":material/send:"):
             state.drop(result_key(prefix))  # a failed call must not leave the previous result on show
             held = None
@@ -110,6 +143,9 @@ def analysis_page(service: str) -> None:
             with guarded(where=host), st.spinner(t("an.running", host=host)):
                 held = analyse(service, payload, choice, quad)
                 state.put(result_key(prefix), held)
+                fresh = True
+        if effective_connection().backend == "cloud":
+            st.caption(t("an.cloud_cost"))
         if held is not None and held.token != payload.token:
             st.warning(t("an.stale"), icon=":material/history:")
 
@@ -126,4 +162,6 @@ def analysis_page(service: str) -> None:
         else:
             st.subheader(t("res.heading"))
             result_view(prefix, held, on_verify=on_verify)
+    if fresh and held is not None:
+        scroll_to_result(prefix, held.at.isoformat())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 import cv2
 import numpy as np
@@ -125,8 +126,11 @@ def overlay_figure(
     other_boxes_name: str = "text boxes",
     display_width: int = 640,
     font_size: int | None = None,
+    values: bool = True,
 ) -> go.Figure:
-    """The image with every region drawn as a filled, hoverable polygon coloured by confidence.
+    """The image with every region drawn as a filled, hoverable polygon coloured by confidence, and
+    (``values``) what was read there written beside it — ``region.value``, masked as the table shows it
+    — so the picture reads without hovering.
 
     Each region is its own legend entry (click to hide it); ``other_boxes`` (e.g. every text box the
     API detected) form one extra entry, hidden until switched on. The image is embedded at about
@@ -134,6 +138,7 @@ def overlay_figure(
     """
     h, w = bgr.shape[:2]
     traces = [_image_trace(bgr, max_side=OVERLAY_MAX_SIDE)]
+    notes: list[dict[str, object]] = []
     for region in regions:
         if len(region.points) < 3:
             continue
@@ -154,6 +159,8 @@ def overlay_figure(
             "text": [hover] * len(xs), "hovertemplate": "%{text}<extra></extra>",
             "meta": _band(region.conf, threshold),
         })
+        if values and region.value:
+            notes.append(_value_note(region, colour, h, font_size))
     if other_boxes:
         xs_all: list[float | None] = []
         ys_all: list[float | None] = []
@@ -167,7 +174,23 @@ def overlay_figure(
             "line": {"color": "#2e86de", "width": 1, "dash": "dot"},
             "name": other_boxes_name, "hoverinfo": "skip", "visible": "legendonly",
         })
-    return _figure(traces, _image_layout(w, h, legend=True, display_width=display_width, font_size=font_size))
+    layout = _image_layout(w, h, legend=True, display_width=display_width, font_size=font_size)
+    if notes:
+        layout["annotations"] = notes
+    return _figure(traces, layout)
+
+
+def _value_note(region: Region, colour: str, height: int, font_size: int | None) -> dict[str, object]:
+    """The value written just above its box (below it when the box touches the image's top), on a
+    pale label edged in the box's colour."""
+    xs = [p[0] for p in region.points]
+    ys = [p[1] for p in region.points]
+    above = min(ys) > 0.06 * height
+    return {"x": min(xs), "y": min(ys) if above else max(ys), "xref": "x", "yref": "y",
+            "text": escape(region.value), "showarrow": False, "xanchor": "left",
+            "yanchor": "bottom" if above else "top", "bgcolor": "rgba(255,255,255,0.88)",
+            "bordercolor": colour, "borderwidth": 1, "borderpad": 1,
+            "font": {"size": (font_size or 11) + 1, "color": "#111"}}
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:

@@ -40,13 +40,17 @@ def quality_rows(report: QualityReport, lang: str) -> list[dict[str, str]]:
     return rows
 
 
-def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = True) -> QualityReport:
-    """Render the checks (and, if asked, the glare figure); return the report."""
+def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = True,
+                  summary: bool = True) -> QualityReport:
+    """Render the checks (and, if asked, the glare figure); return the report. ``summary``: the
+    verdict alert above the table (off where the verdict is already the line that opens it)."""
     report = quality_of(prefix, token, img)
     lang = current_lang()
     n_fail = sum(c.status == "fail" for c in report.checks)
     n_warn = sum(c.status == "warn" for c in report.checks)
-    if n_fail:
+    if not summary:
+        pass
+    elif n_fail:
         st.error(t("q.summary_fail", n=n_fail), icon=":material/cancel:")
     elif n_warn:
         st.warning(t("q.summary_warn", n=n_warn), icon=":material/warning:")
