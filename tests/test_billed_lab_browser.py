@@ -79,11 +79,13 @@ def test_a_dashboard_lab_run_on_the_cloud_takes_the_quota_per_item(site):
         door = f"qa-run:{run.id}"
         rows = sorted(book.events(where=door), key=lambda r: r["kind"])
         assert [(r["kind"], r["user"], r["backend"], r["result_code"]) for r in rows] == [
-            ("api_call", "local", "cloud", 0), ("refused", "local", "cloud", None)]
+            ("api_call", "local", "cloud", 0), ("refused", "local", "cloud", None),
+            ("run_action", "local", "cloud", None)]   # the run's start, audited (issue 17)
+        assert [r["action"] for r in rows if r["kind"] == "run_action"] == ["run_start"]
 
         pg.goto(f"{site['dashboard']}/audit", wait_until="domcontentloaded")
         pg.get_by_text("Door (command line, QA Lab run)").wait_for(timeout=90_000)
         _pick(pg, "Door (command line, QA Lab run)", door)
-        pg.get_by_text("2 rows", exact=True).wait_for(timeout=30_000)
+        pg.get_by_text("3 rows", exact=True).wait_for(timeout=30_000)
         pg.screenshot(path=str(ARTIFACTS / "audit_by_run.png"), full_page=True)
         context.close()

@@ -9,13 +9,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# VmHWM, this process's own peak: ru_maxrss would also count the parent's (Linux keeps the pre-exec
+# peak of a forked child in it, and the parent here is a pytest holding a whole suite).
 PEAK_PROBE = """
-import resource, sys
+import re, sys
 from ocr_core.cli import main
 try:
     code = main(sys.argv[1:])
 finally:
-    print(f"PEAK_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+    peak = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
+    print(f"PEAK_KB={peak}", file=sys.stderr)
 sys.exit(code)
 """
 
