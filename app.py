@@ -14,17 +14,17 @@ from ui.icon import app_icon
 from ui.session import presenter_view
 from ui.sidebar import BASE_CSS, PRESENTER_CSS, backend_badge, preferences
 
-# The hidden page at "/". Streamlit serves its default page at "/" *only*: whatever its url_path,
-# that path then answers "page not found" when opened cold. So no real page is the default; "/" is a
-# hidden page that goes on to the credit-card page, and every page keeps its own URL. (A comment, not a
-# string: a bare string in the app script is drawn on every page by Streamlit's "magic".)
-HOME = "home"
+# The home page is the default page, at "/". Streamlit serves its default page at "/" *only*:
+# whatever its url_path, that path answers "page not found" when opened cold. So the home page has
+# no other URL, and every other page keeps its own. (A comment, not a string: a bare string in the
+# app script is drawn on every page by Streamlit's "magic".)
 
 
 def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:
-    """Every page by section (scripts in ``pages/``; Audit only for those allowed to audit), plus
-    the hidden home page under ``""``."""
+    """Every page by section (scripts in ``pages/``; Audit only for those allowed to audit), the
+    home page first, at "/"."""
     return {
+        "": [st.Page("pages/home.py", title=t("page.home"), icon=":material/home:", default=True)],
         t("nav.analyse"): [
             st.Page("pages/credit_card.py", title=t("page.credit_card"), icon=":material/credit_card:",
                     url_path="credit-card"),
@@ -47,12 +47,7 @@ def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:
             *([st.Page("pages/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit")]
               if identity is not None and allowed(identity, Action.AUDIT) else []),
         ],
-        "": [st.Page(_home, title=t("page.credit_card"), url_path=HOME, default=True, visibility="hidden")],
     }
-
-
-def _home() -> None:  # pragma: no cover - main() switches before a page would run it
-    st.switch_page("pages/credit_card.py")
 
 
 def signed_out_pages() -> list[st.Page]:
@@ -73,8 +68,6 @@ def main() -> None:
         st.navigation(signed_out_pages(), position="hidden").run()
         return
     page = st.navigation(pages(identity))
-    if page.url_path == "":  # "/": on to the credit-card page, whose URL is then in the address bar
-        st.switch_page("pages/credit_card.py")
     user_box(identity)
     preferences(may_unmask=allowed(identity, Action.UNMASK))
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched

@@ -55,7 +55,7 @@ def test_signed_out_runs_no_page_script():
 
 
 def test_crafted_unmask_by_a_viewer_still_shows_masked_values():
-    at = open_as("viewer", masking=False)
+    at = open_as("viewer", "pages/credit_card.py", masking=False)
     assert_clean(at)
     assert not at.sidebar.toggle  # no switch to flip
     at.selectbox(key="cc_specimen").set_value(SPECIMEN).run()
@@ -105,7 +105,7 @@ def test_audit_page_for_admins_only():
 def test_analyst_over_quota_is_refused_before_anything_is_sent(monkeypatch, sandbox):
     monkeypatch.setenv("NHN_OCR_APPKEY", "app-key")
     monkeypatch.setenv("NHN_OCR_SECRETKEY", "secret-key")
-    at = open_as("analyst", quotas={"user_daily_analysis": 0})
+    at = open_as("analyst", "pages/credit_card.py", quotas={"user_daily_analysis": 0})
     assert_clean(at)
     assert any("NHN CLOUD" in m for m in texts(at.sidebar.markdown))
     assert any("0 of 0 today" in c for c in texts(at.sidebar.caption))
@@ -128,7 +128,7 @@ def test_a_call_whose_analysis_never_went_out_is_given_back_to_the_quota(monkeyp
     monkeypatch.setenv("NHN_OCR_SECRETKEY", "secret-key")
     with silent_server() as url:
         monkeypatch.setitem(session.ENDPOINT_URLS, "current", url)
-        at = open_as("analyst", quotas={"user_daily_analysis": 1})
+        at = open_as("analyst", "pages/credit_card.py", quotas={"user_daily_analysis": 1})
         at.selectbox(key="cc_specimen").set_value(SPECIMEN).run()
         for _ in range(2):
             at.button(key="cc_analyze").click().run()

@@ -20,6 +20,7 @@ from tests.support.apptest import (
     truth,
 )
 
+PAGE = "pages/credit_card.py"  # "/" is the home page since issue 18
 SPECIMEN = "cards/visa_blue_flat.png"
 pytestmark = pytest.mark.usefixtures("sandbox")
 
@@ -39,7 +40,7 @@ def kv_values(at) -> list[str]:
 
 
 def test_specimen_is_analysed_masked_by_default():
-    at = analysed(open_page())
+    at = analysed(open_page(PAGE))
     number = truth(SPECIMEN)["cardNumber"]
     values = kv_values(at)
     assert values[-2] == number[:6] + "*" * 6 + number[-4:]  # totalCardNum: BIN + last four only
@@ -60,7 +61,7 @@ def _confidence_spec(at) -> dict:
 
 
 def test_confidence_chart_hovers_masked_values_and_follows_the_threshold():
-    at = analysed(open_page())
+    at = analysed(open_page(PAGE))
     number = truth(SPECIMEN)["cardNumber"]
     spec = _confidence_spec(at)
     (bar,) = spec["data"]
@@ -85,7 +86,7 @@ def json_text(spec: dict) -> str:
 
 
 def test_result_parts_are_built_only_when_chosen():
-    at = analysed(open_page())
+    at = analysed(open_page(PAGE))
     assert at.segmented_control(key="cc_view").value == "kv"
     assert not at.json and not at.code  # JSON and curl are not built while the table is on show
     at.segmented_control(key="cc_view").set_value("json").run()
@@ -104,7 +105,7 @@ def test_result_parts_are_built_only_when_chosen():
 
 
 def test_masking_off_shows_the_full_number_and_offers_unmasked_downloads():
-    at = analysed(open_page())
+    at = analysed(open_page(PAGE))
     at.toggle(key="masking").set_value(False).run()
     assert_clean(at)
     number = truth(SPECIMEN)["cardNumber"]
@@ -116,7 +117,7 @@ def test_masking_off_shows_the_full_number_and_offers_unmasked_downloads():
 
 def test_api_failure_is_explained_without_traceback(faults):
     faults(result_code=4000111, rate=1.0)
-    at = analysed(open_page())
+    at = analysed(open_page(PAGE))
     errors = texts(at.error)
     assert any("4000111" in e and "What to do" in e for e in errors), errors
     assert not any("Traceback" in e for e in errors)
@@ -124,7 +125,7 @@ def test_api_failure_is_explained_without_traceback(faults):
 
 
 def test_upload_of_a_non_image_is_refused_before_sending():
-    at = open_page()
+    at = open_page(PAGE)
     at.segmented_control(key="cc_source").set_value("upload").run()
     at.file_uploader(key="cc_upload").upload("card.png", b"GIF89a not really a png", "image/png").run()
     assert_clean(at)
@@ -133,7 +134,7 @@ def test_upload_of_a_non_image_is_refused_before_sending():
 
 
 def test_uploaded_png_is_analysed():
-    at = open_page()
+    at = open_page(PAGE)
     at.segmented_control(key="cc_source").set_value("upload").run()
     data = (SAMPLES / SPECIMEN).read_bytes()
     at.file_uploader(key="cc_upload").upload("my-card.png", data, "image/png").run()
@@ -143,7 +144,7 @@ def test_uploaded_png_is_analysed():
 
 
 def test_preprocessing_shows_what_will_be_sent():
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="cc_specimen").set_value("photos/visa_desk_perspective.jpg").run()
     at.toggle(key="cc_pre_on").set_value(True).run()
     assert_clean(at)
@@ -160,7 +161,7 @@ def test_camera_photo_is_validated_and_exif_orientation_applied():
     exif[0x0112] = 6  # "rotate 90° clockwise to display": the sensor's pixels lie on their side
     buf = io.BytesIO()
     photo.save(buf, "JPEG", quality=92, exif=exif)
-    at = open_page()
+    at = open_page(PAGE)
     at.segmented_control(key="cc_source").set_value("camera").run()
     at.camera_input(key="cc_camera").set_value(("camera.jpg", buf.getvalue(), "image/jpeg")).run()
     assert_clean(at)
@@ -184,7 +185,7 @@ def _photo_with_gps_and_payload() -> bytes:
 
 
 def test_upload_with_metadata_and_trailing_bytes_is_re_encoded_before_sending():
-    at = open_page()
+    at = open_page(PAGE)
     at.segmented_control(key="cc_source").set_value("upload").run()
     at.file_uploader(key="cc_upload").upload("phone.jpg", _photo_with_gps_and_payload(), "image/jpeg").run()
     assert_clean(at)
@@ -197,7 +198,7 @@ def test_upload_with_metadata_and_trailing_bytes_is_re_encoded_before_sending():
 
 
 def test_clean_upload_goes_byte_for_byte():
-    at = open_page()
+    at = open_page(PAGE)
     at.segmented_control(key="cc_source").set_value("upload").run()
     at.file_uploader(key="cc_upload").upload("card.png", (SAMPLES / SPECIMEN).read_bytes(), "image/png").run()
     sent = [i for i in texts(at.info) if i.startswith("Will send")]
@@ -205,7 +206,7 @@ def test_clean_upload_goes_byte_for_byte():
 
 
 def test_gallery_thumbnail_picks_the_specimen():
-    at = open_page()
+    at = open_page(PAGE)
     assert at.expander[0].proto.expanded  # open while nothing is chosen
     at.button(key=f"cc_pick_{SPECIMEN}").click().run()
     assert_clean(at)
@@ -215,7 +216,7 @@ def test_gallery_thumbnail_picks_the_specimen():
     assert not at.expander[0].proto.expanded and "visa blue flat" in at.expander[0].label
 
 
-@pytest.mark.parametrize(("page", "prefix"), [(None, "cc"), ("pages/id_card.py", "id"),
+@pytest.mark.parametrize(("page", "prefix"), [("pages/credit_card.py", "cc"), ("pages/id_card.py", "id"),
                                               ("pages/stand_alone.py", "sa")])
 def test_result_view_is_mounted_out_of_sight_before_any_analysis(page, prefix):
     """ui.result_slot: from the first run, the result view of a made-up analysis, under the keys the

@@ -63,7 +63,7 @@ def _assert_names_it(at, path: Path, cause: str) -> None:
 
 
 def test_the_analyse_button_names_the_database_and_the_cause(not_a_database):
-    at = open_page()
+    at = open_page("pages/credit_card.py")
     at.selectbox(key="cc_specimen").set_value("cards/visa_blue_flat.png").run()
     at.button(key="cc_analyze").click().run()
     _assert_names_it(at, not_a_database, "file is not a database")

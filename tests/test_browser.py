@@ -98,7 +98,7 @@ def test_credit_card_masked_end_to_end(page, dashboard):
     truth = _truth("cards/visa_blue_flat.png")["fields"]
     digits = truth["cardNumber"]
     masked_head = digits[:6]
-    _analyse(page, dashboard, "", "cards/visa_blue_flat.png", f"{masked_head}******",
+    _analyse(page, dashboard, "credit-card", "cards/visa_blue_flat.png", f"{masked_head}******",
              "credit_card.png")
     # Values appear (masked) and the overlay is drawn.
     assert page.locator(".js-plotly-plot").count() >= 1

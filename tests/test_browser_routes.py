@@ -3,7 +3,7 @@ on a dashboard started with the README's ``./studio run``.
 
 The first page opened is a deep link and the server's very first session, on purpose: that is
 where Streamlit's legacy ``pages/`` routing used to answer (see ``ui/routing.py``); ``/`` is
-Streamlit's default page, which answers only there (see ``app.py``).
+Streamlit's default page, which answers only there (see ``app.py``): the home page (issue 18, item 1).
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ PAGES = {  # URL path -> the page's title (English: the browser's locale here). 
     "runs": "Runs",
     "audit": "Audit",  # listed for admins; on loopback without sign-in configured, the user is one
 }
-NAV = ["Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs", "Settings", "Audit"]
+NAV = ["Home", "Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs", "Settings", "Audit"]
 FRAME_WAIT_MS = 15_000
 
 
@@ -103,7 +103,33 @@ def test_every_page_opens_cold_by_its_own_url(dashboard, cold, path):
     pg.screenshot(path=str(ARTIFACTS / f"cold-{path}.png"))
 
 
-def test_root_goes_on_to_the_credit_card_page(dashboard, cold):
+def test_root_is_the_home_page_with_a_tile_per_service(dashboard, cold):
+    """``/`` is the home page (it went on to the credit-card page before issue 18): the product's name,
+    the backend in plain words, a tile per service and for the QA Lab, each with its specimen shown
+    unblurred (synthetic: nobody's data), and no endpoint in sight (folded under Connection details)."""
+    import cv2
+    import numpy as np
+
     pg = cold(f"{dashboard}/")
-    pg.wait_for_url(re.compile(r"/credit-card$"), timeout=30_000)
-    _assert_framed(pg, "Credit card")
+    _assert_framed(pg, "Document OCR Studio")
+    assert urlparse(pg.url).path == "/"
+    main = pg.locator('[data-testid="stMain"]')
+    assert "Local sandbox — no charges" in main.inner_text()
+    links = main.locator('[data-testid="stPageLink"] a')
+    hrefs = [urlparse(h).path for h in links.evaluate_all("els => els.map(a => a.href)")]
+    assert hrefs == ["/credit-card", "/id-card", "/stand-alone", "/authenticity", "/qa-lab"], hrefs
+    pictures = main.locator('[data-testid="stImage"] img')
+    assert pictures.count() == 5
+    sharp = cv2.imread(str(ROOT / "samples/ids/resident_hong_gildong.png"))
+    shown = cv2.imdecode(np.frombuffer(pg.request.get(pictures.nth(1).get_attribute("src")).body(), np.uint8),
+                         cv2.IMREAD_COLOR)
+    reference = cv2.resize(sharp, shown.shape[1::-1], interpolation=cv2.INTER_AREA)
+    detail = [cv2.Laplacian(cv2.cvtColor(im, cv2.COLOR_BGR2GRAY), cv2.CV_64F).var() for im in (shown, reference)]
+    assert detail[0] > 0.6 * detail[1], f"the specimen is shown blurred: {detail}"
+    sidebar = pg.locator('[data-testid="stSidebar"]')
+    assert not sidebar.get_by_text("Endpoint").is_visible(), "the endpoint is on show to an audience"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "cold-root-home.png"))
+    links.nth(1).click()
+    pg.wait_for_url(re.compile(r"/id-card$"), timeout=30_000)
+    pg.locator('[data-testid="stMain"] h1').get_by_text("ID card").wait_for(timeout=60_000)

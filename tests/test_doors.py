@@ -70,7 +70,7 @@ def _upload(at, prefix: str, name: str, data: bytes, mime: str):
     return at
 
 
-@pytest.mark.parametrize(("page", "prefix"), [(None, "cc"), ("pages/stand_alone.py", "sa")])
+@pytest.mark.parametrize(("page", "prefix"), [("pages/credit_card.py", "cc"), ("pages/stand_alone.py", "sa")])
 def test_pages_refuse_a_bomb_before_any_request(sandbox: RunningSandbox, page: str | None, prefix: str) -> None:
     before = sandbox.backend.journal.calls()
     at = _upload(open_page(page), prefix, "bomb.png", png_bomb(), "image/png")
@@ -93,7 +93,7 @@ def test_page_sends_a_photo_without_its_gps(sandbox: RunningSandbox) -> None:
     bgr = cv2.imread(str(SAMPLES / "cards/visa_blue_flat.png"))
     sandbox.backend.journal.keep()
     try:
-        at = _upload(open_page(), "cc", "phone.jpg", photo_with_gps(bgr, trailing=b"MOTION" * 100), "image/jpeg")
+        at = _upload(open_page("pages/credit_card.py"), "cc", "phone.jpg", photo_with_gps(bgr, trailing=b"MOTION" * 100), "image/jpeg")
         at.button(key="cc_analyze").click().run()
         assert_clean(at)
         arrived = sandbox.backend.journal.uploads()

@@ -102,7 +102,8 @@ def _audit_masking() -> None:
 
 
 def backend_badge() -> None:
-    """SANDBOX or NHN CLOUD, the endpoint, the API version and the key versions fetched so far."""
+    """SANDBOX or NHN CLOUD in plain words; the endpoint, the API version and the key versions fetched
+    so far folded under "Connection details"."""
     conn = effective_connection()
     box = st.container(border=True)
     if conn.backend == "sandbox":
@@ -119,7 +120,8 @@ def backend_badge() -> None:
     except Exception as exc:  # noqa: BLE001 - the sandbox failed to start, or settings are invalid
         box.error(t("side.unavailable", reason=type(exc).__name__), icon=":material/warning:")
         return
-    box.markdown(f"**{t('side.endpoint')}**  \n`{url}`")
-    box.markdown(f"**{t('side.api_version')}** `{conn.api_version}`")
+    details = box.expander(t("side.details"))  # engineering facts, folded away from an audience
+    details.markdown(f"**{t('side.endpoint')}**  \n`{url}`")
+    details.markdown(f"**{t('side.api_version')}** `{conn.api_version}`")
     shown = ", ".join(f"{svc} v{ver}" for svc, ver in sorted(versions.items())) or t("side.no_keys")
-    box.markdown(f"**{t('side.key_versions')}**  \n{shown}")
+    details.markdown(f"**{t('side.key_versions')}**  \n{shown}")
