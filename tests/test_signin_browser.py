@@ -275,3 +275,50 @@ def test_anonymous_upload_is_refused(dashboard):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req, timeout=10)
     assert err.value.code in (403, 404)
+
+
+def _analysts_interrupted_cloud_run() -> int:
+    """An analyst's NHN Cloud run, interrupted with items never sent, in the dashboard's database."""
+    from store import session_factory
+    from store.models import Item, Run
+
+    with session_factory(os.environ["STUDIO_DATABASE_URL"])() as s:
+        run = Run(started_by="ann@corp.test", backend="cloud", endpoint="https://api-ocr.nhncloudservice.com",
+                  api_version="v2.0", service="credit-card", status="interrupted", total=6)
+        s.add(run)
+        s.flush()
+        s.add_all([Item(run_id=run.id, position=i, source=0, image_name=f"card{i}.png", state="pending")
+                   for i in range(6)])
+        s.commit()
+        return run.id
+
+
+def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin_is(browser, dashboard):
+    """Audit D10/D11 in the browser, as the people concerned: a viewer once resumed an analyst's cloud run
+    (6 billed POSTs) and could delete anyone's run. The server refuses both (tests/test_run_permissions);
+    here the Runs page does not offer them either, and an admin is offered both."""
+    run_id = _analysts_interrupted_cloud_run()
+    for who, offered in (("viewer", False), ("admin", True)):
+        visit = Visit(browser, dashboard[0])
+        try:
+            visit.sign_in(who)
+            visit.wait_text(f"Role: {who}")
+            visit.open("runs")
+            visit.wait_text("Compare two runs", timeout=90_000)   # the run is listed and opened
+            visit.page.wait_for_timeout(1500)
+            for label in ("Delete run", "Resume"):
+                shown = visit.page.get_by_role("button", name=re.compile(label)).count() > 0
+                assert shown is offered, f"{who}: {label!r} {'missing' if offered else 'offered'}"
+            visit.shot(f"runs_{who}.png")
+        finally:
+            visit.close()
+    from sqlalchemy import delete
+
+    from store import session_factory
+    from store.models import Item, Run
+
+    with session_factory(os.environ["STUDIO_DATABASE_URL"])() as s:
+        assert s.get(Run, run_id).status == "interrupted"   # nobody clicked: nothing changed
+        s.execute(delete(Item).where(Item.run_id == run_id))   # the session's database is shared: tidy up
+        s.execute(delete(Run).where(Run.id == run_id))
+        s.commit()
