@@ -11,11 +11,13 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,9 +83,30 @@ def test_only_an_unforwarded_loopback_request_is_this_machine(peer, headers, loc
     assert local_request(peer, headers) is local
 
 
+@contextmanager
+def _loopback_connection() -> Iterator[tuple[tuple[str, int], tuple[str, int]]]:
+    """A real TCP connection on 127.0.0.1 opened by this process: (client end, server end)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        with socket.create_connection(server.getsockname()) as client:
+            accepted, _ = server.accept()
+            with accepted:
+                yield client.getsockname(), server.getsockname()
+
+
 def _through_guard(client: tuple[str, int], path: str, headers: Sequence[tuple[bytes, bytes]] = (),
                    kind: str = "http") -> tuple[int | None, bool]:
-    """(status or WebSocket close code, whether the app behind was reached) for one request."""
+    """(status or WebSocket close code, whether the app behind was reached) for one request; a loopback
+    ``client`` stands for a real connection of this process's own (the kernel is asked who owns it)."""
+    if client[0] in ("127.0.0.1", "::1"):
+        with _loopback_connection() as (own_client, own_server):
+            return _guarded(own_client, own_server, path, headers, kind)
+    return _guarded(client, ("127.0.0.1", 8501), path, headers, kind)
+
+
+def _guarded(client: tuple[str, int], server: tuple[str, int], path: str, headers: Sequence[tuple[bytes, bytes]],
+             kind: str) -> tuple[int | None, bool]:
     from ui.network_guard import NetworkGuard
 
     reached: list[bool] = []
@@ -99,7 +122,7 @@ def _through_guard(client: tuple[str, int], path: str, headers: Sequence[tuple[b
     async def receive():
         return {"type": "http.request"}
 
-    scope = {"type": kind, "path": path, "client": client, "headers": list(headers)}
+    scope = {"type": kind, "path": path, "client": client, "server": server, "headers": list(headers)}
     asyncio.run(NetworkGuard(app)(scope, receive, send))
     status = next((m.get("status") or m.get("code") for m in sent), None)
     return status, bool(reached)
@@ -126,6 +149,52 @@ def test_with_sign_in_the_network_is_served_but_not_the_internal_endpoints(monke
         assert _through_guard(("192.0.2.9", 5), path) == (404, False)
         assert _through_guard(("127.0.0.1", 5), path, [(b"x-forwarded-for", b"10.1.1.1")]) == (404, False)
         assert _through_guard(("127.0.0.1", 5), path) == (None, True)
+
+
+def test_the_kernel_names_the_account_of_a_loopback_connection():
+    from access.local_peer import connection_owner, same_account, supported
+
+    if not supported():
+        pytest.skip("no /proc/net/tcp: not Linux")
+    with _loopback_connection() as (client, server):
+        assert connection_owner(client, server) == os.geteuid()
+        assert same_account(client, server)
+        assert connection_owner(server, client) == os.geteuid()  # the server's end, looked up the other way
+    assert connection_owner(("127.0.0.1", 1), ("127.0.0.1", 2)) is None  # no such connection
+    assert not same_account(("127.0.0.1", 1), ("127.0.0.1", 2))           # fails closed
+
+
+def test_the_account_that_ran_sudo_is_one_of_the_dashboards_own(monkeypatch):
+    from access.local_peer import own_accounts
+
+    monkeypatch.setenv("SUDO_UID", "1000")
+    expected = {os.geteuid(), 0} | ({1000} if os.geteuid() == 0 else set())
+    assert own_accounts() == expected
+    monkeypatch.setenv("SUDO_UID", "not-a-number")
+    assert own_accounts() == {os.geteuid(), 0}
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to act as another account")
+def test_the_kernel_names_another_accounts_connection():
+    from access.local_peer import connection_owner
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+        other = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                                  sys.executable, "-c",
+                                  (f"import socket,time; s=socket.create_connection(('127.0.0.1',{port})); "
+                                   "print(s.getsockname()[1], flush=True); time.sleep(30)")],
+                                 stdout=subprocess.PIPE, text=True)
+        try:
+            client_port = int(other.stdout.readline())
+            accepted, _ = server.accept()
+            with accepted:
+                assert connection_owner(("127.0.0.1", client_port), ("127.0.0.1", port)) == 65534
+        finally:
+            other.kill()
+            other.wait()
 
 
 # ------------------------------------------------------------------------------------------ processes
@@ -173,6 +242,16 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
         return err.code, err.read()
 
 
+OTHER_ACCOUNT_GET = """
+import sys, urllib.error, urllib.request
+try:
+    answer = urllib.request.urlopen(sys.argv[1] + "/", timeout=30)
+    print(answer.status, answer.read().decode())
+except urllib.error.HTTPError as err:
+    print(err.code, err.read().decode())
+"""
+
+
 def _as_another_account(*cmd: str) -> subprocess.CompletedProcess[str]:
     """``cmd`` run as ``nobody``: another local account on the same host."""
     return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", *cmd],
@@ -204,6 +283,10 @@ def test_a_running_local_dashboard_serves_this_machine_only_and_keeps_its_files_
         assert status == 403 and b"serves only the machine it runs on" in body
         assert _get(f"{url}/_stcore/metrics", forwarded)[0] == 404
         assert _get(f"{url}/media/anything.png", forwarded)[0] == 403
+        if os.geteuid() == 0 and shutil.which("setpriv"):  # another account on this host, same 127.0.0.1
+            other = _as_another_account(sys.executable, "-c", OTHER_ACCOUNT_GET, url)
+            assert other.stdout.split()[:1] == ["403"], other
+            assert "serves only the account that started it" in other.stdout
         database = data / "studio.sqlite3"  # made by the lab's queue as the server starts
         deadline = time.monotonic() + 60
         while not (database.exists() and (data / "queue.db").exists()) and time.monotonic() < deadline:
