@@ -11,6 +11,7 @@ from access import Action, Identity, allowed
 from ui.access import gate, user_box
 from ui.i18n import t
 from ui.icon import app_icon
+from ui.presenter import switch as presenter_switch
 from ui.session import presenter_view
 from ui.sidebar import BASE_CSS, PRESENTER_CSS, backend_badge, preferences
 
@@ -70,6 +71,7 @@ def main() -> None:
     page = st.navigation(pages(identity))
     user_box(identity)
     preferences(may_unmask=allowed(identity, Action.UNMASK))
+    presenter_switch()
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched
     st.html(BASE_CSS)
     if presenter_view():

@@ -16,8 +16,8 @@ from ocr_core.services import SERVICES
 from ui.access import current_identity, may_change_settings
 from ui.errors import describe, guarded
 from ui.i18n import current_lang, t, translated
+from ui.presenter import set_presenter
 from ui.session import (
-    PRESENTER_KEY,
     base_url,
     client,
     connection,
@@ -46,7 +46,7 @@ def _apply() -> None:
 
 
 def _apply_presenter() -> None:
-    st.session_state[PRESENTER_KEY] = bool(st.session_state.get("settings_presenter"))
+    set_presenter(bool(st.session_state.get("settings_presenter")))  # the sidebar's switch and the URL too
 
 
 def _radio(key: str, label: str, options: tuple[str, ...], names: dict[str, str], *, disabled: bool = False) -> str:

@@ -107,7 +107,8 @@ def test_presenter_view_hides_the_json_view_and_uses_html_tables():
     at.button(key="cc_analyze").click().run()
     assert_clean(at)
     views = at.segmented_control(key="cc_view").options
-    assert "JSON" not in views and "Envelope" in views
+    # no JSON and, since issue 18 item 3, no envelope either: engineering detail, not for the room
+    assert "JSON" not in views and "Envelope" not in views and "Export" in views
     assert not at.json
     # tables the large type can reach (escaped HTML, not the canvas grid): quality checks and Key/Value
     tables = [h.proto.body for h in at.html if "studio-table" in h.proto.body and "<table" in h.proto.body]

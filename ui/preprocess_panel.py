@@ -21,7 +21,7 @@ from ui import state
 from ui.i18n import known_keys, t
 from ui.image_input import human_size
 from ui.redaction import soften
-from ui.session import masking_on
+from ui.session import masking_on, presenter_view
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,7 +133,8 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
         line += f" — {cleaned_note(payload.payload)}"
     else:
         line += f" — {t('pre.as_is')}"
-    st.info(line, icon=":material/inventory_2:")
+    if not presenter_view():  # what goes on the wire, byte for byte: engineering detail, not for the room
+        st.info(line, icon=":material/inventory_2:")
     return payload
 
 

@@ -224,8 +224,9 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
 
 
 def result_views() -> tuple[str, ...]:
-    """The parts of a result below the charts, one on show at a time; no JSON in presenter view."""
-    return tuple(v for v in VIEWS if v != "json" or not presenter_view())
+    """The parts of a result below the charts, one on show at a time; no JSON and no envelope in
+    presenter view (engineering detail, not for the room)."""
+    return tuple(v for v in VIEWS if v not in ("json", "envelope") or not presenter_view())
 
 
 def result_view_choice(prefix: str) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui.errors import guarded
 from ui.i18n import LANG_KEY, LANG_NAMES, LANGS, default_lang, resync, t
-from ui.session import MASKING_KEY, base_url, client, effective_connection
+from ui.session import MASKING_KEY, base_url, client, effective_connection, presenter_view
 
 BASE_CSS = """
 <style>
@@ -119,6 +119,8 @@ def backend_badge() -> None:
         versions = client(conn).key_versions()
     except Exception as exc:  # noqa: BLE001 - the sandbox failed to start, or settings are invalid
         box.error(t("side.unavailable", reason=type(exc).__name__), icon=":material/warning:")
+        return
+    if presenter_view():  # engineering facts: not even folded in front of an audience
         return
     details = box.expander(t("side.details"))  # engineering facts, folded away from an audience
     details.markdown(f"**{t('side.endpoint')}**  \n`{url}`")
