@@ -11,6 +11,7 @@ from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' 
 from tests.support.browser import chromium
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+os.environ.setdefault("STUDIO_WARM_ENGINE", "0")  # no engine warm-up per test process (bench_first_result measures it)
 
 
 @pytest.fixture(scope="session", autouse=True)

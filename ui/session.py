@@ -94,12 +94,35 @@ def credentials_configured(api_version: str) -> bool:
 # ---------------------------------------------------------------- sandbox
 
 
+WARM_ENV = "STUDIO_WARM_ENGINE"
+"""``0`` leaves the embedded sandbox's engine cold until its first request (for the benchmark)."""
+
+
 @st.cache_resource(show_spinner=False)
 def _embedded_sandbox() -> Any:
-    """Start the sandbox in a background thread of this server process; once per process."""
+    """Start the sandbox in a background thread of this server process; once per process. Its OCR
+    engine is warmed at once in another thread (``sandbox.engine.warm_up``), while the first visitor
+    still looks at the page: the first analysis then takes as long as a repeat."""
+    import threading
+
+    from sandbox.engine import warm_up
     from sandbox.server import start_sandbox
 
-    return start_sandbox()
+    running = start_sandbox()
+    if os.environ.get(WARM_ENV, "1").strip() != "0":
+        # not a daemon: a process that ends while native code of the engine runs in a daemon thread
+        # aborts ("terminate called without an active exception"); this one ends within seconds
+        threading.Thread(target=_warm, args=(warm_up,), name="sandbox-warm-up", daemon=False).start()
+    return running
+
+
+def _warm(warm_up: Any) -> None:
+    import logging
+
+    try:
+        logging.getLogger("ocr_core").debug("sandbox engine warmed in %.2f s", warm_up())
+    except Exception as exc:  # noqa: BLE001 - a failed warm-up (or a process ending meanwhile): the engine loads on first use
+        logging.getLogger("ocr_core").info("sandbox engine warm-up did not finish: %s", exc)
 
 
 def sandbox_handle() -> SandboxHandle:
