@@ -77,9 +77,11 @@ def attention(row: FieldRow, threshold: float, confirmed: bool) -> bool:
 
 def kv_table(rows: list[FieldRow], threshold: float, lang: Lang) -> list[dict[str, object]]:
     sure = confirmations(rows)
+    # the API's key names (issueDate, residentNumber) are for engineers reading English; the Korean
+    # view names each field in Korean only (the JSON view keeps the keys)
     return [{
         t("res.col_field"): r.label,
-        t("res.col_key"): r.display_key,
+        **({t("res.col_key"): r.display_key} if lang == "en" else {}),
         t("res.col_value"): r.shown,
         t("res.col_conf"): r.conf,
         t("res.col_checks"): " · ".join(check_badge(c, lang) for c in r.checks),

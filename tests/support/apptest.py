@@ -152,7 +152,8 @@ def kv_rows(at: AppTest, prefix: str) -> list[dict[str, str]] | None:
     """The Key/Value table of the result on show (None when no result, or another view, is on show)."""
     if not result_on_show(at, prefix):
         return None
-    return next((rows for rows in html_tables(at) if rows and "Key" in rows[0]), None)
+    # by its Value column: the Korean view has no Key column (issue 18: no API key names there)
+    return next((rows for rows in html_tables(at) if rows and ("Value" in rows[0] or "값" in rows[0])), None)
 
 
 def texts(elements: Any) -> list[str]:
