@@ -65,19 +65,22 @@ def _inner_mask(shape: tuple[int, int], quad: np.ndarray, shrink: float = 0.8) -
     return mask.astype(bool)
 
 
-def _judge(shown: np.ndarray, shot: PhotographedId) -> tuple[float, float]:
-    """(portrait detail shown / portrait detail in the photo at that size, mean difference on the
-    desk) for one image that reached the browser."""
+def _judge(shown: np.ndarray, shot: PhotographedId, box: tuple[int, int, int, int] | None = None,
+           ) -> tuple[float, float]:
+    """(portrait detail shown / portrait detail in the photo at that size, mean difference off the
+    portrait) for one image that reached the browser: the whole photo, or its ``box`` (x0, y0, x1, y1)."""
     h, w = shown.shape[:2]
-    reference = cv2.resize(shot.upright, (w, h), interpolation=cv2.INTER_AREA)
-    scale = w / shot.upright.shape[1]
-    portrait = _inner_mask((h, w), shot.portrait * scale)
+    x0, y0, x1, y1 = box or (0, 0, shot.upright.shape[1], shot.upright.shape[0])
+    reference = cv2.resize(shot.upright[y0:y1, x0:x1], (w, h), interpolation=cv2.INTER_AREA)
+    scale = w / (x1 - x0)
+    portrait = _inner_mask((h, w), (shot.portrait - (x0, y0)) * scale)
     g_shown = cv2.cvtColor(shown, cv2.COLOR_BGR2GRAY)
     g_ref = cv2.cvtColor(reference, cv2.COLOR_BGR2GRAY)
     ratio = _detail(g_shown, portrait) / max(1e-6, _detail(g_ref, portrait))
-    desk = ~_inner_mask((h, w), shot.card * scale, 1.15)
+    desk = ~_inner_mask((h, w), (shot.card - (x0, y0)) * scale, 1.15)
     desk[: h // 20] = desk[-h // 20:] = False
-    return ratio, float(np.abs(g_shown.astype(int) - g_ref.astype(int))[desk].mean())
+    off = desk if desk.any() else ~_inner_mask((h, w), (shot.portrait - (x0, y0)) * scale, 1.3)
+    return ratio, float(np.abs(g_shown.astype(int) - g_ref.astype(int))[off].mean())
 
 
 def _photo_shaped(images: list[np.ndarray], shot: PhotographedId) -> list[np.ndarray]:
@@ -111,8 +114,21 @@ def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_th
         pg.wait_for_function("t => document.body.innerText.includes(t)", arg=masked_rrn, timeout=240_000)
         pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        pg.locator('[data-testid="stMain"] .js-plotly-plot image').last.scroll_into_view_if_needed()
         pg.screenshot(path=str(ARTIFACTS / "portrait_photo_overlay.png"))
+        # the overlay shows the document, cut from the photo (item 4): its image and where it sits
+        cut = pg.evaluate("""() => { const d = document.querySelector('.st-key-id_result .js-plotly-plot').data[0];
+                                     return [d.source, d.x0 || 0, d.y0 || 0, d.dx, d.dy]; }""")
+        cropped = _decode(_DATA_URI.search(cut[0].encode()).group(1))
+        width = shot.upright.shape[1]
+        assert cropped is not None and cropped.shape[1] * cut[3] < 0.95 * width, "the overlay shows the whole frame"
+        crop_box = (round(cut[1]), round(cut[2]), round(cut[1] + cropped.shape[1] * cut[3]),
+                    round(cut[2] + cropped.shape[0] * cut[4]))
+        # and the whole frame at the flip of a switch
+        pg.get_by_text("Whole photo", exact=True).click()
+        pg.wait_for_function("""() => { const d = document.querySelector('.st-key-id_result .js-plotly-plot').data[0];
+                                        return !d.x0 && !d.y0; }""", timeout=60_000)
+        pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+        pg.screenshot(path=str(ARTIFACTS / "portrait_photo_whole.png"))
         drawn = [_decode(m.group(1)) for href in pg.evaluate(
             """() => [...document.querySelectorAll('.js-plotly-plot image')]
                  .map(i => i.getAttribute('href') || i.getAttribute('xlink:href') || '')""")
@@ -126,6 +142,8 @@ def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_th
     travelled = _photo_shaped([im for im in sent if im is not None], shot)
     assert travelled, "no image of the photo travelled over the WebSocket"
     judged = [(image.shape[:2], *_judge(image, shot)) for image in shown + travelled]
+    judged.append((cropped.shape[:2], *_judge(cropped, shot, crop_box)))
+    cv2.imwrite(str(ARTIFACTS / "portrait_photo_cropped.png"), cropped)
     for i, image in enumerate(shown):
         cv2.imwrite(str(ARTIFACTS / f"portrait_photo_shown_{i}.png"), image)
     for shape, ratio, desk_diff in judged:

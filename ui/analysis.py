@@ -55,10 +55,11 @@ def card_outline(payload: Prepared, found: np.ndarray | None) -> Sequence[Point]
 
 def analyse(service: str, payload: Prepared, choice: ImageChoice, quad: np.ndarray | None) -> Analysis:
     result = call_api(service, payload.data)
-    measured = measure_resolution(payload.width, payload.height, card_outline(payload, quad))
+    outline = card_outline(payload, quad)
+    measured = measure_resolution(payload.width, payload.height, outline)
     return Analysis(service=service, result=result, sent_bgr=payload.bgr, sent_format=payload.format,
                     sent_bytes=len(payload.data), token=payload.token, measured=measured, name=choice.name,
-                    specimen=choice.specimen)
+                    specimen=choice.specimen, outline=None if outline is None else tuple(outline))
 
 
 def open_authenticity(a: Analysis) -> None:

@@ -82,13 +82,18 @@ def _display_scale(width: int, height: int) -> float:
     return min(1.0, MAX_DISPLAY_SIDE / max(width, height))
 
 
-def _image_trace(bgr: np.ndarray, name: str = "image", max_side: int = MAX_DISPLAY_SIDE) -> dict[str, object]:
+def _image_trace(bgr: np.ndarray, name: str = "image", max_side: int = MAX_DISPLAY_SIDE,
+                 offset: tuple[int, int] = (0, 0)) -> dict[str, object]:
+    """``bgr`` as an image trace at most ``max_side`` long; ``offset`` places a cut-out at its spot in
+    the whole image's pixels."""
     h, w = bgr.shape[:2]
     scale = min(1.0, max_side / max(w, h))
     shown = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
                                                 interpolation=cv2.INTER_AREA)
     sh, sw = shown.shape[:2]
-    return {"type": "image", "source": _data_uri(shown), "dx": w / sw, "dy": h / sh, "name": name, "hoverinfo": "skip"}
+    placed = {"x0": offset[0], "y0": offset[1]} if offset != (0, 0) else {}
+    return {"type": "image", "source": _data_uri(shown), "dx": w / sw, "dy": h / sh, "name": name,
+            "hoverinfo": "skip", **placed}
 
 
 def _image_layout(width: int, height: int, *, legend: bool, display_width: int,
@@ -127,17 +132,24 @@ def overlay_figure(
     display_width: int = 640,
     font_size: int | None = None,
     values: bool = True,
+    view: tuple[int, int, int, int] | None = None,
 ) -> go.Figure:
     """The image with every region drawn as a filled, hoverable polygon coloured by confidence, and
     (``values``) what was read there written beside it — ``region.value``, masked as the table shows it
-    — so the picture reads without hovering.
+    — so the picture reads without hovering. ``view`` (x0, y0, x1, y1) shows only that part of the
+    image (a photo cropped to its document), embedded at the overlay's size; boxes keep the whole
+    image's coordinates.
 
     Each region is its own legend entry (click to hide it); ``other_boxes`` (e.g. every text box the
     API detected) form one extra entry, hidden until switched on. The image is embedded at about
     its display size (``OVERLAY_MAX_SIDE``): the browser decodes and draws no more than it shows.
     """
     h, w = bgr.shape[:2]
-    traces = [_image_trace(bgr, max_side=OVERLAY_MAX_SIDE)]
+    if view is None:
+        traces = [_image_trace(bgr, max_side=OVERLAY_MAX_SIDE)]
+    else:
+        x0, y0, x1, y1 = view
+        traces = [_image_trace(bgr[y0:y1, x0:x1], max_side=OVERLAY_MAX_SIDE, offset=(x0, y0))]
     notes: list[dict[str, object]] = []
     for region in regions:
         if len(region.points) < 3:
@@ -174,7 +186,13 @@ def overlay_figure(
             "line": {"color": "#2e86de", "width": 1, "dash": "dot"},
             "name": other_boxes_name, "hoverinfo": "skip", "visible": "legendonly",
         })
-    layout = _image_layout(w, h, legend=True, display_width=display_width, font_size=font_size)
+    if view is None:
+        layout = _image_layout(w, h, legend=True, display_width=display_width, font_size=font_size)
+    else:
+        x0, y0, x1, y1 = view
+        layout = _image_layout(x1 - x0, y1 - y0, legend=True, display_width=display_width, font_size=font_size)
+        layout["xaxis"] = {**layout["xaxis"], "range": [x0, x1]}  # type: ignore[dict-item]
+        layout["yaxis"] = {**layout["yaxis"], "range": [y1, y0]}  # type: ignore[dict-item]
     if notes:
         layout["annotations"] = notes
     return _figure(traces, layout)

@@ -63,6 +63,8 @@ class Analysis:
     name: str
     specimen: Specimen | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    outline: tuple[tuple[int, int], ...] | None = None
+    """The document's corners in the image sent, when found in a photo: the overlay shows that part."""
     checks: Verdicts | None = None
     """The validator verdicts recorded when the values were read (a QA lab item, whose values come
     already masked: no validator runs on them); None: run the validators on the result's values."""
@@ -95,6 +97,22 @@ def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool)
     polygons = personal_polygons(a.result, rows, a.sent_bgr)
     return state.memo(f"{prefix}_blurred", (a.token, a.at, len(polygons)),
                       lambda: blur_regions(a.sent_bgr, polygons))
+
+
+def document_view(outline: tuple[tuple[int, int], ...] | None, shape: tuple[int, ...],
+                  margin: float = 0.04) -> tuple[int, int, int, int] | None:
+    """The part of a photo to show: the document's bounds grown by ``margin`` of its size, or None
+    when there is no outline or the document fills most of the image anyway (a scan)."""
+    if not outline or len(outline) < 3:
+        return None
+    h, w = shape[0], shape[1]
+    xs, ys = [p[0] for p in outline], [p[1] for p in outline]
+    pad = margin * max(max(xs) - min(xs), max(ys) - min(ys))
+    x0, y0 = max(0, int(min(xs) - pad)), max(0, int(min(ys) - pad))
+    x1, y1 = min(w, int(max(xs) + pad)), min(h, int(max(ys) + pad))
+    if (x1 - x0) * (y1 - y0) > 0.8 * w * h or x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    return x0, y0, x1, y1
 
 
 def _truth(truth: dict[str, object], rows: list[FieldRow]) -> None:
@@ -167,14 +185,19 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         st.markdown(f"**{t('res.overlay')}**")
         shown_threshold = float(st.session_state.get(f"{prefix}_threshold", DEFAULT_THRESHOLD))
         font = PRESENTER_CHART_FONT if presenter_view() else None
+        crop = document_view(a.outline, a.sent_bgr.shape)
+        whole = crop is not None and bool(st.session_state.get(f"{prefix}_whole", False))
+        shown_part = None if whole else crop
         fig = state.memo(
-            f"{prefix}_overlay_fig", (a.token, a.at, masked, shown_threshold, lang, font),
+            f"{prefix}_overlay_fig", (a.token, a.at, masked, shown_threshold, lang, font, shown_part),
             lambda: overlay_figure(_display_image(prefix, a, rows, masked),
                                    [replace(r, confirmed=r.name in sure_labels) for r in regions(rows)],
                                    threshold=shown_threshold,
                                    other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes"),
-                                   font_size=font))
+                                   font_size=font, view=shown_part))
         st.plotly_chart(fig, key=f"{prefix}_overlay", config={"displaylogo": False, "scrollZoom": True})
+        if crop is not None:
+            st.toggle(t("res.whole_frame"), key=f"{prefix}_whole")
         if masked:
             st.caption(t("res.blurred"))
     with head[1]:
