@@ -55,3 +55,12 @@ def test_the_flag_column_spares_a_confirmed_field_but_never_a_failed_check():
     assert attention(_row("givenName", "GILDONG", 0.5), 0.8, False)
     assert attention(_row("sex", "M", 0.99, Check("viz_mrz", False, "viz_mismatch")), 0.8, False)
     assert kv_table([confirmed], 0.8, "en")[0]["Flag"] == ""
+
+
+def test_compare_does_not_doubt_a_side_whose_low_field_a_check_confirms():
+    from ui.compare import same_values_doubts
+
+    confirmed = [_row("givenName", "GILDONG", 0.5, VIZ)]
+    doubtful = [_row("givenName", "GILDONG", 0.5)]
+    assert same_values_doubts(confirmed, confirmed, ("A", "B"), 0.8, "en") == []
+    assert len(same_values_doubts(confirmed, doubtful, ("A", "B"), 0.8, "en")) == 1

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from ocr_core.confirmation import confirmations
 from ocr_core.imaging import QualityCheck, QualityReport
 from ui.figures import compare_confidence_figure, overlay_figure
 from ui.i18n import api_value, current_lang, label_of, t
 from ui.marks import DIFFERS, FAIL, OK, STATUS_MARK
 from ui.redaction import blur_regions
 from ui.results import DEFAULT_THRESHOLD, Analysis
-from ui.rows import FieldRow, failed_checks, flagged, other_boxes, personal_polygons, regions, rows_for
+from ui.rows import FieldRow, failed_checks, other_boxes, personal_polygons, regions, rows_for
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def same_values_doubts(rows_a: Sequence[FieldRow], rows_b: Sequence[FieldRow], l
     failed check (then the values agree, but not with confidence)."""
     out = []
     for side, rows in zip(labels, (rows_a, rows_b), strict=True):
-        low = flagged(rows, threshold)
+        sure = confirmations(rows)  # as the analysis pages say it: a field a check confirms is not in doubt
+        low = [r for i, r in enumerate(rows) if i not in sure and r.conf is not None and r.conf < threshold]
         if low:
             out.append(t("cmp.same_but_low", side=side, fields=", ".join(r.label for r in low)))
         failed = failed_checks(rows)
