@@ -1,6 +1,6 @@
 """Issue 18, item 3: presenter mode from the URL (``?present=1``: a bookmark opens it) and from a
 sidebar switch, in a real browser (./studio run + Chromium) at 1280×800 and 1920×1080, in English
-and Korean: large type; after *Analyse* the result in view without scrolling; no JSON or envelope
+and Korean: large type; after *Analyse* the image and the field list in view without scrolling; no JSON or envelope
 view, no "Will send" line, no endpoint; nothing cut or split (``LAYOUT_PROBE``). The switch turns it
 off again, and the address bar follows."""
 from __future__ import annotations
@@ -63,6 +63,8 @@ def test_a_bookmark_with_present_1_opens_presenter_mode(browser, dashboard, lang
                              timeout=10_000)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"present_{lang}_{size}_result.png"))
+        charts = pg.locator(".st-key-id_result .js-plotly-plot")
+        assert charts.nth(1).evaluate(ON_SCREEN), "the field list is not on screen with the image"
         main = pg.locator('[data-testid="stMain"]')
         body = main.inner_text()
         views = main.locator('.st-key-id_result [data-testid="stButtonGroup"]').first.inner_text()

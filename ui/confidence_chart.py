@@ -95,7 +95,7 @@ def confidence_figure(names: Sequence[str], values: Sequence[str], confs: Sequen
         "font": {"size": size},
         "height": height,
         "margin": {"l": 8, "r": 16, "t": round(2.2 * size), "b": 8},
-        "xaxis": {"range": [0, 1.18], "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickformat": ".2f",
+        "xaxis": {"range": [0, 1.12 + (0.07 * size / DEFAULT_FONT if any(sure) else 0.0)],  # room for "1.00 ✓" "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickformat": ".2f",
                   "title": {"text": words.confidence, "font": {"size": size}}, "fixedrange": False,
                   "automargin": True, "gridcolor": "#e6e9ef"},
         "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": size},

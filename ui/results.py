@@ -178,9 +178,11 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
     sure = confirmations(rows)
     sure_labels = {rows[i].label for i in sure}
 
-    # Side by side normally; stacked in presenter view, where the large type needs the whole width
-    # (at 1280×800 the narrow column cut metric values and split labels mid-word).
-    head = [st.container(), st.container()] if presenter_view() else st.columns([3, 2])
+    # The picture and the field list side by side, so both are on one screen, in presenter view too;
+    # there the metrics go under both, at full width (at 1280×800 a narrow column cut metric values
+    # and split labels mid-word in the large type).
+    head = st.columns([3, 2])
+    facts = st.container() if presenter_view() else head[1]
     with head[0]:
         st.markdown(f"**{t('res.overlay')}**")
         shown_threshold = float(st.session_state.get(f"{prefix}_threshold", DEFAULT_THRESHOLD))
@@ -213,6 +215,7 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
                                       confirmed=[i in sure for i, _ in scored]))
         st.plotly_chart(chart, key=f"{prefix}_confidence", config=CONFIDENCE_CONFIG)
         confidence_summary(rows, threshold, lang)
+    with facts:
         if isinstance(result, IdCardResult):
             st.metric(t("res.id_type"), api_value(result.id_type))
         _resolution(a)
