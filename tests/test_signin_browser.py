@@ -228,6 +228,7 @@ def _download_urls(visit: Visit) -> list[str]:
     """Analyse a specimen and open Export: the downloads (masked result JSON and CSV) are this
     session's own files, served from ``/media/``; their URLs travel in the websocket frames."""
     page = visit.page
+    visit.open("credit-card")
     page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
     page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
     page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)

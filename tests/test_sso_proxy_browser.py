@@ -137,7 +137,7 @@ def test_the_identity_nginx_sets_signs_the_analyst_in_and_a_forged_header_is_ove
     context = _context(browser, site["https"], "s-ann", {"X-Forwarded-Email": "ada@corp.test"})
     try:
         page = context.new_page()
-        page.goto(f"{site['https']}/", wait_until="domcontentloaded")
+        page.goto(f"{site['https']}/credit-card", wait_until="domcontentloaded")
         _wait_text(page, "ann@corp.test")
         _wait_text(page, "Role: analyst")
         assert "ada@corp.test" not in page.inner_text("body")
