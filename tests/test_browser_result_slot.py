@@ -101,7 +101,7 @@ def _masked_licence(fields: dict) -> str:
 
 
 PAGES = {  # page: (url path, key prefix, specimen, what of it the result shows, masked)
-    "credit-card": ("", "cc", "cards/visa_blue_flat.png", _masked_card),
+    "credit-card": ("credit-card", "cc", "cards/visa_blue_flat.png", _masked_card),
     "id-card": ("id-card", "id", "ids/resident_hong_gildong.png", _masked_rrn),
     "stand-alone": ("stand-alone", "sa", "ids/driver_hong_gildong.png", _masked_licence),
 }
