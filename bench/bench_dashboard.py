@@ -310,7 +310,7 @@ class Tab:
         self.frames = Frames(self.page)
         self.profiler = JsProfile(self.page) if probe.profile else None
         page = self.page
-        page.goto(url, wait_until="domcontentloaded")
+        page.goto(f"{url}/credit-card", wait_until="domcontentloaded")  # "/" is the home page (issue 18)
         page.get_by_role("radio", name="Upload", exact=True).click(timeout=WAIT_MS)
         page.locator('input[type="file"]').first.set_input_files(str(image))
         self.button = page.get_by_role("button", name=re.compile(r"^\W*Analyse$"))
