@@ -78,8 +78,8 @@ def test_no_portrait_on_a_credit_card():
 def _cover(quad, truth: np.ndarray, shape) -> tuple[float, float]:
     """(intersection over union, share of the true portrait covered) of a found quad."""
     found, true = np.zeros(shape[:2], np.uint8), np.zeros(shape[:2], np.uint8)
-    cv2.fillConvexPoly(found, np.int32(quad), 1)
-    cv2.fillConvexPoly(true, np.int32(np.round(truth)), 1)
+    cv2.fillConvexPoly(found, np.asarray(quad, np.int32), 1)
+    cv2.fillConvexPoly(true, np.round(truth).astype(np.int32), 1)
     both = int((found & true).sum())
     return both / max(1, int((found | true).sum())), both / max(1, int(true.sum()))
 
