@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -154,23 +155,66 @@ def personal_polygons(result: Result, rows: Sequence[FieldRow], bgr: np.ndarray)
     box (Hanja name, address, aptitude-test dates…) except the heading above the first personal field
     and the boxes of non-personal fields (issue date, issuer, licence type); the holder's photo; on a
     credit card, the band under the number row where the holder's name is embossed (the API returns
-    no box for it). Unknown text counts as personal: hiding a label costs less than showing an address."""
+    no box for it). Unknown text counts as personal: hiding a label costs less than showing an address.
+
+    "Above" and "under" are the document's own directions, read from the slant of its text boxes, so
+    a tilted photo keeps its heading readable and its holder band follows the card."""
     polygons = [r.points for r in rows if r.points and _is_personal(r.key)]
+    frame = _TextFrame.of([tuple(b.points) for b in result.boxes] if isinstance(result, IdCardResult)
+                          else [r.points for r in rows if r.points])
     if isinstance(result, IdCardResult):
-        public = [_bounds(r.points) for r in rows if r.points and not _is_personal(r.key)]
-        tops = [_bounds(p)[1] for p in polygons]
-        heading_bottom = min(tops) if tops else 0
+        public = [frame.bounds(r.points) for r in rows if r.points and not _is_personal(r.key)]
+        tops = [frame.bounds(p)[1] for p in polygons]
+        heading_bottom = min(tops) if tops else -math.inf
         for box in result.boxes:
-            x0, y0, x1, y1 = _bounds(box.points)
-            if y1 <= heading_bottom or any(_overlap((x0, y0, x1, y1), b) > 0.5 for b in public):
+            bounds = frame.bounds(box.points)
+            if bounds[3] <= heading_bottom or any(_overlap(bounds, b) > 0.5 for b in public):
                 continue
             polygons.append(tuple(box.points))
         polygons.extend(find_portraits(bgr))
     else:
-        band = _holder_band(rows, bgr.shape[:2])
+        band = _holder_band(rows, frame)
         if band is not None:
             polygons.append(band)
     return polygons
+
+
+@dataclass(frozen=True)
+class _TextFrame:
+    """The document's axes in the image: ``u`` along its text lines, ``n`` down the page."""
+
+    u: tuple[float, float] = (1.0, 0.0)
+
+    @property
+    def n(self) -> tuple[float, float]:
+        return (-self.u[1], self.u[0])
+
+    @classmethod
+    def of(cls, boxes: Sequence[Sequence[Point]]) -> _TextFrame:
+        """The mean direction of the boxes' long edges, weighted by length (text boxes are wider than
+        tall); upright when there are none. Images reach here turned upright, so the slant is small."""
+        sx = sy = 0.0
+        for box in boxes:
+            if len(box) < 4:
+                continue
+            edges = [(box[(i + 1) % len(box)][0] - box[i][0], box[(i + 1) % len(box)][1] - box[i][1])
+                     for i in range(len(box))]
+            dx, dy = max(edges, key=lambda e: e[0] ** 2 + e[1] ** 2)
+            if dx < 0:
+                dx, dy = -dx, -dy
+            sx, sy = sx + dx, sy + dy
+        length = math.hypot(sx, sy)
+        return cls((sx / length, sy / length)) if length > 0 and sx > 0 else cls()
+
+    def coords(self, point: Point) -> tuple[float, float]:
+        return (point[0] * self.u[0] + point[1] * self.u[1], point[0] * self.n[0] + point[1] * self.n[1])
+
+    def point(self, along: float, down: float) -> Point:
+        return (round(along * self.u[0] + down * self.n[0]), round(along * self.u[1] + down * self.n[1]))
+
+    def bounds(self, points: Sequence[Point]) -> tuple[float, float, float, float]:
+        """(along₀, down₀, along₁, down₁): the points' extent in the document's own axes."""
+        return _bounds([self.coords(p) for p in points])
 
 
 def _is_personal(key: str) -> bool:
@@ -178,7 +222,7 @@ def _is_personal(key: str) -> bool:
     return spec is not None and spec.kind != "none"
 
 
-def _bounds(points: Sequence[Point]) -> tuple[float, float, float, float]:
+def _bounds(points: Sequence[tuple[float, float]]) -> tuple[float, float, float, float]:
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return min(xs), min(ys), max(xs), max(ys)
 
@@ -191,22 +235,20 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return w * h / area
 
 
-def _holder_band(rows: Sequence[FieldRow], shape: tuple[int, ...]) -> tuple[Point, ...] | None:
-    """Under the card-number row, as wide as the row, down to the card's bottom: where cards print or
-    emboss the holder's name."""
-    boxes = [_bounds(r.points) for r in rows if r.key == "cardNums" and r.points]
+def _holder_band(rows: Sequence[FieldRow], frame: _TextFrame) -> tuple[Point, ...] | None:
+    """Under the card-number row, as wide as the row, down 3.5 rows: where cards print or emboss the
+    holder's name. In the card's own axes, so a tilted card's band tilts with it."""
+    boxes = [frame.bounds(r.points) for r in rows if r.key == "cardNums" and r.points]
     if not boxes:
         return None
     x0 = min(b[0] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    h_img, w_img = shape[0], shape[1]
     row_h = max(b[3] - b[1] for b in boxes)
-    top = int(y1 + 0.1 * row_h)
-    bottom = int(min(h_img, y1 + 3.5 * row_h))
-    left, right = int(max(0, x0 - row_h)), int(min(w_img, x1))
+    top, bottom = y1 + 0.1 * row_h, y1 + 3.5 * row_h
+    left = x0 - row_h
     if bottom - top < 4:
         return None
-    return ((left, top), (right, top), (right, bottom), (left, bottom))
+    return (frame.point(left, top), frame.point(x1, top), frame.point(x1, bottom), frame.point(left, bottom))
 
 
 def flagged(rows: Sequence[FieldRow], threshold: float) -> list[FieldRow]:
