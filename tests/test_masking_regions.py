@@ -114,6 +114,7 @@ def _tilted(image: str, degrees: float) -> tuple[np.ndarray, np.ndarray]:
     """The specimen on a wider dark table, turned by ``degrees``: (picture, 3×3 map from the specimen's
     own coordinates into it)."""
     flat = cv2.imread(str(SAMPLES / image))
+    assert flat is not None, image
     pad = 160
     canvas = cv2.copyMakeBorder(flat, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(70, 60, 50))
     turn = cv2.getRotationMatrix2D((canvas.shape[1] / 2, canvas.shape[0] / 2), degrees, 1.0)
