@@ -85,7 +85,6 @@ def allow_anonymous() -> bool:
 class StartupCheck:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    config: AccessConfig | None = None
 
 
 def read_secrets(paths: Iterable[Path]) -> tuple[dict[str, Any], list[str]]:
@@ -114,14 +113,14 @@ def startup_check(address: str | None, secrets_paths: Sequence[Path], *, anonymo
     secrets, problems = read_secrets(secrets_paths)
     check = StartupCheck(problems=problems)
     try:
-        check.config = load_access_config(secrets)
+        config = load_access_config(secrets)
     except ConfigError as err:
         check.problems.append(f"{secrets_paths[-1] if secrets_paths else 'secrets'}: {err}")
         return check
-    problem = listen_problem(where, check.config, allow_anonymous=anonymous)
+    problem = listen_problem(where, config, allow_anonymous=anonymous)
     if problem:
         check.problems.append(problem)
-    elif anonymous and not check.config.sign_in_configured and not is_loopback(where):
+    elif anonymous and not config.sign_in_configured and not is_loopback(where):
         check.warnings.append(f"WARNING: {ALLOW_ANONYMOUS_ENV}=1 — serving {where} without sign-in")
     return check
 
