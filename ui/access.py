@@ -144,6 +144,9 @@ def _sign_in_page(config: AccessConfig | None, error: str | None) -> None:
 
 def gate() -> Identity | None:
     """The identity, or ``None`` after drawing the sign-in page (the caller then shows nothing else)."""
+    from access.audit import log_to_stderr
+
+    log_to_stderr()  # before anything is audited: a refusal to a visitor nobody signed in counts too
     try:
         config, error = access_config(), None
     except ConfigError as err:
@@ -162,9 +165,6 @@ def gate() -> Identity | None:
 @st.cache_resource(show_spinner=False)
 def _sign_ins_seen() -> set[tuple[str, str]]:
     """ID tokens already recorded as a sign-in by this server process (no personal data: subject + iat)."""
-    from access.audit import log_to_stderr
-
-    log_to_stderr()
     return set()
 
 
