@@ -211,9 +211,9 @@ def test_gallery_thumbnail_picks_the_specimen():
     at.button(key=f"cc_pick_{SPECIMEN}").click().run()
     assert_clean(at)
     assert at.selectbox(key="cc_specimen").value == SPECIMEN
-    assert any("visa_blue_flat: PNG 856×540" in c for c in texts(at.caption))
+    assert any("Blue Visa card: PNG 856×540" in c for c in texts(at.caption))
     assert at.button(key=f"cc_pick_{SPECIMEN}").proto.type == "primary"
-    assert not at.expander[0].proto.expanded and "visa blue flat" in at.expander[0].label
+    assert not at.expander[0].proto.expanded and "Blue Visa card" in at.expander[0].label
 
 
 @pytest.mark.parametrize(("page", "prefix"), [("pages/credit_card.py", "cc"), ("pages/id_card.py", "id"),

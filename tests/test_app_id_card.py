@@ -70,3 +70,19 @@ def test_recognition_failure_is_explained(faults):
     faults(result_code=4000121, rate=1.0)
     at = analysed(RESIDENT)
     assert any("4000121" in e and "What to do" in e for e in texts(at.error))
+
+
+@pytest.mark.parametrize(("lang", "resident"), [("en", "Resident card: Hong Gildong"), ("ko", "주민등록증: 홍길동")])
+def test_the_gallery_names_specimens_as_people_do_in_either_language(lang, resident):
+    """Issue 18, item 6: buttons, the picker and the loaded-image line say "주민등록증: 홍길동", not a slug."""
+    at = open_page("pages/id_card.py")
+    at.segmented_control(key="lang").set_value(lang).run()
+    labels = [b.label for b in at.button if b.key and "_pick_" in b.key]
+    assert resident in labels and not [x for x in labels if "_" in x or x.islower()], labels
+    picker = at.selectbox(key="id_specimen")
+    assert resident in picker.options, picker.options
+    picker.set_value(RESIDENT).run()
+    assert_clean(at)
+    assert any(c.startswith(f"{resident}: PNG") for c in texts(at.caption)), texts(at.caption)
+    shown = texts(at.caption) + texts(at.markdown) + [e.label for e in at.expander]  # widget keys keep the path
+    assert not [x for x in shown if "resident_hong_gildong" in x], shown

@@ -14,6 +14,7 @@ import pytest
 from ocr_core.fields import FIELDS
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
 from tests.support.dashboard_process import studio_run
+from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -34,7 +35,7 @@ def _settled(pg) -> None:
     pg.wait_for_timeout(500)
 
 
-@pytest.mark.parametrize("specimen", ["resident hong gildong", "passport hong gildong"])
+@pytest.mark.parametrize("specimen", ["ids/resident_hong_gildong.png", "ids/passport_hong_gildong.png"])
 def test_the_korean_view_of_a_result_has_no_stray_english(browser, dashboard, specimen):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ko-KR")
     pg = context.new_page()
@@ -42,7 +43,7 @@ def test_the_korean_view_of_a_result_has_no_stray_english(browser, dashboard, sp
         pg.goto(f"{dashboard}/id-card", wait_until="domcontentloaded")
         pg.locator('[data-testid="stSidebar"]').get_by_text("한국어", exact=True).click(timeout=60_000)
         _settled(pg)
-        pg.get_by_role("button", name=specimen, exact=True).click(timeout=60_000)
+        pg.get_by_role("button", name=by_image(specimen).title("ko"), exact=True).click(timeout=60_000)
         _settled(pg)
         pg.get_by_role("button", name=re.compile(r"^\W*분석하기$")).click(timeout=60_000)
         result = pg.locator(".st-key-id_result")
@@ -51,7 +52,7 @@ def test_the_korean_view_of_a_result_has_no_stray_english(browser, dashboard, sp
                              ".length > 0", timeout=120_000)
         _settled(pg)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / f"korean_{specimen.split()[0]}_result.png"))
+        pg.screenshot(path=str(ARTIFACTS / f"korean_{by_image(specimen).doc_type}_result.png"))
         shown = pg.locator('[data-testid="stMain"]').inner_text()
         keys = [k for k in FIELDS if re.search(rf"(?<![A-Za-z]){re.escape(k)}(?![A-Za-z])", shown)]
         assert not keys, f"API key names in the Korean view: {keys}"

@@ -43,7 +43,7 @@ def test_the_quality_verdicts_stay_on_one_line(browser, dashboard, lang, size):
     context, pg = _page(browser, size, lang)
     try:
         pg.goto(f"{dashboard}/credit-card", wait_until="domcontentloaded")
-        pg.get_by_role("button", name="visa blue flat", exact=True).click(timeout=120_000)
+        pg.get_by_role("button", name="Blue Visa card", exact=True).click(timeout=120_000)
         # the checks are folded into their verdict line (issue 18, item 2): open it to the table
         pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').filter(
             has_text=re.compile("Pre-flight|사전 점검")).first.click(timeout=120_000)

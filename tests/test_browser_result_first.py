@@ -15,6 +15,7 @@ import pytest
 from tests.support.browser import needs_chromium
 from tests.support.dashboard_process import studio_run
 from ui.i18n import text
+from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -48,7 +49,7 @@ def test_analyse_is_on_screen_and_the_result_comes_into_view_by_itself(browser, 
         if lang == "ko":
             pg.locator('[data-testid="stSidebar"]').get_by_text("한국어", exact=True).click(timeout=60_000)
             _settled(pg)
-        pg.get_by_role("button", name="resident hong gildong", exact=True).click(timeout=60_000)
+        pg.get_by_role("button", name=by_image("ids/resident_hong_gildong.png").title(lang), exact=True).click(timeout=60_000)
         _settled(pg)
         analyse = pg.get_by_role("button", name=re.compile(rf"^\W*{text('an.button', lang)}$"))
         analyse.wait_for(timeout=60_000)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,31 @@ def test_truth_is_consistent(entry: dict) -> None:
         assert l2[0:9] == f["passportNo"] and l2[13:19] == f["dateOfBirthYMD"][2:]
         assert l2[21:27] == f["dateOfExpiryYMD"][2:] and l2[20] == f["sex"]
         assert l1[2:5] == f["countryCode"] and l1[5:].startswith(f"{f['surName']}<<{f['givenName']}<")
+
+
+HANGUL = re.compile(r"[가-힣]")
+
+
+def test_every_specimen_has_a_human_title_in_both_languages() -> None:
+    """Issue 18, item 6: the gallery names specimens as people would, not by file slug."""
+    for lang in ("en", "ko"):
+        titles = [e["title"][lang] for e in INDEX]
+        assert len(set(titles)) == len(titles), f"two specimens share a {lang} title"
+    for e in INDEX:
+        en, ko = e["title"]["en"], e["title"]["ko"]
+        slug = Path(e["image"]).stem
+        assert en != slug.replace("_", " ") and "_" not in en, e["image"]
+        assert not HANGUL.search(en) and HANGUL.search(ko), e["image"]
+        assert not re.search(r"[a-z]{3,}", ko), f"English words in the Korean title of {e['image']}: {ko}"
+
+
+def test_the_generator_writes_the_titles_the_index_holds(monkeypatch) -> None:
+    """``samples/generate.py`` rewrites index.json: its table must give the committed titles back."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("samples_generate", SAMPLES / "generate.py")
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, generate)  # its dataclasses look their module up
+    spec.loader.exec_module(generate)
+    assert {Path(e["image"]).stem: (e["title"]["en"], e["title"]["ko"]) for e in INDEX} == generate.TITLES

@@ -151,9 +151,9 @@ def analysis_page(service: str) -> None:
             st.warning(t("an.stale"), icon=":material/history:")
 
     if held is not None and choice is not None and prepared is None:
-        st.warning(t("an.stale_rejected", name=held.name), icon=":material/history:")
+        st.warning(t("an.stale_rejected", name=held.title(current_lang())), icon=":material/history:")
     elif held is not None and choice is None:
-        st.info(t("an.kept", name=held.name, at=f"{held.at.astimezone():%H:%M:%S}"), icon=":material/history:")
+        st.info(t("an.kept", name=held.title(current_lang()), at=f"{held.at.astimezone():%H:%M:%S}"), icon=":material/history:")
     if held is None and choice is None:
         st.caption(t("img.none"))
     on_verify = open_authenticity if service == "id-card" else None

@@ -124,7 +124,7 @@ def _overlay(side: str, a: Analysis, rows: list[FieldRow], masked: bool, thresho
     fig = overlay_figure(bgr, regions(rows), threshold=threshold, other_boxes=other_boxes(a.result),
                          other_boxes_name=t("res.all_boxes"))
     st.plotly_chart(fig, key=f"cmp_overlay_{side}", config={"displaylogo": False})
-    st.caption(f"{a.name} · {a.measured.width}×{a.measured.height} · {a.sent_bytes:,} B")
+    st.caption(f"{a.title(current_lang())} · {a.measured.width}×{a.measured.height} · {a.sent_bytes:,} B")
 
 
 def compare_view(a: Analysis | None, b: Analysis | None, qa: QualityReport | None, qb: QualityReport | None,

@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from ocr_core.imaging import load_image
-from ui.i18n import api_value, t
+from ui.i18n import current_lang, t
 from ui.redaction import soften
 from ui.session import masking_on, presenter_view
 from ui.specimens import Specimen
@@ -45,7 +45,7 @@ def thumbnail(image: str, mtime: float, soft: bool) -> bytes:
 
 
 def short_name(spec: Specimen) -> str:
-    return spec.name.replace("_", " ")
+    return spec.title(current_lang())
 
 
 def _pick(select_key: str, image: str) -> None:
@@ -71,5 +71,5 @@ def gallery(prefix: str, items: Sequence[Specimen], select_key: str, chosen: str
                 kind = t("img.kind_photo" if spec.kind == "photo" else "img.kind_clean")
                 st.button(short_name(spec), key=f"{prefix}_pick_{spec.image}", width="stretch",
                           type="primary" if spec.image == chosen else "secondary",
-                          help=f"{short_name(spec)} · {api_value(spec.doc_type)} · {kind}", on_click=_pick,
+                          help=f"{short_name(spec)} · {kind}", on_click=_pick,
                           args=(select_key, spec.image))

@@ -48,8 +48,10 @@ def _specimen_label(image: str, lang: Lang) -> str:
     spec = by_image(image)
     if spec is None:
         return image
+    if spec.titles:  # a title says the document and whether it is a photo already
+        return spec.title(lang)
     kind = text("img.kind_photo" if spec.kind == "photo" else "img.kind_clean", lang)
-    return f"{spec.name.replace('_', ' ')} · {text('val.' + spec.doc_type, lang)} · {kind}"
+    return f"{spec.title(lang)} · {text('val.' + spec.doc_type, lang)} · {kind}"
 
 
 def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = None,
@@ -124,7 +126,8 @@ def validate(prefix: str, choice: ImageChoice) -> LoadedImage | None:
         st.error(t("img.rejected", msg=rejection(outcome.code, outcome.params, current_lang())),
                  icon=":material/block:")
         return None
-    st.caption(t("img.loaded", name=choice.name, fmt=outcome.format.upper(), w=outcome.width,
+    name = choice.specimen.title(current_lang()) if choice.specimen else choice.name
+    st.caption(t("img.loaded", name=name, fmt=outcome.format.upper(), w=outcome.width,
                  h=outcome.height, size=human_size(outcome.size_bytes)))
     if outcome.exif_rotated:
         st.caption(t("img.exif_rotated"))

@@ -69,6 +69,10 @@ class Analysis:
     """The validator verdicts recorded when the values were read (a QA lab item, whose values come
     already masked: no validator runs on them); None: run the validators on the result's values."""
 
+    def title(self, lang: str) -> str:
+        """What people call the image: a specimen's title, else the file's name."""
+        return self.specimen.title(lang) if self.specimen else self.name
+
 
 def attention(row: FieldRow, threshold: float, confirmed: bool) -> bool:
     """What the Flag column marks: a failed check, or a confidence under the threshold that no

@@ -28,10 +28,18 @@ class Specimen:
     truth: str | None
     doc_type: str
     kind: str
+    titles: tuple[str, str] | None = None
+    """What people call it, (English, Korean), from the index; ``None`` for an untitled file."""
 
     @property
     def name(self) -> str:
         return Path(self.image).stem
+
+    def title(self, lang: str) -> str:
+        """The specimen's name for people in ``lang`` (``"en"``/``"ko"``); the file's slug without a title."""
+        if self.titles is None:
+            return self.name.replace("_", " ")
+        return self.titles[1] if lang == "ko" else self.titles[0]
 
     @property
     def path(self) -> Path:
@@ -57,10 +65,18 @@ def _load_index(mtime: float) -> tuple[Specimen, ...]:
     doc = json.loads(INDEX.read_text(encoding="utf-8"))
     return tuple(
         Specimen(image=s["image"], truth=s.get("truth"), doc_type=s.get("docType", ""),
-                 kind=s.get("kind", ""))
+                 kind=s.get("kind", ""), titles=_titles(s.get("title")))
         for s in doc.get("specimens", [])
         if isinstance(s, dict) and s.get("image")
     )
+
+
+def _titles(value: object) -> tuple[str, str] | None:
+    """``{"en": …, "ko": …}`` from the index as a pair, or ``None`` when either is missing."""
+    if not isinstance(value, dict):
+        return None
+    en, ko = value.get("en"), value.get("ko")
+    return (en, ko) if isinstance(en, str) and en and isinstance(ko, str) and ko else None
 
 
 def specimens(doc_types: Iterable[str] | None = None) -> list[Specimen]:
