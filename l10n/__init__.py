@@ -22,6 +22,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from l10n.particles import attach
+
 __all__ = ["DOMAIN", "LANGS", "LOCALES", "Lang", "api_error", "catalog", "check_detail", "has", "input_problem", "message",
            "message_keys", "rejection", "templates"]
 
@@ -82,7 +84,8 @@ def message(key: str, lang: str, /, **fields: object) -> str:
         template = translations.ngettext(key, key, n)
     else:
         template = translations.gettext(key)
-    return template.format(**fields) if fields else template
+    said = template.format(**fields) if fields else template
+    return attach(said) if lang == "ko" else said
 
 
 def templates(key: str, lang: str) -> tuple[str, ...]:

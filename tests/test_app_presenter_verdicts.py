@@ -46,7 +46,7 @@ def test_licence_without_conditions_is_not_a_failed_read():
     rows = kv_rows(at, "id")
     assert rows is not None
     condition = next(row for row in rows if row["Key"] == "condition")
-    assert condition["Value"] == "none"
+    assert condition["Value"] == "none on this licence"  # the guide's "none", said in words
     assert condition["Flag"] == "" and condition["Confidence"] != "0.00"
     assert not any("Licence conditions" in w for w in texts(at.warning)), texts(at.warning)
 

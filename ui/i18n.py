@@ -15,6 +15,7 @@ import streamlit as st
 
 import l10n
 from l10n import LANGS, Lang
+from l10n.particles import attach
 
 __all__ = ["LANGS", "LANG_KEY", "LANG_NAMES", "Lang", "api_value", "current_lang", "default_lang", "field_label", "known_keys", "label_of",
            "resync", "t", "text", "translated"]
@@ -32,7 +33,8 @@ def text(key: str, lang: Lang, /, **fields: object) -> str:
     pending = _STRINGS.get(key)
     if pending is not None:
         template = pending[1] if lang == "ko" else pending[0]
-        return template.format(**fields) if fields else template
+        said = template.format(**fields) if fields else template
+        return attach(said) if lang == "ko" else said
     return l10n.message(key, lang, **fields)
 
 

@@ -26,7 +26,7 @@ from ocr_core.models import resolution_verdict
 from ocr_core.validators import Check
 from ocr_core.verdicts import result_checks
 from ui.figures import Region
-from ui.i18n import field_label, label_of
+from ui.i18n import field_label, label_of, text
 from ui.marks import verdict_mark
 
 Point = tuple[int, int]
@@ -118,7 +118,8 @@ def _id_rows(result: IdCardResult, lang: Lang, masked: bool, verdicts: Verdicts)
         kv = by_key[key]
         rows.append(FieldRow(
             key=key, index=None, label=field_label(key, lang), raw=kv.value,
-            shown=_show(key, kv.value, masked), conf=None if absent_by_design(key, kv.value) else kv.conf,
+            shown=text("res.not_on_document", lang) if absent_by_design(key, kv.value) else _show(key, kv.value, masked),
+            conf=None if absent_by_design(key, kv.value) else kv.conf,
             points=tuple(kv.bbox.points) if kv.bbox else None, sensitive=_sensitive(key),
             checks=tuple(verdicts.get(key, ())),
         ))
