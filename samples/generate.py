@@ -585,6 +585,7 @@ def save(spec: Specimen, root: Path) -> dict[str, Any]:
 
 TITLES: dict[str, tuple[str, str]] = {
     # What the gallery calls each specimen, in English and Korean (the file name stays its identity).
+    # IDs go by number, never by their holder: the name on a card is masked on screen, so its title must not say it.
     "visa_blue_flat": ("Blue Visa card", "파란색 비자 카드"),
     "mastercard_black_embossed": ("Black Mastercard, embossed", "검은색 마스터카드 (양각)"),
     "amex_green_embossed": ("Green Amex card, embossed", "초록색 아멕스 카드 (양각)"),
@@ -593,14 +594,14 @@ TITLES: dict[str, tuple[str, str]] = {
     "samsunglike_silver_embossed": ("Silver Mastercard, embossed", "은색 마스터카드 (양각)"),
     "visa_white_flat": ("White Visa card", "흰색 비자 카드"),
     "visa_purple_vertical": ("Purple Visa card, vertical", "보라색 세로형 비자 카드"),
-    "resident_hong_gildong": ("Resident card: Hong Gildong", "주민등록증: 홍길동"),
-    "resident_kim_minseo": ("Resident card: Kim Minseo", "주민등록증: 김민서"),
-    "resident_park_jiwoo": ("Resident card: Park Jiwoo", "주민등록증: 박지우"),
-    "driver_hong_gildong": ("Driver's licence: Hong Gildong", "운전면허증: 홍길동"),
-    "driver_lee_seojun": ("Driver's licence: Lee Seojun", "운전면허증: 이서준"),
-    "driver_kim_minseo": ("Driver's licence: Kim Minseo", "운전면허증: 김민서"),
-    "passport_hong_gildong": ("Passport: Hong Gildong", "여권: 홍길동"),
-    "passport_kim_minseo": ("Passport: Kim Minseo", "여권: 김민서"),
+    "resident_hong_gildong": ("Resident card, specimen 1", "주민등록증 견본 1"),
+    "resident_kim_minseo": ("Resident card, specimen 2", "주민등록증 견본 2"),
+    "resident_park_jiwoo": ("Resident card, specimen 3", "주민등록증 견본 3"),
+    "driver_hong_gildong": ("Driver's licence, specimen 1", "운전면허증 견본 1"),
+    "driver_lee_seojun": ("Driver's licence, specimen 2", "운전면허증 견본 2"),
+    "driver_kim_minseo": ("Driver's licence, specimen 3", "운전면허증 견본 3"),
+    "passport_hong_gildong": ("Passport, specimen 1", "여권 견본 1"),
+    "passport_kim_minseo": ("Passport, specimen 2", "여권 견본 2"),
     "visa_desk_perspective": ("Blue Visa, photographed at an angle", "파란색 비자 카드, 비스듬히 찍은 사진"),
     "mastercard_shadow": ("Black Mastercard, photo in shadow", "검은색 마스터카드, 그늘진 사진"),
     "bc_glare": ("Red BC card, photo with glare", "빨간색 BC카드, 빛 반사가 있는 사진"),
@@ -609,11 +610,11 @@ TITLES: dict[str, tuple[str, str]] = {
     "visa_12mp": ("Blue Visa, 12-megapixel photo", "파란색 비자 카드, 1,200만 화소 사진"),
     "samsunglike_sideways": ("Silver Mastercard, photographed sideways", "은색 마스터카드, 옆으로 찍은 사진"),
     "visa_dark": ("Blue Visa, dark photo", "파란색 비자 카드, 어두운 사진"),
-    "resident_hong_desk": ("Resident card: Hong Gildong, photo on a desk", "주민등록증: 홍길동, 책상 위 사진"),
-    "resident_kim_glare": ("Resident card: Kim Minseo, photo with glare", "주민등록증: 김민서, 빛 반사가 있는 사진"),
-    "driver_hong_blur": ("Driver's licence: Hong Gildong, blurred photo", "운전면허증: 홍길동, 흐린 사진"),
-    "driver_lee_low_res": ("Driver's licence: Lee Seojun, low-resolution photo", "운전면허증: 이서준, 저해상도 사진"),
-    "passport_hong_desk": ("Passport: Hong Gildong, photo on a desk", "여권: 홍길동, 책상 위 사진"),
+    "resident_hong_desk": ("Resident card 1, photo on a desk", "주민등록증 견본 1, 책상 위 사진"),
+    "resident_kim_glare": ("Resident card 2, photo with glare", "주민등록증 견본 2, 빛 반사가 있는 사진"),
+    "driver_hong_blur": ("Driver's licence 1, blurred photo", "운전면허증 견본 1, 흐린 사진"),
+    "driver_lee_low_res": ("Driver's licence 2, low-resolution photo", "운전면허증 견본 2, 저해상도 사진"),
+    "passport_hong_desk": ("Passport 1, photo on a desk", "여권 견본 1, 책상 위 사진"),
 }
 
 

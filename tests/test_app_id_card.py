@@ -72,9 +72,9 @@ def test_recognition_failure_is_explained(faults):
     assert any("4000121" in e and "What to do" in e for e in texts(at.error))
 
 
-@pytest.mark.parametrize(("lang", "resident"), [("en", "Resident card: Hong Gildong"), ("ko", "주민등록증: 홍길동")])
+@pytest.mark.parametrize(("lang", "resident"), [("en", "Resident card, specimen 1"), ("ko", "주민등록증 견본 1")])
 def test_the_gallery_names_specimens_as_people_do_in_either_language(lang, resident):
-    """Issue 18, item 6: buttons, the picker and the loaded-image line say "주민등록증: 홍길동", not a slug."""
+    """Issue 18, item 6: buttons, the picker and the loaded-image line say "주민등록증 견본 1", not a slug."""
     at = open_page("pages/id_card.py")
     at.segmented_control(key="lang").set_value(lang).run()
     labels = [b.label for b in at.button if b.key and "_pick_" in b.key]

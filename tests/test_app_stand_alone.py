@@ -36,7 +36,7 @@ def test_korean_labels():
     at = open_page("pages/stand_alone.py", lang="ko")
     picker = at.selectbox(key="sa_specimen")
     # the option labels are Korean now; pick by position (AppTest formats set_value outside the session)
-    picker.select_index(next(i for i, o in enumerate(picker.options) if o == "운전면허증: 홍길동")).run()
+    picker.select_index(next(i for i, o in enumerate(picker.options) if o == "운전면허증 견본 1")).run()
     at.button(key="sa_analyze").click().run()
     assert_clean(at)
     rows = kv_rows(at, "sa")

@@ -12,10 +12,14 @@ import pytest
 
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
 from tests.support.dashboard_process import studio_run
+from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 WIDTHS = {"1440": {"width": 1440, "height": 900}, "1280x800": {"width": 1280, "height": 800}}
+
+VISA = by_image("cards/visa_blue_flat.png")
+assert VISA is not None
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -43,7 +47,7 @@ def test_the_quality_verdicts_stay_on_one_line(browser, dashboard, lang, size):
     context, pg = _page(browser, size, lang)
     try:
         pg.goto(f"{dashboard}/credit-card", wait_until="domcontentloaded")
-        pg.get_by_role("button", name="Blue Visa card", exact=True).click(timeout=120_000)
+        pg.get_by_role("button", name=VISA.title(lang), exact=True).click(timeout=120_000)
         # the checks are folded into their verdict line (issue 18, item 2): open it to the table
         pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').filter(
             has_text=re.compile("Pre-flight|사전 점검")).first.click(timeout=120_000)

@@ -17,10 +17,14 @@ import pytest
 
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
 from tests.support.dashboard_process import studio_run
+from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 VIEWPORT = {"width": 1280, "height": 800}
+
+RESIDENT = by_image("ids/resident_hong_gildong.png")
+assert RESIDENT is not None
 
 pytestmark = [
     pytest.mark.browser,
@@ -73,7 +77,7 @@ def test_presenter_demo_at_1280x800(browser, dashboard, lang):
         _settled(pg)
         pg.get_by_role("link", name=words["id_card"], exact=True).click()
         _settled(pg)
-        pg.get_by_role("button", name="Resident card: Hong Gildong", exact=True).click(timeout=60_000)
+        pg.get_by_role("button", name=RESIDENT.title(lang), exact=True).click(timeout=60_000)
         _settled(pg)
         pg.get_by_role("button", name=re.compile(rf"^\W*{words['analyse']}$")).click(timeout=60_000)
         masked_rrn = truth["residentNumber"][:8] + "******"
@@ -99,7 +103,7 @@ def test_presenter_demo_at_1280x800(browser, dashboard, lang):
         _settled(pg)
         pg.wait_for_function("t => document.body.innerText.includes(t)", arg=masked_rrn, timeout=60_000)
         _shot(pg, f"presenter_{lang}_5_back.png")
-        assert "resident card: hong gildong" in pg.locator('[data-testid="stMain"]').inner_text().lower()
+        assert RESIDENT.title(lang) in pg.locator('[data-testid="stMain"]').inner_text()
     finally:
         context.close()
 
@@ -116,7 +120,7 @@ def test_normal_view_at_1280x800_keeps_the_text_that_is_the_point(browser, dashb
             .filter(p => p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1).map(p => p.innerText)""")
         assert not cut, f"gallery names cut: {cut}"
         _shot(pg, "normal_en_1_gallery.png")
-        pg.get_by_role("button", name="Driver's licence: Hong Gildong", exact=True).click(timeout=60_000)
+        pg.get_by_role("button", name="Driver's licence, specimen 1", exact=True).click(timeout=60_000)
         _settled(pg)
         # the checks are folded into their verdict line (issue 18, item 2): the line opens to the table
         pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').filter(

@@ -33,7 +33,7 @@ def test_the_passport_specimen_shows_no_warning(browser, dashboard):
     pg = context.new_page()
     try:
         pg.goto(f"{dashboard}/id-card", wait_until="domcontentloaded")
-        pg.get_by_role("button", name="Passport: Hong Gildong", exact=True).click(timeout=60_000)
+        pg.get_by_role("button", name="Passport, specimen 1", exact=True).click(timeout=60_000)
         pg.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=120_000)
         main = pg.locator('[data-testid="stMain"]')
         verdict = main.locator('[data-testid="stAlertContentSuccess"]', has_text="Confirmed by a check")

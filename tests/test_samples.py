@@ -97,6 +97,11 @@ def test_every_specimen_has_a_human_title_in_both_languages() -> None:
         assert en != slug.replace("_", " ") and "_" not in en, e["image"]
         assert not HANGUL.search(en) and HANGUL.search(ko), e["image"]
         assert not re.search(r"[a-z]{3,}", ko), f"English words in the Korean title of {e['image']}: {ko}"
+        fields = truth(e)["fields"]
+        holder = [str(fields[k]) for k in ("name", "surName", "givenName", "koreanName") if fields.get(k)]
+        said = f"{en} {ko}".upper()
+        assert not [h for h in holder if any(part in said for part in h.upper().split())], \
+            f"{e['image']}: a title names the holder, whose name is masked on screen"
 
 
 def test_the_generator_writes_the_titles_the_index_holds(monkeypatch) -> None:
