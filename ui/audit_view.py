@@ -91,7 +91,7 @@ def _value(name: str, value: Any, lang: Lang) -> str:
 
 def _label(name: str, lang: Lang) -> str:
     if name in QUOTA_SETTINGS:
-        return _w(f"set.q_{name}", lang)
+        return _w(f"aud.l_{name}", lang)
     if name in CONNECTION_FIELDS:
         return _w(CONNECTION_FIELDS[name], lang)
     if name.startswith("backends."):
