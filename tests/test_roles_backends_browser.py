@@ -109,10 +109,14 @@ class Person:
                                and "oauth2callback" not in u, timeout=30_000)
         self.wait_text(str(USERS[who]["name"]))
 
-    def analyse(self) -> None:
-        """Upload the specimen on the credit-card page and press Analyse; wait for a result or an error."""
+    def analyse(self, *, backend: str | None = None) -> None:
+        """Upload the specimen on the credit-card page (choosing ``backend`` in the sidebar first: a page
+        loaded anew is a new session, which starts on the role's default) and press Analyse; wait for a
+        result or an error."""
         page = self.page
         self.open("credit-card")
+        if backend is not None:
+            self.choose_backend(backend)
         page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
         page.locator('input[type="file"]').first.set_input_files(str(SPECIMEN))
         page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
@@ -121,8 +125,10 @@ class Person:
         page.wait_for_timeout(500)
 
     def choose_backend(self, name: str) -> None:
-        self.page.get_by_role("radiogroup", name=re.compile("Send analyses to")).get_by_text(name).click()
-        self.page.wait_for_timeout(1500)
+        self.page.get_by_role("radiogroup", name=re.compile("Send analyses to")).get_by_text(name).click(
+            timeout=60_000)
+        self.wait_text("NHN CLOUD" if "Cloud" in name else "SANDBOX")
+        self.page.wait_for_timeout(1000)
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -189,11 +195,9 @@ def _analyst_chooses_per_analysis(p: Person, site: dict[str, Any]) -> None:
     p.sign_in("analyst")
     p.wait_text("Send analyses to")
     local, cloud = _sent(site)
-    p.choose_backend("Local sandbox — no charges")
-    p.analyse()
+    p.analyse(backend="Local sandbox — no charges")
     assert _sent(site) == (local + 1, cloud)
-    p.choose_backend("NHN Cloud — billed")
-    p.analyse()
+    p.analyse(backend="NHN Cloud — billed")
     assert _sent(site) == (local + 1, cloud + 1)
     p.shot("analyst_cloud.png")
 
@@ -206,7 +210,7 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     before = _newest(site)
     page.get_by_label("Per user per day: analyses").fill("5")
     page.get_by_role("button", name="Save quotas").click()
-    admin.wait_text("Saved")
+    admin.wait_text("Quotas saved")
     page.wait_for_timeout(2000)
     saved = [r for r in _rows(site, user="ada@corp.test") if r["id"] > before]
     assert [(r["kind"], r["action"]) for r in saved] == [("settings_change", "quotas")], saved
