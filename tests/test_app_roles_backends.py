@@ -342,3 +342,38 @@ def test_the_audit_csv_opens_in_excel_with_a_bom_and_local_time():
     assert table[1][0] == "2026-12-07 08:30:00" and table[1][1] == "KST"
     assert "사용자별 하루 분석 한도: 3 → 5" in table[1][2]
     assert table[1][table[0].index("user")] == "'=evil@corp.test"
+
+
+def test_an_analyst_restricted_to_the_sandbox_cannot_resend_on_their_cloud_run(cloud_credentials, sandbox, restored):
+    """The Runs page's resend is a door that sends too: after an admin restricts analysts to the sandbox,
+    resending the unknown item of an analyst's own cloud run is refused, audited, and nothing is sent or
+    queued. (A finished run: an interrupted one would be taken up by the queue consumer meanwhile.)"""
+    from sqlalchemy import select as sql_select
+
+    from qa.tasks import spool
+    from store.models import Item, Run
+    from tests.test_run_permissions import ANN, _interrupted_run
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    run_id = _interrupted_run(factory, spool(), sandbox, ANN, "cloud", items=2)
+    with factory() as s:
+        run = s.get(Run, run_id)
+        item = s.scalars(sql_select(Item).where(Item.run_id == run_id, Item.state == "pending")).one()
+        item.state, run.status, run.done, run.failed = "unknown", "done", 2, 2
+        s.commit()
+    _set_rule(Role.ANALYST, ("sandbox",), "sandbox")
+    at = open_as("analyst", "pages/runs.py")
+    at.selectbox(key="runs_pick").set_value(run_id).run()
+    at.checkbox(key=f"runs_resend_ok_{run_id}_1").check().run()
+    before, sent = _newest(), sandbox.backend.journal.calls("credit-card")
+    at.button(key="runs_resend").click().run()
+    assert_clean(at)
+    assert any("NHN Cloud — billed is not allowed for your role. You may use: Local sandbox — no charges" in e
+               for e in texts(at.error)), texts(at.error)
+    rows = _rows_since(before, PEOPLE["analyst"]["email"])
+    assert [(r["kind"], r["action"]) for r in rows] == [("refused", "backend:cloud")]
+    with factory() as s:
+        assert s.get(Run, run_id).status == "done"
+        assert sorted(i.state for i in s.query(Item).filter(Item.run_id == run_id)) == ["failed", "unknown"]
+    assert sandbox.backend.journal.calls("credit-card") == sent

@@ -233,7 +233,7 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     admin.open("roles")
     admin.wait_text("Person, domain or group")
     before = _newest(site)
-    page.get_by_label("Person, domain or group").fill("col@corp.test")
+    page.get_by_role("textbox", name="Person, domain or group").fill("col@corp.test")
     page.get_by_role("button", name="Give this role").click()
     admin.wait_text("col@corp.test now has the role analyst")
     saved = [r for r in _rows(site, user="ada@corp.test") if r["id"] > before]
