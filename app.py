@@ -51,9 +51,10 @@ def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:
     }
 
 
+# The pages only admins see: (script, title, icon, URL, the action it needs). (A comment: a bare string
+# here would be drawn on every page by Streamlit's "magic".)
 ADMIN_PAGES = (("pages/roles.py", "page.roles", ":material/group:", "roles", Action.SETTINGS),
                ("pages/audit.py", "page.audit", ":material/policy:", "audit", Action.AUDIT))
-"""The pages only admins see: (script, title, icon, URL, the action it needs)."""
 
 
 def admin_pages(identity: Identity | None) -> list[st.Page]:

@@ -18,8 +18,7 @@ from ui.widgets import table
 
 RETENTION_KEY = "audit.retention_days"
 DEFAULT_RETENTION_DAYS = 365
-SHOWN_ROWS = 300
-"""Rows drawn on the page (newest first); the CSV holds every row the filters select."""
+SHOWN_ROWS = 300  # rows drawn on the page (newest first); the CSV holds every row the filters select
 
 
 def retention_form() -> None:
@@ -71,7 +70,8 @@ def main() -> None:
     rows = book.events(user=user or None, since=since, until=until, backend=backend or None, result_code=code,
                        where=door or None)
     st.caption(t("aud.count", n=len(rows)) + ("" if len(rows) <= SHOWN_ROWS else " " + t("aud.shown", n=SHOWN_ROWS)))
-    table(screen_rows(rows[:SHOWN_ROWS], lang, zone), presenter=False, wrap=True, key="audit_rows")
+    table(screen_rows(rows[:SHOWN_ROWS], lang, zone), presenter=False, wrap=True,
+          nowrap_columns=[t("aud.c_when")])
     st.download_button(t("aud.csv"), csv_bytes(rows, lang, zone), file_name=f"audit-{since}-{until}.csv",
                        mime="text/csv", on_click="ignore")
     st.subheader(t("aud.totals"))

@@ -267,10 +267,12 @@ def test_an_admin_gives_a_colleague_the_analyst_role_and_it_holds_at_their_next_
     at.selectbox(key="roles_role").set_value(Role.ANALYST)
     at.button(key="FormSubmitter:roles_grant-Give this role").click().run()
     assert_clean(at)
-    assert any("col@corp.test now has the role analyst" in s for s in texts(at.success))
+    assert any("`col@corp.test` now has the role analyst" in s for s in texts(at.success))
     rows = _rows_since(before, PEOPLE["admin"]["email"])
     assert [(r["kind"], json.loads(r["detail"])) for r in rows] == [("role_change", {"col@corp.test": [None, "analyst"]})]
     assert any(r.get("Person, domain or group") == "col@corp.test" for t in html_tables(at) for r in t)
+    at.text_input(key="roles_check_email").input("col@corp.test").run()
+    assert any("`col@corp.test` gets **analyst** (the secrets file alone: viewer)" in m for m in texts(at.markdown)), texts(at.markdown)
 
     from streamlit.testing.v1 import AppTest
 

@@ -22,6 +22,11 @@ from ui.widgets import table
 RULE_KEY = "roles_rule"
 
 
+def _code(text: str) -> str:
+    """Typed text shown as itself (code), never read as Markdown or turned into a link."""
+    return "`" + text.replace("`", "'") + "`"
+
+
 def _role_name(role: str | None) -> str:
     return t(f"acc.role_{role}") if role else t("rol.no_role")
 
@@ -67,7 +72,7 @@ def grant_form() -> None:
         return
     grant(engine, rule, role, by=who(current_identity()))
     forget_grants()
-    st.success(t("rol.granted", rule=rule, role=_role_name(role)))
+    st.success(t("rol.granted", rule=_code(rule), role=_role_name(role)))
 
 
 def grants_table() -> None:
@@ -106,7 +111,7 @@ def who_gets() -> None:
     rules = access_config().rules
     from_file = rules.role_for(email, group_list)
     both = rules.role_for(email, group_list, granted_roles())
-    st.markdown(t("rol.check_result", email=email.strip(), role=_role_name(both),
+    st.markdown(t("rol.check_result", email=_code(email.strip()), role=_role_name(both),
                   file=_role_name(from_file)))
 
 
