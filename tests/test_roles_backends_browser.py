@@ -225,6 +225,7 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     page.get_by_role("button", name="Save backends").click()
     admin.wait_text("Each session follows")
     page.wait_for_timeout(1500)
+    admin.shot("admin_backends.png")
     saved = [r for r in _rows(site, user="ada@corp.test") if r["id"] > before]
     assert [(r["kind"], r["action"]) for r in saved] == [("settings_change", "backends")], saved
     assert json.loads(saved[0]["detail"]) == {"backends.analyst": [
