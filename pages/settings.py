@@ -201,6 +201,10 @@ def main() -> None:
             backends_form()
     else:
         st.info(t("acc.settings_admin_only"), icon=":material/lock:")
+        from ui.backend_choice import offered
+
+        if len(offered(current_identity())) > 1:  # what they can do themselves, and where
+            st.caption(t("bk.settings_hint"))
     st.subheader(t("set.display"))
     persistent("settings_presenter", presenter_view(),
                lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter))

@@ -150,6 +150,13 @@ def test_an_analyst_chooses_per_analysis_and_each_goes_where_chosen(cloud_creden
     assert sandbox.backend.journal.calls("credit-card") == sent + 1
 
 
+def test_the_settings_page_tells_an_analyst_where_to_choose_and_a_viewer_nothing(cloud_credentials):
+    analyst = open_as("analyst", "pages/settings.py")
+    assert any("in the sidebar (“Send analyses to”)" in c for c in texts(analyst.caption))
+    viewer = open_as("viewer", "pages/settings.py")
+    assert not any("Send analyses to" in c for c in texts(viewer.caption))
+
+
 def test_a_viewer_has_no_choice_to_make(cloud_credentials):
     at = open_as("viewer", "pages/credit_card.py")
     assert_clean(at)

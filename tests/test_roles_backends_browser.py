@@ -84,6 +84,15 @@ user_daily_analysis = 3
             pytest.fail(str(err))
 
 
+WIDTHS = """() => {
+    const t = document.querySelector('table.studio-table');
+    return {doc: document.documentElement.scrollWidth, view: window.innerWidth,
+            right: t ? t.getBoundingClientRect().right : 0,
+            wrap: t ? t.parentElement.scrollWidth - t.parentElement.clientWidth : -1};
+}"""
+"""How wide the page and the audit table are: nothing may reach past the window's right edge."""
+
+
 class Person:
     """One browser context (one person's cookies) at 1280 px."""
 
@@ -251,14 +260,17 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     for raw in ("api_version", "result_code", "settings_change", "role_change", "api_call", "page:audit"):
         assert raw not in text, raw
     assert "Refused: opened an admin page" in text  # the viewer's attempt
-    widths = page.evaluate("""() => {
-        const t = document.querySelector('table.studio-table');
-        return {doc: document.documentElement.scrollWidth, view: window.innerWidth,
-                right: t ? t.getBoundingClientRect().right : 0,
-                wrap: t ? t.parentElement.scrollWidth - t.parentElement.clientWidth : -1};
-    }""")
+    widths = page.evaluate(WIDTHS)
     assert widths["doc"] <= widths["view"] and 0 < widths["right"] <= widths["view"] and widths["wrap"] == 0, widths
     admin.shot("admin_audit.png")
+    page.get_by_text("한국어", exact=True).click()
+    admin.wait_text("사용자별 하루 분석 한도: 3 → 5")
+    admin.wait_text("거부: 관리자 페이지를 열려고 함")
+    text = page.inner_text("body")
+    assert "Changed the quotas" not in text and "settings_change" not in text
+    fits = page.evaluate(WIDTHS)
+    assert fits["doc"] <= fits["view"] and 0 < fits["right"] <= fits["view"] and fits["wrap"] == 0, fits
+    admin.shot("admin_audit_ko.png")
 
 
 def test_roles_backends_and_the_audit_as_each_person_sees_them(person, site):

@@ -62,6 +62,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "bk.err_cloud_not_for_role": ("{role}: this role may not send billed calls.", "{role}: 이 역할은 유료 호출을 보낼 수 없습니다."),
     "bk.err_default_not_allowed": ("{role}: the backend it starts on must be one it may use.",
                                    "{role}: 기본 백엔드는 사용 가능한 백엔드 중 하나여야 합니다."),
+    "bk.settings_hint": (("You choose the sandbox or NHN Cloud yourself, in the sidebar (“Send analyses to”) and on "
+                          "the QA Lab form."),
+                         "샌드박스와 NHN Cloud는 사이드바(“분석을 보낼 곳”)와 QA Lab 양식에서 직접 고릅니다."),
     "set.unchanged": ("Nothing changed, so nothing was saved.", "바뀐 것이 없어 저장하지 않았습니다."),
     # issue 20: admin pages refused in words, the Roles page
     "page.roles": ("Roles", "역할"),
