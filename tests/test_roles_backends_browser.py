@@ -217,10 +217,17 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     admin.open("settings")
     admin.wait_text("Quotas of billed NHN Cloud calls")
     before = _newest(site)
-    page.get_by_label("Per user per day: analyses").fill("5")
-    page.get_by_role("button", name="Save quotas").click()
+    # What wrote two rows for one save: Enter in a quota field submits the form ("Press Enter to submit
+    # form"), and the Save the person then clicks submitted it again; every submit wrote a row, changed
+    # or not. Now a save that changes nothing says so and writes none.
+    field = page.get_by_label("Per user per day: analyses")
+    field.fill("5")
+    field.press("Enter")
     admin.wait_text("Quotas saved")
-    page.wait_for_timeout(2000)
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Save quotas").click()
+    admin.wait_text("Nothing changed, so nothing was saved")
+    page.wait_for_timeout(1000)
     saved = [r for r in _rows(site, user="ada@corp.test") if r["id"] > before]
     assert [(r["kind"], r["action"]) for r in saved] == [("settings_change", "quotas")], saved
     assert json.loads(saved[0]["detail"]) == {"user_daily_analysis": [3, 5]}
