@@ -9,6 +9,7 @@ import streamlit as st
 
 from access import Action, Identity, allowed
 from ui.access import gate, user_box
+from ui.backend_choice import sidebar_choice
 from ui.i18n import t
 from ui.icon import app_icon
 from ui.presenter import switch as presenter_switch
@@ -45,15 +46,29 @@ def pages(identity: Identity | None = None) -> dict[str, list[st.Page]]:
         t("nav.setup"): [
             st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:",
                     url_path="settings"),
-            *([st.Page("pages/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit")]
-              if identity is not None and allowed(identity, Action.AUDIT) else []),
+            *admin_pages(identity),
         ],
     }
 
 
+# The pages only admins see: (script, title, icon, URL, the action it needs). (A comment: a bare string
+# here would be drawn on every page by Streamlit's "magic".)
+ADMIN_PAGES = (("pages/roles.py", "page.roles", ":material/group:", "roles", Action.SETTINGS),
+               ("pages/audit.py", "page.audit", ":material/policy:", "audit", Action.AUDIT))
+
+
+def admin_pages(identity: Identity | None) -> list[st.Page]:
+    """For admins, in the menu; for anyone else signed in, hidden but there: the page's own check
+    explains the refusal and audits it (``ui.access.refused_page``), instead of "Page not found"."""
+    return [st.Page(script, title=t(title), icon=icon, url_path=url,
+                    visibility="visible" if allowed(identity, action) else "hidden")
+            for script, title, icon, url, action in ADMIN_PAGES if identity is not None]
+
+
 def signed_out_pages() -> list[st.Page]:
     """Every page URL answers with the sign-in page alone: no page script runs for a visitor."""
-    urls = [page.url_path for group in pages().values() for page in group if page.url_path] + ["audit"]
+    urls = [page.url_path for group in pages().values() for page in group if page.url_path] + [
+        url for _, _, _, url, _ in ADMIN_PAGES]
     return [st.Page(_signed_out, title=t("acc.sign_in"), default=True)] + [
         st.Page(_signed_out, title=t("acc.sign_in"), url_path=url) for url in urls]
 
@@ -72,6 +87,7 @@ def main() -> None:
     user_box(identity)
     preferences(may_unmask=allowed(identity, Action.UNMASK))
     presenter_switch()
+    sidebar_choice()  # sandbox or NHN Cloud for analyses, within what the role may use
     badge = st.sidebar.container()  # filled after the page, so it shows key versions this run fetched
     st.html(BASE_CSS)
     if presenter_view():

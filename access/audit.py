@@ -18,10 +18,12 @@ from access.policy import Identity
 
 audit_logger = logging.getLogger("studio.audit")
 
-EventKind = Literal["sign_in", "sign_out", "unmask", "mask", "refused", "api_call", "settings_change", "run_action"]
+EventKind = Literal["sign_in", "sign_out", "unmask", "mask", "refused", "api_call", "settings_change", "run_action",
+                    "role_change"]
 """``run_action``: a QA Lab run started, cancelled, resumed, resent, settled or deleted by someone (``action``
 says which: ``run_start``, ``run_cancel``…; ``where`` is the run's door ``qa-run:<id>``, so the Audit page's
-door filter shows a run's whole story). A refused one is ``refused`` with the same ``action`` and door."""
+door filter shows a run's whole story). A refused one is ``refused`` with the same ``action`` and door.
+``role_change``: a grant given or taken away on the Roles page (``detail``: the rule, from → to)."""
 
 
 QA_RUN_PREFIX = "qa-run:"
@@ -44,6 +46,7 @@ class AuditEvent:
     image_sha256: str = ""
     request_key_hash: str = ""
     masked: bool | None = None
+    detail: str = ""             # a change, as JSON {"what": [from, to], …} (``change_detail``)
 
     def to_json(self) -> str:
         doc: dict[str, Any] = {k: v for k, v in asdict(self).items() if v not in ("", None)}
@@ -97,6 +100,13 @@ def who(identity: Identity | None) -> str:
 def event_for(identity: Identity | None, kind: EventKind, **fields: Any) -> AuditEvent:
     role = str(identity.role) if identity else ""
     return AuditEvent(kind=kind, user=who(identity), role=role, **fields)
+
+
+def change_detail(changes: dict[str, tuple[Any, Any]]) -> str:
+    """What a settings or role change changed, ``{"what": [from, to]}`` as JSON (the Audit page puts it in
+    words in either language: "Daily analysis calls per user: 3 → 5"). Unchanged entries are left out;
+    ``None`` is "not set" (no limit, no role)."""
+    return json.dumps({k: [a, b] for k, (a, b) in changes.items() if a != b}, ensure_ascii=False, sort_keys=True)
 
 
 def request_key_hash(request_key: str) -> str:

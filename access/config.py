@@ -62,13 +62,18 @@ class RoleRules:
     group_claim: str = "groups"
     default_role: Role | None = None
 
-    def role_for(self, email: str, groups: Iterable[str] = ()) -> Role | None:
-        """The highest role whose rules match this e-mail or one of these groups; else the default."""
+    def role_for(self, email: str, groups: Iterable[str] = (),
+                 granted: Iterable[tuple[str, Role]] = ()) -> Role | None:
+        """The highest role whose rules match this e-mail or one of these groups — the file's rules and
+        ``granted`` (the Roles page's, from the studio database) alike; else the default. So the Roles
+        page can raise what the file gives, never lower it: the file is the floor (README, *Roles*)."""
         email = email.strip().lower()
         group_set = {g.strip().lower() for g in groups}
+        granted = list(granted)
         for role, rules in ((Role.ADMIN, self.admins), (Role.ANALYST, self.analysts),
                             (Role.VIEWER, self.viewers)):
-            if any(_matches(rule, email, group_set) for rule in rules):
+            if any(_matches(rule, email, group_set) for rule in rules) or any(
+                    r == role and _matches(rule, email, group_set) for rule, r in granted):
                 return role
         return self.default_role
 

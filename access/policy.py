@@ -118,6 +118,11 @@ def allowed(identity: Identity | None, action: Action) -> bool:
     return identity is not None and action in _GRANTS[identity.role]
 
 
+def allowed_role(role: Role, action: Action) -> bool:
+    """Whether the table above grants ``action`` to ``role`` (for rules set per role, not per person)."""
+    return action in _GRANTS[role]
+
+
 def require(identity: Identity | None, action: Action) -> Identity:
     """Return the identity if it may do ``action``; raise ``AccessDenied`` otherwise."""
     if identity is None or not allowed(identity, action):

@@ -1,6 +1,8 @@
 """QA Lab: build a run (images, truth, sweep, preprocessing), start it on the queue, watch it, read it."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from access.audit import who
@@ -13,6 +15,7 @@ from qa.tasks import enqueue, spool
 from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth, truth_notes
 from ui import lab
 from ui.access import current_identity
+from ui.backend_choice import lab_choice, refuse_unless_offered
 from ui.errors import guarded
 from ui.i18n import current_lang, t
 from ui.plain_text import plain
@@ -28,10 +31,10 @@ def main() -> None:
     conn = effective_connection()
     lab.start_queue(lab.db_url())
     factory = lab.factory()  # the store is opened (and upgraded) before a run is built, not at Start
-    st.caption(t("lab.backend", backend=t("side.backend_cloud") if conn.backend == "cloud" else t("side.backend_sandbox"),
-                 api=conn.api_version))
 
     with st.container(border=True):
+        chosen_backend = lab_choice(conn.backend, conn.api_version)  # this run's backend, within the role's
+        conn = replace(conn, backend=chosen_backend or conn.backend)
         service = st.segmented_control(t("lab.service"), SERVICES, default="credit-card", required=True,
                                        key="lab_service") or "credit-card"
         specimens = sorted(p.relative_to(SAMPLES_DIR).as_posix() for p in SAMPLES_DIR.glob("*/*")
@@ -79,8 +82,9 @@ def main() -> None:
         for p in problems:
             st.error(p)
         if st.button(t("lab.start"), type="primary", key="lab_start",
-                     disabled=not sources or bool(problems) or not confirmed):
-            identity = current_identity()  # effective_connection() above: a role without USE_CLOUD gets the sandbox
+                     disabled=not sources or bool(problems) or not confirmed or chosen_backend is None):
+            refuse_unless_offered(conn.backend, conn.api_version)  # decided again here, and audited if refused
+            identity = current_identity()
             spec = RunSpec(service, conn.backend, base_url(conn), conn.api_version, sweep=sweep, preprocess=use_pre,
                            truth=truth, concurrency=int(concurrency),
                            started_by=who(identity))

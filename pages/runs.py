@@ -28,6 +28,7 @@ from qa.runner import (
 from qa.tasks import enqueue, spool
 from ui import lab
 from ui.access import current_identity
+from ui.backend_choice import refuse_unless_offered
 from ui.errors import guarded
 from ui.i18n import t
 
@@ -49,6 +50,7 @@ def controls(factory: Any, facts: RunFacts) -> None:
             if resendable(facts) and may(identity, Action.RUN_RESEND, facts):
                 ok = st.checkbox(t("runs.resend_confirm", n=facts.unknown), key=f"runs_resend_ok_{chosen}_{facts.unknown}")
                 if st.button(t("runs.resend", n=facts.unknown), key="runs_resend", disabled=not ok) and ok:
+                    refuse_unless_offered(facts.backend, facts.api_version)  # the role's backends, now
                     resend_unknown(factory, chosen, spool(), by=identity, confirmed=facts.unknown)
                     enqueue(chosen, lab.db_url(), facts.backend, facts.api_version)
                     st.rerun()
@@ -59,6 +61,7 @@ def controls(factory: Any, facts: RunFacts) -> None:
         b1, b2 = st.columns(2)
         if (facts.status == "interrupted" and may(identity, Action.RUN_RESUME, facts)
                 and b1.button(t("runs.resume", n=facts.pending), key="runs_resume")):
+            refuse_unless_offered(facts.backend, facts.api_version)  # the role's backends, now
             resume_run(factory, chosen, spool(), by=identity)
             enqueue(chosen, lab.db_url(), facts.backend, facts.api_version)
             st.rerun()

@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from access import Action, allowed
+from access import Action, Role, allowed
+from access.audit import change_detail
+from access.policy import allowed_role
 from ocr_core import OcrClient, TransportError
 from ocr_core.services import SERVICES
 from ui.access import current_identity, may_change_settings
@@ -38,10 +40,11 @@ _FIELDS = {  # widget key -> Connection attribute
 
 
 def _apply() -> None:
-    if not may_change_settings("settings_change"):
-        return
     conn = connection()
     changes = {attr: st.session_state[key] for key, attr in _FIELDS.items() if key in st.session_state}
+    if not may_change_settings("settings_change", action="connection", detail=change_detail(
+            {attr: (getattr(conn, attr), value) for attr, value in changes.items()})):
+        return
     set_connection(replace(conn, **changes))
 
 
@@ -111,7 +114,7 @@ def test_connection() -> None:
 
 def quota_form() -> None:
     """Billed-call quotas (admins): empty means no limit. Applied at the next call of every session."""
-    from access.ledger import QuotaLimits
+    from access.ledger import QUOTA_NAMES, QuotaLimits
     from ui.billing import ledger, limits
 
     st.subheader(t("set.quotas"))
@@ -123,9 +126,68 @@ def quota_form() -> None:
                           (c1, "monthly_analysis"), (c2, "monthly_stand_alone")):
             values[name] = col.number_input(t(f"set.q_{name}"), min_value=0, value=getattr(now, name),
                                             step=1, placeholder=t("set.q_unlimited"))
-        if st.form_submit_button(t("set.q_save")) and may_change_settings("settings_change"):
-            ledger().set_limits(QuotaLimits(**{k: (None if v is None else int(v)) for k, v in values.items()}))
-            st.success(t("set.q_saved"))
+        if st.form_submit_button(t("set.q_save")):
+            wanted = QuotaLimits(**{k: (None if v is None else int(v)) for k, v in values.items()})
+            before = limits()  # read again at the action: another admin may have saved meanwhile
+            detail = change_detail({name: (getattr(before, name), getattr(wanted, name)) for name in QUOTA_NAMES})
+            if detail == "{}":
+                st.info(t("set.unchanged"))
+            elif may_change_settings("settings_change", action="quotas", detail=detail):
+                ledger().set_limits(wanted)
+                st.success(t("set.q_saved"))
+
+
+def backends_form() -> None:
+    """Per role: which backends its people may choose (sidebar, QA Lab) and which a session starts on.
+    One save writes one audit row naming each role whose rule changed, from → to."""
+    from access.backends import BACKENDS, BackendRuleError, stored_settings, validated
+    from ui.backend_choice import choice_name, forget_rules, rules
+    from ui.billing import ledger
+
+    st.subheader(t("bk.heading"))
+    st.caption(t("bk.intro"))
+    now = rules()
+    with st.form("settings_backends"):
+        picked: dict[Role, tuple[list[str], str]] = {}
+        for role in Role:
+            c1, c2 = st.columns([3, 2])
+            cloud_ok = allowed_role(role, Action.USE_CLOUD)
+            options = list(BACKENDS) if cloud_ok else ["sandbox"]
+            chosen = c1.multiselect(t("bk.allowed", role=t(f"acc.role_{role}")), options,
+                                    default=[b for b in now[role].allowed if b in options], format_func=choice_name,
+                                    key=f"settings_backends_{role}", placeholder=t("bk.none_chosen"),
+                                    help=None if cloud_ok else t("bk.viewer_no_cloud"))
+            default = c2.selectbox(t("bk.default", role=t(f"acc.role_{role}")), options,
+                                   index=options.index(now[role].default) if now[role].default in options else 0,
+                                   format_func=choice_name, key=f"settings_backends_{role}_default")
+            picked[role] = (chosen, default)
+        if not st.form_submit_button(t("bk.save")):
+            return
+    problems, wanted = [], {}
+    for role, (chosen, default) in picked.items():
+        try:
+            wanted[role] = validated(role, chosen, default)
+        except BackendRuleError as err:
+            problems.append(t(f"bk.err_{err}", role=t(f"acc.role_{role}")))
+    for problem in problems:
+        st.error(problem, icon=":material/error:")
+    if problems:
+        return
+    before = rules()
+    detail = change_detail({f"backends.{role}": (before[role].as_dict(), wanted[role].as_dict())
+                            for role in Role})
+    if detail == "{}":
+        st.info(t("set.unchanged"))
+        return
+    if not may_change_settings("settings_change", action="backends", detail=detail):
+        return
+    book = ledger()
+    for role in Role:
+        if before[role] != wanted[role]:
+            for key, value in stored_settings(role, wanted[role]).items():
+                book.set_setting(key, value)
+    forget_rules()
+    st.success(t("bk.saved"))
 
 
 def main() -> None:
@@ -135,8 +197,14 @@ def main() -> None:
         test_connection()
         with guarded():  # quotas live in the studio database: if it cannot be opened, the rest still works
             quota_form()
+        with guarded():
+            backends_form()
     else:
         st.info(t("acc.settings_admin_only"), icon=":material/lock:")
+        from ui.backend_choice import offered
+
+        if len(offered(current_identity())) > 1:  # what they can do themselves, and where
+            st.caption(t("bk.settings_hint"))
     st.subheader(t("set.display"))
     persistent("settings_presenter", presenter_view(),
                lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter))

@@ -4,7 +4,7 @@ SQLite file by default (``data/studio.sqlite3``; ``STUDIO_DATA_DIR`` moves the f
 by ``STUDIO_DATABASE_URL``; PostgreSQL is tested. Holds masked values only: never an image, never a
 full card, resident, licence or passport number.
 """
-from store.access_models import AuditRow, QuotaUsage, StudioSetting
+from store.access_models import AuditRow, QuotaUsage, RoleGrant, StudioSetting
 from store.db import (
     DATABASE_URL_ENV,
     StoreUnavailable,
@@ -17,5 +17,5 @@ from store.db import (
 )
 from store.models import Base, Item, ItemField, Run
 
-__all__ = ["DATABASE_URL_ENV", "AuditRow", "Base", "Item", "ItemField", "QuotaUsage", "Run", "StoreUnavailable",
+__all__ = ["DATABASE_URL_ENV", "AuditRow", "Base", "Item", "ItemField", "QuotaUsage", "RoleGrant", "Run", "StoreUnavailable",
            "StudioSetting", "data_dir", "default_url", "engine_for", "session_factory", "shown_url", "upgrade"]

@@ -1,4 +1,4 @@
-"""The intranet tables: the audit trail, the quota counters and the admins' settings.
+"""The intranet tables: the audit trail, the quota counters, the admins' settings and role grants.
 
 An audit row names who did what, where and with which outcome — never a field value, an image or a
 secret (images by SHA-256, Request-Keys by a keyed digest). ``access.ledger`` reads and writes them.
@@ -31,6 +31,7 @@ class AuditRow(Base):
     image_sha256: Mapped[str] = mapped_column(String(64), default="")
     request_key_hash: Mapped[str] = mapped_column(String(64), default="")
     masked: Mapped[bool | None] = mapped_column(Boolean)
+    detail: Mapped[str] = mapped_column(String(1000), default="")  # a change "from → to" (JSON), see access.audit
 
 
 class QuotaUsage(Base):
@@ -47,3 +48,15 @@ class StudioSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class RoleGrant(Base):
+    """A role an admin gave on the Roles page, on top of the secrets file's ``[access]`` rules: one rule
+    (``alice@corp``, ``@domain``, ``group:name``) → one role (``access.roles``)."""
+
+    __tablename__ = "role_grants"
+
+    rule: Mapped[str] = mapped_column(String(320), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    granted_by: Mapped[str] = mapped_column(String(320), default="")
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

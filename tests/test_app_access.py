@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.apptest import APP, TIMEOUT, assert_clean, page_text, texts, truth
+from tests.support.apptest import APP, TIMEOUT, assert_clean, html_tables, page_text, texts, truth
 from ui.session import Connection
 
 pytestmark = pytest.mark.usefixtures("sandbox")
@@ -94,12 +94,35 @@ def test_settings_are_admin_only():
     assert len(admin.number_input) == 4
 
 
+def _newest_id() -> int:
+    from ui.billing import ledger
+
+    return max((r["id"] for r in ledger().events(limit=1)), default=0)
+
+
+@pytest.mark.parametrize(("page", "url"), [("pages/audit.py", "/audit"), ("pages/roles.py", "/roles")])
+@pytest.mark.parametrize("who", ["viewer", "analyst"])
+def test_an_admin_page_followed_by_someone_else_is_explained_and_audited(who, page, url):
+    """Not Streamlit's "Page not found": the page is there (hidden from the menu), says why not in words
+    and leaves a refusal row (issue 20)."""
+    at = open_as(who)
+    before = _newest_id()
+    at.switch_page(page).run()
+    assert_clean(at)
+    errors = texts(at.error)
+    assert any("for admins only" in e and f"your role is {who}" in e for e in errors), errors
+    assert "Billed NHN Cloud calls" not in page_text(at) and not at.text_input and not at.dataframe
+    refused = [r for r in _audit("refused", PEOPLE[who]["email"]) if r["id"] > before]
+    assert [r["action"] for r in refused] in (["page:audit"], ["page:settings"]), refused
+
+
 def test_audit_page_for_admins_only():
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        open_as("viewer", "pages/audit.py")  # not even registered for a viewer
     admin = open_as("admin", "pages/audit.py")
     assert_clean(admin)
-    assert admin.dataframe
+    text = page_text(admin)
+    assert "Who" in text and "Outcome" in text
+    for column in ("api_version", "result_code", "request_key_hash", "settings_change"):
+        assert column not in text, column
 
 
 def test_analyst_over_quota_is_refused_before_anything_is_sent(monkeypatch, sandbox):
@@ -151,8 +174,9 @@ def test_audit_page_filters_by_door_a_qa_run_or_the_command_line():
     at = open_as("admin", "pages/audit.py")
     door = at.selectbox(key="audit_door")
     doors = list(door.options)
-    assert doors[1] == "cli" and doors.index("qa-run:41") < doors.index("qa-run:9")  # newest run first
+    assert doors[1] == "Command line" and doors.index("QA run 41") < doors.index("QA run 9")  # newest run first
     door.set_value("qa-run:41").run()
     assert_clean(at)
-    shown = at.dataframe[0].value
-    assert len(shown) == 2 and set(shown["where"]) == {"qa-run:41"}
+    shown = html_tables(at)[0]
+    assert len(shown) == 2 and {r["Where"] for r in shown} == {"QA run 41 · NHN Cloud — billed"}
+    assert {r["What"] for r in shown} == {"Sent a Credit card request"}, shown

@@ -35,9 +35,11 @@ PAGES = {  # URL path -> the page's title (English: the browser's locale here). 
     "compare": "Compare",
     "qa-lab": "QA Lab",
     "runs": "Runs",
-    "audit": "Audit",  # listed for admins; on loopback without sign-in configured, the user is one
+    "roles": "Roles",  # Roles and Audit: listed for admins; on loopback without sign-in configured, the
+    "audit": "Audit",  # user is one
 }
-NAV = ["Home", "Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs", "Settings", "Audit"]
+NAV = ["Home", "Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs", "Settings", "Roles",
+       "Audit"]
 FRAME_WAIT_MS = 15_000
 
 

@@ -191,10 +191,11 @@ def test_analyst_has_no_masking_switch_and_no_settings(visit):
     visit.open("settings")
     visit.wait_text("Connection settings are for admins only")
     visit.shot("analyst.png")
-    visit.open("audit")  # not a page for an analyst: Streamlit's "page not found", then the default page
-    visit.wait_text("Credit card")
+    visit.open("audit")  # not a page for an analyst: said in words (issue 20), not "Page not found"
+    visit.wait_text("The Audit page is for admins only; your role is analyst")
     visit.page.wait_for_timeout(1500)
     assert "Billed NHN Cloud calls" not in visit.page.inner_text("body")
+    assert "Page not found" not in visit.page.inner_text("body")
 
 
 def test_admin_may_unmask_and_every_unmask_is_audited(visit, dashboard):

@@ -36,11 +36,43 @@ def _claims_identity(config: AccessConfig, claims: Mapping[str, Any], source: st
     email = str(claims.get("email") or "")
     raw_groups = claims.get(config.rules.group_claim) or ()
     groups = (raw_groups,) if isinstance(raw_groups, str) else tuple(str(g) for g in raw_groups)
-    role = config.rules.role_for(email, groups)
+    role = config.rules.role_for(email, groups, granted_roles())
     if role is None:
         return None
     return Identity(subject=str(claims.get("sub") or email), email=email, name=str(claims.get("name") or ""),
                     role=role, source=source, groups=groups)  # type: ignore[arg-type]
+
+
+GRANTS_TTL_SECONDS = 2.0
+"""How long a server process keeps the Roles page's grants before reading them again: a change made on
+another replica reaches this one within that; one made here at once (``forget_grants``)."""
+_grants_seen: dict[str, Any] = {"at": -1e9, "pairs": []}
+
+
+def granted_roles() -> list[tuple[str, Any]]:
+    """The Roles page's grants (``access.roles``). A database that cannot be read gives none: only the
+    secrets file's rules then apply (fail closed: nobody gains a role the file does not give)."""
+    import logging
+    import time
+
+    now = time.monotonic()
+    if now - _grants_seen["at"] > GRANTS_TTL_SECONDS:
+        from access.roles import pairs
+        from ui.billing import ledger
+
+        try:
+            _grants_seen["pairs"] = pairs(ledger().engine)
+        except Exception as exc:  # noqa: BLE001 - the studio database is down: the file's rules alone
+            logging.getLogger("studio.access").warning("role grants unreadable (%s): the secrets file's "
+                                                       "rules alone apply", type(exc).__name__)
+            _grants_seen["pairs"] = []
+        _grants_seen["at"] = now
+    return list(_grants_seen["pairs"])
+
+
+def forget_grants() -> None:
+    """After a grant or revocation in this process: the next request reads them again."""
+    _grants_seen["at"] = -1e9
 
 
 def _proxy_claims(config: AccessConfig) -> dict[str, str] | None:
@@ -217,12 +249,24 @@ def where_now() -> str:
     return urlparse(url).path if url else ""
 
 
-def may_change_settings(event: str) -> bool:
-    """Server-side check at the action: an admin's change is audited, anyone else's refused and audited."""
+def may_change_settings(event: str, *, action: str = "", detail: str = "") -> bool:
+    """Server-side check at the action: an admin's change is audited — one row, saying what changed
+    (``detail``: ``access.audit.change_detail``) — anyone else's refused and audited."""
     from access import Action, allowed
 
     if allowed(current_identity(), Action.SETTINGS):
-        audit_event(event)
+        audit_event(event, action=action, detail=detail)
         return True
-    audit_event("refused", action=str(Action.SETTINGS))
+    audit_event("refused", action=str(Action.SETTINGS), detail=detail)
     return False
+
+
+def refused_page(url: str, action: Any) -> None:
+    """An admin page opened by someone whose role may not (a link, a bookmark): what it is, why not,
+    whom to ask — and an audit row naming the page, instead of Streamlit's "Page not found"."""
+    identity = current_identity()
+    role = t(f"acc.role_{identity.role}") if identity else ""
+    st.title(t("acc.refused_title"))
+    st.error(t("acc.refused_page", page=t(f"acc.page_{url}"), role=role), icon=":material/lock:")
+    st.caption(t("acc.refused_ask"))
+    audit_event("refused", action=f"page:{action}")

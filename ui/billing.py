@@ -66,8 +66,11 @@ def usage(service: str) -> Usage | None:
 def billed_call(service: str, call: Callable[[], R], *, image: bytes | None = None,
                 request_key: str | None = None) -> R:
     """Run one API call under the quota and leave its audit row (``access.metering.Door.call``)."""
+    from ui.backend_choice import refuse_unless_offered
+
     identity = current_identity()
     conn = effective_connection()
+    refuse_unless_offered(conn.backend, conn.api_version)  # the door decides, whatever the page offered
     door = Door(ledger(), limits() if conn.backend == "cloud" else QuotaLimits(), user=who(identity),
                 role=str(identity.role) if identity else "", where=where_now(), backend=conn.backend,
                 api_version=conn.api_version,

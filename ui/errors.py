@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from access.backends import BackendRefused
 from access.ledger import QuotaExceeded
 from l10n import api_error, input_problem, rejection
 from ocr_core import ApiError, EnvelopeError, InputError, MalformedResponseError, OcrError, TransportError
@@ -39,8 +40,14 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
     if isinstance(exc, EnvelopeError):
         return text("err.envelope", lang), text("err.envelope_action", lang)
     if isinstance(exc, QuotaExceeded):
+        from ui.backend_choice import quota_way_out
+
         return (text(f"err.quota_{exc.scope}", lang, limit=exc.limit, kind=text(f"err.quota_kind_{exc.kind}", lang)),
-                text("err.quota_action", lang))
+                quota_way_out(lang))
+    if isinstance(exc, BackendRefused):
+        from ui.backend_choice import refusal_words
+
+        return refusal_words(exc, lang), None
     if isinstance(exc, InputError):
         return text("err.input", lang, msg=input_problem(exc, lang) or mask_text(str(exc))), None
     problem = store_problem(exc)
@@ -107,7 +114,7 @@ def guarded(where: str = "") -> Iterator[None]:
     """Run a block; show any failure in plain words instead of letting a traceback reach the page."""
     try:
         yield
-    except (OcrError, ImageRejected) as exc:
+    except (OcrError, ImageRejected, BackendRefused) as exc:
         log.info("call failed: %s%s", type(exc).__name__,
                  f" {exc.result_code}" if isinstance(exc, ApiError) else "")
         show_error(exc, where)

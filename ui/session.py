@@ -141,8 +141,12 @@ def sandbox_handle() -> SandboxHandle:
 
 
 def default_connection() -> Connection:
-    """The sandbox unless NHN Cloud credentials are configured."""
-    return Connection(backend="cloud" if credentials_configured("v2.0") else "sandbox")
+    """The default backend of the signed-in role (``access.backends``: NHN Cloud for analysts and
+    admins unless an admin set otherwise, when its credentials are configured), else the sandbox."""
+    from ui.access import current_identity
+    from ui.backend_choice import resolved
+
+    return Connection(backend=resolved(current_identity(), None) or "sandbox")
 
 
 def connection() -> Connection:
@@ -158,12 +162,19 @@ def set_connection(conn: Connection) -> None:
 
 
 def effective_connection() -> Connection:
-    """The connection actually used: NHN Cloud only when its credentials are configured and the
-    signed-in role may spend billed calls (decided here, so no crafted session state can choose it)."""
+    """The connection actually used: the session's choice when the signed-in role may use it now (an
+    admin's per-role rule, ``access.backends``; NHN Cloud only with its credentials and for a role that
+    may spend billed calls), else the role's default (decided here, so no crafted session state can
+    choose it). With nothing the role may use, the sandbox is shown and the door refuses to send
+    (``ui.billing.billed_call``)."""
+    from ui.access import current_identity
+    from ui.backend_choice import resolved
+
     conn = connection()
-    if conn.backend == "cloud" and not (credentials_configured(conn.api_version) and _may(Action.USE_CLOUD)):
-        return replace(conn, backend="sandbox")
-    return conn
+    backend = resolved(current_identity(), conn.backend, conn.api_version) or "sandbox"
+    if backend == "cloud" and not (credentials_configured(conn.api_version) and _may(Action.USE_CLOUD)):
+        backend = "sandbox"
+    return conn if backend == conn.backend else replace(conn, backend=backend)
 
 
 def settings_for(conn: Connection) -> Settings:
