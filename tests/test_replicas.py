@@ -50,12 +50,28 @@ def operations_commands() -> str:
     return block.group(1)
 
 
+def spool_key_as_the_page_makes_it() -> str:
+    """The page's command for a ``spool_key``, run as written."""
+    text = OPERATIONS.read_text(encoding="utf-8")
+    block = re.search(r"<!-- operations:key -->\s*```bash\n(.*?)```", text, re.DOTALL)
+    assert block, "docs/operations.md lost its spool_key command"
+    made = subprocess.run(["bash", "-c", block.group(1)], capture_output=True, text=True, check=True, timeout=30)
+    key = made.stdout.strip()
+    assert len(key) >= 40 and re.fullmatch(r"[A-Za-z0-9_-]+", key), key  # 32 random bytes, TOML-safe
+    return key
+
+
 def test_the_operations_page_names_the_variables_its_commands_use():
     """What the test sets for itself is what the page tells an operator to set first."""
     text = OPERATIONS.read_text(encoding="utf-8")
     used = set(re.findall(r"\$\{?([A-Z_][A-Z0-9_]*)", operations_commands()))
     exported = set(re.findall(r"export ([A-Z_0-9]+)=", text)) | set(re.findall(r" ([A-Z_0-9]+)=\d+", text))
     assert used <= exported, used - exported
+    # nginx: one upstream line per replica, the ports the page starts them on
+    ports = dict(re.findall(r"(STUDIO_PORT_\d)=(\d+)", text))
+    upstreams = re.search(r'STUDIO_UPSTREAMS="([^"]*)"', text)
+    assert upstreams and upstreams.group(1).split("; ") == [f"server 127.0.0.1:{ports['STUDIO_PORT_1']}",
+                                                            f"server 127.0.0.1:{ports['STUDIO_PORT_2']};"]
 
 
 def _wait_healthy(port: int, proc: subprocess.Popen, logs: Path, deadline: float) -> None:
@@ -126,7 +142,7 @@ def test_two_replicas_and_two_workers_as_the_operations_page_runs_them(sandbox, 
             pytest.skip(reason)
     home = tmp_path / "studio"
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text('[studio]\nspool_key = "the same on every replica and worker of this test"\n')
+    secrets.write_text(f'[studio]\nspool_key = "{spool_key_as_the_page_makes_it()}"\n')
     secrets.chmod(0o600)
     ports = free_port(), free_port()
     sandbox.backend.set_faults(Faults())
