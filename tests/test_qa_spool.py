@@ -108,6 +108,28 @@ for rid in sys.argv[2:]:
 """
 
 
+def test_whatever_stops_the_runner_ends_the_run_failed_with_the_reason(sandbox, tmp_path, monkeypatch):
+    """Not only the database or the spool: any exception out of the runner (here a bug in sending) ends
+    the run ``failed`` with its words, and the item it was sending is ``unknown``, never resent silently."""
+    import qa.runner
+
+    factory = session_factory(f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+    spool = Spool(factory, key=Fernet.generate_key())
+    run_id = create_run(factory, _spec(sandbox, concurrency=1), [Source("card.png", CARD)], spool)
+
+    def broken(*_args, mark=None, **_kw):
+        mark()  # marked sending, then the runner breaks
+        raise RuntimeError("the answer could not be parsed")
+
+    monkeypatch.setattr(qa.runner, "_send", broken)
+    with _client(sandbox) as client:
+        assert execute_run(factory, run_id, client, spool) == "failed"
+    with factory() as s:
+        run = s.get(Run, run_id)
+        assert run is not None and (run.status, run.message) == ("failed", "RuntimeError: the answer could not be parsed")
+        assert s.scalars(select(Item.state).where(Item.run_id == run_id)).all() == ["unknown"]
+
+
 def _consumer(data: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
     (data).mkdir(parents=True)
     with log.open("wb") as out:
@@ -141,6 +163,11 @@ def test_two_workers_on_separate_data_folders_share_runs_over_redis(sandbox, tmp
                 for _ in range(6)]
         workers = [_consumer(tmp_path / f"worker-{n}", env, tmp_path / f"worker-{n}.log") for n in (1, 2)]
         try:
+            ready = time.monotonic() + 120
+            while not all("Huey consumer started" in (tmp_path / f"worker-{n}.log").read_text(errors="replace")
+                          for n in (1, 2)):
+                assert time.monotonic() < ready and all(w.poll() is None for w in workers), "a worker did not start"
+                time.sleep(0.2)
             # on the shared queue as a replica puts them (qa.tasks.enqueue, with STUDIO_QUEUE_URL), twice each
             subprocess.run([sys.executable, "-c", _ENQUEUE,
                             db, *map(str, runs + runs)], cwd=ROOT, env={**env, "STUDIO_DATA_DIR": str(tmp_path)},
