@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -35,8 +36,24 @@ SPOOL_KEY_SETTING = "spool_key"
 TRUTH = -1  # ``SpoolPart.part`` of the run's truth; sources are 0, 1, …
 
 
+OTHER_KEY = ("the images of run {run} were sealed with another spool key than this worker's ({source}): "
+             f"give every replica and worker the same {SPOOL_KEY_ENV} or [studio] {SPOOL_KEY_SETTING} "
+             "in their secrets file")
+"""``Run.message`` of a run a worker could not read (English, for the log and the CLI; the Runs page
+recognises it with ``other_key`` and says it in the reader's language)."""
+
+
 class SpoolUnreadable(RuntimeError):
     """A run's sealed input is missing or was sealed under another key."""
+
+
+_OTHER_KEY = re.compile(re.escape(OTHER_KEY).replace(re.escape("{run}"), r"\d+")
+                        .replace(re.escape("{source}"), r"\w+"))
+
+
+def other_key(message: str | None) -> bool:
+    """Whether a run's failure ``message`` is ``OTHER_KEY``'s."""
+    return bool(message and _OTHER_KEY.fullmatch(message))
 
 
 def _fernet_key(secret: str) -> bytes:
@@ -118,10 +135,7 @@ class Spool:
         try:
             return self._fernet.decrypt(sealed)
         except InvalidToken:
-            raise SpoolUnreadable(
-                f"the images of run {run_id} were sealed with another spool key than this worker's "
-                f"({self.key_source}): give every replica and worker the same {SPOOL_KEY_ENV} or "
-                f"[studio] {SPOOL_KEY_SETTING} in their secrets file") from None
+            raise SpoolUnreadable(OTHER_KEY.format(run=run_id, source=self.key_source)) from None
 
     def get_source(self, run_id: int, index: int) -> bytes:
         sealed = self._sealed(run_id, index)

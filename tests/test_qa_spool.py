@@ -188,3 +188,23 @@ def test_two_workers_on_separate_data_folders_share_runs_over_redis(sandbox, tmp
         assert statuses == dict.fromkeys(runs, "done"), (statuses, [log[-1500:] for log in logs])
         assert sandbox.backend.journal.calls("credit-card") == 6 * 3  # each item once, not twice
         assert all("Executing qa.tasks.execute" in log for log in logs), "both workers took runs"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_runs_page_says_why_in_the_readers_language(sandbox, lang):
+    """The worker's reason is English (log, CLI); the Runs page says it in the reader's language."""
+    from tests.support.apptest import assert_clean, open_page
+    from ui import lab
+    from ui.i18n import text
+
+    factory = lab.session_factory(lab.default_url())
+    run_id = create_run(factory, _spec(sandbox), [Source("card.png", CARD)], Spool(factory, key=Fernet.generate_key()))
+    with _client(sandbox) as client:
+        assert execute_run(factory, run_id, client, Spool(factory, key=Fernet.generate_key())) == "failed"
+    at = open_page("pages/runs.py", lang=lang)
+    at.selectbox(key="runs_pick").set_value(run_id).run()
+    assert_clean(at)
+    errors = [e.value for e in at.error]
+    said = text("runs.failed_reason", lang, reason=text("runs.spool_other_key", lang))
+    assert said in errors, errors
+    assert not any("sealed with another spool key than this worker" in e for e in errors)  # not the log's words
