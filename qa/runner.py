@@ -319,8 +319,10 @@ def _reason(factory: sessionmaker[Session], err: BaseException) -> str:
     """Why a run could not go on, in words for ``Run.message`` (never a password from the URL)."""
     from store.db import StoreUnavailable
 
-    if isinstance(err, StoreUnavailable | SpoolUnreadable):
-        return str(err) if isinstance(err, SpoolUnreadable) else err.plain()
+    if isinstance(err, SpoolUnreadable):
+        return str(err)
+    if isinstance(err, StoreUnavailable):
+        return err.plain()
     url = factory.kw["bind"].url.render_as_string(hide_password=False)
     return StoreUnavailable.in_use(url, err).plain() if isinstance(err, SQLAlchemyError) else (
         f"{type(err).__name__}: {err}")

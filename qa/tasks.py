@@ -49,6 +49,7 @@ def queue_kind() -> str:
     """Where the queue lives, for the log (never the URL: it may carry a password)."""
     return "Redis" if isinstance(huey, RedisHuey) else f"SQLite in {data_dir()}"
 
+
 SettingsFor = Callable[[str, str], Settings]
 """(backend kind, api version) → the client settings to use in this process."""
 
