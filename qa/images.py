@@ -105,7 +105,7 @@ def _source_bytes(item: ItemSource, samples: Path, spool: Spool | None,
     if held_data is None and spool is not None and spool.has(item.run_id):
         try:
             held_data = spool.get_source(item.run_id, item.source)
-        except SpoolUnreadable:  # the run ended meanwhile, or another spool key
+        except (OSError, SpoolUnreadable):  # the run ended meanwhile, or another spool key
             held_data = None
     if held_data is None:
         return "upload_gone"
