@@ -101,7 +101,7 @@ class Clock:
 
 def overhead(settings: Settings, base_url: str, images: list[Source], chunk: int) -> bool:
     factory = session_factory(f"sqlite:///{data_dir() / 'bench.db'}")
-    spool = Spool(data_dir() / "spool")
+    spool = Spool(factory)
 
     def loop(part: list[Source]) -> None:
         with OcrClient(settings) as c:
@@ -142,7 +142,7 @@ def overhead(settings: Settings, base_url: str, images: list[Source], chunk: int
 
 def memory(settings: Settings, base_url: str, sb: object, card: bytes, n_items: int, trace: bool) -> bool:
     factory = session_factory(f"sqlite:///{data_dir() / 'bench-memory.db'}")
-    spool = Spool(data_dir() / "spool")
+    spool = Spool(factory)
     sb.backend.set_faults(Faults(result_code=5000001, rate=float(os.environ.get("BENCH_FAULT_RATE", "0.9")), route="credit-card"))  # type: ignore[attr-defined]
     sources = [Source(f"m{i}.png", card) for i in range(n_items)]
     rid = create_run(factory, RunSpec("credit-card", "sandbox", base_url, "v2.0", concurrency=2), sources, spool)

@@ -25,6 +25,7 @@ from qa.runner import (
     run_facts,
     settle_unknown,
 )
+from qa.spool import other_key
 from qa.tasks import enqueue, spool
 from ui import lab
 from ui.access import current_identity
@@ -43,7 +44,8 @@ def controls(factory: Any, facts: RunFacts) -> None:
     identity = current_identity()
     chosen = facts.id
     if facts.status == "failed" and facts.message:
-        st.error(t("runs.failed_reason", reason=facts.message), icon=":material/error:")
+        reason = t("runs.spool_other_key") if other_key(facts.message) else facts.message
+        st.error(t("runs.failed_reason", reason=reason), icon=":material/error:")
     try:
         if facts.unknown:
             st.warning(t("runs.unknown", n=facts.unknown), icon=":material/help:")

@@ -53,7 +53,7 @@ from qa.spool import Spool
 from qa.sweeps import SweepError, parse_spec
 from qa.truth import MAX_BYTES as TRUTH_MAX_BYTES
 from qa.truth import TruthError, TruthFile, parse_truth, specimen_truth, truth_notes
-from store import StoreUnavailable, data_dir, default_url, session_factory
+from store import StoreUnavailable, default_url, session_factory
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
@@ -216,7 +216,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if sys.stdin.readline().strip().lower() not in ("y", "yes"):
                 raise Usage("not confirmed")
     factory = session_factory(args.db or default_url())
-    spool = Spool(data_dir() / "spool")
+    spool = Spool(factory)
     spec = RunSpec(args.service, backend.kind, backend.settings.base_url, backend.settings.api_version,
                    sweep=sweep, preprocess=args.preprocess, truth=truth, concurrency=args.concurrency,
                    rate_limit=args.rate, started_by=command_line_user(args.user))

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from cryptography.fernet import InvalidToken
 
 from ocr_core.imaging import ImageRejected, load_image
 from qa.runner import preprocess_options, sent_payload
-from qa.spool import Spool
+from qa.spool import Spool, SpoolUnreadable
 
 Unavailable = Literal["not_sent", "upload_gone", "source_gone", "source_changed", "differs"]
 """Why an item's image cannot be shown: it sent nothing (or predates the digests); an upload this
@@ -106,7 +105,7 @@ def _source_bytes(item: ItemSource, samples: Path, spool: Spool | None,
     if held_data is None and spool is not None and spool.has(item.run_id):
         try:
             held_data = spool.get_source(item.run_id, item.source)
-        except (OSError, InvalidToken):  # the run ended meanwhile, or another spool key
+        except (OSError, SpoolUnreadable):  # the run ended meanwhile, or another spool key
             held_data = None
     if held_data is None:
         return "upload_gone"

@@ -72,7 +72,7 @@ from ocr_core.masking import mask_value
 from ocr_core.pipeline import ImageRejected, Payload, prepare, prepare_loaded
 from ocr_core.validators import Check
 from ocr_core.verdicts import check_record, result_checks
-from qa.spool import Spool
+from qa.spool import Spool, SpoolUnreadable
 from qa.sweeps import render, sweep_levels
 from qa.truth import TruthFile, score
 from store.db import patience_seconds, retrying
@@ -149,22 +149,16 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
     """Record a run and its items (queued). Bad images become failed items with their reason."""
     levels = sweep_levels([(n, tuple(lv)) for n, lv in spec.sweep])
     truth = spec.truth.entries if spec.truth else {}
-    made: list[int] = []
     with factory() as session:
         try:
-            return _create(session, spec, sources, spool, levels, truth, made)
+            return _create(session, spec, sources, spool, levels, truth)
         except BaseException:
-            # Nothing of a run that was not created stays on disk (its sealed images, its truth). Its folder
-            # goes before the rollback, while this transaction still holds the id: SQLite may hand the same
-            # id to the next run once the rollback is done (PostgreSQL never reuses one).
-            for run_id in made:
-                spool.drop(run_id)
-            session.rollback()
+            session.rollback()  # nothing of a run that was not created stays: its sealed images are rows of it
             raise
 
 
 def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: Spool,
-            levels: Sequence[tuple[str, float]], truth: Mapping[str, dict[str, str]], made: list[int]) -> int:
+            levels: Sequence[tuple[str, float]], truth: Mapping[str, dict[str, str]]) -> int:
     run = Run(started_by=spec.started_by, backend=spec.backend, endpoint=spec.endpoint,
               api_version=spec.api_version, service=spec.service, preprocess=spec.preprocess,
               sweep=[[n, list(lv)] for n, lv in spec.sweep],
@@ -173,7 +167,6 @@ def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: S
               concurrency=spec.concurrency, rate_limit=spec.rate_limit, status="queued")
     session.add(run)
     session.flush()
-    made.append(run.id)
     position = 0
     failed = 0
     for index, source in enumerate(sources):
@@ -190,14 +183,14 @@ def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: S
             position += 1
             failed += 1
             continue
-        spool.put_source(run.id, index, source.data)
+        spool.put_source(session, run.id, index, source.data)
         common = {"run_id": run.id, "source": index, "image_name": source.name, "sha256": payload.sha256,
                   "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
                   "doc_type": doc_type, "source_kind": source.kind, "source_path": source.path}
         for name, level in [("none", 0.0), *levels]:
             session.add(Item(position=position, degradation=name, level=level, **common))
             position += 1
-    spool.put_truth(run.id, {s.name: truth[s.name] for s in sources if s.name in truth})
+    spool.put_truth(session, run.id, {s.name: truth[s.name] for s in sources if s.name in truth})
     run.total = position
     run.failed = failed
     run.done = failed
@@ -326,6 +319,8 @@ def _reason(factory: sessionmaker[Session], err: BaseException) -> str:
     """Why a run could not go on, in words for ``Run.message`` (never a password from the URL)."""
     from store.db import StoreUnavailable
 
+    if isinstance(err, SpoolUnreadable):
+        return str(err)
     if isinstance(err, StoreUnavailable):
         return err.plain()
     url = factory.kw["bind"].url.render_as_string(hide_password=False)
@@ -341,19 +336,30 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
     up: left ``running``, a dashboard's recovery would take it for a dead worker's and finish it.
     A database in trouble is waited out (``store.db.retrying``); one that stays away longer than that
     ends the run ``failed`` with the reason — or, when even that cannot be written, leaves it to the
-    next recovery (its heartbeat stands still) after one line in the log."""
+    next recovery (its heartbeat stands still) after one line in the log. Anything else that stops the
+    runner (images sealed under another worker's key, a bug) ends the run ``failed`` with the reason too:
+    never a silent ``running``."""
     try:
         return _execute(factory, run_id, client, spool, on_progress)
-    except SQLAlchemyError as err:
+    except (SQLAlchemyError, SpoolUnreadable) as err:
         reason = _reason(factory, err)
-        log.error("QA run %s: the studio database gave out: %s", run_id, reason)
-        try:  # the last word: worth waiting longer for than any one item
-            return _finish(factory, run_id, spool, "failed", message=reason,
-                           patience=max(2 * patience_seconds(), CONTROL_PATIENCE))
-        except SQLAlchemyError as again:
-            log.error("QA run %s: could not even record that it failed (%s); the next recovery will find it",
-                      run_id, _reason(factory, again))
-            return "failed"
+        log.error("QA run %s failed: %s", run_id, reason)
+        return fail_run(factory, run_id, spool, reason)
+    except Exception as err:
+        reason = _reason(factory, err)
+        log.exception("QA run %s failed: %s", run_id, reason)
+        return fail_run(factory, run_id, spool, reason)
+
+
+def fail_run(factory: sessionmaker[Session], run_id: int, spool: Spool, reason: str) -> str:
+    """End the run ``failed`` with ``reason`` (the items on the wire become ``unknown``); returns "failed"."""
+    try:  # the last word: worth waiting longer for than any one item
+        return _finish(factory, run_id, spool, "failed", message=reason,
+                       patience=max(2 * patience_seconds(), CONTROL_PATIENCE))
+    except SQLAlchemyError as again:
+        log.error("QA run %s: could not even record that it failed (%s); the next recovery will find it",
+                  run_id, _reason(factory, again))
+        return "failed"
 
 
 def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
@@ -448,7 +454,7 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
                                                    what=f"recording an answer of QA run {run_id}")
         except _Taken:  # no longer pending: another worker has it (a run resumed while this one lived on)
             return
-        except SQLAlchemyError as err:  # waited long enough: no new item is sent
+        except (SQLAlchemyError, SpoolUnreadable) as err:  # waited long enough, or no image: no new item is sent
             broken.append(err)
             cancelled.set()
             return

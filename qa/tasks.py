@@ -28,7 +28,7 @@ from ocr_core import OcrClient, Settings
 from qa.backend import sandbox_settings
 from qa.runner import CONTROL_PATIENCE, HEARTBEAT_SECONDS, execute_run, mark_dead, recovery_cancel, requeue
 from qa.spool import Spool
-from store import Run, data_dir, session_factory
+from store import Run, data_dir, default_url, session_factory
 from store.db import retrying
 
 QUEUE_URL_ENV = "STUDIO_QUEUE_URL"
@@ -43,6 +43,12 @@ def _make_huey() -> Huey:
 
 
 huey = _make_huey()
+
+
+def queue_kind() -> str:
+    """Where the queue lives, for the log (never the URL: it may carry a password)."""
+    return "Redis" if isinstance(huey, RedisHuey) else f"SQLite in {data_dir()}"
+
 
 SettingsFor = Callable[[str, str], Settings]
 """(backend kind, api version) → the client settings to use in this process."""
@@ -64,15 +70,16 @@ def configure(settings_for: SettingsFor) -> None:
     _settings_for = settings_for
 
 
-def spool() -> Spool:
-    return Spool(data_dir() / "spool")
+def spool(db_url: str | None = None) -> Spool:
+    """The runs' sealed inputs, in the studio database every worker shares (``qa.spool``)."""
+    return Spool(session_factory(db_url or default_url()))
 
 
 @huey.task()
 def execute(run_id: int, db_url: str, backend: str, api_version: str) -> str:
     factory = session_factory(db_url)
     with OcrClient(_settings_for(backend, api_version)) as client:
-        return execute_run(factory, run_id, client, spool())
+        return execute_run(factory, run_id, client, Spool(factory))
 
 
 def enqueue(run_id: int, db_url: str, backend: str, api_version: str) -> None:
@@ -151,7 +158,7 @@ def recover(db_url: str, *, watch_seconds: float = 2.5 * HEARTBEAT_SECONDS) -> l
     resumed = []
     for rid, status, backend, api_version in waiting:
         if rid in dead and before[rid][0] == "cancelling":
-            recovery_cancel(factory, rid, spool())
+            recovery_cancel(factory, rid, spool(db_url))
             continue
         if status == "interrupted":
             requeue(factory, rid)

@@ -11,7 +11,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,9 +20,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -220,6 +221,32 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+UPGRADE_LOCK_KEY = 0x5354554449_4F  # "STUDIO" as a number: the PostgreSQL advisory lock of schema upgrades
+
+
+@contextmanager
+def _serialised(conn: Connection) -> Iterator[None]:
+    """One upgrade at a time per PostgreSQL database, across processes and hosts. Without it, replicas
+    started in the same second each see an empty database and create the same tables; the losers fail
+    on the catalogue's unique indexes (``pg_type_typname_nsp_index``) and start without their queue
+    consumer. A session-level advisory lock waits for the upgrade in progress; the waiter then finds
+    the steps done. (SQLite serialises on ``BEGIN IMMEDIATE`` instead, see ``migration_engine``.)"""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.exec_driver_sql(f"SELECT pg_advisory_lock({UPGRADE_LOCK_KEY})")
+    conn.commit()  # the lock outlives this transaction; Alembic begins its own per migration
+    try:
+        yield
+    finally:
+        # Best effort: a connection that broke takes its lock with it when it closes (NullPool).
+        with suppress(SQLAlchemyError):
+            if conn.in_transaction():  # a step failed: its transaction is rolled back before the unlock
+                conn.rollback()
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({UPGRADE_LOCK_KEY})")
+            conn.commit()
+
+
 def upgrade(url: str | None = None) -> None:
     """Bring the schema to the newest migration (once per URL per process); raises
     :class:`StoreUnavailable` when the database cannot be opened or a step fails."""
@@ -235,7 +262,8 @@ def upgrade(url: str | None = None) -> None:
         except Exception as err:  # not a URL SQLAlchemy can use: a typo, a driver that is not installed
             raise StoreUnavailable(shown_url(url), _cause(url, err)) from err
         try:
-            with engine.connect() as conn:  # not in a transaction: Alembic begins one per migration
+            # not in a transaction: Alembic begins one per migration
+            with engine.connect() as conn, _serialised(conn):
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except Exception as err:

@@ -1,13 +1,14 @@
 """The lab's tables: a run, its items (one image at one degradation level), each item's fields.
 
-Values are stored masked exactly as the product shows them; images are never stored.
+Values are stored masked exactly as the product shows them; images only sealed, and only while their run
+needs them (``SpoolPart``).
 """
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -115,3 +116,14 @@ class ItemField(Base):
     checks: Mapped[list[Any] | None] = mapped_column(JSON)
 
     item: Mapped[Item] = relationship(back_populates="fields")
+
+
+class SpoolPart(Base):
+    """A queued or unfinished run's input, sealed (Fernet; ``qa.spool``): a source image (``part`` ≥ 0, its
+    index) or the run's truth (``part`` = -1). In the shared database so that whichever worker on
+    whichever machine takes the run can read it; removed when the run ends or is deleted (migration 0006)."""
+    __tablename__ = "qa_spool"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("qa_runs.id", ondelete="CASCADE"), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)

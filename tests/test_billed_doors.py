@@ -158,7 +158,7 @@ def test_the_sandbox_is_not_billed_and_not_counted(studio, sandbox, monkeypatch)
 
 def _run(studio: dict[str, Any], n_images: int, concurrency: int, user: str) -> tuple[int, str]:
     factory = session_factory(studio["url"])
-    spool = Spool(Path(studio["secrets"]).parent / "spool")
+    spool = Spool(factory)
     spec = RunSpec("credit-card", "cloud", CLOUD_URL, "v2.0", concurrency=concurrency, started_by=user)
     run_id = create_run(factory, spec, [Source(f"card{i}.png", CARD.read_bytes()) for i in range(n_images)], spool)
     settings = Settings(base_url=CLOUD_URL, app_key=DEMO_APP_KEY, secret_key=DEMO_SECRET_KEY)

@@ -47,7 +47,7 @@ def hostile_run(tmp_path_factory) -> tuple[Any, int, str]:
     factory = session_factory(url)
     from qa.spool import Spool
 
-    spool = Spool(tmp_path_factory.mktemp("spool"))
+    spool = Spool(factory)
     rid = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
                      [Source(name, b"not an image") for name in HOSTILE], spool)
     return factory, rid, url

@@ -33,7 +33,7 @@ from qa.tasks import spool
 from store import session_factory
 url, db, run_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with OcrClient(Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey")) as c:
-    execute_run(session_factory(db), run_id, c, spool())
+    execute_run(session_factory(db), run_id, c, spool(db))
 """
 
 
@@ -64,7 +64,7 @@ def test_a_killed_worker_with_requests_in_flight_is_recovered_without_sending_th
     try:
         run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=2,
                                              sweep=[("blur", list(range(1, ITEMS)))]),
-                            [Source("card.png", CARD)], tasks.spool())
+                            [Source("card.png", CARD)], tasks.spool(db))
         proc = subprocess.Popen([sys.executable, "-c", WORKER, sandbox.base_url, db, str(run_id)], cwd=ROOT,
                                 env={**os.environ})
         try:
@@ -92,20 +92,20 @@ def test_a_killed_worker_with_requests_in_flight_is_recovered_without_sending_th
             assert run.status == "done" and run.done == run.total == ITEMS
         assert states.count("unknown") == in_flight
         assert _calls(sandbox) == ITEMS  # each item sent once: nothing billed twice (was ITEMS + in_flight)
-        facts = run_facts(factory, run_id, tasks.spool())
+        facts = run_facts(factory, run_id, tasks.spool(db))
         assert facts.unknown == in_flight and facts.images_kept
 
         with pytest.raises(NotConfirmed):  # a confirmation of another number sends nothing
-            resend_unknown(factory, run_id, tasks.spool(), by=LOCAL_USER, confirmed=in_flight - 1)
+            resend_unknown(factory, run_id, tasks.spool(db), by=LOCAL_USER, confirmed=in_flight - 1)
         assert _calls(sandbox) == ITEMS
-        resend_unknown(factory, run_id, tasks.spool(), by=LOCAL_USER, confirmed=in_flight)
+        resend_unknown(factory, run_id, tasks.spool(db), by=LOCAL_USER, confirmed=in_flight)
         tasks.enqueue(run_id, db, "sandbox", "v2.0")
         with factory() as s:
             run = s.get(Run, run_id)
             assert run.status == "done" and run.done == run.total == ITEMS
             assert all(i.result_code == 5000001 for i in run.items)
         assert _calls(sandbox) == ITEMS + in_flight  # the confirmed ones, once more, as confirmed
-        assert not tasks.spool().has(run_id)
+        assert not tasks.spool(db).has(run_id)
     finally:
         sandbox.backend.set_faults(Faults())
         sandbox.backend.journal.clear()

@@ -31,7 +31,7 @@ from ocr_core import OcrClient, Settings
 from qa.runner import RunSpec, Source, create_run, execute_run
 from qa.spool import Spool
 from sandbox.faults import Faults
-from store import Item, Run, engine_for, session_factory
+from store import Item, Run, SpoolPart, engine_for, session_factory
 from store.db import DB_PATIENCE_ENV, SQLITE_BUSY_ENV
 from tests.support.apptest import SAMPLES
 from tests.support.postgres import database_url, postgres_server, unavailable_reason
@@ -88,7 +88,8 @@ def _hold_lock(path, seconds: float, locked: threading.Event) -> None:
 
 def _run_under_lock(sandbox, client, tmp_path, hold: float) -> tuple[int, str, float]:
     path = tmp_path / "studio.sqlite3"
-    factory, spool = session_factory(f"sqlite:///{path}"), Spool(tmp_path / "spool")
+    factory = session_factory(f"sqlite:///{path}")
+    spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=150, result_code=5000001, rate=1.0, route="credit-card"))
     run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=2,
                                          sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)], spool)
@@ -164,16 +165,16 @@ def test_no_sandbox_call_is_made_when_its_audit_row_cannot_be_kept(sandbox, clie
 def test_create_run_that_fails_leaves_no_sealed_image(kind, tmp_path):
     """D2: ``python -m qa run`` with a file name the database refuses (a lone surrogate, which SQLite's
     driver cannot encode; a NUL, which PostgreSQL refuses) used to leave the images it had sealed."""
-    spool = Spool(tmp_path / "spool")
     bad = "b\udcff.png" if kind == "sqlite" else "b\x00.png"
     with database_url(kind, str(tmp_path)) as url:
         factory = session_factory(url)
+        spool = Spool(factory)
         with pytest.raises(Exception):  # noqa: B017 - the driver's own error, whichever it is
             create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
                        [Source("a.png", CARD), Source(bad, CARD)], spool)
-        assert sorted(p.name for p in spool.root.iterdir()) == ["spool.key"]  # no run folder left
         with factory() as s:
             assert s.scalars(select(Run)).all() == []
+            assert s.scalars(select(SpoolPart)).all() == []  # no sealed image left
         ok = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
                         [Source("a.png", CARD)], spool)
         assert spool.has(ok)
@@ -186,7 +187,9 @@ def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(
     claimed by its ``sending`` mark, a conditional UPDATE), every answer is kept, nothing is sent twice."""
     from qa.runner import mark_dead, requeue
 
-    factory, spool = session_factory(f"sqlite:///{tmp_path / 'studio.sqlite3'}"), Spool(tmp_path / "spool")
+    factory = session_factory(f"sqlite:///{tmp_path / 'studio.sqlite3'}")
+
+    spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=250, result_code=5000001, rate=1.0, route="credit-card"))
     run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=1,
                                          sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)], spool)
@@ -219,7 +222,7 @@ def test_the_runs_pages_own_write_waits_out_a_lock_too(busy, tmp_path):
     path = tmp_path / "studio.sqlite3"
     factory = session_factory(f"sqlite:///{path}")
     run_id = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
-                        [Source("card.png", CARD)], Spool(tmp_path / "spool"))
+                        [Source("card.png", CARD)], Spool(factory))
     with factory() as s:
         s.get(Run, run_id).status = "running"  # and no heartbeat: a dead worker's
         s.commit()
@@ -301,7 +304,8 @@ def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbo
     pg_ctl("start")
     url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     try:
-        factory, spool = session_factory(url), Spool(tmp_path / "spool")
+        factory = session_factory(url)
+        spool = Spool(factory)
         sandbox.backend.set_faults(Faults(latency_ms=300, result_code=5000001, rate=1.0, route="credit-card"))
         run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=2,
                                              sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)],

@@ -30,7 +30,8 @@ def _source(run, it) -> ItemSource:
 @pytest.fixture
 def finished(sandbox, tmp_path):
     """A run of a CLI file, a specimen and an upload, each as given and at two sweep levels."""
-    factory, spool = session_factory(f"sqlite:///{tmp_path / 'runs.db'}"), Spool(tmp_path / "spool")
+    factory = session_factory(f"sqlite:///{tmp_path / 'runs.db'}")
+    spool = Spool(factory)
     file = tmp_path / "card.png"
     file.write_bytes(CARD.read_bytes())
     sources = [Source("card.png", file.read_bytes(), kind="file", path=str(file)),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from qa.runner import RunSpec, Source, create_run
-from qa.spool import Spool
+from qa.spool import Spool, spool_key
 from sandbox.faults import Faults
 from store import Run, session_factory
 from tests.support.apptest import ROOT, SAMPLES
@@ -46,7 +46,7 @@ def test_runs_go_on_when_the_dashboard_starts_and_resume_after_a_kill(sandbox, t
     data.mkdir()
     factory = session_factory(f"sqlite:///{data / 'studio.sqlite3'}")  # the dashboard's default database
     spec = RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=1, sweep=[("blur", LEVELS)])
-    run_id = create_run(factory, spec, [Source("card.png", CARD)], Spool(data / "spool"))  # queued, on no queue
+    run_id = create_run(factory, spec, [Source("card.png", CARD)], Spool(factory, key=spool_key(data)[0]))  # queued, on no queue
     sandbox.backend.journal.clear()
     sandbox.backend.set_faults(Faults(latency_ms=700, result_code=5000001, rate=1.0, route="credit-card"))
     log = ROOT / "test-artifacts" / "qa_restart.log"

@@ -27,7 +27,7 @@ from qa.runner import (
 )
 from qa.spool import Spool
 from sandbox.faults import Faults
-from store import Item, Run, data_dir, session_factory
+from store import Item, Run, session_factory
 from tests.support.apptest import ROOT, SAMPLES
 
 CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
@@ -58,7 +58,8 @@ def _calls(sandbox) -> int:
 
 
 def test_bad_image_is_a_failed_item_and_sends_nothing(sandbox, client, db):
-    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    factory = session_factory(db)
+    spool = Spool(factory)
     import struct
     import zlib
 
@@ -76,7 +77,8 @@ def test_bad_image_is_a_failed_item_and_sends_nothing(sandbox, client, db):
 
 
 def test_cancel_stops_a_running_run(sandbox, client, db):
-    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    factory = session_factory(db)
+    spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=400, result_code=5000001, rate=1.0))
     run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3, 4, 5, 6, 7, 8])]),
                         [Source("card.png", CARD)], spool)
@@ -97,7 +99,8 @@ def test_cancel_stops_a_running_run(sandbox, client, db):
 
 
 def test_read_timeout_is_never_resent(sandbox, db):
-    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    factory = session_factory(db)
+    spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=3000, result_code=5000001, rate=1.0, route="credit-card"))
     with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
                             read_timeout=1.0, backoff_base=0.0)) as c:
@@ -116,10 +119,10 @@ import sys
 from ocr_core import OcrClient, Settings
 from qa.runner import execute_run
 from qa.spool import Spool
-from store import data_dir, session_factory
+from store import session_factory
 url, db, run_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with OcrClient(Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey")) as c:
-    execute_run(session_factory(db), run_id, c, Spool(data_dir() / "spool"))
+    execute_run(session_factory(db), run_id, c, Spool(session_factory(db)))
 """
 
 
@@ -127,7 +130,8 @@ def test_killed_worker_leaves_an_interrupted_run_that_resumes_without_resending(
     """The item on the wire at the kill was marked ``sending`` before it left: after the kill it is of
     unknown fate (maybe billed) and the resume does not send it; only a confirmed resend does. Counted at
     the sandbox: 8 items, 8 POSTs through the kill and the resume (it was 9 when the resume resent it)."""
-    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    factory = session_factory(db)
+    spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=500, result_code=5000001, rate=1.0))
     run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3, 4, 5, 6, 7])]),
                         [Source("card.png", CARD)], spool)
@@ -171,7 +175,9 @@ def test_a_run_handed_to_two_workers_at_once_is_sent_once(sandbox, client, db):
     the other returns without sending."""
     import threading
 
-    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    factory = session_factory(db)
+
+    spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=200, result_code=5000001, rate=1.0))
     run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3])]),
                         [Source("card.png", CARD)], spool)
@@ -202,7 +208,9 @@ def test_each_field_is_stored_with_the_validators_verdicts_on_the_value_as_read(
     from store import ItemField
     from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
 
-    factory, spool = session_factory(db), Spool(data_dir() / "spool")
+    factory = session_factory(db)
+
+    spool = Spool(factory)
     truth = TruthFile("truth.json", "0" * 64, {"misread.png": {"totalCardNum": TRUE_NUMBER, "validThru": "04/29"}})
     run_id = create_run(factory, _spec(sandbox, truth=truth),
                         [Source("misread.png", luhn_failing_card()), Source("card.png", CARD)], spool)
@@ -240,7 +248,8 @@ def test_the_database_holds_no_plain_number_after_a_run_on_the_specimens(sandbox
     from tests.support.misread import PRINTED_NUMBER, luhn_failing_card
 
     url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
-    factory, spool = session_factory(url), Spool(tmp_path / "spool")
+    factory = session_factory(url)
+    spool = Spool(factory)
     docs = [json.loads(p.read_text("utf-8")) for p in sorted((SAMPLES / "ids").glob("*.json"))
             + sorted((SAMPLES / "cards").glob("*.json"))]
     ids = [Source(Path(d["image"]).name, (SAMPLES / d["image"]).read_bytes()) for d in docs if d["docType"] != "credit-card"]

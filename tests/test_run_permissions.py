@@ -87,7 +87,8 @@ def test_nobody_signed_in_may_do_nothing_and_the_owner_is_matched_without_case()
 @pytest.fixture
 def env(sandbox, tmp_path):
     url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
-    factory, spool = session_factory(url), Spool(tmp_path / "spool")
+    factory = session_factory(url)
+    spool = Spool(factory)
     sandbox.backend.journal.clear()
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))  # fast answers
     with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,

@@ -21,10 +21,10 @@ def db_url(request, tmp_path_factory) -> Iterator[str]:
 def test_alembic_upgrade_from_empty_creates_the_tables(db_url):
     upgrade(db_url)
     tables = set(inspect(engine_for(db_url)).get_table_names())
-    assert {"qa_runs", "qa_items", "qa_item_fields", "audit_events", "quota_usage", "studio_settings",
+    assert {"qa_runs", "qa_items", "qa_item_fields", "qa_spool", "audit_events", "quota_usage", "studio_settings",
             "alembic_version"} <= tables
     with engine_for(db_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0005"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0007"
     assert "checks" in {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_item_fields")}
     assert {"billed_to", "billed_role"} <= {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_runs")}
 
@@ -69,7 +69,8 @@ def test_a_run_executes_and_reads_back_on_this_database(db_url, tmp_path):
     sb = start_sandbox()
     try:
         sb.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
-        factory, spool = session_factory(db_url), Spool(tmp_path / "spool")
+        factory = session_factory(db_url)
+        spool = Spool(factory)
         card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
         run_id = create_run(factory, RunSpec("credit-card", "sandbox", sb.base_url, "v2.0",
                                              sweep=[("blur", (0.0, 2.0))]),
@@ -132,7 +133,7 @@ def test_upgrade_from_0003_keeps_the_fields_and_marks_their_verdicts_not_recorde
             f" ({item_id}, 'totalCardNum', '439631******9782', 0.98, true)")
     upgrade(fresh_url)
     with engine_for(fresh_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0005"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0007"
     (item,) = load_run(session_factory(fresh_url), run_id).items
     assert item.fields == {"totalCardNum": {"value": "439631******9782", "conf": 0.98, "correct": True,
                                             "checks": None}}
@@ -170,7 +171,7 @@ def test_upgrade_from_0004_books_old_runs_to_who_started_them(fresh_url):
                 f" values ({run_id}, {pos}, 0, 'card.png', 'none', 0, '{{}}', '{state}')")
     upgrade(fresh_url)
     with engine_for(fresh_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0005"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0007"
     factory = session_factory(fresh_url)
     with factory() as s:
         run = s.get(Run, run_id)

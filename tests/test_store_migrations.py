@@ -255,3 +255,31 @@ def test_a_url_that_cannot_be_used_is_named_without_its_password(url, shown, cau
     with pytest.raises(StoreUnavailable) as failed:
         upgrade(url)
     assert str(failed.value) == f"the studio database {shown} cannot be opened: {cause}"
+
+
+_RACER = """
+import sys, time
+from store.db import upgrade
+start = float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))  # every racer leaves the blocks in the same instant
+upgrade(sys.argv[1])
+print("up")
+"""
+
+
+def test_replicas_started_in_the_same_instant_all_upgrade(fresh_url):
+    """Six processes (replicas, workers) upgrade one empty database at the same instant: each comes
+    up, none with ``duplicate key … pg_type_typname_nsp_index`` (PostgreSQL: an advisory lock; SQLite:
+    ``BEGIN IMMEDIATE``), and the database is at head once."""
+    import subprocess
+    import sys
+    import time
+
+    start = time.time() + 3.0  # the imports of six interpreters are done by then, on two loaded cores
+    racers = [subprocess.Popen([sys.executable, "-c", _RACER, fresh_url, repr(start)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    outcomes = [racer.communicate(timeout=120) for racer in racers]
+    failed = [err.strip().splitlines()[-1] for (out, err), racer in zip(outcomes, racers, strict=True)
+              if racer.returncode != 0 or out.strip() != "up"]
+    assert failed == [], failed
+    assert _state(fresh_url)[0] == HEAD

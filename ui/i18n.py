@@ -25,6 +25,13 @@ LANG_NAMES: dict[Lang, str] = {"en": "English", "ko": "한국어"}
 
 _STRINGS: dict[str, tuple[str, str]] = {
     # Strings not yet in l10n/locales/*/LC_MESSAGES/studio.po: "key": ("English", "한국어"),
+    "runs.spool_other_key": (
+        ("the worker that took it could not read its images: they were sealed with another spool key. Give "
+        "every replica and worker the same [studio] spool_key in their secrets file (or STUDIO_SPOOL_KEY), "
+        "then start the run again."),
+        ("이 실행을 맡은 작업자가 이미지를 읽을 수 없었습니다. 다른 스풀 키로 봉인되어 있었습니다. 모든 "
+        "복제본과 작업자의 secrets 파일에 같은 [studio] spool_key(또는 STUDIO_SPOOL_KEY)를 둔 뒤 실행을 "
+        "다시 시작하십시오.")),
 }
 
 

@@ -3,6 +3,7 @@ panels the Lab and Runs pages share (progress, results, comparison). Logic lives
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,9 +53,15 @@ def start_queue_at_startup() -> None:
     """``serve.py``'s start of the queue: a studio database that cannot be opened or upgraded is one
     plain line in the server's log, naming it and the cause (the pages say the same when opened)."""
     try:
-        start_queue()
+        consumer = start_queue()
     except StoreUnavailable as err:
         log.error("QA lab: the queue did not start: %s", err.plain())
+        return
+    from qa.tasks import queue_kind
+
+    # One line an operator (and the multi-replica test) can look for: this replica is serving its share.
+    print(f"[studio] QA lab: queue consumer started ({len(consumer.worker_threads)} worker threads, "
+          f"{queue_kind()})", file=sys.stderr, flush=True)
 
 
 def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str], list[str]]:

@@ -25,7 +25,7 @@ def unavailable_reason() -> str | None:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return "psycopg is not installed (test extra)"
+        return "psycopg is not installed (server extra)"
     return None
 
 
