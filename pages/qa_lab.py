@@ -60,7 +60,7 @@ def main() -> None:
         truth: TruthFile | None = None
         if truth_file is not None:
             try:
-                truth = parse_truth(truth_file.name, truth_file.getvalue())
+                truth = parse_truth(truth_file.name, truth_file.getvalue(), service)
             except TruthError as err:
                 problems.append(err.words(current_lang(), plain))
             else:
