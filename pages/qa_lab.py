@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from access.audit import who
+from qa import words
 from qa.backend import max_cloud_calls
 from qa.collect import distinct_sources, is_image_name
 from qa.images import held_uploads
@@ -30,9 +31,11 @@ def main() -> None:
     factory = lab.factory()  # the store is opened (and upgraded) before a run is built, not at Start
     st.caption(t("lab.backend", backend=t("side.backend_cloud") if conn.backend == "cloud" else t("side.backend_sandbox"),
                  api=conn.api_version))
+    lab.active_runs_panel()  # the runs going on, each a click away, before anything new is built
 
     with st.container(border=True):
         service = st.segmented_control(t("lab.service"), SERVICES, default="credit-card", required=True,
+                                       format_func=lambda v: words.service(v, current_lang()),
                                        key="lab_service") or "credit-card"
         specimens = sorted(p.relative_to(SAMPLES_DIR).as_posix() for p in SAMPLES_DIR.glob("*/*")
                            if is_image_name(p.name))
@@ -40,8 +43,11 @@ def main() -> None:
         uploads = st.file_uploader(t("lab.uploads"), type=["png", "jpg", "jpeg", "zip"], accept_multiple_files=True,
                                    key="lab_uploads")
         truth_file = st.file_uploader(t("lab.truth"), type=["json", "csv"], key="lab_truth")
-        sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep", placeholder=t("lab.choose"))
-        specs = [st.text_input(t("lab.levels", name=name), DEFAULT_LEVELS[name], key=f"lab_levels_{name}")
+        sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep", placeholder=t("lab.choose"),
+                                format_func=lambda v: words.degradation(v, current_lang()))
+        specs = [st.text_input(t("lab.levels", name=f"{words.degradation(name, current_lang())} "
+                                                  f"({words.unit(name, current_lang())})"),
+                               DEFAULT_LEVELS[name], key=f"lab_levels_{name}")
                  for name in sweeps]
         c1, c2 = st.columns(2)
         use_pre = c1.checkbox(t("lab.preprocess"), key="lab_preprocess")

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from access.policy import AccessDenied, Action, Identity, run_allowed
-from qa import analysis
+from qa import analysis, words
 from qa.images import held_uploads
 from qa.runner import (
     SERVICES,
@@ -29,7 +29,7 @@ from qa.tasks import enqueue, spool
 from ui import lab
 from ui.access import current_identity
 from ui.errors import guarded
-from ui.i18n import t
+from ui.i18n import current_lang, t
 
 
 def may(identity: Identity | None, action: Action, facts: RunFacts) -> bool:
@@ -80,7 +80,9 @@ def main() -> None:
 
     c1, c2, c3, c4 = st.columns(4)
     every = t("aud.all")
-    service = c1.selectbox(t("runs.service"), ["", *SERVICES], key="runs_service", format_func=lambda v: v or every)
+    lang = current_lang()
+    service = c1.selectbox(t("runs.service"), ["", *SERVICES], key="runs_service",
+                           format_func=lambda v: words.service(v, lang) if v else every)
     backend = c2.selectbox(t("runs.backend"), ["", "sandbox", "cloud"], key="runs_backend",
                            format_func=lambda v: v or every)
     status = c3.selectbox(t("runs.status"), ["", "queued", "running", "done", "cancelled", "interrupted", "failed"],
@@ -91,10 +93,10 @@ def main() -> None:
     if not runs:  # no st.stop(): the app frame (backend badge) is drawn after the page
         st.info(t("runs.none"))
     else:
-        st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19],
-                                    t("runs.service"): r["service"], t("runs.backend"): r["backend"],
+        st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19].replace("T", " "),
+                                    t("runs.service"): words.service(r["service"], lang), t("runs.backend"): r["backend"],
                                     t("runs.owner"): r["started_by"],
-                                    "API": r["api_version"], t("runs.pre"): r["preprocess"],
+                                    "API": r["api_version"], t("runs.pre"): words.yes_no(bool(r["preprocess"]), lang),
                                     t("runs.status"): t(f"lab.status.{r['status']}"),
                                     t("runs.progress"): f"{r['done']}/{r['total']}"} for r in runs]),
                      hide_index=True, key="runs_table")
@@ -113,18 +115,7 @@ def main() -> None:
             else:
                 a = st.selectbox("A", ids, index=1, key="runs_cmp_a")
                 b = st.selectbox("B", ids, index=0, key="runs_cmp_b")
-                diff = analysis.compare(analysis.load_run(factory, a), analysis.load_run(factory, b))
-                st.dataframe(pd.DataFrame([{t("lab.col.field"): k, "A": f["a_accuracy"], "B": f["b_accuracy"],
-                                            "Δ": f["accuracy_delta"], t("runs.conf_a"): f["a_conf"],
-                                            t("runs.conf_b"): f["b_conf"], t("runs.conf_delta"): f["conf_delta"]}
-                                           for k, f in diff["fields"].items()]), hide_index=True, key="runs_cmp_fields")
-                la, lb = diff["latency"]["a"], diff["latency"]["b"]
-                st.dataframe(pd.DataFrame([{"": "A", **la}, {"": "B", **lb}]), hide_index=True, key="runs_cmp_latency")
-                codes = sorted(set(diff["result_codes"]["a"]) | set(diff["result_codes"]["b"]))
-                st.dataframe(pd.DataFrame([{t("lab.col.result"): c, "A": diff["result_codes"]["a"].get(c, 0),
-                                            "B": diff["result_codes"]["b"].get(c, 0)} for c in codes]),
-                             hide_index=True, key="runs_cmp_codes")
-
+                lab.compare_runs_view(a, b)
 
 with guarded():
     main()

@@ -471,7 +471,7 @@ def run_diff(a: RunData, b: RunData) -> dict[str, Any]:
 
     sa, sb = by_source(a), by_source(b)
     common = [h for h in sa if h in sb]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for digest in common:
         for key in [k for k in sa[digest] if k in sb[digest]]:
             x, y = sa[digest][key], sb[digest][key]

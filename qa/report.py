@@ -267,7 +267,7 @@ class _Figures:
 def html_report(data: RunData, lang: str = "en") -> str:
     """One HTML file with everything inside: tables, and Plotly charts with plotly.js inlined."""
     t = _Words(lang)
-    w = lambda key, **f: words.word(key, lang, **f)  # noqa: E731
+    w = lambda key, **f: words.word(key, lang, **f)
     s = analysis.summary(data)
     r = data.run
     figure = _Figures()

@@ -91,8 +91,8 @@ def test_the_notes_before_a_run_name_images_without_truth_and_truth_for_no_image
 
 @pytest.mark.parametrize("data", [
     b"file,totalCardNum,device,lighting\nv.png,4396317356239782,Galaxy S21,dim\nw.png,,iPhone 12,daylight\n",
-    '{"v.png": {"totalCardNum": "4396317356239782", "device": "Galaxy S21", "lighting": "dim"},'
-    ' "w.png": {"device": "iPhone 12", "lighting": "daylight"}}'.encode(),
+    (b'{"v.png": {"totalCardNum": "4396317356239782", "device": "Galaxy S21", "lighting": "dim"},'
+     b' "w.png": {"device": "iPhone 12", "lighting": "daylight"}}'),
 ])
 def test_columns_that_are_no_field_of_the_service_become_tags(data):
     """A spreadsheet kept with its own columns (issue 19): they group results instead of refusing the file."""

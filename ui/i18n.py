@@ -79,10 +79,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "qa.items_shown": ("{shown} of {total} items", "항목 {total}개 중 {shown}개"),
     "qa.diff.title": ("Image by image", "이미지별 비교"),
     "qa.diff.same_images": ("Both runs were of the same {n} images.", "두 실행 모두 같은 이미지 {n}개입니다."),
-    "qa.diff.images_differ": ("The two runs were of different images: {only_a} only in A, {only_b} only in B. "
-                              "Only the {common} images both have are compared.",
-                              "두 실행의 이미지가 다릅니다: A에만 {only_a}개, B에만 {only_b}개. "
-                              "둘 다 있는 이미지 {common}개만 비교합니다."),
+    "qa.diff.images_differ": (("The two runs were of different images: {only_a} only in A, {only_b} only in B. "
+                               "Only the {common} images both have are compared."),
+                              ("두 실행의 이미지가 다릅니다: A에만 {only_a}개, B에만 {only_b}개. "
+                               "둘 다 있는 이미지 {common}개만 비교합니다.")),
     "qa.diff.no_common": ("The two runs share no image: there is nothing to compare image by image.",
                           "두 실행에 공통 이미지가 없어 이미지별로 비교할 것이 없습니다."),
     "qa.diff.counts": ("{to_wrong} right → wrong, {to_right} wrong → right, {same} unchanged",
@@ -114,11 +114,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "lab.active_open": ("Show run {id}", "실행 {id} 보기"),
     "lab.active_line": ("Run {id} · {service} · {status} · {done}/{total} · started by {owner}",
                         "실행 {id} · {service} · {status} · {done}/{total} · 시작: {owner}"),
-    "lab.in.truth_other_service": ("{name}: '{field}' (for {image}) is a field of {services}, not of {service}: "
-                                   "it would be scored wrong on every image. Remove the column, or choose "
-                                   "that service.",
-                                   "{name}: '{field}'({image})은(는) {service}이(가) 아닌 {services}의 필드입니다. "
-                                   "모든 이미지에서 틀린 것으로 채점됩니다. 열을 지우거나 그 서비스를 고르세요."),
+    "lab.in.truth_other_service": (("{name}: '{field}' (for {image}) is a field of {services}, not of {service}: "
+                                    "it would be scored wrong on every image. Remove the column, or choose "
+                                    "that service."),
+                                   ("{name}: '{field}'({image})은(는) {service}이(가) 아닌 {services}의 필드입니다. "
+                                    "모든 이미지에서 틀린 것으로 채점됩니다. 열을 지우거나 그 서비스를 고르세요.")),
 }
 
 
