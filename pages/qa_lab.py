@@ -33,9 +33,10 @@ def main() -> None:
                  api=conn.api_version))
     lab.active_runs_panel()  # the runs going on, each a click away, before anything new is built
 
+    lang = current_lang()
     with st.container(border=True):
         service = st.segmented_control(t("lab.service"), SERVICES, default="credit-card", required=True,
-                                       format_func=lambda v: words.service(v, current_lang()),
+                                       format_func=lambda v: words.service(v, lang),
                                        key="lab_service") or "credit-card"
         specimens = sorted(p.relative_to(SAMPLES_DIR).as_posix() for p in SAMPLES_DIR.glob("*/*")
                            if is_image_name(p.name))
@@ -44,9 +45,9 @@ def main() -> None:
                                    key="lab_uploads")
         truth_file = st.file_uploader(t("lab.truth"), type=["json", "csv"], key="lab_truth")
         sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep", placeholder=t("lab.choose"),
-                                format_func=lambda v: words.degradation(v, current_lang()))
-        specs = [st.text_input(t("lab.levels", name=f"{words.degradation(name, current_lang())} "
-                                                  f"({words.unit(name, current_lang())})"),
+                                format_func=lambda v: words.degradation(v, lang))
+        specs = [st.text_input(t("lab.levels", name=f"{words.degradation(name, lang)} "
+                                                  f"({words.unit(name, lang)})"),
                                DEFAULT_LEVELS[name], key=f"lab_levels_{name}")
                  for name in sweeps]
         c1, c2 = st.columns(2)

@@ -277,11 +277,12 @@ def item_filter(data: analysis.RunData, prefix: str) -> analysis.ItemFilter:
     levels = analysis.sweep_levels_of(data)
     d1, d2 = st.columns(2)
     picked = d1.selectbox(t("lab.filter.degradation"), [None, *levels], key=f"{prefix}_f_level",
-                          format_func=lambda v: t("lab.filter.any") if v is None else words.level(v[0], v[1], lang),
+                          format_func=lambda v: words.word("lab.filter.any", lang) if v is None
+                          else words.level(v[0], v[1], lang),
                           disabled=len(levels) < 2)
     tag_values = sorted({(k, v) for it in data.items for k, v in it.tags.items()})
     tag = d2.selectbox(t("lab.filter.tag"), [None, *tag_values], key=f"{prefix}_f_tag",
-                       format_func=lambda v: t("lab.filter.any") if v is None else f"{v[0]} = {v[1]}",
+                       format_func=lambda v: words.word("lab.filter.any", lang) if v is None else f"{v[0]} = {v[1]}",
                        disabled=not tag_values)
     return analysis.ItemFilter(wrong_only=wrong, below=threshold, degradation=picked[0] if picked else None,
                                level=picked[1] if picked else None, tag=tag, by_confidence=by_conf)
