@@ -14,7 +14,7 @@ import pytest
 
 from qa.cli import main
 from tests.support.apptest import ROOT, SAMPLES, truth
-from tests.support.browser import chromium, needs_chromium
+from tests.support.browser import SWEEP_CHART_PROBE, chromium, needs_chromium
 
 pytestmark = [pytest.mark.usefixtures("sandbox"), pytest.mark.slow]
 CARD = SAMPLES / "cards" / "visa_blue_flat.png"
@@ -137,28 +137,6 @@ def test_html_report_is_self_contained_in_a_real_browser(swept, db, tmp_path):
     assert requests == [path.as_uri()]
 
 
-SWEEP_CHART = """() => {
-  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
-      g => g.data.some(t => Array.isArray(t.meta) && t.meta[1] === 'accuracy' || (t.meta || [])[1] === 'confidence'));
-  const lay = gd._fullLayout;
-  const axes = Object.keys(lay).filter(k => /^xaxis\\d*$/.test(k)).sort();
-  const strokes = {};
-  gd.querySelectorAll('g.trace.scatter').forEach(g => {
-    const t = g.__data__ && g.__data__[0] && g.__data__[0].trace;
-    if (!t || !Array.isArray(t.meta) || t.meta[0] === 'legend') return;
-    const path = g.querySelector('path.js-line');
-    if (path) strokes[t.meta[0]] = getComputedStyle(path).stroke;
-  });
-  return {
-    titles: [...gd.querySelectorAll('.g-xtitle text, .xtitle')].map(e => e.textContent),
-    subplots: [...gd.querySelectorAll('.annotation-text')].map(e => e.textContent),
-    axes: axes.map(k => ({title: lay[k].title.text, reversed: lay[k].range[0] > lay[k].range[1]})),
-    strokes,
-    shapes: (gd.layout.shapes || []).length,
-  };
-}"""
-
-
 @pytest.mark.browser
 @needs_chromium
 def test_a_sweep_report_has_one_chart_per_degradation_in_its_own_unit_and_colour(db, tmp_path):
@@ -175,9 +153,10 @@ def test_a_sweep_report_has_one_chart_per_degradation_in_its_own_unit_and_colour
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(path.as_uri())
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)
-        chart = page.evaluate(SWEEP_CHART)
+        chart = page.evaluate(SWEEP_CHART_PROBE)
     assert chart["subplots"][:3] == ["Blur", "Darkness", "JPEG quality"]
     assert [a["title"] for a in chart["axes"]] == ["σ px — worse →", "× exposure — worse →", "quality — worse →"]
+    assert sorted(chart["titles"]) == sorted(a["title"] for a in chart["axes"])  # each drawn under its chart
     assert [a["reversed"] for a in chart["axes"]] == [False, True, True]
     assert set(chart["strokes"]) == {"blur", "dark", "jpeg"}
     assert len(set(chart["strokes"].values())) == 3 and "rgb(0, 0, 0)" not in chart["strokes"].values()
