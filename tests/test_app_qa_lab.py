@@ -441,7 +441,7 @@ def test_runs_compare_image_by_image_and_say_when_the_image_sets_differ(sandbox)
     at.selectbox(key="runs_cmp_b").set_value(b).run()
     assert_clean(at)
     assert [w.value for w in at.warning if "different images" in w.value] == [
-        "The two runs were of different images: 1 only in A, 0 only in B. Only the 1 images both have are compared."]
+        "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are compared (1)."]
     per = next(df.value for df in at.dataframe if "Change" in df.value.columns)
     row = per.iloc[0]
     assert (row["Change"], row["Image"], row["Field"]) == ("right → wrong", "card.png / renamed.png", "Card number")

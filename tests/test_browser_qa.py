@@ -2,6 +2,7 @@
 progress, download the HTML report and open it — it draws its charts and asks no host for anything."""
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlparse
 
@@ -88,4 +89,74 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):  # noqa:
     _one_chart_per_degradation(viewer.evaluate(SWEEP_CHART_PROBE))  # the same charts in the report
     assert viewer.locator(".js-plotly-plot").count() == 4  # and the batch's: per field, per type, right vs wrong
     assert set(hosts) == {"file:"}
+    context.close()
+
+
+def _made_run(sandbox, sources, truth) -> int:
+    """A run in the studio database the dashboard reads (the same data folder), made and executed here."""
+    from ocr_core import OcrClient, Settings
+    from qa.runner import RunSpec, create_run, execute_run
+    from qa.tasks import spool
+    from store import default_url, session_factory
+
+    factory = session_factory(default_url())
+    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth), sources, spool())
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                            secret_key=sandbox.secret_key)) as client:
+        assert execute_run(factory, rid, client, spool()) == "done"
+    return rid
+
+
+def _choose(pg, key: str, option: str) -> None:
+    box = pg.locator(f".st-key-{key} input")
+    box.click()
+    pg.get_by_role("option", name=option, exact=True).click()
+
+
+def test_runs_page_shows_expected_beside_read_tags_and_the_per_image_diff(browser, dashboard, sandbox):  # noqa: F811
+    """Issue 19 in Chromium: the misread item opened shows what was expected beside what was read, both
+    masked, the differing digit marked and named; accuracy per tag as a table and chart; and the Compare
+    tab lists image by image what flipped, warning that the two runs were of different images."""
+    from qa.runner import Source
+    from qa.truth import parse_truth
+    from tests.support.apptest import SAMPLES
+    from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
+
+    made = luhn_failing_card()
+    visa = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+    a = _made_run(sandbox, [Source("card.png", made), Source("visa.png", visa)],
+                  parse_truth("a.csv", f"file,totalCardNum\ncard.png,{PRINTED_NUMBER}\nvisa.png,{TRUE_NUMBER}\n".encode()))
+    other = SAMPLES / "cards" / "bc_red_flat.png"
+    other_number = json.loads(other.with_suffix(".json").read_text("utf-8"))["fields"]["cardNumber"]
+    b = _made_run(sandbox, [Source("renamed.png", made), Source("bc.png", other.read_bytes())],
+                  parse_truth("b.csv", (f"file,totalCardNum,device\nrenamed.png,{TRUE_NUMBER},Galaxy S21\n"
+                                        f"bc.png,{other_number},iPhone 12\n").encode(), "credit-card"))
+    context = browser.new_context(viewport={"width": 1440, "height": 3200})
+    pg = context.new_page()
+    pg.goto(f"{dashboard}/runs", wait_until="domcontentloaded")
+    pg.locator(".st-key-runs_pick input").wait_for(timeout=90_000)
+    _choose(pg, "runs_pick", str(b))
+    _choose(pg, "runs_item", "#1 renamed.png · as given")
+    pg.get_by_text("Result: 0 — The call succeeded.").first.wait_for(timeout=60_000)  # the item opened
+    # the grid's cells, as its accessible table holds them (the grid itself is drawn on a canvas)
+    for cell in ("439631******978[3]", "439631******978[2]", "digit 16 of 16 read wrong"):
+        pg.locator("td", has_text=cell).first.wait_for(state="attached", timeout=30_000)
+    tag_chart = pg.locator(".st-key-runs_tag_chart_device .js-plotly-plot")
+    tag_chart.scroll_into_view_if_needed()
+    tag_chart.locator(".main-svg").first.wait_for(timeout=30_000)
+    assert sorted(tag_chart.locator(".xtick text").all_text_contents()) == ["Galaxy S21", "iPhone 12"]
+    pg.locator("td", has_text="Galaxy S21").first.wait_for(state="attached", timeout=30_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "qa_runs_expected.png"), full_page=True)
+
+    pg.get_by_role("tab", name="Compare").click()
+    _choose(pg, "runs_cmp_a", str(a))
+    _choose(pg, "runs_cmp_b", str(b))
+    pg.get_by_text("The two runs were of different images: 1 only in A, 1 only in B.").wait_for(timeout=60_000)
+    pg.get_by_text("1 right → wrong, 0 wrong → right, 0 unchanged").wait_for(timeout=30_000)
+    pg.locator("td", has_text="right → wrong").first.wait_for(state="attached", timeout=30_000)
+    pg.locator("td", has_text="card.png / renamed.png").first.wait_for(state="attached", timeout=30_000)
+    pg.screenshot(path=str(ARTIFACTS / "qa_runs_diff.png"), full_page=True)
+    body = pg.locator("body").inner_text()
+    assert TRUE_NUMBER not in body and PRINTED_NUMBER not in body
     context.close()

@@ -313,8 +313,8 @@ def test_compare_lists_per_image_flips_and_says_when_the_image_sets_differ(db, t
         ids.append(str(json.loads(out)["run_id"]))
     code, out, _ = qa("compare", *ids, "--db", db)
     assert code == 0
-    assert "The two runs were of different images: 1 only in A, 0 only in B. Only the 1 images both have are " \
-           "compared." in out
+    assert "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are " \
+           "compared (1)." in out
     assert "1 right → wrong, 0 wrong → right, 0 unchanged" in out
     flip = next(x for x in out.splitlines() if x.strip().startswith("right → wrong"))
     assert "card.png / renamed.png" in flip and "[totalCardNum]" in flip and "confidence" in flip

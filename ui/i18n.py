@@ -80,7 +80,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "qa.diff.title": ("Image by image", "이미지별 비교"),
     "qa.diff.same_images": ("Both runs were of the same {n} images.", "두 실행 모두 같은 이미지 {n}개입니다."),
     "qa.diff.images_differ": (("The two runs were of different images: {only_a} only in A, {only_b} only in B. "
-                               "Only the {common} images both have are compared."),
+                               "Only the images both have are compared ({common})."),
                               ("두 실행의 이미지가 다릅니다: A에만 {only_a}개, B에만 {only_b}개. "
                                "둘 다 있는 이미지 {common}개만 비교합니다.")),
     "qa.diff.no_common": ("The two runs share no image: there is nothing to compare image by image.",
