@@ -72,6 +72,18 @@ def controls(factory: Any, facts: RunFacts) -> None:
         st.error(t("runs.resend_changed", n=err.unknown), icon=":material/warning:")
 
 
+def _runs_table(factory: Any, filters: dict[str, Any], lang: str) -> None:
+    """The runs as filtered, with their progress counted from the items (as a run's panel counts it)."""
+    runs = analysis.list_runs(factory, **filters)
+    st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19].replace("T", " "),
+                                t("runs.service"): words.service(r["service"], lang), t("runs.backend"): r["backend"],
+                                t("runs.owner"): r["started_by"],
+                                "API": r["api_version"], t("runs.pre"): words.yes_no(bool(r["preprocess"]), lang),
+                                t("runs.status"): t(f"lab.status.{r['status']}"),
+                                t("runs.progress"): f"{r['done']}/{r['total']}"} for r in runs]),
+                 hide_index=True, key="runs_table")
+
+
 def main() -> None:
     st.title(t("page.runs"))
     lab.start_queue(lab.db_url())
@@ -88,18 +100,14 @@ def main() -> None:
     status = c3.selectbox(t("runs.status"), ["", "queued", "running", "done", "cancelled", "interrupted", "failed"],
                           key="runs_status", format_func=lambda v: t(f"lab.status.{v}") if v else every)
     since = c4.date_input(t("runs.since"), value=None, key="runs_since")
-    runs = analysis.list_runs(factory, service=service or None, backend=backend or None, status=status or None,
-                              since=dt.datetime.combine(since, dt.time()) if since else None)
+    filters = {"service": service or None, "backend": backend or None, "status": status or None,
+               "since": dt.datetime.combine(since, dt.time()) if since else None}
+    runs = analysis.list_runs(factory, **filters)
     if not runs:  # no st.stop(): the app frame (backend badge) is drawn after the page
         st.info(t("runs.none"))
     else:
-        st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19].replace("T", " "),
-                                    t("runs.service"): words.service(r["service"], lang), t("runs.backend"): r["backend"],
-                                    t("runs.owner"): r["started_by"],
-                                    "API": r["api_version"], t("runs.pre"): words.yes_no(bool(r["preprocess"]), lang),
-                                    t("runs.status"): t(f"lab.status.{r['status']}"),
-                                    t("runs.progress"): f"{r['done']}/{r['total']}"} for r in runs]),
-                     hide_index=True, key="runs_table")
+        live = any(r["status"] in analysis.ACTIVE for r in runs)  # kept current while runs go on
+        st.fragment(run_every=2.0 if live else None)(_runs_table)(factory, filters, lang)
         ids = [r["id"] for r in runs]
         tab_open, tab_compare = st.tabs([t("runs.open"), t("runs.compare")])
         with tab_open:

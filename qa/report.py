@@ -88,7 +88,7 @@ def text_summary(data: RunData) -> str:
                    f"95th percentile {words.ms(lat['p95_ms'])}")
     for it in analysis.failed(data):
         out.append(f"  failed: {it.image} {words.level(it.degradation, it.level, 'en')} — "
-                   f"{'' if it.result_code is None else it.result_code} {it.result_message or it.state}".rstrip())
+                   f"{words.result(it.result_code, it.result_message, it.state, 'en')}")
     return "\n".join(out) + "\n"
 
 
@@ -327,8 +327,8 @@ def html_report(data: RunData, lang: str = "en") -> str:
             [[words.degradation(k, lang), v["caught"], v["missed"], v["unchecked"]] for k, v in s["validators"].items()]))
     parts.append(f"<h2>{t['failed']}</h2>" + _table(
         [t["image"], t["degradation"], t["code"], ""],
-        [[i.image, words.level(i.degradation, i.level, lang), words.text(i.result_code), i.result_message]
-         for i in analysis.failed(data)]))
+        [[i.image, words.level(i.degradation, i.level, lang), words.text(i.result_code),
+          words.result(i.result_code, i.result_message, i.state, lang)] for i in analysis.failed(data)]))
     parts.append(f"<h2>{t['slowest']}</h2>" + _table(
         [t["image"], t["degradation"], t["ms"]],
         [[i.image, words.level(i.degradation, i.level, lang), words.ms(i.t_total)] for i in analysis.slowest(data)]))

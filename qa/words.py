@@ -67,6 +67,15 @@ def verdict(value: str | None, lang: str) -> str:
     return named("qa.verdict", value, lang)
 
 
+def result(code: int | None, message: str | None, state: str | None, lang: str) -> str:
+    """An item's outcome in words: the API's result code with what it means (``4000111 — No card was
+    found…``, never the bare ``CREDIT_CARD_INFO_NOT_FOUND``), else the lab's own reason (an image refused
+    before sending, a request lost on the wire), else its state."""
+    if code is not None:
+        return f"{code} — {l10n.api_error(code, lang)[0]}"
+    return message or status(state, lang)
+
+
 def yes_no(value: bool | None, lang: str) -> str:
     return NOTHING if value is None else word("lab.yes" if value else "lab.no", lang)
 

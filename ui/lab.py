@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from l10n import api_error, name_list
-from ocr_core import Settings, explain
+from l10n import name_list
+from ocr_core import Settings
 from qa import analysis, charts, report, words
 from qa.collect import CollectError, distinct_sources, from_zip
 from qa.differences import describe, marked
@@ -87,10 +87,7 @@ def sources_from_uploads(files: Sequence[Any]) -> tuple[list[Source], list[str],
 
 
 def plain_code(code: int | None, message: str | None, lang: str) -> str:
-    if code is None:
-        return message or ""
-    info = explain(code)
-    return f"{code} — {api_error(info.code, lang)[0]}"
+    return words.result(code, message, None, lang) if code is not None or message else "–"
 
 
 @st.fragment(run_every=1.0)
