@@ -100,8 +100,8 @@ def main() -> None:
     status = c3.selectbox(t("runs.status"), ["", "queued", "running", "done", "cancelled", "interrupted", "failed"],
                           key="runs_status", format_func=lambda v: t(f"lab.status.{v}") if v else every)
     since = c4.date_input(t("runs.since"), value=None, key="runs_since")
-    filters = {"service": service or None, "backend": backend or None, "status": status or None,
-               "since": dt.datetime.combine(since, dt.time()) if since else None}
+    filters: dict[str, Any] = {"service": service or None, "backend": backend or None, "status": status or None,
+                               "since": dt.datetime.combine(since, dt.time()) if since else None}
     runs = analysis.list_runs(factory, **filters)
     if not runs:  # no st.stop(): the app frame (backend badge) is drawn after the page
         st.info(t("runs.none"))
