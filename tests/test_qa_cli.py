@@ -69,6 +69,11 @@ def test_runs_show_compare(swept, db):
     assert items[1].rstrip().endswith("✓")
     assert items[2].split()[:7] == ["2", "visa_blue_flat.png", "Scale", "0.08", "×", "size", "Fail"]
     assert str(swept["items"][1]["result_code"]) in items[2]
+    from l10n import api_error
+
+    code_ = swept["items"][1]["result_code"]  # the failure in words, never the vendor's code name alone
+    assert f"failed: visa_blue_flat.png Scale 0.08 × size — {code_} — {api_error(code_, 'en')[0]}" in out
+    assert swept["items"][1]["result_message"] not in out.split("\n\n")[0]
     assert truth("cards/visa_blue_flat.png")["cardNumber"] not in out
     code, out, _ = qa("compare", rid, rid, "--db", db, "--json")
     assert code == 0 and json.loads(out)["fields"]["totalCardNum"]["accuracy_delta"] == 0
