@@ -449,3 +449,20 @@ def test_runs_compare_image_by_image_and_say_when_the_image_sets_differ(sandbox)
     assert any("1 right → wrong, 0 wrong → right, 0 unchanged" in m.value for m in at.markdown)
     latency = next(df.value for df in at.dataframe if "p95" in df.value.columns)
     assert all(v.endswith(" ms") for v in latency["mean"])
+
+
+def test_the_lab_keeps_a_spreadsheets_own_columns_as_tags_and_refuses_another_services_field_with_why():
+    at = open_page(LAB)
+    at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
+    at.file_uploader(key="lab_truth").upload(
+        "truth.csv", b"file,totalCardNum,device,lighting\nvisa_blue_flat.png,4396317356239782,S21,dim\n", "text/csv")
+    at.run()
+    assert_clean(at)
+    assert not at.error and not at.button(key="lab_start").disabled
+    at.file_uploader(key="lab_truth").upload(
+        "truth.csv", b"file,totalCardNum,condition\nvisa_blue_flat.png,4396317356239782,1\n", "text/csv")
+    at.run()
+    assert [e.value for e in at.error] == [
+        "truth.csv: 'condition' (for visa_blue_flat.png) is a field of ID card, not of Credit card: it would be "
+        "scored wrong on every image. Remove the column, or choose that service."]
+    assert at.button(key="lab_start").disabled
