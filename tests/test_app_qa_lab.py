@@ -450,6 +450,16 @@ def test_runs_compare_image_by_image_and_say_when_the_image_sets_differ(sandbox)
     latency = next(df.value for df in at.dataframe if "p95" in df.value.columns)
     assert all(v.endswith(" ms") for v in latency["mean"])
 
+    # the Compare page's third mode: the same view of two QA runs
+    cmp = open_page("pages/compare.py")
+    cmp.segmented_control(key="cmp_mode").set_value("runs").run()
+    cmp.selectbox(key="cmp_runs_a").set_value(a)
+    cmp.selectbox(key="cmp_runs_b").set_value(b).run()
+    assert_clean(cmp)
+    assert any("different images: 1 only in A, 0 only in B" in w.value for w in cmp.warning)
+    per = next(df.value for df in cmp.dataframe if "Change" in df.value.columns)
+    assert list(per["Change"]) == ["right → wrong"]
+
 
 def test_the_lab_keeps_a_spreadsheets_own_columns_as_tags_and_refuses_another_services_field_with_why():
     at = open_page(LAB)
@@ -463,6 +473,6 @@ def test_the_lab_keeps_a_spreadsheets_own_columns_as_tags_and_refuses_another_se
         "truth.csv", b"file,totalCardNum,condition\nvisa_blue_flat.png,4396317356239782,1\n", "text/csv")
     at.run()
     assert [e.value for e in at.error] == [
-        "truth.csv: 'condition' (for visa_blue_flat.png) is a field of ID card, not of Credit card: it would be "
-        "scored wrong on every image. Remove the column, or choose that service."]
+        ("truth.csv: 'condition' (for visa_blue_flat.png) is a field of ID card, not of Credit card: it would be "
+         "scored wrong on every image. Remove the column, or choose that service.")]
     assert at.button(key="lab_start").disabled

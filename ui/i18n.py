@@ -101,6 +101,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "lab.status.refused": ("refused (quota)", "거부됨 (한도)"),
     "lab.status.unknown": ("fate unknown", "결과 불명"),
     "qa.svc.authenticity": ("Authenticity check", "진위 확인"),
+    "cmp.mode_runs": ("Two QA runs", "QA 실행 두 개"),
     "lab.filter.wrong": ("Wrong only", "틀린 것만"),
     "lab.filter.below": ("Below the confidence threshold only", "신뢰도 기준 미만만"),
     "lab.filter.threshold": ("Confidence threshold", "신뢰도 기준"),

@@ -380,7 +380,19 @@ def downloads(data: analysis.RunData, prefix: str, lang: str) -> None:
                        f"qa-run-{rid}.json", "application/json", key=f"{prefix}_dl_json")
 
 
-def compare_runs_view(a_id: int, b_id: int) -> None:
+def compare_runs_picker(prefix: str) -> None:
+    """Two runs chosen (the newest two first) and compared: the Compare page's third mode."""
+    ids = [r["id"] for r in analysis.list_runs(factory())]
+    if len(ids) < 2:
+        st.info(t("runs.need_two"))
+        return
+    c1, c2 = st.columns(2)
+    a = c1.selectbox("A", ids, index=1, key=f"{prefix}_a")
+    b = c2.selectbox("B", ids, index=0, key=f"{prefix}_b")
+    compare_runs_view(a, b, prefix)
+
+
+def compare_runs_view(a_id: int, b_id: int, prefix: str = "runs_cmp") -> None:
     """Two runs side by side: per field, latency and result codes, then image by image (by the SHA-256 of
     the source) what flipped right → wrong and wrong → right and how the confidence moved, saying plainly
     when the two runs were of different images (only the common ones are compared)."""
@@ -390,15 +402,15 @@ def compare_runs_view(a_id: int, b_id: int) -> None:
                                 "B": words.pct(f["b_accuracy"]), "Δ": words.signed_pct(f["accuracy_delta"]),
                                 t("runs.conf_a"): words.pct(f["a_conf"]), t("runs.conf_b"): words.pct(f["b_conf"]),
                                 t("runs.conf_delta"): words.signed_pct(f["conf_delta"])}
-                               for k, f in diff["fields"].items()]), hide_index=True, key="runs_cmp_fields")
+                               for k, f in diff["fields"].items()]), hide_index=True, key=f"{prefix}_fields")
     la, lb = diff["latency"]["a"], diff["latency"]["b"]
     st.dataframe(pd.DataFrame([{"": side, "mean": words.ms(x["mean_ms"]), "p50": words.ms(x["p50_ms"]),
                                 "p95": words.ms(x["p95_ms"])} for side, x in (("A", la), ("B", lb))]),
-                 hide_index=True, key="runs_cmp_latency")
+                 hide_index=True, key=f"{prefix}_latency")
     codes = sorted(set(diff["result_codes"]["a"]) | set(diff["result_codes"]["b"]))
     st.dataframe(pd.DataFrame([{t("lab.col.result"): c, "A": diff["result_codes"]["a"].get(c, 0),
                                 "B": diff["result_codes"]["b"].get(c, 0)} for c in codes]),
-                 hide_index=True, key="runs_cmp_codes")
+                 hide_index=True, key=f"{prefix}_codes")
     per = diff["per_image"]
     st.subheader(t("qa.diff.title"))
     note = report.image_set_note(per, lang)
@@ -418,4 +430,4 @@ def compare_runs_view(a_id: int, b_id: int) -> None:
         t("lab.col.field"): ", ".join(field_label(f, lang) for f in r["fields"]) or "–",
         t("qa.col.conf_move"): f"{words.pct(r['a_conf'])} → {words.pct(r['b_conf'])}",
         "Δ": words.signed_pct(r["conf_delta"]), "SHA-256": r["sha256"][:12]} for r in per["items"]]),
-        hide_index=True, key="runs_cmp_images")
+        hide_index=True, key=f"{prefix}_images")
