@@ -312,8 +312,9 @@ def html_report(data: RunData, lang: str = "en") -> str:
             parts.append(figure(charts.tag_figure(data, tag, lang)))
     wrong = misreads(data, lang)
     if wrong:
-        parts.append(f"<h2 id='misreads'>{html.escape(w('qa.expected'))} · {html.escape(w('qa.read'))}</h2>" + _table(
-            [t["image"], t["degradation"], t["field"], w("qa.expected"), w("qa.read"), w("qa.difference"), t["conf"]],
+        parts.append(f"<h2 id='misreads'>{html.escape(w('qa.misreads'))}</h2>" + _table(
+            [t["image"], t["degradation"], t["field"], w("qa.expected"), w("qa.read"), w("qa.difference"),
+             w("qa.confidence")],
             [[m["item"].image, words.level(m["item"].degradation, m["item"].level, lang),
               words.named("field", m["field"], lang), _Raw(m["expected_html"]), _Raw(m["value_html"]),
               m["difference"], _conf(m["conf"])] for m in wrong]))

@@ -324,6 +324,10 @@ def test_a_misread_shows_its_expected_value_beside_it_and_the_item_list_filters_
     at = open_page(RUNS)
     at.selectbox(key="runs_pick").set_value(rid).run()
     assert_clean(at)
+    misreads = _table_with(at, "Expected", "Read", "Difference")  # every ✗, expected beside read
+    first = misreads[misreads["Image"] == "misread.png"].iloc[0]
+    assert (first["Degradation"], first["Field"], first["Expected"], first["Read"], first["Difference"]) == (
+        "as given", "Card number", "439631******978[2]", "439631******978[3]", "digit 16 of 16 read wrong")
     items = _table_with(at, "#", "Difference")
     assert len(items) == 4 and "Tag: device" in items.columns
     as_given = items[items["Degradation"] == "as given"]

@@ -74,6 +74,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "qa.tag": ("Tag", "태그"),
     "qa.tag_value": ("Value", "값"),
     "qa.expected": ("Expected", "기대값"),
+    "qa.misreads": ("Misreads: what was expected beside what was read", "잘못 읽은 값: 기대값과 읽은 값"),
     "qa.read": ("Read", "읽은 값"),
     "qa.difference": ("Difference", "차이"),
     "qa.items_shown": ("{shown} of {total} items", "항목 {total}개 중 {shown}개"),

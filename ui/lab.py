@@ -232,8 +232,25 @@ def results_panel(run_id: int, prefix: str) -> None:
         st.dataframe(pd.DataFrame([{t("lab.col.image"): i.image, t("lab.col.degradation"): words.level(i.degradation, i.level, lang),
                                     "ms": words.ms(i.t_total)} for i in slow]),
                      hide_index=True, key=f"{prefix}_slow")
+    misreads_table(data, prefix, lang)
     item_view(data, prefix, lang)
     downloads(data, prefix, lang)
+
+
+def misreads_table(data: analysis.RunData, prefix: str, lang: str) -> None:
+    """Every field read wrong, its expected value beside the read one — both masked by the same rule,
+    the differing characters marked ``[ ]`` — and the difference in words: the error without unmasking."""
+    wrong = report.misreads(data, lang)
+    if not wrong:
+        return
+    st.subheader(t("qa.misreads"))
+    wide = st.column_config.TextColumn(width="medium")
+    st.dataframe(pd.DataFrame([{
+        t("lab.col.image"): m["item"].image, t("lab.col.degradation"): words.level(m["item"].degradation, m["item"].level, lang),
+        t("lab.col.field"): field_label(m["field"], lang), t("qa.expected"): m["expected_marked"],
+        t("qa.read"): m["value_marked"], t("qa.difference"): m["difference"] or "–",
+        t("lab.col.conf_one"): words.pct(m["conf"])} for m in wrong]), hide_index=True, key=f"{prefix}_misreads",
+        column_config={t("qa.expected"): wide, t("qa.read"): wide})
 
 
 def tags_panel(data: analysis.RunData, prefix: str, lang: str) -> None:
