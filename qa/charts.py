@@ -70,8 +70,11 @@ def sweep_figure(data: RunData, lang: str = "en") -> go.Figure | None:
         at = s["breaks_at"]
         if at is not None:
             fig.add_vline(x=at["level"], line={"color": "#B00020", "width": 1.5, "dash": "dash"}, row=row, col=col)
-            fig.add_annotation(x=at["level"], y=1.04, text=word("qa.breaks_at", lang, level=f"{at['level']:g} {u}".strip()),
+            # inside the chart, at its foot beside the line: clear of the subplot's title above
+            fig.add_annotation(x=at["level"], y=0.03, text=word("qa.breaks_at", lang, level=f"{at['level']:g} {u}".strip()),
                                showarrow=False, font={"size": 10, "color": "#B00020"}, yanchor="bottom",
+                               xanchor="right" if at["level"] == xs[-1] else "left",  # inside at the harshest
+                               xshift=-4 if at["level"] == xs[-1] else 4, bgcolor="rgba(255,255,255,0.85)",
                                row=row, col=col)
     # the legend says which line is which once, with neutral swatches
     for label, dash in ((acc_word, "solid"), (conf_word, "dot")):
