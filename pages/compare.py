@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from ocr_core.imaging import LoadedImage, QualityReport, assess_quality
-from ui import state
+from ui import lab, state
 from ui.analysis import analyse
 from ui.compare import compare_view
 from ui.errors import guarded
@@ -46,10 +46,13 @@ def main() -> None:
     st.title(t("page.compare"))
     st.caption(t("cmp.intro"))
     c1, c2 = st.columns(2)
+    modes = {"two": t("cmp.mode_two"), "pre": t("cmp.mode_pre"), "runs": t("cmp.mode_runs")}
     with c1:
         mode = persistent(translated("cmp_mode"), "two", lambda key: st.segmented_control(
-            t("cmp.mode"), ("two", "pre"), required=True, key=key,
-            format_func=lambda m: t("cmp.mode_two") if m == "two" else t("cmp.mode_pre"))) or "two"
+            t("cmp.mode"), tuple(modes), required=True, key=key, format_func=modes.__getitem__)) or "two"
+    if mode == "runs":  # two QA Lab runs, image by image (the same view as the Runs page's Compare tab)
+        lab.compare_runs_picker("cmp_runs")
+        return
     with c2:
         service = persistent(translated("cmp_service"), "credit-card", lambda key: st.segmented_control(
             t("cmp.service"), tuple(SERVICES), required=True, key=key,

@@ -6,6 +6,7 @@ from dataclasses import replace
 import streamlit as st
 
 from access.audit import who
+from qa import words
 from qa.backend import max_cloud_calls
 from qa.collect import distinct_sources, is_image_name
 from qa.images import held_uploads
@@ -31,11 +32,14 @@ def main() -> None:
     conn = effective_connection()
     lab.start_queue(lab.db_url())
     factory = lab.factory()  # the store is opened (and upgraded) before a run is built, not at Start
+    lab.active_runs_panel()  # the runs going on, each a click away, before anything new is built
 
+    lang = current_lang()
     with st.container(border=True):
         chosen_backend = lab_choice(conn.backend, conn.api_version)  # this run's backend, within the role's
         conn = replace(conn, backend=chosen_backend or conn.backend)
         service = st.segmented_control(t("lab.service"), SERVICES, default="credit-card", required=True,
+                                       format_func=lambda v: words.service(v, lang),
                                        key="lab_service") or "credit-card"
         specimens = sorted(p.relative_to(SAMPLES_DIR).as_posix() for p in SAMPLES_DIR.glob("*/*")
                            if is_image_name(p.name))
@@ -43,8 +47,11 @@ def main() -> None:
         uploads = st.file_uploader(t("lab.uploads"), type=["png", "jpg", "jpeg", "zip"], accept_multiple_files=True,
                                    key="lab_uploads")
         truth_file = st.file_uploader(t("lab.truth"), type=["json", "csv"], key="lab_truth")
-        sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep", placeholder=t("lab.choose"))
-        specs = [st.text_input(t("lab.levels", name=name), DEFAULT_LEVELS[name], key=f"lab_levels_{name}")
+        sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep", placeholder=t("lab.choose"),
+                                format_func=lambda v: words.degradation(v, lang))
+        specs = [st.text_input(t("lab.levels", name=f"{words.degradation(name, lang)} "
+                                                  f"({words.unit(name, lang)})"),
+                               DEFAULT_LEVELS[name], key=f"lab_levels_{name}")
                  for name in sweeps]
         c1, c2 = st.columns(2)
         use_pre = c1.checkbox(t("lab.preprocess"), key="lab_preprocess")
@@ -63,7 +70,7 @@ def main() -> None:
         truth: TruthFile | None = None
         if truth_file is not None:
             try:
-                truth = parse_truth(truth_file.name, truth_file.getvalue())
+                truth = parse_truth(truth_file.name, truth_file.getvalue(), service)
             except TruthError as err:
                 problems.append(err.words(current_lang(), plain))
             else:

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from access.policy import AccessDenied, Action, Identity, run_allowed
-from qa import analysis
+from qa import analysis, words
 from qa.images import held_uploads
 from qa.runner import (
     SERVICES,
@@ -31,7 +31,7 @@ from ui import lab
 from ui.access import current_identity
 from ui.backend_choice import refuse_unless_offered
 from ui.errors import guarded
-from ui.i18n import t
+from ui.i18n import current_lang, t
 
 
 def may(identity: Identity | None, action: Action, facts: RunFacts) -> bool:
@@ -77,6 +77,18 @@ def controls(factory: Any, facts: RunFacts) -> None:
         st.error(t("runs.resend_changed", n=err.unknown), icon=":material/warning:")
 
 
+def _runs_table(factory: Any, filters: dict[str, Any], lang: str) -> None:
+    """The runs as filtered, with their progress counted from the items (as a run's panel counts it)."""
+    runs = analysis.list_runs(factory, **filters)
+    st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19].replace("T", " "),
+                                t("runs.service"): words.service(r["service"], lang), t("runs.backend"): r["backend"],
+                                t("runs.owner"): r["started_by"],
+                                "API": r["api_version"], t("runs.pre"): words.yes_no(bool(r["preprocess"]), lang),
+                                t("runs.status"): t(f"lab.status.{r['status']}"),
+                                t("runs.progress"): f"{r['done']}/{r['total']}"} for r in runs]),
+                 hide_index=True, key="runs_table")
+
+
 def main() -> None:
     st.title(t("page.runs"))
     lab.start_queue(lab.db_url())
@@ -85,24 +97,22 @@ def main() -> None:
 
     c1, c2, c3, c4 = st.columns(4)
     every = t("aud.all")
-    service = c1.selectbox(t("runs.service"), ["", *SERVICES], key="runs_service", format_func=lambda v: v or every)
+    lang = current_lang()
+    service = c1.selectbox(t("runs.service"), ["", *SERVICES], key="runs_service",
+                           format_func=lambda v: words.service(v, lang) if v else every)
     backend = c2.selectbox(t("runs.backend"), ["", "sandbox", "cloud"], key="runs_backend",
                            format_func=lambda v: v or every)
     status = c3.selectbox(t("runs.status"), ["", "queued", "running", "done", "cancelled", "interrupted", "failed"],
                           key="runs_status", format_func=lambda v: t(f"lab.status.{v}") if v else every)
     since = c4.date_input(t("runs.since"), value=None, key="runs_since")
-    runs = analysis.list_runs(factory, service=service or None, backend=backend or None, status=status or None,
-                              since=dt.datetime.combine(since, dt.time()) if since else None)
+    filters: dict[str, Any] = {"service": service or None, "backend": backend or None, "status": status or None,
+                               "since": dt.datetime.combine(since, dt.time()) if since else None}
+    runs = analysis.list_runs(factory, **filters)
     if not runs:  # no st.stop(): the app frame (backend badge) is drawn after the page
         st.info(t("runs.none"))
     else:
-        st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19],
-                                    t("runs.service"): r["service"], t("runs.backend"): r["backend"],
-                                    t("runs.owner"): r["started_by"],
-                                    "API": r["api_version"], t("runs.pre"): r["preprocess"],
-                                    t("runs.status"): t(f"lab.status.{r['status']}"),
-                                    t("runs.progress"): f"{r['done']}/{r['total']}"} for r in runs]),
-                     hide_index=True, key="runs_table")
+        live = any(r["status"] in analysis.ACTIVE for r in runs)  # kept current while runs go on
+        st.fragment(run_every=2.0 if live else None)(_runs_table)(factory, filters, lang)
         ids = [r["id"] for r in runs]
         tab_open, tab_compare = st.tabs([t("runs.open"), t("runs.compare")])
         with tab_open:
@@ -118,18 +128,7 @@ def main() -> None:
             else:
                 a = st.selectbox("A", ids, index=1, key="runs_cmp_a")
                 b = st.selectbox("B", ids, index=0, key="runs_cmp_b")
-                diff = analysis.compare(analysis.load_run(factory, a), analysis.load_run(factory, b))
-                st.dataframe(pd.DataFrame([{t("lab.col.field"): k, "A": f["a_accuracy"], "B": f["b_accuracy"],
-                                            "Δ": f["accuracy_delta"], t("runs.conf_a"): f["a_conf"],
-                                            t("runs.conf_b"): f["b_conf"], t("runs.conf_delta"): f["conf_delta"]}
-                                           for k, f in diff["fields"].items()]), hide_index=True, key="runs_cmp_fields")
-                la, lb = diff["latency"]["a"], diff["latency"]["b"]
-                st.dataframe(pd.DataFrame([{"": "A", **la}, {"": "B", **lb}]), hide_index=True, key="runs_cmp_latency")
-                codes = sorted(set(diff["result_codes"]["a"]) | set(diff["result_codes"]["b"]))
-                st.dataframe(pd.DataFrame([{t("lab.col.result"): c, "A": diff["result_codes"]["a"].get(c, 0),
-                                            "B": diff["result_codes"]["b"].get(c, 0)} for c in codes]),
-                             hide_index=True, key="runs_cmp_codes")
-
+                lab.compare_runs_view(a, b)
 
 with guarded():
     main()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from ocr_core import CreditCardResult, IdCardResult
@@ -46,6 +46,7 @@ class ItemRow:
     sent_sha256: str | None = None
     sent_width: int | None = None
     sent_height: int | None = None
+    tags: dict[str, str] = field(default_factory=dict)
 
     @property
     def scored(self) -> bool:
@@ -110,6 +111,44 @@ def run_dict(run: Run) -> dict[str, Any]:
             "finished_at": run.finished_at.isoformat() if run.finished_at else None}
 
 
+UNENDED = ("pending", "sending")
+"""Item states not yet ended: every other state counts as done (and all but ``done`` as failed)."""
+ACTIVE = ("queued", "running", "cancelling")
+
+
+def _progress(s: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(done, failed) of each run counted from its items' states: the one source of progress the runs
+    list, a run's panel, the QA Lab's runs going on and the CLI all read, so they never disagree."""
+    if not ids:
+        return {}
+    rows = s.execute(select(Item.run_id, Item.state, func.count()).where(Item.run_id.in_(ids))
+                     .group_by(Item.run_id, Item.state)).all()
+    out = {i: (0, 0) for i in ids}
+    for run_id, state, n in rows:
+        if state in UNENDED:
+            continue
+        done, failed_ = out[run_id]
+        out[run_id] = (done + n, failed_ + (0 if state == "done" else n))
+    return out
+
+
+def with_progress(s: Session, runs: list[Run]) -> list[dict[str, Any]]:
+    counts = _progress(s, [r.id for r in runs])
+    return [{**run_dict(r), "done": counts[r.id][0], "failed": counts[r.id][1]} for r in runs]
+
+
+def active_runs(factory: sessionmaker[Session]) -> list[dict[str, Any]]:
+    """Runs queued, running or being cancelled, newest first, with their progress."""
+    with factory() as s:
+        return with_progress(s, list(s.scalars(select(Run).where(Run.status.in_(ACTIVE)).order_by(Run.id.desc()))))
+
+
+def run_progress(factory: sessionmaker[Session], run_id: int) -> dict[str, Any] | None:
+    with factory() as s:
+        run = s.get(Run, run_id)
+        return None if run is None else with_progress(s, [run])[0]
+
+
 def load_run(factory: sessionmaker[Session], run_id: int) -> RunData:
     with factory() as s:
         run = s.get(Run, run_id)
@@ -119,11 +158,12 @@ def load_run(factory: sessionmaker[Session], run_id: int) -> RunData:
                           .order_by(Item.position)).all()
         rows = [ItemRow(i.id, i.position, i.image_name, i.degradation, i.level, i.doc_type, i.state,
                         i.result_code, i.result_message, i.quality_status, i.t_total, i.t_network,
-                        {f.name: {"value": f.value, "conf": f.conf, "correct": f.correct, "checks": f.checks}
+                        {f.name: {"value": f.value, "conf": f.conf, "correct": f.correct, "checks": f.checks,
+                                  "expected": f.expected, "diff": f.diff}
                          for f in i.fields},
                         i.answer, i.sha256, i.width, i.height, i.source, i.source_kind, i.source_path,
-                        i.sent_sha256, i.sent_width, i.sent_height) for i in items]
-        return RunData(run_dict(run), rows)
+                        i.sent_sha256, i.sent_width, i.sent_height, dict(i.tags or {})) for i in items]
+        return RunData(with_progress(s, [run])[0], rows)
 
 
 def list_runs(factory: sessionmaker[Session], *, service: str | None = None, backend: str | None = None,
@@ -138,7 +178,7 @@ def list_runs(factory: sessionmaker[Session], *, service: str | None = None, bac
             q = q.where(Run.status == status)
         if since is not None:
             q = q.where(Run.created_at >= since)
-        return [run_dict(r) for r in s.scalars(q)]
+        return with_progress(s, list(s.scalars(q)))
 
 
 def _acc(pairs: list[bool]) -> dict[str, Any]:
@@ -288,7 +328,7 @@ def compare(a: RunData, b: RunData) -> dict[str, Any]:
                         "accuracy_delta": delta(x, y, "accuracy"), "a_conf": x.get("mean_conf"),
                         "b_conf": y.get("mean_conf"), "conf_delta": delta(x, y, "mean_conf")}
     return {"a": a.run, "b": b.run, "fields": fields, "latency": {"a": latency(a), "b": latency(b)},
-            "result_codes": {"a": code_counts(a), "b": code_counts(b)}}
+            "result_codes": {"a": code_counts(a), "b": code_counts(b)}, "per_image": run_diff(a, b)}
 
 
 def answer_result(service: str, answer: dict[str, Any]) -> CreditCardResult | IdCardResult:
@@ -303,10 +343,14 @@ def answer_result(service: str, answer: dict[str, Any]) -> CreditCardResult | Id
 
 
 def item_json(it: ItemRow) -> dict[str, Any]:
-    return {"image": it.image, "degradation": it.degradation, "level": it.level, "state": it.state,
-            "result_code": it.result_code, "result_message": it.result_message, "doc_type": it.doc_type,
-            "quality": it.quality_status, "t_total_ms": it.t_total,
-            "fields": {k: {"value": f["value"], "conf": f["conf"], "correct": f["correct"], "checks": f["checks"]}
+    """An item as the JSON report and ``--json`` give it: each field's masked ``value`` with its masked
+    ``expected`` beside it and, for a misread, ``difference`` (positions and kinds, ``qa.differences``)."""
+    return {"image": it.image, "sha256": it.sha256, "degradation": it.degradation, "level": it.level,
+            "state": it.state, "result_code": it.result_code, "result_message": it.result_message,
+            "doc_type": it.doc_type, "quality": it.quality_status, "t_total_ms": it.t_total, "tags": it.tags,
+            "fields": {k: {"value": f["value"], "expected": f.get("expected"), "conf": f["conf"],
+                           "correct": f["correct"], "checks": f["checks"],
+                           **({"difference": f["diff"]} if f.get("diff") else {})}
                        for k, f in it.fields.items()}}
 
 
@@ -316,4 +360,134 @@ def run_json(data: RunData) -> dict[str, Any]:
     return {"run_id": data.run["id"], "status": data.run["status"], "run": data.run,
             "items": [item_json(i) for i in data.items],
             "summary": {k: {"right": v["right"], "total": v["total"]} for k, v in fs.items()},
-            "analysis": summary(data)}
+            "analysis": {**summary(data), "tags": tag_summary(data)}}
+
+
+# ------------------------------------------------------------------------------------- issue 19 views
+
+
+def tag_names(data: RunData) -> list[str]:
+    return sorted({k for it in data.items for k in it.tags}, key=str.casefold)
+
+
+def tag_summary(data: RunData) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per tag (a truth column that is no field), per value: right, total and accuracy of the items
+    with truth, and their mean lowest confidence."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for tag in tag_names(data):
+        groups: dict[str, list[ItemRow]] = defaultdict(list)
+        for it in data.items:
+            if tag in it.tags:
+                groups[it.tags[tag]].append(it)
+        out[tag] = {}
+        for value, items in sorted(groups.items(), key=lambda kv: kv[0].casefold()):
+            confs = [c for c in (i.min_conf for i in items) if c is not None]
+            out[tag][value] = {**_acc([bool(i.right) for i in items if i.right is not None]),
+                               "mean_conf": mean(confs) if confs else None}
+    return out
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What the item list shows: every filter off shows every item in run order."""
+
+    wrong_only: bool = False
+    below: float | None = None  # only items whose lowest confidence is under this
+    degradation: str | None = None
+    level: float | None = None
+    tag: tuple[str, str] | None = None  # (tag, value)
+    by_confidence: bool = False  # lowest confidence first (items without one last)
+
+
+def filter_items(data: RunData, f: ItemFilter) -> list[ItemRow]:
+    rows = []
+    for it in data.items:
+        if f.wrong_only and it.right is not False:
+            continue
+        if f.below is not None and not (it.min_conf is not None and it.min_conf < f.below):
+            continue
+        if f.degradation is not None and it.degradation != f.degradation:
+            continue
+        if f.level is not None and it.level != f.level:
+            continue
+        if f.tag is not None and it.tags.get(f.tag[0]) != f.tag[1]:
+            continue
+        rows.append(it)
+    if f.by_confidence:
+        rows.sort(key=lambda i: (i.min_conf is None, i.min_conf if i.min_conf is not None else 0.0, i.position))
+    return rows
+
+
+def sweep_levels_of(data: RunData) -> list[tuple[str, float]]:
+    """The (degradation, level) pairs items of the run have, in run order."""
+    seen: dict[tuple[str, float], None] = {}
+    for it in data.items:
+        seen.setdefault((it.degradation, it.level), None)
+    return list(seen)
+
+
+def sweep_series(data: RunData) -> dict[str, dict[str, Any]]:
+    """Per swept degradation, its levels from mildest to harshest with the accuracy (None without truth)
+    and mean lowest confidence at each, and the level it breaks at (``breaking_points``)."""
+    by: dict[str, dict[float, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for row in level_curves(data):
+        if row["degradation"] != "none":
+            by[row["degradation"]][row["level"]].append(row)
+    breaks = breaking_points(data)
+    out: dict[str, dict[str, Any]] = {}
+    for name in [n for n in DEGRADATIONS if n in by]:
+        levels = severity_order(name, list(by[name]))
+        acc, conf = [], []
+        for lv in levels:
+            rows = by[name][lv]
+            acc.append(_acc([bool(r["right"]) for r in rows if r["right"] is not None])["accuracy"])
+            confs = [r["min_conf"] for r in rows if r["min_conf"] is not None]
+            conf.append(mean(confs) if confs else None)
+        out[name] = {"levels": levels, "accuracy": acc, "confidence": conf,
+                     "breaks_at": breaks.get(name, {}).get("breaks_at")}
+    return out
+
+
+def confidence_by_outcome(data: RunData) -> dict[str, list[float]]:
+    """Every scored field's confidence, split by read right or wrong: does confidence tell them apart?"""
+    out: dict[str, list[float]] = {"right": [], "wrong": []}
+    for it in data.items:
+        for f in it.fields.values():
+            if f["correct"] is not None and f["conf"] is not None:
+                out["right" if f["correct"] else "wrong"].append(float(f["conf"]))
+    return out
+
+
+def run_diff(a: RunData, b: RunData) -> dict[str, Any]:
+    """Image by image (by the SHA-256 of the source, whatever its name), at each degradation and level
+    both runs sent: what flipped right → wrong and wrong → right, and how the lowest confidence moved.
+    Images only one run has are counted, never compared."""
+    def by_source(data: RunData) -> dict[str, dict[tuple[str, float], ItemRow]]:
+        out: dict[str, dict[tuple[str, float], ItemRow]] = defaultdict(dict)
+        for it in data.items:
+            if it.sha256:
+                out[it.sha256][(it.degradation, it.level)] = it
+        return out
+
+    sa, sb = by_source(a), by_source(b)
+    common = [h for h in sa if h in sb]
+    rows: list[dict[str, Any]] = []
+    for digest in common:
+        for key in [k for k in sa[digest] if k in sb[digest]]:
+            x, y = sa[digest][key], sb[digest][key]
+            change = ("unscored" if x.right is None or y.right is None
+                      else "to_wrong" if x.right and not y.right else "to_right" if y.right and not x.right
+                      else "same_right" if x.right else "same_wrong")
+            rows.append({"sha256": digest, "image_a": x.image, "image_b": y.image, "degradation": key[0],
+                         "level": key[1], "change": change, "a_right": x.right, "b_right": y.right,
+                         "a_conf": x.min_conf, "b_conf": y.min_conf,
+                         "conf_delta": None if x.min_conf is None or y.min_conf is None else y.min_conf - x.min_conf,
+                         "fields": sorted(k for k in set(x.fields) | set(y.fields)
+                                          if (x.fields.get(k) or {}).get("correct") != (y.fields.get(k) or {}).get("correct"))})
+    order = {"to_wrong": 0, "to_right": 1, "same_wrong": 2, "same_right": 3, "unscored": 4}
+    rows.sort(key=lambda r: (order[r["change"]], r["image_a"], r["degradation"], r["level"]))
+    counts = Counter(r["change"] for r in rows)
+    return {"images": {"a": len(sa), "b": len(sb), "common": len(common), "only_a": len(set(sa) - set(sb)),
+                       "only_b": len(set(sb) - set(sa))},
+            "same_images": set(sa) == set(sb),
+            "counts": {k: counts.get(k, 0) for k in order}, "items": rows}

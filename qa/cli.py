@@ -191,7 +191,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.truth:
         try:
             with args.truth.open("rb") as f:  # never more than the limit read: a bigger file is refused
-                truth = parse_truth(from_os(args.truth.name), f.read(TRUTH_MAX_BYTES + 1))
+                truth = parse_truth(from_os(args.truth.name), f.read(TRUTH_MAX_BYTES + 1), args.service)
         except OSError as e:
             raise BadInput(f"{from_os(str(args.truth))}: {e.strerror}") from None
         except TruthError as e:

@@ -4,8 +4,19 @@ by the page in the reader's language; ``str()`` gives the English, for the comma
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from l10n import message
+from qa.words import service
+
+
+@dataclass(frozen=True)
+class ServiceNames:
+    """Services named in a message, worded in the reader's language when the message is."""
+
+    codes: tuple[str, ...]
+
+    def words(self, lang: str) -> str:
+        return ", ".join(service(c, lang) for c in self.codes)
 
 
 class LabInputError(ValueError):
@@ -17,8 +28,11 @@ class LabInputError(ValueError):
     def words(self, lang: str, shown: Callable[[str], str] = str) -> str:
         """The message in ``lang``; ``shown`` renders each text parameter (a name from outside: the page
         escapes Markdown with ``ui.plain_text.plain``)."""
-        return message(f"lab.in.{self.code}", lang,
-                       **{k: shown(v) if isinstance(v, str) else v for k, v in self.params.items()})
+        from qa.words import word
+
+        return word(f"lab.in.{self.code}", lang, **{
+            k: shown(v) if isinstance(v, str) else v.words(lang) if isinstance(v, ServiceNames) else v
+            for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.words("en")

@@ -72,6 +72,7 @@ from ocr_core.masking import mask_value
 from ocr_core.pipeline import ImageRejected, Payload, prepare, prepare_loaded
 from ocr_core.validators import Check
 from ocr_core.verdicts import check_record, result_checks
+from qa.differences import differences
 from qa.spool import Spool, SpoolUnreadable
 from qa.sweeps import render, sweep_levels
 from qa.truth import TruthFile, score
@@ -149,16 +150,18 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
     """Record a run and its items (queued). Bad images become failed items with their reason."""
     levels = sweep_levels([(n, tuple(lv)) for n, lv in spec.sweep])
     truth = spec.truth.entries if spec.truth else {}
+    tags = spec.truth.tags if spec.truth else {}
     with factory() as session:
         try:
-            return _create(session, spec, sources, spool, levels, truth)
+            return _create(session, spec, sources, spool, levels, truth, tags)
         except BaseException:
             session.rollback()  # nothing of a run that was not created stays: its sealed images are rows of it
             raise
 
 
 def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: Spool,
-            levels: Sequence[tuple[str, float]], truth: Mapping[str, dict[str, str]]) -> int:
+            levels: Sequence[tuple[str, float]], truth: Mapping[str, dict[str, str]],
+            tags: Mapping[str, dict[str, str]]) -> int:
     run = Run(started_by=spec.started_by, backend=spec.backend, endpoint=spec.endpoint,
               api_version=spec.api_version, service=spec.service, preprocess=spec.preprocess,
               sweep=[[n, list(lv)] for n, lv in spec.sweep],
@@ -172,12 +175,13 @@ def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: S
     for index, source in enumerate(sources):
         expected = truth.get(source.name)
         doc_type = _doc_type(spec.service, expected)
+        tagged = dict(tags.get(source.name) or {}) or None
         try:
             payload = prepare(source.data, name=source.name)
         except ImageRejected as err:
             session.add(Item(run_id=run.id, position=position, source=index, image_name=source.name,
                              source_kind=source.kind, source_path=source.path,
-                             size_bytes=len(source.data), doc_type=doc_type, state="failed",
+                             size_bytes=len(source.data), doc_type=doc_type, state="failed", tags=tagged,
                              result_message=f"{err.code}: {rejection(err.code, err.params, 'en')}",
                              finished_at=_now()))
             position += 1
@@ -186,7 +190,7 @@ def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: S
         spool.put_source(session, run.id, index, source.data)
         common = {"run_id": run.id, "source": index, "image_name": source.name, "sha256": payload.sha256,
                   "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
-                  "doc_type": doc_type, "source_kind": source.kind, "source_path": source.path}
+                  "doc_type": doc_type, "source_kind": source.kind, "source_path": source.path, "tags": tagged}
         for name, level in [("none", 0.0), *levels]:
             session.add(Item(position=position, degradation=name, level=level, **common))
             position += 1
@@ -671,9 +675,18 @@ def _fields(values: dict[str, str | None], confs: dict[str, float | None], expec
     values, as the analysis pages show them), then masked: the only form that is stored. A verdict is
     stored as a record that holds no part of the value (``ocr_core.verdicts.check_record``)."""
     correct = score(expected, values)
-    return [{"name": key, "value": mask_value(key, values.get(key)) if values.get(key) is not None else None,
-             "conf": confs.get(key), "correct": correct[key],
-             "checks": [check_record(c) for c in checks.get(key, ())]} for key in correct]
+
+    def masked(key: str, value: str | None) -> str | None:
+        return mask_value(key, value) if value is not None else None
+
+    def truth_of(key: str) -> str | None:
+        return (expected or {}).get(key)
+
+    return [{"name": key, "value": masked(key, values.get(key)), "conf": confs.get(key), "correct": correct[key],
+             "checks": [check_record(c) for c in checks.get(key, ())],
+             "expected": masked(key, truth_of(key)),
+             "diff": differences(truth_of(key), values.get(key)) if correct[key] is False else None}
+            for key in correct]
 
 
 # ------------------------------------------------------------------------------------- control

@@ -140,7 +140,7 @@ class Spool:
     def get_source(self, run_id: int, index: int) -> bytes:
         sealed = self._sealed(run_id, index)
         if sealed is None:
-            legacy = _legacy_dir(run_id) / f"{index}.bin"  # spooled to disk before migration 0006
+            legacy = _legacy_dir(run_id) / f"{index}.bin"  # spooled to disk before migration 0007
             if not legacy.exists():
                 raise SpoolUnreadable(f"image {index} of run {run_id} is no longer in the spool")
             sealed = legacy.read_bytes()

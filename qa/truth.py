@@ -29,12 +29,12 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from l10n import message, name_list
 from ocr_core.fields import DOCUMENT_FIELDS, FIELDS
-from qa.errors import LabInputError
+from qa.errors import LabInputError, ServiceNames
 from qa.names import safe_name
 
 Truth = dict[str, dict[str, str]]
@@ -53,11 +53,16 @@ class TruthError(LabInputError):
     """A truth file that cannot be read (``lab.in.truth_*``)."""
 
 
+Tags = dict[str, dict[str, str]]
+"""image file name → tag (a truth column that is no field: ``device``, ``lighting``) → its value."""
+
+
 @dataclass(frozen=True)
 class TruthFile:
     name: str
     sha256: str
     entries: Truth
+    tags: Tags = field(default_factory=dict)
 
 
 def normalise(value: object) -> str:
@@ -88,15 +93,20 @@ def specimen_fields(doc: Mapping[str, object]) -> dict[str, str]:
     return out
 
 
-def parse_truth(name: str, data: bytes) -> TruthFile:
-    """A truth file's entries; ``name`` decides JSON or CSV (by suffix, else by content)."""
+def parse_truth(name: str, data: bytes, service: str | None = None) -> TruthFile:
+    """A truth file's entries and tags; ``name`` decides JSON or CSV (by suffix, else by content).
+
+    A column (or JSON key) that is a field of ``service`` is truth; one that is a field of another
+    service only (``condition`` on a credit-card run) is refused with why; one that looks like a
+    misspelt field (``card_number``) is refused with the field it likely means; any other (``device``,
+    ``lighting``) is a tag, which results group by. Without ``service`` any service's field is truth."""
     name = safe_name(name)
     if len(data) > MAX_BYTES:
         raise TruthError("truth_too_big", name=name, mb=MAX_BYTES // (1024 * 1024))
     digest = hashlib.sha256(data).hexdigest()
     text = _decoded(name, data)
     if name.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
-        return TruthFile(name, digest, _known_fields(name, _parse_csv(name, text)))
+        return _split(name, digest, _parse_csv(name, text), service)
     depth = json_depth(text)
     if depth > MAX_DEPTH:
         raise TruthError("truth_too_deep", name=name, depth=depth, limit=MAX_DEPTH)
@@ -108,7 +118,7 @@ def parse_truth(name: str, data: bytes) -> TruthFile:
         raise TruthError("truth_bad_json", name=name, line=1, detail=safe_name(str(err))) from None
     if isinstance(doc, Mapping) and "docType" in doc and "fields" in doc:  # one specimen truth file
         image = safe_name(Path(str(doc.get("image") or name)).name)
-        return TruthFile(name, digest, {image: specimen_fields(doc)})
+        return _split(name, digest, {image: specimen_fields(doc)}, service)
     if not isinstance(doc, Mapping):
         raise TruthError("truth_not_mapping", name=name)
     entries: list[tuple[str, dict[str, str]]] = []
@@ -119,7 +129,7 @@ def parse_truth(name: str, data: bytes) -> TruthFile:
             entries.append((image, specimen_fields(values)))
         else:
             entries.append((image, {str(k): str(v) for k, v in values.items() if v not in (None, "")}))
-    return TruthFile(name, digest, _known_fields(name, _keyed(entries)))
+    return _split(name, digest, _keyed(entries), service)
 
 
 def json_depth(text: str) -> int:
@@ -152,29 +162,51 @@ TRUTH_FIELDS = (frozenset(FIELDS) - {"cardNums"}) | {"idType"}
 _CARD_NUMBER_NAMES = {"cardnumber", "cardno", "cardnum", "cardnums", "number", "pan"}
 
 
+SERVICE_FIELDS: dict[str, frozenset[str]] = {
+    "credit-card": frozenset(DOCUMENT_FIELDS["credit-card"]) - {"cardNums"},
+    "id-card": frozenset(k for doc in ("resident", "driver", "passport") for k in DOCUMENT_FIELDS[doc]) | {"idType"},
+}
+SERVICE_FIELDS["stand-alone"] = SERVICE_FIELDS["id-card"]
+"""The fields each service's answer has, that a truth file may name for a run of it."""
+MAX_TAG_CHARS = 100
+"""A tag's name and value are cut to this many characters (they are shown in tables and charts)."""
+
+
 def _suggestion(key: str) -> str | None:
-    """The field a misnamed truth column most likely means (spelling, case, ``_``/``-`` aside)."""
+    """The field a misnamed truth column most likely means (spelling, case, ``_``/``-`` aside); None when
+    it is not near any (then it is a tag)."""
     plain = re.sub(r"[\s_\-]", "", key).casefold()
     if plain in _CARD_NUMBER_NAMES:  # by spelling alone "cardNumber" is nearest to "residentNumber"
         return "totalCardNum"
     same_name = [k for k in TRUTH_FIELDS if k.casefold() == plain]
-    close = same_name or difflib.get_close_matches(key, TRUTH_FIELDS, n=1, cutoff=0.6)
+    close = same_name or difflib.get_close_matches(key, TRUTH_FIELDS, n=1, cutoff=0.75)
     return close[0] if close else None
 
 
-def _known_fields(name: str, entries: Truth) -> Truth:
-    """Refuses a field the API never returns: a misspelt or invented name would be scored wrong on every
-    image, and read as the service failing."""
+def _services_of(key: str) -> list[str]:
+    return [s for s in ("credit-card", "id-card") if key in SERVICE_FIELDS[s]] or ["authenticity"]
+
+
+def _split(name: str, digest: str, entries: Truth, service: str | None) -> TruthFile:
+    """Fields of the service stay truth; other columns become tags, or are refused (see ``parse_truth``)."""
+    fields = SERVICE_FIELDS.get(service or "", TRUTH_FIELDS)
+    truth: Truth = {}
+    tags: Tags = {}
     for image, values in entries.items():
-        for key in values:
-            if key not in TRUTH_FIELDS:
+        for key, value in values.items():
+            if key in fields:
+                truth.setdefault(image, {})[key] = value
+            elif key in TRUTH_FIELDS:
+                raise TruthError("truth_other_service", name=name, field=safe_name(key), image=image,
+                                 service=ServiceNames((service or "",)), services=ServiceNames(tuple(_services_of(key))))
+            else:
                 suggestion = _suggestion(key)
                 if suggestion:
                     raise TruthError("truth_unknown_field_hint", name=name, field=safe_name(key), image=image,
                                      suggestion=suggestion)
-                raise TruthError("truth_unknown_field", name=name, field=safe_name(key), image=image,
-                                 known=", ".join(sorted(TRUTH_FIELDS, key=str.casefold)))
-    return entries
+                tags.setdefault(image, {})[safe_name(key)[:MAX_TAG_CHARS]] = safe_name(value)[:MAX_TAG_CHARS]
+        truth.setdefault(image, {})
+    return TruthFile(name, digest, truth, tags)
 
 
 def _decoded(name: str, data: bytes) -> str:

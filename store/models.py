@@ -96,6 +96,8 @@ class Item(Base):
     t_total: Mapped[float | None] = mapped_column(Float)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answer: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the masked API-shaped answer (boxes)
+    # The truth file's columns that are no field of the service (device, lighting…): what results group by.
+    tags: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     run: Mapped[Run] = relationship(back_populates="items")
     fields: Mapped[list[ItemField]] = relationship(back_populates="item", cascade="all, delete-orphan",
@@ -114,6 +116,9 @@ class ItemField(Base):
     # The validators' verdicts on the value as read, before masking (ocr_core.verdicts.check_record:
     # name, ok, reason, harmless params); [] none applies; None: not recorded (before migration 0004).
     checks: Mapped[list[Any] | None] = mapped_column(JSON)
+    expected: Mapped[str | None] = mapped_column(Text)  # masked by the value's own rule; None: no truth
+    # Where the read differs from truth (qa.differences: positions and kinds, never characters); None: same.
+    diff: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     item: Mapped[Item] = relationship(back_populates="fields")
 

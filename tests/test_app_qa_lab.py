@@ -50,7 +50,7 @@ def test_sweep_runs_on_the_queue_and_shows_results():
     fields = next(df.value for df in at.dataframe if "Accuracy" in df.value.columns and "Field" in df.value.columns)
     assert len(fields) == 2  # card number and expiry, scored against the specimen's truth
     breaks = next(df.value for df in at.dataframe if "First failing level" in df.value.columns)
-    assert list(breaks["Degradation"]) == ["scale"]
+    assert list(breaks["Degradation"]) == ["Scale"]
     from qa.analysis import load_run
     from ui import lab
 
@@ -189,7 +189,7 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
     assert [e.value for e in at.error if "Luhn" in e.value]  # "Failed check: Card number: Luhn"
     assert not [c for c in at.caption if "not recorded" in c.value]
     caught = next(df.value for df in at.dataframe if "Caught" in df.value.columns)
-    assert caught.to_dict("records") == [{"Degradation": "none", "Caught": 1, "Missed": 0, "No check": 0}]
+    assert caught.to_dict("records") == [{"Degradation": "As given", "Caught": 1, "Missed": 0, "No check": 0}]
     assert TRUE_NUMBER not in page_text(at) and "4396317356239783" not in page_text(at)
 
     with factory() as s:  # as if stored before migration 0004
@@ -285,3 +285,198 @@ def test_the_runs_filters_read_all_and_the_statuses_in_the_readers_language():
     assert at.selectbox(key="runs_status").options == ["전체"] + [
         message(f"lab.status.{s}", "ko") for s in ("queued", "running", "done", "cancelled", "interrupted", "failed")]
     assert at.selectbox(key="runs_service").options[0] == "전체"
+
+
+def _run_of(sandbox, sources, truth=None, sweep=()) -> int:
+    """A run made and executed here, on the sandbox (real OCR), as the queue would."""
+    from ocr_core import OcrClient, Settings
+    from qa.runner import RunSpec, create_run, execute_run
+    from qa.tasks import spool
+    from ui import lab
+
+    factory = lab.session_factory(lab.default_url())
+    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth, sweep=sweep),
+                     sources, spool())
+    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                            secret_key=sandbox.secret_key)) as client:
+        assert execute_run(factory, rid, client, spool()) == "done"
+    return rid
+
+
+def _table_with(at, *columns: str):
+    return next(df.value for df in at.dataframe if set(columns) <= set(df.value.columns))
+
+
+def test_a_misread_shows_its_expected_value_beside_it_and_the_item_list_filters_and_groups(sandbox):
+    """Issue 19: each ✗ with what was expected, both masked, the differing digit named; the items filtered
+    to wrong only, by tag, by degradation and level, sorted by confidence; accuracy per tag; the sweep's
+    small multiples and the batch charts; numbers as people read them."""
+    from qa.runner import Source
+    from qa.truth import parse_truth
+    from tests.support.apptest import SAMPLES
+    from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
+
+    truth = parse_truth("truth.csv", (f"file,totalCardNum,device\nmisread.png,{TRUE_NUMBER},Galaxy S21\n"
+                                      f"visa.png,{TRUE_NUMBER},iPhone 12\n").encode(), "credit-card")
+    rid = _run_of(sandbox, [Source("misread.png", luhn_failing_card()),
+                            Source("visa.png", (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes())],
+                  truth, sweep=[("blur", (0.0, 1.0))])
+    at = open_page(RUNS)
+    at.selectbox(key="runs_pick").set_value(rid).run()
+    assert_clean(at)
+    misreads = _table_with(at, "Expected", "Read", "Difference")  # every ✗, expected beside read
+    first = misreads[misreads["Image"] == "misread.png"].iloc[0]
+    assert (first["Degradation"], first["Field"], first["Expected"], first["Read"], first["Difference"]) == (
+        "as given", "Card number", "439631******978[2]", "439631******978[3]", "digit 16 of 16 read wrong")
+    items = _table_with(at, "#", "Difference")
+    assert len(items) == 4 and "Tag: device" in items.columns
+    as_given = items[items["Degradation"] == "as given"]
+    assert list(as_given["Difference"]) == ["Card number: digit 16 of 16 read wrong", ""]
+    assert all(v.endswith("%") or v == "–" for v in items["Confidence"])
+    at.checkbox(key="runs_f_wrong").check().run()
+    wrong = _table_with(at, "#", "Difference")
+    assert set(wrong["Right"]) == {"✗"} and "misread.png" in set(wrong["Image"]) and "visa.png" not in set(wrong["Image"])
+    assert any(c.value == f"{len(wrong)} of 4 items" for c in at.caption)
+    at.checkbox(key="runs_f_wrong").uncheck().run()
+    at.selectbox(key="runs_f_tag").set_value(("device", "iPhone 12")).run()
+    assert set(_table_with(at, "#", "Difference")["Image"]) == {"visa.png"}
+    at.selectbox(key="runs_f_tag").set_value(None).run()
+    at.selectbox(key="runs_f_level").set_value(("blur", 1.0)).run()
+    assert list(_table_with(at, "#", "Difference")["Degradation"]) == ["Blur 1 σ px"] * 2
+    at.selectbox(key="runs_f_level").set_value(None).run()
+    at.checkbox(key="runs_f_sort").check().run()
+    from qa.analysis import load_run
+    from ui import lab
+
+    data = load_run(lab.factory(), rid)
+    order = sorted(data.items, key=lambda i: (i.min_conf is None, i.min_conf or 0.0, i.position))
+    assert list(_table_with(at, "#", "Difference")["#"]) == [i.position + 1 for i in order]
+
+    misread = next(i for i in data.items if i.image == "misread.png" and i.degradation == "none")
+    at.selectbox(key="runs_item").set_value(misread.id).run()
+    assert_clean(at)
+    kv = _table_with(at, "Field", "Read", "Expected", "Difference")
+    card = kv[kv["Field"] == "Card number"].iloc[0]
+    assert (card["Read"], card["Expected"], card["Difference"]) == (
+        "439631******978[3]", "439631******978[2]", "digit 16 of 16 read wrong")
+
+    tags = _table_with(at, "Tag", "Value", "Accuracy")
+    assert {(r["Value"], r["Accuracy"]) for r in tags.to_dict("records")} >= {("Galaxy S21", "0%")}
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert {"runs_chart_sweeps", "runs_batch_0", "runs_batch_1", "runs_batch_2", "runs_tag_chart_device"} <= set(keys)
+    sweep = _spec(at, "runs_chart_sweeps")
+    assert {tuple(tr["meta"]) for tr in sweep["data"] if tr.get("meta") and tr["meta"][0] == "blur"} == {
+        ("blur", "accuracy"), ("blur", "confidence")}
+    assert sweep["layout"]["xaxis"]["title"]["text"] == "σ px — worse →"
+    text = page_text(at)
+    for raw in (TRUE_NUMBER, PRINTED_NUMBER, "None", "0.9667"):
+        assert raw not in text
+
+    ko = open_page(RUNS, lang="ko")
+    ko.selectbox(key="runs_pick").set_value(rid).run()
+    assert_clean(ko)
+    assert any("신용카드" in c.value for c in ko.caption)
+    assert list(_table_with(ko, "열화", "처음 실패한 수준")["열화"]) == ["흐림"]
+    cells = {str(v) for df in ko.dataframe for v in df.value.to_numpy().ravel()}
+    assert any(c.endswith(": 16자 중 16번째 숫자 틀림") for c in cells)  # the field's label, then the difference
+    assert "흐림 1 σ px" in cells and "통과" in cells
+
+
+def test_qa_lab_shows_the_runs_going_on_above_its_form_with_the_progress_the_runs_list_shows(sandbox):
+    """Issue 19: reopening the QA Lab while a run goes on shows it, its progress and a link; the runs list
+    and the run's panel count the same done/total (from the items)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, update
+
+    from qa.runner import RunSpec, Source, create_run
+    from qa.tasks import spool
+    from store import Item, Run
+    from tests.support.apptest import SAMPLES
+    from ui import lab
+
+    lab.start_queue(lab.db_url())  # its recovery looks at what ran before this run exists
+    time.sleep(0.5)
+    factory = lab.factory()
+    card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", sweep=[("blur", (2.0, 4.0))]),
+                     [Source("going.png", card)], spool())
+    try:
+        with factory() as s:  # as a worker elsewhere has it: running, one of three items answered
+            s.execute(update(Run).where(Run.id == rid).values(status="running", heartbeat_at=datetime.now(UTC),
+                                                              started_at=datetime.now(UTC)))
+            first = s.scalars(select(Item.id).where(Item.run_id == rid).order_by(Item.position)).first()
+            s.execute(update(Item).where(Item.id == first).values(state="done", result_code=0))
+            s.commit()
+        at = open_page(LAB)
+        assert_clean(at)
+        line = next(p for p in at.get("progress") if f"Run {rid} ·" in p.proto.text)
+        assert f"Run {rid} · Credit card · running · 1/3" in line.proto.text
+        at.button(key=f"lab_active_open_{rid}").click().run()
+        assert_clean(at)
+        assert at.session_state["lab_run"] == rid
+        assert any(p.proto.text.startswith("1/3") or "1/3" in p.proto.text for p in at.get("progress")
+                   if f"Run {rid}" not in p.proto.text)
+        runs = open_page(RUNS)
+        table = _table_with(runs, "#", "Done")
+        assert table[table["#"] == rid].iloc[0]["Done"] == "1/3"
+    finally:
+        with factory() as s:
+            s.execute(update(Run).where(Run.id == rid).values(status="cancelled"))
+            s.commit()
+    assert not [p for p in open_page(LAB).get("progress") if f"Run {rid} ·" in p.proto.text]
+
+
+def test_runs_compare_image_by_image_and_say_when_the_image_sets_differ(sandbox):
+    from qa.runner import Source
+    from qa.truth import TruthFile
+    from tests.support.apptest import SAMPLES
+    from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
+
+    made = luhn_failing_card()
+    visa = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
+    a = _run_of(sandbox, [Source("card.png", made), Source("visa.png", visa)],
+                TruthFile("a.json", "", {"card.png": {"totalCardNum": PRINTED_NUMBER},
+                                         "visa.png": {"totalCardNum": TRUE_NUMBER}}))
+    b = _run_of(sandbox, [Source("renamed.png", made)],
+                TruthFile("b.json", "", {"renamed.png": {"totalCardNum": TRUE_NUMBER}}))
+    at = open_page(RUNS)
+    at.selectbox(key="runs_cmp_a").set_value(a)
+    at.selectbox(key="runs_cmp_b").set_value(b).run()
+    assert_clean(at)
+    assert [w.value for w in at.warning if "different images" in w.value] == [
+        "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are compared (1)."]
+    per = next(df.value for df in at.dataframe if "Change" in df.value.columns)
+    row = per.iloc[0]
+    assert (row["Change"], row["Image"], row["Field"]) == ("right → wrong", "card.png / renamed.png", "Card number")
+    assert "→" in row["Confidence A → B"] and row["Confidence A → B"].count("%") == 2
+    assert any("1 right → wrong, 0 wrong → right, 0 unchanged" in m.value for m in at.markdown)
+    latency = next(df.value for df in at.dataframe if "p95" in df.value.columns)
+    assert all(v.endswith(" ms") for v in latency["mean"])
+
+    # the Compare page's third mode: the same view of two QA runs
+    cmp = open_page("pages/compare.py")
+    cmp.segmented_control(key="cmp_mode").set_value("runs").run()
+    cmp.selectbox(key="cmp_runs_a").set_value(a)
+    cmp.selectbox(key="cmp_runs_b").set_value(b).run()
+    assert_clean(cmp)
+    assert any("different images: 1 only in A, 0 only in B" in w.value for w in cmp.warning)
+    per = next(df.value for df in cmp.dataframe if "Change" in df.value.columns)
+    assert list(per["Change"]) == ["right → wrong"]
+
+
+def test_the_lab_keeps_a_spreadsheets_own_columns_as_tags_and_refuses_another_services_field_with_why():
+    at = open_page(LAB)
+    at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
+    at.file_uploader(key="lab_truth").upload(
+        "truth.csv", b"file,totalCardNum,device,lighting\nvisa_blue_flat.png,4396317356239782,S21,dim\n", "text/csv")
+    at.run()
+    assert_clean(at)
+    assert not at.error and not at.button(key="lab_start").disabled
+    at.file_uploader(key="lab_truth").upload(
+        "truth.csv", b"file,totalCardNum,condition\nvisa_blue_flat.png,4396317356239782,1\n", "text/csv")
+    at.run()
+    assert [e.value for e in at.error] == [
+        ("truth.csv: 'condition' (for visa_blue_flat.png) is a field of ID card, not of Credit card: it would be "
+         "scored wrong on every image. Remove the column, or choose that service.")]
+    assert at.button(key="lab_start").disabled

@@ -14,7 +14,7 @@ import pytest
 
 from qa.cli import main
 from tests.support.apptest import ROOT, SAMPLES, truth
-from tests.support.browser import chromium, needs_chromium
+from tests.support.browser import SWEEP_CHART_PROBE, chromium, needs_chromium
 
 pytestmark = [pytest.mark.usefixtures("sandbox"), pytest.mark.slow]
 CARD = SAMPLES / "cards" / "visa_blue_flat.png"
@@ -47,7 +47,8 @@ def test_run_json_shape_masked_and_scored(swept):
     assert swept["items"][1]["result_code"] not in (None, 0)
     first = swept["items"][0]
     assert first["result_code"] == 0
-    assert first["fields"]["totalCardNum"] == {"value": "439631******9782", "conf": pytest.approx(1.0, abs=0.05),
+    assert first["fields"]["totalCardNum"] == {"value": "439631******9782", "expected": "439631******9782",
+                                               "conf": pytest.approx(1.0, abs=0.05),
                                                "correct": True, "checks": [
                                                    {"name": "card_luhn", "ok": True, "reason": "luhn_ok",
                                                     "params": {"n": 16}}]}
@@ -66,8 +67,13 @@ def test_runs_show_compare(swept, db):
     assert items[1].split()[:4] == ["1", "visa_blue_flat.png", "as", "given"]
     assert f"totalCardNum {swept['items'][0]['fields']['totalCardNum']['value']} " in items[1]
     assert items[1].rstrip().endswith("✓")
-    assert items[2].split()[:5] == ["2", "visa_blue_flat.png", "scale", "0.08", "fail"]
+    assert items[2].split()[:7] == ["2", "visa_blue_flat.png", "Scale", "0.08", "×", "size", "Fail"]
     assert str(swept["items"][1]["result_code"]) in items[2]
+    from l10n import api_error
+
+    code_ = swept["items"][1]["result_code"]  # the failure in words, never the vendor's code name alone
+    assert f"failed: visa_blue_flat.png Scale 0.08 × size — {code_} — {api_error(code_, 'en')[0]}" in out
+    assert swept["items"][1]["result_message"] not in out.split("\n\n")[0]
     assert truth("cards/visa_blue_flat.png")["cardNumber"] not in out
     code, out, _ = qa("compare", rid, rid, "--db", db, "--json")
     assert code == 0 and json.loads(out)["fields"]["totalCardNum"]["accuracy_delta"] == 0
@@ -131,8 +137,36 @@ def test_html_report_is_self_contained_in_a_real_browser(swept, db, tmp_path):
         page.on("request", lambda r: requests.append(r.url))
         page.goto(path.as_uri())
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)  # the charts drew from inline JS
-        assert page.locator(".js-plotly-plot").count() == 2
+        # accuracy per field, per document type, confidence of right vs wrong reads, and the sweep
+        assert page.locator(".js-plotly-plot").count() == 4
     assert requests == [path.as_uri()]
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_sweep_report_has_one_chart_per_degradation_in_its_own_unit_and_colour(db, tmp_path):
+    """Issue 19: small multiples in the HTML report, checked as Chromium draws them — one chart per
+    degradation, each x axis titled with its own unit and read worse to the right (darkness and JPEG
+    quality reversed), each degradation's lines in a colour of its own, the breaking points marked."""
+    code, out, err = qa("run", "--service", "credit-card", "--sweep", "blur:0,4", "--sweep", "dark:1,0.3",
+                        "--sweep", "jpeg:90,5", "--json", "--db", db, str(CARD))
+    assert code in (0, 1), err
+    shown = json.loads(out)
+    path = tmp_path / "sweep.html"
+    assert qa("report", str(shown["run_id"]), "--html", str(path), "--db", db)[0] == 0
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.goto(path.as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)
+        chart = page.evaluate(SWEEP_CHART_PROBE)
+    assert chart["subplots"][:3] == ["Blur", "Darkness", "JPEG quality"]
+    assert [a["title"] for a in chart["axes"]] == ["σ px — worse →", "× exposure — worse →", "quality — worse →"]
+    assert sorted(chart["titles"]) == sorted(a["title"] for a in chart["axes"])  # each drawn under its chart
+    assert [a["reversed"] for a in chart["axes"]] == [False, True, True]
+    assert set(chart["strokes"]) == {"blur", "dark", "jpeg"}
+    assert len(set(chart["strokes"].values())) == 3 and "rgb(0, 0, 0)" not in chart["strokes"].values()
+    breaks = [b for b in shown["analysis"]["breaking_points"].values() if b["breaks_at"] is not None]
+    assert chart["shapes"] == len(breaks)
 
 
 def test_bad_input_and_usage_exit_codes(db, tmp_path):
@@ -208,3 +242,88 @@ def test_a_folder_runs_its_images_and_names_the_files_it_skipped(db, tmp_path):
     (tmp_path / "empty").mkdir()
     code, _, err = qa("run", "--service", "credit-card", "--db", db, str(tmp_path / "empty"))
     assert code == 4 and "no JPEG or PNG images in this folder" in err
+
+
+def test_a_misread_shows_its_expected_value_beside_it_masked_and_marked_everywhere(db, tmp_path):
+    """Issue 19: the expected value beside every ✗ — ``show``, CSV, JSON (``expected`` beside ``value``)
+    and HTML — masked by the same rule, the differing digit named by its position; the truth file's own
+    columns (``device``, ``lighting``) are tags that results group by."""
+    from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
+
+    (tmp_path / "misread.png").write_bytes(luhn_failing_card())
+    (tmp_path / "visa.png").write_bytes(CARD.read_bytes())
+    (tmp_path / "truth.csv").write_text("file,totalCardNum,device,lighting\n"
+                                        f"misread.png,{TRUE_NUMBER},Galaxy S21,dim\n"
+                                        f"visa.png,{TRUE_NUMBER},iPhone 12,daylight\n", "utf-8")
+    code, out, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / "truth.csv"), "--json",
+                        "--db", db, str(tmp_path / "misread.png"), str(tmp_path / "visa.png"))
+    assert code == 0, err
+    shown = json.loads(out)
+    rid = str(shown["run_id"])
+    bad, good = shown["items"]
+    assert bad["tags"] == {"device": "Galaxy S21", "lighting": "dim"}
+    card = bad["fields"]["totalCardNum"]
+    assert (card["value"], card["expected"], card["correct"]) == ("439631******9783", "439631******9782", False)
+    assert card["difference"]["changes"] == [{"kind": "wrong", "at": 16, "char": "digit"}]
+    assert "difference" not in good["fields"]["totalCardNum"]
+    assert shown["analysis"]["tags"]["device"]["Galaxy S21"]["accuracy"] == 0
+    assert shown["analysis"]["tags"]["device"]["iPhone 12"]["accuracy"] == 1
+
+    text = qa("show", rid, "--db", db)[1]
+    line = next(x for x in text.splitlines() if "misread.png" in x and "totalCardNum" in x)
+    assert "totalCardNum 439631******978[3]" in line
+    assert "(expected 439631******978[2]: digit 16 of 16 read wrong)" in line
+    assert "by device: Galaxy S21 0% (0/1), iPhone 12 100% (1/1)" in text
+    assert "None" not in text and "True" not in text and "False" not in text
+
+    assert qa("report", rid, "--csv", str(tmp_path / "r.csv"), "--db", db)[0] == 0
+    rows = [r for r in csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")) if r["field"] == "totalCardNum"]
+    assert [(r["image"], r["expected_masked"], r["difference"], r["tag:device"]) for r in rows] == [
+        ("misread.png", "439631******9782", "digit 16 of 16 read wrong", "Galaxy S21"),
+        ("visa.png", "439631******9782", "", "iPhone 12")]
+    assert qa("report", rid, "--html", str(tmp_path / "r.html"), "--db", db)[0] == 0
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "<td>439631******978<mark>2</mark></td><td>439631******978<mark>3</mark></td>" in page
+    assert "digit 16 of 16 read wrong" in page and "Accuracy by device" in page
+    for body in (out, text, (tmp_path / "r.csv").read_text("utf-8"), page):
+        assert PRINTED_NUMBER not in body and TRUE_NUMBER not in body
+
+
+def test_a_truth_column_of_another_service_is_refused_with_why(db, tmp_path):
+    (tmp_path / "truth.csv").write_text("file,totalCardNum,condition\nvisa.png,4396317356239782,1\n", "utf-8")
+    code, _, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / "truth.csv"), "--db", db, str(CARD))
+    assert code == 4
+    assert "'condition' (for visa.png) is a field of ID card, not of Credit card" in err
+
+
+def test_compare_lists_per_image_flips_and_says_when_the_image_sets_differ(db, tmp_path):
+    """Run A reads the made-up card right against its printed number, run B wrong against the real one:
+    the same image (by SHA-256, under another name) flipped right → wrong; the card only A had is counted,
+    not compared."""
+    from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "card.png").write_bytes(luhn_failing_card())
+    (tmp_path / "b" / "renamed.png").write_bytes(luhn_failing_card())
+    (tmp_path / "a" / "visa.png").write_bytes(CARD.read_bytes())
+    (tmp_path / "ta.json").write_text(json.dumps({"card.png": {"totalCardNum": PRINTED_NUMBER},
+                                                  "visa.png": {"totalCardNum": TRUE_NUMBER}}), "utf-8")
+    (tmp_path / "tb.json").write_text(json.dumps({"renamed.png": {"totalCardNum": TRUE_NUMBER}}), "utf-8")
+    ids = []
+    for folder, truth_file in (("a", "ta.json"), ("b", "tb.json")):
+        code, out, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / truth_file), "--json",
+                            "--db", db, str(tmp_path / folder))
+        assert code == 0, err
+        ids.append(str(json.loads(out)["run_id"]))
+    code, out, _ = qa("compare", *ids, "--db", db)
+    assert code == 0
+    assert "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are " \
+           "compared (1)." in out
+    assert "1 right → wrong, 0 wrong → right, 0 unchanged" in out
+    flip = next(x for x in out.splitlines() if x.strip().startswith("right → wrong"))
+    assert "card.png / renamed.png" in flip and "[totalCardNum]" in flip and "confidence" in flip
+    assert "{" not in out and "None" not in out and "preprocess False" not in out
+    per = json.loads(qa("compare", *ids, "--db", db, "--json")[1])["per_image"]
+    assert per["images"] == {"a": 2, "b": 1, "common": 1, "only_a": 1, "only_b": 0}
+    assert [(r["image_a"], r["image_b"], r["change"]) for r in per["items"]] == [("card.png", "renamed.png", "to_wrong")]

@@ -59,7 +59,6 @@ def test_truth_csvs_as_spreadsheets_save_them(data):
     (b"file,card_number\nv.png,4396317356239782\n", "card_number", "totalCardNum"),
     (b"file,VALID_THRU\nv.png,04/29\n", "VALID_THRU", "validThru"),
     (b'{"r.png": {"residentNo": "900115-1289153"}}', "residentNo", "residentNumber"),
-    (b"file,totalCardNum,notes\nv.png,4396317356239782,taken indoors\n", "notes", None),
 ])
 def test_a_field_the_api_never_returns_is_refused_with_the_name_it_likely_means(data, field, suggestion):
     """Scored, a misspelt field would be wrong on every image and read as the service failing."""
@@ -67,10 +66,9 @@ def test_a_field_the_api_never_returns_is_refused_with_the_name_it_likely_means(
     with pytest.raises(TruthError) as err:
         parse_truth(name, data)
     assert err.value.params["field"] == field
-    if suggestion:
-        assert err.value.code == "truth_unknown_field_hint" and f"did you mean '{suggestion}'?" in str(err.value)
-    else:
-        assert err.value.code == "truth_unknown_field" and "totalCardNum" in str(err.value)
+    assert err.value.code == "truth_unknown_field_hint" and f"did you mean '{suggestion}'?" in str(err.value)
+    with pytest.raises(TruthError, match=f"did you mean '{suggestion}'"):  # on a run of either service
+        parse_truth(name, data, "credit-card" if suggestion == "residentNumber" else "id-card")
 
 
 def test_every_specimen_truth_file_names_only_fields_the_api_returns():
@@ -88,3 +86,51 @@ def test_the_notes_before_a_run_name_images_without_truth_and_truth_for_no_image
     assert truth_notes(truth, ["bc.png", "VISA.png"], "en") == []
     assert truth_notes(truth, ["bc.png"], "ko") == [
         "정답 파일의 이미지 1개가 이번 실행에 없습니다: VISA.png. 파일 이름은 대소문자까지 똑같아야 합니다."]
+
+
+@pytest.mark.parametrize("data", [
+    b"file,totalCardNum,device,lighting\nv.png,4396317356239782,Galaxy S21,dim\nw.png,,iPhone 12,daylight\n",
+    (b'{"v.png": {"totalCardNum": "4396317356239782", "device": "Galaxy S21", "lighting": "dim"},'
+     b' "w.png": {"device": "iPhone 12", "lighting": "daylight"}}'),
+])
+def test_columns_that_are_no_field_of_the_service_become_tags(data):
+    """A spreadsheet kept with its own columns (issue 19): they group results instead of refusing the file."""
+    name = "truth.csv" if data.startswith(b"file") else "truth.json"
+    found = parse_truth(name, data, "credit-card")
+    assert found.entries == {"v.png": {"totalCardNum": "4396317356239782"}, "w.png": {}}
+    assert found.tags == {"v.png": {"device": "Galaxy S21", "lighting": "dim"},
+                          "w.png": {"device": "iPhone 12", "lighting": "daylight"}}
+
+
+def test_a_field_of_another_service_is_refused_with_why_in_both_languages():
+    data = b"file,totalCardNum,condition\nv.png,4396317356239782,1\n"
+    with pytest.raises(TruthError) as err:
+        parse_truth("truth.csv", data, "credit-card")
+    assert err.value.code == "truth_other_service"
+    assert str(err.value) == ("truth.csv: 'condition' (for v.png) is a field of ID card, not of Credit card: it would "
+                              "be scored wrong on every image. Remove the column, or choose that service.")
+    assert "신용카드" in err.value.words("ko") and "신분증" in err.value.words("ko")
+    own = b"file,idType,condition\nv.png,driver,1\n"
+    assert parse_truth("truth.csv", own, "id-card").entries["v.png"]["condition"] == "1"  # its own service
+    with pytest.raises(TruthError, match=r"'totalCardNum' \(for v.png\) is a field of Credit card, not of ID card \("):
+        parse_truth("truth.csv", data, "stand-alone")
+
+
+def test_differences_are_positions_and_kinds_never_characters():
+    from qa.differences import describe, differences, marked
+
+    diff = differences("4396 3173 5623 9782", "4396317356239783")
+    assert diff is not None and diff["changes"] == [{"kind": "wrong", "at": 16, "char": "digit"}]
+    assert describe(diff, "en") == "digit 16 of 16 read wrong" and "16자 중 16번째 숫자 틀림" == describe(diff, "ko")
+    assert marked("439631******9783", diff["read_marks"]) == "439631******978[3]"
+    assert marked("4396 31** **** 9782", diff["expected_marks"], left="<mark>", right="</mark>", escape=True) == \
+        "4396 31** **** 978<mark>2</mark>"
+    seventh = differences("4396317356239782", "4396313356239782")
+    assert describe(seventh, "en") == "digit 7 of 16 read wrong"
+    assert marked("439631******9782", seventh["read_marks"]) == "439631[*]*****9782"  # marked though masked
+    short = differences("KIM MINJI", "KIMINJI")
+    assert [c["kind"] for c in short["changes"]] == ["missing"] and short["changes"][0]["char"] == "letter"
+    assert describe(differences("04/29", None), "en") == "not read (4 characters expected)"
+    assert differences("04/29", "0429") is None and differences(None, "x") is None
+    many = differences("1234567890", "abcdefghij")
+    assert describe(many, "en").endswith("and 6 more")

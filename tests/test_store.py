@@ -24,7 +24,7 @@ def test_alembic_upgrade_from_empty_creates_the_tables(db_url):
     assert {"qa_runs", "qa_items", "qa_item_fields", "qa_spool", "audit_events", "quota_usage", "studio_settings",
             "alembic_version"} <= tables
     with engine_for(db_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0007"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0008"
     assert "checks" in {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_item_fields")}
     assert {"billed_to", "billed_role"} <= {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_runs")}
 
@@ -133,10 +133,10 @@ def test_upgrade_from_0003_keeps_the_fields_and_marks_their_verdicts_not_recorde
             f" ({item_id}, 'totalCardNum', '439631******9782', 0.98, true)")
     upgrade(fresh_url)
     with engine_for(fresh_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0007"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0008"
     (item,) = load_run(session_factory(fresh_url), run_id).items
     assert item.fields == {"totalCardNum": {"value": "439631******9782", "conf": 0.98, "correct": True,
-                                            "checks": None}}
+                                            "checks": None, "expected": None, "diff": None}}
     assert not item.checks_recorded and item.checks() is None
     with session_factory(fresh_url)() as s:
         s.add(ItemField(item_id=item_id, name="validThru", value="04/29", conf=0.9, correct=True, checks=[]))
@@ -171,7 +171,7 @@ def test_upgrade_from_0004_books_old_runs_to_who_started_them(fresh_url):
                 f" values ({run_id}, {pos}, 0, 'card.png', 'none', 0, '{{}}', '{state}')")
     upgrade(fresh_url)
     with engine_for(fresh_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0007"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0008"
     factory = session_factory(fresh_url)
     with factory() as s:
         run = s.get(Run, run_id)
@@ -184,3 +184,49 @@ def test_upgrade_from_0004_books_old_runs_to_who_started_them(fresh_url):
     engine_for(fresh_url).dispose()
     command.downgrade(cfg, "0004")
     assert not {"billed_to", "billed_role"} & {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_runs")}
+
+
+def test_upgrade_from_0005_keeps_old_fields_with_no_expected_value_and_items_with_no_tags(fresh_url):
+    """0008 adds each field's expected value (masked) and difference, and each item's tags: a misread
+    stored before reads back unchanged with nothing expected to show (the views say "–"), its item with
+    no tags; new rows keep theirs. Downgrading drops the columns again."""
+    from alembic import command
+
+    from qa.analysis import load_run, tag_summary
+    from qa.report import items_table, misreads
+    from store.db import alembic_config
+
+    cfg = alembic_config(fresh_url)
+    command.upgrade(cfg, "0005")
+    with engine_for(fresh_url).begin() as conn:
+        conn.exec_driver_sql(
+            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions, service,"
+            " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
+            " 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'done', 1, 1, 0)")
+        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar()
+        conn.exec_driver_sql(
+            "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state,"
+            f" result_code) values ({run_id}, 0, 0, 'card.png', 'none', 0, '{{}}', 'done', 0)")
+        item_id = conn.exec_driver_sql("select max(id) from qa_items").scalar()
+        conn.exec_driver_sql(
+            "insert into qa_item_fields (item_id, name, value, conf, correct, checks) values"
+            f" ({item_id}, 'totalCardNum', '439631******9783', 0.5, false, '[]')")
+    upgrade(fresh_url)
+    data = load_run(session_factory(fresh_url), run_id)
+    (item,) = data.items
+    assert item.tags == {} and tag_summary(data) == {}
+    assert item.fields["totalCardNum"]["expected"] is None and item.fields["totalCardNum"]["diff"] is None
+    assert [(m["expected_marked"], m["value_marked"], m["difference"]) for m in misreads(data)] == [
+        ("–", "439631******9783", "")]
+    assert "totalCardNum 439631******9783 50% ✗" in items_table(data) and "expected" not in items_table(data)
+    with session_factory(fresh_url)() as s:
+        s.add(ItemField(item_id=item_id, name="validThru", value="04/29", conf=0.9, correct=False, checks=[],
+                        expected="04/30", diff={"of": 4, "read_of": 4, "changes": [], "expected_marks": [4],
+                                               "read_marks": [4]}))
+        s.get(Item, item_id).tags = {"device": "S21"}
+        s.commit()
+    again = load_run(session_factory(fresh_url), run_id)
+    assert again.items[0].fields["validThru"]["expected"] == "04/30" and again.items[0].tags == {"device": "S21"}
+    command.downgrade(cfg, "0005")
+    assert not {"expected", "diff"} & {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_item_fields")}
+    assert "tags" not in {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_items")}

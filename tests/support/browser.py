@@ -80,3 +80,29 @@ LAYOUT_PROBE = r"""
   return problems;
 }
 """
+
+
+# The lab's sweep chart as Chromium drew it (``qa.charts.sweep_figure``, in the page or the HTML report):
+# its subplot titles, each x axis's title and whether it is reversed, the stroke colour each
+# degradation's lines were drawn in, and how many breaking points are marked.
+SWEEP_CHART_PROBE = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
+      g => g.data.some(t => Array.isArray(t.meta) && t.meta[1] === 'accuracy' || (t.meta || [])[1] === 'confidence'));
+  const lay = gd._fullLayout;
+  const axes = Object.keys(lay).filter(k => /^xaxis\\d*$/.test(k)).sort();
+  const strokes = {};
+  gd.querySelectorAll('g.trace.scatter').forEach(g => {
+    const t = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+    if (!t || !Array.isArray(t.meta) || t.meta[0] === 'legend') return;
+    const path = g.querySelector('path.js-line');
+    if (path) strokes[t.meta[0]] = getComputedStyle(path).stroke;
+  });
+  return {
+    titles: [...gd.querySelectorAll('.infolayer text')].filter(e => /^x\\d*title$/.test(e.getAttribute('class')))
+        .map(e => e.textContent),
+    subplots: [...gd.querySelectorAll('.annotation-text')].map(e => e.textContent),
+    axes: axes.map(k => ({title: lay[k].title.text, reversed: lay[k].range[0] > lay[k].range[1]})),
+    strokes,
+    shapes: (gd.layout.shapes || []).length,
+  };
+}"""
