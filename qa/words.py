@@ -2,14 +2,10 @@
 the reports alike: percentages, rounded milliseconds, "–" for nothing, and every status, service,
 degradation and verdict from the message catalogue — never a Python value's ``repr``.
 
-Messages come from ``l10n``'s catalogue; one not yet merged there is read from ``ui/i18n.py``'s
-``_STRINGS`` (the hand-over point), so a new string works in both before ``python -m l10n merge``.
+Messages come from ``l10n``'s catalogue (``qa`` never imports ``ui`` or Streamlit: the CLI runs without them).
 """
 from __future__ import annotations
 
-import ast
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import l10n
@@ -17,28 +13,13 @@ import l10n
 NOTHING = "–"
 
 
-@cache
-def _pending() -> dict[str, tuple[str, str]]:
-    """``ui/i18n.py``'s ``_STRINGS`` (strings not yet merged into the ``.po`` files), read from its source
-    as a literal: ``qa`` never imports ``ui`` or Streamlit (the CLI runs without them)."""
-    tree = ast.parse((Path(__file__).resolve().parent.parent / "ui" / "i18n.py").read_text("utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "_STRINGS":
-            return dict(ast.literal_eval(node.value)) if node.value is not None else {}
-    return {}
-
-
 def word(key: str, lang: str, /, **fields: object) -> str:
     """The catalogue's ``key`` in ``lang`` (English for any other), formatted with ``fields``."""
-    if l10n.has(key):
-        return l10n.message(key, lang, **fields)
-    pair = _pending()[key]
-    template = pair[1] if lang == "ko" else pair[0]
-    return template.format(**fields) if fields else template
+    return l10n.message(key, lang, **fields)
 
 
 def known(key: str) -> bool:
-    return l10n.has(key) or key in _pending()
+    return l10n.has(key)
 
 
 def named(family: str, value: str | None, lang: str) -> str:
