@@ -211,7 +211,7 @@ def test_lab_input_problems_are_said_in_the_readers_language():
     at.multiselect(key="lab_sweep").set_value(["blur"]).run()
     at.text_input(key="lab_levels_blur").set_value("0,x").run()
     assert_clean(at)
-    assert [e.value for e in at.error] == ["'blur:0,x': 'x'은(는) 숫자가 아닙니다."]
+    assert [e.value for e in at.error] == ["'blur:0,x': 'x'는 숫자가 아닙니다."]  # the particle chosen for 'x' (엑스)
     assert at.button(key="lab_start").disabled
 
 
@@ -247,7 +247,7 @@ def test_uploaded_zips_give_their_images_and_say_what_they_skipped_in_korean():
     at = AppTest.from_function(script).run()
     sources, problems, notices = at.session_state["got"]
     assert sources == [("a.jpg", b"jpg-a"), ("b.png", b"png-b"), ("c.png", b"png-c")]
-    assert problems == ["broken.zip은(는) 읽을 수 있는 ZIP 파일이 아닙니다."]
+    assert problems == ["broken.zip은 읽을 수 있는 ZIP 파일이 아닙니다."]  # 집: 은
     assert notices == ["JPEG·PNG 이미지가 아닌 파일 1개는 건너뜁니다: set/notes.txt."]
 
 

@@ -21,6 +21,7 @@ from store.models import Item, Run
 from tests.support.browser import chromium, needs_chromium
 from tests.support.cloud_edge import cloud_edge
 from tests.support.dashboard_process import studio_run
+from ui.audit_view import where_words
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "billed-lab"
@@ -85,7 +86,7 @@ def test_a_dashboard_lab_run_on_the_cloud_takes_the_quota_per_item(site):
 
         pg.goto(f"{site['dashboard']}/audit", wait_until="domcontentloaded")
         pg.get_by_text("Door (command line, QA Lab run)").wait_for(timeout=90_000)
-        _pick(pg, "Door (command line, QA Lab run)", door)
+        _pick(pg, "Door (command line, QA Lab run)", where_words(door, "en"))  # "QA run 1": in words
         pg.get_by_text("3 rows", exact=True).wait_for(timeout=30_000)
         pg.screenshot(path=str(ARTIFACTS / "audit_by_run.png"), full_page=True)
         context.close()
