@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from qa import words
 from sandbox.faults import Faults
 from tests.support import postgres
 from tests.support import redis_server as redis_support
@@ -213,22 +214,22 @@ def _browser_through_nginx(https_url: str, ports: tuple[int, int]) -> int:
         page.get_by_role("option", name="cards/visa_blue_flat.png", exact=True).click()
         page.keyboard.press("Escape")
         page.get_by_label("Degradation sweep").click()
-        page.get_by_role("option", name="scale", exact=True).click()
+        page.get_by_role("option", name=words.degradation("scale", "en"), exact=True).click()
         page.keyboard.press("Escape")
-        levels = page.get_by_label("scale levels")
+        levels = page.get_by_label("Scale (× size) levels")
         levels.fill("1,0.5")
         levels.press("Enter")
         page.get_by_text("1 images → 2 calls").wait_for(timeout=30_000)
         page.get_by_role("button", name="Start run").click()
         page.get_by_text("2/2 done · 0 failed · done").wait_for(timeout=120_000)
-        line = page.get_by_text(re.compile(r"^Run \d+: credit-card")).first.inner_text(timeout=30_000)
+        line = page.get_by_text(re.compile(r"^Run \d+: Credit card")).first.inner_text(timeout=30_000)
         run_id = int(re.match(r"Run (\d+):", line).group(1))  # type: ignore[union-attr]
 
         # both replicas show it finished: the one that started it and the other one (straight at its port)
         for port in ports:
             other = browser.new_context(viewport={"width": 1440, "height": 2000}).new_page()
             other.goto(f"http://127.0.0.1:{port}/runs", wait_until="domcontentloaded")
-            other.get_by_text(re.compile(rf"^Run {run_id}: credit-card .*· done$")).first.wait_for(timeout=90_000)
+            other.get_by_text(re.compile(rf"^Run {run_id}: Credit card .*· done$")).first.wait_for(timeout=90_000)
             other.context.close()
         context.close()
     return run_id
