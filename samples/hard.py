@@ -195,13 +195,13 @@ def seal(d: ImageDraw.ImageDraw, x: float, y: float, size: int) -> None:
 # ------------------------------------------------------------------ ID layouts
 
 
-def resident_current(rng: np.random.Generator) -> Doc:
+def resident_current(rng: np.random.Generator, issuer: str | None = None) -> Doc:
     """The 2020-onward design: title top left, name with hanja, number, address, issue date and issuer
-    centred at the bottom, photo on the right."""
+    centred at the bottom, photo on the right. `issuer` prints that office instead of a random one."""
     p = person(rng)
     issue = random_date(rng, 2015, 2025)
     metro, gus = METROS[int(rng.integers(len(METROS)))]
-    issuer = f"{metro} {rng.choice(gus)}청장"
+    issuer = issuer or f"{metro} {rng.choice(gus)}청장"
     img = background(rng, SIZE, (238, 240, 246), (226, 236, 246))
     d = ImageDraw.Draw(img)
     ink = (25, 25, 30)

@@ -15,7 +15,7 @@ import pytest
 from sandbox.engine import get_engine
 from sandbox.engine.cards import parse_card
 from sandbox.engine.idcards import Line, _issuer, _licence_number, _licence_type, _resident_number
-from sandbox.engine.korea import RESIDENT_ISSUERS, nearest
+from sandbox.engine.korea import LEXICON_FIX_CAP, RESIDENT_ISSUERS, lexicon_fix, nearest
 from sandbox.engine.locate import document_view
 from sandbox.engine.ocr import HangulText, TextLine
 from sandbox.engine.types import CardReading, IdReading
@@ -185,3 +185,49 @@ def test_document_view_cuts_out_a_small_tilted_card_and_maps_back() -> None:
     back = view.back(np.array([[0, 0]], np.float32))[0]
     assert 1300 < back[0] < 1500 and 1000 < back[1] < 1300  # the cut-out's corner lies just outside the text
     assert document_view(frame, [np.array([[0, 0], [3900, 0], [3900, 60], [0, 60]], np.float32)], 1280).to_photo is None
+
+
+# ---------------------------------------------------------------------------- what is printed (issue 22, item 2)
+
+
+UNKNOWN_ISSUER = "광주광역시 서남구청장"
+"""No such office: the list's nearest entry is 광주광역시 남구청장, one syllable fewer."""
+
+
+def test_an_issuer_the_list_does_not_know_is_returned_as_printed() -> None:
+    assert UNKNOWN_ISSUER not in RESIDENT_ISSUERS
+    assert nearest(UNKNOWN_ISSUER, RESIDENT_ISSUERS) == "광주광역시 남구청장"  # what the lexicon once answered
+    doc = hard.resident_current(np.random.default_rng(22), issuer=UNKNOWN_ISSUER)
+    reading = get_engine().read_id_card(hard.to_bgr(doc.image))
+    got = values(reading)
+    assert got["residentNumber"][0] == doc.fields["residentNumber"]
+    assert got["issuer"][0] == UNKNOWN_ISSUER, got["issuer"]
+
+
+def test_an_office_created_after_the_old_list_is_known() -> None:
+    doc = hard.resident_current(np.random.default_rng(23), issuer="인천광역시 서해구청장")
+    value, conf = values(get_engine().read_id_card(hard.to_bgr(doc.image)))["issuer"]
+    assert value == "인천광역시 서해구청장" and conf >= 0.8
+
+
+def test_the_list_fixes_one_character_and_says_so_never_more() -> None:
+    one = Line(text_line("x", 300, 500, 400, 0.99), HangulText((("광주광역시", 0.95), ("서구청쟝", 0.95))))
+    fixed = _issuer([one])
+    assert fixed.value == "광주광역시 서구청장" and fixed.conf <= LEXICON_FIX_CAP
+    exact = Line(text_line("x", 300, 500, 400, 0.99), HangulText((("광주광역시", 0.95), ("서구청장", 0.95))))
+    assert _issuer([exact]).value == "광주광역시 서구청장" and _issuer([exact]).conf > LEXICON_FIX_CAP
+    two = Line(text_line("x", 300, 500, 400, 0.99), HangulText((("광주광역시", 0.95), ("서남구청장", 0.95))))
+    assert _issuer([two]).value == "광주광역시 서남구청장"  # read as printed, not 남구 or 서구
+    assert lexicon_fix("서울특별시관와구청장", RESIDENT_ISSUERS) == ("서울특별시 관악구청장", True)
+    assert lexicon_fix("서물특별시관와구청장", RESIDENT_ISSUERS) == ("서울특별시 관악구청장", True)  # one a word
+    assert lexicon_fix("서울특별시관와두청장", RESIDENT_ISSUERS) is None  # two in one word: another office
+
+
+def test_a_licence_type_fixed_by_the_list_is_marked_and_one_needing_two_fixes_is_not_invented() -> None:
+    misread = Line(text_line("1舎", 50, 100, 200, 0.99), HangulText((("1", 0.95), ("종", 0.95), ("보동", 0.95))))
+    fixed = _licence_type([misread])
+    assert fixed.value == "1종보통" and fixed.conf <= LEXICON_FIX_CAP
+    clean = Line(text_line("1舎", 50, 100, 200, 0.99), HangulText((("1", 0.95), ("종", 0.95), ("보통", 0.95))))
+    assert _licence_type([clean]).conf > LEXICON_FIX_CAP
+    twice = Line(text_line("x", 50, 100, 200, 0.99), HangulText((("3", 0.95), ("종", 0.95), ("대헝", 0.95))))
+    assert _licence_type([twice]).value == ""  # digit and class both rewritten: not a fix of a character

@@ -16,11 +16,14 @@ from stdnum.kr import rrn
 from sandbox.engine.cards import digitish
 from sandbox.engine.geometry import EMPTY_QUAD, char_span, span, to_quad
 from sandbox.engine.korea import (
+    LEXICON_FIX_CAP,
     LICENCE_CLASSES,
     LICENCE_REGION_CODES,
     LICENCE_REGIONS,
     POLICE_ISSUERS,
     RESIDENT_ISSUERS,
+    edits,
+    lexicon_fix,
     nearest,
 )
 from sandbox.engine.mrz import NATIONALITIES, Td3, parse_td3, viz_date, viz_to_ymd, yymmdd_to_ymd
@@ -224,30 +227,34 @@ def _issue_date(lines: list[Line]) -> Reading:
 
 
 def _issuer(lines: list[Line]) -> Reading:
-    """The lowest line naming an office (…청장, …시장, …군수), snapped to the official list when clearly
-    nearest; failing that, one of the two lowest Hangul lines that is clearly an entry of that list."""
+    """The lowest line naming an office (…청장, …시장, …군수) as printed; the official list may fix one
+    misread syllable (confidence then capped, `lexicon_fix`) but never swaps in another office. Failing
+    that, one of the two lowest Hangul lines that the list knows to within a syllable."""
     found = []
     for ln in lines:
         compact = ln.korean.replace(" ", "")
         m = ISSUER.search(compact)
         if m:
             value = m.group(1)
+            conf = _words_conf(ln.hangul, m.group(1)) * ln.rapid.legibility
             # a police agency when it says so, else a district office; failing that the other list: a
             # misread '경칠청장' is still a police agency, nearer to one than to any district office
             lists = (POLICE_ISSUERS, RESIDENT_ISSUERS) if "경찰" in value else (RESIDENT_ISSUERS, POLICE_ISSUERS)
-            known = nearest(value, lists[0]) or nearest(value, lists[1])
+            known = lexicon_fix(value, lists[0]) or lexicon_fix(value, lists[1])
             if known:
-                value = known
+                value, changed = known
+                conf = min(conf, LEXICON_FIX_CAP) if changed else conf
             elif not value.endswith("경찰청장"):
                 value = METRO.sub(r"\1 ", value)
-            conf = _words_conf(ln.hangul, m.group(1)) * ln.rapid.legibility
             found.append((ln.rapid.y, _reading(value, conf, ln.quad)))
     if not found:  # the office's title blurred past the pattern: the lowest lines, against the official list
         hangul_lines = [ln for ln in lines if 6 <= len(re.sub(r"[^가-힣]", "", ln.korean)) <= 16]
         for ln in sorted(hangul_lines, key=lambda x: -x.rapid.y)[:2]:
-            known = nearest(re.sub(r"[^가-힣]", "", ln.korean), RESIDENT_ISSUERS + POLICE_ISSUERS)
-            if known:
-                found.append((ln.rapid.y, _reading(known, ln.korean_conf, ln.quad)))
+            fixed = lexicon_fix(re.sub(r"[^가-힣]", "", ln.korean), RESIDENT_ISSUERS + POLICE_ISSUERS)
+            if fixed:
+                value, changed = fixed
+                conf = min(ln.korean_conf, LEXICON_FIX_CAP) if changed else ln.korean_conf
+                found.append((ln.rapid.y, _reading(value, conf, ln.quad)))
     return max(found, key=lambda f: f[0])[1] if found else MISSING
 
 
@@ -284,10 +291,13 @@ def _licence_number(lines: list[Line]) -> Reading:
                 continue
             region_text = re.sub(r"[^가-힣]", "", (ln.korean.split(m.group(1))[0] if ln.hangul else "")) or \
                 _region_left_of(lines, ln)
-            region = nearest(region_text, list(LICENCE_REGIONS), least=0.5) if region_text else None
+            fixed = lexicon_fix(region_text, list(LICENCE_REGIONS), least=0.5) if region_text else None
+            region = fixed[0] if fixed else None
             tail = "-".join(m.groups())
             value = f"{region or region_text} {tail}".strip()
             conf = min(conf, ln.korean_conf) if ln.hangul else conf
+            if fixed and fixed[1]:  # the list fixed a syllable of the region name: say so
+                conf = min(conf, LEXICON_FIX_CAP)
             found.append((region is not None, conf, _reading(value, conf, ln.quad)))
     if not found:
         return MISSING
@@ -306,8 +316,9 @@ def _region_left_of(lines: list[Line], number: Line) -> str:
 
 
 def _licence_type(lines: list[Line]) -> Reading:
-    """Every `1종…`/`2종…` class on the card, in reading order, joined by '/'; a syllable Tesseract
-    misread is taken to the nearest class name."""
+    """Every `1종…`/`2종…` class on the card, in reading order, joined by '/'; one character Tesseract
+    misread (a class syllable, 종, the digit a class implies) is fixed from the closed list of classes,
+    with the confidence capped; a type needing more than one fix is not answered."""
     types: list[str] = []
     confs: list[float] = []
     quads: list[np.ndarray] = []
@@ -315,12 +326,13 @@ def _licence_type(lines: list[Line]) -> Reading:
         compact = ln.korean.replace(" ", "")
         if "적성" in compact or "조건" in compact:
             continue
-        found = LOOSE_TYPE.findall(compact)
+        found = [(k, "종", rest) for k, rest in LOOSE_TYPE.findall(compact)]
         if not found and (LICENCE.search(digitish(ln.latin)) or len(compact) <= 8):
             # '1촉대연': 종 itself misread, on the number's line or alone - trusted only if the class snaps
-            found = [(k, rest) for k, mid, rest in BLURRED_TYPE.findall(compact)
+            found = [(k, mid, rest) for k, mid, rest in BLURRED_TYPE.findall(compact)
                      if nearest(mid, ("종",), least=0.3) and nearest(rest[:2], LICENCE_CLASSES, least=0.5)]
-        for kind, rest in found:
+        for kind, mid, rest in found:
+            read_kind = kind if kind in "12" or ln.latin[:1] not in ("1", "2") else ln.latin[:1]
             cls = next((c for c in (rest, rest[:2]) if c in LICENCE_CLASSES), None) or \
                 nearest(rest[:2], LICENCE_CLASSES, least=0.5) or nearest(rest, LICENCE_CLASSES, least=0.5)
             if cls in ONLY_CLASS:  # 대형/특수 exist only as 1종, 원동기 only as 2종
@@ -328,10 +340,15 @@ def _licence_type(lines: list[Line]) -> Reading:
             elif kind not in "12" and ln.latin[:1] in ("1", "2"):
                 kind = ln.latin[:1]  # Tesseract misread the digit; RapidOCR reads digits better
             name = f"{kind}종{cls}" if cls and kind in "12" else None
-            if name and name not in types:
-                types.append(name)
-                confs.append(_words_conf(ln.hangul, name) * ln.rapid.legibility)
-                quads.append(ln.quad)
+            if not name or name in types:
+                continue
+            fixes = edits(f"{read_kind}{mid}{rest[:len(cls or '')]}", name)
+            if fixes > 1:
+                continue  # the list would be writing the type, not fixing a character of it
+            types.append(name)
+            conf = _words_conf(ln.hangul, name) * ln.rapid.legibility
+            confs.append(min(conf, LEXICON_FIX_CAP) if fixes else conf)
+            quads.append(ln.quad)
     if not types:
         return MISSING
     return _reading("/".join(types), min(confs), quads[0])
