@@ -456,7 +456,7 @@ def _portrait_card(rng: np.random.Generator, layout: str, rows: int) -> Doc:
         nf = font(face, int(rng.integers(34, 40)))
         text = " ".join(g)
         while d.textlength(text, font=nf) > size[0] - 2 * left:
-            nf = font(face, nf.size - 2)
+            nf = font(face, int(nf.size) - 2)
         d.text((left, top), text, font=nf, fill=ink)
         y = top + nf.size + 60
     else:
@@ -492,7 +492,7 @@ def card_dark(rng: np.random.Generator) -> Doc:
     """A dark (black, navy, burgundy) matte card with light or metallic flat print, number smaller and
     placed low, as premium cards print it."""
     base = DARK_GROUNDS[int(rng.integers(len(DARK_GROUNDS)))]
-    img = background(rng, SIZE, base, tuple(min(255, c + 14) for c in base))
+    img = background(rng, SIZE, base, (min(255, base[0] + 14), min(255, base[1] + 14), min(255, base[2] + 14)))
     ink = LIGHT_INKS[int(rng.integers(len(LIGHT_INKS)))]
     d = ImageDraw.Draw(img)
     d.text((60, 50), str(rng.choice(BRANDS_KR)), font=font("DejaVuSerif-Bold.ttf", 42), fill=ink)
@@ -628,9 +628,8 @@ def off_screen(doc_bgr: np.ndarray, rng: np.random.Generator, frame: tuple[int, 
     img = img * cast + np.array([28, 18, 8], np.float32)  # blue cast, blacks lifted by the backlight
     r = np.sqrt(((xx - ww / 2) / ww) ** 2 + ((yy - hh / 2) / hh) ** 2)
     img *= (1 - rng.uniform(0.2, 0.35) * r ** 2)[..., None]
-    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.6, 1.1))
-    img = np.clip(img + rng.normal(0, 3.0, img.shape), 0, 255).astype(np.uint8)
-    return jpeg(img, int(rng.integers(60, 80)))
+    soft = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.6, 1.1))
+    return jpeg(np.clip(soft + rng.normal(0, 3.0, soft.shape), 0, 255).astype(np.uint8), int(rng.integers(60, 80)))
 
 
 def damage(doc_bgr: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarray:

@@ -14,6 +14,7 @@ import pytest
 
 from sandbox.engine import get_engine
 from sandbox.engine.cards import parse_card
+from sandbox.engine.confidence import checked, formed, plain, reliability
 from sandbox.engine.idcards import Line, _issuer, _licence_number, _licence_type, _resident_number
 from sandbox.engine.korea import LEXICON_FIX_CAP, RESIDENT_ISSUERS, lexicon_fix, nearest
 from sandbox.engine.locate import document_view
@@ -259,3 +260,39 @@ def test_a_number_in_four_rows_of_four_is_one_number() -> None:
     reading = parse_card(rows)
     assert reading is not None and [g.value for g in reading.groups] == ["5237", "9206", "3461", "3924"]
     assert min(g.conf for g in reading.groups) >= 0.9
+
+
+# ---------------------------------------------------------------------------- calibrated confidence (issue 22, item 3)
+
+
+def _pairs(subset_readings) -> list[tuple[float, bool, str, str]]:
+    """(confidence, read exactly, what, damage case) of every field of the subset."""
+    out = []
+    for sample, expected, got, _ in subset_readings:
+        for key, want in expected.items():
+            value, conf = got.get(key, ("", 0.0))
+            if key == "groups" or (key == "condition" and value == "none"):
+                continue  # groups repeat the number; 'none' is answered at 0 by the guide's rule
+            out.append((conf, value == want, f"{sample.name} {key}={value!r}", sample.case))
+    return out
+
+
+def test_confidence_on_the_hard_subset_is_calibrated(subset_readings) -> None:
+    pairs = _pairs(subset_readings)
+    rows, ece = reliability([(c, ok) for c, ok, _, _ in pairs])
+    assert ece <= 0.05, rows
+    assert not [what for c, ok, what, _ in pairs if c >= 0.9 and not ok]
+
+
+def test_clean_right_reads_are_sure(subset_readings) -> None:
+    clean = [(c, what) for c, ok, what, case in _pairs(subset_readings) if ok and case == "clean"]
+    assert clean and all(c >= 0.9 for c, _ in clean), clean
+
+
+def test_confidence_follows_the_evidence() -> None:
+    assert checked(0.6) >= 0.9 and checked(1.0) == 1.0 and checked(0.0) == 0.0
+    assert 0.8 <= formed(0.6) < formed(0.9) < 1.0
+    assert plain(0.95) == 0.95 and plain(0.95, agreed=False) < 0.9
+    both = HangulText((("홍길동", 0.95),), others=("홍길동 (洪吉童)",))
+    split = HangulText((("홍길동", 0.95),), others=("홍길등",))
+    assert both.agrees("홍길동") and not split.agrees("홍길동")

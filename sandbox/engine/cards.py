@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from stdnum import luhn
 
+from sandbox.engine.confidence import checked, formed
 from sandbox.engine.geometry import char_span, to_quad
 from sandbox.engine.ocr import TextLine
 from sandbox.engine.types import CardReading, Reading
@@ -181,7 +182,7 @@ def parse_card(lines: list[TextLine]) -> CardReading | None:
     if best is None:
         return None
     valid = best[0][0]
-    groups = tuple(Reading(t.digits, round(t.score if valid else FAILED_CHECK_CAP * t.score, 4),
+    groups = tuple(Reading(t.digits, checked(t.score) if valid else round(FAILED_CHECK_CAP * t.score, 4),
                            to_quad(t.quad)) for t in best[1])
     number_y = float(np.mean([t.quad[:, 1].mean() for t in best[1]]))
     return CardReading(groups=groups, valid_thru=_expiry(lines, number_y))
@@ -201,6 +202,6 @@ def _expiry(lines: list[TextLine], number_y: float) -> Reading | None:
                 rank = min(float(np.linalg.norm(centre - lb.quad.mean(axis=0))) for lb in labels)
             else:
                 rank = -(int(m.group(2)) * 12 + int(m.group(1))) + (0 if centre[1] >= number_y else 1e6)
-            found.append((rank, Reading(value, round(line.score, 4), to_quad(quad))))
+            found.append((rank, Reading(value, formed(line.score), to_quad(quad))))
     return min(found, key=lambda f: f[0])[1] if found else None
 
