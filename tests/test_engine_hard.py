@@ -296,3 +296,18 @@ def test_confidence_follows_the_evidence() -> None:
     both = HangulText((("홍길동", 0.95),), others=("홍길동 (洪吉童)",))
     split = HangulText((("홍길동", 0.95),), others=("홍길등",))
     assert both.agrees("홍길동") and not split.agrees("홍길동")
+
+
+def test_the_family_bench_runs_as_documented() -> None:
+    """bench/README.md's command, as written: per-family accuracy and the reliability diagram."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    line = next(ln for ln in (root / "bench" / "README.md").read_text(encoding="utf-8").splitlines()
+                if "--families --variants 1" in ln)
+    command = line.split("`.venv/bin/python bench/bench_recognition.py --families")[1].split("`")[0]
+    done = subprocess.run([sys.executable, "bench/bench_recognition.py", "--families", *command.split()], cwd=root,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "vertical_rows" in done.stdout and "expected calibration error" in done.stdout
+    assert "100.0%" in done.stdout.split("family")[1].split("\n")[1]  # the rows-of-four family, read
