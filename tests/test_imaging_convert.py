@@ -87,3 +87,30 @@ def test_a_huge_pdf_page_is_refused_before_rendering() -> None:
 
 def test_the_lab_collects_the_converted_types() -> None:
     assert all(is_image_name(f"scan.{ext}") for ext in ("heic", "HEIF", "pdf", "tif", "tiff"))
+
+
+def test_the_cli_sends_a_heic_photo_and_refuses_a_two_page_pdf(tmp_path: Path) -> None:
+    """The CLI door, end to end against the sandbox (its real engine reads the converted card)."""
+    import os
+    import subprocess
+    import sys
+
+    from sandbox.config import SandboxConfig
+    from sandbox.server import start_sandbox
+
+    heic, pdf = tmp_path / "card.heic", tmp_path / "two.pdf"
+    heic.write_bytes(encoded(card(), "HEIF"))
+    pdf.write_bytes(encoded(card(), "PDF", save_all=True, append_images=[card()]))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NHN_OCR_")}
+    with start_sandbox(SandboxConfig()) as running:
+        creds = ["--base-url", running.base_url, "--app-key", running.app_key, "--secret-key", running.secret_key]
+
+        def cli(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "ocr_core", *creds, *args], cwd=CARD.parents[2], env=env,
+                                  capture_output=True, text=True, timeout=300, check=False)
+
+        sent = cli("--json", "--unmasked", "credit-card", str(heic))
+        assert sent.returncode == 0, sent.stderr
+        assert __import__("json").loads(sent.stdout)["result"]["totalCardNum"] == CARD_NUMBER
+        refused = cli("credit-card", str(pdf))
+        assert refused.returncode == 4 and "2 pages" in refused.stderr + refused.stdout
