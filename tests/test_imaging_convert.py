@@ -114,3 +114,11 @@ def test_the_cli_sends_a_heic_photo_and_refuses_a_two_page_pdf(tmp_path: Path) -
         assert __import__("json").loads(sent.stdout)["result"]["totalCardNum"] == CARD_NUMBER
         refused = cli("credit-card", str(pdf))
         assert refused.returncode == 4 and "2 pages" in refused.stderr + refused.stdout
+
+
+def test_the_will_send_line_says_what_the_upload_was_converted_from() -> None:
+    from ui.preprocess_panel import cleaned_note
+
+    note = cleaned_note(prepare(encoded(card(), "HEIF")))
+    assert "converted from HEIC" in note and "JPEG" in note
+    assert "converted from PDF" in cleaned_note(prepare(encoded(card(), "PDF")))
