@@ -122,3 +122,11 @@ def test_the_will_send_line_says_what_the_upload_was_converted_from() -> None:
     note = cleaned_note(prepare(encoded(card(), "HEIF")))
     assert "converted from HEIC" in note and "JPEG" in note
     assert "converted from PDF" in cleaned_note(prepare(encoded(card(), "PDF")))
+
+
+def test_a_scan_whose_png_would_pass_the_byte_limit_is_sent_as_jpeg() -> None:
+    noisy = Image.fromarray(np.random.default_rng(22).integers(0, 256, (600, 900, 3), dtype=np.uint8))
+    data = encoded(noisy, "TIFF")
+    assert load_image(data).format == "png"
+    small_limit = load_image(data, max_bytes=len(data))  # the PNG of noise is as large as the TIFF
+    assert small_limit.converted_from == "TIFF" and small_limit.format == "jpeg"

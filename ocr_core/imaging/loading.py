@@ -136,9 +136,8 @@ def load_image(
     if len(data) > max_bytes:
         raise ImageRejected("too_large", size_bytes=len(data), limit_bytes=max_bytes)
     kind = convertible_type(data)
-    if kind is not None:
-        converted = load_image(_convert(data, kind, max_pixels), max_bytes=max(max_bytes, 4 * len(data)),
-                               max_pixels=max_pixels)
+    if kind is not None:  # what is sent must fit the API's byte limit as any upload must
+        converted = load_image(_convert(data, kind, max_pixels, max_bytes), max_bytes=max_bytes, max_pixels=max_pixels)
         return replace(converted, converted_from=kind)
     fmt = detect_format(data)
     declared = declared_size(data, fmt)
@@ -186,9 +185,10 @@ def convertible_type(data: bytes) -> str | None:
     return name if name in CONVERTED_TYPES else None
 
 
-def _convert(data: bytes, kind: str, max_pixels: int) -> bytes:
-    """The upload as JPEG (a HEIC/HEIF photo) or PNG (a PDF page, a TIFF scan); the size is checked
-    against ``max_pixels`` before any pixel is decoded or rendered."""
+def _convert(data: bytes, kind: str, max_pixels: int, max_bytes: int) -> bytes:
+    """The upload as JPEG (a HEIC/HEIF photo) or PNG (a PDF page, a TIFF scan; JPEG at quality 95 when
+    the PNG would pass ``max_bytes``); the size is checked against ``max_pixels`` before any pixel is
+    decoded or rendered."""
     try:
         if kind == "PDF":
             rgb = _render_pdf(data, max_pixels)
@@ -201,10 +201,12 @@ def _convert(data: bytes, kind: str, max_pixels: int) -> bytes:
     except Exception as err:  # each library has its own error types for a damaged file
         raise ImageRejected("corrupt", type_name=kind) from err
     out = io.BytesIO()
-    if kind in ("HEIC", "HEIF"):
-        rgb.save(out, "JPEG", quality=95, subsampling=0)
-    else:
+    if kind not in ("HEIC", "HEIF"):
         rgb.save(out, "PNG")
+        if out.tell() <= max_bytes:
+            return out.getvalue()
+        out = io.BytesIO()
+    rgb.save(out, "JPEG", quality=95, subsampling=0)
     return out.getvalue()
 
 
