@@ -9,6 +9,7 @@ never the upload itself. In order:
    and a minimum size: an image under 32 px on a side (``too_small``; ``_constants.MIN_IMAGE_SIDE``
    says why) cannot be read, so it is never a billed call. What is finally sent is measured again
    (a preprocessing step or a lab sweep's downscale makes its own pixels);
+   HEIC/HEIF, single-page PDF and TIFF are converted there to JPEG/PNG (``CONVERTED``);
 2. orient: the EXIF orientation is applied, so what is sent is what the user sees;
 3. strip: when the upload is not upright or carries anything besides the image (EXIF with its GPS
    position, XMP, IPTC, comments, a payload after the end marker), its upright pixels are re-encoded
@@ -40,6 +41,7 @@ from ocr_core.imaging import (
 from ocr_core.imaging.loading import ImageFormat, check_min_side, load_image
 
 __all__ = [
+    "CONVERTED",
     "EXIF_ROTATED",
     "METADATA_STRIPPED",
     "RE_ENCODED",
@@ -56,6 +58,9 @@ METADATA_STRIPPED: Final = "metadata-stripped"
 """The upload carried metadata (``Payload.metadata`` names it); none of it is sent."""
 TRAILING_REMOVED: Final = "trailing-removed"
 """Bytes after the image's end marker (``Payload.trailing_bytes``) were dropped."""
+CONVERTED: Final = "converted"
+"""The upload was of a type the API does not take (HEIC/HEIF, PDF, TIFF) and was converted on loading
+(``Payload.converted_from`` names it)."""
 RE_ENCODED: Final = "re-encoded"
 """The bytes sent were encoded from pixels, not copied from the upload."""
 
@@ -88,6 +93,11 @@ class Payload:
     def bgr(self) -> np.ndarray:
         """The pixels ``data`` decodes to (up to JPEG loss)."""
         return self.preprocessed.bgr if self.preprocessed is not None else self.image.bgr
+
+    @property
+    def converted_from(self) -> str | None:
+        """``HEIC``, ``HEIF``, ``PDF`` or ``TIFF`` when the upload was converted to ``format``."""
+        return self.image.converted_from
 
     @property
     def as_uploaded(self) -> bool:
@@ -127,7 +137,7 @@ def prepare_loaded(
     preprocessing finding the card again. Raises :class:`ImageRejected` (``too_small``) when the
     image to be sent is under the minimum size."""
     found = inspect_upload(image.original_bytes, image.format)
-    steps: list[str] = []
+    steps: list[str] = [CONVERTED] if image.converted_from else []
     if image.orientation != 1:
         steps.append(EXIF_ROTATED)
     if found.metadata:
@@ -148,6 +158,9 @@ def prepare_loaded(
         steps.extend(s.name for s in result.steps if s.applied and s.name != "encode")
         return payload(result.encoded, result.format, result.width, result.height, result)
     if not steps:
+        return payload(image.original_bytes, image.format, image.width, image.height)
+    if steps == [CONVERTED]:  # converted on loading from clean pixels: those bytes, not encoded twice
+        steps.append(RE_ENCODED)
         return payload(image.original_bytes, image.format, image.width, image.height)
     encoded, fmt = reencode(image.bgr, image.format)
     steps.append(RE_ENCODED)

@@ -44,7 +44,7 @@ def main() -> None:
         specimens = sorted(p.relative_to(SAMPLES_DIR).as_posix() for p in SAMPLES_DIR.glob("*/*")
                            if is_image_name(p.name))
         chosen = st.multiselect(t("lab.specimens"), specimens, key="lab_specimens", placeholder=t("lab.choose"))
-        uploads = st.file_uploader(t("lab.uploads"), type=["png", "jpg", "jpeg", "zip"], accept_multiple_files=True,
+        uploads = st.file_uploader(t("lab.uploads"), type=["png", "jpg", "jpeg", "heic", "heif", "pdf", "tif", "tiff", "zip"], accept_multiple_files=True,
                                    key="lab_uploads")
         truth_file = st.file_uploader(t("lab.truth"), type=["json", "csv"], key="lab_truth")
         sweeps = st.multiselect(t("lab.sweep"), list(DEGRADATIONS), key="lab_sweep", placeholder=t("lab.choose"),

@@ -43,7 +43,7 @@ from qa.errors import LabInputError
 from qa.names import distinct, from_bytes, from_os, safe_name
 from qa.runner import Source
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".heic", ".heif", ".pdf", ".tif", ".tiff")  # the last five converted on loading
 ZIP_MAX_FILES = 500
 ZIP_MAX_MB = 200
 ZIP_MAX_MEMBERS: Final = 5000

@@ -3,10 +3,13 @@
 Rendered independently of `samples/generate.py`: other layouts (current and older Korean resident
 card and driver licence designs, the licence type on the licence number's line, a licence number
 with a region name, a vertical card with its number on two lines, a card's back side, Amex 4-6-5 and
-19-digit 4-4-4-4-3 numbers), other fonts (Debian `fonts-unfonts-core`, `fonts-baekmuk`,
+19-digit 4-4-4-4-3 numbers; issue 22's families of the Korean market: portrait cards with the number
+on one line or in four rows of four, dark cards with light or foil print, a card photographed off a
+screen), other fonts (Debian `fonts-unfonts-core`, `fonts-baekmuk`,
 `fonts-dejavu`), randomised people, numbers and dates with valid check digits (Luhn,
 `stdnum.kr.rrn`), then one damage case per image: perspective, tilt, motion blur, dark+noise, glare,
-low resolution, a small card in a textured 12-megapixel frame, heavy JPEG compression.
+low resolution, a small card in a textured 12-megapixel frame, heavy JPEG compression, a monitor
+photographed (moiré, blue cast).
 
 Deterministic from a seed: `DEFAULT_SEED` is the benchmark's set; any other seed gives a set nobody
 tuned against. Rendering needs the fonts (installed by `./studio setup`); the damage stage needs only
@@ -38,8 +41,9 @@ DEFAULT_SEED = 20261129
 SIZE = (1000, 630)  # ID-1 ratio; the issue's reference size for speed
 FONT_DIRS = (Path("/usr/share/fonts/truetype/unfonts-core"), Path("/usr/share/fonts/truetype/baekmuk"),
              Path("/usr/share/fonts/truetype/dejavu"))
-CASES = ("clean", "perspective", "tilt", "motion_blur", "dark_noise", "glare", "low_res", "big_frame", "jpeg")
-CARD_LAYOUTS = ("card_flat", "card_amex", "card_19", "card_vertical", "card_back")
+CASES = ("clean", "perspective", "tilt", "motion_blur", "dark_noise", "glare", "low_res", "big_frame", "jpeg", "screen")
+CARD_LAYOUTS = ("card_flat", "card_amex", "card_19", "card_vertical", "card_back", "card_vertical_one",
+                "card_vertical_rows", "card_dark")
 ID_LAYOUTS = ("resident_current", "resident_old", "driver_current", "driver_multi", "driver_old")
 
 Color = tuple[int, int, int]
@@ -195,13 +199,13 @@ def seal(d: ImageDraw.ImageDraw, x: float, y: float, size: int) -> None:
 # ------------------------------------------------------------------ ID layouts
 
 
-def resident_current(rng: np.random.Generator) -> Doc:
+def resident_current(rng: np.random.Generator, issuer: str | None = None) -> Doc:
     """The 2020-onward design: title top left, name with hanja, number, address, issue date and issuer
-    centred at the bottom, photo on the right."""
+    centred at the bottom, photo on the right. `issuer` prints that office instead of a random one."""
     p = person(rng)
     issue = random_date(rng, 2015, 2025)
     metro, gus = METROS[int(rng.integers(len(METROS)))]
-    issuer = f"{metro} {rng.choice(gus)}청장"
+    issuer = issuer or f"{metro} {rng.choice(gus)}청장"
     img = background(rng, SIZE, (238, 240, 246), (226, 236, 246))
     d = ImageDraw.Draw(img)
     ink = (25, 25, 30)
@@ -429,6 +433,82 @@ def card_vertical(rng: np.random.Generator) -> Doc:
     return _card_doc("card_vertical", number, expiry, img, holder)
 
 
+BRANDS_KR = ("the Green", "my DAILY", "LOCA", "Deep Dream", "mile1", "Mr.Life", "taptap O", "DA@")
+
+
+def _portrait_card(rng: np.random.Generator, layout: str, rows: int) -> Doc:
+    """Portrait (vertical) card of the Korean market: brand at the top, chip turned, the number in
+    `rows` lines (1: one line across the card; 2: two groups a line; 4: a group a line) printed flat,
+    then expiry and holder; positions and faces vary per card."""
+    size = (SIZE[1], SIZE[0])
+    img, ink = card_ground(rng, size)
+    d = ImageDraw.Draw(img)
+    number = card_number(rng, str(rng.choice(["4", "52", "9430", "5107", "9410"])), 16)
+    g = groups_of(number)
+    expiry = _expiry(rng)
+    holder = person(rng).latin
+    left = int(rng.integers(40, 90))
+    d.text((left, int(rng.integers(40, 90))), str(rng.choice(BRANDS_KR)), font=font("DejaVuSerif-Bold.ttf", 44), fill=ink)
+    d.rounded_rectangle((size[0] - 170, 200, size[0] - 90, 304), 12, fill=(212, 180, 110), outline=(150, 120, 60), width=2)
+    face = str(rng.choice(CARD_FACES))
+    top = int(rng.integers(400, 470))
+    if rows == 1:
+        nf = font(face, int(rng.integers(34, 40)))
+        text = " ".join(g)
+        while d.textlength(text, font=nf) > size[0] - 2 * left:
+            nf = font(face, int(nf.size) - 2)
+        d.text((left, top), text, font=nf, fill=ink)
+        y = top + nf.size + 60
+    else:
+        nf = font(face, int(rng.integers(50, 64)))
+        step = int(nf.size * rng.uniform(1.25, 1.5))
+        per = 4 // rows
+        for r in range(rows):
+            d.text((left, top + r * step), " ".join(g[r * per:(r + 1) * per]), font=nf, fill=ink)
+        y = top + rows * step + 40
+    d.text((left, y), "VALID THRU", font=font("DejaVuSans.ttf", 20), fill=ink)
+    d.text((left + 150, y - 10), expiry, font=font("DejaVuSans-Bold.ttf", 36), fill=ink)
+    d.text((left, y + 70), holder, font=font("DejaVuSans-Bold.ttf", 30), fill=ink)
+    d.text((size[0] - 200, size[1] - 100), str(rng.choice(["VISA", "BC", "Master"])),
+           font=font("DejaVuSerif-Bold.ttf", 46), fill=ink)
+    return _card_doc(layout, number, expiry, img, holder)
+
+
+def card_vertical_one(rng: np.random.Generator) -> Doc:
+    """Portrait card, the whole number on one line across it."""
+    return _portrait_card(rng, "card_vertical_one", 1)
+
+
+def card_vertical_rows(rng: np.random.Generator) -> Doc:
+    """Portrait card, the number in four rows of four digits."""
+    return _portrait_card(rng, "card_vertical_rows", 4)
+
+
+DARK_GROUNDS = ((12, 12, 14), (18, 22, 38), (28, 20, 24), (8, 30, 26))
+LIGHT_INKS = ((236, 236, 232), (214, 190, 130), (196, 200, 208))  # white, gold foil, silver foil
+
+
+def card_dark(rng: np.random.Generator) -> Doc:
+    """A dark (black, navy, burgundy) matte card with light or metallic flat print, number smaller and
+    placed low, as premium cards print it."""
+    base = DARK_GROUNDS[int(rng.integers(len(DARK_GROUNDS)))]
+    img = background(rng, SIZE, base, (min(255, base[0] + 14), min(255, base[1] + 14), min(255, base[2] + 14)))
+    ink = LIGHT_INKS[int(rng.integers(len(LIGHT_INKS)))]
+    d = ImageDraw.Draw(img)
+    d.text((60, 50), str(rng.choice(BRANDS_KR)), font=font("DejaVuSerif-Bold.ttf", 42), fill=ink)
+    chip(d, 70, 190)
+    number = card_number(rng, str(rng.choice(["4", "51", "9410", "3562"])), 16)
+    expiry = _expiry(rng)
+    holder = person(rng).latin
+    nf = font(str(rng.choice(CARD_FACES)), int(rng.integers(42, 52)))
+    y = int(rng.integers(330, 380))
+    d.text((70, y), "  ".join(groups_of(number)), font=nf, fill=ink)
+    d.text((70, y + 90), "VALID THRU", font=font("DejaVuSans.ttf", 18), fill=ink)
+    d.text((200, y + 80), expiry, font=font("DejaVuSans-Bold.ttf", 34), fill=ink)
+    d.text((70, 540), holder, font=font("DejaVuSans-Bold.ttf", 30), fill=ink)
+    return _card_doc("card_dark", number, expiry, img, holder)
+
+
 def card_back(rng: np.random.Generator) -> Doc:
     """The back side: magnetic stripe, signature panel with the CVC, the number in smaller print,
     customer-service fine print."""
@@ -456,7 +536,8 @@ def card_back(rng: np.random.Generator) -> Doc:
 
 LAYOUTS: dict[str, Callable[[np.random.Generator], Doc]] = {
     "card_flat": card_flat, "card_amex": card_amex, "card_19": card_19, "card_vertical": card_vertical,
-    "card_back": card_back, "resident_current": resident_current, "resident_old": resident_old,
+    "card_back": card_back, "card_vertical_one": card_vertical_one, "card_vertical_rows": card_vertical_rows,
+    "card_dark": card_dark, "resident_current": resident_current, "resident_old": resident_old,
     "driver_current": driver_current, "driver_multi": driver_multi, "driver_old": driver_old,
 }
 
@@ -523,6 +604,34 @@ def jpeg(img: np.ndarray, quality: int) -> np.ndarray:
     return decoded
 
 
+def off_screen(doc_bgr: np.ndarray, rng: np.random.Generator, frame: tuple[int, int]) -> np.ndarray:
+    """A card shown on a monitor and photographed: the screen's RGB sub-pixel grid beating against the
+    camera's sensor (moiré: tilted stripes of a few pixels' period), a blue cast and lifted blacks of
+    an LCD, the screen's glow falling off to the corners, slight defocus, sensor noise, JPEG."""
+    h, w = doc_bgr.shape[:2]
+    scale = rng.uniform(0.85, 1.0) * min(frame[0] / w, frame[1] / h)
+    shown = cv2.resize(doc_bgr, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    canvas = np.full((frame[1], frame[0], 3), 20, np.uint8)
+    y0, x0 = (frame[1] - shown.shape[0]) // 2, (frame[0] - shown.shape[1]) // 2
+    canvas[y0:y0 + shown.shape[0], x0:x0 + shown.shape[1]] = shown
+    img = canvas.astype(np.float32)
+    hh, ww = img.shape[:2]
+    yy, xx = np.mgrid[0:hh, 0:ww].astype(np.float32)
+    angle = rng.uniform(-0.6, 0.6)
+    period = rng.uniform(3.5, 7.0)
+    phase = (xx * math.cos(angle) + yy * math.sin(angle)) * 2 * math.pi / period
+    beat = (xx * math.cos(angle + 1.2) + yy * math.sin(angle + 1.2)) * 2 * math.pi / rng.uniform(40, 90)
+    depth = rng.uniform(0.12, 0.2)
+    for c, shift in enumerate((0.0, 2.1, 4.2)):  # B, G, R stripes out of phase: coloured moiré
+        img[..., c] *= 1 - depth * (0.5 + 0.5 * np.sin(phase + shift)) * (0.6 + 0.4 * np.sin(beat))
+    cast = np.array([rng.uniform(1.08, 1.2), rng.uniform(0.98, 1.04), rng.uniform(0.8, 0.9)], np.float32)
+    img = img * cast + np.array([28, 18, 8], np.float32)  # blue cast, blacks lifted by the backlight
+    r = np.sqrt(((xx - ww / 2) / ww) ** 2 + ((yy - hh / 2) / hh) ** 2)
+    img *= (1 - rng.uniform(0.2, 0.35) * r ** 2)[..., None]
+    soft = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.6, 1.1))
+    return jpeg(np.clip(soft + rng.normal(0, 3.0, soft.shape), 0, 255).astype(np.uint8), int(rng.integers(60, 80)))
+
+
 def damage(doc_bgr: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarray:
     """One photo-like damage case applied to a rendered document (BGR)."""
     portrait = doc_bgr.shape[0] > doc_bgr.shape[1]
@@ -560,6 +669,8 @@ def damage(doc_bgr: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarr
     if case == "jpeg":
         img = _on_desk(doc_bgr, rng, frame, rng.uniform(0.74, 0.82), 0.015)
         return jpeg(img, int(rng.integers(12, 22)))
+    if case == "screen":
+        return off_screen(doc_bgr, rng, frame)
     raise ValueError(f"unknown damage case {case!r}")
 
 
@@ -599,12 +710,31 @@ def samples(seed: int = DEFAULT_SEED, cases: tuple[str, ...] = CASES,
             yield Sample(f"{case}/{layout}", case, layout, doc.doc_type, doc.fields, image)
 
 
+# ------------------------------------------------------------------ card families of the Korean market
+
+FAMILIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "vertical_one": tuple((c, "card_vertical_one") for c in ("clean", "perspective", "tilt", "dark_noise")),
+    "vertical_rows": tuple((c, "card_vertical_rows") for c in ("clean", "perspective", "tilt", "dark_noise")),
+    "dark_card": tuple((c, "card_dark") for c in ("clean", "perspective", "tilt", "glare")),
+    "off_screen": tuple(("screen", lay) for lay in ("card_flat", "card_vertical_rows", "card_dark", "card_amex")),
+}
+"""Each family of issue 22 as (damage case, layout) pairs; `family_samples` renders them for any seeds."""
+
+
+def family_samples(family: str, seeds: tuple[int, ...]) -> Iterator[Sample]:
+    """A family's documents for each seed: unseen variants (fresh people, numbers, faces, positions)."""
+    for seed in seeds:
+        for case, layout in FAMILIES[family]:
+            yield from samples(seed, (case,), (layout,))
+
+
 # ------------------------------------------------------------------ the committed test subset
 
 SUBSET = (("clean", "driver_current"), ("motion_blur", "driver_multi"), ("big_frame", "card_flat"),
           ("tilt", "resident_old"), ("dark_noise", "card_amex"), ("glare", "resident_current"),
           ("low_res", "card_back"), ("jpeg", "driver_old"), ("perspective", "card_vertical"),
-          ("clean", "card_19"))
+          ("clean", "card_19"), ("clean", "card_vertical_rows"), ("tilt", "card_vertical_one"),
+          ("glare", "card_dark"), ("screen", "card_vertical_rows"))
 
 
 def commit_subset(seed: int = DEFAULT_SEED) -> None:

@@ -96,7 +96,9 @@ def test_degraded_copies_score_lower(engine) -> None:
     for name, img in degraded.items():
         reading = engine.read_credit_card(img)
         assert reading is not None, name
-        assert card_conf(reading) < card_conf(clean) - 0.05, name
+        # a Luhn-valid number's calibrated confidence spans 0.9-1.0 (sandbox/engine/confidence.py: such
+        # a read is right whatever the blur), so it falls by a tenth of the raw score's drop - but falls
+        assert card_conf(reading) < card_conf(clean) - 0.005, name
 
 
 def test_blank_image_is_no_card_and_no_id(engine) -> None:
@@ -124,6 +126,9 @@ def test_clean_id_is_read_field_by_field(engine, rel: str) -> None:
     for key, r in reading.fields:
         if r.value and r.value != "none":
             assert inside(r.box, image) and 0.0 < r.conf <= 1.0, key
+    if hangul:  # calibrated (issue 22): a clean read that is right says so
+        unsure = {k: r.conf for k, r in reading.fields if r.value not in ("", "none") and r.conf < 0.9}
+        assert not unsure, unsure
     assert len(reading.boxes) >= len([1 for _, r in reading.fields if r.value]) // 2
 
 
@@ -144,8 +149,10 @@ def test_blurred_id_scores_lower(engine) -> None:
     clean = dict(engine.read_id_card(image).fields)
     blurred = engine.read_id_card(cv2.GaussianBlur(image, (0, 0), 2.0))
     assert blurred is not None
-    for key in ("residentNumber", "issueDate"):
-        assert dict(blurred.fields)[key].conf < clean[key].conf - 0.05, key
+    # calibrated (sandbox/engine/confidence.py): a checked number spans 0.9-1.0, a real date 0.8-1.0, so
+    # the drop is a tenth / a fifth of the raw score's
+    for key, drop in (("residentNumber", 0.005), ("issueDate", 0.01)):
+        assert dict(blurred.fields)[key].conf < clean[key].conf - drop, key
 
 
 def test_without_tesseract_ids_are_still_typed_and_numbers_read(engine) -> None:

@@ -1,7 +1,7 @@
 """The engine on documents it was not built on: the committed subset of the hard set (samples/hard.py:
 other layouts and fonts, damaged at run time), validator-aware confidence and document location.
 
-The whole set (90 images, any seed) is `bench/bench_recognition.py --hard`; these are ten of them,
+The whole set (130 images, any seed) is `bench/bench_recognition.py --hard`; these are fourteen of them,
 one per damage case, chosen across layouts before the engine was tuned.
 """
 from __future__ import annotations
@@ -14,8 +14,9 @@ import pytest
 
 from sandbox.engine import get_engine
 from sandbox.engine.cards import parse_card
+from sandbox.engine.confidence import checked, formed, plain, reliability
 from sandbox.engine.idcards import Line, _issuer, _licence_number, _licence_type, _resident_number
-from sandbox.engine.korea import RESIDENT_ISSUERS, nearest
+from sandbox.engine.korea import LEXICON_FIX_CAP, RESIDENT_ISSUERS, lexicon_fix, nearest
 from sandbox.engine.locate import document_view
 from sandbox.engine.ocr import HangulText, TextLine
 from sandbox.engine.types import CardReading, IdReading
@@ -185,3 +186,128 @@ def test_document_view_cuts_out_a_small_tilted_card_and_maps_back() -> None:
     back = view.back(np.array([[0, 0]], np.float32))[0]
     assert 1300 < back[0] < 1500 and 1000 < back[1] < 1300  # the cut-out's corner lies just outside the text
     assert document_view(frame, [np.array([[0, 0], [3900, 0], [3900, 60], [0, 60]], np.float32)], 1280).to_photo is None
+
+
+# ---------------------------------------------------------------------------- what is printed (issue 22, item 2)
+
+
+UNKNOWN_ISSUER = "광주광역시 서남구청장"
+"""No such office: the list's nearest entry is 광주광역시 남구청장, one syllable fewer."""
+
+
+def test_an_issuer_the_list_does_not_know_is_returned_as_printed() -> None:
+    assert UNKNOWN_ISSUER not in RESIDENT_ISSUERS
+    assert nearest(UNKNOWN_ISSUER, RESIDENT_ISSUERS) == "광주광역시 남구청장"  # what the lexicon once answered
+    doc = hard.resident_current(np.random.default_rng(22), issuer=UNKNOWN_ISSUER)
+    reading = get_engine().read_id_card(hard.to_bgr(doc.image))
+    got = values(reading)
+    assert got["residentNumber"][0] == doc.fields["residentNumber"]
+    assert got["issuer"][0] == UNKNOWN_ISSUER, got["issuer"]
+
+
+def test_an_office_created_after_the_old_list_is_known() -> None:
+    doc = hard.resident_current(np.random.default_rng(23), issuer="인천광역시 서해구청장")
+    value, conf = values(get_engine().read_id_card(hard.to_bgr(doc.image)))["issuer"]
+    assert value == "인천광역시 서해구청장" and conf >= 0.8
+
+
+def test_the_list_fixes_one_character_and_says_so_never_more() -> None:
+    one = Line(text_line("x", 300, 500, 400, 0.99), HangulText((("광주광역시", 0.95), ("서구청쟝", 0.95))))
+    fixed = _issuer([one])
+    assert fixed.value == "광주광역시 서구청장" and fixed.conf <= LEXICON_FIX_CAP
+    exact = Line(text_line("x", 300, 500, 400, 0.99), HangulText((("광주광역시", 0.95), ("서구청장", 0.95))))
+    assert _issuer([exact]).value == "광주광역시 서구청장" and _issuer([exact]).conf > LEXICON_FIX_CAP
+    two = Line(text_line("x", 300, 500, 400, 0.99), HangulText((("광주광역시", 0.95), ("서남구청장", 0.95))))
+    assert _issuer([two]).value == "광주광역시 서남구청장"  # read as printed, not 남구 or 서구
+    assert lexicon_fix("서울특별시관와구청장", RESIDENT_ISSUERS) == ("서울특별시 관악구청장", True)
+    assert lexicon_fix("서물특별시관와구청장", RESIDENT_ISSUERS) == ("서울특별시 관악구청장", True)  # one a word
+    assert lexicon_fix("서울특별시관와두청장", RESIDENT_ISSUERS) is None  # two in one word: another office
+
+
+def test_a_licence_type_fixed_by_the_list_is_marked_and_one_needing_two_fixes_is_not_invented() -> None:
+    misread = Line(text_line("1舎", 50, 100, 200, 0.99), HangulText((("1", 0.95), ("종", 0.95), ("보동", 0.95))))
+    fixed = _licence_type([misread])
+    assert fixed.value == "1종보통" and fixed.conf <= LEXICON_FIX_CAP
+    clean = Line(text_line("1舎", 50, 100, 200, 0.99), HangulText((("1", 0.95), ("종", 0.95), ("보통", 0.95))))
+    assert _licence_type([clean]).conf > LEXICON_FIX_CAP
+    twice = Line(text_line("x", 50, 100, 200, 0.99), HangulText((("3", 0.95), ("종", 0.95), ("대헝", 0.95))))
+    assert _licence_type([twice]).value == ""  # digit and class both rewritten: not a fix of a character
+
+
+# ---------------------------------------------------------------------------- card families (issue 22, item 1)
+
+FAMILY_SEED = 2212
+"""Not one of the seeds the families were developed on (101-103) nor the bench's."""
+
+
+@pytest.mark.parametrize("family", sorted(hard.FAMILIES))
+def test_unseen_cards_of_each_market_family_are_read(family: str) -> None:
+    """Portrait cards (number on one line, or four rows of four), dark cards with light print, cards
+    photographed off a screen: fresh variants rendered at run time, every number and expiry read."""
+    engine = get_engine()
+    wrong, fields = [], 0
+    for sample in hard.family_samples(family, (FAMILY_SEED,)):
+        got = values(engine.read_credit_card(sample.image))
+        for key in ("cardNumber", "validThru"):
+            fields += 1
+            if got.get(key, ("", 0.0))[0] != sample.fields[key]:
+                wrong.append(f"{sample.name} {key}: {got.get(key)} != {sample.fields[key]!r}")
+    assert fields == 8 and len(wrong) <= 1, wrong
+
+
+def test_a_number_in_four_rows_of_four_is_one_number() -> None:
+    rows = [text_line(g, 60, 440 + 75 * k, 160) for k, g in enumerate(("5237", "9206", "3461", "3924"))]
+    reading = parse_card(rows)
+    assert reading is not None and [g.value for g in reading.groups] == ["5237", "9206", "3461", "3924"]
+    assert min(g.conf for g in reading.groups) >= 0.9
+
+
+# ---------------------------------------------------------------------------- calibrated confidence (issue 22, item 3)
+
+
+def _pairs(subset_readings) -> list[tuple[float, bool, str, str]]:
+    """(confidence, read exactly, what, damage case) of every field of the subset."""
+    out = []
+    for sample, expected, got, _ in subset_readings:
+        for key, want in expected.items():
+            value, conf = got.get(key, ("", 0.0))
+            if key == "groups" or (key == "condition" and value == "none"):
+                continue  # groups repeat the number; 'none' is answered at 0 by the guide's rule
+            out.append((conf, value == want, f"{sample.name} {key}={value!r}", sample.case))
+    return out
+
+
+def test_confidence_on_the_hard_subset_is_calibrated(subset_readings) -> None:
+    pairs = _pairs(subset_readings)
+    rows, ece = reliability([(c, ok) for c, ok, _, _ in pairs])
+    assert ece <= 0.05, rows
+    assert not [what for c, ok, what, _ in pairs if c >= 0.9 and not ok]
+
+
+def test_clean_right_reads_are_sure(subset_readings) -> None:
+    clean = [(c, what) for c, ok, what, case in _pairs(subset_readings) if ok and case == "clean"]
+    assert clean and all(c >= 0.9 for c, _ in clean), clean
+
+
+def test_confidence_follows_the_evidence() -> None:
+    assert checked(0.6) >= 0.9 and checked(1.0) == 1.0 and checked(0.0) == 0.0
+    assert 0.8 <= formed(0.6) < formed(0.9) < 1.0
+    assert plain(0.95) == 0.95 and plain(0.95, agreed=False) < 0.9
+    both = HangulText((("홍길동", 0.95),), others=("홍길동 (洪吉童)",))
+    split = HangulText((("홍길동", 0.95),), others=("홍길등",))
+    assert both.agrees("홍길동") and not split.agrees("홍길동")
+
+
+def test_the_family_bench_runs_as_documented() -> None:
+    """bench/README.md's command, as written: per-family accuracy and the reliability diagram."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    line = next(ln for ln in (root / "bench" / "README.md").read_text(encoding="utf-8").splitlines()
+                if "--families --variants 1" in ln)
+    command = line.split("`.venv/bin/python bench/bench_recognition.py --families")[1].split("`")[0]
+    done = subprocess.run([sys.executable, "bench/bench_recognition.py", "--families", *command.split()], cwd=root,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "vertical_rows" in done.stdout and "expected calibration error" in done.stdout
+    assert "100.0%" in done.stdout.split("family")[1].split("\n")[1]  # the rows-of-four family, read

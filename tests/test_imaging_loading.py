@@ -185,13 +185,12 @@ def _webp() -> bytes:
     [
         (_gif, "GIF"),
         (_webp, "WebP"),
-        (lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "PDF"),
         (lambda: _pil_bytes(Image.new("RGB", (8, 8)), "BMP"), "BMP"),
-        (lambda: _pil_bytes(Image.new("RGB", (8, 8)), "TIFF"), "TIFF"),
-        (lambda: b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC"),
     ],
 )
 def test_other_image_types_are_named_in_the_refusal(make, name: str) -> None:
+    """PDF, TIFF and HEIC are converted instead (issue 22; tests/test_imaging_convert.py): damaged,
+    they are refused as such, named (test_converted_types_damaged_are_named_in_the_refusal)."""
     err = _rejected(make())
     assert err.code == "unsupported_type"
     assert err.detail == name
@@ -254,6 +253,8 @@ def test_every_code_is_reachable_and_every_message_is_bilingual() -> None:
         "bomb": (_jpeg_with_declared_size(9000, 9000), {}),
         "corrupt": (b"\xff\xd8\xff\xe0broken", {}),
         "too_small": (encode(_marked(200, 31), ".png"), {}),
+        "multi_page": (_pil_bytes(Image.new("RGB", (64, 64)), "TIFF", save_all=True,
+                                  append_images=[Image.new("RGB", (64, 64))]), {}),
     }
     assert set(samples) == set(REJECT_CODES)
     for code, (data, kwargs) in samples.items():
@@ -275,3 +276,17 @@ def test_detect_format_reads_content_not_names() -> None:
 def test_unknown_reject_code_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
         ImageRejected("nope")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "make,name",
+    [
+        (lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "PDF"),
+        (lambda: b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC"),
+        (lambda: b"II*\x00" + b"\x00" * 12, "TIFF"),
+    ],
+)
+def test_converted_types_damaged_are_named_in_the_refusal(make, name: str) -> None:
+    err = _rejected(make())
+    assert err.code == "corrupt" and err.params["type_name"] == name
+    assert name in rejection(err.code, err.params, "en") and name in rejection(err.code, err.params, "ko")

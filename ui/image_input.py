@@ -25,6 +25,9 @@ from ui.widgets import persistent
 
 Source = Literal["gallery", "upload", "camera"]
 SOURCES: tuple[Source, ...] = ("gallery", "upload", "camera")
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "heic", "heif", "pdf", "tif", "tiff"]
+"""What the uploader offers: JPEG/PNG as sent; HEIC/HEIF, a single-page PDF and TIFF converted on
+loading (``ocr_core.imaging.loading``), the "Will send" line saying so."""
 _SOURCE_LABELS = {"gallery": "img.src_gallery", "upload": "img.src_upload", "camera": "img.src_camera"}
 
 
@@ -81,7 +84,7 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
         data = spec.read_bytes()
         return ImageChoice(spec.name, data, state.digest(data), spec)
     if source == "upload":
-        up = st.file_uploader(t("img.upload"), type=["jpg", "jpeg", "png"], key=f"{prefix}_upload")
+        up = st.file_uploader(t("img.upload"), type=UPLOAD_TYPES, key=f"{prefix}_upload")
     else:
         up = camera(prefix)
     if up is None:

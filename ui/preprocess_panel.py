@@ -70,6 +70,8 @@ def as_uploaded(img: LoadedImage, token: str) -> Prepared:
 def cleaned_note(p: Payload) -> str:
     """The "Will send" line's explanation of a re-encoded upload, in the UI language."""
     why = []
+    if p.converted_from:
+        why.append(t("pre.why_converted", type=p.converted_from))
     if EXIF_ROTATED in p.steps:
         why.append(t("pre.why_upright"))
     if p.metadata:

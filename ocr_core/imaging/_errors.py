@@ -10,7 +10,8 @@ from ocr_core.errors import InputError
 
 __all__ = ["REJECT_CODES", "ImageRejected", "RejectCode"]
 
-RejectCode = Literal["empty", "too_large", "not_image", "unsupported_type", "bomb", "corrupt", "too_small"]
+RejectCode = Literal["empty", "too_large", "not_image", "unsupported_type", "bomb", "corrupt", "too_small",
+                     "multi_page"]
 REJECT_CODES: tuple[RejectCode, ...] = get_args(RejectCode)
 
 
@@ -21,7 +22,7 @@ class ImageRejected(InputError):
     ``too_large``: ``size_bytes``, ``limit_bytes``; ``unsupported_type``: ``type_name``;
     ``bomb``: ``limit_pixels`` and, when the header could be read, ``width``, ``height``;
     ``corrupt``: ``type_name``; ``too_small``: ``width``, ``height``, ``min_side``
-    (``ocr_core._constants.MIN_IMAGE_SIDE``). ``str(err)`` is a short English line for logs and programmers.
+    (``ocr_core._constants.MIN_IMAGE_SIDE``); ``multi_page``: ``type_name``, ``pages``. ``str(err)`` is a short English line for logs and programmers.
     """
 
     def __init__(self, code: RejectCode, **params: str | int):

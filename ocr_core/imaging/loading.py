@@ -1,5 +1,11 @@
 """Validate and decode an uploaded image before anything is sent.
 
+The API takes JPEG and PNG. What people have besides is converted here, the one place every door
+loads through: an iPhone's HEIC/HEIF photo (``pillow-heif``) becomes a JPEG (quality 95), a
+scanner's single-page PDF (``pypdfium2``, rendered at 200 dpi) or TIFF (Pillow) a PNG; the
+``LoadedImage`` then says what it was converted from (``converted_from``), and the pipeline what it
+did. A PDF or TIFF of several pages is refused (``multi_page``): which page would be the document?
+
 Order matters: cheap checks first (size, magic bytes), then the pixel count read from the header
 (Pillow's ``open`` is lazy and stops after the header), and only then the full decode — so a
 decompression bomb (a few KB that would inflate to gigabytes) is refused before any pixel exists.
@@ -9,7 +15,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import cv2
@@ -20,18 +26,25 @@ from ocr_core._constants import JPEG_MAGIC, MAX_IMAGE_BYTES, MIN_IMAGE_SIDE, PNG
 from ocr_core.imaging._errors import ImageRejected
 
 __all__ = [
+    "CONVERTED_TYPES",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
     "MIN_SIDE",
     "ImageFormat",
     "LoadedImage",
     "check_min_side",
+    "convertible_type",
     "declared_size",
     "detect_format",
     "load_image",
 ]
 
 ImageFormat = Literal["jpeg", "png"]
+
+CONVERTED_TYPES = ("HEIC", "HEIF", "PDF", "TIFF")
+"""Types accepted by conversion to what the API takes (JPEG for photos, PNG for scans)."""
+PDF_DPI = 200
+"""A scanned A4 page at 200 dpi is 1654x2339 px: a card on it keeps ~670 px of width."""
 
 DEFAULT_MAX_BYTES = MAX_IMAGE_BYTES
 """The API's upload limit (spec/API_NOTES.md: JPEG/PNG, at most 20 MB)."""
@@ -82,6 +95,9 @@ class LoadedImage:
     original_bytes: bytes = field(repr=False)
     orientation: int = 1
     """The EXIF orientation tag as found (1 = upright or absent)."""
+    converted_from: str | None = None
+    """``HEIC``, ``HEIF``, ``PDF`` or ``TIFF`` when the upload was converted to ``format`` on loading
+    (``original_bytes`` are then the converted file's)."""
 
     @property
     def size_bytes(self) -> int:
@@ -119,6 +135,10 @@ def load_image(
         raise ImageRejected("empty")
     if len(data) > max_bytes:
         raise ImageRejected("too_large", size_bytes=len(data), limit_bytes=max_bytes)
+    kind = convertible_type(data)
+    if kind is not None:  # what is sent must fit the API's byte limit as any upload must
+        converted = load_image(_convert(data, kind, max_pixels, max_bytes), max_bytes=max_bytes, max_pixels=max_pixels)
+        return replace(converted, converted_from=kind)
     fmt = detect_format(data)
     declared = declared_size(data, fmt)
     if declared is not None and declared[0] * declared[1] > max_pixels:
@@ -157,6 +177,78 @@ def load_image(
         original_bytes=data,
         orientation=orientation,
     )
+
+
+def convertible_type(data: bytes) -> str | None:
+    """``HEIC``/``HEIF``/``PDF``/``TIFF`` when ``data`` is one of the types converted on loading."""
+    name = _name_other_format(bytes(data[:32]))
+    return name if name in CONVERTED_TYPES else None
+
+
+def _convert(data: bytes, kind: str, max_pixels: int, max_bytes: int) -> bytes:
+    """The upload as JPEG (a HEIC/HEIF photo) or PNG (a PDF page, a TIFF scan; JPEG at quality 95 when
+    the PNG would pass ``max_bytes``); the size is checked against ``max_pixels`` before any pixel is
+    decoded or rendered."""
+    try:
+        if kind == "PDF":
+            rgb = _render_pdf(data, max_pixels)
+        elif kind == "TIFF":
+            rgb = _decode_tiff(data, max_pixels)
+        else:
+            rgb = _decode_heif(data, max_pixels)
+    except ImageRejected:
+        raise
+    except Exception as err:  # each library has its own error types for a damaged file
+        raise ImageRejected("corrupt", type_name=kind) from err
+    out = io.BytesIO()
+    if kind not in ("HEIC", "HEIF"):
+        rgb.save(out, "PNG")
+        if out.tell() <= max_bytes:
+            return out.getvalue()
+        out = io.BytesIO()
+    rgb.save(out, "JPEG", quality=95, subsampling=0)
+    return out.getvalue()
+
+
+def _guard(width: float, height: float, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise _bomb((int(width), int(height)), max_pixels)
+
+
+def _render_pdf(data: bytes, max_pixels: int) -> Image.Image:
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        if len(pdf) != 1:
+            raise ImageRejected("multi_page", type_name="PDF", pages=len(pdf))
+        page = pdf[0]
+        scale = PDF_DPI / 72
+        width, height = page.get_size()
+        _guard(width * scale, height * scale, max_pixels)
+        return page.render(scale=scale).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+
+
+def _decode_tiff(data: bytes, max_pixels: int) -> Image.Image:
+    with Image.open(io.BytesIO(data), formats=["TIFF"]) as image:
+        frames = getattr(image, "n_frames", 1)
+        if frames != 1:
+            raise ImageRejected("multi_page", type_name="TIFF", pages=frames)
+        width, height = image.size
+        _guard(width, height, max_pixels)
+        upright = ImageOps.exif_transpose(image)
+        return Image.fromarray(cv2.cvtColor(_to_bgr(upright), cv2.COLOR_BGR2RGB))
+
+
+def _decode_heif(data: bytes, max_pixels: int) -> Image.Image:
+    import pillow_heif
+
+    heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)  # lazy: the header only
+    width, height = heif.size
+    _guard(width, height, max_pixels)
+    return heif.to_pillow().convert("RGB")  # the photo's rotation (irot/imir) is applied by libheif
 
 
 def check_min_side(width: int, height: int) -> None:

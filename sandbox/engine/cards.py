@@ -3,7 +3,8 @@
 Lines on one row are joined left to right; digit runs become tokens with their own boxes (a line
 box holding several groups is split proportionally, card fonts being monospaced). A candidate number
 is a run of tokens grouping as 4-4-4-4 / 4-6-5 / 4-4-4-4-3 (or one unbroken run of 15/16/19 digits),
-on one row or continued on the row below (vertical cards print 8 + 8 digits); among candidates,
+on one row or continued on the rows below (vertical cards print 8 + 8 digits, or four rows of four);
+among candidates,
 Luhn-valid ones win, then the longer (a 19-digit number holds a 16-digit run), then the most
 confident. A number that fails Luhn is still answered, with its confidence capped below the
 dashboard's default threshold: a misread must not look like a clean read.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from stdnum import luhn
 
+from sandbox.engine.confidence import checked, formed
 from sandbox.engine.geometry import char_span, to_quad
 from sandbox.engine.ocr import TextLine
 from sandbox.engine.types import CardReading, Reading
@@ -139,20 +141,27 @@ def _candidates(tokens: list[Token]) -> list[list[Token]]:
     return found
 
 
+def _below(a: list[TextLine], b: list[TextLine]) -> bool:
+    """Row `b` lies right below row `a`, starting at about the same left edge, in print of about its size."""
+    ha, hb = a[0].height, b[0].height
+    drop = float(b[0].quad.mean(axis=0)[1] - a[0].quad.mean(axis=0)[1])
+    return 0.8 * ha < drop < 2.2 * ha and abs(a[0].x - b[0].x) < 1.5 * ha and 0.7 < hb / ha < 1.4
+
+
 def _stacked(rows: list[list[TextLine]]) -> list[list[Token]]:
-    """Token runs of a row followed by the row right below it, starting at about the same left edge
-    (a number printed as two lines of two groups)."""
+    """Token runs of a row followed by up to three rows right below it, starting at about the same left
+    edge: a number printed as two lines of two groups, or (portrait cards) four lines of one group."""
     out = []
     for a in rows:
-        for b in rows:
-            if a is b:
-                continue
-            ha, hb = a[0].height, b[0].height
-            drop = float(b[0].quad.mean(axis=0)[1] - a[0].quad.mean(axis=0)[1])
-            if 0.8 * ha < drop < 2.2 * ha and abs(a[0].x - b[0].x) < 1.5 * ha and 0.7 < hb / ha < 1.4:
-                tokens = [t for line in a + b for t in _tokens(line) if len(t.digits) >= 4]
-                if 2 <= len(tokens) <= 5:
-                    out.append(tokens)
+        chain = [a]
+        while len(chain) < 4:
+            nxt = [b for b in rows if all(b is not c for c in chain) and _below(chain[-1], b)]
+            if not nxt:
+                break
+            chain.append(min(nxt, key=lambda b: float(b[0].quad.mean(axis=0)[1])))
+            tokens = [t for row in chain for line in row for t in _tokens(line) if len(t.digits) >= 3]
+            if 2 <= len(tokens) <= 5:
+                out.append(tokens)
     return out
 
 
@@ -173,7 +182,7 @@ def parse_card(lines: list[TextLine]) -> CardReading | None:
     if best is None:
         return None
     valid = best[0][0]
-    groups = tuple(Reading(t.digits, round(t.score if valid else FAILED_CHECK_CAP * t.score, 4),
+    groups = tuple(Reading(t.digits, checked(t.score) if valid else round(FAILED_CHECK_CAP * t.score, 4),
                            to_quad(t.quad)) for t in best[1])
     number_y = float(np.mean([t.quad[:, 1].mean() for t in best[1]]))
     return CardReading(groups=groups, valid_thru=_expiry(lines, number_y))
@@ -193,6 +202,6 @@ def _expiry(lines: list[TextLine], number_y: float) -> Reading | None:
                 rank = min(float(np.linalg.norm(centre - lb.quad.mean(axis=0))) for lb in labels)
             else:
                 rank = -(int(m.group(2)) * 12 + int(m.group(1))) + (0 if centre[1] >= number_y else 1e6)
-            found.append((rank, Reading(value, round(line.score, 4), to_quad(quad))))
+            found.append((rank, Reading(value, formed(line.score), to_quad(quad))))
     return min(found, key=lambda f: f[0])[1] if found else None
 

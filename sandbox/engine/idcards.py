@@ -14,13 +14,17 @@ import numpy as np
 from stdnum.kr import rrn
 
 from sandbox.engine.cards import digitish
+from sandbox.engine.confidence import checked, formed, plain
 from sandbox.engine.geometry import EMPTY_QUAD, char_span, span, to_quad
 from sandbox.engine.korea import (
+    LEXICON_FIX_CAP,
     LICENCE_CLASSES,
     LICENCE_REGION_CODES,
     LICENCE_REGIONS,
     POLICE_ISSUERS,
     RESIDENT_ISSUERS,
+    edits,
+    lexicon_fix,
     nearest,
 )
 from sandbox.engine.mrz import NATIONALITIES, Td3, parse_td3, viz_date, viz_to_ymd, yymmdd_to_ymd
@@ -172,7 +176,8 @@ def _resident_number(lines: list[Line]) -> tuple[Reading, Line | None]:
     if not found:
         return MISSING, None
     best = max(found, key=lambda f: (f[0], f[1]))
-    reading = best[2] if best[0] else replace(best[2], conf=round(best[2].conf * FAILED_CHECK_CAP, 4))
+    reading = (replace(best[2], conf=checked(best[2].conf)) if best[0]
+               else replace(best[2], conf=round(best[2].conf * FAILED_CHECK_CAP, 4)))
     return reading, best[3]
 
 
@@ -187,18 +192,28 @@ def _name_above(lines: list[Line], anchor: Line | None) -> Reading:
         if not m or any(w in compact for w in NOT_NAMES) or ISSUER.search(compact) or "종" in compact[:3]:
             continue
         name = m.group(1)
-        conf = _words_conf(ln.hangul, name) * ln.rapid.legibility
+        # nothing confirms a name: blur costs it twice (a syllable misread alike at both heights is
+        # the name of someone else)
+        conf = plain(_words_conf(ln.hangul, name, weakest=True) * ln.rapid.legibility ** 2, _agreed(ln, name))
         quad = char_span(ln.quad, compact, 0, len(name)) if len(compact) > len(name) + 1 else ln.quad
         candidates.append((ln.rapid.y, _reading(name, conf, quad)))
     return max(candidates, key=lambda c: c[0])[1] if candidates else MISSING
 
 
-def _words_conf(h: HangulText | None, value: str) -> float:
-    """Mean confidence of the Tesseract words that make up `value` (the whole line's when unsure)."""
+def _agreed(ln: Line, value: str) -> bool:
+    """Tesseract read `value` on this line at every glyph height (a misread syllable seldom repeats)."""
+    return ln.hangul.agrees(value) if ln.hangul is not None else True
+
+
+def _words_conf(h: HangulText | None, value: str, weakest: bool = False) -> float:
+    """Mean confidence of the Tesseract words that make up `value` (the whole line's when unsure); with
+    `weakest`, the least confident of them (a name is right only if every syllable is)."""
     if h is None or not h.words:
         return 0.0
     used = [c for w, c in h.words if w and w.replace(" ", "") in value]
-    return sum(used) / len(used) if used else h.conf
+    if not used:
+        return h.conf
+    return min(used) if weakest else sum(used) / len(used)
 
 
 def _issue_date(lines: list[Line]) -> Reading:
@@ -219,35 +234,41 @@ def _issue_date(lines: list[Line]) -> Reading:
                 continue
             if not FIRST_ISSUE <= day <= today:
                 continue
-            found.append((ln.rapid.y, _reading(day.strftime("%Y%m%d"), ln.rapid.score, ln.quad)))
+            found.append((ln.rapid.y, _reading(day.strftime("%Y%m%d"), formed(ln.rapid.score), ln.quad)))
     return max(found, key=lambda f: f[0])[1] if found else MISSING
 
 
 def _issuer(lines: list[Line]) -> Reading:
-    """The lowest line naming an office (…청장, …시장, …군수), snapped to the official list when clearly
-    nearest; failing that, one of the two lowest Hangul lines that is clearly an entry of that list."""
+    """The lowest line naming an office (…청장, …시장, …군수) as printed; the official list may fix one
+    misread syllable (confidence then capped, `lexicon_fix`) but never swaps in another office. Failing
+    that, one of the two lowest Hangul lines that the list knows to within a syllable."""
     found = []
     for ln in lines:
         compact = ln.korean.replace(" ", "")
         m = ISSUER.search(compact)
         if m:
             value = m.group(1)
+            conf = _words_conf(ln.hangul, m.group(1)) * ln.rapid.legibility
             # a police agency when it says so, else a district office; failing that the other list: a
             # misread '경칠청장' is still a police agency, nearer to one than to any district office
             lists = (POLICE_ISSUERS, RESIDENT_ISSUERS) if "경찰" in value else (RESIDENT_ISSUERS, POLICE_ISSUERS)
-            known = nearest(value, lists[0]) or nearest(value, lists[1])
+            known = lexicon_fix(value, lists[0]) or lexicon_fix(value, lists[1])
             if known:
-                value = known
-            elif not value.endswith("경찰청장"):
-                value = METRO.sub(r"\1 ", value)
-            conf = _words_conf(ln.hangul, m.group(1)) * ln.rapid.legibility
+                value, changed = known
+                conf = min(formed(conf), LEXICON_FIX_CAP) if changed else formed(conf)
+            else:  # an office the list does not know: as printed, confirmed by nothing
+                conf = plain(conf, _agreed(ln, m.group(1)))
+                if not value.endswith("경찰청장"):
+                    value = METRO.sub(r"\1 ", value)
             found.append((ln.rapid.y, _reading(value, conf, ln.quad)))
     if not found:  # the office's title blurred past the pattern: the lowest lines, against the official list
         hangul_lines = [ln for ln in lines if 6 <= len(re.sub(r"[^가-힣]", "", ln.korean)) <= 16]
         for ln in sorted(hangul_lines, key=lambda x: -x.rapid.y)[:2]:
-            known = nearest(re.sub(r"[^가-힣]", "", ln.korean), RESIDENT_ISSUERS + POLICE_ISSUERS)
-            if known:
-                found.append((ln.rapid.y, _reading(known, ln.korean_conf, ln.quad)))
+            fixed = lexicon_fix(re.sub(r"[^가-힣]", "", ln.korean), RESIDENT_ISSUERS + POLICE_ISSUERS)
+            if fixed:
+                value, changed = fixed
+                conf = min(formed(ln.korean_conf), LEXICON_FIX_CAP) if changed else formed(ln.korean_conf)
+                found.append((ln.rapid.y, _reading(value, conf, ln.quad)))
     return max(found, key=lambda f: f[0])[1] if found else MISSING
 
 
@@ -273,6 +294,7 @@ def _licence_number(lines: list[Line]) -> Reading:
     name Tesseract reads; the candidate whose region checks out wins, then the more confident. One
     whose region does not check out keeps a capped confidence."""
     found: list[tuple[bool, float, Reading]] = []
+    fixed_region: dict[int, bool] = {}  # readings whose region name the list fixed (kept capped)
     for ln in lines:
         for source, conf in ((digitish(ln.latin), ln.rapid.score), (ln.korean, ln.korean_conf)):
             m = LICENCE.search(source)
@@ -284,15 +306,24 @@ def _licence_number(lines: list[Line]) -> Reading:
                 continue
             region_text = re.sub(r"[^가-힣]", "", (ln.korean.split(m.group(1))[0] if ln.hangul else "")) or \
                 _region_left_of(lines, ln)
-            region = nearest(region_text, list(LICENCE_REGIONS), least=0.5) if region_text else None
+            fixed = lexicon_fix(region_text, list(LICENCE_REGIONS), least=0.5) if region_text else None
+            region = fixed[0] if fixed else None
             tail = "-".join(m.groups())
             value = f"{region or region_text} {tail}".strip()
             conf = min(conf, ln.korean_conf) if ln.hangul else conf
-            found.append((region is not None, conf, _reading(value, conf, ln.quad)))
+            if fixed and fixed[1]:  # the list fixed a syllable of the region name: say so
+                conf = min(conf, LEXICON_FIX_CAP)
+            reading = _reading(value, conf, ln.quad)
+            if fixed and fixed[1]:
+                fixed_region[id(reading)] = True
+            found.append((region is not None, conf, reading))
     if not found:
         return MISSING
     ok, conf, best = max(found, key=lambda f: (f[0], f[1]))
-    return best if ok else replace(best, conf=round(conf * FAILED_CHECK_CAP, 4))
+    if not ok:
+        return replace(best, conf=round(conf * FAILED_CHECK_CAP, 4))
+    sure = checked(best.conf)
+    return replace(best, conf=min(sure, LEXICON_FIX_CAP) if fixed_region.get(id(best)) else sure)
 
 
 def _region_left_of(lines: list[Line], number: Line) -> str:
@@ -306,8 +337,9 @@ def _region_left_of(lines: list[Line], number: Line) -> str:
 
 
 def _licence_type(lines: list[Line]) -> Reading:
-    """Every `1종…`/`2종…` class on the card, in reading order, joined by '/'; a syllable Tesseract
-    misread is taken to the nearest class name."""
+    """Every `1종…`/`2종…` class on the card, in reading order, joined by '/'; one character Tesseract
+    misread (a class syllable, 종, the digit a class implies) is fixed from the closed list of classes,
+    with the confidence capped; a type needing more than one fix is not answered."""
     types: list[str] = []
     confs: list[float] = []
     quads: list[np.ndarray] = []
@@ -315,12 +347,14 @@ def _licence_type(lines: list[Line]) -> Reading:
         compact = ln.korean.replace(" ", "")
         if "적성" in compact or "조건" in compact:
             continue
-        found = LOOSE_TYPE.findall(compact)
+        found = [(k, "종", rest) for k, rest in LOOSE_TYPE.findall(compact)]
         if not found and (LICENCE.search(digitish(ln.latin)) or len(compact) <= 8):
             # '1촉대연': 종 itself misread, on the number's line or alone - trusted only if the class snaps
-            found = [(k, rest) for k, mid, rest in BLURRED_TYPE.findall(compact)
+            found = [(k, mid, rest) for k, mid, rest in BLURRED_TYPE.findall(compact)
                      if nearest(mid, ("종",), least=0.3) and nearest(rest[:2], LICENCE_CLASSES, least=0.5)]
-        for kind, rest in found:
+        used: list[str] = []  # what the types accepted on this line cover of it
+        for kind, mid, rest in found:
+            read_kind = kind if kind in "12" or ln.latin[:1] not in ("1", "2") else ln.latin[:1]
             cls = next((c for c in (rest, rest[:2]) if c in LICENCE_CLASSES), None) or \
                 nearest(rest[:2], LICENCE_CLASSES, least=0.5) or nearest(rest, LICENCE_CLASSES, least=0.5)
             if cls in ONLY_CLASS:  # 대형/특수 exist only as 1종, 원동기 only as 2종
@@ -328,10 +362,24 @@ def _licence_type(lines: list[Line]) -> Reading:
             elif kind not in "12" and ln.latin[:1] in ("1", "2"):
                 kind = ln.latin[:1]  # Tesseract misread the digit; RapidOCR reads digits better
             name = f"{kind}종{cls}" if cls and kind in "12" else None
-            if name and name not in types:
-                types.append(name)
-                confs.append(_words_conf(ln.hangul, name) * ln.rapid.legibility)
-                quads.append(ln.quad)
+            if not name or name in types:
+                continue
+            fixes = edits(f"{read_kind}{mid}{rest[:len(cls or '')]}", name)
+            if fixes > 1:
+                continue  # the list would be writing the type, not fixing a character of it
+            types.append(name)
+            raw = _words_conf(ln.hangul, name) * ln.rapid.legibility
+            conf = formed(raw) if _agreed(ln, f"종{cls}") else plain(raw, False)
+            confs.append(min(conf, LEXICON_FIX_CAP) if fixes else conf)
+            quads.append(ln.quad)
+            used.append(f"{mid}{rest}")
+        left = compact
+        for segment in used:
+            left = left.replace(segment, "", 1)
+        if used and len(re.sub(r"[^가-힣]", "", left)) >= 2:
+            # Hangul on a type's line that no type explains: the blurred line may hide another type
+            # ('2종소형' read of '1종보통 2종소형'), so what was read is confirmed by nothing
+            confs[-len(used):] = [min(c, plain(c, False)) for c in confs[-len(used):]]
     if not types:
         return MISSING
     return _reading("/".join(types), min(confs), quads[0])
@@ -350,15 +398,15 @@ def _condition(lines: list[Line], number_line: Line | None = None) -> Reading:
             # ... the trailing ones, after the label's (mis)read glyphs: '圣A', '조건 A,B'
             m = re.search(r"(?:^|[^A-Za-z])([A-Z](?:[ ,]+[A-Z])*)\s*$", ln.latin.upper())
             if m:
-                return _reading(",".join(re.findall(r"[A-Z]", m.group(1))), ln.rapid.score, ln.quad)
+                return _reading(",".join(re.findall(r"[A-Z]", m.group(1))), formed(ln.rapid.score), ln.quad)
             value = re.sub(r"[^0-9A-Za-z,]", "", ln.korean.replace(" ", "").split("조건", 1)[1])
-            return _reading(value.upper(), _words_conf(ln.hangul, value) * ln.rapid.legibility, ln.quad)
+            return _reading(value.upper(), plain(_words_conf(ln.hangul, value) * ln.rapid.legibility), ln.quad)
     if number_line is not None:
         for ln in lines:
             text = ln.latin.strip().upper()
             if (CONDITION_CODES.fullmatch(text) and ln.rapid.y > number_line.rapid.y
                     and abs(ln.rapid.x - number_line.rapid.x) < 2 * number_line.rapid.height):
-                return _reading(",".join(re.findall(r"[A-H]", text)), ln.rapid.score, ln.quad)
+                return _reading(",".join(re.findall(r"[A-H]", text)), formed(ln.rapid.score), ln.quad)
     return Reading("none", 0.0, EMPTY_QUAD)
 
 
@@ -369,7 +417,7 @@ def _serial(lines: list[Line], shape: tuple[int, ...]) -> Reading:
         for text, conf in ((ln.latin.replace(" ", "").upper(), ln.rapid.score),
                            ((ln.hangul.text if ln.hangul else "").replace(" ", "").upper(), ln.korean_conf)):
             if SERIAL.match(text):
-                return _reading(text, conf, ln.quad)
+                return _reading(text, plain(conf), ln.quad)
     return MISSING
 
 
@@ -413,7 +461,13 @@ def _passport(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
     doi, doi_ymd = (Reading(viz_date(issue[0]), issue[1].conf, issue[1].box),
                     Reading(issue[0], issue[1].conf, issue[1].box)) if issue else (MISSING, MISSING)
     nationality = NATIONALITIES.get(td3.nationality, td3.nationality)
-    return {
+
+    def sure(r: Reading) -> Reading:
+        """A value the MRZ's check digits vouch for."""
+        return replace(r, conf=checked(r.conf)) if td3.checks_ok and r.value else r
+
+    doi, doi_ymd = replace(doi, conf=formed(doi.conf)), replace(doi_ymd, conf=formed(doi_ymd.conf))
+    fields = {
         "passportType": from_viz(td3.doc_type, q1), "countryCode": from_viz(td3.country, q1),
         "passportNo": from_viz(td3.number, q2), "surName": from_viz(td3.surname, q1),
         "givenName": from_viz(td3.given_names, q1), "nationality": from_viz(nationality, q2),
@@ -422,6 +476,7 @@ def _passport(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
         "koreanName": _korean_name(lines, mrz_lines[0]), "personalNo": from_viz(td3.personal, q2),
         "MRZ1": _reading(td3.line1, conf, q1), "MRZ2": _reading(td3.line2, conf, q2),
     }
+    return {k: r if k in ("dateOfIssue", "dateOfIssueYMD", "koreanName") else sure(r) for k, r in fields.items()}
 
 
 def _best_td3(first: Line, second: Line) -> tuple[Td3, float]:
@@ -457,6 +512,8 @@ def _korean_name(lines: list[Line], mrz_first: Line) -> Reading:
     for ln in lines:
         compact = ln.korean.replace(" ", "")
         if ln.rapid.y < mrz_first.rapid.y and re.fullmatch(r"[가-힣]{2,5}", compact) and compact not in NOT_NAMES:
-            candidates.append((ln.rapid.height, _reading(compact, _words_conf(ln.hangul, compact) * ln.rapid.legibility,
+            candidates.append((ln.rapid.height, _reading(compact, plain(_words_conf(ln.hangul, compact, weakest=True)
+                                                                        * ln.rapid.legibility ** 2,
+                                                                          _agreed(ln, compact)),
                                                         ln.quad)))
     return max(candidates, key=lambda c: c[0])[1] if candidates else MISSING

@@ -1,7 +1,10 @@
 """Closed vocabularies printed on Korean IDs: issuing offices, licence regions, licence types.
 
-Tesseract misreads a syllable or two of blurred Hangul ('서물특별시 관와구청장'); these fields come
-from short official lists, so the nearest entry (when it is clearly nearest) is the reading. Names
+Tesseract misreads a syllable of blurred Hangul ('서울특별시 관와구청장'); these fields come from
+short official lists, which may fix such a syllable (`lexicon_fix`): one character, never more, so a
+name the list does not know ('인천광역시 서해구청장', a district created after the list was written)
+comes back as printed, not as the nearest entry ('인천광역시 서구청장'). A value the list changed is
+reported with its confidence capped (`LEXICON_FIX_CAP`): the card did not print it as read. Names
 are as printed on the cards (issuer with a single space between the metropolitan city and the
 district office; police agencies written solid).
 """
@@ -16,7 +19,8 @@ DISTRICTS: dict[str, tuple[str, ...]] = {
     "부산광역시": ("중구", "서구", "동구", "영도구", "부산진구", "동래구", "남구", "북구", "해운대구", "사하구", "금정구",
                "강서구", "연제구", "수영구", "사상구", "기장군"),
     "대구광역시": ("중구", "동구", "서구", "남구", "북구", "수성구", "달서구", "달성군", "군위군"),
-    "인천광역시": ("중구", "동구", "미추홀구", "연수구", "남동구", "부평구", "계양구", "서구", "강화군", "옹진군"),
+    "인천광역시": ("중구", "동구", "미추홀구", "연수구", "남동구", "부평구", "계양구", "서구", "강화군", "옹진군",
+               "제물포구", "영종구", "서해구", "검단구"),  # the last four since July 2026; older cards keep the old
     "광주광역시": ("동구", "서구", "남구", "북구", "광산구"),
     "대전광역시": ("동구", "중구", "서구", "유성구", "대덕구"),
     "울산광역시": ("중구", "남구", "동구", "북구", "울주군"),
@@ -49,7 +53,7 @@ def nearest(reading: str, vocabulary: tuple[str, ...] | list[str], least: float 
     compact = _jamo(reading)
     if not compact:
         return None
-    scored = sorted((_edits(compact, _jamo(v)), v) for v in vocabulary)
+    scored = sorted((edits(compact, _jamo(v)), v) for v in vocabulary)
     best_edits, best = scored[0]
     runner = scored[1][0] if len(scored) > 1 else len(compact) + 1
     if best_edits < runner and best_edits <= (1 - least) * len(_jamo(best)):
@@ -57,7 +61,35 @@ def nearest(reading: str, vocabulary: tuple[str, ...] | list[str], least: float 
     return None
 
 
-def _edits(a: str, b: str) -> int:
+LEXICON_FIX_CAP = 0.75
+"""Confidence ceiling of a value the vocabulary corrected: below the dashboard's 0.8, so a fixed
+syllable shows amber, however sure the reader was of the syllable it replaced."""
+
+
+def lexicon_fix(reading: str, vocabulary: tuple[str, ...] | list[str], least: float = 0.75) -> tuple[str, bool] | None:
+    """(entry, changed) when `reading` is an entry of `vocabulary` (spaces ignored: changed is False)
+    or differs from its clearly nearest entry (`nearest`) in at most one character of each of its
+    words (a syllable misread, '서물특별시 관와구청장': changed is True); None otherwise, and the
+    reading stands as read. A syllable more or fewer is not a misread but another name ('서해구' is
+    not '서구')."""
+    compact = reading.replace(" ", "")
+    for v in vocabulary:
+        if v.replace(" ", "") == compact:
+            return v, False  # spacing is the normal form's, not a change of what is printed
+    entry = nearest(reading, vocabulary, least)
+    if entry is None:
+        return None
+    target = entry.replace(" ", "")
+    if len(target) != len(compact):
+        return None
+    start, wrong_per_word = 0, []
+    for word in entry.split(" "):
+        wrong_per_word.append(sum(a != b for a, b in zip(compact[start:start + len(word)], word)))
+        start += len(word)
+    return (entry, True) if max(wrong_per_word) <= 1 else None
+
+
+def edits(a: str, b: str) -> int:
     """Levenshtein distance."""
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):

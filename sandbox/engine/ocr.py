@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,13 @@ class HangulText:
     """Tesseract's reading of one line crop: words with their confidences (0..1)."""
 
     words: tuple[tuple[str, float], ...] = ()
+    others: tuple[str, ...] = ()
+    """What the crop's readings at the other glyph heights said (calibrated confidence)."""
+
+    def agrees(self, value: str) -> bool:
+        """Every other reading of the line also holds `value` (spaces ignored)."""
+        compact = value.replace(" ", "")
+        return all(compact in o.replace(" ", "") for o in self.others)
 
     @property
     def text(self) -> str:
@@ -294,7 +301,8 @@ class HangulReader:
         for share, read in zip(shares, pages):
             for n, i in enumerate(share):
                 options = [read.get(n * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))]
-                out[i] = max(options, key=lambda h: (bool(h.words), h.conf))
+                best = max(options, key=lambda h: (bool(h.words), h.conf))
+                out[i] = replace(best, others=tuple(o.text for o in options if o is not best))
         return out
 
     @staticmethod

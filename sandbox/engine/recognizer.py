@@ -60,6 +60,10 @@ class Recognizer:
         reading = self._read_card(view.image, CARD_DET_SIDE)
         if reading is None:  # no number found on the small copy: detect at the working size
             reading = self._read_card(view.image, CARD_MAX_SIDE)
+        elif reading.valid_thru is None:  # the expiry's small print was not found there: look again
+            finer = self._read_card(view.image, CARD_MAX_SIDE)
+            if finer is not None and finer.valid_thru is not None and _number(finer) == _number(reading):
+                reading = replace(reading, valid_thru=finer.valid_thru)
         if reading is None or not _luhn_ok(reading):  # weak first read: once more, mildly deblurred
             second = self._read_card(sharpen(view.image), CARD_MAX_SIDE, measure=view.image)
             if second is not None and (reading is None or _luhn_ok(second)):
@@ -128,8 +132,12 @@ def sharpen(bgr: np.ndarray) -> np.ndarray:
     return cv2.addWeighted(bgr, 1.8, soft, -0.8, 0)
 
 
+def _number(c: CardReading) -> str:
+    return "".join(g.value for g in c.groups)
+
+
 def _luhn_ok(c: CardReading) -> bool:
-    return luhn.is_valid("".join(g.value for g in c.groups))
+    return luhn.is_valid(_number(c))
 
 
 def _weak(r: IdReading) -> bool:
