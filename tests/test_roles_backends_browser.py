@@ -17,7 +17,6 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 
@@ -28,6 +27,7 @@ from store import engine_for
 from tests.support.browser import needs_chromium
 from tests.support.cloud_edge import cloud_edge
 from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from tests.support.oidc_person import OidcPerson
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "roles"
@@ -93,29 +93,14 @@ WIDTHS = """() => {
 """How wide the page and the audit table are: nothing may reach past the window's right edge."""
 
 
-class Person:
+class Person(OidcPerson):
     """One browser context (one person's cookies) at 1280 px."""
 
     def __init__(self, browser, base: str) -> None:
-        self.base = base
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1300})
-        self.context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"), lambda route: route.abort())
-        self.page = self.context.new_page()
-
-    def open(self, path: str = "") -> None:
-        self.page.goto(f"{self.base}/{path}", wait_until="domcontentloaded")
-
-    def wait_text(self, text: str, timeout: float = 60_000) -> None:
-        self.page.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=timeout)
+        super().__init__(browser, base, USERS, viewport={"width": 1280, "height": 1300})
 
     def sign_in(self, who: str) -> None:
-        self.open()
-        self.page.get_by_role("button", name=re.compile("Sign in")).click(timeout=60_000)
-        self.page.wait_for_url(re.compile(r"/oauth2/authorize"), timeout=30_000)
-        self.page.fill('input[name="sub"]', str(USERS[who]["email"]))
-        self.page.get_by_role("button", name="Authorize").click()
-        self.page.wait_for_url(lambda u: urlparse(u).port == urlparse(self.base).port
-                               and "oauth2callback" not in u, timeout=30_000)
+        super().sign_in(who)
         self.wait_text(str(USERS[who]["name"]))
 
     def analyse(self, *, backend: str | None = None) -> None:
@@ -144,8 +129,6 @@ class Person:
         self.page.wait_for_timeout(500)
         self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture()

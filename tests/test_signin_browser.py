@@ -18,6 +18,7 @@ import pytest
 
 from tests.support.browser import needs_chromium
 from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from tests.support.oidc_person import OidcPerson
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "signin"
@@ -77,33 +78,14 @@ viewers = ["@corp.test"]
 
 
 
-class Visit:
+class Visit(OidcPerson):
     """One browser context (one person's cookies), with everything its pages received."""
 
     def __init__(self, browser, base: str) -> None:
-        self.base = base
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1400})
-        # The IdP's form links a CSS file on a CDN; nothing may leave this machine.
-        self.context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"), lambda route: route.abort())
-        self.page = self.context.new_page()
+        super().__init__(browser, base, USERS, viewport={"width": 1280, "height": 1400})
         self.frames: list[bytes] = []
         self.page.on("websocket", lambda ws: ws.on(
             "framereceived", lambda p: self.frames.append(p if isinstance(p, bytes) else p.encode())))
-
-    def open(self, path: str = "") -> None:
-        self.page.goto(f"{self.base}/{path}", wait_until="domcontentloaded")
-
-    def wait_text(self, text: str, timeout: float = 60_000) -> None:
-        self.page.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=timeout)
-
-    def sign_in(self, who: str) -> None:
-        self.open()
-        self.page.get_by_role("button", name=re.compile("Sign in")).click(timeout=60_000)
-        self.page.wait_for_url(re.compile(r"/oauth2/authorize"), timeout=30_000)
-        self.page.fill('input[name="sub"]', str(USERS[who]["email"]))
-        self.page.get_by_role("button", name="Authorize").click()
-        self.page.wait_for_url(lambda u: urlparse(u).port == urlparse(self.base).port
-                               and "oauth2callback" not in u, timeout=30_000)
 
     def sign_out(self) -> None:
         """Click *Sign out*. Streamlit then sends the browser to the IdP's end-session endpoint (OpenID
@@ -136,8 +118,6 @@ class Visit:
         self.page.wait_for_timeout(800)
         self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture()
