@@ -83,7 +83,7 @@ def _runs_table(factory: Any, filters: dict[str, Any], lang: str) -> None:
     st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19].replace("T", " "),
                                 t("runs.service"): words.service(r["service"], lang), t("runs.backend"): r["backend"],
                                 t("runs.owner"): r["started_by"],
-                                "API": r["api_version"], t("runs.pre"): words.yes_no(bool(r["preprocess"]), lang),
+                                "API": r["api_version"], t("runs.pre"): words.on_off(bool(r["preprocess"]), lang),
                                 t("runs.status"): t(f"lab.status.{r['status']}"),
                                 t("runs.progress"): f"{r['done']}/{r['total']}"} for r in runs]),
                  hide_index=True, key="runs_table")

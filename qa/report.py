@@ -274,7 +274,7 @@ def html_report(data: RunData, lang: str = "en") -> str:
     parts = [f"<h1>{t['title']} #{r['id']}</h1>",
              "<p>" + html.escape(f"{words.service(r['service'], lang)} · {r['backend']} {r['api_version']} · "
                                  f"{r['endpoint']} · {words.word('lab.preprocess', lang)}: "
-                                 f"{words.yes_no(bool(r['preprocess']), lang)} · {words.status(r['status'], lang)} · "
+                                 f"{words.on_off(bool(r['preprocess']), lang)} · {words.status(r['status'], lang)} · "
                                  f"{r['done']}/{r['total']} · {(r['created_at'] or '')[:19].replace('T', ' ')} · "
                                  f"keys {_key_versions(r['key_versions'])}") + "</p>"]
     scored = data.scored

@@ -58,6 +58,12 @@ def result(code: int | None, message: str | None, state: str | None, lang: str) 
 
 
 def yes_no(value: bool | None, lang: str) -> str:
+    """An answer: "yes" / "no" ("예" / "아니요"), "–" for none."""
+    return NOTHING if value is None else word("qa.yes" if value else "qa.no", lang)
+
+
+def on_off(value: bool | None, lang: str) -> str:
+    """A switch's state (preprocessing): "on" / "off" ("켬" / "끔"), "–" for none."""
     return NOTHING if value is None else word("lab.yes" if value else "lab.no", lang)
 
 

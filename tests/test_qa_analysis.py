@@ -172,3 +172,13 @@ def test_a_batch_report_has_charts_and_numbers_as_people_read_them():
     assert "{" not in versus and "0 ×2" in versus and "preprocessing off" in versus
     ko = html_report(data, "ko")
     assert "신용카드" in ko and "통과" in ko
+
+
+def test_an_answer_reads_yes_or_no_and_a_switch_on_or_off_in_either_language():
+    """"Did confidence predict the break?" is answered 예/아니요; preprocessing is 켬/끔 (a switch)."""
+    from qa import words
+
+    assert [words.yes_no(v, "ko") for v in (True, False, None)] == ["예", "아니요", "–"]
+    assert [words.yes_no(v, "en") for v in (True, False)] == ["yes", "no"]
+    assert [words.on_off(v, "ko") for v in (True, False)] == ["켬", "끔"]
+    assert [words.on_off(v, "en") for v in (True, False)] == ["on", "off"]
