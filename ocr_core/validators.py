@@ -23,6 +23,8 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.kr import rrn as _rrn
 
+from ocr_core.hangul_names import spells
+
 __all__ = [
     "CHECK_NAMES",
     "CHECK_PARTS",
@@ -428,8 +430,9 @@ _VIZ_RULES: Mapping[str, tuple[str, Callable[[str, Td3], bool]]] = {
     "surName": ("surname", lambda v, m: _same_name(v, m.surname, m.name_truncated)),
     "givenName": ("given_names", lambda v, m: _same_name(v, m.given_names, m.name_truncated)),
     "personalNo": ("personal_number", lambda v, m: _same_personal(v, m.personal_number)),
+    "koreanName": ("korean_name", lambda v, m: spells(v, m.surname, m.given_names)),
 }
-_NEEDS_LINE1 = {"countryCode", "passportType", "surName", "givenName"}
+_NEEDS_LINE1 = {"countryCode", "passportType", "surName", "givenName", "koreanName"}
 
 CHECK_PARTS: tuple[str, ...] = tuple(dict.fromkeys((
     "passport_number", "date_of_birth", "date_of_expiry", "personal_number", "composite",
@@ -445,6 +448,8 @@ def _comparable(key: str, value: str, mrz: Td3) -> bool:
         return len(_letters(value)) == 3
     if key == "personalNo":
         return bool(mrz.personal_number)
+    if key == "koreanName":  # only a spelling the rules give confirms; another may be the holder's own
+        return not mrz.name_truncated and spells(value, mrz.surname, mrz.given_names)
     return True
 
 

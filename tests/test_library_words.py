@@ -26,13 +26,16 @@ from ocr_core import (
     RequestKey,
     Settings,
     SettingsError,
+    hangul_names,
     validators,
 )
 
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 LIBRARY = Path(ocr_core.__file__).resolve().parent
-DOCUMENT_TEXT = set(validators.LICENCE_REGIONS) | set(validators.PRINTED_SEX.values())
-"""Korean the validators read on documents; everything else Korean belongs in the catalogue."""
+DOCUMENT_TEXT = (set(validators.LICENCE_REGIONS) | set(validators.PRINTED_SEX.values())
+                 | set(hangul_names.SURNAME_SPELLINGS))
+"""Korean the validators read on documents (regions, sex, surnames); everything else Korean belongs in
+the catalogue."""
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
