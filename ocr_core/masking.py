@@ -150,13 +150,14 @@ def mask_mrz(value: str, *, line: int) -> str:
     return _mask_slots(value, lambda i, n: False)
 
 
-_YEAR_RE = re.compile(r"(?<![0-9*])(?:1[89]|20)\d\d(?![0-9*])")
+_YEAR_RE = re.compile(r"(?<![0-9])(?:1[89]|20)\d\d(?![0-9])")
+"""A year beside letters or stars still counts ("1800A" → "1800*", which masks to itself again)."""
 _COMPACT_DATE_RE = re.compile(r"[0-9*]{8}")
 
 
 def mask_date_of_birth(value: str) -> str:
     """Keep the year: ``19900101`` → ``1990****``; ``01 JAN 1990`` → ``** *** 1990``."""
-    if _COMPACT_DATE_RE.fullmatch(value):
+    if _COMPACT_DATE_RE.fullmatch(value) and value[:4].isdigit():  # "****1990" is a year after stars
         return _mask_slots(value, lambda i, n: i < 4)
     match = _YEAR_RE.search(value)
     if match is None:
