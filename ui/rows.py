@@ -116,10 +116,11 @@ def _id_rows(result: IdCardResult, lang: Lang, masked: bool, verdicts: Verdicts)
     rows = []
     for key in sort_keys(by_key, doc):
         kv = by_key[key]
+        absent = absent_by_design(key, kv.value)  # said in words ("none on this licence"), never scored
         rows.append(FieldRow(
             key=key, index=None, label=field_label(key, lang), raw=kv.value,
-            shown=text("res.not_on_document", lang) if absent_by_design(key, kv.value) else _show(key, kv.value, masked),
-            conf=None if absent_by_design(key, kv.value) else kv.conf,
+            shown=text("res.not_on_document", lang) if absent else _show(key, kv.value, masked),
+            conf=None if absent else kv.conf,
             points=tuple(kv.bbox.points) if kv.bbox else None, sensitive=_sensitive(key),
             checks=tuple(verdicts.get(key, ())),
         ))
