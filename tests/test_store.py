@@ -24,7 +24,7 @@ def test_alembic_upgrade_from_empty_creates_the_tables(db_url):
     assert {"qa_runs", "qa_items", "qa_item_fields", "qa_spool", "audit_events", "quota_usage", "studio_settings",
             "alembic_version"} <= tables
     with engine_for(db_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0008"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0009"
     assert "checks" in {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_item_fields")}
     assert {"billed_to", "billed_role"} <= {c["name"] for c in inspect(engine_for(db_url)).get_columns("qa_runs")}
 
@@ -133,7 +133,7 @@ def test_upgrade_from_0003_keeps_the_fields_and_marks_their_verdicts_not_recorde
             f" ({item_id}, 'totalCardNum', '439631******9782', 0.98, true)")
     upgrade(fresh_url)
     with engine_for(fresh_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0008"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0009"
     (item,) = load_run(session_factory(fresh_url), run_id).items
     assert item.fields == {"totalCardNum": {"value": "439631******9782", "conf": 0.98, "correct": True,
                                             "checks": None, "expected": None, "diff": None}}
@@ -171,7 +171,7 @@ def test_upgrade_from_0004_books_old_runs_to_who_started_them(fresh_url):
                 f" values ({run_id}, {pos}, 0, 'card.png', 'none', 0, '{{}}', '{state}')")
     upgrade(fresh_url)
     with engine_for(fresh_url).connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0008"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0009"
     factory = session_factory(fresh_url)
     with factory() as s:
         run = s.get(Run, run_id)
@@ -230,3 +230,66 @@ def test_upgrade_from_0005_keeps_old_fields_with_no_expected_value_and_items_wit
     command.downgrade(cfg, "0005")
     assert not {"expected", "diff"} & {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_item_fields")}
     assert "tags" not in {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_items")}
+
+
+def test_a_deleted_runs_id_is_never_given_to_a_new_run(db_url):
+    """The audit names a run by its id (``qa-run:<id>``): a new run must not inherit a deleted one's trail.
+    SQLite reuses the highest row id once its row is gone unless the table is AUTOINCREMENT (0009)."""
+    upgrade(db_url)
+    factory = session_factory(db_url)
+
+    def new_run() -> int:
+        with factory() as s:
+            run = Run(backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.0", service="credit-card",
+                      sweep=[], key_versions={}, total=0)
+            s.add(run)
+            s.commit()
+            return run.id
+
+    gone = new_run()
+    with factory() as s:
+        s.delete(s.get(Run, gone))
+        s.commit()
+    assert new_run() > gone
+
+
+def test_upgrade_to_0009_keeps_every_run_item_and_field_and_stops_reusing_ids(fresh_url):
+    """0009 rebuilds qa_runs on SQLite; the rebuild (foreign keys off while migrating) cascades nothing."""
+    from alembic import command
+
+    from store.db import alembic_config
+
+    cfg = alembic_config(fresh_url)
+    command.upgrade(cfg, "0008")
+    with engine_for(fresh_url).begin() as conn:
+        for _ in range(2):
+            conn.exec_driver_sql(
+                "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions,"
+                " service, preprocess, sweep, concurrency, status, total, done, failed) values"
+                " ('2026-11-01 10:00:00+00', 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}',"
+                " 'credit-card', false, '[]', 2, 'done', 1, 1, 0)")
+            run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar()
+            conn.exec_driver_sql(
+                "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state)"
+                f" values ({run_id}, 0, 0, 'card.png', 'none', 0, '{{}}', 'done')")
+    upgrade(fresh_url)
+    with engine_for(fresh_url).connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from qa_items").scalar() == 2
+
+    def new_run() -> int:
+        with session_factory(fresh_url)() as s:
+            run = Run(backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.0", service="credit-card",
+                      sweep=[], key_versions={}, total=0)
+            s.add(run)
+            s.commit()
+            return run.id
+
+    gone = new_run()
+    with session_factory(fresh_url)() as s:
+        s.delete(s.get(Run, gone))
+        s.commit()
+    assert new_run() > gone
+    engine_for(fresh_url).dispose()
+    command.downgrade(cfg, "0008")
+    with engine_for(fresh_url).connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from qa_items").scalar() == 2
