@@ -31,7 +31,7 @@ an explicit, counted confirmation (``qa.runner.resend_unknown``). ``refused``: n
 class Run(Base):
     __tablename__ = "qa_runs"
     # A deleted run's id is never reused (SQLite's default reuses the highest): the audit names runs by id.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
