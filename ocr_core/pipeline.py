@@ -19,7 +19,6 @@ never the upload itself. In order:
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -149,7 +148,7 @@ def prepare_loaded(
                 result: PreprocessResult | None = None) -> Payload:
         check_min_side(width, height)  # what is sent, whoever made its pixels
         return Payload(data=data, format=fmt, width=width, height=height,
-                       sha256=hashlib.sha256(image.original_bytes).hexdigest(), steps=tuple(steps), image=image,
+                       sha256=image.source_sha256, steps=tuple(steps), image=image,
                        preprocessed=result, metadata=found.metadata, trailing_bytes=found.trailing_bytes)
 
     if preprocess is not None:

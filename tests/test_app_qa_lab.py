@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from tests.support.apptest import assert_clean, open_page, page_text, truth
+from ocr_core.imaging import load_image
+from tests.support.apptest import SAMPLES, assert_clean, open_page, page_text, truth
 
 pytestmark = pytest.mark.usefixtures("sandbox")
 LAB = "pages/qa_lab.py"
@@ -248,7 +249,50 @@ def test_uploaded_zips_give_their_images_and_say_what_they_skipped_in_korean():
     sources, problems, notices = at.session_state["got"]
     assert sources == [("a.jpg", b"jpg-a"), ("b.png", b"png-b"), ("c.png", b"png-c")]
     assert problems == ["broken.zip은 읽을 수 있는 ZIP 파일이 아닙니다."]  # 집: 은
-    assert notices == ["JPEG·PNG 이미지가 아닌 파일 1개는 건너뜁니다: set/notes.txt."]
+    assert notices == ["JPEG·PNG·HEIC·PDF·TIFF 이미지가 아닌 파일 1개는 건너뜁니다: set/notes.txt."]
+
+
+def test_an_uploaded_zip_of_phone_photos_and_scans_gives_them_all():
+    """HEIC/HEIF photos, PDF and TIFF scans in a ZIP (and beside it) are images of the run, converted
+    on loading like every other door's; only what is no image is skipped, and the notice says which."""
+    import io
+    import zipfile
+
+    import pillow_heif
+    from PIL import Image
+
+    from ui import lab
+
+    class Upload:
+        def __init__(self, name: str, data: bytes) -> None:
+            self.name, self._data = name, data
+
+        def getvalue(self) -> bytes:
+            return self._data
+
+    card = Image.open(SAMPLES / "cards" / "visa_blue_flat.png").convert("RGB")
+
+    def encoded(fmt: str) -> bytes:
+        buf = io.BytesIO()
+        if fmt == "HEIF":
+            pillow_heif.from_pillow(card).save(buf, quality=90)
+        else:
+            card.save(buf, fmt)
+        return buf.getvalue()
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("phone/IMG_0001.HEIC", encoded("HEIF"))
+        z.writestr("scans/page.pdf", encoded("PDF"))
+        z.writestr("scans/page.tiff", encoded("TIFF"))
+        z.writestr("scans/readme.txt", b"text")
+    sources, problems, notices = lab.sources_from_uploads(
+        [Upload("mixed.zip", buf.getvalue()), Upload("photo.heif", encoded("HEIF"))])
+    assert sorted(s.name for s in sources) == ["IMG_0001.HEIC", "page.pdf", "page.tiff", "photo.heif"]
+    assert problems == []
+    assert notices == ["Skipped 1 file that is not a JPEG, PNG, HEIC, PDF or TIFF image: scans/readme.txt."]
+    for source in sources:
+        assert load_image(source.data).converted_from in {"HEIC", "HEIF", "PDF", "TIFF"}
 
 
 def test_a_run_without_truth_says_so_instead_of_empty_accuracy_tables(sandbox):

@@ -83,7 +83,7 @@ def test_cli_zip_is_read_as_the_lab_page_reads_it(db, tmp_path, sent):
     assert sent() == 1
     assert "set.zip: liar.png could not be extracted (it holds more than the size it declares)" in err
     assert "set.zip: ../evil.png could not be extracted (its path leaves the ZIP's folder" in err
-    assert "Skipped 1 file that is not a JPEG or PNG image: notes.txt." in err
+    assert "Skipped 1 file that is not a JPEG, PNG, HEIC, PDF or TIFF image: notes.txt." in err
 
 
 def test_cli_truth_json_nested_100000_deep_is_bad_input_not_a_traceback(db, tmp_path, sent):

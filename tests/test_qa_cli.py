@@ -238,10 +238,10 @@ def test_a_folder_runs_its_images_and_names_the_files_it_skipped(db, tmp_path):
     code, out, err = qa("run", "--service", "credit-card", "--json", "--db", db, str(tmp_path / "set"))
     assert code == 0
     assert [i["image"] for i in json.loads(out)["items"]] == ["visa.png"]
-    assert "Skipped 2 files that are not JPEG or PNG images: card.webp, notes.txt." in err
+    assert "Skipped 2 files that are not JPEG, PNG, HEIC, PDF or TIFF images: card.webp, notes.txt." in err
     (tmp_path / "empty").mkdir()
     code, _, err = qa("run", "--service", "credit-card", "--db", db, str(tmp_path / "empty"))
-    assert code == 4 and "no JPEG or PNG images in this folder" in err
+    assert code == 4 and "no JPEG, PNG, HEIC, PDF or TIFF images in this folder" in err
 
 
 def test_a_misread_shows_its_expected_value_beside_it_masked_and_marked_everywhere(db, tmp_path):

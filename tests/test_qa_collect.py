@@ -58,7 +58,7 @@ def test_a_folder_is_walked_with_its_sub_folders_and_the_same_rules(tmp_path):
     (only_text / "readme.txt").write_text("no images")
     with pytest.raises(CollectError) as err:
         from_folder(only_text)
-    assert err.value.code == "folder_empty" and "no JPEG or PNG images" in str(err.value)
+    assert err.value.code == "folder_empty" and "no JPEG, PNG, HEIC, PDF or TIFF images" in str(err.value)
 
 
 @pytest.mark.skipif(shutil.which("zip") is None, reason="Debian zip is not installed (./studio test installs it)")

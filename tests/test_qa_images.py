@@ -100,3 +100,38 @@ def test_sweep_levels_are_deterministic_across_threads():
     for th in threads:
         th.join()
     assert len(set(digests)) == 4  # four levels, each made alike by every thread
+
+
+def test_a_converted_file_comes_back_as_sent_and_is_recorded_by_its_own_digest(sandbox, tmp_path):
+    """A HEIC photo and a PDF scan are recorded by the SHA-256 of the file as the user has it (not of
+    the JPEG/PNG made from it), so reading the file again later finds it unchanged and shows its image."""
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    factory = session_factory(f"sqlite:///{tmp_path / 'runs.db'}")
+    spool = Spool(factory)
+    card = Image.open(CARD).convert("RGB")
+    heic, pdf = io.BytesIO(), io.BytesIO()
+    pillow_heif.from_pillow(card).save(heic, quality=90)
+    card.save(pdf, "PDF")
+    files = {"card.heic": heic.getvalue(), "scan.pdf": pdf.getvalue()}
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    sources = [Source(name, content, kind="file", path=str(tmp_path / name)) for name, content in files.items()]
+    spec = RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", sweep=[("noise", [0, 20])])
+    run_id = create_run(factory, spec, sources, spool)
+    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))  # no OCR needed
+    try:
+        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
+                                secret_key=sandbox.secret_key)) as c:
+            assert execute_run(factory, run_id, c, spool) == "done"
+    finally:
+        sandbox.backend.set_faults(Faults())
+    data = load_run(factory, run_id)
+    assert len(data.items) == 4
+    for it in data.items:
+        assert it.sha256 == hashlib.sha256(files[it.image]).hexdigest()
+        picture = item_image(_source(data.run, it), samples=SAMPLES, spool=spool)
+        assert picture.reason is None and picture.bgr is not None, (it.image, it.degradation, picture.reason)

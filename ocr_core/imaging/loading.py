@@ -12,6 +12,7 @@ decompression bomb (a few KB that would inflate to gigabytes) is refused before 
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zlib
@@ -98,10 +99,17 @@ class LoadedImage:
     converted_from: str | None = None
     """``HEIC``, ``HEIF``, ``PDF`` or ``TIFF`` when the upload was converted to ``format`` on loading
     (``original_bytes`` are then the converted file's)."""
+    upload_sha256: str | None = None
+    """SHA-256 of the file as uploaded, when that is not ``original_bytes`` (a converted upload)."""
 
     @property
     def size_bytes(self) -> int:
         return len(self.original_bytes)
+
+    @property
+    def source_sha256(self) -> str:
+        """SHA-256 of the file as the user has it: what a batch's records and a re-read compare."""
+        return self.upload_sha256 or hashlib.sha256(self.original_bytes).hexdigest()
 
 
 def detect_format(data: bytes) -> ImageFormat:
@@ -138,7 +146,7 @@ def load_image(
     kind = convertible_type(data)
     if kind is not None:  # what is sent must fit the API's byte limit as any upload must
         converted = load_image(_convert(data, kind, max_pixels, max_bytes), max_bytes=max_bytes, max_pixels=max_pixels)
-        return replace(converted, converted_from=kind)
+        return replace(converted, converted_from=kind, upload_sha256=hashlib.sha256(data).hexdigest())
     fmt = detect_format(data)
     declared = declared_size(data, fmt)
     if declared is not None and declared[0] * declared[1] > max_pixels:
