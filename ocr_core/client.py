@@ -2,7 +2,7 @@
 
 One pooled ``requests.Session`` per client, connect and read timeouts on every call, public keys
 cached per (endpoint, appKey, service), and retries bounded and decided per result code
-(spec/API_NOTES.md): every analysis is billed, so
+(docs/vendor-api.md#retries-and-timeouts): every analysis is billed, so
 
 - the public-key GET is retried on any transport failure and on 4000006 / 5000503;
 - an analysis is retried only when it surely never reached the server (connect failure) or was

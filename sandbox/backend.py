@@ -423,7 +423,7 @@ class SandboxBackend:
     def _authenticity(self, call: ApiCall) -> SandboxResponse:
         """Passport authenticity answers 4000001 INVALID_PARAMETER.
 
-        The vendor withdrew it on 2026-05-27 (spec/API_NOTES.md); ``passport`` is no longer an
+        The vendor withdrew it on 2026-05-27 (docs/vendor-api.md#authenticity); ``passport`` is no longer an
         accepted ``idType`` value, which is an invalid parameter rather than a disabled service
         (4000401 would tell the customer to request a service that no longer exists). It is also
         what a client meets anyway: ``/id-card`` never issues a Request-Key for a passport, so a

@@ -47,7 +47,7 @@ PDF_DPI = 200
 """A scanned A4 page at 200 dpi is 1654x2339 px: a card on it keeps ~670 px of width."""
 
 DEFAULT_MAX_BYTES = MAX_IMAGE_BYTES
-"""The API's upload limit (spec/API_NOTES.md: JPEG/PNG, at most 20 MB)."""
+"""The API's upload limit (docs/vendor-api.md#images: JPEG/PNG, at most 20 MB)."""
 
 DEFAULT_MAX_PIXELS = 50_000_000
 """50 megapixels: above any phone's default mode (12–48 MP), far below what exhausts memory
