@@ -54,8 +54,10 @@ RRN_RANDOM_SINCE = date(2020, 10, 5)
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One check's verdict. ``ok=None`` means "not applicable / cannot tell"; ``reason`` says why (a
-    code of the catalogue's ``vr.`` family) and ``params`` carry its facts."""
+    """One check's verdict.
+
+    ``ok=None`` means "not applicable / cannot tell"; ``reason`` says why (a code of the catalogue's ``vr.``
+    family) and ``params`` carry its facts."""
 
     name: str
     ok: bool | None
@@ -320,8 +322,9 @@ def _clean_mrz(line: str) -> str:
 
 
 def parse_td3(line1: str | None, line2: str) -> Td3 | None:
-    """Split TD3 lines into fields; ``None`` when line 2 is not 44 MRZ characters. A missing or
-    malformed line 1 leaves the line-1 fields (type, issuing state, names) empty."""
+    """Split TD3 lines into fields; ``None`` when line 2 is not 44 MRZ characters.
+
+    A missing or malformed line 1 leaves the line-1 fields (type, issuing state, names) empty."""
     l2 = _clean_mrz(line2)
     if len(l2) != TD3_LENGTH or not _MRZ_CHARS_RE.match(l2):
         return None

@@ -271,8 +271,9 @@ def slowest(data: RunData, n: int = 5) -> list[ItemRow]:
 
 
 def failed(data: RunData) -> list[ItemRow]:
-    """Items that ended without a read: failed, lost on the wire, refused for quota. Not the ``pending``
-    ones, which were never sent (a run still going, or cancelled)."""
+    """Items that ended without a read: failed, lost on the wire, refused for quota.
+
+    Not the ``pending`` ones, which were never sent (a run still going, or cancelled)."""
     return [i for i in data.items if i.state not in ("done", "pending")]
 
 

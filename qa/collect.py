@@ -173,8 +173,10 @@ def _capped(stream: IO[bytes], cap: int) -> bytes | None:
 
 
 def from_zip(name: str, data: bytes | Path) -> Collected:
-    """Every JPEG and PNG in the ZIP ``name`` (in its folders too), as uploads. ``data`` is the ZIP's
-    bytes (an upload) or its path (the command line). Bounds: see the module's docstring."""
+    """Every JPEG and PNG in the ZIP ``name`` (in its folders too), as uploads.
+
+    ``data`` is the ZIP's bytes (an upload) or its path (the command line). Bounds: see the module's
+    docstring."""
     found = Collected()
     try:
         with _opened(data) as handle:
@@ -213,8 +215,9 @@ def _end_record(handle: BinaryIO) -> tuple[int, int, int] | None:
 
 
 def _check_directory(name: str, handle: BinaryIO) -> None:
-    """Refuses, from the end record alone, a ZIP whose directory alone would cost too much to parse. A
-    ZIP64 end record (its fields saturated) is only needed past 65,535 entries or 4 GB: past our limits."""
+    """Refuses, from the end record alone, a ZIP whose directory alone would cost too much to parse.
+
+    A ZIP64 end record (its fields saturated) is only needed past 65,535 entries or 4 GB: past our limits."""
     end = _end_record(handle)
     if end is None:
         raise CollectError("zip_bad", name=name)
@@ -324,13 +327,13 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> tuple
 
 
 def member_name(member: zipfile.ZipInfo) -> str:
-    """The member's name as its author wrote it, as safe text (``qa.names``). A ZIP that does not flag
-    its names as UTF-8 (bit 11) holds them in the writer's code page, which Python reads as CP437;
-    Windows with a Korean locale writes CP949, so "카드.png" came out as "─½╡σ.png" and matched no truth
-    file name. Unflagged names are read as UTF-8 when they are (tools that forget the flag; CP949 Hangul
-    is almost never valid UTF-8), else as CP949, else kept with each byte that is neither written
-    ``\\xNN``. Python cuts a name at a NUL; the name shown does
-    not (``a.png\\x00.exe``)."""
+    """The member's name as its author wrote it, as safe text (``qa.names``).
+
+    A ZIP that does not flag its names as UTF-8 (bit 11) holds them in the writer's code page, which Python
+    reads as CP437; Windows with a Korean locale writes CP949, so "카드.png" came out as "─½╡σ.png" and
+    matched no truth file name. Unflagged names are read as UTF-8 when they are (tools that forget the flag;
+    CP949 Hangul is almost never valid UTF-8), else as CP949, else kept with each byte that is neither
+    written ``\\xNN``. Python cuts a name at a NUL; the name shown does not (``a.png\\x00.exe``)."""
     if member.flag_bits & 0x800:
         return safe_name(member.orig_filename)
     try:

@@ -24,8 +24,9 @@ def _char_kind(ch: str) -> str:
 
 
 def differences(expected: str | None, read: str | None) -> Diff | None:
-    """The differences of ``read`` from ``expected`` (both plain); None when they match or there is no
-    truth. A field not read at all is one change, ``unread``."""
+    """The differences of ``read`` from ``expected`` (both plain); None when they match or there is no truth.
+
+    A field not read at all is one change, ``unread``."""
     if expected is None:
         return None
     exp = normalise(expected)

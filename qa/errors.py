@@ -1,6 +1,7 @@
-"""What the lab refuses as input before a run exists: a sweep spec, a truth file, a folder or ZIP of
-images. Each error is a code and its parameters (``lab.in.<code>`` in the message catalogue), worded
-by the page in the reader's language; ``str()`` gives the English, for the command line and logs."""
+"""What the lab refuses as input before a run exists: a sweep spec, a truth file, a folder or ZIP of images.
+
+Each error is a code and its parameters (``lab.in.<code>`` in the message catalogue), worded by the page in
+the reader's language; ``str()`` gives the English, for the command line and logs."""
 from __future__ import annotations
 
 from collections.abc import Callable

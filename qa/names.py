@@ -78,10 +78,12 @@ def from_os(name: str) -> str:
 
 def distinct(items: Sequence[T], name: Callable[[T], str], paths: Sequence[str],
              rename: Callable[[T, str], T]) -> list[T]:
-    """``items`` with names no two share. Each item's name is kept when it is the only one; when two or
-    more share it, each of them is named by its path (``paths``, parallel to ``items``: its path in the
-    ZIP or folder, or ``archive.zip/inner/a.png`` across several); any still shared get `` (2)``, `` (3)``
-    before the suffix, in order. Names are compared exactly, case included, as truth files match them."""
+    """``items`` with names no two share.
+
+    Each item's name is kept when it is the only one; when two or more share it, each of them is named by
+    its path (``paths``, parallel to ``items``: its path in the ZIP or folder, or
+    ``archive.zip/inner/a.png`` across several); any still shared get `` (2)``, `` (3)`` before the suffix,
+    in order. Names are compared exactly, case included, as truth files match them."""
     names = [name(item) for item in items]
     counts = Counter(names)
     names = [safe_name(path) if counts[n] > 1 else n for n, path in zip(names, paths, strict=True)]

@@ -107,8 +107,10 @@ def spool_key(data: Path | None = None) -> tuple[bytes, str]:
 
 
 class Spool:
-    """Sealed run inputs in the database of ``factory``. Writes join the caller's session (a run and its
-    images are committed, or rolled back, together); reads and ``drop`` use their own."""
+    """Sealed run inputs in the database of ``factory``.
+
+    Writes join the caller's session (a run and its images are committed, or rolled back, together); reads
+    and ``drop`` use their own."""
 
     def __init__(self, factory: sessionmaker[Session], key: bytes | None = None) -> None:
         self._factory = factory

@@ -184,8 +184,9 @@ class FaultInjector:
             return False
 
     def injected_code(self, route: str = "", *, billed: bool = True) -> int | None:
-        """The chosen failure code for this call, or None to process it normally. A public-key fetch
-        (not billed) gets one only when the faults aim at its route explicitly."""
+        """The chosen failure code for this call, or None to process it normally.
+
+        A public-key fetch (not billed) gets one only when the faults aim at its route explicitly."""
         faults = self._faults
         if faults.result_code is None or faults.rate <= 0 or not faults.applies_to(route):
             return None

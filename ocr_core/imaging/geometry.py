@@ -203,9 +203,10 @@ def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
 
 
 def rotate_image(bgr: np.ndarray, angle_deg: float, *, fill: tuple[int, ...] | None = None) -> np.ndarray:
-    """Rotate by ``-angle_deg`` (undoing a clockwise skew), growing the canvas so nothing is cut. The
-    new corners repeat the nearest edge pixels, or are ``fill`` (one value per channel) when given:
-    a flat colour is also about half as costly to make as repeated edges."""
+    """Rotate by ``-angle_deg`` (undoing a clockwise skew), growing the canvas so nothing is cut.
+
+    The new corners repeat the nearest edge pixels, or are ``fill`` (one value per channel) when given: a
+    flat colour is also about half as costly to make as repeated edges."""
     h, w = bgr.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])

@@ -1,5 +1,7 @@
-"""Does the text on an image read upright? Tesseract's orientation and script detection (OSD, the
-``osd`` model of the Debian package ``tesseract-ocr``), run as a subprocess on a reduced copy.
+"""Does the text on an image read upright?
+
+Tesseract's orientation and script detection (OSD, the ``osd`` model of the Debian package
+``tesseract-ocr``), run as a subprocess on a reduced copy.
 
 Used only to tell a vertical card design from a card turned on its side: OSD's answer is trusted
 for "upright or not", never for the direction to turn (it mistakes MRZ-heavy passport pages for

@@ -111,8 +111,10 @@ DEFAULT_THRESHOLDS = QualityThresholds()
 
 @dataclass(frozen=True)
 class QualityCheck:
-    """One check's verdict. ``reason`` is a code (``glare.warn``, ``boundary.cut_off``…) and ``params``
-    its facts; the UI words them (catalogue ``qr.<reason>``)."""
+    """One check's verdict.
+
+    ``reason`` is a code (``glare.warn``, ``boundary.cut_off``…) and ``params`` its facts; the UI words them
+    (catalogue ``qr.<reason>``)."""
 
     name: str
     status: Status
@@ -333,9 +335,11 @@ _SIDEWAYS_RATIO = 1.15
 
 
 def _check_orientation(geometry: CardGeometry | None, cropped: bool, bgr: np.ndarray) -> QualityCheck:
-    """A card turned 90° reads badly or not at all. The card's shape tells a card on its side from one
-    lying flat; for a card standing up, Tesseract's orientation detection tells a vertical design
-    (text upright) from a turned card. Neither says which way to turn, nor spots a card upside down."""
+    """A card turned 90° reads badly or not at all.
+
+    The card's shape tells a card on its side from one lying flat; for a card standing up, Tesseract's
+    orientation detection tells a vertical design (text upright) from a turned card. Neither says which way
+    to turn, nor spots a card upside down."""
     if geometry is not None:
         width, height = geometry.width, geometry.height
     elif cropped:

@@ -63,6 +63,7 @@ def _direction(line: TextLine) -> np.ndarray:
 
 def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
     """Group lines lying on one baseline: the offset across the row's direction under half a line height.
+
     Each row comes back in reading order along that direction."""
     rows: list[list[TextLine]] = []
     for line in sorted(lines, key=lambda ln: -ln.width):  # the widest lines set each row's direction

@@ -389,8 +389,9 @@ CONDITION_CODES = re.compile(r"[A-H](?: ?, ?[A-H])*")
 
 
 def _condition(lines: list[Line], number_line: Line | None = None) -> Reading:
-    """What follows 조건 on its line; the guide's "none" when the licence has no condition line. When
-    the label itself went unread, a line of nothing but condition codes (A-H, comma-separated) below
+    """What follows 조건 on its line; the guide's "none" when the licence has no condition line.
+
+    When the label itself went unread, a line of nothing but condition codes (A-H, comma-separated) below
     the resident number, in the card's text column, is the condition."""
     for ln in lines:
         if "조건" in ln.korean.replace(" ", ""):
