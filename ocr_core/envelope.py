@@ -71,7 +71,9 @@ def _fail() -> NoReturn:
 
 
 class Envelope:
-    """One request's symmetric key, its wrapped form and the public-key version it was wrapped for::
+    """One request's symmetric key, its wrapped form and the public-key version it was wrapped for.
+
+    In use::
 
         env = Envelope.seal(public_key, "3")  # a fresh key
         headers = {"Symmetric-Key": env.wrapped_key_b64, "X-Key-Version": env.key_version}

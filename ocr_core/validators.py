@@ -172,7 +172,9 @@ _LICENCE_REST_RE = re.compile(r"^-?(\d{2})-?(\d{6})-?(\d{2})$")
 
 
 def check_driver_license(value: str) -> Check:
-    """A 12-digit licence number ``RR-YY-NNNNNN-NN`` (hyphens optional) whose region ``RR`` is a known
+    """Check the format of a Korean driver-licence number.
+
+    A 12-digit licence number ``RR-YY-NNNNNN-NN`` (hyphens optional) whose region ``RR`` is a known
     code, or the older form that prints the region's name (``서울 19-123456-12``). No check digit is
     published for it, so only the format is checked."""
     name = "licence_format"
@@ -199,7 +201,9 @@ _ICAO_PASSPORT_RE = re.compile(r"^[A-Z0-9]{9}$")
 
 
 def check_passport_number(value: str, *, country: str | None = None) -> Check:
-    """Korean: a type letter and 8 digits (``M12345678``) or, since the 2021 passports, a letter,
+    """Check the format of a passport number.
+
+    Korean: a type letter and 8 digits (``M12345678``) or, since the 2021 passports, a letter,
     3 digits, a letter and 4 digits (``M123A4567``). Others: 9 upper-case letters or digits."""
     name = "passport_format"
     number = value.strip()
@@ -362,7 +366,9 @@ def check_mrz_line1(value: str) -> Check:
 
 
 def check_mrz(line2: str, *, line1: str | None = None) -> Check:
-    """The five ICAO 9303 check digits of TD3 line 2: passport number, birth date, expiry date,
+    """Check the five ICAO 9303 check digits of a TD3 MRZ.
+
+    The five ICAO 9303 check digits of TD3 line 2: passport number, birth date, expiry date,
     personal number (``<`` or 0 when it is empty) and the composite. Line 1, when given, must be a
     well-formed TD3 line too."""
     name = "mrz_check_digits"
@@ -457,7 +463,9 @@ def _comparable(key: str, value: str, mrz: Td3) -> bool:
 
 
 def check_viz_mrz(values: Mapping[str, str], *, only: str | None = None) -> Check:
-    """Compare the printed fields (VIZ) with the MRZ: passport number, dates of birth and expiry, sex,
+    """Compare the printed fields (VIZ) of a passport with its MRZ.
+
+    Compare the printed fields (VIZ) with the MRZ: passport number, dates of birth and expiry, sex,
     nationality, country, type, names and personal number; or just the field ``only``."""
     name = "viz_mrz"
     line2 = values.get("MRZ2")

@@ -27,7 +27,9 @@ class LabInputError(ValueError):
         self.params = params
 
     def words(self, lang: str, shown: Callable[[str], str] = str) -> str:
-        """The message in ``lang``; ``shown`` renders each text parameter (a name from outside: the page
+        """The message in ``lang``.
+
+        The message in ``lang``; ``shown`` renders each text parameter (a name from outside: the page
         escapes Markdown with ``ui.plain_text.plain``)."""
         from qa.words import word
 

@@ -56,7 +56,9 @@ def safe_name(text: str) -> str:
 
 
 def from_bytes(raw: bytes, encodings: Sequence[str] = ("utf-8", "cp949")) -> str:
-    """Bytes of a name read in the first of ``encodings`` that fits, else UTF-8 with every byte that does
+    """A name from bytes, as safe text.
+
+    Bytes of a name read in the first of ``encodings`` that fits, else UTF-8 with every byte that does
     not fit written ``\\xNN``; then :func:`safe_name`."""
     for encoding in encodings:
         try:
@@ -67,7 +69,9 @@ def from_bytes(raw: bytes, encodings: Sequence[str] = ("utf-8", "cp949")) -> str
 
 
 def from_os(name: str) -> str:
-    """A name as ``os`` gave it (``os.fsdecode``: bytes that are not UTF-8 are lone surrogates), as safe
+    """A name as ``os`` gave it, as safe text.
+
+    A name as ``os`` gave it (``os.fsdecode``: bytes that are not UTF-8 are lone surrogates), as safe
     text: UTF-8, else CP949 (a Korean Windows tool or an SMB share wrote it), else ``\\xNN`` escapes."""
     try:
         name.encode("utf-8")

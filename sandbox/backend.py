@@ -532,7 +532,9 @@ def _valid_ymd(value: str) -> bool:
 
 
 def decode_image(data: bytes, max_pixels: int) -> Upload:
-    """JPEG/PNG by magic bytes (4000003), size announced in the header capped (bomb guard) and
+    """Decode an uploaded JPEG or PNG, answering the vendor's codes for bad ones.
+
+    JPEG/PNG by magic bytes (4000003), size announced in the header capped (bomb guard) and
     decoded with OpenCV (4000002)."""
     if data.startswith(JPEG_MAGIC):
         file_type = "jpg"

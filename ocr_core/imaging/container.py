@@ -126,7 +126,9 @@ def _inspect_jpeg(data: bytes) -> UploadBytes:
 
 
 def _skip_entropy_data(data: bytes, pos: int) -> int:
-    """The position of the next marker after a scan's entropy-coded data (``FF 00`` is a stuffed
+    """The position of the next marker after a JPEG scan's entropy-coded data.
+
+    The position of the next marker after a scan's entropy-coded data (``FF 00`` is a stuffed
     byte and ``FF D0``–``FF D7`` are restart markers inside the scan)."""
     n = len(data)
     while True:

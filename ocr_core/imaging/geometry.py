@@ -96,7 +96,9 @@ def card_geometry(quad: np.ndarray) -> CardGeometry:
 
 
 def looks_like_document(width: float, height: float, tolerance: float = 0.05) -> bool:
-    """True when a width × height frame has the side ratio of an ID-1 card or an ID-3 passport page:
+    """True when a frame has the side ratio of an ID card or a passport page.
+
+    True when a width × height frame has the side ratio of an ID-1 card or an ID-3 passport page:
     an image with no outline in it but this shape is most likely already cropped to the document."""
     ratio = max(width, height) / max(min(width, height), 1e-6)
     return any(abs(ratio / a - 1) <= tolerance for a in (ID1_ASPECT, ID3_ASPECT))

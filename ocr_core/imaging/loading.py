@@ -186,7 +186,9 @@ def convertible_type(data: bytes) -> str | None:
 
 
 def _convert(data: bytes, kind: str, max_pixels: int, max_bytes: int) -> bytes:
-    """The upload as JPEG (a HEIC/HEIF photo) or PNG (a PDF page, a TIFF scan; JPEG at quality 95 when
+    """An upload converted to JPEG or PNG, its size checked before decoding.
+
+    The upload as JPEG (a HEIC/HEIF photo) or PNG (a PDF page, a TIFF scan; JPEG at quality 95 when
     the PNG would pass ``max_bytes``); the size is checked against ``max_pixels`` before any pixel is
     decoded or rendered."""
     try:
@@ -302,7 +304,9 @@ def _open(data: bytes, fmt: ImageFormat, max_pixels: int) -> Image.Image:
 
 
 def _verify_png(data: bytes, max_pixels: int) -> None:
-    """Check every chunk's CRC (``verify`` reads chunks, inflates nothing): the decoder itself
+    """Check every PNG chunk's CRC.
+
+    Check every chunk's CRC (``verify`` reads chunks, inflates nothing): the decoder itself
     happily turns a damaged PNG into wrong pixels."""
     with _open(data, "png", max_pixels) as probe:
         try:

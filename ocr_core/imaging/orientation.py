@@ -27,7 +27,9 @@ def _tesseract() -> str | None:
 
 
 def text_upright(bgr: np.ndarray) -> bool | None:
-    """True when OSD finds the text upright, False when it finds it turned, None when it cannot tell
+    """Whether Tesseract's OSD finds the text upright (None when it cannot tell).
+
+    True when OSD finds the text upright, False when it finds it turned, None when it cannot tell
     (no Tesseract, too little text, low confidence)."""
     binary = _tesseract()
     if binary is None:

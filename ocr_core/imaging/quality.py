@@ -365,7 +365,9 @@ JPEG_QUALITY_FAIL = 25
 
 
 def jpeg_quality(data: bytes) -> int | None:
-    """The IJG quality (1–100) a JPEG was saved at, estimated from its luminance quantisation table
+    """The IJG quality (1–100) a JPEG was saved at, estimated from its quantisation table.
+
+    The IJG quality (1–100) a JPEG was saved at, estimated from its luminance quantisation table
     (``None`` when the file has none). Exact for files written by libjpeg and its descendants; for
     other encoders it is the quality their table is equivalent to, which is what matters here."""
     i = 2
@@ -392,7 +394,9 @@ def jpeg_quality(data: bytes) -> int | None:
 
 
 def _check_compression(jpeg: bytes | None) -> QualityCheck:
-    """Blocky, smeared digits from a heavily compressed JPEG (a messenger's re-send, a low camera
+    """Check for heavy JPEG compression, which blurs digits beyond repair.
+
+    Blocky, smeared digits from a heavily compressed JPEG (a messenger's re-send, a low camera
     setting) are misread; resharpening cannot bring them back."""
     quality = jpeg_quality(jpeg) if jpeg is not None else None
     if quality is None:
