@@ -129,7 +129,9 @@ def rejection(code: str, params: Mapping[str, object], lang: str) -> str:
 
 
 def input_problem(err: object, lang: str) -> str | None:
-    """Why local input was refused (an ``ocr_core.InputError``'s ``rule`` and ``params``), in ``lang``:
+    """Why local input was refused, in the user's language.
+
+    Why local input was refused (an ``ocr_core.InputError``'s ``rule`` and ``params``), in ``lang``:
     the catalogue's ``input.<rule>``; None when the error names no rule worded there (then its own
     English message is all there is). Missing credentials are named one by one (``input.setting.*``)."""
     rule = getattr(err, "rule", None)
@@ -147,7 +149,9 @@ def input_problem(err: object, lang: str) -> str | None:
 
 
 def check_detail(reason: str, params: Mapping[str, object], lang: str) -> str:
-    """Why a validator check passed or failed (``ocr_core.validators.Check``'s reason and params), in
+    """Why a validator check passed or failed, in the user's language.
+
+    Why a validator check passed or failed (``ocr_core.validators.Check``'s reason and params), in
     ``lang``: ``vr.<reason>``; ``parts`` (the MRZ parts that disagree) are worded one by one, and a
     failed MRZ line 1 (``line1``: its own reason) is worded inside ``vr.line1``."""
     fields: dict[str, object] = dict(params)
@@ -161,7 +165,9 @@ def check_detail(reason: str, params: Mapping[str, object], lang: str) -> str:
 
 
 def api_error(result_code: int, lang: str) -> tuple[str, str]:
-    """(what the result code means, what to do) in ``lang``; codes the guide does not list get an
+    """What a result code means and what to do, in the user's language.
+
+    (what the result code means, what to do) in ``lang``; codes the guide does not list get an
     honest generic entry."""
     prefix = f"code.{result_code}" if has(f"code.{result_code}.explanation") else "code.unknown"
     return (message(f"{prefix}.explanation", lang, code=result_code) if prefix == "code.unknown"

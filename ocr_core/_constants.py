@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-# Endpoints (spec/API_NOTES.md, "Endpoints").
+# Endpoints (docs/vendor-api.md#endpoints).
 DEFAULT_BASE_URL: Final = "https://api-ocr.nhncloudservice.com"
 LEGACY_BASE_URL: Final = "https://ocr.api.nhncloudservice.com"
 DEFAULT_TOKEN_URL: Final = "https://oauth.api.nhncloudservice.com/oauth2/token/create"
@@ -39,7 +39,7 @@ PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 
 # The smallest image worth a billed call: below MIN_IMAGE_SIDE pixels on its short side an image is
 # refused locally (``ImageRejected("too_small")``), before anything is sent. Neither the vendor's guide
-# nor its later notes state a minimum (spec/API_NOTES.md names only the 760×480 line of ``resolution``,
+# nor its later notes state a minimum (docs/vendor-api.md#images names only the 760×480 line of ``resolution``,
 # which stays a quality *warning*), so the number comes from what can be read at all: the smallest
 # pixel font that still tells all ten digits apart is 3×5 px, and a card's number is about 1/12 of the
 # card's height (4.5 mm of 54 mm; an ID card's text is smaller still), so a card whose number is
@@ -48,7 +48,7 @@ PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 # digits under 3 px tall, which no reader, human or OCR, can tell apart: the call could only fail.
 MIN_IMAGE_SIDE: Final = 32
 
-# The API's resolution line (spec/API_NOTES.md): ``normal`` when the long side is at least 760 px and
+# The API's resolution line (docs/vendor-api.md#responses): ``normal`` when the long side is at least 760 px and
 # the short side at least 480 px, else ``low``.
 NORMAL_RESOLUTION: Final = (760, 480)
 

@@ -1,4 +1,6 @@
-"""Authentication headers: v2.0 sends the secretKey; v2.1 sends a bearer token issued from a
+"""Authentication headers for API v2.0 (secretKey) and v2.1 (bearer token).
+
+Authentication headers: v2.0 sends the secretKey; v2.1 sends a bearer token issued from a
 User Access Key and cached until shortly before it expires."""
 from __future__ import annotations
 

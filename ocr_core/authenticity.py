@@ -1,6 +1,6 @@
 """``AuthenticityRequest``: the body of ``/id-card/authenticity``, built and checked per idType.
 
-The field table (spec/API_NOTES.md, "Authenticity request fields"):
+The field table (docs/vendor-api.md#authenticity):
 
 =====================  =========  ==============  ======================  ====================
 field                  encrypted  resident        driver                  passport (withdrawn)

@@ -2,7 +2,7 @@
 
 One pooled ``requests.Session`` per client, connect and read timeouts on every call, public keys
 cached per (endpoint, appKey, service), and retries bounded and decided per result code
-(spec/API_NOTES.md): every analysis is billed, so
+(docs/vendor-api.md#retries-and-timeouts): every analysis is billed, so
 
 - the public-key GET is retried on any transport failure and on 4000006 / 5000503;
 - an analysis is retried only when it surely never reached the server (connect failure) or was
@@ -371,8 +371,10 @@ class OcrClient:
         return replace(result, trace=trace)
 
     def analyze_id_card(self, image: bytes, *, stand_alone: bool = False) -> IdCardResult:
-        """ID analysis (billed). Unless ``stand_alone``, resident cards and driver licences come with a
-        ``RequestKey`` for one authenticity check within the hour."""
+        """ID analysis (billed).
+
+        Unless ``stand_alone``, resident cards and driver licences come with a ``RequestKey`` for one
+        authenticity check within the hour."""
         ex, decrypt, counter, total_start = self._analyze("stand-alone" if stand_alone else "id-card", image)
         header_value = ex.response.headers.get("Request-Key")
         request_key = RequestKey.issued_now(header_value) if header_value and not stand_alone else None
@@ -384,8 +386,10 @@ class OcrClient:
 
     def verify_authenticity(self, request_key: RequestKey | str,
                             request: AuthenticityRequest) -> AuthenticityResult:
-        """Authenticity check (billed, never resent). A spent or expired ``RequestKey`` is refused locally;
-        a ``RequestKey`` object is marked spent after a normal answer."""
+        """Authenticity check (billed, never resent).
+
+        A spent or expired ``RequestKey`` is refused locally; a ``RequestKey`` object is marked spent after
+        a normal answer."""
         key_text = _usable_request_key(request_key)
         if not isinstance(request, AuthenticityRequest):
             raise InputError("request must be an AuthenticityRequest")

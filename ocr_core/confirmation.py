@@ -1,5 +1,4 @@
-"""Which fields a validator *confirms*: a reading a check proves right, whatever the API's
-confidence says.
+"""Which fields a validator *confirms*: a reading a check proves right, whatever the API's confidence says.
 
 A confidence is the reader's own doubt; a check digit that matches, a Luhn sum that comes out, the
 printed page agreeing with the machine-readable zone are proof. So a confirmed field is not "under

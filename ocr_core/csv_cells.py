@@ -36,7 +36,9 @@ _PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)
 
 
 def safe_cell(value: object) -> object:
-    """``value`` as a CSV cell no spreadsheet evaluates: ``None``, booleans and finite numbers unchanged,
+    """A value as a CSV cell that no spreadsheet evaluates as a formula.
+
+    ``value`` as a CSV cell no spreadsheet evaluates: ``None``, booleans and finite numbers unchanged,
     text with a single quote in front when it starts with one of :data:`FORMULA_STARTS` (unless it is a
     plain decimal number)."""
     if value is None or isinstance(value, int):  # bool is an int

@@ -4,7 +4,7 @@ One ``Envelope`` serves one request: a fresh 32-byte key from the CSPRNG, wrappe
 under the service's RSA public key; the image, the encrypted request fields and the encrypted
 response values all travel under that key. The caller never chooses a key, an IV or an algorithm.
 
-Legacy choices imposed by the vendor (spec/API_NOTES.md), not ours:
+Legacy choices imposed by the vendor (docs/vendor-api.md#digital-envelope), not ours:
 - the key is wrapped with RSA PKCS#1 v1.5 (RSA/ECB/PKCS1Padding), not OAEP;
 - AES-256-CBC with PKCS#7 padding and *no MAC*, with the IV equal to the key's first 16 bytes,
   so every value sealed under one key shares one IV.
@@ -71,7 +71,9 @@ def _fail() -> NoReturn:
 
 
 class Envelope:
-    """One request's symmetric key, its wrapped form and the public-key version it was wrapped for::
+    """One request's symmetric key, its wrapped form and the public-key version it was wrapped for.
+
+    In use::
 
         env = Envelope.seal(public_key, "3")  # a fresh key
         headers = {"Symmetric-Key": env.wrapped_key_b64, "X-Key-Version": env.key_version}

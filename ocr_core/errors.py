@@ -36,9 +36,11 @@ class OcrError(Exception):
 
 
 class TransportError(OcrError):
-    """No usable HTTP answer. ``request_sent`` says whether the server may have processed the request;
-    ``billable`` whether that request was an analysis or authenticity POST (a public-key GET or a token
-    request that fails costs nothing, whatever happened to it). ``host`` names the server tried."""
+    """No usable HTTP answer.
+
+    ``request_sent`` says whether the server may have processed the request; ``billable`` whether that
+    request was an analysis or authenticity POST (a public-key GET or a token request that fails costs
+    nothing, whatever happened to it). ``host`` names the server tried."""
 
     request_sent: bool | None = None
     billable: bool = False
@@ -64,9 +66,10 @@ class ConnectionLostError(TransportError):
 
 
 class MalformedResponseError(OcrError):
-    """The server answered something other than the documented JSON envelope. ``status`` (HTTP) and
-    ``content_type`` (what the answer said it was) are kept when known: they tell a proxy's HTML error
-    page from a service's broken JSON, and both are in the message."""
+    """The server answered something other than the documented JSON envelope.
+
+    ``status`` (HTTP) and ``content_type`` (what the answer said it was) are kept when known: they tell a
+    proxy's HTML error page from a service's broken JSON, and both are in the message."""
 
     def __init__(self, message: str, *, status: int | None = None, content_type: str | None = None) -> None:
         self.status = status
@@ -107,8 +110,9 @@ class SettingsError(InputError):
 
 @dataclass(frozen=True)
 class CodeInfo:
-    """One result code: the vendor's key and message, and how a client may retry it. What it means and
-    what to do are the UI's words (catalogue ``code.<code>.explanation`` / ``.action``)."""
+    """One result code: the vendor's key and message, and how a client may retry it.
+
+    What it means and what to do are the UI's words (catalogue ``code.<code>.explanation`` / ``.action``)."""
 
     code: int
     key: str
@@ -166,6 +170,7 @@ def explain(code: int) -> CodeInfo:
 
 class ApiError(OcrError):
     """The API answered with ``isSuccessful: false``: its code, key and message, and the retry policy.
+
     The UI and CLI explain the code in the user's language (``l10n.api_error``)."""
 
     def __init__(self, result_code: int, vendor_message: str = "", *, key: str | None = None) -> None:

@@ -127,7 +127,9 @@ def kind_of(key: str) -> SensitivityKind | None:
 
 
 def sort_keys(keys: Iterable[str], id_type: str | None = None) -> list[str]:
-    """Order result keys for display: the document's guide order first, then other known keys in
+    """Result keys in display order.
+
+    Order result keys for display: the document's guide order first, then other known keys in
     catalogue order, then unknown keys as they came."""
     key_list = list(keys)
     doc_order = {k: i for i, k in enumerate(DOCUMENT_FIELDS.get(id_type or "", ()))}

@@ -29,7 +29,9 @@ SURNAME_SPELLINGS: dict[str, tuple[str, ...]] = {
 
 
 def romanize(hangul: str) -> str | None:
-    """The Revised Romanization of ``hangul``, syllable by syllable, in capitals; None for anything that
+    """The Revised Romanization of a Hangul name, in capitals.
+
+    The Revised Romanization of ``hangul``, syllable by syllable, in capitals; None for anything that
     is not a Hangul syllable (spaces aside)."""
     out = []
     for ch in hangul.replace(" ", ""):
@@ -45,7 +47,9 @@ def _letters(text: str) -> str:
 
 
 def spells(hangul: str, surname: str, given_names: str) -> bool:
-    """Whether ``hangul`` (surname first, one or two syllables) reads as the MRZ's ``surname`` and
+    """Whether a Hangul name spells the MRZ's surname and given names.
+
+    Whether ``hangul`` (surname first, one or two syllables) reads as the MRZ's ``surname`` and
     ``given_names``, by the Revised Romanization or a surname's customary spelling."""
     name = hangul.replace(" ", "")
     want_surname, want_given = _letters(surname), _letters(given_names)

@@ -142,7 +142,9 @@ def mask_name(value: str) -> str:
 
 
 def mask_mrz(value: str, *, line: int) -> str:
-    """MRZ line 1 keeps its first five characters (``P<KOR``), the names are masked; line 2 (numbers,
+    """Mask the MRZ lines, keeping their shape.
+
+    MRZ line 1 keeps its first five characters (``P<KOR``), the names are masked; line 2 (numbers,
     dates, personal number and check digits) is masked entirely. ``<`` fillers are kept."""
     if line == 1:
         out = [c if (i < 5 or not _is_slot(c)) else MASK for i, c in enumerate(value)]

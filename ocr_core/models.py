@@ -40,7 +40,9 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def resolution_verdict(width: int, height: int) -> Literal["normal", "low"]:
-    """The API's ``resolution`` rule: ``normal`` when the long side is at least 760 px and the short
+    """The API's ``resolution`` rule: ``normal`` at 760×480 or more, else ``low``.
+
+    The API's ``resolution`` rule: ``normal`` when the long side is at least 760 px and the short
     side at least 480 px (either orientation), else ``low``."""
     long_side, short_side = max(width, height), min(width, height)
     return "normal" if long_side >= NORMAL_RESOLUTION[0] and short_side >= NORMAL_RESOLUTION[1] else "low"

@@ -131,7 +131,9 @@ def prepare_loaded(
     preprocess: PreprocessOptions | None = None,
     card_quad: np.ndarray | None = None,
 ) -> Payload:
-    """:func:`prepare` for an image ``load_image`` already accepted (the dashboard validates on
+    """:func:`prepare` for an image that ``load_image`` already accepted.
+
+    :func:`prepare` for an image ``load_image`` already accepted (the dashboard validates on
     upload and caches the decode), or pixels made from one (a lab sweep's level). ``card_quad`` spares
     preprocessing finding the card again. Raises :class:`ImageRejected` (``too_small``) when the
     image to be sent is under the minimum size."""

@@ -51,9 +51,11 @@ def _secret(value: SecretStr | str | None) -> SecretStr | None:
 
 @dataclass(frozen=True, init=False)
 class Settings:
-    """Everything a client needs. Secrets are stored as ``SecretStr`` (plain strings are converted);
-    text fields with a fixed set of values (``api_version``, ``image_encoding``) are checked at run time,
-    so values read from files and the environment may be passed as they are."""
+    """Everything a client needs.
+
+    Secrets are stored as ``SecretStr`` (plain strings are converted); text fields with a fixed set of
+    values (``api_version``, ``image_encoding``) are checked at run time, so values read from files and the
+    environment may be passed as they are."""
 
     base_url: str
     app_key: str | None

@@ -54,8 +54,10 @@ RRN_RANDOM_SINCE = date(2020, 10, 5)
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One check's verdict. ``ok=None`` means "not applicable / cannot tell"; ``reason`` says why (a
-    code of the catalogue's ``vr.`` family) and ``params`` carry its facts."""
+    """One check's verdict.
+
+    ``ok=None`` means "not applicable / cannot tell"; ``reason`` says why (a code of the catalogue's ``vr.``
+    family) and ``params`` carry its facts."""
 
     name: str
     ok: bool | None
@@ -170,7 +172,9 @@ _LICENCE_REST_RE = re.compile(r"^-?(\d{2})-?(\d{6})-?(\d{2})$")
 
 
 def check_driver_license(value: str) -> Check:
-    """A 12-digit licence number ``RR-YY-NNNNNN-NN`` (hyphens optional) whose region ``RR`` is a known
+    """Check the format of a Korean driver-licence number.
+
+    A 12-digit licence number ``RR-YY-NNNNNN-NN`` (hyphens optional) whose region ``RR`` is a known
     code, or the older form that prints the region's name (``서울 19-123456-12``). No check digit is
     published for it, so only the format is checked."""
     name = "licence_format"
@@ -197,7 +201,9 @@ _ICAO_PASSPORT_RE = re.compile(r"^[A-Z0-9]{9}$")
 
 
 def check_passport_number(value: str, *, country: str | None = None) -> Check:
-    """Korean: a type letter and 8 digits (``M12345678``) or, since the 2021 passports, a letter,
+    """Check the format of a passport number.
+
+    Korean: a type letter and 8 digits (``M12345678``) or, since the 2021 passports, a letter,
     3 digits, a letter and 4 digits (``M123A4567``). Others: 9 upper-case letters or digits."""
     name = "passport_format"
     number = value.strip()
@@ -320,8 +326,9 @@ def _clean_mrz(line: str) -> str:
 
 
 def parse_td3(line1: str | None, line2: str) -> Td3 | None:
-    """Split TD3 lines into fields; ``None`` when line 2 is not 44 MRZ characters. A missing or
-    malformed line 1 leaves the line-1 fields (type, issuing state, names) empty."""
+    """Split TD3 lines into fields; ``None`` when line 2 is not 44 MRZ characters.
+
+    A missing or malformed line 1 leaves the line-1 fields (type, issuing state, names) empty."""
     l2 = _clean_mrz(line2)
     if len(l2) != TD3_LENGTH or not _MRZ_CHARS_RE.match(l2):
         return None
@@ -359,7 +366,9 @@ def check_mrz_line1(value: str) -> Check:
 
 
 def check_mrz(line2: str, *, line1: str | None = None) -> Check:
-    """The five ICAO 9303 check digits of TD3 line 2: passport number, birth date, expiry date,
+    """Check the five ICAO 9303 check digits of a TD3 MRZ.
+
+    The five ICAO 9303 check digits of TD3 line 2: passport number, birth date, expiry date,
     personal number (``<`` or 0 when it is empty) and the composite. Line 1, when given, must be a
     well-formed TD3 line too."""
     name = "mrz_check_digits"
@@ -454,7 +463,9 @@ def _comparable(key: str, value: str, mrz: Td3) -> bool:
 
 
 def check_viz_mrz(values: Mapping[str, str], *, only: str | None = None) -> Check:
-    """Compare the printed fields (VIZ) with the MRZ: passport number, dates of birth and expiry, sex,
+    """Compare the printed fields (VIZ) of a passport with its MRZ.
+
+    Compare the printed fields (VIZ) with the MRZ: passport number, dates of birth and expiry, sex,
     nationality, country, type, names and personal number; or just the field ``only``."""
     name = "viz_mrz"
     line2 = values.get("MRZ2")

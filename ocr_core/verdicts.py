@@ -33,7 +33,9 @@ _CONSTANTS: Mapping[str, object] = {"since": RRN_RANDOM_SINCE.isoformat()}
 
 def result_checks(result: CreditCardResult | IdCardResult, *, today: date | None = None,
                   ) -> dict[str, tuple[Check, ...]]:
-    """Each field's checks by the API's key (``totalCardNum``, ``validThru``, ``residentNumber`` …);
+    """Each field's checks by the API's key, run on the values as read.
+
+    Each field's checks by the API's key (``totalCardNum``, ``validThru``, ``residentNumber`` …);
     fields no check applies to are left out. Run on the values as read, never on masked ones."""
     if isinstance(result, CreditCardResult):
         found = {"totalCardNum": checks_for("totalCardNum", result.total_card_num, "credit-card", today=today)}

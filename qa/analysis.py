@@ -1,4 +1,6 @@
-"""What a run says: accuracy per field, per document type and per degradation level, where reads
+"""What a run says: accuracy, breaking points, predictions and comparisons.
+
+What a run says: accuracy per field, per document type and per degradation level, where reads
 start to fail, whether confidence and the pre-flight verdict predicted it, the slowest and failed
 items, and the comparison of two runs. Pure functions over rows loaded once from the store."""
 from __future__ import annotations
@@ -61,13 +63,17 @@ class ItemRow:
 
     @property
     def checks_recorded(self) -> bool:
-        """The validators' verdicts were stored with this item (every item since migration 0004 that
+        """Whether the validators' verdicts were stored with this item.
+
+        The validators' verdicts were stored with this item (every item since migration 0004 that
         has fields); an older one has none to show."""
         return bool(self.fields) and all(f["checks"] is not None for f in self.fields.values())
 
     @property
     def checks_passed(self) -> bool | None:
-        """False when a validator check of any field failed, True when checks ran and none failed, None
+        """Whether the item's validator checks passed (None when none ran or were recorded).
+
+        False when a validator check of any field failed, True when checks ran and none failed, None
         when none ran or none were recorded: the items table's summary of the item's badges."""
         verdicts = [r["ok"] for f in self.fields.values() for r in f["checks"] or ()]
         if False in verdicts:
@@ -75,7 +81,9 @@ class ItemRow:
         return True if True in verdicts else None
 
     def checks(self) -> dict[str, tuple[Check, ...]] | None:
-        """Each field's stored verdicts as ``Check``s, for the analysis pages' views; None when they
+        """Each field's stored verdicts as ``Check``s.
+
+        Each field's stored verdicts as ``Check``s, for the analysis pages' views; None when they
         were not recorded."""
         if not self.checks_recorded:
             return None
@@ -95,7 +103,9 @@ class RunData:
 
     @property
     def scored(self) -> bool:
-        """Some item had truth to be scored against; without any, accuracy and the pre-flight confusion
+        """Whether any item had truth to be scored against.
+
+        Some item had truth to be scored against; without any, accuracy and the pre-flight confusion
         table have nothing to say and the views show confidence alone."""
         return any(i.scored for i in self.items)
 
@@ -117,7 +127,9 @@ ACTIVE = ("queued", "running", "cancelling")
 
 
 def _progress(s: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(done, failed) of each run counted from its items' states: the one source of progress the runs
+    """(done, failed) of each run, counted from its items' states.
+
+    (done, failed) of each run counted from its items' states: the one source of progress the runs
     list, a run's panel, the QA Lab's runs going on and the CLI all read, so they never disagree."""
     if not ids:
         return {}
@@ -225,7 +237,9 @@ def level_curves(data: RunData) -> list[dict[str, Any]]:
 
 
 def breaking_points(data: RunData) -> dict[str, dict[str, Any]]:
-    """Per degradation: the mildest level at which a read goes wrong (any image), and whether the
+    """Per degradation: the mildest level at which a read goes wrong, and whether it was flagged.
+
+    Per degradation: the mildest level at which a read goes wrong (any image), and whether the
     confidence (min field conf < LOW_CONFIDENCE) or the pre-flight verdict (warn/fail) flagged it."""
     by: dict[str, dict[float, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in level_curves(data):
@@ -271,8 +285,9 @@ def slowest(data: RunData, n: int = 5) -> list[ItemRow]:
 
 
 def failed(data: RunData) -> list[ItemRow]:
-    """Items that ended without a read: failed, lost on the wire, refused for quota. Not the ``pending``
-    ones, which were never sent (a run still going, or cancelled)."""
+    """Items that ended without a read: failed, lost on the wire, refused for quota.
+
+    Not the ``pending`` ones, which were never sent (a run still going, or cancelled)."""
     return [i for i in data.items if i.state not in ("done", "pending")]
 
 
@@ -285,7 +300,9 @@ def latency(data: RunData) -> dict[str, float | None]:
 
 
 def validator_catches(data: RunData) -> dict[str, dict[str, int]]:
-    """Per degradation (``none``: the images as given), the misreads — a field read, and read wrong
+    """Per degradation: the misreads the validators caught, missed or could not catch.
+
+    Per degradation (``none``: the images as given), the misreads — a field read, and read wrong
     against truth — that the validators caught (one of the field's checks failed), missed (its checks
     passed or could not tell) or could not catch (no check applies to the field, e.g. a name). A field
     not read at all is not a misread here: an empty field shows itself. Items without truth, and items
@@ -332,7 +349,9 @@ def compare(a: RunData, b: RunData) -> dict[str, Any]:
 
 
 def answer_result(service: str, answer: dict[str, Any]) -> CreditCardResult | IdCardResult:
-    """An item's stored answer (the API's shape, values already masked) as the client's result type,
+    """An item's stored answer as the client's result type.
+
+    An item's stored answer (the API's shape, values already masked) as the client's result type,
     for the analysis pages' views. Nothing is decrypted: the values go through as stored."""
     def as_stored(value: str) -> str:
         return value
@@ -343,7 +362,9 @@ def answer_result(service: str, answer: dict[str, Any]) -> CreditCardResult | Id
 
 
 def item_json(it: ItemRow) -> dict[str, Any]:
-    """An item as the JSON report and ``--json`` give it: each field's masked ``value`` with its masked
+    """An item as the JSON report and ``--json`` give it.
+
+    An item as the JSON report and ``--json`` give it: each field's masked ``value`` with its masked
     ``expected`` beside it and, for a misread, ``difference`` (positions and kinds, ``qa.differences``)."""
     return {"image": it.image, "sha256": it.sha256, "degradation": it.degradation, "level": it.level,
             "state": it.state, "result_code": it.result_code, "result_message": it.result_message,
@@ -371,7 +392,9 @@ def tag_names(data: RunData) -> list[str]:
 
 
 def tag_summary(data: RunData) -> dict[str, dict[str, dict[str, Any]]]:
-    """Per tag (a truth column that is no field), per value: right, total and accuracy of the items
+    """Per tag and value: accuracy and mean lowest confidence.
+
+    Per tag (a truth column that is no field), per value: right, total and accuracy of the items
     with truth, and their mean lowest confidence."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for tag in tag_names(data):
@@ -427,7 +450,9 @@ def sweep_levels_of(data: RunData) -> list[tuple[str, float]]:
 
 
 def sweep_series(data: RunData) -> dict[str, dict[str, Any]]:
-    """Per swept degradation, its levels from mildest to harshest with the accuracy (None without truth)
+    """Per swept degradation: accuracy and confidence at each level, and where it breaks.
+
+    Per swept degradation, its levels from mildest to harshest with the accuracy (None without truth)
     and mean lowest confidence at each, and the level it breaks at (``breaking_points``)."""
     by: dict[str, dict[float, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in level_curves(data):
@@ -459,7 +484,9 @@ def confidence_by_outcome(data: RunData) -> dict[str, list[float]]:
 
 
 def run_diff(a: RunData, b: RunData) -> dict[str, Any]:
-    """Image by image (by the SHA-256 of the source, whatever its name), at each degradation and level
+    """What changed between two runs, image by image.
+
+    Image by image (by the SHA-256 of the source, whatever its name), at each degradation and level
     both runs sent: what flipped right → wrong and wrong → right, and how the lowest confidence moved.
     Images only one run has are counted, never compared."""
     def by_source(data: RunData) -> dict[str, dict[tuple[str, float], ItemRow]]:

@@ -1,4 +1,6 @@
-"""The backend a lab run talks to, chosen as the dashboard chooses: NHN Cloud when its credentials
+"""The backend a lab run talks to, chosen as the dashboard chooses.
+
+The backend a lab run talks to, chosen as the dashboard chooses: NHN Cloud when its credentials
 are configured (``NHN_OCR_*`` or the CLI's options), else a sandbox — an already running one named
 by ``STUDIO_SANDBOX_URL``, or one started in this process."""
 from __future__ import annotations

@@ -114,7 +114,9 @@ def doc_type_figure(data: RunData, lang: str = "en") -> go.Figure | None:
 
 
 def confidence_figure(data: RunData, lang: str = "en") -> go.Figure | None:
-    """Confidence of right reads and of wrong reads, overlaid: where the two overlap, the confidence
+    """Confidence of right reads and of wrong reads, overlaid.
+
+    Confidence of right reads and of wrong reads, overlaid: where the two overlap, the confidence
     cannot tell a misread from a good read."""
     split = analysis.confidence_by_outcome(data)
     if not split["right"] and not split["wrong"]:
@@ -141,6 +143,8 @@ def tag_figure(data: RunData, tag: str, lang: str = "en") -> go.Figure | None:
 
 
 def batch_figures(data: RunData, lang: str = "en") -> list[go.Figure]:
-    """The charts of a run with truth, sweep or not: accuracy per field and per document type, and the
+    """The charts of a run with truth.
+
+    The charts of a run with truth, sweep or not: accuracy per field and per document type, and the
     confidence of right against wrong reads."""
     return [f for f in (field_figure(data, lang), doc_type_figure(data, lang), confidence_figure(data, lang)) if f]

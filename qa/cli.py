@@ -117,7 +117,9 @@ class BadInput(Exception):
 
 
 def collect_images(paths: Sequence[Path], err: TextIO) -> list[Source]:
-    """The files named, the JPEG and PNG images in the folders named, and those in the ZIPs named (read
+    """The images named on the command line, from files, folders and ZIPs.
+
+    The files named, the JPEG and PNG images in the folders named, and those in the ZIPs named (read
     by ``qa.collect`` as the lab page reads an uploaded ZIP). What else a folder or ZIP holds is named on
     ``err`` as skipped, and what could not or may not be read with why. Images that share a name are
     told apart by their path (``qa.collect.distinct_sources``)."""

@@ -90,7 +90,9 @@ def _named_apart(found: Collected) -> Collected:
 
 
 def distinct_sources(groups: list[tuple[str, list[Source], list[str]]]) -> list[Source]:
-    """The sources of one run, from several folders, ZIPs or files (``(label, sources, paths)`` each: the
+    """The sources of one run, from several folders, ZIPs or files, with distinct names.
+
+    The sources of one run, from several folders, ZIPs or files (``(label, sources, paths)`` each: the
     ZIP's or folder's name, its images and their paths in it; a single file is its own group with an
     empty label), with names no two share: a name still shared across groups becomes
     ``label/path`` (``b.zip/a.png``), then a number."""
@@ -138,7 +140,9 @@ def from_folder(folder: Path) -> Collected:
 
 
 def file_source(path: Path, data: bytes) -> Source:
-    """A file named on the command line (or found in a folder) as a source: its name as safe text, and
+    """A file named on the command line (or found in a folder) as a source.
+
+    A file named on the command line (or found in a folder) as a source: its name as safe text, and
     its absolute path — to find it again when its item is shown — only when that path is plain text
     (a path that is not UTF-8 cannot be opened again from its escaped form, nor stored as given)."""
     resolved = str(path.resolve())
@@ -147,7 +151,9 @@ def file_source(path: Path, data: bytes) -> Source:
 
 
 def read_capped(path: Path) -> bytes | None:
-    """The file's bytes, read in chunks and never more than :data:`MEMBER_MAX_BYTES` (a file can grow
+    """A file's bytes, read in chunks and never more than :data:`MEMBER_MAX_BYTES`.
+
+    The file's bytes, read in chunks and never more than :data:`MEMBER_MAX_BYTES` (a file can grow
     between ``stat`` and ``read``); None when it is larger or cannot be read."""
     try:
         with path.open("rb") as f:
@@ -173,8 +179,10 @@ def _capped(stream: IO[bytes], cap: int) -> bytes | None:
 
 
 def from_zip(name: str, data: bytes | Path) -> Collected:
-    """Every JPEG and PNG in the ZIP ``name`` (in its folders too), as uploads. ``data`` is the ZIP's
-    bytes (an upload) or its path (the command line). Bounds: see the module's docstring."""
+    """Every JPEG and PNG in the ZIP ``name`` (in its folders too), as uploads.
+
+    ``data`` is the ZIP's bytes (an upload) or its path (the command line). Bounds: see the module's
+    docstring."""
     found = Collected()
     try:
         with _opened(data) as handle:
@@ -213,8 +221,9 @@ def _end_record(handle: BinaryIO) -> tuple[int, int, int] | None:
 
 
 def _check_directory(name: str, handle: BinaryIO) -> None:
-    """Refuses, from the end record alone, a ZIP whose directory alone would cost too much to parse. A
-    ZIP64 end record (its fields saturated) is only needed past 65,535 entries or 4 GB: past our limits."""
+    """Refuses, from the end record alone, a ZIP whose directory alone would cost too much to parse.
+
+    A ZIP64 end record (its fields saturated) is only needed past 65,535 entries or 4 GB: past our limits."""
     end = _end_record(handle)
     if end is None:
         raise CollectError("zip_bad", name=name)
@@ -225,7 +234,9 @@ def _check_directory(name: str, handle: BinaryIO) -> None:
 
 
 def _unflag_bad_utf8(data: bytes) -> bytes:
-    """``data`` with the UTF-8 flag (bit 11) cleared on every entry whose name is not UTF-8, in the central
+    """A ZIP with the UTF-8 flag cleared on entries whose names are not UTF-8.
+
+    ``data`` with the UTF-8 flag (bit 11) cleared on every entry whose name is not UTF-8, in the central
     directory and the local header alike, so ``zipfile`` reads such names as unflagged bytes instead of
     refusing the whole ZIP. Anything malformed on the way raises ``BadZipFile``."""
     out = bytearray(data)
@@ -252,7 +263,9 @@ def _unflag_bad_utf8(data: bytes) -> bytes:
 
 
 def unsafe_path(raw: str) -> bool:
-    """A member path that would leave the folder it is extracted to: absolute (``/x``, ``\\x``, ``C:x``)
+    """Whether a ZIP member's path would leave the folder it is extracted to.
+
+    A member path that would leave the folder it is extracted to: absolute (``/x``, ``\\x``, ``C:x``)
     or with a ``..`` part (``/`` and ``\\`` both count as separators: Windows archivers write either)."""
     path = raw.replace("\\", "/")
     return (path.startswith("/") or (len(path) >= 2 and path[1] == ":" and path[0].isalpha())
@@ -296,7 +309,9 @@ def _collect_members(name: str, archive: zipfile.ZipFile, found: Collected) -> N
 
 
 def _deflate_bound(size: int) -> int:
-    """The most bytes zlib's deflate writes for ``size`` bytes of input (``compressBound``), plus room for
+    """The most bytes deflate writes for ``size`` bytes of input.
+
+    The most bytes zlib's deflate writes for ``size`` bytes of input (``compressBound``), plus room for
     another writer's block overhead."""
     return size + (size >> 12) + (size >> 14) + (size >> 25) + 13 + 1024
 
@@ -324,13 +339,13 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> tuple
 
 
 def member_name(member: zipfile.ZipInfo) -> str:
-    """The member's name as its author wrote it, as safe text (``qa.names``). A ZIP that does not flag
-    its names as UTF-8 (bit 11) holds them in the writer's code page, which Python reads as CP437;
-    Windows with a Korean locale writes CP949, so "카드.png" came out as "─½╡σ.png" and matched no truth
-    file name. Unflagged names are read as UTF-8 when they are (tools that forget the flag; CP949 Hangul
-    is almost never valid UTF-8), else as CP949, else kept with each byte that is neither written
-    ``\\xNN``. Python cuts a name at a NUL; the name shown does
-    not (``a.png\\x00.exe``)."""
+    """The member's name as its author wrote it, as safe text (``qa.names``).
+
+    A ZIP that does not flag its names as UTF-8 (bit 11) holds them in the writer's code page, which Python
+    reads as CP437; Windows with a Korean locale writes CP949, so "카드.png" came out as "─½╡σ.png" and
+    matched no truth file name. Unflagged names are read as UTF-8 when they are (tools that forget the flag;
+    CP949 Hangul is almost never valid UTF-8), else as CP949, else kept with each byte that is neither
+    written ``\\xNN``. Python cuts a name at a NUL; the name shown does not (``a.png\\x00.exe``)."""
     if member.flag_bits & 0x800:
         return safe_name(member.orig_filename)
     try:

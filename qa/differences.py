@@ -24,8 +24,9 @@ def _char_kind(ch: str) -> str:
 
 
 def differences(expected: str | None, read: str | None) -> Diff | None:
-    """The differences of ``read`` from ``expected`` (both plain); None when they match or there is no
-    truth. A field not read at all is one change, ``unread``."""
+    """The differences of ``read`` from ``expected`` (both plain); None when they match or there is no truth.
+
+    A field not read at all is one change, ``unread``."""
     if expected is None:
         return None
     exp = normalise(expected)
@@ -88,7 +89,9 @@ def _is_counted(ch: str) -> bool:
 
 
 def marked(value: str | None, marks: list[int], *, left: str = "[", right: str = "]", escape: bool = False) -> str:
-    """``value`` (masked) with the characters at ``marks`` (positions as :func:`differences` counts them)
+    """A masked value with the differing characters marked.
+
+    ``value`` (masked) with the characters at ``marks`` (positions as :func:`differences` counts them)
     wrapped in ``left``/``right``: ``439631******978[3]``; ``escape`` for HTML (``<mark>``)."""
     if value is None:
         return "–"

@@ -1,6 +1,7 @@
-"""What the lab refuses as input before a run exists: a sweep spec, a truth file, a folder or ZIP of
-images. Each error is a code and its parameters (``lab.in.<code>`` in the message catalogue), worded
-by the page in the reader's language; ``str()`` gives the English, for the command line and logs."""
+"""What the lab refuses as input before a run exists: a sweep spec, a truth file, a folder or ZIP of images.
+
+Each error is a code and its parameters (``lab.in.<code>`` in the message catalogue), worded by the page in
+the reader's language; ``str()`` gives the English, for the command line and logs."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,7 +27,9 @@ class LabInputError(ValueError):
         self.params = params
 
     def words(self, lang: str, shown: Callable[[str], str] = str) -> str:
-        """The message in ``lang``; ``shown`` renders each text parameter (a name from outside: the page
+        """The message in ``lang``.
+
+        The message in ``lang``; ``shown`` renders each text parameter (a name from outside: the page
         escapes Markdown with ``ui.plain_text.plain``)."""
         from qa.words import word
 

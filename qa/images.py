@@ -57,7 +57,9 @@ class ItemImage:
 
 
 class HeldUploads:
-    """Uploads of the runs this server process started, in memory only (never on disk), the newest
+    """Uploads of the runs this server process started, in memory only.
+
+    Uploads of the runs this server process started, in memory only (never on disk), the newest
     ``max_bytes`` of them: what lets the lab show an upload's item after its run has finished."""
 
     def __init__(self, max_bytes: int = 256 * 1024 * 1024) -> None:

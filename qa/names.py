@@ -56,7 +56,9 @@ def safe_name(text: str) -> str:
 
 
 def from_bytes(raw: bytes, encodings: Sequence[str] = ("utf-8", "cp949")) -> str:
-    """Bytes of a name read in the first of ``encodings`` that fits, else UTF-8 with every byte that does
+    """A name from bytes, as safe text.
+
+    Bytes of a name read in the first of ``encodings`` that fits, else UTF-8 with every byte that does
     not fit written ``\\xNN``; then :func:`safe_name`."""
     for encoding in encodings:
         try:
@@ -67,7 +69,9 @@ def from_bytes(raw: bytes, encodings: Sequence[str] = ("utf-8", "cp949")) -> str
 
 
 def from_os(name: str) -> str:
-    """A name as ``os`` gave it (``os.fsdecode``: bytes that are not UTF-8 are lone surrogates), as safe
+    """A name as ``os`` gave it, as safe text.
+
+    A name as ``os`` gave it (``os.fsdecode``: bytes that are not UTF-8 are lone surrogates), as safe
     text: UTF-8, else CP949 (a Korean Windows tool or an SMB share wrote it), else ``\\xNN`` escapes."""
     try:
         name.encode("utf-8")
@@ -78,10 +82,12 @@ def from_os(name: str) -> str:
 
 def distinct(items: Sequence[T], name: Callable[[T], str], paths: Sequence[str],
              rename: Callable[[T, str], T]) -> list[T]:
-    """``items`` with names no two share. Each item's name is kept when it is the only one; when two or
-    more share it, each of them is named by its path (``paths``, parallel to ``items``: its path in the
-    ZIP or folder, or ``archive.zip/inner/a.png`` across several); any still shared get `` (2)``, `` (3)``
-    before the suffix, in order. Names are compared exactly, case included, as truth files match them."""
+    """``items`` with names no two share.
+
+    Each item's name is kept when it is the only one; when two or more share it, each of them is named by
+    its path (``paths``, parallel to ``items``: its path in the ZIP or folder, or
+    ``archive.zip/inner/a.png`` across several); any still shared get `` (2)``, `` (3)`` before the suffix,
+    in order. Names are compared exactly, case included, as truth files match them."""
     names = [name(item) for item in items]
     counts = Counter(names)
     names = [safe_name(path) if counts[n] > 1 else n for n, path in zip(names, paths, strict=True)]

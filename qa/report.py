@@ -1,4 +1,6 @@
-"""A run as text (CLI), CSV, and one self-contained HTML page (Plotly's JS inlined: opening it
+"""A run as text (CLI), CSV, and one self-contained HTML page.
+
+A run as text (CLI), CSV, and one self-contained HTML page (Plotly's JS inlined: opening it
 requests nothing from any other host). Masked values only, as stored."""
 from __future__ import annotations
 
@@ -93,7 +95,9 @@ def text_summary(data: RunData) -> str:
 
 
 def misreads(data: RunData, lang: str = "en") -> list[dict[str, Any]]:
-    """Every field read wrong: the item, the field, expected and read (both masked, the differing
+    """Every field read wrong, with what was expected.
+
+    Every field read wrong: the item, the field, expected and read (both masked, the differing
     characters marked ``[ ]``) and the difference in words."""
     out = []
     for it in data.items:
@@ -113,7 +117,9 @@ def misreads(data: RunData, lang: str = "en") -> list[dict[str, Any]]:
 
 
 def items_table(data: RunData) -> str:
-    """Every item of a run, a line each: what was sent, what came back, and each field as read (masked)
+    """Every item of a run, a line each.
+
+    Every item of a run, a line each: what was sent, what came back, and each field as read (masked)
     with its confidence and ✓/✗ against truth (``?`` with none), a misread with its expected value beside
     it and the differing characters marked; ``qa show`` prints it below the summary."""
     mark = {True: "✓", False: "✗", None: "?"}
@@ -177,7 +183,9 @@ def image_set_note(per: dict[str, Any], lang: str) -> str:
 
 
 def run_diff_lines(per: dict[str, Any], lang: str) -> list[str]:
-    """The per-image diff for the terminal: the image-set sentence, the counts, then each image that
+    """The per-image diff of two runs, for the terminal.
+
+    The per-image diff for the terminal: the image-set sentence, the counts, then each image that
     changed (right → wrong first) with its confidence A → B."""
     c = per["counts"]
     out = ["", image_set_note(per, lang)]
@@ -197,7 +205,9 @@ def run_diff_lines(per: dict[str, Any], lang: str) -> list[str]:
 
 
 def csv_report(data: RunData) -> str:
-    """Every item and field of a run, a row each, the expected value (masked by the same rule) beside the
+    """Every item and field of a run as CSV, a row each.
+
+    Every item and field of a run, a row each, the expected value (masked by the same rule) beside the
     read one and the difference in words, and a column per tag; every cell through ``ocr_core.csv_cells``
     (an image named ``=HYPERLINK(…)`` in a ZIP is written as text, not as a formula)."""
     buf = io.StringIO()
@@ -221,7 +231,9 @@ def csv_report(data: RunData) -> str:
 
 
 def checks_cell(records: list[dict[str, Any]] | None) -> str:
-    """A field's stored verdicts in one cell: ``card_luhn=fail:luhn_mismatch; card_expiry=ok:card_valid``
+    """A field's stored verdicts in one cell.
+
+    A field's stored verdicts in one cell: ``card_luhn=fail:luhn_mismatch; card_expiry=ok:card_valid``
     (``n/a``: the check could not tell); ``not recorded`` for an item stored before verdicts were."""
     if records is None:
         return "not recorded"

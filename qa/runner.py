@@ -103,9 +103,11 @@ SOURCE_KINDS = ("upload", "specimen", "file")
 
 @dataclass(frozen=True)
 class Source:
-    """One image of a run. ``kind`` and ``path`` say where it can be found again later (a specimen's
-    path under ``samples/``, a CLI file's absolute path) so an item's image can be shown without the
-    store ever holding it; an upload has no path."""
+    """One image of a run.
+
+    ``kind`` and ``path`` say where it can be found again later (a specimen's path under ``samples/``, a CLI
+    file's absolute path) so an item's image can be shown without the store ever holding it; an upload has
+    no path."""
 
     name: str
     data: bytes = field(repr=False)
@@ -235,7 +237,9 @@ ProgressFn = Callable[[int, int, int], None]
 
 
 class _Sources:
-    """A run's source images, decoded, a few at a time: items come in source order, so each source is
+    """A run's source images, decoded a few at a time.
+
+    A run's source images, decoded, a few at a time: items come in source order, so each source is
     read from the spool and decoded once, and no more stay in memory than the threads can be using."""
 
     def __init__(self, spool: Spool, run_id: int, keep: int) -> None:
@@ -274,7 +278,9 @@ def _changed(result: Result[Any]) -> int:
 
 
 def _settle_in_flight(session: Session, run_id: int, now: datetime) -> int:
-    """Items left ``sending`` by a worker that is gone become ``unknown`` (ended for the run's counters:
+    """Mark the items a gone worker left ``sending`` as ``unknown``; returns how many.
+
+    Items left ``sending`` by a worker that is gone become ``unknown`` (ended for the run's counters:
     maybe billed, never resent without a confirmation); returns how many."""
     gone = _changed(session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
                                     .values(state="unknown", result_message=UNKNOWN_MESSAGE, finished_at=now)))
@@ -284,7 +290,9 @@ def _settle_in_flight(session: Session, run_id: int, now: datetime) -> int:
 
 
 def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) -> tuple[Run, list[_Pending]] | str:
-    """Mark the run running and list its never-sent items; or the status to return when there is nothing
+    """Claim the run and list its never-sent items, or say why there is nothing to do.
+
+    Mark the run running and list its never-sent items; or the status to return when there is nothing
     to do (finished, or running under another live worker). The claim is one conditional UPDATE, so of
     two workers handed the same run (a task delivered twice) exactly one sends. Items a dead worker left
     ``sending`` become ``unknown`` here, in the same transaction: they are not sent."""
@@ -671,7 +679,9 @@ def _readings(result: CreditCardResult | IdCardResult) -> tuple[dict[str, str | 
 
 def _fields(values: dict[str, str | None], confs: dict[str, float | None], expected: dict[str, str] | None,
             checks: Mapping[str, Sequence[Check]]) -> list[dict[str, Any]]:
-    """Scored against plain truth and judged by the validators (``checks``: the verdicts on the plain
+    """Score, check and mask an item's fields: the form that is stored.
+
+    Scored against plain truth and judged by the validators (``checks``: the verdicts on the plain
     values, as the analysis pages show them), then masked: the only form that is stored. A verdict is
     stored as a record that holds no part of the value (``ocr_core.verdicts.check_record``)."""
     correct = score(expected, values)
@@ -722,7 +732,9 @@ def run_facts(factory: sessionmaker[Session], run_id: int, spool: Spool) -> RunF
 
 
 def resendable(facts: RunFacts) -> bool:
-    """Items of unknown fate can be sent again (with a confirmation) from a run that ended ``done`` or was
+    """Whether the run's items of unknown fate can be sent again.
+
+    Items of unknown fate can be sent again (with a confirmation) from a run that ended ``done`` or was
     interrupted, while its images are still in the spool."""
     return bool(facts.unknown) and facts.status in ("done", "interrupted") and facts.images_kept
 
@@ -735,7 +747,9 @@ def _audit(factory: sessionmaker[Session], event: AuditEvent) -> None:
 
 
 def _act(factory: sessionmaker[Session], run_id: int, spool: Spool, by: Identity | None, action: Action) -> RunFacts:
-    """The server's decision on ``action`` by ``by`` on the run (``access.policy.require_run``): a refusal is
+    """The server's decision on a run action, audited when refused.
+
+    The server's decision on ``action`` by ``by`` on the run (``access.policy.require_run``): a refusal is
     audited (``refused``) and raised as ``AccessDenied``; a grant is audited (``run_action``) by the caller
     once done. Both rows name the run's door, ``qa-run:<id>``."""
     facts = run_facts(factory, run_id, spool)
@@ -766,6 +780,7 @@ def audit_start(factory: sessionmaker[Session], run_id: int, by: Identity | None
 
 def cancel_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> str:
     """Ask a running run to stop (it finishes the items on the wire); a queued one stops at once.
+
     Allowed to the run's owner and admins (``access.policy``); audited either way."""
     facts = _act(factory, run_id, spool, by, Action.RUN_CANCEL)
     status = recovery_cancel(factory, run_id, spool)
@@ -774,7 +789,9 @@ def cancel_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by:
 
 
 def recovery_cancel(factory: sessionmaker[Session], run_id: int, spool: Spool) -> str:
-    """The cancel itself, unchecked: ``cancel_run`` after its check, and ``qa.tasks.recover`` finishing the
+    """Cancel a run without a permission check.
+
+    The cancel itself, unchecked: ``cancel_run`` after its check, and ``qa.tasks.recover`` finishing the
     cancel someone asked of a run whose worker then died (no person acts there)."""
     def cancel() -> tuple[str, bool]:
         with factory() as s:
@@ -798,7 +815,9 @@ def recovery_cancel(factory: sessionmaker[Session], run_id: int, spool: Spool) -
 
 
 def mark_interrupted(factory: sessionmaker[Session], *, stale_after: float = STALE_AFTER_SECONDS) -> list[int]:
-    """Runs whose worker stopped beating (a restart, a killed process) become ``interrupted``; their items
+    """Mark runs whose worker stopped beating as ``interrupted``.
+
+    Runs whose worker stopped beating (a restart, a killed process) become ``interrupted``; their items
     that were on the wire become ``unknown`` (maybe billed: not resent without a confirmation)."""
     cutoff = _now() - timedelta(seconds=stale_after)
 
@@ -812,7 +831,9 @@ def mark_interrupted(factory: sessionmaker[Session], *, stale_after: float = STA
 
 
 def mark_dead(factory: sessionmaker[Session], run_ids: Sequence[int]) -> list[int]:
-    """Runs found dead by ``qa.tasks.recover`` (their heartbeat stood still) become ``interrupted``, with
+    """Mark runs found dead as ``interrupted``.
+
+    Runs found dead by ``qa.tasks.recover`` (their heartbeat stood still) become ``interrupted``, with
     their in-flight items ``unknown``."""
     def mark() -> list[int]:
         with factory() as s:
@@ -836,7 +857,9 @@ def _interrupt(s: Session, ids: list[int], cutoff: datetime | None) -> list[int]
 
 
 def resume_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> RunFacts:
-    """An interrupted run goes back to the queue (the caller enqueues it); only its never-sent items will
+    """Put an interrupted run back on the queue for its never-sent items.
+
+    An interrupted run goes back to the queue (the caller enqueues it); only its never-sent items will
     be sent, and its billed calls now spend the quota of ``by``, whose name their audit rows carry. Items of
     unknown fate are not sent (``resend_unknown``). Returns what the run was (its backend, for the queue)."""
     facts = _act(factory, run_id, spool, by, Action.RUN_RESUME)
@@ -846,7 +869,9 @@ def resume_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by:
 
 
 def requeue(factory: sessionmaker[Session], run_id: int, *, by: Identity | None = None) -> None:
-    """An interrupted run back to ``queued`` (``resume_run`` after its check, ``qa.tasks.recover`` for a
+    """Put an interrupted run back to ``queued``.
+
+    An interrupted run back to ``queued`` (``resume_run`` after its check, ``qa.tasks.recover`` for a
     dead worker's run, booked to whom it was booked to). Items that were on the wire become ``unknown``."""
     def requeue() -> None:
         with factory() as s:
@@ -874,7 +899,9 @@ class NotConfirmed(ValueError):
 
 def resend_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None,
                    confirmed: int) -> RunFacts:
-    """Send again the run's items of unknown fate — each may already have been billed once — after the
+    """Send again, after confirmation, the run's items of unknown fate.
+
+    Send again the run's items of unknown fate — each may already have been billed once — after the
     user confirmed exactly how many (``confirmed``; ``NotConfirmed`` otherwise). The run goes back to the
     queue (with its never-sent items too, if it was interrupted); the caller enqueues it. Its billed calls
     spend the quota of ``by``."""
@@ -903,7 +930,9 @@ def resend_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *,
 
 
 def settle_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> int:
-    """Give up on the run's items of unknown fate: kept as ``lost`` (maybe billed), never resent; a finished
+    """Give up on the run's items of unknown fate, keeping them as ``lost``.
+
+    Give up on the run's items of unknown fate: kept as ``lost`` (maybe billed), never resent; a finished
     run's images then leave the spool. Returns how many."""
     facts = _act(factory, run_id, spool, by, Action.RUN_SETTLE)
 
@@ -923,8 +952,9 @@ def settle_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *,
 
 
 def delete_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> None:
-    """The run, its items and its images, gone. Allowed to the owner (a viewer: their sandbox runs only)
-    and admins; audited either way."""
+    """The run, its items and its images, gone.
+
+    Allowed to the owner (a viewer: their sandbox runs only) and admins; audited either way."""
     facts = _act(factory, run_id, spool, by, Action.RUN_DELETE)
 
     def delete_all() -> None:

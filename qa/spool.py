@@ -95,7 +95,9 @@ def _host_key(folder: Path) -> str:
 
 
 def spool_key(data: Path | None = None) -> tuple[bytes, str]:
-    """(the Fernet key, where it came from: ``env`` | ``secrets`` | ``host``); ``data``: the data folder
+    """The Fernet key of the spool, and where it came from.
+
+    (the Fernet key, where it came from: ``env`` | ``secrets`` | ``host``); ``data``: the data folder
     whose host key serves when neither is set (this process's, ``store.data_dir``, by default)."""
     env = os.environ.get(SPOOL_KEY_ENV, "").strip()
     if env:
@@ -107,8 +109,10 @@ def spool_key(data: Path | None = None) -> tuple[bytes, str]:
 
 
 class Spool:
-    """Sealed run inputs in the database of ``factory``. Writes join the caller's session (a run and its
-    images are committed, or rolled back, together); reads and ``drop`` use their own."""
+    """Sealed run inputs in the database of ``factory``.
+
+    Writes join the caller's session (a run and its images are committed, or rolled back, together); reads
+    and ``drop`` use their own."""
 
     def __init__(self, factory: sessionmaker[Session], key: bytes | None = None) -> None:
         self._factory = factory

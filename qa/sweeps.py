@@ -70,7 +70,9 @@ def _glare(img: np.ndarray, strength: float) -> np.ndarray:
 
 
 def _edge_colour(img: np.ndarray) -> tuple[int, ...]:
-    """The median colour of the image's outer frame: what a turned or tilted photo shows around the
+    """The median colour of the image's outer frame.
+
+    The median colour of the image's outer frame: what a turned or tilted photo shows around the
     card is more of its background, not a black band or smeared edge pixels."""
     frame = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]]).reshape(-1, 1 if img.ndim == 2 else img.shape[2])
     return tuple(int(v) for v in np.median(frame, axis=0))
@@ -98,7 +100,9 @@ NOISE_FIELD_SIGMA = 16
 
 @lru_cache(maxsize=2)  # the lab's two sending threads may work on images of two sizes
 def _noise_field(shape: tuple[int, ...]) -> np.ndarray:
-    """One fixed field of Gaussian noise per image shape, independent in every channel as a camera
+    """One fixed field of Gaussian noise per image shape.
+
+    One fixed field of Gaussian noise per image shape, independent in every channel as a camera
     sensor's is. Each level scales the same field, so a sweep varies only the noise's strength — and
     the random draw, the dearest step, is made once per image instead of once per level."""
     cv2.setRNGSeed(1)  # OpenCV's generator is per thread: seeding and drawing happen together
@@ -184,7 +188,9 @@ def _encode(bgr: np.ndarray, fmt: str, quality: int = DEGRADED_JPEG_QUALITY) -> 
 
 
 def render(base: LoadedImage, name: str, level: float) -> LoadedImage:
-    """One sweep item's image: ``base`` (the decoded, upright source) at ``level`` of ``name``, as the
+    """One sweep item's image, as the bytes to send and the pixels they show.
+
+    One sweep item's image: ``base`` (the decoded, upright source) at ``level`` of ``name``, as the
     bytes that will be sent (``original_bytes``) and the pixels they show. The identity level is
     ``base`` itself; ``jpeg`` is the source encoded at that quality (its pixels decoded back, since
     they are what the service sees); any other degradation is encoded as the source was."""

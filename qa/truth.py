@@ -142,7 +142,9 @@ def json_depth(text: str) -> int:
 
 
 def image_key(written: str) -> str:
-    """A truth file's image name as the run's names are: ``/`` for ``\\``, no leading ``./`` or ``/``,
+    """A truth file's image name, normalised as the run's names are.
+
+    A truth file's image name as the run's names are: ``/`` for ``\\``, no leading ``./`` or ``/``,
     safe text (``qa.names.safe_name``)."""
     parts = [p for p in written.replace("\\", "/").split("/") if p not in ("", ".")]
     return safe_name("/".join(parts))
@@ -173,7 +175,9 @@ MAX_TAG_CHARS = 100
 
 
 def _suggestion(key: str) -> str | None:
-    """The field a misnamed truth column most likely means (spelling, case, ``_``/``-`` aside); None when
+    """The field a misnamed truth column most likely means.
+
+    The field a misnamed truth column most likely means (spelling, case, ``_``/``-`` aside); None when
     it is not near any (then it is a tag)."""
     plain = re.sub(r"[\s_\-]", "", key).casefold()
     if plain in _CARD_NUMBER_NAMES:  # by spelling alone "cardNumber" is nearest to "residentNumber"
@@ -210,7 +214,9 @@ def _split(name: str, digest: str, entries: Truth, service: str | None) -> Truth
 
 
 def _decoded(name: str, data: bytes) -> str:
-    """UTF-8 (with or without a BOM), UTF-16 with its BOM (Excel's "Unicode text"), else CP949: what
+    """A CSV's text, decoded as spreadsheets save it.
+
+    UTF-8 (with or without a BOM), UTF-16 with its BOM (Excel's "Unicode text"), else CP949: what
     Korean Excel writes when it saves a CSV."""
     encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp949")
     for encoding in encodings:
@@ -222,7 +228,9 @@ def _decoded(name: str, data: bytes) -> str:
 
 
 def csv_delimiter(text: str) -> str:
-    """The header line's delimiter: the most frequent of ``,``, ``;`` (Excel where ``,`` is the decimal
+    """The delimiter of a CSV's header line.
+
+    The header line's delimiter: the most frequent of ``,``, ``;`` (Excel where ``,`` is the decimal
     mark) and tab (Excel's "Unicode text") outside quotes; ``,`` when none appears."""
     header = _STRINGS.sub("", text.split("\n", 1)[0])
     counts = {d: header.count(d) for d in (",", ";", "\t")}
@@ -286,7 +294,9 @@ def coverage(truth: TruthFile, image_names: list[str]) -> Coverage:
 
 def truth_notes(truth: TruthFile, image_names: list[str], lang: str,
                 shown: Callable[[str], str] = str) -> list[str]:
-    """What a QA engineer should know before starting: images the truth file does not name, and names
+    """What a QA engineer should know about the truth file before starting.
+
+    What a QA engineer should know before starting: images the truth file does not name, and names
     in it that match no image (a file-name mismatch scores nothing). ``shown`` renders each name (the
     page escapes Markdown: ``ui.plain_text.plain``)."""
     found = coverage(truth, image_names)

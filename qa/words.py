@@ -1,4 +1,6 @@
-"""The lab's words and numbers as people read them, in English or Korean, for the pages, the CLI and
+"""The lab's words and numbers as people read them, in English or Korean.
+
+The lab's words and numbers as people read them, in English or Korean, for the pages, the CLI and
 the reports alike: percentages, rounded milliseconds, "–" for nothing, and every status, service,
 degradation and verdict from the message catalogue — never a Python value's ``repr``.
 
@@ -23,7 +25,9 @@ def known(key: str) -> bool:
 
 
 def named(family: str, value: str | None, lang: str) -> str:
-    """``value`` of a family the catalogue names (``qa.deg.blur``, ``lab.status.done``, ``qa.svc.id-card``,
+    """A value's word from the catalogue, in ``lang``.
+
+    ``value`` of a family the catalogue names (``qa.deg.blur``, ``lab.status.done``, ``qa.svc.id-card``,
     ``qa.verdict.warn``) in ``lang``; the value itself when the catalogue has no word for it."""
     if value is None or value == "":
         return NOTHING
@@ -49,7 +53,9 @@ def verdict(value: str | None, lang: str) -> str:
 
 
 def result(code: int | None, message: str | None, state: str | None, lang: str) -> str:
-    """An item's outcome in words: the API's result code with what it means (``4000111 — No card was
+    """An item's outcome in words.
+
+    An item's outcome in words: the API's result code with what it means (``4000111 — No card was
     found…``, never the bare ``CREDIT_CARD_INFO_NOT_FOUND``), else the lab's own reason (an image refused
     before sending, a request lost on the wire), else its state."""
     if code is not None:

@@ -200,7 +200,9 @@ def seal(d: ImageDraw.ImageDraw, x: float, y: float, size: int) -> None:
 
 
 def resident_current(rng: np.random.Generator, issuer: str | None = None) -> Doc:
-    """The 2020-onward design: title top left, name with hanja, number, address, issue date and issuer
+    """A resident card of the 2020-onward design.
+
+    The 2020-onward design: title top left, name with hanja, number, address, issue date and issuer
     centred at the bottom, photo on the right. `issuer` prints that office instead of a random one."""
     p = person(rng)
     issue = random_date(rng, 2015, 2025)
@@ -230,7 +232,9 @@ def resident_current(rng: np.random.Generator, issuer: str | None = None) -> Doc
 
 
 def resident_old(rng: np.random.Generator) -> Doc:
-    """The older design: letter-spaced title, photo on the left, text on the right, date with
+    """A resident card of the older design.
+
+    The older design: letter-spaced title, photo on the left, text on the right, date with
     unpadded dots, issuer under it."""
     p = person(rng)
     issue = random_date(rng, 1999, 2016)
@@ -437,7 +441,9 @@ BRANDS_KR = ("the Green", "my DAILY", "LOCA", "Deep Dream", "mile1", "Mr.Life", 
 
 
 def _portrait_card(rng: np.random.Generator, layout: str, rows: int) -> Doc:
-    """Portrait (vertical) card of the Korean market: brand at the top, chip turned, the number in
+    """A portrait (vertical) credit card of the Korean market.
+
+    Portrait (vertical) card of the Korean market: brand at the top, chip turned, the number in
     `rows` lines (1: one line across the card; 2: two groups a line; 4: a group a line) printed flat,
     then expiry and holder; positions and faces vary per card."""
     size = (SIZE[1], SIZE[0])
@@ -489,7 +495,9 @@ LIGHT_INKS = ((236, 236, 232), (214, 190, 130), (196, 200, 208))  # white, gold 
 
 
 def card_dark(rng: np.random.Generator) -> Doc:
-    """A dark (black, navy, burgundy) matte card with light or metallic flat print, number smaller and
+    """A dark matte credit card with light or metallic print.
+
+    A dark (black, navy, burgundy) matte card with light or metallic flat print, number smaller and
     placed low, as premium cards print it."""
     base = DARK_GROUNDS[int(rng.integers(len(DARK_GROUNDS)))]
     img = background(rng, SIZE, base, (min(255, base[0] + 14), min(255, base[1] + 14), min(255, base[2] + 14)))
@@ -510,7 +518,9 @@ def card_dark(rng: np.random.Generator) -> Doc:
 
 
 def card_back(rng: np.random.Generator) -> Doc:
-    """The back side: magnetic stripe, signature panel with the CVC, the number in smaller print,
+    """The back side of a credit card.
+
+    The back side: magnetic stripe, signature panel with the CVC, the number in smaller print,
     customer-service fine print."""
     img = background(rng, SIZE, (236, 236, 238), (214, 220, 230))
     d = ImageDraw.Draw(img)
@@ -605,7 +615,9 @@ def jpeg(img: np.ndarray, quality: int) -> np.ndarray:
 
 
 def off_screen(doc_bgr: np.ndarray, rng: np.random.Generator, frame: tuple[int, int]) -> np.ndarray:
-    """A card shown on a monitor and photographed: the screen's RGB sub-pixel grid beating against the
+    """A card shown on a monitor and photographed.
+
+    A card shown on a monitor and photographed: the screen's RGB sub-pixel grid beating against the
     camera's sensor (moiré: tilted stripes of a few pixels' period), a blue cast and lifted blacks of
     an LCD, the screen's glow falling off to the corners, slight defocus, sensor noise, JPEG."""
     h, w = doc_bgr.shape[:2]
@@ -738,7 +750,9 @@ SUBSET = (("clean", "driver_current"), ("motion_blur", "driver_multi"), ("big_fr
 
 
 def commit_subset(seed: int = DEFAULT_SEED) -> None:
-    """Write the rendered (undamaged) documents of `SUBSET` to samples/hard/ with their truth;
+    """Write the rendered documents of `SUBSET` to samples/hard/ with their truth.
+
+    Write the rendered (undamaged) documents of `SUBSET` to samples/hard/ with their truth;
     `load_subset` damages them at run time, so tests need no fonts and the 12 MP frame is not
     committed."""
     SUBSET_DIR.mkdir(exist_ok=True)

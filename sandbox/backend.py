@@ -423,7 +423,7 @@ class SandboxBackend:
     def _authenticity(self, call: ApiCall) -> SandboxResponse:
         """Passport authenticity answers 4000001 INVALID_PARAMETER.
 
-        The vendor withdrew it on 2026-05-27 (spec/API_NOTES.md); ``passport`` is no longer an
+        The vendor withdrew it on 2026-05-27 (docs/vendor-api.md#authenticity); ``passport`` is no longer an
         accepted ``idType`` value, which is an invalid parameter rather than a disabled service
         (4000401 would tell the customer to request a service that no longer exists). It is also
         what a client meets anyway: ``/id-card`` never issues a Request-Key for a passport, so a
@@ -532,7 +532,9 @@ def _valid_ymd(value: str) -> bool:
 
 
 def decode_image(data: bytes, max_pixels: int) -> Upload:
-    """JPEG/PNG by magic bytes (4000003), size announced in the header capped (bomb guard) and
+    """Decode an uploaded JPEG or PNG, answering the vendor's codes for bad ones.
+
+    JPEG/PNG by magic bytes (4000003), size announced in the header capped (bomb guard) and
     decoded with OpenCV (4000002)."""
     if data.startswith(JPEG_MAGIC):
         file_type = "jpg"

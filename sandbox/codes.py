@@ -1,10 +1,10 @@
 """The vendor's result codes as the sandbox answers them, and the one place they are serialised.
 
 Every API answer of the sandbox is HTTP 200 with ``{"header": {...}, "result": ...}``
-(spec/API_NOTES.md, "Responses"). Backend code raises :class:`SandboxError` with a code from
+(docs/vendor-api.md#responses). Backend code raises :class:`SandboxError` with a code from
 :data:`MESSAGES`; :func:`api_body` turns a code (and a result, on success) into that body.
 
-The table is the sandbox's own copy of API_NOTES.md, on purpose: the sandbox is an independent
+The table is the sandbox's own copy of the vendor's list (docs/vendor-api.md#result-codes), on purpose: the sandbox is an independent
 implementation that the client is tested against, so a typo in the client's table must show up as
 a failing contract test rather than be mirrored here.
 """
@@ -73,7 +73,7 @@ MESSAGES: Final[dict[int, str]] = {
     5003022: "Document(id card) OCR Api returned empty body.",
     5003023: "Document(id card) OCR Api failed to recognize the document.",
 }
-"""resultCode -> resultMessage, exactly as spec/API_NOTES.md lists them."""
+"""resultCode -> resultMessage, exactly as the vendor lists them (docs/vendor-api.md#result-codes)."""
 
 
 class SandboxError(Exception):

@@ -13,7 +13,7 @@ from sandbox.faults import Faults
 if TYPE_CHECKING:
     from sandbox.engine.types import OcrEngine
 
-# Documented demo credentials (README, docs/interfaces.md). Anything else is configured.
+# Documented demo credentials (docs/sandbox.md, docs/interfaces.md). Anything else is configured.
 DEMO_APP_KEY: Final = "sandbox-appkey"
 DEMO_SECRET_KEY: Final = "sandbox-secretkey"
 DEMO_UAK_ID: Final = "sandbox-uak-id"

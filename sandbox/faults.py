@@ -89,7 +89,9 @@ class Faults:
 
 @dataclass(frozen=True)
 class Scripted:
-    """One answer for the next call of a route: wait ``delay_ms``, then answer ``body`` as it is (with
+    """One scripted answer for the next call of a route.
+
+    One answer for the next call of a route: wait ``delay_ms``, then answer ``body`` as it is (with
     ``status`` and ``content_type``), or the documented failure ``result_code``, or close the
     connection without a word (``drop``: the call may or may not have been processed, as far as the
     client can tell); with none of these, the call is then handled normally (a pure stall), its
@@ -184,8 +186,9 @@ class FaultInjector:
             return False
 
     def injected_code(self, route: str = "", *, billed: bool = True) -> int | None:
-        """The chosen failure code for this call, or None to process it normally. A public-key fetch
-        (not billed) gets one only when the faults aim at its route explicitly."""
+        """The chosen failure code for this call, or None to process it normally.
+
+        A public-key fetch (not billed) gets one only when the faults aim at its route explicitly."""
         faults = self._faults
         if faults.result_code is None or faults.rate <= 0 or not faults.applies_to(route):
             return None

@@ -1,4 +1,6 @@
-"""What reached the sandbox: API calls counted per route, the connections they came on and, on request,
+"""What reached the sandbox.
+
+What reached the sandbox: API calls counted per route, the connections they came on and, on request,
 what each call carried.
 
 QA needs to see what actually arrived, not what a client meant to send: "a refused image made no

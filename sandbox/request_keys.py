@@ -1,4 +1,6 @@
-"""Request-Keys of ``/id-card``: issued for resident cards and driver licences, valid one hour,
+"""Request-Keys of ``/id-card``: issued, valid one hour, spent once.
+
+Request-Keys of ``/id-card``: issued for resident cards and driver licences, valid one hour,
 spent once an authenticity call with them has answered normally.
 
 An unknown, expired, spent or other-appKey Request-Key all answer the same 4000122, as the vendor's

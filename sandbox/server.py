@@ -1,4 +1,6 @@
-"""Serving the sandbox with uvicorn: in the foreground (``python -m sandbox``) or in a background
+"""Serving the sandbox with uvicorn, in the foreground or in a background thread.
+
+Serving the sandbox with uvicorn: in the foreground (``python -m sandbox``) or in a background
 thread on a free port (:func:`start_sandbox`, for the dashboard's embedded default and for tests)."""
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from sandbox.routes import DROP_EXTENSION, create_app
 
 
 class _Http11(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, letting the app close a call's connection without any answer (the
+    """uvicorn's HTTP/1.1 protocol, able to close a connection without an answer.
+
+    uvicorn's HTTP/1.1 protocol, letting the app close a call's connection without any answer (the
     scripted fault ``Scripted(drop=True)``, as a failing gateway does): each request's scope carries
     ``extensions[DROP_EXTENSION]``, a callable that closes the connection. (An ASGI app cannot do this
     otherwise: uvicorn answers 500 for an app that fails or returns before it answers.)"""

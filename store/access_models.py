@@ -51,7 +51,9 @@ class StudioSetting(Base):
 
 
 class RoleGrant(Base):
-    """A role an admin gave on the Roles page, on top of the secrets file's ``[access]`` rules: one rule
+    """A role an admin gave on the Roles page.
+
+    A role an admin gave on the Roles page, on top of the secrets file's ``[access]`` rules: one rule
     (``alice@corp``, ``@domain``, ``group:name``) → one role (``access.roles``)."""
 
     __tablename__ = "role_grants"

@@ -126,7 +126,9 @@ class ItemField(Base):
 
 
 class SpoolPart(Base):
-    """A queued or unfinished run's input, sealed (Fernet; ``qa.spool``): a source image (``part`` ≥ 0, its
+    """A queued or unfinished run's input, sealed.
+
+    A queued or unfinished run's input, sealed (Fernet; ``qa.spool``): a source image (``part`` ≥ 0, its
     index) or the run's truth (``part`` = -1). In the shared database so that whichever worker on
     whichever machine takes the run can read it; removed when the run ends or is deleted (migration 0006)."""
     __tablename__ = "qa_spool"

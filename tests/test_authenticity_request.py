@@ -1,4 +1,4 @@
-"""AuthenticityRequest: the per-idType field table of spec/API_NOTES.md, checked before sending."""
+"""AuthenticityRequest: the per-idType field table of docs/vendor-api.md#authenticity, checked before sending."""
 from __future__ import annotations
 
 import pytest

@@ -245,7 +245,7 @@ def test_authenticity_driver_and_passport_bodies(fake: Sandbox, client: OcrClien
     key2 = client.analyze_id_card(PNG).request_key
     passport = AuthenticityRequest("passport", "홍길동", passport_number="M12345678", issue_date="20200101",
                                    birth_date="19900101", expiration_date="20300101")
-    # passport authenticity was withdrawn on 2026-05-27 (spec/API_NOTES.md): the body still goes out as the
+    # passport authenticity was withdrawn on 2026-05-27 (docs/vendor-api.md#authenticity): the body still goes out as the
     # guide describes it, and the sandbox answers as the vendor now does
     with pytest.raises(ApiError) as refused:
         client.verify_authenticity(key2, passport)  # type: ignore[arg-type]

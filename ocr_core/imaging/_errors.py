@@ -34,7 +34,9 @@ class ImageRejected(InputError):
 
     @property
     def detail(self) -> str | None:
-        """The one fact that names the refusal, for programs: the type named, the byte count or the
+        """The one fact that names the refusal, for programs.
+
+        The one fact that names the refusal, for programs: the type named, the byte count or the
         declared size (``WxH``)."""
         p = self.params
         if "type_name" in p and self.code == "unsupported_type":

@@ -46,8 +46,10 @@ class UploadBytes:
 
 
 def inspect_upload(data: bytes, fmt: str) -> UploadBytes:
-    """Metadata and trailing bytes of a JPEG or PNG already validated by ``load_image``. A container
-    that cannot be walked to its end marker counts as entirely suspicious (its remainder as trailing)."""
+    """Metadata and trailing bytes of a JPEG or PNG already validated by ``load_image``.
+
+    A container that cannot be walked to its end marker counts as entirely suspicious (its remainder as
+    trailing)."""
     return _inspect_png(data) if fmt == "png" else _inspect_jpeg(data)
 
 
@@ -58,6 +60,7 @@ def send_as_is(img: LoadedImage, found: UploadBytes) -> bool:
 
 def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, ImageFormat]:
     """PNG stays lossless PNG; JPEG becomes JPEG at quality 95 with full-resolution colour (4:4:4).
+
     A PNG too large for the API's limit falls back to that JPEG."""
     if fmt == "png":
         ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 6])
@@ -123,7 +126,9 @@ def _inspect_jpeg(data: bytes) -> UploadBytes:
 
 
 def _skip_entropy_data(data: bytes, pos: int) -> int:
-    """The position of the next marker after a scan's entropy-coded data (``FF 00`` is a stuffed
+    """The position of the next marker after a JPEG scan's entropy-coded data.
+
+    The position of the next marker after a scan's entropy-coded data (``FF 00`` is a stuffed
     byte and ``FF D0``–``FF D7`` are restart markers inside the scan)."""
     n = len(data)
     while True:

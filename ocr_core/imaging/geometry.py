@@ -96,7 +96,9 @@ def card_geometry(quad: np.ndarray) -> CardGeometry:
 
 
 def looks_like_document(width: float, height: float, tolerance: float = 0.05) -> bool:
-    """True when a width × height frame has the side ratio of an ID-1 card or an ID-3 passport page:
+    """True when a frame has the side ratio of an ID card or a passport page.
+
+    True when a width × height frame has the side ratio of an ID-1 card or an ID-3 passport page:
     an image with no outline in it but this shape is most likely already cropped to the document."""
     ratio = max(width, height) / max(min(width, height), 1e-6)
     return any(abs(ratio / a - 1) <= tolerance for a in (ID1_ASPECT, ID3_ASPECT))
@@ -203,9 +205,10 @@ def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
 
 
 def rotate_image(bgr: np.ndarray, angle_deg: float, *, fill: tuple[int, ...] | None = None) -> np.ndarray:
-    """Rotate by ``-angle_deg`` (undoing a clockwise skew), growing the canvas so nothing is cut. The
-    new corners repeat the nearest edge pixels, or are ``fill`` (one value per channel) when given:
-    a flat colour is also about half as costly to make as repeated edges."""
+    """Rotate by ``-angle_deg`` (undoing a clockwise skew), growing the canvas so nothing is cut.
+
+    The new corners repeat the nearest edge pixels, or are ``fill`` (one value per channel) when given: a
+    flat colour is also about half as costly to make as repeated edges."""
     h, w = bgr.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])

@@ -48,7 +48,7 @@ PDF_DPI = 200
 """A scanned A4 page at 200 dpi is 1654x2339 px: a card on it keeps ~670 px of width."""
 
 DEFAULT_MAX_BYTES = MAX_IMAGE_BYTES
-"""The API's upload limit (spec/API_NOTES.md: JPEG/PNG, at most 20 MB)."""
+"""The API's upload limit (docs/vendor-api.md#images: JPEG/PNG, at most 20 MB)."""
 
 DEFAULT_MAX_PIXELS = 50_000_000
 """50 megapixels: above any phone's default mode (12–48 MP), far below what exhausts memory
@@ -194,7 +194,9 @@ def convertible_type(data: bytes) -> str | None:
 
 
 def _convert(data: bytes, kind: str, max_pixels: int, max_bytes: int) -> bytes:
-    """The upload as JPEG (a HEIC/HEIF photo) or PNG (a PDF page, a TIFF scan; JPEG at quality 95 when
+    """An upload converted to JPEG or PNG, its size checked before decoding.
+
+    The upload as JPEG (a HEIC/HEIF photo) or PNG (a PDF page, a TIFF scan; JPEG at quality 95 when
     the PNG would pass ``max_bytes``); the size is checked against ``max_pixels`` before any pixel is
     decoded or rendered."""
     try:
@@ -310,7 +312,9 @@ def _open(data: bytes, fmt: ImageFormat, max_pixels: int) -> Image.Image:
 
 
 def _verify_png(data: bytes, max_pixels: int) -> None:
-    """Check every chunk's CRC (``verify`` reads chunks, inflates nothing): the decoder itself
+    """Check every PNG chunk's CRC.
+
+    Check every chunk's CRC (``verify`` reads chunks, inflates nothing): the decoder itself
     happily turns a damaged PNG into wrong pixels."""
     with _open(data, "png", max_pixels) as probe:
         try:

@@ -1,5 +1,7 @@
-"""Does the text on an image read upright? Tesseract's orientation and script detection (OSD, the
-``osd`` model of the Debian package ``tesseract-ocr``), run as a subprocess on a reduced copy.
+"""Does the text on an image read upright?
+
+Tesseract's orientation and script detection (OSD, the ``osd`` model of the Debian package
+``tesseract-ocr``), run as a subprocess on a reduced copy.
 
 Used only to tell a vertical card design from a card turned on its side: OSD's answer is trusted
 for "upright or not", never for the direction to turn (it mistakes MRZ-heavy passport pages for
@@ -25,7 +27,9 @@ def _tesseract() -> str | None:
 
 
 def text_upright(bgr: np.ndarray) -> bool | None:
-    """True when OSD finds the text upright, False when it finds it turned, None when it cannot tell
+    """Whether Tesseract's OSD finds the text upright (None when it cannot tell).
+
+    True when OSD finds the text upright, False when it finds it turned, None when it cannot tell
     (no Tesseract, too little text, low confidence)."""
     binary = _tesseract()
     if binary is None:

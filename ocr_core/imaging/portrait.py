@@ -1,4 +1,6 @@
-"""Where the holder's photo is on an ID: the API reports text boxes only, yet a masked view must
+"""Where the holder's photo is on an ID, so that masking can hide the face.
+
+Where the holder's photo is on an ID: the API reports text boxes only, yet a masked view must
 hide the face too.
 
 The detector is the photo's frame: a portrait-shaped rectangle, the way Korean IDs and passports
@@ -39,7 +41,9 @@ shows the frame no better."""
 
 
 def find_portraits(bgr: np.ndarray, *, quad: np.ndarray | None = None) -> list[Quad]:
-    """Quadrilaterals (image pixels) that hold a portrait: photo frames and grown face boxes, on the
+    """Quadrilaterals (image pixels) that hold a portrait.
+
+    Quadrilaterals (image pixels) that hold a portrait: photo frames and grown face boxes, on the
     image as it is and on the document flattened from it (``quad``, its four corners, or found)."""
     small, scale = downscale(bgr, _SEARCH_SIDE)
     found = [_scaled(q, 1 / scale) for q in _frames(small) + _faces(small)]
@@ -78,7 +82,9 @@ def _on_document(bgr: np.ndarray, quad: np.ndarray) -> list[Quad]:
 
 
 def _warp(bgr: np.ndarray, quad: np.ndarray, to_flat: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``bgr`` warped by ``to_flat`` onto ``size``; a much larger source is first cut to the quad's
+    """``bgr`` warped by ``to_flat`` onto ``size``, cheaply for a large source.
+
+    ``bgr`` warped by ``to_flat`` onto ``size``; a much larger source is first cut to the quad's
     bounding box and area-downscaled, so a 12 MP photo costs no more than a small one and does not
     alias (the warp itself then shrinks by at most 1.5×)."""
     g = card_geometry(quad)

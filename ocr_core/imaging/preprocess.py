@@ -111,7 +111,9 @@ def preprocess(
     *,
     card_quad: np.ndarray | None = None,
 ) -> PreprocessResult:
-    """Run the steps ``options`` ask for, in order: turn, warp (which also sizes the card), deskew,
+    """Run the preprocessing steps that ``options`` ask for, in order.
+
+    Run the steps ``options`` ask for, in order: turn, warp (which also sizes the card), deskew,
     resize (only when no card was warped), denoise, CLAHE, encode. A card or image under the API's
     recommended 760×480 is enlarged to it (with a note that enlarging adds no detail).
 

@@ -111,8 +111,10 @@ DEFAULT_THRESHOLDS = QualityThresholds()
 
 @dataclass(frozen=True)
 class QualityCheck:
-    """One check's verdict. ``reason`` is a code (``glare.warn``, ``boundary.cut_off``…) and ``params``
-    its facts; the UI words them (catalogue ``qr.<reason>``)."""
+    """One check's verdict.
+
+    ``reason`` is a code (``glare.warn``, ``boundary.cut_off``…) and ``params`` its facts; the UI words them
+    (catalogue ``qr.<reason>``)."""
 
     name: str
     status: Status
@@ -333,9 +335,11 @@ _SIDEWAYS_RATIO = 1.15
 
 
 def _check_orientation(geometry: CardGeometry | None, cropped: bool, bgr: np.ndarray) -> QualityCheck:
-    """A card turned 90° reads badly or not at all. The card's shape tells a card on its side from one
-    lying flat; for a card standing up, Tesseract's orientation detection tells a vertical design
-    (text upright) from a turned card. Neither says which way to turn, nor spots a card upside down."""
+    """A card turned 90° reads badly or not at all.
+
+    The card's shape tells a card on its side from one lying flat; for a card standing up, Tesseract's
+    orientation detection tells a vertical design (text upright) from a turned card. Neither says which way
+    to turn, nor spots a card upside down."""
     if geometry is not None:
         width, height = geometry.width, geometry.height
     elif cropped:
@@ -361,7 +365,9 @@ JPEG_QUALITY_FAIL = 25
 
 
 def jpeg_quality(data: bytes) -> int | None:
-    """The IJG quality (1–100) a JPEG was saved at, estimated from its luminance quantisation table
+    """The IJG quality (1–100) a JPEG was saved at, estimated from its quantisation table.
+
+    The IJG quality (1–100) a JPEG was saved at, estimated from its luminance quantisation table
     (``None`` when the file has none). Exact for files written by libjpeg and its descendants; for
     other encoders it is the quality their table is equivalent to, which is what matters here."""
     i = 2
@@ -388,7 +394,9 @@ def jpeg_quality(data: bytes) -> int | None:
 
 
 def _check_compression(jpeg: bytes | None) -> QualityCheck:
-    """Blocky, smeared digits from a heavily compressed JPEG (a messenger's re-send, a low camera
+    """Check for heavy JPEG compression, which blurs digits beyond repair.
+
+    Blocky, smeared digits from a heavily compressed JPEG (a messenger's re-send, a low camera
     setting) are misread; resharpening cannot bring them back."""
     quality = jpeg_quality(jpeg) if jpeg is not None else None
     if quality is None:

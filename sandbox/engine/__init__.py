@@ -12,7 +12,9 @@ def get_engine() -> OcrEngine:
 
 
 def warm_up() -> float:
-    """Load the models and run one read of each kind on a specimen, so the first real request finds
+    """Load the models and read one specimen of each kind, so the first request is fast.
+
+    Load the models and run one read of each kind on a specimen, so the first real request finds
     the engine ready (RapidOCR's sessions built, Tesseract's Korean data read, the first inferences'
     one-off costs paid). Returns the seconds it took; safe beside real requests (the engine locks)."""
     import time

@@ -63,6 +63,7 @@ def _direction(line: TextLine) -> np.ndarray:
 
 def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
     """Group lines lying on one baseline: the offset across the row's direction under half a line height.
+
     Each row comes back in reading order along that direction."""
     rows: list[list[TextLine]] = []
     for line in sorted(lines, key=lambda ln: -ln.width):  # the widest lines set each row's direction
@@ -85,7 +86,9 @@ def _rows(lines: list[TextLine]) -> list[list[TextLine]]:
 
 
 def _overlap_variants(tokens: list[Token], u: np.ndarray) -> list[list[Token]]:
-    """Where two detections cover one stretch of print ('4169' + '948527'), the shared glyphs belong
+    """Every way of splitting overlapping detections of one stretch of print.
+
+    Where two detections cover one stretch of print ('4169' + '948527'), the shared glyphs belong
     to one of them: every way of giving each overlap to the left or the right token (few overlaps),
     after the tokens as read (boxes also overlap by their padding alone)."""
     def along(q: np.ndarray) -> np.ndarray:
@@ -149,7 +152,9 @@ def _below(a: list[TextLine], b: list[TextLine]) -> bool:
 
 
 def _stacked(rows: list[list[TextLine]]) -> list[list[Token]]:
-    """Token runs of a row followed by up to three rows right below it, starting at about the same left
+    """Token runs of a row and up to three rows right below it.
+
+    Token runs of a row followed by up to three rows right below it, starting at about the same left
     edge: a number printed as two lines of two groups, or (portrait cards) four lines of one group."""
     out = []
     for a in rows:

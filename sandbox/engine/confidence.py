@@ -45,7 +45,9 @@ BINS = 10
 
 
 def reliability(pairs: list[tuple[float, bool]]) -> tuple[list[tuple[float, float, float, int]], float]:
-    """Reliability diagram rows (bin's low edge, mean confidence, share right, fields) over ten
+    """Reliability diagram rows over ten confidence bins, and the expected calibration error.
+
+    Reliability diagram rows (bin's low edge, mean confidence, share right, fields) over ten
     equal-width confidence bins, and the expected calibration error: the fields-weighted mean gap
     between a bin's mean confidence and its share of exact reads."""
     rows, ece = [], 0.0

@@ -91,7 +91,9 @@ class Line:
 
 
 def _needs_hangul(line: TextLine) -> bool:
-    """Lines RapidOCR could not have read: empty, doubtful, non-Latin, or far too wide for their text
+    """Lines RapidOCR could not have read, to be read again by Tesseract.
+
+    Lines RapidOCR could not have read: empty, doubtful, non-Latin, or far too wide for their text
     (a Hangul word read as one Latin glyph). Bilingual labels ("성/Surname") and the MRZ are skipped."""
     text = line.text
     if "<<" in text or re.search(r"/[A-Za-z]{3,}", text):
@@ -103,7 +105,9 @@ def _needs_hangul(line: TextLine) -> bool:
 
 
 def _type_prefix(line: TextLine) -> np.ndarray | None:
-    """What precedes a licence number printed on the licence type's line ('1종보통 11-19-123456-12'),
+    """What precedes a licence number printed on the licence type's line.
+
+    What precedes a licence number printed on the licence type's line ('1종보통 11-19-123456-12'),
     generously cut: Tesseract also reads it apart, its glyphs then not shrunk to fit the whole line."""
     digits = digitish(line.text)
     m = LICENCE.search(digits)
@@ -206,7 +210,9 @@ def _agreed(ln: Line, value: str) -> bool:
 
 
 def _words_conf(h: HangulText | None, value: str, weakest: bool = False) -> float:
-    """Mean confidence of the Tesseract words that make up `value` (the whole line's when unsure); with
+    """Mean confidence of the Tesseract words that make up `value`.
+
+    Mean confidence of the Tesseract words that make up `value` (the whole line's when unsure); with
     `weakest`, the least confident of them (a name is right only if every syllable is)."""
     if h is None or not h.words:
         return 0.0
@@ -217,7 +223,9 @@ def _words_conf(h: HangulText | None, value: str, weakest: bool = False) -> floa
 
 
 def _issue_date(lines: list[Line]) -> Reading:
-    """The lowest plausible date on the card that is not a validity period: dotted in any printed form
+    """The card's issue date.
+
+    The lowest plausible date on the card that is not a validity period: dotted in any printed form
     (`2019.5.14.`, `2019. 05. 14.`), or eight digits alone on their line (dots lost to blur); a real
     calendar date, not in the future, not before resident cards existed."""
     found = []
@@ -239,7 +247,9 @@ def _issue_date(lines: list[Line]) -> Reading:
 
 
 def _issuer(lines: list[Line]) -> Reading:
-    """The lowest line naming an office (…청장, …시장, …군수) as printed; the official list may fix one
+    """The issuing office, as printed.
+
+    The lowest line naming an office (…청장, …시장, …군수) as printed; the official list may fix one
     misread syllable (confidence then capped, `lexicon_fix`) but never swaps in another office. Failing
     that, one of the two lowest Hangul lines that the list knows to within a syllable."""
     found = []
@@ -290,7 +300,9 @@ def _driver(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
 
 
 def _licence_number(lines: list[Line]) -> Reading:
-    """`NN-NN-NNNNNN-NN` (a known region code first), or an older `<region> NN-NNNNNN-NN` whose region
+    """The driver-licence number.
+
+    `NN-NN-NNNNNN-NN` (a known region code first), or an older `<region> NN-NNNNNN-NN` whose region
     name Tesseract reads; the candidate whose region checks out wins, then the more confident. One
     whose region does not check out keeps a capped confidence."""
     found: list[tuple[bool, float, Reading]] = []
@@ -337,7 +349,9 @@ def _region_left_of(lines: list[Line], number: Line) -> str:
 
 
 def _licence_type(lines: list[Line]) -> Reading:
-    """Every `1종…`/`2종…` class on the card, in reading order, joined by '/'; one character Tesseract
+    """Every licence class on the card, joined by '/'.
+
+    Every `1종…`/`2종…` class on the card, in reading order, joined by '/'; one character Tesseract
     misread (a class syllable, 종, the digit a class implies) is fixed from the closed list of classes,
     with the confidence capped; a type needing more than one fix is not answered."""
     types: list[str] = []
@@ -389,8 +403,9 @@ CONDITION_CODES = re.compile(r"[A-H](?: ?, ?[A-H])*")
 
 
 def _condition(lines: list[Line], number_line: Line | None = None) -> Reading:
-    """What follows 조건 on its line; the guide's "none" when the licence has no condition line. When
-    the label itself went unread, a line of nothing but condition codes (A-H, comma-separated) below
+    """What follows 조건 on its line; the guide's "none" when the licence has no condition line.
+
+    When the label itself went unread, a line of nothing but condition codes (A-H, comma-separated) below
     the resident number, in the card's text column, is the condition."""
     for ln in lines:
         if "조건" in ln.korean.replace(" ", ""):
@@ -411,7 +426,9 @@ def _condition(lines: list[Line], number_line: Line | None = None) -> Reading:
 
 
 def _serial(lines: list[Line], shape: tuple[int, ...]) -> Reading:
-    """The 5-6 character cipher serial printed under or beside the photo: a line that is nothing but
+    """The 5–6 character cipher serial of a driver licence.
+
+    The 5-6 character cipher serial printed under or beside the photo: a line that is nothing but
     upper-case letters and digits, both present."""
     for ln in sorted(lines, key=lambda x: -x.rapid.score):
         for text, conf in ((ln.latin.replace(" ", "").upper(), ln.rapid.score),

@@ -47,7 +47,9 @@ LICENCE_CLASSES = ("대형", "보통", "소형", "특수", "원동기")
 
 
 def nearest(reading: str, vocabulary: tuple[str, ...] | list[str], least: float = 0.75) -> str | None:
-    """The vocabulary entry `reading` (spaces ignored) is nearest to, counting edits over jamo (a
+    """The vocabulary entry nearest to `reading`, counting edits over jamo.
+
+    The vocabulary entry `reading` (spaces ignored) is nearest to, counting edits over jamo (a
     misread syllable usually keeps some of its letters: '등례' for '동래'), when it is strictly nearer
     than any other entry and the edits touch at most 1 - `least` of its letters; None otherwise."""
     compact = _jamo(reading)
@@ -67,7 +69,9 @@ syllable shows amber, however sure the reader was of the syllable it replaced.""
 
 
 def lexicon_fix(reading: str, vocabulary: tuple[str, ...] | list[str], least: float = 0.75) -> tuple[str, bool] | None:
-    """(entry, changed) when `reading` is an entry of `vocabulary` (spaces ignored: changed is False)
+    """An official-list entry for `reading`, fixing at most one misread syllable per word.
+
+    (entry, changed) when `reading` is an entry of `vocabulary` (spaces ignored: changed is False)
     or differs from its clearly nearest entry (`nearest`) in at most one character of each of its
     words (a syllable misread, '서물특별시 관와구청장': changed is True); None otherwise, and the
     reading stands as read. A syllable more or fewer is not a misread but another name ('서해구' is

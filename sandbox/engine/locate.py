@@ -60,7 +60,9 @@ def text_cluster(boxes: list[np.ndarray], shape: tuple[int, ...]) -> list[np.nda
 
 
 def document_view(bgr: np.ndarray, boxes: list[np.ndarray], max_side: int) -> View:
-    """The document cut out of `bgr` and turned upright (within 45 degrees), at most `max_side` long;
+    """The document cut out of `bgr` and turned upright.
+
+    The document cut out of `bgr` and turned upright (within 45 degrees), at most `max_side` long;
     the photo itself when its text already fills the frame."""
     keep = text_cluster(boxes, bgr.shape)
     if keep is None:

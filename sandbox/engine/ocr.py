@@ -102,7 +102,9 @@ MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
 
 
 def _session(model: Path):  # -> onnxruntime.InferenceSession
-    """An ONNX Runtime session whose idle worker threads sleep instead of spinning: on a shared
+    """An ONNX Runtime session whose idle worker threads sleep instead of spinning.
+
+    An ONNX Runtime session whose idle worker threads sleep instead of spinning: on a shared
     two-core machine (the sandbox's 20 clients, a QA run beside it) spinning threads burn the cycles
     the other reads need; on a quiet one the wake-up costs microseconds per operator."""
     import onnxruntime as ort
@@ -148,7 +150,9 @@ class RapidReader:
         return self._models
 
     def _detect(self, bgr: np.ndarray, side: int) -> np.ndarray:
-        """Text quads (N, 4, 2) in `bgr`'s coordinates, detected on a copy at most `side` long (each
+        """Text quads detected in `bgr`.
+
+        Text quads (N, 4, 2) in `bgr`'s coordinates, detected on a copy at most `side` long (each
         side a multiple of 32, as the network requires). The caller holds the lock."""
         detector, _ = self._load()
         h, w = bgr.shape[:2]
@@ -164,14 +168,18 @@ class RapidReader:
         return detector.sorted_boxes(np.asarray(boxes, np.float32) / np.float32(scale))
 
     def detect(self, bgr: np.ndarray, max_side: int) -> list[np.ndarray]:
-        """Text boxes only (no recognition), detected on `bgr` scaled to `max_side`: where the text is
+        """Text boxes only (no recognition), detected cheaply.
+
+        Text boxes only (no recognition), detected on `bgr` scaled to `max_side`: where the text is
         in a large photo, cheaply. Quads in `bgr`'s coordinates."""
         with self._lock:
             return list(self._detect(bgr, max_side))
 
     def read(self, bgr: np.ndarray, max_side: int = READ_MAX_SIDE, det_side: int | None = None,
              measure: np.ndarray | None = None) -> list[TextLine]:
-        """All text lines of `bgr`, in reading order (top to bottom, then left to right): detected on a
+        """All text lines of `bgr`, in reading order.
+
+        All text lines of `bgr`, in reading order (top to bottom, then left to right): detected on a
         copy `det_side` long, read from crops of `bgr` scaled to `max_side`. Legibility is measured on
         `measure` when given (the image before deblurring: a sharpened copy must not earn the
         confidence of a sharp photo)."""

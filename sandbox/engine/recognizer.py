@@ -53,7 +53,9 @@ class Recognizer:
         return document_view(bgr, self.rapid.detect(bgr, LOCATE_SIDE), max_side)
 
     def read_credit_card(self, bgr: np.ndarray) -> CardReading | None:
-        """Find the card in a large photo, read it as it lies, then turned (see `_orders`); boxes are
+        """Read a credit card from a photo.
+
+        Find the card in a large photo, read it as it lies, then turned (see `_orders`); boxes are
         mapped back to the image as sent."""
         bgr = _as_bgr(bgr)
         view = self._view(bgr, CARD_MAX_SIDE)
@@ -86,7 +88,9 @@ class Recognizer:
         return None
 
     def read_id_card(self, bgr: np.ndarray) -> IdReading | None:
-        """Find the ID in a large photo; read it as it lies when the text reads upright, otherwise in the
+        """Read an ID from a photo.
+
+        Find the ID in a large photo; read it as it lies when the text reads upright, otherwise in the
         orientation that yields the most fields. Boxes are mapped back to the image as sent."""
         bgr = _as_bgr(bgr)
         view = self._view(bgr, ID_MAX_SIDE)
@@ -145,7 +149,9 @@ def _weak(r: IdReading) -> bool:
 
 
 def _merge(first: IdReading, second: IdReading) -> IdReading:
-    """Per field, the deblurred read fills what the first missed or read weakly (a validator's failure
+    """Per field, the better of the first read and the deblurred one.
+
+    Per field, the deblurred read fills what the first missed or read weakly (a validator's failure
     already halved a confidence); legibility of both was measured on the image as sent, so the deblurred copy earns no extra."""
     other = dict(second.fields)
 
@@ -161,7 +167,9 @@ def _merge(first: IdReading, second: IdReading) -> IdReading:
 
 
 def _validated(r: IdReading) -> bool:
-    """A number whose check digits hold was read: the document lies the right way up (an ID's Hangul
+    """Whether a number whose check digits hold was read.
+
+    A number whose check digits hold was read: the document lies the right way up (an ID's Hangul
     lines score low in RapidOCR whichever way it lies, so `_upright` alone would turn it thrice)."""
     values = {k: v.value for k, v in r.fields}
     if rrn.is_valid(values.get("residentNumber", "")):
@@ -179,7 +187,9 @@ def _as_bgr(img: np.ndarray) -> np.ndarray:
 
 
 def _upright(lines: list[TextLine]) -> bool:
-    """Text already reads well as sent (several horizontal lines, confidently read): turning the image
+    """Whether the text already reads well as sent.
+
+    Text already reads well as sent (several horizontal lines, confidently read): turning the image
     cannot reveal a document that is not there. Sideways text gives tall boxes, upside-down text
     recogniser probabilities around 0.75; upright print scores about 0.99."""
     flat = [ln.rec_score for ln in lines if ln.width > 1.5 * ln.height and len(ln.text) >= 2]
@@ -187,7 +197,9 @@ def _upright(lines: list[TextLine]) -> bool:
 
 
 def _orders(bgr: np.ndarray) -> tuple[int, ...]:
-    """Quarter turns to try, as sent first; then a quarter either way (a card photographed sideways),
+    """Quarter turns to try, in order.
+
+    Quarter turns to try, as sent first; then a quarter either way (a card photographed sideways),
     then upside down."""
     return (0, 1, 3, 2)
 

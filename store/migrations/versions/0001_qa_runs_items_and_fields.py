@@ -1,4 +1,4 @@
-"""qa runs, items and fields
+"""qa runs, items and fields.
 
 Revision ID: 0001
 Revises: 

@@ -1,4 +1,4 @@
-"""audit trail, quota counters, admin settings
+"""audit trail, quota counters, admin settings.
 
 Revision ID: 0002
 Revises: 0001

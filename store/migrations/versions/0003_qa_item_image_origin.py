@@ -1,4 +1,4 @@
-"""qa items: where the source image came from, and the digest and size of the image each item sent
+"""qa items: where the source image came from, and the digest and size of the image each item sent.
 
 Revision ID: 0003
 Revises: 0002

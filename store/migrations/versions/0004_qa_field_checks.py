@@ -1,4 +1,4 @@
-"""qa item fields: the validators' verdicts on each value as read (NULL for fields stored before)
+"""qa item fields: the validators' verdicts on each value as read (NULL for fields stored before).
 
 Revision ID: 0004
 Revises: 0003

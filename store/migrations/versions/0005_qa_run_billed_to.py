@@ -1,4 +1,4 @@
-"""qa runs: whom a run's billed calls are booked to once someone else resumed it (NULL: started_by)
+"""qa runs: whom a run's billed calls are booked to once someone else resumed it (NULL: started_by).
 
 Items may now also be ``sending`` (written before the request leaves) and ``unknown`` (found ``sending``
 after a crash: maybe billed, never resent without a counted confirmation); ``state`` is a plain string

@@ -1,4 +1,4 @@
-"""role grants made on the Roles page; an audit row's detail (what a change changed, from → to)
+"""role grants made on the Roles page; an audit row's detail (what a change changed, from → to).
 
 Revision ID: 0006
 Revises: 0005

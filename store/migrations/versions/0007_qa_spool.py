@@ -1,4 +1,4 @@
-"""qa spool: a queued or unfinished run's sealed images and truth, in the shared database
+"""qa spool: a queued or unfinished run's sealed images and truth, in the shared database.
 
 They waited in the data folder of the host that created the run (``data/spool/``), sealed with that
 folder's own key, so a worker on another machine (Huey on Redis) could not read them.

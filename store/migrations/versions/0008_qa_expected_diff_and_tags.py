@@ -1,4 +1,6 @@
-"""qa: each field's expected value (masked as the value is) and where the read differs from it; each
+"""qa: each field's expected value and difference; each item's tags.
+
+qa: each field's expected value (masked as the value is) and where the read differs from it; each
 item's tags (the truth file's columns that are no field of the service: device, lighting, …)
 
 Revision ID: 0008
