@@ -232,25 +232,29 @@ def test_upgrade_from_0005_keeps_old_fields_with_no_expected_value_and_items_wit
     assert "tags" not in {c["name"] for c in inspect(engine_for(fresh_url)).get_columns("qa_items")}
 
 
+def _new_run(url: str) -> int:
+    """A minimal run's id."""
+    with session_factory(url)() as s:
+        run = Run(backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.0", service="credit-card",
+                  sweep=[], key_versions={}, total=0)
+        s.add(run)
+        s.commit()
+        return run.id
+
+
+def _delete_run(url: str, run_id: int) -> None:
+    with session_factory(url)() as s:
+        s.delete(s.get(Run, run_id))
+        s.commit()
+
+
 def test_a_deleted_runs_id_is_never_given_to_a_new_run(db_url):
     """The audit names a run by its id (``qa-run:<id>``): a new run must not inherit a deleted one's trail.
     SQLite reuses the highest row id once its row is gone unless the table is AUTOINCREMENT (0009)."""
     upgrade(db_url)
-    factory = session_factory(db_url)
-
-    def new_run() -> int:
-        with factory() as s:
-            run = Run(backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.0", service="credit-card",
-                      sweep=[], key_versions={}, total=0)
-            s.add(run)
-            s.commit()
-            return run.id
-
-    gone = new_run()
-    with factory() as s:
-        s.delete(s.get(Run, gone))
-        s.commit()
-    assert new_run() > gone
+    gone = _new_run(db_url)
+    _delete_run(db_url, gone)
+    assert _new_run(db_url) > gone
 
 
 def test_upgrade_to_0009_keeps_every_run_item_and_field_and_stops_reusing_ids(fresh_url):
@@ -275,20 +279,9 @@ def test_upgrade_to_0009_keeps_every_run_item_and_field_and_stops_reusing_ids(fr
     upgrade(fresh_url)
     with engine_for(fresh_url).connect() as conn:
         assert conn.exec_driver_sql("select count(*) from qa_items").scalar() == 2
-
-    def new_run() -> int:
-        with session_factory(fresh_url)() as s:
-            run = Run(backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.0", service="credit-card",
-                      sweep=[], key_versions={}, total=0)
-            s.add(run)
-            s.commit()
-            return run.id
-
-    gone = new_run()
-    with session_factory(fresh_url)() as s:
-        s.delete(s.get(Run, gone))
-        s.commit()
-    assert new_run() > gone
+    gone = _new_run(fresh_url)
+    _delete_run(fresh_url, gone)
+    assert _new_run(fresh_url) > gone
     engine_for(fresh_url).dispose()
     command.downgrade(cfg, "0008")
     with engine_for(fresh_url).connect() as conn:
