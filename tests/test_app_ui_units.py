@@ -103,7 +103,7 @@ def test_confidence_chart_colours_bars_as_the_overlay_colours_boxes():
     assert bar.type == "bar" and bar.orientation == "h"
     assert list(bar.marker.color) == ["#1a9850", "#f39c12", "#d73027", "#7f8c8d"]
     overlay = overlay_figure(np.zeros((50, 50, 3), np.uint8), [
-        Region(n, "", c, ((0, 0), (9, 0), (9, 9))) for n, c in zip("abcd", confs)], threshold=0.8)
+        Region(n, "", c, ((0, 0), (9, 0), (9, 9))) for n, c in zip("abcd", confs, strict=True)], threshold=0.8)
     assert [tr.line.color for tr in overlay.data[1:]] == list(bar.marker.color)
     assert list(bar.x) == [0.95, 0.85, 0.5, 0.0] and list(bar.text) == ["0.95", "0.85", "0.50", "–"]
     assert fig.layout.yaxis.autorange == "reversed"  # first field on top, as in the table

@@ -146,6 +146,6 @@ def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_th
     cv2.imwrite(str(ARTIFACTS / "portrait_photo_cropped.png"), cropped)
     for i, image in enumerate(shown):
         cv2.imwrite(str(ARTIFACTS / f"portrait_photo_shown_{i}.png"), image)
-    for shape, ratio, desk_diff in judged:
+    for _shape, ratio, desk_diff in judged:
         assert desk_diff < 12, f"not the photo ({desk_diff:.1f} grey levels off on the desk): {judged}"
         assert ratio < 0.15, f"the portrait is still sharp: {ratio:.2f} of its detail shown: {judged}"

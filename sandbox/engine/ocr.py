@@ -190,7 +190,7 @@ class RapidReader:
             rec = self._load()[1](TextRecInput(img=crops))
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
-        lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q)) for q, t, s in zip(quads, rec.txts, rec.scores)]
+        lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q)) for q, t, s in zip(quads, rec.txts, rec.scores, strict=True)]
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
 
 
@@ -298,7 +298,7 @@ class HangulReader:
             with ThreadPoolExecutor(jobs) as pool:
                 pages = list(pool.map(run_share, shares))
         out: list[HangulText] = [HangulText()] * len(quads)
-        for share, read in zip(shares, pages):
+        for share, read in zip(shares, pages, strict=True):
             for n, i in enumerate(share):
                 options = [read.get(n * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))]
                 best = max(options, key=lambda h: (bool(h.words), h.conf))
