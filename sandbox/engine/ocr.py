@@ -101,7 +101,7 @@ MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
 """RapidOCR 3.x's default detector and recogniser, shipped inside its wheel."""
 
 
-def _session(model: Path):  # -> onnxruntime.InferenceSession
+def _session(model: Path) -> Any:  # an onnxruntime.InferenceSession (onnxruntime publishes no types)
     """An ONNX Runtime session whose idle worker threads sleep instead of spinning: on a shared
     two-core machine (the sandbox's 20 clients, a QA run beside it) spinning threads burn the cycles
     the other reads need; on a quiet one the wake-up costs microseconds per operator."""
