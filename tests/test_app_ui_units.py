@@ -6,6 +6,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -324,7 +325,7 @@ def test_every_authenticity_rule_is_told_in_both_languages():
     from ocr_core import AuthenticityRequest, InputError
     from ui.auth_messages import request_problem, rule_key
 
-    broken = [
+    broken: list[dict[str, Any]] = [
         {"id_type": "resident", "name": "홍" * 101, "resident_number": "9001151289153", "issue_date": "20190514"},
         {"id_type": "resident", "name": "홍길동", "resident_number": "900115", "issue_date": "20190514"},
         {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "2019"},

@@ -126,9 +126,11 @@ def test_differences_are_positions_and_kinds_never_characters():
     assert marked("4396 31** **** 9782", diff["expected_marks"], left="<mark>", right="</mark>", escape=True) == \
         "4396 31** **** 978<mark>2</mark>"
     seventh = differences("4396317356239782", "4396313356239782")
+    assert seventh is not None
     assert describe(seventh, "en") == "digit 7 of 16 read wrong"
     assert marked("439631******9782", seventh["read_marks"]) == "439631[*]*****9782"  # marked though masked
     short = differences("KIM MINJI", "KIMINJI")
+    assert short is not None
     assert [c["kind"] for c in short["changes"]] == ["missing"] and short["changes"][0]["char"] == "letter"
     assert describe(differences("04/29", None), "en") == "not read (4 characters expected)"
     assert differences("04/29", "0429") is None and differences(None, "x") is None
