@@ -248,7 +248,7 @@ class JsProfile:
         profile = self._cdp.send("Profiler.stop")["profile"]
         frames = {node["id"]: node["callFrame"] for node in profile["nodes"]}
         by_file: Counter[str] = Counter()
-        for node_id, delta_us in zip(profile["samples"], profile["timeDeltas"]):
+        for node_id, delta_us in zip(profile["samples"], profile["timeDeltas"], strict=True):
             frame = frames[node_id]
             name = frame["url"].rsplit("/", 1)[-1] or frame["functionName"] or "(native)"
             by_file[re.sub(r"\.[\w-]{8}\.js$", ".js", name)] += delta_us / 1000
@@ -408,7 +408,7 @@ COLUMNS = (  # heading, value of one round (a Click and a Direct), in ms unless 
 def report(title: str, clicks: list[Click], direct: list[Direct]) -> bool:
     print(f"\n== {title}")
     print("round " + " ".join(f"{h:>12s}" for h, _ in COLUMNS))
-    rows = [[fn(c, d) for _, fn in COLUMNS] for c, d in zip(clicks, direct)]
+    rows = [[fn(c, d) for _, fn in COLUMNS] for c, d in zip(clicks, direct, strict=True)]
     for i, row in enumerate(rows, 1):
         print(f"{i:5d} " + " ".join(f"{v:12.0f}" for v in row))
     med = {h: median([row[j] for row in rows]) for j, (h, _) in enumerate(COLUMNS)}

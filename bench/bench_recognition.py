@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nExact-match accuracy (every field of every image; per-field shares below each row)")
     print(f"  {'docType':12} {'kind':6} {'images':>6} {'fields':>6} {'exact':>7}")
     by_group: dict[tuple[str, str], list[bool]] = defaultdict(list)
-    for (doc, kind, key), oks in hits.items():
+    for (doc, kind, _key), oks in hits.items():
         by_group[(doc, kind)].extend(oks)
     for (doc, kind), oks in sorted(by_group.items()):
         share = sum(oks) / len(oks)

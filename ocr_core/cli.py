@@ -176,7 +176,8 @@ def _api_json(outcome: Any, masked: bool) -> dict[str, Any]:
     if isinstance(outcome, PublicKeyInfo):
         return {"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
                 "result": {"key": outcome.key_b64, "version": outcome.version}}
-    return outcome.to_api_json(masked=masked)
+    api: dict[str, Any] = outcome.to_api_json(masked=masked)
+    return api
 
 
 def _timings(outcome: Any) -> str:

@@ -153,7 +153,8 @@ class Envelope:
 
     def encrypt(self, data: bytes) -> bytes:
         """AES-256-CBC/PKCS#7 ciphertext of ``data`` (raw bytes)."""
-        return self._cipher().encrypt(pad(bytes(data), AES_BLOCK_BYTES))
+        ciphertext: bytes = self._cipher().encrypt(pad(bytes(data), AES_BLOCK_BYTES))
+        return ciphertext
 
     def decrypt(self, ciphertext: bytes) -> bytes:
         """The plaintext of raw ciphertext; any failure is the one opaque EnvelopeError."""

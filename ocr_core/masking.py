@@ -212,7 +212,8 @@ def mask_api_json(doc: Mapping[str, Any]) -> dict[str, Any]:
     authenticity request body, say) by its kind; ``requestKey`` is kept; every other string is
     scrubbed by :func:`mask_text`. Confidences, boxes and other non-strings are copied as they are.
     """
-    return _mask_node(doc)
+    masked: dict[str, Any] = _mask_node(doc)  # a mapping comes back a dict
+    return masked
 
 
 # A Request-Key is the one-time handle for the authenticity call, not personal data: the caller must be

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
 from sqlalchemy import select
 
 from ocr_core import OcrClient, Settings
@@ -35,8 +36,11 @@ QUEUE_URL_ENV = "STUDIO_QUEUE_URL"
 log = logging.getLogger("qa")
 
 
-def _make_huey() -> Huey:
-    url = os.environ.get(QUEUE_URL_ENV, "")
+def _make_huey(url: str | None = None) -> Huey:
+    """The queue ``STUDIO_QUEUE_URL`` names (``url``, when given, instead): Redis, or SQLite in the data
+    folder."""
+    if url is None:
+        url = os.environ.get(QUEUE_URL_ENV, "")
     if url.startswith("redis://"):
         return RedisHuey("studio-qa", url=url, results=False)
     return SqliteHuey("studio-qa", filename=str(data_dir() / "queue.db"), results=False)
@@ -86,11 +90,27 @@ def enqueue(run_id: int, db_url: str, backend: str, api_version: str) -> None:
     execute(run_id, db_url, backend, api_version)
 
 
-_consumer: Any = None
+class EmbeddedConsumer(Consumer):
+    """Huey's consumer for inside another program's process, started and stopped with Huey's documented
+    ``Consumer.start()`` and ``Consumer.stop()`` (Huey's docs, "create_consumer" and "Consumer":
+    "useful for embedding the consumer within your own application process").
+
+    ``start()`` ends by installing handlers for SIGINT, SIGTERM and SIGHUP — right for the
+    ``huey_consumer`` command, whose process it owns, wrong here: the dashboard's server owns this
+    process's signals (Ctrl-C stops the server, which stops this consumer), and the consumer is started
+    from a thread other than the main one, where ``signal.signal`` raises ``ValueError`` (after the
+    workers were started). So that one step, ``Consumer._set_signal_handlers``, does nothing here.
+    """
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+_consumer: EmbeddedConsumer | None = None
 _consumer_lock = threading.Lock()
 
 
-def start_consumer(db_url: str, *, workers: int = 2, recover_runs: bool = True) -> Any:
+def start_consumer(db_url: str, *, workers: int = 2, recover_runs: bool = True) -> EmbeddedConsumer:
     """Start a Huey consumer in background threads of this process (once), then (in another thread)
     put back on the queue what a previous process left unfinished (``recover``)."""
     global _consumer
@@ -98,12 +118,12 @@ def start_consumer(db_url: str, *, workers: int = 2, recover_runs: bool = True) 
         if _consumer is not None:
             return _consumer
         session_factory(db_url)  # the schema is up to date before any worker touches it
-        consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=False,
-                                        check_worker_health=False)
-        # Consumer.start() also installs signal handlers, which only the main thread may do.
-        consumer.scheduler.start()
-        for _, worker in consumer.worker_threads:
-            worker.start()
+        # Threads, not processes: they share this process's embedded sandbox and credentials. No
+        # periodic tasks (there are none); no health checks (those run in Consumer.run()'s loop, which an
+        # embedded consumer does not run).
+        consumer = EmbeddedConsumer(huey, workers=workers, worker_type="thread", periodic=False,
+                                    check_worker_health=False)
+        consumer.start()
         _consumer = consumer
         if recover_runs:
             threading.Thread(target=_recover_logged, args=(db_url,), name="qa-recover", daemon=True).start()
@@ -173,5 +193,7 @@ def stop_consumer() -> None:
     global _consumer
     with _consumer_lock:
         if _consumer is not None:
+            # Not graceful: a run in progress is not waited for (it may take minutes); its threads are
+            # daemons and end with the process, and the next start's ``recover`` resumes the run.
             _consumer.stop(graceful=False)
             _consumer = None

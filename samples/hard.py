@@ -133,7 +133,7 @@ def resident_number(year: int, month: int, day: int, rng: np.random.Generator) -
     while True:
         body = f"{year % 100:02d}{month:02d}{day:02d}{gender}{int(rng.integers(0, 97)):02d}{int(rng.integers(0, 1000)):03d}"
         weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-        check = (11 - sum(int(d) * w for d, w in zip(body, weights)) % 11) % 10
+        check = (11 - sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11) % 10
         number = f"{body[:6]}-{body[6:]}{check}"
         if rrn.is_valid(number):
             return number

@@ -49,7 +49,8 @@ def test_each_role_gets_exactly_its_row_of_the_table(role, granted):
 def test_require_refuses_with_the_action_and_nobody_may_anything():
     with pytest.raises(AccessDenied) as err:
         require(_who(Role.ANALYST), Action.UNMASK)
-    assert err.value.action is Action.UNMASK and err.value.identity.role is Role.ANALYST
+    identity = err.value.identity
+    assert err.value.action is Action.UNMASK and identity is not None and identity.role is Role.ANALYST
     assert not any(allowed(None, a) for a in Action)
     assert require(_who(Role.ADMIN), Action.AUDIT).role is Role.ADMIN
 

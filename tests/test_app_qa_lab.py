@@ -73,7 +73,9 @@ def test_sweep_runs_on_the_queue_and_shows_results():
     assert_clean(at)
     overlay = _spec(at, "lab_res_overlay")
     assert overlay["data"][0]["type"] == "image"
-    assert overlay["layout"]["xaxis"]["range"][1] == data.items[1].sent_width < data.items[0].sent_width
+    widths = data.items[1].sent_width, data.items[0].sent_width
+    assert widths[0] is not None and widths[1] is not None
+    assert overlay["layout"]["xaxis"]["range"][1] == widths[0] < widths[1]
     assert "lab_res_confidence" in [c.key for c in at.get("plotly_chart")]
     assert not [i for i in at.info if "not available" in i.value]
     assert truth("cards/visa_blue_flat.png")["cardNumber"] not in page_text(at)
@@ -185,7 +187,9 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
     at = open_item()
     items = next(df.value for df in at.dataframe if "Checks" in df.value.columns and "#" in df.value.columns)
     assert list(items["Checks"]) == ["✗"]  # the items table says which items a check failed on
-    rows = {r["Key"]: r for r in kv_rows(at, "runs_res")}
+    table = kv_rows(at, "runs_res")
+    assert table is not None
+    rows = {r["Key"]: r for r in table}
     assert rows["totalCardNum"]["Checks"] == "✗ Luhn" and rows["validThru"]["Checks"] == "✓ Expiry"
     assert [e.value for e in at.error if "Luhn" in e.value]  # "Failed check: Card number: Luhn"
     assert not [c for c in at.caption if "not recorded" in c.value]
@@ -198,7 +202,8 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
         s.commit()
     at = open_item()
     assert [c for c in at.caption if "Validator verdicts were not recorded for this run" in c.value]
-    assert {r["Checks"] for r in kv_rows(at, "runs_res")} == {""}
+    table = kv_rows(at, "runs_res")
+    assert table is not None and {r["Checks"] for r in table} == {""}
     assert not [e for e in at.error if "Luhn" in e.value]
     assert not [df for df in at.dataframe if "Caught" in df.value.columns]
     items = next(df.value for df in at.dataframe if "Checks" in df.value.columns and "#" in df.value.columns)

@@ -367,7 +367,7 @@ def test_an_analyst_restricted_to_the_sandbox_cannot_resend_on_their_cloud_run(c
     factory = lab.session_factory(lab.default_url())
     run_id = _interrupted_run(factory, spool(), sandbox, ANN, "cloud", items=2)
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         item = s.scalars(sql_select(Item).where(Item.run_id == run_id, Item.state == "pending")).one()
         item.state, run.status, run.done, run.failed = "unknown", "done", 2, 2
         s.commit()
@@ -383,6 +383,6 @@ def test_an_analyst_restricted_to_the_sandbox_cannot_resend_on_their_cloud_run(c
     rows = _rows_since(before, PEOPLE["analyst"]["email"])
     assert [(r["kind"], r["action"]) for r in rows] == [("refused", "backend:cloud")]
     with factory() as s:
-        assert s.get(Run, run_id).status == "done"
+        assert s.get_one(Run, run_id).status == "done"
         assert sorted(i.state for i in s.query(Item).filter(Item.run_id == run_id)) == ["failed", "unknown"]
     assert sandbox.backend.journal.calls("credit-card") == sent

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -103,7 +104,7 @@ def test_confidence_chart_colours_bars_as_the_overlay_colours_boxes():
     assert bar.type == "bar" and bar.orientation == "h"
     assert list(bar.marker.color) == ["#1a9850", "#f39c12", "#d73027", "#7f8c8d"]
     overlay = overlay_figure(np.zeros((50, 50, 3), np.uint8), [
-        Region(n, "", c, ((0, 0), (9, 0), (9, 9))) for n, c in zip("abcd", confs)], threshold=0.8)
+        Region(n, "", c, ((0, 0), (9, 0), (9, 9))) for n, c in zip("abcd", confs, strict=True)], threshold=0.8)
     assert [tr.line.color for tr in overlay.data[1:]] == list(bar.marker.color)
     assert list(bar.x) == [0.95, 0.85, 0.5, 0.0] and list(bar.text) == ["0.95", "0.85", "0.50", "–"]
     assert fig.layout.yaxis.autorange == "reversed"  # first field on top, as in the table
@@ -324,7 +325,7 @@ def test_every_authenticity_rule_is_told_in_both_languages():
     from ocr_core import AuthenticityRequest, InputError
     from ui.auth_messages import request_problem, rule_key
 
-    broken = [
+    broken: list[dict[str, Any]] = [
         {"id_type": "resident", "name": "홍" * 101, "resident_number": "9001151289153", "issue_date": "20190514"},
         {"id_type": "resident", "name": "홍길동", "resident_number": "900115", "issue_date": "20190514"},
         {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "2019"},

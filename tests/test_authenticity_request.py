@@ -36,8 +36,8 @@ def test_passport_keeps_expiration_date_in_clear() -> None:
 
 
 def test_the_table_matches_the_notes() -> None:
-    assert ENCRYPTED_FIELDS == {"name", "residentNumber", "issueDate", "driverLicenseNumber", "serialNum",
-                                "passportNumber", "birthDate"}
+    assert {"name", "residentNumber", "issueDate", "driverLicenseNumber", "serialNum",
+                                "passportNumber", "birthDate"} == ENCRYPTED_FIELDS
     assert {k for k, required in FIELD_RULES["driver"].items() if not required} == {"serialNum"}
     assert set(FIELD_RULES["resident"]) == {"name", "residentNumber", "issueDate"}
 

@@ -178,7 +178,7 @@ def test_a_lab_run_reserves_per_item_and_refuses_the_rest_without_failing(studio
     assert status == "done"
     states = [i.state for i in _items(studio, run_id)]
     assert states == ["done", "done", "done", "refused", "refused"]
-    assert all(i.result_message.startswith("refused: quota") for i in _items(studio, run_id) if i.state == "refused")
+    assert all((i.result_message or "").startswith("refused: quota") for i in _items(studio, run_id) if i.state == "refused")
     assert cloud.backend.journal.calls("credit-card") == 3
     calls = rows(studio, "api_call", f"qa-run:{run_id}")
     assert len(calls) == 3 and {r["user"] for r in calls} == {"fay@corp.test"}

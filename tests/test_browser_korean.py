@@ -100,7 +100,9 @@ def test_the_korean_view_of_a_result_has_no_stray_english(browser, dashboard, pa
     try:
         _analyse(pg, prefix, specimen)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / f"korean_{path}_{by_image(specimen).doc_type}_result.png"))
+        shown_specimen = by_image(specimen)
+        assert shown_specimen is not None
+        pg.screenshot(path=str(ARTIFACTS / f"korean_{path}_{shown_specimen.doc_type}_result.png"))
         shown = pg.locator('[data-testid="stMain"]').inner_text()
         keys = [k for k in FIELDS if re.search(rf"(?<![A-Za-z]){re.escape(k)}(?![A-Za-z])", shown)]
         assert not keys, f"API key names in the Korean view: {keys}"

@@ -12,14 +12,20 @@ import pytest
 
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
 from tests.support.dashboard_process import studio_run
-from ui.specimens import by_image
+from ui.specimens import Specimen, by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 WIDTHS = {"1440": {"width": 1440, "height": 900}, "1280x800": {"width": 1280, "height": 800}}
 
-VISA = by_image("cards/visa_blue_flat.png")
-assert VISA is not None
+
+def _specimen(image: str) -> Specimen:
+    found = by_image(image)
+    assert found is not None, image
+    return found
+
+
+VISA = _specimen("cards/visa_blue_flat.png")
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 

@@ -118,7 +118,9 @@ def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_th
         # the overlay shows the document, cut from the photo (item 4): its image and where it sits
         cut = pg.evaluate("""() => { const d = document.querySelector('.st-key-id_result .js-plotly-plot').data[0];
                                      return [d.source, d.x0 || 0, d.y0 || 0, d.dx, d.dy]; }""")
-        cropped = _decode(_DATA_URI.search(cut[0].encode()).group(1))
+        data_uri = _DATA_URI.search(cut[0].encode())
+        assert data_uri is not None, cut[0][:80]
+        cropped = _decode(data_uri.group(1))
         width = shot.upright.shape[1]
         assert cropped is not None and cropped.shape[1] * cut[3] < 0.95 * width, "the overlay shows the whole frame"
         crop_box = (round(cut[1]), round(cut[2]), round(cut[1] + cropped.shape[1] * cut[3]),
@@ -146,6 +148,6 @@ def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_th
     cv2.imwrite(str(ARTIFACTS / "portrait_photo_cropped.png"), cropped)
     for i, image in enumerate(shown):
         cv2.imwrite(str(ARTIFACTS / f"portrait_photo_shown_{i}.png"), image)
-    for shape, ratio, desk_diff in judged:
+    for _shape, ratio, desk_diff in judged:
         assert desk_diff < 12, f"not the photo ({desk_diff:.1f} grey levels off on the desk): {judged}"
         assert ratio < 0.15, f"the portrait is still sharp: {ratio:.2f} of its detail shown: {judged}"

@@ -55,7 +55,9 @@ def test_a_bookmark_with_present_1_opens_presenter_mode(browser, dashboard, lang
         assert switch.is_checked(), "?present=1 did not turn presenter mode on"
         # the switch can be drawn a moment before the page's style sheet lands: wait for the type, not a frame
         pg.wait_for_function(f"() => ({H1_PX})() > 48", timeout=30_000)  # large type: 51.2 px; 44 px without
-        pg.get_by_role("button", name=by_image("ids/resident_hong_gildong.png").title(lang), exact=True).click(timeout=60_000)
+        resident = by_image("ids/resident_hong_gildong.png")
+        assert resident is not None
+        pg.get_by_role("button", name=resident.title(lang), exact=True).click(timeout=60_000)
         _settled(pg)
         pg.get_by_role("button", name=re.compile(rf"^\W*{text('an.button', lang)}$")).click(timeout=60_000)
         pg.wait_for_function("() => [...document.querySelectorAll('.st-key-id_result .js-plotly-plot .annotation-text')]"

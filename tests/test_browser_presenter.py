@@ -17,14 +17,20 @@ import pytest
 
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
 from tests.support.dashboard_process import studio_run
-from ui.specimens import by_image
+from ui.specimens import Specimen, by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 VIEWPORT = {"width": 1280, "height": 800}
 
-RESIDENT = by_image("ids/resident_hong_gildong.png")
-assert RESIDENT is not None
+
+def _specimen(image: str) -> Specimen:
+    found = by_image(image)
+    assert found is not None, image
+    return found
+
+
+RESIDENT = _specimen("ids/resident_hong_gildong.png")
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,7 +52,6 @@ def _truth(rel: str) -> dict:
 def dashboard() -> Iterator[str]:
     with studio_run(ARTIFACTS.parent / "dashboard_presenter.log") as url:
         yield url
-
 
 
 def _shot(pg, name: str, anchor=None) -> None:

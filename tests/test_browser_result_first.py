@@ -49,7 +49,9 @@ def test_analyse_is_on_screen_and_the_result_comes_into_view_by_itself(browser, 
         if lang == "ko":
             pg.locator('[data-testid="stSidebar"]').get_by_text("한국어", exact=True).click(timeout=60_000)
             _settled(pg)
-        pg.get_by_role("button", name=by_image("ids/resident_hong_gildong.png").title(lang), exact=True).click(timeout=60_000)
+        resident = by_image("ids/resident_hong_gildong.png")
+        assert resident is not None
+        pg.get_by_role("button", name=resident.title(lang), exact=True).click(timeout=60_000)
         _settled(pg)
         analyse = pg.get_by_role("button", name=re.compile(rf"^\W*{text('an.button', lang)}$"))
         analyse.wait_for(timeout=60_000)

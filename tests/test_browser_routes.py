@@ -125,6 +125,7 @@ def test_root_is_the_home_page_with_a_tile_per_service(dashboard, cold):
     sharp = cv2.imread(str(ROOT / "samples/ids/resident_hong_gildong.png"))
     shown = cv2.imdecode(np.frombuffer(pg.request.get(pictures.nth(1).get_attribute("src")).body(), np.uint8),
                          cv2.IMREAD_COLOR)
+    assert sharp is not None and shown is not None
     reference = cv2.resize(sharp, shown.shape[1::-1], interpolation=cv2.INTER_AREA)
     detail = [cv2.Laplacian(cv2.cvtColor(im, cv2.COLOR_BGR2GRAY), cv2.CV_64F).var() for im in (shown, reference)]
     assert detail[0] > 0.6 * detail[1], f"the specimen is shown blurred: {detail}"

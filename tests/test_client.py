@@ -694,14 +694,13 @@ def test_timings_of_a_retried_call_add_up_every_attempt(fake: Sandbox) -> None:
 def test_backoff_schedule_doubles_within_its_jitter_and_is_capped(fake: Sandbox,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Waits are base·2^(n-1), capped at 8 s, times a jitter drawn from [0.5, 1.0]; none without a base."""
-    import ocr_core.client as client_module
     draws: list[tuple[float, float]] = []
 
     def uniform(lo: float, hi: float) -> float:
         draws.append((lo, hi))
         return (lo + hi) / 2  # 0.75 for the documented range
 
-    monkeypatch.setattr(client_module.random, "uniform", uniform)
+    monkeypatch.setattr("ocr_core.client.random.uniform", uniform)  # the module the client draws from
     waits: list[float] = []
     settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
                         backoff_base=0.4, max_retries=3)
@@ -817,8 +816,7 @@ class _RefusingPosts(requests.Session):
 
 def test_connect_failures_of_an_analysis_are_bounded_and_backed_off(fake: Sandbox,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import ocr_core.client as client_module
-    monkeypatch.setattr(client_module.random, "uniform", lambda lo, hi: hi)
+    monkeypatch.setattr("ocr_core.client.random.uniform", lambda lo, hi: hi)
     waits: list[float] = []
     settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
                         backoff_base=0.1, max_retries=2)

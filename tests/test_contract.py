@@ -171,4 +171,4 @@ def test_authenticity_is_never_resent(target: Target) -> None:
 
 
 def test_samples_dir_is_the_repository_one() -> None:
-    assert SAMPLES_DIR == Path(__file__).resolve().parent.parent / "samples"
+    assert Path(__file__).resolve().parent.parent / "samples" == SAMPLES_DIR

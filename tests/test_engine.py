@@ -179,7 +179,7 @@ def test_detection_on_a_small_copy_finds_the_lines_the_full_size_finds(engine) -
         assert truth["fields"][key] in full and truth["fields"][key] in {ln.text for ln in small}, key
     h, w = image.shape[:2]
     for ln in small:  # boxes in the coordinates of the image given, not of the small copy
-        assert 0 <= ln.quad[:, 0].min() and ln.quad[:, 0].max() <= w and ln.quad[:, 1].max() <= h
+        assert ln.quad[:, 0].min() >= 0 and ln.quad[:, 0].max() <= w and ln.quad[:, 1].max() <= h
 
 
 def test_onnx_sessions_let_idle_threads_sleep(engine) -> None:

@@ -214,6 +214,7 @@ def test_a_small_card_is_enlarged_to_the_recommended_size():
     from ocr_core.imaging import PreprocessOptions, preprocess
 
     card = cv2.imread(str(Path(__file__).resolve().parents[1] / "samples/cards/visa_blue_flat.png"))
+    assert card is not None
     small = cv2.resize(card, (300, 190), interpolation=cv2.INTER_AREA)
     out = preprocess(small, PreprocessOptions())
     assert max(out.width, out.height) >= 760 and min(out.width, out.height) >= 480, (out.width, out.height)
@@ -225,6 +226,7 @@ def test_a_card_turned_on_its_side_can_be_turned_back():
     from ocr_core.imaging import PreprocessOptions, preprocess
 
     card = cv2.imread(str(Path(__file__).resolve().parents[1] / "samples/cards/visa_blue_flat.png"))
+    assert card is not None
     sideways = cv2.rotate(card, cv2.ROTATE_90_CLOCKWISE)
     out = preprocess(sideways, PreprocessOptions(turn=270, warp=False, deskew=False))
     assert (out.width, out.height) == (card.shape[1], card.shape[0])

@@ -265,4 +265,5 @@ def test_a_card_turned_90_degrees_fails_no_longer_silently():
         check = assess_quality(load_image(buf.tobytes())).get("orientation")
         assert check is not None and check.status == expected, check
     photo = (Path(__file__).resolve().parents[1] / "samples/photos/samsunglike_sideways.jpg").read_bytes()
-    assert assess_quality(load_image(photo)).get("orientation").status == "warn"
+    check = assess_quality(load_image(photo)).get("orientation")
+    assert check is not None and check.status == "warn", check

@@ -45,7 +45,7 @@ def test_a_catalogue_message_resolves_its_particles_once_formatted():
                                                     for form in l10n.templates(k, "ko"))]
     assert keys, "the catalogue writes two-way particles; this test must see some"
     for key in keys:
-        fields = {name: "서울" for name in re.findall(r"{(\w+)", "".join(l10n.templates(key, "ko")))}
+        fields: dict[str, object] = {name: "서울" for name in re.findall(r"{(\w+)", "".join(l10n.templates(key, "ko")))}
         if "n" in fields:
             fields["n"] = 2
         said = l10n.message(key, "ko", **fields)

@@ -137,6 +137,7 @@ def test_the_sweep_chart_is_small_multiples_each_in_its_own_unit_direction_and_c
         _read(2, "a.png", "dark", 0.2, False, 0.3), _read(3, "a.png", "blur", 3.0, True, 0.8),
         _read(4, "a.png", "jpeg", 90.0, True, 0.95), _read(5, "a.png", "jpeg", 10.0, True, 0.9)])
     fig = sweep_figure(data, "en")
+    assert fig is not None
     layout = fig.layout
     assert [a.text for a in layout.annotations][:3] == ["Blur", "Darkness", "JPEG quality"]
     assert (layout.xaxis.title.text, layout.xaxis2.title.text, layout.xaxis3.title.text) == (
@@ -148,6 +149,7 @@ def test_the_sweep_chart_is_small_multiples_each_in_its_own_unit_direction_and_c
     assert "breaks at 0.2 × exposure" in [a.text for a in layout.annotations]
     assert sweep_figure(RunData(RUN, [_read(0, "a.png", "none", 0.0, True, 0.9)])) is None
     ko = sweep_figure(data, "ko")
+    assert ko is not None
     assert [a.text for a in ko.layout.annotations][:3] == ["흐림", "어두움", "JPEG 품질"]
 
 

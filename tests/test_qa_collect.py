@@ -51,7 +51,7 @@ def test_a_folder_is_walked_with_its_sub_folders_and_the_same_rules(tmp_path):
     (tmp_path / "top.jpg").write_bytes(CARD)
     found = from_folder(tmp_path)
     assert [s.name for s in found.sources] == ["a.PNG", "b.png", "scan.JPEG", "top.jpg"]
-    assert all(s.kind == "file" and Path(s.path).is_file() for s in found.sources)
+    assert all(s.kind == "file" and s.path is not None and Path(s.path).is_file() for s in found.sources)
     assert found.skipped == ["cards/notes.txt"]
     only_text = tmp_path / "notes"
     only_text.mkdir()

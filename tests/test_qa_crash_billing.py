@@ -71,7 +71,7 @@ def test_a_killed_worker_with_requests_in_flight_is_recovered_without_sending_th
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
                 with factory() as s:
-                    done = s.scalar(select(Run.done).where(Run.id == run_id))
+                    done = s.execute(select(Run.done).where(Run.id == run_id)).scalar_one()
                     sending = s.scalar(select(Item.id).where(Item.run_id == run_id, Item.state == "sending")
                                        .limit(1))
                 if done >= 3 and sending is not None and _calls(sandbox) == done + 2:
@@ -81,13 +81,13 @@ def test_a_killed_worker_with_requests_in_flight_is_recovered_without_sending_th
         finally:
             proc.wait(10)
         with factory() as s:
-            answered = s.scalar(select(Run.done).where(Run.id == run_id))
+            answered = s.execute(select(Run.done).where(Run.id == run_id)).scalar_one()
         in_flight = _calls(sandbox) - answered
         assert 3 <= answered < ITEMS and in_flight == 2
 
         assert tasks.recover(db, watch_seconds=0.3) == [run_id]  # the dashboard's start-up, nobody watching
         with factory() as s:
-            run = s.get(Run, run_id)
+            run = s.get_one(Run, run_id)
             states = [i.state for i in run.items]
             assert run.status == "done" and run.done == run.total == ITEMS
         assert states.count("unknown") == in_flight
@@ -101,7 +101,7 @@ def test_a_killed_worker_with_requests_in_flight_is_recovered_without_sending_th
         resend_unknown(factory, run_id, tasks.spool(db), by=LOCAL_USER, confirmed=in_flight)
         tasks.enqueue(run_id, db, "sandbox", "v2.0")
         with factory() as s:
-            run = s.get(Run, run_id)
+            run = s.get_one(Run, run_id)
             assert run.status == "done" and run.done == run.total == ITEMS
             assert all(i.result_code == 5000001 for i in run.items)
         assert _calls(sandbox) == ITEMS + in_flight  # the confirmed ones, once more, as confirmed

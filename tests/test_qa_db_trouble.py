@@ -118,7 +118,7 @@ def test_a_lock_longer_than_the_busy_timeout_is_waited_out(busy, sandbox, client
     assert held >= 1.4
     factory = session_factory(f"sqlite:///{tmp_path / 'studio.sqlite3'}")
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         items = s.scalars(select(Item).where(Item.run_id == run_id)).all()
         assert (status, run.status, run.done, run.total) == ("done", "done", ITEMS, ITEMS)
         assert all(i.state == "failed" and i.result_code == 5000001 for i in items)  # every answer kept
@@ -132,10 +132,10 @@ def test_a_lock_held_past_the_runs_patience_ends_it_failed_with_the_reason(busy,
     run_id, status, _ = _run_under_lock(sandbox, client, tmp_path, hold=2.5)
     factory = session_factory(f"sqlite:///{tmp_path / 'studio.sqlite3'}")
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         states = [i.state for i in s.scalars(select(Item).where(Item.run_id == run_id))]
     assert status == run.status == "failed"
-    assert "database is locked" in run.message and "cannot be used" in run.message
+    assert run.message is not None and "database is locked" in run.message and "cannot be used" in run.message
     assert "pending" in states  # it stopped sending
     assert "sending" not in states  # the items whose answers could not be written: fate unknown
     assert sandbox.backend.journal.calls("credit-card") == ITEMS - states.count("pending")
@@ -143,8 +143,8 @@ def test_a_lock_held_past_the_runs_patience_ends_it_failed_with_the_reason(busy,
 
 
 def test_no_sandbox_call_is_made_when_its_audit_row_cannot_be_kept(sandbox, client):
-    if unavailable_reason():
-        pytest.skip(unavailable_reason())
+    if reason := unavailable_reason():
+        pytest.skip(reason)
     with postgres_server() as url:
         from store import upgrade
 
@@ -207,7 +207,7 @@ def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(
     first.join(60)
     second.join(60)
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         assert run.status == "done" and run.done == run.total == ITEMS
         assert all(i.result_code == 5000001 for i in run.items)  # the one taken for unknown got its answer
     assert sandbox.backend.journal.calls("credit-card") == ITEMS
@@ -224,7 +224,7 @@ def test_the_runs_pages_own_write_waits_out_a_lock_too(busy, tmp_path):
     run_id = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
                         [Source("card.png", CARD)], Spool(factory))
     with factory() as s:
-        s.get(Run, run_id).status = "running"  # and no heartbeat: a dead worker's
+        s.get_one(Run, run_id).status = "running"  # and no heartbeat: a dead worker's
         s.commit()
     locked = threading.Event()
     holder = threading.Thread(target=_hold_lock, args=(path, 1.0, locked))
@@ -283,8 +283,8 @@ def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbo
 
     from tests.support import postgres
 
-    if unavailable_reason():
-        pytest.skip(unavailable_reason())
+    if reason := unavailable_reason():
+        pytest.skip(reason)
     bindir = postgres._bin_dir()
     root = tempfile.mkdtemp(prefix="studio-pg-restart-")
     data = os.path.join(root, "data")
@@ -325,7 +325,7 @@ def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbo
         worker.join(90)
         assert outcome.get("status") == "done"
         with factory() as s:
-            run = s.get(Run, run_id)
+            run = s.get_one(Run, run_id)
             assert (run.status, run.done, run.total) == ("done", ITEMS, ITEMS)
             assert all(i.result_code == 5000001 for i in run.items)  # every answer kept
         assert sandbox.backend.journal.calls("credit-card") == ITEMS

@@ -33,7 +33,7 @@ def _wait(factory, run_id: int, until, timeout: float, what: str) -> Run:
     deadline = time.monotonic() + timeout
     while True:
         with factory() as s:
-            run = s.get(Run, run_id)
+            run = s.get_one(Run, run_id)
             if until(run):
                 return run
         if time.monotonic() > deadline:
@@ -59,7 +59,7 @@ def test_runs_go_on_when_the_dashboard_starts_and_resume_after_a_kill(sandbox, t
             os.killpg(pid, signal.SIGKILL)  # a crash: no shutdown hook runs
             time.sleep(1.0)
         with factory() as s:
-            before = s.get(Run, run_id)
+            before = s.get_one(Run, run_id)
             answered, status = before.done, before.status
         calls_before = sandbox.backend.journal.calls("credit-card")
         assert status == "running" and 3 <= answered < 10 and calls_before == answered + 1
@@ -72,7 +72,7 @@ def test_runs_go_on_when_the_dashboard_starts_and_resume_after_a_kill(sandbox, t
         assert resent == 10 - answered - 1  # only the items never sent
         assert sandbox.backend.journal.calls("credit-card") == 10  # each once: nothing billed twice
         with factory() as s:
-            items = s.get(Run, run_id).items
+            items = s.get_one(Run, run_id).items
             assert [i.state for i in items].count("unknown") == 1  # the one on the wire at the kill
             assert all(i.result_code == 5000001 for i in items if i.state != "unknown")
     finally:

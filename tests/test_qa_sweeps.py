@@ -1,6 +1,8 @@
 """Sweep generation: every degradation really moves the image in its stated direction; specs parse."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -8,7 +10,14 @@ import pytest
 from qa.sweeps import DEGRADATIONS, SweepError, degrade, parse_spec, sweep_levels
 from tests.support.apptest import SAMPLES
 
-CARD = cv2.imread(str(SAMPLES / "cards" / "visa_blue_flat.png"))
+
+def _image(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path))
+    assert image is not None, path
+    return image
+
+
+CARD = _image(SAMPLES / "cards" / "visa_blue_flat.png")
 
 
 def sharpness(img: np.ndarray) -> float:

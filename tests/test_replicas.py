@@ -223,7 +223,9 @@ def _browser_through_nginx(https_url: str, ports: tuple[int, int]) -> int:
         page.get_by_role("button", name="Start run").click()
         page.get_by_text("2/2 done · 0 failed · done").wait_for(timeout=120_000)
         line = page.get_by_text(re.compile(r"^Run \d+: Credit card")).first.inner_text(timeout=30_000)
-        run_id = int(re.match(r"Run (\d+):", line).group(1))  # type: ignore[union-attr]
+        numbered = re.match(r"Run (\d+):", line)
+        assert numbered is not None, line
+        run_id = int(numbered.group(1))
 
         # both replicas show it finished: the one that started it and the other one (straight at its port)
         for port in ports:

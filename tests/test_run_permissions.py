@@ -104,7 +104,7 @@ def _interrupted_run(factory, spool, sandbox, owner: Identity, backend: str, ite
                    sweep=[("blur", list(range(1, items)))])
     run_id = create_run(factory, spec, [Source("card.png", CARD)], spool)
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         run.status = "interrupted"
         first = s.scalars(select(Item).where(Item.run_id == run_id).order_by(Item.position)).first()
         first.state, first.result_code = "failed", 5000001
@@ -124,7 +124,7 @@ def test_d10_a_viewer_cannot_resume_an_analysts_cloud_run_and_the_refusal_names_
         resume_run(factory, run_id, spool, by=VIC)
     assert sandbox.backend.journal.calls("credit-card") == 0
     with factory() as s:
-        assert s.get(Run, run_id).status == "interrupted"
+        assert s.get_one(Run, run_id).status == "interrupted"
     (refusal,) = _rows(factory, kinds=["refused"])
     assert (refusal["user"], refusal["role"], refusal["action"], refusal["where"]) == (
         "vic@corp.test", "viewer", "run_resume", f"qa-run:{run_id}")
@@ -227,7 +227,7 @@ def test_the_runs_page_shows_a_viewer_no_button_on_an_analysts_run_and_the_owner
     factory = lab.session_factory(lab.default_url())
     run_id = _interrupted_run(factory, spool(), sandbox, ANN, "cloud", items=2)
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         item = s.scalars(select(Item).where(Item.run_id == run_id, Item.state == "pending")).one()
         item.state, run.status, run.done, run.failed = "unknown", "done", 2, 2
         s.commit()
@@ -261,7 +261,7 @@ def test_the_runs_page_says_why_a_run_failed_and_whose_it_is(sandbox):
     factory = lab.session_factory(lab.default_url())
     run_id = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         run.status, run.message = "failed", "the studio database sqlite:///x cannot be used: database is locked"
         s.commit()
     at = open_as("viewer", "pages/runs.py")
@@ -308,13 +308,13 @@ def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
         assert run_facts(factory, run_id, spool()).status == "done"
         assert sandbox.backend.journal.calls("credit-card") == 1
         with factory() as s:
-            assert s.get(Run, run_id).billed_to == "ann@corp.test"
+            assert s.get_one(Run, run_id).billed_to == "ann@corp.test"
         rows = Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
         assert [(r["user"], r["action"]) for r in rows] == [("ann@corp.test", "run_resume")]
 
         queued = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
         with factory() as s:
-            s.get(Run, queued).status = "queued"  # on no queue: it stays queued while the pages look
+            s.get_one(Run, queued).status = "queued"  # on no queue: it stays queued while the pages look
             s.commit()
         viewer = open_as("viewer", "pages/runs.py")
         viewer.selectbox(key="runs_pick").set_value(queued).run()
@@ -344,13 +344,13 @@ def test_a_run_started_on_the_qa_lab_page_is_audited_with_who_started_it(sandbox
         assert not at.exception
         run_id = at.session_state["lab_run"]
         with lab.factory()() as s:
-            created = s.get(Run, run_id).created_at.replace(tzinfo=None)
+            created = s.get_one(Run, run_id).created_at.replace(tzinfo=None)
         # SQLite gives a deleted run's id to the next run, so the door may hold an earlier run's rows
         rows = [r for r in Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
                 if r["at"].replace(tzinfo=None) >= created]
         assert [(r["user"], r["role"], r["action"], r["backend"]) for r in rows] == [
             ("vic@corp.test", "viewer", "run_start", "sandbox")]
         with lab.factory()() as s:
-            assert s.get(Run, run_id).started_by == "vic@corp.test"
+            assert s.get_one(Run, run_id).started_by == "vic@corp.test"
     finally:
         sandbox.backend.set_faults(Faults())

@@ -188,6 +188,7 @@ def test_the_kernel_names_another_accounts_connection():
                                    "print(s.getsockname()[1], flush=True); time.sleep(30)")],
                                  stdout=subprocess.PIPE, text=True)
         try:
+            assert other.stdout is not None
             client_port = int(other.stdout.readline())
             accepted, _ = server.accept()
             with accepted:

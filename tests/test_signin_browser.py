@@ -142,8 +142,8 @@ def test_signed_out_visitor_sees_only_the_sign_in_page(visit):
         for leaked in ("SANDBOX", "Specimen", "Endpoint", "Upload", "Analyse", "sandbox-appkey"):
             assert leaked not in text, f"/{path} shows {leaked!r} to a signed-out visitor"
     blob = b"\n".join(visit.frames)
-    for leaked in (b"sandbox-appkey", b"visa_blue_flat", b"127.0.0.1:", b"Public-key versions"):
-        assert leaked not in blob, f"{leaked!r} reached a signed-out browser"
+    for leaked_bytes in (b"sandbox-appkey", b"visa_blue_flat", b"127.0.0.1:", b"Public-key versions"):
+        assert leaked_bytes not in blob, f"{leaked_bytes!r} reached a signed-out browser"
     visit.shot("signed_out.png")
 
 
@@ -310,7 +310,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
     from store.models import Item, Run
 
     with session_factory(os.environ["STUDIO_DATABASE_URL"])() as s:
-        assert s.get(Run, run_id).status == "interrupted"   # nobody clicked: nothing changed
+        assert s.get_one(Run, run_id).status == "interrupted"   # nobody clicked: nothing changed
         s.execute(delete(Item).where(Item.run_id == run_id))   # the session's database is shared: tidy up
         s.execute(delete(Run).where(Run.id == run_id))
         s.commit()

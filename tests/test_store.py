@@ -43,7 +43,7 @@ def test_run_items_fields_round_trip_and_cascade(db_url):
         s.commit()
         run_id = run.id
     with factory() as s:
-        got = s.get(Run, run_id)
+        got = s.get_one(Run, run_id)
         assert got.sweep == [["blur", [0, 1.5]]] and got.key_versions == {"credit-card": "3"}
         item = got.items[0]
         assert item.quality["blur"]["status"] == "warn"
@@ -123,7 +123,7 @@ def test_upgrade_from_0003_keeps_the_fields_and_marks_their_verdicts_not_recorde
             "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions, service,"
             " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
             " 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'done', 1, 1, 0)")
-        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar()
+        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar_one()
         conn.exec_driver_sql(
             "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state,"
             f" result_code) values ({run_id}, 0, 0, 'card.png', 'none', 0, '{{}}', 'done', 0)")
@@ -164,7 +164,7 @@ def test_upgrade_from_0004_books_old_runs_to_who_started_them(fresh_url):
             " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
             " 'ann@corp.test', 'cloud', 'https://x', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'interrupted',"
             " 2, 1, 0)")
-        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar()
+        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar_one()
         for pos, state in enumerate(("done", "pending")):
             conn.exec_driver_sql(
                 "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state)"
@@ -174,12 +174,12 @@ def test_upgrade_from_0004_books_old_runs_to_who_started_them(fresh_url):
         assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0009"
     factory = session_factory(fresh_url)
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         assert (run.started_by, run.billed_to, run.billed_role) == ("ann@corp.test", None, None)
         assert [i.state for i in run.items] == ["done", "pending"]
     requeue(factory, run_id, by=Identity("ada", "ada@corp.test", "Ada", Role.ADMIN, "oidc"))
     with factory() as s:
-        run = s.get(Run, run_id)
+        run = s.get_one(Run, run_id)
         assert (run.status, run.billed_to, run.billed_role) == ("queued", "ada@corp.test", "admin")
     engine_for(fresh_url).dispose()
     command.downgrade(cfg, "0004")
@@ -203,7 +203,7 @@ def test_upgrade_from_0005_keeps_old_fields_with_no_expected_value_and_items_wit
             "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions, service,"
             " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
             " 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'done', 1, 1, 0)")
-        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar()
+        run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar_one()
         conn.exec_driver_sql(
             "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state,"
             f" result_code) values ({run_id}, 0, 0, 'card.png', 'none', 0, '{{}}', 'done', 0)")
@@ -223,7 +223,7 @@ def test_upgrade_from_0005_keeps_old_fields_with_no_expected_value_and_items_wit
         s.add(ItemField(item_id=item_id, name="validThru", value="04/29", conf=0.9, correct=False, checks=[],
                         expected="04/30", diff={"of": 4, "read_of": 4, "changes": [], "expected_marks": [4],
                                                "read_marks": [4]}))
-        s.get(Item, item_id).tags = {"device": "S21"}
+        s.get_one(Item, item_id).tags = {"device": "S21"}
         s.commit()
     again = load_run(session_factory(fresh_url), run_id)
     assert again.items[0].fields["validThru"]["expected"] == "04/30" and again.items[0].tags == {"device": "S21"}

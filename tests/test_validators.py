@@ -559,7 +559,8 @@ def test_parse_td3_fields_and_fillers() -> None:
     assert parse_td3(None, ICAO_L2.lower()) is None
     no_line1 = parse_td3(None, ICAO_L2)
     assert no_line1 is not None and (no_line1.surname, no_line1.issuing_state) == ("", "")
-    assert parse_td3(ICAO_L1.lower(), ICAO_L2).surname == ""  # type: ignore[union-attr]
+    lower_line1 = parse_td3(ICAO_L1.lower(), ICAO_L2)
+    assert lower_line1 is not None and lower_line1.surname == ""
 
 
 def test_viz_mrz_comparisons_at_their_edges() -> None:

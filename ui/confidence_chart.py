@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -25,7 +26,7 @@ BAR_ROW_PX = 34
 
 DEFAULT_FONT = 13
 
-CONFIG = {
+CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "scrollZoom": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],

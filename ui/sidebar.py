@@ -5,6 +5,7 @@ drawn on a canvas that CSS cannot enlarge, so presenter view shows them as plain
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui.errors import guarded
 from ui.i18n import LANG_KEY, LANG_NAMES, LANGS, default_lang, resync, t
@@ -72,7 +73,7 @@ def preferences(*, may_unmask: bool) -> None:
         st.sidebar.warning(t("side.masking_off"), icon=":material/lock_open:")
 
 
-def quota_lines(box) -> None:
+def quota_lines(box: DeltaGenerator) -> None:
     """"12 of 50 today" per quota kind, for whoever is signed in (NHN Cloud only)."""
     from ui.billing import usage
 

@@ -327,7 +327,8 @@ def _nearest_distance(pixels: np.ndarray, centres: np.ndarray) -> np.ndarray:
         dist = np.einsum("...k,...k->...", diff, diff)
         best = dist if best is None else np.minimum(best, dist)
     assert best is not None
-    return np.sqrt(best)
+    distance: np.ndarray = np.sqrt(best)
+    return distance
 
 
 def _edge_support(quad: np.ndarray, lab: np.ndarray) -> float:
@@ -449,7 +450,8 @@ def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarr
     if abs(denom) < 1e-6:
         return None
     t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / denom
-    return p + t * r
+    point: np.ndarray = p + t * r
+    return point
 
 
 def _fold_angle(deg: float) -> float:

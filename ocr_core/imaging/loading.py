@@ -236,7 +236,8 @@ def _render_pdf(data: bytes, max_pixels: int) -> Image.Image:
         scale = PDF_DPI / 72
         width, height = page.get_size()
         _guard(width * scale, height * scale, max_pixels)
-        return page.render(scale=scale).to_pil().convert("RGB")
+        image: Image.Image = page.render(scale=scale).to_pil().convert("RGB")  # pypdfium2's are untyped
+        return image
     finally:
         pdf.close()
 

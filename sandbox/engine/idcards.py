@@ -133,8 +133,8 @@ def parse_id(image: np.ndarray, detected: list[TextLine], hangul: HangulReader) 
     prefixes = {i: quad for i in wanted if (quad := _type_prefix(detected[i])) is not None}
     prefixed = list(prefixes)
     got = hangul.read(image, [detected[i].quad for i in wanted] + list(prefixes.values()))
-    readings = dict(zip(wanted, got))
-    for i, extra in zip(prefixed, got[len(wanted):]):  # the licence type read apart: keep what finds more types
+    readings = dict(zip(wanted, got, strict=False))  # got also holds the prefixes' readings, after
+    for i, extra in zip(prefixed, got[len(wanted):], strict=True):  # the licence type read apart: keep what finds more types
         if len(LOOSE_TYPE.findall(_compact(extra.text))) > len(LOOSE_TYPE.findall(_compact(readings[i].text))):
             readings[i] = extra
     lines = [Line(ln, readings.get(i)) for i, ln in enumerate(detected)]

@@ -88,7 +88,7 @@ def lexicon_fix(reading: str, vocabulary: tuple[str, ...] | list[str], least: fl
         return None
     start, wrong_per_word = 0, []
     for word in entry.split(" "):
-        wrong_per_word.append(sum(a != b for a, b in zip(compact[start:start + len(word)], word)))
+        wrong_per_word.append(sum(a != b for a, b in zip(compact[start:start + len(word)], word, strict=True)))
         start += len(word)
     return (entry, True) if max(wrong_per_word) <= 1 else None
 

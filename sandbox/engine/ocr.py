@@ -101,12 +101,11 @@ MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
 """RapidOCR 3.x's default detector and recogniser, shipped inside its wheel."""
 
 
-def _session(model: Path):  # -> onnxruntime.InferenceSession
+def _session(model: Path) -> Any:  # an onnxruntime.InferenceSession (onnxruntime publishes no types)
     """An ONNX Runtime session whose idle worker threads sleep instead of spinning.
 
-    An ONNX Runtime session whose idle worker threads sleep instead of spinning: on a shared
-    two-core machine (the sandbox's 20 clients, a QA run beside it) spinning threads burn the cycles
-    the other reads need; on a quiet one the wake-up costs microseconds per operator."""
+    On a shared two-core machine (the sandbox's 20 clients, a QA run beside it) spinning threads burn
+    the cycles the other reads need; on a quiet one the wake-up costs microseconds per operator."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -198,7 +197,7 @@ class RapidReader:
             rec = self._load()[1](TextRecInput(img=crops))
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
-        lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q)) for q, t, s in zip(quads, rec.txts, rec.scores)]
+        lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q)) for q, t, s in zip(quads, rec.txts, rec.scores, strict=True)]
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
 
 
@@ -306,7 +305,7 @@ class HangulReader:
             with ThreadPoolExecutor(jobs) as pool:
                 pages = list(pool.map(run_share, shares))
         out: list[HangulText] = [HangulText()] * len(quads)
-        for share, read in zip(shares, pages):
+        for share, read in zip(shares, pages, strict=True):
             for n, i in enumerate(share):
                 options = [read.get(n * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))]
                 best = max(options, key=lambda h: (bool(h.words), h.conf))

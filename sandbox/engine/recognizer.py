@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 
 import cv2
@@ -214,13 +215,17 @@ def _unrotate_reading(r: Reading, turns: int, shape: tuple[int, ...]) -> Reading
     return replace(r, box=_unrotate_quad(r.box, turns, shape))
 
 
-def _map_quad(quad: Quad, fn) -> Quad:
+PointMap = Callable[[np.ndarray], np.ndarray]
+"""Points of the cut-out document → the same points in the photo (``View.back``)."""
+
+
+def _map_quad(quad: Quad, fn: PointMap) -> Quad:
     if quad == ((0, 0), (0, 0), (0, 0), (0, 0)):
         return quad
     return to_quad(fn(np.array(quad, np.float32)))
 
 
-def _map_card(c: CardReading, fn) -> CardReading:
+def _map_card(c: CardReading, fn: PointMap) -> CardReading:
     """Boxes of a reading of the cut-out document, in the photo's coordinates."""
     return CardReading(
         groups=tuple(replace(g, box=_map_quad(g.box, fn)) for g in c.groups),
@@ -228,7 +233,7 @@ def _map_card(c: CardReading, fn) -> CardReading:
     )
 
 
-def _map_id(r: IdReading, fn) -> IdReading:
+def _map_id(r: IdReading, fn: PointMap) -> IdReading:
     return IdReading(
         id_type=r.id_type,
         fields=tuple((k, replace(v, box=_map_quad(v.box, fn))) for k, v in r.fields),

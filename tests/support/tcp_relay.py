@@ -2,6 +2,7 @@
 can run to make its connections look as if they came from a proxy's address (audit D13)."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,10 +17,8 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
         pass
     finally:
         for s in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 @contextmanager
