@@ -42,8 +42,10 @@ def db(tmp_path):
 @pytest.fixture
 def client(sandbox):
     sandbox.backend.journal.clear()  # the session's sandbox: count only this test's calls
+    # Real OCR answers these tests: a generous read timeout, as a busy CI machine can take seconds per read
+    # (the read-timeout behaviour is tested with its own short cap below).
     with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
-                            read_timeout=5.0, backoff_base=0.0)) as c:
+                            read_timeout=60.0, backoff_base=0.0)) as c:
         yield c
     sandbox.backend.set_faults(Faults())
     sandbox.backend.journal.clear()
