@@ -38,7 +38,7 @@ from typing import Any, TextIO, TypeVar
 
 from l10n import LANGS, api_error, input_problem, message, rejection
 
-from . import _constants as C
+from . import constants as C
 from .authenticity import ID_TYPES, AuthenticityRequest
 from .client import OcrClient
 from .envelope import load_public_key

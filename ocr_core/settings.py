@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from . import _constants as C
+from . import constants as C
 from .errors import SettingsError
 
 ApiVersion = Literal["v2.0", "v2.1"]

@@ -34,7 +34,7 @@ from sqlalchemy.exc import OperationalError
 from access.metering import command_line_user
 from l10n import message, name_list
 from ocr_core import OcrClient
-from ocr_core import _constants as C
+from ocr_core import constants as C
 from ocr_core.errors import SettingsError
 from qa import analysis, report
 from qa.backend import choose, max_cloud_calls

@@ -20,7 +20,7 @@ import streamlit as st
 
 from access import Action, allowed
 from ocr_core import OcrClient, Settings
-from ocr_core._constants import DEFAULT_BASE_URL, LEGACY_BASE_URL
+from ocr_core.constants import DEFAULT_BASE_URL, LEGACY_BASE_URL
 
 Backend = Literal["sandbox", "cloud"]
 Endpoint = Literal["current", "legacy"]
