@@ -12,18 +12,25 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 import streamlit as st
 
 from access import Action, allowed
 from ocr_core import OcrClient, Settings
-from ocr_core.constants import DEFAULT_BASE_URL, LEGACY_BASE_URL
+from ui.credentials import (
+    ENDPOINT_URLS,
+    SECRETS_SECTION,
+    Backend,
+    Connection,
+    Endpoint,
+    cloud_settings,
+    credentials_configured,
+)
 
-Backend = Literal["sandbox", "cloud"]
-Endpoint = Literal["current", "legacy"]
+__all__ = ["ENDPOINT_URLS", "SECRETS_SECTION", "Backend", "Connection", "Endpoint", "cloud_settings",
+           "credentials_configured"]  # re-exported: where they lived before ui.credentials
 
 CONNECTION_KEY = "connection"
 PRESENTER_KEY = "presenter_view"
@@ -31,22 +38,6 @@ MASKING_KEY = "masking"
 
 SANDBOX_URL_ENV = "STUDIO_SANDBOX_URL"
 """Use an already running sandbox (``python -m sandbox``) instead of starting one in-process."""
-
-SECRETS_SECTION = "nhn_ocr"
-_SECRET_FIELDS = ("app_key", "secret_key", "uak_id", "uak_secret")
-
-ENDPOINT_URLS: dict[Endpoint, str] = {"current": DEFAULT_BASE_URL, "legacy": LEGACY_BASE_URL}
-
-
-@dataclass(frozen=True)
-class Connection:
-    """What the user chose on the Settings page (no secrets in here)."""
-
-    backend: Backend = "sandbox"
-    endpoint: Endpoint = "current"
-    api_version: str = "v2.0"
-    image_encoding: str = "raw"
-
 
 @dataclass(frozen=True)
 class SandboxHandle:
@@ -59,36 +50,6 @@ class SandboxHandle:
     uak_secret: str
     token_url: str
     embedded: bool
-
-
-# ---------------------------------------------------------------- credentials
-
-
-def _secrets_section() -> Mapping[str, Any]:
-    try:
-        section = st.secrets.get(SECRETS_SECTION)
-    except Exception:  # noqa: BLE001 - no secrets.toml at all, or an unreadable one: treat as not configured
-        return {}
-    return section if isinstance(section, Mapping) else {}
-
-
-def cloud_settings(conn: Connection) -> Settings:
-    """Settings for NHN Cloud: secrets.toml first, then the environment; endpoint from the choice."""
-    section = _secrets_section()
-    overrides = {name: section.get(name) or None for name in _SECRET_FIELDS}
-    return Settings.from_env(
-        base_url=ENDPOINT_URLS[conn.endpoint], api_version=conn.api_version,
-        image_encoding=conn.image_encoding, **overrides,
-    )
-
-
-def credentials_configured(api_version: str) -> bool:
-    """Whether the credentials the given API version needs are present (values never leave here)."""
-    try:
-        cloud_settings(Connection(backend="cloud", api_version=api_version)).require_credentials()
-    except Exception:  # noqa: BLE001 - any failure to build the settings means "not configured"
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- sandbox
