@@ -17,26 +17,25 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
 from access.audit import QA_RUN_PREFIX, AuditEvent, EventKind, log_event, request_key_hash
 from access.ledger import QUOTA_KIND_OF_SERVICE, QUOTA_NAMES, Ledger, QuotaExceeded, QuotaLimits
 from ocr_core import ApiError, InputError, SettingsError, TransportError
+from ocr_core.settings import nhn_cloud_endpoint
 
 R = TypeVar("R")
 
 USER_ENV = "STUDIO_USER"
 SECRETS_FILE_ENV = "STUDIO_SECRETS_FILE"
 _ROOT = Path(__file__).resolve().parent.parent
-BILLED_HOST_SUFFIX = ".nhncloudservice.com"
 
 
 def billed_endpoint(base_url: str) -> bool:
-    """Calls to NHN Cloud's own hosts are billed; a sandbox anywhere else is not."""
-    host = (urlsplit(base_url).hostname or "").lower()
-    return host.endswith(BILLED_HOST_SUFFIX)
+    """Calls to NHN Cloud's own hosts are billed; a sandbox anywhere else is not (one rule with the
+    library's command line: ``ocr_core.settings.nhn_cloud_endpoint``)."""
+    return nhn_cloud_endpoint(base_url)
 
 
 def quota_limits(section: Mapping[str, Any]) -> QuotaLimits:

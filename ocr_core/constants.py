@@ -10,6 +10,9 @@ DEFAULT_BASE_URL: Final = "https://api-ocr.nhncloudservice.com"
 LEGACY_BASE_URL: Final = "https://ocr.api.nhncloudservice.com"
 DEFAULT_TOKEN_URL: Final = "https://oauth.api.nhncloudservice.com/oauth2/token/create"
 
+# Every host under this suffix is NHN Cloud's own: calls to it are billed.
+NHN_CLOUD_HOST_SUFFIX: Final = ".nhncloudservice.com"
+
 API_VERSIONS: Final = ("v2.0", "v2.1")
 DEFAULT_API_VERSION: Final = "v2.0"
 IMAGE_ENCODINGS: Final = ("raw", "base64")
