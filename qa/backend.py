@@ -3,10 +3,10 @@ are configured (``NHN_OCR_*`` or the CLI's options), else a sandbox — an alrea
 by ``STUDIO_SANDBOX_URL``, or one started in this process."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
+from appconfig import settings
 from ocr_core import Settings
 from ocr_core.errors import SettingsError
 
@@ -25,17 +25,14 @@ class Backend:
 
 
 def max_cloud_calls() -> int:
-    try:
-        return int(os.environ.get(MAX_CALLS_ENV) or DEFAULT_MAX_CALLS)
-    except ValueError:
-        return DEFAULT_MAX_CALLS
+    return settings().QA_MAX_CALLS  # a value that is not a number: appconfig.SettingsProblem names it
 
 
 def sandbox_settings(**overrides: Any) -> Settings:
     from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET, TOKEN_PATH
 
     global _embedded
-    url = os.environ.get(SANDBOX_URL_ENV, "").strip().rstrip("/")
+    url = settings().SANDBOX_URL
     if not url:
         if _embedded is None:
             from sandbox.server import start_sandbox

@@ -8,7 +8,6 @@ anything.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,15 +15,19 @@ import streamlit as st
 
 from access import LOCAL_USER, AccessConfig, ConfigError, Identity, load_access_config
 from access.config import PROXY_SECRET_HEADER
-from access.listen import ALLOW_ANONYMOUS_ENV, local_request
+from access.listen import allow_anonymous, local_request
+from appconfig import SettingsProblem
+from ui import secrets
 from ui.i18n import t
 
 
 def _secrets() -> Mapping[str, Any]:
+    """``[auth]`` and ``[access]``; secrets Streamlit cannot read are a configuration error (fail closed:
+    the sign-in page names it), never "nothing configured"."""
     try:
-        return {k: st.secrets[k] for k in ("auth", "access") if k in st.secrets}
-    except Exception:  # noqa: BLE001 - no secrets.toml: nothing configured
-        return {}
+        return {k: v for k in ("auth", "access") if (v := secrets.section(k))}
+    except SettingsProblem as err:
+        raise ConfigError(str(err)) from None
 
 
 def access_config() -> AccessConfig:
@@ -150,7 +153,7 @@ def _this_machine_or_allowed() -> bool:
 
 def anonymous_override() -> bool:
     """Served beyond loopback with no sign-in because an operator set ``STUDIO_ALLOW_ANONYMOUS=1``."""
-    return os.environ.get(ALLOW_ANONYMOUS_ENV) == "1"
+    return allow_anonymous()
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,8 +7,8 @@ same door class, so the quotas are one.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -16,6 +16,7 @@ from access import Action, allowed
 from access.audit import who
 from access.ledger import QUOTA_KIND_OF_SERVICE, QuotaLimits, Usage
 from access.metering import Door, quota_limits
+from ui import secrets
 from ui.access import current_identity, where_now
 from ui.backend_choice import refuse_unless_offered
 from ui.session import effective_connection
@@ -25,17 +26,9 @@ R = TypeVar("R")
 __all__ = ["billed_call", "ledger", "limits", "quota_defaults", "studio_engine", "usage"]
 
 
-def _section(name: str) -> Mapping[str, Any]:
-    try:
-        value = st.secrets.get(name)
-    except Exception:  # noqa: BLE001 - no secrets.toml
-        return {}
-    return value if isinstance(value, Mapping) else {}
-
-
 def quota_defaults() -> QuotaLimits:
     """``[quotas]`` in secrets.toml; an admin may override each on the Settings page."""
-    return quota_limits(_section("quotas"))
+    return quota_limits(secrets.section("quotas"))
 
 
 def limits() -> QuotaLimits:

@@ -4,18 +4,19 @@ and whether they are configured. Imports no other ``ui`` module: the backend rul
 (``ui.backend_choice``) and the session's state (``ui.session``) both read it."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-import streamlit as st
-
-from ocr_core import Settings
+from appconfig import SettingsProblem
+from ocr_core import Settings, SettingsError
 from ocr_core.constants import DEFAULT_BASE_URL, LEGACY_BASE_URL
+from ui import secrets
 
 Backend = Literal["sandbox", "cloud"]
 Endpoint = Literal["current", "legacy"]
 
+log = logging.getLogger("studio.ui")
 SECRETS_SECTION = "nhn_ocr"
 _SECRET_FIELDS = ("app_key", "secret_key", "uak_id", "uak_secret")
 
@@ -33,17 +34,9 @@ class Connection:
 
 
 
-def _secrets_section() -> Mapping[str, Any]:
-    try:
-        section = st.secrets.get(SECRETS_SECTION)
-    except Exception:  # noqa: BLE001 - no secrets.toml at all, or an unreadable one: treat as not configured
-        return {}
-    return section if isinstance(section, Mapping) else {}
-
-
 def cloud_settings(conn: Connection) -> Settings:
     """Settings for NHN Cloud: secrets.toml first, then the environment; endpoint from the choice."""
-    section = _secrets_section()
+    section = secrets.section(SECRETS_SECTION)
     overrides = {name: section.get(name) or None for name in _SECRET_FIELDS}
     return Settings.from_env(
         base_url=ENDPOINT_URLS[conn.endpoint], api_version=conn.api_version,
@@ -55,6 +48,7 @@ def credentials_configured(api_version: str) -> bool:
     """Whether the credentials the given API version needs are present (values never leave here)."""
     try:
         cloud_settings(Connection(backend="cloud", api_version=api_version)).require_credentials()
-    except Exception:  # noqa: BLE001 - any failure to build the settings means "not configured"
+    except (SettingsError, SettingsProblem) as err:  # missing, invalid or unreadable: not configured
+        log.debug("NHN Cloud %s not configured: %s", api_version, err)
         return False
     return True

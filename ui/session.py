@@ -11,13 +11,13 @@
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
 
 from access import Action, allowed
+from appconfig import settings
 from ocr_core import OcrClient, Settings
 from ui.credentials import (
     ENDPOINT_URLS,
@@ -70,7 +70,7 @@ def _embedded_sandbox() -> Any:
     from sandbox.server import start_sandbox
 
     running = start_sandbox()
-    if os.environ.get(WARM_ENV, "1").strip() != "0":
+    if settings().warm_engine:
         # not a daemon: a process that ends while native code of the engine runs in a daemon thread
         # aborts ("terminate called without an active exception"); this one ends within seconds
         threading.Thread(target=_warm, args=(warm_up,), name="sandbox-warm-up", daemon=False).start()
@@ -89,7 +89,7 @@ def _warm(warm_up: Any) -> None:
 def sandbox_handle() -> SandboxHandle:
     from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET, TOKEN_PATH
 
-    external = os.environ.get(SANDBOX_URL_ENV, "").strip().rstrip("/")
+    external = settings().SANDBOX_URL
     if external:
         return SandboxHandle(external, DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET,
                              external + TOKEN_PATH, embedded=False)
