@@ -66,10 +66,10 @@ def _embedded_sandbox() -> Any:
     still looks at the page: the first analysis then takes as long as a repeat."""
     import threading
 
+    from qa.backend import embedded_sandbox
     from sandbox.engine import warm_up
-    from sandbox.server import start_sandbox
 
-    running = start_sandbox()
+    running = embedded_sandbox()
     if settings().warm_engine:
         # not a daemon: a process that ends while native code of the engine runs in a daemon thread
         # aborts ("terminate called without an active exception"); this one ends within seconds
@@ -89,7 +89,7 @@ def _warm(warm_up: Any) -> None:
 def sandbox_handle() -> SandboxHandle:
     from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET, TOKEN_PATH
 
-    external = settings().SANDBOX_URL
+    external = settings().SANDBOX_URL  # else the process's one embedded sandbox (qa.backend.embedded_sandbox)
     if external:
         return SandboxHandle(external, DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET,
                              external + TOKEN_PATH, embedded=False)
