@@ -118,7 +118,7 @@ def secrets_file(path: Path | None = None) -> Mapping[str, Any]:
         return {}
     except OSError as err:
         raise SettingsProblem(str(path), err.strerror or type(err).__name__) from None
-    stamp = (stat.st_mtime_ns, stat.st_size)
+    stamp = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
     cached = _seen["files"].get(path)
     if cached is not None and cached[0] == stamp:
         return cached[1]

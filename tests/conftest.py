@@ -32,3 +32,12 @@ def browser():
     """Debian's headless Chromium, one per test module (harness.browser.chromium)."""
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each test reads the application's settings anew (appconfig: read once per process otherwise)."""
+    import appconfig
+
+    appconfig.reset()
+    yield
