@@ -113,6 +113,10 @@ def startup_check(address: str | None, secrets_paths: Sequence[Path], *, anonymo
     secrets, problems = read_secrets(secrets_paths)
     check = StartupCheck(problems=problems)
     try:
+        settings()  # every STUDIO_* value checked before serving, not at its first use
+    except SettingsProblem as err:
+        check.problems.append(str(err))
+    try:
         config = load_access_config(secrets)
     except ConfigError as err:
         check.problems.append(f"{secrets_paths[-1] if secrets_paths else 'secrets'}: {err}")

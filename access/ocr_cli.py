@@ -8,6 +8,7 @@ from typing import Any
 
 from access.ledger import QuotaExceeded
 from access.metering import Door, command_line_user, door
+from appconfig import SettingsProblem
 from l10n import LANGS, api_error, input_problem, message, rejection
 from ocr_core import InputError, OcrError, SettingsError
 from ocr_core.cli import CliHooks
@@ -25,6 +26,8 @@ def meter(client: Any, user: str | None, masked: bool) -> Door:
         upgrade()
         return door(engine_for(), user=command_line_user(user), where="cli", backend="cloud",
                     api_version=client.settings.api_version, masked=masked)
+    except SettingsProblem as err:  # a STUDIO_* value that cannot be used: named, nothing sent
+        raise SettingsError(f"{err}; nothing was sent") from None
     except (StoreUnavailable, SQLAlchemyError) as err:
         problem = err if isinstance(err, StoreUnavailable) else StoreUnavailable.in_use(default_url(), err)
         raise SettingsError(f"{problem}; it keeps the quotas and the audit trail, so nothing was sent") from None
