@@ -94,3 +94,13 @@ def test_no_other_module_reads_studio_variables_or_parses_the_secrets() -> None:
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if reading.search(line) and "SUDO_UID" not in line and not line.lstrip().startswith("#")]
     assert not offenders, offenders
+
+
+def test_the_dashboard_names_a_bad_value_before_it_serves(monkeypatch) -> None:
+    from access.listen import startup_check
+
+    monkeypatch.setenv("STUDIO_SQLITE_BUSY_SECONDS", "ten")
+    check = startup_check("127.0.0.1", [], anonymous=False)
+    assert any(p.startswith("STUDIO_SQLITE_BUSY_SECONDS: ") for p in check.problems), check.problems
+    monkeypatch.setenv("STUDIO_SQLITE_BUSY_SECONDS", "10")
+    assert startup_check("127.0.0.1", [], anonymous=False).problems == []
