@@ -132,9 +132,13 @@ def secrets_file(path: Path | None = None) -> Mapping[str, Any]:
 
 def secrets_section(name: str, path: Path | None = None) -> Mapping[str, Any]:
     """One table of the secrets file (``[nhn_ocr]``, ``[quotas]``, ``[studio]``, ``[auth]``, ``[access]``);
-    empty when absent."""
+    empty when absent; a value that is not a table raises ``SettingsProblem``."""
     section = secrets_file(path).get(name)
-    return section if isinstance(section, Mapping) else {}
+    if section is None:
+        return {}
+    if not isinstance(section, Mapping):
+        raise SettingsProblem(f"[{name}] of {path or settings().SECRETS_FILE}", "must be a table")
+    return section
 
 
 SECRETS_SECTIONS: dict[str, str] = {

@@ -70,6 +70,9 @@ def test_the_secrets_file_is_parsed_once_per_change_and_a_broken_one_is_named(mo
     assert secrets_file() is secrets_file()
     path.write_text('[quotas]\nuser_daily_analysis = 30\n[studio]\nspool_key = "k"\n', encoding="utf-8")
     assert secrets_section("quotas") == {"user_daily_analysis": 30} and secrets_section("studio") == {"spool_key": "k"}
+    path.write_text('quotas = 3\n', encoding="utf-8")
+    with pytest.raises(SettingsProblem, match=r"\[quotas\] of .*: must be a table"):
+        secrets_section("quotas")
     path.write_text("[quotas\n", encoding="utf-8")
     with pytest.raises(SettingsProblem) as info:
         secrets_file()
@@ -104,3 +107,28 @@ def test_the_dashboard_names_a_bad_value_before_it_serves(monkeypatch) -> None:
     assert any(p.startswith("STUDIO_SQLITE_BUSY_SECONDS: ") for p in check.problems), check.problems
     monkeypatch.setenv("STUDIO_SQLITE_BUSY_SECONDS", "10")
     assert startup_check("127.0.0.1", [], anonymous=False).problems == []
+
+
+def test_the_dashboard_tells_no_secrets_from_unreadable_ones(monkeypatch) -> None:
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    from access import ConfigError
+    from ui import access, secrets
+
+    class Failing:
+        def __init__(self, error_id: str) -> None:
+            self.error_id = error_id
+
+        def get(self, name: str) -> object:
+            raise StreamlitSecretNotFoundError("cannot read {what}", what="secrets.toml", error_id=self.error_id)
+
+    monkeypatch.setattr(secrets.st, "secrets", Failing("no-secrets-found"))
+    assert secrets.section("quotas") == {}  # no file at all: nothing configured
+    monkeypatch.setattr(secrets.st, "secrets", Failing("failed-parsing-secrets-file"))
+    with pytest.raises(SettingsProblem, match="cannot read secrets.toml"):
+        secrets.section("quotas")
+    with pytest.raises(ConfigError):  # sign-in fails closed, never "nothing configured"
+        access.access_config()
+    monkeypatch.setattr(secrets.st, "secrets", {"auth": "not a table"})
+    with pytest.raises(ConfigError, match=r"\[auth\]: must be a table"):
+        access.access_config()

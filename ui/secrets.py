@@ -26,4 +26,8 @@ def section(name: str) -> Mapping[str, Any]:
         if getattr(err, "error_id", None) == NO_SECRETS:
             return {}
         raise SettingsProblem("secrets file", str(err)) from None
-    return value if isinstance(value, Mapping) else {}
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise SettingsProblem(f"[{name}]", "must be a table")
+    return value
