@@ -8,13 +8,13 @@ from __future__ import annotations
 import streamlit as st
 
 from access import Action, Identity, allowed
-from ui.access import gate, user_box
-from ui.backend_choice import sidebar_choice
+from ui.access import user_box
 from ui.i18n import t
 from ui.icon import app_icon
 from ui.presenter import switch as presenter_switch
 from ui.session import presenter_view
-from ui.sidebar import BASE_CSS, PRESENTER_CSS, backend_badge, preferences
+from ui.sidebar import BASE_CSS, PRESENTER_CSS, backend_badge, preferences, sidebar_choice
+from ui.sign_in import gate
 
 # The home page is the default page, at "/". Streamlit serves its default page at "/" *only*:
 # whatever its url_path, that path answers "page not found" when opened cold. So the home page has

@@ -24,6 +24,7 @@ from starlette.middleware import Middleware
 from streamlit import config as st_config
 
 from access.listen import allow_anonymous, startup_check
+from appconfig import SettingsProblem
 from ui.media_guard import MediaGuard
 from ui.network_guard import NetworkGuard
 from ui.routing import navigation_only
@@ -31,9 +32,14 @@ from ui.routing import navigation_only
 
 def refuse_unsafe_serving() -> None:
     """Exit (status 1, the reason on standard error) when serving as configured would be unsafe."""
+    try:
+        anonymous = allow_anonymous()
+    except SettingsProblem as err:  # a STUDIO_* value that cannot be used (startup_check names every one)
+        print(f"[studio] {err}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
     check = startup_check(st_config.get_option("server.address"),
                           [Path(p).expanduser() for p in st_config.get_option("secrets.files")],
-                          anonymous=allow_anonymous())
+                          anonymous=anonymous)
     for line in check.problems + check.warnings:
         print(f"[studio] {line}", file=sys.stderr, flush=True)
     if check.problems:

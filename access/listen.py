@@ -11,13 +11,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import stat
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from access.config import AccessConfig, ConfigError, load_access_config
+from appconfig import SettingsProblem, secrets_file, settings
 
 ALLOW_ANONYMOUS_ENV = "STUDIO_ALLOW_ANONYMOUS"
 ALL_INTERFACES = "0.0.0.0"
@@ -78,7 +78,7 @@ def secrets_file_problem(path: Path, doc: Mapping[str, Any]) -> str | None:
 
 
 def allow_anonymous() -> bool:
-    return os.environ.get(ALLOW_ANONYMOUS_ENV, "") == "1"
+    return settings().anonymous_allowed
 
 
 @dataclass
@@ -96,9 +96,9 @@ def read_secrets(paths: Iterable[Path]) -> tuple[dict[str, Any], list[str]]:
         if not path.is_file():  # absent, or a folder of secrets (Streamlit's own concern)
             continue
         try:
-            doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-            problems.append(f"{path}: {err}")
+            doc = dict(secrets_file(path))
+        except SettingsProblem as err:
+            problems.append(str(err))
             continue
         problem = secrets_file_problem(path, doc)
         if problem:
@@ -112,6 +112,10 @@ def startup_check(address: str | None, secrets_paths: Sequence[Path], *, anonymo
     where = effective_address(address)
     secrets, problems = read_secrets(secrets_paths)
     check = StartupCheck(problems=problems)
+    try:
+        settings()  # every STUDIO_* value checked before serving, not at its first use
+    except SettingsProblem as err:
+        check.problems.append(str(err))
     try:
         config = load_access_config(secrets)
     except ConfigError as err:

@@ -10,33 +10,31 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import os
 import time
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
 from access.audit import QA_RUN_PREFIX, AuditEvent, EventKind, log_event, request_key_hash
 from access.ledger import QUOTA_KIND_OF_SERVICE, QUOTA_NAMES, Ledger, QuotaExceeded, QuotaLimits
+from appconfig import SettingsProblem, secrets_section, settings
 from ocr_core import ApiError, InputError, SettingsError, TransportError
+from ocr_core.settings import nhn_cloud_endpoint
 
 R = TypeVar("R")
 
 USER_ENV = "STUDIO_USER"
 SECRETS_FILE_ENV = "STUDIO_SECRETS_FILE"
 _ROOT = Path(__file__).resolve().parent.parent
-BILLED_HOST_SUFFIX = ".nhncloudservice.com"
 
 
 def billed_endpoint(base_url: str) -> bool:
-    """Calls to NHN Cloud's own hosts are billed; a sandbox anywhere else is not."""
-    host = (urlsplit(base_url).hostname or "").lower()
-    return host.endswith(BILLED_HOST_SUFFIX)
+    """Calls to NHN Cloud's own hosts are billed; a sandbox anywhere else is not (one rule with the
+    library's command line: ``ocr_core.settings.nhn_cloud_endpoint``)."""
+    return nhn_cloud_endpoint(base_url)
 
 
 def quota_limits(section: Mapping[str, Any]) -> QuotaLimits:
@@ -51,25 +49,23 @@ def quota_limits(section: Mapping[str, Any]) -> QuotaLimits:
 
 def secrets_file() -> Path:
     """The secrets file ``./studio run`` gives Streamlit (``STUDIO_SECRETS_FILE``, else the default)."""
-    return Path(os.environ.get(SECRETS_FILE_ENV) or _ROOT / ".streamlit" / "secrets.toml")
+    return settings().SECRETS_FILE
 
 
 def configured_quotas() -> QuotaLimits:
     """``[quotas]`` as the dashboard reads it, for the doors that run outside Streamlit."""
-    path = secrets_file()
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise SettingsError(f"{path}: cannot read the [quotas] section: {err}") from None
-    section = doc.get("quotas")
-    return quota_limits(section if isinstance(section, Mapping) else {})
+        section = secrets_section("quotas")
+    except SettingsProblem as err:
+        raise SettingsError(f"{err.where}: cannot read the [quotas] section: {err.cause}") from None
+    return quota_limits(section)
 
 
 def command_line_user(explicit: str | None = None) -> str:
     """Who runs a command: ``--user``, else ``STUDIO_USER``, else the operating-system account.
     The CLI cannot prove it (whoever holds the credentials could call the API directly): the trail
     records whom the command named, and the quota of that name is spent."""
-    return (explicit or os.environ.get(USER_ENV) or getpass.getuser()).strip()
+    return (explicit or settings().USER or getpass.getuser()).strip()
 
 
 @dataclass(frozen=True)

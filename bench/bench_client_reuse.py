@@ -1,7 +1,7 @@
 """Key and connection reuse: 50 analyses with ``OcrClient`` against a naive client, side by side.
 
 Both talk to the same local sandbox over HTTP, its OCR engine replaced by fixed readings
-(tests/support/readings.py): the real envelope, routes and encrypted answers, without recognition time. The naive client does what a first
+(harness/readings.py): the real envelope, routes and encrypted answers, without recognition time. The naive client does what a first
 draft does: it fetches the public key and opens a new connection for every call. Expected for
 ``OcrClient``: exactly one public-key fetch per service and one connection for all 50 calls.
 
@@ -22,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from PIL import Image
 
+from harness.readings import FakeEngine
 from ocr_core import OcrClient, Settings
 from ocr_core.envelope import Envelope
 from sandbox.config import SandboxConfig
 from sandbox.server import RunningSandbox, start_sandbox
-from tests.support.readings import FakeEngine
 
 
 def card_image() -> bytes:

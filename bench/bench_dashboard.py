@@ -53,11 +53,11 @@ sys.path.insert(0, str(ROOT))
 
 import cv2
 
+from harness.dashboard_process import free_port, running_dashboard
 from ocr_core import OcrClient
 from ocr_core.masking import mask_card_number
 from sandbox.backend import Headers, SandboxBackend, SandboxResponse
 from sandbox.server import start_sandbox
-from tests.support.dashboard_process import free_port, running_dashboard
 
 SPECIMEN = ROOT / "samples" / "cards" / "visa_blue_flat.png"
 SIZE = (760, 480)

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.browser import chromium
-from tests.support.dashboard_process import free_port, running_dashboard
+from harness.browser import chromium
+from harness.dashboard_process import free_port, running_dashboard
 
 MASKED_START = "900115-1"  # resident hong gildong's number as the overlay writes it, masked
 KEY_LINE = """() => [...document.querySelectorAll('.st-key-id_result code')].map(c => c.textContent).join('|')"""

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import requests
 
-from ._constants import ENV_SECRETKEY, ENV_UAK_ID, ENV_UAK_SECRET, TOKEN_REFRESH_MARGIN
+from .constants import ENV_SECRETKEY, ENV_UAK_ID, ENV_UAK_SECRET, TOKEN_REFRESH_MARGIN
 from .errors import MalformedResponseError, SettingsError, TokenError
 from .settings import Settings
 

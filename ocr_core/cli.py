@@ -15,10 +15,13 @@ Options fall back to the ``NHN_OCR_*`` environment variables. ``--json`` prints 
 shaped like the API's response with every encrypted value decrypted (plus ``requestKey`` after an
 ID analysis), masked unless ``--unmasked``.
 
-Against NHN Cloud (an ``*.nhncloudservice.com`` endpoint) every analysis is billed: it counts against
-the same per-user daily and deployment monthly quotas as the dashboard (``[quotas]`` of the secrets
-file, the admins' Settings in the studio database) and leaves one audit row with ``where = "cli"``.
-The user is ``--user``, else ``STUDIO_USER``, else the operating-system account (``access.metering``).
+Against NHN Cloud (an ``*.nhncloudservice.com`` endpoint) every analysis is billed, so it goes through
+the meter of the application that ships this library (``CliHooks``, found through the ``ocr_core.cli``
+entry point; the library imports no application package). The studio's (``access.ocr_cli``) counts it
+against the same per-user daily and deployment monthly quotas as the dashboard and leaves one audit row
+with ``where = "cli"``; the user is ``--user``, else ``STUDIO_USER``, else the operating-system account.
+With no meter installed a billed call is refused before anything is sent (exit 2). The same hooks word
+errors in ``--lang`` (the studio's catalogue); without them messages are the library's English.
 
 Exit codes: 0 success; 1 the API answered a failure (or a value it sent could not be opened);
 2 usage or settings; 3 network, timeout, or an answer that is not the API's JSON (e.g. a proxy's
@@ -33,12 +36,12 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, Protocol, TextIO, TypeVar
 
-from l10n import LANGS, api_error, input_problem, message, rejection
-
-from . import _constants as C
+from . import constants as C
 from .authenticity import ID_TYPES, AuthenticityRequest
 from .client import OcrClient
 from .envelope import load_public_key
@@ -50,18 +53,53 @@ from .errors import (
     OcrError,
     SettingsError,
     TransportError,
+    explain,
 )
 from .imaging import ImageRejected
 from .models import AuthenticityResult, CreditCardResult, IdCardResult, PublicKeyInfo
 from .pipeline import prepare
 from .services import SERVICES
-from .settings import Settings
+from .settings import Settings, nhn_cloud_endpoint
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK, EXIT_INPUT = 0, 1, 2, 3, 4
 R = TypeVar("R")
 
+ENTRY_POINT_GROUP = "ocr_core.cli"
+"""Where an application registers its ``CliHooks`` (``[project.entry-points."ocr_core.cli"]``)."""
 
-def build_parser() -> argparse.ArgumentParser:
+
+class Meter(Protocol):
+    """The door a billed call goes through: takes its quota before sending, records it after."""
+
+    def call(self, service: str, call: Callable[[], R], *, image: bytes | None = None,
+             request_key: str | None = None) -> R: ...
+
+
+@dataclass(frozen=True)
+class CliHooks:
+    """What an application adds to ``python -m ocr_core``; every part is optional.
+
+    ``meter(client, user, masked)`` opens the door of a billed call (``--user`` or None; whether values are
+    masked), raising ``SettingsError`` when it cannot (nothing is sent); ``describe(err, lang)`` words an
+    error in ``lang`` (None: the library's English); ``api_error(code, lang)`` explains a result code as
+    (explanation, action); ``langs`` are the choices of ``--lang``."""
+
+    meter: Callable[[Any, str | None, bool], Meter] | None = None
+    describe: Callable[[OcrError, str], str | None] | None = None
+    api_error: Callable[[int, str], tuple[str, str]] | None = None
+    langs: tuple[str, ...] = ("en",)
+
+
+def installed_hooks() -> CliHooks:
+    """The hooks registered under ``ENTRY_POINT_GROUP`` (the first), else none."""
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+        hooks = point.load()
+        if isinstance(hooks, CliHooks):
+            return hooks
+    return CliHooks()
+
+
+def build_parser(langs: Sequence[str] = ("en",)) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ocr_core",
                                      description="NHN Cloud Document OCR from the command line.")
     parser.add_argument("--base-url", help=f"API endpoint URL, or 'current' / 'legacy' (env {C.ENV_BASE_URL}; "
@@ -78,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-timeout", type=float, help=f"seconds (default {C.DEFAULT_READ_TIMEOUT:g})")
     parser.add_argument("--json", action="store_true", help="print the API-shaped JSON")
     parser.add_argument("--unmasked", action="store_true", help="show personal data unmasked")
-    parser.add_argument("--lang", choices=LANGS, default="en", help="language of messages (default en)")
+    parser.add_argument("--lang", choices=list(langs), default="en", help="language of messages (default en)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log requests and retry decisions")
     parser.add_argument("--user", help="whose quota a billed call spends, for the audit trail "
                         "(env STUDIO_USER; default the operating-system account)")
@@ -131,25 +169,16 @@ def _read_image(path: Path) -> bytes:
 
 def _metered(client: OcrClient, args: argparse.Namespace, service: str, call: Callable[[], R], *,
              image: bytes | None = None, request_key: str | None = None) -> R:
-    """A billed call on NHN Cloud goes through the studio's quota and audit trail (``access.metering``);
-    a sandbox call is neither billed nor recorded."""
-    from access.metering import billed_endpoint
-
-    if not billed_endpoint(client.settings.base_url):
+    """A billed call on NHN Cloud goes through the application's meter (its quota and audit trail); a
+    sandbox call is neither billed nor recorded; with no meter installed, nothing billed is sent."""
+    if not nhn_cloud_endpoint(client.settings.base_url):
         return call()
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from access.metering import command_line_user, door
-    from store import StoreUnavailable, default_url, engine_for, upgrade
-
-    try:
-        upgrade()
-        cli_door = door(engine_for(), user=command_line_user(args.user), where="cli", backend="cloud",
-                        api_version=client.settings.api_version, masked=not args.unmasked)
-    except (StoreUnavailable, SQLAlchemyError) as err:  # nothing sent: a billed call needs its quota and audit row
-        problem = err if isinstance(err, StoreUnavailable) else StoreUnavailable.in_use(default_url(), err)
-        raise SettingsError(f"{problem}; it keeps the quotas and the audit trail, so nothing was sent") from None
-    return cli_door.call(service, call, image=image, request_key=request_key)
+    hooks: CliHooks = args.hooks
+    if hooks.meter is None:
+        raise SettingsError("a call to NHN Cloud is billed and no meter is installed to count it (the "
+                            f"{ENTRY_POINT_GROUP!r} entry point), so nothing was sent")
+    door = hooks.meter(client, args.user, not args.unmasked)
+    return door.call(service, call, image=image, request_key=request_key)
 
 
 def _run(client: OcrClient, args: argparse.Namespace) -> Any:
@@ -220,13 +249,19 @@ def _summary(outcome: Any, doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, lang: str = "en") -> int:
+def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, lang: str = "en",
+                  hooks: CliHooks | None = None) -> int:
+    hooks = installed_hooks() if hooks is None else hooks
     if isinstance(err, ApiError):
         code = EXIT_API
         print(f"error: the API answered {err.result_code} {err.key}: {err.vendor_message}", file=err_out)
-        for lang_shown in ("en", "ko"):  # both, as before: the reader of a log may read either
-            explanation, action = api_error(err.result_code, lang_shown)
-            print(f"  {explanation} {action}", file=err_out)
+        explain_in = hooks.api_error
+        if explain_in is None:  # the library alone: the vendor's name of the code
+            print(f"  {explain(err.result_code).key}", file=err_out)
+        else:
+            for lang_shown in hooks.langs:  # every one: a log's reader may read either
+                explanation, action = explain_in(err.result_code, lang_shown)
+                print(f"  {explanation} {action}", file=err_out)
         if as_json:
             print(json.dumps({"header": {"isSuccessful": False, "resultCode": err.result_code,
                                          "resultMessage": err.vendor_message}, "result": None},
@@ -242,14 +277,7 @@ def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, la
         code = EXIT_API
     else:  # pragma: no cover - every OcrError subclass is listed above
         code = EXIT_API
-    if isinstance(err, ImageRejected):
-        said = rejection(err.code, err.params, lang)
-    elif isinstance(err, InputError) and err.rule == "quota":  # access.ledger.QuotaExceeded
-        scope, limit, kind = getattr(err, "scope", ""), getattr(err, "limit", None), getattr(err, "kind", "")
-        said = (message(f"err.quota_{scope}", lang, limit=limit, kind=message(f"err.quota_kind_{kind}", lang))
-                + " " + message("err.quota_action", lang))
-    else:
-        said = (input_problem(err, lang) if isinstance(err, InputError) else None) or str(err)
+    said = (hooks.describe(err, lang) if hooks.describe else None) or str(err)
     print(f"error: {said}", file=err_out)
     if as_json:
         print(json.dumps({"error": {"type": type(err).__name__, "message": str(err)}}, ensure_ascii=False,
@@ -257,14 +285,18 @@ def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, la
     return code
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err_out: TextIO | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err_out: TextIO | None = None,
+         hooks: CliHooks | None = None) -> int:
+    """Run one command; ``hooks`` default to the installed ones (``installed_hooks``)."""
     out = out or sys.stdout
     err_out = err_out or sys.stderr
-    parser = build_parser()
+    hooks = installed_hooks() if hooks is None else hooks
+    parser = build_parser(hooks.langs)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    args.hooks = hooks
     if args.verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(name)s %(levelname)s %(message)s", stream=err_out)
         logging.getLogger(C.LOGGER_NAME).setLevel(logging.DEBUG)
@@ -273,7 +305,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err_ou
             outcome = _run(client, args)
             doc = _api_json(outcome, masked=not args.unmasked)
     except OcrError as err:
-        return _report_error(err, args.json, out, err_out, args.lang)
+        return _report_error(err, args.json, out, err_out, args.lang, hooks)
     except KeyboardInterrupt:
         return 130
     if args.json:

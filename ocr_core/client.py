@@ -29,7 +29,7 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
-from . import _constants as C
+from . import constants as C
 from .auth import Auth, auth_for
 from .authenticity import AuthenticityRequest
 from .envelope import Envelope, RsaKey, load_public_key

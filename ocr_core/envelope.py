@@ -23,7 +23,7 @@ from Crypto.Cipher import AES, PKCS1_v1_5
 from Crypto.PublicKey import RSA
 from Crypto.Util.Padding import pad, unpad
 
-from ._constants import AES_BLOCK_BYTES, IV_BYTES, MIN_RSA_BITS, SYMMETRIC_KEY_BYTES
+from .constants import AES_BLOCK_BYTES, IV_BYTES, MIN_RSA_BITS, SYMMETRIC_KEY_BYTES
 from .errors import EnvelopeError
 
 __all__ = ["Envelope", "load_private_key", "load_public_key"]

@@ -15,7 +15,7 @@
         ├── SettingsError         missing or invalid settings (credentials, endpoint, version)
         └── ImageRejected         (``ocr_core.imaging``) an image refused before it is sent; ``code``:
                                   empty, too_large, not_image, unsupported_type, bomb, corrupt,
-                                  too_small (under ``_constants.MIN_IMAGE_SIDE`` px on a side)
+                                  too_small (under ``constants.MIN_IMAGE_SIDE`` px on a side)
 
 Foreign exceptions (requests, json, pycryptodome) are translated where they arise, always with
 ``raise ... from err``; ``ocr_core.client`` holds the single translation point for ``requests``.

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
-from ._constants import NORMAL_RESOLUTION, REQUEST_KEY_LIFETIME
+from .constants import NORMAL_RESOLUTION, REQUEST_KEY_LIFETIME
 from .errors import MalformedResponseError
 from .services import Service
 

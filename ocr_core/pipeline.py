@@ -6,7 +6,7 @@ never the upload itself. In order:
 
 1. validate (``load_image``): type by content, byte limit, pixel limit read from the header — a
    decompression bomb is refused with :class:`ImageRejected` before a single pixel or request exists —
-   and a minimum size: an image under 32 px on a side (``too_small``; ``_constants.MIN_IMAGE_SIDE``
+   and a minimum size: an image under 32 px on a side (``too_small``; ``constants.MIN_IMAGE_SIDE``
    says why) cannot be read, so it is never a billed call. What is finally sent is measured again
    (a preprocessing step or a lab sweep's downscale makes its own pixels);
    HEIC/HEIF, single-page PDF and TIFF are converted there to JPEG/PNG (``CONVERTED``);

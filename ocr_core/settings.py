@@ -5,8 +5,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from . import _constants as C
+from . import constants as C
 from .errors import SettingsError
 
 ApiVersion = Literal["v2.0", "v2.1"]
@@ -171,3 +172,10 @@ def _url(value: str, name: str) -> str:
         raise SettingsError(f"{name} must be an http:// or https:// URL, not {text!r}", rule="bad_url",
                             params={"setting": name, "value": text})
     return text
+
+
+def nhn_cloud_endpoint(base_url: str) -> bool:
+    """Whether ``base_url`` is one of NHN Cloud's own hosts, where every analysis is billed (a sandbox
+    anywhere else is not)."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    return host.endswith(C.NHN_CLOUD_HOST_SUFFIX)

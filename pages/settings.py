@@ -5,29 +5,23 @@ Widget changes are applied in ``on_change`` callbacks, which run before the reru
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import urlsplit
 
 import streamlit as st
 
 from access import Action, Role, allowed
-from access.audit import change_detail
 from access.policy import allowed_role
-from ocr_core import OcrClient, TransportError
-from ocr_core.services import SERVICES
-from ui.access import current_identity, may_change_settings
+from ui.access import current_identity
 from ui.errors import describe, guarded
 from ui.i18n import current_lang, t, translated
 from ui.presenter import set_presenter
-from ui.session import (
-    base_url,
-    client,
-    connection,
-    credentials_configured,
-    effective_connection,
-    presenter_view,
-    set_connection,
-    settings_for,
+from ui.session import base_url, connection, credentials_configured, presenter_view
+from ui.settings_actions import (
+    apply_connection,
+    backend_rule_problems,
+    probe_public_keys,
+    save_backends,
+    save_quotas,
 )
 from ui.widgets import persistent
 
@@ -40,12 +34,7 @@ _FIELDS = {  # widget key -> Connection attribute
 
 
 def _apply() -> None:
-    conn = connection()
-    changes = {attr: st.session_state[key] for key, attr in _FIELDS.items() if key in st.session_state}
-    if not may_change_settings("settings_change", action="connection", detail=change_detail(
-            {attr: (getattr(conn, attr), value) for attr, value in changes.items()})):
-        return
-    set_connection(replace(conn, **changes))
+    apply_connection({attr: st.session_state[key] for key, attr in _FIELDS.items() if key in st.session_state})
 
 
 def _apply_presenter() -> None:
@@ -90,32 +79,23 @@ def test_connection() -> None:
         return
     backend = t("side.backend_cloud") if conn.backend == "cloud" else t("side.backend_sandbox")
     host = urlsplit(base_url(conn)).netloc
-    with OcrClient(settings_for(conn).replace(max_retries=0)) as probe, \
-            st.spinner(t("set.testing", backend=backend, host=host)):
-        failed_on: str | None = None
-        for service in SERVICES:
-            if failed_on is not None:
-                st.error(t("set.test_skipped", service=service, first=failed_on), icon=":material/block:")
-                continue
-            try:
-                info = probe.public_key(service, refresh=True)
-            except Exception as exc:  # noqa: BLE001 - every failure is reported, per service, never as a traceback
-                what, action = describe(exc, lang, where=host)
+    with st.spinner(t("set.testing", backend=backend, host=host)):
+        for probe in probe_public_keys(conn):
+            if probe.skipped_after is not None:
+                st.error(t("set.test_skipped", service=probe.service, first=probe.skipped_after),
+                         icon=":material/block:")
+            elif probe.error is not None:
+                what, action = describe(probe.error, lang, where=host)
                 detail = what if action is None else f"{what} — {action}"
-                st.error(t("set.test_fail", service=service, detail=detail), icon=":material/block:")
-                if isinstance(exc, TransportError):
-                    failed_on = service
-            else:
-                st.success(t("set.test_ok", backend=backend, host=host, service=service, version=info.version),
-                           icon=":material/check_circle:")
-                if conn == effective_connection():  # the host answered: let the shared client (and the
-                    client(conn).public_key(service, refresh=True)  # sidebar) hold the key just seen
+                st.error(t("set.test_fail", service=probe.service, detail=detail), icon=":material/block:")
+            elif probe.info is not None:
+                st.success(t("set.test_ok", backend=backend, host=host, service=probe.service,
+                             version=probe.info.version), icon=":material/check_circle:")
 
 
 def quota_form() -> None:
     """Billed-call quotas (admins): empty means no limit. Applied at the next call of every session."""
-    from access.ledger import QUOTA_NAMES, QuotaLimits
-    from ui.billing import ledger, limits
+    from ui.billing import limits
 
     st.subheader(t("set.quotas"))
     now = limits()
@@ -127,22 +107,18 @@ def quota_form() -> None:
             values[name] = col.number_input(t(f"set.q_{name}"), min_value=0, value=getattr(now, name),
                                             step=1, placeholder=t("set.q_unlimited"))
         if st.form_submit_button(t("set.q_save")):
-            wanted = QuotaLimits(**{k: (None if v is None else int(v)) for k, v in values.items()})
-            before = limits()  # read again at the action: another admin may have saved meanwhile
-            detail = change_detail({name: (getattr(before, name), getattr(wanted, name)) for name in QUOTA_NAMES})
-            if detail == "{}":
+            saved = save_quotas(values)
+            if saved == "unchanged":
                 st.info(t("set.unchanged"))
-            elif may_change_settings("settings_change", action="quotas", detail=detail):
-                ledger().set_limits(wanted)
+            elif saved == "saved":
                 st.success(t("set.q_saved"))
 
 
 def backends_form() -> None:
     """Per role: which backends its people may choose (sidebar, QA Lab) and which a session starts on.
     One save writes one audit row naming each role whose rule changed, from → to."""
-    from access.backends import BACKENDS, BackendRuleError, stored_settings, validated
-    from ui.backend_choice import choice_name, forget_rules, rules
-    from ui.billing import ledger
+    from access.backends import BACKENDS
+    from ui.backend_choice import choice_name, rules
 
     st.subheader(t("bk.heading"))
     st.caption(t("bk.intro"))
@@ -163,31 +139,16 @@ def backends_form() -> None:
             picked[role] = (chosen, default)
         if not st.form_submit_button(t("bk.save")):
             return
-    problems, wanted = [], {}
-    for role, (chosen, default) in picked.items():
-        try:
-            wanted[role] = validated(role, chosen, default)
-        except BackendRuleError as err:
-            problems.append(t(f"bk.err_{err}", role=t(f"acc.role_{role}")))
-    for problem in problems:
-        st.error(problem, icon=":material/error:")
+    wanted, problems = backend_rule_problems(picked)
+    for role, problem in problems:
+        st.error(t(f"bk.err_{problem}", role=t(f"acc.role_{role}")), icon=":material/error:")
     if problems:
         return
-    before = rules()
-    detail = change_detail({f"backends.{role}": (before[role].as_dict(), wanted[role].as_dict())
-                            for role in Role})
-    if detail == "{}":
+    saved = save_backends(wanted)
+    if saved == "unchanged":
         st.info(t("set.unchanged"))
-        return
-    if not may_change_settings("settings_change", action="backends", detail=detail):
-        return
-    book = ledger()
-    for role in Role:
-        if before[role] != wanted[role]:
-            for key, value in stored_settings(role, wanted[role]).items():
-                book.set_setting(key, value)
-    forget_rules()
-    st.success(t("bk.saved"))
+    elif saved == "saved":
+        st.success(t("bk.saved"))
 
 
 def main() -> None:

@@ -5,10 +5,11 @@ are configured (``NHN_OCR_*`` or the CLI's options), else a sandbox — an alrea
 by ``STUDIO_SANDBOX_URL``, or one started in this process."""
 from __future__ import annotations
 
-import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+from appconfig import settings
 from ocr_core import Settings
 from ocr_core.errors import SettingsError
 
@@ -18,6 +19,7 @@ DEFAULT_MAX_CALLS = 1000
 """Per-run cap on billed calls against NHN Cloud (``STUDIO_QA_MAX_CALLS``)."""
 
 _embedded: Any = None
+_starting = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -27,23 +29,31 @@ class Backend:
 
 
 def max_cloud_calls() -> int:
-    try:
-        return int(os.environ.get(MAX_CALLS_ENV) or DEFAULT_MAX_CALLS)
-    except ValueError:
-        return DEFAULT_MAX_CALLS
+    return settings().QA_MAX_CALLS  # a value that is not a number: appconfig.SettingsProblem names it
+
+
+def embedded_sandbox() -> Any:
+    """The sandbox started in this process, once (again only if it was stopped): the one way every part
+    of a process finds it — the dashboard (``ui.session.sandbox_handle``) and lab runs alike."""
+    global _embedded
+    with _starting:
+        if _embedded is None or not _embedded.running:
+            from sandbox.server import start_sandbox
+
+            _embedded = start_sandbox()
+        return _embedded
+
+
+def sandbox_url() -> tuple[str, bool]:
+    """(the sandbox's URL, whether it runs in this process): ``STUDIO_SANDBOX_URL``, else the embedded one."""
+    external = settings().SANDBOX_URL
+    return (external, False) if external else (embedded_sandbox().base_url, True)
 
 
 def sandbox_settings(**overrides: Any) -> Settings:
     from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET, TOKEN_PATH
 
-    global _embedded
-    url = os.environ.get(SANDBOX_URL_ENV, "").strip().rstrip("/")
-    if not url:
-        if _embedded is None:
-            from sandbox.server import start_sandbox
-
-            _embedded = start_sandbox()
-        url = _embedded.base_url
+    url, _ = sandbox_url()
     values: dict[str, Any] = {"base_url": url, "app_key": DEMO_APP_KEY, "secret_key": DEMO_SECRET_KEY, "uak_id": DEMO_UAK_ID,
                   "uak_secret": DEMO_UAK_SECRET, "token_url": url + TOKEN_PATH}
     values.update({k: v for k, v in overrides.items() if v is not None and k in ("api_version", "image_encoding",

@@ -32,9 +32,10 @@ from typing import Any, TextIO
 from sqlalchemy.exc import OperationalError
 
 from access.metering import command_line_user
+from appconfig import SettingsProblem
 from l10n import message, name_list
 from ocr_core import OcrClient
-from ocr_core import _constants as C
+from ocr_core import constants as C
 from ocr_core.errors import SettingsError
 from qa import analysis, report
 from qa.backend import choose, max_cloud_calls
@@ -283,7 +284,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
             except OSError as e:
                 raise BadInput(f"cannot write the report to {target}: {e.strerror or e}") from None
         return EXIT_OK
-    except (Usage, SettingsError, LookupError, StoreUnavailable) as e:
+    except (Usage, SettingsError, SettingsProblem, LookupError, StoreUnavailable) as e:
         err.write(f"error: {e}\n")
         return EXIT_USAGE
     except OperationalError as e:  # the database went away after it was opened

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, BinaryIO, Final
 
-from ocr_core._constants import MAX_IMAGE_BYTES
+from ocr_core.constants import MAX_IMAGE_BYTES
 from qa.errors import LabInputError
 from qa.names import distinct, from_bytes, from_os, safe_name
 from qa.runner import Source

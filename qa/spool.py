@@ -17,19 +17,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
-import tomllib
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from appconfig import SettingsProblem, secrets_section, settings
 from store import SpoolPart, data_dir
 from store.db import retrying
 
+log = logging.getLogger("qa")
 SPOOL_KEY_ENV = "STUDIO_SPOOL_KEY"
 SPOOL_KEY_SETTING = "spool_key"
 """``[studio] spool_key`` in the secrets file: any long random string, the same on every replica and worker."""
@@ -68,15 +70,12 @@ def _fernet_key(secret: str) -> bytes:
 
 
 def _secrets_key() -> str | None:
-    from access.metering import secrets_file
-
-    path = secrets_file()
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None  # the dashboard names a broken secrets file at start; here the host key serves
-    section = doc.get("studio")
-    value = section.get(SPOOL_KEY_SETTING) if isinstance(section, dict) else None
+        section = secrets_section("studio")
+    except SettingsProblem as err:  # the dashboard refuses to start on it; here the host key serves, said
+        log.warning("spool key: %s; the host key serves", err)
+        return None
+    value = section.get(SPOOL_KEY_SETTING)
     return value if isinstance(value, str) and value.strip() else None
 
 
@@ -99,9 +98,9 @@ def spool_key(data: Path | None = None) -> tuple[bytes, str]:
 
     (the Fernet key, where it came from: ``env`` | ``secrets`` | ``host``); ``data``: the data folder
     whose host key serves when neither is set (this process's, ``store.data_dir``, by default)."""
-    env = os.environ.get(SPOOL_KEY_ENV, "").strip()
-    if env:
-        return _fernet_key(env), "env"
+    env = settings().SPOOL_KEY
+    if env is not None:
+        return _fernet_key(env.get_secret_value()), "env"
     shared = _secrets_key()
     if shared:
         return _fernet_key(shared), "secrets"

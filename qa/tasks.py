@@ -14,7 +14,6 @@ task is gone.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 from sqlalchemy import select
 
+from appconfig import settings
 from ocr_core import OcrClient, Settings
 from qa.backend import sandbox_settings
 from qa.runner import CONTROL_PATIENCE, HEARTBEAT_SECONDS, execute_run, mark_dead, recovery_cancel, requeue
@@ -40,7 +40,7 @@ def _make_huey(url: str | None = None) -> Huey:
     """The queue ``STUDIO_QUEUE_URL`` names (``url``, when given, instead): Redis, or SQLite in the data
     folder."""
     if url is None:
-        url = os.environ.get(QUEUE_URL_ENV, "")
+        url = settings().QUEUE_URL
     if url.startswith("redis://"):
         return RedisHuey("studio-qa", url=url, results=False)
     return SqliteHuey("studio-qa", filename=str(data_dir() / "queue.db"), results=False)

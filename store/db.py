@@ -26,7 +26,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, Operationa
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-DATABASE_URL_ENV = "STUDIO_DATABASE_URL"
+from appconfig import settings
+
+DATABASE_URL_ENV = "STUDIO_DATABASE_URL"  # the names of appconfig.StudioSettings, for messages
 DATA_DIR_ENV = "STUDIO_DATA_DIR"
 SQLITE_BUSY_ENV = "STUDIO_SQLITE_BUSY_SECONDS"
 """How long one SQLite statement waits for another connection's lock before it fails (default 10 s)."""
@@ -76,7 +78,7 @@ def data_dir() -> Path:
 
     Owner-only (0700), whatever the umask: the files inside hold the audit trail, masked results and
     the spool's key, and other accounts on a shared host have no business listing or reading them."""
-    path = Path(os.environ.get(DATA_DIR_ENV) or _ROOT / "data")
+    path = settings().DATA_DIR
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if os.name == "posix" and path.stat().st_mode & 0o077 and path.stat().st_uid == os.geteuid():
         path.chmod(0o700)  # made before this rule, or by a looser umask
@@ -84,7 +86,7 @@ def data_dir() -> Path:
 
 
 def default_url() -> str:
-    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data_dir() / 'studio.sqlite3'}"
+    return settings().DATABASE_URL or f"sqlite:///{data_dir() / 'studio.sqlite3'}"
 
 
 def shown_url(url: str) -> str:
@@ -109,11 +111,11 @@ def _sqlite_pragmas(dbapi_conn: Any, *, foreign_keys: bool) -> None:
 
 
 def sqlite_busy_seconds() -> float:
-    return float(os.environ.get(SQLITE_BUSY_ENV) or 10.0)
+    return settings().SQLITE_BUSY_SECONDS
 
 
 def patience_seconds() -> float:
-    return float(os.environ.get(DB_PATIENCE_ENV) or 120.0)
+    return settings().DB_PATIENCE_SECONDS
 
 
 def transient(err: BaseException) -> bool:

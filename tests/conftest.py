@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 import tests.support.qa_env  # noqa: F401  (the QA lab's data folder: a temporary one, set before qa is imported)
+from harness.browser import chromium
 from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' sandbox fixtures, for every module
-from tests.support.browser import chromium
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STUDIO_WARM_ENGINE", "0")  # no engine warm-up per test process (bench_first_result measures it)
@@ -29,6 +29,15 @@ def studio_database(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's headless Chromium, one per test module (tests.support.browser.chromium)."""
+    """Debian's headless Chromium, one per test module (harness.browser.chromium)."""
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each test reads the application's settings anew (appconfig: read once per process otherwise)."""
+    import appconfig
+
+    appconfig.reset()
+    yield

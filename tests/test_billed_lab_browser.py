@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from access.ledger import Ledger
+from harness.browser import chromium, needs_chromium
+from harness.dashboard_process import studio_run
 from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, SandboxConfig
 from sandbox.server import start_sandbox
 from store import engine_for, session_factory, upgrade
 from store.models import Item, Run
-from tests.support.browser import chromium, needs_chromium
 from tests.support.cloud_edge import cloud_edge
-from tests.support.dashboard_process import studio_run
 from ui.audit_view import where_words
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import needs_chromium
-from tests.support.dashboard_process import studio_run
+from harness.browser import needs_chromium
+from harness.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

@@ -21,8 +21,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.support.browser import needs_chromium
-from tests.support.dashboard_process import studio_run
+from harness.browser import needs_chromium
+from harness.dashboard_process import studio_run
 from tests.support.imaging_scenes import SAMPLES_DIR, PhotographedId, photographed_id
 
 ROOT = Path(__file__).resolve().parents[1]

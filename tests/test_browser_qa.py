@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import SWEEP_CHART_PROBE, needs_chromium
+from harness.browser import SWEEP_CHART_PROBE, needs_chromium
 from tests.test_browser import ARTIFACTS, dashboard  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import needs_chromium
-from tests.support.dashboard_process import studio_run
+from harness.browser import needs_chromium
+from harness.dashboard_process import studio_run
 from ui.i18n import text
 from ui.specimens import by_image
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import LAYOUT_PROBE, needs_chromium
-from tests.support.dashboard_process import studio_run
+from harness.browser import LAYOUT_PROBE, needs_chromium
+from harness.dashboard_process import studio_run
 from ui.i18n import Lang, text
 
 ROOT = Path(__file__).resolve().parents[1]

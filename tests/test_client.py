@@ -1,5 +1,5 @@
 """OcrClient against the sandbox over real HTTP (its OCR engine replaced by fixed readings,
-tests/support/readings.py): every operation, v2.0 and v2.1, key caching and rotation, every result
+harness/readings.py): every operation, v2.0 and v2.1, key caching and rotation, every result
 code, timeouts, dropped and refused connections — odd answers and stalls scripted in the sandbox's
 fault injection (``sandbox.faults.Scripted``), what arrived read from its journal. The odd bodies
 are in tests/test_client_odd_answers.py."""
@@ -25,6 +25,7 @@ from PIL import Image
 from requests.adapters import HTTPAdapter
 
 import l10n
+from harness.readings import DRIVER, PASSPORT, RESIDENT, FakeEngine
 from ocr_core import (
     RESULT_CODES,
     ApiError,
@@ -53,7 +54,6 @@ from sandbox.faults import Scripted
 from sandbox.journal import Arrival
 from sandbox.registry import IssuedDocument
 from sandbox.server import RunningSandbox, start_sandbox
-from tests.support.readings import DRIVER, PASSPORT, RESIDENT, FakeEngine
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -832,7 +832,7 @@ def test_connect_failures_of_an_analysis_are_bounded_and_backed_off(fake: Sandbo
 
 
 def test_image_size_limit_is_inclusive_and_reported(fake: Sandbox, client: OcrClient) -> None:
-    from ocr_core._constants import MAX_IMAGE_BYTES
+    from ocr_core.constants import MAX_IMAGE_BYTES
     too_big = b"\xff\xd8\xff" + bytes(MAX_IMAGE_BYTES - 2)
     with pytest.raises(InputError) as info:
         client.analyze_credit_card(too_big)

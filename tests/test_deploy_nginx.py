@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium, needs_chromium
-from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from harness.browser import chromium, needs_chromium
+from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from tests.support.tls_proxy import nginx_available, nginx_proxy
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from l10n import rejection
-from ocr_core._constants import JPEG_MAGIC, PNG_MAGIC
+from ocr_core.constants import JPEG_MAGIC, PNG_MAGIC
 from ocr_core.imaging import ImageRejected, load_image
 from ocr_core.pipeline import CONVERTED, RE_ENCODED, prepare
 from qa.collect import is_image_name

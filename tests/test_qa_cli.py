@@ -12,9 +12,9 @@ import zlib
 
 import pytest
 
+from harness.browser import SWEEP_CHART_PROBE, chromium, needs_chromium
 from qa.cli import main
 from tests.support.apptest import ROOT, SAMPLES, truth
-from tests.support.browser import SWEEP_CHART_PROBE, chromium, needs_chromium
 
 pytestmark = [pytest.mark.usefixtures("sandbox"), pytest.mark.slow]
 CARD = SAMPLES / "cards" / "visa_blue_flat.png"

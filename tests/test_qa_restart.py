@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.dashboard_process import free_port, running_dashboard
 from qa.runner import RunSpec, Source, create_run
 from qa.spool import Spool, spool_key
 from sandbox.faults import Faults
 from store import Run, session_factory
 from tests.support.apptest import ROOT, SAMPLES
-from tests.support.dashboard_process import free_port, running_dashboard
 
 pytestmark = pytest.mark.slow
 CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()

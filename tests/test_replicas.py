@@ -22,12 +22,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from harness.browser import chromium, needs_chromium
+from harness.dashboard_process import free_port
 from qa import words
 from sandbox.faults import Faults
 from tests.support import postgres
 from tests.support import redis_server as redis_support
-from tests.support.browser import chromium, needs_chromium
-from tests.support.dashboard_process import free_port
 from tests.support.tls_proxy import nginx_available, nginx_proxy
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 
 from access.ledger import Ledger
+from harness.browser import needs_chromium
+from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, SandboxConfig
 from sandbox.server import start_sandbox
 from store import engine_for
-from tests.support.browser import needs_chromium
 from tests.support.cloud_edge import cloud_edge
-from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from tests.support.oidc_person import OidcPerson
 
 ROOT = Path(__file__).resolve().parents[1]

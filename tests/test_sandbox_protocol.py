@@ -31,16 +31,16 @@ from Crypto.Cipher import AES, PKCS1_v1_5
 from Crypto.PublicKey import RSA
 from Crypto.Util.Padding import pad, unpad
 
+from harness.readings import CARD, RESIDENT, FakeEngine, _quad
 from sandbox.config import SAMPLES_DIR, SandboxConfig
 from sandbox.engine.types import CardReading, IdReading, Reading
 from sandbox.server import RunningSandbox, start_sandbox
-from tests.support.readings import CARD, RESIDENT, FakeEngine, _quad
 
 APP_KEY = "sandbox-appkey"
 SECRET = "sandbox-secretkey"
 
 
-# The deterministic stand-in for the OCR engine (protocol tests only) lives in tests/support/readings.py.
+# The deterministic stand-in for the OCR engine (protocol tests only) lives in harness/readings.py.
 
 
 # -- a raw client, written from the guide ---------------------------------------------------------

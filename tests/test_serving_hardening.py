@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from access.listen import effective_address, local_request, startup_check
-from tests.support.dashboard_process import free_port, running_dashboard, studio_run
+from harness.dashboard_process import free_port, running_dashboard, studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "serving"
@@ -317,7 +317,7 @@ def _outward_address() -> str | None:
 def test_app_py_served_to_the_network_some_other_way_shows_other_machines_nothing(tmp_path):
     """Not through ``serve.py`` at all (``streamlit run app.py --server.address 0.0.0.0``): the page
     itself tells this machine from others and gives a visitor from the network no identity."""
-    from tests.support.browser import CHROMIUM, chromium
+    from harness.browser import CHROMIUM, chromium
 
     outward = _outward_address()
     if outward is None or not Path(CHROMIUM).exists():

@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import needs_chromium
-from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from harness.browser import needs_chromium
+from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from tests.support.oidc_person import OidcPerson
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.browser import needs_chromium
-from tests.support.dashboard_process import free_port, studio_run
+from harness.browser import needs_chromium
+from harness.dashboard_process import free_port, studio_run
 from tests.support.http_stub import http_stub
 from tests.support.tcp_relay import tcp_relay
 from tests.support.tls_proxy import SsoProxy, nginx_available, nginx_proxy

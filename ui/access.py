@@ -8,7 +8,6 @@ anything.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,15 +15,19 @@ import streamlit as st
 
 from access import LOCAL_USER, AccessConfig, ConfigError, Identity, load_access_config
 from access.config import PROXY_SECRET_HEADER
-from access.listen import ALLOW_ANONYMOUS_ENV, local_request
+from access.listen import allow_anonymous, local_request
+from appconfig import SettingsProblem
+from ui import secrets
 from ui.i18n import t
 
 
 def _secrets() -> Mapping[str, Any]:
+    """``[auth]`` and ``[access]``; secrets Streamlit cannot read are a configuration error (fail closed:
+    the sign-in page names it), never "nothing configured"."""
     try:
-        return {k: st.secrets[k] for k in ("auth", "access") if k in st.secrets}
-    except Exception:  # noqa: BLE001 - no secrets.toml: nothing configured
-        return {}
+        return {k: v for k in ("auth", "access") if (v := secrets.section(k))}
+    except SettingsProblem as err:
+        raise ConfigError(str(err)) from None
 
 
 def access_config() -> AccessConfig:
@@ -58,7 +61,7 @@ def granted_roles() -> list[tuple[str, Any]]:
     now = time.monotonic()
     if now - _grants_seen["at"] > GRANTS_TTL_SECONDS:
         from access.roles import pairs
-        from ui.billing import ledger
+        from ui.studio_db import ledger
 
         try:
             _grants_seen["pairs"] = pairs(ledger().engine)
@@ -110,7 +113,7 @@ def _audit_untrusted_header(header: str, claimed: str, peer: str | None) -> None
         return
     st.session_state[FORGED_HEADER_SEEN] = True
     from access.audit import AuditEvent, record
-    from ui.billing import ledger
+    from ui.studio_db import ledger
 
     ledger()  # registers the database sink
     record(AuditEvent(kind="refused", user=f"claimed:{claimed[:300]}", role="", action="untrusted_user_header",
@@ -150,48 +153,7 @@ def _this_machine_or_allowed() -> bool:
 
 def anonymous_override() -> bool:
     """Served beyond loopback with no sign-in because an operator set ``STUDIO_ALLOW_ANONYMOUS=1``."""
-    return os.environ.get(ALLOW_ANONYMOUS_ENV) == "1"
-
-
-def _sign_in_page(config: AccessConfig | None, error: str | None) -> None:
-    st.title(t("app.title"))
-    if error is not None:
-        st.error(t("acc.config_error", detail=error), icon=":material/error:")
-        return
-    assert config is not None
-    if config.mode == "local":  # reached from beyond this machine with no sign-in configured
-        st.error(t("acc.local_only"), icon=":material/lock:")
-        return
-    if config.mode == "proxy":
-        st.warning(t("acc.proxy_missing"), icon=":material/lock:")
-        return
-    if st.user.is_logged_in:  # signed in at the IdP, but no rule gives this account a role
-        st.warning(t("acc.no_role", email=str(st.user.get("email") or "?")), icon=":material/block:")
-        st.button(t("acc.sign_out"), on_click=st.logout, key="access_sign_out_norole")
-        return
-    st.info(t("acc.sign_in_needed"), icon=":material/lock:")
-    st.button(t("acc.sign_in"), on_click=st.login, type="primary", key="access_sign_in",
-              icon=":material/login:")
-
-
-def gate() -> Identity | None:
-    """The identity, or ``None`` after drawing the sign-in page (the caller then shows nothing else)."""
-    from access.audit import log_to_stderr
-
-    log_to_stderr()  # before anything is audited: a refusal to a visitor nobody signed in counts too
-    try:
-        config, error = access_config(), None
-    except ConfigError as err:
-        config, error = None, str(err)
-    identity = current_identity() if error is None else None
-    if identity is None:
-        _sign_in_page(config, error)
-    else:
-        from ui.errors import guarded
-
-        with guarded():  # a sign-in the studio database cannot record is said, with why, on the page
-            note_sign_in(identity)
-    return identity
+    return allow_anonymous()
 
 
 @st.cache_resource(show_spinner=False)
@@ -232,7 +194,7 @@ def user_box(identity: Identity) -> None:
 def audit_event(kind: str, **fields: Any) -> None:
     """Record an audit event for whoever is signed in to this session (see ``access.audit``)."""
     from access.audit import event_for, record
-    from ui.billing import ledger
+    from ui.studio_db import ledger
 
     ledger()  # registers the database sink
     record(event_for(current_identity(), kind, where=where_now(), **fields))  # type: ignore[arg-type]

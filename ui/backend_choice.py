@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from access import Identity, Role
 from access.backends import BUILT_IN, Backend, BackendRefused, RoleBackends, choices, read_rules, resolve
+from ui.credentials import credentials_configured
 from ui.i18n import Lang, t, text
 
 RULES_TTL_SECONDS = 2.0
-SIDEBAR_KEY = "side_backend"
 LAB_KEY = "lab_backend"
 _seen: dict[str, Any] = {"at": -1e9, "rules": dict(BUILT_IN)}
 
@@ -27,7 +26,7 @@ def rules() -> dict[Role, RoleBackends]:
     """Every role's backends; the built-in ones when the studio database cannot be read."""
     now = time.monotonic()
     if now - _seen["at"] > RULES_TTL_SECONDS:
-        from ui.billing import ledger
+        from ui.studio_db import ledger
 
         try:
             _seen["rules"] = read_rules(ledger().setting)
@@ -43,8 +42,6 @@ def forget_rules() -> None:
 
 
 def _cloud_ready(api_version: str) -> bool:
-    from ui.session import credentials_configured
-
     return credentials_configured(api_version)
 
 
@@ -68,35 +65,6 @@ def backend_name(backend: str) -> str:
 
 def choice_name(backend: str) -> str:
     return t("bk.choice_cloud") if backend == "cloud" else t("bk.choice_sandbox")
-
-
-def _on_sidebar_change() -> None:
-    from ui.session import connection, set_connection
-
-    chosen = st.session_state.get(SIDEBAR_KEY)
-    if chosen in ("sandbox", "cloud"):
-        set_connection(replace(connection(), backend=chosen))
-        st.session_state.pop("settings_backend", None)  # the Settings page's radio follows on its next draw
-
-
-def sidebar_choice() -> None:
-    """The analyses' backend, in the sidebar: a choice when the role has two, a line saying why when
-    it has none; it shows what is used now (a rule changed meanwhile: the role's default)."""
-    from ui.access import current_identity
-    from ui.session import connection, effective_connection
-
-    identity = current_identity()
-    conn = connection()  # the wish; what is used is decided at each use (``effective_connection``)
-    use = effective_connection()
-    options = offered(identity, conn.api_version)
-    if not options:
-        st.sidebar.warning(t("bk.none_available"), icon=":material/block:")
-        return
-    if len(options) < 2:
-        return
-    st.session_state[SIDEBAR_KEY] = use.backend
-    st.sidebar.radio(t("bk.sidebar_label"), options, key=SIDEBAR_KEY, format_func=choice_name,
-                     on_change=_on_sidebar_change, help=t("bk.sidebar_help"))
 
 
 def lab_choice(default: str, api_version: str) -> Backend | None:

@@ -7,48 +7,28 @@ same door class, so the quotas are one.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
 from access import Action, allowed
-from access.audit import add_sink, who
-from access.ledger import QUOTA_KIND_OF_SERVICE, Ledger, QuotaLimits, Usage
+from access.audit import who
+from access.ledger import QUOTA_KIND_OF_SERVICE, QuotaLimits, Usage
 from access.metering import Door, quota_limits
+from ui import secrets
 from ui.access import current_identity, where_now
+from ui.backend_choice import refuse_unless_offered
 from ui.session import effective_connection
+from ui.studio_db import ledger, studio_engine
 
 R = TypeVar("R")
-
-
-@st.cache_resource(show_spinner=False)
-def ledger() -> Ledger:
-    """The process's ledger on the studio database; also the audit trail's database sink."""
-    book = Ledger(studio_engine())
-    add_sink(book.append)
-    return book
-
-
-def studio_engine() -> Any:
-    """The studio database (``STUDIO_DATABASE_URL``, else ``data/studio.sqlite3``), migrated to head."""
-    from store import engine_for, upgrade
-
-    upgrade()
-    return engine_for()
-
-
-def _section(name: str) -> Mapping[str, Any]:
-    try:
-        value = st.secrets.get(name)
-    except Exception:  # noqa: BLE001 - no secrets.toml
-        return {}
-    return value if isinstance(value, Mapping) else {}
+__all__ = ["billed_call", "ledger", "limits", "quota_defaults", "studio_engine", "usage"]
 
 
 def quota_defaults() -> QuotaLimits:
     """``[quotas]`` in secrets.toml; an admin may override each on the Settings page."""
-    return quota_limits(_section("quotas"))
+    return quota_limits(secrets.section("quotas"))
 
 
 def limits() -> QuotaLimits:
@@ -66,8 +46,6 @@ def usage(service: str) -> Usage | None:
 def billed_call(service: str, call: Callable[[], R], *, image: bytes | None = None,
                 request_key: str | None = None) -> R:
     """Run one API call under the quota and leave its audit row (``access.metering.Door.call``)."""
-    from ui.backend_choice import refuse_unless_offered
-
     identity = current_identity()
     conn = effective_connection()
     refuse_unless_offered(conn.backend, conn.api_version)  # the door decides, whatever the page offered

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from ocr_core._constants import DEFAULT_TOKEN_URL
+from ocr_core.constants import DEFAULT_TOKEN_URL
 from ocr_core.services import analysis
 from ui.i18n import current_lang, t
 from ui.rows import Result, result_json, rows_csv, rows_for

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import streamlit as st
 
-from ocr_core._constants import NORMAL_RESOLUTION
+from ocr_core.constants import NORMAL_RESOLUTION
 from ocr_core.imaging import REENCODE_JPEG_QUALITY, LoadedImage, PreprocessOptions, PreprocessStep
 from ocr_core.imaging.preprocess import TURNS
 from ocr_core.pipeline import EXIF_ROTATED, Payload, prepare_loaded

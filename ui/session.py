@@ -11,19 +11,26 @@
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 import streamlit as st
 
 from access import Action, allowed
+from appconfig import settings
 from ocr_core import OcrClient, Settings
-from ocr_core._constants import DEFAULT_BASE_URL, LEGACY_BASE_URL
+from ui.credentials import (
+    ENDPOINT_URLS,
+    SECRETS_SECTION,
+    Backend,
+    Connection,
+    Endpoint,
+    cloud_settings,
+    credentials_configured,
+)
 
-Backend = Literal["sandbox", "cloud"]
-Endpoint = Literal["current", "legacy"]
+__all__ = ["ENDPOINT_URLS", "SECRETS_SECTION", "Backend", "Connection", "Endpoint", "cloud_settings",
+           "credentials_configured"]  # re-exported: where they lived before ui.credentials
 
 CONNECTION_KEY = "connection"
 PRESENTER_KEY = "presenter_view"
@@ -31,22 +38,6 @@ MASKING_KEY = "masking"
 
 SANDBOX_URL_ENV = "STUDIO_SANDBOX_URL"
 """Use an already running sandbox (``python -m sandbox``) instead of starting one in-process."""
-
-SECRETS_SECTION = "nhn_ocr"
-_SECRET_FIELDS = ("app_key", "secret_key", "uak_id", "uak_secret")
-
-ENDPOINT_URLS: dict[Endpoint, str] = {"current": DEFAULT_BASE_URL, "legacy": LEGACY_BASE_URL}
-
-
-@dataclass(frozen=True)
-class Connection:
-    """What the user chose on the Settings page (no secrets in here)."""
-
-    backend: Backend = "sandbox"
-    endpoint: Endpoint = "current"
-    api_version: str = "v2.0"
-    image_encoding: str = "raw"
-
 
 @dataclass(frozen=True)
 class SandboxHandle:
@@ -59,36 +50,6 @@ class SandboxHandle:
     uak_secret: str
     token_url: str
     embedded: bool
-
-
-# ---------------------------------------------------------------- credentials
-
-
-def _secrets_section() -> Mapping[str, Any]:
-    try:
-        section = st.secrets.get(SECRETS_SECTION)
-    except Exception:  # noqa: BLE001 - no secrets.toml at all, or an unreadable one: treat as not configured
-        return {}
-    return section if isinstance(section, Mapping) else {}
-
-
-def cloud_settings(conn: Connection) -> Settings:
-    """Settings for NHN Cloud: secrets.toml first, then the environment; endpoint from the choice."""
-    section = _secrets_section()
-    overrides = {name: section.get(name) or None for name in _SECRET_FIELDS}
-    return Settings.from_env(
-        base_url=ENDPOINT_URLS[conn.endpoint], api_version=conn.api_version,
-        image_encoding=conn.image_encoding, **overrides,
-    )
-
-
-def credentials_configured(api_version: str) -> bool:
-    """Whether the credentials the given API version needs are present (values never leave here)."""
-    try:
-        cloud_settings(Connection(backend="cloud", api_version=api_version)).require_credentials()
-    except Exception:  # noqa: BLE001 - any failure to build the settings means "not configured"
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- sandbox
@@ -105,11 +66,11 @@ def _embedded_sandbox() -> Any:
     still looks at the page: the first analysis then takes as long as a repeat."""
     import threading
 
+    from qa.backend import embedded_sandbox
     from sandbox.engine import warm_up
-    from sandbox.server import start_sandbox
 
-    running = start_sandbox()
-    if os.environ.get(WARM_ENV, "1").strip() != "0":
+    running = embedded_sandbox()
+    if settings().warm_engine:
         # not a daemon: a process that ends while native code of the engine runs in a daemon thread
         # aborts ("terminate called without an active exception"); this one ends within seconds
         threading.Thread(target=_warm, args=(warm_up,), name="sandbox-warm-up", daemon=False).start()
@@ -128,7 +89,7 @@ def _warm(warm_up: Any) -> None:
 def sandbox_handle() -> SandboxHandle:
     from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET, TOKEN_PATH
 
-    external = os.environ.get(SANDBOX_URL_ENV, "").strip().rstrip("/")
+    external = settings().SANDBOX_URL  # else the process's one embedded sandbox (qa.backend.embedded_sandbox)
     if external:
         return SandboxHandle(external, DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET,
                              external + TOKEN_PATH, embedded=False)

@@ -4,12 +4,23 @@ drawn on a canvas that CSS cannot enlarge, so presenter view shows them as plain
 ``ui.widgets.table``); charts take a larger font from ``PRESENTER_CHART_FONT``."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.backend_choice import choice_name, offered
 from ui.errors import guarded
 from ui.i18n import LANG_KEY, LANG_NAMES, LANGS, default_lang, resync, t
-from ui.session import MASKING_KEY, base_url, client, effective_connection, presenter_view
+from ui.session import (
+    MASKING_KEY,
+    base_url,
+    client,
+    connection,
+    effective_connection,
+    presenter_view,
+    set_connection,
+)
 
 BASE_CSS = """
 <style>
@@ -128,3 +139,32 @@ def backend_badge() -> None:
     details.markdown(f"**{t('side.api_version')}** `{conn.api_version}`")
     shown = ", ".join(f"{svc} v{ver}" for svc, ver in sorted(versions.items())) or t("side.no_keys")
     details.markdown(f"**{t('side.key_versions')}**  \n{shown}")
+
+
+SIDEBAR_KEY = "side_backend"
+
+
+def _on_sidebar_change() -> None:
+    chosen = st.session_state.get(SIDEBAR_KEY)
+    if chosen in ("sandbox", "cloud"):
+        set_connection(replace(connection(), backend=chosen))
+        st.session_state.pop("settings_backend", None)  # the Settings page's radio follows on its next draw
+
+
+def sidebar_choice() -> None:
+    """The analyses' backend, in the sidebar: a choice when the role has two, a line saying why when
+    it has none; it shows what is used now (a rule changed meanwhile: the role's default)."""
+    from ui.access import current_identity
+
+    identity = current_identity()
+    conn = connection()  # the wish; what is used is decided at each use (``effective_connection``)
+    use = effective_connection()
+    options = offered(identity, conn.api_version)
+    if not options:
+        st.sidebar.warning(t("bk.none_available"), icon=":material/block:")
+        return
+    if len(options) < 2:
+        return
+    st.session_state[SIDEBAR_KEY] = use.backend
+    st.sidebar.radio(t("bk.sidebar_label"), options, key=SIDEBAR_KEY, format_func=choice_name,
+                     on_change=_on_sidebar_change, help=t("bk.sidebar_help"))

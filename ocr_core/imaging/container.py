@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr_core._constants import PNG_MAGIC
+from ocr_core.constants import PNG_MAGIC
 from ocr_core.imaging.loading import DEFAULT_MAX_BYTES, ImageFormat, LoadedImage
 
 # JPEG application segments that are rendering information and say nothing about the person or

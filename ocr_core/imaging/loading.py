@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from ocr_core._constants import JPEG_MAGIC, MAX_IMAGE_BYTES, MIN_IMAGE_SIDE, PNG_MAGIC
+from ocr_core.constants import JPEG_MAGIC, MAX_IMAGE_BYTES, MIN_IMAGE_SIDE, PNG_MAGIC
 from ocr_core.imaging._errors import ImageRejected
 
 __all__ = [
@@ -55,7 +55,7 @@ DEFAULT_MAX_PIXELS = 50_000_000
 (a 50 MP BGR frame is 150 MB). Pillow's own bomb guard (``Image.MAX_IMAGE_PIXELS``) is 89 MP."""
 
 MIN_SIDE = MIN_IMAGE_SIDE
-"""The short side below which an image cannot be read at all (``ocr_core._constants.MIN_IMAGE_SIDE``
+"""The short side below which an image cannot be read at all (``ocr_core.constants.MIN_IMAGE_SIDE``
 says why 32 px): refused as ``too_small``, by the header's size before any decode."""
 
 _EXIF_ORIENTATION = 0x0112

@@ -13,7 +13,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from ocr_core._constants import NORMAL_RESOLUTION
+from ocr_core.constants import NORMAL_RESOLUTION
 from ocr_core.imaging.geometry import (
     ID1_ASPECT,
     CardGeometry,

@@ -1,4 +1,5 @@
-"""Every default of ``ocr_core`` in one place: endpoints, timeouts, retries, limits, names."""
+"""Every default of ``ocr_core`` in one place: endpoints, timeouts, retries, limits, names. Public: the
+application reads the same limits (``MAX_IMAGE_BYTES``, ``NORMAL_RESOLUTION``, the endpoints) from here."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,6 +9,9 @@ from typing import Final
 DEFAULT_BASE_URL: Final = "https://api-ocr.nhncloudservice.com"
 LEGACY_BASE_URL: Final = "https://ocr.api.nhncloudservice.com"
 DEFAULT_TOKEN_URL: Final = "https://oauth.api.nhncloudservice.com/oauth2/token/create"
+
+# Every host under this suffix is NHN Cloud's own: calls to it are billed.
+NHN_CLOUD_HOST_SUFFIX: Final = ".nhncloudservice.com"
 
 API_VERSIONS: Final = ("v2.0", "v2.1")
 DEFAULT_API_VERSION: Final = "v2.0"
