@@ -33,7 +33,8 @@ def test_values_are_typed_and_read_once_per_environment(monkeypatch, tmp_path) -
     monkeypatch.setenv("STUDIO_SANDBOX_URL", " http://127.0.0.1:9/ ")
     monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path))
     first = settings()
-    assert first.QA_MAX_CALLS == 5 and first.SANDBOX_URL == "http://127.0.0.1:9" and first.DATA_DIR == tmp_path
+    read = (first.QA_MAX_CALLS, first.SANDBOX_URL, first.DATA_DIR)
+    assert read == (5, "http://127.0.0.1:9", tmp_path)
     assert settings() is first  # not read again
     monkeypatch.setenv("STUDIO_QA_MAX_CALLS", "7")
     assert settings().QA_MAX_CALLS == 7  # a changed variable is read again
