@@ -66,7 +66,7 @@ class RoleRules:
                  granted: Iterable[tuple[str, Role]] = ()) -> Role | None:
         """The highest role whose rules match this e-mail or one of these groups — the file's rules and
         ``granted`` (the Roles page's, from the studio database) alike; else the default. So the Roles
-        page can raise what the file gives, never lower it: the file is the floor (README, *Roles*)."""
+        page can raise what the file gives, never lower it: the file is the floor (docs/access.md, *Roles from two places*)."""
         email = email.strip().lower()
         group_set = {g.strip().lower() for g in groups}
         granted = list(granted)
@@ -135,7 +135,7 @@ def _oidc_configured(auth: Mapping[str, Any]) -> bool:
         missing += [k for k in _PROVIDER_REQUIRED if not auth.get(k)]
     if missing:
         raise ConfigError("[auth] is incomplete: " + ", ".join(sorted(set(missing))) + " missing "
-                          "(see the README, 'Sign-in')")
+                          "(see docs/access.md, 'OpenID Connect')")
     return True
 
 
@@ -167,7 +167,7 @@ def load_access_config(secrets: Mapping[str, Any]) -> AccessConfig:
             raise ConfigError(
                 f"[access] proxy_user_header needs proxy_secret: at least {MIN_PROXY_SECRET_LENGTH} random "
                 f"characters that the SSO proxy sends as {PROXY_SECRET_HEADER} (any account on this host can "
-                "connect from the proxy's address, so the address alone proves nothing; see the README, "
+                "connect from the proxy's address, so the address alone proves nothing; see docs/access.md, "
                 "'Behind an SSO proxy')")
         if header.lower() == PROXY_SECRET_HEADER.lower():
             raise ConfigError(f"[access] proxy_user_header cannot be {PROXY_SECRET_HEADER}")

@@ -48,7 +48,7 @@ def listen_problem(address: str, config: AccessConfig, *, allow_anonymous: bool)
     return (f"refusing to serve on {address} without sign-in: anyone who reaches the port could spend "
             "billed NHN Cloud calls and see personal data.\n"
             "  Configure sign-in in .streamlit/secrets.toml ([auth] for OpenID Connect, or [access] "
-            "proxy_user_header + proxy_secret behind an SSO proxy; see the README, 'Sign-in'),\n"
+            "proxy_user_header + proxy_secret behind an SSO proxy; see docs/access.md),\n"
             f"  or listen on 127.0.0.1, or set {ALLOW_ANONYMOUS_ENV}=1 to serve anonymously anyway "
             "(every page then shows a warning).")
 

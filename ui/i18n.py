@@ -7,7 +7,7 @@ user chooses, from the browser's locale. Field names of the API come from ``ocr_
 ``_STRINGS`` below is the hand-over point for branches written before the catalogue: a string added
 there as ``"key": ("English", "한국어")`` works at once (it wins over the catalogue), and
 ``python -m l10n merge`` moves it into the ``.po`` files, after which the dict is emptied again.
-See README, "Adding or translating a string".
+See docs/development.md, "Adding or translating a string".
 """
 from __future__ import annotations
 

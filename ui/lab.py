@@ -41,7 +41,7 @@ def _settings(kind: str, api_version: str) -> Settings:
 
 
 def start_queue(url: str | None = None) -> Any:
-    """The Huey consumer of this server process (see README, "QA lab"): ``serve.py`` starts it when the
+    """The Huey consumer of this server process (see docs/qa-lab.md): ``serve.py`` starts it when the
     dashboard starts, so queued and interrupted runs go on with no page open; a page calling it again
     (or a plain ``streamlit run app.py``) finds it running."""
     from qa import tasks

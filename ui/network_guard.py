@@ -24,7 +24,7 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 INTERNAL_PATHS = ("/_stcore/metrics", "/_stcore/script-health-check")
 NOT_LOCAL = (b"This dashboard has no sign-in configured, so it serves only the machine it runs on.\n"
-             b"Ask its operator to configure sign-in (README, 'Sign-in, roles, quotas and the audit trail').\n")
+             b"Ask its operator to configure sign-in (docs/access.md).\n")
 OTHER_ACCOUNT = (b"This dashboard has no sign-in configured, so it serves only the account that started it.\n"
                  b"Start your own (./studio run on another port), or ask its operator to configure sign-in.\n")
 
