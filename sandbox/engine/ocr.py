@@ -124,6 +124,11 @@ class RapidReader:
     (`max_side`). Only RapidOCR's models and their pre/post-processing are used, not its pipeline, so
     no image is scaled twice and the detector's input is normalised in float32 (its own
     pre-processing goes through float64).
+
+    Reads may run in several threads at once: ONNX Runtime's `run` is thread-safe and RapidOCR's
+    pre/post-processing keeps no state between calls, so only loading the models takes the lock. The
+    sandbox reads on a pool as large as the machine's cores (`sandbox.backend`): while one read waits
+    for Tesseract or runs its Python steps, another's inference uses the core it leaves idle.
     """
 
     def __init__(self) -> None:
@@ -131,7 +136,11 @@ class RapidReader:
         self._models: tuple[Any, Any] | None = None
 
     def _load(self) -> tuple[Any, Any]:  # (TextDetector, TextRecognizer), imported lazily
-        if self._models is None:
+        if self._models is not None:
+            return self._models
+        with self._lock:  # loaded once; inference itself needs no lock (see `read`)
+            if self._models is not None:
+                return self._models
             import rapidocr
             from rapidocr import RapidOCR
 
@@ -145,11 +154,11 @@ class RapidReader:
             detector, recognizer = ocr._load_det_model(), ocr._load_rec_model()
             detector.session.session, recognizer.session.session = _session(det_path), _session(rec_path)
             self._models = (detector, recognizer)
-        return self._models
+            return self._models
 
     def _detect(self, bgr: np.ndarray, side: int) -> np.ndarray:
         """Text quads (N, 4, 2) in `bgr`'s coordinates, detected on a copy at most `side` long (each
-        side a multiple of 32, as the network requires). The caller holds the lock."""
+        side a multiple of 32, as the network requires)."""
         detector, _ = self._load()
         h, w = bgr.shape[:2]
         scale = min(1.0, side / max(h, w))
@@ -166,8 +175,7 @@ class RapidReader:
     def detect(self, bgr: np.ndarray, max_side: int) -> list[np.ndarray]:
         """Text boxes only (no recognition), detected on `bgr` scaled to `max_side`: where the text is
         in a large photo, cheaply. Quads in `bgr`'s coordinates."""
-        with self._lock:
-            return list(self._detect(bgr, max_side))
+        return list(self._detect(bgr, max_side))
 
     def read(self, bgr: np.ndarray, max_side: int = READ_MAX_SIDE, det_side: int | None = None,
              measure: np.ndarray | None = None) -> list[TextLine]:
@@ -182,12 +190,11 @@ class RapidReader:
         scale = min(1.0, max_side / max(h, w))
         working = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
             if scale < 1.0 else bgr
-        with self._lock:
-            quads = self._detect(bgr, min(det_side or max_side, max_side))
-            if len(quads) == 0:
-                return []
-            crops = [get_rotate_crop_image(working, q * np.float32(scale)) for q in quads]
-            rec = self._load()[1](TextRecInput(img=crops))
+        quads = self._detect(bgr, min(det_side or max_side, max_side))
+        if len(quads) == 0:
+            return []
+        crops = [get_rotate_crop_image(working, q * np.float32(scale)) for q in quads]
+        rec = self._load()[1](TextRecInput(img=crops))
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
         lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q)) for q, t, s in zip(quads, rec.txts, rec.scores)]
