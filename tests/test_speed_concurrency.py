@@ -96,3 +96,21 @@ def test_preflight_checks_run_on_niced_threads_and_the_sending_thread_keeps_its_
     assert all(nice == max(before, PREFLIGHT_NICE) for _, nice in seen)
     # the run's own thread (concurrency 1 sends from it) and so the process's other work keep theirs
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+def test_recognition_batches_group_crops_of_like_width():
+    from sandbox.engine.ocr import REC_BATCH, REC_MIN_WIDTH, REC_SLACK, rec_batches
+
+    heights = 48
+    widths = [100, 2000, 330, 640, 700, 150, 1500, 310, 800, 900, 660, 320, 330, 340, 350, 360]
+    crops = [np.zeros((heights, w, 3), np.uint8) for w in widths]
+    batches = rec_batches(crops)
+    assert sorted(i for b in batches for i in b) == list(range(len(crops)))  # each crop once
+    padded = [max(REC_MIN_WIDTH, w) for w in widths]
+    for b in batches:
+        assert 1 <= len(b) <= REC_BATCH
+        assert max(padded[i] for i in b) <= REC_SLACK * min(padded[i] for i in b)
+    # the short crops (padded to the minimum width anyway) fill whole batches; the 2000-px line is alone
+    assert [1] in batches
+    assert sorted(len(b) for b in batches if {0, 5, 7} & set(b)) == [REC_BATCH]
+    assert rec_batches([]) == []

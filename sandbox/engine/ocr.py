@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import os
 import shutil
 import subprocess
@@ -194,11 +195,40 @@ class RapidReader:
         if len(quads) == 0:
             return []
         crops = [get_rotate_crop_image(working, q * np.float32(scale)) for q in quads]
-        rec = self._load()[1](TextRecInput(img=crops))
+        recognizer = self._load()[1]
+        txts: list[str] = [""] * len(crops)
+        scores: list[float] = [0.0] * len(crops)
+        for group in rec_batches(crops):
+            rec = recognizer(TextRecInput(img=[crops[i] for i in group]))
+            for i, t, s in zip(group, rec.txts, rec.scores):
+                txts[i], scores[i] = t, s
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
-        lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q)) for q, t, s in zip(quads, rec.txts, rec.scores)]
+        lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q)) for q, t, s in zip(quads, txts, scores)]
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
+
+
+REC_HEIGHT = 48
+"""Height (px) the recogniser reads every crop at; a batch is padded to its widest crop, and to at
+least `REC_MIN_WIDTH`."""
+REC_MIN_WIDTH = 320
+REC_BATCH = 6
+REC_SLACK = 1.25
+"""A batch holds crops whose padded widths are within this factor of its narrowest."""
+
+
+def rec_batches(crops: list[np.ndarray]) -> list[list[int]]:
+    """Indices of `crops` in recognition batches: by width, at most `REC_BATCH` each, and a new batch
+    where a crop would pad the others by more than `REC_SLACK`. The recogniser's cost grows with the
+    padded width of every crop in a batch (about 0.05 s of CPU per 320 px), and RapidOCR's fixed batches
+    of six padded an ID's short lines to its long ones: 15-28 % of the work was padding."""
+    widths = [max(REC_MIN_WIDTH, math.ceil(REC_HEIGHT * c.shape[1] / max(1, c.shape[0]))) for c in crops]
+    batches: list[list[int]] = []
+    for i in sorted(range(len(crops)), key=lambda k: widths[k]):
+        if not batches or len(batches[-1]) == REC_BATCH or widths[i] > REC_SLACK * widths[batches[-1][0]]:
+            batches.append([])
+        batches[-1].append(i)
+    return batches
 
 
 SHARP_EDGE = 0.9
