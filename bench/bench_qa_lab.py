@@ -219,6 +219,7 @@ def preflight(settings: Settings, base_url: str, n: int, chunk: int) -> bool:
     print(f"   lab / bare loop, wall: {r1:.2f} at concurrency 1, {r2:.2f} at 2; lab items/s at 2 vs 1: "
           f"{sides['lab1'].wall / sides['lab2'].wall:.2f}×, at 4 vs 1: {sides['lab1'].wall / sides['lab4'].wall:.2f}×; "
           f"pre-flight checks run: {checked} of {3 * n}; {_load()}")
+    time.sleep(0.5)  # a checks thread joined at the end of a run may linger in /proc for a moment
     niced = _niced_threads()
     print(f"   threads of this process still niced after the runs: {niced} (a pool thread of OpenCV or ONNX "
           f"Runtime started from a checks thread would inherit its niceness)")
