@@ -45,6 +45,7 @@ import io
 import json
 import logging
 import math
+import os
 import re
 import secrets
 import threading
@@ -89,11 +90,14 @@ _METHODS: Final = {
 }
 _YMD = re.compile(r"\d{8}")
 _SERIAL = re.compile(r"[0-9A-Za-z]{5,6}")
-_ENGINE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-ocr")
-"""Every recognition of the process runs on this one thread, one at a time: the engine's ONNX
-sessions already use every core, and with one thread the allocator keeps one arena for the large
-inference buffers. Run from the server's many worker threads instead, RSS grew by some 600 MiB in a
-60-second, 20-client load (bench/bench_sandbox_load.py)."""
+ENGINE_WORKERS: Final = max(1, min(4, os.cpu_count() or 1))
+"""Recognitions that may run at once: one per core (at most four). A single read leaves cores idle
+while it waits for Tesseract or runs its Python steps, so with several requests waiting a second read
+fills them: throughput grows with concurrency (bench/bench_qa_lab.py). Never more than the cores:
+run from the server's many worker threads instead, the allocator kept an arena per thread for the large
+inference buffers and RSS grew by some 600 MiB in a 60-second, 20-client load
+(bench/bench_sandbox_load.py)."""
+_ENGINE_POOL = ThreadPoolExecutor(max_workers=ENGINE_WORKERS, thread_name_prefix="sandbox-ocr")
 
 
 @dataclass(frozen=True)
@@ -389,7 +393,7 @@ class SandboxBackend:
 
     def _recognise(self, read: Callable[[OcrEngine], Any], failure: int) -> Any:
         try:
-            return _ENGINE_THREAD.submit(lambda: read(self.engine)).result()
+            return _ENGINE_POOL.submit(lambda: read(self.engine)).result()
         except Exception as err:  # noqa: BLE001 - an engine failure is the vendor's "OCR Api fail"
             log_unexpected(err, "engine")
             raise SandboxError(failure) from None

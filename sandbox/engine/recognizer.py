@@ -37,7 +37,8 @@ shows its lines there; detection cost grows with area)."""
 
 
 class Recognizer:
-    """`OcrEngine` implementation. Thread-safe: the OCR adapters serialise model access."""
+    """`OcrEngine` implementation. Thread-safe: reads may run in several threads at once (the models
+    load once, under a lock; inference and parsing share no mutable state)."""
 
     def __init__(self, rapid: RapidReader | None = None, hangul: HangulReader | None = None) -> None:
         self.rapid = rapid or RapidReader()
