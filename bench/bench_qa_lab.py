@@ -36,6 +36,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -166,10 +167,8 @@ def _niced_threads() -> int:
     own = os.getpriority(os.PRIO_PROCESS, 0)
     count = 0
     for task in Path("/proc/self/task").iterdir():
-        try:
+        with contextlib.suppress(OSError):  # the thread ended meanwhile
             count += int(os.getpriority(os.PRIO_PROCESS, int(task.name)) > own)
-        except OSError:  # the thread ended meanwhile
-            pass
     return count
 
 

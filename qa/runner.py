@@ -33,6 +33,7 @@ is written in one short transaction.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -612,10 +613,8 @@ def _yield_cpu() -> None:
     OCR). The pre-flight checks would otherwise take the cores the call they accompany needs:
     measured on the shared two cores, +14 % CPU per card beside a call (bench/bench_qa_lab.py,
     ``--only preflight``). Where threads cannot be reniced, they run as they are."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: the checks still run
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PREFLIGHT_NICE)
-    except (AttributeError, OSError):  # not Linux, or not allowed: the checks still run
-        pass
 
 
 class _Preflight:

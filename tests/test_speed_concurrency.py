@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import qa.runner
+from harness.readings import FakeEngine
 from ocr_core import OcrClient, Settings
 from qa.runner import PREFLIGHT_NICE, RunSpec, Source, create_run, execute_run
 from qa.spool import Spool
@@ -21,7 +22,6 @@ from sandbox.faults import Faults
 from sandbox.server import start_sandbox
 from store import session_factory
 from tests.support.apptest import SAMPLES
-from tests.support.readings import FakeEngine
 
 CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
 
