@@ -16,7 +16,7 @@ from PIL import Image
 from sandbox.config import TOKEN_PATH, SandboxConfig
 from sandbox.faults import Scripted
 from sandbox.server import RunningSandbox, start_sandbox
-from tests.test_sandbox_protocol import FakeEngine
+from tests.support.readings import FakeEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(120)

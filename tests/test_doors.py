@@ -14,8 +14,8 @@ import pytest
 from sandbox.config import SandboxConfig
 from sandbox.server import RunningSandbox, start_sandbox
 from tests.support.apptest import SAMPLES, assert_clean, open_page, texts
+from tests.support.readings import FakeEngine
 from tests.support.uploads import carries_gps, photo_with_gps, png_bomb
-from tests.test_sandbox_protocol import FakeEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(180)

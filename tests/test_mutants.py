@@ -18,7 +18,8 @@ from sandbox.backend import SandboxBackend
 from sandbox.config import SandboxConfig
 from sandbox.faults import Faults
 from sandbox.transport import IN_PROCESS_URL, sandbox_session
-from tests.test_sandbox_protocol import FakeEngine, png
+from tests.support.raw_client import png
+from tests.support.readings import FakeEngine
 
 TODAY = date(2026, 11, 1)
 
