@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 import tests.support.qa_env  # noqa: F401  (the QA lab's data folder: a temporary one, set before qa is imported)
 from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' sandbox fixtures, for every module
 from tests.support.browser import chromium
+from tests.support.dashboard_process import ROOT, studio_run
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STUDIO_WARM_ENGINE", "0")  # no engine warm-up per test process (bench_first_result measures it)
@@ -35,13 +36,23 @@ def studio_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def new_studio_database(studio_template: Path, tmp_path_factory) -> Callable[[], str]:
+    """Makes a studio database of its own (a copy of the migrated template) and returns its URL."""
+
+    def make() -> str:
+        path = tmp_path_factory.mktemp("db", numbered=True) / "studio.sqlite3"
+        shutil.copyfile(studio_template, path)
+        return f"sqlite:///{path}"
+
+    return make
+
+
 @pytest.fixture(scope="session", autouse=True)
-def studio_database(tmp_path_factory, studio_template: Path) -> Iterator[str]:
+def studio_database(new_studio_database: Callable[[], str]) -> Iterator[str]:
     """Tests never write into the checkout's data/ folder. What a module- or session-scoped fixture sets
     up before any test runs uses this database; each test then gets its own (``fresh_studio_database``)."""
-    path = tmp_path_factory.mktemp("studio-db") / "studio.sqlite3"
-    shutil.copyfile(studio_template, path)
-    url = f"sqlite:///{path}"
+    url = new_studio_database()
     previous = os.environ.get("STUDIO_DATABASE_URL")
     os.environ["STUDIO_DATABASE_URL"] = url
     yield url
@@ -52,13 +63,11 @@ def studio_database(tmp_path_factory, studio_template: Path) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_studio_database(studio_template: Path, tmp_path_factory) -> Iterator[str]:
+def fresh_studio_database(new_studio_database: Callable[[], str]) -> Iterator[str]:
     """Every test starts on its own studio database (ledger, audit trail, runs, settings, grants), a copy
     of the migrated template, and with none of the process-wide state a previous test left: the
     environment, the dashboard's caches of the database and of what it read from it."""
-    path = tmp_path_factory.mktemp("db", numbered=True) / "studio.sqlite3"
-    shutil.copyfile(studio_template, path)
-    url = f"sqlite:///{path}"
+    url = new_studio_database()
     environ = dict(os.environ)
     os.environ["STUDIO_DATABASE_URL"] = url
     _reset_process_state()
@@ -114,3 +123,21 @@ def browser():
     """Debian's headless Chromium, one per test module (tests.support.browser.chromium)."""
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def dashboard_database(new_studio_database: Callable[[], str]) -> str:
+    """The studio database of the shared dashboard (``dashboard``): a test that puts a run there for the
+    dashboard to show uses this URL, not its own database."""
+    return new_studio_database()
+
+
+@pytest.fixture(scope="session")
+def dashboard(dashboard_database: str) -> Iterator[str]:
+    """The README's first command, ``./studio run``, on a free loopback port, once per test session (per
+    xdist worker) for every browser test that needs the plain local dashboard; stopped (the whole
+    process group) after. Each test opens its own browser context, hence its own Streamlit session; no
+    test changes the server's settings. A test that needs another configuration starts its own."""
+    with studio_run(ROOT / "test-artifacts" / "browser" / "dashboard.log",
+                    STUDIO_DATABASE_URL=dashboard_database) as url:
+        yield url

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -15,7 +14,6 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.support.browser import needs_chromium
-from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -29,13 +27,6 @@ pytestmark = [
 
 def _truth(rel: str) -> dict:
     return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    """The README's first command, on a free loopback port; stopped (whole process group) after."""
-    with studio_run(ARTIFACTS.parent / "dashboard.log") as url:
-        yield url
 
 
 @dataclass

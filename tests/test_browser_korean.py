@@ -6,14 +6,12 @@ opened."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ocr_core.fields import FIELDS
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
-from tests.support.dashboard_process import studio_run
 from ui.specimens import Specimen, by_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,12 +20,6 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 ENGLISH_ENUMS = ("(normal)", "(low)", "(resident)", "(driver)", "(passport)", "(credit-card)", "Key / Value", "(으)로")
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_korean.log") as url:
-        yield url
 
 
 def _settled(pg) -> None:

@@ -5,13 +5,11 @@ page's date range not cut. Measured with the shared ``LAYOUT_PROBE``; screenshot
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
-from tests.support.dashboard_process import studio_run
 from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,12 +20,6 @@ VISA = by_image("cards/visa_blue_flat.png")
 assert VISA is not None
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard-layout.log") as url:
-        yield url
 
 
 def _page(browser, size: str, lang: str):

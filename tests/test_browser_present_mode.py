@@ -6,13 +6,11 @@ off again, and the address bar follows."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
-from tests.support.dashboard_process import studio_run
 from ui.i18n import text
 from ui.specimens import by_image
 
@@ -24,12 +22,6 @@ ON_SCREEN = """el => { const r = el.getBoundingClientRect();
 H1_PX = "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMain\"] h1')).fontSize)"
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_present_mode.log") as url:
-        yield url
 
 
 def _settled(pg) -> None:

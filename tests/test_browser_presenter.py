@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
-from tests.support.dashboard_process import studio_run
 from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,12 +38,6 @@ TEXT = {
 
 def _truth(rel: str) -> dict:
     return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))["fields"]
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_presenter.log") as url:
-        yield url
 
 
 

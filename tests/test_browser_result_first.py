@@ -7,13 +7,11 @@ screen. The test never scrolls; what it checks is what a presenter's audience se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.browser import needs_chromium
-from tests.support.dashboard_process import studio_run
 from ui.i18n import text
 from ui.specimens import by_image
 
@@ -25,12 +23,6 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 ON_SCREEN = """el => { const r = el.getBoundingClientRect();
   return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight + 1 && r.left >= 0 && r.right <= window.innerWidth + 1; }"""
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_result_first.log") as url:
-        yield url
 
 
 def _settled(pg) -> None:

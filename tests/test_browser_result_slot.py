@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.browser import LAYOUT_PROBE, needs_chromium
-from tests.support.dashboard_process import studio_run
 from ui.i18n import Lang, text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,12 +103,6 @@ PAGES = {  # page: (url path, key prefix, specimen, what of it the result shows,
     "id-card": ("id-card", "id", "ids/resident_hong_gildong.png", _masked_rrn),
     "stand-alone": ("stand-alone", "sa", "ids/driver_hong_gildong.png", _masked_licence),
 }
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard-result-slot.log") as url:
-        yield url
 
 
 

@@ -8,14 +8,12 @@ Streamlit's default page, which answers only there (see ``app.py``): the home pa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.support.browser import needs_chromium
-from tests.support.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -41,12 +39,6 @@ PAGES = {  # URL path -> the page's title (English: the browser's locale here). 
 NAV = ["Home", "Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs", "Settings", "Roles",
        "Audit"]
 FRAME_WAIT_MS = 15_000
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard-routes.log") as url:
-        yield url
 
 
 

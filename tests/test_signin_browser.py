@@ -49,7 +49,12 @@ def idp():
 
 
 @pytest.fixture(scope="module")
-def dashboard(idp, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+def signin_database(new_studio_database) -> str:
+    return new_studio_database()
+
+
+@pytest.fixture(scope="module")
+def dashboard(idp, tmp_path_factory, signin_database) -> Iterator[tuple[str, Path]]:
     port = free_port()
     folder = tmp_path_factory.mktemp("signin")
     secrets_file = folder / "secrets.toml"
@@ -69,7 +74,7 @@ viewers = ["@corp.test"]
     secrets_file.chmod(0o600)  # it holds the cookie secret: the dashboard refuses a file others could read
     log = ARTIFACTS / "dashboard.log"
     env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1",
-           "STUDIO_SECRETS_FILE": str(secrets_file)}
+           "STUDIO_SECRETS_FILE": str(secrets_file), "STUDIO_DATABASE_URL": signin_database}
     try:
         with running_dashboard(["./studio", "run"], env, port, log) as (url, _):
             yield url, log
@@ -259,12 +264,12 @@ def test_anonymous_upload_is_refused(dashboard):
     assert err.value.code in (403, 404)
 
 
-def _analysts_interrupted_cloud_run() -> int:
+def _analysts_interrupted_cloud_run(db_url: str) -> int:
     """An analyst's NHN Cloud run, interrupted with items never sent, in the dashboard's database."""
     from store import session_factory
     from store.models import Item, Run
 
-    with session_factory(os.environ["STUDIO_DATABASE_URL"])() as s:
+    with session_factory(db_url)() as s:
         run = Run(started_by="ann@corp.test", backend="cloud", endpoint="https://api-ocr.nhncloudservice.com",
                   api_version="v2.0", service="credit-card", status="interrupted", total=6)
         s.add(run)
@@ -275,7 +280,8 @@ def _analysts_interrupted_cloud_run() -> int:
         return run.id
 
 
-def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin_is(browser, dashboard):
+def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin_is(browser, dashboard,
+                                                                                    signin_database):
     """Audit D10/D11 in the browser, as the people concerned: a viewer once resumed an analyst's cloud run
     (6 billed POSTs) and could delete anyone's run. The server refuses both (tests/test_run_permissions);
     here the Runs page does not offer them either, and an admin is offered both."""
@@ -289,7 +295,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
         warm.page.wait_for_timeout(3000)
     finally:
         warm.close()
-    run_id = _analysts_interrupted_cloud_run()
+    run_id = _analysts_interrupted_cloud_run(signin_database)
     for who, offered in (("viewer", False), ("admin", True)):
         visit = Visit(browser, dashboard[0])
         try:
@@ -309,7 +315,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
     from store import session_factory
     from store.models import Item, Run
 
-    with session_factory(os.environ["STUDIO_DATABASE_URL"])() as s:
+    with session_factory(signin_database)() as s:
         assert s.get(Run, run_id).status == "interrupted"   # nobody clicked: nothing changed
         s.execute(delete(Item).where(Item.run_id == run_id))   # the session's database is shared: tidy up
         s.execute(delete(Run).where(Run.id == run_id))
