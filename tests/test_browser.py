@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import needs_chromium
+from tests.support.browser import needs_chromium, settled
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -72,7 +72,7 @@ def _analyse(pg, url: str, path: str, specimen: str, expect: str, shot: str) -> 
     pg.wait_for_function("text => document.body.innerHTML.includes(text)", arg=expect, timeout=120_000)
     # a chart on show (the pre-flight glare figure is folded away with its table since issue 18)
     pg.locator(".js-plotly-plot >> visible=true").first.wait_for(timeout=30_000)
-    pg.wait_for_timeout(1500)  # let the last deltas land before reading the page
+    settled(pg)  # every delta of the run has landed before the page is read
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / shot), full_page=True)
 

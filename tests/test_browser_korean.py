@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ocr_core.fields import FIELDS
-from tests.support.browser import LAYOUT_PROBE, needs_chromium
+from tests.support.browser import LAYOUT_PROBE, needs_chromium, settled
 from ui.specimens import Specimen, by_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +23,7 @@ ENGLISH_ENUMS = ("(normal)", "(low)", "(resident)", "(driver)", "(passport)", "(
 
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(500)
+    settled(pg)
 
 
 # Latin words a Korean reader meets as they are: names of products, standards and file formats, the

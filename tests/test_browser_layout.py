@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import LAYOUT_PROBE, needs_chromium
+from tests.support.browser import LAYOUT_PROBE, needs_chromium, settled
 from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,9 +28,7 @@ def _page(browser, size: str, lang: str):
 
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=120_000)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(800)
+    settled(pg)
 
 
 @pytest.mark.parametrize("size", list(WIDTHS))

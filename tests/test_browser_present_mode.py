@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import LAYOUT_PROBE, needs_chromium
+from tests.support.browser import LAYOUT_PROBE, needs_chromium, settled
 from ui.i18n import text
 from ui.specimens import by_image
 
@@ -25,8 +25,7 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(500)
+    settled(pg)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

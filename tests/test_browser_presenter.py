@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import LAYOUT_PROBE, needs_chromium
+from tests.support.browser import LAYOUT_PROBE, PAINTED, needs_chromium, settled
 from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,13 +45,12 @@ def _shot(pg, name: str, anchor=None) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     if anchor is not None:
         anchor.scroll_into_view_if_needed()
-        pg.wait_for_timeout(400)
+        pg.evaluate(PAINTED)
     pg.screenshot(path=str(ARTIFACTS / name))
 
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(800)
+    settled(pg)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

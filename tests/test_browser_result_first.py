@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import needs_chromium
+from tests.support.browser import needs_chromium, settled
 from ui.i18n import text
 from ui.specimens import by_image
 
@@ -26,8 +26,7 @@ ON_SCREEN = """el => { const r = el.getBoundingClientRect();
 
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(500)
+    settled(pg)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

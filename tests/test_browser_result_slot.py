@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import LAYOUT_PROBE, needs_chromium
+from tests.support.browser import LAYOUT_PROBE, needs_chromium, settled
 from ui.i18n import Lang, text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,9 +107,7 @@ PAGES = {  # page: (url path, key prefix, specimen, what of it the result shows,
 
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=120_000)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(800)
+    settled(pg)
 
 
 def _assert_out_of_sight(pg, prefix: str, lang: Lang | None = None) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import needs_chromium
+from tests.support.browser import needs_chromium, settled
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -53,8 +53,7 @@ def cold(browser):
         pg.locator('[data-testid="stMain"] h1').first.wait_for(timeout=120_000)
         # The backend badge is the last thing a run draws (after the page): the run is over.
         pg.locator('[data-testid="stSidebar"]').get_by_text("SANDBOX").first.wait_for(timeout=120_000)
-        pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
-        pg.wait_for_timeout(1000)
+        settled(pg, timeout=60_000)
         return pg
 
     yield open_
