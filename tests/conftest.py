@@ -112,6 +112,9 @@ def _reset_process_state() -> None:
         from access.backends import BUILT_IN
 
         choice._seen.update({"at": -1e9, "rules": dict(BUILT_IN)})
+    session = sys.modules.get("ui.session")
+    if session is not None:
+        session._client.clear()  # clients made from the previous test's environment (credentials, endpoints)
     owners = sys.modules.get("ui.session_owners")
     if owners is not None:
         with owners._lock:
