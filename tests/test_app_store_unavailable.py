@@ -95,7 +95,7 @@ def test_in_korean(not_a_database):
     assert "스튜디오 데이터베이스" in _errors(at) and "열 수 없습니다" in _errors(at)
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def test_a_failed_upgrade_says_where_the_database_stays(tmp_path, use_database, kind):
     with database_url(kind, str(tmp_path)) as url:
         engine = create_engine(url)

@@ -92,6 +92,7 @@ def test_public_key_is_base64_der_rsa_2048(client: RawClient, service: str) -> N
     assert isinstance(result["version"], str)
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_credit_card_success_encrypts_every_marked_value(real: RawClient) -> None:
     truth = json.loads((SAMPLES_DIR / "cards/visa_blue_flat.json").read_text(encoding="utf-8"))["fields"]
     key, resp = real.post_image("credit-card", (SAMPLES_DIR / "cards/visa_blue_flat.png").read_bytes())
@@ -108,6 +109,7 @@ def test_credit_card_success_encrypts_every_marked_value(real: RawClient) -> Non
         assert all(isinstance(v, int) for v in box.values())
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_base64_image_part_of_a_jpeg_specimen(real: RawClient) -> None:
     truth = json.loads((SAMPLES_DIR / "cards/amex_gold_flat.json").read_text(encoding="utf-8"))["fields"]
     key, resp = real.post_image("credit-card", (SAMPLES_DIR / "cards/amex_gold_flat.jpg").read_bytes(),
@@ -134,6 +136,7 @@ def test_missing_expiry_gives_empty_value_and_null_box(client: RawClient, engine
     assert aes_decrypt_b64(key, result["validThru"]["value"]) == "" and result["validThruBox"] is None
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_id_card_issues_request_key_and_stand_alone_does_not(real: RawClient) -> None:
     image = (SAMPLES_DIR / "ids/resident_hong_gildong.png").read_bytes()
     truth = json.loads((SAMPLES_DIR / "ids/resident_hong_gildong.json").read_text(encoding="utf-8"))["fields"]

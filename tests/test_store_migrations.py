@@ -23,7 +23,7 @@ from tests.support.postgres import database_url
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def server(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """(kind, URL) of the module's database server: an SQLite folder, or a real PostgreSQL."""
     with database_url(request.param, str(tmp_path_factory.mktemp("migrations"))) as url:
