@@ -17,6 +17,14 @@ os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STUDIO_WARM_ENGINE", "0")  # no engine warm-up per test process (bench_first_result measures it)
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """The order's seed, also under ``-q`` (which hides pytest-randomly's header line): any failure can be
+    run again in the same order."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int) and not hasattr(config, "workerinput"):
+        terminalreporter.write_line(f"random order: repeat it with --randomly-seed={seed}")
+
+
 @pytest.fixture(scope="session")
 def studio_template(tmp_path_factory) -> Path:
     """One studio database migrated to head by Alembic, once per test process: every test gets a copy
