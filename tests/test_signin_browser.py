@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support.browser import needs_chromium
+from tests.support.browser import needs_chromium, settled
 from tests.support.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from tests.support.oidc_person import OidcPerson
 
@@ -120,7 +120,7 @@ class Visit(OidcPerson):
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.wait_for_timeout(800)
+        settled(self.page)
         self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
@@ -142,7 +142,7 @@ def test_signed_out_visitor_sees_only_the_sign_in_page(visit):
     for path in PAGE_PATHS:
         visit.open(path)
         visit.wait_text("Sign in")
-        visit.page.wait_for_timeout(500)
+        settled(visit.page)
         text = visit.page.inner_text("body")
         for leaked in ("SANDBOX", "Specimen", "Endpoint", "Upload", "Analyse", "sandbox-appkey"):
             assert leaked not in text, f"/{path} shows {leaked!r} to a signed-out visitor"
@@ -178,7 +178,7 @@ def test_analyst_has_no_masking_switch_and_no_settings(visit):
     visit.shot("analyst.png")
     visit.open("audit")  # not a page for an analyst: said in words (issue 20), not "Page not found"
     visit.wait_text("The Audit page is for admins only; your role is analyst")
-    visit.page.wait_for_timeout(1500)
+    settled(visit.page)
     assert "Billed NHN Cloud calls" not in visit.page.inner_text("body")
     assert "Page not found" not in visit.page.inner_text("body")
 
@@ -219,7 +219,7 @@ def _download_urls(visit: Visit) -> list[str]:
     page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
     page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
     page.get_by_text("Export", exact=True).click(timeout=120_000)
-    page.wait_for_timeout(2000)
+    settled(page)  # the export's media URLs have come over the websocket
     found = re.findall(rb"/media/[0-9a-f]{16,}\.(?:json|csv)", b"\n".join(visit.frames))
     return sorted({visit.base + f.decode() for f in found})
 
@@ -292,7 +292,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
         warm.sign_in("viewer")
         warm.open("runs")
         warm.wait_text("Runs", timeout=90_000)
-        warm.page.wait_for_timeout(3000)
+        warm.page.wait_for_timeout(3000)  # recovery runs in the server's background: no page condition
     finally:
         warm.close()
     run_id = _analysts_interrupted_cloud_run(signin_database)
@@ -303,7 +303,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
             visit.wait_text(f"Role: {who}")
             visit.open("runs")
             visit.wait_text("Compare two runs", timeout=90_000)   # the run is listed and opened
-            visit.page.wait_for_timeout(1500)
+            settled(visit.page)
             visit.shot(f"runs_{who}.png")
             for label in ("Delete run", "Resume"):
                 shown = visit.page.get_by_role("button", name=re.compile(label)).count() > 0
