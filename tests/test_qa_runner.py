@@ -43,7 +43,7 @@ def db(tmp_path):
 def client(sandbox):
     sandbox.backend.journal.clear()  # the session's sandbox: count only this test's calls
     with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
-                            read_timeout=5.0, backoff_base=0.0)) as c:
+                            read_timeout=60.0, backoff_base=0.0)) as c:  # real OCR: 13 s on a busy machine
         yield c
     sandbox.backend.set_faults(Faults())
     sandbox.backend.journal.clear()
