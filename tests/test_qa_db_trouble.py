@@ -144,6 +144,7 @@ def test_a_lock_held_past_the_runs_patience_ends_it_failed_with_the_reason(busy,
     assert not tracebacks.threads and not tracebacks.records
 
 
+@pytest.mark.slow  # starts and stops a PostgreSQL server
 def test_no_sandbox_call_is_made_when_its_audit_row_cannot_be_kept(sandbox, client):
     if unavailable_reason():
         pytest.skip(unavailable_reason())

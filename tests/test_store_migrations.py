@@ -267,6 +267,7 @@ print("up")
 """
 
 
+@pytest.mark.slow  # six processes
 def test_replicas_started_in_the_same_instant_all_upgrade(fresh_url):
     """Six processes (replicas, workers) upgrade one empty database at the same instant: each comes
     up, none with ``duplicate key … pg_type_typname_nsp_index`` (PostgreSQL: an advisory lock; SQLite:
