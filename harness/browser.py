@@ -17,6 +17,21 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian 
 """The mark of every real-browser test module (in its ``pytestmark``)."""
 
 
+SETTLED = """() => { const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testScriptState === 'notRunning' && !document.querySelector('[data-stale="true"]')
+    && !document.querySelector('[data-testid="stStatusWidget"]'); }"""
+"""Streamlit has finished the script run (its app element says ``notRunning``: every delta of the run has
+been received), nothing on the page is stale, and the running widget is gone."""
+PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+"""Resolves after the browser has painted what the DOM holds now (two animation frames)."""
+
+
+def settled(pg: Any, timeout: float = 120_000) -> None:
+    """Wait until the page has settled (``SETTLED``) and is painted, instead of a fixed pause after it."""
+    pg.wait_for_function(SETTLED, timeout=timeout)
+    pg.evaluate(PAINTED)
+
+
 @contextmanager
 def chromium() -> Iterator[Any]:
     """A running headless Chromium (a Playwright ``Browser``), closed after the block."""

@@ -75,3 +75,49 @@ class FakeEngine:
         if self.boom:
             raise RuntimeError("engine failure")
         return self.ident
+
+
+class TruthEngine:
+    """Answers each specimen with its own truth file's values, exactly, where reading them with the real
+    engine proves nothing (what is kept of a result, not how well it was read). An image is known by
+    the SHA-256 of its decoded pixels (the sandbox decodes an upload with ``cv2.imdecode``, as here);
+    an image it does not know is "nothing found"."""
+
+    def __init__(self) -> None:
+        self._by_pixels: dict[str, CardReading | IdReading] = {}
+
+    def learn(self, image: bytes, doc_type: str, fields: dict[str, Any]) -> None:
+        """``fields``: a truth file's ``fields`` (``groups`` and ``validThru`` for a card; the guide's keys
+        for an ID, answered in the real engine's order of keys)."""
+        from sandbox.engine.idcards import KEYS
+
+        if doc_type == "credit-card":
+            groups = tuple(Reading(g, 0.95, _quad(60 + 130 * i, 250, 120, 40)) for i, g in enumerate(fields["groups"]))
+            valid = fields.get("validThru")
+            reading: CardReading | IdReading = CardReading(
+                groups, Reading(valid, 0.9, _quad(300, 320, 100, 30)) if valid else None)
+        else:
+            found = tuple((key, Reading(str(fields[key]), 0.95, _quad(40, 40 + 30 * i, 200, 24)))
+                          for i, key in enumerate(KEYS[doc_type]) if fields.get(key) is not None)
+            reading = IdReading(doc_type, found, boxes=tuple(r.box for _, r in found))  # type: ignore[arg-type]
+        self._by_pixels[_pixels(image)] = reading
+
+    def read_credit_card(self, bgr: np.ndarray) -> CardReading | None:
+        reading = self._by_pixels.get(_digest(bgr))
+        return reading if isinstance(reading, CardReading) else None
+
+    def read_id_card(self, bgr: np.ndarray) -> IdReading | None:
+        reading = self._by_pixels.get(_digest(bgr))
+        return reading if isinstance(reading, IdReading) else None
+
+
+def _digest(bgr: np.ndarray) -> str:
+    import hashlib
+
+    return hashlib.sha256(np.ascontiguousarray(bgr).tobytes()).hexdigest()
+
+
+def _pixels(image: bytes) -> str:
+    import cv2
+
+    return _digest(cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_COLOR))

@@ -19,7 +19,7 @@ from access import Role
 from access.audit import AuditEvent, change_detail
 from access.backends import BUILT_IN, BackendRuleError, RoleBackends, choices, read_rules, resolve, validated
 from tests.support.apptest import assert_clean, html_tables, page_text, texts
-from tests.test_app_access import PEOPLE, open_as
+from tests.support.people import PEOPLE, open_as
 
 pytestmark = pytest.mark.usefixtures("sandbox")
 SPECIMEN = "cards/visa_blue_flat.png"
@@ -284,7 +284,7 @@ def test_an_admin_gives_a_colleague_the_analyst_role_and_it_holds_at_their_next_
     from streamlit.testing.v1 import AppTest
 
     from tests.support.apptest import APP, TIMEOUT
-    from tests.test_app_access import ACCESS, AUTH
+    from tests.support.people import ACCESS, AUTH
 
     seen = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     seen.secrets["auth"], seen.secrets["access"] = AUTH, ACCESS

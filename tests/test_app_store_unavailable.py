@@ -95,7 +95,7 @@ def test_in_korean(not_a_database):
     assert "스튜디오 데이터베이스" in _errors(at) and "열 수 없습니다" in _errors(at)
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def test_a_failed_upgrade_says_where_the_database_stays(tmp_path, use_database, kind):
     with database_url(kind, str(tmp_path)) as url:
         engine = create_engine(url)
@@ -110,6 +110,7 @@ def test_a_failed_upgrade_says_where_the_database_stays(tmp_path, use_database, 
         assert "could not be upgraded to revision" in shown and "stays at revision 0001" in shown
 
 
+@pytest.mark.slow  # starts and stops a PostgreSQL server
 def test_a_database_server_gone_after_start_is_named(tmp_path, use_database):
     """PostgreSQL stops while the dashboard runs: the next page says the database cannot be used."""
     from tests.support.postgres import postgres_server, unavailable_reason

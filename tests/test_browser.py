@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from harness.browser import needs_chromium
-from harness.dashboard_process import studio_run
+from harness.browser import needs_chromium, settled
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -29,13 +27,6 @@ pytestmark = [
 
 def _truth(rel: str) -> dict:
     return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    """The README's first command, on a free loopback port; stopped (whole process group) after."""
-    with studio_run(ARTIFACTS.parent / "dashboard.log") as url:
-        yield url
 
 
 @dataclass
@@ -81,7 +72,7 @@ def _analyse(pg, url: str, path: str, specimen: str, expect: str, shot: str) -> 
     pg.wait_for_function("text => document.body.innerHTML.includes(text)", arg=expect, timeout=120_000)
     # a chart on show (the pre-flight glare figure is folded away with its table since issue 18)
     pg.locator(".js-plotly-plot >> visible=true").first.wait_for(timeout=30_000)
-    pg.wait_for_timeout(1500)  # let the last deltas land before reading the page
+    settled(pg)  # every delta of the run has landed before the page is read
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / shot), full_page=True)
 

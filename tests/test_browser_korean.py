@@ -6,7 +6,6 @@ opened."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from harness.browser import LAYOUT_PROBE, needs_chromium
 from harness.dashboard_process import studio_run
 from ocr_core.fields import FIELDS
+from harness.browser import LAYOUT_PROBE, needs_chromium, settled
 from ui.specimens import Specimen, by_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,15 +24,8 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 ENGLISH_ENUMS = ("(normal)", "(low)", "(resident)", "(driver)", "(passport)", "(credit-card)", "Key / Value", "(으)로")
 
 
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_korean.log") as url:
-        yield url
-
-
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(500)
+    settled(pg)
 
 
 # Latin words a Korean reader meets as they are: names of products, standards and file formats, the

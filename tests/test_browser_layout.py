@@ -5,14 +5,12 @@ page's date range not cut. Measured with the shared ``LAYOUT_PROBE``; screenshot
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.browser import LAYOUT_PROBE, needs_chromium
-from harness.dashboard_process import studio_run
-from ui.specimens import Specimen, by_image
+from harness.browser import LAYOUT_PROBE, needs_chromium, settled
+from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -30,21 +28,13 @@ VISA = _specimen("cards/visa_blue_flat.png")
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard-layout.log") as url:
-        yield url
-
-
 def _page(browser, size: str, lang: str):
     context = browser.new_context(viewport=WIDTHS[size], locale="ko-KR" if lang == "ko" else "en-GB")
     return context, context.new_page()
 
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=120_000)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(800)
+    settled(pg)
 
 
 @pytest.mark.parametrize("size", list(WIDTHS))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -22,7 +21,6 @@ import numpy as np
 import pytest
 
 from harness.browser import needs_chromium
-from harness.dashboard_process import studio_run
 from tests.support.imaging_scenes import SAMPLES_DIR, PhotographedId, photographed_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,12 +34,6 @@ _DATA_URI = re.compile(rb"data:image/(?:jpeg|png);base64,([A-Za-z0-9+/=]+)")
 def _unescaped(frame: bytes) -> bytes:
     """A frame with JSON's escapes of ``/`` undone (Plotly's encoder writes ``\\u002f``)."""
     return frame.replace(b"\\u002f", b"/").replace(b"\\/", b"/")
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_portrait_photo.log") as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,11 @@ off again, and the address bar follows."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.browser import LAYOUT_PROBE, needs_chromium
-from harness.dashboard_process import studio_run
+from harness.browser import LAYOUT_PROBE, needs_chromium, settled
 from ui.i18n import text
 from ui.specimens import by_image
 
@@ -26,15 +24,8 @@ H1_PX = "() => parseFloat(getComputedStyle(document.querySelector('[data-testid=
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_present_mode.log") as url:
-        yield url
-
-
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(500)
+    settled(pg)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

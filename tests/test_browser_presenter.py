@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.browser import LAYOUT_PROBE, needs_chromium
-from harness.dashboard_process import studio_run
-from ui.specimens import Specimen, by_image
+from harness.browser import LAYOUT_PROBE, PAINTED, needs_chromium, settled
+from ui.specimens import by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -48,23 +46,17 @@ def _truth(rel: str) -> dict:
     return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))["fields"]
 
 
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_presenter.log") as url:
-        yield url
-
 
 def _shot(pg, name: str, anchor=None) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     if anchor is not None:
         anchor.scroll_into_view_if_needed()
-        pg.wait_for_timeout(400)
+        pg.evaluate(PAINTED)
     pg.screenshot(path=str(ARTIFACTS / name))
 
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(800)
+    settled(pg)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

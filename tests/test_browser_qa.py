@@ -9,7 +9,9 @@ from urllib.parse import urlparse
 import pytest
 
 from harness.browser import SWEEP_CHART_PROBE, needs_chromium
-from tests.test_browser import ARTIFACTS, dashboard  # noqa: F401
+from harness.dashboard_process import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 
@@ -31,7 +33,7 @@ def _one_chart_per_degradation(chart: dict) -> None:
     assert set(chart["strokes"]) == {"scale", "dark"} and len(set(chart["strokes"].values())) == 2
 
 
-def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):  # noqa: F811
+def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):
     context = browser.new_context(viewport={"width": 1440, "height": 2600}, accept_downloads=True)
     pg = context.new_page()
     pg.goto(f"{dashboard}/qa-lab", wait_until="domcontentloaded")
@@ -92,18 +94,19 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):  # noqa:
     context.close()
 
 
-def _made_run(sandbox, sources, truth) -> int:
-    """A run in the studio database the dashboard reads (the same data folder), made and executed here."""
+def _made_run(db_url, sandbox, sources, truth) -> int:
+    """A run in the studio database the dashboard reads (``db_url``), made and executed here."""
     from ocr_core import OcrClient, Settings
     from qa.runner import RunSpec, create_run, execute_run
     from qa.tasks import spool
-    from store import default_url, session_factory
+    from store import session_factory
 
-    factory = session_factory(default_url())
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth), sources, spool())
+    factory = session_factory(db_url)
+    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth), sources,
+                     spool(db_url))
     with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
                             secret_key=sandbox.secret_key)) as client:
-        assert execute_run(factory, rid, client, spool()) == "done"
+        assert execute_run(factory, rid, client, spool(db_url)) == "done"
     return rid
 
 
@@ -113,7 +116,8 @@ def _choose(pg, key: str, option: str) -> None:
     pg.get_by_role("option", name=option, exact=True).click()
 
 
-def test_runs_page_shows_expected_beside_read_tags_and_the_per_image_diff(browser, dashboard, sandbox):  # noqa: F811
+def test_runs_page_shows_expected_beside_read_tags_and_the_per_image_diff(browser, dashboard, dashboard_database,
+                                                                             sandbox):
     """Issue 19 in Chromium: the misread item opened shows what was expected beside what was read, both
     masked, the differing digit marked and named; accuracy per tag as a table and chart; and the Compare
     tab lists image by image what flipped, warning that the two runs were of different images."""
@@ -124,11 +128,11 @@ def test_runs_page_shows_expected_beside_read_tags_and_the_per_image_diff(browse
 
     made = luhn_failing_card()
     visa = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
-    a = _made_run(sandbox, [Source("card.png", made), Source("visa.png", visa)],
+    a = _made_run(dashboard_database, sandbox, [Source("card.png", made), Source("visa.png", visa)],
                   parse_truth("a.csv", f"file,totalCardNum\ncard.png,{PRINTED_NUMBER}\nvisa.png,{TRUE_NUMBER}\n".encode()))
     other = SAMPLES / "cards" / "bc_red_flat.png"
     other_number = json.loads(other.with_suffix(".json").read_text("utf-8"))["fields"]["cardNumber"]
-    b = _made_run(sandbox, [Source("renamed.png", made), Source("bc.png", other.read_bytes())],
+    b = _made_run(dashboard_database, sandbox, [Source("renamed.png", made), Source("bc.png", other.read_bytes())],
                   parse_truth("b.csv", (f"file,totalCardNum,device\nrenamed.png,{TRUE_NUMBER},Galaxy S21\n"
                                         f"bc.png,{other_number},iPhone 12\n").encode(), "credit-card"))
     context = browser.new_context(viewport={"width": 1440, "height": 3200})

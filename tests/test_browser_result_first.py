@@ -7,13 +7,11 @@ screen. The test never scrolls; what it checks is what a presenter's audience se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.browser import needs_chromium
-from harness.dashboard_process import studio_run
+from harness.browser import needs_chromium, settled
 from ui.i18n import text
 from ui.specimens import by_image
 
@@ -27,15 +25,8 @@ ON_SCREEN = """el => { const r = el.getBoundingClientRect();
   return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight + 1 && r.left >= 0 && r.right <= window.innerWidth + 1; }"""
 
 
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_result_first.log") as url:
-        yield url
-
-
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(500)
+    settled(pg)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.browser import LAYOUT_PROBE, needs_chromium
-from harness.dashboard_process import studio_run
+from harness.browser import LAYOUT_PROBE, needs_chromium, settled
 from ui.i18n import Lang, text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,17 +105,9 @@ PAGES = {  # page: (url path, key prefix, specimen, what of it the result shows,
 }
 
 
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard-result-slot.log") as url:
-        yield url
-
-
 
 def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=120_000)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(800)
+    settled(pg)
 
 
 def _assert_out_of_sight(pg, prefix: str, lang: Lang | None = None) -> None:

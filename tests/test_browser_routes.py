@@ -8,14 +8,12 @@ Streamlit's default page, which answers only there (see ``app.py``): the home pa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from harness.browser import needs_chromium
-from harness.dashboard_process import studio_run
+from harness.browser import needs_chromium, settled
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -43,12 +41,6 @@ NAV = ["Home", "Credit card", "ID card", "Stand-alone ID", "Authenticity", "Comp
 FRAME_WAIT_MS = 15_000
 
 
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard-routes.log") as url:
-        yield url
-
-
 
 @pytest.fixture()
 def cold(browser):
@@ -61,8 +53,7 @@ def cold(browser):
         pg.locator('[data-testid="stMain"] h1').first.wait_for(timeout=120_000)
         # The backend badge is the last thing a run draws (after the page): the run is over.
         pg.locator('[data-testid="stSidebar"]').get_by_text("SANDBOX").first.wait_for(timeout=120_000)
-        pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
-        pg.wait_for_timeout(1000)
+        settled(pg, timeout=60_000)
         return pg
 
     yield open_

@@ -6,13 +6,11 @@ badge block repeating the table's Checks column."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from harness.browser import needs_chromium
-from harness.dashboard_process import studio_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -20,12 +18,6 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 AMBER, RED = "rgb(243, 156, 18)", "rgb(215, 48, 39)"  # ui.figures' _AMBER, _RED
-
-
-@pytest.fixture(scope="module")
-def dashboard() -> Iterator[str]:
-    with studio_run(ARTIFACTS.parent / "dashboard_verdict.log") as url:
-        yield url
 
 
 def test_the_passport_specimen_shows_no_warning(browser, dashboard):

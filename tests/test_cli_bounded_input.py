@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 # VmHWM, this process's own peak: ru_maxrss would also count the parent's (Linux keeps the pre-exec
 # peak of a forked child in it, and the parent here is a pytest holding a whole suite).
@@ -23,6 +25,7 @@ sys.exit(code)
 """
 
 
+@pytest.mark.slow  # a CLI process
 def test_a_3_gb_file_is_refused_as_too_large_without_being_read(tmp_path):
     big = tmp_path / "big.png"
     with big.open("wb") as handle:  # sparse: 3 GB on paper, nothing on disk

@@ -13,7 +13,8 @@ from ocr_core import OcrClient, Settings
 from sandbox.config import SandboxConfig
 from sandbox.faults import Faults
 from sandbox.server import RunningSandbox, start_sandbox
-from tests.test_sandbox_protocol import FakeEngine, png
+from tests.support.raw_client import png
+from harness.readings import FakeEngine
 
 STALL_MS = 2000
 pytestmark = pytest.mark.timeout(60)

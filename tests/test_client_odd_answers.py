@@ -16,7 +16,8 @@ from sandbox.config import SandboxConfig
 from sandbox.faults import Scripted
 from sandbox.server import start_sandbox
 from sandbox.transport import IN_PROCESS_URL, sandbox_session
-from tests.test_sandbox_protocol import FakeEngine, png
+from tests.support.raw_client import png
+from harness.readings import FakeEngine
 
 pytestmark = pytest.mark.timeout(60)
 

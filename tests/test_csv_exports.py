@@ -90,7 +90,7 @@ def downloads(monkeypatch) -> Iterator[list[tuple[bytes, str | None]]]:
 
 @pytest.mark.usefixtures("sandbox")
 def test_the_qa_labs_csv_download_writes_hostile_names_as_text(downloads):
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
     from ui import lab
 
     factory = lab.factory()
@@ -109,7 +109,7 @@ def test_the_qa_labs_csv_download_writes_hostile_names_as_text(downloads):
 @pytest.mark.usefixtures("sandbox")
 def test_the_audit_pages_csv_export_writes_hostile_users_and_doors_as_text(downloads):
     from access.audit import AuditEvent
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
     from ui.billing import ledger
 
     ledger().append(AuditEvent(kind="api_call", user=HOSTILE[0], role="", where=HOSTILE[1], backend="cloud",

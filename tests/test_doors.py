@@ -14,8 +14,8 @@ import pytest
 from sandbox.config import SandboxConfig
 from sandbox.server import RunningSandbox, start_sandbox
 from tests.support.apptest import SAMPLES, assert_clean, open_page, texts
+from harness.readings import FakeEngine
 from tests.support.uploads import carries_gps, photo_with_gps, png_bomb
-from tests.test_sandbox_protocol import FakeEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(180)
@@ -42,6 +42,7 @@ def cli(running: RunningSandbox, *args: str) -> subprocess.CompletedProcess[str]
                           text=True, timeout=120, check=False)
 
 
+@pytest.mark.slow  # a CLI process, or real OCR through the sandbox
 @pytest.mark.parametrize("command", ["credit-card", "id-card"])
 def test_cli_strips_gps_before_sending(cli_sandbox: RunningSandbox, tmp_path: Path, command: str) -> None:
     photo = tmp_path / "phone.jpg"
@@ -53,6 +54,7 @@ def test_cli_strips_gps_before_sending(cli_sandbox: RunningSandbox, tmp_path: Pa
     assert len(arrived) == 1 and not carries_gps(arrived[0]) and b"MOTION" not in arrived[0]
 
 
+@pytest.mark.slow  # a CLI process, or real OCR through the sandbox
 @pytest.mark.parametrize("command", [["credit-card"], ["id-card"], ["id-card", "--stand-alone"]])
 def test_cli_refuses_a_bomb_before_any_request(cli_sandbox: RunningSandbox, bomb_file: Path,
                                                command: list[str]) -> None:
@@ -79,6 +81,7 @@ def test_pages_refuse_a_bomb_before_any_request(sandbox: RunningSandbox, page: s
     assert sandbox.backend.journal.calls() == before
 
 
+@pytest.mark.slow  # a CLI process, or real OCR through the sandbox
 def test_compare_page_refuses_a_bomb_before_any_request(sandbox: RunningSandbox) -> None:
     before = sandbox.backend.journal.calls()
     at = _upload(open_page("pages/compare.py"), "cmpA", "bomb.png", png_bomb(), "image/png")
@@ -87,6 +90,7 @@ def test_compare_page_refuses_a_bomb_before_any_request(sandbox: RunningSandbox)
     assert sandbox.backend.journal.calls() == before
 
 
+@pytest.mark.slow  # a CLI process, or real OCR through the sandbox
 def test_page_sends_a_photo_without_its_gps(sandbox: RunningSandbox) -> None:
     import cv2
 

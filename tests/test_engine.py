@@ -55,6 +55,7 @@ def id_values(reading: IdReading) -> dict[str, str]:
 # ---------------------------------------------------------------------------- credit cards
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 @pytest.mark.parametrize("rel", ["cards/visa_blue_flat.png", "cards/amex_green_embossed.png",
                                  "cards/visa_purple_vertical.png"])
 def test_clean_card_is_read_exactly(engine, rel: str) -> None:
@@ -69,6 +70,7 @@ def test_clean_card_is_read_exactly(engine, rel: str) -> None:
     assert all(0.0 < g.conf <= 1.0 for g in reading.groups)
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_sideways_photo_is_turned_and_boxed_in_the_photo(engine) -> None:
     image, truth = load("photos/samsunglike_sideways.jpg")
     reading = engine.read_credit_card(image)
@@ -83,6 +85,7 @@ def test_sideways_photo_is_turned_and_boxed_in_the_photo(engine) -> None:
     assert tops == sorted(tops, reverse=True), "on a card turned a quarter left, the number runs upwards"
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_degraded_copies_score_lower(engine) -> None:
     image, _ = load("cards/visa_blue_flat.png")
     clean = engine.read_credit_card(image)
@@ -101,6 +104,7 @@ def test_degraded_copies_score_lower(engine) -> None:
         assert card_conf(reading) < card_conf(clean) - 0.005, name
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_blank_image_is_no_card_and_no_id(engine) -> None:
     blank = np.full((540, 856, 3), 235, np.uint8)
     assert engine.read_credit_card(blank) is None
@@ -110,6 +114,7 @@ def test_blank_image_is_no_card_and_no_id(engine) -> None:
 # ---------------------------------------------------------------------------- ID cards
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 @pytest.mark.parametrize("rel", ["ids/resident_hong_gildong.png", "ids/driver_lee_seojun.png",
                                  "ids/passport_kim_minseo.png"])
 def test_clean_id_is_read_field_by_field(engine, rel: str) -> None:
@@ -132,6 +137,7 @@ def test_clean_id_is_read_field_by_field(engine, rel: str) -> None:
     assert len(reading.boxes) >= len([1 for _, r in reading.fields if r.value]) // 2
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_upside_down_id_is_read_and_boxed_in_the_image_as_sent(engine) -> None:
     image, truth = load("ids/resident_park_jiwoo.png")
     turned = rotate_image(image, 2)
@@ -144,6 +150,7 @@ def test_upside_down_id_is_read_and_boxed_in_the_image_as_sent(engine) -> None:
     assert cx > w / 2 and cy > h / 2, "printed top-left, so bottom-right once turned"
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_blurred_id_scores_lower(engine) -> None:
     image, _ = load("ids/resident_kim_minseo.png")
     clean = dict(engine.read_id_card(image).fields)
@@ -155,6 +162,7 @@ def test_blurred_id_scores_lower(engine) -> None:
         assert dict(blurred.fields)[key].conf < clean[key].conf - drop, key
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_without_tesseract_ids_are_still_typed_and_numbers_read(engine) -> None:
     image, truth = load("ids/driver_hong_gildong.png")
     bare = Recognizer(rapid=engine.rapid, hangul=HangulReader(enabled=False))
@@ -169,6 +177,7 @@ def test_without_tesseract_ids_are_still_typed_and_numbers_read(engine) -> None:
 # ---------------------------------------------------------------------------- speed seams
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_detection_on_a_small_copy_finds_the_lines_the_full_size_finds(engine) -> None:
     """Detection runs on a copy far smaller than the crops the recogniser reads (its cost grows with
     area); the lines and their readings stay those of a full-size detection."""
@@ -182,12 +191,14 @@ def test_detection_on_a_small_copy_finds_the_lines_the_full_size_finds(engine) -
         assert ln.quad[:, 0].min() >= 0 and ln.quad[:, 0].max() <= w and ln.quad[:, 1].max() <= h
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_onnx_sessions_let_idle_threads_sleep(engine) -> None:
     for model in engine.rapid._load():
         options = model.session.session.get_session_options()
         assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
+@pytest.mark.slow  # the real OCR engine on a specimen
 def test_concurrent_tesseract_runs_give_each_crop_its_own_reading(engine, monkeypatch) -> None:
     if not engine.hangul_available:
         pytest.skip("Tesseract with Korean data is not installed")

@@ -55,6 +55,7 @@ def subset_readings():
     return out
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 def test_hard_subset_fields_are_read_exactly(subset_readings) -> None:
     per_case: dict[str, list[bool]] = {}
     wrong = []
@@ -70,6 +71,7 @@ def test_hard_subset_fields_are_read_exactly(subset_readings) -> None:
         assert sum(oks) / len(oks) >= 0.85, (case, wrong)  # one field of ~8 may miss in one image
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 def test_no_validator_catchable_field_is_wrong_yet_sure(subset_readings) -> None:
     for sample, expected, got, _ in subset_readings:
         for key in VALIDATED & expected.keys():
@@ -77,6 +79,7 @@ def test_no_validator_catchable_field_is_wrong_yet_sure(subset_readings) -> None
             assert value == expected[key] or conf < 0.9, (sample.name, key, value, conf)
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 def test_card_found_in_a_12_megapixel_frame_is_boxed_in_the_frame(subset_readings) -> None:
     sample, expected, got, reading = next(r for r in subset_readings if r[0].case == "big_frame")
     h, w = sample.image.shape[:2]
@@ -88,6 +91,7 @@ def test_card_found_in_a_12_megapixel_frame_is_boxed_in_the_frame(subset_reading
     assert max(xs) - min(xs) > 0.25 * w  # boxes scaled back up to the photo's pixels
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 def test_subset_is_the_generated_set() -> None:
     """The committed documents damaged at run time are exactly what the generator yields (needs the
     fonts of ./studio's TEST_DEBS)."""
@@ -240,6 +244,7 @@ FAMILY_SEED = 2212
 """Not one of the seeds the families were developed on (101-103) nor the bench's."""
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 @pytest.mark.parametrize("family", sorted(hard.FAMILIES))
 def test_unseen_cards_of_each_market_family_are_read(family: str) -> None:
     """Portrait cards (number on one line, or four rows of four), dark cards with light print, cards
@@ -255,6 +260,7 @@ def test_unseen_cards_of_each_market_family_are_read(family: str) -> None:
     assert fields == 8 and len(wrong) <= 1, wrong
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 def test_a_number_in_four_rows_of_four_is_one_number() -> None:
     rows = [text_line(g, 60, 440 + 75 * k, 160) for k, g in enumerate(("5237", "9206", "3461", "3924"))]
     reading = parse_card(rows)
@@ -277,6 +283,7 @@ def _pairs(subset_readings) -> list[tuple[float, bool, str, str]]:
     return out
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 def test_confidence_on_the_hard_subset_is_calibrated(subset_readings) -> None:
     pairs = _pairs(subset_readings)
     rows, ece = reliability([(c, ok) for c, ok, _, _ in pairs])
@@ -284,6 +291,7 @@ def test_confidence_on_the_hard_subset_is_calibrated(subset_readings) -> None:
     assert not [what for c, ok, what, _ in pairs if c >= 0.9 and not ok]
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 def test_clean_right_reads_are_sure(subset_readings) -> None:
     clean = [(c, what) for c, ok, what, case in _pairs(subset_readings) if ok and case == "clean"]
     assert clean and all(c >= 0.9 for c, _ in clean), clean
@@ -298,6 +306,7 @@ def test_confidence_follows_the_evidence() -> None:
     assert both.agrees("홍길동") and not split.agrees("홍길동")
 
 
+@pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)
 def test_the_family_bench_runs_as_documented() -> None:
     """bench/README.md's command, as written: per-family accuracy and the reliability diagram."""
     import subprocess

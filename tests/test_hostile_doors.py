@@ -111,7 +111,7 @@ def test_a_sweep_level_below_the_minimum_size_is_refused_not_sent(db, tmp_path, 
 def test_the_qa_lab_page_refuses_a_lying_zip_and_a_deep_truth_file_cheaply_and_says_why(sent):
     """D5 and D6 on the page: the upload went 428 → 2,371 MB; the truth file replaced the page with
     "Something went wrong on our side"."""
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
 
     payload, crc = zeros_deflated(256 * MB)
     lying = crafted_zip([Member(b"liar.png", payload, crc=crc, declared=1000), Member.deflated("good.png", CARD),
@@ -136,7 +136,7 @@ def test_the_qa_lab_page_refuses_a_lying_zip_and_a_deep_truth_file_cheaply_and_s
 
 def test_the_qa_lab_page_tells_apart_a_specimen_and_an_upload_of_one_name():
     from qa.analysis import load_run
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
     from ui import lab
 
     at = open_as("admin", "pages/qa_lab.py")
@@ -158,7 +158,7 @@ def test_the_qa_lab_page_tells_apart_a_specimen_and_an_upload_of_one_name():
 
 def test_an_analysis_page_refuses_a_1x1_image_before_any_request(sandbox):
     """A 1×1 image was a billed call that could not succeed; every door now refuses it locally."""
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
 
     before = sandbox.backend.journal.calls()
     at = open_as("admin", "pages/credit_card.py")  # "/" is the home page since issue 18
@@ -176,7 +176,7 @@ def test_names_on_the_qa_lab_page_are_shown_as_text_not_markdown():
     notice, or an image fetched from a foreign host: shown escaped, as itself."""
     import re
 
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
     from ui.plain_text import plain
 
     link, image = "[Update here](https://evil.test).txt", "../![x](https://evil.test/p).png"

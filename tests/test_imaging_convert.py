@@ -51,6 +51,7 @@ def test_each_type_is_converted_and_the_pipeline_says_so(fmt: str, named: str, s
         assert (again.width, again.height) == card().size
 
 
+@pytest.mark.slow  # a CLI process, or real OCR through the sandbox
 def test_a_converted_card_is_read_by_the_sandbox() -> None:
     for fmt in ("HEIF", "PDF"):
         payload = prepare(encoded(card(), fmt))
@@ -89,6 +90,7 @@ def test_the_lab_collects_the_converted_types() -> None:
     assert all(is_image_name(f"scan.{ext}") for ext in ("heic", "HEIF", "pdf", "tif", "tiff"))
 
 
+@pytest.mark.slow  # a CLI process, or real OCR through the sandbox
 def test_the_cli_sends_a_heic_photo_and_refuses_a_two_page_pdf(tmp_path: Path) -> None:
     """The CLI door, end to end against the sandbox (its real engine reads the converted card)."""
     import os

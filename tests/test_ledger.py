@@ -16,7 +16,7 @@ from store import engine_for, upgrade
 from tests.support.postgres import database_url
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request, tmp_path_factory) -> Iterator[str]:
     """The same tests on an SQLite file and on a real PostgreSQL server the tests start."""
     with database_url(request.param, str(tmp_path_factory.mktemp("ledger"))) as url:

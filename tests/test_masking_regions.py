@@ -42,6 +42,7 @@ def _masked(client, image: str):
     return bgr, blur_regions(bgr, personal_polygons(result, rows, bgr))
 
 
+@pytest.mark.slow  # real OCR through the sandbox, or a 12 MP photo
 @pytest.mark.parametrize(("image", "regions"), [
     ("ids/resident_hong_gildong.png", RESIDENT_REGIONS),
     ("ids/driver_hong_gildong.png", DRIVER_REGIONS),
@@ -84,6 +85,7 @@ def _cover(quad, truth: np.ndarray, shape) -> tuple[float, float]:
     return both / max(1, int((found | true).sum())), both / max(1, int(true.sum()))
 
 
+@pytest.mark.slow  # real OCR through the sandbox, or a 12 MP photo
 @pytest.mark.parametrize(("flat", "doc", "orientation", "tilt"), [
     ("ids/resident_park_jiwoo.png", "resident", 6, 7.0),
     ("ids/resident_hong_gildong.png", "resident", 8, -12.0),
@@ -134,6 +136,7 @@ def _changed_inside(before: np.ndarray, after: np.ndarray, box: tuple[int, int, 
     return float(np.abs(before.astype(int) - after.astype(int)).mean(axis=2)[mask > 0].mean())
 
 
+@pytest.mark.slow  # real OCR through the sandbox, or a 12 MP photo
 @pytest.mark.parametrize("degrees", [-12, -8, 8, 12])
 @pytest.mark.parametrize(("image", "regions"), [
     ("ids/resident_hong_gildong.png", RESIDENT_REGIONS),

@@ -37,7 +37,7 @@ with OcrClient(Settings(base_url=url, app_key="sandbox-appkey", secret_key="sand
 """
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db(request, tmp_path):
     with database_url(request.param, str(tmp_path)) as url:
         yield url
@@ -56,6 +56,7 @@ def _calls(sandbox) -> int:
     return sandbox.backend.journal.calls("credit-card")
 
 
+@pytest.mark.slow  # kills a worker process mid-run
 def test_a_killed_worker_with_requests_in_flight_is_recovered_without_sending_them_again(
         sandbox, db, immediate_queue):
     factory = session_factory(db)

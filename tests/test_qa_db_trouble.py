@@ -113,6 +113,7 @@ def _run_under_lock(sandbox, client, tmp_path, hold: float) -> tuple[int, str, f
     return run_id, outcome["status"], held
 
 
+@pytest.mark.slow  # waits out a held database lock, or stops PostgreSQL
 def test_a_lock_longer_than_the_busy_timeout_is_waited_out(busy, sandbox, client, tmp_path, tracebacks):
     run_id, status, held = _run_under_lock(sandbox, client, tmp_path, hold=1.5)
     assert held >= 1.4
@@ -126,6 +127,7 @@ def test_a_lock_longer_than_the_busy_timeout_is_waited_out(busy, sandbox, client
     assert not tracebacks.threads and not tracebacks.records
 
 
+@pytest.mark.slow  # waits out a held database lock, or stops PostgreSQL
 def test_a_lock_held_past_the_runs_patience_ends_it_failed_with_the_reason(busy, sandbox, client, tmp_path,
                                                                           tracebacks, monkeypatch):
     monkeypatch.setenv(DB_PATIENCE_ENV, "0.5")  # 120 s in production
@@ -142,6 +144,7 @@ def test_a_lock_held_past_the_runs_patience_ends_it_failed_with_the_reason(busy,
     assert not tracebacks.threads and not tracebacks.records
 
 
+@pytest.mark.slow  # starts and stops a PostgreSQL server
 def test_no_sandbox_call_is_made_when_its_audit_row_cannot_be_kept(sandbox, client):
     if reason := unavailable_reason():
         pytest.skip(reason)
@@ -161,7 +164,7 @@ def test_no_sandbox_call_is_made_when_its_audit_row_cannot_be_kept(sandbox, clie
     engine_for(url).dispose()
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def test_create_run_that_fails_leaves_no_sealed_image(kind, tmp_path):
     """D2: ``python -m qa run`` with a file name the database refuses (a lone surrogate, which SQLite's
     driver cannot encode; a NUL, which PostgreSQL refuses) used to leave the images it had sealed."""
@@ -180,6 +183,7 @@ def test_create_run_that_fails_leaves_no_sealed_image(kind, tmp_path):
         assert spool.has(ok)
 
 
+@pytest.mark.slow  # waits out a held database lock, or stops PostgreSQL
 def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(busy, sandbox, client, tmp_path,
                                                                                  tracebacks):
     """A page that saw the heartbeat stand still through a long lock marks the run interrupted and someone
@@ -214,6 +218,7 @@ def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(
     assert not tracebacks.threads and not tracebacks.records
 
 
+@pytest.mark.slow  # waits out a held database lock, or stops PostgreSQL
 def test_the_runs_pages_own_write_waits_out_a_lock_too(busy, tmp_path):
     """The Runs page marks runs whose worker stopped (``mark_interrupted``) each time it opens: under a lock
     longer than the busy timeout it waits, then does it (it used to fail the page with the lock's error)."""
@@ -273,6 +278,7 @@ def test_retrying_waits_only_for_transient_trouble_and_not_forever(monkeypatch):
     assert retrying(once_locked, what="a test", patience=5) == "ok"
 
 
+@pytest.mark.slow  # waits out a held database lock, or stops PostgreSQL
 def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbox, client, tmp_path, tracebacks):
     """PostgreSQL stopped (``pg_ctl stop -m immediate``: every connection dropped) for two seconds while a run
     sends, then started again: the run's writes and heartbeat wait, the answers received meanwhile are

@@ -26,6 +26,7 @@ from harness.dashboard_process import DashboardDidNotStart, free_port, running_d
 from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, SandboxConfig
 from sandbox.server import start_sandbox
 from store import engine_for
+from harness.browser import needs_chromium, settled
 from tests.support.cloud_edge import cloud_edge
 from tests.support.oidc_person import OidcPerson
 
@@ -116,17 +117,17 @@ class Person(OidcPerson):
         page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
         page.wait_for_function("() => document.body.innerText.includes('Export')"
                                " || document.querySelector('[data-testid=stAlertContentError]')", timeout=120_000)
-        page.wait_for_timeout(500)
+        settled(page)
 
     def choose_backend(self, name: str) -> None:
         self.page.get_by_role("radiogroup", name=re.compile("Send analyses to")).get_by_text(name).click(
             timeout=60_000)
         self.wait_text("NHN CLOUD" if "Cloud" in name else "SANDBOX")
-        self.page.wait_for_timeout(1000)
+        settled(self.page)
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.wait_for_timeout(500)
+        settled(self.page)
         self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
@@ -162,7 +163,7 @@ def test_a_signed_out_browser_gets_the_sign_in_page_on_the_admin_pages(person):
     for path in ("roles", "audit"):
         p.open(path)
         p.wait_text("Sign in")
-        p.page.wait_for_timeout(500)
+        settled(p.page)
         text = p.page.inner_text("body")
         assert "Page not found" not in text and "Person, domain or group" not in text and "Outcome" not in text
 
@@ -207,10 +208,10 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     field.fill("5")
     field.press("Enter")
     admin.wait_text("Quotas saved")
-    page.wait_for_timeout(1000)
+    settled(page)
     page.get_by_role("button", name="Save quotas").click()
     admin.wait_text("Nothing changed, so nothing was saved")
-    page.wait_for_timeout(1000)
+    settled(page)
     saved = [r for r in _rows(site, user="ada@corp.test") if r["id"] > before]
     assert [(r["kind"], r["action"]) for r in saved] == [("settings_change", "quotas")], saved
     assert json.loads(saved[0]["detail"]) == {"user_daily_analysis": [3, 5]}
@@ -223,7 +224,7 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     page.get_by_role("option", name="Local sandbox — no charges").click()
     page.get_by_role("button", name="Save backends").click()
     admin.wait_text("Each session follows")
-    page.wait_for_timeout(1500)
+    settled(page)
     admin.shot("admin_backends.png")
     saved = [r for r in _rows(site, user="ada@corp.test") if r["id"] > before]
     assert [(r["kind"], r["action"]) for r in saved] == [("settings_change", "backends")], saved
@@ -273,7 +274,7 @@ def test_roles_backends_and_the_audit_as_each_person_sees_them(person, site):
     analyst = person()
     analyst.sign_in("analyst")
     analyst.wait_text("SANDBOX")
-    analyst.page.wait_for_timeout(1000)
+    settled(analyst.page)
     assert analyst.page.get_by_role("radiogroup", name=re.compile("Send analyses to")).count() == 0
     local, cloud = _sent(site)
     analyst.analyse()

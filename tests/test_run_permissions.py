@@ -221,7 +221,7 @@ def test_the_runs_page_shows_a_viewer_no_button_on_an_analysts_run_and_the_owner
     button; Ann sees the counted resend (behind its confirmation), settle and delete, and her clicks are
     audited under her name."""
     from qa.tasks import spool
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
     from ui import lab
 
     factory = lab.session_factory(lab.default_url())
@@ -255,7 +255,7 @@ def test_the_runs_page_shows_a_viewer_no_button_on_an_analysts_run_and_the_owner
 
 def test_the_runs_page_says_why_a_run_failed_and_whose_it_is(sandbox):
     from qa.tasks import spool
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
     from ui import lab
 
     factory = lab.session_factory(lab.default_url())
@@ -279,7 +279,7 @@ def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
     (her name on the audit row, the run booked to her) and the page's queue sends only the never-sent item;
     on her queued run the progress panel offers her Cancel and not the viewer."""
     from qa.tasks import spool
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
     from ui import lab
 
     factory = lab.session_factory(lab.default_url())
@@ -332,7 +332,7 @@ def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
 def test_a_run_started_on_the_qa_lab_page_is_audited_with_who_started_it(sandbox):
     """A viewer asking for NHN Cloud (crafted session state) starts a sandbox run, booked to them, and the
     start is a ``run_action`` row naming them and the backend actually used."""
-    from tests.test_app_access import open_as
+    from tests.support.people import open_as
     from ui import lab
     from ui.session import Connection
 

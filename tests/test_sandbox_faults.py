@@ -18,7 +18,8 @@ from sandbox.config import SandboxConfig
 from sandbox.faults import FaultInjector, Faults
 from sandbox.routes import create_app
 from sandbox.server import RunningSandbox, start_sandbox
-from tests.test_sandbox_protocol import SECRET, FakeEngine, RawClient, code_of, png
+from tests.support.raw_client import SECRET, RawClient, code_of, png
+from harness.readings import FakeEngine
 
 
 def test_faults_refuse_nonsense() -> None:

@@ -213,6 +213,7 @@ def _refused_start(cmd: list[str], tmp_path: Path, **env: str) -> subprocess.Com
     return done
 
 
+@pytest.mark.slow  # starts ./studio run or streamlit
 def test_studio_run_refuses_an_all_interfaces_flag_without_sign_in(tmp_path):
     """Audit D14: ``./studio run --server.address 0.0.0.0`` served every visitor as the local admin."""
     done = _refused_start(["./studio", "run", "--server.address", "0.0.0.0"], tmp_path)
@@ -221,12 +222,14 @@ def test_studio_run_refuses_an_all_interfaces_flag_without_sign_in(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # starts ./studio run or streamlit
 def test_streamlit_run_with_the_address_in_its_environment_is_refused_too(tmp_path):
     done = _refused_start([str(ROOT / ".venv/bin/streamlit"), "run", "serve.py"], tmp_path,
                           STREAMLIT_SERVER_ADDRESS="0.0.0.0", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     assert done.returncode == 1 and "refusing to serve on 0.0.0.0" in done.stderr, done.stderr[-2000:]
 
 
+@pytest.mark.slow  # starts ./studio run or streamlit
 def test_studio_run_refuses_a_secrets_file_other_accounts_can_read(tmp_path):
     path = _secrets(tmp_path, OIDC_SECRETS, 0o644)
     done = _refused_start(["./studio", "run"], tmp_path, STUDIO_SECRETS_FILE=str(path))
@@ -271,6 +274,7 @@ def shared_folder() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow  # starts ./studio run or streamlit
 def test_a_running_local_dashboard_serves_this_machine_only_and_keeps_its_files_private(tmp_path, shared_folder):
     data = shared_folder / "data"
     data.mkdir(mode=0o755)  # made by someone else's looser umask: the dashboard tightens it

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from harness.browser import needs_chromium
+from harness.browser import needs_chromium, settled
 from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from tests.support.oidc_person import OidcPerson
 
@@ -49,7 +49,12 @@ def idp():
 
 
 @pytest.fixture(scope="module")
-def dashboard(idp, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+def signin_database(new_studio_database) -> str:
+    return new_studio_database()
+
+
+@pytest.fixture(scope="module")
+def dashboard(idp, tmp_path_factory, signin_database) -> Iterator[tuple[str, Path]]:
     port = free_port()
     folder = tmp_path_factory.mktemp("signin")
     secrets_file = folder / "secrets.toml"
@@ -69,7 +74,7 @@ viewers = ["@corp.test"]
     secrets_file.chmod(0o600)  # it holds the cookie secret: the dashboard refuses a file others could read
     log = ARTIFACTS / "dashboard.log"
     env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1",
-           "STUDIO_SECRETS_FILE": str(secrets_file)}
+           "STUDIO_SECRETS_FILE": str(secrets_file), "STUDIO_DATABASE_URL": signin_database}
     try:
         with running_dashboard(["./studio", "run"], env, port, log) as (url, _):
             yield url, log
@@ -115,7 +120,7 @@ class Visit(OidcPerson):
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.wait_for_timeout(800)
+        settled(self.page)
         self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
@@ -137,7 +142,7 @@ def test_signed_out_visitor_sees_only_the_sign_in_page(visit):
     for path in PAGE_PATHS:
         visit.open(path)
         visit.wait_text("Sign in")
-        visit.page.wait_for_timeout(500)
+        settled(visit.page)
         text = visit.page.inner_text("body")
         for leaked in ("SANDBOX", "Specimen", "Endpoint", "Upload", "Analyse", "sandbox-appkey"):
             assert leaked not in text, f"/{path} shows {leaked!r} to a signed-out visitor"
@@ -173,7 +178,7 @@ def test_analyst_has_no_masking_switch_and_no_settings(visit):
     visit.shot("analyst.png")
     visit.open("audit")  # not a page for an analyst: said in words (issue 20), not "Page not found"
     visit.wait_text("The Audit page is for admins only; your role is analyst")
-    visit.page.wait_for_timeout(1500)
+    settled(visit.page)
     assert "Billed NHN Cloud calls" not in visit.page.inner_text("body")
     assert "Page not found" not in visit.page.inner_text("body")
 
@@ -214,7 +219,7 @@ def _download_urls(visit: Visit) -> list[str]:
     page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
     page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
     page.get_by_text("Export", exact=True).click(timeout=120_000)
-    page.wait_for_timeout(2000)
+    settled(page)  # the export's media URLs have come over the websocket
     found = re.findall(rb"/media/[0-9a-f]{16,}\.(?:json|csv)", b"\n".join(visit.frames))
     return sorted({visit.base + f.decode() for f in found})
 
@@ -259,12 +264,12 @@ def test_anonymous_upload_is_refused(dashboard):
     assert err.value.code in (403, 404)
 
 
-def _analysts_interrupted_cloud_run() -> int:
+def _analysts_interrupted_cloud_run(db_url: str) -> int:
     """An analyst's NHN Cloud run, interrupted with items never sent, in the dashboard's database."""
     from store import session_factory
     from store.models import Item, Run
 
-    with session_factory(os.environ["STUDIO_DATABASE_URL"])() as s:
+    with session_factory(db_url)() as s:
         run = Run(started_by="ann@corp.test", backend="cloud", endpoint="https://api-ocr.nhncloudservice.com",
                   api_version="v2.0", service="credit-card", status="interrupted", total=6)
         s.add(run)
@@ -275,7 +280,8 @@ def _analysts_interrupted_cloud_run() -> int:
         return run.id
 
 
-def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin_is(browser, dashboard):
+def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin_is(browser, dashboard,
+                                                                                    signin_database):
     """Audit D10/D11 in the browser, as the people concerned: a viewer once resumed an analyst's cloud run
     (6 billed POSTs) and could delete anyone's run. The server refuses both (tests/test_run_permissions);
     here the Runs page does not offer them either, and an admin is offered both."""
@@ -286,10 +292,10 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
         warm.sign_in("viewer")
         warm.open("runs")
         warm.wait_text("Runs", timeout=90_000)
-        warm.page.wait_for_timeout(3000)
+        warm.page.wait_for_timeout(3000)  # recovery runs in the server's background: no page condition
     finally:
         warm.close()
-    run_id = _analysts_interrupted_cloud_run()
+    run_id = _analysts_interrupted_cloud_run(signin_database)
     for who, offered in (("viewer", False), ("admin", True)):
         visit = Visit(browser, dashboard[0])
         try:
@@ -297,7 +303,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
             visit.wait_text(f"Role: {who}")
             visit.open("runs")
             visit.wait_text("Compare two runs", timeout=90_000)   # the run is listed and opened
-            visit.page.wait_for_timeout(1500)
+            settled(visit.page)
             visit.shot(f"runs_{who}.png")
             for label in ("Delete run", "Resume"):
                 shown = visit.page.get_by_role("button", name=re.compile(label)).count() > 0
@@ -309,7 +315,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
     from store import session_factory
     from store.models import Item, Run
 
-    with session_factory(os.environ["STUDIO_DATABASE_URL"])() as s:
+    with session_factory(signin_database)() as s:
         assert s.get_one(Run, run_id).status == "interrupted"   # nobody clicked: nothing changed
         s.execute(delete(Item).where(Item.run_id == run_id))   # the session's database is shared: tidy up
         s.execute(delete(Run).where(Run.id == run_id))

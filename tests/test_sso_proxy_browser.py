@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from harness.browser import needs_chromium
+from harness.browser import needs_chromium, settled
 from harness.dashboard_process import free_port, studio_run
 from tests.support.http_stub import http_stub
 from tests.support.tcp_relay import tcp_relay
@@ -112,7 +112,7 @@ def _wait_text(page, text: str, timeout: float = 90_000) -> None:
 
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(800)
+    settled(page)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
@@ -184,7 +184,7 @@ def _forged_header_is_refused(browser, base: str, shot: str, secret_guess: str |
         page = context.new_page()
         page.goto(f"{base}/settings", wait_until="domcontentloaded")
         _wait_text(page, "accepts the user header only from its configured SSO proxy")
-        page.wait_for_timeout(1000)
+        settled(page)
         text = page.inner_text("body")
         for leaked in ("Role:", "ada@corp.test", "Quotas", "SANDBOX", "Upload"):
             assert leaked not in text

@@ -23,7 +23,7 @@ from tests.support.postgres import database_url
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def server(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """(kind, URL) of the module's database server: an SQLite folder, or a real PostgreSQL."""
     with database_url(request.param, str(tmp_path_factory.mktemp("migrations"))) as url:
@@ -267,6 +267,7 @@ print("up")
 """
 
 
+@pytest.mark.slow  # six processes
 def test_replicas_started_in_the_same_instant_all_upgrade(fresh_url):
     """Six processes (replicas, workers) upgrade one empty database at the same instant: each comes
     up, none with ``duplicate key … pg_type_typname_nsp_index`` (PostgreSQL: an advisory lock; SQLite:

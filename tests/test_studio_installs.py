@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 TEST_ONLY = {"pytest", "pytest-timeout", "hypothesis", "playwright", "mypy", "ruff", "oidc-provider-mock", "mutmut"}
 _PIN = re.compile(r"^([a-z0-9][a-z0-9._-]*)==([^ ;\\]+)", re.MULTILINE)
@@ -65,6 +67,7 @@ def _studio(tree: Path, command: str) -> list[str]:
     return calls.read_text().splitlines() if calls.exists() else []
 
 
+@pytest.mark.slow  # runs ./studio in a copy
 def test_studio_run_installs_the_runtime_lock_and_setup_the_development_lock(tmp_path):
     for name in ("studio", "pyproject.toml", "requirements.lock", "requirements-dev.lock"):
         shutil.copy2(ROOT / name, tmp_path / name)

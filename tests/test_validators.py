@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import l10n
 from ocr_core import validators
 from ocr_core.validators import (
     CHECK_NAMES,
+    RRN_RANDOM_SINCE,
     Check,
     check_card_number,
     check_date,
@@ -595,3 +596,45 @@ def test_checks_for_passes_the_day_the_country_and_line_1() -> None:
     assert next(c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {"MRZ1": "X" + ICAO_L1[1:]})) == "line1"
     assert next(c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {"MRZ1": "  "})) == "check_digits_ok"
     assert [c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {})] == ["check_digits_ok", "nothing_to_compare"]
+
+
+# -- the resident-number cut-over: random back digits for numbers assigned since 2020-10-05 --------
+def _valid_rrn(born: date, century_digit: str) -> str:
+    front = born.strftime("%y%m%d") + century_digit + "23456"
+    return front + stdnum_rrn.calc_check_digit(front)
+
+
+def test_cut_over_date_is_2020_10_05() -> None:
+    assert RRN_RANDOM_SINCE == date(2020, 10, 5)
+
+
+@pytest.mark.parametrize(("born", "ok"), [
+    (RRN_RANDOM_SINCE - timedelta(days=1), True),   # the last day with a meaningful check digit
+    (RRN_RANDOM_SINCE, None),                       # from the cut-over day: a matching digit proves nothing
+    (RRN_RANDOM_SINCE + timedelta(days=1), None),
+])
+def test_the_check_digit_counts_only_before_the_cut_over(born: date, ok: bool | None) -> None:
+    number = _valid_rrn(born, "3")
+    assert check_resident_number(number, today=TODAY).ok is ok
+
+
+def test_a_birth_date_of_today_is_not_in_the_future() -> None:
+    born = TODAY
+    assert check_resident_number(_valid_rrn(born, "3"), today=TODAY).ok is None
+    assert check_resident_number(_valid_rrn(born + timedelta(days=1), "3"), today=TODAY).ok is False
+
+
+# -- card numbers: 13 to 19 digits; an expiry judged against the given day ---------------------------
+def _luhn_complete(body: str) -> str:
+    return body + luhn.calc_check_digit(body)
+
+
+@pytest.mark.parametrize(("length", "ok"), [(12, False), (13, True), (19, True), (20, False)])
+def test_card_number_length_bounds(length: int, ok: bool) -> None:
+    assert check_card_number(_luhn_complete("4" + "1" * (length - 2))).ok is ok
+
+
+def test_expiry_is_judged_against_the_day_given() -> None:
+    assert check_expiry("04/29", today=date(2030, 1, 1)).ok is False  # expired then, whatever today is
+    assert check_expiry("04/29", today=date(2029, 4, 30)).ok is True  # valid through the end of April
+    assert check_expiry("04/29", today=date(2029, 5, 1)).ok is False
