@@ -120,4 +120,7 @@ def _digest(bgr: np.ndarray) -> str:
 def _pixels(image: bytes) -> str:
     import cv2
 
-    return _digest(cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_COLOR))
+    decoded = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise ValueError("TruthEngine.learn: not an image OpenCV decodes")
+    return _digest(decoded)

@@ -10,9 +10,8 @@ import pytest
 
 import tests.support.qa_env  # noqa: F401  (the QA lab's data folder: a temporary one, set before qa is imported)
 from harness.browser import chromium
-from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' sandbox fixtures, for every module
-from harness.browser import chromium
 from harness.dashboard_process import ROOT, studio_run
+from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' sandbox fixtures, for every module
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("STUDIO_WARM_ENGINE", "0")  # no engine warm-up per test process (bench_first_result measures it)

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.browser import LAYOUT_PROBE, needs_chromium
-from harness.dashboard_process import studio_run
-from ocr_core.fields import FIELDS
 from harness.browser import LAYOUT_PROBE, needs_chromium, settled
+from ocr_core.fields import FIELDS
 from ui.specimens import Specimen, by_image
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.browser import LAYOUT_PROBE, needs_chromium, settled
-from ui.specimens import by_image
+from ui.specimens import Specimen, by_image
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from harness.readings import FakeEngine
 from sandbox.config import TOKEN_PATH, SandboxConfig
 from sandbox.faults import Scripted
 from sandbox.server import RunningSandbox, start_sandbox
-from harness.readings import FakeEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(120)

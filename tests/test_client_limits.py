@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 import requests
 
+from harness.readings import FakeEngine
 from ocr_core import ApiError, ConnectError, OcrClient, Settings
 from sandbox.backend import SandboxBackend
 from sandbox.config import SandboxConfig
 from sandbox.faults import Faults
 from sandbox.transport import IN_PROCESS_URL, sandbox_session
 from tests.support.raw_client import png
-from harness.readings import FakeEngine
 
 
 def _closed_port() -> int:

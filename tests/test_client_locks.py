@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from harness.readings import FakeEngine
 from ocr_core import OcrClient, Settings
 from sandbox.config import SandboxConfig
 from sandbox.faults import Faults
 from sandbox.server import RunningSandbox, start_sandbox
 from tests.support.raw_client import png
-from harness.readings import FakeEngine
 
 STALL_MS = 2000
 pytestmark = pytest.mark.timeout(60)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from harness.readings import FakeEngine
 from l10n import Lang
 from ocr_core import EnvelopeError, MalformedResponseError, OcrClient, ReadTimeoutError, Settings
 from sandbox.backend import SandboxBackend
@@ -17,7 +18,6 @@ from sandbox.faults import Scripted
 from sandbox.server import start_sandbox
 from sandbox.transport import IN_PROCESS_URL, sandbox_session
 from tests.support.raw_client import png
-from harness.readings import FakeEngine
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.readings import FakeEngine
 from sandbox.config import SandboxConfig
 from sandbox.server import RunningSandbox, start_sandbox
 from tests.support.apptest import SAMPLES, assert_clean, open_page, texts
-from harness.readings import FakeEngine
 from tests.support.uploads import carries_gps, photo_with_gps, png_bomb
 
 ROOT = Path(__file__).resolve().parents[1]

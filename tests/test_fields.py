@@ -43,7 +43,7 @@ GUIDE_KEYS = {"MRZ1", "MRZ2", "condition", "countryCode", "dateOfBirth", "dateOf
 
 
 def test_every_key_value_key_of_the_guide_is_catalogued() -> None:
-    assert GUIDE_KEYS <= set(FIELDS), sorted(GUIDE_KEYS - set(FIELDS))
+    assert set(FIELDS) >= GUIDE_KEYS, sorted(GUIDE_KEYS - set(FIELDS))
     if GUIDE.exists():  # the written-out list is the guide's: no key added, none left out
         text = GUIDE.read_text(encoding="utf-8")
         found = set(re.findall(r"^([A-Za-z0-9]+) string ", text, flags=re.MULTILINE))

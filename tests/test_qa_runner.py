@@ -249,12 +249,12 @@ def test_the_database_holds_no_plain_number_after_a_run_on_the_specimens(tmp_pat
     the exact values are the hardest case for the masking (the real engine's misreads hide less)."""
     import json
 
+    from harness.readings import TruthEngine
     from qa.analysis import load_run
     from sandbox.config import SandboxConfig
     from sandbox.server import start_sandbox
     from store import engine_for
     from tests.support.misread import PRINTED_NUMBER, luhn_failing_card
-    from harness.readings import TruthEngine
 
     url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
     factory = session_factory(url)

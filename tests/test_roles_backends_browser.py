@@ -21,12 +21,11 @@ from typing import Any
 import pytest
 
 from access.ledger import Ledger
-from harness.browser import needs_chromium
+from harness.browser import needs_chromium, settled
 from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
 from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, SandboxConfig
 from sandbox.server import start_sandbox
 from store import engine_for
-from harness.browser import needs_chromium, settled
 from tests.support.cloud_edge import cloud_edge
 from tests.support.oidc_person import OidcPerson
 

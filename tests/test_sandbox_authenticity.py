@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import requests
 
+from harness.readings import RESIDENT, FakeEngine
 from sandbox.config import SAMPLES_DIR, SandboxConfig
 from sandbox.engine.types import IdReading, Reading
 from sandbox.registry import IssuedDocument, Registry
 from sandbox.server import RunningSandbox, start_sandbox
 from tests.support.raw_client import RawClient, aes_encrypt, code_of, png
-from harness.readings import RESIDENT, FakeEngine
 
 RESIDENT_DOC = IssuedDocument("resident", "홍길동", "900115-1289153", issue_date="20190514")
 OTHER_RESIDENT = IssuedDocument("resident", "박지우", "010203-4123456", issue_date="20200101")

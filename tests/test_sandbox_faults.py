@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 
+from harness.readings import FakeEngine
 from sandbox.__main__ import build_parser
 from sandbox.backend import SandboxBackend
 from sandbox.config import SandboxConfig
@@ -19,7 +20,6 @@ from sandbox.faults import FaultInjector, Faults
 from sandbox.routes import create_app
 from sandbox.server import RunningSandbox, start_sandbox
 from tests.support.raw_client import SECRET, RawClient, code_of, png
-from harness.readings import FakeEngine
 
 
 def test_faults_refuse_nonsense() -> None:

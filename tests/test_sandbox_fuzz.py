@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from harness.readings import FakeEngine
 from sandbox.backend import SandboxBackend, SandboxResponse
 from sandbox.codes import MESSAGES
 from sandbox.config import TOKEN_PATH, SandboxConfig
 from sandbox.server import RunningSandbox, start_sandbox
 from tests.support.raw_client import SECRET, aes_encrypt, jpeg, png, wrap
-from harness.readings import FakeEngine
 
 BACKEND = SandboxBackend(SandboxConfig(engine=FakeEngine(), seed_dir=None))
 ROUTES = ["credit-card", "id-card", "id-card/stand-alone", "id-card/authenticity",

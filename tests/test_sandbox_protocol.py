@@ -40,7 +40,6 @@ from tests.support.raw_client import (
     png_bomb,
     wrap,
 )
-from harness.readings import CARD, RESIDENT, FakeEngine, _quad
 
 # The deterministic stand-in engine lives in tests/support/readings.py, the raw client in raw_client.py.
 

@@ -605,7 +605,7 @@ def _valid_rrn(born: date, century_digit: str) -> str:
 
 
 def test_cut_over_date_is_2020_10_05() -> None:
-    assert RRN_RANDOM_SINCE == date(2020, 10, 5)
+    assert date(2020, 10, 5) == RRN_RANDOM_SINCE
 
 
 @pytest.mark.parametrize(("born", "ok"), [
