@@ -10,6 +10,7 @@ opens a page (``ui.lab.start_queue``).
 Before any of that it checks what Streamlit will really do (``access.listen.startup_check``): the
 address it binds however it was set (flag, environment, ``config.toml``, or none: every interface)
 and the secrets files it reads, and exits with the reason instead of serving unsafely."""
+
 from __future__ import annotations
 
 import sys
@@ -37,9 +38,11 @@ def refuse_unsafe_serving() -> None:
     except SettingsProblem as err:  # a STUDIO_* value that cannot be used (startup_check names every one)
         print(f"[studio] {err}", file=sys.stderr, flush=True)
         raise SystemExit(1) from None
-    check = startup_check(st_config.get_option("server.address"),
-                          [Path(p).expanduser() for p in st_config.get_option("secrets.files")],
-                          anonymous=anonymous)
+    check = startup_check(
+        st_config.get_option("server.address"),
+        [Path(p).expanduser() for p in st_config.get_option("secrets.files")],
+        anonymous=anonymous,
+    )
     for line in check.problems + check.warnings:
         print(f"[studio] {line}", file=sys.stderr, flush=True)
     if check.problems:

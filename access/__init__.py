@@ -3,6 +3,7 @@
 UI-free and testable without Streamlit (as ``ocr_core`` is): ``ui.access`` asks it and shows the
 answer; pages never decide permissions themselves. See ``docs/interfaces.md``.
 """
+
 from access.config import AccessConfig, ConfigError, RoleRules, load_access_config
 from access.listen import is_loopback, listen_problem
 from access.policy import LOCAL_USER, AccessDenied, Action, Identity, Role, allowed, require

@@ -1,4 +1,5 @@
 """``python -m access check-listen ADDRESS [SECRETS_FILE]``: used by ``./studio run`` before it starts."""
+
 from __future__ import annotations
 
 import sys

@@ -4,6 +4,7 @@ An event names who, when, where (page, CLI, QA run), and what — never a field 
 secret: images by SHA-256, Request-Keys by a keyed hash. Every event goes to the ``studio.audit``
 logger as one JSON line (for the company's log system) and to each registered sink (the database).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,17 @@ from access.policy import Identity
 
 audit_logger = logging.getLogger("studio.audit")
 
-EventKind = Literal["sign_in", "sign_out", "unmask", "mask", "refused", "api_call", "settings_change", "run_action",
-                    "role_change"]
+EventKind = Literal[
+    "sign_in",
+    "sign_out",
+    "unmask",
+    "mask",
+    "refused",
+    "api_call",
+    "settings_change",
+    "run_action",
+    "role_change",
+]
 """``run_action``: a QA Lab run started, cancelled, resumed, resent, settled or deleted by someone (``action``
 says which: ``run_start``, ``run_cancel``…; ``where`` is the run's door ``qa-run:<id>``, so the Audit page's
 door filter shows a run's whole story). A refused one is ``refused`` with the same ``action`` and door.
@@ -36,9 +46,9 @@ class AuditEvent:
     user: str
     role: str
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    where: str = ""              # the door: a page's URL path, "cli", or "qa-run:<run id>"
-    action: str = ""             # for "refused": the action asked for
-    backend: str = ""            # "sandbox" | "cloud"
+    where: str = ""  # the door: a page's URL path, "cli", or "qa-run:<run id>"
+    action: str = ""  # for "refused": the action asked for
+    backend: str = ""  # "sandbox" | "cloud"
     api_version: str = ""
     service: str = ""
     result_code: int | None = None
@@ -46,7 +56,7 @@ class AuditEvent:
     image_sha256: str = ""
     request_key_hash: str = ""
     masked: bool | None = None
-    detail: str = ""             # a change, as JSON {"what": [from, to], …} (``change_detail``)
+    detail: str = ""  # a change, as JSON {"what": [from, to], …} (``change_detail``)
 
     def to_json(self) -> str:
         doc: dict[str, Any] = {k: v for k, v in asdict(self).items() if v not in ("", None)}
@@ -106,7 +116,9 @@ def change_detail(changes: dict[str, tuple[Any, Any]]) -> str:
     """What a settings or role change changed, ``{"what": [from, to]}`` as JSON (the Audit page puts it in
     words in either language: "Daily analysis calls per user: 3 → 5"). Unchanged entries are left out;
     ``None`` is "not set" (no limit, no role)."""
-    return json.dumps({k: [a, b] for k, (a, b) in changes.items() if a != b}, ensure_ascii=False, sort_keys=True)
+    return json.dumps(
+        {k: [a, b] for k, (a, b) in changes.items() if a != b}, ensure_ascii=False, sort_keys=True
+    )
 
 
 def request_key_hash(request_key: str) -> str:

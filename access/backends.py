@@ -11,6 +11,7 @@ Analysts then choose per analysis (the sidebar) and per lab run (the QA Lab form
 ``resolve``/``permitted`` again, so a choice the page did not offer is refused there and audited.
 UI-free.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -68,8 +69,11 @@ def read_rules(setting: Callable[[str], str | None]) -> dict[Role, RoleBackends]
     for role in Role:
         stored, default = setting(_key(role)), setting(_key(role) + ".default")
         try:
-            rules[role] = BUILT_IN[role] if stored is None else validated(
-                role, [b.strip() for b in stored.split(",")], (default or "").strip())
+            rules[role] = (
+                BUILT_IN[role]
+                if stored is None
+                else validated(role, [b.strip() for b in stored.split(",")], (default or "").strip())
+            )
         except BackendRuleError:
             rules[role] = BUILT_IN[role]
     return rules
@@ -83,8 +87,9 @@ def stored_settings(role: Role, rule: RoleBackends) -> dict[str, str]:
 def choices(rule: RoleBackends, role: Role, *, cloud_ready: bool) -> tuple[Backend, ...]:
     """What a person of ``role`` may choose now: the role's backends, NHN Cloud only when its
     credentials are configured and the role may spend billed calls."""
-    return tuple(b for b in rule.allowed
-                 if b == "sandbox" or (cloud_ready and allowed_role(role, Action.USE_CLOUD)))
+    return tuple(
+        b for b in rule.allowed if b == "sandbox" or (cloud_ready and allowed_role(role, Action.USE_CLOUD))
+    )
 
 
 def resolve(rule: RoleBackends, role: Role, wanted: str | None, *, cloud_ready: bool) -> Backend | None:

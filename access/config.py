@@ -30,6 +30,7 @@ connection from any loopback address (``127.0.0.2`` included), so an address pro
 client's header of that name is replaced); the secret lives only in files other accounts cannot read
 (the secrets file, mode 0600, and nginx's snippet, read by nginx's master as root).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -62,18 +63,23 @@ class RoleRules:
     group_claim: str = "groups"
     default_role: Role | None = None
 
-    def role_for(self, email: str, groups: Iterable[str] = (),
-                 granted: Iterable[tuple[str, Role]] = ()) -> Role | None:
+    def role_for(
+        self, email: str, groups: Iterable[str] = (), granted: Iterable[tuple[str, Role]] = ()
+    ) -> Role | None:
         """The highest role whose rules match this e-mail or one of these groups — the file's rules and
         ``granted`` (the Roles page's, from the studio database) alike; else the default. So the Roles
         page can raise what the file gives, never lower it: the file is the floor (docs/access.md, *Roles from two places*)."""
         email = email.strip().lower()
         group_set = {g.strip().lower() for g in groups}
         granted = list(granted)
-        for role, rules in ((Role.ADMIN, self.admins), (Role.ANALYST, self.analysts),
-                            (Role.VIEWER, self.viewers)):
+        for role, rules in (
+            (Role.ADMIN, self.admins),
+            (Role.ANALYST, self.analysts),
+            (Role.VIEWER, self.viewers),
+        ):
             if any(_matches(rule, email, group_set) for rule in rules) or any(
-                    r == role and _matches(rule, email, group_set) for rule, r in granted):
+                r == role and _matches(rule, email, group_set) for rule, r in granted
+            ):
                 return role
         return self.default_role
 
@@ -81,7 +87,7 @@ class RoleRules:
 def _matches(rule: str, email: str, groups: set[str]) -> bool:
     rule = rule.strip().lower()
     if rule.startswith("group:"):
-        return rule[len("group:"):] in groups
+        return rule[len("group:") :] in groups
     if rule.startswith("@"):
         return bool(email) and email.endswith(rule)
     return bool(email) and email == rule
@@ -129,13 +135,20 @@ def _oidc_configured(auth: Mapping[str, Any]) -> bool:
     if not auth:
         return False
     missing = [k for k in _OIDC_REQUIRED if not auth.get(k)]
-    providers = [auth] if all(auth.get(k) for k in _PROVIDER_REQUIRED) else [
-        v for v in auth.values() if isinstance(v, Mapping) and all(v.get(k) for k in _PROVIDER_REQUIRED)]
+    providers = (
+        [auth]
+        if all(auth.get(k) for k in _PROVIDER_REQUIRED)
+        else [
+            v for v in auth.values() if isinstance(v, Mapping) and all(v.get(k) for k in _PROVIDER_REQUIRED)
+        ]
+    )
     if not providers:
         missing += [k for k in _PROVIDER_REQUIRED if not auth.get(k)]
     if missing:
-        raise ConfigError("[auth] is incomplete: " + ", ".join(sorted(set(missing))) + " missing "
-                          "(see docs/access.md, 'OpenID Connect')")
+        raise ConfigError(
+            "[auth] is incomplete: " + ", ".join(sorted(set(missing))) + " missing "
+            "(see docs/access.md, 'OpenID Connect')"
+        )
     return True
 
 
@@ -150,16 +163,22 @@ def load_access_config(secrets: Mapping[str, Any]) -> AccessConfig:
         default_role = Role(default) if default else None
     except ValueError:
         raise ConfigError(f"[access] default_role must be one of {', '.join(Role)}") from None
-    rules = RoleRules(admins=_strings(access, "admins"), analysts=_strings(access, "analysts"),
-                      viewers=_strings(access, "viewers"),
-                      group_claim=str(access.get("group_claim") or "groups"), default_role=default_role)
+    rules = RoleRules(
+        admins=_strings(access, "admins"),
+        analysts=_strings(access, "analysts"),
+        viewers=_strings(access, "viewers"),
+        group_claim=str(access.get("group_claim") or "groups"),
+        default_role=default_role,
+    )
     header = str(access.get("proxy_user_header") or "").strip()
     oidc = _oidc_configured(auth)
     if oidc and header:
         raise ConfigError("configure either [auth] (OIDC sign-in) or [access] proxy_user_header, not both")
     if header:
         try:
-            proxies = tuple(ipaddress.ip_network(p, strict=False) for p in _strings(access, "trusted_proxies"))
+            proxies = tuple(
+                ipaddress.ip_network(p, strict=False) for p in _strings(access, "trusted_proxies")
+            )
         except ValueError as err:
             raise ConfigError(f"[access] trusted_proxies: {err}") from None
         secret = access.get("proxy_secret")
@@ -168,9 +187,15 @@ def load_access_config(secrets: Mapping[str, Any]) -> AccessConfig:
                 f"[access] proxy_user_header needs proxy_secret: at least {MIN_PROXY_SECRET_LENGTH} random "
                 f"characters that the SSO proxy sends as {PROXY_SECRET_HEADER} (any account on this host can "
                 "connect from the proxy's address, so the address alone proves nothing; see docs/access.md, "
-                "'Behind an SSO proxy')")
+                "'Behind an SSO proxy')"
+            )
         if header.lower() == PROXY_SECRET_HEADER.lower():
             raise ConfigError(f"[access] proxy_user_header cannot be {PROXY_SECRET_HEADER}")
-        return AccessConfig(mode="proxy", rules=rules, proxy_user_header=header, trusted_proxies=proxies,
-                            proxy_secret=secret.strip())
+        return AccessConfig(
+            mode="proxy",
+            rules=rules,
+            proxy_user_header=header,
+            trusted_proxies=proxies,
+            proxy_secret=secret.strip(),
+        )
     return AccessConfig(mode="oidc" if oidc else "local", rules=rules)

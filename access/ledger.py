@@ -6,6 +6,7 @@ per user per day and for the whole deployment per month. ``try_spend`` takes one
 counters in one transaction with conditional ``UPDATE … WHERE used < limit`` statements, so sessions
 racing for the last call cannot together exceed a limit, on SQLite and on PostgreSQL alike.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -34,7 +35,10 @@ studio_settings = Base.metadata.tables[StudioSetting.__tablename__]
 
 QuotaKind = Literal["analysis", "stand_alone"]
 QUOTA_KIND_OF_SERVICE: dict[str, QuotaKind] = {
-    "credit-card": "analysis", "id-card": "analysis", "authenticity": "analysis", "stand-alone": "stand_alone",
+    "credit-card": "analysis",
+    "id-card": "analysis",
+    "authenticity": "analysis",
+    "stand-alone": "stand_alone",
 }
 
 
@@ -64,8 +68,10 @@ class QuotaExceeded(InputError):
 
     def __init__(self, scope: str, limit: int | None, kind: str) -> None:
         which = "the user's daily" if scope == "user_daily" else "the deployment's monthly"
-        super().__init__(f"{which} quota of {limit} billed {kind.replace('_', '-')} calls on NHN Cloud is used up",
-                         rule="quota")
+        super().__init__(
+            f"{which} quota of {limit} billed {kind.replace('_', '-')} calls on NHN Cloud is used up",
+            rule="quota",
+        )
         self.scope, self.limit, self.kind = scope, limit, kind
 
 
@@ -91,8 +97,11 @@ def _periods(now: datetime) -> tuple[str, str]:
 
 
 def _ensure_row(conn: Connection, scope: str, period: str, kind: str) -> None:
-    exists = conn.execute(select(quota_usage.c.used).where(and_(
-        quota_usage.c.scope == scope, quota_usage.c.period == period, quota_usage.c.kind == kind))).first()
+    exists = conn.execute(
+        select(quota_usage.c.used).where(
+            and_(quota_usage.c.scope == scope, quota_usage.c.period == period, quota_usage.c.kind == kind)
+        )
+    ).first()
     if exists is None:
         dialect = conn.dialect.name
         if dialect in ("sqlite", "postgresql"):
@@ -117,7 +126,9 @@ class Ledger:
         self.engine = engine
 
     # ------------------------------------------------------------------ quotas
-    def try_spend(self, user: str, kind: QuotaKind, limits: QuotaLimits, *, now: datetime | None = None) -> Spend:
+    def try_spend(
+        self, user: str, kind: QuotaKind, limits: QuotaLimits, *, now: datetime | None = None
+    ) -> Spend:
         day, month = _periods(now or datetime.now(UTC))
         user_scope = f"user:{user.lower()}"
         with self.engine.begin() as conn:
@@ -137,22 +148,42 @@ class Ledger:
         day, month = _periods(now or datetime.now(UTC))
         with self.engine.begin() as conn:
             for scope, period in ((f"user:{user.lower()}", day), ("deployment", month)):
-                conn.execute(update(quota_usage).where(and_(
-                    quota_usage.c.scope == scope, quota_usage.c.period == period, quota_usage.c.kind == kind,
-                    quota_usage.c.used > 0)).values(used=quota_usage.c.used - 1))
+                conn.execute(
+                    update(quota_usage)
+                    .where(
+                        and_(
+                            quota_usage.c.scope == scope,
+                            quota_usage.c.period == period,
+                            quota_usage.c.kind == kind,
+                            quota_usage.c.used > 0,
+                        )
+                    )
+                    .values(used=quota_usage.c.used - 1)
+                )
 
     def usage(self, user: str, kind: QuotaKind, limits: QuotaLimits, *, now: datetime | None = None) -> Usage:
         day, month = _periods(now or datetime.now(UTC))
 
         def used(scope: str, period: str) -> int:
             with self.engine.connect() as conn:
-                value = conn.execute(select(quota_usage.c.used).where(and_(
-                    quota_usage.c.scope == scope, quota_usage.c.period == period,
-                    quota_usage.c.kind == kind))).scalar()
+                value = conn.execute(
+                    select(quota_usage.c.used).where(
+                        and_(
+                            quota_usage.c.scope == scope,
+                            quota_usage.c.period == period,
+                            quota_usage.c.kind == kind,
+                        )
+                    )
+                ).scalar()
             return int(value or 0)
 
-        return Usage(kind, used(f"user:{user.lower()}", day), limits.user_daily(kind),
-                     used("deployment", month), limits.monthly(kind))
+        return Usage(
+            kind,
+            used(f"user:{user.lower()}", day),
+            limits.user_daily(kind),
+            used("deployment", month),
+            limits.monthly(kind),
+        )
 
     # ------------------------------------------------------------------ admin settings
     def setting(self, key: str) -> str | None:
@@ -161,8 +192,12 @@ class Ledger:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.engine.begin() as conn:
-            if conn.execute(update(studio_settings).where(studio_settings.c.key == key)
-                            .values(value=value)).rowcount == 0:
+            if (
+                conn.execute(
+                    update(studio_settings).where(studio_settings.c.key == key).values(value=value)
+                ).rowcount
+                == 0
+            ):
                 conn.execute(insert(studio_settings).values(key=key, value=value))
 
     def limits(self, defaults: QuotaLimits) -> QuotaLimits:
@@ -183,17 +218,29 @@ class Ledger:
         """Raise the database's own error unless a row could be written now: one write transaction that
         changes nothing (it takes SQLite's write lock, or a PostgreSQL connection, and lets them go)."""
         with self.engine.begin() as conn:
-            conn.execute(update(studio_settings).where(studio_settings.c.key.is_(None)).values(
-                value=studio_settings.c.value))
+            conn.execute(
+                update(studio_settings)
+                .where(studio_settings.c.key.is_(None))
+                .values(value=studio_settings.c.value)
+            )
 
     def append(self, event: AuditEvent) -> None:
         row = {c.name: getattr(event, c.name) for c in audit_events.columns if c.name != "id"}
         with self.engine.begin() as conn:
             conn.execute(insert(audit_events).values(**row))
 
-    def events(self, *, user: str | None = None, since: date | None = None, until: date | None = None,
-               backend: str | None = None, result_code: int | None = None, kinds: Iterable[str] = (),
-               where: str | None = None, limit: int = 5000) -> Sequence[dict]:
+    def events(
+        self,
+        *,
+        user: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        backend: str | None = None,
+        result_code: int | None = None,
+        kinds: Iterable[str] = (),
+        where: str | None = None,
+        limit: int = 5000,
+    ) -> Sequence[dict]:
         """Rows newest first; ``where`` picks one door (a QA Lab run is ``qa-run:<id>``)."""
         conds = []
         if user:
@@ -201,7 +248,9 @@ class Ledger:
         if since:
             conds.append(audit_events.c.at >= datetime.combine(since, datetime.min.time(), UTC))
         if until:
-            conds.append(audit_events.c.at < datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC))
+            conds.append(
+                audit_events.c.at < datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC)
+            )
         if backend:
             conds.append(audit_events.c.backend == backend)
         if where:
@@ -218,8 +267,15 @@ class Ledger:
     def doors(self) -> list[str]:
         """The doors rows came through besides the pages: ``cli`` and each QA Lab run (newest run first)."""
         with self.engine.connect() as conn:
-            found = conn.execute(select(audit_events.c.where).distinct().where(
-                (audit_events.c.where == "cli") | audit_events.c.where.startswith(QA_RUN_PREFIX))).scalars().all()
+            found = (
+                conn.execute(
+                    select(audit_events.c.where)
+                    .distinct()
+                    .where((audit_events.c.where == "cli") | audit_events.c.where.startswith(QA_RUN_PREFIX))
+                )
+                .scalars()
+                .all()
+            )
         run_ids = (w.removeprefix(QA_RUN_PREFIX) for w in found if w.startswith(QA_RUN_PREFIX))
         runs = [f"{QA_RUN_PREFIX}{n}" for n in sorted((int(i) for i in run_ids if i.isdigit()), reverse=True)]
         return (["cli"] if "cli" in found else []) + runs
@@ -236,8 +292,10 @@ class Ledger:
             at = row["at"] if row["at"].tzinfo else row["at"].replace(tzinfo=UTC)
             key = (at.astimezone(UTC).date().isoformat(), row["user"])
             counts[key] = counts.get(key, 0) + 1
-        return [{"day": d, "user": u, "calls": n} for (d, u), n in sorted(counts.items(), key=lambda kv: (
-            kv[0][0], kv[0][1]), reverse=True)]
+        return [
+            {"day": d, "user": u, "calls": n}
+            for (d, u), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1]), reverse=True)
+        ]
 
     def purge(self, retention_days: int, *, now: datetime | None = None) -> int:
         """Delete audit rows older than the retention period; returns how many went."""

@@ -6,6 +6,7 @@ check-listen``), ``serve.py`` on the address Streamlit really binds (whichever w
 interface), and on every request (``local_request``): without sign-in, a visitor who is not this
 machine is refused whatever the server was told.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -45,12 +46,14 @@ def listen_problem(address: str, config: AccessConfig, *, allow_anonymous: bool)
     """Why the dashboard must not listen on ``address`` with this configuration, or ``None``."""
     if is_loopback(address) or config.sign_in_configured or allow_anonymous:
         return None
-    return (f"refusing to serve on {address} without sign-in: anyone who reaches the port could spend "
-            "billed NHN Cloud calls and see personal data.\n"
-            "  Configure sign-in in .streamlit/secrets.toml ([auth] for OpenID Connect, or [access] "
-            "proxy_user_header + proxy_secret behind an SSO proxy; see docs/access.md),\n"
-            f"  or listen on 127.0.0.1, or set {ALLOW_ANONYMOUS_ENV}=1 to serve anonymously anyway "
-            "(every page then shows a warning).")
+    return (
+        f"refusing to serve on {address} without sign-in: anyone who reaches the port could spend "
+        "billed NHN Cloud calls and see personal data.\n"
+        "  Configure sign-in in .streamlit/secrets.toml ([auth] for OpenID Connect, or [access] "
+        "proxy_user_header + proxy_secret behind an SSO proxy; see docs/access.md),\n"
+        f"  or listen on 127.0.0.1, or set {ALLOW_ANONYMOUS_ENV}=1 to serve anonymously anyway "
+        "(every page then shows a warning)."
+    )
 
 
 def holds_secrets(doc: Mapping[str, Any]) -> bool:
@@ -72,9 +75,11 @@ def secrets_file_problem(path: Path, doc: Mapping[str, Any]) -> str | None:
         return None
     if os.name != "posix" or not mode & 0o077 or not holds_secrets(doc):
         return None
-    return (f"refusing to start: {path} holds secrets but other accounts on this host may read it "
-            f"({stat.filemode(mode)}); with them anyone could sign in as an admin or spend billed calls.\n"
-            f"  Run: chmod 600 {path}")
+    return (
+        f"refusing to start: {path} holds secrets but other accounts on this host may read it "
+        f"({stat.filemode(mode)}); with them anyone could sign in as an admin or spend billed calls.\n"
+        f"  Run: chmod 600 {path}"
+    )
 
 
 def allow_anonymous() -> bool:

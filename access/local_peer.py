@@ -6,6 +6,7 @@ and ``tcp6``: the ``uid`` column), so the server can look up the client end of a
 address = the client's, remote address = the server's — and serve only its own account (and root).
 Elsewhere (no ``/proc``) the answer is ``None`` and the caller decides.
 """
+
 from __future__ import annotations
 
 import ipaddress

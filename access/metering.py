@@ -6,6 +6,7 @@ counts against the same per-user daily and deployment monthly quotas (analysis a
 and leaves the same row: who, which door (a page path, ``cli``, ``qa-run:<id>``), backend, API version,
 service, result code, latency, image SHA-256, hashed Request-Key — never a value, an image or a secret.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -75,8 +76,8 @@ class Door:
     ledger: Ledger
     limits: QuotaLimits
     user: str
-    where: str                 # a page's URL path, "cli", or "qa-run:<id>"
-    backend: str               # "cloud" (billed, under quota) | "sandbox"
+    where: str  # a page's URL path, "cli", or "qa-run:<id>"
+    backend: str  # "cloud" (billed, under quota) | "sandbox"
     api_version: str
     role: str = ""
     masked: bool | None = True
@@ -85,13 +86,28 @@ class Door:
     def billed(self) -> bool:
         return self.backend == "cloud"
 
-    def event(self, kind: EventKind, service: str, *, image: bytes | None = None, request_key: str | None = None,
-              **fields: Any) -> AuditEvent:
-        return AuditEvent(kind=kind, user=self.user, role=self.role, where=self.where, backend=self.backend,
-                          api_version=self.api_version, service=service,
-                          image_sha256=hashlib.sha256(image).hexdigest() if image else "",
-                          request_key_hash=request_key_hash(request_key) if request_key else "",
-                          masked=self.masked, **fields)
+    def event(
+        self,
+        kind: EventKind,
+        service: str,
+        *,
+        image: bytes | None = None,
+        request_key: str | None = None,
+        **fields: Any,
+    ) -> AuditEvent:
+        return AuditEvent(
+            kind=kind,
+            user=self.user,
+            role=self.role,
+            where=self.where,
+            backend=self.backend,
+            api_version=self.api_version,
+            service=service,
+            image_sha256=hashlib.sha256(image).hexdigest() if image else "",
+            request_key_hash=request_key_hash(request_key) if request_key else "",
+            masked=self.masked,
+            **fields,
+        )
 
     def record(self, event: AuditEvent) -> None:
         log_event(event)
@@ -105,12 +121,25 @@ class Door:
         kind = QUOTA_KIND_OF_SERVICE[service]
         spend = self.ledger.try_spend(self.user, kind, self.limits)
         if not spend.ok:
-            self.record(self.event("refused", service, image=image, request_key=request_key,
-                                   action=f"quota:{spend.refused_by}"))
+            self.record(
+                self.event(
+                    "refused",
+                    service,
+                    image=image,
+                    request_key=request_key,
+                    action=f"quota:{spend.refused_by}",
+                )
+            )
             raise QuotaExceeded(spend.refused_by, spend.limit, kind)
 
-    def call(self, service: str, call: Callable[[], R], *, image: bytes | None = None,
-             request_key: str | None = None) -> R:
+    def call(
+        self,
+        service: str,
+        call: Callable[[], R],
+        *,
+        image: bytes | None = None,
+        request_key: str | None = None,
+    ) -> R:
         """Run one API call under the quota and leave its ``api_call`` row (also when it fails).
 
         Nothing is sent when that row could not be kept: a billed call's ``reserve`` writes the ledger
@@ -138,27 +167,59 @@ class Door:
                 self.ledger.refund(self.user, kind)
             raise
         finally:
-            self.record(self.event("api_call", service, image=image, request_key=request_key, result_code=code,
-                                   latency_ms=round((time.perf_counter() - started) * 1000, 1)))
+            self.record(
+                self.event(
+                    "api_call",
+                    service,
+                    image=image,
+                    request_key=request_key,
+                    result_code=code,
+                    latency_ms=round((time.perf_counter() - started) * 1000, 1),
+                )
+            )
 
 
-def door(engine: Engine, *, user: str, where: str, backend: str, api_version: str,
-         defaults: QuotaLimits | None = None, role: str = "", masked: bool | None = True) -> Door:
+def door(
+    engine: Engine,
+    *,
+    user: str,
+    where: str,
+    backend: str,
+    api_version: str,
+    defaults: QuotaLimits | None = None,
+    role: str = "",
+    masked: bool | None = True,
+) -> Door:
     """A door on the studio database: the quotas in force are the admins' settings over ``defaults``
     (``[quotas]`` of the secrets file when not given)."""
     book = Ledger(engine)
     limits = book.limits(defaults if defaults is not None else configured_quotas())
-    return Door(book, limits, user=user, where=where, backend=backend, api_version=api_version, role=role,
-                masked=masked)
+    return Door(
+        book,
+        limits,
+        user=user,
+        where=where,
+        backend=backend,
+        api_version=api_version,
+        role=role,
+        masked=masked,
+    )
 
 
-def lab_run_door(engine: Engine, run_id: int, user: str, backend: str, api_version: str, *,
-                 role: str = "") -> Door | None:
+def lab_run_door(
+    engine: Engine, run_id: int, user: str, backend: str, api_version: str, *, role: str = ""
+) -> Door | None:
     """The door of a QA Lab run on NHN Cloud: each item takes its unit from the quota of ``user`` when it
     is sent (not the whole run up front) — whoever started the run, or whoever last resumed it or confirmed
     a resend (``Run.billed_to``) — and leaves a ``qa-run:<id>`` row naming them. Sandbox runs are not
     billed and leave no rows."""
     if backend != "cloud":
         return None
-    return door(engine, user=user, where=f"{QA_RUN_PREFIX}{run_id}", backend=backend, api_version=api_version,
-                role=role)
+    return door(
+        engine,
+        user=user,
+        where=f"{QA_RUN_PREFIX}{run_id}",
+        backend=backend,
+        api_version=api_version,
+        role=role,
+    )

@@ -2,6 +2,7 @@
 entry point in pyproject.toml): a billed call goes through the same door as the dashboard's
 (``access.metering``: the quotas of ``[quotas]`` and the admins' Settings, one audit row with
 ``where = "cli"``), and errors are worded from the catalogue (``l10n``) in ``--lang``."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,13 +25,21 @@ def meter(client: Any, user: str | None, masked: bool) -> Door:
 
     try:
         upgrade()
-        return door(engine_for(), user=command_line_user(user), where="cli", backend="cloud",
-                    api_version=client.settings.api_version, masked=masked)
+        return door(
+            engine_for(),
+            user=command_line_user(user),
+            where="cli",
+            backend="cloud",
+            api_version=client.settings.api_version,
+            masked=masked,
+        )
     except SettingsProblem as err:  # a STUDIO_* value that cannot be used: named, nothing sent
         raise SettingsError(f"{err}; nothing was sent") from None
     except (StoreUnavailable, SQLAlchemyError) as err:
         problem = err if isinstance(err, StoreUnavailable) else StoreUnavailable.in_use(default_url(), err)
-        raise SettingsError(f"{problem}; it keeps the quotas and the audit trail, so nothing was sent") from None
+        raise SettingsError(
+            f"{problem}; it keeps the quotas and the audit trail, so nothing was sent"
+        ) from None
 
 
 def describe(err: OcrError, lang: str) -> str | None:
@@ -38,8 +47,16 @@ def describe(err: OcrError, lang: str) -> str | None:
     if isinstance(err, ImageRejected):
         return rejection(err.code, err.params, lang)
     if isinstance(err, QuotaExceeded):
-        return (message(f"err.quota_{err.scope}", lang, limit=err.limit, kind=message(f"err.quota_kind_{err.kind}", lang))
-                + " " + message("err.quota_action", lang))
+        return (
+            message(
+                f"err.quota_{err.scope}",
+                lang,
+                limit=err.limit,
+                kind=message(f"err.quota_kind_{err.kind}", lang),
+            )
+            + " "
+            + message("err.quota_action", lang)
+        )
     if isinstance(err, InputError):
         return input_problem(err, lang)
     return None

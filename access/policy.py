@@ -24,6 +24,7 @@ nothing, so a viewer may resume, resend and delete their own; never anyone else'
 The decision is made on the server at the action (``require``, ``require_run``), never by hiding a
 widget; the pages also hide what the user may not press.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -52,13 +53,14 @@ class Action(StrEnum):
     AUDIT = "audit"
     RUN_CANCEL = "run_cancel"
     RUN_RESUME = "run_resume"
-    RUN_RESEND = "run_resend"      # send again items whose request may have left (maybe billed twice)
-    RUN_SETTLE = "run_settle"      # give up on items of unknown fate: kept as lost, never resent
+    RUN_RESEND = "run_resend"  # send again items whose request may have left (maybe billed twice)
+    RUN_SETTLE = "run_settle"  # give up on items of unknown fate: kept as lost, never resent
     RUN_DELETE = "run_delete"
 
 
-RUN_ACTIONS = frozenset({Action.RUN_CANCEL, Action.RUN_RESUME, Action.RUN_RESEND, Action.RUN_SETTLE,
-                         Action.RUN_DELETE})
+RUN_ACTIONS = frozenset(
+    {Action.RUN_CANCEL, Action.RUN_RESUME, Action.RUN_RESEND, Action.RUN_SETTLE, Action.RUN_DELETE}
+)
 _SENDS = frozenset({Action.RUN_RESUME, Action.RUN_RESEND})
 
 
@@ -106,8 +108,15 @@ class AccessDenied(PermissionError):
     (``owner``: for an action on a run, whose run it is)."""
 
     def __init__(self, identity: Identity | None, action: Action, owner: str | None = None) -> None:
-        whose = "" if owner is None else (" on their own run" if identity is not None and owns(identity, owner)
-                                          else f" on {owner}'s run")
+        whose = (
+            ""
+            if owner is None
+            else (
+                " on their own run"
+                if identity is not None and owns(identity, owner)
+                else f" on {owner}'s run"
+            )
+        )
         super().__init__(f"{identity.role if identity else 'nobody'} may not {action}{whose}")
         self.identity = identity
         self.action = action

@@ -7,6 +7,7 @@ from ``[access]`` in the secrets file or from here; ``default_role`` only when n
 Roles page therefore adds and raises, and never lowers what the file gives (the file is the floor: a
 typo on the page cannot lock out the admins the file names). UI-free.
 """
+
 from __future__ import annotations
 
 import re
@@ -93,8 +94,11 @@ def grant(engine: Engine, rule: str, role: Role, *, by: str, now: datetime | Non
         if before is None:
             conn.execute(insert(role_grants).values(rule=rule, role=str(role), granted_by=by, granted_at=at))
         else:
-            conn.execute(update(role_grants).where(role_grants.c.rule == rule).values(
-                role=str(role), granted_by=by, granted_at=at))
+            conn.execute(
+                update(role_grants)
+                .where(role_grants.c.rule == rule)
+                .values(role=str(role), granted_by=by, granted_at=at)
+            )
     return Role(before) if before in set(Role) else None
 
 

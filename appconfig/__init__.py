@@ -8,6 +8,7 @@ variable changed (a test's ``monkeypatch.setenv``); the secrets file is parsed a
 changed on disk. ``reset()`` forgets both. A bad value raises ``SettingsProblem`` naming the variable or
 the file and why; nothing is swallowed here.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,9 @@ class SettingsProblem(ValueError):
 class StudioSettings(BaseSettings):
     """Every ``STUDIO_*`` variable of the application (an empty value counts as unset)."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, case_sensitive=True,
-                                      extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_ignore_empty=True, case_sensitive=True, extra="ignore", frozen=True
+    )
 
     # the studio database (store.db)
     DATABASE_URL: str | None = None

@@ -7,6 +7,7 @@ draft does: it fetches the public key and opens a new connection for every call.
 
     .venv/bin/python bench/bench_client_reuse.py [--calls N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,9 +44,12 @@ def naive_call(fake: RunningSandbox, service: str, image: bytes) -> str:
     auth = {"Authorization": fake.secret_key, "Connection": "close"}
     key = requests.get(f"{base}/public-keys/{service}", headers=auth, timeout=(5, 30)).json()["result"]
     env = Envelope.seal(key["key"], key["version"])
-    answer = requests.post(f"{base}/{service}", timeout=(5, 30),
-                           headers={**auth, "X-Key-Version": env.key_version, "Symmetric-Key": env.wrapped_key_b64},
-                           files={"image": ("image.jpg", env.encrypt(image), "application/octet-stream")}).json()
+    answer = requests.post(
+        f"{base}/{service}",
+        timeout=(5, 30),
+        headers={**auth, "X-Key-Version": env.key_version, "Symmetric-Key": env.wrapped_key_b64},
+        files={"image": ("image.jpg", env.encrypt(image), "application/octet-stream")},
+    ).json()
     result = answer["result"]
     sealed = result["totalCardNum"] if service == "credit-card" else result["keyValues"][0]["value"]
     return env.decrypt_text(sealed)
@@ -67,10 +71,13 @@ def run(fake: RunningSandbox, calls: int, image: bytes, naive: bool) -> dict[str
                     client.analyze_id_card(image, stand_alone=True)
     wall = time.perf_counter() - start
     journal = fake.backend.journal
-    return {"requests": journal.calls(),
-            "key_fetches": journal.calls("public-keys/credit-card") + journal.calls("public-keys/id-card"),
-            "analyses": journal.calls("credit-card") + journal.calls("id-card/stand-alone"),
-            "connections": journal.connections(), "wall_s": wall}
+    return {
+        "requests": journal.calls(),
+        "key_fetches": journal.calls("public-keys/credit-card") + journal.calls("public-keys/id-card"),
+        "analyses": journal.calls("credit-card") + journal.calls("id-card/stand-alone"),
+        "connections": journal.connections(),
+        "wall_s": wall,
+    }
 
 
 def main() -> int:
@@ -83,15 +90,21 @@ def main() -> int:
         run(fake, 4, image, naive=True)
         ours = run(fake, args.calls, image, naive=False)
         naive = run(fake, args.calls, image, naive=True)
-    print(f"{args.calls} analyses (half credit-card, half id-card/stand-alone), image {len(image) / 1024:.0f} KB, "
-          "local sandbox without OCR")
+    print(
+        f"{args.calls} analyses (half credit-card, half id-card/stand-alone), image {len(image) / 1024:.0f} KB, "
+        "local sandbox without OCR"
+    )
     print(f"{'':14}{'requests':>9}{'key fetches':>13}{'connections':>13}{'wall time':>12}")
     for name, row in (("OcrClient", ours), ("naive client", naive)):
-        print(f"{name:14}{row['requests']:>9.0f}{row['key_fetches']:>13.0f}{row['connections']:>13.0f}"
-              f"{row['wall_s'] * 1000:>9.0f} ms")
-    print(f"naive / OcrClient: requests {naive['requests'] / ours['requests']:.2f}x, "
-          f"connections {naive['connections'] / ours['connections']:.0f}x, "
-          f"wall time {naive['wall_s'] / ours['wall_s']:.2f}x")
+        print(
+            f"{name:14}{row['requests']:>9.0f}{row['key_fetches']:>13.0f}{row['connections']:>13.0f}"
+            f"{row['wall_s'] * 1000:>9.0f} ms"
+        )
+    print(
+        f"naive / OcrClient: requests {naive['requests'] / ours['requests']:.2f}x, "
+        f"connections {naive['connections'] / ours['connections']:.0f}x, "
+        f"wall time {naive['wall_s'] / ours['wall_s']:.2f}x"
+    )
     ok = ours["key_fetches"] == 2 and ours["connections"] == 1 and ours["analyses"] == args.calls
     print("OcrClient: one key fetch per service and one connection:", "yes" if ok else "NO")
     return 0 if ok else 1

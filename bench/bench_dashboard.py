@@ -160,10 +160,24 @@ def dashboard(sandbox_url: str, log: Path) -> AbstractContextManager[tuple[str, 
     """``streamlit run serve.py`` on a free loopback port, its database (audit, quotas) in the bench's
     own folder beside ``log`` rather than the user's ``data/``; its whole process group stopped after."""
     port = free_port()
-    env = {**os.environ, "STUDIO_SANDBOX_URL": sandbox_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "STUDIO_DATA_DIR": str(log.parent), "STUDIO_DATABASE_URL": ""}
-    cmd = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", "serve.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port)]
+    env = {
+        **os.environ,
+        "STUDIO_SANDBOX_URL": sandbox_url,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STUDIO_DATA_DIR": str(log.parent),
+        "STUDIO_DATABASE_URL": "",
+    }
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "streamlit"),
+        "run",
+        "serve.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+    ]
     return running_dashboard(cmd, env, port, log, startup_s=STARTUP_S)
 
 
@@ -441,13 +455,17 @@ def report(title: str, clicks: list[Click], direct: list[Direct]) -> bool:
 
 def side_by_side(first: list[Click], repeat: list[Click]) -> None:
     """The first result in a tab beside a repeat in it, medians of the same rounds."""
+
     def med(clicks: list[Click], value) -> float:
         return median([value(c) for c in clicks])
 
     print("\n== first result vs repeat, medians of the same rounds (ms)")
-    for name, value in (("overhead", lambda c: c.overhead), ("Streamlit after the call", lambda c: c.streamlit_after),
-                        ("browser drawing", lambda c: c.browser_after),
-                        ("CPU Streamlit + Chromium", lambda c: c.server_cpu + c.browser_cpu)):
+    for name, value in (
+        ("overhead", lambda c: c.overhead),
+        ("Streamlit after the call", lambda c: c.streamlit_after),
+        ("browser drawing", lambda c: c.browser_after),
+        ("CPU Streamlit + Chromium", lambda c: c.server_cpu + c.browser_cpu),
+    ):
         a, b = med(first, value), med(repeat, value)
         ratio = f"{a / b:.2f}×" if b > 0 else "–"
         print(f"  {name:26s} {a:7.0f} first  {b:7.0f} repeat   ratio {ratio}")

@@ -7,6 +7,7 @@ primitives for 1 MB and 5 MB images.
 
     .venv/bin/python bench/bench_envelope.py [--rounds N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,9 @@ def main() -> int:
     args = parser.parse_args()
     public_key = RSA.generate(2048).public_key()
     ok = True
-    print(f"{'image':>6}  {'bare AES+RSA (median)':>22}  {'envelope (median)':>18}  {'ratio':>6}  target <= {TARGET}x")
+    print(
+        f"{'image':>6}  {'bare AES+RSA (median)':>22}  {'envelope (median)':>18}  {'ratio':>6}  target <= {TARGET}x"
+    )
     for megabytes in (1, 5):
         image = secrets.token_bytes(megabytes * 1024 * 1024)
         bare_times: list[float] = []
@@ -63,13 +66,15 @@ def main() -> int:
             bare(public_key, image), envelope(public_key, image)
         for i in range(args.rounds):  # interleaved, alternating who goes first: both see the same load
             pair = [(bare_times, bare), (env_times, envelope)]
-            for times, fn in (pair if i % 2 else pair[::-1]):
+            for times, fn in pair if i % 2 else pair[::-1]:
                 times.append(timed(partial(fn, public_key, image)))
         b, e = statistics.median(bare_times), statistics.median(env_times)
         ratio = e / b
         ok &= ratio <= TARGET
-        print(f"{megabytes:>4} MB  {b * 1000:>19.2f} ms  {e * 1000:>15.2f} ms  {ratio:>5.2f}x  "
-              f"{'ok' if ratio <= TARGET else 'OVER TARGET'}")
+        print(
+            f"{megabytes:>4} MB  {b * 1000:>19.2f} ms  {e * 1000:>15.2f} ms  {ratio:>5.2f}x  "
+            f"{'ok' if ratio <= TARGET else 'OVER TARGET'}"
+        )
     return 0 if ok else 1
 
 

@@ -11,6 +11,7 @@ result within 3 s, a repeat within 1.5 s, on a quiet machine; the exit status is
 
     .venv/bin/python bench/bench_first_result.py [--rounds 3] [--think 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,10 +30,16 @@ from harness.browser import chromium
 from harness.dashboard_process import free_port, running_dashboard
 
 MASKED_START = "900115-1"  # resident hong gildong's number as the overlay writes it, masked
-KEY_LINE = """() => [...document.querySelectorAll('.st-key-id_result code')].map(c => c.textContent).join('|')"""
+KEY_LINE = (
+    """() => [...document.querySelectorAll('.st-key-id_result code')].map(c => c.textContent).join('|')"""
+)
 """The Request-Key on show (its first characters): every analysis of a resident card issues a new one."""
-RESULT_DRAWN = """([before, t]) => (""" + KEY_LINE + """)() !== before && [...document.querySelectorAll(
+RESULT_DRAWN = (
+    """([before, t]) => ("""
+    + KEY_LINE
+    + """)() !== before && [...document.querySelectorAll(
   '.st-key-id_result .js-plotly-plot .annotation-text')].some(a => a.textContent.startsWith(t))"""
+)
 
 
 def _press(pg) -> float:
@@ -47,8 +54,13 @@ def _press(pg) -> float:
 
 def one(browser, warm: bool, think: float, data: Path) -> tuple[float, float]:
     port = free_port()
-    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1", "STUDIO_DATA_DIR": str(data),
-           "STUDIO_WARM_ENGINE": "1" if warm else "0"}
+    env = {
+        **os.environ,
+        "STUDIO_PORT": str(port),
+        "STUDIO_ADDRESS": "127.0.0.1",
+        "STUDIO_DATA_DIR": str(data),
+        "STUDIO_WARM_ENGINE": "1" if warm else "0",
+    }
     log = data / f"dashboard-{'warm' if warm else 'cold'}-{port}.log"
     with running_dashboard(["./studio", "run"], env, port, log) as (url, _pid):
         context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
@@ -60,9 +72,13 @@ def one(browser, warm: bool, think: float, data: Path) -> tuple[float, float]:
             time.sleep(think)
             pick.click()
             pg.get_by_role("button", name=re.compile(r"^\W*Analyse$")).wait_for(timeout=60_000)
-            pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+            pg.wait_for_function(
+                "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+            )
             first = _press(pg)
-            pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+            pg.wait_for_function(
+                "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+            )
             repeat = _press(pg)
             return first, repeat
         finally:
@@ -72,22 +88,32 @@ def one(browser, warm: bool, think: float, data: Path) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--think", type=float, default=5.0,
-                        help="seconds between the page drawn and the specimen picked (a person choosing)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="seconds between the page drawn and the specimen picked (a person choosing)",
+    )
     args = parser.parse_args()
     times: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     with tempfile.TemporaryDirectory(prefix="bench-first-") as tmp, chromium() as browser:
         for r in range(args.rounds):
-            for warm in ((True, False) if r % 2 == 0 else (False, True)):
+            for warm in (True, False) if r % 2 == 0 else (False, True):
                 first, repeat = one(browser, warm, args.think, Path(tmp))
                 times[warm].append((first, repeat))
-                print(f"round {r + 1} {'warm' if warm else 'cold'}: first {first:.2f} s, repeat {repeat:.2f} s",
-                      flush=True)
+                print(
+                    f"round {r + 1} {'warm' if warm else 'cold'}: first {first:.2f} s, repeat {repeat:.2f} s",
+                    flush=True,
+                )
     load = os.getloadavg()[0]
-    med = {w: (statistics.median(f for f, _ in v), statistics.median(p for _, p in v)) for w, v in times.items()}
+    med = {
+        w: (statistics.median(f for f, _ in v), statistics.median(p for _, p in v)) for w, v in times.items()
+    }
     print(f"\nload average {load:.2f}; {args.rounds} round(s), think {args.think:g} s")
-    print(f"first result, engine warmed at start: {med[True][0]:.2f} s   left cold: {med[False][0]:.2f} s   "
-          f"ratio {med[True][0] / med[False][0]:.2f}")
+    print(
+        f"first result, engine warmed at start: {med[True][0]:.2f} s   left cold: {med[False][0]:.2f} s   "
+        f"ratio {med[True][0] / med[False][0]:.2f}"
+    )
     print(f"repeat:                               {med[True][1]:.2f} s   left cold: {med[False][1]:.2f} s")
     ok_first, ok_repeat = med[True][0] <= 3.0, med[True][1] <= 1.5
     print(f"[{'ok' if ok_first else 'MISSED'}] warmed first result ≤ 3 s: {med[True][0]:.2f} s")

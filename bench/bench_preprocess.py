@@ -10,6 +10,7 @@ number from the original and from the preprocessed image, and the two must agree
 
     .venv/bin/python bench/bench_preprocess.py [--rounds N] [--ocr] [--image PATH]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,8 +68,10 @@ def main() -> int:
     times = interleaved(stages, args.rounds)
     base = statistics.median(times["bare decode (cv2.imdecode)"])
 
-    print(f"image: {args.image.relative_to(ROOT) if args.image.is_relative_to(ROOT) else args.image} "
-          f"{loaded.width}×{loaded.height} ({loaded.width * loaded.height / 1e6:.1f} MP), {len(data):,} bytes")
+    print(
+        f"image: {args.image.relative_to(ROOT) if args.image.is_relative_to(ROOT) else args.image} "
+        f"{loaded.width}×{loaded.height} ({loaded.width * loaded.height / 1e6:.1f} MP), {len(data):,} bytes"
+    )
     print(f"OpenCV threads: {cv2.getNumThreads()}, rounds: {args.rounds} (median; min in brackets)\n")
     print(f"{'stage':38s} {'median ms':>10s} {'min ms':>8s} {'× decode':>9s}")
     for name, ts in times.items():
@@ -78,13 +81,19 @@ def main() -> int:
     result = preprocess(bgr, options)
     print("\nsteps of one preprocess run:")
     for step in result.steps:
-        print(f"  {step.name:8s} {step.ms:7.1f} ms  {'applied' if step.applied else 'skipped'}  {step.detail}")
+        print(
+            f"  {step.name:8s} {step.ms:7.1f} ms  {'applied' if step.applied else 'skipped'}  {step.detail}"
+        )
 
     pre_ms = statistics.median(times["preprocess (warp+resize+encode)"])
     ratio = result.size_bytes / len(data)
-    card_ok = max(result.width, result.height) >= MIN_CARD[0] and min(result.width, result.height) >= MIN_CARD[1]
-    print(f"\nbytes: as taken {len(data):,}; after preprocessing {result.size_bytes:,} "
-          f"({result.width}×{result.height} {result.format}) = 1/{len(data) / result.size_bytes:.1f} of the original")
+    card_ok = (
+        max(result.width, result.height) >= MIN_CARD[0] and min(result.width, result.height) >= MIN_CARD[1]
+    )
+    print(
+        f"\nbytes: as taken {len(data):,}; after preprocessing {result.size_bytes:,} "
+        f"({result.width}×{result.height} {result.format}) = 1/{len(data) / result.size_bytes:.1f} of the original"
+    )
     verdicts = [
         (f"preprocess median {pre_ms:.0f} ms < {TIME_TARGET_MS:.0f} ms", pre_ms < TIME_TARGET_MS),
         (f"bytes ratio {ratio:.3f} <= {BYTES_TARGET:.3f}", ratio <= BYTES_TARGET),

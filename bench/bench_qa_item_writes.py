@@ -9,6 +9,7 @@ both alike. Printed: microseconds per item for each, and the difference.
     .venv/bin/python bench/bench_qa_item_writes.py                 # 2000 items
     .venv/bin/python bench/bench_qa_item_writes.py --url postgresql+psycopg://…
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,18 +37,36 @@ def main() -> None:
     url = args.url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-writes-')}/studio.sqlite3"
     factory = session_factory(url)
     with factory() as s:
-        run = Run(backend="sandbox", endpoint="http://x", api_version="v2.0", service="credit-card",
-                  total=2 * args.items, status="running")
+        run = Run(
+            backend="sandbox",
+            endpoint="http://x",
+            api_version="v2.0",
+            service="credit-card",
+            total=2 * args.items,
+            status="running",
+        )
         s.add(run)
         s.flush()
-        s.add_all([Item(run_id=run.id, position=i, source=0, image_name="card.png") for i in range(2 * args.items)])
+        s.add_all(
+            [Item(run_id=run.id, position=i, source=0, image_name="card.png") for i in range(2 * args.items)]
+        )
         s.commit()
         run_id = run.id
         ids = [i.id for i in run.items]
-    answer = {"state": "failed", "result_code": 5000001, "result_message": "x", "sent_sha256": "0" * 64,
-              "sent_width": 856, "sent_height": 540, "quality_status": "pass", "quality": {"blur": {"status": "pass"}}}
-    fields = [{"name": "totalCardNum", "value": "4396-31**-****-9782", "conf": 0.9, "correct": None, "checks": []},
-              {"name": "validThru", "value": "04/29", "conf": 0.9, "correct": None, "checks": []}]
+    answer = {
+        "state": "failed",
+        "result_code": 5000001,
+        "result_message": "x",
+        "sent_sha256": "0" * 64,
+        "sent_width": 856,
+        "sent_height": 540,
+        "quality_status": "pass",
+        "quality": {"blur": {"status": "pass"}},
+    }
+    fields = [
+        {"name": "totalCardNum", "value": "4396-31**-****-9782", "conf": 0.9, "correct": None, "checks": []},
+        {"name": "validThru", "value": "04/29", "conf": 0.9, "correct": None, "checks": []},
+    ]
 
     def mark(item_id: int) -> None:
         with factory() as s:
@@ -58,12 +77,16 @@ def main() -> None:
         with factory() as s:
             s.execute(update(Item).where(Item.id == item_id, Item.state != "unknown").values(**answer))
             s.execute(insert(ItemField), [{"item_id": item_id, **f} for f in fields])
-            s.execute(update(Run).where(Run.id == run_id).values(done=Run.done + 1, failed=Run.failed + 1)
-                      .returning(Run.done, Run.failed, Run.total, Run.status)).one()
+            s.execute(
+                update(Run)
+                .where(Run.id == run_id)
+                .values(done=Run.done + 1, failed=Run.failed + 1)
+                .returning(Run.done, Run.failed, Run.total, Run.status)
+            ).one()
             s.commit()
 
     before = after = 0.0
-    old, new = iter(ids[:args.items]), iter(ids[args.items:])
+    old, new = iter(ids[: args.items]), iter(ids[args.items :])
     for _ in range(0, args.items, args.chunk):
         t = time.perf_counter()
         for _ in range(args.chunk):
@@ -76,11 +99,15 @@ def main() -> None:
             write(item_id)
         after += time.perf_counter() - t
     n = args.items
-    print(f"database: {factory.kw['bind'].dialect.name}, {n} items each, interleaved in chunks of {args.chunk}")
+    print(
+        f"database: {factory.kw['bind'].dialect.name}, {n} items each, interleaved in chunks of {args.chunk}"
+    )
     print(f"  answer only (before):          {before / n * 1e6:8.0f} µs per item")
     print(f"  sending mark + answer (now):   {after / n * 1e6:8.0f} µs per item")
-    print(f"  the mark adds:                 {(after - before) / n * 1e6:8.0f} µs per item "
-          f"({(after / before - 1) * 100:.0f} % of the writes)")
+    print(
+        f"  the mark adds:                 {(after - before) / n * 1e6:8.0f} µs per item "
+        f"({(after / before - 1) * 100:.0f} % of the writes)"
+    )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@
     .venv/bin/python bench/bench_qa_lab.py --images 200 --memory-items 1000      # the stated figures
     .venv/bin/python bench/bench_qa_lab.py --only preflight --preflight-items 200
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,9 +74,15 @@ from store import data_dir, session_factory
 
 CARDS = sorted((ROOT / "samples" / "cards").glob("*.*g"))
 SWEEP_LEVELS: dict[str, np.ndarray] = {
-    "blur": np.linspace(0.5, 5, 10), "dark": np.linspace(0.9, 0.1, 10), "scale": np.linspace(0.9, 0.1, 10),
-    "jpeg": np.linspace(90, 5, 10), "rotate": np.linspace(3, 30, 10), "glare": np.linspace(0.1, 1, 10),
-    "perspective": np.linspace(0.03, 0.3, 10), "noise": np.linspace(5, 50, 10)}
+    "blur": np.linspace(0.5, 5, 10),
+    "dark": np.linspace(0.9, 0.1, 10),
+    "scale": np.linspace(0.9, 0.1, 10),
+    "jpeg": np.linspace(90, 5, 10),
+    "rotate": np.linspace(3, 30, 10),
+    "glare": np.linspace(0.1, 1, 10),
+    "perspective": np.linspace(0.03, 0.3, 10),
+    "noise": np.linspace(5, 50, 10),
+}
 
 
 def rss_mb() -> float:
@@ -118,8 +125,9 @@ def overhead(settings: Settings, base_url: str, images: list[Source], chunk: int
                 c.analyze_credit_card(prepare(s.data).data)
 
     def lab(part: list[Source], concurrency: int) -> None:
-        rid = create_run(factory, RunSpec("credit-card", "sandbox", base_url, "v2.0", concurrency=concurrency),
-                         part, spool)
+        rid = create_run(
+            factory, RunSpec("credit-card", "sandbox", base_url, "v2.0", concurrency=concurrency), part, spool
+        )
         with OcrClient(settings) as c:
             assert execute_run(factory, rid, c, spool) == "done"
 
@@ -129,7 +137,7 @@ def overhead(settings: Settings, base_url: str, images: list[Source], chunk: int
     computed = preflight_cache.computed
     sides = {"loop": Clock(), "lab1": Clock(), "lab2": Clock()}
     for start in range(0, len(images), chunk):
-        part = images[start:start + chunk]
+        part = images[start : start + chunk]
         sides["loop"].time(loop, part)
         sides["lab1"].time(lab, part, 1)
         sides["lab2"].time(lab, part, 2)
@@ -138,13 +146,21 @@ def overhead(settings: Settings, base_url: str, images: list[Source], chunk: int
     over_cpu = (sides["lab1"].cpu - base.cpu) / sides["lab1"].cpu
     n = len(images)
     print(f"   {'':22s} {'wall s':>8s} {'ms/img':>7s} {'CPU s':>8s}")
-    for name, label in (("loop", "OcrClient loop"), ("lab1", "lab, concurrency 1"), ("lab2", "lab, concurrency 2")):
+    for name, label in (
+        ("loop", "OcrClient loop"),
+        ("lab1", "lab, concurrency 1"),
+        ("lab2", "lab, concurrency 2"),
+    ):
         c = sides[name]
         print(f"   {label:22s} {c.wall:8.1f} {1000 * c.wall / n:7.0f} {c.cpu:8.1f}")
-    print(f"   lab 1 overhead: {100 * over_wall:+.1f} % of wall time, {100 * over_cpu:+.1f} % of CPU time; "
-          f"lab 2: {base.wall / sides['lab2'].wall:.2f}× the loop's speed; {_load()}")
-    print(f"   pre-flight checks run for {preflight_cache.computed - computed} of {2 * n} lab items; the others "
-          f"had the same bytes as an earlier item and reused its verdicts (the {len(CARDS)} specimens repeat)")
+    print(
+        f"   lab 1 overhead: {100 * over_wall:+.1f} % of wall time, {100 * over_cpu:+.1f} % of CPU time; "
+        f"lab 2: {base.wall / sides['lab2'].wall:.2f}× the loop's speed; {_load()}"
+    )
+    print(
+        f"   pre-flight checks run for {preflight_cache.computed - computed} of {2 * n} lab items; the others "
+        f"had the same bytes as an earlier item and reused its verdicts (the {len(CARDS)} specimens repeat)"
+    )
     ok = _target("lab overhead at concurrency 1 ≤ 10 % of wall time", over_wall <= 0.10)
     return _target("concurrency 2 faster than the loop", sides["lab2"].wall < base.wall) and ok
 
@@ -157,8 +173,12 @@ def distinct_items(n: int, salt: int = 0) -> list[Source]:
         bgr = cv2.imread(str(CARDS[i % len(CARDS)]))
         assert bgr is not None
         bgr[salt % bgr.shape[0], i % bgr.shape[1]] = (i * 37 + salt * 11 + 1) % 256
-        out.append(Source(f"{i:04d}-{CARDS[i % len(CARDS)].stem}.jpg",
-                          cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes()))
+        out.append(
+            Source(
+                f"{i:04d}-{CARDS[i % len(CARDS)].stem}.jpg",
+                cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes(),
+            )
+        )
     assert len({s.data for s in out}) == n
     return out
 
@@ -192,13 +212,16 @@ def preflight(settings: Settings, base_url: str, n: int, chunk: int) -> bool:
             list(pool.map(loop_on, [part[k::concurrency] for k in range(concurrency)]))
 
     def lab(part: list[Source], concurrency: int) -> None:
-        rid = create_run(factory, RunSpec("credit-card", "sandbox", base_url, "v2.0", concurrency=concurrency),
-                         part, spool)
+        rid = create_run(
+            factory, RunSpec("credit-card", "sandbox", base_url, "v2.0", concurrency=concurrency), part, spool
+        )
         with OcrClient(settings) as c:
             assert execute_run(factory, rid, c, spool) == "done"
 
-    print(f"4. {n} card images whose bytes all differ, in chunks of {chunk}: bare loop and lab at concurrency "
-          f"1 and 2, lab at 4; {_load()}")
+    print(
+        f"4. {n} card images whose bytes all differ, in chunks of {chunk}: bare loop and lab at concurrency "
+        f"1 and 2, lab at 4; {_load()}"
+    )
     warm = distinct_items(2, salt=99)
     loop(warm, 1)
     lab(warm, 2)
@@ -208,31 +231,49 @@ def preflight(settings: Settings, base_url: str, n: int, chunk: int) -> bool:
     images = {name: distinct_items(n, salt=k + 1) for k, name in enumerate(sides)}
     for start in range(0, n, chunk):
         for name, clock in sides.items():
-            clock.time(loop if name.startswith("loop") else lab, images[name][start:start + chunk], int(name[-1]))
+            clock.time(
+                loop if name.startswith("loop") else lab, images[name][start : start + chunk], int(name[-1])
+            )
     print(f"   {'':22s} {'wall s':>8s} {'ms/img':>7s} {'items/s':>8s} {'CPU s':>8s}")
     for name, clock in sides.items():
         label = f"{'bare loop' if name.startswith('loop') else 'lab'}, concurrency {name[-1]}"
-        print(f"   {label:22s} {clock.wall:8.1f} {1000 * clock.wall / n:7.0f} {n / clock.wall:8.2f} {clock.cpu:8.1f}")
+        print(
+            f"   {label:22s} {clock.wall:8.1f} {1000 * clock.wall / n:7.0f} {n / clock.wall:8.2f} {clock.cpu:8.1f}"
+        )
     r1, r2 = sides["lab1"].wall / sides["loop1"].wall, sides["lab2"].wall / sides["loop2"].wall
     checked = preflight_cache.computed - computed
-    print(f"   lab / bare loop, wall: {r1:.2f} at concurrency 1, {r2:.2f} at 2; lab items/s at 2 vs 1: "
-          f"{sides['lab1'].wall / sides['lab2'].wall:.2f}×, at 4 vs 1: {sides['lab1'].wall / sides['lab4'].wall:.2f}×; "
-          f"pre-flight checks run: {checked} of {3 * n}; {_load()}")
-    print(f"   threads of this process niced after the runs: {_niced_threads()} (checks threads of ended runs "
-          f"finishing a starved check on their own; their sender ran it meanwhile, hence checks > items)")
+    print(
+        f"   lab / bare loop, wall: {r1:.2f} at concurrency 1, {r2:.2f} at 2; lab items/s at 2 vs 1: "
+        f"{sides['lab1'].wall / sides['lab2'].wall:.2f}×, at 4 vs 1: {sides['lab1'].wall / sides['lab4'].wall:.2f}×; "
+        f"pre-flight checks run: {checked} of {3 * n}; {_load()}"
+    )
+    print(
+        f"   threads of this process niced after the runs: {_niced_threads()} (checks threads of ended runs "
+        f"finishing a starved check on their own; their sender ran it meanwhile, hence checks > items)"
+    )
     ok = _target("lab ≤ 10 % slower than the bare loop at concurrency 1", r1 <= 1.10)
     ok = _target("lab ≤ 10 % slower than the bare loop at concurrency 2", r2 <= 1.10) and ok
     ok = _target("every lab item's pre-flight checks ran (no verdict reused)", checked >= 3 * n) and ok
-    return _target("lab throughput grows with concurrency (2 faster than 1)",
-                   sides["lab2"].wall < sides["lab1"].wall) and ok
+    return (
+        _target(
+            "lab throughput grows with concurrency (2 faster than 1)", sides["lab2"].wall < sides["lab1"].wall
+        )
+        and ok
+    )
 
 
 def memory(settings: Settings, base_url: str, sb: object, card: bytes, n_items: int, trace: bool) -> bool:
     factory = session_factory(f"sqlite:///{data_dir() / 'bench-memory.db'}")
     spool = Spool(factory)
-    sb.backend.set_faults(Faults(result_code=5000001, rate=float(os.environ.get("BENCH_FAULT_RATE", "0.9")), route="credit-card"))  # type: ignore[attr-defined]
+    sb.backend.set_faults(  # type: ignore[attr-defined]
+        Faults(
+            result_code=5000001, rate=float(os.environ.get("BENCH_FAULT_RATE", "0.9")), route="credit-card"
+        )
+    )
     sources = [Source(f"m{i}.png", card) for i in range(n_items)]
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", base_url, "v2.0", concurrency=2), sources, spool)
+    rid = create_run(
+        factory, RunSpec("credit-card", "sandbox", base_url, "v2.0", concurrency=2), sources, spool
+    )
     step = max(1, n_items // 100)
     samples: list[tuple[int, float]] = []
     snaps: dict[str, tracemalloc.Snapshot] = {}
@@ -254,9 +295,13 @@ def memory(settings: Settings, base_url: str, sb: object, card: bytes, n_items: 
     half = [(d, r) for d, r in samples if d >= n_items // 2]
     # RSS swings by tens of MB while an OCR call holds its buffers: a line fitted through every sample
     # (one per 1 %) of the second half gives the trend, not the swing.
-    slope = float(np.polyfit([d for d, _ in half], [r for _, r in half], 1)[0]) * 100 if len(half) > 2 else 0.0
-    print(f"   slope over the second half ({len(half)} samples): {slope:+.2f} MB per 100 items, "
-          f"i.e. {slope * n_items / 200:+.1f} MB over those {n_items // 2} items; {_load()}")
+    slope = (
+        float(np.polyfit([d for d, _ in half], [r for _, r in half], 1)[0]) * 100 if len(half) > 2 else 0.0
+    )
+    print(
+        f"   slope over the second half ({len(half)} samples): {slope:+.2f} MB per 100 items, "
+        f"i.e. {slope * n_items / 200:+.1f} MB over those {n_items // 2} items; {_load()}"
+    )
     if trace and "mid" in snaps:
         print("   Python allocations that grew between the middle and the end (tracemalloc):")
         for stat in tracemalloc.take_snapshot().compare_to(snaps["mid"], "lineno")[:6]:
@@ -298,10 +343,14 @@ def sweeps() -> bool:
     assert card is not None
     photo = cv2.resize(card, (4000, 3000), interpolation=cv2.INTER_CUBIC)
     upload = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes()
-    print(f"3. a 12 MP JPEG photo ({len(upload) // 1024} KB), each degradation at ten levels, to the bytes sent; "
-          f"{_load()}")
-    print(f"   {'degradation':12s} {'old wall s':>10s} {'1 thread wall':>14s} {'CPU':>6s} "
-          f"{'2 threads wall':>15s} {'CPU':>6s}")
+    print(
+        f"3. a 12 MP JPEG photo ({len(upload) // 1024} KB), each degradation at ten levels, to the bytes sent; "
+        f"{_load()}"
+    )
+    print(
+        f"   {'degradation':12s} {'old wall s':>10s} {'1 thread wall':>14s} {'CPU':>6s} "
+        f"{'2 threads wall':>15s} {'CPU':>6s}"
+    )
     wall_by: dict[str, float] = {}
     total_old = total_one = total_two = 0.0
     for name in DEGRADATIONS:
@@ -315,11 +364,16 @@ def sweeps() -> bool:
         total_old, total_one, total_two = total_old + old, total_one + one, total_two + two
         print(f"   {name:12s} {old:10.2f} {one:14.2f} {one_cpu:6.2f} {two:15.2f} {two_cpu:6.2f}")
         wall_by[name] = one
-    print(f"   {'all eight':12s} {total_old:10.2f} {total_one:14.2f} {'':6s} {total_two:15.2f}   "
-          f"({total_old / total_two:.1f}× faster than the old path)")
+    print(
+        f"   {'all eight':12s} {total_old:10.2f} {total_one:14.2f} {'':6s} {total_two:15.2f}   "
+        f"({total_old / total_two:.1f}× faster than the old path)"
+    )
     slow = [n for n, t in wall_by.items() if t >= 1.0]
-    return _target(f"every degradation's ten levels of a 12 MP photo < 1 s in one thread "
-                   f"(over: {', '.join(slow) or 'none'}; {_load()})", not slow)
+    return _target(
+        f"every degradation's ten levels of a 12 MP photo < 1 s in one thread "
+        f"(over: {', '.join(slow) or 'none'}; {_load()})",
+        not slow,
+    )
 
 
 def main() -> int:
@@ -328,10 +382,18 @@ def main() -> int:
     ap.add_argument("--chunk", type=int, default=10, help="images per interleaved chunk")
     ap.add_argument("--memory-items", type=int, default=300)
     ap.add_argument("--tracemalloc", action="store_true")
-    ap.add_argument("--latency-ms", type=int, default=0,
-                    help="the sandbox waits this long before each answer (a service as far away as NHN Cloud)")
-    ap.add_argument("--preflight-items", type=int, default=20,
-                    help="items whose bytes all differ for part 4 (stated figures: 200)")
+    ap.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="the sandbox waits this long before each answer (a service as far away as NHN Cloud)",
+    )
+    ap.add_argument(
+        "--preflight-items",
+        type=int,
+        default=20,
+        help="items whose bytes all differ for part 4 (stated figures: 200)",
+    )
     ap.add_argument("--only", choices=("overhead", "memory", "sweeps", "preflight"))
     args = ap.parse_args()
     ok = True
@@ -342,7 +404,9 @@ def main() -> int:
     sb = start_sandbox()
     settings = Settings(base_url=sb.base_url, app_key=sb.app_key, secret_key=sb.secret_key)
     cards = [p.read_bytes() for p in CARDS]
-    images = [Source(f"{i:04d}-{CARDS[i % len(CARDS)].name}", cards[i % len(cards)]) for i in range(args.images)]
+    images = [
+        Source(f"{i:04d}-{CARDS[i % len(CARDS)].name}", cards[i % len(cards)]) for i in range(args.images)
+    ]
     try:
         if args.only in (None, "overhead"):
             if args.latency_ms:

@@ -31,6 +31,7 @@ all cases, >= 90 % in each, no validator-catchable field wrong at confidence >= 
         [--json OUT]
     .venv/bin/python bench/bench_recognition.py --families [--seed N] [--variants N] [--against REF]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,8 +68,11 @@ SAMPLES = ROOT / "samples"
 def card_fields(r: CardReading | None) -> dict[str, str]:
     if r is None:
         return {}
-    return {"cardNumber": "".join(g.value for g in r.groups), "groups": " ".join(g.value for g in r.groups),
-            "validThru": r.valid_thru.value if r.valid_thru else ""}
+    return {
+        "cardNumber": "".join(g.value for g in r.groups),
+        "groups": " ".join(g.value for g in r.groups),
+        "validThru": r.valid_thru.value if r.valid_thru else "",
+    }
 
 
 def id_fields(r: IdReading | None) -> dict[str, str]:
@@ -101,8 +105,9 @@ def _cpu() -> float:
 def reference_engine(ref: str) -> OcrEngine:
     """The engine of git revision `ref` (e.g. `main`), beside this tree's in one process: its
     `sandbox/engine` is extracted to a temporary folder and imported as `sandbox_ref.engine`."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "sandbox/engine"],
-                             capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "sandbox/engine"], capture_output=True, check=True
+    ).stdout
     folder = Path(tempfile.mkdtemp(prefix="engine-ref-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -111,8 +116,10 @@ def reference_engine(ref: str) -> OcrEngine:
     (folder / "sandbox").rename(package)
     (package / "__init__.py").write_text("", encoding="utf-8")
     for source in (package / "engine").glob("*.py"):
-        source.write_text(source.read_text(encoding="utf-8").replace("sandbox.engine", "sandbox_ref.engine"),
-                          encoding="utf-8")
+        source.write_text(
+            source.read_text(encoding="utf-8").replace("sandbox.engine", "sandbox_ref.engine"),
+            encoding="utf-8",
+        )
     sys.path.insert(0, str(folder))
     return importlib.import_module("sandbox_ref.engine").get_engine()
 
@@ -152,7 +159,9 @@ def _what(sample) -> str:
     return f"{analysis} 1000x630" if sample.case == "clean" else f"{analysis} photo"
 
 
-def _score(tally: Tally, sample, got: dict[str, str], conf: dict[str, float], group: str | None = None) -> None:
+def _score(
+    tally: Tally, sample, got: dict[str, str], conf: dict[str, float], group: str | None = None
+) -> None:
     expected = dict(sample.fields)
     if sample.doc_type == "credit-card":
         expected["groups"] = " ".join(expected["groups"])
@@ -168,7 +177,9 @@ def _score(tally: Tally, sample, got: dict[str, str], conf: dict[str, float], gr
         tally.by_layout[sample.layout].append(ok)
         if not ok:
             c = conf.get(key, 0.0)
-            tally.misses.append(f"  {sample.name}: {key} expected {want!r}, got {got.get(key)!r} (conf {c:.2f})")
+            tally.misses.append(
+                f"  {sample.name}: {key} expected {want!r}, got {got.get(key)!r} (conf {c:.2f})"
+            )
             if key in VALIDATED and c >= SURE:
                 tally.sure_wrong.append(tally.misses[-1])
 
@@ -177,8 +188,10 @@ def print_reliability(tallies: dict[str, Tally]) -> None:
     print("\nReliability diagram (fields by confidence; aim: 'right' close to 'mean conf', ECE <= 0.05)")
     for name, t in tallies.items():
         rows, ece = reliability(t.pairs)
-        print(f"  [{name}] {len(t.pairs)} fields, expected calibration error {ece:.3f}; "
-              f"wrong at >= {SURE}: {sum(1 for c, ok in t.pairs if c >= SURE and not ok)}")
+        print(
+            f"  [{name}] {len(t.pairs)} fields, expected calibration error {ece:.3f}; "
+            f"wrong at >= {SURE}: {sum(1 for c, ok in t.pairs if c >= SURE and not ok)}"
+        )
         print(f"    {'confidence':>10} {'fields':>6} {'mean conf':>9} {'right':>6}  right (#) vs conf (|)")
         for low, mean_conf, right, n in rows:
             bar = list("#" * round(right * 40) + " " * (40 - round(right * 40)))
@@ -197,8 +210,10 @@ def hard(args: argparse.Namespace) -> int:
     engines: dict[str, OcrEngine] = {"this tree": this}
     if args.against:
         engines[args.against] = reference_engine(args.against)
-    print(f"Hard set, seed {args.seed}; Tesseract with Korean data: "
-          f"{'yes' if this.hangul_available else 'NO'}; {args.repeat} timed read(s) per image")
+    print(
+        f"Hard set, seed {args.seed}; Tesseract with Korean data: "
+        f"{'yes' if this.hangul_available else 'NO'}; {args.repeat} timed read(s) per image"
+    )
     first = next(hard_set.samples(args.seed, ("clean",), ("card_flat",)))
     for engine in engines.values():
         engine.read_credit_card(first.image)  # loads the models
@@ -214,7 +229,7 @@ def hard(args: argparse.Namespace) -> int:
     for i, (family, sample) in enumerate(source):
         if args.only not in sample.name:
             continue
-        for name in (list(engines) if i % 2 == 0 else list(engines)[::-1]):
+        for name in list(engines) if i % 2 == 0 else list(engines)[::-1]:
             for attempt in range(args.repeat):
                 start, start_cpu = time.perf_counter(), _cpu()
                 got, conf = _read(engines[name], sample)
@@ -224,16 +239,30 @@ def hard(args: argparse.Namespace) -> int:
                     _score(tallies[name], sample, got, conf, family)
     load_after = os.getloadavg()[0]
     names = list(engines)
-    print("\nExact fields over all cases (aim >= 95 %, >= 90 % per case): " + "; ".join(
-        f"{name} {sum(t.exact)}/{len(t.exact)} = {sum(t.exact) / max(1, len(t.exact)):.1%}" for name, t in tallies.items()))
+    print(
+        "\nExact fields over all cases (aim >= 95 %, >= 90 % per case): "
+        + "; ".join(
+            f"{name} {sum(t.exact)}/{len(t.exact)} = {sum(t.exact) / max(1, len(t.exact)):.1%}"
+            for name, t in tallies.items()
+        )
+    )
     for label, attr in (("family" if args.families else "case", "by_case"), ("layout", "by_layout")):
         print(f"  {label:16} {'fields':>6} " + " ".join(f"{name[:12]:>12}" for name in names))
         for key, oks in getattr(tallies[names[0]], attr).items():
-            print(f"  {key:16} {len(oks):6d} " + " ".join(
-                f"{sum(getattr(t, attr)[key]) / len(getattr(t, attr)[key]):12.1%}" for t in tallies.values()))
-    print(f"\nLatency per read (s); 1-min load average {load_before:.1f} before, {load_after:.1f} after "
-          f"({os.cpu_count()} CPUs). CPU = this process and its Tesseract children: the work, whatever the load")
-    header = f"  {'what':22} {'reads':>5} " + " ".join(f"{'median':>7} {'max':>7} {'cpu med':>8}" for _ in names)
+            print(
+                f"  {key:16} {len(oks):6d} "
+                + " ".join(
+                    f"{sum(getattr(t, attr)[key]) / len(getattr(t, attr)[key]):12.1%}"
+                    for t in tallies.values()
+                )
+            )
+    print(
+        f"\nLatency per read (s); 1-min load average {load_before:.1f} before, {load_after:.1f} after "
+        f"({os.cpu_count()} CPUs). CPU = this process and its Tesseract children: the work, whatever the load"
+    )
+    header = f"  {'what':22} {'reads':>5} " + " ".join(
+        f"{'median':>7} {'max':>7} {'cpu med':>8}" for _ in names
+    )
     if len(names) == 2:
         header += f"   {'cpu ratio':>9} {'wall ratio':>10}"
         print(f"  {'':28}" + " ".join(f"{name[:24]:>24}" for name in names) + f"   {names[0]} / {names[1]}")
@@ -257,13 +286,18 @@ def hard(args: argparse.Namespace) -> int:
             print(f"\n{prefix}Misses")
             print("\n".join(t.misses))
     if args.json:
+
         def figures(t: Tally) -> dict[str, object]:
-            return {"exact": sum(t.exact) / max(1, len(t.exact)),
-                    "by_case": {k: sum(v) / len(v) for k, v in t.by_case.items()},
-                    "by_layout": {k: sum(v) / len(v) for k, v in t.by_layout.items()},
-                    "latency_median_s": {k: statistics.median(v) for k, v in t.latency.items()},
-                    "cpu_median_s": {k: statistics.median(v) for k, v in t.cpu.items()},
-                    "sure_wrong": len(t.sure_wrong), "ece": reliability(t.pairs)[1]}
+            return {
+                "exact": sum(t.exact) / max(1, len(t.exact)),
+                "by_case": {k: sum(v) / len(v) for k, v in t.by_case.items()},
+                "by_layout": {k: sum(v) / len(v) for k, v in t.by_layout.items()},
+                "latency_median_s": {k: statistics.median(v) for k, v in t.latency.items()},
+                "cpu_median_s": {k: statistics.median(v) for k, v in t.cpu.items()},
+                "sure_wrong": len(t.sure_wrong),
+                "ece": reliability(t.pairs)[1],
+            }
+
         out = {"seed": args.seed, "load": [load_before, load_after], **figures(tallies["this tree"])}
         if args.against:
             out["reference"] = {"ref": args.against, **figures(tallies[args.against])}
@@ -273,16 +307,30 @@ def hard(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=None,
-                    help="timed reads per image (default 3; with --hard 1, accuracy always from the first)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="timed reads per image (default 3; with --hard 1, accuracy always from the first)",
+    )
     ap.add_argument("--only", default="", help="only images whose path contains this")
     ap.add_argument("--json", type=Path, help="also write the figures here")
-    ap.add_argument("--hard", action="store_true", help="the hard set of samples/hard.py instead of the specimens")
+    ap.add_argument(
+        "--hard", action="store_true", help="the hard set of samples/hard.py instead of the specimens"
+    )
     ap.add_argument("--seed", type=int, default=None, help="the hard set's seed (default: samples/hard.py's)")
-    ap.add_argument("--against", metavar="REF", help="with --hard: also read every image with the engine of git "
-                    "revision REF (e.g. main), interleaved, and print both side by side with CPU and wall ratios")
-    ap.add_argument("--families", action="store_true", help="with --hard: issue 22's card families "
-                    "(portrait cards, dark cards, off a screen) instead of the whole set")
+    ap.add_argument(
+        "--against",
+        metavar="REF",
+        help="with --hard: also read every image with the engine of git "
+        "revision REF (e.g. main), interleaved, and print both side by side with CPU and wall ratios",
+    )
+    ap.add_argument(
+        "--families",
+        action="store_true",
+        help="with --hard: issue 22's card families "
+        "(portrait cards, dark cards, off a screen) instead of the whole set",
+    )
     ap.add_argument("--variants", type=int, default=3, help="with --families: seeds per family (default 3)")
     args = ap.parse_args(argv)
     if args.families:
@@ -298,8 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         return hard(args)
 
     engine = shared_engine()
-    index = [e for e in json.loads((SAMPLES / "index.json").read_text(encoding="utf-8"))["specimens"]
-             if args.only in e["image"]]
+    index = [
+        e
+        for e in json.loads((SAMPLES / "index.json").read_text(encoding="utf-8"))["specimens"]
+        if args.only in e["image"]
+    ]
     print(f"Tesseract with Korean data: {'yes' if engine.hangul_available else 'NO (Hangul fields empty)'}")
     warm = cv2.imread(str(SAMPLES / index[0]["image"]))
     if warm is None:
@@ -340,15 +391,25 @@ def main(argv: list[str] | None = None) -> int:
                 misses.append(f"  {entry['image']}: {key} expected {want!r}, got {got.get(key)!r}")
 
     load_after = os.getloadavg()[0]
-    print(f"\nLatency per read (s); 1-min load average {load_before:.1f} before, {load_after:.1f} after, "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"\nLatency per read (s); 1-min load average {load_before:.1f} before, {load_after:.1f} after, "
+        f"{os.cpu_count()} CPUs"
+    )
     print(f"  {'analysis':12} {'reads':>5} {'median':>7} {'p95':>7} {'max':>7} {'cpu med':>8}")
     figures: dict[str, object] = {"load": [load_before, load_after], "latency": {}, "accuracy": {}}
     for analysis, values in latency.items():
-        med, p95, cpu_med = statistics.median(values), percentile(values, 0.95), statistics.median(cpu[analysis])
+        med, p95, cpu_med = (
+            statistics.median(values),
+            percentile(values, 0.95),
+            statistics.median(cpu[analysis]),
+        )
         print(f"  {analysis:12} {len(values):5d} {med:7.3f} {p95:7.3f} {max(values):7.3f} {cpu_med:8.3f}")
-        figures["latency"][analysis] = {"reads": len(values), "median_s": med, "p95_s": p95,  # type: ignore[index]
-                                        "cpu_median_s": cpu_med}
+        figures["latency"][analysis] = {  # type: ignore[index]
+            "reads": len(values),
+            "median_s": med,
+            "p95_s": p95,
+            "cpu_median_s": cpu_med,
+        }
 
     print("\nExact-match accuracy (every field of every image; per-field shares below each row)")
     print(f"  {'docType':12} {'kind':6} {'images':>6} {'fields':>6} {'exact':>7}")
@@ -361,8 +422,12 @@ def main(argv: list[str] | None = None) -> int:
         images = len(next(v for (d, k, _), v in hits.items() if (d, k) == (doc, kind)))
         print(f"  {doc:12} {kind:6} {images:6d} {len(oks):6d} {share:7.1%}")
         print("      " + ", ".join(f"{key} {v:.0%}" for key, v in per_field.items()))
-        figures["accuracy"][f"{doc}/{kind}"] = {"images": images, "fields": len(oks),  # type: ignore[index]
-                                                "exact": share, "per_field": per_field}
+        figures["accuracy"][f"{doc}/{kind}"] = {  # type: ignore[index]
+            "images": images,
+            "fields": len(oks),
+            "exact": share,
+            "per_field": per_field,
+        }
     if misses:
         print("\nMisses")
         print("\n".join(misses))

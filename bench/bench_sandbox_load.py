@@ -15,6 +15,7 @@ lost responses (requests that got no answer at all); the sandbox's RSS sampled e
 
     python bench/bench_sandbox_load.py --duration 60 --clients 20
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,9 @@ class Stats:
         self._lock = threading.Lock()
         self.ops: dict[str, Tally] = defaultdict(Tally)
 
-    def record(self, op: str, code: int | None, seconds: float, expected: set[int], problem: str | None = None) -> None:
+    def record(
+        self, op: str, code: int | None, seconds: float, expected: set[int], problem: str | None = None
+    ) -> None:
         with self._lock:
             t = self.ops[op]
             t.sent += 1
@@ -75,8 +78,13 @@ class Stats:
                 t.unexpected[problem] += 1
 
 
-def timed(stats: Stats, op: str, expected: set[int], call: Callable[[], Any],
-          check: Callable[[Any], str | None] = lambda _: None) -> Any:
+def timed(
+    stats: Stats,
+    op: str,
+    expected: set[int],
+    call: Callable[[], Any],
+    check: Callable[[Any], str | None] = lambda _: None,
+) -> Any:
     start = time.perf_counter()
     try:
         value = call()
@@ -108,36 +116,59 @@ def ocr_worker(base_url: str, stats: Stats, stop: threading.Event, index: int) -
     card_truth = json.loads((SAMPLES / "cards/visa_blue_flat.json").read_text())["fields"]["cardNumber"]
     resident = (SAMPLES / "ids/resident_hong_gildong.png").read_bytes()
     fields = json.loads((SAMPLES / "ids/resident_hong_gildong.json").read_text())["fields"]
-    request = AuthenticityRequest("resident", fields["name"], resident_number=fields["residentNumber"],
-                                  issue_date=fields["issueDate"])
+    request = AuthenticityRequest(
+        "resident", fields["name"], resident_number=fields["residentNumber"], issue_date=fields["issueDate"]
+    )
     settings = Settings(base_url=base_url, app_key=APP_KEY, secret_key=SECRET, read_timeout=300.0)
     with OcrClient(settings) as client:
         turn = index
         while not stop.is_set():
             if turn % 2 == 0:
-                timed(stats, "credit-card", {0}, lambda: client.analyze_credit_card(card),
-                      lambda r: None if r.total_card_num == card_truth else "wrong card number")
+                timed(
+                    stats,
+                    "credit-card",
+                    {0},
+                    lambda: client.analyze_credit_card(card),
+                    lambda r: None if r.total_card_num == card_truth else "wrong card number",
+                )
             else:
-                result = timed(stats, "id-card", {0}, lambda: client.analyze_id_card(resident),
-                               lambda r: None if r.request_key else "no Request-Key")
+                result = timed(
+                    stats,
+                    "id-card",
+                    {0},
+                    lambda: client.analyze_id_card(resident),
+                    lambda r: None if r.request_key else "no Request-Key",
+                )
                 if result is not None and result.request_key is not None and not stop.is_set():
-                    timed(stats, "authenticity", {0},
-                          partial(client.verify_authenticity, result.request_key, request),
-                          lambda v: None if v.is_authenticity else "not authentic")
+                    timed(
+                        stats,
+                        "authenticity",
+                        {0},
+                        partial(client.verify_authenticity, result.request_key, request),
+                        lambda v: None if v.is_authenticity else "not authentic",
+                    )
             turn += 1
 
 
 def protocol_worker(base_url: str, stats: Stats, stop: threading.Event, index: int) -> None:
     settings = Settings(base_url=base_url, app_key=APP_KEY, secret_key=SECRET, read_timeout=120.0)
-    request = AuthenticityRequest("resident", "홍길동", resident_number="9001151289153", issue_date="20190514")
+    request = AuthenticityRequest(
+        "resident", "홍길동", resident_number="9001151289153", issue_date="20190514"
+    )
     with OcrClient(settings) as client, requests.Session() as http:
         url = f"{base_url}/v2.0/appkeys/{APP_KEY}"
         while not stop.is_set():
             timed(stats, "public-key", {0}, lambda: client.public_key("id-card", refresh=True))
-            timed(stats, "authenticity-unknown-key", {4000122},
-                  lambda: client.verify_authenticity(os.urandom(16).hex(), request))
+            timed(
+                stats,
+                "authenticity-unknown-key",
+                {4000122},
+                lambda: client.verify_authenticity(os.urandom(16).hex(), request),
+            )
 
-            def raw(op: str, expected: int, method: str, path: str, headers: dict[str, str], **kw: Any) -> None:
+            def raw(
+                op: str, expected: int, method: str, path: str, headers: dict[str, str], **kw: Any
+            ) -> None:
                 start = time.perf_counter()
                 try:
                     resp = http.request(method, url + path, headers=headers, timeout=(5, 120), **kw)
@@ -147,9 +178,19 @@ def protocol_worker(base_url: str, stats: Stats, stop: threading.Event, index: i
                     return
                 stats.record(op, code, time.perf_counter() - start, {expected})
 
-            stale = {"Authorization": SECRET, "X-Key-Version": "0",
-                     "Symmetric-Key": base64.b64encode(os.urandom(256)).decode()}
-            raw("stale-key-version", 4000301, "POST", "/credit-card", stale, files={"image": ("i", os.urandom(64))})
+            stale = {
+                "Authorization": SECRET,
+                "X-Key-Version": "0",
+                "Symmetric-Key": base64.b64encode(os.urandom(256)).decode(),
+            }
+            raw(
+                "stale-key-version",
+                4000301,
+                "POST",
+                "/credit-card",
+                stale,
+                files={"image": ("i", os.urandom(64))},
+            )
             raw("unknown-route", 4041007, "GET", "/nowhere", {"Authorization": SECRET})
 
 
@@ -168,8 +209,13 @@ def main(argv: list[str] | None = None) -> int:
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port), "--log-level", "warning"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -183,13 +229,18 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit("the sandbox did not start")
             time.sleep(0.2)
         # Warm-up: load the OCR models once, outside the measured window.
-        with OcrClient(Settings(base_url=base_url, app_key=APP_KEY, secret_key=SECRET, read_timeout=300)) as c:
+        with OcrClient(
+            Settings(base_url=base_url, app_key=APP_KEY, secret_key=SECRET, read_timeout=300)
+        ) as c:
             c.analyze_credit_card((SAMPLES / "cards/visa_blue_flat.png").read_bytes())
         rss: list[tuple[float, int]] = [(0.0, rss_kib(server.pid))]
         stats, stop = Stats(), threading.Event()
         threads = [
-            threading.Thread(target=ocr_worker if i < args.ocr_clients else protocol_worker,
-                             args=(base_url, stats, stop, i), daemon=True)
+            threading.Thread(
+                target=ocr_worker if i < args.ocr_clients else protocol_worker,
+                args=(base_url, stats, stop, i),
+                daemon=True,
+            )
             for i in range(args.clients)
         ]
         start = time.monotonic()
@@ -212,8 +263,13 @@ def main(argv: list[str] | None = None) -> int:
     return report(args, stats, rss, wall, [t for t in threads if t.is_alive()])
 
 
-def report(args: argparse.Namespace, stats: Stats, rss: list[tuple[float, int]], wall: float,
-           stuck: list[threading.Thread]) -> int:
+def report(
+    args: argparse.Namespace,
+    stats: Stats,
+    rss: list[tuple[float, int]],
+    wall: float,
+    stuck: list[threading.Thread],
+) -> int:
     print(f"{args.clients} clients ({args.ocr_clients} OCR) for {args.duration:g} s; wall {wall:.1f} s")
     print(f"{'operation':28} {'calls':>6} {'lost':>5} {'median ms':>10} {'p95 ms':>9}  codes")
     figures: dict[str, Any] = {"operations": {}}
@@ -226,19 +282,37 @@ def report(args: argparse.Namespace, stats: Stats, rss: list[tuple[float, int]],
             print(f"{'':28} unexpected: {problem} x{n}")
         unexpected_total += sum(t.unexpected.values())
         lost_total += t.lost
-        figures["operations"][op] = {"calls": t.sent, "lost": t.lost, "median_ms": med, "p95_ms": p95,
-                                     "codes": dict(t.codes), "unexpected": dict(t.unexpected)}
+        figures["operations"][op] = {
+            "calls": t.sent,
+            "lost": t.lost,
+            "median_ms": med,
+            "p95_ms": p95,
+            "codes": dict(t.codes),
+            "unexpected": dict(t.unexpected),
+        }
     total = sum(t.sent for t in stats.ops.values())
     values = [kib for _, kib in rss]
-    half = values[len(values) // 2:]
-    print(f"total {total} calls ({total / wall:.1f}/s); unexpected {unexpected_total}; lost {lost_total}; "
-          f"clients still running {len(stuck)}")
-    print(f"sandbox RSS MiB: start {values[0] / 1024:.1f}, max {max(values) / 1024:.1f}, end {values[-1] / 1024:.1f}; "
-          f"second half min..max {min(half) / 1024:.1f}..{max(half) / 1024:.1f}")
+    half = values[len(values) // 2 :]
+    print(
+        f"total {total} calls ({total / wall:.1f}/s); unexpected {unexpected_total}; lost {lost_total}; "
+        f"clients still running {len(stuck)}"
+    )
+    print(
+        f"sandbox RSS MiB: start {values[0] / 1024:.1f}, max {max(values) / 1024:.1f}, end {values[-1] / 1024:.1f}; "
+        f"second half min..max {min(half) / 1024:.1f}..{max(half) / 1024:.1f}"
+    )
     samples = rss[:: max(1, len(rss) // 12)]
     print("RSS over time (s: MiB): " + ", ".join(f"{s:g}: {k / 1024:.0f}" for s, k in samples))
-    figures.update(total_calls=total, unexpected=unexpected_total, lost=lost_total, wall_s=wall,
-                   rss_kib=rss, clients=args.clients, ocr_clients=args.ocr_clients, duration_s=args.duration)
+    figures.update(
+        total_calls=total,
+        unexpected=unexpected_total,
+        lost=lost_total,
+        wall_s=wall,
+        rss_kib=rss,
+        clients=args.clients,
+        ocr_clients=args.ocr_clients,
+        duration_s=args.duration,
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0 if unexpected_total == 0 and lost_total == 0 and not stuck else 1

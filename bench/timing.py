@@ -1,5 +1,6 @@
 """Side-by-side timing shared by the benchmarks: stages measured interleaved in one run, so that the
 machine's changing load falls on every stage alike and only their ratios are reported."""
+
 from __future__ import annotations
 
 import time

@@ -1,5 +1,6 @@
 """Debian's Chromium driven by Playwright, started the one way this machine allows: its own binary
 (a browser download cannot work here), headless, no sandbox, and no background traffic to Google."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -10,8 +11,15 @@ from typing import Any
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 """The mark of every real-browser test module (in its ``pytestmark``)."""

@@ -3,6 +3,7 @@
 Used by the browser test (which starts it with the README's ``./studio run``) and by
 ``bench/bench_dashboard.py`` (plain ``streamlit run``, pointed at a sandbox it times itself).
 """
+
 from __future__ import annotations
 
 import os
@@ -29,13 +30,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_dashboard(cmd: Sequence[str], env: Mapping[str, str], port: int, log: Path, *,
-                      startup_s: float = 240.0) -> Iterator[tuple[str, int]]:
+def running_dashboard(
+    cmd: Sequence[str], env: Mapping[str, str], port: int, log: Path, *, startup_s: float = 240.0
+) -> Iterator[tuple[str, int]]:
     """Run ``cmd`` (which must listen on ``port``) until ``/_stcore/health`` answers; yield (url, pid)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
-        proc = subprocess.Popen(list(cmd), cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            list(cmd), cwd=ROOT, env=dict(env), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_s

@@ -5,6 +5,7 @@ The sandbox around it stays real — envelope, routes, Request-Keys, registry, f
 what the engine "reads" is fixed. ``FakeEngine`` answers ``card`` and ``ident`` (None: nothing found;
 ``boom``: the engine fails); set ``ident`` to ``DRIVER`` or ``PASSPORT`` to switch the ID type.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ def _quad(x: int, y: int, w: int, h: int) -> Any:
 
 
 CARD = CardReading(
-    groups=tuple(Reading(v, 0.9 + i / 100, _quad(60 + 130 * i, 250, 120, 40)) for i, v in enumerate(
-        ("4111", "1111", "1111", "1111"))),
+    groups=tuple(
+        Reading(v, 0.9 + i / 100, _quad(60 + 130 * i, 250, 120, 40))
+        for i, v in enumerate(("4111", "1111", "1111", "1111"))
+    ),
     valid_thru=Reading("04/29", 0.8, _quad(300, 320, 100, 30)),
 )
 RESIDENT = IdReading(
@@ -92,13 +95,19 @@ class TruthEngine:
         from sandbox.engine.idcards import KEYS
 
         if doc_type == "credit-card":
-            groups = tuple(Reading(g, 0.95, _quad(60 + 130 * i, 250, 120, 40)) for i, g in enumerate(fields["groups"]))
+            groups = tuple(
+                Reading(g, 0.95, _quad(60 + 130 * i, 250, 120, 40)) for i, g in enumerate(fields["groups"])
+            )
             valid = fields.get("validThru")
             reading: CardReading | IdReading = CardReading(
-                groups, Reading(valid, 0.9, _quad(300, 320, 100, 30)) if valid else None)
+                groups, Reading(valid, 0.9, _quad(300, 320, 100, 30)) if valid else None
+            )
         else:
-            found = tuple((key, Reading(str(fields[key]), 0.95, _quad(40, 40 + 30 * i, 200, 24)))
-                          for i, key in enumerate(KEYS[doc_type]) if fields.get(key) is not None)
+            found = tuple(
+                (key, Reading(str(fields[key]), 0.95, _quad(40, 40 + 30 * i, 200, 24)))
+                for i, key in enumerate(KEYS[doc_type])
+                if fields.get(key) is not None
+            )
             reading = IdReading(doc_type, found, boxes=tuple(r.box for _, r in found))  # type: ignore[arg-type]
         self._by_pixels[_pixels(image)] = reading
 

@@ -9,6 +9,7 @@ forms (``msgid_plural``) is chosen by its ``n`` field with the language's own pl
 Fields are ``str.format`` fields: ``message("q.summary_warn", "en", n=2)``. Libraries emit codes and
 parameters; only the UI and the CLI turn them into words, through here.
 """
+
 from __future__ import annotations
 
 import gettext
@@ -24,8 +25,21 @@ from babel.messages.pofile import read_po
 
 from l10n.particles import attach
 
-__all__ = ["DOMAIN", "LANGS", "LOCALES", "Lang", "api_error", "catalog", "check_detail", "has", "input_problem", "message",
-           "message_keys", "rejection", "templates"]
+__all__ = [
+    "DOMAIN",
+    "LANGS",
+    "LOCALES",
+    "Lang",
+    "api_error",
+    "catalog",
+    "check_detail",
+    "has",
+    "input_problem",
+    "message",
+    "message_keys",
+    "rejection",
+    "templates",
+]
 
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = ("en", "ko")
@@ -140,7 +154,9 @@ def input_problem(err: object, lang: str) -> str | None:
     fields: dict[str, object] = dict(getattr(err, "params", None) or {})
     missing = fields.pop("missing", None)
     if isinstance(missing, (tuple, list)):
-        fields["missing"] = ", ".join(message(f"input.setting.{name}", lang, env=env) for name, env in missing)
+        fields["missing"] = ", ".join(
+            message(f"input.setting.{name}", lang, env=env) for name, env in missing
+        )
     if "size_bytes" in fields:
         fields["size"] = f"{int(str(fields.pop('size_bytes'))) / 1048576:.1f}"
     if "limit_bytes" in fields:
@@ -170,5 +186,9 @@ def api_error(result_code: int, lang: str) -> tuple[str, str]:
     (what the result code means, what to do) in ``lang``; codes the guide does not list get an
     honest generic entry."""
     prefix = f"code.{result_code}" if has(f"code.{result_code}.explanation") else "code.unknown"
-    return (message(f"{prefix}.explanation", lang, code=result_code) if prefix == "code.unknown"
-            else message(f"{prefix}.explanation", lang), message(f"{prefix}.action", lang))
+    return (
+        message(f"{prefix}.explanation", lang, code=result_code)
+        if prefix == "code.unknown"
+        else message(f"{prefix}.explanation", lang),
+        message(f"{prefix}.action", lang),
+    )

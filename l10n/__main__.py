@@ -4,6 +4,7 @@ old style) into the ``.po`` files; ``python -m l10n check`` verifies both catalo
 Both rewrite or read ``l10n/locales/{en,ko}/LC_MESSAGES/studio.po`` with Babel, keeping every
 existing message, its plural forms and its comments.
 """
+
 from __future__ import annotations
 
 import ast

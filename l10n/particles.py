@@ -7,23 +7,44 @@ A Korean template cannot know the word a field will hold, so the catalogue write
 read as a Korean reader says them (1 "일", 3 "삼", ``M`` "엠", ``file`` "파일"); a closing bracket or
 quote is skipped, since the particle belongs to the word before it (``'이름'(name)을``).
 """
+
 from __future__ import annotations
 
 import re
 
 _FORMS = {  # written form: (after a final consonant, after none)
-    "은(는)": ("은", "는"), "는(은)": ("은", "는"),
-    "이(가)": ("이", "가"), "가(이)": ("이", "가"),
-    "을(를)": ("을", "를"), "를(을)": ("을", "를"),
-    "과(와)": ("과", "와"), "와(과)": ("과", "와"),
-    "(으)로": ("으로", "로"), "(이)나": ("이나", "나"),
+    "은(는)": ("은", "는"),
+    "는(은)": ("은", "는"),
+    "이(가)": ("이", "가"),
+    "가(이)": ("이", "가"),
+    "을(를)": ("을", "를"),
+    "를(을)": ("을", "를"),
+    "과(와)": ("과", "와"),
+    "와(과)": ("과", "와"),
+    "(으)로": ("으로", "로"),
+    "(이)나": ("이나", "나"),
 }
 _PATTERN = re.compile("|".join(re.escape(form) for form in _FORMS))
 
 _NONE, _CONSONANT, _RIEUL = 0, 1, 2
-_DIGITS = {"0": _CONSONANT, "1": _RIEUL, "2": _NONE, "3": _CONSONANT, "4": _NONE,  # 영 일 이 삼 사
-           "5": _NONE, "6": _CONSONANT, "7": _RIEUL, "8": _RIEUL, "9": _NONE}  # 오 육 칠 팔 구
-_LETTER_NAMES = {"l": _RIEUL, "r": _RIEUL, "m": _CONSONANT, "n": _CONSONANT}  # 엘 알 엠 엔; the rest end in a vowel
+_DIGITS = {
+    "0": _CONSONANT,
+    "1": _RIEUL,
+    "2": _NONE,
+    "3": _CONSONANT,
+    "4": _NONE,  # 영 일 이 삼 사
+    "5": _NONE,
+    "6": _CONSONANT,
+    "7": _RIEUL,
+    "8": _RIEUL,
+    "9": _NONE,
+}  # 오 육 칠 팔 구
+_LETTER_NAMES = {
+    "l": _RIEUL,
+    "r": _RIEUL,
+    "m": _CONSONANT,
+    "n": _CONSONANT,
+}  # 엘 알 엠 엔; the rest end in a vowel
 _CLOSERS = {")": "(", "]": "[", "'": "'", '"': '"', "’": "‘", "”": "“", "」": "「", "』": "『", "»": "«"}
 
 
@@ -64,12 +85,12 @@ def attach(text: str) -> str:
     out, start = [], 0
     for match in _PATTERN.finditer(text):
         with_final, without = _FORMS[match.group(0)]
-        ending = _ending(text[:match.start()])
+        ending = _ending(text[: match.start()])
         if match.group(0) == "(으)로":
             chosen = with_final if ending == _CONSONANT else without  # ㄹ takes 로: 서울로, 파일로
         else:
             chosen = without if ending == _NONE else with_final
-        out += [text[start:match.start()], chosen]
+        out += [text[start : match.start()], chosen]
         start = match.end()
     out.append(text[start:])
     return "".join(out)

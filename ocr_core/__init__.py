@@ -3,6 +3,7 @@
 The public surface is re-exported here; ``ocr_core.validators``, ``ocr_core.masking`` and
 ``ocr_core.imaging`` are imported as submodules. Imports neither streamlit nor plotly.
 """
+
 from .authenticity import AuthenticityRequest
 from .client import OcrClient
 from .constants import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, LEGACY_BASE_URL

@@ -2,6 +2,7 @@
 
 Authentication headers: v2.0 sends the secretKey; v2.1 sends a bearer token issued from a
 User Access Key and cached until shortly before it expires."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,11 @@ class SecretKeyAuth:
 
     def __init__(self, settings: Settings) -> None:
         if not settings.secret_key:
-            raise SettingsError("API v2.0 needs a secretKey", rule="missing_credentials",
-                                params={"api_version": "v2.0", "missing": (("secret_key", ENV_SECRETKEY),)})
+            raise SettingsError(
+                "API v2.0 needs a secretKey",
+                rule="missing_credentials",
+                params={"api_version": "v2.0", "missing": (("secret_key", ENV_SECRETKEY),)},
+            )
         self._secret = settings.secret_key
 
     def headers(self) -> dict[str, str]:
@@ -52,11 +56,18 @@ class SecretKeyAuth:
 class BearerTokenAuth:
     """v2.1: ``X-NHN-Authorization: Bearer {token}``; one token reused until near its expiry."""
 
-    def __init__(self, settings: Settings, http: HttpCall, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, settings: Settings, http: HttpCall, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         if not settings.uak_id or not settings.uak_secret:
-            raise SettingsError("API v2.1 needs a User Access Key ID and secret", rule="missing_credentials",
-                                params={"api_version": "v2.1",
-                                        "missing": (("uak_id", ENV_UAK_ID), ("uak_secret", ENV_UAK_SECRET))})
+            raise SettingsError(
+                "API v2.1 needs a User Access Key ID and secret",
+                rule="missing_credentials",
+                params={
+                    "api_version": "v2.1",
+                    "missing": (("uak_id", ENV_UAK_ID), ("uak_secret", ENV_UAK_SECRET)),
+                },
+            )
         self._settings = settings
         self._http = http
         self._clock = clock
@@ -85,8 +96,11 @@ class BearerTokenAuth:
         s = self._settings
         assert s.uak_id and s.uak_secret
         response = self._http(
-            "POST", s.token_url, auth=(s.uak_id, s.uak_secret.get_secret_value()),
-            data={"grant_type": "client_credentials"}, headers={"Accept": "application/json"},
+            "POST",
+            s.token_url,
+            auth=(s.uak_id, s.uak_secret.get_secret_value()),
+            data={"grant_type": "client_credentials"},
+            headers={"Accept": "application/json"},
             timeout=s.small_call_timeout,
         )
         body = _json_object(response)
@@ -95,8 +109,9 @@ class BearerTokenAuth:
             raise TokenError(f"{detail} (HTTP {response.status_code})", status=response.status_code)
         token, kind = body.get("access_token"), str(body.get("token_type", "Bearer"))
         if not isinstance(token, str) or not token or kind.lower() != "bearer":
-            raise MalformedResponseError("the token endpoint answered without a usable bearer token",
-                                         status=response.status_code)
+            raise MalformedResponseError(
+                "the token endpoint answered without a usable bearer token", status=response.status_code
+            )
         try:
             lifetime = float(body.get("expires_in", DEFAULT_LIFETIME_WHEN_UNSTATED))
         except (TypeError, ValueError) as err:
@@ -111,11 +126,13 @@ def _json_object(response: requests.Response) -> dict[str, Any]:
     try:
         body = json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as err:
-        raise MalformedResponseError("the token endpoint did not answer JSON",
-                                     status=response.status_code) from err
+        raise MalformedResponseError(
+            "the token endpoint did not answer JSON", status=response.status_code
+        ) from err
     if not isinstance(body, dict):
-        raise MalformedResponseError("the token endpoint did not answer a JSON object",
-                                     status=response.status_code)
+        raise MalformedResponseError(
+            "the token endpoint did not answer a JSON object", status=response.status_code
+        )
     return body
 
 

@@ -21,6 +21,7 @@ Separators users type (spaces, hyphens, dots in dates) are removed before the fo
 The vendor withdrew passport authenticity on 2026-05-27; such requests are still built and checked
 (the server decides, and may refuse them).
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,13 @@ ENCRYPTED_FIELDS = frozenset(k for k, (_, enc) in _API_FIELDS.items() if enc)
 FIELD_RULES: dict[str, dict[str, bool]] = {
     "resident": {"name": True, "residentNumber": True, "issueDate": True},
     "driver": {"name": True, "residentNumber": True, "driverLicenseNumber": True, "serialNum": False},
-    "passport": {"name": True, "passportNumber": True, "issueDate": True, "birthDate": True,
-                 "expirationDate": True},
+    "passport": {
+        "name": True,
+        "passportNumber": True,
+        "issueDate": True,
+        "birthDate": True,
+        "expirationDate": True,
+    },
 }
 
 _SEPARATORS = re.compile(r"[\s\-./]")
@@ -64,12 +70,15 @@ _DIGITS = {"resident": 13, "driver": 7}
 def _date(value: str, field: str) -> str:
     text = _SEPARATORS.sub("", value)
     if not re.fullmatch(r"\d{8}", text):
-        raise InputError(f"{field} must be a date written YYYYMMDD (8 digits)", rule="date_format", field=field)
+        raise InputError(
+            f"{field} must be a date written YYYYMMDD (8 digits)", rule="date_format", field=field
+        )
     try:
         datetime.strptime(text, "%Y%m%d")
     except ValueError as err:
-        raise InputError(f"{field} is not a real calendar date (YYYYMMDD)", rule="date_real",
-                         field=field) from err
+        raise InputError(
+            f"{field} is not a real calendar date (YYYYMMDD)", rule="date_real", field=field
+        ) from err
     return text
 
 
@@ -84,10 +93,17 @@ def _check(field: str, value: str, id_type: str) -> str:
         text = _SEPARATORS.sub("", value)
         want = _DIGITS[id_type]
         if not re.fullmatch(rf"\d{{{want}}}", text):
-            form = ("13 digits" if id_type == "resident"
-                    else "7 digits: the first 6 and the first digit of the back part")
-            raise InputError(f"residentNumber for {id_type} must be {form}", rule=f"rrn_{id_type}", field=field,
-                             id_type=id_type)
+            form = (
+                "13 digits"
+                if id_type == "resident"
+                else "7 digits: the first 6 and the first digit of the back part"
+            )
+            raise InputError(
+                f"residentNumber for {id_type} must be {form}",
+                rule=f"rrn_{id_type}",
+                field=field,
+                id_type=id_type,
+            )
         return text
     if field in ("issueDate", "birthDate", "expirationDate"):
         return _date(value, field)
@@ -104,7 +120,9 @@ def _check(field: str, value: str, id_type: str) -> str:
     if field == "passportNumber":
         text = _SEPARATORS.sub("", value).upper()
         if not re.fullmatch(r"[0-9A-Z]{9}", text):
-            raise InputError("passportNumber must be 9 upper-case letters or digits", rule="passport", field=field)
+            raise InputError(
+                "passportNumber must be 9 upper-case letters or digits", rule="passport", field=field
+            )
         return text
     raise AssertionError(field)  # pragma: no cover
 
@@ -134,14 +152,22 @@ class AuthenticityRequest:
             present = raw is not None and raw.strip() != ""
             if api_name not in rules:
                 if present:
-                    raise InputError(f"{api_name} is not used for idType {self.id_type}", rule="unused",
-                                     field=api_name, id_type=self.id_type)
+                    raise InputError(
+                        f"{api_name} is not used for idType {self.id_type}",
+                        rule="unused",
+                        field=api_name,
+                        id_type=self.id_type,
+                    )
                 object.__setattr__(self, attr, None)
                 continue
             if not present:
                 if rules[api_name]:
-                    raise InputError(f"{api_name} is required for idType {self.id_type}", rule="required",
-                                     field=api_name, id_type=self.id_type)
+                    raise InputError(
+                        f"{api_name} is required for idType {self.id_type}",
+                        rule="required",
+                        field=api_name,
+                        id_type=self.id_type,
+                    )
                 object.__setattr__(self, attr, None)
                 continue
             assert raw is not None

@@ -28,6 +28,7 @@ Exit codes: 0 success; 1 the API answered a failure (or a value it sent could no
 HTML 502); 4 bad local input (missing or unreadable image, invalid field) or a call refused before
 sending because the quota is used up.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,8 +72,14 @@ ENTRY_POINT_GROUP = "ocr_core.cli"
 class Meter(Protocol):
     """The door a billed call goes through: takes its quota before sending, records it after."""
 
-    def call(self, service: str, call: Callable[[], R], *, image: bytes | None = None,
-             request_key: str | None = None) -> R: ...
+    def call(
+        self,
+        service: str,
+        call: Callable[[], R],
+        *,
+        image: bytes | None = None,
+        request_key: str | None = None,
+    ) -> R: ...
 
 
 @dataclass(frozen=True)
@@ -100,26 +107,40 @@ def installed_hooks() -> CliHooks:
 
 
 def build_parser(langs: Sequence[str] = ("en",)) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m ocr_core",
-                                     description="NHN Cloud Document OCR from the command line.")
-    parser.add_argument("--base-url", help=f"API endpoint URL, or 'current' / 'legacy' (env {C.ENV_BASE_URL}; "
-                        f"default {C.DEFAULT_BASE_URL})")
+    parser = argparse.ArgumentParser(
+        prog="python -m ocr_core", description="NHN Cloud Document OCR from the command line."
+    )
+    parser.add_argument(
+        "--base-url",
+        help=f"API endpoint URL, or 'current' / 'legacy' (env {C.ENV_BASE_URL}; "
+        f"default {C.DEFAULT_BASE_URL})",
+    )
     parser.add_argument("--app-key", help=f"appKey (env {C.ENV_APPKEY})")
     parser.add_argument("--secret-key", help=f"secretKey for v2.0 (env {C.ENV_SECRETKEY})")
-    parser.add_argument("--api-version", choices=C.API_VERSIONS, help=f"env {C.ENV_API_VERSION}; default v2.0")
+    parser.add_argument(
+        "--api-version", choices=C.API_VERSIONS, help=f"env {C.ENV_API_VERSION}; default v2.0"
+    )
     parser.add_argument("--uak-id", help=f"User Access Key ID for v2.1 (env {C.ENV_UAK_ID})")
     parser.add_argument("--uak-secret", help=f"User Access Key secret for v2.1 (env {C.ENV_UAK_SECRET})")
     parser.add_argument("--token-url", help=f"v2.1 token endpoint (env {C.ENV_TOKEN_URL})")
-    parser.add_argument("--image-encoding", choices=C.IMAGE_ENCODINGS,
-                        help="the image part as raw ciphertext (default) or its Base64 text")
-    parser.add_argument("--connect-timeout", type=float, help=f"seconds (default {C.DEFAULT_CONNECT_TIMEOUT:g})")
+    parser.add_argument(
+        "--image-encoding",
+        choices=C.IMAGE_ENCODINGS,
+        help="the image part as raw ciphertext (default) or its Base64 text",
+    )
+    parser.add_argument(
+        "--connect-timeout", type=float, help=f"seconds (default {C.DEFAULT_CONNECT_TIMEOUT:g})"
+    )
     parser.add_argument("--read-timeout", type=float, help=f"seconds (default {C.DEFAULT_READ_TIMEOUT:g})")
     parser.add_argument("--json", action="store_true", help="print the API-shaped JSON")
     parser.add_argument("--unmasked", action="store_true", help="show personal data unmasked")
     parser.add_argument("--lang", choices=list(langs), default="en", help="language of messages (default en)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log requests and retry decisions")
-    parser.add_argument("--user", help="whose quota a billed call spends, for the audit trail "
-                        "(env STUDIO_USER; default the operating-system account)")
+    parser.add_argument(
+        "--user",
+        help="whose quota a billed call spends, for the audit trail "
+        "(env STUDIO_USER; default the operating-system account)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     key = commands.add_parser("public-key", help="fetch a service's public key and version")
@@ -136,17 +157,30 @@ def build_parser(langs: Sequence[str] = ("en",)) -> argparse.ArgumentParser:
     verify.add_argument("--request-key", required=True, help="the Request-Key of an id-card analysis")
     verify.add_argument("--id-type", required=True, choices=ID_TYPES)
     verify.add_argument("--name", required=True)
-    for option in ("resident-number", "issue-date", "driver-license-number", "serial-num", "passport-number",
-                   "birth-date", "expiration-date"):
+    for option in (
+        "resident-number",
+        "issue-date",
+        "driver-license-number",
+        "serial-num",
+        "passport-number",
+        "birth-date",
+        "expiration-date",
+    ):
         verify.add_argument(f"--{option}")
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
-        base_url=args.base_url, app_key=args.app_key, secret_key=args.secret_key, api_version=args.api_version,
-        uak_id=args.uak_id, uak_secret=args.uak_secret, token_url=args.token_url,
-        image_encoding=args.image_encoding, connect_timeout=args.connect_timeout,
+        base_url=args.base_url,
+        app_key=args.app_key,
+        secret_key=args.secret_key,
+        api_version=args.api_version,
+        uak_id=args.uak_id,
+        uak_secret=args.uak_secret,
+        token_url=args.token_url,
+        image_encoding=args.image_encoding,
+        connect_timeout=args.connect_timeout,
         read_timeout=args.read_timeout,
     )
 
@@ -159,24 +193,38 @@ def _read_image(path: Path) -> bytes:
             data = handle.read(C.MAX_IMAGE_BYTES + 1)
             if len(data) > C.MAX_IMAGE_BYTES:
                 size = os.fstat(handle.fileno()).st_size
-                raise ImageRejected("too_large", size_bytes=max(size, len(data)), limit_bytes=C.MAX_IMAGE_BYTES)
+                raise ImageRejected(
+                    "too_large", size_bytes=max(size, len(data)), limit_bytes=C.MAX_IMAGE_BYTES
+                )
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise InputError(f"cannot read the image {str(path)!r}: {reason}", rule="unreadable_file",
-                         params={"path": str(path), "reason": reason}) from err
+        raise InputError(
+            f"cannot read the image {str(path)!r}: {reason}",
+            rule="unreadable_file",
+            params={"path": str(path), "reason": reason},
+        ) from err
     return prepare(data, name=path.name).data
 
 
-def _metered(client: OcrClient, args: argparse.Namespace, service: str, call: Callable[[], R], *,
-             image: bytes | None = None, request_key: str | None = None) -> R:
+def _metered(
+    client: OcrClient,
+    args: argparse.Namespace,
+    service: str,
+    call: Callable[[], R],
+    *,
+    image: bytes | None = None,
+    request_key: str | None = None,
+) -> R:
     """A billed call on NHN Cloud goes through the application's meter (its quota and audit trail); a
     sandbox call is neither billed nor recorded; with no meter installed, nothing billed is sent."""
     if not nhn_cloud_endpoint(client.settings.base_url):
         return call()
     hooks: CliHooks = args.hooks
     if hooks.meter is None:
-        raise SettingsError("a call to NHN Cloud is billed and no meter is installed to count it (the "
-                            f"{ENTRY_POINT_GROUP!r} entry point), so nothing was sent")
+        raise SettingsError(
+            "a call to NHN Cloud is billed and no meter is installed to count it (the "
+            f"{ENTRY_POINT_GROUP!r} entry point), so nothing was sent"
+        )
     door = hooks.meter(client, args.user, not args.unmasked)
     return door.call(service, call, image=image, request_key=request_key)
 
@@ -190,21 +238,39 @@ def _run(client: OcrClient, args: argparse.Namespace) -> Any:
         return _metered(client, args, "credit-card", lambda: client.analyze_credit_card(card), image=card)
     if args.command == "id-card":
         image = _read_image(args.image)
-        return _metered(client, args, "stand-alone" if args.stand_alone else "id-card",
-                        lambda: client.analyze_id_card(image, stand_alone=args.stand_alone), image=image)
+        return _metered(
+            client,
+            args,
+            "stand-alone" if args.stand_alone else "id-card",
+            lambda: client.analyze_id_card(image, stand_alone=args.stand_alone),
+            image=image,
+        )
     request = AuthenticityRequest(
-        id_type=args.id_type, name=args.name, resident_number=args.resident_number, issue_date=args.issue_date,
-        driver_license_number=args.driver_license_number, serial_num=args.serial_num,
-        passport_number=args.passport_number, birth_date=args.birth_date, expiration_date=args.expiration_date,
+        id_type=args.id_type,
+        name=args.name,
+        resident_number=args.resident_number,
+        issue_date=args.issue_date,
+        driver_license_number=args.driver_license_number,
+        serial_num=args.serial_num,
+        passport_number=args.passport_number,
+        birth_date=args.birth_date,
+        expiration_date=args.expiration_date,
     )
-    return _metered(client, args, "authenticity", lambda: client.verify_authenticity(args.request_key, request),
-                    request_key=args.request_key)
+    return _metered(
+        client,
+        args,
+        "authenticity",
+        lambda: client.verify_authenticity(args.request_key, request),
+        request_key=args.request_key,
+    )
 
 
 def _api_json(outcome: Any, masked: bool) -> dict[str, Any]:
     if isinstance(outcome, PublicKeyInfo):
-        return {"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
-                "result": {"key": outcome.key_b64, "version": outcome.version}}
+        return {
+            "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "result": {"key": outcome.key_b64, "version": outcome.version},
+        }
     api: dict[str, Any] = outcome.to_api_json(masked=masked)
     return api
 
@@ -214,8 +280,10 @@ def _timings(outcome: Any) -> str:
     if trace is None:
         return ""
     t = trace.timings_ms
-    return (f"  key {trace.key_version}: fetch {t['key_fetch']:.1f} ms, encrypt {t['encrypt']:.1f} ms, "
-            f"network {t['network']:.1f} ms, decrypt {t['decrypt']:.1f} ms, total {t['total']:.1f} ms")
+    return (
+        f"  key {trace.key_version}: fetch {t['key_fetch']:.1f} ms, encrypt {t['encrypt']:.1f} ms, "
+        f"network {t['network']:.1f} ms, decrypt {t['decrypt']:.1f} ms, total {t['total']:.1f} ms"
+    )
 
 
 def _summary(outcome: Any, doc: dict[str, Any]) -> str:
@@ -233,14 +301,18 @@ def _summary(outcome: Any, doc: dict[str, Any]) -> str:
         if valid:
             lines.append(f"  valid thru  {valid.get('value')}   (conf {valid.get('conf')})")
     elif isinstance(outcome, IdCardResult):
-        lines.append(f"ID card: {result.get('idType')} ({result.get('fileType')}, "
-                     f"resolution {result.get('resolution')})")
+        lines.append(
+            f"ID card: {result.get('idType')} ({result.get('fileType')}, "
+            f"resolution {result.get('resolution')})"
+        )
         width = max((len(kv["key"]) for kv in result.get("keyValues", [])), default=4)
         for kv in result.get("keyValues", []):
             lines.append(f"  {kv['key']:<{width}}  {kv.get('value')}   (conf {kv.get('conf')})")
         if outcome.request_key is not None:
             rk = outcome.request_key
-            lines.append(f"Request-Key: {rk.value} (valid until {rk.expires_at:%Y-%m-%d %H:%M:%S %Z}, one use)")
+            lines.append(
+                f"Request-Key: {rk.value} (valid until {rk.expires_at:%Y-%m-%d %H:%M:%S %Z}, one use)"
+            )
     elif isinstance(outcome, AuthenticityResult):
         lines.append(f"Authentic: {'yes' if outcome.is_authenticity else 'no'}")
     timings = _timings(outcome)
@@ -249,8 +321,14 @@ def _summary(outcome: Any, doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, lang: str = "en",
-                  hooks: CliHooks | None = None) -> int:
+def _report_error(
+    err: OcrError,
+    as_json: bool,
+    out: TextIO,
+    err_out: TextIO,
+    lang: str = "en",
+    hooks: CliHooks | None = None,
+) -> int:
     hooks = installed_hooks() if hooks is None else hooks
     if isinstance(err, ApiError):
         code = EXIT_API
@@ -263,9 +341,21 @@ def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, la
                 explanation, action = explain_in(err.result_code, lang_shown)
                 print(f"  {explanation} {action}", file=err_out)
         if as_json:
-            print(json.dumps({"header": {"isSuccessful": False, "resultCode": err.result_code,
-                                         "resultMessage": err.vendor_message}, "result": None},
-                             ensure_ascii=False, indent=2), file=out)
+            print(
+                json.dumps(
+                    {
+                        "header": {
+                            "isSuccessful": False,
+                            "resultCode": err.result_code,
+                            "resultMessage": err.vendor_message,
+                        },
+                        "result": None,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                ),
+                file=out,
+            )
         return code
     if isinstance(err, SettingsError):
         code = EXIT_USAGE
@@ -280,13 +370,22 @@ def _report_error(err: OcrError, as_json: bool, out: TextIO, err_out: TextIO, la
     said = (hooks.describe(err, lang) if hooks.describe else None) or str(err)
     print(f"error: {said}", file=err_out)
     if as_json:
-        print(json.dumps({"error": {"type": type(err).__name__, "message": str(err)}}, ensure_ascii=False,
-                         indent=2), file=out)
+        print(
+            json.dumps(
+                {"error": {"type": type(err).__name__, "message": str(err)}}, ensure_ascii=False, indent=2
+            ),
+            file=out,
+        )
     return code
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err_out: TextIO | None = None,
-         hooks: CliHooks | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    out: TextIO | None = None,
+    err_out: TextIO | None = None,
+    hooks: CliHooks | None = None,
+) -> int:
     """Run one command; ``hooks`` default to the installed ones (``installed_hooks``)."""
     out = out or sys.stdout
     err_out = err_out or sys.stderr

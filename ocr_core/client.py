@@ -12,6 +12,7 @@ cached per (endpoint, appKey, service), and retries bounded and decided per resu
 
 Each retry decision is logged at DEBUG on the ``ocr_core`` logger, with sensitive headers redacted.
 """
+
 from __future__ import annotations
 
 import base64
@@ -94,8 +95,14 @@ def _ms(start: float) -> float:
 class OcrClient:
     """A client for NHN Cloud Document OCR (API v2.0 or v2.1). Thread-safe; use as a context manager."""
 
-    def __init__(self, settings: Settings | None = None, *, session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep, **overrides: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        **overrides: Any,
+    ) -> None:
         if settings is None:
             self.settings = Settings.from_env(**overrides)
         else:
@@ -140,7 +147,9 @@ class OcrClient:
         kwargs.setdefault("timeout", self.settings.timeout)
         host = urlsplit(url).netloc
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s headers=%s", method, urlsplit(url).path, redact_headers(kwargs.get("headers") or {}))
+            log.debug(
+                "%s %s headers=%s", method, urlsplit(url).path, redact_headers(kwargs.get("headers") or {})
+            )
         try:
             return self._request(method, url, host, **kwargs)
         except TransportError as err:
@@ -152,21 +161,29 @@ class OcrClient:
         try:
             return self._session.request(method, url, **kwargs)
         except requests.exceptions.ConnectTimeout as err:
-            raise ConnectError(f"could not connect to {host} within {self.settings.connect_timeout:g} s") from err
+            raise ConnectError(
+                f"could not connect to {host} within {self.settings.connect_timeout:g} s"
+            ) from err
         except requests.exceptions.ReadTimeout as err:
-            raise ReadTimeoutError(f"{host} accepted the connection but sent no answer within {read_timeout:g} s") \
-                from err
+            raise ReadTimeoutError(
+                f"{host} accepted the connection but sent no answer within {read_timeout:g} s"
+            ) from err
         except requests.exceptions.SSLError as err:
             raise ConnectError(f"TLS handshake with {host} failed") from err
         except requests.exceptions.ConnectionError as err:
             if _never_sent(err):
                 raise ConnectError(f"could not connect to {host} (refused or unreachable)") from err
-            raise ConnectionLostError(f"the connection to {host} dropped; the call may have been processed") \
-                from err
+            raise ConnectionLostError(
+                f"the connection to {host} dropped; the call may have been processed"
+            ) from err
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as err:
             raise ConnectionLostError(f"the answer from {host} was cut off") from err
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema, requests.exceptions.InvalidHeader) as err:
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.InvalidHeader,
+        ) as err:
             raise SettingsError(f"cannot call {url.split('/appkeys/')[0]}: {type(err).__name__}") from err
         except requests.exceptions.RequestException as err:
             raise TransportError(f"request to {host} failed: {type(err).__name__}") from err
@@ -186,8 +203,14 @@ class OcrClient:
     def _backoff(self, failures: int, what: str, reason: str) -> None:
         base = self.settings.backoff_base
         delay = min(C.MAX_BACKOFF, base * 2 ** (failures - 1)) * random.uniform(0.5, 1.0) if base else 0.0
-        log.debug("retrying %s after %s (retry %d of %d, waiting %.2f s)", what, reason, failures,
-                  self.settings.max_retries, delay)
+        log.debug(
+            "retrying %s after %s (retry %d of %d, waiting %.2f s)",
+            what,
+            reason,
+            failures,
+            self.settings.max_retries,
+            delay,
+        )
         if delay:
             self._sleep(delay)
 
@@ -199,8 +222,11 @@ class OcrClient:
     def key_versions(self) -> dict[Service, str]:
         """The public-key versions fetched so far, per service."""
         with self._lock:
-            return {k[2]: v.info.version for k, v in self._keys.items()  # type: ignore[misc]
-                    if k[:2] == (self.settings.base_url, self.settings.app_key)}
+            return {
+                k[2]: v.info.version  # type: ignore[misc]
+                for k, v in self._keys.items()
+                if k[:2] == (self.settings.base_url, self.settings.app_key)
+            }
 
     def _cache_key(self, service: str) -> tuple[str, str, str]:
         return (self.settings.base_url, self.settings.app_key or "", service)
@@ -234,27 +260,42 @@ class OcrClient:
         failures = 0
         while True:
             try:
-                response = self._http("GET", self._url(f"public-keys/{service}"), headers=self._auth_headers(),
-                                      timeout=self.settings.small_call_timeout)
+                response = self._http(
+                    "GET",
+                    self._url(f"public-keys/{service}"),
+                    headers=self._auth_headers(),
+                    timeout=self.settings.small_call_timeout,
+                )
                 doc = _api_body(response)
                 _raise_for_header(doc)
                 break
             except (TransportError, ApiError) as err:
                 # A host that took the connection but sent nothing for the whole read timeout (a dead
                 # proxy) will not do better on a retry: say so now rather than after three waits.
-                retryable = (isinstance(err, TransportError) and not isinstance(err, ReadTimeoutError)) \
-                    or (isinstance(err, ApiError) and err.retry == "backoff")
+                retryable = (isinstance(err, TransportError) and not isinstance(err, ReadTimeoutError)) or (
+                    isinstance(err, ApiError) and err.retry == "backoff"
+                )
                 if isinstance(err, ApiError) and err.result_code == 4010006 and self._auth is not None:
                     self._auth.invalidate()
                 if not retryable or failures >= self.settings.max_retries:
                     raise
                 failures += 1
-                self._backoff(failures, what, type(err).__name__ if isinstance(err, TransportError)
-                              else f"result code {err.result_code}")
+                self._backoff(
+                    failures,
+                    what,
+                    type(err).__name__
+                    if isinstance(err, TransportError)
+                    else f"result code {err.result_code}",
+                )
         result = doc.get("result")
-        if not isinstance(result, dict) or not isinstance(result.get("key"), str) or result.get("version") is None:
-            raise MalformedResponseError("the public-key answer has no result.key and result.version",
-                                         status=response.status_code)
+        if (
+            not isinstance(result, dict)
+            or not isinstance(result.get("key"), str)
+            or result.get("version") is None
+        ):
+            raise MalformedResponseError(
+                "the public-key answer has no result.key and result.version", status=response.status_code
+            )
         try:
             rsa = load_public_key(result["key"])
         except EnvelopeError as err:
@@ -264,9 +305,15 @@ class OcrClient:
         return _CachedKey(info, rsa)
 
     # -- the sealed call ---------------------------------------------------------------------------
-    def _sealed_call(self, service: str, suffix: str,
-                     build: Callable[[Envelope], tuple[dict[str, Any], dict[str, int]]], *,
-                     retriable: bool, headers: Mapping[str, str] | None = None) -> _Exchange:
+    def _sealed_call(
+        self,
+        service: str,
+        suffix: str,
+        build: Callable[[Envelope], tuple[dict[str, Any], dict[str, int]]],
+        *,
+        retriable: bool,
+        headers: Mapping[str, str] | None = None,
+    ) -> _Exchange:
         """Seal with a fresh key, POST, and classify the answer; retries as the module docstring says."""
         timings = {"key_fetch": 0.0, "encrypt": 0.0, "network": 0.0}
         attempts, failures, refetched = 0, 0, False
@@ -280,8 +327,12 @@ class OcrClient:
             envelope = Envelope.seal(entry.rsa, entry.info.version)
             kwargs, sizes = build(envelope)
             timings["encrypt"] += _ms(start)
-            request_headers = {**self._auth_headers(), "X-Key-Version": envelope.key_version,
-                               "Symmetric-Key": envelope.wrapped_key_b64, **(headers or {})}
+            request_headers = {
+                **self._auth_headers(),
+                "X-Key-Version": envelope.key_version,
+                "Symmetric-Key": envelope.wrapped_key_b64,
+                **(headers or {}),
+            }
             start = time.perf_counter()
             try:
                 response = self._http("POST", self._url(suffix), headers=request_headers, **kwargs)
@@ -291,13 +342,19 @@ class OcrClient:
                     failures += 1
                     self._backoff(failures, what, "a connect failure (never reached the server)")
                     continue
-                log.debug("not retrying %s after a connect failure (%s)", what,
-                          "retries exhausted" if retriable else "authenticity is never resent")
+                log.debug(
+                    "not retrying %s after a connect failure (%s)",
+                    what,
+                    "retries exhausted" if retriable else "authenticity is never resent",
+                )
                 raise
             except TransportError as err:
                 err.billable = True  # the analysis POST itself went out and its fate is unknown
-                log.debug("not retrying %s after %s: it may have been processed and billed",
-                          what, type(err).__name__)
+                log.debug(
+                    "not retrying %s after %s: it may have been processed and billed",
+                    what,
+                    type(err).__name__,
+                )
                 raise
             timings["network"] += _ms(start)
             doc = _api_body(response)
@@ -312,26 +369,40 @@ class OcrClient:
                         refetched = True
                         log.debug("%s answered 4000301: public key refetched, retrying once", what)
                         continue
-                    log.debug("not retrying %s after 4000301 (%s)", what,
-                              "already refetched once" if retriable else "authenticity is never resent")
+                    log.debug(
+                        "not retrying %s after 4000301 (%s)",
+                        what,
+                        "already refetched once" if retriable else "authenticity is never resent",
+                    )
                 elif err.retry == "backoff" and retriable and failures < self.settings.max_retries:
                     failures += 1
                     self._backoff(failures, what, f"result code {err.result_code}")
                     continue
                 elif err.retry == "backoff":
-                    log.debug("not retrying %s after result code %s (%s)", what, err.result_code,
-                              "retries exhausted" if retriable else "authenticity is never resent")
+                    log.debug(
+                        "not retrying %s after result code %s (%s)",
+                        what,
+                        err.result_code,
+                        "retries exhausted" if retriable else "authenticity is never resent",
+                    )
                 raise
             return _Exchange(doc, response, envelope, suffix, timings, sizes, attempts, refetched)
 
-    def _trace(self, service: Service, ex: _Exchange, decrypt_ms: float, fields_decrypted: int,
-               total_start: float) -> CallTrace:
+    def _trace(
+        self, service: Service, ex: _Exchange, decrypt_ms: float, fields_decrypted: int, total_start: float
+    ) -> CallTrace:
         timings = dict(ex.timings, decrypt=decrypt_ms, total=_ms(total_start))
         return CallTrace(
-            service=service, path=ex.path, key_version=ex.envelope.key_version,
-            wrapped_key_bytes=len(ex.envelope.wrapped_key), image_bytes=ex.sizes.get("image", 0),
-            ciphertext_bytes=ex.sizes.get("ciphertext", 0), encoding=ex.encoding,
-            fields_decrypted=fields_decrypted, timings_ms=timings, attempts=ex.attempts,
+            service=service,
+            path=ex.path,
+            key_version=ex.envelope.key_version,
+            wrapped_key_bytes=len(ex.envelope.wrapped_key),
+            image_bytes=ex.sizes.get("image", 0),
+            ciphertext_bytes=ex.sizes.get("ciphertext", 0),
+            encoding=ex.encoding,
+            fields_decrypted=fields_decrypted,
+            timings_ms=timings,
+            attempts=ex.attempts,
             key_refetched=ex.key_refetched,
         )
 
@@ -345,11 +416,16 @@ class OcrClient:
             sealed = envelope.encrypt(data)
             payload = base64.b64encode(sealed) if as_base64 else sealed
             kind = "text/plain" if as_base64 else "application/octet-stream"
-            return {"files": {"image": (filename, payload, kind)}}, {"image": len(data), "ciphertext": len(payload)}
+            return {"files": {"image": (filename, payload, kind)}}, {
+                "image": len(data),
+                "ciphertext": len(payload),
+            }
 
         return build
 
-    def _analyze(self, name: AnalysisName, image: bytes) -> tuple[_Exchange, Callable[[str], str], list[int], float]:
+    def _analyze(
+        self, name: AnalysisName, image: bytes
+    ) -> tuple[_Exchange, Callable[[str], str], list[int], float]:
         total_start = time.perf_counter()
         route = analysis(name)
         ex = self._sealed_call(route.service, route.path, self._image_builder(image), retriable=True)
@@ -379,13 +455,15 @@ class OcrClient:
         header_value = ex.response.headers.get("Request-Key")
         request_key = RequestKey.issued_now(header_value) if header_value and not stand_alone else None
         start = time.perf_counter()
-        result = IdCardResult.from_api(_result_of(ex.doc), decrypt, request_key=request_key,
-                                       header=ex.doc["header"])
+        result = IdCardResult.from_api(
+            _result_of(ex.doc), decrypt, request_key=request_key, header=ex.doc["header"]
+        )
         trace = self._trace("id-card", ex, _ms(start), counter[0], total_start)
         return replace(result, trace=trace)
 
-    def verify_authenticity(self, request_key: RequestKey | str,
-                            request: AuthenticityRequest) -> AuthenticityResult:
+    def verify_authenticity(
+        self, request_key: RequestKey | str, request: AuthenticityRequest
+    ) -> AuthenticityResult:
         """Authenticity check (billed, never resent).
 
         A spent or expired ``RequestKey`` is refused locally; a ``RequestKey`` object is marked spent after
@@ -399,11 +477,18 @@ class OcrClient:
             body = json.dumps(request.to_body(envelope.encrypt_text)).encode("utf-8")
             return {"data": body}, {"ciphertext": len(body)}
 
-        ex = self._sealed_call("id-card", AUTHENTICITY_PATH, build, retriable=False,
-                               headers={"Request-Key": key_text, "Content-Type": "application/json"})
+        ex = self._sealed_call(
+            "id-card",
+            AUTHENTICITY_PATH,
+            build,
+            retriable=False,
+            headers={"Request-Key": key_text, "Content-Type": "application/json"},
+        )
         ex.encoding = "json"
         start = time.perf_counter()
-        result = AuthenticityResult.from_api(_result_of(ex.doc), request_key=key_text, header=ex.doc["header"])
+        result = AuthenticityResult.from_api(
+            _result_of(ex.doc), request_key=key_text, header=ex.doc["header"]
+        )
         if isinstance(request_key, RequestKey):
             request_key.mark_spent()
         trace = self._trace("id-card", ex, _ms(start), 0, total_start)
@@ -424,28 +509,41 @@ def _checked_image(image: bytes) -> bytes:
     if not data:
         raise InputError("the image is empty", rule="image_empty")
     if len(data) > C.MAX_IMAGE_BYTES:
-        raise InputError(f"the image is {len(data) / 1048576:.1f} MB; the API accepts at most "
-                         f"{C.MAX_IMAGE_BYTES // 1048576} MB", rule="image_too_large",
-                         params={"size_bytes": len(data), "limit_bytes": C.MAX_IMAGE_BYTES})
+        raise InputError(
+            f"the image is {len(data) / 1048576:.1f} MB; the API accepts at most "
+            f"{C.MAX_IMAGE_BYTES // 1048576} MB",
+            rule="image_too_large",
+            params={"size_bytes": len(data), "limit_bytes": C.MAX_IMAGE_BYTES},
+        )
     if not data.startswith((C.JPEG_MAGIC, C.PNG_MAGIC)):
-        raise InputError("the image is not a JPEG or PNG file; the API accepts only these two", rule="image_type")
+        raise InputError(
+            "the image is not a JPEG or PNG file; the API accepts only these two", rule="image_type"
+        )
     return data
 
 
 def _usable_request_key(request_key: RequestKey | str) -> str:
     if isinstance(request_key, RequestKey):
         if request_key.spent:
-            raise InputError("this Request-Key was already used by a completed authenticity check; "
-                             "analyse the ID card again for a new one", rule="request_key_spent")
+            raise InputError(
+                "this Request-Key was already used by a completed authenticity check; "
+                "analyse the ID card again for a new one",
+                rule="request_key_spent",
+            )
         if request_key.expired():
             expired_at = f"{request_key.expires_at:%Y-%m-%d %H:%M:%S %Z}"
-            raise InputError(f"this Request-Key expired at {expired_at} "
-                             "(valid one hour); analyse the ID card again for a new one", rule="request_key_expired",
-                             params={"expired_at": expired_at})
+            raise InputError(
+                f"this Request-Key expired at {expired_at} "
+                "(valid one hour); analyse the ID card again for a new one",
+                rule="request_key_expired",
+                params={"expired_at": expired_at},
+            )
         return request_key.value
     if not isinstance(request_key, str) or not request_key.strip():
-        raise InputError("a Request-Key from an ID analysis (/id-card, not stand-alone) is required",
-                         rule="request_key_missing")
+        raise InputError(
+            "a Request-Key from an ID analysis (/id-card, not stand-alone) is required",
+            rule="request_key_missing",
+        )
     return request_key.strip()
 
 
@@ -455,8 +553,11 @@ def _api_body(response: requests.Response) -> dict[str, Any]:
     try:
         doc = json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as err:
-        raise MalformedResponseError("the API answered something that is not JSON", status=status,
-                                     content_type=response.headers.get("Content-Type") or "no content type") from err
+        raise MalformedResponseError(
+            "the API answered something that is not JSON",
+            status=status,
+            content_type=response.headers.get("Content-Type") or "no content type",
+        ) from err
     if not isinstance(doc, dict) or not isinstance(doc.get("header"), dict):
         raise MalformedResponseError("the API's answer has no header object", status=status)
     header = doc["header"]

@@ -18,6 +18,7 @@ Format checks (a licence's shape, a plausible date, an unexpired document) are n
 a misread digit keeps a plausible shape. UI-free; works on any rows with ``key``, ``index``, ``raw``
 and ``checks`` (``ui.rows.FieldRow``).
 """
+
 from __future__ import annotations
 
 import re
@@ -28,16 +29,22 @@ from ocr_core.validators import Check
 
 __all__ = ["CONFIRMING", "Readable", "confirmations", "confirms"]
 
-CONFIRMING: frozenset[tuple[str, str]] = frozenset({
-    ("card_luhn", "luhn_ok"),
-    ("rrn", "rrn_ok"),
-    ("mrz_check_digits", "check_digits_ok"),
-    ("viz_mrz", "viz_match"),
-    ("viz_mrz", "viz_all_match"),
-})
+CONFIRMING: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("card_luhn", "luhn_ok"),
+        ("rrn", "rrn_ok"),
+        ("mrz_check_digits", "check_digits_ok"),
+        ("viz_mrz", "viz_match"),
+        ("viz_mrz", "viz_all_match"),
+    }
+)
 """(check name, reason) of the passing verdicts that prove a reading right."""
 
-_TWIN_DATES = {"dateOfBirth": "dateOfBirthYMD", "dateOfExpiry": "dateOfExpiryYMD", "dateOfIssue": "dateOfIssueYMD"}
+_TWIN_DATES = {
+    "dateOfBirth": "dateOfBirthYMD",
+    "dateOfExpiry": "dateOfExpiryYMD",
+    "dateOfIssue": "dateOfIssueYMD",
+}
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _WORD_DATE = re.compile(r"(\d{1,2})\D*?(" + "|".join(_MONTHS) + r")\D*?(\d{4})")
 _LINE1_NAMES = ("surName", "givenName")
@@ -70,13 +77,22 @@ def confirmations(rows: Sequence[Readable]) -> dict[int, tuple[str, ...]]:
     _card_groups(rows, by_key, found)
     for text_key, ymd_key in _TWIN_DATES.items():
         text, ymd = by_key.get(text_key), by_key.get(ymd_key)
-        if text is not None and ymd is not None and ymd in found and text not in found \
-                and _ymd(rows[text].raw) is not None and _ymd(rows[text].raw) == _digits(rows[ymd].raw):
+        if (
+            text is not None
+            and ymd is not None
+            and ymd in found
+            and text not in found
+            and _ymd(rows[text].raw) is not None
+            and _ymd(rows[text].raw) == _digits(rows[ymd].raw)
+        ):
             found[text] = found[ymd]
     line1 = by_key.get("MRZ1")
     printed = [by_key.get(k) for k in _LINE1_NAMES]
-    if line1 is not None and line1 not in found and all(
-            n is not None and "viz_mrz" in found.get(n, ()) for n in printed):
+    if (
+        line1 is not None
+        and line1 not in found
+        and all(n is not None and "viz_mrz" in found.get(n, ()) for n in printed)
+    ):
         found[line1] = ("viz_mrz",)
     return dict(sorted(found.items()))
 

@@ -1,5 +1,6 @@
 """Every default of ``ocr_core`` in one place: endpoints, timeouts, retries, limits, names. Public: the
 application reads the same limits (``MAX_IMAGE_BYTES``, ``NORMAL_RESOLUTION``, the endpoints) from here."""
+
 from __future__ import annotations
 
 from datetime import timedelta

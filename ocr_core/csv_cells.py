@@ -20,6 +20,7 @@ The quote is visible to a program that reads the CSV back (Python's ``csv`` modu
 that began with one of these characters comes back with ``'`` in front. That is the price OWASP names;
 the reports' columns that may legitimately start so (a masked value, a message) are text anyway.
 """
+
 from __future__ import annotations
 
 import math

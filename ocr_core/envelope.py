@@ -11,6 +11,7 @@ Legacy choices imposed by the vendor (docs/vendor-api.md#digital-envelope), not 
 We cannot fix the protocol; we keep the surface small, check sizes at the edges and make every
 failure to open a value raise the same opaque ``EnvelopeError`` (no padding oracle to probe).
 """
+
 from __future__ import annotations
 
 import base64
@@ -105,8 +106,14 @@ class Envelope:
         return cls._seal_with(secrets.token_bytes(SYMMETRIC_KEY_BYTES), public_key, key_version)
 
     @classmethod
-    def _seal_with(cls, key: bytes, public_key: RsaKey | str | bytes, key_version: str, *,
-                   randfunc: Callable[[int], bytes] | None = None) -> Envelope:
+    def _seal_with(
+        cls,
+        key: bytes,
+        public_key: RsaKey | str | bytes,
+        key_version: str,
+        *,
+        randfunc: Callable[[int], bytes] | None = None,
+    ) -> Envelope:
         """Private seam: fixed key material (and RSA padding bytes) for known-answer tests."""
         rsa_key = public_key if isinstance(public_key, RsaKey) else load_public_key(public_key)
         if len(key) != SYMMETRIC_KEY_BYTES:
@@ -116,8 +123,9 @@ class Envelope:
         return cls._build(key, wrapped, key_version)
 
     @classmethod
-    def open_wrapped(cls, private_key: RsaKey, wrapped_key_b64: str | bytes,
-                     key_version: str = "") -> Envelope:
+    def open_wrapped(
+        cls, private_key: RsaKey, wrapped_key_b64: str | bytes, key_version: str = ""
+    ) -> Envelope:
         """The server's side: unwrap a ``Symmetric-Key`` header. Any failure is one EnvelopeError."""
         try:
             wrapped = _b64decode(wrapped_key_b64)

@@ -21,6 +21,7 @@ Foreign exceptions (requests, json, pycryptodome) are translated where they aris
 ``raise ... from err``; ``ocr_core.client`` holds the single translation point for ``requests``.
 Messages never contain key material, secrets or personal data.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -95,8 +96,15 @@ class InputError(OcrError):
     and developers; people see the rule worded by ``l10n.input_problem``.
     """
 
-    def __init__(self, message: str, *, rule: str | None = None, field: str | None = None,
-                 id_type: str | None = None, params: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule: str | None = None,
+        field: str | None = None,
+        id_type: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.rule = rule
         self.field = field
@@ -125,39 +133,71 @@ def _info(code: int, key: str, message: str, retry: RetryPolicy = "never") -> tu
     return code, CodeInfo(code, key, message, retry)
 
 
-RESULT_CODES: Mapping[int, CodeInfo] = MappingProxyType(dict([
-    _info(0, "SUCCESS", "SUCCESS"),
-    _info(-1, "FAIL", "Unknown error."),
-    _info(4000001, "INVALID_PARAMETER", "Invalid parameter."),
-    _info(4000002, "INVALID_FILE", "Invalid file."),
-    _info(4000003, "INVALID_FILE_TYPE", "Invalid file type."),
-    _info(4000004, "UPLOADED_FILE_IS_EMPTY", "Uploaded file is empty."),
-    _info(4000005, "MISSING_REQUIRED_HEADER", "Required headers is missing."),
-    _info(4000006, "API_CALL_LIMIT_EXCEEDED", "Api call limit exceeded, If you need to adjust the limit, please contact customer service.", "backoff"),
-    _info(4000111, "CREDIT_CARD_INFO_NOT_FOUND", "Credit card info not found."),
-    _info(4000121, "ID_CARD_INFO_NOT_FOUND", "Id card info not found."),
-    _info(4000122, "AUTHENTICITY_REQUEST_KEY_INVALID", "Request Key is invalid or expired."),
-    _info(4000123, "REGISTRATION_CARD_AUTHENTICATION_LOCKED", "Registration card authentication is locked."),
-    _info(4000301, "INVALID_KEY_VERSION", "Invalid key version.", "refetch_key"),
-    _info(4000302, "INVALID_SYMMETRIC_KEY", "Invalid symmetric key."),
-    _info(4000303, "INVALID_ENCRYPTED_DATA", "Invalid encrypted data."),
-    _info(4000401, "SERVICE_NOT_ENABLED", "Service not enabled. Please submit service use request."),
-    _info(4010001, "INVALID_APPKEY_SECRETKEY", "Invalid appKey or secretKey."),
-    _info(4010006, "INVALID_TOKEN", "Invalid token."),
-    _info(4010007, "PERMISSION_DENIED", "Permission denied."),
-    _info(4041007, "URL_NOT_FOUND", "URL Not Found"),
-    _info(4131000, "MAX_UPLOAD_SIZE_EXCEEDED", "Request size is larger than permissible limit."),
-    _info(5000001, "INTERNAL_API_FAIL", "Internal Api fail."),
-    _info(5000006, "DECRYPT_FAIL", "Decrypt fail."),
-    _info(5000007, "ENCRYPT_FAIL", "Encrypt fail."),
-    _info(5000503, "API_TEMPORARILY_UNAVAILABLE", "The API you requested is temporarily unavailable. Please try again later.", "backoff"),
-    _info(5003011, "OCR_DOCUMENT_CREDIT_CARD_API_FAIL", "Document(credit card) OCR Api fail."),
-    _info(5003012, "OCR_DOCUMENT_CREDIT_CARD_RETURN_EMPTY", "Document(credit card) OCR Api returned empty body."),
-    _info(5003013, "OCR_DOCUMENT_CREDIT_CARD_RECOGNITION_FAIL", "Document(credit card) OCR Api failed to recognize the document."),
-    _info(5003021, "OCR_DOCUMENT_ID_CARD_API_FAIL", "Document(id card) OCR Api fail."),
-    _info(5003022, "OCR_DOCUMENT_ID_CARD_RETURN_EMPTY", "Document(id card) OCR Api returned empty body."),
-    _info(5003023, "OCR_DOCUMENT_ID_CARD_RECOGNITION_FAIL", "Document(id card) OCR Api failed to recognize the document."),
-]))
+RESULT_CODES: Mapping[int, CodeInfo] = MappingProxyType(
+    dict(
+        [
+            _info(0, "SUCCESS", "SUCCESS"),
+            _info(-1, "FAIL", "Unknown error."),
+            _info(4000001, "INVALID_PARAMETER", "Invalid parameter."),
+            _info(4000002, "INVALID_FILE", "Invalid file."),
+            _info(4000003, "INVALID_FILE_TYPE", "Invalid file type."),
+            _info(4000004, "UPLOADED_FILE_IS_EMPTY", "Uploaded file is empty."),
+            _info(4000005, "MISSING_REQUIRED_HEADER", "Required headers is missing."),
+            _info(
+                4000006,
+                "API_CALL_LIMIT_EXCEEDED",
+                "Api call limit exceeded, If you need to adjust the limit, please contact customer service.",
+                "backoff",
+            ),
+            _info(4000111, "CREDIT_CARD_INFO_NOT_FOUND", "Credit card info not found."),
+            _info(4000121, "ID_CARD_INFO_NOT_FOUND", "Id card info not found."),
+            _info(4000122, "AUTHENTICITY_REQUEST_KEY_INVALID", "Request Key is invalid or expired."),
+            _info(
+                4000123,
+                "REGISTRATION_CARD_AUTHENTICATION_LOCKED",
+                "Registration card authentication is locked.",
+            ),
+            _info(4000301, "INVALID_KEY_VERSION", "Invalid key version.", "refetch_key"),
+            _info(4000302, "INVALID_SYMMETRIC_KEY", "Invalid symmetric key."),
+            _info(4000303, "INVALID_ENCRYPTED_DATA", "Invalid encrypted data."),
+            _info(4000401, "SERVICE_NOT_ENABLED", "Service not enabled. Please submit service use request."),
+            _info(4010001, "INVALID_APPKEY_SECRETKEY", "Invalid appKey or secretKey."),
+            _info(4010006, "INVALID_TOKEN", "Invalid token."),
+            _info(4010007, "PERMISSION_DENIED", "Permission denied."),
+            _info(4041007, "URL_NOT_FOUND", "URL Not Found"),
+            _info(4131000, "MAX_UPLOAD_SIZE_EXCEEDED", "Request size is larger than permissible limit."),
+            _info(5000001, "INTERNAL_API_FAIL", "Internal Api fail."),
+            _info(5000006, "DECRYPT_FAIL", "Decrypt fail."),
+            _info(5000007, "ENCRYPT_FAIL", "Encrypt fail."),
+            _info(
+                5000503,
+                "API_TEMPORARILY_UNAVAILABLE",
+                "The API you requested is temporarily unavailable. Please try again later.",
+                "backoff",
+            ),
+            _info(5003011, "OCR_DOCUMENT_CREDIT_CARD_API_FAIL", "Document(credit card) OCR Api fail."),
+            _info(
+                5003012,
+                "OCR_DOCUMENT_CREDIT_CARD_RETURN_EMPTY",
+                "Document(credit card) OCR Api returned empty body.",
+            ),
+            _info(
+                5003013,
+                "OCR_DOCUMENT_CREDIT_CARD_RECOGNITION_FAIL",
+                "Document(credit card) OCR Api failed to recognize the document.",
+            ),
+            _info(5003021, "OCR_DOCUMENT_ID_CARD_API_FAIL", "Document(id card) OCR Api fail."),
+            _info(
+                5003022, "OCR_DOCUMENT_ID_CARD_RETURN_EMPTY", "Document(id card) OCR Api returned empty body."
+            ),
+            _info(
+                5003023,
+                "OCR_DOCUMENT_ID_CARD_RECOGNITION_FAIL",
+                "Document(id card) OCR Api failed to recognize the document.",
+            ),
+        ]
+    )
+)
 
 
 def explain(code: int) -> CodeInfo:

@@ -95,7 +95,7 @@ def mask_card_groups(groups: Sequence[str]) -> tuple[str, ...]:
     out: list[str] = []
     start = 0
     for group in groups:
-        out.append(masked[start:start + len(group)])
+        out.append(masked[start : start + len(group)])
         start += len(group)
     return tuple(out)
 
@@ -168,8 +168,7 @@ def mask_date_of_birth(value: str) -> str:
     return "".join(c if (start <= i < end or not _is_slot(c)) else MASK for i, c in enumerate(value))
 
 
-def mask_value(key: str, value: Any, *, groups: Sequence[str] | None = None,
-               index: int | None = None) -> Any:
+def mask_value(key: str, value: Any, *, groups: Sequence[str] | None = None, index: int | None = None) -> Any:
     """Mask one field value as its catalogue kind says; non-strings are returned unchanged.
 
     A card-number group (``cardNums``) is masked by its position when ``groups`` (all the groups of
@@ -246,8 +245,9 @@ def _mask_node(node: Any) -> Any:
 
 
 def _mask_card_entries(entries: list[Any]) -> list[Any]:
-    positions = [i for i, e in enumerate(entries)
-                 if isinstance(e, Mapping) and isinstance(e.get("value"), str)]
+    positions = [
+        i for i, e in enumerate(entries) if isinstance(e, Mapping) and isinstance(e.get("value"), str)
+    ]
     masked = mask_card_groups([entries[i]["value"] for i in positions])
     out = [_mask_node(e) for e in entries]
     for position, value in zip(positions, masked, strict=True):

@@ -4,6 +4,7 @@ Each ``from_api`` takes the API's ``result`` object and a ``decrypt`` function f
 guide marks encrypted; anything structurally wrong raises ``MalformedResponseError``. Fields the
 guide does not list are kept, untouched, in ``extra``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -35,7 +36,8 @@ __all__ = [
 Decrypt = Callable[[str], str]
 
 SUCCESS_HEADER: Mapping[str, Any] = MappingProxyType(
-    {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"})
+    {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}
+)
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -150,8 +152,10 @@ class KeyValue:
     def __repr__(self) -> str:
         from .masking import mask_value  # personal data is masked in every repr
 
-        return (f"KeyValue(key={self.key!r}, value={mask_value(self.key, self.value)!r}, "
-                f"conf={self.conf!r}, bbox={self.bbox!r})")
+        return (
+            f"KeyValue(key={self.key!r}, value={mask_value(self.key, self.value)!r}, "
+            f"conf={self.conf!r}, bbox={self.bbox!r})"
+        )
 
 
 @dataclass(eq=False)
@@ -223,27 +227,43 @@ class CreditCardResult:
     header: Mapping[str, Any] = field(default_factory=lambda: SUCCESS_HEADER)
     trace: CallTrace | None = None
 
-    KNOWN = frozenset({"fileType", "resolution", "cardNums", "totalCardNum", "cardNumBoxes", "validThru",
-                       "validThruBox"})
+    KNOWN = frozenset(
+        {"fileType", "resolution", "cardNums", "totalCardNum", "cardNumBoxes", "validThru", "validThruBox"}
+    )
 
     @classmethod
-    def from_api(cls, result: Any, decrypt: Decrypt, *, header: Mapping[str, Any] | None = None,
-                 trace: CallTrace | None = None) -> CreditCardResult:
+    def from_api(
+        cls,
+        result: Any,
+        decrypt: Decrypt,
+        *,
+        header: Mapping[str, Any] | None = None,
+        trace: CallTrace | None = None,
+    ) -> CreditCardResult:
         data = _object(result, "result")
-        boxes = tuple(b for i, raw in enumerate(_list(data.get("cardNumBoxes"), "cardNumBoxes"))
-                      if (b := Box.from_api(raw, f"cardNumBoxes[{i}]")) is not None)
+        boxes = tuple(
+            b
+            for i, raw in enumerate(_list(data.get("cardNumBoxes"), "cardNumBoxes"))
+            if (b := Box.from_api(raw, f"cardNumBoxes[{i}]")) is not None
+        )
         groups = []
         for i, raw in enumerate(_list(data.get("cardNums"), "cardNums")):
             item = _object(raw, f"cardNums[{i}]")
-            groups.append(CardNumberGroup(_decrypted(item.get("value"), decrypt, f"cardNums[{i}].value"),
-                                          _conf(item.get("conf"), f"cardNums[{i}]"),
-                                          boxes[i] if i < len(boxes) else None))
+            groups.append(
+                CardNumberGroup(
+                    _decrypted(item.get("value"), decrypt, f"cardNums[{i}].value"),
+                    _conf(item.get("conf"), f"cardNums[{i}]"),
+                    boxes[i] if i < len(boxes) else None,
+                )
+            )
         valid = None
         if data.get("validThru") is not None:
             vt = _object(data["validThru"], "validThru")
-            valid = FieldReading(_decrypted(vt.get("value"), decrypt, "validThru.value"),
-                                 _conf(vt.get("conf"), "validThru"),
-                                 Box.from_api(data.get("validThruBox"), "validThruBox"))
+            valid = FieldReading(
+                _decrypted(vt.get("value"), decrypt, "validThru.value"),
+                _conf(vt.get("conf"), "validThru"),
+                Box.from_api(data.get("validThruBox"), "validThruBox"),
+            )
         return cls(
             file_type=_opt_str(data.get("fileType"), "fileType"),
             resolution=_opt_str(data.get("resolution"), "resolution"),
@@ -287,8 +307,15 @@ class IdCardResult:
     KNOWN = frozenset({"fileType", "resolution", "idType", "keyValues", "boxes"})
 
     @classmethod
-    def from_api(cls, result: Any, decrypt: Decrypt, *, request_key: RequestKey | None = None,
-                 header: Mapping[str, Any] | None = None, trace: CallTrace | None = None) -> IdCardResult:
+    def from_api(
+        cls,
+        result: Any,
+        decrypt: Decrypt,
+        *,
+        request_key: RequestKey | None = None,
+        header: Mapping[str, Any] | None = None,
+        trace: CallTrace | None = None,
+    ) -> IdCardResult:
         data = _object(result, "result")
         values = []
         for i, raw in enumerate(_list(data.get("keyValues"), "keyValues")):
@@ -296,11 +323,19 @@ class IdCardResult:
             key = _opt_str(item.get("key"), f"keyValues[{i}].key")
             if key is None:
                 raise MalformedResponseError(f"keyValues[{i}] has no key")
-            values.append(KeyValue(key, _decrypted(item.get("value"), decrypt, f"keyValues[{i}].value"),
-                                   _conf(item.get("conf"), f"keyValues[{i}]"),
-                                   Box.from_api(item.get("bbox"), f"keyValues[{i}].bbox")))
-        boxes = tuple(b for i, raw in enumerate(_list(data.get("boxes"), "boxes"))
-                      if (b := Box.from_api(raw, f"boxes[{i}]")) is not None)
+            values.append(
+                KeyValue(
+                    key,
+                    _decrypted(item.get("value"), decrypt, f"keyValues[{i}].value"),
+                    _conf(item.get("conf"), f"keyValues[{i}]"),
+                    Box.from_api(item.get("bbox"), f"keyValues[{i}].bbox"),
+                )
+            )
+        boxes = tuple(
+            b
+            for i, raw in enumerate(_list(data.get("boxes"), "boxes"))
+            if (b := Box.from_api(raw, f"boxes[{i}]")) is not None
+        )
         return cls(
             file_type=_opt_str(data.get("fileType"), "fileType"),
             resolution=_opt_str(data.get("resolution"), "resolution"),
@@ -321,8 +356,10 @@ class IdCardResult:
             "fileType": self.file_type,
             "resolution": self.resolution,
             "idType": self.id_type,
-            "keyValues": [{"key": kv.key, "value": kv.value, "conf": kv.conf, "bbox": _box_api(kv.bbox)}
-                          for kv in self.key_values],
+            "keyValues": [
+                {"key": kv.key, "value": kv.value, "conf": kv.conf, "bbox": _box_api(kv.bbox)}
+                for kv in self.key_values
+            ],
             "boxes": [b.to_api() for b in self.boxes],
         }
         result.update(_plain(self.extra))
@@ -342,14 +379,25 @@ class AuthenticityResult:
     trace: CallTrace | None = None
 
     @classmethod
-    def from_api(cls, result: Any, *, request_key: str, header: Mapping[str, Any] | None = None,
-                 trace: CallTrace | None = None) -> AuthenticityResult:
+    def from_api(
+        cls,
+        result: Any,
+        *,
+        request_key: str,
+        header: Mapping[str, Any] | None = None,
+        trace: CallTrace | None = None,
+    ) -> AuthenticityResult:
         data = _object(result, "result")
         verdict = data.get("isAuthenticity")
         if not isinstance(verdict, bool):
             raise MalformedResponseError("result.isAuthenticity is not a boolean")
-        return cls(verdict, request_key, _frozen({k: v for k, v in data.items() if k != "isAuthenticity"}),
-                   _parse_header(header), trace)
+        return cls(
+            verdict,
+            request_key,
+            _frozen({k: v for k, v in data.items() if k != "isAuthenticity"}),
+            _parse_header(header),
+            trace,
+        )
 
     def to_api_json(self, masked: bool = True) -> dict[str, Any]:
         result = {"isAuthenticity": self.is_authenticity, **_plain(self.extra)}

@@ -17,6 +17,7 @@ never the upload itself. In order:
 4. optional preprocessing (``imaging.preprocess``), which re-encodes from pixels too;
 5. the result is a frozen :class:`Payload` that says what was done in ``steps`` (codes, no prose).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -146,12 +147,22 @@ def prepare_loaded(
     if found.trailing_bytes:
         steps.append(TRAILING_REMOVED)
 
-    def payload(data: bytes, fmt: ImageFormat, width: int, height: int,
-                result: PreprocessResult | None = None) -> Payload:
+    def payload(
+        data: bytes, fmt: ImageFormat, width: int, height: int, result: PreprocessResult | None = None
+    ) -> Payload:
         check_min_side(width, height)  # what is sent, whoever made its pixels
-        return Payload(data=data, format=fmt, width=width, height=height,
-                       sha256=image.source_sha256, steps=tuple(steps), image=image,
-                       preprocessed=result, metadata=found.metadata, trailing_bytes=found.trailing_bytes)
+        return Payload(
+            data=data,
+            format=fmt,
+            width=width,
+            height=height,
+            sha256=image.source_sha256,
+            steps=tuple(steps),
+            image=image,
+            preprocessed=result,
+            metadata=found.metadata,
+            trailing_bytes=found.trailing_bytes,
+        )
 
     if preprocess is not None:
         result = run_preprocess(image, preprocess, card_quad=card_quad)

@@ -3,6 +3,7 @@
 A new document type or route is added here, once; the client, the CLI, the pages, the downloads and
 the hand-off to authenticity read these tables instead of keeping their own lists of strings.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

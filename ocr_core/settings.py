@@ -1,4 +1,5 @@
 """``Settings``: endpoint, API version, credentials and limits, from arguments or the environment."""
+
 from __future__ import annotations
 
 import os
@@ -87,7 +88,9 @@ class Settings:
         backoff_base: float = C.DEFAULT_BACKOFF_BASE,
     ) -> None:
         if api_version not in C.API_VERSIONS:
-            raise SettingsError(f"api_version must be one of {', '.join(C.API_VERSIONS)}, not {api_version!r}")
+            raise SettingsError(
+                f"api_version must be one of {', '.join(C.API_VERSIONS)}, not {api_version!r}"
+            )
         if image_encoding not in C.IMAGE_ENCODINGS:
             raise SettingsError(f"image_encoding must be 'raw' or 'base64', not {image_encoding!r}")
         for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout)):
@@ -98,8 +101,11 @@ class Settings:
         if not backoff_base >= 0:
             raise SettingsError("backoff_base must be zero or positive")
         set_ = object.__setattr__
-        set_(self, "base_url", _url(ENDPOINT_ALIASES.get(str(base_url).strip().lower(), base_url),
-                                    "base_url").rstrip("/"))
+        set_(
+            self,
+            "base_url",
+            _url(ENDPOINT_ALIASES.get(str(base_url).strip().lower(), base_url), "base_url").rstrip("/"),
+        )
         set_(self, "app_key", app_key or None)
         set_(self, "secret_key", _secret(secret_key))
         set_(self, "api_version", api_version)
@@ -117,10 +123,16 @@ class Settings:
         """Settings from ``NHN_OCR_*`` variables; keyword overrides that are not None win."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for name, var in (("base_url", C.ENV_BASE_URL), ("app_key", C.ENV_APPKEY),
-                          ("secret_key", C.ENV_SECRETKEY), ("api_version", C.ENV_API_VERSION),
-                          ("uak_id", C.ENV_UAK_ID), ("uak_secret", C.ENV_UAK_SECRET),
-                          ("token_url", C.ENV_TOKEN_URL), ("image_encoding", C.ENV_IMAGE_ENCODING)):
+        for name, var in (
+            ("base_url", C.ENV_BASE_URL),
+            ("app_key", C.ENV_APPKEY),
+            ("secret_key", C.ENV_SECRETKEY),
+            ("api_version", C.ENV_API_VERSION),
+            ("uak_id", C.ENV_UAK_ID),
+            ("uak_secret", C.ENV_UAK_SECRET),
+            ("token_url", C.ENV_TOKEN_URL),
+            ("image_encoding", C.ENV_IMAGE_ENCODING),
+        ):
             if env.get(var):
                 values[name] = env[var]
         known = {f.name for f in fields(cls)}
@@ -157,20 +169,30 @@ class Settings:
                 missing.append(("uak_secret", C.ENV_UAK_SECRET))
         if missing:
             named = ", ".join(f"{_CREDENTIAL_NAMES[name]} ({env})" for name, env in missing)
-            raise SettingsError(f"missing settings for API {self.api_version}: {named}", rule="missing_credentials",
-                                params={"api_version": self.api_version, "missing": tuple(missing)})
+            raise SettingsError(
+                f"missing settings for API {self.api_version}: {named}",
+                rule="missing_credentials",
+                params={"api_version": self.api_version, "missing": tuple(missing)},
+            )
 
 
-_CREDENTIAL_NAMES = {"app_key": "appKey", "secret_key": "secretKey", "uak_id": "User Access Key ID",
-                     "uak_secret": "User Access Key secret"}
+_CREDENTIAL_NAMES = {
+    "app_key": "appKey",
+    "secret_key": "secretKey",
+    "uak_id": "User Access Key ID",
+    "uak_secret": "User Access Key secret",
+}
 """For the exception's English message (logs); people see the catalogue's ``input.setting.<name>``."""
 
 
 def _url(value: str, name: str) -> str:
     text = str(value or "").strip()
     if not text.startswith(("http://", "https://")):
-        raise SettingsError(f"{name} must be an http:// or https:// URL, not {text!r}", rule="bad_url",
-                            params={"setting": name, "value": text})
+        raise SettingsError(
+            f"{name} must be an http:// or https:// URL, not {text!r}",
+            rule="bad_url",
+            params={"setting": name, "value": text},
+        )
     return text
 
 

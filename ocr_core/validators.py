@@ -66,8 +66,17 @@ class Check:
 
 
 CHECK_NAMES: tuple[str, ...] = (
-    "card_luhn", "card_expiry", "rrn", "licence_format", "passport_format", "serial_format", "date",
-    "document_expiry", "mrz_line1", "mrz_check_digits", "viz_mrz",
+    "card_luhn",
+    "card_expiry",
+    "rrn",
+    "licence_format",
+    "passport_format",
+    "serial_format",
+    "date",
+    "document_expiry",
+    "mrz_line1",
+    "mrz_check_digits",
+    "viz_mrz",
 )
 """Every ``Check.name``; the UI labels them from its catalogue (``check.<name>``)."""
 
@@ -89,6 +98,7 @@ def _compact(value: str, separators: str = " -") -> str:
 
 
 # --- credit card -------------------------------------------------------------------------------
+
 
 def check_card_number(value: str) -> Check:
     """Luhn over a 13–19-digit card number (spaces and hyphens ignored)."""
@@ -129,6 +139,7 @@ def check_expiry(value: str, *, today: date | None = None) -> Check:
 
 # --- resident registration number --------------------------------------------------------------
 
+
 def check_resident_number(value: str, *, today: date | None = None) -> Check:
     """A resident registration number: 13 digits, or the driver authenticity form of 7 (YYMMDD + G).
 
@@ -163,9 +174,24 @@ def check_resident_number(value: str, *, today: date | None = None) -> Check:
 # Region codes printed in place of region names since the Road Traffic Authority's change; the numeric
 # form is accepted for 11–28 (27 is not known to be assigned, but a false failure would be worse).
 LICENCE_REGIONS: Mapping[str, int] = {
-    "서울": 11, "부산": 12, "경기남부": 13, "경기": 13, "강원": 14, "충북": 15, "충남": 16, "전북": 17,
-    "전남": 18, "경북": 19, "경남": 20, "제주": 21, "대구": 22, "인천": 23, "광주": 24, "대전": 25,
-    "울산": 26, "경기북부": 28,
+    "서울": 11,
+    "부산": 12,
+    "경기남부": 13,
+    "경기": 13,
+    "강원": 14,
+    "충북": 15,
+    "충남": 16,
+    "전북": 17,
+    "전남": 18,
+    "경북": 19,
+    "경남": 20,
+    "제주": 21,
+    "대구": 22,
+    "인천": 23,
+    "광주": 24,
+    "대전": 25,
+    "울산": 26,
+    "경기북부": 28,
 }
 _LICENCE_CODES = range(11, 29)
 _LICENCE_REST_RE = re.compile(r"^-?(\d{2})-?(\d{6})-?(\d{2})$")
@@ -182,7 +208,7 @@ def check_driver_license(value: str) -> Check:
     region: int | None = None
     for region_name in sorted(LICENCE_REGIONS, key=len, reverse=True):
         if text.startswith(region_name):
-            region, text = LICENCE_REGIONS[region_name], text[len(region_name):]
+            region, text = LICENCE_REGIONS[region_name], text[len(region_name) :]
             break
     if region is None:
         if len(text) < 2 or not text[:2].isdigit():
@@ -228,6 +254,7 @@ def check_serial_number(value: str) -> Check:
 
 
 # --- dates -------------------------------------------------------------------------------------
+
 
 def _parse_yyyymmdd(value: str) -> date | None:
     if len(value) != 8 or not value.isdigit():
@@ -390,7 +417,8 @@ def check_mrz(line2: str, *, line1: str | None = None) -> Check:
     personal, personal_digit = l2[28:42], l2[42]
     bad = [part for part, (data, digit) in fields.items() if icao_check_digit(data) != digit]
     personal_ok = icao_check_digit(personal) == personal_digit or (
-        set(personal) == {"<"} and personal_digit in "<0")
+        set(personal) == {"<"} and personal_digit in "<0"
+    )
     if not personal_ok:
         bad.insert(3, "personal_number")
     if bad:
@@ -399,6 +427,7 @@ def check_mrz(line2: str, *, line1: str | None = None) -> Check:
 
 
 # --- passport VIZ (printed page) against its MRZ ---------------------------------------------------
+
 
 def _letters(value: str) -> str:
     return "".join(c for c in value.upper() if c.isalpha())
@@ -443,9 +472,18 @@ _VIZ_RULES: Mapping[str, tuple[str, Callable[[str, Td3], bool]]] = {
 }
 _NEEDS_LINE1 = {"countryCode", "passportType", "surName", "givenName", "koreanName"}
 
-CHECK_PARTS: tuple[str, ...] = tuple(dict.fromkeys((
-    "passport_number", "date_of_birth", "date_of_expiry", "personal_number", "composite",
-    *(part for part, _ in _VIZ_RULES.values()))))
+CHECK_PARTS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            "passport_number",
+            "date_of_birth",
+            "date_of_expiry",
+            "personal_number",
+            "composite",
+            *(part for part, _ in _VIZ_RULES.values()),
+        )
+    )
+)
 """Every code a check's ``parts`` may hold: the MRZ's check-digit parts and the VIZ fields compared
 with it (catalogue ``vr.part.<code>``)."""
 
@@ -496,6 +534,7 @@ def check_viz_mrz(values: Mapping[str, str], *, only: str | None = None) -> Chec
 
 # --- per field ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Field:
     value: str
@@ -512,8 +551,10 @@ def _expiry_checks(f: _Field) -> list[Check]:
 
 def _mrz2_checks(f: _Field) -> list[Check]:
     line1 = f.values.get("MRZ1")
-    return [check_mrz(f.value, line1=line1 if isinstance(line1, str) and line1.strip() else None),
-            check_viz_mrz(f.values)]
+    return [
+        check_mrz(f.value, line1=line1 if isinstance(line1, str) and line1.strip() else None),
+        check_viz_mrz(f.values),
+    ]
 
 
 def _passport_checks(f: _Field) -> list[Check]:
@@ -530,8 +571,9 @@ _FIELD_CHECKS: Mapping[str, Callable[[_Field], list[Check]]] = {
     "validThru": lambda f: [check_expiry(f.value, today=f.today)],
     "residentNumber": lambda f: [check_resident_number(f.value, today=f.today)],
     # a passport's personal number is a resident number only in its 13-digit form
-    "personalNo": lambda f: ([check_resident_number(f.value, today=f.today)]
-                             if len(_compact(f.value)) == 13 else []),
+    "personalNo": lambda f: (
+        [check_resident_number(f.value, today=f.today)] if len(_compact(f.value)) == 13 else []
+    ),
     "driverLicenseNumber": lambda f: [check_driver_license(f.value)],
     "serialNum": lambda f: [check_serial_number(f.value)],
     "passportNo": _passport_checks,

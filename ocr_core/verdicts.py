@@ -31,20 +31,27 @@ _LINE1_REASONS = frozenset({"mrz_chars", "mrz_length", "mrz_start"})
 _CONSTANTS: Mapping[str, object] = {"since": RRN_RANDOM_SINCE.isoformat()}
 
 
-def result_checks(result: CreditCardResult | IdCardResult, *, today: date | None = None,
-                  ) -> dict[str, tuple[Check, ...]]:
+def result_checks(
+    result: CreditCardResult | IdCardResult,
+    *,
+    today: date | None = None,
+) -> dict[str, tuple[Check, ...]]:
     """Each field's checks by the API's key, run on the values as read.
 
     Each field's checks by the API's key (``totalCardNum``, ``validThru``, ``residentNumber`` …);
     fields no check applies to are left out. Run on the values as read, never on masked ones."""
     if isinstance(result, CreditCardResult):
-        found = {"totalCardNum": checks_for("totalCardNum", result.total_card_num, "credit-card", today=today)}
+        found = {
+            "totalCardNum": checks_for("totalCardNum", result.total_card_num, "credit-card", today=today)
+        }
         if result.valid_thru is not None:
             found["validThru"] = checks_for("validThru", result.valid_thru.value, "credit-card", today=today)
     else:
         values = {kv.key: kv.value for kv in result.key_values if kv.value is not None}
-        found = {kv.key: checks_for(kv.key, kv.value, result.id_type or "", values, today=today)
-                 for kv in result.key_values}
+        found = {
+            kv.key: checks_for(kv.key, kv.value, result.id_type or "", values, today=today)
+            for kv in result.key_values
+        }
     return {key: checks for key, checks in found.items() if checks}
 
 

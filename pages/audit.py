@@ -1,6 +1,7 @@
 """Audit (admins only): who did what — billed calls, sign-ins, unmasking, refusals, changes — in words
 (``ui.audit_view``), with filters, totals per user and day, an Excel-ready CSV, and the retention period
 after which rows are purged."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -32,8 +33,11 @@ def retention_form() -> None:
                 return
             book.set_setting(RETENTION_KEY, str(int(days)))
             removed = book.purge(int(days))
-            audit_event("settings_change", action="audit_retention",
-                        detail=change_detail({RETENTION_KEY: (current, int(days))}))
+            audit_event(
+                "settings_change",
+                action="audit_retention",
+                detail=change_detail({RETENTION_KEY: (current, int(days))}),
+            )
             st.success(t("aud.purged", n=removed, days=int(days)))
 
 
@@ -59,21 +63,45 @@ def main() -> None:
     period = c1.date_input(t("aud.dates"), (today - timedelta(days=7), today))
     users = book.users()
     user = c2.selectbox(t("aud.user"), [""] + users, format_func=lambda u: u or t("aud.all"))
-    backend = c3.selectbox(t("aud.backend"), ["", "sandbox", "cloud"],
-                           format_func=lambda b: backend_words(b, lang) if b else t("aud.all"))
+    backend = c3.selectbox(
+        t("aud.backend"),
+        ["", "sandbox", "cloud"],
+        format_func=lambda b: backend_words(b, lang) if b else t("aud.all"),
+    )
     c4, c5, _ = st.columns([3, 3, 2])
-    door = c4.selectbox(t("aud.door"), ["", *book.doors()],
-                        format_func=lambda d: where_words(d, lang) if d else t("aud.door_pages"), key="audit_door")
+    door = c4.selectbox(
+        t("aud.door"),
+        ["", *book.doors()],
+        format_func=lambda d: where_words(d, lang) if d else t("aud.door_pages"),
+        key="audit_door",
+    )
     code_text = c5.text_input(t("aud.code"), "")
-    since, until = (period if isinstance(period, tuple) and len(period) == 2 else (today, today))
+    since, until = period if isinstance(period, tuple) and len(period) == 2 else (today, today)
     code = int(code_text) if code_text.strip().lstrip("-").isdigit() else None
-    rows = book.events(user=user or None, since=since, until=until, backend=backend or None, result_code=code,
-                       where=door or None)
-    st.caption(t("aud.count", n=len(rows)) + ("" if len(rows) <= SHOWN_ROWS else " " + t("aud.shown", n=SHOWN_ROWS)))
-    table(screen_rows(rows[:SHOWN_ROWS], lang, zone), presenter=False, wrap=True,
-          nowrap_columns=[t("aud.c_when")])
-    st.download_button(t("aud.csv"), csv_bytes(rows, lang, zone), file_name=f"audit-{since}-{until}.csv",
-                       mime="text/csv", on_click="ignore")
+    rows = book.events(
+        user=user or None,
+        since=since,
+        until=until,
+        backend=backend or None,
+        result_code=code,
+        where=door or None,
+    )
+    st.caption(
+        t("aud.count", n=len(rows)) + ("" if len(rows) <= SHOWN_ROWS else " " + t("aud.shown", n=SHOWN_ROWS))
+    )
+    table(
+        screen_rows(rows[:SHOWN_ROWS], lang, zone),
+        presenter=False,
+        wrap=True,
+        nowrap_columns=[t("aud.c_when")],
+    )
+    st.download_button(
+        t("aud.csv"),
+        csv_bytes(rows, lang, zone),
+        file_name=f"audit-{since}-{until}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
     st.subheader(t("aud.totals"))
     totals = [r for r in book.totals(since=since) if date.fromisoformat(r["day"]) <= until]
     if totals:

@@ -3,6 +3,7 @@
 Arrives prefilled from the ID card page (``ui.handoff``) or works on its own (paste a key, type the
 fields); the form itself is ``ui.authenticity_form``.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -37,8 +38,13 @@ def main() -> None:
     seed_form(handoff)
 
     key = request_key_input(handoff)
-    id_type = st.radio(t("au.id_type"), AUTH_ID_TYPES, key=translated("auth_id_type"), horizontal=True,
-                       format_func=lambda v: t(f"au.type.{v}"))
+    id_type = st.radio(
+        t("au.id_type"),
+        AUTH_ID_TYPES,
+        key=translated("auth_id_type"),
+        horizontal=True,
+        format_func=lambda v: t(f"au.type.{v}"),
+    )
     st.caption(t("au.passport_note"))
     st.markdown(f"**{t('au.fields')}**")
     values = field_inputs(id_type, handoff)
@@ -56,19 +62,33 @@ def main() -> None:
 
     if id_type == "resident":
         st.caption(t("au.strikes"))
-    if st.button(t("au.button"), key="auth_verify", type="primary", icon=":material/verified_user:",
-                 disabled=key is None or request is None or unusable(key)):
+    if st.button(
+        t("au.button"),
+        key="auth_verify",
+        type="primary",
+        icon=":material/verified_user:",
+        disabled=key is None or request is None or unusable(key),
+    ):
         state.drop(RESULT_KEY)
         assert request is not None and key is not None
         with guarded("authenticity"):
             try:
-                answer = billed_call("authenticity", lambda: client().verify_authenticity(key, request),
-                                     request_key=key.value if hasattr(key, "value") else str(key))
+                answer = billed_call(
+                    "authenticity",
+                    lambda: client().verify_authenticity(key, request),
+                    request_key=key.value if hasattr(key, "value") else str(key),
+                )
             except ApiError as exc:
                 show_error(exc)  # explains 4000122/4000123 once; the expander below is the reference
             else:
-                state.put(RESULT_KEY, {"authentic": answer.is_authenticity, "at": datetime.now(UTC),
-                                       "for": request_fingerprint(id_type, values)})
+                state.put(
+                    RESULT_KEY,
+                    {
+                        "authentic": answer.is_authenticity,
+                        "at": datetime.now(UTC),
+                        "for": request_fingerprint(id_type, values),
+                    },
+                )
                 st.rerun()  # redraw the key panel above: it is spent now
 
     held = state.get(RESULT_KEY)

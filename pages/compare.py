@@ -1,4 +1,5 @@
 """Compare: two photos of one document, or one photo raw vs preprocessed, analysed together."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -48,15 +49,34 @@ def main() -> None:
     c1, c2 = st.columns(2)
     modes = {"two": t("cmp.mode_two"), "pre": t("cmp.mode_pre"), "runs": t("cmp.mode_runs")}
     with c1:
-        mode = persistent(translated("cmp_mode"), "two", lambda key: st.segmented_control(
-            t("cmp.mode"), tuple(modes), required=True, key=key, format_func=modes.__getitem__)) or "two"
+        mode = (
+            persistent(
+                translated("cmp_mode"),
+                "two",
+                lambda key: st.segmented_control(
+                    t("cmp.mode"), tuple(modes), required=True, key=key, format_func=modes.__getitem__
+                ),
+            )
+            or "two"
+        )
     if mode == "runs":  # two QA Lab runs, image by image (the same view as the Runs page's Compare tab)
         lab.compare_runs_picker("cmp_runs")
         return
     with c2:
-        service = persistent(translated("cmp_service"), "credit-card", lambda key: st.segmented_control(
-            t("cmp.service"), tuple(SERVICES), required=True, key=key,
-            format_func=lambda s: t(SERVICES[s][0]))) or "credit-card"
+        service = (
+            persistent(
+                translated("cmp_service"),
+                "credit-card",
+                lambda key: st.segmented_control(
+                    t("cmp.service"),
+                    tuple(SERVICES),
+                    required=True,
+                    key=key,
+                    format_func=lambda s: t(SERVICES[s][0]),
+                ),
+            )
+            or "credit-card"
+        )
     docs = SERVICES[service][1]
 
     sides: tuple[Side | None, Side | None]
@@ -75,15 +95,33 @@ def main() -> None:
         if side_a is not None:
             choice, img, _, _ = side_a
             pre = preprocessed("cmp", img, choice.digest, options_form("cmp"))
-            side_b = (choice, img, pre, state.memo("cmpB_quality", pre.token, lambda: assess_quality(pre.bgr)))
+            side_b = (
+                choice,
+                img,
+                pre,
+                state.memo("cmpB_quality", pre.token, lambda: assess_quality(pre.bgr)),
+            )
         sides = (side_a, side_b)
 
-    if st.button(t("cmp.button"), key="cmp_analyze", type="primary", icon=":material/compare_arrows:",
-                 disabled=None in sides):
+    if st.button(
+        t("cmp.button"),
+        key="cmp_analyze",
+        type="primary",
+        icon=":material/compare_arrows:",
+        disabled=None in sides,
+    ):
         state.drop(RESULT_KEY)
         a, b = (_run(service, s) for s in sides)  # type: ignore[arg-type]
-        state.put(RESULT_KEY, {"a": a, "b": b, "qa": sides[0][3], "qb": sides[1][3],  # type: ignore[index]
-                               "labels": labels})
+        state.put(
+            RESULT_KEY,
+            {
+                "a": a,
+                "b": b,
+                "qa": sides[0][3],  # type: ignore[index]
+                "qb": sides[1][3],  # type: ignore[index]
+                "labels": labels,
+            },
+        )
     elif None in sides:
         st.caption(t("cmp.need_two"))
 

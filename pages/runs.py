@@ -2,6 +2,7 @@
 compare two runs side by side. Each action is decided by ``qa.runner`` on the server (``access.policy``,
 with the signed-in identity and the run's owner) and audited; the page shows only the buttons the
 identity may press."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,19 +51,25 @@ def controls(factory: Any, facts: RunFacts) -> None:
         if facts.unknown:
             st.warning(t("runs.unknown", n=facts.unknown), icon=":material/help:")
             if resendable(facts) and may(identity, Action.RUN_RESEND, facts):
-                ok = st.checkbox(t("runs.resend_confirm", n=facts.unknown), key=f"runs_resend_ok_{chosen}_{facts.unknown}")
+                ok = st.checkbox(
+                    t("runs.resend_confirm", n=facts.unknown), key=f"runs_resend_ok_{chosen}_{facts.unknown}"
+                )
                 if st.button(t("runs.resend", n=facts.unknown), key="runs_resend", disabled=not ok) and ok:
                     refuse_unless_offered(facts.backend, facts.api_version)  # the role's backends, now
                     resend_unknown(factory, chosen, spool(), by=identity, confirmed=facts.unknown)
                     enqueue(chosen, lab.db_url(), facts.backend, facts.api_version)
                     st.rerun()
-            if may(identity, Action.RUN_SETTLE, facts) and st.button(t("runs.settle", n=facts.unknown),
-                                                                      key="runs_settle"):
+            if may(identity, Action.RUN_SETTLE, facts) and st.button(
+                t("runs.settle", n=facts.unknown), key="runs_settle"
+            ):
                 settle_unknown(factory, chosen, spool(), by=identity)
                 st.rerun()
         b1, b2 = st.columns(2)
-        if (facts.status == "interrupted" and may(identity, Action.RUN_RESUME, facts)
-                and b1.button(t("runs.resume", n=facts.pending), key="runs_resume")):
+        if (
+            facts.status == "interrupted"
+            and may(identity, Action.RUN_RESUME, facts)
+            and b1.button(t("runs.resume", n=facts.pending), key="runs_resume")
+        ):
             refuse_unless_offered(facts.backend, facts.api_version)  # the role's backends, now
             resume_run(factory, chosen, spool(), by=identity)
             enqueue(chosen, lab.db_url(), facts.backend, facts.api_version)
@@ -80,13 +87,26 @@ def controls(factory: Any, facts: RunFacts) -> None:
 def _runs_table(factory: Any, filters: dict[str, Any], lang: str) -> None:
     """The runs as filtered, with their progress counted from the items (as a run's panel counts it)."""
     runs = analysis.list_runs(factory, **filters)
-    st.dataframe(pd.DataFrame([{"#": r["id"], t("runs.created"): (r["created_at"] or "")[:19].replace("T", " "),
-                                t("runs.service"): words.service(r["service"], lang), t("runs.backend"): r["backend"],
-                                t("runs.owner"): r["started_by"],
-                                "API": r["api_version"], t("runs.pre"): words.on_off(bool(r["preprocess"]), lang),
-                                t("runs.status"): t(f"lab.status.{r['status']}"),
-                                t("runs.progress"): f"{r['done']}/{r['total']}"} for r in runs]),
-                 hide_index=True, key="runs_table")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "#": r["id"],
+                    t("runs.created"): (r["created_at"] or "")[:19].replace("T", " "),
+                    t("runs.service"): words.service(r["service"], lang),
+                    t("runs.backend"): r["backend"],
+                    t("runs.owner"): r["started_by"],
+                    "API": r["api_version"],
+                    t("runs.pre"): words.on_off(bool(r["preprocess"]), lang),
+                    t("runs.status"): t(f"lab.status.{r['status']}"),
+                    t("runs.progress"): f"{r['done']}/{r['total']}",
+                }
+                for r in runs
+            ]
+        ),
+        hide_index=True,
+        key="runs_table",
+    )
 
 
 def main() -> None:
@@ -98,15 +118,28 @@ def main() -> None:
     c1, c2, c3, c4 = st.columns(4)
     every = t("aud.all")
     lang = current_lang()
-    service = c1.selectbox(t("runs.service"), ["", *SERVICES], key="runs_service",
-                           format_func=lambda v: words.service(v, lang) if v else every)
-    backend = c2.selectbox(t("runs.backend"), ["", "sandbox", "cloud"], key="runs_backend",
-                           format_func=lambda v: v or every)
-    status = c3.selectbox(t("runs.status"), ["", "queued", "running", "done", "cancelled", "interrupted", "failed"],
-                          key="runs_status", format_func=lambda v: t(f"lab.status.{v}") if v else every)
+    service = c1.selectbox(
+        t("runs.service"),
+        ["", *SERVICES],
+        key="runs_service",
+        format_func=lambda v: words.service(v, lang) if v else every,
+    )
+    backend = c2.selectbox(
+        t("runs.backend"), ["", "sandbox", "cloud"], key="runs_backend", format_func=lambda v: v or every
+    )
+    status = c3.selectbox(
+        t("runs.status"),
+        ["", "queued", "running", "done", "cancelled", "interrupted", "failed"],
+        key="runs_status",
+        format_func=lambda v: t(f"lab.status.{v}") if v else every,
+    )
     since = c4.date_input(t("runs.since"), value=None, key="runs_since")
-    filters: dict[str, Any] = {"service": service or None, "backend": backend or None, "status": status or None,
-                               "since": dt.datetime.combine(since, dt.time()) if since else None}
+    filters: dict[str, Any] = {
+        "service": service or None,
+        "backend": backend or None,
+        "status": status or None,
+        "since": dt.datetime.combine(since, dt.time()) if since else None,
+    }
     runs = analysis.list_runs(factory, **filters)
     if not runs:  # no st.stop(): the app frame (backend badge) is drawn after the page
         st.info(t("runs.none"))
@@ -129,6 +162,7 @@ def main() -> None:
                 a = st.selectbox("A", ids, index=1, key="runs_cmp_a")
                 b = st.selectbox("B", ids, index=0, key="runs_cmp_b")
                 lab.compare_runs_view(a, b)
+
 
 with guarded():
     main()

@@ -3,6 +3,7 @@
 Widget changes are applied in ``on_change`` callbacks, which run before the rerun, so the sidebar
 (drawn before this page) already shows the new choice.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -34,35 +35,69 @@ _FIELDS = {  # widget key -> Connection attribute
 
 
 def _apply() -> None:
-    apply_connection({attr: st.session_state[key] for key, attr in _FIELDS.items() if key in st.session_state})
+    apply_connection(
+        {attr: st.session_state[key] for key, attr in _FIELDS.items() if key in st.session_state}
+    )
 
 
 def _apply_presenter() -> None:
     set_presenter(bool(st.session_state.get("settings_presenter")))  # the sidebar's switch and the URL too
 
 
-def _radio(key: str, label: str, options: tuple[str, ...], names: dict[str, str], *, disabled: bool = False) -> str:
+def _radio(
+    key: str, label: str, options: tuple[str, ...], names: dict[str, str], *, disabled: bool = False
+) -> str:
     conn = connection()
-    return persistent(translated(key), getattr(conn, _FIELDS[key]), lambda k: st.radio(
-        label, options, key=k, horizontal=True, format_func=names.__getitem__, on_change=_apply, disabled=disabled))
+    return persistent(
+        translated(key),
+        getattr(conn, _FIELDS[key]),
+        lambda k: st.radio(
+            label,
+            options,
+            key=k,
+            horizontal=True,
+            format_func=names.__getitem__,
+            on_change=_apply,
+            disabled=disabled,
+        ),
+    )
 
 
 def connection_form() -> None:
     st.subheader(t("set.connection"))
-    backend = _radio("settings_backend", t("set.backend"), ("sandbox", "cloud"),
-                     {"sandbox": t("set.backend_sandbox"), "cloud": t("set.backend_cloud")})
-    api_version = _radio("settings_api_version", t("set.api_version"), ("v2.0", "v2.1"),
-                         {"v2.0": t("set.v20"), "v2.1": t("set.v21")})
+    backend = _radio(
+        "settings_backend",
+        t("set.backend"),
+        ("sandbox", "cloud"),
+        {"sandbox": t("set.backend_sandbox"), "cloud": t("set.backend_cloud")},
+    )
+    api_version = _radio(
+        "settings_api_version",
+        t("set.api_version"),
+        ("v2.0", "v2.1"),
+        {"v2.0": t("set.v20"), "v2.1": t("set.v21")},
+    )
     configured = credentials_configured(api_version)
-    st.markdown(f"**{t('set.credentials')}** — NHN Cloud {api_version}: "
-                + (t("set.configured") if configured else t("set.not_configured")))
+    st.markdown(
+        f"**{t('set.credentials')}** — NHN Cloud {api_version}: "
+        + (t("set.configured") if configured else t("set.not_configured"))
+    )
     st.caption(t("set.cred_help"))
     if backend == "cloud" and not configured:
         st.warning(t("set.cloud_needs_creds"), icon=":material/lock:")
-    _radio("settings_endpoint", t("set.endpoint"), ("current", "legacy"),
-           {"current": t("set.ep_current"), "legacy": t("set.ep_legacy")}, disabled=backend != "cloud")
-    _radio("settings_encoding", t("set.encoding"), ("raw", "base64"),
-           {"raw": t("set.enc_raw"), "base64": t("set.enc_b64")})
+    _radio(
+        "settings_endpoint",
+        t("set.endpoint"),
+        ("current", "legacy"),
+        {"current": t("set.ep_current"), "legacy": t("set.ep_legacy")},
+        disabled=backend != "cloud",
+    )
+    _radio(
+        "settings_encoding",
+        t("set.encoding"),
+        ("raw", "base64"),
+        {"raw": t("set.enc_raw"), "base64": t("set.enc_b64")},
+    )
 
 
 def test_connection() -> None:
@@ -82,15 +117,25 @@ def test_connection() -> None:
     with st.spinner(t("set.testing", backend=backend, host=host)):
         for probe in probe_public_keys(conn):
             if probe.skipped_after is not None:
-                st.error(t("set.test_skipped", service=probe.service, first=probe.skipped_after),
-                         icon=":material/block:")
+                st.error(
+                    t("set.test_skipped", service=probe.service, first=probe.skipped_after),
+                    icon=":material/block:",
+                )
             elif probe.error is not None:
                 what, action = describe(probe.error, lang, where=host)
                 detail = what if action is None else f"{what} — {action}"
                 st.error(t("set.test_fail", service=probe.service, detail=detail), icon=":material/block:")
             elif probe.info is not None:
-                st.success(t("set.test_ok", backend=backend, host=host, service=probe.service,
-                             version=probe.info.version), icon=":material/check_circle:")
+                st.success(
+                    t(
+                        "set.test_ok",
+                        backend=backend,
+                        host=host,
+                        service=probe.service,
+                        version=probe.info.version,
+                    ),
+                    icon=":material/check_circle:",
+                )
 
 
 def quota_form() -> None:
@@ -102,10 +147,19 @@ def quota_form() -> None:
     with st.form("settings_quotas"):
         c1, c2 = st.columns(2)
         values = {}
-        for col, name in ((c1, "user_daily_analysis"), (c2, "user_daily_stand_alone"),
-                          (c1, "monthly_analysis"), (c2, "monthly_stand_alone")):
-            values[name] = col.number_input(t(f"set.q_{name}"), min_value=0, value=getattr(now, name),
-                                            step=1, placeholder=t("set.q_unlimited"))
+        for col, name in (
+            (c1, "user_daily_analysis"),
+            (c2, "user_daily_stand_alone"),
+            (c1, "monthly_analysis"),
+            (c2, "monthly_stand_alone"),
+        ):
+            values[name] = col.number_input(
+                t(f"set.q_{name}"),
+                min_value=0,
+                value=getattr(now, name),
+                step=1,
+                placeholder=t("set.q_unlimited"),
+            )
         if st.form_submit_button(t("set.q_save")):
             saved = save_quotas(values)
             if saved == "unchanged":
@@ -129,13 +183,22 @@ def backends_form() -> None:
             c1, c2 = st.columns([3, 2])
             cloud_ok = allowed_role(role, Action.USE_CLOUD)
             options = list(BACKENDS) if cloud_ok else ["sandbox"]
-            chosen = c1.multiselect(t("bk.allowed", role=t(f"acc.role_{role}")), options,
-                                    default=[b for b in now[role].allowed if b in options], format_func=choice_name,
-                                    key=f"settings_backends_{role}", placeholder=t("bk.none_chosen"),
-                                    help=None if cloud_ok else t("bk.viewer_no_cloud"))
-            default = c2.selectbox(t("bk.default", role=t(f"acc.role_{role}")), options,
-                                   index=options.index(now[role].default) if now[role].default in options else 0,
-                                   format_func=choice_name, key=f"settings_backends_{role}_default")
+            chosen = c1.multiselect(
+                t("bk.allowed", role=t(f"acc.role_{role}")),
+                options,
+                default=[b for b in now[role].allowed if b in options],
+                format_func=choice_name,
+                key=f"settings_backends_{role}",
+                placeholder=t("bk.none_chosen"),
+                help=None if cloud_ok else t("bk.viewer_no_cloud"),
+            )
+            default = c2.selectbox(
+                t("bk.default", role=t(f"acc.role_{role}")),
+                options,
+                index=options.index(now[role].default) if now[role].default in options else 0,
+                format_func=choice_name,
+                key=f"settings_backends_{role}_default",
+            )
             picked[role] = (chosen, default)
         if not st.form_submit_button(t("bk.save")):
             return
@@ -167,8 +230,11 @@ def main() -> None:
         if len(offered(current_identity())) > 1:  # what they can do themselves, and where
             st.caption(t("bk.settings_hint"))
     st.subheader(t("set.display"))
-    persistent("settings_presenter", presenter_view(),
-               lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter))
+    persistent(
+        "settings_presenter",
+        presenter_view(),
+        lambda k: st.toggle(t("set.presenter"), key=k, on_change=_apply_presenter),
+    )
 
 
 with guarded():

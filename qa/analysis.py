@@ -3,6 +3,7 @@
 What a run says: accuracy per field, per document type and per degradation level, where reads
 start to fail, whether confidence and the pre-flight verdict predicted it, the slowest and failed
 items, and the comparison of two runs. Pure functions over rows loaded once from the store."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -87,8 +88,11 @@ class ItemRow:
         were not recorded."""
         if not self.checks_recorded:
             return None
-        return {name: tuple(check_from_record(r) for r in f["checks"]) for name, f in self.fields.items()
-                if f["checks"]}
+        return {
+            name: tuple(check_from_record(r) for r in f["checks"])
+            for name, f in self.fields.items()
+            if f["checks"]
+        }
 
     @property
     def min_conf(self) -> float | None:
@@ -111,14 +115,28 @@ class RunData:
 
 
 def run_dict(run: Run) -> dict[str, Any]:
-    return {"id": run.id, "created_at": run.created_at.isoformat() if run.created_at else None,
-            "started_by": run.started_by, "backend": run.backend, "endpoint": run.endpoint,
-            "api_version": run.api_version, "key_versions": run.key_versions, "service": run.service,
-            "preprocess": run.preprocess, "sweep": run.sweep, "truth_name": run.truth_name,
-            "truth_sha256": run.truth_sha256, "status": run.status, "total": run.total, "done": run.done,
-            "failed": run.failed, "concurrency": run.concurrency, "rate_limit": run.rate_limit,
-            "started_at": run.started_at.isoformat() if run.started_at else None,
-            "finished_at": run.finished_at.isoformat() if run.finished_at else None}
+    return {
+        "id": run.id,
+        "created_at": run.created_at.isoformat() if run.created_at else None,
+        "started_by": run.started_by,
+        "backend": run.backend,
+        "endpoint": run.endpoint,
+        "api_version": run.api_version,
+        "key_versions": run.key_versions,
+        "service": run.service,
+        "preprocess": run.preprocess,
+        "sweep": run.sweep,
+        "truth_name": run.truth_name,
+        "truth_sha256": run.truth_sha256,
+        "status": run.status,
+        "total": run.total,
+        "done": run.done,
+        "failed": run.failed,
+        "concurrency": run.concurrency,
+        "rate_limit": run.rate_limit,
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+    }
 
 
 UNENDED = ("pending", "sending")
@@ -133,8 +151,11 @@ def _progress(s: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
     list, a run's panel, the QA Lab's runs going on and the CLI all read, so they never disagree."""
     if not ids:
         return {}
-    rows = s.execute(select(Item.run_id, Item.state, func.count()).where(Item.run_id.in_(ids))
-                     .group_by(Item.run_id, Item.state)).all()
+    rows = s.execute(
+        select(Item.run_id, Item.state, func.count())
+        .where(Item.run_id.in_(ids))
+        .group_by(Item.run_id, Item.state)
+    ).all()
     out = {i: (0, 0) for i in ids}
     for run_id, state, n in rows:
         if state in UNENDED:
@@ -152,7 +173,9 @@ def with_progress(s: Session, runs: list[Run]) -> list[dict[str, Any]]:
 def active_runs(factory: sessionmaker[Session]) -> list[dict[str, Any]]:
     """Runs queued, running or being cancelled, newest first, with their progress."""
     with factory() as s:
-        return with_progress(s, list(s.scalars(select(Run).where(Run.status.in_(ACTIVE)).order_by(Run.id.desc()))))
+        return with_progress(
+            s, list(s.scalars(select(Run).where(Run.status.in_(ACTIVE)).order_by(Run.id.desc())))
+        )
 
 
 def run_progress(factory: sessionmaker[Session], run_id: int) -> dict[str, Any] | None:
@@ -166,20 +189,62 @@ def load_run(factory: sessionmaker[Session], run_id: int) -> RunData:
         run = s.get(Run, run_id)
         if run is None:
             raise LookupError(f"no run {run_id}")
-        items = s.scalars(select(Item).where(Item.run_id == run_id).options(selectinload(Item.fields))
-                          .order_by(Item.position)).all()
-        rows = [ItemRow(i.id, i.position, i.image_name, i.degradation, i.level, i.doc_type, i.state,
-                        i.result_code, i.result_message, i.quality_status, i.t_total, i.t_network,
-                        {f.name: {"value": f.value, "conf": f.conf, "correct": f.correct, "checks": f.checks,
-                                  "expected": f.expected, "diff": f.diff}
-                         for f in i.fields},
-                        i.answer, i.sha256, i.width, i.height, i.source, i.source_kind, i.source_path,
-                        i.sent_sha256, i.sent_width, i.sent_height, dict(i.tags or {})) for i in items]
+        items = s.scalars(
+            select(Item)
+            .where(Item.run_id == run_id)
+            .options(selectinload(Item.fields))
+            .order_by(Item.position)
+        ).all()
+        rows = [
+            ItemRow(
+                i.id,
+                i.position,
+                i.image_name,
+                i.degradation,
+                i.level,
+                i.doc_type,
+                i.state,
+                i.result_code,
+                i.result_message,
+                i.quality_status,
+                i.t_total,
+                i.t_network,
+                {
+                    f.name: {
+                        "value": f.value,
+                        "conf": f.conf,
+                        "correct": f.correct,
+                        "checks": f.checks,
+                        "expected": f.expected,
+                        "diff": f.diff,
+                    }
+                    for f in i.fields
+                },
+                i.answer,
+                i.sha256,
+                i.width,
+                i.height,
+                i.source,
+                i.source_kind,
+                i.source_path,
+                i.sent_sha256,
+                i.sent_width,
+                i.sent_height,
+                dict(i.tags or {}),
+            )
+            for i in items
+        ]
         return RunData(with_progress(s, [run])[0], rows)
 
 
-def list_runs(factory: sessionmaker[Session], *, service: str | None = None, backend: str | None = None,
-              status: str | None = None, since: Any = None) -> list[dict[str, Any]]:
+def list_runs(
+    factory: sessionmaker[Session],
+    *,
+    service: str | None = None,
+    backend: str | None = None,
+    status: str | None = None,
+    since: Any = None,
+) -> list[dict[str, Any]]:
     with factory() as s:
         q = select(Run).order_by(Run.id.desc())
         if service:
@@ -227,12 +292,24 @@ def level_curves(data: RunData) -> list[dict[str, Any]]:
     sweeps = [name for name, _ in data.run.get("sweep") or []]
     rows = []
     for it in data.items:
-        targets = [(it.degradation, it.level)] if it.degradation != "none" else \
-            [(name, DEGRADATIONS[name].identity) for name in sweeps] or [("none", 0.0)]
+        targets = (
+            [(it.degradation, it.level)]
+            if it.degradation != "none"
+            else [(name, DEGRADATIONS[name].identity) for name in sweeps] or [("none", 0.0)]
+        )
         for name, level in targets:
-            rows.append({"degradation": name, "level": level, "image": it.image, "doc_type": it.doc_type,
-                         "right": it.right, "min_conf": it.min_conf, "quality": it.quality_status,
-                         "state": it.state})
+            rows.append(
+                {
+                    "degradation": name,
+                    "level": level,
+                    "image": it.image,
+                    "doc_type": it.doc_type,
+                    "right": it.right,
+                    "min_conf": it.min_conf,
+                    "quality": it.quality_status,
+                    "state": it.state,
+                }
+            )
     return rows
 
 
@@ -254,12 +331,18 @@ def breaking_points(data: RunData) -> dict[str, dict[str, Any]]:
             sent = [r for r in levels[level] if r["state"] not in ("refused", "pending")]
             wrong = [r for r in sent if r["right"] is False or r["state"] != "done"]
             if wrong:
-                breaks_at = {"level": level, "wrong": len(wrong), "of": len(sent),
-                             "confidence_warned": all((r["min_conf"] or 0) < LOW_CONFIDENCE for r in wrong),
-                             "preflight_warned": all(r["quality"] in ("warn", "fail") for r in wrong)}
+                breaks_at = {
+                    "level": level,
+                    "wrong": len(wrong),
+                    "of": len(sent),
+                    "confidence_warned": all((r["min_conf"] or 0) < LOW_CONFIDENCE for r in wrong),
+                    "preflight_warned": all(r["quality"] in ("warn", "fail") for r in wrong),
+                }
                 break
-        acc = {lv: _acc([bool(r["right"]) for r in rows if r["right"] is not None])["accuracy"]
-               for lv, rows in levels.items()}
+        acc = {
+            lv: _acc([bool(r["right"]) for r in rows if r["right"] is not None])["accuracy"]
+            for lv, rows in levels.items()
+        }
         out[name] = {"breaks_at": breaks_at, "accuracy": dict(sorted(acc.items()))}
     return out
 
@@ -295,8 +378,11 @@ def latency(data: RunData) -> dict[str, float | None]:
     times = sorted(i.t_total for i in data.items if i.t_total is not None)
     if not times:
         return {"mean_ms": None, "p50_ms": None, "p95_ms": None}
-    return {"mean_ms": mean(times), "p50_ms": times[len(times) // 2],
-            "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))]}
+    return {
+        "mean_ms": mean(times),
+        "p50_ms": times[len(times) // 2],
+        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
+    }
 
 
 def validator_catches(data: RunData) -> dict[str, dict[str, int]]:
@@ -325,14 +411,21 @@ def validator_catches(data: RunData) -> dict[str, dict[str, int]]:
 
 
 def summary(data: RunData) -> dict[str, Any]:
-    return {"fields": field_summary(data), "doc_types": doc_type_summary(data),
-            "breaking_points": breaking_points(data), "confusion": confusion(data),
-            "validators": validator_catches(data), "result_codes": code_counts(data), "latency": latency(data)}
+    return {
+        "fields": field_summary(data),
+        "doc_types": doc_type_summary(data),
+        "breaking_points": breaking_points(data),
+        "confusion": confusion(data),
+        "validators": validator_catches(data),
+        "result_codes": code_counts(data),
+        "latency": latency(data),
+    }
 
 
 def compare(a: RunData, b: RunData) -> dict[str, Any]:
     """Per-field accuracy and confidence deltas (b − a), latency and result codes side by side."""
     fa, fb = field_summary(a), field_summary(b)
+
     def delta(x: dict[str, Any], y: dict[str, Any], key: str) -> float | None:
         if x.get(key) is None or y.get(key) is None:
             return None
@@ -341,11 +434,22 @@ def compare(a: RunData, b: RunData) -> dict[str, Any]:
     fields = {}
     for name in sorted(set(fa) | set(fb)):
         x, y = fa.get(name, {}), fb.get(name, {})
-        fields[name] = {"a_accuracy": x.get("accuracy"), "b_accuracy": y.get("accuracy"),
-                        "accuracy_delta": delta(x, y, "accuracy"), "a_conf": x.get("mean_conf"),
-                        "b_conf": y.get("mean_conf"), "conf_delta": delta(x, y, "mean_conf")}
-    return {"a": a.run, "b": b.run, "fields": fields, "latency": {"a": latency(a), "b": latency(b)},
-            "result_codes": {"a": code_counts(a), "b": code_counts(b)}, "per_image": run_diff(a, b)}
+        fields[name] = {
+            "a_accuracy": x.get("accuracy"),
+            "b_accuracy": y.get("accuracy"),
+            "accuracy_delta": delta(x, y, "accuracy"),
+            "a_conf": x.get("mean_conf"),
+            "b_conf": y.get("mean_conf"),
+            "conf_delta": delta(x, y, "mean_conf"),
+        }
+    return {
+        "a": a.run,
+        "b": b.run,
+        "fields": fields,
+        "latency": {"a": latency(a), "b": latency(b)},
+        "result_codes": {"a": code_counts(a), "b": code_counts(b)},
+        "per_image": run_diff(a, b),
+    }
 
 
 def answer_result(service: str, answer: dict[str, Any]) -> CreditCardResult | IdCardResult:
@@ -353,6 +457,7 @@ def answer_result(service: str, answer: dict[str, Any]) -> CreditCardResult | Id
 
     An item's stored answer (the API's shape, values already masked) as the client's result type,
     for the analysis pages' views. Nothing is decrypted: the values go through as stored."""
+
     def as_stored(value: str) -> str:
         return value
 
@@ -366,22 +471,43 @@ def item_json(it: ItemRow) -> dict[str, Any]:
 
     An item as the JSON report and ``--json`` give it: each field's masked ``value`` with its masked
     ``expected`` beside it and, for a misread, ``difference`` (positions and kinds, ``qa.differences``)."""
-    return {"image": it.image, "sha256": it.sha256, "degradation": it.degradation, "level": it.level,
-            "state": it.state, "result_code": it.result_code, "result_message": it.result_message,
-            "doc_type": it.doc_type, "quality": it.quality_status, "t_total_ms": it.t_total, "tags": it.tags,
-            "fields": {k: {"value": f["value"], "expected": f.get("expected"), "conf": f["conf"],
-                           "correct": f["correct"], "checks": f["checks"],
-                           **({"difference": f["diff"]} if f.get("diff") else {})}
-                       for k, f in it.fields.items()}}
+    return {
+        "image": it.image,
+        "sha256": it.sha256,
+        "degradation": it.degradation,
+        "level": it.level,
+        "state": it.state,
+        "result_code": it.result_code,
+        "result_message": it.result_message,
+        "doc_type": it.doc_type,
+        "quality": it.quality_status,
+        "t_total_ms": it.t_total,
+        "tags": it.tags,
+        "fields": {
+            k: {
+                "value": f["value"],
+                "expected": f.get("expected"),
+                "conf": f["conf"],
+                "correct": f["correct"],
+                "checks": f["checks"],
+                **({"difference": f["diff"]} if f.get("diff") else {}),
+            }
+            for k, f in it.fields.items()
+        },
+    }
 
 
 def run_json(data: RunData) -> dict[str, Any]:
     """The masked JSON of a run (``run --json`` and the JSON report)."""
     fs = field_summary(data)
-    return {"run_id": data.run["id"], "status": data.run["status"], "run": data.run,
-            "items": [item_json(i) for i in data.items],
-            "summary": {k: {"right": v["right"], "total": v["total"]} for k, v in fs.items()},
-            "analysis": {**summary(data), "tags": tag_summary(data)}}
+    return {
+        "run_id": data.run["id"],
+        "status": data.run["status"],
+        "run": data.run,
+        "items": [item_json(i) for i in data.items],
+        "summary": {k: {"right": v["right"], "total": v["total"]} for k, v in fs.items()},
+        "analysis": {**summary(data), "tags": tag_summary(data)},
+    }
 
 
 # ------------------------------------------------------------------------------------- issue 19 views
@@ -405,8 +531,10 @@ def tag_summary(data: RunData) -> dict[str, dict[str, dict[str, Any]]]:
         out[tag] = {}
         for value, items in sorted(groups.items(), key=lambda kv: kv[0].casefold()):
             confs = [c for c in (i.min_conf for i in items) if c is not None]
-            out[tag][value] = {**_acc([bool(i.right) for i in items if i.right is not None]),
-                               "mean_conf": mean(confs) if confs else None}
+            out[tag][value] = {
+                **_acc([bool(i.right) for i in items if i.right is not None]),
+                "mean_conf": mean(confs) if confs else None,
+            }
     return out
 
 
@@ -437,7 +565,9 @@ def filter_items(data: RunData, f: ItemFilter) -> list[ItemRow]:
             continue
         rows.append(it)
     if f.by_confidence:
-        rows.sort(key=lambda i: (i.min_conf is None, i.min_conf if i.min_conf is not None else 0.0, i.position))
+        rows.sort(
+            key=lambda i: (i.min_conf is None, i.min_conf if i.min_conf is not None else 0.0, i.position)
+        )
     return rows
 
 
@@ -468,8 +598,12 @@ def sweep_series(data: RunData) -> dict[str, dict[str, Any]]:
             acc.append(_acc([bool(r["right"]) for r in rows if r["right"] is not None])["accuracy"])
             confs = [r["min_conf"] for r in rows if r["min_conf"] is not None]
             conf.append(mean(confs) if confs else None)
-        out[name] = {"levels": levels, "accuracy": acc, "confidence": conf,
-                     "breaks_at": breaks.get(name, {}).get("breaks_at")}
+        out[name] = {
+            "levels": levels,
+            "accuracy": acc,
+            "confidence": conf,
+            "breaks_at": breaks.get(name, {}).get("breaks_at"),
+        }
     return out
 
 
@@ -489,6 +623,7 @@ def run_diff(a: RunData, b: RunData) -> dict[str, Any]:
     Image by image (by the SHA-256 of the source, whatever its name), at each degradation and level
     both runs sent: what flipped right → wrong and wrong → right, and how the lowest confidence moved.
     Images only one run has are counted, never compared."""
+
     def by_source(data: RunData) -> dict[str, dict[tuple[str, float], ItemRow]]:
         out: dict[str, dict[tuple[str, float], ItemRow]] = defaultdict(dict)
         for it in data.items:
@@ -502,19 +637,51 @@ def run_diff(a: RunData, b: RunData) -> dict[str, Any]:
     for digest in common:
         for key in [k for k in sa[digest] if k in sb[digest]]:
             x, y = sa[digest][key], sb[digest][key]
-            change = ("unscored" if x.right is None or y.right is None
-                      else "to_wrong" if x.right and not y.right else "to_right" if y.right and not x.right
-                      else "same_right" if x.right else "same_wrong")
-            rows.append({"sha256": digest, "image_a": x.image, "image_b": y.image, "degradation": key[0],
-                         "level": key[1], "change": change, "a_right": x.right, "b_right": y.right,
-                         "a_conf": x.min_conf, "b_conf": y.min_conf,
-                         "conf_delta": None if x.min_conf is None or y.min_conf is None else y.min_conf - x.min_conf,
-                         "fields": sorted(k for k in set(x.fields) | set(y.fields)
-                                          if (x.fields.get(k) or {}).get("correct") != (y.fields.get(k) or {}).get("correct"))})
+            change = (
+                "unscored"
+                if x.right is None or y.right is None
+                else "to_wrong"
+                if x.right and not y.right
+                else "to_right"
+                if y.right and not x.right
+                else "same_right"
+                if x.right
+                else "same_wrong"
+            )
+            rows.append(
+                {
+                    "sha256": digest,
+                    "image_a": x.image,
+                    "image_b": y.image,
+                    "degradation": key[0],
+                    "level": key[1],
+                    "change": change,
+                    "a_right": x.right,
+                    "b_right": y.right,
+                    "a_conf": x.min_conf,
+                    "b_conf": y.min_conf,
+                    "conf_delta": None
+                    if x.min_conf is None or y.min_conf is None
+                    else y.min_conf - x.min_conf,
+                    "fields": sorted(
+                        k
+                        for k in set(x.fields) | set(y.fields)
+                        if (x.fields.get(k) or {}).get("correct") != (y.fields.get(k) or {}).get("correct")
+                    ),
+                }
+            )
     order = {"to_wrong": 0, "to_right": 1, "same_wrong": 2, "same_right": 3, "unscored": 4}
     rows.sort(key=lambda r: (order[r["change"]], r["image_a"], r["degradation"], r["level"]))
     counts = Counter(r["change"] for r in rows)
-    return {"images": {"a": len(sa), "b": len(sb), "common": len(common), "only_a": len(set(sa) - set(sb)),
-                       "only_b": len(set(sb) - set(sa))},
-            "same_images": set(sa) == set(sb),
-            "counts": {k: counts.get(k, 0) for k in order}, "items": rows}
+    return {
+        "images": {
+            "a": len(sa),
+            "b": len(sb),
+            "common": len(common),
+            "only_a": len(set(sa) - set(sb)),
+            "only_b": len(set(sb) - set(sa)),
+        },
+        "same_images": set(sa) == set(sb),
+        "counts": {k: counts.get(k, 0) for k in order},
+        "items": rows,
+    }

@@ -3,6 +3,7 @@
 The backend a lab run talks to, chosen as the dashboard chooses: NHN Cloud when its credentials
 are configured (``NHN_OCR_*`` or the CLI's options), else a sandbox — an already running one named
 by ``STUDIO_SANDBOX_URL``, or one started in this process."""
+
 from __future__ import annotations
 
 import threading
@@ -54,10 +55,21 @@ def sandbox_settings(**overrides: Any) -> Settings:
     from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET, TOKEN_PATH
 
     url, _ = sandbox_url()
-    values: dict[str, Any] = {"base_url": url, "app_key": DEMO_APP_KEY, "secret_key": DEMO_SECRET_KEY, "uak_id": DEMO_UAK_ID,
-                  "uak_secret": DEMO_UAK_SECRET, "token_url": url + TOKEN_PATH}
-    values.update({k: v for k, v in overrides.items() if v is not None and k in ("api_version", "image_encoding",
-                                                                                  "read_timeout", "connect_timeout")})
+    values: dict[str, Any] = {
+        "base_url": url,
+        "app_key": DEMO_APP_KEY,
+        "secret_key": DEMO_SECRET_KEY,
+        "uak_id": DEMO_UAK_ID,
+        "uak_secret": DEMO_UAK_SECRET,
+        "token_url": url + TOKEN_PATH,
+    }
+    values.update(
+        {
+            k: v
+            for k, v in overrides.items()
+            if v is not None and k in ("api_version", "image_encoding", "read_timeout", "connect_timeout")
+        }
+    )
     return Settings(**values)
 
 

@@ -19,6 +19,7 @@ it is sent, leaving a ``qa-run:<id>`` audit row (``access.metering``); items pas
 4 bad input or items refused for quota; 130 stopped by Ctrl-C (the run ends ``cancelled``, every
 answer kept).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,21 +72,40 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run images (and sweeps) against the backend in use")
     run.add_argument("--service", required=True, choices=SERVICES)
     run.add_argument("--truth", type=Path, help="JSON or CSV of expected values by image file name")
-    run.add_argument("--sweep", action="append", default=[], metavar="SPEC",
-                     help="NAME:LEVEL,LEVEL,… e.g. blur:0,1.5,3 (repeatable)")
+    run.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="NAME:LEVEL,LEVEL,… e.g. blur:0,1.5,3 (repeatable)",
+    )
     run.add_argument("--preprocess", action="store_true", help="the dashboard's default preprocessing")
     run.add_argument("--concurrency", type=int, default=2)
     run.add_argument("--rate", type=float, help="at most this many calls per second")
     run.add_argument("--yes", action="store_true", help="confirm billed calls on NHN Cloud")
-    run.add_argument("--user", help="whose quota the run spends, for the audit trail (env STUDIO_USER; "
-                     "default the operating-system account)")
+    run.add_argument(
+        "--user",
+        help="whose quota the run spends, for the audit trail (env STUDIO_USER; "
+        "default the operating-system account)",
+    )
     run.add_argument("--json", action="store_true")
-    for name, help_ in (("--base-url", "API endpoint URL"), ("--app-key", "appKey"), ("--secret-key", "v2.0"),
-                        ("--uak-id", "v2.1"), ("--uak-secret", "v2.1"), ("--token-url", "v2.1")):
+    for name, help_ in (
+        ("--base-url", "API endpoint URL"),
+        ("--app-key", "appKey"),
+        ("--secret-key", "v2.0"),
+        ("--uak-id", "v2.1"),
+        ("--uak-secret", "v2.1"),
+        ("--token-url", "v2.1"),
+    ):
         run.add_argument(name, help=help_)
     run.add_argument("--api-version", choices=C.API_VERSIONS)
-    run.add_argument("images", nargs="+", type=Path, metavar="IMAGE_FOLDER_OR_ZIP",
-                     help="image files, folders of them, ZIPs of them (read as the lab page reads a ZIP)")
+    run.add_argument(
+        "images",
+        nargs="+",
+        type=Path,
+        metavar="IMAGE_FOLDER_OR_ZIP",
+        help="image files, folders of them, ZIPs of them (read as the lab page reads a ZIP)",
+    )
     db(run)
     runs = sub.add_parser("runs", help="list runs")
     runs.add_argument("--json", action="store_true")
@@ -134,10 +154,14 @@ def collect_images(paths: Sequence[Path], err: TextIO) -> list[Source]:
                 raise BadInput(str(e)) from None
             groups.append((from_os(path.name) or shown, found.sources, found.paths))
             if found.skipped:
-                err.write(message("lab.skipped", "en", n=len(found.skipped), names=name_list(found.skipped)) + "\n")
+                err.write(
+                    message("lab.skipped", "en", n=len(found.skipped), names=name_list(found.skipped)) + "\n"
+                )
             key = "lab.folder_unreadable" if path.is_dir() else "lab.zip_unreadable"
-            err.writelines(message(key, "en", name=shown, member=member, why=message(f"lab.zip_why.{why}", "en"))
-                           + "\n" for member, why in found.unreadable)
+            err.writelines(
+                message(key, "en", name=shown, member=member, why=message(f"lab.zip_why.{why}", "en")) + "\n"
+                for member, why in found.unreadable
+            )
         elif path.is_file():  # named explicitly: sent whatever its name, judged by its content
             data = read_capped(path)
             if data is None:  # over the API's limit (never read whole), or unreadable
@@ -165,18 +189,22 @@ def _progress(out: TextIO) -> Any:
         filled = int(width * done / total) if total else width
         elapsed = time.monotonic() - start
         eta = elapsed / done * (total - done) if done else 0.0
-        out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  failed {failed}  "
-                  f"ETA {eta:4.0f} s ")
+        out.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  failed {failed}  ETA {eta:4.0f} s "
+        )
         out.flush()
         if done >= total:
             out.write("\n")
+
     return show
 
 
 def _exit_code(data: analysis.RunData) -> int:
     states = [i for i in data.items if i.state != "done"]
-    if any(i.state == "lost" or (i.result_message or "").startswith(("ConnectError", "TransportError"))
-           for i in states):
+    if any(
+        i.state == "lost" or (i.result_message or "").startswith(("ConnectError", "TransportError"))
+        for i in states
+    ):
         return EXIT_NETWORK
     if any(i.result_code is None for i in states):
         return EXIT_INPUT
@@ -204,28 +232,49 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         truth = TruthFile("specimens", "", specimen_truth(SAMPLES))  # the specimens carry their truth
     elif truth is not None:
         err.writelines(line + "\n" for line in truth_notes(truth, [s.name for s in sources], "en"))
-    backend = choose(base_url=args.base_url, app_key=args.app_key, secret_key=args.secret_key,
-                     api_version=args.api_version, uak_id=args.uak_id, uak_secret=args.uak_secret,
-                     token_url=args.token_url)
+    backend = choose(
+        base_url=args.base_url,
+        app_key=args.app_key,
+        secret_key=args.secret_key,
+        api_version=args.api_version,
+        uak_id=args.uak_id,
+        uak_secret=args.uak_secret,
+        token_url=args.token_url,
+    )
     calls = billed_calls(len(sources), sweep)
     if backend.kind == "cloud":
         if calls > max_cloud_calls():
-            raise Usage(f"this run would make {calls} billed calls; the per-run cap is {max_cloud_calls()} "
-                        "(STUDIO_QA_MAX_CALLS)")
+            raise Usage(
+                f"this run would make {calls} billed calls; the per-run cap is {max_cloud_calls()} "
+                "(STUDIO_QA_MAX_CALLS)"
+            )
         if not args.yes:
-            err.write(f"NHN Cloud: this run makes {calls} billed calls ({len(sources)} images × levels). "
-                      "Continue? [y/N] ")
+            err.write(
+                f"NHN Cloud: this run makes {calls} billed calls ({len(sources)} images × levels). "
+                "Continue? [y/N] "
+            )
             err.flush()
             if sys.stdin.readline().strip().lower() not in ("y", "yes"):
                 raise Usage("not confirmed")
     factory = session_factory(args.db or default_url())
     spool = Spool(factory)
-    spec = RunSpec(args.service, backend.kind, backend.settings.base_url, backend.settings.api_version,
-                   sweep=sweep, preprocess=args.preprocess, truth=truth, concurrency=args.concurrency,
-                   rate_limit=args.rate, started_by=command_line_user(args.user))
+    spec = RunSpec(
+        args.service,
+        backend.kind,
+        backend.settings.base_url,
+        backend.settings.api_version,
+        sweep=sweep,
+        preprocess=args.preprocess,
+        truth=truth,
+        concurrency=args.concurrency,
+        rate_limit=args.rate,
+        started_by=command_line_user(args.user),
+    )
     run_id = create_run(factory, spec, sources, spool)
-    err.write(f"run {run_id}: {len(sources)} images, {calls} calls on {backend.kind} "
-              f"({backend.settings.base_url})\n")
+    err.write(
+        f"run {run_id}: {len(sources)} images, {calls} calls on {backend.kind} "
+        f"({backend.settings.base_url})\n"
+    )
     stopped = False
     with OcrClient(backend.settings) as client:
         try:
@@ -236,18 +285,26 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if stopped:
         answered = sum(1 for i in data.items if i.state not in ("pending", "unknown"))
         unknown = sum(1 for i in data.items if i.state == "unknown")  # on the wire at Ctrl-C: maybe billed
-        err.write(f"\nrun {run_id} cancelled (Ctrl-C): {answered} of {len(data.items)} items answered, all kept; "
-                  + (f"{unknown} was on the wire, its answer not kept (it may have been billed; it is never "
-                     "sent again); " if unknown else "")
-                  + f"the rest were not sent. See: python -m qa show {run_id}\n")
+        err.write(
+            f"\nrun {run_id} cancelled (Ctrl-C): {answered} of {len(data.items)} items answered, all kept; "
+            + (
+                f"{unknown} was on the wire, its answer not kept (it may have been billed; it is never "
+                "sent again); "
+                if unknown
+                else ""
+            )
+            + f"the rest were not sent. See: python -m qa show {run_id}\n"
+        )
     if args.json:
         out.write(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(report.text_summary(data))
     refused = [i for i in data.items if i.state == "refused"]
     if refused:
-        err.write(f"{len(refused)} of {len(data.items)} items were not sent: {refused[0].result_message}. "
-                  "Nothing was billed for them; ask an admin to raise the quota.\n")
+        err.write(
+            f"{len(refused)} of {len(data.items)} items were not sent: {refused[0].result_message}. "
+            "Nothing was billed for them; ask an admin to raise the quota.\n"
+        )
     return EXIT_INTERRUPTED if stopped else _exit_code(data)
 
 
@@ -264,21 +321,37 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         factory = session_factory(args.db or default_url())
         if args.command == "runs":
             runs = analysis.list_runs(factory)
-            out.write(json.dumps(runs, ensure_ascii=False, indent=2) + "\n" if args.json
-                      else report.runs_table(runs))
+            out.write(
+                json.dumps(runs, ensure_ascii=False, indent=2) + "\n"
+                if args.json
+                else report.runs_table(runs)
+            )
         elif args.command == "show":
             data = analysis.load_run(factory, args.run_id)
-            out.write(json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n" if args.json
-                      else report.text_summary(data) + "\n" + report.items_table(data))
+            out.write(
+                json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2) + "\n"
+                if args.json
+                else report.text_summary(data) + "\n" + report.items_table(data)
+            )
         elif args.command == "compare":
-            diff = analysis.compare(analysis.load_run(factory, args.run_a), analysis.load_run(factory, args.run_b))
-            out.write(json.dumps(diff, ensure_ascii=False, indent=2) + "\n" if args.json
-                      else report.compare_text(diff))
+            diff = analysis.compare(
+                analysis.load_run(factory, args.run_a), analysis.load_run(factory, args.run_b)
+            )
+            out.write(
+                json.dumps(diff, ensure_ascii=False, indent=2) + "\n"
+                if args.json
+                else report.compare_text(diff)
+            )
         elif args.command == "report":
             data = analysis.load_run(factory, args.run_id)
             target: Path = args.html or args.csv or args.json
-            text = (report.html_report(data) if args.html else report.csv_report(data) if args.csv
-                    else json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2))
+            text = (
+                report.html_report(data)
+                if args.html
+                else report.csv_report(data)
+                if args.csv
+                else json.dumps(analysis.run_json(data), ensure_ascii=False, indent=2)
+            )
             try:
                 target.write_text(text, "utf-8")
             except OSError as e:

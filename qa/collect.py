@@ -28,6 +28,7 @@ system or ZIP held). Two images of one folder or ZIP with the same file name are
 it (``set1/a.png``, ``set2/a.png``); :func:`distinct_sources` does the same across the folders, ZIPs
 and files of one run (``b.zip/a.png``).
 """
+
 from __future__ import annotations
 
 import io
@@ -43,7 +44,16 @@ from qa.errors import LabInputError
 from qa.names import distinct, from_bytes, from_os, safe_name
 from qa.runner import Source
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".heic", ".heif", ".pdf", ".tif", ".tiff")  # the last five converted on loading
+IMAGE_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".heic",
+    ".heif",
+    ".pdf",
+    ".tif",
+    ".tiff",
+)  # the last five converted on loading
 ZIP_MAX_FILES = 500
 ZIP_MAX_MB = 200
 ZIP_MAX_MEMBERS: Final = 5000
@@ -66,15 +76,17 @@ class CollectError(LabInputError):
 @dataclass
 class Collected:
     sources: list[Source] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)       # not JPEG or PNG by name
+    skipped: list[str] = field(default_factory=list)  # not JPEG or PNG by name
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (member or file, reason code)
     paths: list[str] = field(default_factory=list)
     """Parallel to ``sources``: each image's path in its folder or ZIP (names it apart from a namesake)."""
 
 
 def is_litter(relative: PurePosixPath) -> bool:
-    return (any(part.startswith(".") or part == "__MACOSX" for part in relative.parts)
-            or relative.name.lower() in _LITTER_NAMES)
+    return (
+        any(part.startswith(".") or part == "__MACOSX" for part in relative.parts)
+        or relative.name.lower() in _LITTER_NAMES
+    )
 
 
 def is_image_name(name: str) -> bool:
@@ -83,8 +95,12 @@ def is_image_name(name: str) -> bool:
 
 def _named_apart(found: Collected) -> Collected:
     """Two images of one folder or ZIP with the same file name: each named by its path in it."""
-    pairs = distinct(list(zip(found.sources, found.paths, strict=True)), lambda p: p[0].name, found.paths,
-                     lambda p, n: (replace(p[0], name=n), p[1]))
+    pairs = distinct(
+        list(zip(found.sources, found.paths, strict=True)),
+        lambda p: p[0].name,
+        found.paths,
+        lambda p, n: (replace(p[0], name=n), p[1]),
+    )
     found.sources = [s for s, _ in pairs]
     return found
 
@@ -97,8 +113,11 @@ def distinct_sources(groups: list[tuple[str, list[Source], list[str]]]) -> list[
     empty label), with names no two share: a name still shared across groups becomes
     ``label/path`` (``b.zip/a.png``), then a number."""
     sources = [s for _, group, _ in groups for s in group]
-    paths = [f"{label}/{path}" if label else path for label, group, group_paths in groups
-             for path in (group_paths or [s.name for s in group])]
+    paths = [
+        f"{label}/{path}" if label else path
+        for label, group, group_paths in groups
+        for path in (group_paths or [s.name for s in group])
+    ]
     return distinct(sources, lambda s: s.name, paths, lambda s, n: replace(s, name=n))
 
 
@@ -194,8 +213,15 @@ def from_zip(name: str, data: bytes | Path) -> Collected:
             archive = zipfile.ZipFile(io.BytesIO(_unflag_bad_utf8(whole)))
         with archive:
             _collect_members(name, archive, found)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError,
-            struct.error) as err:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        ValueError,
+        struct.error,
+    ) as err:
         if isinstance(err, CollectError):
             raise
         raise CollectError("zip_bad", name=name) from None
@@ -216,7 +242,7 @@ def _end_record(handle: BinaryIO) -> tuple[int, int, int] | None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
         return None
-    _, _, _, entries, cd_size, cd_offset, _ = struct.unpack("<4H2LH", tail[at + 4:at + 22])
+    _, _, _, entries, cd_size, cd_offset, _ = struct.unpack("<4H2LH", tail[at + 4 : at + 22])
     return entries, cd_size, cd_offset
 
 
@@ -228,8 +254,13 @@ def _check_directory(name: str, handle: BinaryIO) -> None:
     if end is None:
         raise CollectError("zip_bad", name=name)
     entries, cd_size, cd_offset = end
-    if (entries > ZIP_MAX_MEMBERS or cd_size > ZIP_MAX_DIRECTORY or entries == 0xFFFF
-            or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF):
+    if (
+        entries > ZIP_MAX_MEMBERS
+        or cd_size > ZIP_MAX_DIRECTORY
+        or entries == 0xFFFF
+        or cd_size == 0xFFFFFFFF
+        or cd_offset == 0xFFFFFFFF
+    ):
         raise CollectError("zip_too_many", name=name, n=ZIP_MAX_MEMBERS)
 
 
@@ -245,18 +276,18 @@ def _unflag_bad_utf8(data: bytes) -> bytes:
         raise zipfile.BadZipFile("no end record")
     entries, _, pos = end
     for _ in range(entries):
-        if out[pos:pos + 4] != b"PK\x01\x02":
+        if out[pos : pos + 4] != b"PK\x01\x02":
             raise zipfile.BadZipFile("bad central directory")
-        flags, = struct.unpack("<H", out[pos + 8:pos + 10])
-        n, m, k = struct.unpack("<3H", out[pos + 28:pos + 34])
-        local, = struct.unpack("<L", out[pos + 42:pos + 46])
+        (flags,) = struct.unpack("<H", out[pos + 8 : pos + 10])
+        n, m, k = struct.unpack("<3H", out[pos + 28 : pos + 34])
+        (local,) = struct.unpack("<L", out[pos + 42 : pos + 46])
         try:
-            bytes(out[pos + 46:pos + 46 + n]).decode("utf-8")
+            bytes(out[pos + 46 : pos + 46 + n]).decode("utf-8")
         except UnicodeDecodeError:
-            if out[local:local + 4] != b"PK\x03\x04":
+            if out[local : local + 4] != b"PK\x03\x04":
                 raise zipfile.BadZipFile("bad local header") from None
             struct.pack_into("<H", out, pos + 8, flags & ~0x800)
-            local_flags, = struct.unpack("<H", out[local + 6:local + 8])
+            (local_flags,) = struct.unpack("<H", out[local + 6 : local + 8])
             struct.pack_into("<H", out, local + 6, local_flags & ~0x800)
         pos += 46 + n + m + k
     return bytes(out)
@@ -268,8 +299,11 @@ def unsafe_path(raw: str) -> bool:
     A member path that would leave the folder it is extracted to: absolute (``/x``, ``\\x``, ``C:x``)
     or with a ``..`` part (``/`` and ``\\`` both count as separators: Windows archivers write either)."""
     path = raw.replace("\\", "/")
-    return (path.startswith("/") or (len(path) >= 2 and path[1] == ":" and path[0].isalpha())
-            or ".." in path.split("/"))
+    return (
+        path.startswith("/")
+        or (len(path) >= 2 and path[1] == ":" and path[0].isalpha())
+        or ".." in path.split("/")
+    )
 
 
 def _collect_members(name: str, archive: zipfile.ZipFile, found: Collected) -> None:
@@ -322,8 +356,9 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> tuple
         return None, "encrypted"
     if info.file_size > MEMBER_MAX_BYTES:
         return None, "too_big"
-    lying = ((info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size > _deflate_bound(info.file_size))
-             or (info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size))
+    lying = (
+        info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size > _deflate_bound(info.file_size)
+    ) or (info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size)
     if lying:  # holds more than it declares: the declared size cannot be trusted for any bound
         return None, "size_lies"
     try:

@@ -6,6 +6,7 @@ character missing after 12" — so it can be stored and shown beside two values 
 (``ocr_core.masking``), and a QA engineer sees the error without unmasking anything. Positions count the
 characters scoring compares (``qa.truth.normalise``: spaces, dashes, dots and slashes aside), from 1.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -31,8 +32,13 @@ def differences(expected: str | None, read: str | None) -> Diff | None:
         return None
     exp = normalise(expected)
     if read is None:
-        return {"of": len(exp), "read_of": 0, "changes": [{"kind": "unread", "at": 0, "char": "char"}],
-                "expected_marks": list(range(1, len(exp) + 1)), "read_marks": []}
+        return {
+            "of": len(exp),
+            "read_of": 0,
+            "changes": [{"kind": "unread", "at": 0, "char": "char"}],
+            "expected_marks": list(range(1, len(exp) + 1)),
+            "read_marks": [],
+        }
     got = normalise(read)
     if exp == got:
         return None
@@ -62,8 +68,13 @@ def differences(expected: str | None, read: str | None) -> Diff | None:
             for j in range(j1, j2):
                 changes.append({"kind": "extra", "at": i1, "char": _char_kind(got[j])})
                 read_marks.append(j + 1)
-    return {"of": len(exp), "read_of": len(got), "changes": changes, "expected_marks": exp_marks,
-            "read_marks": read_marks}
+    return {
+        "of": len(exp),
+        "read_of": len(got),
+        "changes": changes,
+        "expected_marks": exp_marks,
+        "read_marks": read_marks,
+    }
 
 
 MOST_CHANGES = 4
@@ -88,7 +99,9 @@ def _is_counted(ch: str) -> bool:
     return normalise(ch) != ""
 
 
-def marked(value: str | None, marks: list[int], *, left: str = "[", right: str = "]", escape: bool = False) -> str:
+def marked(
+    value: str | None, marks: list[int], *, left: str = "[", right: str = "]", escape: bool = False
+) -> str:
     """A masked value with the differing characters marked.
 
     ``value`` (masked) with the characters at ``marks`` (positions as :func:`differences` counts them)

@@ -2,6 +2,7 @@
 
 Each error is a code and its parameters (``lab.in.<code>`` in the message catalogue), worded by the page in
 the reader's language; ``str()`` gives the English, for the command line and logs."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,9 +34,14 @@ class LabInputError(ValueError):
         escapes Markdown with ``ui.plain_text.plain``)."""
         from qa.words import word
 
-        return word(f"lab.in.{self.code}", lang, **{
-            k: shown(v) if isinstance(v, str) else v.words(lang) if isinstance(v, ServiceNames) else v
-            for k, v in self.params.items()})
+        return word(
+            f"lab.in.{self.code}",
+            lang,
+            **{
+                k: shown(v) if isinstance(v, str) else v.words(lang) if isinstance(v, ServiceNames) else v
+                for k, v in self.params.items()
+            },
+        )
 
     def __str__(self) -> str:
         return self.words("en")

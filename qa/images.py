@@ -8,6 +8,7 @@ and the item's image is made again from it (sweep level and preprocessing are de
 when the digest of what is made matches the one stored is it shown; otherwise the caller gets the
 reason and the stored size, to draw the boxes on a neutral canvas.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -94,8 +95,9 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _source_bytes(item: ItemSource, samples: Path, spool: Spool | None,
-                  held: HeldUploads) -> bytes | Unavailable:
+def _source_bytes(
+    item: ItemSource, samples: Path, spool: Spool | None, held: HeldUploads
+) -> bytes | Unavailable:
     if item.kind in ("specimen", "file") and item.path:
         path = samples / item.path if item.kind == "specimen" else Path(item.path)
         try:
@@ -114,8 +116,9 @@ def _source_bytes(item: ItemSource, samples: Path, spool: Spool | None,
     return held_data if _digest(held_data) == item.sha256 else "source_changed"
 
 
-def item_image(item: ItemSource, *, samples: Path, spool: Spool | None = None,
-               held: HeldUploads = held_uploads) -> ItemImage:
+def item_image(
+    item: ItemSource, *, samples: Path, spool: Spool | None = None, held: HeldUploads = held_uploads
+) -> ItemImage:
     """The pixels ``item`` sent, made again from its source and checked against its stored digest."""
     width, height = item.sent_width or 1, item.sent_height or 1
     if item.sent_sha256 is None:
@@ -124,8 +127,9 @@ def item_image(item: ItemSource, *, samples: Path, spool: Spool | None = None,
     if isinstance(data, str):
         return ItemImage(None, data, width, height)
     try:
-        payload = sent_payload(load_image(data), item.degradation, item.level,
-                               preprocess_options() if item.preprocess else None)
+        payload = sent_payload(
+            load_image(data), item.degradation, item.level, preprocess_options() if item.preprocess else None
+        )
     except ImageRejected:
         return ItemImage(None, "source_changed", width, height)
     if _digest(payload.data) != item.sent_sha256:

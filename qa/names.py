@@ -16,6 +16,7 @@ every name as text that is
 
 :func:`distinct` then tells apart the images of one run that share a name (see its docstring).
 """
+
 from __future__ import annotations
 
 import os
@@ -36,7 +37,9 @@ T = TypeVar("T")
 
 def _visible(ch: str) -> str:
     category = unicodedata.category(ch)
-    if category in ("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn") and ch != "\u200d":  # ZWJ joins emoji and Hangul
+    if (
+        category in ("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn") and ch != "\u200d"
+    ):  # ZWJ joins emoji and Hangul
         code = ord(ch)
         if 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode (surrogateescape)
             return f"\\x{code - 0xDC00:02x}"
@@ -51,7 +54,7 @@ def safe_name(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     if len(text) > MAX_CHARS:
-        text = text[:MAX_CHARS - _TAIL - 1] + "…" + text[-_TAIL:]
+        text = text[: MAX_CHARS - _TAIL - 1] + "…" + text[-_TAIL:]
     return text
 
 
@@ -80,8 +83,9 @@ def from_os(name: str) -> str:
     return safe_name(name)
 
 
-def distinct(items: Sequence[T], name: Callable[[T], str], paths: Sequence[str],
-             rename: Callable[[T, str], T]) -> list[T]:
+def distinct(
+    items: Sequence[T], name: Callable[[T], str], paths: Sequence[str], rename: Callable[[T, str], T]
+) -> list[T]:
     """``items`` with names no two share.
 
     Each item's name is kept when it is the only one; when two or more share it, each of them is named by
@@ -99,6 +103,10 @@ def distinct(items: Sequence[T], name: Callable[[T], str], paths: Sequence[str],
             seen[n] += 1
             if seen[n] > 1:
                 pure = PurePosixPath(n)
-                n = str(pure.with_name(f"{pure.stem} ({seen[n]}){pure.suffix}")) if pure.name else f"{n} ({seen[n]})"
+                n = (
+                    str(pure.with_name(f"{pure.stem} ({seen[n]}){pure.suffix}"))
+                    if pure.name
+                    else f"{n} ({seen[n]})"
+                )
         out.append(item if n == name(item) else rename(item, n))
     return out

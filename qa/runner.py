@@ -31,6 +31,7 @@ level is rendered from those pixels and encoded once (``qa.sweeps.render``), the
 run while the request is on the wire, the ``sending`` mark is one single-row UPDATE, and the answer
 is written in one short transaction.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -88,8 +89,10 @@ STALE_AFTER_SECONDS = 30.0
 FINAL_STATUSES = ("done", "cancelled", "failed")
 REFUSED_QUOTA = "refused: quota"
 """An item's message when the quota of billed calls was used up before it was sent (state ``refused``)."""
-UNKNOWN_MESSAGE = ("fate unknown: its worker stopped while the request was on the wire; it may have been "
-                   "processed and billed, so it is not sent again without a confirmation")
+UNKNOWN_MESSAGE = (
+    "fate unknown: its worker stopped while the request was on the wire; it may have been "
+    "processed and billed, so it is not sent again without a confirmation"
+)
 SETTLED_MESSAGE = "lost: fate unknown after a stop; kept as lost, never resent"
 CONTROL_PATIENCE = 30.0
 """Seconds a page's or a recovery's control (resume, cancel, delete…) waits out a database in trouble."""
@@ -163,15 +166,29 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
             raise
 
 
-def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: Spool,
-            levels: Sequence[tuple[str, float]], truth: Mapping[str, dict[str, str]],
-            tags: Mapping[str, dict[str, str]]) -> int:
-    run = Run(started_by=spec.started_by, backend=spec.backend, endpoint=spec.endpoint,
-              api_version=spec.api_version, service=spec.service, preprocess=spec.preprocess,
-              sweep=[[n, list(lv)] for n, lv in spec.sweep],
-              truth_name=spec.truth.name if spec.truth else None,
-              truth_sha256=spec.truth.sha256 if spec.truth else None,
-              concurrency=spec.concurrency, rate_limit=spec.rate_limit, status="queued")
+def _create(
+    session: Session,
+    spec: RunSpec,
+    sources: Sequence[Source],
+    spool: Spool,
+    levels: Sequence[tuple[str, float]],
+    truth: Mapping[str, dict[str, str]],
+    tags: Mapping[str, dict[str, str]],
+) -> int:
+    run = Run(
+        started_by=spec.started_by,
+        backend=spec.backend,
+        endpoint=spec.endpoint,
+        api_version=spec.api_version,
+        service=spec.service,
+        preprocess=spec.preprocess,
+        sweep=[[n, list(lv)] for n, lv in spec.sweep],
+        truth_name=spec.truth.name if spec.truth else None,
+        truth_sha256=spec.truth.sha256 if spec.truth else None,
+        concurrency=spec.concurrency,
+        rate_limit=spec.rate_limit,
+        status="queued",
+    )
     session.add(run)
     session.flush()
     position = 0
@@ -183,18 +200,39 @@ def _create(session: Session, spec: RunSpec, sources: Sequence[Source], spool: S
         try:
             payload = prepare(source.data, name=source.name)
         except ImageRejected as err:
-            session.add(Item(run_id=run.id, position=position, source=index, image_name=source.name,
-                             source_kind=source.kind, source_path=source.path,
-                             size_bytes=len(source.data), doc_type=doc_type, state="failed", tags=tagged,
-                             result_message=f"{err.code}: {rejection(err.code, err.params, 'en')}",
-                             finished_at=_now()))
+            session.add(
+                Item(
+                    run_id=run.id,
+                    position=position,
+                    source=index,
+                    image_name=source.name,
+                    source_kind=source.kind,
+                    source_path=source.path,
+                    size_bytes=len(source.data),
+                    doc_type=doc_type,
+                    state="failed",
+                    tags=tagged,
+                    result_message=f"{err.code}: {rejection(err.code, err.params, 'en')}",
+                    finished_at=_now(),
+                )
+            )
             position += 1
             failed += 1
             continue
         spool.put_source(session, run.id, index, source.data)
-        common = {"run_id": run.id, "source": index, "image_name": source.name, "sha256": payload.sha256,
-                  "size_bytes": len(source.data), "width": payload.width, "height": payload.height,
-                  "doc_type": doc_type, "source_kind": source.kind, "source_path": source.path, "tags": tagged}
+        common = {
+            "run_id": run.id,
+            "source": index,
+            "image_name": source.name,
+            "sha256": payload.sha256,
+            "size_bytes": len(source.data),
+            "width": payload.width,
+            "height": payload.height,
+            "doc_type": doc_type,
+            "source_kind": source.kind,
+            "source_path": source.path,
+            "tags": tagged,
+        }
         for name, level in [("none", 0.0), *levels]:
             session.add(Item(position=position, degradation=name, level=level, **common))
             position += 1
@@ -284,14 +322,23 @@ def _settle_in_flight(session: Session, run_id: int, now: datetime) -> int:
 
     Items left ``sending`` by a worker that is gone become ``unknown`` (ended for the run's counters:
     maybe billed, never resent without a confirmation); returns how many."""
-    gone = _changed(session.execute(update(Item).where(Item.run_id == run_id, Item.state == "sending")
-                                    .values(state="unknown", result_message=UNKNOWN_MESSAGE, finished_at=now)))
+    gone = _changed(
+        session.execute(
+            update(Item)
+            .where(Item.run_id == run_id, Item.state == "sending")
+            .values(state="unknown", result_message=UNKNOWN_MESSAGE, finished_at=now)
+        )
+    )
     if gone:
-        session.execute(update(Run).where(Run.id == run_id).values(done=Run.done + gone, failed=Run.failed + gone))
+        session.execute(
+            update(Run).where(Run.id == run_id).values(done=Run.done + gone, failed=Run.failed + gone)
+        )
     return gone
 
 
-def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) -> tuple[Run, list[_Pending]] | str:
+def _claim(
+    factory: sessionmaker[Session], run_id: int, endpoint: str | None
+) -> tuple[Run, list[_Pending]] | str:
     """Claim the run and list its never-sent items, or say why there is nothing to do.
 
     Mark the run running and list its never-sent items; or the status to return when there is nothing
@@ -299,26 +346,39 @@ def _claim(factory: sessionmaker[Session], run_id: int, endpoint: str | None) ->
     two workers handed the same run (a task delivered twice) exactly one sends. Items a dead worker left
     ``sending`` become ``unknown`` here, in the same transaction: they are not sent."""
     now = _now()
-    claimable = or_(Run.status.in_(("queued", "interrupted")),
-                    and_(Run.status == "running",
-                         or_(Run.heartbeat_at.is_(None),
-                             Run.heartbeat_at < now - timedelta(seconds=STALE_AFTER_SECONDS))))
-    values: dict[str, Any] = {"status": "running", "heartbeat_at": now,
-                              "started_at": func.coalesce(Run.started_at, now), "finished_at": None}
+    claimable = or_(
+        Run.status.in_(("queued", "interrupted")),
+        and_(
+            Run.status == "running",
+            or_(Run.heartbeat_at.is_(None), Run.heartbeat_at < now - timedelta(seconds=STALE_AFTER_SECONDS)),
+        ),
+    )
+    values: dict[str, Any] = {
+        "status": "running",
+        "heartbeat_at": now,
+        "started_at": func.coalesce(Run.started_at, now),
+        "finished_at": None,
+    }
     if endpoint is not None:
         values["endpoint"] = endpoint
     with factory() as session:
-        claimed = session.execute(update(Run).where(Run.id == run_id, claimable).values(**values)
-                                  .returning(Run.id)).first()
+        claimed = session.execute(
+            update(Run).where(Run.id == run_id, claimable).values(**values).returning(Run.id)
+        ).first()
         if claimed is None:
             status = session.scalar(select(Run.status).where(Run.id == run_id))
             if status is None:
                 raise LookupError(f"no run {run_id}")
             return status
         _settle_in_flight(session, run_id, now)
-        pending = [_Pending(*row) for row in session.execute(
-            select(Item.id, Item.image_name, Item.degradation, Item.level, Item.source, Item.doc_type)
-            .where(Item.run_id == run_id, Item.state == "pending").order_by(Item.position))]
+        pending = [
+            _Pending(*row)
+            for row in session.execute(
+                select(Item.id, Item.image_name, Item.degradation, Item.level, Item.source, Item.doc_type)
+                .where(Item.run_id == run_id, Item.state == "pending")
+                .order_by(Item.position)
+            )
+        ]
         session.commit()
         run = session.get(Run, run_id)
         assert run is not None
@@ -338,12 +398,21 @@ def _reason(factory: sessionmaker[Session], err: BaseException) -> str:
     if isinstance(err, StoreUnavailable):
         return err.plain()
     url = factory.kw["bind"].url.render_as_string(hide_password=False)
-    return StoreUnavailable.in_use(url, err).plain() if isinstance(err, SQLAlchemyError) else (
-        f"{type(err).__name__}: {err}")
+    return (
+        StoreUnavailable.in_use(url, err).plain()
+        if isinstance(err, SQLAlchemyError)
+        else (f"{type(err).__name__}: {err}")
+    )
 
 
-def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
-                *, on_progress: ProgressFn | None = None) -> str:
+def execute_run(
+    factory: sessionmaker[Session],
+    run_id: int,
+    client: OcrClient,
+    spool: Spool,
+    *,
+    on_progress: ProgressFn | None = None,
+) -> str:
     """Send every pending item of the run; returns the final status. Idempotent and resumable.
 
     A ``KeyboardInterrupt`` (Ctrl-C) ends the run ``cancelled`` with every answer kept, then goes on
@@ -368,53 +437,84 @@ def execute_run(factory: sessionmaker[Session], run_id: int, client: OcrClient, 
 def fail_run(factory: sessionmaker[Session], run_id: int, spool: Spool, reason: str) -> str:
     """End the run ``failed`` with ``reason`` (the items on the wire become ``unknown``); returns "failed"."""
     try:  # the last word: worth waiting longer for than any one item
-        return _finish(factory, run_id, spool, "failed", message=reason,
-                       patience=max(2 * patience_seconds(), CONTROL_PATIENCE))
+        return _finish(
+            factory,
+            run_id,
+            spool,
+            "failed",
+            message=reason,
+            patience=max(2 * patience_seconds(), CONTROL_PATIENCE),
+        )
     except SQLAlchemyError as again:
-        log.error("QA run %s: could not even record that it failed (%s); the next recovery will find it",
-                  run_id, _reason(factory, again))
+        log.error(
+            "QA run %s: could not even record that it failed (%s); the next recovery will find it",
+            run_id,
+            _reason(factory, again),
+        )
         return "failed"
 
 
-def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spool: Spool,
-             on_progress: ProgressFn | None) -> str:
+def _execute(
+    factory: sessionmaker[Session],
+    run_id: int,
+    client: OcrClient,
+    spool: Spool,
+    on_progress: ProgressFn | None,
+) -> str:
     def read_backend() -> str | None:
         with factory() as session:
             return session.scalar(select(Run.backend).where(Run.id == run_id))
 
     backend = retrying(read_backend, what=f"starting QA run {run_id}")
-    claimed = retrying(lambda: _claim(factory, run_id, client.settings.base_url if backend == "cloud" else None),
-                       what=f"claiming QA run {run_id}")
+    claimed = retrying(
+        lambda: _claim(factory, run_id, client.settings.base_url if backend == "cloud" else None),
+        what=f"claiming QA run {run_id}",
+    )
     if isinstance(claimed, str):
         return _finish(factory, run_id, spool, "cancelled") if claimed == "cancelling" else claimed
     run, pending = claimed
-    door = lab_run_door(factory.kw["bind"], run_id, run.billed_to or run.started_by, run.backend, run.api_version,
-                        role=run.billed_role or "")
+    door = lab_run_door(
+        factory.kw["bind"],
+        run_id,
+        run.billed_to or run.started_by,
+        run.backend,
+        run.api_version,
+        role=run.billed_role or "",
+    )
     truth = spool.get_truth(run_id) if spool.has(run_id) else {}
     stop = threading.Event()
     cancelled = threading.Event()
     quota_used_up = threading.Event()  # once refused, the remaining items are refused without a try
-    broken: list[BaseException] = []   # the database stayed away longer than retrying waits: stop sending
+    broken: list[BaseException] = []  # the database stayed away longer than retrying waits: stop sending
     limiter = _RateLimit(run.rate_limit)
     options = preprocess_options() if run.preprocess else None
     sources = _Sources(spool, run_id, keep=run.concurrency + 1)
-    checks = ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}-checks",
-                                initializer=_yield_cpu)
+    checks = ThreadPoolExecutor(
+        max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}-checks", initializer=_yield_cpu
+    )
 
     def beat_once() -> str | None:
         with factory() as s:
             # A worker that beats is alive: a run a page took for dead while the database was locked
             # (``interrupted``, not yet queued again) is running after all.
-            status = s.scalar(update(Run).where(Run.id == run_id).values(
-                heartbeat_at=_now(), status=case((Run.status == "interrupted", "running"), else_=Run.status))
-                .returning(Run.status))
+            status = s.scalar(
+                update(Run)
+                .where(Run.id == run_id)
+                .values(
+                    heartbeat_at=_now(),
+                    status=case((Run.status == "interrupted", "running"), else_=Run.status),
+                )
+                .returning(Run.status)
+            )
             s.commit()
             return status
 
     def heartbeat() -> None:
         while not stop.wait(HEARTBEAT_SECONDS):
             try:
-                status = retrying(beat_once, what=f"the heartbeat of QA run {run_id}", patience=HEARTBEAT_SECONDS)
+                status = retrying(
+                    beat_once, what=f"the heartbeat of QA run {run_id}", patience=HEARTBEAT_SECONDS
+                )
             except SQLAlchemyError as err:  # a missed beat; the next one tries again
                 log.warning("QA run %s: heartbeat missed: %s", run_id, _reason(factory, err))
                 continue
@@ -424,10 +524,16 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
     def mark_sending(item_id: int) -> None:
         def mark() -> bool:
             with factory() as s:  # conditional: of two workers on one run, exactly one sends each item
-                taken = _changed(s.execute(update(Item).where(Item.id == item_id, Item.state == "pending")
-                                           .values(state="sending")))
+                taken = _changed(
+                    s.execute(
+                        update(Item)
+                        .where(Item.id == item_id, Item.state == "pending")
+                        .values(state="sending")
+                    )
+                )
                 s.commit()
                 return bool(taken)
+
         if not retrying(mark, what=f"marking an item of QA run {run_id} as sending"):
             raise _Taken
 
@@ -437,20 +543,34 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
             values["doc_type"] = values["id_type"]
         bad = int(values["state"] != "done")
         with factory() as s:
-            ended = _changed(s.execute(update(Item).where(Item.id == item.id, Item.state.in_(("pending", "sending")))
-                                       .values(**values)))
+            ended = _changed(
+                s.execute(
+                    update(Item)
+                    .where(Item.id == item.id, Item.state.in_(("pending", "sending")))
+                    .values(**values)
+                )
+            )
             # taken for fate-unknown while on the wire (a stalled heartbeat): its answer wins
-            if not ended and not _changed(s.execute(update(Item).where(Item.id == item.id, Item.state == "unknown")
-                                                    .values(**values))):
+            if not ended and not _changed(
+                s.execute(update(Item).where(Item.id == item.id, Item.state == "unknown").values(**values))
+            ):
                 # written already: a try whose commit went through though its acknowledgement was lost
-                done, failed, total, status = s.execute(select(Run.done, Run.failed, Run.total, Run.status)
-                                                        .where(Run.id == run_id)).one()
+                done, failed, total, status = s.execute(
+                    select(Run.done, Run.failed, Run.total, Run.status).where(Run.id == run_id)
+                ).one()
                 return done, failed, total, status
             if outcome.fields:
                 s.execute(insert(ItemField), [{"item_id": item.id, **f} for f in outcome.fields])
-            done, failed, total, status = s.execute(update(Run).where(Run.id == run_id).values(
-                done=Run.done + int(bool(ended)), failed=Run.failed + bad - int(not ended), heartbeat_at=_now())
-                .returning(Run.done, Run.failed, Run.total, Run.status)).one()
+            done, failed, total, status = s.execute(
+                update(Run)
+                .where(Run.id == run_id)
+                .values(
+                    done=Run.done + int(bool(ended)),
+                    failed=Run.failed + bad - int(not ended),
+                    heartbeat_at=_now(),
+                )
+                .returning(Run.done, Run.failed, Run.total, Run.status)
+            ).one()
             s.commit()
             return done, failed, total, status
 
@@ -461,15 +581,29 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
             if quota_used_up.is_set():
                 outcome = _Outcome({"state": "refused", "result_message": REFUSED_QUOTA}, [])
             else:
-                outcome = _send(client, run.service, sources, item, options, limiter, truth.get(item.name), checks,
-                                door, mark=lambda: mark_sending(item.id))
+                outcome = _send(
+                    client,
+                    run.service,
+                    sources,
+                    item,
+                    options,
+                    limiter,
+                    truth.get(item.name),
+                    checks,
+                    door,
+                    mark=lambda: mark_sending(item.id),
+                )
             if outcome.items.get("state") == "refused":
                 quota_used_up.set()
-            done, failed, total, status = retrying(lambda: write(item, outcome),
-                                                   what=f"recording an answer of QA run {run_id}")
+            done, failed, total, status = retrying(
+                lambda: write(item, outcome), what=f"recording an answer of QA run {run_id}"
+            )
         except _Taken:  # no longer pending: another worker has it (a run resumed while this one lived on)
             return
-        except (SQLAlchemyError, SpoolUnreadable) as err:  # waited long enough, or no image: no new item is sent
+        except (
+            SQLAlchemyError,
+            SpoolUnreadable,
+        ) as err:  # waited long enough, or no image: no new item is sent
             broken.append(err)
             cancelled.set()
             return
@@ -486,7 +620,9 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
             for item in pending:
                 work(item)
         else:
-            with ThreadPoolExecutor(max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}") as pool:
+            with ThreadPoolExecutor(
+                max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}"
+            ) as pool:
                 try:
                     list(pool.map(work, pending))
                 except KeyboardInterrupt:  # the items on the wire finish and are kept; no new one starts
@@ -497,7 +633,9 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
         interrupted = True
     finally:
         stop.set()
-        checks.shutdown(wait=False, cancel_futures=True)  # a starved check finishes on its own; no one waits for it
+        checks.shutdown(
+            wait=False, cancel_futures=True
+        )  # a starved check finishes on its own; no one waits for it
         beat.join()
     if broken:
         raise broken[0]
@@ -506,8 +644,10 @@ def _execute(factory: sessionmaker[Session], run_id: int, client: OcrClient, spo
         with factory() as s:
             row = s.get(Run, run_id)
             assert row is not None
-            row.key_versions = {**(row.key_versions or {}),
-                                **{str(k): v for k, v in client.key_versions().items()}}
+            row.key_versions = {
+                **(row.key_versions or {}),
+                **{str(k): v for k, v in client.key_versions().items()},
+            }
             status = row.status
             s.commit()
             return status
@@ -526,10 +666,18 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _finish(factory: sessionmaker[Session], run_id: int, spool: Spool, status: str, *,
-            message: str | None = None, patience: float | None = None) -> str:
+def _finish(
+    factory: sessionmaker[Session],
+    run_id: int,
+    spool: Spool,
+    status: str,
+    *,
+    message: str | None = None,
+    patience: float | None = None,
+) -> str:
     """End the run. Items still ``sending`` become ``unknown``; a run that ends ``done`` with such items
     keeps its images in the spool, so that a confirmed ``resend_unknown`` can send them."""
+
     def finish() -> int:
         with factory() as s:
             now = _now()
@@ -538,7 +686,9 @@ def _finish(factory: sessionmaker[Session], run_id: int, spool: Spool, status: s
             if message is not None:
                 values["message"] = message[:2000]
             s.execute(update(Run).where(Run.id == run_id).values(**values))
-            unknown = s.scalar(select(func.count()).where(Item.run_id == run_id, Item.state == "unknown")) or 0
+            unknown = (
+                s.scalar(select(func.count()).where(Item.run_id == run_id, Item.state == "unknown")) or 0
+            )
             s.commit()
             return int(unknown)
 
@@ -554,21 +704,33 @@ class _Outcome:
     fields: list[dict[str, Any]]
 
 
-def sent_payload(source: LoadedImage, degradation: str, level: float,
-                 options: PreprocessOptions | None) -> Payload:
+def sent_payload(
+    source: LoadedImage, degradation: str, level: float, options: PreprocessOptions | None
+) -> Payload:
     """What an item sends: its source at its sweep level, preprocessed when the run asked for it.
     Deterministic, so ``qa.images`` can make it again and check it against ``Item.sent_sha256``."""
     return prepare_loaded(render(source, degradation, level), preprocess=options)
 
 
-def _send(client: OcrClient, service: str, sources: _Sources, item: _Pending, options: PreprocessOptions | None,
-          limiter: _RateLimit, expected: dict[str, str] | None, checks: ThreadPoolExecutor,
-          door: Door | None = None, mark: Callable[[], None] | None = None) -> _Outcome:
+def _send(
+    client: OcrClient,
+    service: str,
+    sources: _Sources,
+    item: _Pending,
+    options: PreprocessOptions | None,
+    limiter: _RateLimit,
+    expected: dict[str, str] | None,
+    checks: ThreadPoolExecutor,
+    door: Door | None = None,
+    mark: Callable[[], None] | None = None,
+) -> _Outcome:
     items: dict[str, Any] = {}
     try:
         payload = sent_payload(sources.get(item.source), item.degradation, item.level, options)
     except ImageRejected as err:
-        return _Outcome({"state": "failed", "result_message": f"{err.code}: {rejection(err.code, err.params, 'en')}"}, [])
+        return _Outcome(
+            {"state": "failed", "result_message": f"{err.code}: {rejection(err.code, err.params, 'en')}"}, []
+        )
     digest = hashlib.sha256(payload.data).hexdigest()
     items.update(sent_sha256=digest, sent_width=payload.width, sent_height=payload.height)
     known = preflight_cache.known(digest)
@@ -640,8 +802,10 @@ class _Preflight:
         if known is not None:
             return known
         report: QualityReport = assess_quality(image)
-        found = {"quality_status": report.status,
-                 "quality": {c.name: {"status": c.status, "value": c.value} for c in report.checks}}
+        found = {
+            "quality_status": report.status,
+            "quality": {c.name: {"status": c.status, "value": c.value} for c in report.checks},
+        }
         with self._lock:
             self.computed += 1
             self._known[digest] = found
@@ -654,14 +818,23 @@ preflight_cache = _Preflight()
 """This process's pre-flight verdicts by image digest (``computed`` counts the checks actually run)."""
 
 
-def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str, str] | None,
-          items: dict[str, Any], door: Door | None, mark: Callable[[], None] | None = None) -> _Outcome:
+def _call(
+    client: OcrClient,
+    service: str,
+    payload: Payload,
+    expected: dict[str, str] | None,
+    items: dict[str, Any],
+    door: Door | None,
+    mark: Callable[[], None] | None = None,
+) -> _Outcome:
     def call() -> CreditCardResult | IdCardResult:
         if service == "credit-card":
             return client.analyze_credit_card(payload.data)
         return client.analyze_id_card(payload.data, stand_alone=service == "stand-alone")
 
-    if mark is not None:  # committed before the request leaves: after a crash, its fate is known to be unknown
+    if (
+        mark is not None
+    ):  # committed before the request leaves: after a crash, its fate is known to be unknown
         mark()
     try:  # on NHN Cloud the item's quota unit is taken here, as it is sent, and its audit row left
         result = door.call(service, call, image=payload.data) if door is not None else call()
@@ -684,15 +857,22 @@ def _call(client: OcrClient, service: str, payload: Payload, expected: dict[str,
     trace = result.trace
     if trace is not None:
         t = trace.timings_ms
-        items.update(t_key=t.get("key_fetch"), t_encrypt=t.get("encrypt"), t_network=t.get("network"),
-                     t_decrypt=t.get("decrypt"), t_total=t.get("total"))
+        items.update(
+            t_key=t.get("key_fetch"),
+            t_encrypt=t.get("encrypt"),
+            t_network=t.get("network"),
+            t_decrypt=t.get("decrypt"),
+            t_total=t.get("total"),
+        )
     answer = result.to_api_json(masked=True)
     answer.pop("requestKey", None)
     items["answer"] = answer
     return _Outcome(items, _fields(values, confs, expected, result_checks(result)))
 
 
-def _readings(result: CreditCardResult | IdCardResult) -> tuple[dict[str, str | None], dict[str, float | None]]:
+def _readings(
+    result: CreditCardResult | IdCardResult,
+) -> tuple[dict[str, str | None], dict[str, float | None]]:
     values: dict[str, str | None] = {}
     confs: dict[str, float | None] = {}
     if isinstance(result, CreditCardResult):
@@ -711,8 +891,12 @@ def _readings(result: CreditCardResult | IdCardResult) -> tuple[dict[str, str | 
     return values, confs
 
 
-def _fields(values: dict[str, str | None], confs: dict[str, float | None], expected: dict[str, str] | None,
-            checks: Mapping[str, Sequence[Check]]) -> list[dict[str, Any]]:
+def _fields(
+    values: dict[str, str | None],
+    confs: dict[str, float | None],
+    expected: dict[str, str] | None,
+    checks: Mapping[str, Sequence[Check]],
+) -> list[dict[str, Any]]:
     """Score, check and mask an item's fields: the form that is stored.
 
     Scored against plain truth and judged by the validators (``checks``: the verdicts on the plain
@@ -726,11 +910,18 @@ def _fields(values: dict[str, str | None], confs: dict[str, float | None], expec
     def truth_of(key: str) -> str | None:
         return (expected or {}).get(key)
 
-    return [{"name": key, "value": masked(key, values.get(key)), "conf": confs.get(key), "correct": correct[key],
-             "checks": [check_record(c) for c in checks.get(key, ())],
-             "expected": masked(key, truth_of(key)),
-             "diff": differences(truth_of(key), values.get(key)) if correct[key] is False else None}
-            for key in correct]
+    return [
+        {
+            "name": key,
+            "value": masked(key, values.get(key)),
+            "conf": confs.get(key),
+            "correct": correct[key],
+            "checks": [check_record(c) for c in checks.get(key, ())],
+            "expected": masked(key, truth_of(key)),
+            "diff": differences(truth_of(key), values.get(key)) if correct[key] is False else None,
+        }
+        for key in correct
+    ]
 
 
 # ------------------------------------------------------------------------------------- control
@@ -757,11 +948,25 @@ def run_facts(factory: sessionmaker[Session], run_id: int, spool: Spool) -> RunF
             run = s.get(Run, run_id)
             if run is None:
                 raise LookupError(f"no run {run_id}")
-            counts = dict(s.execute(select(Item.state, func.count()).where(
-                Item.run_id == run_id, Item.state.in_(("pending", "sending", "unknown"))).group_by(Item.state)).all())
-            return RunFacts(run.id, run.started_by, run.backend, run.api_version, run.status,
-                            int(counts.get("pending", 0)), int(counts.get("unknown", 0)), spool.has(run_id),
-                            run.message)
+            counts = dict(
+                s.execute(
+                    select(Item.state, func.count())
+                    .where(Item.run_id == run_id, Item.state.in_(("pending", "sending", "unknown")))
+                    .group_by(Item.state)
+                ).all()
+            )
+            return RunFacts(
+                run.id,
+                run.started_by,
+                run.backend,
+                run.api_version,
+                run.status,
+                int(counts.get("pending", 0)),
+                int(counts.get("unknown", 0)),
+                spool.has(run_id),
+                run.message,
+            )
+
     return retrying(read, what=f"reading QA run {run_id}", patience=CONTROL_PATIENCE)
 
 
@@ -780,7 +985,9 @@ def _audit(factory: sessionmaker[Session], event: AuditEvent) -> None:
     retrying(lambda: book.append(event), what="writing an audit row", patience=CONTROL_PATIENCE)
 
 
-def _act(factory: sessionmaker[Session], run_id: int, spool: Spool, by: Identity | None, action: Action) -> RunFacts:
+def _act(
+    factory: sessionmaker[Session], run_id: int, spool: Spool, by: Identity | None, action: Action
+) -> RunFacts:
     """The server's decision on a run action, audited when refused.
 
     The server's decision on ``action`` by ``by`` on the run (``access.policy.require_run``): a refusal is
@@ -795,10 +1002,19 @@ def _act(factory: sessionmaker[Session], run_id: int, spool: Spool, by: Identity
     return facts
 
 
-def _run_event(kind: EventKind, by: Identity | None, action: Action, facts: RunFacts, **more: Any) -> AuditEvent:
-    return AuditEvent(kind=kind, user=who(by), role=str(by.role) if by else "",
-                      where=f"{QA_RUN_PREFIX}{facts.id}", action=str(action), backend=facts.backend,
-                      api_version=facts.api_version, **more)
+def _run_event(
+    kind: EventKind, by: Identity | None, action: Action, facts: RunFacts, **more: Any
+) -> AuditEvent:
+    return AuditEvent(
+        kind=kind,
+        user=who(by),
+        role=str(by.role) if by else "",
+        where=f"{QA_RUN_PREFIX}{facts.id}",
+        action=str(action),
+        backend=facts.backend,
+        api_version=facts.api_version,
+        **more,
+    )
 
 
 def audit_start(factory: sessionmaker[Session], run_id: int, by: Identity | None) -> None:
@@ -807,9 +1023,18 @@ def audit_start(factory: sessionmaker[Session], run_id: int, by: Identity | None
         run = s.get(Run, run_id)
         assert run is not None
         backend, api = run.backend, run.api_version
-    _audit(factory, AuditEvent(kind="run_action", user=who(by), role=str(by.role) if by else "",
-                               where=f"{QA_RUN_PREFIX}{run_id}", action="run_start", backend=backend,
-                               api_version=api))
+    _audit(
+        factory,
+        AuditEvent(
+            kind="run_action",
+            user=who(by),
+            role=str(by.role) if by else "",
+            where=f"{QA_RUN_PREFIX}{run_id}",
+            action="run_start",
+            backend=backend,
+            api_version=api,
+        ),
+    )
 
 
 def cancel_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None) -> str:
@@ -827,6 +1052,7 @@ def recovery_cancel(factory: sessionmaker[Session], run_id: int, spool: Spool) -
 
     The cancel itself, unchecked: ``cancel_run`` after its check, and ``qa.tasks.recover`` finishing the
     cancel someone asked of a run whose worker then died (no person acts there)."""
+
     def cancel() -> tuple[str, bool]:
         with factory() as s:
             run = s.get(Run, run_id)
@@ -848,7 +1074,9 @@ def recovery_cancel(factory: sessionmaker[Session], run_id: int, spool: Spool) -
     return status
 
 
-def mark_interrupted(factory: sessionmaker[Session], *, stale_after: float = STALE_AFTER_SECONDS) -> list[int]:
+def mark_interrupted(
+    factory: sessionmaker[Session], *, stale_after: float = STALE_AFTER_SECONDS
+) -> list[int]:
     """Mark runs whose worker stopped beating as ``interrupted``.
 
     Runs whose worker stopped beating (a restart, a killed process) become ``interrupted``; their items
@@ -857,7 +1085,9 @@ def mark_interrupted(factory: sessionmaker[Session], *, stale_after: float = STA
 
     def mark() -> list[int]:
         with factory() as s:
-            runs = s.execute(select(Run.id, Run.heartbeat_at).where(Run.status.in_(("running", "cancelling")))).all()
+            runs = s.execute(
+                select(Run.id, Run.heartbeat_at).where(Run.status.in_(("running", "cancelling")))
+            ).all()
             ids = [rid for rid, beat in runs if beat is None or _aware(beat) < cutoff]
             return _interrupt(s, ids, cutoff)
 
@@ -869,6 +1099,7 @@ def mark_dead(factory: sessionmaker[Session], run_ids: Sequence[int]) -> list[in
 
     Runs found dead by ``qa.tasks.recover`` (their heartbeat stood still) become ``interrupted``, with
     their in-flight items ``unknown``."""
+
     def mark() -> list[int]:
         with factory() as s:
             return _interrupt(s, list(run_ids), None)
@@ -907,6 +1138,7 @@ def requeue(factory: sessionmaker[Session], run_id: int, *, by: Identity | None 
 
     An interrupted run back to ``queued`` (``resume_run`` after its check, ``qa.tasks.recover`` for a
     dead worker's run, booked to whom it was booked to). Items that were on the wire become ``unknown``."""
+
     def requeue() -> None:
         with factory() as s:
             run = s.get(Run, run_id)
@@ -931,8 +1163,9 @@ class NotConfirmed(ValueError):
         self.confirmed, self.unknown = confirmed, unknown
 
 
-def resend_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None,
-                   confirmed: int) -> RunFacts:
+def resend_unknown(
+    factory: sessionmaker[Session], run_id: int, spool: Spool, *, by: Identity | None, confirmed: int
+) -> RunFacts:
     """Send again, after confirmation, the run's items of unknown fate.
 
     Send again the run's items of unknown fate — each may already have been billed once — after the
@@ -946,13 +1179,20 @@ def resend_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *,
             run = s.get(Run, run_id)
             if run is None:
                 raise LookupError(f"no run {run_id}")
-            unknown = s.scalar(select(func.count()).where(Item.run_id == run_id, Item.state == "unknown")) or 0
+            unknown = (
+                s.scalar(select(func.count()).where(Item.run_id == run_id, Item.state == "unknown")) or 0
+            )
             if unknown != confirmed or not unknown:
                 raise NotConfirmed(confirmed, int(unknown))
             if run.status not in ("done", "interrupted") or not spool.has(run_id):
-                raise ValueError(f"run {run_id} is {run.status}{'' if spool.has(run_id) else ', its images are gone'}")
-            s.execute(update(Item).where(Item.run_id == run_id, Item.state == "unknown").values(
-                state="pending", result_message=None, finished_at=None))
+                raise ValueError(
+                    f"run {run_id} is {run.status}{'' if spool.has(run_id) else ', its images are gone'}"
+                )
+            s.execute(
+                update(Item)
+                .where(Item.run_id == run_id, Item.state == "unknown")
+                .values(state="pending", result_message=None, finished_at=None)
+            )
             run.done, run.failed = run.done - unknown, run.failed - unknown
             run.status, run.finished_at = "queued", None
             run.billed_to, run.billed_role = who(by), str(by.role) if by else ""
@@ -972,8 +1212,13 @@ def settle_unknown(factory: sessionmaker[Session], run_id: int, spool: Spool, *,
 
     def settle() -> tuple[int, str]:
         with factory() as s:
-            n = _changed(s.execute(update(Item).where(Item.run_id == run_id, Item.state == "unknown")
-                                   .values(state="lost", result_message=SETTLED_MESSAGE)))
+            n = _changed(
+                s.execute(
+                    update(Item)
+                    .where(Item.run_id == run_id, Item.state == "unknown")
+                    .values(state="lost", result_message=SETTLED_MESSAGE)
+                )
+            )
             status = s.scalar(select(Run.status).where(Run.id == run_id)) or ""
             s.commit()
             return n, status
@@ -993,7 +1238,9 @@ def delete_run(factory: sessionmaker[Session], run_id: int, spool: Spool, *, by:
 
     def delete_all() -> None:
         with factory() as s:
-            s.execute(delete(ItemField).where(ItemField.item_id.in_(select(Item.id).where(Item.run_id == run_id))))
+            s.execute(
+                delete(ItemField).where(ItemField.item_id.in_(select(Item.id).where(Item.run_id == run_id)))
+            )
             s.execute(delete(Item).where(Item.run_id == run_id))
             s.execute(delete(Run).where(Run.id == run_id))
             s.commit()

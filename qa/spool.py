@@ -12,6 +12,7 @@ uses a key of its own in its data folder (``spool/spool.key``, mode 0600). A wor
 cannot read a run's images: the run ends ``failed`` saying so (``SpoolUnreadable``), rather than
 waiting for ever.
 """
+
 from __future__ import annotations
 
 import base64
@@ -38,9 +39,11 @@ SPOOL_KEY_SETTING = "spool_key"
 TRUTH = -1  # ``SpoolPart.part`` of the run's truth; sources are 0, 1, …
 
 
-OTHER_KEY = ("the images of run {run} were sealed with another spool key than this worker's ({source}): "
-             f"give every replica and worker the same {SPOOL_KEY_ENV} or [studio] {SPOOL_KEY_SETTING} "
-             "in their secrets file")
+OTHER_KEY = (
+    "the images of run {run} were sealed with another spool key than this worker's ({source}): "
+    f"give every replica and worker the same {SPOOL_KEY_ENV} or [studio] {SPOOL_KEY_SETTING} "
+    "in their secrets file"
+)
 """``Run.message`` of a run a worker could not read (English, for the log and the CLI; the Runs page
 recognises it with ``other_key`` and says it in the reader's language)."""
 
@@ -49,8 +52,9 @@ class SpoolUnreadable(RuntimeError):
     """A run's sealed input is missing or was sealed under another key."""
 
 
-_OTHER_KEY = re.compile(re.escape(OTHER_KEY).replace(re.escape("{run}"), r"\d+")
-                        .replace(re.escape("{source}"), r"\w+"))
+_OTHER_KEY = re.compile(
+    re.escape(OTHER_KEY).replace(re.escape("{run}"), r"\d+").replace(re.escape("{source}"), r"\w+")
+)
 
 
 def other_key(message: str | None) -> bool:
@@ -125,12 +129,16 @@ class Spool:
         session.add(SpoolPart(run_id=run_id, part=index, sealed=self._fernet.encrypt(data)))
 
     def put_truth(self, session: Session, run_id: int, truth: dict[str, dict[str, str]]) -> None:
-        session.add(SpoolPart(run_id=run_id, part=TRUTH, sealed=self._fernet.encrypt(json.dumps(truth).encode())))
+        session.add(
+            SpoolPart(run_id=run_id, part=TRUTH, sealed=self._fernet.encrypt(json.dumps(truth).encode()))
+        )
 
     def _sealed(self, run_id: int, part: int) -> bytes | None:
         def read() -> bytes | None:
             with self._factory() as s:
-                return s.scalar(select(SpoolPart.sealed).where(SpoolPart.run_id == run_id, SpoolPart.part == part))
+                return s.scalar(
+                    select(SpoolPart.sealed).where(SpoolPart.run_id == run_id, SpoolPart.part == part)
+                )
 
         return retrying(read, what=f"reading the images of QA run {run_id}")
 
@@ -163,7 +171,9 @@ class Spool:
             with self._factory() as s:
                 return bool(s.scalar(select(exists().where(SpoolPart.run_id == run_id))))
 
-        return retrying(read, what=f"looking for the images of QA run {run_id}") or _legacy_dir(run_id).exists()
+        return (
+            retrying(read, what=f"looking for the images of QA run {run_id}") or _legacy_dir(run_id).exists()
+        )
 
     def drop(self, run_id: int) -> None:
         def remove() -> None:

@@ -7,6 +7,7 @@ is encoded once. Every step is deterministic, so an item's image can be made aga
 and checked against the SHA-256 stored for it (``qa.images``). Ten levels of any degradation on a
 12 MP photo take under a second (``bench/bench_qa_lab.py --only sweeps``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -64,7 +65,9 @@ def _glare(img: np.ndarray, strength: float) -> np.ndarray:
     radius = 0.22 * min(sw, sh)
     yy = (np.arange(sh, dtype=np.float32) - 0.45 * sh) ** 2
     xx = (np.arange(sw, dtype=np.float32) - 0.6 * sw) ** 2
-    spot = np.clip(np.exp(-(yy[:, None] + xx[None, :]) / (2 * radius * radius)) * (255.0 * 1.6 * strength), 0, 255)
+    spot = np.clip(
+        np.exp(-(yy[:, None] + xx[None, :]) / (2 * radius * radius)) * (255.0 * 1.6 * strength), 0, 255
+    )
     spot = cv2.resize(spot.astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
     return cv2.add(img, cv2.cvtColor(spot, cv2.COLOR_GRAY2BGR))
 
@@ -74,7 +77,9 @@ def _edge_colour(img: np.ndarray) -> tuple[int, ...]:
 
     The median colour of the image's outer frame: what a turned or tilted photo shows around the
     card is more of its background, not a black band or smeared edge pixels."""
-    frame = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]]).reshape(-1, 1 if img.ndim == 2 else img.shape[2])
+    frame = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]]).reshape(
+        -1, 1 if img.ndim == 2 else img.shape[2]
+    )
     return tuple(int(v) for v in np.median(frame, axis=0))
 
 
@@ -133,7 +138,8 @@ class Degradation:
 
 
 DEGRADATIONS: dict[str, Degradation] = {
-    d.name: d for d in (
+    d.name: d
+    for d in (
         Degradation("blur", 0.0, _blur, 0.0, 20.0, "σ px"),
         Degradation("dark", 1.0, _dark, 0.05, 1.0, "exposure ×", worse_when_higher=False),
         Degradation("scale", 1.0, _scale, 0.05, 1.0, "×", worse_when_higher=False),
@@ -166,7 +172,9 @@ def parse_spec(spec: str) -> tuple[str, tuple[float, ...]]:
         except ValueError:
             raise SweepError("sweep_not_number", spec=spec, part=part.strip()) from None
         if not d.low <= level <= d.high:
-            raise SweepError("sweep_range", spec=spec, name=name, low=f"{d.low:g}", high=f"{d.high:g}", unit=d.unit)
+            raise SweepError(
+                "sweep_range", spec=spec, name=name, low=f"{d.low:g}", high=f"{d.high:g}", unit=d.unit
+            )
         if level not in levels:
             levels.append(level)
     return name, tuple(levels)
@@ -210,8 +218,9 @@ def render(base: LoadedImage, name: str, level: float) -> LoadedImage:
 
 def sweep_levels(sweep: list[tuple[str, tuple[float, ...]]]) -> list[tuple[str, float]]:
     """The (degradation, level) pairs a sweep sends besides the image as given (identity levels dropped)."""
-    return [(name, level) for name, levels in sweep for level in levels
-            if level != DEGRADATIONS[name].identity]
+    return [
+        (name, level) for name, levels in sweep for level in levels if level != DEGRADATIONS[name].identity
+    ]
 
 
 def severity_order(name: str, levels: list[float]) -> list[float]:

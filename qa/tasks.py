@@ -11,6 +11,7 @@ runs whose worker died (only their never-sent items are sent; the items that wer
 died are ``unknown`` and wait for a person's counted confirmation on the Runs page) and queued runs whose
 task is gone.
 """
+
 from __future__ import annotations
 
 import logging
@@ -121,8 +122,9 @@ def start_consumer(db_url: str, *, workers: int = 2, recover_runs: bool = True) 
         # Threads, not processes: they share this process's embedded sandbox and credentials. No
         # periodic tasks (there are none); no health checks (those run in Consumer.run()'s loop, which an
         # embedded consumer does not run).
-        consumer = EmbeddedConsumer(huey, workers=workers, worker_type="thread", periodic=False,
-                                    check_worker_health=False)
+        consumer = EmbeddedConsumer(
+            huey, workers=workers, worker_type="thread", periodic=False, check_worker_health=False
+        )
         consumer.start()
         _consumer = consumer
         if recover_runs:
@@ -143,8 +145,14 @@ def _recover_logged(db_url: str) -> None:
 def _live(db_url: str) -> dict[int, tuple[str, datetime | None]]:
     def read() -> dict[int, tuple[str, datetime | None]]:
         with session_factory(db_url)() as s:
-            return {rid: (status, beat) for rid, status, beat in s.execute(
-                select(Run.id, Run.status, Run.heartbeat_at).where(Run.status.in_(("running", "cancelling"))))}
+            return {
+                rid: (status, beat)
+                for rid, status, beat in s.execute(
+                    select(Run.id, Run.status, Run.heartbeat_at).where(
+                        Run.status.in_(("running", "cancelling"))
+                    )
+                )
+            }
 
     return retrying(read, what="looking for unfinished QA runs", patience=CONTROL_PATIENCE)
 
@@ -170,8 +178,13 @@ def recover(db_url: str, *, watch_seconds: float = 2.5 * HEARTBEAT_SECONDS) -> l
 
     def read_waiting() -> list[Any]:
         with factory() as s:
-            return list(s.execute(select(Run.id, Run.status, Run.backend, Run.api_version)
-                                  .where(Run.status.in_(("queued", "interrupted"))).order_by(Run.id)).all())
+            return list(
+                s.execute(
+                    select(Run.id, Run.status, Run.backend, Run.api_version)
+                    .where(Run.status.in_(("queued", "interrupted")))
+                    .order_by(Run.id)
+                ).all()
+            )
 
     waiting = retrying(read_waiting, what="looking for queued QA runs", patience=CONTROL_PATIENCE)
     on_queue = {task.args[0] for task in huey.pending() if task.name.endswith("execute") and task.args}

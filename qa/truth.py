@@ -19,6 +19,7 @@ A truth file is bounded before it is parsed: at most :data:`MAX_BYTES`, JSON nes
 file is parsed by the ``csv`` module, so quoted cells keep their doubled quotes, delimiters and line
 breaks.
 """
+
 from __future__ import annotations
 
 import csv
@@ -166,7 +167,8 @@ _CARD_NUMBER_NAMES = {"cardnumber", "cardno", "cardnum", "cardnums", "number", "
 
 SERVICE_FIELDS: dict[str, frozenset[str]] = {
     "credit-card": frozenset(DOCUMENT_FIELDS["credit-card"]) - {"cardNums"},
-    "id-card": frozenset(k for doc in ("resident", "driver", "passport") for k in DOCUMENT_FIELDS[doc]) | {"idType"},
+    "id-card": frozenset(k for doc in ("resident", "driver", "passport") for k in DOCUMENT_FIELDS[doc])
+    | {"idType"},
 }
 SERVICE_FIELDS["stand-alone"] = SERVICE_FIELDS["id-card"]
 """The fields each service's answer has, that a truth file may name for a run of it."""
@@ -201,13 +203,24 @@ def _split(name: str, digest: str, entries: Truth, service: str | None) -> Truth
             if key in fields:
                 truth.setdefault(image, {})[key] = value
             elif key in TRUTH_FIELDS:
-                raise TruthError("truth_other_service", name=name, field=safe_name(key), image=image,
-                                 service=ServiceNames((service or "",)), services=ServiceNames(tuple(_services_of(key))))
+                raise TruthError(
+                    "truth_other_service",
+                    name=name,
+                    field=safe_name(key),
+                    image=image,
+                    service=ServiceNames((service or "",)),
+                    services=ServiceNames(tuple(_services_of(key))),
+                )
             else:
                 suggestion = _suggestion(key)
                 if suggestion:
-                    raise TruthError("truth_unknown_field_hint", name=name, field=safe_name(key), image=image,
-                                     suggestion=suggestion)
+                    raise TruthError(
+                        "truth_unknown_field_hint",
+                        name=name,
+                        field=safe_name(key),
+                        image=image,
+                        suggestion=suggestion,
+                    )
                 tags.setdefault(image, {})[safe_name(key)[:MAX_TAG_CHARS]] = safe_name(value)[:MAX_TAG_CHARS]
         truth.setdefault(image, {})
     return TruthFile(name, digest, truth, tags)
@@ -250,10 +263,20 @@ def _parse_csv(name: str, text: str) -> Truth:
         for row in reader:
             image = (row.get(key) or "").strip()
             if image:
-                entries.append((image, {k.strip(): v.strip() for k, v in row.items()
-                                        if k and k != key and isinstance(v, str) and v.strip()}))
+                entries.append(
+                    (
+                        image,
+                        {
+                            k.strip(): v.strip()
+                            for k, v in row.items()
+                            if k and k != key and isinstance(v, str) and v.strip()
+                        },
+                    )
+                )
     except csv.Error as err:  # a cell past the csv module's field limit, a quote left open at the end
-        raise TruthError("truth_bad_csv", name=name, line=reader.line_num, detail=safe_name(str(err))) from None
+        raise TruthError(
+            "truth_bad_csv", name=name, line=reader.line_num, detail=safe_name(str(err))
+        ) from None
     return _keyed(entries)
 
 
@@ -272,7 +295,7 @@ def score(expected: Mapping[str, str] | None, read: Mapping[str, str | None]) ->
     out: dict[str, bool | None] = {}
     for key in read:
         out[key] = None if not expected or key not in expected else matches(expected[key], read[key])
-    for key in (expected or {}):
+    for key in expected or {}:
         if key not in out:
             out[key] = False  # expected but not read at all
     return out
@@ -282,18 +305,20 @@ def score(expected: Mapping[str, str] | None, read: Mapping[str, str | None]) ->
 class Coverage:
     """How a truth file meets a run's images: by exact file name, as scoring looks them up."""
 
-    without_truth: list[str]     # images of the run the truth file does not name
-    unused: list[str]            # names in the truth file that are no image of the run
+    without_truth: list[str]  # images of the run the truth file does not name
+    unused: list[str]  # names in the truth file that are no image of the run
 
 
 def coverage(truth: TruthFile, image_names: list[str]) -> Coverage:
     names = set(image_names)
-    return Coverage(without_truth=sorted(names - set(truth.entries)),
-                    unused=sorted(set(truth.entries) - names))
+    return Coverage(
+        without_truth=sorted(names - set(truth.entries)), unused=sorted(set(truth.entries) - names)
+    )
 
 
-def truth_notes(truth: TruthFile, image_names: list[str], lang: str,
-                shown: Callable[[str], str] = str) -> list[str]:
+def truth_notes(
+    truth: TruthFile, image_names: list[str], lang: str, shown: Callable[[str], str] = str
+) -> list[str]:
     """What a QA engineer should know about the truth file before starting.
 
     What a QA engineer should know before starting: images the truth file does not name, and names
@@ -302,9 +327,21 @@ def truth_notes(truth: TruthFile, image_names: list[str], lang: str,
     found = coverage(truth, image_names)
     notes = []
     if found.without_truth:
-        notes.append(message("lab.truth_missing", lang, n=len(found.without_truth),
-                             names=name_list([shown(n) for n in found.without_truth])))
+        notes.append(
+            message(
+                "lab.truth_missing",
+                lang,
+                n=len(found.without_truth),
+                names=name_list([shown(n) for n in found.without_truth]),
+            )
+        )
     if found.unused:
-        notes.append(message("lab.truth_unused", lang, n=len(found.unused),
-                             names=name_list([shown(n) for n in found.unused])))
+        notes.append(
+            message(
+                "lab.truth_unused",
+                lang,
+                n=len(found.unused),
+                names=name_list([shown(n) for n in found.unused]),
+            )
+        )
     return notes

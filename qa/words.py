@@ -6,6 +6,7 @@ degradation and verdict from the message catalogue — never a Python value's ``
 
 Messages come from ``l10n``'s catalogue (``qa`` never imports ``ui`` or Streamlit: the CLI runs without them).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -96,7 +97,8 @@ def level(name: str, value: float | None, lang: str) -> str:
     if name == "none":
         return word("qa.as_given", lang)
     return f"{degradation(name, lang)} {NOTHING if value is None else format(value, 'g')}" + (
-        f" {unit(name, lang)}" if unit(name, lang) else "")
+        f" {unit(name, lang)}" if unit(name, lang) else ""
+    )
 
 
 def unit(name: str, lang: str) -> str:

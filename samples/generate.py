@@ -9,6 +9,7 @@ regenerating does (Debian `fonts-nanum` for Hangul, `fonts-dejavu` / `fonts-libe
 
 Deterministic: a fixed seed per specimen, so a rerun on the same Pillow/OpenCV gives the same files.
 """
+
 from __future__ import annotations
 
 import json
@@ -78,13 +79,15 @@ def guilloche(img: Image.Image, color: Color, rng: np.random.Generator, alpha: i
     img.paste(Image.alpha_composite(img.convert("RGBA"), overlay).convert("RGB"))
 
 
-def text(d: ImageDraw.ImageDraw, xy: tuple[float, float], s: str, f: ImageFont.FreeTypeFont,
-         fill: Color) -> None:
+def text(
+    d: ImageDraw.ImageDraw, xy: tuple[float, float], s: str, f: ImageFont.FreeTypeFont, fill: Color
+) -> None:
     d.text(xy, s, font=f, fill=fill)
 
 
-def embossed(d: ImageDraw.ImageDraw, xy: tuple[float, float], s: str, f: ImageFont.FreeTypeFont,
-             fill: Color) -> None:
+def embossed(
+    d: ImageDraw.ImageDraw, xy: tuple[float, float], s: str, f: ImageFont.FreeTypeFont, fill: Color
+) -> None:
     """Raised-letter look: a dark lower-right edge and a light upper-left edge around the glyphs."""
     x, y = xy
     d.text((x + 2, y + 2), s, font=f, fill=(20, 20, 20))
@@ -105,8 +108,12 @@ def photo_placeholder(d: ImageDraw.ImageDraw, box: tuple[int, int, int, int]) ->
     d.rectangle(box, fill=(206, 212, 220), outline=(150, 150, 150), width=2)
     cx, w = (x1 + x2) // 2, x2 - x1
     head = w // 4
-    d.ellipse((cx - head, y1 + (y2 - y1) // 5, cx + head, y1 + (y2 - y1) // 5 + 2 * head + 10), fill=(150, 158, 170))
-    d.pieslice((x1 + w // 8, y2 - (y2 - y1) // 3, x2 - w // 8, y2 + (y2 - y1) // 3), 180, 360, fill=(150, 158, 170))
+    d.ellipse(
+        (cx - head, y1 + (y2 - y1) // 5, cx + head, y1 + (y2 - y1) // 5 + 2 * head + 10), fill=(150, 158, 170)
+    )
+    d.pieslice(
+        (x1 + w // 8, y2 - (y2 - y1) // 3, x2 - w // 8, y2 + (y2 - y1) // 3), 180, 360, fill=(150, 158, 170)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,8 +144,18 @@ def mrz_check(data: str) -> str:
     return str(total % 10)
 
 
-def td3_mrz(doc_type: str, country: str, surname: str, given: str, number: str, nationality: str,
-            birth: str, sex: str, expiry: str, personal: str) -> tuple[str, str]:
+def td3_mrz(
+    doc_type: str,
+    country: str,
+    surname: str,
+    given: str,
+    number: str,
+    nationality: str,
+    birth: str,
+    sex: str,
+    expiry: str,
+    personal: str,
+) -> tuple[str, str]:
     """The two 44-character lines of a passport's machine-readable zone (ICAO 9303 part 4)."""
     names = f"{surname.replace(' ', '<')}<<{given.replace(' ', '<')}"
     line1 = f"{doc_type:<2}".replace(" ", "<") + country + names
@@ -146,8 +163,18 @@ def td3_mrz(doc_type: str, country: str, surname: str, given: str, number: str, 
     pn = (number + "<" * 9)[:9]
     opt = (personal + "<" * 14)[:14]
     opt_check = mrz_check(opt) if personal else "<"
-    line2 = (pn + mrz_check(pn) + nationality + birth + mrz_check(birth) + sex + expiry + mrz_check(expiry)
-             + opt + opt_check)
+    line2 = (
+        pn
+        + mrz_check(pn)
+        + nationality
+        + birth
+        + mrz_check(birth)
+        + sex
+        + expiry
+        + mrz_check(expiry)
+        + opt
+        + opt_check
+    )
     composite = pn + mrz_check(pn) + birth + mrz_check(birth) + expiry + mrz_check(expiry) + opt + opt_check
     line2 += mrz_check(composite)
     assert len(line1) == 44 and len(line2) == 44
@@ -196,22 +223,113 @@ class CardDesign:
 
 
 CARD_DESIGNS = (
-    CardDesign("visa_blue_flat", "NOVA BANK", "VISA", "4", 16, ((18, 52, 120), (40, 110, 190)), (245, 245, 245),
-               False, "HONG GILDONG", "04/29", 101),
-    CardDesign("mastercard_black_embossed", "HANEUL CARD", "mastercard", "53", 16, ((25, 25, 28), (70, 70, 78)),
-               (214, 214, 220), True, "KIM MINSEO", "11/28", 102),
-    CardDesign("amex_green_embossed", "AMEX DEMO", "AMEX", "37", 15, ((120, 150, 140), (170, 196, 186)),
-               (236, 236, 230), True, "LEE SEOJUN", "07/30", 103),
-    CardDesign("amex_gold_flat", "AMEX DEMO", "AMEX", "34", 15, ((196, 160, 80), (230, 205, 140)), (40, 34, 20),
-               False, "PARK JIWOO", "02/27", 104, fmt="jpg"),
-    CardDesign("bc_red_flat", "BC-LIKE CARD", "BC", "9410", 16, ((176, 28, 42), (224, 80, 80)), (255, 255, 255),
-               False, "CHOI HAEUN", "09/28", 105),
-    CardDesign("samsunglike_silver_embossed", "SAMSEONG-LIKE CARD", "mastercard", "5310", 16,
-               ((168, 172, 180), (226, 228, 232)), (60, 62, 70), True, "JUNG YUNA", "12/29", 106, fmt="jpg"),
-    CardDesign("visa_white_flat", "DAON BANK", "VISA", "4", 16, ((236, 238, 242), (250, 250, 252)), (24, 28, 40),
-               False, "KANG DOYUN", "06/31", 107),
-    CardDesign("visa_purple_vertical", "BORA BANK", "VISA", "4", 16, ((70, 30, 110), (150, 80, 190)), (250, 250, 250),
-               False, "YOON SEOYEON", "03/30", 108, vertical=True),
+    CardDesign(
+        "visa_blue_flat",
+        "NOVA BANK",
+        "VISA",
+        "4",
+        16,
+        ((18, 52, 120), (40, 110, 190)),
+        (245, 245, 245),
+        False,
+        "HONG GILDONG",
+        "04/29",
+        101,
+    ),
+    CardDesign(
+        "mastercard_black_embossed",
+        "HANEUL CARD",
+        "mastercard",
+        "53",
+        16,
+        ((25, 25, 28), (70, 70, 78)),
+        (214, 214, 220),
+        True,
+        "KIM MINSEO",
+        "11/28",
+        102,
+    ),
+    CardDesign(
+        "amex_green_embossed",
+        "AMEX DEMO",
+        "AMEX",
+        "37",
+        15,
+        ((120, 150, 140), (170, 196, 186)),
+        (236, 236, 230),
+        True,
+        "LEE SEOJUN",
+        "07/30",
+        103,
+    ),
+    CardDesign(
+        "amex_gold_flat",
+        "AMEX DEMO",
+        "AMEX",
+        "34",
+        15,
+        ((196, 160, 80), (230, 205, 140)),
+        (40, 34, 20),
+        False,
+        "PARK JIWOO",
+        "02/27",
+        104,
+        fmt="jpg",
+    ),
+    CardDesign(
+        "bc_red_flat",
+        "BC-LIKE CARD",
+        "BC",
+        "9410",
+        16,
+        ((176, 28, 42), (224, 80, 80)),
+        (255, 255, 255),
+        False,
+        "CHOI HAEUN",
+        "09/28",
+        105,
+    ),
+    CardDesign(
+        "samsunglike_silver_embossed",
+        "SAMSEONG-LIKE CARD",
+        "mastercard",
+        "5310",
+        16,
+        ((168, 172, 180), (226, 228, 232)),
+        (60, 62, 70),
+        True,
+        "JUNG YUNA",
+        "12/29",
+        106,
+        fmt="jpg",
+    ),
+    CardDesign(
+        "visa_white_flat",
+        "DAON BANK",
+        "VISA",
+        "4",
+        16,
+        ((236, 238, 242), (250, 250, 252)),
+        (24, 28, 40),
+        False,
+        "KANG DOYUN",
+        "06/31",
+        107,
+    ),
+    CardDesign(
+        "visa_purple_vertical",
+        "BORA BANK",
+        "VISA",
+        "4",
+        16,
+        ((70, 30, 110), (150, 80, 190)),
+        (250, 250, 250),
+        False,
+        "YOON SEOYEON",
+        "03/30",
+        108,
+        vertical=True,
+    ),
 )
 
 
@@ -227,7 +345,7 @@ def groups_of(number: str) -> list[str]:
     sizes = (4, 6, 5) if len(number) == 15 else (4, 4, 4, 4)
     out, i = [], 0
     for n in sizes:
-        out.append(number[i:i + n])
+        out.append(number[i : i + n])
         i += n
     return out
 
@@ -265,9 +383,13 @@ def render_card(design: CardDesign) -> Specimen:
         draw(d, (70, 450), design.holder, font(MONO_BOLD, 34), design.ink)
         network_logo(d, design.network, w - 190, h - 105, design.ink)
     fields = {"cardNumber": number, "groups": groups, "validThru": design.valid_thru}
-    meta = {"issuer": design.issuer, "network": design.network, "holder": design.holder,
-            "style": "embossed" if design.embossed else "flat",
-            "orientation": "vertical" if design.vertical else "horizontal"}
+    meta = {
+        "issuer": design.issuer,
+        "network": design.network,
+        "holder": design.holder,
+        "style": "embossed" if design.embossed else "flat",
+        "orientation": "vertical" if design.vertical else "horizontal",
+    }
     return Specimen(f"cards/{design.name}.{design.fmt}", "credit-card", fields, img, meta)
 
 
@@ -284,10 +406,46 @@ class Person:
 
 
 PEOPLE = (
-    Person("홍길동", "洪吉童", "HONG", "GILDONG", "19900115", "1", ("서울특별시 종로구 청운길 12-3", "(청운동, 하늘빌라 201호)"), 201),
-    Person("김민서", None, "KIM", "MINSEO", "19850722", "2", ("부산광역시 해운대구 달맞이길 45", "(중동, 바다아파트 5동 702호)"), 202),
-    Person("이서준", None, "LEE", "SEOJUN", "20010309", "3", ("경기도 성남시 분당구 정자로 88", "(정자동, 숲속마을 3단지 104호)"), 203),
-    Person("박지우", "朴智友", "PARK", "JIWOO", "19781130", "2", ("대전광역시 유성구 대학로 301", "(궁동, 별빛주택 2층)"), 204),
+    Person(
+        "홍길동",
+        "洪吉童",
+        "HONG",
+        "GILDONG",
+        "19900115",
+        "1",
+        ("서울특별시 종로구 청운길 12-3", "(청운동, 하늘빌라 201호)"),
+        201,
+    ),
+    Person(
+        "김민서",
+        None,
+        "KIM",
+        "MINSEO",
+        "19850722",
+        "2",
+        ("부산광역시 해운대구 달맞이길 45", "(중동, 바다아파트 5동 702호)"),
+        202,
+    ),
+    Person(
+        "이서준",
+        None,
+        "LEE",
+        "SEOJUN",
+        "20010309",
+        "3",
+        ("경기도 성남시 분당구 정자로 88", "(정자동, 숲속마을 3단지 104호)"),
+        203,
+    ),
+    Person(
+        "박지우",
+        "朴智友",
+        "PARK",
+        "JIWOO",
+        "19781130",
+        "2",
+        ("대전광역시 유성구 대학로 301", "(궁동, 별빛주택 2층)"),
+        204,
+    ),
 )
 
 
@@ -321,12 +479,25 @@ def render_resident(p: Person, issue_ymd: str, issuer: str) -> Specimen:
     photo_placeholder(d, (620, 110, 800, 350))
     fields = {"name": p.name, "residentNumber": number, "issueDate": issue_ymd, "issuer": issuer}
     slug = p.roman_surname.lower() + "_" + p.roman_given.lower()
-    return Specimen(f"ids/resident_{slug}.png", "resident", fields, img,
-                    {"hanja": p.hanja, "address": " ".join(p.address), "issueDatePrinted": dotted_date(issue_ymd, False)})
+    return Specimen(
+        f"ids/resident_{slug}.png",
+        "resident",
+        fields,
+        img,
+        {"hanja": p.hanja, "address": " ".join(p.address), "issueDatePrinted": dotted_date(issue_ymd, False)},
+    )
 
 
-def render_driver(p: Person, licence: str, license_type: str, condition: str | None, serial: str,
-                  issue_ymd: str, issuer: str, fmt: str = "png") -> Specimen:
+def render_driver(
+    p: Person,
+    licence: str,
+    license_type: str,
+    condition: str | None,
+    serial: str,
+    issue_ymd: str,
+    issuer: str,
+    fmt: str = "png",
+) -> Specimen:
     rng = np.random.default_rng(p.seed + 1000)
     number = resident_number(p.birth[2:], p.gender_digit, rng)
     img = id_background(CARD_SIZE, rng, (240, 246, 236), (236, 240, 250))
@@ -334,8 +505,16 @@ def render_driver(p: Person, licence: str, license_type: str, condition: str | N
     ink = (30, 30, 40)
     text(d, (50, 30), "자동차운전면허증", font(HANGUL_BOLD, 44), ink)
     text(d, (440, 44), "Driver's License", font(SANS, 22), ink)
-    d.rectangle((50, 100, 60 + 16 * 1 + d.textlength(license_type.replace("/", " "), font=font(HANGUL_BOLD, 30)), 142),
-                outline=(60, 90, 160), width=2)
+    d.rectangle(
+        (
+            50,
+            100,
+            60 + 16 * 1 + d.textlength(license_type.replace("/", " "), font=font(HANGUL_BOLD, 30)),
+            142,
+        ),
+        outline=(60, 90, 160),
+        width=2,
+    )
     text(d, (58, 104), license_type.replace("/", " "), font(HANGUL_BOLD, 30), (40, 60, 140))
     text(d, (50, 160), licence, font(HANGUL_BOLD, 38), ink)
     text(d, (50, 215), p.name, font(HANGUL_BOLD, 38), ink)
@@ -350,16 +529,29 @@ def render_driver(p: Person, licence: str, license_type: str, condition: str | N
     text(d, (370, 462), issuer, font(HANGUL_BOLD, 34), ink)
     photo_placeholder(d, (630, 100, 800, 320))
     text(d, (650, 340), serial, font(SANS_BOLD, 30), ink)
-    fields = {"driverLicenseNumber": licence, "licenseType": license_type, "name": p.name,
-              "residentNumber": number, "condition": condition or "none", "serialNum": serial,
-              "issueDate": issue_ymd, "issuer": issuer}
+    fields = {
+        "driverLicenseNumber": licence,
+        "licenseType": license_type,
+        "name": p.name,
+        "residentNumber": number,
+        "condition": condition or "none",
+        "serialNum": serial,
+        "issueDate": issue_ymd,
+        "issuer": issuer,
+    }
     slug = p.roman_surname.lower() + "_" + p.roman_given.lower()
-    return Specimen(f"ids/driver_{slug}.{fmt}", "driver", fields, img,
-                    {"address": " ".join(p.address), "issueDatePrinted": dotted_date(issue_ymd, True)})
+    return Specimen(
+        f"ids/driver_{slug}.{fmt}",
+        "driver",
+        fields,
+        img,
+        {"address": " ".join(p.address), "issueDatePrinted": dotted_date(issue_ymd, True)},
+    )
 
 
-def render_passport(p: Person, passport_no: str, issue_ymd: str, expiry_ymd: str, personal_no: str,
-                    sex: str) -> Specimen:
+def render_passport(
+    p: Person, passport_no: str, issue_ymd: str, expiry_ymd: str, personal_no: str, sex: str
+) -> Specimen:
     rng = np.random.default_rng(p.seed + 2000)
     img = id_background(PASSPORT_SIZE, rng, (238, 236, 246), (246, 240, 232))
     d = ImageDraw.Draw(img)
@@ -386,17 +578,41 @@ def render_passport(p: Person, passport_no: str, issue_ymd: str, expiry_ymd: str
     field_at(450, 395, "발급일/Date of issue", viz_date(issue_ymd))
     field_at(300, 455, "기간만료일/Date of expiry", viz_date(expiry_ymd))
     field_at(620, 455, "발행관청/Authority", "MINISTRY OF FOREIGN AFFAIRS", font(SANS_BOLD, 20))
-    mrz1, mrz2 = td3_mrz("PM", "KOR", p.roman_surname, p.roman_given, passport_no, "KOR", p.birth[2:], sex,
-                         expiry_ymd[2:], personal_no)
+    mrz1, mrz2 = td3_mrz(
+        "PM",
+        "KOR",
+        p.roman_surname,
+        p.roman_given,
+        passport_no,
+        "KOR",
+        p.birth[2:],
+        sex,
+        expiry_ymd[2:],
+        personal_no,
+    )
     d.rectangle((0, 560, PASSPORT_SIZE[0], PASSPORT_SIZE[1]), fill=(250, 250, 250))
     mrz_font = font(MONO, 34)
     text(d, (28, 580), mrz1, mrz_font, (10, 10, 10))
     text(d, (28, 632), mrz2, mrz_font, (10, 10, 10))
-    fields = {"passportType": "PM", "countryCode": "KOR", "passportNo": passport_no, "surName": p.roman_surname,
-              "givenName": p.roman_given, "nationality": "REPUBLIC OF KOREA", "dateOfBirth": viz_date(p.birth),
-              "dateOfBirthYMD": p.birth, "sex": sex, "dateOfIssue": viz_date(issue_ymd),
-              "dateOfIssueYMD": issue_ymd, "dateOfExpiry": viz_date(expiry_ymd), "dateOfExpiryYMD": expiry_ymd,
-              "koreanName": p.name, "personalNo": personal_no, "MRZ1": mrz1, "MRZ2": mrz2}
+    fields = {
+        "passportType": "PM",
+        "countryCode": "KOR",
+        "passportNo": passport_no,
+        "surName": p.roman_surname,
+        "givenName": p.roman_given,
+        "nationality": "REPUBLIC OF KOREA",
+        "dateOfBirth": viz_date(p.birth),
+        "dateOfBirthYMD": p.birth,
+        "sex": sex,
+        "dateOfIssue": viz_date(issue_ymd),
+        "dateOfIssueYMD": issue_ymd,
+        "dateOfExpiry": viz_date(expiry_ymd),
+        "dateOfExpiryYMD": expiry_ymd,
+        "koreanName": p.name,
+        "personalNo": personal_no,
+        "MRZ1": mrz1,
+        "MRZ2": mrz2,
+    }
     slug = p.roman_surname.lower() + "_" + p.roman_given.lower()
     return Specimen(f"ids/passport_{slug}.png", "passport", fields, img)
 
@@ -409,7 +625,9 @@ def id_specimens() -> list[Specimen]:
         render_resident(park, "20210819", "대전광역시 유성구청장"),
         render_driver(hong, "11-19-123456-12", "1종보통", None, "K3B7Q", "20190620", "서울지방경찰청장"),
         render_driver(lee, "13-20-274913-61", "2종보통", "A", "7HX2M9", "20200911", "경기남부지방경찰청장"),
-        render_driver(kim, "12-15-508271-33", "1종보통/2종소형", None, "Q8W4E", "20150407", "부산지방경찰청장", "jpg"),
+        render_driver(
+            kim, "12-15-508271-33", "1종보통/2종소형", None, "Q8W4E", "20150407", "부산지방경찰청장", "jpg"
+        ),
         render_passport(hong, "M12345678", "20190514", "20290514", "1234567", "M"),
         render_passport(kim, "M70419325", "20220110", "20320110", "2718281", "F"),
     ]
@@ -434,8 +652,9 @@ def to_bgr(img: Image.Image) -> np.ndarray:
     return cv2.cvtColor(np.asarray(img.convert("RGB")), cv2.COLOR_RGB2BGR)
 
 
-def place(card: np.ndarray, canvas_size: tuple[int, int], quad: np.ndarray, rng: np.random.Generator,
-          tone: Color) -> np.ndarray:
+def place(
+    card: np.ndarray, canvas_size: tuple[int, int], quad: np.ndarray, rng: np.random.Generator, tone: Color
+) -> np.ndarray:
     """Warp the card onto a desk so its corners land on `quad` (clockwise from top-left)."""
     h, w = card.shape[:2]
     src = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
@@ -445,13 +664,16 @@ def place(card: np.ndarray, canvas_size: tuple[int, int], quad: np.ndarray, rng:
     mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, canvas_size)
     soft = cv2.GaussianBlur(mask, (5, 5), 0).astype(np.float32)[..., None] / 255
     # a soft drop shadow under the card
-    shadow = cv2.GaussianBlur(np.roll(mask, (12, 12), (0, 1)), (41, 41), 0).astype(np.float32)[..., None] / 255
+    shadow = (
+        cv2.GaussianBlur(np.roll(mask, (12, 12), (0, 1)), (41, 41), 0).astype(np.float32)[..., None] / 255
+    )
     bg = (bg * (1 - 0.35 * shadow)).astype(np.float32)
     return np.clip(warped * soft + bg * (1 - soft), 0, 255).astype(np.uint8)
 
 
-def jitter_quad(canvas: tuple[int, int], card_w: float, rng: np.random.Generator, amount: float,
-                aspect: float) -> np.ndarray:
+def jitter_quad(
+    canvas: tuple[int, int], card_w: float, rng: np.random.Generator, amount: float, aspect: float
+) -> np.ndarray:
     cw, ch = canvas
     card_h = card_w / aspect
     x0, y0 = (cw - card_w) / 2, (ch - card_h) / 2
@@ -471,7 +693,9 @@ def add_shadow(img: np.ndarray, rng: np.random.Generator, strength: float = 0.45
     return np.clip(img * (1 - strength * soft), 0, 255).astype(np.uint8)
 
 
-def add_glare(img: np.ndarray, rng: np.random.Generator, center: tuple[float, float], radius: float) -> np.ndarray:
+def add_glare(
+    img: np.ndarray, rng: np.random.Generator, center: tuple[float, float], radius: float
+) -> np.ndarray:
     """A specular highlight: a bright Gaussian spot that washes out what is under it."""
     h, w = img.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -503,27 +727,107 @@ class PhotoPlan:
 
 
 PHOTO_PLANS = (
-    PhotoPlan("visa_desk_perspective", "cards/visa_blue_flat.png", (1280, 960), 0.72, 0.035, ("perspective",), 301),
-    PhotoPlan("mastercard_shadow", "cards/mastercard_black_embossed.png", (1280, 960), 0.75, 0.02,
-              ("perspective", "shadow"), 302),
+    PhotoPlan(
+        "visa_desk_perspective", "cards/visa_blue_flat.png", (1280, 960), 0.72, 0.035, ("perspective",), 301
+    ),
+    PhotoPlan(
+        "mastercard_shadow",
+        "cards/mastercard_black_embossed.png",
+        (1280, 960),
+        0.75,
+        0.02,
+        ("perspective", "shadow"),
+        302,
+    ),
     PhotoPlan("bc_glare", "cards/bc_red_flat.png", (1280, 960), 0.74, 0.02, ("perspective", "glare"), 303),
-    PhotoPlan("amex_blur", "cards/amex_green_embossed.png", (1280, 960), 0.74, 0.015, ("perspective", "blur"), 304),
-    PhotoPlan("visa_white_low_res", "cards/visa_white_flat.png", (480, 300), 0.86, 0.01, ("perspective", "low-resolution"),
-              305, quality=88),
-    PhotoPlan("visa_12mp", "cards/visa_blue_flat.png", (4000, 3000), 0.58, 0.025, ("perspective", "12-megapixel"),
-              306, quality=70),
-    PhotoPlan("samsunglike_sideways", "cards/samsunglike_silver_embossed.jpg", (960, 1280), 0.8, 0.015,
-              ("perspective", "rotated-90"), 307, rotate=1),
-    PhotoPlan("visa_dark", "cards/visa_blue_flat.png", (1280, 960), 0.74, 0.02, ("perspective", "dark", "noise"), 308),
-    PhotoPlan("resident_hong_desk", "ids/resident_hong_gildong.png", (1280, 960), 0.76, 0.03,
-              ("perspective", "shadow"), 311),
-    PhotoPlan("resident_kim_glare", "ids/resident_kim_minseo.png", (1280, 960), 0.78, 0.02,
-              ("perspective", "glare"), 312),
-    PhotoPlan("driver_hong_blur", "ids/driver_hong_gildong.png", (1280, 960), 0.78, 0.02, ("perspective", "blur"), 313),
-    PhotoPlan("driver_lee_low_res", "ids/driver_lee_seojun.png", (640, 480), 0.86, 0.015,
-              ("perspective", "low-resolution"), 314, quality=88),
-    PhotoPlan("passport_hong_desk", "ids/passport_hong_gildong.png", (1400, 1050), 0.78, 0.025,
-              ("perspective", "shadow"), 315),
+    PhotoPlan(
+        "amex_blur", "cards/amex_green_embossed.png", (1280, 960), 0.74, 0.015, ("perspective", "blur"), 304
+    ),
+    PhotoPlan(
+        "visa_white_low_res",
+        "cards/visa_white_flat.png",
+        (480, 300),
+        0.86,
+        0.01,
+        ("perspective", "low-resolution"),
+        305,
+        quality=88,
+    ),
+    PhotoPlan(
+        "visa_12mp",
+        "cards/visa_blue_flat.png",
+        (4000, 3000),
+        0.58,
+        0.025,
+        ("perspective", "12-megapixel"),
+        306,
+        quality=70,
+    ),
+    PhotoPlan(
+        "samsunglike_sideways",
+        "cards/samsunglike_silver_embossed.jpg",
+        (960, 1280),
+        0.8,
+        0.015,
+        ("perspective", "rotated-90"),
+        307,
+        rotate=1,
+    ),
+    PhotoPlan(
+        "visa_dark",
+        "cards/visa_blue_flat.png",
+        (1280, 960),
+        0.74,
+        0.02,
+        ("perspective", "dark", "noise"),
+        308,
+    ),
+    PhotoPlan(
+        "resident_hong_desk",
+        "ids/resident_hong_gildong.png",
+        (1280, 960),
+        0.76,
+        0.03,
+        ("perspective", "shadow"),
+        311,
+    ),
+    PhotoPlan(
+        "resident_kim_glare",
+        "ids/resident_kim_minseo.png",
+        (1280, 960),
+        0.78,
+        0.02,
+        ("perspective", "glare"),
+        312,
+    ),
+    PhotoPlan(
+        "driver_hong_blur",
+        "ids/driver_hong_gildong.png",
+        (1280, 960),
+        0.78,
+        0.02,
+        ("perspective", "blur"),
+        313,
+    ),
+    PhotoPlan(
+        "driver_lee_low_res",
+        "ids/driver_lee_seojun.png",
+        (640, 480),
+        0.86,
+        0.015,
+        ("perspective", "low-resolution"),
+        314,
+        quality=88,
+    ),
+    PhotoPlan(
+        "passport_hong_desk",
+        "ids/passport_hong_gildong.png",
+        (1400, 1050),
+        0.78,
+        0.025,
+        ("perspective", "shadow"),
+        315,
+    ),
 )
 
 TONES: tuple[Color, ...] = ((150, 110, 75), (120, 90, 70), (170, 160, 150), (90, 80, 75))
@@ -574,13 +878,25 @@ def save(spec: Specimen, root: Path) -> dict[str, Any]:
         spec.image.save(out, "PNG", optimize=True)
     else:
         spec.image.save(out, "JPEG", quality=quality, optimize=True)
-    truth = {"docType": spec.doc_type, "fields": spec.fields, "photo": photo, "meta": spec.meta,
-             "image": spec.path, "width": spec.image.width, "height": spec.image.height}
+    truth = {
+        "docType": spec.doc_type,
+        "fields": spec.fields,
+        "photo": photo,
+        "meta": spec.meta,
+        "image": spec.path,
+        "width": spec.image.width,
+        "height": spec.image.height,
+    }
     truth_path = out.with_suffix(".json")
     truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     en, ko = TITLES[Path(spec.path).stem]
-    return {"image": spec.path, "truth": str(truth_path.relative_to(root)), "docType": spec.doc_type,
-            "kind": "photo" if photo else "clean", "title": {"en": en, "ko": ko}}
+    return {
+        "image": spec.path,
+        "truth": str(truth_path.relative_to(root)),
+        "docType": spec.doc_type,
+        "kind": "photo" if photo else "clean",
+        "title": {"en": en, "ko": ko},
+    }
 
 
 TITLES: dict[str, tuple[str, str]] = {
@@ -623,8 +939,9 @@ def generate(root: Path = HERE) -> list[dict[str, Any]]:
     by_path = {s.path: s for s in cleans}
     photos = [render_photo(plan, by_path[plan.of]) for plan in PHOTO_PLANS]
     index = [save(spec, root) for spec in cleans + photos]
-    (root / "index.json").write_text(json.dumps({"specimens": index}, ensure_ascii=False, indent=2) + "\n",
-                                     encoding="utf-8")
+    (root / "index.json").write_text(
+        json.dumps({"specimens": index}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return index
 
 

@@ -18,6 +18,7 @@ NumPy/OpenCV, so `samples/hard/` commits a few rendered documents that tests dam
     python samples/hard.py [--seed N] [--out DIR]     # write a whole set as JPEG + truth JSON
     python samples/hard.py --commit-subset            # rewrite samples/hard/ (the test subset)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,11 +40,33 @@ HERE = Path(__file__).resolve().parent
 SUBSET_DIR = HERE / "hard"
 DEFAULT_SEED = 20261129
 SIZE = (1000, 630)  # ID-1 ratio; the issue's reference size for speed
-FONT_DIRS = (Path("/usr/share/fonts/truetype/unfonts-core"), Path("/usr/share/fonts/truetype/baekmuk"),
-             Path("/usr/share/fonts/truetype/dejavu"))
-CASES = ("clean", "perspective", "tilt", "motion_blur", "dark_noise", "glare", "low_res", "big_frame", "jpeg", "screen")
-CARD_LAYOUTS = ("card_flat", "card_amex", "card_19", "card_vertical", "card_back", "card_vertical_one",
-                "card_vertical_rows", "card_dark")
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/unfonts-core"),
+    Path("/usr/share/fonts/truetype/baekmuk"),
+    Path("/usr/share/fonts/truetype/dejavu"),
+)
+CASES = (
+    "clean",
+    "perspective",
+    "tilt",
+    "motion_blur",
+    "dark_noise",
+    "glare",
+    "low_res",
+    "big_frame",
+    "jpeg",
+    "screen",
+)
+CARD_LAYOUTS = (
+    "card_flat",
+    "card_amex",
+    "card_19",
+    "card_vertical",
+    "card_back",
+    "card_vertical_one",
+    "card_vertical_rows",
+    "card_dark",
+)
 ID_LAYOUTS = ("resident_current", "resident_old", "driver_current", "driver_multi", "driver_old")
 
 Color = tuple[int, int, int]
@@ -59,8 +82,13 @@ def font(name: str, size: int) -> ImageFont.FreeTypeFont:
 HANGUL_FACES = ("UnDotum.ttf", "UnGraphic.ttf", "gulim.ttf", "dotum.ttf", "UnBatang.ttf")
 HANGUL_BOLD_FACES = ("UnDotumBold.ttf", "UnGraphicBold.ttf", "UnBatangBold.ttf", "UnDinaruBold.ttf")
 HANJA_FACE = "batang.ttf"  # baekmuk Batang carries the hanja used below
-CARD_FACES = ("DejaVuSansMono-Bold.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf",
-              "DejaVuSansCondensed-Bold.ttf", "UnDotumBold.ttf")
+CARD_FACES = (
+    "DejaVuSansMono-Bold.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSerif-Bold.ttf",
+    "DejaVuSansCondensed-Bold.ttf",
+    "UnDotumBold.ttf",
+)
 LATIN_FACES = ("DejaVuSans.ttf", "DejaVuSansCondensed.ttf", "UnDotum.ttf")
 
 
@@ -75,31 +103,150 @@ class Doc:
 
 # ------------------------------------------------------------------ people and numbers
 
-SURNAMES = {"김": "金", "이": "李", "박": "朴", "최": "崔", "정": "鄭", "강": "姜", "조": "趙", "윤": "尹",
-            "장": "張", "임": "林", "한": "韓", "오": "吳", "서": "徐", "신": "申", "권": "權", "황": "黃",
-            "안": "安", "송": "宋", "유": "柳", "홍": "洪"}
-GIVEN = {"민": "敏", "서": "瑞", "준": "俊", "지": "智", "현": "賢", "우": "宇", "영": "英", "수": "秀", "호": "浩",
-         "진": "眞", "은": "恩", "하": "夏", "연": "妍", "성": "成", "동": "東", "혜": "惠", "태": "泰", "윤": "允",
-         "재": "在", "희": "熙", "경": "京", "주": "周", "원": "元", "석": "錫", "나": "娜", "빈": "彬"}
-METROS = (("서울특별시", ("종로구", "강남구", "마포구", "송파구", "노원구", "관악구")),
-          ("부산광역시", ("해운대구", "수영구", "동래구", "사하구")),
-          ("대구광역시", ("수성구", "달서구")), ("인천광역시", ("연수구", "부평구", "남동구")),
-          ("광주광역시", ("북구", "서구")), ("대전광역시", ("유성구", "서구")), ("울산광역시", ("남구", "중구")))
-POLICE_CURRENT = ("서울특별시경찰청장", "부산광역시경찰청장", "경기도남부경찰청장", "인천광역시경찰청장",
-                  "대구광역시경찰청장", "경상남도경찰청장")
-POLICE_OLD = ("서울지방경찰청장", "부산지방경찰청장", "경기지방경찰청장", "대전지방경찰청장", "충북지방경찰청장")
-REGIONS = {"서울": "11", "부산": "12", "경기": "13", "강원": "14", "충북": "15", "충남": "16", "전북": "17",
-           "전남": "18", "경북": "19", "경남": "20", "제주": "21", "대구": "22", "인천": "23", "광주": "24",
-           "대전": "25", "울산": "26"}
+SURNAMES = {
+    "김": "金",
+    "이": "李",
+    "박": "朴",
+    "최": "崔",
+    "정": "鄭",
+    "강": "姜",
+    "조": "趙",
+    "윤": "尹",
+    "장": "張",
+    "임": "林",
+    "한": "韓",
+    "오": "吳",
+    "서": "徐",
+    "신": "申",
+    "권": "權",
+    "황": "黃",
+    "안": "安",
+    "송": "宋",
+    "유": "柳",
+    "홍": "洪",
+}
+GIVEN = {
+    "민": "敏",
+    "서": "瑞",
+    "준": "俊",
+    "지": "智",
+    "현": "賢",
+    "우": "宇",
+    "영": "英",
+    "수": "秀",
+    "호": "浩",
+    "진": "眞",
+    "은": "恩",
+    "하": "夏",
+    "연": "妍",
+    "성": "成",
+    "동": "東",
+    "혜": "惠",
+    "태": "泰",
+    "윤": "允",
+    "재": "在",
+    "희": "熙",
+    "경": "京",
+    "주": "周",
+    "원": "元",
+    "석": "錫",
+    "나": "娜",
+    "빈": "彬",
+}
+METROS = (
+    ("서울특별시", ("종로구", "강남구", "마포구", "송파구", "노원구", "관악구")),
+    ("부산광역시", ("해운대구", "수영구", "동래구", "사하구")),
+    ("대구광역시", ("수성구", "달서구")),
+    ("인천광역시", ("연수구", "부평구", "남동구")),
+    ("광주광역시", ("북구", "서구")),
+    ("대전광역시", ("유성구", "서구")),
+    ("울산광역시", ("남구", "중구")),
+)
+POLICE_CURRENT = (
+    "서울특별시경찰청장",
+    "부산광역시경찰청장",
+    "경기도남부경찰청장",
+    "인천광역시경찰청장",
+    "대구광역시경찰청장",
+    "경상남도경찰청장",
+)
+POLICE_OLD = (
+    "서울지방경찰청장",
+    "부산지방경찰청장",
+    "경기지방경찰청장",
+    "대전지방경찰청장",
+    "충북지방경찰청장",
+)
+REGIONS = {
+    "서울": "11",
+    "부산": "12",
+    "경기": "13",
+    "강원": "14",
+    "충북": "15",
+    "충남": "16",
+    "전북": "17",
+    "전남": "18",
+    "경북": "19",
+    "경남": "20",
+    "제주": "21",
+    "대구": "22",
+    "인천": "23",
+    "광주": "24",
+    "대전": "25",
+    "울산": "26",
+}
 LICENCE_TYPES = ("1종대형", "1종보통", "1종소형", "2종보통", "2종소형")
 STREETS = ("세종대로", "테헤란로", "중앙로", "해운대로", "월드컵로", "올림픽로", "대학로", "충장로")
-LATIN = {"김": "KIM", "이": "LEE", "박": "PARK", "최": "CHOI", "정": "JUNG", "강": "KANG", "조": "CHO",
-         "윤": "YOON", "장": "JANG", "임": "LIM", "한": "HAN", "오": "OH", "서": "SEO", "신": "SHIN", "권": "KWON",
-         "황": "HWANG", "안": "AHN", "송": "SONG", "유": "YOO", "홍": "HONG"}
-GIVEN_LATIN = {"민": "MIN", "서": "SEO", "준": "JUN", "지": "JI", "현": "HYUN", "우": "WOO", "영": "YOUNG",
-               "수": "SU", "호": "HO", "진": "JIN", "은": "EUN", "하": "HA", "연": "YEON", "성": "SUNG",
-               "동": "DONG", "혜": "HYE", "태": "TAE", "윤": "YUN", "재": "JAE", "희": "HEE", "경": "KYUNG",
-               "주": "JOO", "원": "WON", "석": "SEOK", "나": "NA", "빈": "BIN"}
+LATIN = {
+    "김": "KIM",
+    "이": "LEE",
+    "박": "PARK",
+    "최": "CHOI",
+    "정": "JUNG",
+    "강": "KANG",
+    "조": "CHO",
+    "윤": "YOON",
+    "장": "JANG",
+    "임": "LIM",
+    "한": "HAN",
+    "오": "OH",
+    "서": "SEO",
+    "신": "SHIN",
+    "권": "KWON",
+    "황": "HWANG",
+    "안": "AHN",
+    "송": "SONG",
+    "유": "YOO",
+    "홍": "HONG",
+}
+GIVEN_LATIN = {
+    "민": "MIN",
+    "서": "SEO",
+    "준": "JUN",
+    "지": "JI",
+    "현": "HYUN",
+    "우": "WOO",
+    "영": "YOUNG",
+    "수": "SU",
+    "호": "HO",
+    "진": "JIN",
+    "은": "EUN",
+    "하": "HA",
+    "연": "YEON",
+    "성": "SUNG",
+    "동": "DONG",
+    "혜": "HYE",
+    "태": "TAE",
+    "윤": "YUN",
+    "재": "JAE",
+    "희": "HEE",
+    "경": "KYUNG",
+    "주": "JOO",
+    "원": "WON",
+    "석": "SEOK",
+    "나": "NA",
+    "빈": "BIN",
+}
 
 
 @dataclass
@@ -122,9 +269,14 @@ def person(rng: np.random.Generator) -> Person:
     gu = str(rng.choice(gus))
     road = f"{metro} {gu} {rng.choice(STREETS)} {int(rng.integers(1, 300))}"
     unit = f"{rng.choice(['한빛', '푸른', '새솔', '미래'])!s}아파트 {int(rng.integers(101, 120))}동 {int(rng.integers(101, 1505))}호"
-    return Person(surname + given, SURNAMES[surname] + "".join(GIVEN[g] for g in given),
-                  LATIN[surname] + " " + "".join(GIVEN_LATIN[g] for g in given), number,
-                  f"{year:04d}{month:02d}{day:02d}", (road, unit))
+    return Person(
+        surname + given,
+        SURNAMES[surname] + "".join(GIVEN[g] for g in given),
+        LATIN[surname] + " " + "".join(GIVEN_LATIN[g] for g in given),
+        number,
+        f"{year:04d}{month:02d}{day:02d}",
+        (road, unit),
+    )
 
 
 def resident_number(year: int, month: int, day: int, rng: np.random.Generator) -> str:
@@ -148,7 +300,7 @@ def groups_of(number: str) -> list[str]:
     sizes = {15: (4, 6, 5), 16: (4, 4, 4, 4), 19: (4, 4, 4, 4, 3)}[len(number)]
     out, i = [], 0
     for n in sizes:
-        out.append(number[i:i + n])
+        out.append(number[i : i + n])
         i += n
     return out
 
@@ -182,9 +334,15 @@ def photo_box(d: ImageDraw.ImageDraw, box: tuple[int, int, int, int], rng: np.ra
     tone = int(rng.integers(170, 215))
     d.rectangle(box, fill=(tone, tone + 5 if tone < 250 else tone, min(255, tone + 12)))
     cx, w = (x0 + x1) / 2, x1 - x0
-    d.ellipse((cx - w * 0.22, y0 + (y1 - y0) * 0.18, cx + w * 0.22, y0 + (y1 - y0) * 0.5), fill=(120, 110, 105))
-    d.pieslice((x0 + w * 0.1, y0 + (y1 - y0) * 0.55, x1 - w * 0.1, y1 + (y1 - y0) * 0.35), 180, 360,
-               fill=(70, 75, 95))
+    d.ellipse(
+        (cx - w * 0.22, y0 + (y1 - y0) * 0.18, cx + w * 0.22, y0 + (y1 - y0) * 0.5), fill=(120, 110, 105)
+    )
+    d.pieslice(
+        (x0 + w * 0.1, y0 + (y1 - y0) * 0.55, x1 - w * 0.1, y1 + (y1 - y0) * 0.35),
+        180,
+        360,
+        fill=(70, 75, 95),
+    )
 
 
 def hangul(rng: np.random.Generator, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
@@ -193,7 +351,9 @@ def hangul(rng: np.random.Generator, size: int, bold: bool = False) -> ImageFont
 
 def seal(d: ImageDraw.ImageDraw, x: float, y: float, size: int) -> None:
     d.ellipse((x, y, x + size, y + size), outline=(200, 50, 50), width=3)
-    d.text((x + size * 0.22, y + size * 0.2), "印", font=font(HANJA_FACE, int(size * 0.55)), fill=(200, 50, 50))
+    d.text(
+        (x + size * 0.22, y + size * 0.2), "印", font=font(HANJA_FACE, int(size * 0.55)), fill=(200, 50, 50)
+    )
 
 
 # ------------------------------------------------------------------ ID layouts
@@ -226,9 +386,13 @@ def resident_current(rng: np.random.Generator, issuer: str | None = None) -> Doc
     d.text((500 - d.textlength(issuer, font=isf) / 2, 520), issuer, font=isf, fill=ink)
     seal(d, 500 + d.textlength(issuer, font=isf) / 2 + 8, 510, 58)
     photo_box(d, (720, 120, 930, 390), rng)
-    return Doc("resident_current", "resident",
-               {"name": p.name, "residentNumber": p.rrn, "issueDate": issue, "issuer": issuer}, img,
-               {"printedDate": printed})
+    return Doc(
+        "resident_current",
+        "resident",
+        {"name": p.name, "residentNumber": p.rrn, "issueDate": issue, "issuer": issuer},
+        img,
+        {"printedDate": printed},
+    )
 
 
 def resident_old(rng: np.random.Generator) -> Doc:
@@ -257,9 +421,13 @@ def resident_old(rng: np.random.Generator) -> Doc:
     isf = hangul(rng, 36, True)
     d.text((450, 500), issuer, font=isf, fill=ink)
     seal(d, 460 + d.textlength(issuer, font=isf), 490, 54)
-    return Doc("resident_old", "resident",
-               {"name": p.name, "residentNumber": p.rrn, "issueDate": issue, "issuer": issuer}, img,
-               {"printedDate": printed})
+    return Doc(
+        "resident_old",
+        "resident",
+        {"name": p.name, "residentNumber": p.rrn, "issueDate": issue, "issuer": issuer},
+        img,
+        {"printedDate": printed},
+    )
 
 
 def licence_number(rng: np.random.Generator) -> tuple[str, str]:
@@ -315,16 +483,27 @@ def _driver(rng: np.random.Generator, layout: str, types: list[str], condition: 
     d.text((x, lines_y[1] + 62), p.address[0], font=af, fill=ink)
     d.text((x, lines_y[1] + 94), p.address[1], font=af, fill=ink)
     renew = random_date(rng, 2026, 2034)
-    d.text((x, lines_y[1] + 140), f"적성검사 {printed_date(renew[:4] + '0101', 2)} ~ {printed_date(renew[:4] + '1231', 2)}",
-           font=hangul(rng, 22), fill=ink)
+    d.text(
+        (x, lines_y[1] + 140),
+        f"적성검사 {printed_date(renew[:4] + '0101', 2)} ~ {printed_date(renew[:4] + '1231', 2)}",
+        font=hangul(rng, 22),
+        fill=ink,
+    )
     if condition:
         d.text((x, lines_y[1] + 176), f"조건 {condition}", font=hangul(rng, 28, True), fill=ink)
     printed = printed_date(issue, 2 if not old else 3)
     d.text((430, 500), printed, font=hangul(rng, 30), fill=ink)
     d.text((400, 552), issuer, font=hangul(rng, 38, True), fill=ink)
-    fields = {"driverLicenseNumber": value, "licenseType": "/".join(types), "name": p.name,
-              "residentNumber": p.rrn, "condition": condition or "none", "serialNum": code,
-              "issueDate": issue, "issuer": issuer}
+    fields = {
+        "driverLicenseNumber": value,
+        "licenseType": "/".join(types),
+        "name": p.name,
+        "residentNumber": p.rrn,
+        "condition": condition or "none",
+        "serialNum": code,
+        "issueDate": issue,
+        "issuer": issuer,
+    }
     return Doc(layout, "driver", fields, img, {"printedDate": printed, "digits": number})
 
 
@@ -343,8 +522,14 @@ def driver_old(rng: np.random.Generator) -> Doc:
 
 # ------------------------------------------------------------------ card layouts
 
-CARD_COLOURS = (((20, 40, 90), (60, 110, 180)), ((15, 15, 18), (70, 70, 80)), ((150, 20, 40), (230, 90, 60)),
-                ((200, 200, 205), (240, 240, 245)), ((10, 80, 60), (40, 160, 120)), ((90, 40, 120), (190, 120, 210)))
+CARD_COLOURS = (
+    ((20, 40, 90), (60, 110, 180)),
+    ((15, 15, 18), (70, 70, 80)),
+    ((150, 20, 40), (230, 90, 60)),
+    ((200, 200, 205), (240, 240, 245)),
+    ((10, 80, 60), (40, 160, 120)),
+    ((90, 40, 120), (190, 120, 210)),
+)
 
 
 def card_ground(rng: np.random.Generator, size: tuple[int, int]) -> tuple[Image.Image, Color]:
@@ -358,7 +543,9 @@ def card_ground(rng: np.random.Generator, size: tuple[int, int]) -> tuple[Image.
     return Image.fromarray(img.clip(0, 255).astype(np.uint8), "RGB"), ink
 
 
-def _emboss(d: ImageDraw.ImageDraw, xy: tuple[float, float], s: str, f: ImageFont.FreeTypeFont, ink: Color) -> None:
+def _emboss(
+    d: ImageDraw.ImageDraw, xy: tuple[float, float], s: str, f: ImageFont.FreeTypeFont, ink: Color
+) -> None:
     shade = tuple(max(0, c - 90) for c in ink) if sum(ink) > 380 else tuple(min(255, c + 90) for c in ink)
     d.text((xy[0] + 2, xy[1] + 2), s, font=f, fill=shade)
     d.text(xy, s, font=f, fill=ink)
@@ -372,8 +559,13 @@ def chip(d: ImageDraw.ImageDraw, x: int, y: int) -> None:
 
 
 def _card_doc(layout: str, number: str, expiry: str, img: Image.Image, holder: str) -> Doc:
-    return Doc(layout, "credit-card", {"cardNumber": number, "groups": groups_of(number), "validThru": expiry},
-               img, {"holder": holder})
+    return Doc(
+        layout,
+        "credit-card",
+        {"cardNumber": number, "groups": groups_of(number), "validThru": expiry},
+        img,
+        {"holder": holder},
+    )
 
 
 def _expiry(rng: np.random.Generator) -> str:
@@ -385,8 +577,12 @@ def _front(rng: np.random.Generator, layout: str, number: str, sep: str = "  ") 
     d = ImageDraw.Draw(img)
     holder = person(rng).latin
     expiry = _expiry(rng)
-    d.text((60, 40), str(rng.choice(["HANA", "WOORI", "SHINHAN", "KB", "NONGHYUP", "CITI"])) + " CARD",
-           font=font("DejaVuSans-Bold.ttf", 40), fill=ink)
+    d.text(
+        (60, 40),
+        str(rng.choice(["HANA", "WOORI", "SHINHAN", "KB", "NONGHYUP", "CITI"])) + " CARD",
+        font=font("DejaVuSans-Bold.ttf", 40),
+        fill=ink,
+    )
     chip(d, 80, 170)
     size = 58 if len(number) < 19 else 50
     nf = font(str(rng.choice(CARD_FACES)), size)
@@ -425,7 +621,12 @@ def card_vertical(rng: np.random.Generator) -> Doc:
     g = groups_of(number)
     expiry = _expiry(rng)
     holder = person(rng).latin
-    d.text((50, 60), str(rng.choice(["the Green", "my DAILY", "LOCA"])), font=font("DejaVuSerif-Bold.ttf", 48), fill=ink)
+    d.text(
+        (50, 60),
+        str(rng.choice(["the Green", "my DAILY", "LOCA"])),
+        font=font("DejaVuSerif-Bold.ttf", 48),
+        fill=ink,
+    )
     chip(d, 60, 300)
     nf = font(str(rng.choice(CARD_FACES)), 60)
     d.text((60, 560), f"{g[0]} {g[1]}", font=nf, fill=ink)
@@ -454,8 +655,15 @@ def _portrait_card(rng: np.random.Generator, layout: str, rows: int) -> Doc:
     expiry = _expiry(rng)
     holder = person(rng).latin
     left = int(rng.integers(40, 90))
-    d.text((left, int(rng.integers(40, 90))), str(rng.choice(BRANDS_KR)), font=font("DejaVuSerif-Bold.ttf", 44), fill=ink)
-    d.rounded_rectangle((size[0] - 170, 200, size[0] - 90, 304), 12, fill=(212, 180, 110), outline=(150, 120, 60), width=2)
+    d.text(
+        (left, int(rng.integers(40, 90))),
+        str(rng.choice(BRANDS_KR)),
+        font=font("DejaVuSerif-Bold.ttf", 44),
+        fill=ink,
+    )
+    d.rounded_rectangle(
+        (size[0] - 170, 200, size[0] - 90, 304), 12, fill=(212, 180, 110), outline=(150, 120, 60), width=2
+    )
     face = str(rng.choice(CARD_FACES))
     top = int(rng.integers(400, 470))
     if rows == 1:
@@ -470,13 +678,17 @@ def _portrait_card(rng: np.random.Generator, layout: str, rows: int) -> Doc:
         step = int(nf.size * rng.uniform(1.25, 1.5))
         per = 4 // rows
         for r in range(rows):
-            d.text((left, top + r * step), " ".join(g[r * per:(r + 1) * per]), font=nf, fill=ink)
+            d.text((left, top + r * step), " ".join(g[r * per : (r + 1) * per]), font=nf, fill=ink)
         y = top + rows * step + 40
     d.text((left, y), "VALID THRU", font=font("DejaVuSans.ttf", 20), fill=ink)
     d.text((left + 150, y - 10), expiry, font=font("DejaVuSans-Bold.ttf", 36), fill=ink)
     d.text((left, y + 70), holder, font=font("DejaVuSans-Bold.ttf", 30), fill=ink)
-    d.text((size[0] - 200, size[1] - 100), str(rng.choice(["VISA", "BC", "Master"])),
-           font=font("DejaVuSerif-Bold.ttf", 46), fill=ink)
+    d.text(
+        (size[0] - 200, size[1] - 100),
+        str(rng.choice(["VISA", "BC", "Master"])),
+        font=font("DejaVuSerif-Bold.ttf", 46),
+        fill=ink,
+    )
     return _card_doc(layout, number, expiry, img, holder)
 
 
@@ -500,7 +712,9 @@ def card_dark(rng: np.random.Generator) -> Doc:
     A dark (black, navy, burgundy) matte card with light or metallic flat print, number smaller and
     placed low, as premium cards print it."""
     base = DARK_GROUNDS[int(rng.integers(len(DARK_GROUNDS)))]
-    img = background(rng, SIZE, base, (min(255, base[0] + 14), min(255, base[1] + 14), min(255, base[2] + 14)))
+    img = background(
+        rng, SIZE, base, (min(255, base[0] + 14), min(255, base[1] + 14), min(255, base[2] + 14))
+    )
     ink = LIGHT_INKS[int(rng.integers(len(LIGHT_INKS)))]
     d = ImageDraw.Draw(img)
     d.text((60, 50), str(rng.choice(BRANDS_KR)), font=font("DejaVuSerif-Bold.ttf", 42), fill=ink)
@@ -538,17 +752,30 @@ def card_back(rng: np.random.Generator) -> Doc:
     d.text((60, 390), "VALID THRU", font=font("DejaVuSans.ttf", 20), fill=ink)
     d.text((200, 380), expiry, font=font("DejaVuSans-Bold.ttf", 34), fill=ink)
     fine = hangul(rng, 20)
-    d.text((60, 470), f"고객센터 1588-{int(rng.integers(1000, 10000))}  해외 82-2-{int(rng.integers(1000, 10000))}-{int(rng.integers(1000, 10000))}",
-           font=fine, fill=ink)
+    d.text(
+        (60, 470),
+        f"고객센터 1588-{int(rng.integers(1000, 10000))}  해외 82-2-{int(rng.integers(1000, 10000))}-{int(rng.integers(1000, 10000))}",
+        font=fine,
+        fill=ink,
+    )
     d.text((60, 505), "본 카드는 서명하신 회원 본인만 사용할 수 있습니다.", font=fine, fill=ink)
     return _card_doc("card_back", number, expiry, img, "")
 
 
 LAYOUTS: dict[str, Callable[[np.random.Generator], Doc]] = {
-    "card_flat": card_flat, "card_amex": card_amex, "card_19": card_19, "card_vertical": card_vertical,
-    "card_back": card_back, "card_vertical_one": card_vertical_one, "card_vertical_rows": card_vertical_rows,
-    "card_dark": card_dark, "resident_current": resident_current, "resident_old": resident_old,
-    "driver_current": driver_current, "driver_multi": driver_multi, "driver_old": driver_old,
+    "card_flat": card_flat,
+    "card_amex": card_amex,
+    "card_19": card_19,
+    "card_vertical": card_vertical,
+    "card_back": card_back,
+    "card_vertical_one": card_vertical_one,
+    "card_vertical_rows": card_vertical_rows,
+    "card_dark": card_dark,
+    "resident_current": resident_current,
+    "resident_old": resident_old,
+    "driver_current": driver_current,
+    "driver_multi": driver_multi,
+    "driver_old": driver_old,
 }
 
 
@@ -572,27 +799,48 @@ def place(doc: np.ndarray, canvas: tuple[int, int], quad: np.ndarray, rng: np.ra
     src = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
     m = cv2.getPerspectiveTransform(src, quad.astype(np.float32))
     bg = textured_desk(canvas, rng)
-    warped = cv2.warpPerspective(doc, m, canvas, flags=cv2.INTER_AREA if cv2.norm(quad[1] - quad[0]) < w else cv2.INTER_CUBIC)
+    warped = cv2.warpPerspective(
+        doc, m, canvas, flags=cv2.INTER_AREA if cv2.norm(quad[1] - quad[0]) < w else cv2.INTER_CUBIC
+    )
     mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, canvas)
     soft = cv2.GaussianBlur(mask, (5, 5), 0).astype(np.float32)[..., None] / 255
     return np.clip(warped * soft + bg * (1 - soft), 0, 255).astype(np.uint8)
 
 
-def _quad(canvas: tuple[int, int], width: float, aspect: float, rng: np.random.Generator, jitter: float,
-          angle: float = 0.0) -> np.ndarray:
+def _quad(
+    canvas: tuple[int, int],
+    width: float,
+    aspect: float,
+    rng: np.random.Generator,
+    jitter: float,
+    angle: float = 0.0,
+) -> np.ndarray:
     cw, ch = canvas
     height = width / aspect
     cx, cy = cw / 2 + rng.uniform(-0.08, 0.08) * cw, ch / 2 + rng.uniform(-0.08, 0.08) * ch
-    corners = np.array([[-width / 2, -height / 2], [width / 2, -height / 2], [width / 2, height / 2],
-                        [-width / 2, height / 2]], np.float32)
+    corners = np.array(
+        [
+            [-width / 2, -height / 2],
+            [width / 2, -height / 2],
+            [width / 2, height / 2],
+            [-width / 2, height / 2],
+        ],
+        np.float32,
+    )
     a = math.radians(angle)
     rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32)
     quad = corners @ rot.T + np.array([cx, cy], np.float32)
     return quad + rng.uniform(-jitter, jitter, quad.shape).astype(np.float32) * width
 
 
-def _on_desk(doc: np.ndarray, rng: np.random.Generator, canvas: tuple[int, int], fill: float, jitter: float,
-             angle: float = 0.0) -> np.ndarray:
+def _on_desk(
+    doc: np.ndarray,
+    rng: np.random.Generator,
+    canvas: tuple[int, int],
+    fill: float,
+    jitter: float,
+    angle: float = 0.0,
+) -> np.ndarray:
     aspect = doc.shape[1] / doc.shape[0]
     width = min(fill * canvas[0], 0.8 * canvas[1] * aspect)
     return place(doc, canvas, _quad(canvas, width, aspect, rng, jitter, angle), rng)
@@ -625,7 +873,7 @@ def off_screen(doc_bgr: np.ndarray, rng: np.random.Generator, frame: tuple[int, 
     shown = cv2.resize(doc_bgr, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
     canvas = np.full((frame[1], frame[0], 3), 20, np.uint8)
     y0, x0 = (frame[1] - shown.shape[0]) // 2, (frame[0] - shown.shape[1]) // 2
-    canvas[y0:y0 + shown.shape[0], x0:x0 + shown.shape[1]] = shown
+    canvas[y0 : y0 + shown.shape[0], x0 : x0 + shown.shape[1]] = shown
     img = canvas.astype(np.float32)
     hh, ww = img.shape[:2]
     yy, xx = np.mgrid[0:hh, 0:ww].astype(np.float32)
@@ -639,9 +887,11 @@ def off_screen(doc_bgr: np.ndarray, rng: np.random.Generator, frame: tuple[int, 
     cast = np.array([rng.uniform(1.08, 1.2), rng.uniform(0.98, 1.04), rng.uniform(0.8, 0.9)], np.float32)
     img = img * cast + np.array([28, 18, 8], np.float32)  # blue cast, blacks lifted by the backlight
     r = np.sqrt(((xx - ww / 2) / ww) ** 2 + ((yy - hh / 2) / hh) ** 2)
-    img *= (1 - rng.uniform(0.2, 0.35) * r ** 2)[..., None]
+    img *= (1 - rng.uniform(0.2, 0.35) * r**2)[..., None]
     soft = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.6, 1.1))
-    return jpeg(np.clip(soft + rng.normal(0, 3.0, soft.shape), 0, 255).astype(np.uint8), int(rng.integers(60, 80)))
+    return jpeg(
+        np.clip(soft + rng.normal(0, 3.0, soft.shape), 0, 255).astype(np.uint8), int(rng.integers(60, 80))
+    )
 
 
 def damage(doc_bgr: np.ndarray, case: str, rng: np.random.Generator) -> np.ndarray:
@@ -712,8 +962,11 @@ def to_bgr(img: Image.Image) -> np.ndarray:
     return cv2.cvtColor(np.asarray(img.convert("RGB")), cv2.COLOR_RGB2BGR)
 
 
-def samples(seed: int = DEFAULT_SEED, cases: tuple[str, ...] = CASES,
-            layouts: tuple[str, ...] = CARD_LAYOUTS + ID_LAYOUTS) -> Iterator[Sample]:
+def samples(
+    seed: int = DEFAULT_SEED,
+    cases: tuple[str, ...] = CASES,
+    layouts: tuple[str, ...] = CARD_LAYOUTS + ID_LAYOUTS,
+) -> Iterator[Sample]:
     """Every (case, layout) of a seed, rendered then damaged, one at a time (12 MP frames are big)."""
     for case in cases:
         for layout in layouts:
@@ -728,7 +981,9 @@ FAMILIES: dict[str, tuple[tuple[str, str], ...]] = {
     "vertical_one": tuple((c, "card_vertical_one") for c in ("clean", "perspective", "tilt", "dark_noise")),
     "vertical_rows": tuple((c, "card_vertical_rows") for c in ("clean", "perspective", "tilt", "dark_noise")),
     "dark_card": tuple((c, "card_dark") for c in ("clean", "perspective", "tilt", "glare")),
-    "off_screen": tuple(("screen", lay) for lay in ("card_flat", "card_vertical_rows", "card_dark", "card_amex")),
+    "off_screen": tuple(
+        ("screen", lay) for lay in ("card_flat", "card_vertical_rows", "card_dark", "card_amex")
+    ),
 }
 """Each family of issue 22 as (damage case, layout) pairs; `family_samples` renders them for any seeds."""
 
@@ -742,11 +997,22 @@ def family_samples(family: str, seeds: tuple[int, ...]) -> Iterator[Sample]:
 
 # ------------------------------------------------------------------ the committed test subset
 
-SUBSET = (("clean", "driver_current"), ("motion_blur", "driver_multi"), ("big_frame", "card_flat"),
-          ("tilt", "resident_old"), ("dark_noise", "card_amex"), ("glare", "resident_current"),
-          ("low_res", "card_back"), ("jpeg", "driver_old"), ("perspective", "card_vertical"),
-          ("clean", "card_19"), ("clean", "card_vertical_rows"), ("tilt", "card_vertical_one"),
-          ("glare", "card_dark"), ("screen", "card_vertical_rows"))
+SUBSET = (
+    ("clean", "driver_current"),
+    ("motion_blur", "driver_multi"),
+    ("big_frame", "card_flat"),
+    ("tilt", "resident_old"),
+    ("dark_noise", "card_amex"),
+    ("glare", "resident_current"),
+    ("low_res", "card_back"),
+    ("jpeg", "driver_old"),
+    ("perspective", "card_vertical"),
+    ("clean", "card_19"),
+    ("clean", "card_vertical_rows"),
+    ("tilt", "card_vertical_one"),
+    ("glare", "card_dark"),
+    ("screen", "card_vertical_rows"),
+)
 
 
 def commit_subset(seed: int = DEFAULT_SEED) -> None:
@@ -761,10 +1027,18 @@ def commit_subset(seed: int = DEFAULT_SEED) -> None:
         doc = render(layout, seed, case)
         stem = f"{case}__{layout}"
         doc.image.save(SUBSET_DIR / f"{stem}.png", "PNG", optimize=True)
-        index.append({"image": f"{stem}.png", "case": case, "layout": layout, "docType": doc.doc_type,
-                      "fields": doc.fields})
-    (SUBSET_DIR / "index.json").write_text(json.dumps({"seed": seed, "documents": index}, ensure_ascii=False,
-                                                      indent=1) + "\n", encoding="utf-8")
+        index.append(
+            {
+                "image": f"{stem}.png",
+                "case": case,
+                "layout": layout,
+                "docType": doc.doc_type,
+                "fields": doc.fields,
+            }
+        )
+    (SUBSET_DIR / "index.json").write_text(
+        json.dumps({"seed": seed, "documents": index}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def load_subset() -> list[Sample]:
@@ -776,7 +1050,9 @@ def load_subset() -> list[Sample]:
         if doc is None:
             raise FileNotFoundError(SUBSET_DIR / e["image"])
         image = damage(doc, e["case"], _rng(index["seed"], "damage", e["case"], e["layout"]))
-        out.append(Sample(f"{e['case']}/{e['layout']}", e["case"], e["layout"], e["docType"], e["fields"], image))
+        out.append(
+            Sample(f"{e['case']}/{e['layout']}", e["case"], e["layout"], e["docType"], e["fields"], image)
+        )
     return out
 
 
@@ -794,9 +1070,15 @@ def main() -> None:
         for s in samples(args.seed):
             stem = s.name.replace("/", "__")
             cv2.imwrite(str(args.out / f"{stem}.jpg"), s.image, [cv2.IMWRITE_JPEG_QUALITY, 95])
-            (args.out / f"{stem}.json").write_text(json.dumps(
-                {"docType": s.doc_type, "case": s.case, "layout": s.layout, "fields": s.fields},
-                ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            (args.out / f"{stem}.json").write_text(
+                json.dumps(
+                    {"docType": s.doc_type, "case": s.case, "layout": s.layout, "fields": s.fields},
+                    ensure_ascii=False,
+                    indent=1,
+                )
+                + "\n",
+                encoding="utf-8",
+            )
         print(f"wrote the set of seed {args.seed} under {args.out}")
 
 

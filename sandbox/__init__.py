@@ -3,6 +3,7 @@
 A local emulator of the NHN Cloud Document OCR API: thin HTTP routes over an HTTP-agnostic
 backend, with a real OCR engine (``sandbox.engine``). Run it with ``python -m sandbox`` or
 :func:`sandbox.server.start_sandbox`."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -1,4 +1,5 @@
 """``python -m sandbox``: serve the local NHN Document OCR emulator in the foreground."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--secret-key", help=f"secretKey to accept (env {ENV_SECRETKEY}; default sandbox-secretkey)"
     )
     p.add_argument("--registry", help="SQLite file for the authenticity registry (default in memory)")
-    p.add_argument("--admin", action="store_true", default=None,
-                   help="serve /_sandbox/* admin routes to 127.0.0.1 (env SANDBOX_ADMIN=1)")
+    p.add_argument(
+        "--admin",
+        action="store_true",
+        default=None,
+        help="serve /_sandbox/* admin routes to 127.0.0.1 (env SANDBOX_ADMIN=1)",
+    )
     p.add_argument("--latency-ms", type=int, default=0, help="fault: delay every API call")
     p.add_argument("--fault-code", type=int, help="fault: answer this result code ...")
     p.add_argument("--fault-rate", type=float, default=1.0, help="... for this share of billed calls")
@@ -47,8 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"invalid fault settings: {err}", file=sys.stderr)
         return 2
     config = SandboxConfig.from_env(
-        os.environ, app_key=args.app_key, secret_key=args.secret_key, registry_path=args.registry,
-        admin=args.admin, faults=faults,
+        os.environ,
+        app_key=args.app_key,
+        secret_key=args.secret_key,
+        registry_path=args.registry,
+        admin=args.admin,
+        faults=faults,
     )
     print(f"NHN Document OCR sandbox on http://{args.host}:{args.port} (appKey {config.app_key})", flush=True)
     serve(config, args.host, args.port, args.log_level)

@@ -36,6 +36,7 @@ every service enabled), and token lifetimes other than the configured one. Codes
 meets on its own — 4000006 beyond the fault cap, 5000503, 5000006, 5000007, 5003012/5003013,
 5003022/5003023, 4000401 — are produced only on demand through ``sandbox.faults``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -117,7 +118,9 @@ def _json_response(doc: Any, status: int = 200, headers: Mapping[str, str] | Non
     return SandboxResponse(status, {"Content-Type": JSON_TYPE, **(headers or {})}, body)
 
 
-def api_response(code: int = codes.SUCCESS, result: Any = None, headers: Mapping[str, str] | None = None) -> SandboxResponse:
+def api_response(
+    code: int = codes.SUCCESS, result: Any = None, headers: Mapping[str, str] | None = None
+) -> SandboxResponse:
     """Every API answer goes through here: HTTP 200 and the vendor's header object."""
     return _json_response(api_body(code, result), 200, headers)
 
@@ -260,11 +263,15 @@ class SandboxBackend:
             hdrs = lower_headers(headers)
             if path == TOKEN_PATH:
                 self.journal.count("token")
-                return self._token(method, hdrs, body) if method == "POST" else api_response(codes.URL_NOT_FOUND)
+                return (
+                    self._token(method, hdrs, body) if method == "POST" else api_response(codes.URL_NOT_FOUND)
+                )
             match = _API_PATH.fullmatch(path)
             if match is None or _METHODS[_route_name(match["route"])] != method:
                 return api_response(codes.URL_NOT_FOUND)
-            call = ApiCall(match["version"], match["app_key"], _route_name(match["route"]), match["service"], hdrs, body)
+            call = ApiCall(
+                match["version"], match["app_key"], _route_name(match["route"]), match["service"], hdrs, body
+            )
             self.journal.count(match["route"])
             try:
                 response = self._api(call)
@@ -293,7 +300,9 @@ class SandboxBackend:
             hmac.compare_digest(ident.encode(), cfg.uak_id.encode())
             and hmac.compare_digest(secret.encode(), cfg.uak_secret.encode())
         ):
-            return _json_response({"error": "invalid_client"}, 401, {"WWW-Authenticate": 'Basic realm="sandbox"'})
+            return _json_response(
+                {"error": "invalid_client"}, 401, {"WWW-Authenticate": 'Basic realm="sandbox"'}
+            )
         try:
             form = parse_qs(body.decode("utf-8"), strict_parsing=False)
         except UnicodeDecodeError:
@@ -313,7 +322,9 @@ class SandboxBackend:
             if scripted.drop:
                 return SandboxResponse(0, {}, b"", drop=True)
             if scripted.body is not None:
-                return SandboxResponse(scripted.status, {"Content-Type": scripted.content_type}, scripted.body)
+                return SandboxResponse(
+                    scripted.status, {"Content-Type": scripted.content_type}, scripted.body
+                )
             if scripted.result_code is not None:
                 raise SandboxError(scripted.result_code)
         return _extended(self._handle(call, route), scripted)
@@ -440,7 +451,9 @@ class SandboxBackend:
         id_type = doc.get("idType")
         known = id_type in ("resident", "driver") and id_type == record.id_type
         fields = _decrypt_fields(key, doc, _AUTHENTICITY_FIELDS) if known else {}
-        self.journal.arrived(Arrival(call.route, call.headers, fields={"idType": str(id_type), **fields}, body=doc))
+        self.journal.arrived(
+            Arrival(call.route, call.headers, fields={"idType": str(id_type), **fields}, body=doc)
+        )
         if not known:
             raise SandboxError(codes.INVALID_PARAMETER)
         name = fields.get("name", "").strip()
@@ -479,7 +492,9 @@ def _extended(response: SandboxResponse, scripted: Scripted | None) -> SandboxRe
     if not isinstance(doc, dict) or not isinstance(doc.get("result"), dict):
         return response
     doc["result"].update(scripted.extra_result)
-    return _json_response(doc, response.status, {k: v for k, v in response.headers.items() if k != "Content-Type"})
+    return _json_response(
+        doc, response.status, {k: v for k, v in response.headers.items() if k != "Content-Type"}
+    )
 
 
 def _route_name(route: str) -> str:
@@ -570,7 +585,10 @@ def credit_card_result(key: bytes, upload: Upload, card: CardReading) -> dict[st
         "cardNums": [{"value": enc(g.value), "conf": _conf(g.conf)} for g in card.groups],
         "totalCardNum": enc("".join(g.value for g in card.groups)),
         "cardNumBoxes": [_box(g.box) for g in card.groups],
-        "validThru": {"value": enc(valid.value if valid else ""), "conf": _conf(valid.conf) if valid else 0.0},
+        "validThru": {
+            "value": enc(valid.value if valid else ""),
+            "conf": _conf(valid.conf) if valid else 0.0,
+        },
         "validThruBox": _box(valid.box) if valid else None,
     }
 
@@ -581,7 +599,12 @@ def id_card_result(key: bytes, upload: Upload, ident: IdReading) -> dict[str, An
         "resolution": upload.resolution,
         "idType": ident.id_type,
         "keyValues": [
-            {"key": name, "value": crypto.encrypt_value(key, r.value), "conf": _conf(r.conf), "bbox": _box(r.box)}
+            {
+                "key": name,
+                "value": crypto.encrypt_value(key, r.value),
+                "conf": _conf(r.conf),
+                "bbox": _box(r.box),
+            }
             for name, r in ident.fields
         ],
         "boxes": [_box(q) for q in ident.boxes],

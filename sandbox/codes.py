@@ -8,6 +8,7 @@ The table is the sandbox's own copy of the vendor's list (docs/vendor-api.md#res
 implementation that the client is tested against, so a typo in the client's table must show up as
 a failing contract test rather than be mirrored here.
 """
+
 from __future__ import annotations
 
 from typing import Any, Final

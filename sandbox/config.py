@@ -1,4 +1,5 @@
 """Every setting and default of the sandbox in one place (arguments, environment, demo credentials)."""
+
 from __future__ import annotations
 
 import os

@@ -11,6 +11,7 @@ does not fail but yields a pseudo-random message (implicit rejection, the Marvin
 countermeasure); that almost always has the wrong length (4000302) and otherwise fails to decrypt
 the payload (4000303), which is the behaviour a client can observe from the vendor too.
 """
+
 from __future__ import annotations
 
 import base64

@@ -20,6 +20,7 @@ route or the admin routes):
   ``id-card``, ``id-card/stand-alone``, ``id-card/authenticity``, ``public-keys/credit-card`` or
   ``public-keys/id-card`` — so one service's key fetch can stall while everything else runs.
 """
+
 from __future__ import annotations
 
 import random
@@ -32,8 +33,14 @@ from typing import Any
 
 from sandbox.codes import MESSAGES, SUCCESS
 
-ROUTES = ("credit-card", "id-card", "id-card/stand-alone", "id-card/authenticity", "public-keys/credit-card",
-          "public-keys/id-card")
+ROUTES = (
+    "credit-card",
+    "id-card",
+    "id-card/stand-alone",
+    "id-card/authenticity",
+    "public-keys/credit-card",
+    "public-keys/id-card",
+)
 """Where a fault can be aimed (``Faults.route``)."""
 
 

@@ -10,6 +10,7 @@ carried — headers, the decrypted image, an authenticity call's decrypted field
 credentials — only when ``SandboxConfig.keep_uploads`` or :meth:`Journal.keep` asks for it, only the
 most recent few, and only in memory.
 """
+
 from __future__ import annotations
 
 import threading

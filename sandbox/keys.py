@@ -4,6 +4,7 @@ Only the current version of a service's key is accepted; after :meth:`KeyStore.r
 naming the previous version is answered 4000301, as the vendor does when its keys rotate. Versions
 are decimal strings counting up from "1" (the guide only says ``version`` is a String).
 """
+
 from __future__ import annotations
 
 import threading

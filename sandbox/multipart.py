@@ -3,6 +3,7 @@
 Built on ``python-multipart``'s streaming parser (the one Starlette uses), fed a body that the
 caller has already size-checked. Any malformed body is :class:`MultipartError`.
 """
+
 from __future__ import annotations
 
 import logging

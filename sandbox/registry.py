@@ -17,6 +17,7 @@ Matching rules (the vendor does not publish its own; these are the plain reading
 - Numbers are compared as digits only (``12-15-508271-33`` equals ``121550827133``); names and
   serial numbers without white space, serial numbers case-insensitively.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -7,6 +7,7 @@ An unknown, expired, spent or other-appKey Request-Key all answer the same 40001
 message ("invalid or expired") does not tell them apart. Keys are 128-bit random tokens; the store
 keeps no personal data, only the ID type the key was issued for.
 """
+
 from __future__ import annotations
 
 import secrets

@@ -8,6 +8,7 @@ Admin routes (``/_sandbox/faults``, ``/_sandbox/reset``, ``/_sandbox/rotate/{ser
 when ``SandboxConfig.admin`` is on, and answer only clients on the loopback interface (4010007
 otherwise). They use the vendor's answer shape too, so one parser reads every answer.
 """
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 
 Serving the sandbox with uvicorn: in the foreground (``python -m sandbox``) or in a background
 thread on a free port (:func:`start_sandbox`, for the dashboard's embedded default and for tests)."""
+
 from __future__ import annotations
 
 import socket
@@ -96,7 +97,9 @@ def start_sandbox(
         raise
     bound_port = sock.getsockname()[1]
     server = uvicorn.Server(_uvicorn_config(backend, host, bound_port, log_level))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + startup_timeout
     while not server.started:
@@ -107,7 +110,12 @@ def start_sandbox(
         time.sleep(0.01)
     url_host = f"[{host}]" if family == socket.AF_INET6 else host
     return RunningSandbox(
-        f"http://{url_host}:{bound_port}", backend.config.app_key, backend.config.secret_key, backend, server, thread
+        f"http://{url_host}:{bound_port}",
+        backend.config.app_key,
+        backend.config.secret_key,
+        backend,
+        server,
+        thread,
     )
 
 

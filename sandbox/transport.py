@@ -10,6 +10,7 @@ socket and no server thread — the same backend and URL table the HTTP server u
 Only the vendor's routes and the token route are served this way; ``/healthz`` and the admin
 routes belong to the HTTP server (use the backend's methods directly in process).
 """
+
 from __future__ import annotations
 
 import io
@@ -63,15 +64,21 @@ class SandboxTransport(BaseAdapter):
     ) -> requests.Response:
         path = unquote(urlsplit(request.url or "").path) or "/"
         answer = self.backend.dispatch(
-            request.method or "GET", path,
-            [(name, value if isinstance(value, str) else value.decode("latin-1"))
-             for name, value in request.headers.items()],
+            request.method or "GET",
+            path,
+            [
+                (name, value if isinstance(value, str) else value.decode("latin-1"))
+                for name, value in request.headers.items()
+            ],
             _body_bytes(request.body),
         )
         if answer.drop:  # what requests raises when a server closes the connection without an answer
-            raise requests.exceptions.ConnectionError(urllib3.exceptions.ProtocolError(
-                "Connection aborted.", RemoteDisconnected("Remote end closed connection without response")),
-                request=request)
+            raise requests.exceptions.ConnectionError(
+                urllib3.exceptions.ProtocolError(
+                    "Connection aborted.", RemoteDisconnected("Remote end closed connection without response")
+                ),
+                request=request,
+            )
         response = requests.Response()
         response.status_code = answer.status
         response.reason = HTTPStatus(answer.status).phrase

@@ -3,6 +3,7 @@
 An audit row names who did what, where and with which outcome — never a field value, an image or a
 secret (images by SHA-256, Request-Keys by a keyed digest). ``access.ledger`` reads and writes them.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,15 +32,17 @@ class AuditRow(Base):
     image_sha256: Mapped[str] = mapped_column(String(64), default="")
     request_key_hash: Mapped[str] = mapped_column(String(64), default="")
     masked: Mapped[bool | None] = mapped_column(Boolean)
-    detail: Mapped[str] = mapped_column(String(1000), default="")  # a change "from → to" (JSON), see access.audit
+    detail: Mapped[str] = mapped_column(
+        String(1000), default=""
+    )  # a change "from → to" (JSON), see access.audit
 
 
 class QuotaUsage(Base):
     __tablename__ = "quota_usage"
 
-    scope: Mapped[str] = mapped_column(String(330), primary_key=True)   # "user:<e-mail>" or "deployment"
-    period: Mapped[str] = mapped_column(String(10), primary_key=True)   # "2026-11-29" or "2026-11"
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)     # "analysis" | "stand_alone"
+    scope: Mapped[str] = mapped_column(String(330), primary_key=True)  # "user:<e-mail>" or "deployment"
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)  # "2026-11-29" or "2026-11"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "analysis" | "stand_alone"
     used: Mapped[int] = mapped_column(Integer, default=0)
 
 

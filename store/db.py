@@ -4,6 +4,7 @@ An upgrade is atomic per migration on every database: a step that fails leaves n
 the database stays at the last revision that completed (``upgrade``). A database that cannot be opened
 or upgraded raises :class:`StoreUnavailable`, which names it (never with its password) and the cause.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,15 @@ class StoreUnavailable(RuntimeError):
     database is at a revision this code does not know (``"newer"``: a newer version upgraded it).
     ``where`` is the URL without its password; ``cause`` the database's (or the step's) own words."""
 
-    def __init__(self, where: str, cause: str, *, phase: str = "open", revision: str | None = None,
-                 head: str | None = None) -> None:
+    def __init__(
+        self,
+        where: str,
+        cause: str,
+        *,
+        phase: str = "open",
+        revision: str | None = None,
+        head: str | None = None,
+    ) -> None:
         self.where, self.cause, self.phase, self.revision, self.head = where, cause, phase, revision, head
         super().__init__(self.plain())
 
@@ -63,12 +71,16 @@ class StoreUnavailable(RuntimeError):
     def plain(self) -> str:
         """The message in English, for the command line and the log."""
         if self.phase == "newer":
-            return (f"the studio database {self.where} is at revision {self.revision}, which this version of the "
-                    "studio does not know: a newer version upgraded it. Run that version, or point "
-                    f"{DATABASE_URL_ENV} at another database.")
+            return (
+                f"the studio database {self.where} is at revision {self.revision}, which this version of the "
+                "studio does not know: a newer version upgraded it. Run that version, or point "
+                f"{DATABASE_URL_ENV} at another database."
+            )
         if self.phase == "upgrade":
-            return (f"the studio database {self.where} could not be upgraded to revision {self.head}: {self.cause}. "
-                    f"Nothing of the failed step was kept: it stays at revision {self.revision or 'none (empty)'}.")
+            return (
+                f"the studio database {self.where} could not be upgraded to revision {self.head}: {self.cause}. "
+                f"Nothing of the failed step was kept: it stays at revision {self.revision or 'none (empty)'}."
+            )
         verb = "cannot be used" if self.phase == "use" else "cannot be opened"
         return f"the studio database {self.where} {verb}: {self.cause}"
 
@@ -127,8 +139,14 @@ def transient(err: BaseException) -> bool:
     return isinstance(err, OperationalError | InterfaceError)
 
 
-def retrying(work: Callable[[], T], *, what: str, patience: float | None = None,
-             first_delay: float = 0.05, max_delay: float = 2.0) -> T:
+def retrying(
+    work: Callable[[], T],
+    *,
+    what: str,
+    patience: float | None = None,
+    first_delay: float = 0.05,
+    max_delay: float = 2.0,
+) -> T:
     """``work()``, tried again with a bounded, jittered exponential back-off (``first_delay`` doubling up to
     ``max_delay``) while it fails with a transient database error (``transient``), for at most
     ``patience`` seconds in all (``STUDIO_DB_PATIENCE_SECONDS``, default 120). ``work`` must be one whole
@@ -148,8 +166,13 @@ def retrying(work: Callable[[], T], *, what: str, patience: float | None = None,
                 raise
             cause = (str(err.orig) if isinstance(err, DBAPIError) else str(err)).strip().splitlines()
             wait = min(delay * (1 + random.random() / 2), max_delay, left)
-            log.warning("studio database busy or unreachable while %s (try %d: %s); trying again in %.2f s",
-                        what, tries, cause[0][:200] if cause else type(err).__name__, wait)
+            log.warning(
+                "studio database busy or unreachable while %s (try %d: %s); trying again in %.2f s",
+                what,
+                tries,
+                cause[0][:200] if cause else type(err).__name__,
+                wait,
+            )
             time.sleep(wait)
             delay = min(delay * 2, max_delay)
 
@@ -165,8 +188,9 @@ def engine_for(url: str | None = None) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             if url.startswith("sqlite"):
-                engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                          "timeout": sqlite_busy_seconds()})
+                engine = create_engine(
+                    url, connect_args={"check_same_thread": False, "timeout": sqlite_busy_seconds()}
+                )
                 event.listen(engine, "connect", _on_sqlite_connect)
             else:
                 engine = create_engine(url, pool_pre_ping=True)
@@ -202,8 +226,9 @@ def migration_engine(url: str) -> Engine:
     return engine
 
 
-def foreign_keys_hold(ctx: MigrationContext, step: MigrationInfo, heads: Collection[Any],
-                      run_args: Mapping[str, Any]) -> None:
+def foreign_keys_hold(
+    ctx: MigrationContext, step: MigrationInfo, heads: Collection[Any], run_args: Mapping[str, Any]
+) -> None:
     """After each migration, inside its transaction (Alembic's ``on_version_apply``): with foreign keys
     off while the schema changes (SQLite), check them before the step commits, as SQLite's own
     procedure for schema changes does; a step that left a row pointing nowhere is rolled back."""
@@ -212,8 +237,10 @@ def foreign_keys_hold(ctx: MigrationContext, step: MigrationInfo, heads: Collect
         return
     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if broken:
-        raise RuntimeError(f"the step leaves {len(broken)} row(s) whose foreign key points nowhere "
-                           f"(first in table {broken[0][0]})")
+        raise RuntimeError(
+            f"the step leaves {len(broken)} row(s) whose foreign key points nowhere "
+            f"(first in table {broken[0][0]})"
+        )
 
 
 def alembic_config(url: str) -> Config:
@@ -290,8 +317,9 @@ def _unavailable(url: str, engine: Engine, scripts: ScriptDirectory, err: BaseEx
     unknown = [h for h in heads if h not in {s.revision for s in scripts.walk_revisions()}]
     if unknown:
         return StoreUnavailable(where, cause, phase="newer", revision=unknown[0])
-    return StoreUnavailable(where, cause, phase="upgrade", revision=heads[0] if heads else None,
-                            head=scripts.get_current_head())
+    return StoreUnavailable(
+        where, cause, phase="upgrade", revision=heads[0] if heads else None, head=scripts.get_current_head()
+    )
 
 
 def _cause(url: str, err: BaseException) -> str:

@@ -3,6 +3,7 @@
 Values are stored masked exactly as the product shows them; images only sealed, and only while their run
 needs them (``SpoolPart``).
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -60,8 +61,9 @@ class Run(Base):
     billed_to: Mapped[str | None] = mapped_column(String(320))
     billed_role: Mapped[str | None] = mapped_column(String(16))
 
-    items: Mapped[list[Item]] = relationship(back_populates="run", cascade="all, delete-orphan",
-                                             order_by="Item.position", passive_deletes=True)
+    items: Mapped[list[Item]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="Item.position", passive_deletes=True
+    )
 
 
 class Item(Base):
@@ -102,8 +104,9 @@ class Item(Base):
     tags: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     run: Mapped[Run] = relationship(back_populates="items")
-    fields: Mapped[list[ItemField]] = relationship(back_populates="item", cascade="all, delete-orphan",
-                                                   order_by="ItemField.id", passive_deletes=True)
+    fields: Mapped[list[ItemField]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="ItemField.id", passive_deletes=True
+    )
 
 
 class ItemField(Base):
@@ -131,6 +134,7 @@ class SpoolPart(Base):
     A queued or unfinished run's input, sealed (Fernet; ``qa.spool``): a source image (``part`` ≥ 0, its
     index) or the run's truth (``part`` = -1). In the shared database so that whichever worker on
     whichever machine takes the run can read it; removed when the run ends or is deleted (migration 0006)."""
+
     __tablename__ = "qa_spool"
 
     run_id: Mapped[int] = mapped_column(ForeignKey("qa_runs.id", ondelete="CASCADE"), primary_key=True)

@@ -1,4 +1,5 @@
 """Shared pytest set-up: keep Streamlit and every library we start offline and quiet."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,9 @@ from harness.dashboard_process import ROOT, studio_run
 from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' sandbox fixtures, for every module
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
-os.environ.setdefault("STUDIO_WARM_ENGINE", "0")  # no engine warm-up per test process (bench_first_result measures it)
+os.environ.setdefault(
+    "STUDIO_WARM_ENGINE", "0"
+)  # no engine warm-up per test process (bench_first_result measures it)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -158,6 +161,7 @@ def dashboard(dashboard_database: str) -> Iterator[str]:
     xdist worker) for every browser test that needs the plain local dashboard; stopped (the whole
     process group) after. Each test opens its own browser context, hence its own Streamlit session; no
     test changes the server's settings. A test that needs another configuration starts its own."""
-    with studio_run(ROOT / "test-artifacts" / "browser" / "dashboard.log",
-                    STUDIO_DATABASE_URL=dashboard_database) as url:
+    with studio_run(
+        ROOT / "test-artifacts" / "browser" / "dashboard.log", STUDIO_DATABASE_URL=dashboard_database
+    ) as url:
         yield url

@@ -1,6 +1,7 @@
 """AppTest of sign-in and roles on the server side: ``st.user`` seeded as Streamlit's AppTest allows,
 ``[auth]``/``[access]``/``[quotas]`` in the test's secrets, and crafted session state or widget values
 that a tampering client could send. The policy must hold at the action, whatever the state says."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,6 +12,8 @@ from ui.session import Connection
 
 pytestmark = pytest.mark.usefixtures("sandbox")
 SPECIMEN = "cards/visa_blue_flat.png"
+
+
 def _audit(kind: str, user: str) -> list[dict]:
     from ui.billing import ledger
 
@@ -29,7 +32,9 @@ def test_signed_out_runs_no_page_script():
 def test_crafted_unmask_by_a_viewer_still_shows_masked_values():
     at = open_as("viewer", "pages/credit_card.py", masking=False)
     assert_clean(at)
-    assert "masking" not in [w.key for w in at.sidebar.toggle]  # no masking switch to flip (presenter view is one)
+    assert "masking" not in [
+        w.key for w in at.sidebar.toggle
+    ]  # no masking switch to flip (presenter view is one)
     at.selectbox(key="cc_specimen").set_value(SPECIMEN).run()
     at.button(key="cc_analyze").click().run()
     assert_clean(at)
@@ -105,14 +110,17 @@ def test_analyst_over_quota_is_refused_before_anything_is_sent(monkeypatch, sand
     assert any("NHN CLOUD" in m for m in texts(at.sidebar.markdown))
     assert any("0 of 0 today" in c for c in texts(at.sidebar.caption))
     at.selectbox(key="cc_specimen").set_value(SPECIMEN).run()
-    before = max((r["id"] for r in _audit("api_call", "ann@corp.test") + _audit("refused", "ann@corp.test")),
-                 default=0)  # the studio database is shared: only this click's rows count
+    before = max(
+        (r["id"] for r in _audit("api_call", "ann@corp.test") + _audit("refused", "ann@corp.test")), default=0
+    )  # the studio database is shared: only this click's rows count
     at.button(key="cc_analyze").click().run()
     assert_clean(at)
     assert any("daily quota of 0 billed analysis calls" in e for e in texts(at.error)), texts(at.error)
     refused = [r for r in _audit("refused", "ann@corp.test") if r["id"] > before]
     assert any(r["action"] == "quota:user_daily" and r["backend"] == "cloud" for r in refused)
-    assert not [r for r in _audit("api_call", "ann@corp.test") if r["backend"] == "cloud" and r["id"] > before]
+    assert not [
+        r for r in _audit("api_call", "ann@corp.test") if r["backend"] == "cloud" and r["id"] > before
+    ]
 
 
 def test_a_call_whose_analysis_never_went_out_is_given_back_to_the_quota(monkeypatch, sandbox):
@@ -143,12 +151,23 @@ def test_audit_page_filters_by_door_a_qa_run_or_the_command_line():
 
     book = ledger()
     for where in ("qa-run:41", "qa-run:41", "qa-run:9", "cli", "/credit-card"):
-        book.append(AuditEvent(kind="api_call", user="door@corp.test", role="", where=where, backend="cloud",
-                               service="credit-card", result_code=0))
+        book.append(
+            AuditEvent(
+                kind="api_call",
+                user="door@corp.test",
+                role="",
+                where=where,
+                backend="cloud",
+                service="credit-card",
+                result_code=0,
+            )
+        )
     at = open_as("admin", "pages/audit.py")
     door = at.selectbox(key="audit_door")
     doors = list(door.options)
-    assert doors[1] == "Command line" and doors.index("QA run 41") < doors.index("QA run 9")  # newest run first
+    assert doors[1] == "Command line" and doors.index("QA run 41") < doors.index(
+        "QA run 9"
+    )  # newest run first
     door.set_value("qa-run:41").run()
     assert_clean(at)
     shown = html_tables(at)[0]

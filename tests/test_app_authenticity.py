@@ -1,5 +1,6 @@
 """AppTest of the authenticity page on its own: pasted keys, per-idType validation, and the two
 codes users meet (4000122, 4000123) explained in plain words."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,9 @@ def test_standalone_page_asks_for_a_key_and_explains_the_codes():
 
 
 def test_fields_are_validated_per_id_type_before_sending():
-    at = filled(open_page(PAGE), "driver", name="홍길동", residentNumber="9001151",
-                driverLicenseNumber="1119123")
+    at = filled(
+        open_page(PAGE), "driver", name="홍길동", residentNumber="9001151", driverLicenseNumber="1119123"
+    )
     assert_clean(at)
     assert any("The driver's licence number must be 12 digits." in w for w in texts(at.warning))
     assert at.button(key="auth_verify").disabled
@@ -38,7 +40,9 @@ def test_fields_are_validated_per_id_type_before_sending():
 
 
 def test_validation_messages_follow_the_ui_language():
-    at = filled(open_page(PAGE), "resident", name="홍길동", residentNumber="9001151289153", issueDate="20190231")
+    at = filled(
+        open_page(PAGE), "resident", name="홍길동", residentNumber="9001151289153", issueDate="20190231"
+    )
     at.segmented_control(key="lang").set_value("ko").run()
     assert_clean(at)
     warnings = texts(at.warning)
@@ -47,19 +51,23 @@ def test_validation_messages_follow_the_ui_language():
 
 
 def test_unknown_request_key_gets_4000122_in_plain_words():
-    at = filled(open_page(PAGE), "resident", name="홍길동", residentNumber="9001151289153",
-                issueDate="20190514")
+    at = filled(
+        open_page(PAGE), "resident", name="홍길동", residentNumber="9001151289153", issueDate="20190514"
+    )
     assert not at.button(key="auth_verify").disabled
     at.button(key="auth_verify").click().run()
     assert_clean(at)
     assert any("4000122" in e and "Analyse the ID card again" in e for e in texts(at.error))
-    assert not any("4000122" in i or "Analyse the ID card again" in i for i in texts(at.info))  # explained once
+    assert not any(
+        "4000122" in i or "Analyse the ID card again" in i for i in texts(at.info)
+    )  # explained once
 
 
 def test_locked_card_gets_4000123_in_plain_words(faults):
     faults(result_code=4000123, rate=1.0)
-    at = filled(open_page(PAGE), "resident", name="홍길동", residentNumber="9001151289153",
-                issueDate="20190514")
+    at = filled(
+        open_page(PAGE), "resident", name="홍길동", residentNumber="9001151289153", issueDate="20190514"
+    )
     at.button(key="auth_verify").click().run()
     assert_clean(at)
     assert any("4000123" in e and "five wrong issue dates" in e for e in texts(at.error))

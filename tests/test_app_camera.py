@@ -1,5 +1,6 @@
 """Issue 12, item 9: the camera asks for 1080p, explains HTTPS, and blurs the captured frame while
 masking is on."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,15 +11,18 @@ from ui.image_input import CAMERA_BLUR_CSS, camera_needs_https
 pytestmark = pytest.mark.usefixtures("sandbox")
 
 
-@pytest.mark.parametrize(("url", "blocked"), [
-    ("http://10.0.0.5:8501/id-card", True),
-    ("http://ocr-studio.intranet/", True),
-    ("https://ocr-studio.intranet/", False),
-    ("http://localhost:8501/", False),
-    ("http://127.0.0.1:8501/", False),
-    ("http://[::1]:8501/", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("url", "blocked"),
+    [
+        ("http://10.0.0.5:8501/id-card", True),
+        ("http://ocr-studio.intranet/", True),
+        ("https://ocr-studio.intranet/", False),
+        ("http://localhost:8501/", False),
+        ("http://127.0.0.1:8501/", False),
+        ("http://[::1]:8501/", False),
+        (None, False),
+    ],
+)
 def test_plain_http_off_this_machine_cannot_have_the_camera(url, blocked):
     assert camera_needs_https(url) is blocked
 

@@ -1,4 +1,5 @@
 """AppTest of the Compare page: two photos of one card, and one photo raw vs preprocessed."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """AppTest of the credit-card page against a running sandbox: specimen analysis, masking on/off,
 uploads (accepted and refused), preprocessing, and an API failure shown in plain words."""
+
 from __future__ import annotations
 
 import io
@@ -56,6 +57,7 @@ def test_specimen_is_analysed_masked_by_default():
 
 def _confidence_spec(at) -> dict:
     import json
+
     chart = next(c for c in at.get("plotly_chart") if c.key == "cc_confidence")
     return json.loads(chart.proto.spec)
 
@@ -77,11 +79,15 @@ def test_confidence_chart_hovers_masked_values_and_follows_the_threshold():
     at.session_state["lang"] = "ko"
     at.run()
     spec = _confidence_spec(at)
-    assert spec["layout"]["xaxis"]["title"]["text"] == "신뢰도" and "기준: 0.99" in spec["data"][0]["hovertemplate"]
+    assert (
+        spec["layout"]["xaxis"]["title"]["text"] == "신뢰도"
+        and "기준: 0.99" in spec["data"][0]["hovertemplate"]
+    )
 
 
 def json_text(spec: dict) -> str:
     import json
+
     return json.dumps(spec, ensure_ascii=False)
 
 
@@ -216,8 +222,10 @@ def test_gallery_thumbnail_picks_the_specimen():
     assert not at.expander[0].proto.expanded and "Blue Visa card" in at.expander[0].label
 
 
-@pytest.mark.parametrize(("page", "prefix"), [("pages/credit_card.py", "cc"), ("pages/id_card.py", "id"),
-                                              ("pages/stand_alone.py", "sa")])
+@pytest.mark.parametrize(
+    ("page", "prefix"),
+    [("pages/credit_card.py", "cc"), ("pages/id_card.py", "id"), ("pages/stand_alone.py", "sa")],
+)
 def test_result_view_is_mounted_out_of_sight_before_any_analysis(page, prefix):
     """ui.result_slot: from the first run, the result view of a made-up analysis, under the keys the
     real one uses, with the style that keeps it out of sight; a real result drops that style."""

@@ -1,5 +1,6 @@
 """AppTest of the ID-card page: analysis with a Request-Key, masking, and the hand-off to the
 authenticity page (prefilled, live countdown, verdict, then the key's spent state)."""
+
 from __future__ import annotations
 
 import pytest
@@ -51,7 +52,9 @@ def test_masking_off_prefills_every_field():
     at = analysed(RESIDENT, masking=False)
     at.button(key="id_verify").click().run()
     assert_clean(at)
-    assert at.text_input(key="auth_residentNumber").value == truth(RESIDENT)["residentNumber"].replace("-", "")
+    assert at.text_input(key="auth_residentNumber").value == truth(RESIDENT)["residentNumber"].replace(
+        "-", ""
+    )
 
 
 def test_passport_has_no_request_key_and_shows_mrz_checks():
@@ -72,7 +75,9 @@ def test_recognition_failure_is_explained(faults):
     assert any("4000121" in e and "What to do" in e for e in texts(at.error))
 
 
-@pytest.mark.parametrize(("lang", "resident"), [("en", "Resident card, specimen 1"), ("ko", "주민등록증 견본 1")])
+@pytest.mark.parametrize(
+    ("lang", "resident"), [("en", "Resident card, specimen 1"), ("ko", "주민등록증 견본 1")]
+)
 def test_the_gallery_names_specimens_as_people_do_in_either_language(lang, resident):
     """Issue 18, item 6: buttons, the picker and the loaded-image line say "주민등록증 견본 1", not a slug."""
     at = open_page("pages/id_card.py")
@@ -84,5 +89,7 @@ def test_the_gallery_names_specimens_as_people_do_in_either_language(lang, resid
     picker.set_value(RESIDENT).run()
     assert_clean(at)
     assert any(c.startswith(f"{resident}: PNG") for c in texts(at.caption)), texts(at.caption)
-    shown = texts(at.caption) + texts(at.markdown) + [e.label for e in at.expander]  # widget keys keep the path
+    shown = (
+        texts(at.caption) + texts(at.markdown) + [e.label for e in at.expander]
+    )  # widget keys keep the path
     assert not [x for x in shown if "resident_hong_gildong" in x], shown

@@ -1,6 +1,7 @@
 """Issue 12, items 1, 3 and 7: presenter tables keep masked values as text; a licence without
 conditions is not a failed read; verdicts agree with the table (failed checks, fields under the
 threshold, Compare)."""
+
 from __future__ import annotations
 
 import html
@@ -67,8 +68,19 @@ def _summary_app(kind: str) -> None:
 
     check = Check("card_luhn", False, "luhn_mismatch")
     conf = 1.0 if kind == "luhn" else 0.5
-    rows = [FieldRow("totalCardNum", None, "Card number", "4111111111111112", "411111******1112", conf, None,
-                     True, (check,) if kind == "luhn" else ())]
+    rows = [
+        FieldRow(
+            "totalCardNum",
+            None,
+            "Card number",
+            "4111111111111112",
+            "411111******1112",
+            conf,
+            None,
+            True,
+            (check,) if kind == "luhn" else (),
+        )
+    ]
     confidence_summary(rows, 0.8, "en")
 
 
@@ -84,8 +96,17 @@ def test_flag_column_marks_a_failed_check():
     from ui.results import kv_table
     from ui.rows import FieldRow
 
-    row = FieldRow("totalCardNum", None, "Card number", "4111111111111112", "411111******1112", None, None, True,
-                   (Check("card_luhn", False, "luhn_mismatch"),))
+    row = FieldRow(
+        "totalCardNum",
+        None,
+        "Card number",
+        "4111111111111112",
+        "411111******1112",
+        None,
+        None,
+        True,
+        (Check("card_luhn", False, "luhn_mismatch"),),
+    )
     assert kv_table([row], 0.8, "en")[0]["Flag"]
 
 
@@ -99,5 +120,6 @@ def test_compare_same_values_does_not_hide_a_side_under_the_threshold():
     at.slider(key="cmp_threshold").set_value(1.0).run()  # some read is under a threshold of 1.00
     assert_clean(at)
     assert not any(s == "read the same values." for s in texts(at.success)), texts(at.success)
-    assert any("same values, but B" in w and "under the threshold" in w for w in texts(at.warning)), \
-        texts(at.warning)
+    assert any("same values, but B" in w and "under the threshold" in w for w in texts(at.warning)), texts(
+        at.warning
+    )

@@ -1,4 +1,5 @@
 """AppTest of the QA Lab and Runs pages: a sweep runs on the queue while the page only reads progress."""
+
 from __future__ import annotations
 
 import time
@@ -48,7 +49,9 @@ def test_sweep_runs_on_the_queue_and_shows_results():
     assert_clean(at)
     text = page_text(at)
     assert truth("cards/visa_blue_flat.png")["cardNumber"] not in text  # masked everywhere
-    fields = next(df.value for df in at.dataframe if "Accuracy" in df.value.columns and "Field" in df.value.columns)
+    fields = next(
+        df.value for df in at.dataframe if "Accuracy" in df.value.columns and "Field" in df.value.columns
+    )
     assert len(fields) == 2  # card number and expiry, scored against the specimen's truth
     breaks = next(df.value for df in at.dataframe if "First failing level" in df.value.columns)
     assert list(breaks["Degradation"]) == ["Scale"]
@@ -98,12 +101,17 @@ def test_runs_page_compares_two_runs_and_deletes_one(sandbox):
     factory = lab.session_factory(lab.default_url())
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
     try:
-        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                                secret_key=sandbox.secret_key)) as client:
+        with OcrClient(
+            Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+        ) as client:
             ids = []
             for _ in range(2):
-                rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
-                                 [Source("card.png", card)], spool())
+                rid = create_run(
+                    factory,
+                    RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
+                    [Source("card.png", card)],
+                    spool(),
+                )
                 execute_run(factory, rid, client, spool())
                 ids.append(rid)
     finally:
@@ -133,10 +141,15 @@ def test_an_upload_this_server_no_longer_holds_opens_on_a_neutral_canvas_with_th
 
     factory = lab.session_factory(lab.default_url())
     card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
-                     [Source("upload.png", card)], spool())  # an upload, and not held by this process
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                            secret_key=sandbox.secret_key)) as client:
+    rid = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
+        [Source("upload.png", card)],
+        spool(),
+    )  # an upload, and not held by this process
+    with OcrClient(
+        Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+    ) as client:
         assert execute_run(factory, rid, client, spool()) == "done"
     (item,) = load_run(factory, rid).items
     at = open_page(RUNS)
@@ -150,7 +163,9 @@ def test_an_upload_this_server_no_longer_holds_opens_on_a_neutral_canvas_with_th
     assert len(overlay["data"]) > 1  # the boxes are still drawn
 
 
-def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_says_none_were(sandbox, tmp_path):
+def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_says_none_were(
+    sandbox, tmp_path
+):
     """The item view's Checks column and badges show the verdicts the validators gave the value as read
     (a Luhn-failing card: failed, worded from the catalogue), never a verdict on the masked value; an
     item stored before verdicts were recorded says so in a line."""
@@ -170,10 +185,15 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
     card = tmp_path / "misread.png"
     card.write_bytes(luhn_failing_card())
     truth = TruthFile("truth.json", "0" * 64, {"misread.png": {"totalCardNum": TRUE_NUMBER}})
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth),
-                     [Source("misread.png", card.read_bytes(), kind="file", path=str(card))], spool())
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                            secret_key=sandbox.secret_key)) as client:
+    rid = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth),
+        [Source("misread.png", card.read_bytes(), kind="file", path=str(card))],
+        spool(),
+    )
+    with OcrClient(
+        Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+    ) as client:
         assert execute_run(factory, rid, client, spool()) == "done"
     (item,) = load_run(factory, rid).items
 
@@ -198,7 +218,11 @@ def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_s
     assert TRUE_NUMBER not in page_text(at) and "4396317356239783" not in page_text(at)
 
     with factory() as s:  # as if stored before migration 0004
-        s.execute(update(ItemField).where(ItemField.item_id.in_(select(Item.id).where(Item.run_id == rid))).values(checks=None))
+        s.execute(
+            update(ItemField)
+            .where(ItemField.item_id.in_(select(Item.id).where(Item.run_id == rid)))
+            .values(checks=None)
+        )
         s.commit()
     at = open_item()
     assert [c for c in at.caption if "Validator verdicts were not recorded for this run" in c.value]
@@ -217,7 +241,9 @@ def test_lab_input_problems_are_said_in_the_readers_language():
     at.multiselect(key="lab_sweep").set_value(["blur"]).run()
     at.text_input(key="lab_levels_blur").set_value("0,x").run()
     assert_clean(at)
-    assert [e.value for e in at.error] == ["'blur:0,x': 'x'는 숫자가 아닙니다."]  # the particle chosen for 'x' (엑스)
+    assert [e.value for e in at.error] == [
+        "'blur:0,x': 'x'는 숫자가 아닙니다."
+    ]  # the particle chosen for 'x' (엑스)
     assert at.button(key="lab_start").disabled
 
 
@@ -247,7 +273,12 @@ def test_uploaded_zips_give_their_images_and_say_what_they_skipped_in_korean():
             z.writestr("__MACOSX/set/._a.jpg", b"\x00\x05\x16\x07")
         st.session_state["lang"] = "ko"
         sources, problems, notices = lab.sources_from_uploads(
-            [Upload("set.zip", buf.getvalue()), Upload("broken.zip", b"PK\x03\x04 no"), Upload("c.png", b"png-c")])
+            [
+                Upload("set.zip", buf.getvalue()),
+                Upload("broken.zip", b"PK\x03\x04 no"),
+                Upload("c.png", b"png-c"),
+            ]
+        )
         st.session_state["got"] = ([(s.name, s.data) for s in sources], problems, notices)
 
     at = AppTest.from_function(script).run()
@@ -292,7 +323,8 @@ def test_an_uploaded_zip_of_phone_photos_and_scans_gives_them_all():
         z.writestr("scans/page.tiff", encoded("TIFF"))
         z.writestr("scans/readme.txt", b"text")
     sources, problems, notices = lab.sources_from_uploads(
-        [Upload("mixed.zip", buf.getvalue()), Upload("photo.heif", encoded("HEIF"))])
+        [Upload("mixed.zip", buf.getvalue()), Upload("photo.heif", encoded("HEIF"))]
+    )
     assert sorted(s.name for s in sources) == ["IMG_0001.HEIC", "page.pdf", "page.tiff", "photo.heif"]
     assert problems == []
     assert notices == ["Skipped 1 file that is not a JPEG, PNG, HEIC, PDF or TIFF image: scans/readme.txt."]
@@ -309,10 +341,15 @@ def test_a_run_without_truth_says_so_instead_of_empty_accuracy_tables(sandbox):
 
     factory = lab.session_factory(lab.default_url())
     card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
-                     [Source("mine.png", card)], spool())  # an upload of our own: no truth for it
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                            secret_key=sandbox.secret_key)) as client:
+    rid = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0"),
+        [Source("mine.png", card)],
+        spool(),
+    )  # an upload of our own: no truth for it
+    with OcrClient(
+        Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+    ) as client:
         assert execute_run(factory, rid, client, spool()) == "done"
     at = open_page(RUNS)
     at.selectbox(key="runs_pick").set_value(rid).run()
@@ -320,10 +357,11 @@ def test_a_run_without_truth_says_so_instead_of_empty_accuracy_tables(sandbox):
     assert any("No truth for these images" in i.value for i in at.info)
     headings = [h.value for h in at.subheader]
     assert "Confidence per field" in headings
-    assert not {"Accuracy per field", "Accuracy per document type", "Pre-flight verdict against reads"} & set(headings)
+    assert not {"Accuracy per field", "Accuracy per document type", "Pre-flight verdict against reads"} & set(
+        headings
+    )
     fields = next(df.value for df in at.dataframe if "Mean confidence" in df.value.columns)
     assert list(fields.columns) == ["Field", "Mean confidence"] and len(fields) == 2
-
 
 
 def test_the_runs_filters_read_all_and_the_statuses_in_the_readers_language():
@@ -332,7 +370,9 @@ def test_the_runs_filters_read_all_and_the_statuses_in_the_readers_language():
     from l10n import message
 
     assert at.selectbox(key="runs_status").options == ["전체"] + [
-        message(f"lab.status.{s}", "ko") for s in ("queued", "running", "done", "cancelled", "interrupted", "failed")]
+        message(f"lab.status.{s}", "ko")
+        for s in ("queued", "running", "done", "cancelled", "interrupted", "failed")
+    ]
     assert at.selectbox(key="runs_service").options[0] == "전체"
 
 
@@ -344,10 +384,15 @@ def _run_of(sandbox, sources, truth=None, sweep=()) -> int:
     from ui import lab
 
     factory = lab.session_factory(lab.default_url())
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth, sweep=sweep),
-                     sources, spool())
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                            secret_key=sandbox.secret_key)) as client:
+    rid = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth, sweep=sweep),
+        sources,
+        spool(),
+    )
+    with OcrClient(
+        Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+    ) as client:
         assert execute_run(factory, rid, client, spool()) == "done"
     return rid
 
@@ -365,18 +410,35 @@ def test_a_misread_shows_its_expected_value_beside_it_and_the_item_list_filters_
     from tests.support.apptest import SAMPLES
     from tests.support.misread import PRINTED_NUMBER, TRUE_NUMBER, luhn_failing_card
 
-    truth = parse_truth("truth.csv", (f"file,totalCardNum,device\nmisread.png,{TRUE_NUMBER},Galaxy S21\n"
-                                      f"visa.png,{TRUE_NUMBER},iPhone 12\n").encode(), "credit-card")
-    rid = _run_of(sandbox, [Source("misread.png", luhn_failing_card()),
-                            Source("visa.png", (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes())],
-                  truth, sweep=[("blur", (0.0, 1.0))])
+    truth = parse_truth(
+        "truth.csv",
+        (
+            f"file,totalCardNum,device\nmisread.png,{TRUE_NUMBER},Galaxy S21\n"
+            f"visa.png,{TRUE_NUMBER},iPhone 12\n"
+        ).encode(),
+        "credit-card",
+    )
+    rid = _run_of(
+        sandbox,
+        [
+            Source("misread.png", luhn_failing_card()),
+            Source("visa.png", (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()),
+        ],
+        truth,
+        sweep=[("blur", (0.0, 1.0))],
+    )
     at = open_page(RUNS)
     at.selectbox(key="runs_pick").set_value(rid).run()
     assert_clean(at)
     misreads = _table_with(at, "Expected", "Read", "Difference")  # every ✗, expected beside read
     first = misreads[misreads["Image"] == "misread.png"].iloc[0]
     assert (first["Degradation"], first["Field"], first["Expected"], first["Read"], first["Difference"]) == (
-        "as given", "Card number", "439631******978[2]", "439631******978[3]", "digit 16 of 16 read wrong")
+        "as given",
+        "Card number",
+        "439631******978[2]",
+        "439631******978[3]",
+        "digit 16 of 16 read wrong",
+    )
     items = _table_with(at, "#", "Difference")
     assert len(items) == 4 and "Tag: device" in items.columns
     as_given = items[items["Degradation"] == "as given"]
@@ -384,7 +446,11 @@ def test_a_misread_shows_its_expected_value_beside_it_and_the_item_list_filters_
     assert all(v.endswith("%") or v == "–" for v in items["Confidence"])
     at.checkbox(key="runs_f_wrong").check().run()
     wrong = _table_with(at, "#", "Difference")
-    assert set(wrong["Right"]) == {"✗"} and "misread.png" in set(wrong["Image"]) and "visa.png" not in set(wrong["Image"])
+    assert (
+        set(wrong["Right"]) == {"✗"}
+        and "misread.png" in set(wrong["Image"])
+        and "visa.png" not in set(wrong["Image"])
+    )
     assert any(c.value == f"{len(wrong)} of 4 items" for c in at.caption)
     at.checkbox(key="runs_f_wrong").uncheck().run()
     at.selectbox(key="runs_f_tag").set_value(("device", "iPhone 12")).run()
@@ -407,15 +473,26 @@ def test_a_misread_shows_its_expected_value_beside_it_and_the_item_list_filters_
     kv = _table_with(at, "Field", "Read", "Expected", "Difference")
     card = kv[kv["Field"] == "Card number"].iloc[0]
     assert (card["Read"], card["Expected"], card["Difference"]) == (
-        "439631******978[3]", "439631******978[2]", "digit 16 of 16 read wrong")
+        "439631******978[3]",
+        "439631******978[2]",
+        "digit 16 of 16 read wrong",
+    )
 
     tags = _table_with(at, "Tag", "Value", "Accuracy")
     assert {(r["Value"], r["Accuracy"]) for r in tags.to_dict("records")} >= {("Galaxy S21", "0%")}
     keys = [c.key for c in at.get("plotly_chart")]
-    assert {"runs_chart_sweeps", "runs_batch_0", "runs_batch_1", "runs_batch_2", "runs_tag_chart_device"} <= set(keys)
+    assert {
+        "runs_chart_sweeps",
+        "runs_batch_0",
+        "runs_batch_1",
+        "runs_batch_2",
+        "runs_tag_chart_device",
+    } <= set(keys)
     sweep = _spec(at, "runs_chart_sweeps")
     assert {tuple(tr["meta"]) for tr in sweep["data"] if tr.get("meta") and tr["meta"][0] == "blur"} == {
-        ("blur", "accuracy"), ("blur", "confidence")}
+        ("blur", "accuracy"),
+        ("blur", "confidence"),
+    }
     assert sweep["layout"]["xaxis"]["title"]["text"] == "σ px — worse →"
     text = page_text(at)
     for raw in (TRUE_NUMBER, PRINTED_NUMBER, "None", "0.9667"):
@@ -427,7 +504,9 @@ def test_a_misread_shows_its_expected_value_beside_it_and_the_item_list_filters_
     assert any("신용카드" in c.value for c in ko.caption)
     assert list(_table_with(ko, "열화", "처음 실패한 수준")["열화"]) == ["흐림"]
     cells = {str(v) for df in ko.dataframe for v in df.value.to_numpy().ravel()}
-    assert any(c.endswith(": 16자 중 16번째 숫자 틀림") for c in cells)  # the field's label, then the difference
+    assert any(
+        c.endswith(": 16자 중 16번째 숫자 틀림") for c in cells
+    )  # the field's label, then the difference
     assert "흐림 1 σ px" in cells and "통과" in cells
 
 
@@ -448,12 +527,19 @@ def test_qa_lab_shows_the_runs_going_on_above_its_form_with_the_progress_the_run
     time.sleep(0.5)
     factory = lab.factory()
     card = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", sweep=[("blur", (2.0, 4.0))]),
-                     [Source("going.png", card)], spool())
+    rid = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", sweep=[("blur", (2.0, 4.0))]),
+        [Source("going.png", card)],
+        spool(),
+    )
     try:
         with factory() as s:  # as a worker elsewhere has it: running, one of three items answered
-            s.execute(update(Run).where(Run.id == rid).values(status="running", heartbeat_at=datetime.now(UTC),
-                                                              started_at=datetime.now(UTC)))
+            s.execute(
+                update(Run)
+                .where(Run.id == rid)
+                .values(status="running", heartbeat_at=datetime.now(UTC), started_at=datetime.now(UTC))
+            )
             first = s.scalars(select(Item.id).where(Item.run_id == rid).order_by(Item.position)).first()
             s.execute(update(Item).where(Item.id == first).values(state="done", result_code=0))
             s.commit()
@@ -464,8 +550,11 @@ def test_qa_lab_shows_the_runs_going_on_above_its_form_with_the_progress_the_run
         at.button(key=f"lab_active_open_{rid}").click().run()
         assert_clean(at)
         assert at.session_state["lab_run"] == rid
-        assert any(p.proto.text.startswith("1/3") or "1/3" in p.proto.text for p in at.get("progress")
-                   if f"Run {rid}" not in p.proto.text)
+        assert any(
+            p.proto.text.startswith("1/3") or "1/3" in p.proto.text
+            for p in at.get("progress")
+            if f"Run {rid}" not in p.proto.text
+        )
         runs = open_page(RUNS)
         table = _table_with(runs, "#", "Done")
         assert table[table["#"] == rid].iloc[0]["Done"] == "1/3"
@@ -484,20 +573,34 @@ def test_runs_compare_image_by_image_and_say_when_the_image_sets_differ(sandbox)
 
     made = luhn_failing_card()
     visa = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
-    a = _run_of(sandbox, [Source("card.png", made), Source("visa.png", visa)],
-                TruthFile("a.json", "", {"card.png": {"totalCardNum": PRINTED_NUMBER},
-                                         "visa.png": {"totalCardNum": TRUE_NUMBER}}))
-    b = _run_of(sandbox, [Source("renamed.png", made)],
-                TruthFile("b.json", "", {"renamed.png": {"totalCardNum": TRUE_NUMBER}}))
+    a = _run_of(
+        sandbox,
+        [Source("card.png", made), Source("visa.png", visa)],
+        TruthFile(
+            "a.json",
+            "",
+            {"card.png": {"totalCardNum": PRINTED_NUMBER}, "visa.png": {"totalCardNum": TRUE_NUMBER}},
+        ),
+    )
+    b = _run_of(
+        sandbox,
+        [Source("renamed.png", made)],
+        TruthFile("b.json", "", {"renamed.png": {"totalCardNum": TRUE_NUMBER}}),
+    )
     at = open_page(RUNS)
     at.selectbox(key="runs_cmp_a").set_value(a)
     at.selectbox(key="runs_cmp_b").set_value(b).run()
     assert_clean(at)
     assert [w.value for w in at.warning if "different images" in w.value] == [
-        "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are compared (1)."]
+        "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are compared (1)."
+    ]
     per = next(df.value for df in at.dataframe if "Change" in df.value.columns)
     row = per.iloc[0]
-    assert (row["Change"], row["Image"], row["Field"]) == ("right → wrong", "card.png / renamed.png", "Card number")
+    assert (row["Change"], row["Image"], row["Field"]) == (
+        "right → wrong",
+        "card.png / renamed.png",
+        "Card number",
+    )
     assert "→" in row["Confidence A → B"] and row["Confidence A → B"].count("%") == 2
     assert any("1 right → wrong, 0 wrong → right, 0 unchanged" in m.value for m in at.markdown)
     latency = next(df.value for df in at.dataframe if "p95" in df.value.columns)
@@ -518,14 +621,21 @@ def test_the_lab_keeps_a_spreadsheets_own_columns_as_tags_and_refuses_another_se
     at = open_page(LAB)
     at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
     at.file_uploader(key="lab_truth").upload(
-        "truth.csv", b"file,totalCardNum,device,lighting\nvisa_blue_flat.png,4396317356239782,S21,dim\n", "text/csv")
+        "truth.csv",
+        b"file,totalCardNum,device,lighting\nvisa_blue_flat.png,4396317356239782,S21,dim\n",
+        "text/csv",
+    )
     at.run()
     assert_clean(at)
     assert not at.error and not at.button(key="lab_start").disabled
     at.file_uploader(key="lab_truth").upload(
-        "truth.csv", b"file,totalCardNum,condition\nvisa_blue_flat.png,4396317356239782,1\n", "text/csv")
+        "truth.csv", b"file,totalCardNum,condition\nvisa_blue_flat.png,4396317356239782,1\n", "text/csv"
+    )
     at.run()
     assert [e.value for e in at.error] == [
-        ("truth.csv: 'condition' (for visa_blue_flat.png) is a field of ID card, not of Credit card: it would be "
-         "scored wrong on every image. Remove the column, or choose that service.")]
+        (
+            "truth.csv: 'condition' (for visa_blue_flat.png) is a field of ID card, not of Credit card: it would be "
+            "scored wrong on every image. Remove the column, or choose that service."
+        )
+    ]
     assert at.button(key="lab_start").disabled

@@ -4,6 +4,7 @@ settings saved as one audit row saying from → to, and the audit in words and a
 
 Rules and grants live in the session-wide studio database: every test puts back what it changed
 (``restored``), and counts only audit rows newer than the ones it found."""
+
 from __future__ import annotations
 
 import csv
@@ -92,8 +93,11 @@ def test_built_in_rules_keep_what_each_role_had():
 
 
 def test_a_rule_cannot_give_viewers_the_cloud_or_be_empty_or_start_elsewhere():
-    for allowed, default, why in (((), "sandbox", "no_backend"), (("sandbox", "cloud"), "cloud", "cloud_not_for_role"),
-                                  (("sandbox",), "cloud", "default_not_allowed")):
+    for allowed, default, why in (
+        ((), "sandbox", "no_backend"),
+        (("sandbox", "cloud"), "cloud", "cloud_not_for_role"),
+        (("sandbox",), "cloud", "default_not_allowed"),
+    ):
         with pytest.raises(BackendRuleError, match=why):
             validated(Role.VIEWER, allowed, default)
     stored = {"backends.viewer": "sandbox,cloud", "backends.viewer.default": "cloud"}  # edited by hand
@@ -110,18 +114,29 @@ def test_role_grants_add_to_the_file_and_never_lower_it():
     from access.config import RoleRules
 
     rules = RoleRules(admins=("ada@corp.test",), analysts=("group:ocr-analysts",), viewers=("@corp.test",))
-    granted = [("col@corp.test", Role.ANALYST), ("@partner.test", Role.VIEWER), ("ada@corp.test", Role.VIEWER),
-               ("group:auditors", Role.ADMIN)]
-    assert rules.role_for("col@corp.test", (), granted) == Role.ANALYST        # raised from viewer
-    assert rules.role_for("pat@partner.test", (), granted) == Role.VIEWER      # a domain the file does not name
-    assert rules.role_for("ada@corp.test", (), granted) == Role.ADMIN          # the file is the floor
+    granted = [
+        ("col@corp.test", Role.ANALYST),
+        ("@partner.test", Role.VIEWER),
+        ("ada@corp.test", Role.VIEWER),
+        ("group:auditors", Role.ADMIN),
+    ]
+    assert rules.role_for("col@corp.test", (), granted) == Role.ANALYST  # raised from viewer
+    assert rules.role_for("pat@partner.test", (), granted) == Role.VIEWER  # a domain the file does not name
+    assert rules.role_for("ada@corp.test", (), granted) == Role.ADMIN  # the file is the floor
     assert rules.role_for("x@elsewhere.test", ("Auditors",), granted) == Role.ADMIN
     assert rules.role_for("x@elsewhere.test", (), granted) is None
 
 
-@pytest.mark.parametrize(("rule", "why"), [("", "rol.err_empty"), ("ann", "rol.err_person"),
-                                          ("@corp", "rol.err_domain"), ("group:two words", "rol.err_group"),
-                                          ("x" * 321 + "@corp.test", "rol.err_long")])
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [
+        ("", "rol.err_empty"),
+        ("ann", "rol.err_person"),
+        ("@corp", "rol.err_domain"),
+        ("group:two words", "rol.err_group"),
+        ("x" * 321 + "@corp.test", "rol.err_long"),
+    ],
+)
 def test_a_rule_that_is_not_a_person_domain_or_group_is_refused_with_why(rule, why):
     from access.roles import RuleError, normalised
 
@@ -192,7 +207,9 @@ def test_nothing_to_use_is_said_and_the_door_refuses_and_audits(monkeypatch, san
 
 
 @pytest.mark.parametrize(("allowed", "says_sandbox"), [(("sandbox", "cloud"), True), (("cloud",), False)])
-def test_a_quota_refusal_offers_the_sandbox_only_to_who_may_use_it(cloud_credentials, restored, allowed, says_sandbox):
+def test_a_quota_refusal_offers_the_sandbox_only_to_who_may_use_it(
+    cloud_credentials, restored, allowed, says_sandbox
+):
     _set_rule(Role.ANALYST, allowed, "cloud")
     at = open_as("analyst", "pages/credit_card.py", quotas={"user_daily_analysis": 0})
     at.selectbox(key="cc_specimen").set_value(SPECIMEN).run()
@@ -228,7 +245,8 @@ def test_a_quota_save_is_one_row_saying_from_and_to(restored):
     assert_clean(at)
     rows = _rows_since(before, PEOPLE["admin"]["email"])
     assert [(r["kind"], r["action"], json.loads(r["detail"])) for r in rows] == [
-        ("settings_change", "quotas", {"user_daily_analysis": [3, 5]})]
+        ("settings_change", "quotas", {"user_daily_analysis": [3, 5]})
+    ]
     before = _newest()
     at.button(key="FormSubmitter:settings_quotas-Save quotas").click().run()  # nothing changed
     assert any("Nothing changed" in i for i in texts(at.info))
@@ -248,8 +266,17 @@ def test_a_backends_save_is_one_row_and_a_bad_rule_is_refused_in_words(restored)
     at.button(key="FormSubmitter:settings_backends-Save backends").click().run()
     assert_clean(at)
     rows = _rows_since(before, PEOPLE["admin"]["email"])
-    assert [(r["action"], json.loads(r["detail"])) for r in rows] == [("backends", {"backends.analyst": [
-        {"allowed": ["sandbox", "cloud"], "default": "cloud"}, {"allowed": ["sandbox"], "default": "sandbox"}]})]
+    assert [(r["action"], json.loads(r["detail"])) for r in rows] == [
+        (
+            "backends",
+            {
+                "backends.analyst": [
+                    {"allowed": ["sandbox", "cloud"], "default": "cloud"},
+                    {"allowed": ["sandbox"], "default": "sandbox"},
+                ]
+            },
+        )
+    ]
 
 
 def test_a_connection_change_by_an_admin_says_what_changed():
@@ -257,7 +284,9 @@ def test_a_connection_change_by_an_admin_says_what_changed():
     before = _newest()
     at.radio(key="settings_api_version").set_value("v2.1").run()
     rows = _rows_since(before, PEOPLE["admin"]["email"])
-    assert [(r["action"], json.loads(r["detail"])) for r in rows] == [("connection", {"api_version": ["v2.0", "v2.1"]})]
+    assert [(r["action"], json.loads(r["detail"])) for r in rows] == [
+        ("connection", {"api_version": ["v2.0", "v2.1"]})
+    ]
 
 
 # ---------------------------------------------------------------- the Roles page
@@ -276,10 +305,14 @@ def test_an_admin_gives_a_colleague_the_analyst_role_and_it_holds_at_their_next_
     assert_clean(at)
     assert any("`col@corp.test` now has the role analyst" in s for s in texts(at.success))
     rows = _rows_since(before, PEOPLE["admin"]["email"])
-    assert [(r["kind"], json.loads(r["detail"])) for r in rows] == [("role_change", {"col@corp.test": [None, "analyst"]})]
+    assert [(r["kind"], json.loads(r["detail"])) for r in rows] == [
+        ("role_change", {"col@corp.test": [None, "analyst"]})
+    ]
     assert any(r.get("Person, domain or group") == "col@corp.test" for t in html_tables(at) for r in t)
     at.text_input(key="roles_check_email").input("col@corp.test").run()
-    assert any("`col@corp.test` gets **analyst** (the secrets file alone: viewer)" in m for m in texts(at.markdown)), texts(at.markdown)
+    assert any(
+        "`col@corp.test` gets **analyst** (the secrets file alone: viewer)" in m for m in texts(at.markdown)
+    ), texts(at.markdown)
 
     from streamlit.testing.v1 import AppTest
 
@@ -317,10 +350,29 @@ def _seed(user: str) -> None:
     from ui.billing import ledger
 
     book = ledger()
-    book.append(AuditEvent(kind="settings_change", user=user, role="admin", where="/settings", action="quotas",
-                           detail=change_detail({"user_daily_analysis": (3, 5), "monthly_analysis": (None, 100)})))
-    book.append(AuditEvent(kind="api_call", user=user, role="analyst", where="/credit-card", backend="cloud",
-                           api_version="v2.0", service="credit-card", result_code=4000001, latency_ms=12.0))
+    book.append(
+        AuditEvent(
+            kind="settings_change",
+            user=user,
+            role="admin",
+            where="/settings",
+            action="quotas",
+            detail=change_detail({"user_daily_analysis": (3, 5), "monthly_analysis": (None, 100)}),
+        )
+    )
+    book.append(
+        AuditEvent(
+            kind="api_call",
+            user=user,
+            role="analyst",
+            where="/credit-card",
+            backend="cloud",
+            api_version="v2.0",
+            service="credit-card",
+            result_code=4000001,
+            latency_ms=12.0,
+        )
+    )
     book.append(AuditEvent(kind="refused", user=user, role="viewer", where="/audit", action="page:audit"))
 
 
@@ -342,8 +394,17 @@ def test_the_audit_csv_opens_in_excel_with_a_bom_and_local_time():
     from ui.audit_view import csv_bytes
 
     at = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
-    rows = [{"at": at, "user": "=evil@corp.test", "role": "admin", "kind": "settings_change", "action": "quotas",
-             "detail": change_detail({"user_daily_analysis": (3, 5)}), "result_code": None}]
+    rows = [
+        {
+            "at": at,
+            "user": "=evil@corp.test",
+            "role": "admin",
+            "kind": "settings_change",
+            "action": "quotas",
+            "detail": change_detail({"user_daily_analysis": (3, 5)}),
+            "result_code": None,
+        }
+    ]
     data = csv_bytes(rows, "ko", timezone(timedelta(hours=9), "KST"))
     assert data.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -353,7 +414,9 @@ def test_the_audit_csv_opens_in_excel_with_a_bom_and_local_time():
     assert table[1][table[0].index("user")] == "'=evil@corp.test"
 
 
-def test_an_analyst_restricted_to_the_sandbox_cannot_resend_on_their_cloud_run(cloud_credentials, sandbox, restored):
+def test_an_analyst_restricted_to_the_sandbox_cannot_resend_on_their_cloud_run(
+    cloud_credentials, sandbox, restored
+):
     """The Runs page's resend is a door that sends too: after an admin restricts analysts to the sandbox,
     resending the unknown item of an analyst's own cloud run is refused, audited, and nothing is sent or
     queued. (A finished run: an interrupted one would be taken up by the queue consumer meanwhile.)"""
@@ -378,8 +441,10 @@ def test_an_analyst_restricted_to_the_sandbox_cannot_resend_on_their_cloud_run(c
     before, sent = _newest(), sandbox.backend.journal.calls("credit-card")
     at.button(key="runs_resend").click().run()
     assert_clean(at)
-    assert any("NHN Cloud — billed is not allowed for your role. You may use: Local sandbox — no charges" in e
-               for e in texts(at.error)), texts(at.error)
+    assert any(
+        "NHN Cloud — billed is not allowed for your role. You may use: Local sandbox — no charges" in e
+        for e in texts(at.error)
+    ), texts(at.error)
     rows = _rows_since(before, PEOPLE["analyst"]["email"])
     assert [(r["kind"], r["action"]) for r in rows] == [("refused", "backend:cloud")]
     with factory() as s:

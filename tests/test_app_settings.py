@@ -1,5 +1,6 @@
 """AppTest of Settings: backend choice, credentials shown only as configured/not, the connection
 test in plain words (success and failure), presenter view."""
+
 from __future__ import annotations
 
 import socket

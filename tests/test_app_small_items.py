@@ -1,5 +1,6 @@
 """Issue 12, item 11: Korean values, the v2.1 curl example, the toolbar off the image, downloads
 named and labelled by what they hold."""
+
 from __future__ import annotations
 
 import csv
@@ -40,8 +41,9 @@ def test_v21_curl_example_takes_its_token_from_the_same_place_as_the_api(sandbox
     assert_clean(at)
     curl = " ".join(c.value for c in at.code)
     assert sandbox.base_url + "/" in curl and "oauth.api.nhncloudservice.com" not in curl, curl
-    assert "https://oauth.api.nhncloudservice.com" in curl_example("https://api-ocr.nhncloudservice.com", "v2.1",
-                                                                   "credit-card", None)
+    assert "https://oauth.api.nhncloudservice.com" in curl_example(
+        "https://api-ocr.nhncloudservice.com", "v2.1", "credit-card", None
+    )
 
 
 def test_the_toolbar_sits_above_the_image():
@@ -53,8 +55,15 @@ def test_downloads_say_whether_they_are_masked_in_name_and_content():
     at = datetime(2026, 11, 29, 1, 30, tzinfo=UTC)
     assert download_stem("id-card", at, True) == "id-card-20261129-013000-masked"
     assert download_stem("id-card", at, False) == "id-card-20261129-013000-UNMASKED"
-    meta = export_metadata(analysed_at=at, backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.1",
-                           threshold=0.85, masked=True, key_version="3")
+    meta = export_metadata(
+        analysed_at=at,
+        backend="sandbox",
+        endpoint="http://127.0.0.1:1",
+        api_version="v2.1",
+        threshold=0.85,
+        masked=True,
+        key_version="3",
+    )
     assert {"exportedAt", "analysedAt", "backend", "apiVersion", "threshold", "masked"} <= set(meta)
     from tests.test_app_ui_units import card
 
@@ -62,6 +71,9 @@ def test_downloads_say_whether_they_are_masked_in_name_and_content():
     assert doc["export"]["masked"] is True and doc["export"]["apiVersion"] == "v2.1" and "result" in doc
     text = rows_csv(rows_for(card(), "en", True), meta)
     assert "# masked: True" in text and "# threshold: 0.85" in text
-    rows = list(csv.reader(io.StringIO("\n".join(ln for ln in text.lstrip("\ufeff").splitlines()
-                                                   if not ln.startswith("#")))))
+    rows = list(
+        csv.reader(
+            io.StringIO("\n".join(ln for ln in text.lstrip("\ufeff").splitlines() if not ln.startswith("#")))
+        )
+    )
     assert rows[0] == ["key", "label", "value", "confidence", "checks"]

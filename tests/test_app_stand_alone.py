@@ -1,5 +1,6 @@
 """AppTest of the stand-alone ID page: it says plainly that it gives no Request-Key, and its
 results indeed carry none (so no authenticity hand-off is offered)."""
+
 from __future__ import annotations
 
 import pytest

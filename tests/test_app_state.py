@@ -1,5 +1,6 @@
 """Issue 12, item 6: the image stays with its result across page switches; a result that no longer
 matches what is on screen (a refused upload, edited authenticity fields) is marked as such."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,7 +33,9 @@ def test_verify_and_back_keeps_the_image_with_its_result():
 def test_a_refused_upload_marks_the_previous_result():
     at = _analysed()
     at.segmented_control(key="id_source").set_value("upload").run()
-    at.file_uploader(key="id_upload").set_value(("scan.png", b"this is not an image at all", "image/png")).run()
+    at.file_uploader(key="id_upload").set_value(
+        ("scan.png", b"this is not an image at all", "image/png")
+    ).run()
     assert_clean(at)
     assert any("refused" in w and "previous image" in w for w in texts(at.warning)), texts(at.warning)
 

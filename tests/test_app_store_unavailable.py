@@ -1,6 +1,7 @@
 """A studio database that cannot be opened or upgraded, where the dashboard's user meets it: the
 analysis pages (every call leaves an audit row), the QA Lab, Runs, Audit and Settings pages. Each says
 which database and why, in the user's language — never "Something went wrong", never a traceback."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ def _forget_database() -> None:
 @pytest.fixture
 def use_database(monkeypatch) -> Iterator[Callable[[str], None]]:
     """Point the dashboard at another database for one test; back to the session's after it."""
+
     def use(url: str) -> None:
         _forget_database()
         monkeypatch.setenv("STUDIO_DATABASE_URL", url)

@@ -1,5 +1,6 @@
 """The dashboard's pure helpers, without Streamlit running: figures, rows, hand-off, exports,
 redaction, comparison, and the completeness of the UI text table."""
+
 from __future__ import annotations
 
 import json
@@ -43,27 +44,41 @@ def _box(x: int, y: int, w: int = 100, h: int = 30) -> Box:
 def card() -> CreditCardResult:
     groups = ("4396", "3173", "5623", "9782")
     return CreditCardResult(
-        file_type="png", resolution="normal",
-        card_numbers=tuple(CardNumberGroup(g, 0.95 - i * 0.1, _box(60 + 180 * i, 250)) for i, g in enumerate(groups)),
-        total_card_num="".join(groups), valid_thru=FieldReading("04/29", 0.5, _box(300, 320)),
+        file_type="png",
+        resolution="normal",
+        card_numbers=tuple(
+            CardNumberGroup(g, 0.95 - i * 0.1, _box(60 + 180 * i, 250)) for i, g in enumerate(groups)
+        ),
+        total_card_num="".join(groups),
+        valid_thru=FieldReading("04/29", 0.5, _box(300, 320)),
     )
 
 
 def resident(request_key: RequestKey | None = None) -> IdCardResult:
     return IdCardResult(
-        file_type="png", resolution="normal", id_type="resident",
-        key_values=(KeyValue("issuer", "서울특별시 종로구청장", 0.9, _box(300, 400)),
-                    KeyValue("issueDate", "2019.5.14.", 0.9, _box(300, 360)),
-                    KeyValue("residentNumber", "900115-1289153", 0.99, _box(40, 200)),
-                    KeyValue("name", "홍길동", 0.97, _box(40, 150))),
+        file_type="png",
+        resolution="normal",
+        id_type="resident",
+        key_values=(
+            KeyValue("issuer", "서울특별시 종로구청장", 0.9, _box(300, 400)),
+            KeyValue("issueDate", "2019.5.14.", 0.9, _box(300, 360)),
+            KeyValue("residentNumber", "900115-1289153", 0.99, _box(40, 200)),
+            KeyValue("name", "홍길동", 0.97, _box(40, 150)),
+        ),
         request_key=request_key,
     )
 
 
 def test_card_rows_are_ordered_masked_and_checked():
     rows = rows_for(card(), "en", masked=True)
-    assert [r.display_key for r in rows] == ["cardNums[0]", "cardNums[1]", "cardNums[2]", "cardNums[3]",
-                                             "totalCardNum", "validThru"]
+    assert [r.display_key for r in rows] == [
+        "cardNums[0]",
+        "cardNums[1]",
+        "cardNums[2]",
+        "cardNums[3]",
+        "totalCardNum",
+        "validThru",
+    ]
     assert rows[4].shown == "439631******9782" and rows[4].raw == "4396317356239782"
     assert [r.shown for r in rows[:4]] == ["4396", "31**", "****", "9782"]
     assert [c.name for c in rows[4].checks] == ["card_luhn"] and rows[4].checks[0].ok
@@ -103,8 +118,11 @@ def test_confidence_chart_colours_bars_as_the_overlay_colours_boxes():
     (bar,) = fig.data
     assert bar.type == "bar" and bar.orientation == "h"
     assert list(bar.marker.color) == ["#1a9850", "#f39c12", "#d73027", "#7f8c8d"]
-    overlay = overlay_figure(np.zeros((50, 50, 3), np.uint8), [
-        Region(n, "", c, ((0, 0), (9, 0), (9, 9))) for n, c in zip("abcd", confs, strict=True)], threshold=0.8)
+    overlay = overlay_figure(
+        np.zeros((50, 50, 3), np.uint8),
+        [Region(n, "", c, ((0, 0), (9, 0), (9, 9))) for n, c in zip("abcd", confs, strict=True)],
+        threshold=0.8,
+    )
     assert [tr.line.color for tr in overlay.data[1:]] == list(bar.marker.color)
     assert list(bar.x) == [0.95, 0.85, 0.5, 0.0] and list(bar.text) == ["0.95", "0.85", "0.50", "–"]
     assert fig.layout.yaxis.autorange == "reversed"  # first field on top, as in the table
@@ -114,16 +132,25 @@ def test_confidence_chart_threshold_line_follows_the_slider():
     for threshold in (0.3, 0.8):
         fig = confidence_figure(["a"], ["1"], [0.6], threshold, EN)
         (line,) = fig.layout.shapes
-        assert (line.x0, line.x1, line.line.dash, line.line.color) == (threshold, threshold, "dash", THRESHOLD_COLOUR)
+        assert (line.x0, line.x1, line.line.dash, line.line.color) == (
+            threshold,
+            threshold,
+            "dash",
+            THRESHOLD_COLOUR,
+        )
         assert fig.layout.annotations[0].text == f"threshold {threshold:.2f}"
         assert fig.data[0].marker.color[0] == ("#d73027" if threshold > 0.6 else "#f39c12")
 
 
 def test_confidence_chart_hover_shows_field_masked_value_confidence_and_threshold():
-    fig = confidence_figure(["Card number 1", "이름 <b>"], ["4518 44** **** ****", "홍*동"], [0.93, None], 0.8, KO)
+    fig = confidence_figure(
+        ["Card number 1", "이름 <b>"], ["4518 44** **** ****", "홍*동"], [0.93, None], 0.8, KO
+    )
     bar = fig.data[0]
     assert [list(row) for row in bar.customdata] == [
-        ["Card number 1", "4518 44** **** ****", "0.93"], ["이름 &lt;b&gt;", "홍*동", "–"]]
+        ["Card number 1", "4518 44** **** ****", "0.93"],
+        ["이름 &lt;b&gt;", "홍*동", "–"],
+    ]
     template = bar.hovertemplate
     assert "%{customdata[0]}" in template and "값: %{customdata[1]}" in template
     assert "신뢰도: %{customdata[2]}" in template and "기준: 0.80" in template
@@ -157,7 +184,10 @@ def test_confidence_chart_presenter_sizes_and_toolbar():
 def test_glare_figure():
     mask = np.zeros((100, 200), np.uint8)
     mask[10:20, 10:20] = 255
-    assert len(glare_figure(np.zeros((100, 200, 3), np.uint8), mask, [(0, 0), (10, 0), (10, 10), (0, 10)]).data) == 3
+    assert (
+        len(glare_figure(np.zeros((100, 200, 3), np.uint8), mask, [(0, 0), (10, 0), (10, 10), (0, 10)]).data)
+        == 3
+    )
     assert len(glare_figure(np.zeros((100, 200, 3), np.uint8), np.zeros((100, 200), np.uint8)).data) == 1
 
 
@@ -175,12 +205,18 @@ def test_softened_preview_keeps_size_and_drops_fine_detail():
     img = rng.integers(0, 255, (540, 856, 3), dtype=np.uint8)
     out = soften(img)
     assert out.shape == img.shape
-    assert np.abs(np.diff(out.astype(int), axis=1)).mean() < np.abs(np.diff(img.astype(int), axis=1)).mean() / 10
+    assert (
+        np.abs(np.diff(out.astype(int), axis=1)).mean() < np.abs(np.diff(img.astype(int), axis=1)).mean() / 10
+    )
 
 
 def test_handoff_prefills_in_request_form_and_needs_a_live_key():
     assert ymd("2019.5.14.") == "20190514" and ymd("20190620") == "20190620"
-    assert prefill(resident()) == {"name": "홍길동", "residentNumber": "9001151289153", "issueDate": "20190514"}
+    assert prefill(resident()) == {
+        "name": "홍길동",
+        "residentNumber": "9001151289153",
+        "issueDate": "20190514",
+    }
     assert handoff_from(resident()) is None  # no Request-Key
     key = RequestKey.issued_now("k1")
     handoff = handoff_from(resident(key))
@@ -192,11 +228,23 @@ def test_handoff_prefills_in_request_form_and_needs_a_live_key():
 
 
 def test_driver_prefill_uses_the_seven_digit_form():
-    driver = IdCardResult("png", "normal", "driver", (
-        KeyValue("driverLicenseNumber", "11-19-123456-12", 0.9), KeyValue("name", "홍길동", 0.9),
-        KeyValue("residentNumber", "900115-1874011", 0.9), KeyValue("serialNum", "k3b7q", 0.9)))
-    assert prefill(driver) == {"driverLicenseNumber": "111912345612", "name": "홍길동",
-                               "residentNumber": "9001151", "serialNum": "K3B7Q"}
+    driver = IdCardResult(
+        "png",
+        "normal",
+        "driver",
+        (
+            KeyValue("driverLicenseNumber", "11-19-123456-12", 0.9),
+            KeyValue("name", "홍길동", 0.9),
+            KeyValue("residentNumber", "900115-1874011", 0.9),
+            KeyValue("serialNum", "k3b7q", 0.9),
+        ),
+    )
+    assert prefill(driver) == {
+        "driverLicenseNumber": "111912345612",
+        "name": "홍길동",
+        "residentNumber": "9001151",
+        "serialNum": "K3B7Q",
+    }
 
 
 def test_exports_keep_masking_and_curl_keeps_secrets_out():
@@ -221,8 +269,13 @@ def test_measured_resolution():
 def test_pair_rows_marks_differences_on_raw_values():
     a = rows_for(card(), "en", masked=True)
     other = card()
-    b_result = CreditCardResult("png", "low", other.card_numbers[:3] + (CardNumberGroup("9783", 0.4, None),),
-                                "4396317356239783", other.valid_thru)
+    b_result = CreditCardResult(
+        "png",
+        "low",
+        other.card_numbers[:3] + (CardNumberGroup("9783", 0.4, None),),
+        "4396317356239783",
+        other.valid_thru,
+    )
     pairs = pair_rows(a, rows_for(b_result, "en", masked=True))
     differing = [p.key for p in pairs if not p.same]
     assert differing == ["cardNums[3]", "totalCardNum"]  # equal when masked, different in truth
@@ -241,14 +294,18 @@ def test_every_ui_string_exists_in_both_languages():
         assert en.strip() and ko.strip(), key
         assert set(re.findall(r"{(\w+)", en)) == set(re.findall(r"{(\w+)", ko)), key
     assert not check_catalogues()  # every key in both .po files, no empty text, the same fields
-    assert "연결됨" in text("set.test_ok", "ko", backend="SANDBOX", host="127.0.0.1:1", service="id-card", version="1")
+    assert "연결됨" in text(
+        "set.test_ok", "ko", backend="SANDBOX", host="127.0.0.1:1", service="id-card", version="1"
+    )
 
 
 def test_plural_forms_follow_each_language():
     assert text("q.summary_warn", "en", n=1).startswith("1 warning:")
     assert text("q.summary_warn", "en", n=2).startswith("2 warnings:")
     assert text("cmp.differs", "en", n=1) == "1 field differs between A and B."
-    assert text("q.summary_warn", "ko", n=1).startswith("경고 1건") and text("q.summary_warn", "ko", n=5).startswith("경고 5건")
+    assert text("q.summary_warn", "ko", n=1).startswith("경고 1건") and text(
+        "q.summary_warn", "ko", n=5
+    ).startswith("경고 5건")
     with pytest.raises(KeyError):
         text("no.such_key", "en")
     assert l10n.message("nav.analyse", "fr") == "Analyse"  # any other language falls back to English
@@ -257,7 +314,11 @@ def test_plural_forms_follow_each_language():
 
 def test_truth_comparison_names_misread_fields_only():
     rows = rows_for(card(), "en", masked=True)
-    truth = {"cardNumber": "4396 3173 5623 9782", "groups": ["4396", "3173", "5623", "9782"], "validThru": "04/30"}
+    truth = {
+        "cardNumber": "4396 3173 5623 9782",
+        "groups": ["4396", "3173", "5623", "9782"],
+        "validThru": "04/30",
+    }
     compared, wrong = truth_mismatches(rows, truth)
     assert compared == 6 and [r.key for r in wrong] == ["validThru"]
 
@@ -268,9 +329,13 @@ _TEXT_SYMBOLS = set("✓✗⚠")
 def _needs_emoji_font(s: str) -> bool:
     """Characters an emoji font draws (an empty box without one): outside the BMP, the emoji
     selector, or the dingbat/symbol blocks beyond the few marks that text fonts carry."""
-    return any(ord(ch) > 0xFFFF or ch == "\ufe0f"
-               or (0x2600 <= ord(ch) <= 0x27BF or 0x2B00 <= ord(ch) <= 0x2BFF) and ch not in _TEXT_SYMBOLS
-               for ch in s)
+    return any(
+        ord(ch) > 0xFFFF
+        or ch == "\ufe0f"
+        or (0x2600 <= ord(ch) <= 0x27BF or 0x2B00 <= ord(ch) <= 0x2BFF)
+        and ch not in _TEXT_SYMBOLS
+        for ch in s
+    )
 
 
 def test_table_cells_use_marks_every_font_draws():
@@ -326,19 +391,55 @@ def test_every_authenticity_rule_is_told_in_both_languages():
     from ui.auth_messages import request_problem, rule_key
 
     broken: list[dict[str, Any]] = [
-        {"id_type": "resident", "name": "홍" * 101, "resident_number": "9001151289153", "issue_date": "20190514"},
+        {
+            "id_type": "resident",
+            "name": "홍" * 101,
+            "resident_number": "9001151289153",
+            "issue_date": "20190514",
+        },
         {"id_type": "resident", "name": "홍길동", "resident_number": "900115", "issue_date": "20190514"},
         {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "2019"},
-        {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "20190231"},
+        {
+            "id_type": "resident",
+            "name": "홍길동",
+            "resident_number": "9001151289153",
+            "issue_date": "20190231",
+        },
         {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153"},
-        {"id_type": "resident", "name": "홍길동", "resident_number": "9001151289153", "issue_date": "20190514",
-             "serial_num": "AB12C"},
-        {"id_type": "driver", "name": "홍길동", "resident_number": "9001151289153", "driver_license_number": "111912345678"},
-        {"id_type": "driver", "name": "홍길동", "resident_number": "9001151", "driver_license_number": "1119"},
-        {"id_type": "driver", "name": "홍길동", "resident_number": "9001151", "driver_license_number": "111912345678",
-             "serial_num": "A1"},
-        {"id_type": "passport", "name": "HONG", "passport_number": "M12", "issue_date": "20190514",
-             "birth_date": "19900115", "expiration_date": "20290514"},
+        {
+            "id_type": "resident",
+            "name": "홍길동",
+            "resident_number": "9001151289153",
+            "issue_date": "20190514",
+            "serial_num": "AB12C",
+        },
+        {
+            "id_type": "driver",
+            "name": "홍길동",
+            "resident_number": "9001151289153",
+            "driver_license_number": "111912345678",
+        },
+        {
+            "id_type": "driver",
+            "name": "홍길동",
+            "resident_number": "9001151",
+            "driver_license_number": "1119",
+        },
+        {
+            "id_type": "driver",
+            "name": "홍길동",
+            "resident_number": "9001151",
+            "driver_license_number": "111912345678",
+            "serial_num": "A1",
+        },
+        {
+            "id_type": "passport",
+            "name": "HONG",
+            "passport_number": "M12",
+            "issue_date": "20190514",
+            "birth_date": "19900115",
+            "expiration_date": "20290514",
+        },
         {"id_type": "military", "name": "홍길동"},
     ]
     keys = set()
@@ -362,8 +463,13 @@ def test_no_bare_string_is_drawn_by_streamlit_magic():
     root = Path(__file__).resolve().parents[1]
     for script in [root / "app.py", *sorted((root / "pages").glob("*.py"))]:
         body = ast.parse(script.read_text(encoding="utf-8")).body
-        stray = [n.lineno for n in body[1:] if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
-                 and isinstance(n.value.value, str)]
+        stray = [
+            n.lineno
+            for n in body[1:]
+            if isinstance(n, ast.Expr)
+            and isinstance(n.value, ast.Constant)
+            and isinstance(n.value.value, str)
+        ]
         assert not stray, f"{script.name}: bare strings at lines {stray}"
 
 
@@ -375,8 +481,13 @@ def test_the_quality_panel_reads_an_uploaded_jpegs_compression() -> None:
     from ocr_core.imaging import load_image
     from ui.quality_panel import quality_of
 
-    card = cv2.imread(str(Path(__file__).resolve().parent.parent / "samples" / "cards" / "visa_blue_flat.png"))
+    card = cv2.imread(
+        str(Path(__file__).resolve().parent.parent / "samples" / "cards" / "visa_blue_flat.png")
+    )
     assert card is not None
     upload = load_image(cv2.imencode(".jpg", card, [cv2.IMWRITE_JPEG_QUALITY, 15])[1].tobytes())
     compression = next(c for c in quality_of("jpeg_test", "q15", upload).checks if c.name == "compression")
-    assert (compression.status, compression.reason) == ("fail", "compression.fail") and compression.value == 17
+    assert (compression.status, compression.reason) == (
+        "fail",
+        "compression.fail",
+    ) and compression.value == 17

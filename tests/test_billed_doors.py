@@ -3,6 +3,7 @@ runs (``python -m qa run`` and the runner the dashboard's queue uses) against "N
 ``https://api-ocr.nhncloudservice.com`` configuration, reached through an HTTPS egress proxy that serves
 NHN's hosts from a local sandbox (``tests/support/cloud_edge.py``). The sandbox's journal says how many
 analyses arrived; the studio database says which rows were written."""
+
 from __future__ import annotations
 
 import hashlib
@@ -66,9 +67,15 @@ def studio(edge, cloud, database, tmp_path, monkeypatch) -> dict[str, Any]:
     environment, as an operator's shell would have them."""
     url = database
     secrets = tmp_path / "secrets.toml"
-    env = {**edge, "STUDIO_DATABASE_URL": url, "STUDIO_SECRETS_FILE": str(secrets),
-           "NHN_OCR_APPKEY": DEMO_APP_KEY, "NHN_OCR_SECRETKEY": DEMO_SECRET_KEY, "NHN_OCR_BASE_URL": CLOUD_URL,
-           "STUDIO_USER": "carol@corp.test"}
+    env = {
+        **edge,
+        "STUDIO_DATABASE_URL": url,
+        "STUDIO_SECRETS_FILE": str(secrets),
+        "NHN_OCR_APPKEY": DEMO_APP_KEY,
+        "NHN_OCR_SECRETKEY": DEMO_SECRET_KEY,
+        "NHN_OCR_BASE_URL": CLOUD_URL,
+        "STUDIO_USER": "carol@corp.test",
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("NHN_OCR_API_VERSION", raising=False)
@@ -106,9 +113,15 @@ def test_the_ocr_core_cli_spends_the_quota_and_writes_one_row_per_billed_call(st
     assert cloud.backend.journal.calls("credit-card") == 2
     # The third is refused before anything is sent, in plain words, with the input/refusal exit code;
     # a real process this time, as an operator runs it.
-    proc = subprocess.run([sys.executable, "-m", "ocr_core", "credit-card", str(CARD)], cwd=ROOT,
-                          env={**os.environ, **studio["env"]}, capture_output=True, text=True, timeout=120,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ocr_core", "credit-card", str(CARD)],
+        cwd=ROOT,
+        env={**os.environ, **studio["env"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == ocr_cli.EXIT_INPUT, proc.stderr
     assert "daily quota of 2 billed analysis calls" in proc.stderr and "Nothing was sent" in proc.stderr
     assert cloud.backend.journal.calls("credit-card") == 2
@@ -118,12 +131,19 @@ def test_the_ocr_core_cli_spends_the_quota_and_writes_one_row_per_billed_call(st
     sent = prepare(CARD.read_bytes(), name=CARD.name).data
     for row in calls:
         assert (row["user"], row["backend"], row["api_version"], row["service"], row["result_code"]) == (
-            "carol@corp.test", "cloud", "v2.0", "credit-card", 0)
+            "carol@corp.test",
+            "cloud",
+            "v2.0",
+            "credit-card",
+            0,
+        )
         assert row["latency_ms"] > 0 and row["image_sha256"] == hashlib.sha256(sent).hexdigest()
     refused = rows(studio, "refused", "cli")
     assert [r["action"] for r in refused] == ["quota:user_daily"]
     assert_no_values(calls + refused, truth, truth[-4:] + '"', DEMO_SECRET_KEY, DEMO_APP_KEY)
-    usage = studio["ledger"].usage("carol@corp.test", "analysis", studio["ledger"].limits(configured_quotas()))
+    usage = studio["ledger"].usage(
+        "carol@corp.test", "analysis", studio["ledger"].limits(configured_quotas())
+    )
     assert (usage.user_today, usage.month) == (2, 2)
 
 
@@ -132,16 +152,33 @@ def test_stand_alone_is_counted_apart_and_a_request_key_only_as_a_digest(studio,
     code, out, err = ocr("--json", "--user", "dave@corp.test", "id-card", str(ID_CARD))
     assert code == 0, err
     request_key = json.loads(out)["requestKey"]
-    code, _, err = ocr("--user", "dave@corp.test", "verify", "--request-key", request_key, "--id-type", "driver",
-                       "--name", "홍길동", "--resident-number", "9001011",
-                       "--driver-license-number", "11-19-123456-12", "--serial-num", "AB12C3")
+    code, _, err = ocr(
+        "--user",
+        "dave@corp.test",
+        "verify",
+        "--request-key",
+        request_key,
+        "--id-type",
+        "driver",
+        "--name",
+        "홍길동",
+        "--resident-number",
+        "9001011",
+        "--driver-license-number",
+        "11-19-123456-12",
+        "--serial-num",
+        "AB12C3",
+    )
     assert code == 0, err
     # The analysis quota (2) is used up, authenticity included; stand-alone is priced and counted apart.
     assert ocr("--user", "dave@corp.test", "credit-card", str(CARD))[0] == ocr_cli.EXIT_INPUT
     assert ocr("--user", "dave@corp.test", "id-card", "--stand-alone", str(ID_CARD))[0] == 0
     code, _, err = ocr("--user", "erin@corp.test", "id-card", "--stand-alone", str(ID_CARD))
     assert code == ocr_cli.EXIT_INPUT and "monthly quota of 1" in err  # the deployment's month, for everyone
-    assert cloud.backend.journal.calls("id-card") == 1 and cloud.backend.journal.calls("id-card/stand-alone") == 1
+    assert (
+        cloud.backend.journal.calls("id-card") == 1
+        and cloud.backend.journal.calls("id-card/stand-alone") == 1
+    )
     calls = rows(studio, "api_call", "cli")
     assert sorted(r["service"] for r in calls) == ["authenticity", "id-card", "stand-alone"]
     verify = next(r for r in calls if r["service"] == "authenticity")
@@ -160,7 +197,9 @@ def _run(studio: dict[str, Any], n_images: int, concurrency: int, user: str) -> 
     factory = session_factory(studio["url"])
     spool = Spool(factory)
     spec = RunSpec("credit-card", "cloud", CLOUD_URL, "v2.0", concurrency=concurrency, started_by=user)
-    run_id = create_run(factory, spec, [Source(f"card{i}.png", CARD.read_bytes()) for i in range(n_images)], spool)
+    run_id = create_run(
+        factory, spec, [Source(f"card{i}.png", CARD.read_bytes()) for i in range(n_images)], spool
+    )
     settings = Settings(base_url=CLOUD_URL, app_key=DEMO_APP_KEY, secret_key=DEMO_SECRET_KEY)
     with OcrClient(settings) as client:
         status = execute_run(factory, run_id, client, spool)
@@ -178,7 +217,11 @@ def test_a_lab_run_reserves_per_item_and_refuses_the_rest_without_failing(studio
     assert status == "done"
     states = [i.state for i in _items(studio, run_id)]
     assert states == ["done", "done", "done", "refused", "refused"]
-    assert all((i.result_message or "").startswith("refused: quota") for i in _items(studio, run_id) if i.state == "refused")
+    assert all(
+        (i.result_message or "").startswith("refused: quota")
+        for i in _items(studio, run_id)
+        if i.state == "refused"
+    )
     assert cloud.backend.journal.calls("credit-card") == 3
     calls = rows(studio, "api_call", f"qa-run:{run_id}")
     assert len(calls) == 3 and {r["user"] for r in calls} == {"fay@corp.test"}
@@ -201,8 +244,23 @@ def test_ten_concurrent_lab_items_cannot_exceed_the_quota(studio, cloud):
 def test_python_m_qa_run_is_a_door_too(studio, cloud):
     quotas(studio, user_daily_analysis=1)
     out, err = io.StringIO(), io.StringIO()
-    code = qa_cli.main(["run", "--service", "credit-card", "--yes", "--user", "hal@corp.test", "--db", studio["url"],
-                        "--sweep", "blur:0,1.5", str(CARD)], out=out, err=err)
+    code = qa_cli.main(
+        [
+            "run",
+            "--service",
+            "credit-card",
+            "--yes",
+            "--user",
+            "hal@corp.test",
+            "--db",
+            studio["url"],
+            "--sweep",
+            "blur:0,1.5",
+            str(CARD),
+        ],
+        out=out,
+        err=err,
+    )
     assert code == qa_cli.EXIT_INPUT, err.getvalue()
     assert "1 of 2 items were not sent: refused: quota" in err.getvalue()
     with session_factory(studio["url"])() as s:
@@ -218,8 +276,10 @@ def test_without_its_database_a_billed_cli_call_is_not_sent(studio, cloud, tmp_p
     monkeypatch.setenv("STUDIO_DATABASE_URL", url)
     code, _, err = ocr("credit-card", str(CARD))
     assert code == ocr_cli.EXIT_USAGE, err
-    assert (f"the studio database {url} cannot be opened: unable to open database file; it keeps the quotas and "
-            "the audit trail, so nothing was sent") in err, err
+    assert (
+        f"the studio database {url} cannot be opened: unable to open database file; it keeps the quotas and "
+        "the audit trail, so nothing was sent"
+    ) in err, err
     assert cloud.backend.journal.calls("credit-card") == 0
 
 

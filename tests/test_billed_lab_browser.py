@@ -4,6 +4,7 @@ quota item by item and leaves its rows: the dashboard's credentials point at the
 sandbox (``tests/support/cloud_edge.py``). With a daily quota of one analysis, a run of two specimens
 sends one, refuses the other ("refused: quota") and still finishes; the Audit page shows the run's rows
 when filtered by it."""
+
 from __future__ import annotations
 
 import re
@@ -40,10 +41,19 @@ def site(tmp_path_factory) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{folder / 'studio.sqlite3'}"
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text("[quotas]\nuser_daily_analysis = 1\n", encoding="utf-8")
-    with start_sandbox(SandboxConfig()) as cloud, cloud_edge(cloud.base_url, folder / "edge") as edge, \
-            studio_run(ARTIFACTS / "dashboard.log", STUDIO_SECRETS_FILE=str(secrets_file), STUDIO_DATABASE_URL=url,
-                       STUDIO_DATA_DIR=str(folder / "data"), NHN_OCR_APPKEY=DEMO_APP_KEY,
-                       NHN_OCR_SECRETKEY=DEMO_SECRET_KEY, **edge) as dashboard:
+    with (
+        start_sandbox(SandboxConfig()) as cloud,
+        cloud_edge(cloud.base_url, folder / "edge") as edge,
+        studio_run(
+            ARTIFACTS / "dashboard.log",
+            STUDIO_SECRETS_FILE=str(secrets_file),
+            STUDIO_DATABASE_URL=url,
+            STUDIO_DATA_DIR=str(folder / "data"),
+            NHN_OCR_APPKEY=DEMO_APP_KEY,
+            NHN_OCR_SECRETKEY=DEMO_SECRET_KEY,
+            **edge,
+        ) as dashboard,
+    ):
         yield {"url": url, "dashboard": dashboard, "cloud": cloud}
 
 
@@ -80,8 +90,10 @@ def test_a_dashboard_lab_run_on_the_cloud_takes_the_quota_per_item(site):
         door = f"qa-run:{run.id}"
         rows = sorted(book.events(where=door), key=lambda r: r["kind"])
         assert [(r["kind"], r["user"], r["backend"], r["result_code"]) for r in rows] == [
-            ("api_call", "local", "cloud", 0), ("refused", "local", "cloud", None),
-            ("run_action", "local", "cloud", None)]   # the run's start, audited (issue 17)
+            ("api_call", "local", "cloud", 0),
+            ("refused", "local", "cloud", None),
+            ("run_action", "local", "cloud", None),
+        ]  # the run's start, audited (issue 17)
         assert [r["action"] for r in rows if r["kind"] == "run_action"] == ["run_start"]
 
         pg.goto(f"{site['dashboard']}/audit", wait_until="domcontentloaded")

@@ -3,6 +3,7 @@ Debian's Chromium, checked for what a person sees and for what travels over its 
 
 Screenshots land in ``test-artifacts/browser/`` for a person to look at.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,6 @@ class Traffic:
         return b"\n".join(self.frames)
 
 
-
 @pytest.fixture()
 def page(browser, dashboard):
     traffic = Traffic()
@@ -51,6 +51,7 @@ def page(browser, dashboard):
     def on_ws(ws):
         def keep(payload):
             traffic.frames.append(payload if isinstance(payload, bytes) else payload.encode())
+
         ws.on("framereceived", keep)
 
     pg.on("websocket", on_ws)
@@ -89,12 +90,13 @@ def test_credit_card_masked_end_to_end(page, dashboard):
     truth = _truth("cards/visa_blue_flat.png")["fields"]
     digits = truth["cardNumber"]
     masked_head = digits[:6]
-    _analyse(page, dashboard, "credit-card", "cards/visa_blue_flat.png", f"{masked_head}******",
-             "credit_card.png")
+    _analyse(
+        page, dashboard, "credit-card", "cards/visa_blue_flat.png", f"{masked_head}******", "credit_card.png"
+    )
     # Values appear (masked) and the overlay is drawn.
     assert page.locator(".js-plotly-plot").count() >= 1
     assert truth["validThru"] in page.content()
-    spaced = " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    spaced = " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
     _assert_never_shown(page, [digits, spaced, spaced.replace(" ", "-"), SANDBOX_SECRET])
     assert page.traffic.hosts <= {"127.0.0.1"}, f"the page reached out to {page.traffic.hosts}"
 
@@ -108,8 +110,6 @@ def test_resident_card_masked_end_to_end(page, dashboard):
     assert page.traffic.hosts <= {"127.0.0.1"}, f"the page reached out to {page.traffic.hosts}"
 
 
-
-
 def test_confidence_chart_hovers_zooms_and_fits_at_1280x800(browser, dashboard):
     """The confidence chart is a Plotly chart: hovering a bar tells its field, masked value, confidence
     and the threshold; the toolbar zooms and saves a PNG; the longest field names are not cut off."""
@@ -118,8 +118,9 @@ def test_confidence_chart_hovers_zooms_and_fits_at_1280x800(browser, dashboard):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     pg = context.new_page()
     try:
-        _analyse(pg, dashboard, "id-card", "ids/resident_hong_gildong.png", f"{rrn[:8]}******",
-                 "id_card_1280.png")
+        _analyse(
+            pg, dashboard, "id-card", "ids/resident_hong_gildong.png", f"{rrn[:8]}******", "id_card_1280.png"
+        )
         chart = pg.locator(".st-key-id_confidence")
         chart.scroll_into_view_if_needed()
         box = chart.locator(".js-plotly-plot").bounding_box()
@@ -136,10 +137,14 @@ def test_confidence_chart_hovers_zooms_and_fits_at_1280x800(browser, dashboard):
 
         bars = chart.locator(".bars .point path")
         assert bars.count() >= 3
-        label = labels.nth(next(i for i, n in enumerate(names) if "Resident registration" in n)).bounding_box()
+        label = labels.nth(
+            next(i for i, n in enumerate(names) if "Resident registration" in n)
+        ).bounding_box()
         middle = label["y"] + label["height"] / 2
-        target = min((bars.nth(i).bounding_box() for i in range(bars.count())),
-                     key=lambda b: abs(b["y"] + b["height"] / 2 - middle))
+        target = min(
+            (bars.nth(i).bounding_box() for i in range(bars.count())),
+            key=lambda b: abs(b["y"] + b["height"] / 2 - middle),
+        )
         pg.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
         hover = chart.locator(".hoverlayer .hovertext")
         hover.wait_for(timeout=10_000)

@@ -3,6 +3,7 @@ Korean view of an ID card's result names no field by the API's key (``issueDate`
 shows no English enum ("정상 (normal)", "주민등록증 (resident)"), no "Key / Value" tab, no "(으)로"
 left for the reader to choose, and no metric broken mid-word. The JSON view (raw, by design) is not
 opened."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,16 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
-ENGLISH_ENUMS = ("(normal)", "(low)", "(resident)", "(driver)", "(passport)", "(credit-card)", "Key / Value", "(으)로")
+ENGLISH_ENUMS = (
+    "(normal)",
+    "(low)",
+    "(resident)",
+    "(driver)",
+    "(passport)",
+    "(credit-card)",
+    "Key / Value",
+    "(으)로",
+)
 
 
 def _settled(pg) -> None:
@@ -28,9 +38,35 @@ def _settled(pg) -> None:
 
 # Latin words a Korean reader meets as they are: names of products, standards and file formats, the
 # language switch's own "English", and the API's "Request-Key" that the vendor's Korean guide keeps too.
-ALLOWED = {"Document", "OCR", "Studio", "NHN", "CLOUD", "Cloud", "QA", "Lab", "MRZ", "Luhn", "Request-Key",
-           "PNG", "JPEG", "JPG", "KB", "MB", "JSON", "CSV", "ZIP", "API", "English", "Language", "BC", "Visa",
-           "Mastercard", "Amex", "ID"}
+ALLOWED = {
+    "Document",
+    "OCR",
+    "Studio",
+    "NHN",
+    "CLOUD",
+    "Cloud",
+    "QA",
+    "Lab",
+    "MRZ",
+    "Luhn",
+    "Request-Key",
+    "PNG",
+    "JPEG",
+    "JPG",
+    "KB",
+    "MB",
+    "JSON",
+    "CSV",
+    "ZIP",
+    "API",
+    "English",
+    "Language",
+    "BC",
+    "Visa",
+    "Mastercard",
+    "Amex",
+    "ID",
+}
 # The page's words without icons (Material Symbols ligatures such as "photo_library" are text in the DOM)
 # and without Streamlit's hidden "Skip to main content" link.
 WORDS = """() => { const root = document.querySelector('[data-testid="stApp"]'); const copy = root.cloneNode(true);
@@ -44,9 +80,11 @@ WORDS = """() => { const root = document.querySelector('[data-testid="stApp"]');
 def _stray_english(said: str, printed: str) -> list[str]:
     """Latin words in ``said`` that are neither allowed nor printed on the document being shown, each
     with the words around it (to find it on the page)."""
-    words = set(re.findall(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z_-]*[A-Za-z](?![A-Za-z0-9_-])", said))  # not "387117ea"
+    words = set(
+        re.findall(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z_-]*[A-Za-z](?![A-Za-z0-9_-])", said)
+    )  # not "387117ea"
     stray = sorted(w for w in words if w not in ALLOWED and w.upper() not in printed.upper())
-    return [f"{w}: …{said[max(0, said.find(w) - 40):said.find(w) + 40]}…" for w in stray]
+    return [f"{w}: …{said[max(0, said.find(w) - 40) : said.find(w) + 40]}…" for w in stray]
 
 
 def _specimen(image: str) -> Specimen:
@@ -74,18 +112,24 @@ def _analyse(pg, prefix: str, specimen: str) -> None:
     _settled(pg)
     pg.get_by_role("button", name=re.compile(r"^\W*분석하기$")).click(timeout=60_000)
     pg.locator(f".st-key-{prefix}_result table.studio-table").first.wait_for(timeout=240_000)
-    pg.wait_for_function(f"() => [...document.querySelectorAll('.st-key-{prefix}_result .js-plotly-plot "
-                         ".annotation-text')].length > 0", timeout=120_000)
+    pg.wait_for_function(
+        f"() => [...document.querySelectorAll('.st-key-{prefix}_result .js-plotly-plot "
+        ".annotation-text')].length > 0",
+        timeout=120_000,
+    )
     _settled(pg)
 
 
-@pytest.mark.parametrize(("path", "prefix", "specimen"), [
-    ("id-card", "id", "ids/resident_hong_gildong.png"),
-    ("id-card", "id", "ids/passport_hong_gildong.png"),
-    ("id-card", "id", "ids/driver_hong_gildong.png"),
-    ("credit-card", "cc", "cards/visa_blue_flat.png"),
-    ("stand-alone", "sa", "ids/driver_lee_seojun.png"),
-])
+@pytest.mark.parametrize(
+    ("path", "prefix", "specimen"),
+    [
+        ("id-card", "id", "ids/resident_hong_gildong.png"),
+        ("id-card", "id", "ids/passport_hong_gildong.png"),
+        ("id-card", "id", "ids/driver_hong_gildong.png"),
+        ("credit-card", "cc", "cards/visa_blue_flat.png"),
+        ("stand-alone", "sa", "ids/driver_lee_seojun.png"),
+    ],
+)
 def test_the_korean_view_of_a_result_has_no_stray_english(browser, dashboard, path, prefix, specimen):
     context, pg = _korean_page(browser, dashboard, path)
     try:

@@ -2,6 +2,7 @@
 English and Korean: the pre-flight quality table's verdicts ("✓ 통과") on one line, and the Audit
 page's date range not cut. Measured with the shared ``LAYOUT_PROBE``; screenshots land in
 ``test-artifacts/browser/layout_*.png`` for a person to look at."""
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,8 @@ def test_the_quality_verdicts_stay_on_one_line(browser, dashboard, lang, size):
         pg.get_by_role("button", name=VISA.title(lang), exact=True).click(timeout=120_000)
         # the checks are folded into their verdict line (issue 18, item 2): open it to the table
         pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').filter(
-            has_text=re.compile("Pre-flight|사전 점검")).first.click(timeout=120_000)
+            has_text=re.compile("Pre-flight|사전 점검")
+        ).first.click(timeout=120_000)
         table = pg.locator("table.studio-table").first
         table.wait_for(timeout=120_000)
         _settled(pg)

@@ -9,6 +9,7 @@ the WebSocket frames the dashboard sends (every ``data:image`` in them, whatever
 and from the images the page's charts draw; each one shaped like the photo must show the portrait
 blurred (its detail gone) and the desk around the card as it is (it is the photo, not another image).
 """
+
 from __future__ import annotations
 
 import base64
@@ -57,8 +58,11 @@ def _inner_mask(shape: tuple[int, int], quad: np.ndarray, shrink: float = 0.8) -
     return mask.astype(bool)
 
 
-def _judge(shown: np.ndarray, shot: PhotographedId, box: tuple[int, int, int, int] | None = None,
-           ) -> tuple[float, float]:
+def _judge(
+    shown: np.ndarray,
+    shot: PhotographedId,
+    box: tuple[int, int, int, int] | None = None,
+) -> tuple[float, float]:
     """(portrait detail shown / portrait detail in the photo at that size, mean difference off the
     portrait) for one image that reached the browser: the whole photo, or its ``box`` (x0, y0, x1, y1)."""
     h, w = shown.shape[:2]
@@ -70,7 +74,7 @@ def _judge(shown: np.ndarray, shot: PhotographedId, box: tuple[int, int, int, in
     g_ref = cv2.cvtColor(reference, cv2.COLOR_BGR2GRAY)
     ratio = _detail(g_shown, portrait) / max(1e-6, _detail(g_ref, portrait))
     desk = ~_inner_mask((h, w), (shot.card - (x0, y0)) * scale, 1.15)
-    desk[: h // 20] = desk[-h // 20:] = False
+    desk[: h // 20] = desk[-h // 20 :] = False
     off = desk if desk.any() else ~_inner_mask((h, w), (shot.portrait - (x0, y0)) * scale, 1.3)
     return ratio, float(np.abs(g_shown.astype(int) - g_ref.astype(int))[off].mean())
 
@@ -86,13 +90,16 @@ def _decode(b64: bytes) -> np.ndarray | None:
 
 
 def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_the_browser(
-        browser, dashboard, phone_photo):
+    browser, dashboard, phone_photo
+):
     shot, path = phone_photo
     frames: list[bytes] = []
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
     pg = context.new_page()
-    pg.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())))
+    pg.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())),
+    )
     try:
         pg.goto(f"{dashboard}/id-card", wait_until="domcontentloaded")
         pg.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
@@ -101,10 +108,14 @@ def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_th
         pg.get_by_text("Rotated upright from its EXIF orientation").first.wait_for(timeout=120_000)
         button = pg.get_by_role("button", name=re.compile(r"^\W*Analyse$"))
         button.click(timeout=120_000)
-        truth = json.loads((SAMPLES_DIR / "ids/resident_park_jiwoo.json").read_text(encoding="utf-8"))["fields"]
+        truth = json.loads((SAMPLES_DIR / "ids/resident_park_jiwoo.json").read_text(encoding="utf-8"))[
+            "fields"
+        ]
         masked_rrn = truth["residentNumber"][:8] + "******"
         pg.wait_for_function("t => document.body.innerText.includes(t)", arg=masked_rrn, timeout=240_000)
-        pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+        pg.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+        )
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "portrait_photo_overlay.png"))
         # the overlay shows the document, cut from the photo (item 4): its image and where it sits
@@ -114,19 +125,35 @@ def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_th
         assert data_uri is not None, cut[0][:80]
         cropped = _decode(data_uri.group(1))
         width = shot.upright.shape[1]
-        assert cropped is not None and cropped.shape[1] * cut[3] < 0.95 * width, "the overlay shows the whole frame"
-        crop_box = (round(cut[1]), round(cut[2]), round(cut[1] + cropped.shape[1] * cut[3]),
-                    round(cut[2] + cropped.shape[0] * cut[4]))
+        assert cropped is not None and cropped.shape[1] * cut[3] < 0.95 * width, (
+            "the overlay shows the whole frame"
+        )
+        crop_box = (
+            round(cut[1]),
+            round(cut[2]),
+            round(cut[1] + cropped.shape[1] * cut[3]),
+            round(cut[2] + cropped.shape[0] * cut[4]),
+        )
         # and the whole frame at the flip of a switch
         pg.get_by_text("Whole photo", exact=True).click()
-        pg.wait_for_function("""() => { const d = document.querySelector('.st-key-id_result .js-plotly-plot').data[0];
-                                        return !d.x0 && !d.y0; }""", timeout=60_000)
-        pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+        pg.wait_for_function(
+            """() => { const d = document.querySelector('.st-key-id_result .js-plotly-plot').data[0];
+                                        return !d.x0 && !d.y0; }""",
+            timeout=60_000,
+        )
+        pg.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+        )
         pg.screenshot(path=str(ARTIFACTS / "portrait_photo_whole.png"))
-        drawn = [_decode(m.group(1)) for href in pg.evaluate(
-            """() => [...document.querySelectorAll('.js-plotly-plot image')]
-                 .map(i => i.getAttribute('href') || i.getAttribute('xlink:href') || '')""")
-                 for m in [_DATA_URI.search(href.encode())] if m]
+        drawn = [
+            _decode(m.group(1))
+            for href in pg.evaluate(
+                """() => [...document.querySelectorAll('.js-plotly-plot image')]
+                 .map(i => i.getAttribute('href') || i.getAttribute('xlink:href') || '')"""
+            )
+            for m in [_DATA_URI.search(href.encode())]
+            if m
+        ]
         sent = [_decode(m.group(1)) for frame in frames for m in _DATA_URI.finditer(_unescaped(frame))]
     finally:
         context.close()

@@ -3,6 +3,7 @@ sidebar switch, in a real browser (./studio run + Chromium) at 1280×800 and 192
 and Korean: large type; after *Analyse* the image and the field list in view without scrolling; no JSON or envelope
 view, no "Will send" line, no endpoint; nothing cut or split (``LAYOUT_PROBE``). The switch turns it
 off again, and the address bar follows."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,11 @@ def test_a_bookmark_with_present_1_opens_presenter_mode(browser, dashboard, lang
         if lang == "ko":
             sidebar.get_by_text("한국어", exact=True).click(timeout=60_000)
             _settled(pg)
-        switch = sidebar.locator('[data-testid="stCheckbox"], [data-testid="stToggle"]').filter(
-            has_text=text("set.presenter", lang)).locator("input")
+        switch = (
+            sidebar.locator('[data-testid="stCheckbox"], [data-testid="stToggle"]')
+            .filter(has_text=text("set.presenter", lang))
+            .locator("input")
+        )
         switch.wait_for(state="attached", timeout=60_000)
         _settled(pg)
         assert switch.is_checked(), "?present=1 did not turn presenter mode on"
@@ -51,11 +55,16 @@ def test_a_bookmark_with_present_1_opens_presenter_mode(browser, dashboard, lang
         pg.get_by_role("button", name=resident.title(lang), exact=True).click(timeout=60_000)
         _settled(pg)
         pg.get_by_role("button", name=re.compile(rf"^\W*{text('an.button', lang)}$")).click(timeout=60_000)
-        pg.wait_for_function("() => [...document.querySelectorAll('.st-key-id_result .js-plotly-plot .annotation-text')]"
-                             ".some(a => a.textContent.startsWith('900115-1'))", timeout=240_000)
+        pg.wait_for_function(
+            "() => [...document.querySelectorAll('.st-key-id_result .js-plotly-plot .annotation-text')]"
+            ".some(a => a.textContent.startsWith('900115-1'))",
+            timeout=240_000,
+        )
         _settled(pg)
-        pg.wait_for_function(f"() => ({ON_SCREEN})(document.querySelector('.st-key-id_result .js-plotly-plot'))",
-                             timeout=10_000)
+        pg.wait_for_function(
+            f"() => ({ON_SCREEN})(document.querySelector('.st-key-id_result .js-plotly-plot'))",
+            timeout=10_000,
+        )
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"present_{lang}_{size}_result.png"))
         charts = pg.locator(".st-key-id_result .js-plotly-plot")

@@ -6,6 +6,7 @@ with an ellipsis, no word (or Korean word) split across lines in metric labels a
 table wider than the page, the result and its image still there after Verify and back. Screenshots
 land in ``test-artifacts/browser/presenter_<lang>_*.png`` for a person to look at.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,15 +37,25 @@ pytestmark = [
 ]
 
 TEXT = {
-    "en": {"presenter": "Presenter view", "id_card": "ID card", "analyse": "Analyse",
-           "verify": "Verify authenticity →", "auth_title": "Authenticity"},
-    "ko": {"presenter": "발표자 보기", "id_card": "신분증", "analyse": "분석하기",
-           "verify": "진위 확인 →", "auth_title": "진위 확인"},
+    "en": {
+        "presenter": "Presenter view",
+        "id_card": "ID card",
+        "analyse": "Analyse",
+        "verify": "Verify authenticity →",
+        "auth_title": "Authenticity",
+    },
+    "ko": {
+        "presenter": "발표자 보기",
+        "id_card": "신분증",
+        "analyse": "분석하기",
+        "verify": "진위 확인 →",
+        "auth_title": "진위 확인",
+    },
 }
+
 
 def _truth(rel: str) -> dict:
     return json.loads((ROOT / "samples" / rel).with_suffix(".json").read_text(encoding="utf-8"))["fields"]
-
 
 
 def _shot(pg, name: str, anchor=None) -> None:
@@ -121,7 +132,8 @@ def test_normal_view_at_1280x800_keeps_the_text_that_is_the_point(browser, dashb
         _settled(pg)
         # the checks are folded into their verdict line (issue 18, item 2): the line opens to the table
         pg.locator('[data-testid="stMain"] [data-testid="stExpander"] summary').filter(
-            has_text="Pre-flight").first.click(timeout=60_000)
+            has_text="Pre-flight"
+        ).first.click(timeout=60_000)
         why = pg.locator("table.studio-table").first
         why.wait_for(timeout=60_000)
         assert "Why" in why.inner_text() and "Not a JPEG" in why.inner_text()  # the whole reason, in the page

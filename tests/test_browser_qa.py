@@ -1,5 +1,6 @@
 """The QA Lab in a real browser (``./studio run``, Debian's Chromium): start a small sweep, watch its
 progress, download the HTML report and open it — it draws its charts and asks no host for anything."""
+
 from __future__ import annotations
 
 import json
@@ -84,12 +85,16 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):
 
     viewer = context.new_page()
     hosts: list[str] = []
-    viewer.on("request", lambda r: hosts.append(urlparse(r.url).scheme + ":" + (urlparse(r.url).hostname or "")))
+    viewer.on(
+        "request", lambda r: hosts.append(urlparse(r.url).scheme + ":" + (urlparse(r.url).hostname or ""))
+    )
     viewer.goto(report.as_uri())
     viewer.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
     viewer.screenshot(path=str(ARTIFACTS / "qa_report.png"), full_page=True)
     _one_chart_per_degradation(viewer.evaluate(SWEEP_CHART_PROBE))  # the same charts in the report
-    assert viewer.locator(".js-plotly-plot").count() == 4  # and the batch's: per field, per type, right vs wrong
+    assert (
+        viewer.locator(".js-plotly-plot").count() == 4
+    )  # and the batch's: per field, per type, right vs wrong
     assert set(hosts) == {"file:"}
     context.close()
 
@@ -102,10 +107,15 @@ def _made_run(db_url, sandbox, sources, truth) -> int:
     from store import session_factory
 
     factory = session_factory(db_url)
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth), sources,
-                     spool(db_url))
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                            secret_key=sandbox.secret_key)) as client:
+    rid = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", truth=truth),
+        sources,
+        spool(db_url),
+    )
+    with OcrClient(
+        Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+    ) as client:
         assert execute_run(factory, rid, client, spool(db_url)) == "done"
     return rid
 
@@ -116,8 +126,9 @@ def _choose(pg, key: str, option: str) -> None:
     pg.get_by_role("option", name=option, exact=True).click()
 
 
-def test_runs_page_shows_expected_beside_read_tags_and_the_per_image_diff(browser, dashboard, dashboard_database,
-                                                                             sandbox):
+def test_runs_page_shows_expected_beside_read_tags_and_the_per_image_diff(
+    browser, dashboard, dashboard_database, sandbox
+):
     """Issue 19 in Chromium: the misread item opened shows what was expected beside what was read, both
     masked, the differing digit marked and named; accuracy per tag as a table and chart; and the Compare
     tab lists image by image what flipped, warning that the two runs were of different images."""
@@ -128,13 +139,29 @@ def test_runs_page_shows_expected_beside_read_tags_and_the_per_image_diff(browse
 
     made = luhn_failing_card()
     visa = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
-    a = _made_run(dashboard_database, sandbox, [Source("card.png", made), Source("visa.png", visa)],
-                  parse_truth("a.csv", f"file,totalCardNum\ncard.png,{PRINTED_NUMBER}\nvisa.png,{TRUE_NUMBER}\n".encode()))
+    a = _made_run(
+        dashboard_database,
+        sandbox,
+        [Source("card.png", made), Source("visa.png", visa)],
+        parse_truth(
+            "a.csv", f"file,totalCardNum\ncard.png,{PRINTED_NUMBER}\nvisa.png,{TRUE_NUMBER}\n".encode()
+        ),
+    )
     other = SAMPLES / "cards" / "bc_red_flat.png"
     other_number = json.loads(other.with_suffix(".json").read_text("utf-8"))["fields"]["cardNumber"]
-    b = _made_run(dashboard_database, sandbox, [Source("renamed.png", made), Source("bc.png", other.read_bytes())],
-                  parse_truth("b.csv", (f"file,totalCardNum,device\nrenamed.png,{TRUE_NUMBER},Galaxy S21\n"
-                                        f"bc.png,{other_number},iPhone 12\n").encode(), "credit-card"))
+    b = _made_run(
+        dashboard_database,
+        sandbox,
+        [Source("renamed.png", made), Source("bc.png", other.read_bytes())],
+        parse_truth(
+            "b.csv",
+            (
+                f"file,totalCardNum,device\nrenamed.png,{TRUE_NUMBER},Galaxy S21\n"
+                f"bc.png,{other_number},iPhone 12\n"
+            ).encode(),
+            "credit-card",
+        ),
+    )
     context = browser.new_context(viewport={"width": 1440, "height": 3200})
     pg = context.new_page()
     pg.goto(f"{dashboard}/runs", wait_until="domcontentloaded")
@@ -156,7 +183,9 @@ def test_runs_page_shows_expected_beside_read_tags_and_the_per_image_diff(browse
     pg.get_by_role("tab", name="Compare").click()
     _choose(pg, "runs_cmp_a", str(a))
     _choose(pg, "runs_cmp_b", str(b))
-    pg.get_by_text("The two runs were of different images: 1 only in A, 1 only in B.").wait_for(timeout=60_000)
+    pg.get_by_text("The two runs were of different images: 1 only in A, 1 only in B.").wait_for(
+        timeout=60_000
+    )
     pg.get_by_text("1 right → wrong, 0 wrong → right, 0 unchanged").wait_for(timeout=30_000)
     pg.locator("td", has_text="right → wrong").first.wait_for(state="attached", timeout=30_000)
     pg.locator("td", has_text="card.png / renamed.png").first.wait_for(state="attached", timeout=30_000)

@@ -4,6 +4,7 @@ on screen without scrolling, the pre-flight checks are one verdict line that ope
 preprocessing is folded; after *Analyse* the result scrolls into view by itself, with the image (its
 boxes and, written beside them, the values masked as the table shows them) and the field list on one
 screen. The test never scrolls; what it checks is what a presenter's audience sees."""
+
 from __future__ import annotations
 
 import re
@@ -59,17 +60,25 @@ def test_analyse_is_on_screen_and_the_result_comes_into_view_by_itself(browser, 
         analyse.click()
         result = main.locator(".st-key-id_result")
         overlay = result.locator(".js-plotly-plot").first
-        pg.wait_for_function("t => [...document.querySelectorAll('.st-key-id_result .js-plotly-plot .annotation-text')]"
-                             ".some(a => a.textContent.startsWith(t))", arg=truth_rrn, timeout=240_000)
+        pg.wait_for_function(
+            "t => [...document.querySelectorAll('.st-key-id_result .js-plotly-plot .annotation-text')]"
+            ".some(a => a.textContent.startsWith(t))",
+            arg=truth_rrn,
+            timeout=240_000,
+        )
         _settled(pg)
-        pg.wait_for_function(f"() => ({ON_SCREEN})(document.querySelector('.st-key-id_result .js-plotly-plot'))",
-                             timeout=10_000)
+        pg.wait_for_function(
+            f"() => ({ON_SCREEN})(document.querySelector('.st-key-id_result .js-plotly-plot'))",
+            timeout=10_000,
+        )
         pg.screenshot(path=str(ARTIFACTS / f"result_first_{lang}_{size}_2_result.png"))
         charts = result.locator(".js-plotly-plot")
         assert overlay.evaluate(ON_SCREEN), "the image with its boxes is not on screen"
         assert charts.nth(1).evaluate(ON_SCREEN), "the field list is not on screen with the image"
         values = overlay.locator(".annotation-text").all_text_contents()
-        assert any(v.startswith(truth_rrn) and v.endswith("*" * 6) for v in values), values  # masked as in the table
+        assert any(v.startswith(truth_rrn) and v.endswith("*" * 6) for v in values), (
+            values
+        )  # masked as in the table
         # the verdict line opens to the table
         verdict.click()
         main.locator("table.studio-table").first.wait_for(timeout=30_000)

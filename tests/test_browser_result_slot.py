@@ -8,6 +8,7 @@ traced). Nodes found before the first analysis must be the very nodes that show 
 by a hash of its figure), so they are checked for being drawn out of sight, not for surviving.
 Screenshots before and after, English and Korean: ``test-artifacts/browser/result_slot_*.png``.
 """
+
 from __future__ import annotations
 
 import json
@@ -105,7 +106,6 @@ PAGES = {  # page: (url path, key prefix, specimen, what of it the result shows,
 }
 
 
-
 def _settled(pg) -> None:
     settled(pg)
 
@@ -114,8 +114,11 @@ def _assert_out_of_sight(pg, prefix: str, lang: Lang | None = None) -> None:
     """The made-up result is drawn, but nothing of it shows, takes room or reaches the accessibility
     tree (its slider and heading, by their names in ``lang`` when the page's language is known)."""
     # Plotly's code is a large chunk the browser loads and compiles on first use: wait for the plots.
-    pg.wait_for_function("p => document.querySelectorAll(`.st-key-${p}_result .js-plotly-plot image`).length",
-                         arg=prefix, timeout=120_000)
+    pg.wait_for_function(
+        "p => document.querySelectorAll(`.st-key-${p}_result .js-plotly-plot image`).length",
+        arg=prefix,
+        timeout=120_000,
+    )
     state = pg.evaluate(SLOT_STATE, prefix)
     assert state is not None, "no result container before the first analysis: the view is not pre-mounted"
     assert state["visibility"] == "hidden" and state["height"] == 0, state
@@ -130,8 +133,9 @@ def _first_analysis(browser, url: str, page: str, lang: str = "en", shots: bool 
     path, prefix, specimen, masked = PAGES[page]
     expect = masked(_truth(specimen))
     words: Lang = "ko" if lang == "ko" else "en"
-    context = browser.new_context(viewport={"width": 1440, "height": 2600},
-                                  locale="ko-KR" if lang == "ko" else "en-GB")
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 2600}, locale="ko-KR" if lang == "ko" else "en-GB"
+    )
     pg = context.new_page()
     try:
         pg.goto(f"{url}/{path}", wait_until="domcontentloaded")

@@ -5,6 +5,7 @@ The first page opened is a deep link and the server's very first session, on pur
 where Streamlit's legacy ``pages/`` routing used to answer (see ``ui/routing.py``); ``/`` is
 Streamlit's default page, which answers only there (see ``app.py``): the home page (issue 18, item 1).
 """
+
 from __future__ import annotations
 
 import re
@@ -36,10 +37,20 @@ PAGES = {  # URL path -> the page's title (English: the browser's locale here). 
     "roles": "Roles",  # Roles and Audit: listed for admins; on loopback without sign-in configured, the
     "audit": "Audit",  # user is one
 }
-NAV = ["Home", "Credit card", "ID card", "Stand-alone ID", "Authenticity", "Compare", "QA Lab", "Runs", "Settings", "Roles",
-       "Audit"]
+NAV = [
+    "Home",
+    "Credit card",
+    "ID card",
+    "Stand-alone ID",
+    "Authenticity",
+    "Compare",
+    "QA Lab",
+    "Runs",
+    "Settings",
+    "Roles",
+    "Audit",
+]
 FRAME_WAIT_MS = 15_000
-
 
 
 @pytest.fixture()
@@ -76,7 +87,8 @@ def _assert_framed(pg, title: str) -> None:
         expect(pg.get_by_text("Page not found")).to_have_count(0)
         expect(pg.locator('[data-testid="stMain"] h1').first).to_have_text(title)
         expect(sidebar.locator('[data-testid="stSidebarNav"] a')).to_have_text(  # each after its icon's name
-            [re.compile(f"{re.escape(name)}$") for name in NAV], timeout=FRAME_WAIT_MS)
+            [re.compile(f"{re.escape(name)}$") for name in NAV], timeout=FRAME_WAIT_MS
+        )
         expect(sidebar.get_by_text("Mask personal data")).to_have_count(1, timeout=FRAME_WAIT_MS)
         expect(sidebar.get_by_text("SANDBOX").first).to_be_visible(timeout=FRAME_WAIT_MS)
     except AssertionError as err:
@@ -114,11 +126,14 @@ def test_root_is_the_home_page_with_a_tile_per_service(dashboard, cold):
     pictures = main.locator('[data-testid="stImage"] img')
     assert pictures.count() == 5
     sharp = cv2.imread(str(ROOT / "samples/ids/resident_hong_gildong.png"))
-    shown = cv2.imdecode(np.frombuffer(pg.request.get(pictures.nth(1).get_attribute("src")).body(), np.uint8),
-                         cv2.IMREAD_COLOR)
+    shown = cv2.imdecode(
+        np.frombuffer(pg.request.get(pictures.nth(1).get_attribute("src")).body(), np.uint8), cv2.IMREAD_COLOR
+    )
     assert sharp is not None and shown is not None
     reference = cv2.resize(sharp, shown.shape[1::-1], interpolation=cv2.INTER_AREA)
-    detail = [cv2.Laplacian(cv2.cvtColor(im, cv2.COLOR_BGR2GRAY), cv2.CV_64F).var() for im in (shown, reference)]
+    detail = [
+        cv2.Laplacian(cv2.cvtColor(im, cv2.COLOR_BGR2GRAY), cv2.CV_64F).var() for im in (shown, reference)
+    ]
     assert detail[0] > 0.6 * detail[1], f"the specimen is shown blurred: {detail}"
     sidebar = pg.locator('[data-testid="stSidebar"]')
     assert not sidebar.get_by_text("Endpoint").is_visible(), "the endpoint is on show to an audience"

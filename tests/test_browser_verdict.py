@@ -3,6 +3,7 @@ read in full with every MRZ check digit and VIZ = MRZ comparison passing, shows 
 green verdict naming what the checks confirmed, no red bar, amber only for the fields no check can
 confirm, and no
 badge block repeating the table's Checks column."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,9 @@ def test_the_passport_specimen_shows_no_warning(browser, dashboard):
         main = pg.locator('[data-testid="stMain"]')
         verdict = main.locator('[data-testid="stAlertContentSuccess"]', has_text="Confirmed by a check")
         verdict.first.wait_for(timeout=240_000)
-        pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+        pg.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+        )
         verdict.first.scroll_into_view_if_needed()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "verdict_passport_en.png"))

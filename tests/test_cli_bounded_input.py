@@ -1,6 +1,7 @@
 """``python -m ocr_core`` reads at most the API's limit of a named file: a file of gigabytes is refused
 as too large at the cost of 20 MB, not read whole first (the audit's rule: every input bounded before
 it costs). Measured in its own process: its peak resident memory, and no request at the sandbox."""
+
 from __future__ import annotations
 
 import os
@@ -30,9 +31,21 @@ def test_a_3_gb_file_is_refused_as_too_large_without_being_read(tmp_path):
     big = tmp_path / "big.png"
     with big.open("wb") as handle:  # sparse: 3 GB on paper, nothing on disk
         handle.truncate(3 * 1024**3)
-    env = {**os.environ, "NHN_OCR_BASE_URL": "http://127.0.0.1:9", "NHN_OCR_APPKEY": "a", "NHN_OCR_SECRETKEY": "b"}
-    done = subprocess.run([sys.executable, "-c", PEAK_PROBE, "credit-card", str(big)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "NHN_OCR_BASE_URL": "http://127.0.0.1:9",
+        "NHN_OCR_APPKEY": "a",
+        "NHN_OCR_SECRETKEY": "b",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_PROBE, "credit-card", str(big)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 4, done.stderr[-2000:]
     assert "3072.0 MB" in done.stderr and "20.0 MB" in done.stderr and "Traceback" not in done.stderr
     peak_mb = int(done.stderr.rsplit("PEAK_KB=", 1)[1].split()[0]) / 1024

@@ -3,6 +3,7 @@ harness/readings.py): every operation, v2.0 and v2.1, key caching and rotation, 
 code, timeouts, dropped and refused connections — odd answers and stalls scripted in the sandbox's
 fault injection (``sandbox.faults.Scripted``), what arrived read from its journal. The odd bodies
 are in tests/test_client_odd_answers.py."""
+
 from __future__ import annotations
 
 import base64
@@ -119,8 +120,11 @@ def sandbox_server() -> Iterator[Sandbox]:
     backend = SandboxBackend(SandboxConfig(engine=engine, seed_dir=None, clock=clock.now))
     # the documents the fixed readings show, as the registry of issued documents knows them
     backend.registry.add(IssuedDocument("resident", "홍길동", "9001151289153", issue_date="20190514"))
-    backend.registry.add(IssuedDocument("driver", "홍길동", "9001151289153", driver_license_number="111912345612",
-                                        serial_num="AB12C3"))
+    backend.registry.add(
+        IssuedDocument(
+            "driver", "홍길동", "9001151289153", driver_license_number="111912345612", serial_num="AB12C3"
+        )
+    )
     with start_sandbox(backend=backend) as running:
         yield Sandbox(running, engine, clock)
 
@@ -134,9 +138,17 @@ def fake(sandbox_server: Sandbox) -> Iterator[Sandbox]:
 
 
 def make_client(fake: Sandbox, **overrides: object) -> OcrClient:
-    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
-                        uak_id=fake.uak_id, uak_secret=fake.uak_secret, token_url=fake.token_url,
-                        backoff_base=0.0, read_timeout=5.0, connect_timeout=2.0)
+    settings = Settings(
+        base_url=fake.base_url,
+        app_key=fake.app_key,
+        secret_key=fake.secret_key,
+        uak_id=fake.uak_id,
+        uak_secret=fake.uak_secret,
+        token_url=fake.token_url,
+        backoff_base=0.0,
+        read_timeout=5.0,
+        connect_timeout=2.0,
+    )
     return OcrClient(settings.replace(**overrides))
 
 
@@ -147,7 +159,9 @@ def client(fake: Sandbox) -> Iterator[OcrClient]:
 
 
 def resident_request() -> AuthenticityRequest:
-    return AuthenticityRequest("resident", "홍길동", resident_number="900115-1289153", issue_date="2019.05.14")
+    return AuthenticityRequest(
+        "resident", "홍길동", resident_number="900115-1289153", issue_date="2019.05.14"
+    )
 
 
 # -- operations ------------------------------------------------------------------------------------
@@ -223,8 +237,12 @@ def test_authenticity_round_trip_spends_the_key(fake: Sandbox, client: OcrClient
     answer = client.verify_authenticity(key, resident_request())
     assert answer.is_authenticity is True and answer.request_key == key.value and key.spent
     seen = fake.received[-1]
-    assert seen.fields == {"idType": "resident", "name": "홍길동", "residentNumber": "9001151289153",
-                           "issueDate": "20190514"}
+    assert seen.fields == {
+        "idType": "resident",
+        "name": "홍길동",
+        "residentNumber": "9001151289153",
+        "issueDate": "20190514",
+    }
     assert seen.body is not None and seen.body["idType"] == "resident"
     assert seen.body["name"] != "홍길동"  # travelled encrypted
     assert seen.headers["content-type"] == "application/json" and seen.headers["request-key"] == key.value
@@ -237,14 +255,25 @@ def test_authenticity_driver_and_passport_bodies(fake: Sandbox, client: OcrClien
     fake.engine.ident = DRIVER
     key = client.analyze_id_card(PNG).request_key
     assert key is not None
-    driver = AuthenticityRequest("driver", "홍길동", resident_number="900115-1",
-                                 driver_license_number="11-19-123456-12", serial_num="ab12c3")
+    driver = AuthenticityRequest(
+        "driver",
+        "홍길동",
+        resident_number="900115-1",
+        driver_license_number="11-19-123456-12",
+        serial_num="ab12c3",
+    )
     assert client.verify_authenticity(key.value, driver).is_authenticity is True
     assert fake.received[-1].fields["driverLicenseNumber"] == "111912345612"
     fake.engine.ident = RESIDENT
     key2 = client.analyze_id_card(PNG).request_key
-    passport = AuthenticityRequest("passport", "홍길동", passport_number="M12345678", issue_date="20200101",
-                                   birth_date="19900101", expiration_date="20300101")
+    passport = AuthenticityRequest(
+        "passport",
+        "홍길동",
+        passport_number="M12345678",
+        issue_date="20200101",
+        birth_date="19900101",
+        expiration_date="20300101",
+    )
     # passport authenticity was withdrawn on 2026-05-27 (docs/vendor-api.md#authenticity): the body still goes out as the
     # guide describes it, and the sandbox answers as the vendor now does
     with pytest.raises(ApiError) as refused:
@@ -297,7 +326,9 @@ def test_many_calls_one_key_fetch_per_service_one_connection(fake: Sandbox, clie
     assert fake.backend.journal.connections() == 1
 
 
-def test_answers_on_a_kept_alive_connection_do_not_wait_for_a_delayed_ack(fake: Sandbox, client: OcrClient) -> None:
+def test_answers_on_a_kept_alive_connection_do_not_wait_for_a_delayed_ack(
+    fake: Sandbox, client: OcrClient
+) -> None:
     """The server writes an answer's headers and body apart: without TCP_NODELAY on its side each answer
     on a kept-alive connection waited ~40 ms for the client's delayed ACK (Linux's minimum), which is what
     the dashboard's embedded sandbox did until its listening socket said it was TCP. Checked on the
@@ -361,9 +392,39 @@ def test_authenticity_is_never_resent(fake: Sandbox, client: OcrClient) -> None:
 
 
 # -- result codes ----------------------------------------------------------------------------------
-DOCUMENTED = [0, -1, 4000001, 4000002, 4000003, 4000004, 4000005, 4000006, 4000111, 4000121, 4000122,
-              4000123, 4000301, 4000302, 4000303, 4000401, 4010001, 4010006, 4010007, 4041007, 4131000,
-              5000001, 5000006, 5000007, 5000503, 5003011, 5003012, 5003013, 5003021, 5003022, 5003023]
+DOCUMENTED = [
+    0,
+    -1,
+    4000001,
+    4000002,
+    4000003,
+    4000004,
+    4000005,
+    4000006,
+    4000111,
+    4000121,
+    4000122,
+    4000123,
+    4000301,
+    4000302,
+    4000303,
+    4000401,
+    4010001,
+    4010006,
+    4010007,
+    4041007,
+    4131000,
+    5000001,
+    5000006,
+    5000007,
+    5000503,
+    5003011,
+    5003012,
+    5003013,
+    5003021,
+    5003022,
+    5003023,
+]
 
 
 def test_every_documented_code_is_mapped_in_both_languages() -> None:
@@ -396,8 +457,13 @@ def test_non_retryable_codes_raise_after_one_request(fake: Sandbox, client: OcrC
 @pytest.mark.parametrize("code", [4000006, 5000503])
 def test_unprocessed_refusals_are_retried_with_backoff(fake: Sandbox, code: int) -> None:
     waits: list[float] = []
-    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
-                        backoff_base=0.05, max_retries=2)
+    settings = Settings(
+        base_url=fake.base_url,
+        app_key=fake.app_key,
+        secret_key=fake.secret_key,
+        backoff_base=0.05,
+        max_retries=2,
+    )
     with OcrClient(settings, sleep=waits.append) as c:
         fake.queue("credit-card", Scripted(result_code=code))
         result = c.analyze_credit_card(PNG)
@@ -431,7 +497,9 @@ def test_unknown_fields_are_kept(fake: Sandbox, client: OcrClient) -> None:
     assert doc["result"]["newThing"] == {"a": [1, 2]} and doc["result"]["totalCardNum"] == "4111111111111111"
     masked = result.to_api_json()
     assert masked["result"]["totalCardNum"] != "4111111111111111"
-    assert masked["result"]["totalCardNum"].startswith("411111") and masked["result"]["totalCardNum"].endswith("1111")
+    assert masked["result"]["totalCardNum"].startswith("411111") and masked["result"][
+        "totalCardNum"
+    ].endswith("1111")
     assert "4111111111111111" not in repr(result)
 
 
@@ -450,8 +518,13 @@ def _closed_port() -> int:
 
 
 def test_connection_refused_is_retried_then_reported(caplog: pytest.LogCaptureFixture) -> None:
-    settings = Settings(base_url=f"http://127.0.0.1:{_closed_port()}", app_key="k", secret_key="s3cr3t-value",
-                        backoff_base=0.0, max_retries=2)
+    settings = Settings(
+        base_url=f"http://127.0.0.1:{_closed_port()}",
+        app_key="k",
+        secret_key="s3cr3t-value",
+        backoff_base=0.0,
+        max_retries=2,
+    )
     caplog.set_level(logging.DEBUG, logger="ocr_core")
     with OcrClient(settings) as c, pytest.raises(ConnectError) as info:
         c.analyze_credit_card(PNG)
@@ -464,19 +537,22 @@ def test_connection_refused_is_retried_then_reported(caplog: pytest.LogCaptureFi
 def test_connect_failure_of_an_analysis_is_retried(fake: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
     """A request that never reached the server is safe to resend: simulate by a session whose first
     POST fails to connect."""
+
     class FlakySession(requests.Session):
         failed = False
 
         def request(self, method, url, *args, **kwargs):
             if method == "POST" and not self.failed:
                 FlakySession.failed = True
-                return super().request(method, url.replace(fake.base_url, f"http://127.0.0.1:{_closed_port()}"),
-                                       *args, **kwargs)
+                return super().request(
+                    method, url.replace(fake.base_url, f"http://127.0.0.1:{_closed_port()}"), *args, **kwargs
+                )
             return super().request(method, url, *args, **kwargs)
 
     caplog.set_level(logging.DEBUG, logger="ocr_core")
-    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
-                        backoff_base=0.0)
+    settings = Settings(
+        base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key, backoff_base=0.0
+    )
     with OcrClient(settings, session=FlakySession()) as c:
         result = c.analyze_credit_card(PNG)
     assert result.trace is not None and result.trace.attempts == 2 and fake.calls("credit-card") == 1
@@ -538,11 +614,18 @@ def test_v2_1_bad_user_access_key(fake: Sandbox) -> None:
 def test_bearer_token_cached_until_shortly_before_expiry(fake: Sandbox) -> None:
     fake.backend.config = replace(fake.backend.config, token_lifetime=timedelta(seconds=600))
     now = [1000.0]
-    settings = Settings(base_url=fake.base_url, uak_id=fake.uak_id, uak_secret=fake.uak_secret,
-                        token_url=fake.token_url, api_version="v2.1", app_key="x")
+    settings = Settings(
+        base_url=fake.base_url,
+        uak_id=fake.uak_id,
+        uak_secret=fake.uak_secret,
+        token_url=fake.token_url,
+        api_version="v2.1",
+        app_key="x",
+    )
     with requests.Session() as session:
-        auth = BearerTokenAuth(settings, lambda m, u, **kw: session.request(m, u, **{"timeout": 5, **kw}),
-                               clock=lambda: now[0])
+        auth = BearerTokenAuth(
+            settings, lambda m, u, **kw: session.request(m, u, **{"timeout": 5, **kw}), clock=lambda: now[0]
+        )
         first = auth.headers()
         now[0] += 500
         assert auth.headers() == first
@@ -553,18 +636,34 @@ def test_bearer_token_cached_until_shortly_before_expiry(fake: Sandbox) -> None:
 
 # -- settings and local input ----------------------------------------------------------------------
 def test_settings_from_env_and_secrets_hidden() -> None:
-    env = {"NHN_OCR_BASE_URL": "http://127.0.0.1:9/", "NHN_OCR_APPKEY": "app", "NHN_OCR_SECRETKEY": "sek",
-           "NHN_OCR_API_VERSION": "v2.1", "NHN_OCR_UAK_ID": "uid", "NHN_OCR_UAK_SECRET": "usec",
-           "NHN_OCR_TOKEN_URL": "http://127.0.0.1:9/token"}
+    env = {
+        "NHN_OCR_BASE_URL": "http://127.0.0.1:9/",
+        "NHN_OCR_APPKEY": "app",
+        "NHN_OCR_SECRETKEY": "sek",
+        "NHN_OCR_API_VERSION": "v2.1",
+        "NHN_OCR_UAK_ID": "uid",
+        "NHN_OCR_UAK_SECRET": "usec",
+        "NHN_OCR_TOKEN_URL": "http://127.0.0.1:9/token",
+    }
     s = Settings.from_env(env, app_key="override")
-    assert (s.base_url, s.app_key, s.api_version, s.uak_id) == ("http://127.0.0.1:9", "override", "v2.1", "uid")
+    assert (s.base_url, s.app_key, s.api_version, s.uak_id) == (
+        "http://127.0.0.1:9",
+        "override",
+        "v2.1",
+        "uid",
+    )
     assert s.secret_key is not None and s.secret_key.get_secret_value() == "sek"
     assert "sek" not in repr(s) and "usec" not in repr(s) and "[secure]" in repr(s)
     assert Settings().base_url == "https://api-ocr.nhncloudservice.com" and Settings().api_version == "v2.0"
     assert Settings(base_url="legacy").base_url == "https://ocr.api.nhncloudservice.com"
     assert Settings(base_url="current").base_url == Settings().base_url
-    for bad in ({"api_version": "v3"}, {"image_encoding": "hex"}, {"base_url": "ftp://x"},
-                {"read_timeout": 0}, {"connect_timeout": None}):
+    for bad in (
+        {"api_version": "v3"},
+        {"image_encoding": "hex"},
+        {"base_url": "ftp://x"},
+        {"read_timeout": 0},
+        {"connect_timeout": None},
+    ):
         with pytest.raises(SettingsError):
             Settings(**bad)
     with pytest.raises(SettingsError):
@@ -575,17 +674,26 @@ def test_missing_credentials_fail_before_sending(fake: Sandbox) -> None:
     v2_0 = Settings(base_url=fake.base_url, app_key=fake.app_key)
     with OcrClient(v2_0) as c, pytest.raises(SettingsError, match="secretKey"):
         c.analyze_credit_card(PNG)
-    with OcrClient(v2_0.replace(api_version="v2.1")) as c, pytest.raises(SettingsError, match="User Access Key"):
+    with (
+        OcrClient(v2_0.replace(api_version="v2.1")) as c,
+        pytest.raises(SettingsError, match="User Access Key"),
+    ):
         c.public_key("id-card")
     assert fake.backend.journal.calls() == 0
 
 
-@pytest.mark.parametrize("image,message,rule", [
-    (b"", "empty", "image_empty"), (b"GIF89a....", "JPEG or PNG", "image_type"),
-    (b"\xff\xd8\xff" + bytes(21 * 1024 * 1024), "at most", "image_too_large"),
-    ("not bytes", "must be bytes \\(a JPEG or PNG", "image_not_bytes")])
-def test_bad_images_are_refused_locally(fake: Sandbox, client: OcrClient, image: object, message: str,
-                                        rule: str) -> None:
+@pytest.mark.parametrize(
+    "image,message,rule",
+    [
+        (b"", "empty", "image_empty"),
+        (b"GIF89a....", "JPEG or PNG", "image_type"),
+        (b"\xff\xd8\xff" + bytes(21 * 1024 * 1024), "at most", "image_too_large"),
+        ("not bytes", "must be bytes \\(a JPEG or PNG", "image_not_bytes"),
+    ],
+)
+def test_bad_images_are_refused_locally(
+    fake: Sandbox, client: OcrClient, image: object, message: str, rule: str
+) -> None:
     with pytest.raises(InputError, match=message) as info:
         client.analyze_credit_card(image)  # type: ignore[arg-type]
     assert info.value.rule == rule  # what the UI and CLI word the refusal from
@@ -594,24 +702,49 @@ def test_bad_images_are_refused_locally(fake: Sandbox, client: OcrClient, image:
 
 def test_pem_public_keys_are_accepted(fake: Sandbox) -> None:
     current = fake.backend.keys.current("credit-card")
-    pem = serialization.load_der_public_key(base64.b64decode(current.public_b64)).public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    answer = ('{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}, '
-              f'"result": {{"key": {json.dumps(pem)}, "version": "{current.version}"}}}}')
+    pem = (
+        serialization.load_der_public_key(base64.b64decode(current.public_b64))
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    answer = (
+        '{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}, '
+        f'"result": {{"key": {json.dumps(pem)}, "version": "{current.version}"}}}}'
+    )
     fake.queue("public-keys/credit-card", Scripted(body=answer.encode()))
     with make_client(fake) as c:
         assert c.analyze_credit_card(PNG).total_card_num == "4111111111111111"
 
 
 # -- never a crash: arbitrary JSON where a result should be -----------------------------------------
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-                    max_leaves=12)
-RESULT_KEYS = st.sampled_from(["fileType", "resolution", "cardNums", "totalCardNum", "cardNumBoxes", "validThru",
-                               "validThruBox", "idType", "keyValues", "boxes", "key", "value", "conf", "bbox",
-                               "x1", "isAuthenticity"])
-RESULTS = st.dictionaries(RESULT_KEYS, JSON | st.lists(st.dictionaries(RESULT_KEYS, JSON, max_size=4), max_size=3),
-                          max_size=6)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+RESULT_KEYS = st.sampled_from(
+    [
+        "fileType",
+        "resolution",
+        "cardNums",
+        "totalCardNum",
+        "cardNumBoxes",
+        "validThru",
+        "validThruBox",
+        "idType",
+        "keyValues",
+        "boxes",
+        "key",
+        "value",
+        "conf",
+        "bbox",
+        "x1",
+        "isAuthenticity",
+    ]
+)
+RESULTS = st.dictionaries(
+    RESULT_KEYS, JSON | st.lists(st.dictionaries(RESULT_KEYS, JSON, max_size=4), max_size=3), max_size=6
+)
 
 
 def _strict_decrypt(value: str) -> str:
@@ -623,9 +756,11 @@ def _strict_decrypt(value: str) -> str:
 @hypothesis_settings(max_examples=150, deadline=None)
 @given(result=RESULTS | JSON)
 def test_any_result_json_parses_or_raises_a_clear_error(result: object) -> None:
-    for parse in (lambda: CreditCardResult.from_api(result, _strict_decrypt),
-                  lambda: IdCardResult.from_api(result, _strict_decrypt),
-                  lambda: AuthenticityResult.from_api(result, request_key="rk")):
+    for parse in (
+        lambda: CreditCardResult.from_api(result, _strict_decrypt),
+        lambda: IdCardResult.from_api(result, _strict_decrypt),
+        lambda: AuthenticityResult.from_api(result, request_key="rk"),
+    ):
         try:
             parsed = parse()
         except (MalformedResponseError, EnvelopeError):
@@ -636,7 +771,29 @@ def test_any_result_json_parses_or_raises_a_clear_error(result: object) -> None:
 def test_public_surface_matches_the_interfaces() -> None:
     import ocr_core
 
-    promised = ["OcrClient", "Settings", "Service", "CreditCardResult", "IdCardResult", "AuthenticityResult", "RequestKey", "Box", "KeyValue", "CardNumberGroup", "FieldReading", "CallTrace", "AuthenticityRequest", "OcrError", "TransportError", "ApiError", "MalformedResponseError", "EnvelopeError", "InputError", "RESULT_CODES", "explain"]
+    promised = [
+        "OcrClient",
+        "Settings",
+        "Service",
+        "CreditCardResult",
+        "IdCardResult",
+        "AuthenticityResult",
+        "RequestKey",
+        "Box",
+        "KeyValue",
+        "CardNumberGroup",
+        "FieldReading",
+        "CallTrace",
+        "AuthenticityRequest",
+        "OcrError",
+        "TransportError",
+        "ApiError",
+        "MalformedResponseError",
+        "EnvelopeError",
+        "InputError",
+        "RESULT_CODES",
+        "explain",
+    ]
     assert set(promised) <= set(ocr_core.__all__)
     assert all(hasattr(ocr_core, name) for name in ocr_core.__all__)
 
@@ -654,25 +811,43 @@ def _assert_sane_timings(timings: object, *, at_least_network_ms: float = 0.0) -
 
 def test_traces_of_every_call_kind(fake: Sandbox, client: OcrClient) -> None:
     card = client.analyze_credit_card(PNG).trace
-    assert card is not None and (card.service, card.path, card.attempts, card.key_refetched) == \
-        ("credit-card", "credit-card", 1, False)
+    assert card is not None and (card.service, card.path, card.attempts, card.key_refetched) == (
+        "credit-card",
+        "credit-card",
+        1,
+        False,
+    )
     _assert_sane_timings(card.timings_ms)
     ident = client.analyze_id_card(JPEG)
     trace = ident.trace
     assert trace is not None
-    assert (trace.service, trace.path, trace.key_version, trace.encoding) == \
-        ("id-card", "id-card", fake.version("id-card"), "raw")
-    assert (trace.wrapped_key_bytes, trace.image_bytes, trace.ciphertext_bytes) == \
-        (256, len(JPEG), (len(JPEG) // 16 + 1) * 16)
+    assert (trace.service, trace.path, trace.key_version, trace.encoding) == (
+        "id-card",
+        "id-card",
+        fake.version("id-card"),
+        "raw",
+    )
+    assert (trace.wrapped_key_bytes, trace.image_bytes, trace.ciphertext_bytes) == (
+        256,
+        len(JPEG),
+        (len(JPEG) // 16 + 1) * 16,
+    )
     assert trace.fields_decrypted == 4 and trace.attempts == 1 and not trace.key_refetched
     _assert_sane_timings(trace.timings_ms)
     stand_alone = client.analyze_id_card(PNG, stand_alone=True).trace
-    assert stand_alone is not None and (stand_alone.service, stand_alone.path) == ("id-card", "id-card/stand-alone")
+    assert stand_alone is not None and (stand_alone.service, stand_alone.path) == (
+        "id-card",
+        "id-card/stand-alone",
+    )
     assert ident.request_key is not None
     verdict = client.verify_authenticity(ident.request_key, resident_request()).trace
     assert verdict is not None
-    assert (verdict.service, verdict.path, verdict.key_version, verdict.encoding) == \
-        ("id-card", "id-card/authenticity", fake.version("id-card"), "json")
+    assert (verdict.service, verdict.path, verdict.key_version, verdict.encoding) == (
+        "id-card",
+        "id-card/authenticity",
+        fake.version("id-card"),
+        "json",
+    )
     sent = int(fake.received[-1].headers["content-length"])  # the JSON body, its fields sealed
     assert (verdict.image_bytes, verdict.ciphertext_bytes, verdict.fields_decrypted) == (0, sent, 0)
     assert verdict.wrapped_key_bytes == 256 and verdict.attempts == 1
@@ -691,8 +866,9 @@ def test_timings_of_a_retried_call_add_up_every_attempt(fake: Sandbox) -> None:
     _assert_sane_timings(trace.timings_ms, at_least_network_ms=300)
 
 
-def test_backoff_schedule_doubles_within_its_jitter_and_is_capped(fake: Sandbox,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backoff_schedule_doubles_within_its_jitter_and_is_capped(
+    fake: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Waits are base·2^(n-1), capped at 8 s, times a jitter drawn from [0.5, 1.0]; none without a base."""
     draws: list[tuple[float, float]] = []
 
@@ -702,8 +878,13 @@ def test_backoff_schedule_doubles_within_its_jitter_and_is_capped(fake: Sandbox,
 
     monkeypatch.setattr("ocr_core.client.random.uniform", uniform)  # the module the client draws from
     waits: list[float] = []
-    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
-                        backoff_base=0.4, max_retries=3)
+    settings = Settings(
+        base_url=fake.base_url,
+        app_key=fake.app_key,
+        secret_key=fake.secret_key,
+        backoff_base=0.4,
+        max_retries=3,
+    )
     with OcrClient(settings, sleep=waits.append) as c:
         fake.queue("credit-card", *[Scripted(result_code=5000503)] * 3)
         assert c.analyze_credit_card(PNG).trace.attempts == 4  # type: ignore[union-attr]
@@ -730,15 +911,19 @@ def test_request_key_refusals_carry_their_rule_and_expiry(client: OcrClient, fak
         client.verify_authenticity(expired, resident_request())
     assert info.value.rule == "request_key_expired"
     assert info.value.params == {"expired_at": "2026-01-01 13:00:00 UTC"}
-    assert str(info.value) == ("this Request-Key expired at 2026-01-01 13:00:00 UTC (valid one hour); "
-                               "analyse the ID card again for a new one")
+    assert str(info.value) == (
+        "this Request-Key expired at 2026-01-01 13:00:00 UTC (valid one hour); "
+        "analyse the ID card again for a new one"
+    )
     spent = RequestKey.issued_now("abc")
     spent.mark_spent()
     with pytest.raises(InputError) as info:
         client.verify_authenticity(spent, resident_request())
     assert info.value.rule == "request_key_spent"
-    assert str(info.value) == ("this Request-Key was already used by a completed authenticity check; "
-                               "analyse the ID card again for a new one")
+    assert str(info.value) == (
+        "this Request-Key was already used by a completed authenticity check; "
+        "analyse the ID card again for a new one"
+    )
     for missing in ("", " \t", None, 42):
         with pytest.raises(InputError) as info:
             client.verify_authenticity(missing, resident_request())  # type: ignore[arg-type]
@@ -750,8 +935,9 @@ def test_request_key_refusals_carry_their_rule_and_expiry(client: OcrClient, fak
     assert fake.calls("id-card/authenticity") == 0
     # the edge of the hour: a second before it the key goes out (and the sandbox, not the client,
     # refuses it: it never issued "abc"); a key whose hour is over never leaves
-    fresh = RequestKey("abc", datetime.now(UTC) - timedelta(minutes=59, seconds=59),
-                       datetime.now(UTC) + timedelta(seconds=1))
+    fresh = RequestKey(
+        "abc", datetime.now(UTC) - timedelta(minutes=59, seconds=59), datetime.now(UTC) + timedelta(seconds=1)
+    )
     with pytest.raises(ApiError):
         client.verify_authenticity(fresh, resident_request())
     assert fake.calls("id-card/authenticity") == 1
@@ -763,12 +949,16 @@ def test_results_keep_the_answer_header(fake: Sandbox, client: OcrClient) -> Non
     header = {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS", "traceId": "t-1"}
     fake.queue("credit-card", Scripted(body=json.dumps({"header": header, "result": {}}).encode()))
     assert dict(client.analyze_credit_card(PNG).header) == header
-    fake.queue("id-card", Scripted(body=json.dumps({"header": header, "result": {"idType": "passport"}}).encode()))
+    fake.queue(
+        "id-card", Scripted(body=json.dumps({"header": header, "result": {"idType": "passport"}}).encode())
+    )
     assert dict(client.analyze_id_card(PNG).header) == header
     key = client.analyze_id_card(PNG).request_key
     assert key is not None
-    fake.queue("id-card/authenticity",
-               Scripted(body=json.dumps({"header": header, "result": {"isAuthenticity": True}}).encode()))
+    fake.queue(
+        "id-card/authenticity",
+        Scripted(body=json.dumps({"header": header, "result": {"isAuthenticity": True}}).encode()),
+    )
     verdict = client.verify_authenticity(key, resident_request())
     assert dict(verdict.header) == header and key.spent
 
@@ -782,19 +972,26 @@ def test_a_success_without_result_says_so(fake: Sandbox, client: OcrClient, resu
     assert str(info.value) == "a successful answer has no result object"
 
 
-@pytest.mark.parametrize(("encoding", "image", "part"), [
-    ("raw", PNG, b'name="image"; filename="image.png"\r\nContent-Type: application/octet-stream\r\n\r\n'),
-    ("base64", JPEG, b'name="image"; filename="image.jpg"\r\nContent-Type: text/plain\r\n\r\n'),
-])
-def test_the_image_part_is_named_and_typed_by_what_it_holds(fake: Sandbox, encoding: str, image: bytes,
-                                                            part: bytes) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "image", "part"),
+    [
+        ("raw", PNG, b'name="image"; filename="image.png"\r\nContent-Type: application/octet-stream\r\n\r\n'),
+        ("base64", JPEG, b'name="image"; filename="image.jpg"\r\nContent-Type: text/plain\r\n\r\n'),
+    ],
+)
+def test_the_image_part_is_named_and_typed_by_what_it_holds(
+    fake: Sandbox, encoding: str, image: bytes, part: bytes
+) -> None:
     """The sealed image travels as the multipart part ``image``: its file name says the format sealed
     inside, its type says raw ciphertext (octet-stream) or its Base64 text (text/plain)."""
     sent: list[bytes] = []
     session = requests.Session()
     session.hooks["response"].append(lambda r, *args, **kwargs: sent.append(r.request.body))
-    with make_client(fake, image_encoding=encoding) as plain, session, \
-            OcrClient(plain.settings, session=session) as c:
+    with (
+        make_client(fake, image_encoding=encoding) as plain,
+        session,
+        OcrClient(plain.settings, session=session) as c,
+    ):
         c.analyze_credit_card(image)
     body = sent[-1]
     assert isinstance(body, bytes) and body.count(b'name="image"') == 1 and part in body
@@ -814,13 +1011,22 @@ class _RefusingPosts(requests.Session):
         return super().request(method, url, *args, **kwargs)
 
 
-def test_connect_failures_of_an_analysis_are_bounded_and_backed_off(fake: Sandbox,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_connect_failures_of_an_analysis_are_bounded_and_backed_off(
+    fake: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("ocr_core.client.random.uniform", lambda lo, hi: hi)
     waits: list[float] = []
-    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key,
-                        backoff_base=0.1, max_retries=2)
-    with _RefusingPosts(fake.base_url) as session, OcrClient(settings, session=session, sleep=waits.append) as c:
+    settings = Settings(
+        base_url=fake.base_url,
+        app_key=fake.app_key,
+        secret_key=fake.secret_key,
+        backoff_base=0.1,
+        max_retries=2,
+    )
+    with (
+        _RefusingPosts(fake.base_url) as session,
+        OcrClient(settings, session=session, sleep=waits.append) as c,
+    ):
         with pytest.raises(ConnectError) as info:
             c.analyze_credit_card(PNG)
         assert session.posts == 3 and waits == pytest.approx([0.1, 0.2])  # 1 + max_retries, doubling
@@ -833,6 +1039,7 @@ def test_connect_failures_of_an_analysis_are_bounded_and_backed_off(fake: Sandbo
 
 def test_image_size_limit_is_inclusive_and_reported(fake: Sandbox) -> None:
     from ocr_core.constants import MAX_IMAGE_BYTES
+
     too_big = b"\xff\xd8\xff" + bytes(MAX_IMAGE_BYTES - 2)
     # Sealing and sending 20 MB took 4 s of this module's 5 s read timeout on a busy machine (and failed
     # past it in a random-order run): the limit is what is tested here, not the timeout.
@@ -855,7 +1062,9 @@ class _FailingSession(requests.Session):
         self.error = error
         self.timeouts: list[object] = []
 
-    def request(self, method: str | bytes, url: str | bytes, *args: object, **kwargs: object) -> requests.Response:
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: object, **kwargs: object
+    ) -> requests.Response:
         self.timeouts.append(kwargs.get("timeout"))
         raise self.error
 
@@ -870,21 +1079,47 @@ def _refused() -> requests.exceptions.ConnectionError:
 HOST = "ocr.example.test:8443"
 
 
-@pytest.mark.parametrize("error, kind, said", [
-    (requests.exceptions.ConnectTimeout(), ConnectError, f"could not connect to {HOST} within 2.5 s"),
-    (requests.exceptions.ReadTimeout(), ReadTimeoutError, f"{HOST} accepted the connection but sent no answer within 3 s"),
-    (requests.exceptions.SSLError(), ConnectError, f"TLS handshake with {HOST} failed"),
-    (_refused(), ConnectError, f"could not connect to {HOST} (refused or unreachable)"),
-    (requests.exceptions.ConnectionError(), ConnectionLostError,
-     f"the connection to {HOST} dropped; the call may have been processed"),
-    (requests.exceptions.ChunkedEncodingError(), ConnectionLostError, f"the answer from {HOST} was cut off"),
-    (requests.exceptions.ContentDecodingError(), ConnectionLostError, f"the answer from {HOST} was cut off"),
-    (requests.exceptions.TooManyRedirects(), TransportError, f"request to {HOST} failed: TooManyRedirects"),
-], ids=["connect-timeout", "read-timeout", "tls", "refused", "dropped", "cut-off", "bad-encoding", "other"])
-def test_each_transport_failure_names_its_host_and_what_happened(error: Exception, kind: type[TransportError],
-                                                                  said: str) -> None:
+@pytest.mark.parametrize(
+    "error, kind, said",
+    [
+        (requests.exceptions.ConnectTimeout(), ConnectError, f"could not connect to {HOST} within 2.5 s"),
+        (
+            requests.exceptions.ReadTimeout(),
+            ReadTimeoutError,
+            f"{HOST} accepted the connection but sent no answer within 3 s",
+        ),
+        (requests.exceptions.SSLError(), ConnectError, f"TLS handshake with {HOST} failed"),
+        (_refused(), ConnectError, f"could not connect to {HOST} (refused or unreachable)"),
+        (
+            requests.exceptions.ConnectionError(),
+            ConnectionLostError,
+            f"the connection to {HOST} dropped; the call may have been processed",
+        ),
+        (
+            requests.exceptions.ChunkedEncodingError(),
+            ConnectionLostError,
+            f"the answer from {HOST} was cut off",
+        ),
+        (
+            requests.exceptions.ContentDecodingError(),
+            ConnectionLostError,
+            f"the answer from {HOST} was cut off",
+        ),
+        (
+            requests.exceptions.TooManyRedirects(),
+            TransportError,
+            f"request to {HOST} failed: TooManyRedirects",
+        ),
+    ],
+    ids=["connect-timeout", "read-timeout", "tls", "refused", "dropped", "cut-off", "bad-encoding", "other"],
+)
+def test_each_transport_failure_names_its_host_and_what_happened(
+    error: Exception, kind: type[TransportError], said: str
+) -> None:
     """The CLI prints these messages as they are; the dashboard words them from ``host``."""
-    settings = Settings(base_url=f"https://{HOST}", app_key="k", secret_key="s", connect_timeout=2.5, read_timeout=3.0)
+    settings = Settings(
+        base_url=f"https://{HOST}", app_key="k", secret_key="s", connect_timeout=2.5, read_timeout=3.0
+    )
     with OcrClient(settings, session=_FailingSession(error)) as c, pytest.raises(TransportError) as info:
         c.public_key("credit-card")
     assert type(info.value) is kind and str(info.value) == said and info.value.host == HOST
@@ -893,7 +1128,10 @@ def test_each_transport_failure_names_its_host_and_what_happened(error: Exceptio
 def test_a_read_timeout_given_as_one_number_is_named_as_such() -> None:
     session = _FailingSession(requests.exceptions.ReadTimeout())
     settings = Settings(base_url=f"https://{HOST}", app_key="k", secret_key="s")
-    with OcrClient(settings, session=session) as c, pytest.raises(ReadTimeoutError, match=r"sent no answer within 9 s$"):
+    with (
+        OcrClient(settings, session=session) as c,
+        pytest.raises(ReadTimeoutError, match=r"sent no answer within 9 s$"),
+    ):
         c._http("GET", f"https://{HOST}/v2.0/appkeys/k/public-keys/credit-card", timeout=9)
     assert session.timeouts == [9]
 
@@ -918,10 +1156,21 @@ def test_the_client_introduces_itself_and_never_lets_requests_retry(fake: Sandbo
 def test_only_sensitive_headers_are_redacted_for_the_log() -> None:
     from ocr_core.client import redact_headers
 
-    assert redact_headers({"Authorization": "Bearer t", "Symmetric-Key": "k", "Request-Key": "r",
-                           "X-Key-Version": "3", "Accept": "application/json"}) == \
-        {"Authorization": "[secure]", "Symmetric-Key": "[secure]", "Request-Key": "[secure]",
-         "X-Key-Version": "3", "Accept": "application/json"}
+    assert redact_headers(
+        {
+            "Authorization": "Bearer t",
+            "Symmetric-Key": "k",
+            "Request-Key": "r",
+            "X-Key-Version": "3",
+            "Accept": "application/json",
+        }
+    ) == {
+        "Authorization": "[secure]",
+        "Symmetric-Key": "[secure]",
+        "Request-Key": "[secure]",
+        "X-Key-Version": "3",
+        "Accept": "application/json",
+    }
 
 
 def test_the_answer_header_decides_success_as_the_vendor_documents() -> None:
@@ -942,7 +1191,9 @@ def test_the_answer_header_decides_success_as_the_vendor_documents() -> None:
     assert info.value.vendor_message == explain(4000001).message
 
 
-def test_a_retried_calls_timings_add_every_attempts_steps(fake: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_retried_calls_timings_add_every_attempts_steps(
+    fake: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Under a clock that ticks one second per reading, each measured step lasts exactly 1000 ms: an
     analysis whose first POST never connected spent two key look-ups, two encryptions and two network
     waits, and its trace says so (not only the last attempt's, and never less)."""
@@ -962,13 +1213,19 @@ def test_a_retried_calls_timings_add_every_attempts_steps(fake: Sandbox, monkeyp
                 url = url.replace(fake.base_url, f"http://127.0.0.1:{_closed_port()}")
             return super().request(method, url, *args, **kwargs)
 
-    settings = Settings(base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key, backoff_base=0.0)
+    settings = Settings(
+        base_url=fake.base_url, app_key=fake.app_key, secret_key=fake.secret_key, backoff_base=0.0
+    )
     with OcrClient(settings, session=FirstPostRefused()) as c:
         trace = c.analyze_credit_card(PNG).trace
     assert trace is not None and trace.attempts == 2
     timings = dict(trace.timings_ms)
-    assert {k: timings[k] for k in ("key_fetch", "encrypt", "network", "decrypt")} == \
-        {"key_fetch": 2000.0, "encrypt": 2000.0, "network": 2000.0, "decrypt": 1000.0}
+    assert {k: timings[k] for k in ("key_fetch", "encrypt", "network", "decrypt")} == {
+        "key_fetch": 2000.0,
+        "encrypt": 2000.0,
+        "network": 2000.0,
+        "decrypt": 1000.0,
+    }
     assert timings["total"] > sum(timings[k] for k in ("key_fetch", "encrypt", "network", "decrypt"))
 
 
@@ -1022,9 +1279,15 @@ def test_a_key_fetch_waits_only_the_short_timeout() -> None:
 
 
 @pytest.mark.parametrize("result", [{}, {"key": "AAAA"}, {"version": "1"}, ["key", "version"]])
-def test_a_public_key_answer_without_key_and_version_says_so(fake: Sandbox, client: OcrClient, result: object) -> None:
-    fake.queue("public-keys/credit-card",
-               Scripted(body=json.dumps({"header": {"isSuccessful": True, "resultCode": 0}, "result": result}).encode()))
+def test_a_public_key_answer_without_key_and_version_says_so(
+    fake: Sandbox, client: OcrClient, result: object
+) -> None:
+    fake.queue(
+        "public-keys/credit-card",
+        Scripted(
+            body=json.dumps({"header": {"isSuccessful": True, "resultCode": 0}, "result": result}).encode()
+        ),
+    )
     with pytest.raises(MalformedResponseError) as info:
         client.public_key("credit-card")
     assert str(info.value) == "the public-key answer has no result.key and result.version (HTTP 200)"
@@ -1039,7 +1302,9 @@ def test_the_public_key_is_kept_as_the_api_gave_it(fake: Sandbox, client: OcrCli
     assert load_public_key(info.key_b64).size_in_bits() == 2048
 
 
-def test_a_refresh_fetches_the_key_again_and_anything_else_uses_the_cache(fake: Sandbox, client: OcrClient) -> None:
+def test_a_refresh_fetches_the_key_again_and_anything_else_uses_the_cache(
+    fake: Sandbox, client: OcrClient
+) -> None:
     first = client.public_key("credit-card").version
     rotated = fake.backend.rotate_key("credit-card")
     assert client.public_key("credit-card").version == first != rotated  # cached
@@ -1052,4 +1317,8 @@ def test_without_settings_the_client_reads_the_environment(monkeypatch: pytest.M
     monkeypatch.setenv("NHN_OCR_APPKEY", "env-appkey")
     monkeypatch.setenv("NHN_OCR_SECRETKEY", "env-secret")
     with OcrClient(max_retries=1) as c:
-        assert (c.settings.base_url, c.settings.app_key, c.settings.max_retries) == (f"https://{HOST}", "env-appkey", 1)
+        assert (c.settings.base_url, c.settings.app_key, c.settings.max_retries) == (
+            f"https://{HOST}",
+            "env-appkey",
+            1,
+        )

@@ -1,6 +1,7 @@
 """One ``OcrClient`` is shared by every dashboard session of a process: a slow public-key fetch in
 one session must not stall another session's analysis (the client locks per key, never across a
 network call for everyone). Run against the sandbox with a stall aimed at one key's route."""
+
 from __future__ import annotations
 
 import threading
@@ -29,8 +30,9 @@ def running() -> Iterator[RunningSandbox]:
 @pytest.fixture()
 def client(running: RunningSandbox) -> Iterator[OcrClient]:
     running.backend.reset()
-    settings = Settings(base_url=running.base_url, app_key=running.app_key, secret_key=running.secret_key,
-                        backoff_base=0.0)
+    settings = Settings(
+        base_url=running.base_url, app_key=running.app_key, secret_key=running.secret_key, backoff_base=0.0
+    )
     with OcrClient(settings) as shared:
         yield shared
     running.backend.set_faults(Faults())
@@ -55,8 +57,9 @@ def _wait_until_stalled(running: RunningSandbox, route: str) -> None:
         time.sleep(0.01)
 
 
-def test_a_slow_key_fetch_does_not_stall_another_sessions_analysis(running: RunningSandbox,
-                                                                   client: OcrClient) -> None:
+def test_a_slow_key_fetch_does_not_stall_another_sessions_analysis(
+    running: RunningSandbox, client: OcrClient
+) -> None:
     client.analyze_credit_card(png())  # this session's key is cached
     running.backend.set_faults(Faults(latency_ms=STALL_MS, route="public-keys/id-card"))
     slow, slow_done = _in_background(lambda: client.analyze_id_card(png()))  # another session's first ID
@@ -64,14 +67,17 @@ def test_a_slow_key_fetch_does_not_stall_another_sessions_analysis(running: Runn
     start = time.monotonic()
     result = client.analyze_credit_card(png())
     elapsed = time.monotonic() - start
-    assert result.total_card_num and elapsed < STALL_MS / 1000 / 2, f"waited {elapsed:.2f} s for the other fetch"
+    assert result.total_card_num and elapsed < STALL_MS / 1000 / 2, (
+        f"waited {elapsed:.2f} s for the other fetch"
+    )
     assert not slow_done  # the stalled fetch was still running while the analysis finished
     slow.join(10)
     assert slow_done
 
 
-def test_a_slow_first_fetch_of_another_key_does_not_block_this_one(running: RunningSandbox,
-                                                                   client: OcrClient) -> None:
+def test_a_slow_first_fetch_of_another_key_does_not_block_this_one(
+    running: RunningSandbox, client: OcrClient
+) -> None:
     running.backend.set_faults(Faults(latency_ms=STALL_MS, route="public-keys/id-card"))
     slow, _ = _in_background(lambda: client.public_key("id-card"))
     _wait_until_stalled(running, "public-keys/id-card")

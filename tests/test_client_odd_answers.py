@@ -2,6 +2,7 @@
 bodies, JSON without a header, unusable keys, values that do not open, and stalls — scripted in the
 sandbox's fault injection (``FaultInjector.queue``), over HTTP and in process. (Moved here from the
 retired tests/support/fake_nhn.py double.)"""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -22,7 +23,9 @@ from tests.support.raw_client import png
 pytestmark = pytest.mark.timeout(60)
 
 MALFORMED = [
-    Scripted(status=502, body=b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),
+    Scripted(
+        status=502, body=b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"
+    ),
     Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0, "resultMe'),
     Scripted(body=b'{"result": {"fileType": "png"}}'),
     Scripted(body=b'{"header": {"isSuccessful": false, "resultMessage": "x"}}'),
@@ -30,8 +33,9 @@ MALFORMED = [
     Scripted(body=b""),
     Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"}}'),
     Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"cardNums": "nope"}}'),
-    Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
-                  b'"result": {"cardNumBoxes": [{"x1": "a"}]}}'),
+    Scripted(
+        body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"cardNumBoxes": [{"x1": "a"}]}}'
+    ),
 ]
 
 
@@ -41,7 +45,9 @@ def backend() -> SandboxBackend:
 
 
 @pytest.fixture(scope="module", params=["in-process", "http"])
-def base(request: pytest.FixtureRequest, backend: SandboxBackend) -> Iterator[tuple[str, requests.Session | None]]:
+def base(
+    request: pytest.FixtureRequest, backend: SandboxBackend
+) -> Iterator[tuple[str, requests.Session | None]]:
     if request.param == "in-process":
         with sandbox_session(backend) as session:
             yield IN_PROCESS_URL, session
@@ -54,15 +60,23 @@ def base(request: pytest.FixtureRequest, backend: SandboxBackend) -> Iterator[tu
 def client(base: tuple[str, requests.Session | None], backend: SandboxBackend) -> Iterator[OcrClient]:
     backend.reset()
     url, session = base
-    settings = Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey", backoff_base=0.0,
-                        read_timeout=5.0, connect_timeout=2.0)
+    settings = Settings(
+        base_url=url,
+        app_key="sandbox-appkey",
+        secret_key="sandbox-secretkey",
+        backoff_base=0.0,
+        read_timeout=5.0,
+        connect_timeout=2.0,
+    )
     with OcrClient(settings, session=session) as c:
         yield c
     backend.reset()
 
 
 @pytest.mark.parametrize("answer", MALFORMED, ids=range(len(MALFORMED)))
-def test_malformed_answers_are_a_clear_error(backend: SandboxBackend, client: OcrClient, answer: Scripted) -> None:
+def test_malformed_answers_are_a_clear_error(
+    backend: SandboxBackend, client: OcrClient, answer: Scripted
+) -> None:
     backend.faults.queue("credit-card", answer)
     with pytest.raises(MalformedResponseError):
         client.analyze_credit_card(png())
@@ -70,19 +84,30 @@ def test_malformed_answers_are_a_clear_error(backend: SandboxBackend, client: Oc
 
 
 def test_malformed_public_key_answers(backend: SandboxBackend, client: OcrClient) -> None:
-    backend.faults.queue("public-keys/credit-card", Scripted(
-        body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"key": "AAAA", "version": "1"}}'))
+    backend.faults.queue(
+        "public-keys/credit-card",
+        Scripted(
+            body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"key": "AAAA", "version": "1"}}'
+        ),
+    )
     with pytest.raises(MalformedResponseError, match="unusable"):
         client.public_key("credit-card")
-    backend.faults.queue("public-keys/credit-card",
-                         Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {}}'))
+    backend.faults.queue(
+        "public-keys/credit-card",
+        Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {}}'),
+    )
     with pytest.raises(MalformedResponseError):
         client.public_key("credit-card")
 
 
 def test_value_that_does_not_open_is_an_envelope_error(backend: SandboxBackend, client: OcrClient) -> None:
-    backend.faults.queue("credit-card", Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
-                                                      b'"result": {"totalCardNum": "AAAAAAAAAAAAAAAAAAAAAA=="}}'))
+    backend.faults.queue(
+        "credit-card",
+        Scripted(
+            body=b'{"header": {"isSuccessful": true, "resultCode": 0}, '
+            b'"result": {"totalCardNum": "AAAAAAAAAAAAAAAAAAAAAA=="}}'
+        ),
+    )
     with pytest.raises(EnvelopeError):
         client.analyze_credit_card(png())
 
@@ -96,13 +121,19 @@ def http_sandbox() -> Iterator[tuple[str, SandboxBackend]]:
 
 
 def test_a_stalled_key_fetch_is_reported_after_one_wait_and_a_503_is_retried(
-        http_sandbox: tuple[str, SandboxBackend]) -> None:
+    http_sandbox: tuple[str, SandboxBackend],
+) -> None:
     """A host that says nothing for a whole read timeout (a dead proxy) is reported at once, not after
     three waits (issue 12); a 503 is refused unprocessed and retried."""
     url, backend = http_sandbox
     backend.reset()
-    settings = Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey", backoff_base=0.0,
-                        read_timeout=0.3)
+    settings = Settings(
+        base_url=url,
+        app_key="sandbox-appkey",
+        secret_key="sandbox-secretkey",
+        backoff_base=0.0,
+        read_timeout=0.3,
+    )
     backend.faults.queue("public-keys/id-card", Scripted(delay_ms=800))
     with OcrClient(settings) as c, pytest.raises(ReadTimeoutError):
         c.public_key("id-card")
@@ -118,8 +149,13 @@ def test_a_stalled_key_fetch_is_reported_after_one_wait_and_a_503_is_retried(
 def test_a_read_timeout_is_never_resent(http_sandbox: tuple[str, SandboxBackend]) -> None:
     url, backend = http_sandbox
     backend.reset()
-    settings = Settings(base_url=url, app_key="sandbox-appkey", secret_key="sandbox-secretkey", backoff_base=0.0,
-                        read_timeout=0.3)
+    settings = Settings(
+        base_url=url,
+        app_key="sandbox-appkey",
+        secret_key="sandbox-secretkey",
+        backoff_base=0.0,
+        read_timeout=0.3,
+    )
     with OcrClient(settings.replace(read_timeout=10.0)) as warm:  # the sandbox makes its key pair, unhurried
         warm.public_key("credit-card")
     with OcrClient(settings) as c:
@@ -143,21 +179,47 @@ def test_scripted_answers_are_checked_and_one_shot(backend: SandboxBackend) -> N
     assert backend.faults.scripted("credit-card") is None
 
 
-@pytest.mark.parametrize("answer, said, status, content_type", [
-    (MALFORMED[0], r"^the API answered something that is not JSON \(HTTP 502, text/html(; charset=utf-8)?\)$", 502,
-     "text/html"),
-    (MALFORMED[1], r"^the API answered something that is not JSON \(HTTP 200, application/json;charset=UTF-8\)$",
-     200, "application/json;charset=UTF-8"),
-    (Scripted(status=503, body=b"", content_type="text/plain"), r"not JSON \(HTTP 503, text/plain\b.*\)$", 503,
-     "text/plain"),
-    (MALFORMED[2], r"^the API's answer has no header object \(HTTP 200\)$", 200, None),
-    (MALFORMED[4], r"^the API's answer has no header object \(HTTP 200\)$", 200, None),
-    (MALFORMED[3], r"^the API's header has no integer resultCode \(HTTP 200\)$", 200, None),
-    (Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": true}}'),
-     r"^the API's header has no integer resultCode \(HTTP 200\)$", 200, None),
-], ids=["html-502", "cut-json", "empty-503", "no-header", "a-list", "no-code", "bool-code"])
-def test_a_malformed_answer_says_what_came_back(backend: SandboxBackend, client: OcrClient, answer: Scripted,
-                                                said: str, status: int, content_type: str | None) -> None:
+@pytest.mark.parametrize(
+    "answer, said, status, content_type",
+    [
+        (
+            MALFORMED[0],
+            r"^the API answered something that is not JSON \(HTTP 502, text/html(; charset=utf-8)?\)$",
+            502,
+            "text/html",
+        ),
+        (
+            MALFORMED[1],
+            r"^the API answered something that is not JSON \(HTTP 200, application/json;charset=UTF-8\)$",
+            200,
+            "application/json;charset=UTF-8",
+        ),
+        (
+            Scripted(status=503, body=b"", content_type="text/plain"),
+            r"not JSON \(HTTP 503, text/plain\b.*\)$",
+            503,
+            "text/plain",
+        ),
+        (MALFORMED[2], r"^the API's answer has no header object \(HTTP 200\)$", 200, None),
+        (MALFORMED[4], r"^the API's answer has no header object \(HTTP 200\)$", 200, None),
+        (MALFORMED[3], r"^the API's header has no integer resultCode \(HTTP 200\)$", 200, None),
+        (
+            Scripted(body=b'{"header": {"isSuccessful": true, "resultCode": true}}'),
+            r"^the API's header has no integer resultCode \(HTTP 200\)$",
+            200,
+            None,
+        ),
+    ],
+    ids=["html-502", "cut-json", "empty-503", "no-header", "a-list", "no-code", "bool-code"],
+)
+def test_a_malformed_answer_says_what_came_back(
+    backend: SandboxBackend,
+    client: OcrClient,
+    answer: Scripted,
+    said: str,
+    status: int,
+    content_type: str | None,
+) -> None:
     """The HTTP status and declared content type of an answer that is not the API's travel with the
     error (and into its message): a proxy's error page reads differently from broken JSON. (A real HTTP
     server may add a charset to the type it was given.)"""
@@ -178,14 +240,19 @@ def test_an_answer_without_a_content_type_says_so() -> None:
     assert (info.value.status, info.value.content_type) == (504, "no content type")
 
 
-@pytest.mark.parametrize("lang, facts, status_only", [
-    ("en", "It answered HTTP 502 with text/html.", "It answered HTTP 200."),
-    ("ko", "응답: HTTP 502, text/html.", "응답: HTTP 200."),
-])
+@pytest.mark.parametrize(
+    "lang, facts, status_only",
+    [
+        ("en", "It answered HTTP 502 with text/html.", "It answered HTTP 200."),
+        ("ko", "응답: HTTP 502, text/html.", "응답: HTTP 200."),
+    ],
+)
 def test_the_dashboard_names_what_a_malformed_answer_was(lang: Lang, facts: str, status_only: str) -> None:
     from ui.errors import describe
 
     what, action = describe(MalformedResponseError("not JSON", status=502, content_type="text/html"), lang)
     assert what.endswith(" " + facts) and action
-    assert describe(MalformedResponseError("no header object", status=200), lang)[0].endswith(" " + status_only)
+    assert describe(MalformedResponseError("no header object", status=200), lang)[0].endswith(
+        " " + status_only
+    )
     assert "HTTP" not in describe(MalformedResponseError("result.cardNums is not a JSON list"), lang)[0]

@@ -1,6 +1,7 @@
 """Cloud failures through real sockets: a server that accepts and never answers, one that refuses,
 one that answers the key but holds the analysis. Fast, named, and "billed" only when the analysis
 POST itself went out (issue 12, item 4)."""
+
 from __future__ import annotations
 
 import time
@@ -33,8 +34,11 @@ def test_key_fetch_from_a_silent_host_gives_up_within_the_short_read_timeout():
 
 def test_analysis_that_never_got_its_key_was_not_billed():
     # a 1 s read timeout (the key GET's cap is never above it): what is said is the point, not the cap
-    with silent_server() as url, _client(url, max_retries=0, read_timeout=1.0) as c, \
-            pytest.raises(TransportError) as info:
+    with (
+        silent_server() as url,
+        _client(url, max_retries=0, read_timeout=1.0) as c,
+        pytest.raises(TransportError) as info,
+    ):
         c.analyze_credit_card(IMAGE)
     what, _ = describe(info.value, "en")
     assert url.removeprefix("http://") in what
@@ -49,12 +53,17 @@ def test_refused_connection_is_quick_and_named():
             c.analyze_id_card(IMAGE)
         assert time.monotonic() - start < 5
     what, _ = describe(info.value, "en")
-    assert "Could not connect" in what and url.removeprefix("http://") in what and "nothing was billed" in what
+    assert (
+        "Could not connect" in what and url.removeprefix("http://") in what and "nothing was billed" in what
+    )
 
 
 def test_analysis_post_sent_but_unanswered_may_be_billed():
-    with key_then_silence() as url, _client(url, max_retries=0, read_timeout=1.0) as c, \
-            pytest.raises(ReadTimeoutError) as info:
+    with (
+        key_then_silence() as url,
+        _client(url, max_retries=0, read_timeout=1.0) as c,
+        pytest.raises(ReadTimeoutError) as info,
+    ):
         c.analyze_credit_card(IMAGE)
     assert info.value.billable is True
     what, _ = describe(info.value, "ko")

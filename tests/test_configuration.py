@@ -1,5 +1,6 @@
 """The application's settings in one place (``appconfig``, docs/configuration.md): typed, read once per
 environment, errors naming what is wrong, and no other module reading ``STUDIO_*`` or parsing the secrets."""
+
 from __future__ import annotations
 
 import re
@@ -66,12 +67,14 @@ def test_the_secrets_file_is_parsed_once_per_change_and_a_broken_one_is_named(mo
     path = tmp_path / "secrets.toml"
     monkeypatch.setenv("STUDIO_SECRETS_FILE", str(path))
     assert secrets_file() == {}  # absent: nothing configured
-    path.write_text('[quotas]\nuser_daily_analysis = 3\n', encoding="utf-8")
+    path.write_text("[quotas]\nuser_daily_analysis = 3\n", encoding="utf-8")
     assert secrets_section("quotas") == {"user_daily_analysis": 3}
     assert secrets_file() is secrets_file()
     path.write_text('[quotas]\nuser_daily_analysis = 30\n[studio]\nspool_key = "k"\n', encoding="utf-8")
-    assert secrets_section("quotas") == {"user_daily_analysis": 30} and secrets_section("studio") == {"spool_key": "k"}
-    path.write_text('quotas = 3\n', encoding="utf-8")
+    assert secrets_section("quotas") == {"user_daily_analysis": 30} and secrets_section("studio") == {
+        "spool_key": "k"
+    }
+    path.write_text("quotas = 3\n", encoding="utf-8")
     with pytest.raises(SettingsProblem, match=r"\[quotas\] of .*: must be a table"):
         secrets_section("quotas")
     path.write_text("[quotas\n", encoding="utf-8")
@@ -90,13 +93,19 @@ def test_every_setting_is_in_the_one_table() -> None:
 
 
 def test_no_other_module_reads_studio_variables_or_parses_the_secrets() -> None:
-    files = [p for name in APPLICATION for p in ([ROOT / name] if name.endswith(".py")
-                                                   else sorted((ROOT / name).rglob("*.py")))]
+    files = [
+        p
+        for name in APPLICATION
+        for p in ([ROOT / name] if name.endswith(".py") else sorted((ROOT / name).rglob("*.py")))
+    ]
     reading = re.compile(r"os\.environ|os\.getenv|\btomllib\b|(?<!`)st\.secrets(?!`)")
-    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-                 for path in files if path != ROOT / "ui" / "secrets.py"
-                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if reading.search(line) and "SUDO_UID" not in line and not line.lstrip().startswith("#")]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        if path != ROOT / "ui" / "secrets.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if reading.search(line) and "SUDO_UID" not in line and not line.lstrip().startswith("#")
+    ]
     assert not offenders, offenders
 
 
@@ -121,7 +130,9 @@ def test_the_dashboard_tells_no_secrets_from_unreadable_ones(monkeypatch) -> Non
             self.error_id = error_id
 
         def get(self, name: str) -> object:
-            raise StreamlitSecretNotFoundError("cannot read {what}", what="secrets.toml", error_id=self.error_id)
+            raise StreamlitSecretNotFoundError(
+                "cannot read {what}", what="secrets.toml", error_id=self.error_id
+            )
 
     monkeypatch.setattr(secrets.st, "secrets", Failing("no-secrets-found"))
     assert secrets.section("quotas") == {}  # no file at all: nothing configured

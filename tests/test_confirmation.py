@@ -1,5 +1,6 @@
 """Issue 18, item 5: which fields a validator confirms (``ocr_core.confirmation``), and the one
 verdict built on it (``ui.results``): a confirmed field is never "under the threshold"."""
+
 from __future__ import annotations
 
 from ocr_core.confirmation import confirmations
@@ -44,7 +45,13 @@ def test_a_word_date_is_confirmed_by_its_confirmed_twin_and_line_1_by_the_printe
 def test_card_groups_are_confirmed_by_the_luhn_of_the_number_they_make():
     luhn = Check("card_luhn", True, "luhn_ok")
     groups = [_row("cardNums", g, 0.5, index=i) for i, g in enumerate(("4111", "1111", "1111", "1111"))]
-    assert set(confirmations([*groups, _row("totalCardNum", "4111111111111111", None, luhn)])) == {0, 1, 2, 3, 4}
+    assert set(confirmations([*groups, _row("totalCardNum", "4111111111111111", None, luhn)])) == {
+        0,
+        1,
+        2,
+        3,
+        4,
+    }
     misread = [*groups[:3], _row("cardNums", "1117", 0.5, index=3)]
     assert set(confirmations([*misread, _row("totalCardNum", "4111111111111111", None, luhn)])) == {4}
 

@@ -1,6 +1,7 @@
 """The ``ocr_core`` client's contract with the sandbox, run twice: against the backend in process
 (``sandbox.transport``) and against the running server over HTTP. Success paths use the real OCR
 engine on committed specimens and the registry seeded from their truth files."""
+
 from __future__ import annotations
 
 import json
@@ -41,9 +42,15 @@ class Target:
     session: requests.Session | None
 
     def client(self, **overrides: Any) -> OcrClient:
-        settings = Settings(base_url=self.base_url, app_key="sandbox-appkey", secret_key="sandbox-secretkey",
-                            uak_id="sandbox-uak-id", uak_secret="sandbox-uak-secret",
-                            token_url=self.base_url + TOKEN_PATH, backoff_base=0.0)
+        settings = Settings(
+            base_url=self.base_url,
+            app_key="sandbox-appkey",
+            secret_key="sandbox-secretkey",
+            uak_id="sandbox-uak-id",
+            uak_secret="sandbox-uak-secret",
+            token_url=self.base_url + TOKEN_PATH,
+            backoff_base=0.0,
+        )
         return OcrClient(settings.replace(**overrides), session=self.session)
 
 
@@ -101,8 +108,12 @@ def test_resident_card_request_key_and_authenticity(target: Target) -> None:
             reading = result.get(key)
             assert reading is not None and reading.value == fields[key], key
         assert result.request_key is not None and not result.request_key.spent
-        request = AuthenticityRequest("resident", fields["name"], resident_number=fields["residentNumber"],
-                                      issue_date=fields["issueDate"])
+        request = AuthenticityRequest(
+            "resident",
+            fields["name"],
+            resident_number=fields["residentNumber"],
+            issue_date=fields["issueDate"],
+        )
         verdict = client.verify_authenticity(result.request_key, request)
         assert verdict.is_authenticity is True and result.request_key.spent
         with pytest.raises(ApiError) as spent:
@@ -161,7 +172,9 @@ def test_unprocessed_refusals_are_retried_then_raised(target: Target) -> None:
 def test_authenticity_is_never_resent(target: Target) -> None:
     target.backend.set_faults(Faults(result_code=5000503, rate=1.0))
     key = target.backend.request_keys.issue("sandbox-appkey", "resident")
-    request = AuthenticityRequest("resident", "홍길동", resident_number="9001151289153", issue_date="20190514")
+    request = AuthenticityRequest(
+        "resident", "홍길동", resident_number="9001151289153", issue_date="20190514"
+    )
     with target.client(max_retries=2) as client, pytest.raises(ApiError) as err:
         client.verify_authenticity(key, request)
     assert err.value.result_code == 5000503

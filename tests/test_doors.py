@@ -1,6 +1,7 @@
 """Every door sends what ``ocr_core.pipeline`` prepared: the command line and the dashboard's pages
 strip a photo's GPS position and refuse a 40 000×40 000 PNG bomb before any request reaches the
 server — counted at the sandbox itself (``SandboxBackend.journal``)."""
+
 from __future__ import annotations
 
 import os
@@ -36,10 +37,20 @@ def cli_sandbox() -> Iterator[RunningSandbox]:
 
 def cli(running: RunningSandbox, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NHN_OCR_")}
-    env.update(NHN_OCR_BASE_URL=running.base_url, NHN_OCR_APPKEY=running.app_key,
-               NHN_OCR_SECRETKEY=running.secret_key)
-    return subprocess.run([sys.executable, "-m", "ocr_core", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    env.update(
+        NHN_OCR_BASE_URL=running.base_url,
+        NHN_OCR_APPKEY=running.app_key,
+        NHN_OCR_SECRETKEY=running.secret_key,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "ocr_core", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.slow  # a CLI process, or real OCR through the sandbox
@@ -56,8 +67,9 @@ def test_cli_strips_gps_before_sending(cli_sandbox: RunningSandbox, tmp_path: Pa
 
 @pytest.mark.slow  # a CLI process, or real OCR through the sandbox
 @pytest.mark.parametrize("command", [["credit-card"], ["id-card"], ["id-card", "--stand-alone"]])
-def test_cli_refuses_a_bomb_before_any_request(cli_sandbox: RunningSandbox, bomb_file: Path,
-                                               command: list[str]) -> None:
+def test_cli_refuses_a_bomb_before_any_request(
+    cli_sandbox: RunningSandbox, bomb_file: Path, command: list[str]
+) -> None:
     cli_sandbox.backend.reset()
     done = cli(cli_sandbox, command[0], str(bomb_file), *command[1:])
     assert done.returncode == 4, (done.stdout, done.stderr)
@@ -73,7 +85,9 @@ def _upload(at, prefix: str, name: str, data: bytes, mime: str):
 
 
 @pytest.mark.parametrize(("page", "prefix"), [("pages/credit_card.py", "cc"), ("pages/stand_alone.py", "sa")])
-def test_pages_refuse_a_bomb_before_any_request(sandbox: RunningSandbox, page: str | None, prefix: str) -> None:
+def test_pages_refuse_a_bomb_before_any_request(
+    sandbox: RunningSandbox, page: str | None, prefix: str
+) -> None:
     before = sandbox.backend.journal.calls()
     at = _upload(open_page(page), prefix, "bomb.png", png_bomb(), "image/png")
     assert any("40000×40000" in e for e in texts(at.error)), texts(at.error)
@@ -97,7 +111,13 @@ def test_page_sends_a_photo_without_its_gps(sandbox: RunningSandbox) -> None:
     bgr = cv2.imread(str(SAMPLES / "cards/visa_blue_flat.png"))
     sandbox.backend.journal.keep()
     try:
-        at = _upload(open_page("pages/credit_card.py"), "cc", "phone.jpg", photo_with_gps(bgr, trailing=b"MOTION" * 100), "image/jpeg")
+        at = _upload(
+            open_page("pages/credit_card.py"),
+            "cc",
+            "phone.jpg",
+            photo_with_gps(bgr, trailing=b"MOTION" * 100),
+            "image/jpeg",
+        )
         at.button(key="cc_analyze").click().run()
         assert_clean(at)
         arrived = sandbox.backend.journal.uploads()

@@ -1,4 +1,5 @@
 """The sandbox's real OCR engine against the committed specimens (and a few pure parser checks)."""
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,9 @@ def id_values(reading: IdReading) -> dict[str, str]:
 
 
 @pytest.mark.slow  # the real OCR engine on a specimen
-@pytest.mark.parametrize("rel", ["cards/visa_blue_flat.png", "cards/amex_green_embossed.png",
-                                 "cards/visa_purple_vertical.png"])
+@pytest.mark.parametrize(
+    "rel", ["cards/visa_blue_flat.png", "cards/amex_green_embossed.png", "cards/visa_purple_vertical.png"]
+)
 def test_clean_card_is_read_exactly(engine, rel: str) -> None:
     image, truth = load(rel)
     reading = engine.read_credit_card(image)
@@ -115,8 +117,9 @@ def test_blank_image_is_no_card_and_no_id(engine) -> None:
 
 
 @pytest.mark.slow  # the real OCR engine on a specimen
-@pytest.mark.parametrize("rel", ["ids/resident_hong_gildong.png", "ids/driver_lee_seojun.png",
-                                 "ids/passport_kim_minseo.png"])
+@pytest.mark.parametrize(
+    "rel", ["ids/resident_hong_gildong.png", "ids/driver_lee_seojun.png", "ids/passport_kim_minseo.png"]
+)
 def test_clean_id_is_read_field_by_field(engine, rel: str) -> None:
     image, truth = load(rel)
     reading = engine.read_id_card(image)
@@ -218,9 +221,13 @@ def test_concurrent_tesseract_runs_give_each_crop_its_own_reading(engine, monkey
 def test_icao_check_digits_and_repair() -> None:
     # ICAO 9303 part 4 specimen values
     assert check_digit("L898902C3") == "6" and check_digit("740812") == "2" and check_digit("120415") == "9"
-    td3 = parse_td3("PMK0RH0NG<<GILD0NG<<<<<<<<<<<<<<<<<<<<<<<<<<", "M123456788K0R9001158M29051431234567<<<<<<<44")
+    td3 = parse_td3(
+        "PMK0RH0NG<<GILD0NG<<<<<<<<<<<<<<<<<<<<<<<<<<", "M123456788K0R9001158M29051431234567<<<<<<<44"
+    )
     assert td3.checks_ok and td3.surname == "HONG" and td3.given_names == "GILDONG" and td3.country == "KOR"
-    broken = parse_td3("PMKORHONG<<GILDONG<<<<<<<<<<<<<<<<<<<<<<<<<<", "M123456788KOR9001158M29051431234568<<<<<<<44")
+    broken = parse_td3(
+        "PMKORHONG<<GILDONG<<<<<<<<<<<<<<<<<<<<<<<<<<", "M123456788KOR9001158M29051431234568<<<<<<<44"
+    )
     assert not broken.checks_ok
 
 
@@ -229,8 +236,13 @@ def line(text: str, x: float, y: float, w: float, score: float = 0.99) -> TextLi
 
 
 def test_card_parser_prefers_luhn_and_splits_unbroken_numbers() -> None:
-    reading = parse_card([line("4111111111111112", 50, 100, 640), line("4111 1111 1111 1111", 50, 300, 760),
-                          line("VALID THRU 09/27", 300, 400, 300)])
+    reading = parse_card(
+        [
+            line("4111111111111112", 50, 100, 640),
+            line("4111 1111 1111 1111", 50, 300, 760),
+            line("VALID THRU 09/27", 300, 400, 300),
+        ]
+    )
     assert reading is not None and [g.value for g in reading.groups] == ["4111", "1111", "1111", "1111"]
     assert reading.valid_thru is not None and reading.valid_thru.value == "09/27"
     amex = parse_card([line("3782 822463 10005", 50, 100, 680)])

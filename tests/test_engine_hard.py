@@ -4,6 +4,7 @@ other layouts and fonts, damaged at run time), validator-aware confidence and do
 The whole set (130 images, any seed) is `bench/bench_recognition.py --hard`; these are fourteen of them,
 one per damage case, chosen across layouts before the engine was tuned.
 """
+
 from __future__ import annotations
 
 import sys
@@ -33,8 +34,10 @@ def values(reading: CardReading | IdReading | None) -> dict[str, tuple[str, floa
         return {}
     if isinstance(reading, CardReading):
         conf = min(g.conf for g in reading.groups)
-        out = {"cardNumber": ("".join(g.value for g in reading.groups), conf),
-               "groups": (" ".join(g.value for g in reading.groups), conf)}
+        out = {
+            "cardNumber": ("".join(g.value for g in reading.groups), conf),
+            "groups": (" ".join(g.value for g in reading.groups), conf),
+        }
         if reading.valid_thru:
             out["validThru"] = (reading.valid_thru.value, reading.valid_thru.conf)
         return out
@@ -46,8 +49,11 @@ def subset_readings():
     engine = get_engine()
     out = []
     for sample in hard.load_subset():
-        reading = (engine.read_credit_card(sample.image) if sample.doc_type == "credit-card"
-                   else engine.read_id_card(sample.image))
+        reading = (
+            engine.read_credit_card(sample.image)
+            if sample.doc_type == "credit-card"
+            else engine.read_id_card(sample.image)
+        )
         expected = dict(sample.fields)
         if sample.doc_type == "credit-card":
             expected["groups"] = " ".join(expected["groups"])
@@ -147,8 +153,10 @@ def test_licence_numbers_with_region_code_or_name() -> None:
 
 
 def test_licence_types_on_the_number_line_and_misread_digits() -> None:
-    same_line = Line(text_line("1舎早髻 11-19-123456-12", 50, 100, 700, 0.9),
-                     HangulText((("1", 0.9), ("종", 0.9), ("보통", 0.9), ("11-19-123456-12", 0.9))))
+    same_line = Line(
+        text_line("1舎早髻 11-19-123456-12", 50, 100, 700, 0.9),
+        HangulText((("1", 0.9), ("종", 0.9), ("보통", 0.9), ("11-19-123456-12", 0.9))),
+    )
     assert _licence_type([same_line]).value == "1종보통"
     several = Line(text_line("x", 50, 100, 400, 0.5), HangulText((("2종보통", 0.9), ("2종소형", 0.9))))
     assert _licence_type([several]).value == "2종보통/2종소형"
@@ -163,7 +171,9 @@ def test_issuer_snaps_to_the_official_list_only_when_clearly_nearest() -> None:
 
 def test_issuer_whose_title_blurred_is_found_by_the_list() -> None:
     blurred = Line(text_line("x", 300, 500, 400, 0.4), HangulText((("광주광역시", 0.6), ("서구청쟝", 0.5))))
-    address = Line(text_line("y", 50, 300, 600, 0.4), HangulText((("광주광역시", 0.9), ("서구", 0.9), ("상무대로", 0.9))))
+    address = Line(
+        text_line("y", 50, 300, 600, 0.4), HangulText((("광주광역시", 0.9), ("서구", 0.9), ("상무대로", 0.9)))
+    )
     assert _issuer([address, blurred]).value == "광주광역시 서구청장"
 
 
@@ -171,8 +181,12 @@ def test_police_agency_with_a_misread_syllable_is_snapped_to_the_police_list() -
     """'경찰' read as '경칠' once took the issuer to the district offices, where nothing is near."""
     misread = Line(text_line("x", 300, 500, 400, 0.9), HangulText((("부산광역시경칠청장", 0.9),)))
     assert _issuer([misread]).value == "부산광역시경찰청장"
-    district = Line(text_line("x", 300, 500, 400, 0.9), HangulText((("서울특별시", 0.9), ("관와구청장", 0.9))))
-    assert _issuer([district]).value == "서울특별시 관악구청장"  # near a police agency too, but nearer a district
+    district = Line(
+        text_line("x", 300, 500, 400, 0.9), HangulText((("서울특별시", 0.9), ("관와구청장", 0.9)))
+    )
+    assert (
+        _issuer([district]).value == "서울특별시 관악구청장"
+    )  # near a police agency too, but nearer a district
 
 
 def test_document_view_cuts_out_a_small_tilted_card_and_maps_back() -> None:
@@ -189,7 +203,10 @@ def test_document_view_cuts_out_a_small_tilted_card_and_maps_back() -> None:
     assert view.image.shape[1] > view.image.shape[0]  # straightened: lines run along the width
     back = view.back(np.array([[0, 0]], np.float32))[0]
     assert 1300 < back[0] < 1500 and 1000 < back[1] < 1300  # the cut-out's corner lies just outside the text
-    assert document_view(frame, [np.array([[0, 0], [3900, 0], [3900, 60], [0, 60]], np.float32)], 1280).to_photo is None
+    assert (
+        document_view(frame, [np.array([[0, 0], [3900, 0], [3900, 60], [0, 60]], np.float32)], 1280).to_photo
+        is None
+    )
 
 
 # ---------------------------------------------------------------------------- what is printed (issue 22, item 2)
@@ -201,7 +218,9 @@ UNKNOWN_ISSUER = "광주광역시 서남구청장"
 
 def test_an_issuer_the_list_does_not_know_is_returned_as_printed() -> None:
     assert UNKNOWN_ISSUER not in RESIDENT_ISSUERS
-    assert nearest(UNKNOWN_ISSUER, RESIDENT_ISSUERS) == "광주광역시 남구청장"  # what the lexicon once answered
+    assert (
+        nearest(UNKNOWN_ISSUER, RESIDENT_ISSUERS) == "광주광역시 남구청장"
+    )  # what the lexicon once answered
     doc = hard.resident_current(np.random.default_rng(22), issuer=UNKNOWN_ISSUER)
     reading = get_engine().read_id_card(hard.to_bgr(doc.image))
     got = values(reading)
@@ -224,15 +243,22 @@ def test_the_list_fixes_one_character_and_says_so_never_more() -> None:
     two = Line(text_line("x", 300, 500, 400, 0.99), HangulText((("광주광역시", 0.95), ("서남구청장", 0.95))))
     assert _issuer([two]).value == "광주광역시 서남구청장"  # read as printed, not 남구 or 서구
     assert lexicon_fix("서울특별시관와구청장", RESIDENT_ISSUERS) == ("서울특별시 관악구청장", True)
-    assert lexicon_fix("서물특별시관와구청장", RESIDENT_ISSUERS) == ("서울특별시 관악구청장", True)  # one a word
+    assert lexicon_fix("서물특별시관와구청장", RESIDENT_ISSUERS) == (
+        "서울특별시 관악구청장",
+        True,
+    )  # one a word
     assert lexicon_fix("서울특별시관와두청장", RESIDENT_ISSUERS) is None  # two in one word: another office
 
 
 def test_a_licence_type_fixed_by_the_list_is_marked_and_one_needing_two_fixes_is_not_invented() -> None:
-    misread = Line(text_line("1舎", 50, 100, 200, 0.99), HangulText((("1", 0.95), ("종", 0.95), ("보동", 0.95))))
+    misread = Line(
+        text_line("1舎", 50, 100, 200, 0.99), HangulText((("1", 0.95), ("종", 0.95), ("보동", 0.95)))
+    )
     fixed = _licence_type([misread])
     assert fixed.value == "1종보통" and fixed.conf <= LEXICON_FIX_CAP
-    clean = Line(text_line("1舎", 50, 100, 200, 0.99), HangulText((("1", 0.95), ("종", 0.95), ("보통", 0.95))))
+    clean = Line(
+        text_line("1舎", 50, 100, 200, 0.99), HangulText((("1", 0.95), ("종", 0.95), ("보통", 0.95)))
+    )
     assert _licence_type([clean]).conf > LEXICON_FIX_CAP
     twice = Line(text_line("x", 50, 100, 200, 0.99), HangulText((("3", 0.95), ("종", 0.95), ("대헝", 0.95))))
     assert _licence_type([twice]).value == ""  # digit and class both rewritten: not a fix of a character
@@ -312,11 +338,20 @@ def test_the_family_bench_runs_as_documented() -> None:
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
-    line = next(ln for ln in (root / "bench" / "README.md").read_text(encoding="utf-8").splitlines()
-                if "--families --variants 1" in ln)
+    line = next(
+        ln
+        for ln in (root / "bench" / "README.md").read_text(encoding="utf-8").splitlines()
+        if "--families --variants 1" in ln
+    )
     command = line.split("`.venv/bin/python bench/bench_recognition.py --families")[1].split("`")[0]
-    done = subprocess.run([sys.executable, "bench/bench_recognition.py", "--families", *command.split()], cwd=root,
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "bench/bench_recognition.py", "--families", *command.split()],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "vertical_rows" in done.stdout and "expected calibration error" in done.stdout
     assert "100.0%" in done.stdout.split("family")[1].split("\n")[1]  # the rows-of-four family, read

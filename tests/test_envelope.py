@@ -1,5 +1,6 @@
 """The envelope against independent implementations (the `cryptography` package and the `openssl`
 command), fixed known-answer vectors, and property tests for round trips and damaged input."""
+
 from __future__ import annotations
 
 import base64
@@ -36,7 +37,8 @@ def private_key() -> rsa.RSAPrivateKey:
 @pytest.fixture(scope="module")
 def public_b64(private_key: rsa.RSAPrivateKey) -> str:
     der = private_key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return base64.b64encode(der).decode()
 
 
@@ -44,10 +46,16 @@ def public_b64(private_key: rsa.RSAPrivateKey) -> str:
 def pem_files(private_key: rsa.RSAPrivateKey, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("keys")
     priv, pub = folder / "priv.pem", folder / "pub.pem"
-    priv.write_bytes(private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    pub.write_bytes(private_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    priv.write_bytes(
+        private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    pub.write_bytes(
+        private_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
     return priv, pub
 
 
@@ -110,8 +118,11 @@ def test_cryptography_opens_what_we_seal(private_key: rsa.RSAPrivateKey, public_
 def test_we_open_what_cryptography_seals(private_key: rsa.RSAPrivateKey) -> None:
     key = bytes(reversed(range(32)))
     wrapped = private_key.public_key().encrypt(key, asym_padding.PKCS1v15())
-    ours = load_private_key(private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    ours = load_private_key(
+        private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     env = Envelope.open_wrapped(ours, base64.b64encode(wrapped), "9")
     value = base64.b64encode(crypto_aes_encrypt(key, b"4111111111111111")).decode()
     assert env.decrypt_text(value) == "4111111111111111"
@@ -122,12 +133,14 @@ def test_we_open_what_cryptography_seals(private_key: rsa.RSAPrivateKey) -> None
 def test_openssl_opens_what_we_seal(public_b64: str, pem_files: tuple[Path, Path]) -> None:
     priv, _ = pem_files
     env = Envelope.seal(public_b64, "1")
-    key = openssl("pkeyutl", "-decrypt", "-inkey", str(priv), "-pkeyopt", "rsa_padding_mode:pkcs1",
-                  data=env.wrapped_key)
+    key = openssl(
+        "pkeyutl", "-decrypt", "-inkey", str(priv), "-pkeyopt", "rsa_padding_mode:pkcs1", data=env.wrapped_key
+    )
     assert len(key) == 32
     image = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
-    plain = openssl("enc", "-d", "-aes-256-cbc", "-K", key.hex(), "-iv", key[:16].hex(),
-                    data=env.encrypt(image))
+    plain = openssl(
+        "enc", "-d", "-aes-256-cbc", "-K", key.hex(), "-iv", key[:16].hex(), data=env.encrypt(image)
+    )
     assert plain == image
 
 
@@ -135,11 +148,13 @@ def test_openssl_opens_what_we_seal(public_b64: str, pem_files: tuple[Path, Path
 def test_we_open_what_openssl_seals(private_key: rsa.RSAPrivateKey, pem_files: tuple[Path, Path]) -> None:
     priv, pub = pem_files
     key = bytes(range(100, 132))
-    wrapped = openssl("pkeyutl", "-encrypt", "-pubin", "-inkey", str(pub),
-                      "-pkeyopt", "rsa_padding_mode:pkcs1", data=key)
+    wrapped = openssl(
+        "pkeyutl", "-encrypt", "-pubin", "-inkey", str(pub), "-pkeyopt", "rsa_padding_mode:pkcs1", data=key
+    )
     env = Envelope.open_wrapped(load_private_key(priv.read_bytes()), base64.b64encode(wrapped))
-    ciphertext = openssl("enc", "-aes-256-cbc", "-K", key.hex(), "-iv", key[:16].hex(),
-                         data="2020.03.15 서울특별시".encode())
+    ciphertext = openssl(
+        "enc", "-aes-256-cbc", "-K", key.hex(), "-iv", key[:16].hex(), data="2020.03.15 서울특별시".encode()
+    )
     assert env.decrypt(ciphertext).decode() == "2020.03.15 서울특별시"
 
 
@@ -189,16 +204,23 @@ def test_every_failure_to_open_is_the_same_error(public_b64: str, private_key: r
     good = env.encrypt(b"payload")
     bad_padding = good[:-16] + bytes(16)
     messages = set()
-    for attempt in (lambda: env.decrypt(b""), lambda: env.decrypt(good[:-1]),
-                    lambda: env.decrypt(bad_padding), lambda: env.decrypt_b64("@@@"),
-                    lambda: env.decrypt_text(env.encrypt_b64(b"\xff\xfe")),
-                    lambda: env.decrypt_b64(None)):  # type: ignore[arg-type]
+    for attempt in (
+        lambda: env.decrypt(b""),
+        lambda: env.decrypt(good[:-1]),
+        lambda: env.decrypt(bad_padding),
+        lambda: env.decrypt_b64("@@@"),
+        lambda: env.decrypt_text(env.encrypt_b64(b"\xff\xfe")),
+        lambda: env.decrypt_b64(None),  # type: ignore[arg-type]
+    ):
         with pytest.raises(EnvelopeError) as info:
             attempt()
         messages.add(str(info.value))
     assert messages == {"the envelope could not be opened"}
-    ours = load_private_key(private_key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    ours = load_private_key(
+        private_key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     for wrapped in (b"", base64.b64encode(b"x" * 256), base64.b64encode(b"x" * 10), b"%%%"):
         with pytest.raises(EnvelopeError):
             Envelope.open_wrapped(ours, wrapped)
@@ -226,8 +248,9 @@ def test_round_trip_text(public_b64: str, text: str) -> None:
 
 @FAST
 @given(data=st.binary(min_size=1, max_size=200), position=st.integers(min_value=0), flip=st.integers(1, 255))
-def test_tampered_ciphertext_never_yields_the_original(public_b64: str, data: bytes, position: int,
-                                                      flip: int) -> None:
+def test_tampered_ciphertext_never_yields_the_original(
+    public_b64: str, data: bytes, position: int, flip: int
+) -> None:
     """CBC without a MAC (vendor-imposed) cannot always detect tampering; what it must do is raise
     only the one opaque error, and never hand back the original as if nothing happened."""
     env = Envelope._seal_with(KEY, public_b64, "1")

@@ -2,6 +2,7 @@
 handed hostile inputs — counted where it matters, at the server (its journal), and in memory.
 
 Doors: ``python -m qa run`` on a folder, on a ZIP, with a truth file; the QA Lab page's uploads."""
+
 from __future__ import annotations
 
 import io
@@ -53,8 +54,13 @@ def test_cli_folder_with_names_that_are_not_utf8_namesakes_a_pixel_and_a_huge_fi
     root = os.fsencode(tmp_path / "set")
     os.makedirs(os.path.join(root, b"set1"))
     os.makedirs(os.path.join(root, b"set2"))
-    for raw, data in ((b"\xc4\xab\xb5\xe5.png", CARD), (b"\xff\xfe.png", OTHER), (b"set1/a.png", CARD),
-                      (b"set2/a.png", OTHER), (b"pixel.png", _png(1, 1))):
+    for raw, data in (
+        (b"\xc4\xab\xb5\xe5.png", CARD),
+        (b"\xff\xfe.png", OTHER),
+        (b"set1/a.png", CARD),
+        (b"set2/a.png", OTHER),
+        (b"pixel.png", _png(1, 1)),
+    ):
         with open(os.path.join(root, raw), "wb") as f:
             f.write(data)
     with open(os.path.join(root, b"huge.png"), "wb") as f:
@@ -64,7 +70,8 @@ def test_cli_folder_with_names_that_are_not_utf8_namesakes_a_pixel_and_a_huge_fi
     items = {i["image"]: i for i in json.loads(out)["items"]}
     assert set(items) == {"카드.png", "\\xff\\xfe.png", "set1/a.png", "set2/a.png", "pixel.png"}
     assert items["pixel.png"]["state"] == "failed" and items["pixel.png"]["result_message"].startswith(
-        "too_small: The image is 1×1 pixels")
+        "too_small: The image is 1×1 pixels"
+    )
     assert all(i["state"] == "done" for name, i in items.items() if name != "pixel.png")
     assert sent() == 4  # the pixel cost nothing
     assert "huge.png was not read (it is larger than the API's limit of 20 MB)" in err
@@ -74,9 +81,16 @@ def test_cli_folder_with_names_that_are_not_utf8_namesakes_a_pixel_and_a_huge_fi
 
 def test_cli_zip_is_read_as_the_lab_page_reads_it(db, tmp_path, sent):
     payload, crc = zeros_deflated(256 * MB)
-    (tmp_path / "set.zip").write_bytes(crafted_zip([
-        Member(b"liar.png", payload, crc=crc, declared=1000), Member.deflated("good.png", CARD),
-        Member.deflated("../evil.png", CARD), Member.deflated("notes.txt", b"taken indoors")]))
+    (tmp_path / "set.zip").write_bytes(
+        crafted_zip(
+            [
+                Member(b"liar.png", payload, crc=crc, declared=1000),
+                Member.deflated("good.png", CARD),
+                Member.deflated("../evil.png", CARD),
+                Member.deflated("notes.txt", b"taken indoors"),
+            ]
+        )
+    )
     code, out, err = qa("run", "--service", "credit-card", "--json", "--db", db, str(tmp_path / "set.zip"))
     assert code == 0, err
     assert [i["image"] for i in json.loads(out)["items"]] == ["good.png"]
@@ -90,19 +104,38 @@ def test_cli_truth_json_nested_100000_deep_is_bad_input_not_a_traceback(db, tmp_
     """D6: the CLI gave a RecursionError traceback."""
     (tmp_path / "deep.json").write_bytes(b"[" * 100_000)
     (tmp_path / "card.png").write_bytes(CARD)
-    code, _, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / "deep.json"), "--db", db,
-                      str(tmp_path / "card.png"))
+    code, _, err = qa(
+        "run",
+        "--service",
+        "credit-card",
+        "--truth",
+        str(tmp_path / "deep.json"),
+        "--db",
+        db,
+        str(tmp_path / "card.png"),
+    )
     assert code == 4 and sent() == 0
-    assert err == ("error: deep.json: the JSON nests 100000 levels deep; a truth file needs at most 8 "
-                   "(image → field → value).\n")
+    assert err == (
+        "error: deep.json: the JSON nests 100000 levels deep; a truth file needs at most 8 "
+        "(image → field → value).\n"
+    )
 
 
 def test_a_sweep_level_below_the_minimum_size_is_refused_not_sent(db, tmp_path, sent):
     """The 0.05× of a card (the lowest scale level) is 43×27 px: every door's payload is measured, a lab
     sweep's too. It used to be a billed call the API could only answer with a failure."""
     (tmp_path / "card.png").write_bytes(CARD)
-    code, out, _ = qa("run", "--service", "credit-card", "--sweep", "scale:1,0.05", "--json", "--db", db,
-                      str(tmp_path / "card.png"))
+    code, out, _ = qa(
+        "run",
+        "--service",
+        "credit-card",
+        "--sweep",
+        "scale:1,0.05",
+        "--json",
+        "--db",
+        db,
+        str(tmp_path / "card.png"),
+    )
     items = json.loads(out)["items"]
     assert code == 4 and sent() == 1
     assert items[1]["state"] == "failed" and items[1]["result_message"].startswith("too_small")
@@ -114,8 +147,13 @@ def test_the_qa_lab_page_refuses_a_lying_zip_and_a_deep_truth_file_cheaply_and_s
     from tests.support.people import open_as
 
     payload, crc = zeros_deflated(256 * MB)
-    lying = crafted_zip([Member(b"liar.png", payload, crc=crc, declared=1000), Member.deflated("good.png", CARD),
-                         Member.deflated("../up.png", CARD)])
+    lying = crafted_zip(
+        [
+            Member(b"liar.png", payload, crc=crc, declared=1000),
+            Member.deflated("good.png", CARD),
+            Member.deflated("../up.png", CARD),
+        ]
+    )
     at = open_as("admin", "pages/qa_lab.py")
     assert_clean(at)
     at.file_uploader(key="lab_uploads").upload("liar.zip", lying, "application/zip")
@@ -125,8 +163,10 @@ def test_the_qa_lab_page_refuses_a_lying_zip_and_a_deep_truth_file_cheaply_and_s
     assert_clean(at)
     assert peak() < 64 * MB, f"{peak() / MB:.0f} MB"
     errors = [e.value for e in at.error]
-    assert "deep.json: the JSON nests 100000 levels deep; a truth file needs at most 8 (image → field → value)." \
+    assert (
+        "deep.json: the JSON nests 100000 levels deep; a truth file needs at most 8 (image → field → value)."
         in errors
+    )
     notices = " ".join(i.value for i in at.info)
     assert "liar.png could not be extracted (it holds more than the size it declares)" in notices
     assert "../up.png could not be extracted (its path leaves the ZIP's folder" in notices
@@ -142,14 +182,18 @@ def test_the_qa_lab_page_tells_apart_a_specimen_and_an_upload_of_one_name():
     at = open_as("admin", "pages/qa_lab.py")
     at.multiselect(key="lab_specimens").set_value(["cards/visa_blue_flat.png"]).run()
     at.file_uploader(key="lab_uploads").upload("visa_blue_flat.png", OTHER, "image/png")
-    at.file_uploader(key="lab_uploads").upload("set.zip", crafted_zip([Member.deflated("x/visa_blue_flat.png", CARD)]),
-                                               "application/zip")
+    at.file_uploader(key="lab_uploads").upload(
+        "set.zip", crafted_zip([Member.deflated("x/visa_blue_flat.png", CARD)]), "application/zip"
+    )
     at.run()
     at.button(key="lab_start").click().run()
     assert_clean(at)
     run = load_run(lab.factory(), at.session_state["lab_run"])
-    assert sorted(i.image for i in run.items) == ["samples/cards/visa_blue_flat.png", "set.zip/x/visa_blue_flat.png",
-                                                  "visa_blue_flat.png"]
+    assert sorted(i.image for i in run.items) == [
+        "samples/cards/visa_blue_flat.png",
+        "set.zip/x/visa_blue_flat.png",
+        "visa_blue_flat.png",
+    ]
     deadline = time.monotonic() + 120  # let the queue finish: the next tests count calls at the sandbox
     while load_run(lab.factory(), run.run["id"]).run["status"] not in ("done", "cancelled", "failed"):
         assert time.monotonic() < deadline
@@ -165,8 +209,9 @@ def test_an_analysis_page_refuses_a_1x1_image_before_any_request(sandbox):
     at.segmented_control(key="cc_source").set_value("upload").run()
     at.file_uploader(key="cc_upload").upload("pixel.png", _png(1, 1), "image/png").run()
     assert_clean(at)
-    assert any("The image is 1×1 pixels; below 32 pixels a side" in e.value for e in at.error), \
-        [e.value for e in at.error]
+    assert any("The image is 1×1 pixels; below 32 pixels a side" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
     assert not [b for b in at.button if b.key == "cc_analyze"]
     assert sandbox.backend.journal.calls() == before
 
@@ -182,10 +227,15 @@ def test_names_on_the_qa_lab_page_are_shown_as_text_not_markdown():
     link, image = "[Update here](https://evil.test).txt", "../![x](https://evil.test/p).png"
     at = open_as("admin", "pages/qa_lab.py")
     at.file_uploader(key="lab_uploads").upload(
-        "$x$.zip", crafted_zip([Member.deflated(link, b"x"), Member.deflated(image, CARD),
-                                Member.deflated("good.png", CARD)]), "application/zip")
-    at.file_uploader(key="lab_truth").upload("t.json", b'{"<i>www.evil.test.png": {"totalCardNum": "1"}}',
-                                             "application/json")
+        "$x$.zip",
+        crafted_zip(
+            [Member.deflated(link, b"x"), Member.deflated(image, CARD), Member.deflated("good.png", CARD)]
+        ),
+        "application/zip",
+    )
+    at.file_uploader(key="lab_truth").upload(
+        "t.json", b'{"<i>www.evil.test.png": {"totalCardNum": "1"}}', "application/json"
+    )
     at.run()
     assert_clean(at)
     shown = [i.value for i in at.info] + [e.value for e in at.error]

@@ -1,6 +1,7 @@
 """Issue 17's audit, kept: every door of the lab given what an attacker or a careless tool hands over —
 ZIPs whose headers lie, names that are not text, truth files built to crash a parser — and what each
 costs (memory, calls at the sandbox) and says. Every refusal is a plain message, never a traceback."""
+
 from __future__ import annotations
 
 import io
@@ -54,7 +55,9 @@ def test_a_member_declaring_1000_bytes_that_inflates_to_256_mb_costs_no_memory(i
     """D5: Python's ZipExtFile.read() inflated up to 2 GiB before cutting to the declared size
     (the page went 428 → 2,371 MB). Its compressed size gives the lie away: refused unextracted."""
     payload, crc = inflating
-    data = crafted_zip([Member(b"liar.png", payload, crc=crc, declared=1000), Member.deflated("good.png", CARD)])
+    data = crafted_zip(
+        [Member(b"liar.png", payload, crc=crc, declared=1000), Member.deflated("good.png", CARD)]
+    )
     assert len(data) < 2 * MB
     with peak_memory() as peak:
         found = from_zip("liar.zip", data)
@@ -67,8 +70,12 @@ def test_a_member_lying_about_both_sizes_is_streamed_and_stopped(inflating):
     """Declared 1000 bytes and 1000 compressed bytes, but its stream goes on: zipfile is given only what
     is declared, so what comes out is 1000 bytes whose CRC does not match — damaged, and cheap."""
     payload, crc = inflating
-    data = crafted_zip([Member(b"liar.png", payload, crc=crc, declared=1000, compressed=1000),
-                        Member.deflated("good.png", CARD)])
+    data = crafted_zip(
+        [
+            Member(b"liar.png", payload, crc=crc, declared=1000, compressed=1000),
+            Member.deflated("good.png", CARD),
+        ]
+    )
     with peak_memory() as peak:
         found = from_zip("liar.zip", data)
     assert peak() < MEMORY_CAP
@@ -78,7 +85,9 @@ def test_a_member_lying_about_both_sizes_is_streamed_and_stopped(inflating):
 def test_an_honest_190_mb_member_is_refused_by_its_declared_size_before_extraction():
     """D5: it was extracted whole (190 MB in memory) before being refused as over 20 MB."""
     payload, crc = zeros_deflated(190 * MB)
-    data = crafted_zip([Member(b"huge.png", payload, crc=crc, declared=190 * MB), Member.deflated("a.png", CARD)])
+    data = crafted_zip(
+        [Member(b"huge.png", payload, crc=crc, declared=190 * MB), Member.deflated("a.png", CARD)]
+    )
     with peak_memory() as peak:
         found = from_zip("big.zip", data)
     assert peak() < MEMORY_CAP, f"{peak() / MB:.0f} MB"
@@ -87,9 +96,18 @@ def test_an_honest_190_mb_member_is_refused_by_its_declared_size_before_extracti
 
 def test_a_member_lying_upward_is_refused_by_what_it_declares():
     data = crafted_zip([Member.deflated("tiny.png", CARD[:100]), Member.deflated("a.png", CARD)])
-    fat = crafted_zip([Member(m.name, m.payload, m.method, m.crc, MEMBER_MAX_BYTES + 1 if m.name == b"tiny.png"
-                              else m.declared) for m in (Member.deflated("tiny.png", CARD[:100]),
-                                                         Member.deflated("a.png", CARD))])
+    fat = crafted_zip(
+        [
+            Member(
+                m.name,
+                m.payload,
+                m.method,
+                m.crc,
+                MEMBER_MAX_BYTES + 1 if m.name == b"tiny.png" else m.declared,
+            )
+            for m in (Member.deflated("tiny.png", CARD[:100]), Member.deflated("a.png", CARD))
+        ]
+    )
     assert [s.name for s in from_zip("ok.zip", data).sources] == ["a.png", "tiny.png"]
     found = from_zip("fat.zip", fat)
     assert found.unreadable == [("tiny.png", "too_big")] and [s.name for s in found.sources] == ["a.png"]
@@ -109,7 +127,7 @@ def test_ten_thousand_tiny_members_are_refused_from_the_end_record_before_zipfil
         from_zip("swarm.zip", data)
     assert err.value.code == "zip_too_many" and str(ZIP_MAX_MEMBERS) in str(err.value)
     with pytest.raises(CollectError) as lied:  # an end record that undercounts: zipfile reads them all
-        from_zip("swarm.zip", crafted_zip(members[:ZIP_MAX_MEMBERS + 1], entries=3))
+        from_zip("swarm.zip", crafted_zip(members[: ZIP_MAX_MEMBERS + 1], entries=3))
     assert lied.value.code == "zip_too_many"
     korean = lied.value.words("ko")
     assert "swarm.zip" in korean and korean != str(lied.value)
@@ -131,46 +149,96 @@ def test_a_zip_inside_a_zip_is_not_opened():
 
 
 def test_dot_dot_and_absolute_members_are_named_as_skipped_with_why():
-    data = crafted_zip([Member.deflated(name, CARD) for name in
-                        ("../../etc/cron.png", "/abs/root.png", "C:\\win\\x.png", "ok/../../up.png", "fine.png")])
+    data = crafted_zip(
+        [
+            Member.deflated(name, CARD)
+            for name in (
+                "../../etc/cron.png",
+                "/abs/root.png",
+                "C:\\win\\x.png",
+                "ok/../../up.png",
+                "fine.png",
+            )
+        ]
+    )
     found = from_zip("paths.zip", data)
     assert [s.name for s in found.sources] == ["fine.png"]
-    assert sorted(found.unreadable) == sorted([("../../etc/cron.png", "unsafe_path"), ("/abs/root.png", "unsafe_path"),
-                                               ("C:\\win\\x.png", "unsafe_path"), ("ok/../../up.png", "unsafe_path")])
+    assert sorted(found.unreadable) == sorted(
+        [
+            ("../../etc/cron.png", "unsafe_path"),
+            ("/abs/root.png", "unsafe_path"),
+            ("C:\\win\\x.png", "unsafe_path"),
+            ("ok/../../up.png", "unsafe_path"),
+        ]
+    )
 
 
 def test_two_images_with_one_name_in_different_folders_are_told_apart_and_scored_apart():
     found = from_zip("sets.zip", _zip({"set1/a.png": CARD, "set2/a.png": OTHER, "set2/b.png": CARD}))
-    assert [(s.name, s.data) for s in found.sources] == [("set1/a.png", CARD), ("set2/a.png", OTHER), ("b.png", CARD)]
-    truth = parse_truth("truth.json", json.dumps({"set1/a.png": {"totalCardNum": "1"},
-                                                  "set2\\a.png": {"totalCardNum": "2"},
-                                                  "x/b.png": {"totalCardNum": "3"}}).encode())
-    assert truth.entries == {"set1/a.png": {"totalCardNum": "1"}, "set2/a.png": {"totalCardNum": "2"},
-                             "b.png": {"totalCardNum": "3"}}
+    assert [(s.name, s.data) for s in found.sources] == [
+        ("set1/a.png", CARD),
+        ("set2/a.png", OTHER),
+        ("b.png", CARD),
+    ]
+    truth = parse_truth(
+        "truth.json",
+        json.dumps(
+            {
+                "set1/a.png": {"totalCardNum": "1"},
+                "set2\\a.png": {"totalCardNum": "2"},
+                "x/b.png": {"totalCardNum": "3"},
+            }
+        ).encode(),
+    )
+    assert truth.entries == {
+        "set1/a.png": {"totalCardNum": "1"},
+        "set2/a.png": {"totalCardNum": "2"},
+        "b.png": {"totalCardNum": "3"},
+    }
     assert coverage(truth, [s.name for s in found.sources]).without_truth == []
     bare = parse_truth("truth.json", b'{"a.png": {"totalCardNum": "1"}}')  # which a.png? neither
-    assert coverage(bare, [s.name for s in found.sources]).without_truth == ["b.png", "set1/a.png", "set2/a.png"]
+    assert coverage(bare, [s.name for s in found.sources]).without_truth == [
+        "b.png",
+        "set1/a.png",
+        "set2/a.png",
+    ]
 
 
 def test_the_same_name_across_zips_and_uploads_gets_the_zips_name_in_front():
     a = from_zip("a.zip", _zip({"card.png": CARD}))
     b = from_zip("b.zip", _zip({"card.png": OTHER}))
     upload = Source("card.png", CARD)
-    names = [s.name for s in distinct_sources([("a.zip", a.sources, a.paths), ("b.zip", b.sources, b.paths),
-                                               ("", [upload], ["card.png"]), ("", [upload], ["card.png"])])]
+    names = [
+        s.name
+        for s in distinct_sources(
+            [
+                ("a.zip", a.sources, a.paths),
+                ("b.zip", b.sources, b.paths),
+                ("", [upload], ["card.png"]),
+                ("", [upload], ["card.png"]),
+            ]
+        )
+    ]
     assert names == ["a.zip/card.png", "b.zip/card.png", "card.png", "card (2).png"]
 
 
-@pytest.mark.parametrize("raw, flags, shown", [
-    (b"a\x1b[2Jb.png", 0, "a\\x1b[2Jb.png"),                          # a terminal escape
-    ("photo\u202egnp.exe".encode(), 0x800, "photo\\u202egnp.exe"),     # right-to-left override: looks like .png
-    (b"a.png\x00.exe", 0, "a.png\\x00.exe"),                           # Python cut the name at the NUL: "a.png"
-    (b"caf\xe9\xff.png", 0, "caf\\xe9\\xff.png"),                       # neither UTF-8 nor CP949: bytes escaped
-    (b"\xff\xfe.png", 0x800, "\\xff\\xfe.png"),                         # flagged UTF-8 and is not: zipfile refused the ZIP
-    ("카드".encode("cp949") + b".png", 0, "카드.png"),                   # Korean Windows, unflagged
-    ("카드".encode() + b".png", 0, "카드.png"),                   # UTF-8 without the flag
-    (b"\xe1\x84\x8f\xe1\x85\xa1.png", 0x800, "카.png"),                 # a Mac's decomposed Hangul, composed
-])
+@pytest.mark.parametrize(
+    "raw, flags, shown",
+    [
+        (b"a\x1b[2Jb.png", 0, "a\\x1b[2Jb.png"),  # a terminal escape
+        (
+            "photo\u202egnp.exe".encode(),
+            0x800,
+            "photo\\u202egnp.exe",
+        ),  # right-to-left override: looks like .png
+        (b"a.png\x00.exe", 0, "a.png\\x00.exe"),  # Python cut the name at the NUL: "a.png"
+        (b"caf\xe9\xff.png", 0, "caf\\xe9\\xff.png"),  # neither UTF-8 nor CP949: bytes escaped
+        (b"\xff\xfe.png", 0x800, "\\xff\\xfe.png"),  # flagged UTF-8 and is not: zipfile refused the ZIP
+        ("카드".encode("cp949") + b".png", 0, "카드.png"),  # Korean Windows, unflagged
+        ("카드".encode() + b".png", 0, "카드.png"),  # UTF-8 without the flag
+        (b"\xe1\x84\x8f\xe1\x85\xa1.png", 0x800, "카.png"),  # a Mac's decomposed Hangul, composed
+    ],
+)
 def test_names_are_kept_as_visible_safe_text(raw, flags, shown):
     data = crafted_zip([Member.deflated(raw, CARD, flags=flags), Member.deflated("z.png", OTHER)])
     found = from_zip("names.zip", data)
@@ -222,7 +290,7 @@ def test_a_truth_json_nested_100000_deep_is_refused_with_a_plain_message():
     assert err.value.code == "truth_too_deep" and err.value.params["depth"] == 100_000
     assert "deep.json" in str(err.value) and str(MAX_DEPTH) in str(err.value)
     assert "deep.json" in err.value.words("ko") and err.value.words("ko") != str(err.value)
-    brackets_in_strings = json.dumps({"a.png": {"name": "[[[[[[[[[[{{{{{{{{{{\\\"["}}).encode()
+    brackets_in_strings = json.dumps({"a.png": {"name": '[[[[[[[[[[{{{{{{{{{{\\"['}}).encode()
     assert parse_truth("ok.json", brackets_in_strings).entries["a.png"]["name"].startswith("[[[")
 
 
@@ -245,14 +313,16 @@ def test_a_truth_csv_quoted_as_rfc_4180_says():
     """D4: the dialect was sniffed from the header line alone, so doubled quotes were mis-split."""
     data = b'file,name\r\nhong.png,"=HYPERLINK(""http://x/?""&A1,""Hong, Gildong"")"\r\n'
     assert parse_truth("t.csv", data).entries == {
-        "hong.png": {"name": '=HYPERLINK("http://x/?"&A1,"Hong, Gildong")'}}
+        "hong.png": {"name": '=HYPERLINK("http://x/?"&A1,"Hong, Gildong")'}
+    }
 
 
 def test_a_truth_csv_with_a_bom_semicolons_and_quoted_line_breaks():
     text = '\ufefffile;name;issuer\r\n"a.png";"홍길동";"서울특별시\n종로구청장; 2019"\r\nb.png;"Kim ""K"" Lee";x\r\n'
     assert parse_truth("t.csv", text.encode("utf-8")).entries == {
         "a.png": {"name": "홍길동", "issuer": "서울특별시\n종로구청장; 2019"},
-        "b.png": {"name": 'Kim "K" Lee', "issuer": "x"}}
+        "b.png": {"name": 'Kim "K" Lee', "issuer": "x"},
+    }
     assert parse_truth("t.csv", text.encode("utf-16")).entries["b.png"]["name"] == 'Kim "K" Lee'
 
 
@@ -264,8 +334,10 @@ def test_a_truth_csv_cell_past_the_csv_modules_limit_is_a_plain_refusal():
 
 def test_truth_names_match_images_as_the_run_names_them():
     decomposed = "\u110f\u1161\u1103\u1173.png"  # "카드.png" as a Mac writes it
-    truth = parse_truth("t.json", json.dumps({decomposed: {"totalCardNum": "1"},
-                                              "evil\u202egnp.png": {"totalCardNum": "2"}}).encode())
+    truth = parse_truth(
+        "t.json",
+        json.dumps({decomposed: {"totalCardNum": "1"}, "evil\u202egnp.png": {"totalCardNum": "2"}}).encode(),
+    )
     assert set(truth.entries) == {"카드.png", "evil\\u202egnp.png"}
 
 

@@ -1,4 +1,5 @@
 """What an upload carries besides its pixels: metadata segments and bytes after the end marker."""
+
 import io
 
 import numpy as np

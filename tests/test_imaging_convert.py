@@ -1,6 +1,7 @@
 """Issue 22, item 5: HEIC/HEIF photos, single-page PDFs and TIFF scans are accepted at the one loading
 door every entrance uses and converted to what the API takes (JPEG for photos, PNG for scans); the
 pipeline says so; a PDF or TIFF of several pages is refused with a clear message."""
+
 from __future__ import annotations
 
 import io
@@ -36,8 +37,9 @@ def encoded(image: Image.Image, fmt: str, **kw) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize(("fmt", "named", "sent"), [("HEIF", "HEIC", "jpeg"), ("PDF", "PDF", "png"),
-                                                     ("TIFF", "TIFF", "png")])
+@pytest.mark.parametrize(
+    ("fmt", "named", "sent"), [("HEIF", "HEIC", "jpeg"), ("PDF", "PDF", "png"), ("TIFF", "TIFF", "png")]
+)
 def test_each_type_is_converted_and_the_pipeline_says_so(fmt: str, named: str, sent: str) -> None:
     data = encoded(card(), fmt)
     loaded = load_image(data)
@@ -105,11 +107,25 @@ def test_the_cli_sends_a_heic_photo_and_refuses_a_two_page_pdf(tmp_path: Path) -
     pdf.write_bytes(encoded(card(), "PDF", save_all=True, append_images=[card()]))
     env = {k: v for k, v in os.environ.items() if not k.startswith("NHN_OCR_")}
     with start_sandbox(SandboxConfig()) as running:
-        creds = ["--base-url", running.base_url, "--app-key", running.app_key, "--secret-key", running.secret_key]
+        creds = [
+            "--base-url",
+            running.base_url,
+            "--app-key",
+            running.app_key,
+            "--secret-key",
+            running.secret_key,
+        ]
 
         def cli(*args: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run([sys.executable, "-m", "ocr_core", *creds, *args], cwd=CARD.parents[2], env=env,
-                                  capture_output=True, text=True, timeout=300, check=False)
+            return subprocess.run(
+                [sys.executable, "-m", "ocr_core", *creds, *args],
+                cwd=CARD.parents[2],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
 
         sent = cli("--json", "--unmasked", "credit-card", str(heic))
         assert sent.returncode == 0, sent.stderr

@@ -1,4 +1,5 @@
 """load_image: type by content, size and pixel limits before decoding, corrupt files, EXIF orientation."""
+
 from __future__ import annotations
 
 import io
@@ -54,7 +55,12 @@ def _png_bomb(side: int = 30000) -> bytes:
     parts.append(comp.compress(row * (side % 1000)))
     parts.append(comp.flush())
     ihdr = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", b"".join(parts)) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", b"".join(parts))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def _jpeg_with_declared_size(width: int, height: int) -> bytes:
@@ -99,7 +105,9 @@ def test_transparency_is_flattened_onto_white() -> None:
     assert loaded.bgr[10, 10].tolist() == [0, 0, 255]
 
 
-@pytest.mark.parametrize("mode,fmt", [("L", "JPEG"), ("CMYK", "JPEG"), ("P", "PNG"), ("LA", "PNG"), ("1", "PNG")])
+@pytest.mark.parametrize(
+    "mode,fmt", [("L", "JPEG"), ("CMYK", "JPEG"), ("P", "PNG"), ("LA", "PNG"), ("1", "PNG")]
+)
 def test_other_pixel_modes_become_bgr(mode: str, fmt: str) -> None:
     rgb = Image.fromarray(cv2.cvtColor(_marked(), cv2.COLOR_BGR2RGB))
     loaded = load_image(_pil_bytes(rgb.convert(mode), fmt))
@@ -120,11 +128,13 @@ def test_sixteen_bit_greyscale_png_is_scaled_not_clipped() -> None:
     "orientation,size,red_corner",
     [
         (3, (200, 100), (-1, -1)),  # rotated 180°: the red block ends bottom-right
-        (6, (100, 200), (0, -1)),   # shown turned 90° clockwise: red ends top-right
-        (8, (100, 200), (-1, 0)),   # shown turned 90° counter-clockwise: red ends bottom-left
+        (6, (100, 200), (0, -1)),  # shown turned 90° clockwise: red ends top-right
+        (8, (100, 200), (-1, 0)),  # shown turned 90° counter-clockwise: red ends bottom-left
     ],
 )
-def test_exif_orientation_is_applied(orientation: int, size: tuple[int, int], red_corner: tuple[int, int]) -> None:
+def test_exif_orientation_is_applied(
+    orientation: int, size: tuple[int, int], red_corner: tuple[int, int]
+) -> None:
     rgb = Image.fromarray(cv2.cvtColor(_marked(), cv2.COLOR_BGR2RGB))
     exif = Image.Exif()
     exif[0x0112] = orientation
@@ -164,7 +174,9 @@ def test_too_large_is_checked_before_anything_else() -> None:
     assert "MB" in rejection(err.code, err.params, "en") and "MB" in rejection(err.code, err.params, "ko")
 
 
-@pytest.mark.parametrize("data", [b"hello, this is plain text\n", b"<html><body>no</body></html>", b"\x00" * 64])
+@pytest.mark.parametrize(
+    "data", [b"hello, this is plain text\n", b"<html><body>no</body></html>", b"\x00" * 64]
+)
 def test_not_an_image(data: bytes) -> None:
     assert _rejected(data).code == "not_image"
 
@@ -253,8 +265,12 @@ def test_every_code_is_reachable_and_every_message_is_bilingual() -> None:
         "bomb": (_jpeg_with_declared_size(9000, 9000), {}),
         "corrupt": (b"\xff\xd8\xff\xe0broken", {}),
         "too_small": (encode(_marked(200, 31), ".png"), {}),
-        "multi_page": (_pil_bytes(Image.new("RGB", (64, 64)), "TIFF", save_all=True,
-                                  append_images=[Image.new("RGB", (64, 64))]), {}),
+        "multi_page": (
+            _pil_bytes(
+                Image.new("RGB", (64, 64)), "TIFF", save_all=True, append_images=[Image.new("RGB", (64, 64))]
+            ),
+            {},
+        ),
     }
     assert set(samples) == set(REJECT_CODES)
     for code, (data, kwargs) in samples.items():

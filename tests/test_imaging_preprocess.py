@@ -1,4 +1,5 @@
 """preprocess: warp flat, deskew, denoise, CLAHE, resize, re-encode (EXIF and trailing bytes gone)."""
+
 from __future__ import annotations
 
 import io
@@ -194,7 +195,9 @@ def test_specimen_photos_are_warped_to_a_readable_card(spec) -> None:
     assert assess_quality(r.bgr)["boundary"].status == "pass"
 
 
-@pytest.mark.skipif(not any(s.name == "visa_12mp" for s in specimens("photo")), reason="12 MP specimen missing")
+@pytest.mark.skipif(
+    not any(s.name == "visa_12mp" for s in specimens("photo")), reason="12 MP specimen missing"
+)
 def test_twelve_megapixel_photo_shrinks_at_least_eightfold() -> None:
     spec = next(s for s in specimens("photo") if s.name == "visa_12mp")
     original = spec.path.read_bytes()

@@ -1,4 +1,5 @@
 """assess_quality and find_card_quad: synthetic scenes with known faults, then the committed specimens."""
+
 from __future__ import annotations
 
 import re
@@ -33,10 +34,17 @@ def scene(name: str) -> Scene:
     """Each scene is drawn once per test session."""
     variants: dict[str, dict[str, Any]] = {
         "good": {"quad": perspective_quad(SIZE, rotation_deg=1.0, keystone=0.04, share=0.66)},
-        "good_id": {"kind": "id", "quad": perspective_quad(SIZE, rotation_deg=-1.5, keystone=0.05, share=0.66)},
+        "good_id": {
+            "kind": "id",
+            "quad": perspective_quad(SIZE, rotation_deg=-1.5, keystone=0.05, share=0.66),
+        },
         "blurred": {"blur_sigma": 4.0, "quad": perspective_quad(SIZE, rotation_deg=1.0, share=0.66)},
         "dark": {"gain": 0.3, "quad": perspective_quad(SIZE, rotation_deg=1.0, share=0.66)},
-        "glare": {"kind": "id", "glare": (0.1, -0.05, 0.25), "quad": perspective_quad(SIZE, rotation_deg=1.0, share=0.66)},
+        "glare": {
+            "kind": "id",
+            "glare": (0.1, -0.05, 0.25),
+            "quad": perspective_quad(SIZE, rotation_deg=1.0, share=0.66),
+        },
         "tilted": {"quad": perspective_quad(SIZE, rotation_deg=22.0, keystone=0.05, share=0.55)},
         "perspective": {"quad": perspective_quad(SIZE, rotation_deg=2.0, keystone=0.45, share=0.66)},
         "cut_off": {"quad": perspective_quad(SIZE, share=0.6, offset=(0.35, 0.0))},
@@ -62,7 +70,9 @@ def statuses(r: QualityReport) -> dict[str, str]:
 
 def corner_error(found: np.ndarray, truth: np.ndarray, shape: tuple[int, ...]) -> float:
     """Largest corner distance as a share of the image diagonal."""
-    return float(np.linalg.norm(order_quad(found) - order_quad(truth), axis=1).max() / np.hypot(shape[0], shape[1]))
+    return float(
+        np.linalg.norm(order_quad(found) - order_quad(truth), axis=1).max() / np.hypot(shape[0], shape[1])
+    )
 
 
 # --- synthetic scenes --------------------------------------------------------------------------
@@ -75,7 +85,9 @@ def test_a_good_photo_passes_every_check(name: str) -> None:
     assert list(statuses(r)) == list(CHECK_NAMES)
 
 
-@pytest.mark.parametrize("name", ["good", "tilted", "perspective", "far", "blurred", "dark", "glare", "thumb"])
+@pytest.mark.parametrize(
+    "name", ["good", "tilted", "perspective", "far", "blurred", "dark", "glare", "thumb"]
+)
 def test_card_quad_is_found_where_it_was_drawn(name: str) -> None:
     s = scene(name)
     found = find_card_quad(s.bgr)
@@ -222,8 +234,12 @@ def test_specimen_photo_quad_matches_its_truth(spec) -> None:
 def test_specimen_photo_faults_are_flagged(spec) -> None:
     s = statuses(specimen_report(str(spec.path)))
     effects = set(spec.effects)
-    expected = {"blur": ["sharpness"], "glare": ["glare"], "dark": ["brightness"],
-                "low-resolution": ["resolution_card", "resolution_image"]}
+    expected = {
+        "blur": ["sharpness"],
+        "glare": ["glare"],
+        "dark": ["brightness"],
+        "low-resolution": ["resolution_card", "resolution_image"],
+    }
     flagged = [check for effect in effects for check in expected.get(effect, [])]
     for check in flagged:
         assert s[check] != "pass", f"{check} should be flagged for {sorted(effects)}"
@@ -249,7 +265,9 @@ def _specimen_bgr(rel: str):
 def test_jpeg_compression_is_checked(quality, status):
     from ocr_core.imaging import assess_quality, load_image
 
-    _, buf = cv2.imencode(".jpg", _specimen_bgr("cards/visa_blue_flat.png"), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    _, buf = cv2.imencode(
+        ".jpg", _specimen_bgr("cards/visa_blue_flat.png"), [cv2.IMWRITE_JPEG_QUALITY, quality]
+    )
     report = assess_quality(load_image(buf.tobytes()))
     check = report.get("compression")
     assert check is not None and check.status == status, check

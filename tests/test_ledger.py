@@ -1,6 +1,7 @@
 """The audit trail and quota counters on a real database (SQLite file; PostgreSQL where the store's
 fixture provides one): conditional spending that holds under racing sessions, refunds, filters,
 per-day totals and retention."""
+
 from __future__ import annotations
 
 import threading
@@ -39,7 +40,11 @@ NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 def test_spend_until_the_daily_limit_then_refuse(ledger):
     limits = QuotaLimits(user_daily_analysis=3)
     assert [ledger.try_spend("ann@corp.test", "analysis", limits, now=NOW).ok for _ in range(4)] == [
-        True, True, True, False]
+        True,
+        True,
+        True,
+        False,
+    ]
     refused = ledger.try_spend("ann@corp.test", "analysis", limits, now=NOW)
     assert (refused.refused_by, refused.limit) == ("user_daily", 3)
     # Stand-alone is priced apart and counted apart; another user and the next day start afresh.
@@ -95,8 +100,17 @@ def _event(user: str, at: datetime, **kw) -> AuditEvent:
 
 
 def test_audit_rows_filter_total_and_purge(ledger):
-    ledger.append(_event("ann@corp.test", NOW, backend="cloud", service="credit-card", result_code=0,
-                         latency_ms=812.5, image_sha256="ab" * 32))
+    ledger.append(
+        _event(
+            "ann@corp.test",
+            NOW,
+            backend="cloud",
+            service="credit-card",
+            result_code=0,
+            latency_ms=812.5,
+            image_sha256="ab" * 32,
+        )
+    )
     ledger.append(_event("ann@corp.test", NOW + timedelta(minutes=1), backend="cloud", result_code=4000111))
     ledger.append(_event("vic@corp.test", NOW - timedelta(days=40), backend="sandbox", result_code=0))
     ledger.append(_event("ada@corp.test", NOW, kind="unmask", masked=False))

@@ -4,6 +4,7 @@ Texts for people live in the message catalogue (``l10n/``); the library emits co
 Korean may appear in ``ocr_core`` only in docstrings and comments, and as text *read from a document*
 that the code must recognise (a licence's region names, the sex printed on a passport's data page).
 """
+
 from __future__ import annotations
 
 import ast
@@ -32,8 +33,11 @@ from ocr_core import (
 
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 LIBRARY = Path(ocr_core.__file__).resolve().parent
-DOCUMENT_TEXT = (set(validators.LICENCE_REGIONS) | set(validators.PRINTED_SEX.values())
-                 | set(hangul_names.SURNAME_SPELLINGS))
+DOCUMENT_TEXT = (
+    set(validators.LICENCE_REGIONS)
+    | set(validators.PRINTED_SEX.values())
+    | set(hangul_names.SURNAME_SPELLINGS)
+)
 """Korean the validators read on documents (regions, sex, surnames); everything else Korean belongs in
 the catalogue."""
 
@@ -45,13 +49,21 @@ def _docstrings(tree: ast.AST) -> set[int]:
         body = getattr(node, "body", None)
         if not isinstance(body, list):
             continue
-        if isinstance(node, nodes) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        if (
+            isinstance(node, nodes)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             found.add(id(body[0].value))
         # attribute docstrings: a bare string right after an assignment
         for first, second in itertools.pairwise(body):
-            if isinstance(first, (ast.Assign, ast.AnnAssign)) and isinstance(second, ast.Expr) \
-                    and isinstance(second.value, ast.Constant):
+            if (
+                isinstance(first, (ast.Assign, ast.AnnAssign))
+                and isinstance(second, ast.Expr)
+                and isinstance(second.value, ast.Constant)
+            ):
                 found.add(id(second.value))
     return found
 
@@ -59,27 +71,39 @@ def _docstrings(tree: ast.AST) -> set[int]:
 def korean_literals(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docs = _docstrings(tree)
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
-            and HANGUL.search(node.value)]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docs
+        and HANGUL.search(node.value)
+    ]
 
 
 def test_no_korean_words_in_the_library() -> None:
     files = sorted(LIBRARY.rglob("*.py"))
     assert len(files) > 15
-    found = [f"{path.relative_to(LIBRARY.parent)}:{line}: {value!r}" for path in files
-             for line, value in korean_literals(path) if value not in DOCUMENT_TEXT]
+    found = [
+        f"{path.relative_to(LIBRARY.parent)}:{line}: {value!r}"
+        for path in files
+        for line, value in korean_literals(path)
+        if value not in DOCUMENT_TEXT
+    ]
     assert not found, "Korean words belong in l10n/locales/ko (emit a code):\n" + "\n".join(found)
 
 
 def test_the_check_catches_a_korean_message(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
-    module.write_text('"""문서 설명."""\nX = 1\n"""속성 설명."""\n\n\ndef f() -> str:\n    return "숫자가 아닙니다"  # 주석\n',
-                      encoding="utf-8")
+    module.write_text(
+        '"""문서 설명."""\nX = 1\n"""속성 설명."""\n\n\ndef f() -> str:\n    return "숫자가 아닙니다"  # 주석\n',
+        encoding="utf-8",
+    )
     assert korean_literals(module) == [(7, "숫자가 아닙니다")]
 
 
 # --- local input refused: a rule and its facts, worded by the catalogue ------------------------------
+
 
 def _refusals() -> list[InputError]:
     """One InputError of every rule ocr_core raises outside AuthenticityRequest (whose rules are
@@ -99,7 +123,9 @@ def _refusals() -> list[InputError]:
         spent = RequestKey.issued_now("rk")
         spent.mark_spent()
         old = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-        request = AuthenticityRequest("resident", "홍길동", resident_number="900115-1289153", issue_date="20190514")
+        request = AuthenticityRequest(
+            "resident", "홍길동", resident_number="900115-1289153", issue_date="20190514"
+        )
         keys: tuple[RequestKey | str, ...] = (spent, RequestKey("rk", old, old + timedelta(hours=1)), " ")
         for key in keys:
             catch(partial(client.verify_authenticity, key, request))
@@ -123,9 +149,17 @@ def test_the_dashboard_and_the_cli_word_a_refusal_in_the_chosen_language() -> No
     from ocr_core.cli import _report_error
     from ui.errors import describe
 
-    err = SettingsError("missing", rule="missing_credentials",
-                        params={"api_version": "v2.0", "missing": (("secret_key", "NHN_OCR_SECRETKEY"),)})
-    assert describe(err, "ko")[0] == "전송하지 않았습니다: API v2.0에 필요한 설정이 없습니다: secretKey (NHN_OCR_SECRETKEY)"
+    err = SettingsError(
+        "missing",
+        rule="missing_credentials",
+        params={"api_version": "v2.0", "missing": (("secret_key", "NHN_OCR_SECRETKEY"),)},
+    )
+    assert (
+        describe(err, "ko")[0]
+        == "전송하지 않았습니다: API v2.0에 필요한 설정이 없습니다: secretKey (NHN_OCR_SECRETKEY)"
+    )
     said = io.StringIO()
     _report_error(err, False, io.StringIO(), said, "ko")
-    assert said.getvalue().strip() == "error: API v2.0에 필요한 설정이 없습니다: secretKey (NHN_OCR_SECRETKEY)"
+    assert (
+        said.getvalue().strip() == "error: API v2.0에 필요한 설정이 없습니다: secretKey (NHN_OCR_SECRETKEY)"
+    )

@@ -1,4 +1,5 @@
 """Masking: exact shapes for the documented formats, plus properties that must hold for any input."""
+
 from __future__ import annotations
 
 import copy
@@ -38,6 +39,7 @@ def _visible_digits(value: str) -> int:
 
 # --- documented shapes -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("raw", "masked"),
     [
@@ -63,7 +65,8 @@ def test_card_groups_follow_their_position_in_the_whole_number() -> None:
     assert mask_card_groups([]) == ()
     groups = ["1234", "5678", "9012", "3456"]
     assert [mask_value("cardNums", g, groups=groups, index=i) for i, g in enumerate(groups)] == list(
-        mask_card_groups(groups))
+        mask_card_groups(groups)
+    )
     # a lone group whose position is unknown shows nothing
     assert mask_value("cardNums", "5678") == "****"
 
@@ -150,14 +153,27 @@ CARD_DOC: dict[str, Any] = {
     "result": {
         "fileType": "png",
         "resolution": "normal",
-        "cardNums": [{"value": "4111", "conf": 0.87}, {"value": "1111", "conf": 0.99},
-                     {"value": "1111", "conf": 0.97}, {"value": "1111", "conf": 0.89}],
+        "cardNums": [
+            {"value": "4111", "conf": 0.87},
+            {"value": "1111", "conf": 0.99},
+            {"value": "1111", "conf": 0.97},
+            {"value": "1111", "conf": 0.89},
+        ],
         "totalCardNum": "4111111111111111",
         "cardNumBoxes": [
-            {"x1": 62, "y1": 256, "x2": 192, "y2": 256, "x3": 192, "y3": 301, "x4": 62, "y4": 301}],
+            {"x1": 62, "y1": 256, "x2": 192, "y2": 256, "x3": 192, "y3": 301, "x4": 62, "y4": 301}
+        ],
         "validThru": {"value": "04/29", "conf": 0.53},
         "validThruBox": {
-            "x1": 316, "y1": 315, "x2": 426, "y2": 315, "x3": 426, "y3": 347, "x4": 316, "y4": 347},
+            "x1": 316,
+            "y1": 315,
+            "x2": 426,
+            "y2": 315,
+            "x3": 426,
+            "y3": 347,
+            "x4": 316,
+            "y4": 347,
+        },
     },
 }
 
@@ -221,20 +237,31 @@ def test_request_key_is_kept_verbatim() -> None:
 
 
 def test_authenticity_request_body_is_masked_by_field_keys() -> None:
-    body = {"idType": "resident", "name": "홍길동", "residentNumber": "9001011234567",
-            "issueDate": "20190101"}
-    assert mask_api_json(body) == {"idType": "resident", "name": "홍**", "residentNumber": "9001011******",
-                                   "issueDate": "20190101"}
+    body = {
+        "idType": "resident",
+        "name": "홍길동",
+        "residentNumber": "9001011234567",
+        "issueDate": "20190101",
+    }
+    assert mask_api_json(body) == {
+        "idType": "resident",
+        "name": "홍**",
+        "residentNumber": "9001011******",
+        "issueDate": "20190101",
+    }
 
 
 def test_unexpected_places_are_scrubbed() -> None:
-    doc = {"header": {"resultMessage": "bad card 4111111111111111"},
-           "result": {"extra": ["900101-1234567", {"note": "4111 1111 1111 1111"}]}}
+    doc = {
+        "header": {"resultMessage": "bad card 4111111111111111"},
+        "result": {"extra": ["900101-1234567", {"note": "4111 1111 1111 1111"}]},
+    }
     text = json.dumps(mask_api_json(doc))
     assert "4111111111111111" not in text and "1234567" not in text and "4111 1111 1111 1111" not in text
 
 
 # --- free text ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("raw", "masked"),
@@ -257,7 +284,8 @@ def test_mask_text(raw: str, masked: str) -> None:
 
 digits = st.text(alphabet="0123456789", min_size=1, max_size=24)
 separated_card = st.lists(st.text(alphabet="0123456789", min_size=1, max_size=6), min_size=1, max_size=6).map(
-    lambda parts: " ".join(parts))
+    lambda parts: " ".join(parts)
+)
 any_text = st.text(alphabet=st.sampled_from("0123456789 -*<.AZaz홍가/:\n"), max_size=60)
 
 
@@ -267,8 +295,10 @@ def test_card_mask_never_shows_more_than_ten_digits_and_keeps_shape(value: str) 
     masked = mask_card_number(value)
     assert _visible_digits(masked) <= 10
     assert len(masked) == len(value)
+
     def separators(s: str) -> list[str]:
         return [c for c in s if not (c.isalnum() or c == "*")]
+
     assert separators(masked) == separators(value)
     n_digits = sum(c.isdigit() for c in value)
     if n_digits < 13 and set(value) <= set("0123456789 "):
@@ -303,8 +333,12 @@ def _no_full_numbers(text: str, secrets: list[str]) -> None:
 def _rrn() -> st.SearchStrategy[str]:
     return st.builds(
         lambda y, m, d, g, rest, dash: f"{y:02d}{m:02d}{d:02d}{'-' if dash else ''}{g}{rest}",
-        st.integers(0, 99), st.integers(1, 12), st.integers(1, 28), st.sampled_from("12345678"),
-        st.text(alphabet="0123456789", min_size=6, max_size=6), st.booleans(),
+        st.integers(0, 99),
+        st.integers(1, 12),
+        st.integers(1, 28),
+        st.sampled_from("12345678"),
+        st.text(alphabet="0123456789", min_size=6, max_size=6),
+        st.booleans(),
     )
 
 
@@ -316,11 +350,12 @@ def _rrn() -> st.SearchStrategy[str]:
     kv_key=st.sampled_from(sorted(FIELDS) + ["unknownKey"]),
 )
 def test_mask_api_json_never_leaks_a_full_number(
-        card: str, group_sizes: list[int], rrn: str, kv_key: str) -> None:
+    card: str, group_sizes: list[int], rrn: str, kv_key: str
+) -> None:
     groups, start = [], 0
     for size in group_sizes:
         if start < len(card):
-            groups.append(card[start:start + size])
+            groups.append(card[start : start + size])
             start += size
     if start < len(card):
         groups.append(card[start:])
@@ -329,9 +364,11 @@ def test_mask_api_json_never_leaks_a_full_number(
         "result": {
             "cardNums": [{"value": g, "conf": 0.5} for g in groups],
             "totalCardNum": card,
-            "keyValues": [{"key": kv_key, "value": card, "conf": 0.5},
-                          {"key": kv_key, "value": rrn, "conf": 0.5},
-                          {"key": "residentNumber", "value": rrn, "conf": 0.5}],
+            "keyValues": [
+                {"key": kv_key, "value": card, "conf": 0.5},
+                {"key": kv_key, "value": rrn, "conf": 0.5},
+                {"key": "residentNumber", "value": rrn, "conf": 0.5},
+            ],
             "extra": {"nested": [card, rrn]},
         },
     }
@@ -347,6 +384,7 @@ def test_mask_api_json_never_leaks_a_full_number(
 
 
 # --- boundaries mutation testing found unpinned (mutmut over ocr_core/masking.py) -------------------
+
 
 def test_resident_number_misreads_at_the_length_boundaries() -> None:
     assert mask_resident_number("90010112") == "900101**"  # 8 slots: the birth date part only
@@ -377,8 +415,12 @@ def test_mask_value_routes_by_kind() -> None:
 
 
 def test_mask_api_json_scrubs_inside_odd_shapes() -> None:
-    doc = {"result": {"name": ["900101-1234567"],
-                      "cardNums": [{"value": "4111"}, {"value": None}, "loose", {"value": "1111"}]}}
+    doc = {
+        "result": {
+            "name": ["900101-1234567"],
+            "cardNums": [{"value": "4111"}, {"value": None}, "loose", {"value": "1111"}],
+        }
+    }
     masked = mask_api_json(doc)
     assert masked["result"]["name"] == ["900101-1******"]
     assert masked["result"]["cardNums"][1:3] == [{"value": None}, "loose"]
@@ -386,8 +428,16 @@ def test_mask_api_json_scrubs_inside_odd_shapes() -> None:
     assert mask_text("9913451234567") == "991345***4567"
 
 
-@pytest.mark.parametrize(("value", "masked"), [("1800A", "1800*"), ("12AB1990", "****1990"), ("****1990", "****1990"),
-                                               ("19900101", "1990****"), ("01 JAN 1990", "** *** 1990")])
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("1800A", "1800*"),
+        ("12AB1990", "****1990"),
+        ("****1990", "****1990"),
+        ("19900101", "1990****"),
+        ("01 JAN 1990", "** *** 1990"),
+    ],
+)
 def test_a_birth_date_masks_to_what_masks_to_itself(value, masked):
     """Found by the property above (CI, 'birthDate', '1800A'): a kept year beside a star was masked again."""
     assert mask_value("birthDate", value) == masked

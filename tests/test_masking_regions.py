@@ -1,6 +1,7 @@
 """Issue 12, item 10: with masking on, the image hides every personal region — the fields the API
 names and what it does not (Hanja name, address, photo; a credit card holder's name) — while the
 heading stays readable. Real OCR through the sandbox; coordinates are the specimens' own layout."""
+
 from __future__ import annotations
 
 import cv2
@@ -16,7 +17,11 @@ from ui.redaction import blur_regions
 from ui.rows import personal_polygons, rows_for
 
 # (x0, y0, x1, y1) on the 856×540 specimens
-RESIDENT_REGIONS = {"hanja": (185, 140, 305, 190), "address": (60, 285, 400, 350), "photo": (640, 130, 780, 340)}
+RESIDENT_REGIONS = {
+    "hanja": (185, 140, 305, 190),
+    "address": (60, 285, 400, 350),
+    "photo": (640, 130, 780, 340),
+}
 DRIVER_REGIONS = {"address": (50, 320, 340, 375), "photo": (650, 120, 780, 310), "name": (50, 215, 160, 260)}
 CARD_REGIONS = {"holder": (75, 455, 310, 488)}
 HEADING = (62, 45, 300, 100)
@@ -24,7 +29,9 @@ HEADING = (62, 45, 300, 100)
 
 @pytest.fixture(scope="module")
 def client(sandbox):
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)) as c:
+    with OcrClient(
+        Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+    ) as c:
         yield c
 
 
@@ -36,18 +43,24 @@ def _changed(before: np.ndarray, after: np.ndarray, box: tuple[int, int, int, in
 def _masked(client, image: str):
     data = (SAMPLES / image).read_bytes()
     bgr = load_image(data).bgr
-    result = client.analyze_credit_card(data) if image.startswith("cards/") else \
-        client.analyze_id_card(data, stand_alone=True)
+    result = (
+        client.analyze_credit_card(data)
+        if image.startswith("cards/")
+        else client.analyze_id_card(data, stand_alone=True)
+    )
     rows = rows_for(result, "en", masked=True)
     return bgr, blur_regions(bgr, personal_polygons(result, rows, bgr))
 
 
 @pytest.mark.slow  # real OCR through the sandbox, or a 12 MP photo
-@pytest.mark.parametrize(("image", "regions"), [
-    ("ids/resident_hong_gildong.png", RESIDENT_REGIONS),
-    ("ids/driver_hong_gildong.png", DRIVER_REGIONS),
-    ("cards/visa_blue_flat.png", CARD_REGIONS),
-])
+@pytest.mark.parametrize(
+    ("image", "regions"),
+    [
+        ("ids/resident_hong_gildong.png", RESIDENT_REGIONS),
+        ("ids/driver_hong_gildong.png", DRIVER_REGIONS),
+        ("cards/visa_blue_flat.png", CARD_REGIONS),
+    ],
+)
 def test_every_personal_region_is_blurred_and_the_heading_is_not(client, image, regions):
     before, after = _masked(client, image)
     for name, box in regions.items():
@@ -56,9 +69,17 @@ def test_every_personal_region_is_blurred_and_the_heading_is_not(client, image, 
         assert _changed(before, after, HEADING) < 1, "the document's heading was blurred"
 
 
-@pytest.mark.parametrize("image", ["ids/resident_hong_gildong.png", "ids/driver_kim_minseo.jpg",
-                                   "ids/passport_hong_gildong.png", "photos/resident_hong_desk.jpg",
-                                   "photos/passport_hong_desk.jpg", "photos/driver_lee_low_res.jpg"])
+@pytest.mark.parametrize(
+    "image",
+    [
+        "ids/resident_hong_gildong.png",
+        "ids/driver_kim_minseo.jpg",
+        "ids/passport_hong_gildong.png",
+        "photos/resident_hong_desk.jpg",
+        "photos/passport_hong_desk.jpg",
+        "photos/driver_lee_low_res.jpg",
+    ],
+)
 def test_the_holders_photo_is_found(image):
     bgr = load_image((SAMPLES / image).read_bytes()).bgr
     quads = find_portraits(bgr)
@@ -86,13 +107,18 @@ def _cover(quad, truth: np.ndarray, shape) -> tuple[float, float]:
 
 
 @pytest.mark.slow  # real OCR through the sandbox, or a 12 MP photo
-@pytest.mark.parametrize(("flat", "doc", "orientation", "tilt"), [
-    ("ids/resident_park_jiwoo.png", "resident", 6, 7.0),
-    ("ids/resident_hong_gildong.png", "resident", 8, -12.0),
-    ("ids/driver_hong_gildong.png", "driver", 6, 5.0),
-    ("ids/passport_hong_gildong.png", "passport", 3, -4.0),
-])
-def test_the_portrait_on_a_12mp_exif_rotated_photo_is_found_as_the_document_warps_it(flat, doc, orientation, tilt):
+@pytest.mark.parametrize(
+    ("flat", "doc", "orientation", "tilt"),
+    [
+        ("ids/resident_park_jiwoo.png", "resident", 6, 7.0),
+        ("ids/resident_hong_gildong.png", "resident", 8, -12.0),
+        ("ids/driver_hong_gildong.png", "driver", 6, 5.0),
+        ("ids/passport_hong_gildong.png", "passport", 3, -4.0),
+    ],
+)
+def test_the_portrait_on_a_12mp_exif_rotated_photo_is_found_as_the_document_warps_it(
+    flat, doc, orientation, tilt
+):
     shot = photographed_id(SAMPLES / flat, doc, orientation=orientation, rotation_deg=tilt)
     bgr = load_image(shot.data).bgr
     assert bgr.shape[:2] == shot.upright.shape[:2]  # turned upright from its EXIF tag
@@ -124,7 +150,9 @@ def _tilted(image: str, degrees: float) -> tuple[np.ndarray, np.ndarray]:
     return picture, np.vstack([turn, [0, 0, 1]]) @ np.array([[1, 0, pad], [0, 1, pad], [0, 0, 1]], float)
 
 
-def _changed_inside(before: np.ndarray, after: np.ndarray, box: tuple[int, int, int, int], to: np.ndarray) -> float:
+def _changed_inside(
+    before: np.ndarray, after: np.ndarray, box: tuple[int, int, int, int], to: np.ndarray
+) -> float:
     """Mean change inside ``box`` (specimen coordinates, shrunk by 15 % to keep off the blur's margin)
     where the map ``to`` put it."""
     x0, y0, x1, y1 = box
@@ -138,20 +166,28 @@ def _changed_inside(before: np.ndarray, after: np.ndarray, box: tuple[int, int, 
 
 @pytest.mark.slow  # real OCR through the sandbox, or a 12 MP photo
 @pytest.mark.parametrize("degrees", [-12, -8, 8, 12])
-@pytest.mark.parametrize(("image", "regions"), [
-    ("ids/resident_hong_gildong.png", RESIDENT_REGIONS),
-    ("ids/driver_hong_gildong.png", DRIVER_REGIONS),
-    ("cards/visa_blue_flat.png", CARD_REGIONS),
-])
-def test_on_a_tilted_document_the_heading_stays_readable_and_the_rest_is_hidden(client, image, regions, degrees):
+@pytest.mark.parametrize(
+    ("image", "regions"),
+    [
+        ("ids/resident_hong_gildong.png", RESIDENT_REGIONS),
+        ("ids/driver_hong_gildong.png", DRIVER_REGIONS),
+        ("cards/visa_blue_flat.png", CARD_REGIONS),
+    ],
+)
+def test_on_a_tilted_document_the_heading_stays_readable_and_the_rest_is_hidden(
+    client, image, regions, degrees
+):
     """Issue 18 item 4: "above the first personal field" and "under the number row" are the document's
     own directions. Read in the image's axes, a card turned by −8° had its heading blurred (mean change
     78 where a readable heading changes < 1)."""
     picture, to = _tilted(image, degrees)
     data = cv2.imencode(".png", picture)[1].tobytes()
     bgr = load_image(data).bgr
-    result = client.analyze_credit_card(data) if image.startswith("cards/") else \
-        client.analyze_id_card(data, stand_alone=True)
+    result = (
+        client.analyze_credit_card(data)
+        if image.startswith("cards/")
+        else client.analyze_id_card(data, stand_alone=True)
+    )
     after = blur_regions(bgr, personal_polygons(result, rows_for(result, "en", masked=True), bgr))
     for name, box in regions.items():
         assert _changed_inside(bgr, after, box, to) > 4, f"{name} is still sharp on {image} at {degrees}°"

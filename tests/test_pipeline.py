@@ -1,4 +1,5 @@
 """ocr_core.pipeline: what leaves the machine, decided once for every door."""
+
 from __future__ import annotations
 
 import hashlib
@@ -75,8 +76,9 @@ def test_bomb_is_refused_from_its_header() -> None:
     assert caught.value.code == "bomb" and isinstance(caught.value, InputError)
 
 
-@pytest.mark.parametrize(("data", "code"), [(b"", "empty"), (b"GIF89a....", "unsupported_type"),
-                                            (b"hello", "not_image")])
+@pytest.mark.parametrize(
+    ("data", "code"), [(b"", "empty"), (b"GIF89a....", "unsupported_type"), (b"hello", "not_image")]
+)
 def test_other_refusals_carry_their_code(data: bytes, code: str) -> None:
     with pytest.raises(ImageRejected) as caught:
         prepare(data)
@@ -108,7 +110,10 @@ def test_an_image_too_small_to_read_is_refused_before_anything_is_sent(w: int, h
     assert dict(caught.value.params) == {"width": w, "height": h, "min_side": 32}
     from l10n import rejection
 
-    english, korean = rejection("too_small", caught.value.params, "en"), rejection("too_small", caught.value.params, "ko")
+    english, korean = (
+        rejection("too_small", caught.value.params, "en"),
+        rejection("too_small", caught.value.params, "ko"),
+    )
     assert f"{w}×{h}" in english and "32" in english and f"{w}×{h}" in korean and english != korean
     assert prepare(_png(32, 32)).width == 32  # the smallest accepted
 

@@ -1,5 +1,6 @@
 """``python -m qa`` end to end on the sandbox: run with a sweep and truth, runs, show, compare, the
 three reports (the HTML one opened in Chromium requests nothing from any host), exit codes."""
+
 from __future__ import annotations
 
 import csv
@@ -33,7 +34,9 @@ def db(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def swept(db, sandbox) -> dict:
-    code, out, err = qa("run", "--service", "credit-card", "--sweep", "scale:1,0.08", "--json", "--db", db, str(CARD))
+    code, out, err = qa(
+        "run", "--service", "credit-card", "--sweep", "scale:1,0.08", "--json", "--db", db, str(CARD)
+    )
     assert code == 1, err  # the 0.08 × card (68 × 43 px) is unreadable: the API answers a failure, so exit 1
     # (the 0.05 × card, 43 × 27 px, is under the minimum size: refused before it is sent, test_hostile_doors)
     assert "2/2" in err  # the progress bar
@@ -43,15 +46,19 @@ def swept(db, sandbox) -> dict:
 def test_run_json_shape_masked_and_scored(swept):
     assert swept["status"] == "done" and isinstance(swept["run_id"], int)
     assert [(i["image"], i["degradation"], i["level"]) for i in swept["items"]] == [
-        ("visa_blue_flat.png", "none", 0.0), ("visa_blue_flat.png", "scale", 0.08)]
+        ("visa_blue_flat.png", "none", 0.0),
+        ("visa_blue_flat.png", "scale", 0.08),
+    ]
     assert swept["items"][1]["result_code"] not in (None, 0)
     first = swept["items"][0]
     assert first["result_code"] == 0
-    assert first["fields"]["totalCardNum"] == {"value": "439631******9782", "expected": "439631******9782",
-                                               "conf": pytest.approx(1.0, abs=0.05),
-                                               "correct": True, "checks": [
-                                                   {"name": "card_luhn", "ok": True, "reason": "luhn_ok",
-                                                    "params": {"n": 16}}]}
+    assert first["fields"]["totalCardNum"] == {
+        "value": "439631******9782",
+        "expected": "439631******9782",
+        "conf": pytest.approx(1.0, abs=0.05),
+        "correct": True,
+        "checks": [{"name": "card_luhn", "ok": True, "reason": "luhn_ok", "params": {"n": 16}}],
+    }
     assert swept["summary"]["totalCardNum"]["total"] == 2
     assert truth("cards/visa_blue_flat.png")["cardNumber"] not in json.dumps(swept)
 
@@ -85,7 +92,8 @@ def test_reports(swept, db, tmp_path):
     assert qa("report", rid, "--csv", str(tmp_path / "r.csv"), "--db", db)[0] == 0
     rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")))
     assert {r["value_masked"] for r in rows if r["field"] == "totalCardNum"} <= {"439631******9782", ""} | {
-        r["value_masked"] for r in rows}
+        r["value_masked"] for r in rows
+    }
     assert truth("cards/visa_blue_flat.png")["cardNumber"] not in (tmp_path / "r.csv").read_text("utf-8")
     assert qa("report", rid, "--json", str(tmp_path / "r.json"), "--db", db)[0] == 0
     assert json.loads((tmp_path / "r.json").read_text("utf-8"))["run_id"] == swept["run_id"]
@@ -101,8 +109,17 @@ def test_a_misread_the_validators_caught_in_show_and_the_reports(db, tmp_path):
 
     (tmp_path / "misread.png").write_bytes(luhn_failing_card())
     (tmp_path / "truth.json").write_text(json.dumps({"misread.png": {"totalCardNum": TRUE_NUMBER}}), "utf-8")
-    code, out, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / "truth.json"), "--json",
-                        "--db", db, str(tmp_path / "misread.png"))
+    code, out, err = qa(
+        "run",
+        "--service",
+        "credit-card",
+        "--truth",
+        str(tmp_path / "truth.json"),
+        "--json",
+        "--db",
+        db,
+        str(tmp_path / "misread.png"),
+    )
     assert code == 0, err
     rid = str(json.loads(out)["run_id"])
     code, out, _ = qa("show", rid, "--db", db, "--json")
@@ -121,7 +138,9 @@ def test_a_misread_the_validators_caught_in_show_and_the_reports(db, tmp_path):
     assert rows["validThru"]["checks"].startswith("card_expiry=ok:card_valid")
     assert qa("report", rid, "--html", str(tmp_path / "r.html"), "--db", db)[0] == 0
     page = (tmp_path / "r.html").read_text("utf-8")
-    assert "Misreads the validators caught" in page and "totalCardNum=439631******9783 ✗ [✗ card_luhn]" in page
+    assert (
+        "Misreads the validators caught" in page and "totalCardNum=439631******9783 ✗ [✗ card_luhn]" in page
+    )
     for text in (out, (tmp_path / "r.csv").read_text("utf-8"), page):
         assert PRINTED_NUMBER not in text and TRUE_NUMBER not in text
 
@@ -148,8 +167,21 @@ def test_a_sweep_report_has_one_chart_per_degradation_in_its_own_unit_and_colour
     """Issue 19: small multiples in the HTML report, checked as Chromium draws them — one chart per
     degradation, each x axis titled with its own unit and read worse to the right (darkness and JPEG
     quality reversed), each degradation's lines in a colour of its own, the breaking points marked."""
-    code, out, err = qa("run", "--service", "credit-card", "--sweep", "blur:0,4", "--sweep", "dark:1,0.3",
-                        "--sweep", "jpeg:90,5", "--json", "--db", db, str(CARD))
+    code, out, err = qa(
+        "run",
+        "--service",
+        "credit-card",
+        "--sweep",
+        "blur:0,4",
+        "--sweep",
+        "dark:1,0.3",
+        "--sweep",
+        "jpeg:90,5",
+        "--json",
+        "--db",
+        db,
+        str(CARD),
+    )
     assert code in (0, 1), err
     shown = json.loads(out)
     path = tmp_path / "sweep.html"
@@ -160,7 +192,11 @@ def test_a_sweep_report_has_one_chart_per_degradation_in_its_own_unit_and_colour
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)
         chart = page.evaluate(SWEEP_CHART_PROBE)
     assert chart["subplots"][:3] == ["Blur", "Darkness", "JPEG quality"]
-    assert [a["title"] for a in chart["axes"]] == ["σ px — worse →", "× exposure — worse →", "quality — worse →"]
+    assert [a["title"] for a in chart["axes"]] == [
+        "σ px — worse →",
+        "× exposure — worse →",
+        "quality — worse →",
+    ]
     assert sorted(chart["titles"]) == sorted(a["title"] for a in chart["axes"])  # each drawn under its chart
     assert [a["reversed"] for a in chart["axes"]] == [False, True, True]
     assert set(chart["strokes"]) == {"blur", "dark", "jpeg"}
@@ -172,8 +208,13 @@ def test_a_sweep_report_has_one_chart_per_degradation_in_its_own_unit_and_colour
 def test_bad_input_and_usage_exit_codes(db, tmp_path):
     ihdr = struct.pack(">IIBBBBB", 40000, 40000, 8, 2, 0, 0, 0)
     bomb = tmp_path / "bomb.png"
-    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
-                     + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)))
+    bomb.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + ihdr
+        + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    )
     code, out, _ = qa("run", "--service", "credit-card", "--json", "--db", db, str(bomb))
     assert code == 4
     item = json.loads(out)["items"][0]
@@ -185,21 +226,36 @@ def test_bad_input_and_usage_exit_codes(db, tmp_path):
 
 def test_a_report_that_cannot_be_written_says_where_and_why(swept, db, tmp_path):
     for flag in ("--html", "--csv", "--json"):
-        code, _, err = qa("report", str(swept["run_id"]), flag, str(tmp_path / "no-such-folder" / "r"), "--db", db)
-        assert code == 4 and err == f"error: cannot write the report to {tmp_path / 'no-such-folder' / 'r'}: " \
-                                     "No such file or directory\n"
+        code, _, err = qa(
+            "report", str(swept["run_id"]), flag, str(tmp_path / "no-such-folder" / "r"), "--db", db
+        )
+        assert (
+            code == 4
+            and err
+            == f"error: cannot write the report to {tmp_path / 'no-such-folder' / 'r'}: "
+            "No such file or directory\n"
+        )
 
 
 def test_module_entry_point(db):
-    proc = subprocess.run([sys.executable, "-m", "qa", "runs", "--db", db], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qa", "runs", "--db", db],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0 and "status" in proc.stdout
 
 
 def test_nhn_cloud_runs_show_billed_calls_need_confirmation_and_obey_the_cap(db, monkeypatch):
     """Refused before any request: the endpoint is NHN's, and no network is touched."""
-    for name, value in (("NHN_OCR_APPKEY", "k"), ("NHN_OCR_SECRETKEY", "s"),
-                        ("NHN_OCR_BASE_URL", "https://api-ocr.nhncloudservice.com")):
+    for name, value in (
+        ("NHN_OCR_APPKEY", "k"),
+        ("NHN_OCR_SECRETKEY", "s"),
+        ("NHN_OCR_BASE_URL", "https://api-ocr.nhncloudservice.com"),
+    ):
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("STUDIO_QA_MAX_CALLS", "5")
     code, _, err = qa("run", "--service", "credit-card", "--sweep", "blur:0,1,2,3,4,5", "--db", db, str(CARD))
@@ -218,11 +274,19 @@ def test_a_database_that_cannot_be_opened_or_upgraded_is_named_with_its_cause(tm
     conflicting = tmp_path / "conflict.sqlite3"
     with sqlite3.connect(conflicting) as conn:  # a table of revision 0002 made by hand
         conn.execute("CREATE TABLE quota_usage (anything INTEGER)")
-    for url, says in ((f"sqlite:///{broken}", "cannot be opened: file is not a database"),
-                      (f"sqlite:///{conflicting}", "could not be upgraded to revision")):
+    for url, says in (
+        (f"sqlite:///{broken}", "cannot be opened: file is not a database"),
+        (f"sqlite:///{conflicting}", "could not be upgraded to revision"),
+    ):
         for argv in (["runs"], ["run", "--service", "credit-card", str(CARD)]):
-            proc = subprocess.run([sys.executable, "-m", "qa", *argv, "--db", url], cwd=ROOT, capture_output=True,
-                                  text=True, timeout=120, check=False)
+            proc = subprocess.run(
+                [sys.executable, "-m", "qa", *argv, "--db", url],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
             assert proc.returncode == 2, proc.stderr
             assert proc.stderr.startswith(f"error: the studio database {url} {says}"), proc.stderr
             assert "Traceback" not in proc.stderr
@@ -252,18 +316,35 @@ def test_a_misread_shows_its_expected_value_beside_it_masked_and_marked_everywhe
 
     (tmp_path / "misread.png").write_bytes(luhn_failing_card())
     (tmp_path / "visa.png").write_bytes(CARD.read_bytes())
-    (tmp_path / "truth.csv").write_text("file,totalCardNum,device,lighting\n"
-                                        f"misread.png,{TRUE_NUMBER},Galaxy S21,dim\n"
-                                        f"visa.png,{TRUE_NUMBER},iPhone 12,daylight\n", "utf-8")
-    code, out, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / "truth.csv"), "--json",
-                        "--db", db, str(tmp_path / "misread.png"), str(tmp_path / "visa.png"))
+    (tmp_path / "truth.csv").write_text(
+        "file,totalCardNum,device,lighting\n"
+        f"misread.png,{TRUE_NUMBER},Galaxy S21,dim\n"
+        f"visa.png,{TRUE_NUMBER},iPhone 12,daylight\n",
+        "utf-8",
+    )
+    code, out, err = qa(
+        "run",
+        "--service",
+        "credit-card",
+        "--truth",
+        str(tmp_path / "truth.csv"),
+        "--json",
+        "--db",
+        db,
+        str(tmp_path / "misread.png"),
+        str(tmp_path / "visa.png"),
+    )
     assert code == 0, err
     shown = json.loads(out)
     rid = str(shown["run_id"])
     bad, good = shown["items"]
     assert bad["tags"] == {"device": "Galaxy S21", "lighting": "dim"}
     card = bad["fields"]["totalCardNum"]
-    assert (card["value"], card["expected"], card["correct"]) == ("439631******9783", "439631******9782", False)
+    assert (card["value"], card["expected"], card["correct"]) == (
+        "439631******9783",
+        "439631******9782",
+        False,
+    )
     assert card["difference"]["changes"] == [{"kind": "wrong", "at": 16, "char": "digit"}]
     assert "difference" not in good["fields"]["totalCardNum"]
     assert shown["analysis"]["tags"]["device"]["Galaxy S21"]["accuracy"] == 0
@@ -277,10 +358,13 @@ def test_a_misread_shows_its_expected_value_beside_it_masked_and_marked_everywhe
     assert "None" not in text and "True" not in text and "False" not in text
 
     assert qa("report", rid, "--csv", str(tmp_path / "r.csv"), "--db", db)[0] == 0
-    rows = [r for r in csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")) if r["field"] == "totalCardNum"]
+    rows = [
+        r for r in csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")) if r["field"] == "totalCardNum"
+    ]
     assert [(r["image"], r["expected_masked"], r["difference"], r["tag:device"]) for r in rows] == [
         ("misread.png", "439631******9782", "digit 16 of 16 read wrong", "Galaxy S21"),
-        ("visa.png", "439631******9782", "", "iPhone 12")]
+        ("visa.png", "439631******9782", "", "iPhone 12"),
+    ]
     assert qa("report", rid, "--html", str(tmp_path / "r.html"), "--db", db)[0] == 0
     page = (tmp_path / "r.html").read_text("utf-8")
     assert "<td>439631******978<mark>2</mark></td><td>439631******978<mark>3</mark></td>" in page
@@ -291,7 +375,9 @@ def test_a_misread_shows_its_expected_value_beside_it_masked_and_marked_everywhe
 
 def test_a_truth_column_of_another_service_is_refused_with_why(db, tmp_path):
     (tmp_path / "truth.csv").write_text("file,totalCardNum,condition\nvisa.png,4396317356239782,1\n", "utf-8")
-    code, _, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / "truth.csv"), "--db", db, str(CARD))
+    code, _, err = qa(
+        "run", "--service", "credit-card", "--truth", str(tmp_path / "truth.csv"), "--db", db, str(CARD)
+    )
     assert code == 4
     assert "'condition' (for visa.png) is a field of ID card, not of Credit card" in err
 
@@ -307,23 +393,38 @@ def test_compare_lists_per_image_flips_and_says_when_the_image_sets_differ(db, t
     (tmp_path / "a" / "card.png").write_bytes(luhn_failing_card())
     (tmp_path / "b" / "renamed.png").write_bytes(luhn_failing_card())
     (tmp_path / "a" / "visa.png").write_bytes(CARD.read_bytes())
-    (tmp_path / "ta.json").write_text(json.dumps({"card.png": {"totalCardNum": PRINTED_NUMBER},
-                                                  "visa.png": {"totalCardNum": TRUE_NUMBER}}), "utf-8")
+    (tmp_path / "ta.json").write_text(
+        json.dumps({"card.png": {"totalCardNum": PRINTED_NUMBER}, "visa.png": {"totalCardNum": TRUE_NUMBER}}),
+        "utf-8",
+    )
     (tmp_path / "tb.json").write_text(json.dumps({"renamed.png": {"totalCardNum": TRUE_NUMBER}}), "utf-8")
     ids = []
     for folder, truth_file in (("a", "ta.json"), ("b", "tb.json")):
-        code, out, err = qa("run", "--service", "credit-card", "--truth", str(tmp_path / truth_file), "--json",
-                            "--db", db, str(tmp_path / folder))
+        code, out, err = qa(
+            "run",
+            "--service",
+            "credit-card",
+            "--truth",
+            str(tmp_path / truth_file),
+            "--json",
+            "--db",
+            db,
+            str(tmp_path / folder),
+        )
         assert code == 0, err
         ids.append(str(json.loads(out)["run_id"]))
     code, out, _ = qa("compare", *ids, "--db", db)
     assert code == 0
-    assert "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are " \
-           "compared (1)." in out
+    assert (
+        "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are "
+        "compared (1)." in out
+    )
     assert "1 right → wrong, 0 wrong → right, 0 unchanged" in out
     flip = next(x for x in out.splitlines() if x.strip().startswith("right → wrong"))
     assert "card.png / renamed.png" in flip and "[totalCardNum]" in flip and "confidence" in flip
     assert "{" not in out and "None" not in out and "preprocess False" not in out
     per = json.loads(qa("compare", *ids, "--db", db, "--json")[1])["per_image"]
     assert per["images"] == {"a": 2, "b": 1, "common": 1, "only_a": 1, "only_b": 0}
-    assert [(r["image_a"], r["image_b"], r["change"]) for r in per["items"]] == [("card.png", "renamed.png", "to_wrong")]
+    assert [(r["image_a"], r["image_b"], r["change"]) for r in per["items"]] == [
+        ("card.png", "renamed.png", "to_wrong")
+    ]

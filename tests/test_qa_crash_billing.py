@@ -4,6 +4,7 @@ and on a real PostgreSQL. Counted at the sandbox, which journals every request t
 that were on the wire at the kill are ``unknown`` and are not sent again by the recovery — N items, N
 POSTs (it was N + the number in flight) — and only a resend confirmed with their exact number sends them.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,23 +59,36 @@ def _calls(sandbox) -> int:
 
 @pytest.mark.slow  # kills a worker process mid-run
 def test_a_killed_worker_with_requests_in_flight_is_recovered_without_sending_them_again(
-        sandbox, db, immediate_queue):
+    sandbox, db, immediate_queue
+):
     factory = session_factory(db)
     sandbox.backend.journal.clear()
     sandbox.backend.set_faults(Faults(latency_ms=600, result_code=5000001, rate=1.0, route="credit-card"))
     try:
-        run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=2,
-                                             sweep=[("blur", list(range(1, ITEMS)))]),
-                            [Source("card.png", CARD)], tasks.spool(db))
-        proc = subprocess.Popen([sys.executable, "-c", WORKER, sandbox.base_url, db, str(run_id)], cwd=ROOT,
-                                env={**os.environ})
+        run_id = create_run(
+            factory,
+            RunSpec(
+                "credit-card",
+                "sandbox",
+                sandbox.base_url,
+                "v2.0",
+                concurrency=2,
+                sweep=[("blur", list(range(1, ITEMS)))],
+            ),
+            [Source("card.png", CARD)],
+            tasks.spool(db),
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WORKER, sandbox.base_url, db, str(run_id)], cwd=ROOT, env={**os.environ}
+        )
         try:
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
                 with factory() as s:
                     done = s.execute(select(Run.done).where(Run.id == run_id)).scalar_one()
-                    sending = s.scalar(select(Item.id).where(Item.run_id == run_id, Item.state == "sending")
-                                       .limit(1))
+                    sending = s.scalar(
+                        select(Item.id).where(Item.run_id == run_id, Item.state == "sending").limit(1)
+                    )
                 if done >= 3 and sending is not None and _calls(sandbox) == done + 2:
                     break  # three answered, two requests on the wire
                 time.sleep(0.01)

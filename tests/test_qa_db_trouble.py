@@ -11,6 +11,7 @@ row cannot be kept (issue 17, item 7).
   anything is sent (it used to be made, then its result withheld when the audit row failed).
 - ``create_run`` that fails part-way (a file name the database refuses) leaves no sealed image (D2).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -51,8 +52,14 @@ def busy(monkeypatch):
 @pytest.fixture
 def client(sandbox):
     sandbox.backend.journal.clear()
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
-                            backoff_base=0.0)) as c:
+    with OcrClient(
+        Settings(
+            base_url=sandbox.base_url,
+            app_key=sandbox.app_key,
+            secret_key=sandbox.secret_key,
+            backoff_base=0.0,
+        )
+    ) as c:
         yield c
     sandbox.backend.set_faults(Faults())
     sandbox.backend.journal.clear()
@@ -91,10 +98,23 @@ def _run_under_lock(sandbox, client, tmp_path, hold: float) -> tuple[int, str, f
     factory = session_factory(f"sqlite:///{path}")
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=150, result_code=5000001, rate=1.0, route="credit-card"))
-    run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=2,
-                                         sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)], spool)
+    run_id = create_run(
+        factory,
+        RunSpec(
+            "credit-card",
+            "sandbox",
+            sandbox.base_url,
+            "v2.0",
+            concurrency=2,
+            sweep=[("blur", list(range(1, ITEMS)))],
+        ),
+        [Source("card.png", CARD)],
+        spool,
+    )
     outcome: dict[str, str] = {}
-    worker = threading.Thread(target=lambda: outcome.setdefault("status", execute_run(factory, run_id, client, spool)))
+    worker = threading.Thread(
+        target=lambda: outcome.setdefault("status", execute_run(factory, run_id, client, spool))
+    )
     worker.start()
     while True:  # the lock taken with the run under way: two answered, more on the wire
         with factory() as s:
@@ -128,8 +148,9 @@ def test_a_lock_longer_than_the_busy_timeout_is_waited_out(busy, sandbox, client
 
 
 @pytest.mark.slow  # waits out a held database lock, or stops PostgreSQL
-def test_a_lock_held_past_the_runs_patience_ends_it_failed_with_the_reason(busy, sandbox, client, tmp_path,
-                                                                          tracebacks, monkeypatch):
+def test_a_lock_held_past_the_runs_patience_ends_it_failed_with_the_reason(
+    busy, sandbox, client, tmp_path, tracebacks, monkeypatch
+):
     monkeypatch.setenv(DB_PATIENCE_ENV, "0.5")  # 120 s in production
     run_id, status, _ = _run_under_lock(sandbox, client, tmp_path, hold=2.5)
     factory = session_factory(f"sqlite:///{tmp_path / 'studio.sqlite3'}")
@@ -153,8 +174,14 @@ def test_no_sandbox_call_is_made_when_its_audit_row_cannot_be_kept(sandbox, clie
 
         upgrade(url)
         book = Ledger(engine_for(url))
-        door = Door(book, QuotaLimits(), user="vic@corp.test", where="/credit_card", backend="sandbox",
-                    api_version="v2.0")
+        door = Door(
+            book,
+            QuotaLimits(),
+            user="vic@corp.test",
+            where="/credit_card",
+            backend="sandbox",
+            api_version="v2.0",
+        )
         door.call("credit-card", lambda: client.analyze_credit_card(CARD), image=CARD)  # up: made, recorded
         assert sandbox.backend.journal.calls("credit-card") == 1
     # the server is stopped now: the same call is refused before anything is sent
@@ -173,19 +200,28 @@ def test_create_run_that_fails_leaves_no_sealed_image(kind, tmp_path):
         factory = session_factory(url)
         spool = Spool(factory)
         with pytest.raises(Exception):  # noqa: B017 - the driver's own error, whichever it is
-            create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
-                       [Source("a.png", CARD), Source(bad, CARD)], spool)
+            create_run(
+                factory,
+                RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
+                [Source("a.png", CARD), Source(bad, CARD)],
+                spool,
+            )
         with factory() as s:
             assert s.scalars(select(Run)).all() == []
             assert s.scalars(select(SpoolPart)).all() == []  # no sealed image left
-        ok = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
-                        [Source("a.png", CARD)], spool)
+        ok = create_run(
+            factory,
+            RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
+            [Source("a.png", CARD)],
+            spool,
+        )
         assert spool.has(ok)
 
 
 @pytest.mark.slow  # waits out a held database lock, or stops PostgreSQL
-def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(busy, sandbox, client, tmp_path,
-                                                                                 tracebacks):
+def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(
+    busy, sandbox, client, tmp_path, tracebacks
+):
     """A page that saw the heartbeat stand still through a long lock marks the run interrupted and someone
     resumes it while its first worker lives on: the two workers share the run's items (each item is
     claimed by its ``sending`` mark, a conditional UPDATE), every answer is kept, nothing is sent twice."""
@@ -195,8 +231,19 @@ def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(
 
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=250, result_code=5000001, rate=1.0, route="credit-card"))
-    run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=1,
-                                         sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)], spool)
+    run_id = create_run(
+        factory,
+        RunSpec(
+            "credit-card",
+            "sandbox",
+            sandbox.base_url,
+            "v2.0",
+            concurrency=1,
+            sweep=[("blur", list(range(1, ITEMS)))],
+        ),
+        [Source("card.png", CARD)],
+        spool,
+    )
     first = threading.Thread(target=execute_run, args=(factory, run_id, client, spool))
     first.start()
     while True:
@@ -226,8 +273,12 @@ def test_the_runs_pages_own_write_waits_out_a_lock_too(busy, tmp_path):
 
     path = tmp_path / "studio.sqlite3"
     factory = session_factory(f"sqlite:///{path}")
-    run_id = create_run(factory, RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
-                        [Source("card.png", CARD)], Spool(factory))
+    run_id = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", "http://127.0.0.1:9", "v2.0"),
+        [Source("card.png", CARD)],
+        Spool(factory),
+    )
     with factory() as s:
         s.get_one(Run, run_id).status = "running"  # and no heartbeat: a dead worker's
         s.commit()
@@ -279,7 +330,9 @@ def test_retrying_waits_only_for_transient_trouble_and_not_forever(monkeypatch):
 
 
 @pytest.mark.slow  # waits out a held database lock, or stops PostgreSQL
-def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbox, client, tmp_path, tracebacks):
+def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(
+    busy, sandbox, client, tmp_path, tracebacks
+):
     """PostgreSQL stopped (``pg_ctl stop -m immediate``: every connection dropped) for two seconds while a run
     sends, then started again: the run's writes and heartbeat wait, the answers received meanwhile are
     kept, the run finishes ``done`` and nothing is sent twice."""
@@ -299,13 +352,29 @@ def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbo
     if as_pg:
         shutil.chown(root, "postgres", "postgres")
     port = postgres._free_port()
-    subprocess.run([*as_pg, f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*as_pg, f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
+        check=True,
+        capture_output=True,
+    )
 
     def pg_ctl(*args: str) -> None:
-        subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-w", "-l", os.path.join(root, "log"), "-o",
-                        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", *args],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                *as_pg,
+                f"{bindir}/pg_ctl",
+                "-D",
+                data,
+                "-w",
+                "-l",
+                os.path.join(root, "log"),
+                "-o",
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     pg_ctl("start")
     url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
@@ -313,12 +382,23 @@ def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbo
         factory = session_factory(url)
         spool = Spool(factory)
         sandbox.backend.set_faults(Faults(latency_ms=300, result_code=5000001, rate=1.0, route="credit-card"))
-        run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=2,
-                                             sweep=[("blur", list(range(1, ITEMS)))]), [Source("card.png", CARD)],
-                            spool)
+        run_id = create_run(
+            factory,
+            RunSpec(
+                "credit-card",
+                "sandbox",
+                sandbox.base_url,
+                "v2.0",
+                concurrency=2,
+                sweep=[("blur", list(range(1, ITEMS)))],
+            ),
+            [Source("card.png", CARD)],
+            spool,
+        )
         outcome: dict[str, str] = {}
         worker = threading.Thread(
-            target=lambda: outcome.setdefault("status", execute_run(factory, run_id, client, spool)))
+            target=lambda: outcome.setdefault("status", execute_run(factory, run_id, client, spool))
+        )
         worker.start()
         while True:
             with factory() as s:
@@ -338,6 +418,9 @@ def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(busy, sandbo
         assert not tracebacks.threads and not tracebacks.records
     finally:
         engine_for(url).dispose()
-        subprocess.run([*as_pg, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True,
-                       check=False)
+        subprocess.run(
+            [*as_pg, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(root, ignore_errors=True)

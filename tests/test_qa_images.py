@@ -1,5 +1,6 @@
 """An item's image made again from its source, shown only when its SHA-256 matches what was sent; and
 the plain reason (with the stored size, for a neutral canvas) when it cannot be."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,19 @@ pytestmark = pytest.mark.slow
 
 
 def _source(run, it) -> ItemSource:
-    return ItemSource(run["id"], it.source, it.source_kind, it.source_path, it.sha256, it.degradation, it.level,
-                      bool(run["preprocess"]), it.sent_sha256, it.sent_width, it.sent_height)
+    return ItemSource(
+        run["id"],
+        it.source,
+        it.source_kind,
+        it.source_path,
+        it.sha256,
+        it.degradation,
+        it.level,
+        bool(run["preprocess"]),
+        it.sent_sha256,
+        it.sent_width,
+        it.sent_height,
+    )
 
 
 @pytest.fixture
@@ -34,15 +46,20 @@ def finished(sandbox, tmp_path):
     spool = Spool(factory)
     file = tmp_path / "card.png"
     file.write_bytes(CARD.read_bytes())
-    sources = [Source("card.png", file.read_bytes(), kind="file", path=str(file)),
-               Source("visa_blue_flat.png", CARD.read_bytes(), kind="specimen", path="cards/visa_blue_flat.png"),
-               Source("upload.png", CARD.read_bytes())]
-    spec = RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", sweep=[("noise", [0, 20]), ("rotate", [8])])
+    sources = [
+        Source("card.png", file.read_bytes(), kind="file", path=str(file)),
+        Source("visa_blue_flat.png", CARD.read_bytes(), kind="specimen", path="cards/visa_blue_flat.png"),
+        Source("upload.png", CARD.read_bytes()),
+    ]
+    spec = RunSpec(
+        "credit-card", "sandbox", sandbox.base_url, "v2.0", sweep=[("noise", [0, 20]), ("rotate", [8])]
+    )
     run_id = create_run(factory, spec, sources, spool)
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))  # no OCR needed
     try:
-        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                                secret_key=sandbox.secret_key)) as c:
+        with OcrClient(
+            Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+        ) as c:
             assert execute_run(factory, run_id, c, spool) == "done"
     finally:
         sandbox.backend.set_faults(Faults())
@@ -119,13 +136,16 @@ def test_a_converted_file_comes_back_as_sent_and_is_recorded_by_its_own_digest(s
     files = {"card.heic": heic.getvalue(), "scan.pdf": pdf.getvalue()}
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
-    sources = [Source(name, content, kind="file", path=str(tmp_path / name)) for name, content in files.items()]
+    sources = [
+        Source(name, content, kind="file", path=str(tmp_path / name)) for name, content in files.items()
+    ]
     spec = RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", sweep=[("noise", [0, 20])])
     run_id = create_run(factory, spec, sources, spool)
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))  # no OCR needed
     try:
-        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                                secret_key=sandbox.secret_key)) as c:
+        with OcrClient(
+            Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+        ) as c:
             assert execute_run(factory, run_id, c, spool) == "done"
     finally:
         sandbox.backend.set_faults(Faults())

@@ -1,6 +1,7 @@
 """Runs executed for real against the sandbox over HTTP: cancel, a killed worker leaves an
 interrupted run that resumes without re-sending answered items (counted at the sandbox), a read
 timeout is never resent, a bad image is a failed item and not a failed run."""
+
 from __future__ import annotations
 
 import os
@@ -44,8 +45,15 @@ def client(sandbox):
     sandbox.backend.journal.clear()  # the session's sandbox: count only this test's calls
     # Real OCR answers these tests: a generous read timeout, as a busy CI machine can take seconds per read
     # (the read-timeout behaviour is tested with its own short cap below).
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
-                            read_timeout=60.0, backoff_base=0.0)) as c:  # real OCR: 13 s on a busy machine
+    with OcrClient(
+        Settings(
+            base_url=sandbox.base_url,
+            app_key=sandbox.app_key,
+            secret_key=sandbox.secret_key,
+            read_timeout=60.0,
+            backoff_base=0.0,
+        )
+    ) as c:  # real OCR: 13 s on a busy machine
         yield c
     sandbox.backend.set_faults(Faults())
     sandbox.backend.journal.clear()
@@ -67,7 +75,13 @@ def test_bad_image_is_a_failed_item_and_sends_nothing(sandbox, client, db):
 
     # a PNG header claiming 40 000 × 40 000 pixels: refused before a pixel is decoded
     ihdr = struct.pack(">IIBBBBB", 40000, 40000, 8, 2, 0, 0, 0)
-    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + ihdr
+        + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    )
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0))  # fast answers, no OCR needed
     run_id = create_run(factory, _spec(sandbox), [Source("bomb.png", png), Source("card.png", CARD)], spool)
     assert execute_run(factory, run_id, client, spool) == "done"
@@ -82,12 +96,18 @@ def test_cancel_stops_a_running_run(sandbox, client, db):
     factory = session_factory(db)
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=400, result_code=5000001, rate=1.0))
-    run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3, 4, 5, 6, 7, 8])]),
-                        [Source("card.png", CARD)], spool)
+    run_id = create_run(
+        factory,
+        _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3, 4, 5, 6, 7, 8])]),
+        [Source("card.png", CARD)],
+        spool,
+    )
     import threading
 
     result: dict[str, str] = {}
-    worker = threading.Thread(target=lambda: result.setdefault("s", execute_run(factory, run_id, client, spool)))
+    worker = threading.Thread(
+        target=lambda: result.setdefault("s", execute_run(factory, run_id, client, spool))
+    )
     worker.start()
     while _calls(sandbox) < 2:
         time.sleep(0.05)
@@ -104,8 +124,15 @@ def test_read_timeout_is_never_resent(sandbox, db):
     factory = session_factory(db)
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=3000, result_code=5000001, rate=1.0, route="credit-card"))
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
-                            read_timeout=1.0, backoff_base=0.0)) as c:
+    with OcrClient(
+        Settings(
+            base_url=sandbox.base_url,
+            app_key=sandbox.app_key,
+            secret_key=sandbox.secret_key,
+            read_timeout=1.0,
+            backoff_base=0.0,
+        )
+    ) as c:
         c.public_key("credit-card")
         run_id = create_run(factory, _spec(sandbox), [Source("card.png", CARD)], spool)
         execute_run(factory, run_id, c, spool)
@@ -135,10 +162,15 @@ def test_killed_worker_leaves_an_interrupted_run_that_resumes_without_resending(
     factory = session_factory(db)
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=500, result_code=5000001, rate=1.0))
-    run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3, 4, 5, 6, 7])]),
-                        [Source("card.png", CARD)], spool)
-    proc = subprocess.Popen([sys.executable, "-c", WORKER, sandbox.base_url, db, str(run_id)], cwd=ROOT,
-                            env={**os.environ})
+    run_id = create_run(
+        factory,
+        _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3, 4, 5, 6, 7])]),
+        [Source("card.png", CARD)],
+        spool,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKER, sandbox.base_url, db, str(run_id)], cwd=ROOT, env={**os.environ}
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -181,14 +213,16 @@ def test_a_run_handed_to_two_workers_at_once_is_sent_once(sandbox, client, db):
 
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=200, result_code=5000001, rate=1.0))
-    run_id = create_run(factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3])]),
-                        [Source("card.png", CARD)], spool)
+    run_id = create_run(
+        factory, _spec(sandbox, concurrency=1, sweep=[("blur", [1, 2, 3])]), [Source("card.png", CARD)], spool
+    )
     results: list[str] = []
     start = threading.Barrier(2)
 
     def worker() -> None:
-        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key,
-                                secret_key=sandbox.secret_key)) as c:
+        with OcrClient(
+            Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+        ) as c:
             c.public_key("credit-card")
             start.wait()
             results.append(execute_run(factory, run_id, c, spool))
@@ -213,28 +247,53 @@ def test_each_field_is_stored_with_the_validators_verdicts_on_the_value_as_read(
     factory = session_factory(db)
 
     spool = Spool(factory)
-    truth = TruthFile("truth.json", "0" * 64, {"misread.png": {"totalCardNum": TRUE_NUMBER, "validThru": "04/29"}})
-    run_id = create_run(factory, _spec(sandbox, truth=truth),
-                        [Source("misread.png", luhn_failing_card()), Source("card.png", CARD)], spool)
+    truth = TruthFile(
+        "truth.json", "0" * 64, {"misread.png": {"totalCardNum": TRUE_NUMBER, "validThru": "04/29"}}
+    )
+    run_id = create_run(
+        factory,
+        _spec(sandbox, truth=truth),
+        [Source("misread.png", luhn_failing_card()), Source("card.png", CARD)],
+        spool,
+    )
     assert execute_run(factory, run_id, client, spool) == "done"
     with factory() as s:
-        fields = {(f.item.image_name, f.name): f for f in s.scalars(
-            select(ItemField).join(Item).where(Item.run_id == run_id))}
+        fields = {
+            (f.item.image_name, f.name): f
+            for f in s.scalars(select(ItemField).join(Item).where(Item.run_id == run_id))
+        }
     misread = fields["misread.png", "totalCardNum"]
     assert misread.value == PRINTED_NUMBER[:6] + "******" + PRINTED_NUMBER[-4:] and misread.correct is False
     assert misread.checks == [{"name": "card_luhn", "ok": False, "reason": "luhn_mismatch", "params": {}}]
     assert fields["misread.png", "validThru"].checks == [
-        {"name": "card_expiry", "ok": True, "reason": "card_valid", "params": {"month": 4, "year": 2029}}]
+        {"name": "card_expiry", "ok": True, "reason": "card_valid", "params": {"month": 4, "year": 2029}}
+    ]
     assert fields["card.png", "totalCardNum"].checks == [
-        {"name": "card_luhn", "ok": True, "reason": "luhn_ok", "params": {"n": 16}}]
-    assert validator_catches(load_run(factory, run_id)) == {"none": {"caught": 1, "missed": 0, "unchecked": 0}}
+        {"name": "card_luhn", "ok": True, "reason": "luhn_ok", "params": {"n": 16}}
+    ]
+    assert validator_catches(load_run(factory, run_id)) == {
+        "none": {"caught": 1, "missed": 0, "unchecked": 0}
+    }
 
 
 def _personal_values(doc: dict) -> set[str]:
     """Every value of a specimen that must never be stored in plain form, as printed and compacted."""
     fields = doc["fields"]
-    keys = ("cardNumber", "residentNumber", "driverLicenseNumber", "passportNo", "serialNum", "personalNo", "MRZ1",
-            "MRZ2", "dateOfBirthYMD", "name", "koreanName", "surName", "givenName")
+    keys = (
+        "cardNumber",
+        "residentNumber",
+        "driverLicenseNumber",
+        "passportNo",
+        "serialNum",
+        "personalNo",
+        "MRZ1",
+        "MRZ2",
+        "dateOfBirthYMD",
+        "name",
+        "koreanName",
+        "surName",
+        "givenName",
+    )
     values = {str(fields[k]) for k in keys if fields.get(k)}
     return values | {v.replace("-", "").replace(" ", "") for v in values}
 
@@ -259,27 +318,50 @@ def test_the_database_holds_no_plain_number_after_a_run_on_the_specimens(tmp_pat
     url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
     factory = session_factory(url)
     spool = Spool(factory)
-    docs = [json.loads(p.read_text("utf-8")) for p in sorted((SAMPLES / "ids").glob("*.json"))
-            + sorted((SAMPLES / "cards").glob("*.json"))]
-    ids = [Source(Path(d["image"]).name, (SAMPLES / d["image"]).read_bytes()) for d in docs if d["docType"] != "credit-card"]
-    cards = [Source(Path(d["image"]).name, (SAMPLES / d["image"]).read_bytes()) for d in docs
-             if d["docType"] == "credit-card"] + [Source("misread.png", luhn_failing_card())]
+    docs = [
+        json.loads(p.read_text("utf-8"))
+        for p in sorted((SAMPLES / "ids").glob("*.json")) + sorted((SAMPLES / "cards").glob("*.json"))
+    ]
+    ids = [
+        Source(Path(d["image"]).name, (SAMPLES / d["image"]).read_bytes())
+        for d in docs
+        if d["docType"] != "credit-card"
+    ]
+    cards = [
+        Source(Path(d["image"]).name, (SAMPLES / d["image"]).read_bytes())
+        for d in docs
+        if d["docType"] == "credit-card"
+    ] + [Source("misread.png", luhn_failing_card())]
     engine = TruthEngine()
     for doc, source in zip([d for d in docs if d["docType"] != "credit-card"], ids, strict=True):
         engine.learn(source.data, doc["docType"], doc["fields"])
     for doc, source in zip([d for d in docs if d["docType"] == "credit-card"], cards, strict=False):
         engine.learn(source.data, doc["docType"], doc["fields"])
     misread = PRINTED_NUMBER
-    engine.learn(cards[-1].data, "credit-card", {"groups": [misread[i:i + 4] for i in range(0, 16, 4)],
-                                                 "validThru": "04/29"})
-    with start_sandbox(SandboxConfig(engine=engine, seed_dir=None)) as sandbox, \
-            OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)) as c:
-        runs = [create_run(factory, RunSpec(service, "sandbox", sandbox.base_url, "v2.0"), sources, spool)
-                for service, sources in (("id-card", ids), ("credit-card", cards))]
+    engine.learn(
+        cards[-1].data,
+        "credit-card",
+        {"groups": [misread[i : i + 4] for i in range(0, 16, 4)], "validThru": "04/29"},
+    )
+    with (
+        start_sandbox(SandboxConfig(engine=engine, seed_dir=None)) as sandbox,
+        OcrClient(
+            Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+        ) as c,
+    ):
+        runs = [
+            create_run(factory, RunSpec(service, "sandbox", sandbox.base_url, "v2.0"), sources, spool)
+            for service, sources in (("id-card", ids), ("credit-card", cards))
+        ]
         assert [execute_run(factory, run_id, c, spool) for run_id in runs] == ["done", "done"]
     items = [i for run_id in runs for i in load_run(factory, run_id).items]
     assert len(items) == len(docs) + 1 and all(i.state == "done" and i.checks_recorded for i in items)
-    names = {(i.image, name, r["name"], r["ok"]) for i in items for name, f in i.fields.items() for r in f["checks"]}
+    names = {
+        (i.image, name, r["name"], r["ok"])
+        for i in items
+        for name, f in i.fields.items()
+        for r in f["checks"]
+    }
     assert ("misread.png", "totalCardNum", "card_luhn", False) in names
     assert {"rrn", "licence_format", "mrz_check_digits", "viz_mrz"} <= {n[2] for n in names}
     engine_for(url).dispose()
@@ -306,11 +388,32 @@ def test_ctrl_c_on_the_command_line_cancels_the_run_keeping_every_answer(sandbox
     worker's and finished behind the user's back (on NHN Cloud, billed)."""
     factory = session_factory(db)
     sandbox.backend.set_faults(Faults(latency_ms=300, result_code=5000001, rate=1.0))
-    args = ["run", "--service", "credit-card", "--db", db, "--concurrency", str(concurrency),
-            "--sweep", "blur:1,2,3,4,5,6,7,8,9", "--base-url", sandbox.base_url, "--app-key", sandbox.app_key,
-            "--secret-key", sandbox.secret_key, str(SAMPLES / "cards" / "visa_blue_flat.png")]
-    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_ABLE, *args], cwd=ROOT, env={**os.environ},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    args = [
+        "run",
+        "--service",
+        "credit-card",
+        "--db",
+        db,
+        "--concurrency",
+        str(concurrency),
+        "--sweep",
+        "blur:1,2,3,4,5,6,7,8,9",
+        "--base-url",
+        sandbox.base_url,
+        "--app-key",
+        sandbox.app_key,
+        "--secret-key",
+        sandbox.secret_key,
+        str(SAMPLES / "cards" / "visa_blue_flat.png"),
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_ABLE, *args],
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:

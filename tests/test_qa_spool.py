@@ -3,6 +3,7 @@ run can read them (issue 20): never a file in one host's data folder. A worker t
 (another spool key) ends the run ``failed`` with the reason, never a silent ``running``. And on Redis,
 two ``huey_consumer`` processes with separate data folders — two machines — share the runs, each item
 sent once."""
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,9 @@ def _spec(sandbox, **kw) -> RunSpec:
 
 
 def _client(sandbox) -> OcrClient:
-    return OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key))
+    return OcrClient(
+        Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key)
+    )
 
 
 def test_images_wait_in_the_database_sealed_and_leave_with_the_run(sandbox, tmp_path, monkeypatch):
@@ -73,8 +76,12 @@ def test_a_run_created_on_one_host_is_executed_on_another_with_the_shared_key(sa
 
     factory = session_factory(f"sqlite:///{tmp_path / 'shared.sqlite3'}")
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
-    run_id = create_run(factory, _spec(sandbox, sweep=[("blur", [1.0])]), [Source("card.png", CARD)],
-                        Spool(factory, key=key_a[0]))
+    run_id = create_run(
+        factory,
+        _spec(sandbox, sweep=[("blur", [1.0])]),
+        [Source("card.png", CARD)],
+        Spool(factory, key=key_a[0]),
+    )
     sandbox.backend.journal.clear()
     with _client(sandbox) as client:
         assert execute_run(factory, run_id, client, Spool(factory, key=key_b[0])) == "done"
@@ -85,8 +92,12 @@ def test_a_worker_with_another_key_ends_the_run_failed_with_the_reason(sandbox, 
     """It used to raise out of the runner and leave the run ``running 0/N`` until a page called it
     interrupted, and a resume sent it to a random worker again."""
     factory = session_factory(f"sqlite:///{tmp_path / 'shared.sqlite3'}")
-    run_id = create_run(factory, _spec(sandbox, concurrency=2, sweep=[("blur", [1.0, 2.0])]),
-                        [Source("card.png", CARD)], Spool(factory, key=Fernet.generate_key()))
+    run_id = create_run(
+        factory,
+        _spec(sandbox, concurrency=2, sweep=[("blur", [1.0, 2.0])]),
+        [Source("card.png", CARD)],
+        Spool(factory, key=Fernet.generate_key()),
+    )
     sandbox.backend.journal.clear()
     with _client(sandbox) as client:
         assert execute_run(factory, run_id, client, Spool(factory, key=Fernet.generate_key())) == "failed"
@@ -126,16 +137,24 @@ def test_whatever_stops_the_runner_ends_the_run_failed_with_the_reason(sandbox, 
         assert execute_run(factory, run_id, client, spool) == "failed"
     with factory() as s:
         run = s.get(Run, run_id)
-        assert run is not None and (run.status, run.message) == ("failed", "RuntimeError: the answer could not be parsed")
+        assert run is not None and (run.status, run.message) == (
+            "failed",
+            "RuntimeError: the answer could not be parsed",
+        )
         assert s.scalars(select(Item.state).where(Item.run_id == run_id)).all() == ["unknown"]
 
 
 def _consumer(data: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
     (data).mkdir(parents=True)
     with log.open("wb") as out:
-        return subprocess.Popen([str(ROOT / ".venv" / "bin" / "huey_consumer"), "qa.tasks.huey", "-w", "2", "-k",
-                                 "thread"], cwd=ROOT, env={**env, "STUDIO_DATA_DIR": str(data)}, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "huey_consumer"), "qa.tasks.huey", "-w", "2", "-k", "thread"],
+            cwd=ROOT,
+            env={**env, "STUDIO_DATA_DIR": str(data)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 @pytest.mark.slow
@@ -150,8 +169,13 @@ def test_two_workers_on_separate_data_folders_share_runs_over_redis(sandbox, tmp
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[studio]\nspool_key = "shared by the dashboard and both workers"\n')
     with redis_server() as queue_url:
-        env = {**os.environ, "STUDIO_QUEUE_URL": queue_url, "STUDIO_DATABASE_URL": db,
-               "STUDIO_SECRETS_FILE": str(secrets), "STUDIO_SANDBOX_URL": sandbox.base_url}
+        env = {
+            **os.environ,
+            "STUDIO_QUEUE_URL": queue_url,
+            "STUDIO_DATABASE_URL": db,
+            "STUDIO_SECRETS_FILE": str(secrets),
+            "STUDIO_SANDBOX_URL": sandbox.base_url,
+        }
         env.pop("STUDIO_SPOOL_KEY", None)
         monkeypatch.setenv("STUDIO_SECRETS_FILE", str(secrets))
         monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "creator"))  # a third host: it only creates
@@ -159,19 +183,31 @@ def test_two_workers_on_separate_data_folders_share_runs_over_redis(sandbox, tmp
         spool = Spool(factory)
         sandbox.backend.set_faults(Faults(latency_ms=100, result_code=5000001, rate=1.0, route="credit-card"))
         sandbox.backend.journal.clear()
-        runs = [create_run(factory, _spec(sandbox, sweep=[("blur", [1.0, 2.0])]), [Source("card.png", CARD)], spool)
-                for _ in range(6)]
+        runs = [
+            create_run(
+                factory, _spec(sandbox, sweep=[("blur", [1.0, 2.0])]), [Source("card.png", CARD)], spool
+            )
+            for _ in range(6)
+        ]
         workers = [_consumer(tmp_path / f"worker-{n}", env, tmp_path / f"worker-{n}.log") for n in (1, 2)]
         try:
             ready = time.monotonic() + 120
-            while not all("Huey consumer started" in (tmp_path / f"worker-{n}.log").read_text(errors="replace")
-                          for n in (1, 2)):
-                assert time.monotonic() < ready and all(w.poll() is None for w in workers), "a worker did not start"
+            while not all(
+                "Huey consumer started" in (tmp_path / f"worker-{n}.log").read_text(errors="replace")
+                for n in (1, 2)
+            ):
+                assert time.monotonic() < ready and all(w.poll() is None for w in workers), (
+                    "a worker did not start"
+                )
                 time.sleep(0.2)
             # on the shared queue as a replica puts them (qa.tasks.enqueue, with STUDIO_QUEUE_URL), twice each
-            subprocess.run([sys.executable, "-c", _ENQUEUE,
-                            db, *map(str, runs + runs)], cwd=ROOT, env={**env, "STUDIO_DATA_DIR": str(tmp_path)},
-                           check=True, timeout=120)
+            subprocess.run(
+                [sys.executable, "-c", _ENQUEUE, db, *map(str, runs + runs)],
+                cwd=ROOT,
+                env={**env, "STUDIO_DATA_DIR": str(tmp_path)},
+                check=True,
+                timeout=120,
+            )
             deadline = time.monotonic() + 150
             while True:
                 with factory() as s:
@@ -198,7 +234,9 @@ def test_the_runs_page_says_why_in_the_readers_language(sandbox, lang):
     from ui.i18n import text
 
     factory = lab.session_factory(lab.default_url())
-    run_id = create_run(factory, _spec(sandbox), [Source("card.png", CARD)], Spool(factory, key=Fernet.generate_key()))
+    run_id = create_run(
+        factory, _spec(sandbox), [Source("card.png", CARD)], Spool(factory, key=Fernet.generate_key())
+    )
     with _client(sandbox) as client:
         assert execute_run(factory, run_id, client, Spool(factory, key=Fernet.generate_key())) == "failed"
     at = open_page("pages/runs.py", lang=lang)
@@ -207,4 +245,6 @@ def test_the_runs_page_says_why_in_the_readers_language(sandbox, lang):
     errors = [e.value for e in at.error]
     said = text("runs.failed_reason", lang, reason=text("runs.spool_other_key", lang))
     assert said in errors, errors
-    assert not any("sealed with another spool key than this worker" in e for e in errors)  # not the log's words
+    assert not any(
+        "sealed with another spool key than this worker" in e for e in errors
+    )  # not the log's words

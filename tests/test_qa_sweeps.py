@@ -1,4 +1,5 @@
 """Sweep generation: every degradation really moves the image in its stated direction; specs parse."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -69,7 +70,9 @@ def test_perspective_narrows_the_top_edge():
     out = degrade(CARD, "perspective", 0.2)
     assert out.shape == CARD.shape
     moved = np.abs(out.astype(int) - CARD).mean(axis=(1, 2))
-    assert moved[: len(moved) // 2].mean() > 3 * moved[-10:].mean()  # the top pulled in, the bottom edge in place
+    assert (
+        moved[: len(moved) // 2].mean() > 3 * moved[-10:].mean()
+    )  # the top pulled in, the bottom edge in place
 
 
 def test_noise_adds_variance_reproducibly():
@@ -100,8 +103,15 @@ def test_identity_levels_are_the_image_as_given():
     assert sweep_levels([("blur", (0.0, 1.5)), ("jpeg", (100.0, 40.0))]) == [("blur", 1.5), ("jpeg", 40.0)]
 
 
-@pytest.mark.parametrize("spec, message", [("fog:1", "Unknown degradation"), ("blur", "give levels"),
-                                           ("blur:1,x", "not a number"), ("scale:0,2", "between")])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("fog:1", "Unknown degradation"),
+        ("blur", "give levels"),
+        ("blur:1,x", "not a number"),
+        ("scale:0,2", "between"),
+    ],
+)
 def test_bad_specs_say_why(spec, message):
     with pytest.raises(SweepError, match=message):
         parse_spec(spec)

@@ -6,6 +6,7 @@ The embedded consumer (threads, no signal handlers) started and stopped for real
 under two seconds: the sandbox answers with a fault, so no image is recognised. The crash itself (a
 worker killed with SIGKILL, requests on the wire) is ``test_qa_crash_billing``.
 """
+
 from __future__ import annotations
 
 import signal
@@ -61,9 +62,19 @@ def _calls(sandbox: RunningSandbox) -> int:
 
 def _run(db: str, sandbox: RunningSandbox) -> int:
     """A queued run of ITEMS items (one image, a blur sweep), not on any queue."""
-    return create_run(session_factory(db), RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0",
-                                                   concurrency=2, sweep=[("blur", list(range(1, ITEMS)))]),
-                      [Source("card.png", CARD)], tasks.spool(db))
+    return create_run(
+        session_factory(db),
+        RunSpec(
+            "credit-card",
+            "sandbox",
+            sandbox.base_url,
+            "v2.0",
+            concurrency=2,
+            sweep=[("blur", list(range(1, ITEMS)))],
+        ),
+        [Source("card.png", CARD)],
+        tasks.spool(db),
+    )
 
 
 def _left_by_a_dead_worker(db: str, run_id: int, status: str, *, answered: int, sending: int) -> None:
@@ -72,12 +83,22 @@ def _left_by_a_dead_worker(db: str, run_id: int, status: str, *, answered: int, 
     factory = session_factory(db)
     with factory() as s:
         ids = list(s.scalars(select(Item.id).where(Item.run_id == run_id).order_by(Item.position)))
-        s.execute(update(Item).where(Item.id.in_(ids[:answered]))
-                  .values(state="done", result_code=5000001, finished_at=datetime.now(UTC)))
-        s.execute(update(Item).where(Item.id.in_(ids[answered:answered + sending])).values(state="sending"))
-        s.execute(update(Run).where(Run.id == run_id).values(
-            status=status, done=answered, started_at=datetime.now(UTC) - timedelta(seconds=30),
-            heartbeat_at=datetime.now(UTC) - timedelta(seconds=1)))
+        s.execute(
+            update(Item)
+            .where(Item.id.in_(ids[:answered]))
+            .values(state="done", result_code=5000001, finished_at=datetime.now(UTC))
+        )
+        s.execute(update(Item).where(Item.id.in_(ids[answered : answered + sending])).values(state="sending"))
+        s.execute(
+            update(Run)
+            .where(Run.id == run_id)
+            .values(
+                status=status,
+                done=answered,
+                started_at=datetime.now(UTC) - timedelta(seconds=30),
+                heartbeat_at=datetime.now(UTC) - timedelta(seconds=1),
+            )
+        )
         s.commit()
 
 
@@ -97,7 +118,9 @@ def test_the_task_executes_a_queued_run(fast_sandbox, db, immediate):
     assert not tasks.spool(db).has(run_id)  # the sealed images dropped with the finished run
 
 
-def test_recover_resumes_a_dead_workers_run_and_never_resends_what_was_on_the_wire(fast_sandbox, db, immediate):
+def test_recover_resumes_a_dead_workers_run_and_never_resends_what_was_on_the_wire(
+    fast_sandbox, db, immediate
+):
     run_id = _run(db, fast_sandbox)
     _left_by_a_dead_worker(db, run_id, "running", answered=1, sending=2)
 
@@ -157,7 +180,9 @@ def test_recover_queues_a_waiting_run_once_and_leaves_ended_ones(fast_sandbox, d
     lost = _run(db, fast_sandbox)
     ended = _run(db, fast_sandbox)
     with session_factory(db)() as s:
-        s.execute(update(Run).where(Run.id == ended).values(status="cancelled", finished_at=datetime.now(UTC)))
+        s.execute(
+            update(Run).where(Run.id == ended).values(status="cancelled", finished_at=datetime.now(UTC))
+        )
         s.commit()
 
     assert tasks.recover(db, watch_seconds=0.2) == [lost]
@@ -200,8 +225,9 @@ def test_the_queue_is_the_one_studio_queue_url_names(monkeypatch):
     assert sqlite.storage.filename == str(data_dir() / "queue.db")
 
 
-def test_the_embedded_consumer_runs_a_queued_run_in_threads_and_leaves_signals_alone(fast_sandbox, db,
-                                                                                    monkeypatch, tmp_path):
+def test_the_embedded_consumer_runs_a_queued_run_in_threads_and_leaves_signals_alone(
+    fast_sandbox, db, monkeypatch, tmp_path
+):
     """Started from a thread other than the main one, as ``serve.py`` does: Huey's ``Consumer.start()``
     would install signal handlers there (a ValueError); the embedded one installs none, anywhere."""
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}

@@ -5,6 +5,7 @@ shipped nginx. Every replica comes up with its queue consumer; a browser session
 its replica (WebSocket, upload, ``/media``); a QA run started there is seen finished on the other
 replica's Runs page; the sandbox receives every item once; a daily quota spent from two processes at
 once holds exactly."""
+
 from __future__ import annotations
 
 import json
@@ -40,14 +41,18 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     needs_chromium,
-    pytest.mark.skipif(not nginx_available(), reason="Debian nginx is not installed (./studio test installs it)"),
+    pytest.mark.skipif(
+        not nginx_available(), reason="Debian nginx is not installed (./studio test installs it)"
+    ),
 ]
 
 
 def operations_commands() -> str:
     """The block of ``docs/operations.md`` between its ``operations:start`` and ``operations:end`` marks."""
     text = OPERATIONS.read_text(encoding="utf-8")
-    block = re.search(r"<!-- operations:start -->\s*```bash\n(.*?)```\s*<!-- operations:end -->", text, re.DOTALL)
+    block = re.search(
+        r"<!-- operations:start -->\s*```bash\n(.*?)```\s*<!-- operations:end -->", text, re.DOTALL
+    )
     assert block, "docs/operations.md lost its marked command block"
     return block.group(1)
 
@@ -57,7 +62,9 @@ def spool_key_as_the_page_makes_it() -> str:
     text = OPERATIONS.read_text(encoding="utf-8")
     block = re.search(r"<!-- operations:key -->\s*```bash\n(.*?)```", text, re.DOTALL)
     assert block, "docs/operations.md lost its spool_key command"
-    made = subprocess.run(["bash", "-c", block.group(1)], capture_output=True, text=True, check=True, timeout=30)
+    made = subprocess.run(
+        ["bash", "-c", block.group(1)], capture_output=True, text=True, check=True, timeout=30
+    )
     key = made.stdout.strip()
     assert len(key) >= 40 and re.fullmatch(r"[A-Za-z0-9_-]+", key), key  # 32 random bytes, TOML-safe
     return key
@@ -72,8 +79,10 @@ def test_the_operations_page_names_the_variables_its_commands_use():
     # nginx: one upstream line per replica, the ports the page starts them on
     ports = dict(re.findall(r"(STUDIO_PORT_\d)=(\d+)", text))
     upstreams = re.search(r'STUDIO_UPSTREAMS="([^"]*)"', text)
-    assert upstreams and upstreams.group(1).split("; ") == [f"server 127.0.0.1:{ports['STUDIO_PORT_1']}",
-                                                            f"server 127.0.0.1:{ports['STUDIO_PORT_2']};"]
+    assert upstreams and upstreams.group(1).split("; ") == [
+        f"server 127.0.0.1:{ports['STUDIO_PORT_1']}",
+        f"server 127.0.0.1:{ports['STUDIO_PORT_2']};",
+    ]
 
 
 def _wait_healthy(port: int, proc: subprocess.Popen, logs: Path, deadline: float) -> None:
@@ -100,8 +109,14 @@ def _wait_for_line(log: Path, line: str, deadline: float) -> None:
 @contextmanager
 def operations(env: dict[str, str]) -> Iterator[subprocess.Popen]:
     """The page's block, run by bash as written, in a session of its own; every process stopped after."""
-    proc = subprocess.Popen(["bash", "-c", operations_commands()], cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        ["bash", "-c", operations_commands()],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     try:
         yield proc
     finally:
@@ -130,9 +145,17 @@ print(sum(ledger.try_spend("colleague@corp.example", "analysis", QuotaLimits(use
 
 def _quota_from_two_processes(env: dict[str, str]) -> list[int]:
     start = time.time() + 4.0
-    spenders = [subprocess.Popen([sys.executable, "-c", _SPENDER, env["STUDIO_DATABASE_URL"], repr(start)],
-                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for _ in range(2)]
+    spenders = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SPENDER, env["STUDIO_DATABASE_URL"], repr(start)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outs = [s.communicate(timeout=120) for s in spenders]
     assert all(s.returncode == 0 for s in spenders), [err[-1500:] for _, err in outs]
     return [int(out.strip()) for out, _ in outs]
@@ -150,10 +173,18 @@ def test_two_replicas_and_two_workers_as_the_operations_page_runs_them(sandbox, 
     sandbox.backend.set_faults(Faults())
     with postgres.postgres_server() as db, redis_support.redis_server() as queue:
         env = {k: v for k, v in os.environ.items() if k not in ("STUDIO_DATA_DIR", "STUDIO_SPOOL_KEY")}
-        env.update(STUDIO_SECRETS_FILE=str(secrets), STUDIO_DATABASE_URL=db, STUDIO_QUEUE_URL=queue,
-                   STUDIO_HOME=str(home), STUDIO_PORT_1=str(ports[0]), STUDIO_PORT_2=str(ports[1]),
-                   # the test's own: no sign-in configured (nginx forwards from loopback), one shared sandbox
-                   STUDIO_ALLOW_ANONYMOUS="1", STUDIO_SANDBOX_URL=sandbox.base_url, STUDIO_WARM_ENGINE="0")
+        env.update(
+            STUDIO_SECRETS_FILE=str(secrets),
+            STUDIO_DATABASE_URL=db,
+            STUDIO_QUEUE_URL=queue,
+            STUDIO_HOME=str(home),
+            STUDIO_PORT_1=str(ports[0]),
+            STUDIO_PORT_2=str(ports[1]),
+            # the test's own: no sign-in configured (nginx forwards from loopback), one shared sandbox
+            STUDIO_ALLOW_ANONYMOUS="1",
+            STUDIO_SANDBOX_URL=sandbox.base_url,
+            STUDIO_WARM_ENGINE="0",
+        )
         sandbox.backend.journal.clear()
         started = time.monotonic()
         with operations(env) as proc:
@@ -170,7 +201,9 @@ def test_two_replicas_and_two_workers_as_the_operations_page_runs_them(sandbox, 
             up_after = time.monotonic() - started
             with nginx_proxy(list(ports), free_port(), tmp_path / "nginx") as https_url:
                 run_id = _browser_through_nginx(https_url, ports)
-            assert sandbox.backend.journal.calls("credit-card") == 1 + 2  # the analysis, then the run's 2 items
+            assert (
+                sandbox.backend.journal.calls("credit-card") == 1 + 2
+            )  # the analysis, then the run's 2 items
             assert run_id > 0
             spent = _quota_from_two_processes(env)
         assert sum(spent) == 25 and all(n > 0 for n in spent), spent  # exact across two processes
@@ -186,19 +219,29 @@ def _browser_through_nginx(https_url: str, ports: tuple[int, int]) -> int:
         sockets: list[str] = []
         answers: list[tuple[str, int]] = []
         page.on("websocket", lambda ws: sockets.append(ws.url))
-        page.on("response", lambda r: answers.append((urlsplit(r.url).path, r.status))
-                if urlsplit(r.url).path.startswith(("/media/", "/_stcore/upload_file/")) else None)
+        page.on(
+            "response",
+            lambda r: (
+                answers.append((urlsplit(r.url).path, r.status))
+                if urlsplit(r.url).path.startswith(("/media/", "/_stcore/upload_file/"))
+                else None
+            ),
+        )
         page.goto(f"{https_url}/credit-card", wait_until="domcontentloaded")
         # the specimen gallery's thumbnails are /media files of this session: every one shown is loaded
-        page.wait_for_function("""() => {
+        page.wait_for_function(
+            """() => {
             const images = [...document.querySelectorAll('img')].filter(i => i.src.includes('/media/'));
             return images.length > 0 && images.every(i => i.complete && i.naturalWidth > 0);
-        }""", timeout=90_000)
+        }""",
+            timeout=90_000,
+        )
         page.get_by_role("radio", name="Upload", exact=True).click(timeout=90_000)
         page.locator('input[type="file"]').first.set_input_files(str(CARD))
         page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
-        page.wait_for_function("t => document.body.innerHTML.includes(t)", arg=f"{number[:6]}******",
-                               timeout=120_000)
+        page.wait_for_function(
+            "t => document.body.innerHTML.includes(t)", arg=f"{number[:6]}******", timeout=120_000
+        )
         page.screenshot(path=str(ARTIFACTS / "analysis_through_nginx.png"), full_page=True)
         # upload and /media reached the replica holding the session: a replica without it answers 4xx.
         # (A thumbnail dropped by the switch to Upload may answer 404 to a request already on its way, as
@@ -231,7 +274,9 @@ def _browser_through_nginx(https_url: str, ports: tuple[int, int]) -> int:
         for port in ports:
             other = browser.new_context(viewport={"width": 1440, "height": 2000}).new_page()
             other.goto(f"http://127.0.0.1:{port}/runs", wait_until="domcontentloaded")
-            other.get_by_text(re.compile(rf"^Run {run_id}: Credit card .*· done$")).first.wait_for(timeout=90_000)
+            other.get_by_text(re.compile(rf"^Run {run_id}: Credit card .*· done$")).first.wait_for(
+                timeout=90_000
+            )
             other.context.close()
         context.close()
     return run_id

@@ -8,6 +8,7 @@ An analyst chooses sandbox or NHN Cloud per analysis in the sidebar; an admin sa
 the choice is gone), gives a colleague the analyst role on the Roles page and reads all of it, in
 words, on the Audit page at 1280 px. A viewer following an ``/audit`` link is told why, and audited.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,12 +52,17 @@ def site(tmp_path_factory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("roles")
     url = f"sqlite:///{folder / 'studio.sqlite3'}"
     port = free_port()
-    with identity_provider() as idp, start_sandbox(SandboxConfig()) as local, \
-            start_sandbox(SandboxConfig()) as cloud, cloud_edge(cloud.base_url, folder / "edge") as edge:
+    with (
+        identity_provider() as idp,
+        start_sandbox(SandboxConfig()) as local,
+        start_sandbox(SandboxConfig()) as cloud,
+        cloud_edge(cloud.base_url, folder / "edge") as edge,
+    ):
         for claims in USERS.values():
             idp.set_user(str(claims["email"]), claims)
         secrets_file = folder / "secrets.toml"
-        secrets_file.write_text(f"""
+        secrets_file.write_text(
+            f"""
 [auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
 cookie_secret = "{secrets.token_hex(32)}"
@@ -71,12 +77,22 @@ viewers = ["@corp.test"]
 
 [quotas]
 user_daily_analysis = 3
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         secrets_file.chmod(0o600)
-        env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1",
-               "STUDIO_SECRETS_FILE": str(secrets_file), "STUDIO_DATABASE_URL": url,
-               "STUDIO_DATA_DIR": str(folder / "data"), "STUDIO_SANDBOX_URL": local.base_url,
-               "NHN_OCR_APPKEY": DEMO_APP_KEY, "NHN_OCR_SECRETKEY": DEMO_SECRET_KEY, **edge}
+        env = {
+            **os.environ,
+            "STUDIO_PORT": str(port),
+            "STUDIO_ADDRESS": "127.0.0.1",
+            "STUDIO_SECRETS_FILE": str(secrets_file),
+            "STUDIO_DATABASE_URL": url,
+            "STUDIO_DATA_DIR": str(folder / "data"),
+            "STUDIO_SANDBOX_URL": local.base_url,
+            "NHN_OCR_APPKEY": DEMO_APP_KEY,
+            "NHN_OCR_SECRETKEY": DEMO_SECRET_KEY,
+            **edge,
+        }
         try:
             with running_dashboard(["./studio", "run"], env, port, ARTIFACTS / "dashboard.log") as (base, _):
                 yield {"base": base, "url": url, "local": local, "cloud": cloud}
@@ -114,13 +130,17 @@ class Person(OidcPerson):
         page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
         page.locator('input[type="file"]').first.set_input_files(str(SPECIMEN))
         page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
-        page.wait_for_function("() => document.body.innerText.includes('Export')"
-                               " || document.querySelector('[data-testid=stAlertContentError]')", timeout=120_000)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Export')"
+            " || document.querySelector('[data-testid=stAlertContentError]')",
+            timeout=120_000,
+        )
         settled(page)
 
     def choose_backend(self, name: str) -> None:
         self.page.get_by_role("radiogroup", name=re.compile("Send analyses to")).get_by_text(name).click(
-            timeout=60_000)
+            timeout=60_000
+        )
         self.wait_text("NHN CLOUD" if "Cloud" in name else "SANDBOX")
         settled(self.page)
 
@@ -128,7 +148,6 @@ class Person(OidcPerson):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         settled(self.page)
         self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
 
 
 @pytest.fixture()
@@ -146,7 +165,9 @@ def person(site, browser):
 
 def _sent(site: dict[str, Any]) -> tuple[int, int]:
     """Analyses that reached (the local sandbox, NHN Cloud) so far."""
-    return site["local"].backend.journal.calls("credit-card"), site["cloud"].backend.journal.calls("credit-card")
+    return site["local"].backend.journal.calls("credit-card"), site["cloud"].backend.journal.calls(
+        "credit-card"
+    )
 
 
 def _rows(site: dict[str, Any], **filters: Any) -> list[dict]:
@@ -164,7 +185,9 @@ def test_a_signed_out_browser_gets_the_sign_in_page_on_the_admin_pages(person):
         p.wait_text("Sign in")
         settled(p.page)
         text = p.page.inner_text("body")
-        assert "Page not found" not in text and "Person, domain or group" not in text and "Outcome" not in text
+        assert (
+            "Page not found" not in text and "Person, domain or group" not in text and "Outcome" not in text
+        )
 
 
 def _viewer_follows_an_audit_link(p: Person, site: dict[str, Any]) -> None:
@@ -227,8 +250,12 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     admin.shot("admin_backends.png")
     saved = [r for r in _rows(site, user="ada@corp.test") if r["id"] > before]
     assert [(r["kind"], r["action"]) for r in saved] == [("settings_change", "backends")], saved
-    assert json.loads(saved[0]["detail"]) == {"backends.analyst": [
-        {"allowed": ["sandbox", "cloud"], "default": "cloud"}, {"allowed": ["sandbox"], "default": "sandbox"}]}
+    assert json.loads(saved[0]["detail"]) == {
+        "backends.analyst": [
+            {"allowed": ["sandbox", "cloud"], "default": "cloud"},
+            {"allowed": ["sandbox"], "default": "sandbox"},
+        ]
+    }
 
     admin.open("roles")
     admin.wait_text("Person, domain or group")
@@ -238,20 +265,25 @@ def _admin_changes_quota_backends_and_roles(admin: Person, site: dict[str, Any])
     admin.wait_text("col@corp.test now has the role analyst")
     saved = [r for r in _rows(site, user="ada@corp.test") if r["id"] > before]
     assert [(r["kind"], json.loads(r["detail"])) for r in saved] == [
-        ("role_change", {"col@corp.test": [None, "analyst"]})], saved
+        ("role_change", {"col@corp.test": [None, "analyst"]})
+    ], saved
     admin.shot("admin_roles.png")
 
     admin.open("audit")
     admin.wait_text("Daily analyses per user: 3 → 5")
     admin.wait_text("col@corp.test: none → analyst")
-    admin.wait_text("Backends of analyst: Local sandbox — no charges, NHN Cloud — billed; starts on NHN Cloud — billed"
-                    " → Local sandbox — no charges; starts on Local sandbox — no charges")
+    admin.wait_text(
+        "Backends of analyst: Local sandbox — no charges, NHN Cloud — billed; starts on NHN Cloud — billed"
+        " → Local sandbox — no charges; starts on Local sandbox — no charges"
+    )
     text = page.inner_text("body")
     for raw in ("api_version", "result_code", "settings_change", "role_change", "api_call", "page:audit"):
         assert raw not in text, raw
     assert "Refused: opened an admin page" in text  # the viewer's attempt
     widths = page.evaluate(WIDTHS)
-    assert widths["doc"] <= widths["view"] and 0 < widths["right"] <= widths["view"] and widths["wrap"] == 0, widths
+    assert (
+        widths["doc"] <= widths["view"] and 0 < widths["right"] <= widths["view"] and widths["wrap"] == 0
+    ), widths
     admin.shot("admin_audit.png")
     page.get_by_text("한국어", exact=True).click()
     admin.wait_text("사용자별 하루 분석 한도: 3 → 5")

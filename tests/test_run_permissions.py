@@ -6,6 +6,7 @@ its user may press.
 
 A "cloud" run here is a run whose backend is ``cloud`` (billed: quota and audit rows through
 ``access.metering``) sent to the real sandbox over HTTP, which counts what arrives."""
+
 from __future__ import annotations
 
 import threading
@@ -53,12 +54,18 @@ VAL = Identity("val", "val@corp.test", "Val Viewer", Role.VIEWER, "oidc")
 # The table of access.policy, written out: (role, own run?, backend) → the actions allowed.
 EVERY = set(RUN_ACTIONS)
 EXPECTED = {
-    ("admin", True, "sandbox"): EVERY, ("admin", True, "cloud"): EVERY,
-    ("admin", False, "sandbox"): EVERY, ("admin", False, "cloud"): EVERY,
-    ("analyst", True, "sandbox"): EVERY, ("analyst", True, "cloud"): EVERY,
-    ("analyst", False, "sandbox"): set(), ("analyst", False, "cloud"): set(),
-    ("viewer", True, "sandbox"): EVERY, ("viewer", True, "cloud"): {Action.RUN_CANCEL, Action.RUN_SETTLE},
-    ("viewer", False, "sandbox"): set(), ("viewer", False, "cloud"): set(),
+    ("admin", True, "sandbox"): EVERY,
+    ("admin", True, "cloud"): EVERY,
+    ("admin", False, "sandbox"): EVERY,
+    ("admin", False, "cloud"): EVERY,
+    ("analyst", True, "sandbox"): EVERY,
+    ("analyst", True, "cloud"): EVERY,
+    ("analyst", False, "sandbox"): set(),
+    ("analyst", False, "cloud"): set(),
+    ("viewer", True, "sandbox"): EVERY,
+    ("viewer", True, "cloud"): {Action.RUN_CANCEL, Action.RUN_SETTLE},
+    ("viewer", False, "sandbox"): set(),
+    ("viewer", False, "cloud"): set(),
 }
 WHO = {"admin": ADA, "analyst": ANN, "viewer": VIC}
 
@@ -78,7 +85,9 @@ def test_the_policy_table_per_action_role_owner_and_backend(role, own, backend, 
 def test_nobody_signed_in_may_do_nothing_and_the_owner_is_matched_without_case():
     assert not any(run_allowed(None, a, owner="anonymous", backend="sandbox") for a in RUN_ACTIONS)
     assert run_allowed(ANN, Action.RUN_DELETE, owner="Ann@Corp.Test", backend="cloud")
-    assert not run_allowed(ANN, Action.ANALYSE_SANDBOX, owner=ANN.email, backend="sandbox")  # not a run action
+    assert not run_allowed(
+        ANN, Action.ANALYSE_SANDBOX, owner=ANN.email, backend="sandbox"
+    )  # not a run action
 
 
 # ------------------------------------------------------------------------------------- on real runs
@@ -91,8 +100,14 @@ def env(sandbox, tmp_path):
     spool = Spool(factory)
     sandbox.backend.journal.clear()
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))  # fast answers
-    with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
-                            backoff_base=0.0)) as client:
+    with OcrClient(
+        Settings(
+            base_url=sandbox.base_url,
+            app_key=sandbox.app_key,
+            secret_key=sandbox.secret_key,
+            backoff_base=0.0,
+        )
+    ) as client:
         yield factory, spool, client, sandbox
     sandbox.backend.set_faults(Faults())
     sandbox.backend.journal.clear()
@@ -100,8 +115,15 @@ def env(sandbox, tmp_path):
 
 def _interrupted_run(factory, spool, sandbox, owner: Identity, backend: str, items: int = 7) -> int:
     """A run of ``items`` items, started by ``owner``, one answered, left interrupted by a dead worker."""
-    spec = RunSpec("credit-card", backend, sandbox.base_url, "v2.0", concurrency=1, started_by=owner.email,
-                   sweep=[("blur", list(range(1, items)))])
+    spec = RunSpec(
+        "credit-card",
+        backend,
+        sandbox.base_url,
+        "v2.0",
+        concurrency=1,
+        started_by=owner.email,
+        sweep=[("blur", list(range(1, items)))],
+    )
     run_id = create_run(factory, spec, [Source("card.png", CARD)], spool)
     with factory() as s:
         run = s.get_one(Run, run_id)
@@ -127,7 +149,11 @@ def test_d10_a_viewer_cannot_resume_an_analysts_cloud_run_and_the_refusal_names_
         assert s.get_one(Run, run_id).status == "interrupted"
     (refusal,) = _rows(factory, kinds=["refused"])
     assert (refusal["user"], refusal["role"], refusal["action"], refusal["where"]) == (
-        "vic@corp.test", "viewer", "run_resume", f"qa-run:{run_id}")
+        "vic@corp.test",
+        "viewer",
+        "run_resume",
+        f"qa-run:{run_id}",
+    )
     assert not _rows(factory, kinds=["api_call"])  # nothing billed, to anyone
 
 
@@ -144,7 +170,11 @@ def test_an_admin_resuming_an_analysts_cloud_run_spends_the_admins_quota_and_is_
     assert book.usage("ada@corp.test", "analysis", QuotaLimits(), now=today).user_today == 6
     assert book.usage("ann@corp.test", "analysis", QuotaLimits(), now=today).user_today == 0
     (resumed,) = _rows(factory, kinds=["run_action"])
-    assert (resumed["user"], resumed["action"], resumed["backend"]) == ("ada@corp.test", "run_resume", "cloud")
+    assert (resumed["user"], resumed["action"], resumed["backend"]) == (
+        "ada@corp.test",
+        "run_resume",
+        "cloud",
+    )
 
 
 def test_an_analyst_resumes_their_own_cloud_run_on_their_own_quota(env):
@@ -181,9 +211,14 @@ def test_d11_delete_only_by_the_owner_or_an_admin_and_audited(env):
         assert s.get(Run, anns) is not None and s.get(Run, vics) is not None
     assert spool.has(anns) and spool.has(vics)
     refused = _rows(factory, kinds=["refused"])
-    assert sorted((r["user"], r["where"]) for r in refused) == sorted([
-        ("vic@corp.test", f"qa-run:{anns}"), ("al@corp.test", f"qa-run:{anns}"),
-        ("val@corp.test", f"qa-run:{vics}"), ("ann@corp.test", f"qa-run:{vics}")])
+    assert sorted((r["user"], r["where"]) for r in refused) == sorted(
+        [
+            ("vic@corp.test", f"qa-run:{anns}"),
+            ("al@corp.test", f"qa-run:{anns}"),
+            ("val@corp.test", f"qa-run:{vics}"),
+            ("ann@corp.test", f"qa-run:{vics}"),
+        ]
+    )
     assert {r["action"] for r in refused} == {"run_delete"}
     delete_run(factory, vics, spool, by=VIC)  # a viewer's own sandbox run
     delete_run(factory, anns, spool, by=ADA)  # an admin: anyone's
@@ -191,8 +226,9 @@ def test_d11_delete_only_by_the_owner_or_an_admin_and_audited(env):
         assert s.get(Run, anns) is None and s.get(Run, vics) is None
     assert not spool.has(anns) and not spool.has(vics)
     deleted = _rows(factory, kinds=["run_action"])
-    assert sorted((r["user"], r["action"], r["where"]) for r in deleted) == sorted([
-        ("vic@corp.test", "run_delete", f"qa-run:{vics}"), ("ada@corp.test", "run_delete", f"qa-run:{anns}")])
+    assert sorted((r["user"], r["action"], r["where"]) for r in deleted) == sorted(
+        [("vic@corp.test", "run_delete", f"qa-run:{vics}"), ("ada@corp.test", "run_delete", f"qa-run:{anns}")]
+    )
 
 
 def test_cancel_resend_and_settle_are_checked_too(env):
@@ -202,13 +238,19 @@ def test_cancel_resend_and_settle_are_checked_too(env):
         item = s.scalars(select(Item).where(Item.run_id == run_id, Item.state == "pending")).first()
         item.state = "sending"
         s.commit()
-    for action in (lambda who: cancel_run(factory, run_id, spool, by=who),
-                   lambda who: resend_unknown(factory, run_id, spool, by=who, confirmed=1),
-                   lambda who: settle_unknown(factory, run_id, spool, by=who)):
+    for action in (
+        lambda who: cancel_run(factory, run_id, spool, by=who),
+        lambda who: resend_unknown(factory, run_id, spool, by=who, confirmed=1),
+        lambda who: settle_unknown(factory, run_id, spool, by=who),
+    ):
         for who in (VIC, AL, None):
             with pytest.raises(AccessDenied):
                 action(who)
-    assert {r["action"] for r in _rows(factory, kinds=["refused"])} == {"run_cancel", "run_resend", "run_settle"}
+    assert {r["action"] for r in _rows(factory, kinds=["refused"])} == {
+        "run_cancel",
+        "run_resend",
+        "run_settle",
+    }
     assert sandbox.backend.journal.calls("credit-card") == 0
     assert run_facts(factory, run_id, spool).status == "interrupted"
 
@@ -241,7 +283,9 @@ def test_the_runs_page_shows_a_viewer_no_button_on_an_analysts_run_and_the_owner
     owner.selectbox(key="runs_pick").set_value(run_id).run()
     assert {"runs_resend", "runs_settle", "runs_delete"} <= {b.key for b in owner.button}
     assert owner.button(key="runs_resend").disabled  # until the count is confirmed
-    assert owner.checkbox(key=f"runs_resend_ok_{run_id}_1").label.startswith("I understand that these 1 item(s)")
+    assert owner.checkbox(key=f"runs_resend_ok_{run_id}_1").label.startswith(
+        "I understand that these 1 item(s)"
+    )
     owner.button(key="runs_settle").click().run()
     assert not owner.exception
     owner.button(key="runs_delete").click().run()
@@ -249,8 +293,10 @@ def test_the_runs_page_shows_a_viewer_no_button_on_an_analysts_run_and_the_owner
     with factory() as s:
         assert s.get(Run, run_id) is None
     rows = Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
-    assert sorted((r["user"], r["action"]) for r in rows) == [("ann@corp.test", "run_delete"),
-                                                               ("ann@corp.test", "run_settle")]
+    assert sorted((r["user"], r["action"]) for r in rows) == [
+        ("ann@corp.test", "run_delete"),
+        ("ann@corp.test", "run_settle"),
+    ]
 
 
 def test_the_runs_page_says_why_a_run_failed_and_whose_it_is(sandbox):
@@ -262,14 +308,19 @@ def test_the_runs_page_says_why_a_run_failed_and_whose_it_is(sandbox):
     run_id = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
     with factory() as s:
         run = s.get_one(Run, run_id)
-        run.status, run.message = "failed", "the studio database sqlite:///x cannot be used: database is locked"
+        run.status, run.message = (
+            "failed",
+            "the studio database sqlite:///x cannot be used: database is locked",
+        )
         s.commit()
     at = open_as("viewer", "pages/runs.py")
     at.selectbox(key="runs_status").set_value("failed").run()
     at.selectbox(key="runs_pick").set_value(run_id).run()
     assert not at.exception
-    assert any("This run stopped: the studio database sqlite:///x cannot be used: database is locked" in e.value
-               for e in at.error)
+    assert any(
+        "This run stopped: the studio database sqlite:///x cannot be used: database is locked" in e.value
+        for e in at.error
+    )
     table = next(df.value for df in at.dataframe if "#" in df.value.columns)
     assert list(table.loc[table["#"] == run_id, "Started by"]) == ["ann@corp.test"]
 
@@ -283,9 +334,14 @@ def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
     from ui import lab
 
     factory = lab.session_factory(lab.default_url())
-    with factory() as s:  # the studio database is shared: no other test's unfinished run may reach this sandbox
-        s.execute(update(Run).where(Run.status.in_(("queued", "interrupted", "running", "cancelling")))
-                  .values(status="cancelled"))
+    with (
+        factory() as s
+    ):  # the studio database is shared: no other test's unfinished run may reach this sandbox
+        s.execute(
+            update(Run)
+            .where(Run.status.in_(("queued", "interrupted", "running", "cancelling")))
+            .values(status="cancelled")
+        )
         s.commit()
     lab.start_queue(lab.db_url())  # this process's consumer, and its start-up recovery done before the run
     for thread in threading.enumerate():  # exists (else the page's first open would recover our run)
@@ -346,10 +402,16 @@ def test_a_run_started_on_the_qa_lab_page_is_audited_with_who_started_it(sandbox
         with lab.factory()() as s:
             created = s.get_one(Run, run_id).created_at.replace(tzinfo=None)
         # SQLite gives a deleted run's id to the next run, so the door may hold an earlier run's rows
-        rows = [r for r in Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
-                if r["at"].replace(tzinfo=None) >= created]
+        rows = [
+            r
+            for r in Ledger(engine_for(lab.default_url())).events(
+                kinds=["run_action"], where=f"qa-run:{run_id}"
+            )
+            if r["at"].replace(tzinfo=None) >= created
+        ]
         assert [(r["user"], r["role"], r["action"], r["backend"]) for r in rows] == [
-            ("vic@corp.test", "viewer", "run_start", "sandbox")]
+            ("vic@corp.test", "viewer", "run_start", "sandbox")
+        ]
         with lab.factory()() as s:
             assert s.get_one(Run, run_id).started_by == "vic@corp.test"
     finally:

@@ -1,4 +1,5 @@
 """The committed specimen set is internally consistent: files exist, numbers pass their checksums."""
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,35 @@ INDEX = json.loads((SAMPLES / "index.json").read_text(encoding="utf-8"))["specim
 KEYS = {
     "credit-card": ["cardNumber", "groups", "validThru"],
     "resident": ["name", "residentNumber", "issueDate", "issuer"],
-    "driver": ["driverLicenseNumber", "licenseType", "name", "residentNumber", "condition", "serialNum",
-               "issueDate", "issuer"],
-    "passport": ["passportType", "countryCode", "passportNo", "surName", "givenName", "nationality", "dateOfBirth",
-                 "dateOfBirthYMD", "sex", "dateOfIssue", "dateOfIssueYMD", "dateOfExpiry", "dateOfExpiryYMD",
-                 "koreanName", "personalNo", "MRZ1", "MRZ2"],
+    "driver": [
+        "driverLicenseNumber",
+        "licenseType",
+        "name",
+        "residentNumber",
+        "condition",
+        "serialNum",
+        "issueDate",
+        "issuer",
+    ],
+    "passport": [
+        "passportType",
+        "countryCode",
+        "passportNo",
+        "surName",
+        "givenName",
+        "nationality",
+        "dateOfBirth",
+        "dateOfBirthYMD",
+        "sex",
+        "dateOfIssue",
+        "dateOfIssueYMD",
+        "dateOfExpiry",
+        "dateOfExpiryYMD",
+        "koreanName",
+        "personalNo",
+        "MRZ1",
+        "MRZ2",
+    ],
 }
 
 
@@ -38,8 +63,11 @@ def test_index_covers_every_type_clean_and_photographed() -> None:
     kinds = {(e["docType"], e["kind"]) for e in INDEX}
     for doc in KEYS:
         assert (doc, "clean") in kinds and (doc, "photo") in kinds, doc
-    on_disk = {str(p.relative_to(SAMPLES)) for p in SAMPLES.glob("*/*")
-               if p.suffix in {".png", ".jpg"} and p.parent.name != "hard"}  # hard/ has its own index
+    on_disk = {
+        str(p.relative_to(SAMPLES))
+        for p in SAMPLES.glob("*/*")
+        if p.suffix in {".png", ".jpg"} and p.parent.name != "hard"
+    }  # hard/ has its own index
     assert on_disk == {e["image"] for e in INDEX}
 
 
@@ -101,8 +129,9 @@ def test_every_specimen_has_a_human_title_in_both_languages() -> None:
         fields = truth(e)["fields"]
         holder = [str(fields[k]) for k in ("name", "surName", "givenName", "koreanName") if fields.get(k)]
         said = f"{en} {ko}".upper()
-        assert not [h for h in holder if any(part in said for part in h.upper().split())], \
+        assert not [h for h in holder if any(part in said for part in h.upper().split())], (
             f"{e['image']}: a title names the holder, whose name is masked on screen"
+        )
 
 
 def test_the_generator_writes_the_titles_the_index_holds(monkeypatch) -> None:

@@ -1,5 +1,6 @@
 """Authenticity as the vendor behaves: Request-Key life cycle, registry matching, the resident-card
 lock, the withdrawn passport check; over raw HTTP with a stand-in engine and an injectable clock."""
+
 from __future__ import annotations
 
 import base64
@@ -65,12 +66,20 @@ def request_key(client: RawClient) -> str:
     return resp.headers["Request-Key"]
 
 
-def verify(client: RawClient, rkey: str | None, fields: dict[str, str], *, plain: dict[str, Any] | None = None,
-           raw_body: bytes | None = None) -> requests.Response:
+def verify(
+    client: RawClient,
+    rkey: str | None,
+    fields: dict[str, str],
+    *,
+    plain: dict[str, Any] | None = None,
+    raw_body: bytes | None = None,
+) -> requests.Response:
     key, headers = client.envelope("id-card")
     if rkey is not None:
         headers["Request-Key"] = rkey
-    body: dict[str, Any] = {k: base64.b64encode(aes_encrypt(key, v.encode())).decode() for k, v in fields.items()}
+    body: dict[str, Any] = {
+        k: base64.b64encode(aes_encrypt(key, v.encode())).decode() for k, v in fields.items()
+    }
     body.update(plain or {})
     data = raw_body if raw_body is not None else json.dumps(body).encode()
     headers["Content-Type"] = "application/json"
@@ -130,8 +139,13 @@ def test_unknown_request_key_and_missing_header(client: RawClient) -> None:
 
 def test_errors_do_not_spend_the_key(client: RawClient) -> None:
     rkey = request_key(client)
-    assert code_of(verify(client, rkey, resident_fields(issueDate="20191340"), plain=RESIDENT_TYPE)) == 4000001
-    assert code_of(verify(client, rkey, resident_fields(residentNumber="900115128915"), plain=RESIDENT_TYPE)) == 4000001
+    assert (
+        code_of(verify(client, rkey, resident_fields(issueDate="20191340"), plain=RESIDENT_TYPE)) == 4000001
+    )
+    assert (
+        code_of(verify(client, rkey, resident_fields(residentNumber="900115128915"), plain=RESIDENT_TYPE))
+        == 4000001
+    )
     assert code_of(verify(client, rkey, resident_fields(), plain={"idType": "driver"})) == 4000001
     assert code_of(verify(client, rkey, {}, plain={**RESIDENT_TYPE, "name": "not-base64!"})) == 4000303
     assert code_of(verify(client, rkey, {}, raw_body=b"{not json")) == 4000001
@@ -141,15 +155,26 @@ def test_errors_do_not_spend_the_key(client: RawClient) -> None:
 
 def test_passport_authenticity_is_withdrawn(client: RawClient) -> None:
     rkey = request_key(client)
-    fields = {"name": "KIM MINSEO", "passportNumber": "M70419325", "issueDate": "20220110", "birthDate": "19850722"}
+    fields = {
+        "name": "KIM MINSEO",
+        "passportNumber": "M70419325",
+        "issueDate": "20220110",
+        "birthDate": "19850722",
+    }
     resp = verify(client, rkey, fields, plain={"idType": "passport", "expirationDate": "20320110"})
     assert code_of(resp) == 4000001
 
 
 def test_five_wrong_issue_dates_lock_a_resident_card(client: RawClient, sandbox: RunningSandbox) -> None:
     for _ in range(5):
-        assert authentic(verify(client, request_key(client), resident_fields(issueDate="20200101"),
-                                plain=RESIDENT_TYPE)) is False
+        assert (
+            authentic(
+                verify(
+                    client, request_key(client), resident_fields(issueDate="20200101"), plain=RESIDENT_TYPE
+                )
+            )
+            is False
+        )
     rkey = request_key(client)
     locked = verify(client, rkey, resident_fields(), plain=RESIDENT_TYPE)
     assert code_of(locked) == 4000123
@@ -176,11 +201,20 @@ def test_driver_licence(client: RawClient, engine: FakeEngine) -> None:
     assert authentic(verify(client, request_key(client), fields, plain=driver)) is True
     with_serial = {**fields, "serialNum": "q8w4e", "driverLicenseNumber": "12-15-508271-33"}
     assert authentic(verify(client, request_key(client), with_serial, plain=driver)) is True
-    assert authentic(verify(client, request_key(client), {**fields, "serialNum": "Q8W4F"}, plain=driver)) is False
-    assert authentic(verify(client, request_key(client), {**fields, "residentNumber": "8507221"}, plain=driver)) is False
+    assert (
+        authentic(verify(client, request_key(client), {**fields, "serialNum": "Q8W4F"}, plain=driver))
+        is False
+    )
+    assert (
+        authentic(verify(client, request_key(client), {**fields, "residentNumber": "8507221"}, plain=driver))
+        is False
+    )
     rkey = request_key(client)
     assert code_of(verify(client, rkey, {**fields, "residentNumber": "850722265"}, plain=driver)) == 4000001
-    assert code_of(verify(client, rkey, {**fields, "driverLicenseNumber": "12155082713"}, plain=driver)) == 4000001
+    assert (
+        code_of(verify(client, rkey, {**fields, "driverLicenseNumber": "12155082713"}, plain=driver))
+        == 4000001
+    )
     assert code_of(verify(client, rkey, {**fields, "serialNum": "Q8"}, plain=driver)) == 4000001
 
 

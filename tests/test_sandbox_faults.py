@@ -1,5 +1,6 @@
 """Faults on demand: latency, a chosen code for a share of calls, a calls-per-second cap (4000006),
 set by configuration, by the CLI or by the loopback-only admin routes."""
+
 from __future__ import annotations
 
 import asyncio
@@ -58,7 +59,9 @@ def test_latency_is_applied_by_the_backend() -> None:
     slept: list[float] = []
     backend = SandboxBackend(SandboxConfig(seed_dir=None))
     backend.faults = FaultInjector(Faults(latency_ms=250), sleep=slept.append)
-    resp = backend.dispatch("GET", "/v2.0/appkeys/sandbox-appkey/public-keys/id-card", {"Authorization": SECRET}, b"")
+    resp = backend.dispatch(
+        "GET", "/v2.0/appkeys/sandbox-appkey/public-keys/id-card", {"Authorization": SECRET}, b""
+    )
     assert resp.json()["header"]["resultCode"] == 0 and slept == [0.25]
 
 
@@ -87,7 +90,9 @@ def test_admin_sets_a_code_for_billed_calls_only(client: RawClient) -> None:
     assert client.public_key("credit-card")["version"]  # set-up calls still work
     _, resp = client.post_image("credit-card", png())
     assert code_of(resp) == 5000503
-    assert resp.json()["header"]["resultMessage"].startswith("The API you requested is temporarily unavailable")
+    assert resp.json()["header"]["resultMessage"].startswith(
+        "The API you requested is temporarily unavailable"
+    )
     assert admin(client, "reset")["header"]["isSuccessful"] is True
     assert code_of(client.post_image("credit-card", png())[1]) == 0
 
@@ -114,7 +119,9 @@ def test_admin_rotation_makes_the_old_version_4000301(client: RawClient) -> None
     _, headers = client.envelope("id-card")
     rotated = admin(client, "rotate/id-card")["result"]
     assert rotated["version"] != headers["X-Key-Version"]
-    resp = client.http.post(client.url("id-card"), files={"image": ("i", b"0" * 32)}, headers=headers, timeout=5)
+    resp = client.http.post(
+        client.url("id-card"), files={"image": ("i", b"0" * 32)}, headers=headers, timeout=5
+    )
     assert code_of(resp) == 4000301
     assert admin(client, "rotate/passport")["header"]["resultCode"] == 4000001
 
@@ -134,9 +141,20 @@ def _asgi_post(app: Any, path: str, client_host: str) -> dict[str, Any]:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [], "client": (client_host, 50000), "server": ("127.0.0.1", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [],
+        "client": (client_host, 50000),
+        "server": ("127.0.0.1", 80),
+    }
     asyncio.run(app(scope, receive, send))
     return json.loads(b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"))
 
@@ -156,7 +174,25 @@ def test_admin_off_unless_asked() -> None:
 
 
 def test_cli_fault_options() -> None:
-    args = build_parser().parse_args(["--latency-ms", "50", "--fault-code", "4000006", "--fault-rate", "0.2",
-                                      "--max-calls-per-second", "5", "--admin", "--port", "0"])
-    assert (args.latency_ms, args.fault_code, args.fault_rate, args.max_calls_per_second) == (50, 4000006, 0.2, 5.0)
+    args = build_parser().parse_args(
+        [
+            "--latency-ms",
+            "50",
+            "--fault-code",
+            "4000006",
+            "--fault-rate",
+            "0.2",
+            "--max-calls-per-second",
+            "5",
+            "--admin",
+            "--port",
+            "0",
+        ]
+    )
+    assert (args.latency_ms, args.fault_code, args.fault_rate, args.max_calls_per_second) == (
+        50,
+        4000006,
+        0.2,
+        5.0,
+    )
     assert args.admin is True

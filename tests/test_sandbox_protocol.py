@@ -7,6 +7,7 @@ used only where recognition is beside the point (resolution rule, passport witho
 The client side of the envelope here is written with pycryptodome directly (not ``ocr_core``),
 so these tests pin the wire protocol itself; the server side uses ``cryptography``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -112,8 +113,9 @@ def test_credit_card_success_encrypts_every_marked_value(real: RawClient) -> Non
 @pytest.mark.slow  # the real OCR engine on a specimen
 def test_base64_image_part_of_a_jpeg_specimen(real: RawClient) -> None:
     truth = json.loads((SAMPLES_DIR / "cards/amex_gold_flat.json").read_text(encoding="utf-8"))["fields"]
-    key, resp = real.post_image("credit-card", (SAMPLES_DIR / "cards/amex_gold_flat.jpg").read_bytes(),
-                                base64_part=True)
+    key, resp = real.post_image(
+        "credit-card", (SAMPLES_DIR / "cards/amex_gold_flat.jpg").read_bytes(), base64_part=True
+    )
     assert code_of(resp) == 0 and resp.json()["result"]["fileType"] == "jpg"
     assert aes_decrypt_b64(key, resp.json()["result"]["totalCardNum"]) == truth["cardNumber"]
 
@@ -146,7 +148,8 @@ def test_id_card_issues_request_key_and_stand_alone_does_not(real: RawClient) ->
     assert result["idType"] == "resident" and result["boxes"]
     values = {kv["key"]: aes_decrypt_b64(key, kv["value"]) for kv in result["keyValues"]}
     assert {k: values.get(k) for k in ("name", "residentNumber", "issueDate")} == {
-        k: truth[k] for k in ("name", "residentNumber", "issueDate")}
+        k: truth[k] for k in ("name", "residentNumber", "issueDate")
+    }
     _, alone = real.post_image("id-card/stand-alone", image)
     assert code_of(alone) == 0 and "Request-Key" not in alone.headers
 
@@ -161,8 +164,10 @@ def test_passport_analysis_issues_no_request_key(client: RawClient, engine: Fake
 
 def test_v21_token_route_and_bearer(client: RawClient) -> None:
     token_resp = client.http.post(
-        f"{client.base}/oauth2/token/create", auth=("sandbox-uak-id", "sandbox-uak-secret"),
-        data={"grant_type": "client_credentials"}, timeout=5,
+        f"{client.base}/oauth2/token/create",
+        auth=("sandbox-uak-id", "sandbox-uak-secret"),
+        data={"grant_type": "client_credentials"},
+        timeout=5,
     )
     assert token_resp.status_code == 200
     token = token_resp.json()
@@ -170,30 +175,39 @@ def test_v21_token_route_and_bearer(client: RawClient) -> None:
     bearer = {"X-NHN-Authorization": f"Bearer {token['access_token']}"}
     ok = client.http.get(client.url("public-keys/id-card", version="v2.1"), headers=bearer, timeout=5)
     assert code_of(ok) == 0
-    old_style = client.http.get(client.url("public-keys/id-card", version="v2.1"),
-                                headers={"Authorization": SECRET}, timeout=5)
+    old_style = client.http.get(
+        client.url("public-keys/id-card", version="v2.1"), headers={"Authorization": SECRET}, timeout=5
+    )
     assert code_of(old_style) == 4000005
-    bad = client.http.get(client.url("public-keys/id-card", version="v2.1"),
-                          headers={"X-NHN-Authorization": "Bearer nope"}, timeout=5)
+    bad = client.http.get(
+        client.url("public-keys/id-card", version="v2.1"),
+        headers={"X-NHN-Authorization": "Bearer nope"},
+        timeout=5,
+    )
     assert code_of(bad) == 4010006
 
 
 def test_token_route_refuses_bad_client_and_grant(client: RawClient) -> None:
     url = f"{client.base}/oauth2/token/create"
-    assert client.http.post(url, auth=("sandbox-uak-id", "wrong"), data={"grant_type": "client_credentials"},
-                            timeout=5).json() == {"error": "invalid_client"}
-    assert client.http.post(url, auth=("sandbox-uak-id", "sandbox-uak-secret"), data={"grant_type": "password"},
-                            timeout=5).json() == {"error": "unsupported_grant_type"}
+    assert client.http.post(
+        url, auth=("sandbox-uak-id", "wrong"), data={"grant_type": "client_credentials"}, timeout=5
+    ).json() == {"error": "invalid_client"}
+    assert client.http.post(
+        url, auth=("sandbox-uak-id", "sandbox-uak-secret"), data={"grant_type": "password"}, timeout=5
+    ).json() == {"error": "unsupported_grant_type"}
 
 
 # -- one test per failure code ----------------------------------------------------------------------
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/v1.0/appkeys/sandbox-appkey/credit-card"),
-    ("GET", "/v2.0/appkeys/sandbox-appkey/credit-card"),
-    ("POST", "/v2.0/appkeys/sandbox-appkey/public-keys/id-card"),
-    ("DELETE", "/"),
-    ("POST", "/_sandbox/reset"),  # admin routes are off by default
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/v1.0/appkeys/sandbox-appkey/credit-card"),
+        ("GET", "/v2.0/appkeys/sandbox-appkey/credit-card"),
+        ("POST", "/v2.0/appkeys/sandbox-appkey/public-keys/id-card"),
+        ("DELETE", "/"),
+        ("POST", "/_sandbox/reset"),  # admin routes are off by default
+    ],
+)
 def test_4041007_unknown_route(client: RawClient, method: str, path: str) -> None:
     resp = client.http.request(method, client.base + path, headers={"Authorization": SECRET}, timeout=5)
     assert code_of(resp) == 4041007
@@ -206,7 +220,9 @@ def test_4000001_unknown_service_and_bad_bodies(client: RawClient) -> None:
     _, hdrs = client.envelope("credit-card")
     not_multipart = client.http.post(client.url("credit-card"), data=b"plain", headers=hdrs, timeout=5)
     assert code_of(not_multipart) == 4000001
-    no_image = client.http.post(client.url("credit-card"), files={"file": ("x", b"abc")}, headers=hdrs, timeout=5)
+    no_image = client.http.post(
+        client.url("credit-card"), files={"file": ("x", b"abc")}, headers=hdrs, timeout=5
+    )
     assert code_of(no_image) == 4000001
     assert no_image.json()["header"]["resultMessage"] == "Invalid parameter."
 
@@ -221,8 +237,9 @@ def test_4000005_missing_header(client: RawClient, missing: str) -> None:
 def test_4010001_bad_secret_or_app_key(client: RawClient) -> None:
     _, resp = client.post_image("credit-card", png(), headers={"Authorization": "wrong"})
     assert code_of(resp) == 4010001
-    other = client.http.get(client.url("public-keys/credit-card", app_key="other"),
-                            headers={"Authorization": SECRET}, timeout=5)
+    other = client.http.get(
+        client.url("public-keys/credit-card", app_key="other"), headers={"Authorization": SECRET}, timeout=5
+    )
     assert code_of(other) == 4010001
     assert other.json()["header"]["resultMessage"] == "Invalid appKey or secretKey."
 
@@ -233,8 +250,9 @@ def test_4000301_bad_and_rotated_key_version(client: RawClient, sandbox: Running
     key, hdrs = client.envelope("credit-card")
     new_version = sandbox.backend.rotate_key("credit-card")
     assert new_version != hdrs["X-Key-Version"]
-    stale = client.http.post(client.url("credit-card"), files={"image": ("i", aes_encrypt(key, png()))},
-                             headers=hdrs, timeout=10)
+    stale = client.http.post(
+        client.url("credit-card"), files={"image": ("i", aes_encrypt(key, png()))}, headers=hdrs, timeout=10
+    )
     assert code_of(stale) == 4000301
     assert client.public_key("credit-card")["version"] == new_version
     _, fresh = client.post_image("credit-card", png())
@@ -318,10 +336,18 @@ def test_python_m_sandbox_serves_with_env_credentials(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "SANDBOX_APPKEY": "env-appkey", "SANDBOX_SECRETKEY": "env-secret",
-           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    proc = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port), "--log-level", "warning"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "SANDBOX_APPKEY": "env-appkey",
+        "SANDBOX_SECRETKEY": "env-secret",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

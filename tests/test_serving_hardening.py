@@ -3,6 +3,7 @@ however its listen address was set; Streamlit's internal endpoints answer only t
 file other accounts can read stops the start; what the server writes is the owner's alone.
 
 Processes for real (``./studio run``, ``streamlit run``), with the decisions also pinned one by one."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,8 +55,9 @@ def test_no_configured_address_means_every_interface_and_is_refused_without_sign
     assert not startup_check("127.0.0.1", [tmp_path / "none.toml"], anonymous=False).problems
 
 
-@pytest.mark.parametrize(("mode", "refused"), [(0o644, True), (0o640, True), (0o604, True), (0o600, False),
-                                               (0o400, False)])
+@pytest.mark.parametrize(
+    ("mode", "refused"), [(0o644, True), (0o640, True), (0o604, True), (0o600, False), (0o400, False)]
+)
 def test_a_secrets_file_other_accounts_can_read_stops_the_start(tmp_path, mode, refused):
     path = _secrets(tmp_path, OIDC_SECRETS, mode)
     problems = startup_check("127.0.0.1", [path], anonymous=False).problems
@@ -65,20 +67,29 @@ def test_a_secrets_file_other_accounts_can_read_stops_the_start(tmp_path, mode, 
 
 
 def test_a_readable_file_without_secrets_is_fine_and_nested_provider_secrets_count(tmp_path):
-    assert not startup_check("127.0.0.1", [_secrets(tmp_path, "[quotas]\nuser_daily_analysis = 3\n", 0o644)],
-                             anonymous=False).problems
+    assert not startup_check(
+        "127.0.0.1", [_secrets(tmp_path, "[quotas]\nuser_daily_analysis = 3\n", 0o644)], anonymous=False
+    ).problems
     nested = '[auth]\nredirect_uri = "x"\n[auth.corp]\nclient_secret = "s"\n'
     assert startup_check("127.0.0.1", [_secrets(tmp_path, nested, 0o644)], anonymous=False).problems
     cloud = '[nhn_ocr]\napp_key = "a"\nsecret_key = "the-nhn-secret"\n'
     assert startup_check("127.0.0.1", [_secrets(tmp_path, cloud, 0o644)], anonymous=False).problems
 
 
-@pytest.mark.parametrize(("peer", "headers", "local"), [
-    (None, {}, True), ("127.0.0.1", {}, True), ("::1", {}, True), ("127.0.0.2", {}, True),
-    ("192.0.2.9", {}, False), ("10.0.0.1", {}, False),
-    (None, {"x-forwarded-for": "10.0.0.1"}, False),      # nginx on this host forwarding a colleague
-    ("127.0.0.1", {"forwarded": "for=10.0.0.1"}, False), (None, {"x-real-ip": "10.0.0.1"}, False),
-])
+@pytest.mark.parametrize(
+    ("peer", "headers", "local"),
+    [
+        (None, {}, True),
+        ("127.0.0.1", {}, True),
+        ("::1", {}, True),
+        ("127.0.0.2", {}, True),
+        ("192.0.2.9", {}, False),
+        ("10.0.0.1", {}, False),
+        (None, {"x-forwarded-for": "10.0.0.1"}, False),  # nginx on this host forwarding a colleague
+        ("127.0.0.1", {"forwarded": "for=10.0.0.1"}, False),
+        (None, {"x-real-ip": "10.0.0.1"}, False),
+    ],
+)
 def test_only_an_unforwarded_loopback_request_is_this_machine(peer, headers, local):
     assert local_request(peer, headers) is local
 
@@ -95,8 +106,9 @@ def _loopback_connection() -> Iterator[tuple[tuple[str, int], tuple[str, int]]]:
                 yield client.getsockname(), server.getsockname()
 
 
-def _through_guard(client: tuple[str, int], path: str, headers: Sequence[tuple[bytes, bytes]] = (),
-                   kind: str = "http") -> tuple[int | None, bool]:
+def _through_guard(
+    client: tuple[str, int], path: str, headers: Sequence[tuple[bytes, bytes]] = (), kind: str = "http"
+) -> tuple[int | None, bool]:
     """(status or WebSocket close code, whether the app behind was reached) for one request; a loopback
     ``client`` stands for a real connection of this process's own (the kernel is asked who owns it)."""
     if client[0] in ("127.0.0.1", "::1"):
@@ -105,8 +117,13 @@ def _through_guard(client: tuple[str, int], path: str, headers: Sequence[tuple[b
     return _guarded(client, ("127.0.0.1", 8501), path, headers, kind)
 
 
-def _guarded(client: tuple[str, int], server: tuple[str, int], path: str, headers: Sequence[tuple[bytes, bytes]],
-             kind: str) -> tuple[int | None, bool]:
+def _guarded(
+    client: tuple[str, int],
+    server: tuple[str, int],
+    path: str,
+    headers: Sequence[tuple[bytes, bytes]],
+    kind: str,
+) -> tuple[int | None, bool]:
     from ui.network_guard import NetworkGuard
 
     reached: list[bool] = []
@@ -141,9 +158,18 @@ def test_the_network_guard_refuses_other_machines_without_sign_in(monkeypatch):
 
 
 def test_with_sign_in_the_network_is_served_but_not_the_internal_endpoints(monkeypatch):
-    monkeypatch.setattr("ui.access._secrets", lambda: {"auth": {
-        "redirect_uri": "https://x/oauth2callback", "cookie_secret": "c" * 32, "client_id": "i",
-        "client_secret": "s", "server_metadata_url": "https://idp/.well-known/openid-configuration"}})
+    monkeypatch.setattr(
+        "ui.access._secrets",
+        lambda: {
+            "auth": {
+                "redirect_uri": "https://x/oauth2callback",
+                "cookie_secret": "c" * 32,
+                "client_id": "i",
+                "client_secret": "s",
+                "server_metadata_url": "https://idp/.well-known/openid-configuration",
+            }
+        },
+    )
     assert _through_guard(("192.0.2.9", 5), "/") == (None, True)
     for path in ("/_stcore/metrics", "/_stcore/script-health-check"):
         assert _through_guard(("192.0.2.9", 5), path) == (404, False)
@@ -161,7 +187,7 @@ def test_the_kernel_names_the_account_of_a_loopback_connection():
         assert same_account(client, server)
         assert connection_owner(server, client) == os.geteuid()  # the server's end, looked up the other way
     assert connection_owner(("127.0.0.1", 1), ("127.0.0.1", 2)) is None  # no such connection
-    assert not same_account(("127.0.0.1", 1), ("127.0.0.1", 2))           # fails closed
+    assert not same_account(("127.0.0.1", 1), ("127.0.0.1", 2))  # fails closed
 
 
 def test_the_account_that_ran_sudo_is_one_of_the_dashboards_own(monkeypatch):
@@ -174,7 +200,9 @@ def test_the_account_that_ran_sudo_is_one_of_the_dashboards_own(monkeypatch):
     assert own_accounts() == {os.geteuid(), 0}
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to act as another account")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to act as another account"
+)
 def test_the_kernel_names_another_accounts_connection():
     from access.local_peer import connection_owner
 
@@ -182,11 +210,23 @@ def test_the_kernel_names_another_accounts_connection():
         server.bind(("127.0.0.1", 0))
         server.listen(1)
         port = server.getsockname()[1]
-        other = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                                  sys.executable, "-c",
-                                  (f"import socket,time; s=socket.create_connection(('127.0.0.1',{port})); "
-                                   "print(s.getsockname()[1], flush=True); time.sleep(30)")],
-                                 stdout=subprocess.PIPE, text=True)
+        other = subprocess.Popen(
+            [
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--",
+                sys.executable,
+                "-c",
+                (
+                    f"import socket,time; s=socket.create_connection(('127.0.0.1',{port})); "
+                    "print(s.getsockname()[1], flush=True); time.sleep(30)"
+                ),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert other.stdout is not None
             client_port = int(other.stdout.readline())
@@ -203,11 +243,23 @@ def test_the_kernel_names_another_accounts_connection():
 
 def _refused_start(cmd: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     port = free_port()
-    full = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_SECRETS_FILE": str(tmp_path / "none.toml"),
-            "STUDIO_DATA_DIR": str(tmp_path / "data"), **env}
+    full = {
+        **os.environ,
+        "STUDIO_PORT": str(port),
+        "STUDIO_SECRETS_FILE": str(tmp_path / "none.toml"),
+        "STUDIO_DATA_DIR": str(tmp_path / "data"),
+        **env,
+    }
     full.pop("STUDIO_ALLOW_ANONYMOUS", None)
-    done = subprocess.run([*cmd, "--server.port", str(port)] if "streamlit" in cmd[0] else cmd, cwd=ROOT,
-                          env=full, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [*cmd, "--server.port", str(port)] if "streamlit" in cmd[0] else cmd,
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     with socket.socket() as s:  # and nothing is left listening
         assert s.connect_ex(("127.0.0.1", port)) != 0
     return done
@@ -224,8 +276,12 @@ def test_studio_run_refuses_an_all_interfaces_flag_without_sign_in(tmp_path):
 
 @pytest.mark.slow  # starts ./studio run or streamlit
 def test_streamlit_run_with_the_address_in_its_environment_is_refused_too(tmp_path):
-    done = _refused_start([str(ROOT / ".venv/bin/streamlit"), "run", "serve.py"], tmp_path,
-                          STREAMLIT_SERVER_ADDRESS="0.0.0.0", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    done = _refused_start(
+        [str(ROOT / ".venv/bin/streamlit"), "run", "serve.py"],
+        tmp_path,
+        STREAMLIT_SERVER_ADDRESS="0.0.0.0",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
     assert done.returncode == 1 and "refusing to serve on 0.0.0.0" in done.stderr, done.stderr[-2000:]
 
 
@@ -258,8 +314,13 @@ except urllib.error.HTTPError as err:
 
 def _as_another_account(*cmd: str) -> subprocess.CompletedProcess[str]:
     """``cmd`` run as ``nobody``: another local account on the same host."""
-    return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", *cmd],
-                          capture_output=True, text=True, timeout=30, check=False)
+    return subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", *cmd],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -275,15 +336,21 @@ def shared_folder() -> Iterator[Path]:
 
 
 @pytest.mark.slow  # starts ./studio run or streamlit
-def test_a_running_local_dashboard_serves_this_machine_only_and_keeps_its_files_private(tmp_path, shared_folder):
+def test_a_running_local_dashboard_serves_this_machine_only_and_keeps_its_files_private(
+    tmp_path, shared_folder
+):
     data = shared_folder / "data"
     data.mkdir(mode=0o755)  # made by someone else's looser umask: the dashboard tightens it
     log = ARTIFACTS / "local.log"
-    with studio_run(log, STUDIO_SECRETS_FILE=str(tmp_path / "none.toml"), STUDIO_DATA_DIR=str(data),
-                    STUDIO_DATABASE_URL=f"sqlite:///{data / 'studio.sqlite3'}") as url:
+    with studio_run(
+        log,
+        STUDIO_SECRETS_FILE=str(tmp_path / "none.toml"),
+        STUDIO_DATA_DIR=str(data),
+        STUDIO_DATABASE_URL=f"sqlite:///{data / 'studio.sqlite3'}",
+    ) as url:
         assert _get(f"{url}/")[0] == 200
-        assert _get(f"{url}/_stcore/metrics")[0] == 200          # the operator on this machine
-        forwarded = {"X-Forwarded-For": "10.20.30.40"}           # a colleague through a proxy on this host
+        assert _get(f"{url}/_stcore/metrics")[0] == 200  # the operator on this machine
+        forwarded = {"X-Forwarded-For": "10.20.30.40"}  # a colleague through a proxy on this host
         status, body = _get(f"{url}/", forwarded)
         assert status == 403 and b"serves only the machine it runs on" in body
         assert _get(f"{url}/_stcore/metrics", forwarded)[0] == 404
@@ -327,16 +394,30 @@ def test_app_py_served_to_the_network_some_other_way_shows_other_machines_nothin
     if outward is None or not Path(CHROMIUM).exists():
         pytest.skip("needs a non-loopback address on this machine and Debian chromium")
     port = free_port()
-    env = {**os.environ, "STUDIO_SECRETS_FILE": str(tmp_path / "none.toml"), "STUDIO_DATA_DIR": str(tmp_path / "d"),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "STUDIO_SECRETS_FILE": str(tmp_path / "none.toml"),
+        "STUDIO_DATA_DIR": str(tmp_path / "d"),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     env.pop("STUDIO_ALLOW_ANONYMOUS", None)
-    cmd = [str(ROOT / ".venv/bin/streamlit"), "run", "app.py", "--server.address", "0.0.0.0",
-           "--server.port", str(port), "--server.headless", "true"]
+    cmd = [
+        str(ROOT / ".venv/bin/streamlit"),
+        "run",
+        "app.py",
+        "--server.address",
+        "0.0.0.0",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
     with running_dashboard(cmd, env, port, ARTIFACTS / "app_py.log"), chromium() as browser:
         page = browser.new_page()
         page.goto(f"http://{outward}:{port}/", wait_until="domcontentloaded")
-        page.wait_for_function("() => document.body.innerText.includes('serves only the machine it runs on')",
-                               timeout=90_000)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('serves only the machine it runs on')", timeout=90_000
+        )
         text = page.inner_text("body")
         for leaked in ("Upload", "Analyse", "SANDBOX", "Mask personal data"):
             assert leaked not in text

@@ -3,6 +3,7 @@ README's ``./studio run`` and an ``[auth]`` section pointing at it, and Debian's
 as a viewer, an analyst, an admin and an account with no role. What each sees, what the server
 refuses, sign-out, and the audit lines written.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,7 +59,8 @@ def dashboard(idp, tmp_path_factory, signin_database) -> Iterator[tuple[str, Pat
     port = free_port()
     folder = tmp_path_factory.mktemp("signin")
     secrets_file = folder / "secrets.toml"
-    secrets_file.write_text(f"""
+    secrets_file.write_text(
+        f"""
 [auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
 cookie_secret = "{secrets.token_hex(32)}"
@@ -70,17 +72,23 @@ server_metadata_url = "{idp.metadata_url}"
 admins = ["ada@corp.test"]
 analysts = ["group:ocr-analysts"]
 viewers = ["@corp.test"]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     secrets_file.chmod(0o600)  # it holds the cookie secret: the dashboard refuses a file others could read
     log = ARTIFACTS / "dashboard.log"
-    env = {**os.environ, "STUDIO_PORT": str(port), "STUDIO_ADDRESS": "127.0.0.1",
-           "STUDIO_SECRETS_FILE": str(secrets_file), "STUDIO_DATABASE_URL": signin_database}
+    env = {
+        **os.environ,
+        "STUDIO_PORT": str(port),
+        "STUDIO_ADDRESS": "127.0.0.1",
+        "STUDIO_SECRETS_FILE": str(secrets_file),
+        "STUDIO_DATABASE_URL": signin_database,
+    }
     try:
         with running_dashboard(["./studio", "run"], env, port, log) as (url, _):
             yield url, log
     except DashboardDidNotStart as err:
         pytest.fail(str(err))
-
 
 
 class Visit(OidcPerson):
@@ -89,8 +97,12 @@ class Visit(OidcPerson):
     def __init__(self, browser, base: str) -> None:
         super().__init__(browser, base, USERS, viewport={"width": 1280, "height": 1400})
         self.frames: list[bytes] = []
-        self.page.on("websocket", lambda ws: ws.on(
-            "framereceived", lambda p: self.frames.append(p if isinstance(p, bytes) else p.encode())))
+        self.page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived", lambda p: self.frames.append(p if isinstance(p, bytes) else p.encode())
+            ),
+        )
 
     def sign_out(self) -> None:
         """Click *Sign out*. Streamlit then sends the browser to the IdP's end-session endpoint (OpenID
@@ -106,8 +118,10 @@ class Visit(OidcPerson):
             while time.monotonic() < deadline:
                 if "/oauth2/end_session" in self.page.url:
                     self.page.get_by_role("button", name="End session").click(timeout=30_000)
-                    self.page.wait_for_url(lambda u: urlparse(u).port == urlparse(self.base).port
-                                           and "oauth2callback" not in u, timeout=30_000)
+                    self.page.wait_for_url(
+                        lambda u: urlparse(u).port == urlparse(self.base).port and "oauth2callback" not in u,
+                        timeout=30_000,
+                    )
                 try:
                     done = self.page.evaluate(signed_out)
                 except PlaywrightError:  # evaluated mid-navigation: look again
@@ -122,7 +136,6 @@ class Visit(OidcPerson):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         settled(self.page)
         self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
 
 
 @pytest.fixture()
@@ -196,7 +209,9 @@ def test_admin_may_unmask_and_every_unmask_is_audited(visit, dashboard):
     visit.shot("admin.png")
     visit.open("audit")
     visit.wait_text("Billed NHN Cloud calls per user and day")
-    visit.page.wait_for_function("t => document.body.innerHTML.includes(t)", arg="ada@corp.test", timeout=30_000)
+    visit.page.wait_for_function(
+        "t => document.body.innerHTML.includes(t)", arg="ada@corp.test", timeout=30_000
+    )
     visit.shot("admin_audit.png")
     events = [e for e in _audit_lines(dashboard[1]) if e["user"] == "ada@corp.test"]
     assert any(e["kind"] == "unmask" and e["role"] == "admin" for e in events), events
@@ -245,8 +260,9 @@ def test_downloads_reach_only_the_signed_in_user_whose_session_made_them(browser
         colleague.wait_text("Vic Viewer")
         assert [colleague.context.request.get(u).status for u in urls] == [404] * len(urls)
         # A forged identity cookie is no better than none.
-        forged = colleague.context.request.get(urls[0], headers={"Cookie": '_streamlit_user="{\\"email\\": '
-                                                                 '\\"ann@corp.test\\"}"'})
+        forged = colleague.context.request.get(
+            urls[0], headers={"Cookie": '_streamlit_user="{\\"email\\": \\"ann@corp.test\\"}"'}
+        )
         assert forged.status == 404
     finally:
         owner.close()
@@ -257,8 +273,9 @@ def test_anonymous_upload_is_refused(dashboard):
     import urllib.error
     import urllib.request
 
-    req = urllib.request.Request(f"{dashboard[0]}/_stcore/upload_file/some-session/some-file", data=b"x",
-                                 method="PUT")
+    req = urllib.request.Request(
+        f"{dashboard[0]}/_stcore/upload_file/some-session/some-file", data=b"x", method="PUT"
+    )
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req, timeout=10)
     assert err.value.code in (403, 404)
@@ -270,18 +287,30 @@ def _analysts_interrupted_cloud_run(db_url: str) -> int:
     from store.models import Item, Run
 
     with session_factory(db_url)() as s:
-        run = Run(started_by="ann@corp.test", backend="cloud", endpoint="https://api-ocr.nhncloudservice.com",
-                  api_version="v2.0", service="credit-card", status="interrupted", total=6)
+        run = Run(
+            started_by="ann@corp.test",
+            backend="cloud",
+            endpoint="https://api-ocr.nhncloudservice.com",
+            api_version="v2.0",
+            service="credit-card",
+            status="interrupted",
+            total=6,
+        )
         s.add(run)
         s.flush()
-        s.add_all([Item(run_id=run.id, position=i, source=0, image_name=f"card{i}.png", state="pending")
-                   for i in range(6)])
+        s.add_all(
+            [
+                Item(run_id=run.id, position=i, source=0, image_name=f"card{i}.png", state="pending")
+                for i in range(6)
+            ]
+        )
         s.commit()
         return run.id
 
 
-def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin_is(browser, dashboard,
-                                                                                    signin_database):
+def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin_is(
+    browser, dashboard, signin_database
+):
     """Audit D10/D11 in the browser, as the people concerned: a viewer once resumed an analyst's cloud run
     (6 billed POSTs) and could delete anyone's run. The server refuses both (tests/test_run_permissions);
     here the Runs page does not offer them either, and an admin is offered both."""
@@ -302,7 +331,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
             visit.sign_in(who)
             visit.wait_text(f"Role: {who}")
             visit.open("runs")
-            visit.wait_text("Compare two runs", timeout=90_000)   # the run is listed and opened
+            visit.wait_text("Compare two runs", timeout=90_000)  # the run is listed and opened
             settled(visit.page)
             visit.shot(f"runs_{who}.png")
             for label in ("Delete run", "Resume"):
@@ -316,7 +345,7 @@ def test_a_viewer_is_offered_no_resume_or_delete_on_an_analysts_run_and_an_admin
     from store.models import Item, Run
 
     with session_factory(signin_database)() as s:
-        assert s.get_one(Run, run_id).status == "interrupted"   # nobody clicked: nothing changed
-        s.execute(delete(Item).where(Item.run_id == run_id))   # the session's database is shared: tidy up
+        assert s.get_one(Run, run_id).status == "interrupted"  # nobody clicked: nothing changed
+        s.execute(delete(Item).where(Item.run_id == run_id))  # the session's database is shared: tidy up
         s.execute(delete(Run).where(Run.id == run_id))
         s.commit()

@@ -1,5 +1,6 @@
 """Issue 22, speed: the sandbox reads several requests at once, and the QA lab's pre-flight checks run
 on niced threads so they never take the cores the call they accompany needs."""
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,14 @@ class MeetingEngine(FakeEngine):
 def test_the_sandbox_reads_two_waiting_requests_at_once():
     engine = MeetingEngine()
     with start_sandbox(SandboxConfig(engine=engine, seed_dir=None)) as sb:
-        settings = Settings(base_url=sb.base_url, app_key=sb.app_key, secret_key=sb.secret_key,
-                            read_timeout=20.0, backoff_base=0.0, max_retries=0)
+        settings = Settings(
+            base_url=sb.base_url,
+            app_key=sb.app_key,
+            secret_key=sb.secret_key,
+            read_timeout=20.0,
+            backoff_base=0.0,
+            max_retries=0,
+        )
 
         def analyse(_: int):
             with OcrClient(settings) as client:
@@ -68,13 +75,15 @@ def _unique_png() -> bytes:
 
 @pytest.mark.parametrize("concurrency", [1, 2])
 def test_preflight_checks_run_on_niced_threads_and_the_sending_thread_keeps_its_priority(
-        sandbox, tmp_path, monkeypatch, concurrency):
+    sandbox, tmp_path, monkeypatch, concurrency
+):
     seen: list[tuple[str, int]] = []
     real = qa.runner.assess_quality
 
     def recording(image):
-        seen.append((threading.current_thread().name,
-                     os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+        seen.append(
+            (threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        )
         return real(image)
 
     monkeypatch.setattr(qa.runner, "assess_quality", recording)
@@ -84,10 +93,21 @@ def test_preflight_checks_run_on_niced_threads_and_the_sending_thread_keeps_its_
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0))  # fast answers, no OCR needed
     try:
         sources = [Source(f"noise{i}.png", _unique_png()) for i in range(3)]
-        run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0",
-                                             concurrency=concurrency), sources, spool)
-        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
-                                read_timeout=5.0, backoff_base=0.0)) as client:
+        run_id = create_run(
+            factory,
+            RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=concurrency),
+            sources,
+            spool,
+        )
+        with OcrClient(
+            Settings(
+                base_url=sandbox.base_url,
+                app_key=sandbox.app_key,
+                secret_key=sandbox.secret_key,
+                read_timeout=5.0,
+                backoff_base=0.0,
+            )
+        ) as client:
             assert execute_run(factory, run_id, client, spool) == "done"
     finally:
         sandbox.backend.set_faults(Faults())
@@ -138,10 +158,21 @@ def test_checks_a_starved_niced_thread_has_not_finished_are_run_by_the_sender(sa
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0))
     try:
-        run_id = create_run(factory, RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=1),
-                            [Source(f"noise{i}.png", _unique_png()) for i in range(2)], spool)
-        with OcrClient(Settings(base_url=sandbox.base_url, app_key=sandbox.app_key, secret_key=sandbox.secret_key,
-                                read_timeout=5.0, backoff_base=0.0)) as client:
+        run_id = create_run(
+            factory,
+            RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=1),
+            [Source(f"noise{i}.png", _unique_png()) for i in range(2)],
+            spool,
+        )
+        with OcrClient(
+            Settings(
+                base_url=sandbox.base_url,
+                app_key=sandbox.app_key,
+                secret_key=sandbox.secret_key,
+                read_timeout=5.0,
+                backoff_base=0.0,
+            )
+        ) as client:
             import time
 
             started = time.monotonic()

@@ -8,6 +8,7 @@ Streamlit port with a forged header — or through a relay that connects from an
 as any local account can (audit D13) — gets the signed-out page, and the attempt is audited. A
 colleague cannot fetch another's ``/media`` file through nginx (audit D12), and the access log holds
 no file ids."""
+
 from __future__ import annotations
 
 import json
@@ -29,15 +30,22 @@ from tests.support.tls_proxy import SsoProxy, nginx_available, nginx_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "sso-proxy"
-PROXY_SECRET = "sso-proxy-secret-" + "0123456789abcdef" * 3  # in nginx's 0600 snippet and the 0600 secrets file
+PROXY_SECRET = (
+    "sso-proxy-secret-" + "0123456789abcdef" * 3
+)  # in nginx's 0600 snippet and the 0600 secrets file
 OTHER_SOURCE = "127.0.0.2"  # the address the README once trusted: any local account can connect from it
-SESSIONS = {"s-ann": "ann@corp.test", "s-ada": "ada@corp.test",  # the SSO proxy's signed-in sessions
-            "s-bob": "bob@qa.corp.test"}
+SESSIONS = {
+    "s-ann": "ann@corp.test",
+    "s-ada": "ada@corp.test",  # the SSO proxy's signed-in sessions
+    "s-bob": "bob@qa.corp.test",
+}
 SEEN_BY_SSO: list[dict[str, str]] = []  # the headers of every request the SSO stand-in received
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not nginx_available(), reason="Debian nginx is not installed (./studio test installs it)"),
+    pytest.mark.skipif(
+        not nginx_available(), reason="Debian nginx is not installed (./studio test installs it)"
+    ),
     needs_chromium,
 ]
 
@@ -78,29 +86,35 @@ def sso() -> Iterator[str]:
 def site(sso, tmp_path_factory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("sso-site")
     secrets_file = folder / "secrets.toml"
-    secrets_file.write_text(f"""
+    secrets_file.write_text(
+        f"""
 [access]
 proxy_user_header = "X-Forwarded-Email"
 proxy_secret = "{PROXY_SECRET}"
 admins = ["ada@corp.test"]
 analysts = ["ann@corp.test", "@qa.corp.test"]
 viewers = ["@corp.test"]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     secrets_file.chmod(0o600)
     log = ARTIFACTS / "dashboard.log"
-    with studio_run(log, STUDIO_SECRETS_FILE=str(secrets_file)) as direct, \
-            nginx_proxy([int(urlsplit(direct).port or 0)], free_port(), folder / "nginx",
-                        sso=SsoProxy(sso, PROXY_SECRET)) as https_url:
+    with (
+        studio_run(log, STUDIO_SECRETS_FILE=str(secrets_file)) as direct,
+        nginx_proxy(
+            [int(urlsplit(direct).port or 0)], free_port(), folder / "nginx", sso=SsoProxy(sso, PROXY_SECRET)
+        ) as https_url,
+    ):
         yield {"https": https_url, "direct": direct, "log": log, "nginx": folder / "nginx"}
     for leaked_in in (log, *(folder / "nginx").glob("*.log")):  # the secret is in no log
         assert PROXY_SECRET not in leaked_in.read_text(errors="replace"), leaked_in
     assert SEEN_BY_SSO and not [h for h in SEEN_BY_SSO if PROXY_SECRET in " ".join(h.values())]
 
 
-
 def _context(browser, base: str, session: str | None = None, headers: dict[str, str] | None = None) -> Any:
-    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 1600},
-                                  extra_http_headers=headers or {})
+    context = browser.new_context(
+        ignore_https_errors=True, viewport={"width": 1280, "height": 1600}, extra_http_headers=headers or {}
+    )
     if session is not None:
         context.add_cookies([{"name": "_sso", "value": session, "url": base}])
     return context
@@ -144,11 +158,16 @@ def test_the_identity_nginx_sets_signs_the_analyst_in_and_a_forged_header_is_ove
         assert "ada@corp.test" not in page.inner_text("body")
         assert page.get_by_role("switch", name="Mask personal data").count() == 0
         page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
-        page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
+        page.locator('input[type="file"]').first.set_input_files(
+            str(ROOT / "samples/cards/visa_blue_flat.png")
+        )
         page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
-        number = json.loads((ROOT / "samples/cards/visa_blue_flat.json").read_text("utf-8"))["fields"]["cardNumber"]
-        page.wait_for_function("t => document.body.innerHTML.includes(t)", arg=f"{number[:6]}******",
-                               timeout=180_000)  # read, and masked for an analyst
+        number = json.loads((ROOT / "samples/cards/visa_blue_flat.json").read_text("utf-8"))["fields"][
+            "cardNumber"
+        ]
+        page.wait_for_function(
+            "t => document.body.innerHTML.includes(t)", arg=f"{number[:6]}******", timeout=180_000
+        )  # read, and masked for an analyst
         _shot(page, "analyst_through_nginx.png")
         page.goto(f"{site['https']}/settings", wait_until="domcontentloaded")
         _wait_text(page, "Connection settings are for admins only")
@@ -158,9 +177,12 @@ def test_the_identity_nginx_sets_signs_the_analyst_in_and_a_forged_header_is_ove
     events = [e for e in written if e["user"] == "ann@corp.test"]
     assert any(e["kind"] == "sign_in" and e["role"] == "analyst" for e in events), events
     calls = [e for e in events if e["kind"] == "api_call"]
-    assert calls and all(e["role"] == "analyst" and e["service"] == "credit-card" and e["image_sha256"]
-                         for e in calls), calls
-    assert not [e for e in written if e["user"] == "ada@corp.test"]  # the forged admin header signed nobody in
+    assert calls and all(
+        e["role"] == "analyst" and e["service"] == "credit-card" and e["image_sha256"] for e in calls
+    ), calls
+    assert not [
+        e for e in written if e["user"] == "ada@corp.test"
+    ]  # the forged admin header signed nobody in
 
 
 def test_the_admin_through_nginx_gets_the_admin_role(site, browser):
@@ -195,8 +217,11 @@ def _forged_header_is_refused(browser, base: str, shot: str, secret_guess: str |
 
 def test_a_forged_header_straight_at_the_streamlit_port_signs_nobody_in_and_is_audited(site, browser):
     _forged_header_is_refused(browser, site["direct"], "forged_header_direct.png")
-    forged = [e for e in _audit_lines(site["log"]) if e["kind"] == "refused"
-              and e.get("action") == "untrusted_user_header"]
+    forged = [
+        e
+        for e in _audit_lines(site["log"])
+        if e["kind"] == "refused" and e.get("action") == "untrusted_user_header"
+    ]
     assert forged and forged[-1]["user"] == "claimed:ada@corp.test", forged
     assert "from loopback" in forged[-1]["where"]  # 127.0.0.1: Streamlit reports no address
 
@@ -206,28 +231,42 @@ def test_a_local_account_connecting_from_another_loopback_address_is_nobody(site
     owner admin when the README trusted that address. With a guessed secret too, it signs nobody in."""
     direct = urlsplit(site["direct"])
     with tcp_relay((direct.hostname or "127.0.0.1", int(direct.port or 0)), OTHER_SOURCE) as port:
-        _forged_header_is_refused(browser, f"http://127.0.0.1:{port}", "forged_from_127_0_0_2.png",
-                                  secret_guess="x" * len(PROXY_SECRET))
-    forged = [e for e in _audit_lines(site["log"]) if e["kind"] == "refused"
-              and e.get("action") == "untrusted_user_header" and OTHER_SOURCE in e["where"]]
+        _forged_header_is_refused(
+            browser,
+            f"http://127.0.0.1:{port}",
+            "forged_from_127_0_0_2.png",
+            secret_guess="x" * len(PROXY_SECRET),
+        )
+    forged = [
+        e
+        for e in _audit_lines(site["log"])
+        if e["kind"] == "refused"
+        and e.get("action") == "untrusted_user_header"
+        and OTHER_SOURCE in e["where"]
+    ]
     assert forged and forged[-1]["user"] == "claimed:ada@corp.test", forged
 
 
 def test_a_colleague_cannot_fetch_anothers_media_through_nginx_and_the_log_keeps_no_ids(site, browser):
     """Audit D12: in proxy mode user B got user A's ``/media/<id>.json`` download (200) through nginx."""
     owner = _context(browser, site["https"], "s-bob")
-    owner_b = _context(browser, site["https"], "s-bob")   # the same person in a second browser: their own file
+    owner_b = _context(browser, site["https"], "s-bob")  # the same person in a second browser: their own file
     colleague = _context(browser, site["https"], "s-ada")  # an admin, even: a file is its owner's alone
     try:
         page = owner.new_page()
         page.goto(f"{site['https']}/credit-card", wait_until="domcontentloaded")
         _wait_text(page, "bob@qa.corp.test")
         page.get_by_role("radio", name="Upload", exact=True).click(timeout=60_000)
-        page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
+        page.locator('input[type="file"]').first.set_input_files(
+            str(ROOT / "samples/cards/visa_blue_flat.png")
+        )
         page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
-        number = json.loads((ROOT / "samples/cards/visa_blue_flat.json").read_text("utf-8"))["fields"]["cardNumber"]
-        page.wait_for_function("t => document.body.innerHTML.includes(t)", arg=f"{number[:6]}******",
-                               timeout=180_000)
+        number = json.loads((ROOT / "samples/cards/visa_blue_flat.json").read_text("utf-8"))["fields"][
+            "cardNumber"
+        ]
+        page.wait_for_function(
+            "t => document.body.innerHTML.includes(t)", arg=f"{number[:6]}******", timeout=180_000
+        )
         page.get_by_role("radio", name="Export", exact=True).click(timeout=60_000)  # the result's Export part
         button = page.get_by_role("button", name=re.compile("Download JSON"))
         button.wait_for(timeout=60_000)

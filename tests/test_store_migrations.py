@@ -2,6 +2,7 @@
 conflict in the database, or a step that raises half-way) leaves nothing of itself, the database stays
 at the last good revision and the next start upgrades it once the cause is gone. A database that
 cannot be opened or upgraded says which one (never its password) and why."""
+
 from __future__ import annotations
 
 import shutil
@@ -51,8 +52,11 @@ def _state(url: str) -> tuple[str | None, set[str]]:
     try:
         tables = set(inspect(engine).get_table_names())
         with engine.connect() as conn:
-            version = (conn.execute(text("select version_num from alembic_version")).scalar()
-                       if "alembic_version" in tables else None)
+            version = (
+                conn.execute(text("select version_num from alembic_version")).scalar()
+                if "alembic_version" in tables
+                else None
+            )
         return version, tables
     finally:
         engine.dispose()
@@ -91,19 +95,26 @@ def _next_migration(tmp_path: Path, monkeypatch, body: str) -> None:
     (migrations / "versions" / "9999_injected.py").write_text(
         f'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "9999"\ndown_revision = "{HEAD}"\n'
         "branch_labels = None\ndepends_on = None\n\n\ndef upgrade() -> None:\n"
-        + textwrap.indent(textwrap.dedent(body), "    ") + "\n\ndef downgrade() -> None:\n    pass\n", "utf-8")
+        + textwrap.indent(textwrap.dedent(body), "    ")
+        + "\n\ndef downgrade() -> None:\n    pass\n",
+        "utf-8",
+    )
     monkeypatch.setattr(store.db, "MIGRATIONS", migrations)
 
 
 def test_a_step_that_raises_half_way_keeps_none_of_its_changes(fresh_url, tmp_path, monkeypatch):
     """A new head migration creates a table, adds a column to a populated table, then fails."""
-    _next_migration(tmp_path, monkeypatch, """
+    _next_migration(
+        tmp_path,
+        monkeypatch,
+        """
         op.create_table("half_way", sa.Column("id", sa.Integer(), primary_key=True))
         with op.batch_alter_table("qa_runs") as batch:
             batch.add_column(sa.Column("half_way_note", sa.String(20), nullable=True))
         op.execute("INSERT INTO studio_settings (key, value) VALUES ('half-way', 'x')")
         raise RuntimeError("step 9999 failed half-way")
-    """)
+    """,
+    )
     with pytest.raises(StoreUnavailable) as failed:
         upgrade(fresh_url)
     version, tables = _state(fresh_url)
@@ -135,7 +146,9 @@ def test_a_file_that_is_not_a_database_is_named_with_its_cause(tmp_path):
     with pytest.raises(StoreUnavailable) as failed:
         upgrade(f"sqlite:///{path}")
     assert failed.value.phase == "open"
-    assert str(failed.value) == f"the studio database sqlite:///{path} cannot be opened: file is not a database"
+    assert (
+        str(failed.value) == f"the studio database sqlite:///{path} cannot be opened: file is not a database"
+    )
 
 
 def test_an_unreachable_server_is_named_without_its_password():
@@ -148,8 +161,9 @@ def test_an_unreachable_server_is_named_without_its_password():
         upgrade(url)
     message = str(failed.value)
     assert "Sup3rSecret" not in message and "Sup3rSecret" not in failed.value.cause
-    assert message.startswith(f"the studio database postgresql+psycopg://studio:***@127.0.0.1:{port}/studio "
-                              "cannot be opened: ")
+    assert message.startswith(
+        f"the studio database postgresql+psycopg://studio:***@127.0.0.1:{port}/studio cannot be opened: "
+    )
     assert "refused" in failed.value.cause.lower(), failed.value.cause
 
 
@@ -167,8 +181,14 @@ def test_alembic_on_its_own_uses_the_same_atomic_steps(fresh_url):
 def _runs_with_items(url: str) -> None:
     """One run with one item, written by the store's own models (as the lab writes them)."""
     with session_factory(url)() as session:
-        run = Run(backend="sandbox", endpoint="http://127.0.0.1:1", api_version="v2.0", service="credit-card",
-                  total=1, items=[Item(position=0, source=0, image_name="a.png")])
+        run = Run(
+            backend="sandbox",
+            endpoint="http://127.0.0.1:1",
+            api_version="v2.0",
+            service="credit-card",
+            total=1,
+            items=[Item(position=0, source=0, image_name="a.png")],
+        )
         session.add(run)
         session.commit()
     engine_for(url).dispose()
@@ -181,10 +201,14 @@ def test_a_batch_step_that_rebuilds_a_parent_table_keeps_its_children(tmp_path, 
     upgrade(url)
     _runs_with_items(url)
     store.db._upgraded.discard(url)
-    _next_migration(tmp_path, monkeypatch, """
+    _next_migration(
+        tmp_path,
+        monkeypatch,
+        """
         with op.batch_alter_table("qa_runs", recreate="always") as batch:
             batch.add_column(sa.Column("rebuilt", sa.Boolean(), nullable=True))
-    """)
+    """,
+    )
     upgrade(url)
     assert _state(url)[0] == "9999"
     engine = create_engine(url)
@@ -199,9 +223,13 @@ def test_a_step_that_leaves_a_dangling_foreign_key_is_rolled_back(tmp_path, monk
     upgrade(url)
     _runs_with_items(url)
     store.db._upgraded.discard(url)
-    _next_migration(tmp_path, monkeypatch, """
+    _next_migration(
+        tmp_path,
+        monkeypatch,
+        """
         op.execute("DELETE FROM qa_runs")
-    """)
+    """,
+    )
     with pytest.raises(StoreUnavailable, match="foreign key points nowhere"):
         upgrade(url)
     assert _state(url)[0] == HEAD
@@ -245,12 +273,21 @@ def _upgrade_or_error(url: str) -> BaseException | None:
     return None
 
 
-@pytest.mark.parametrize(("url", "shown", "cause"), [
-    ("postgres//studio:Sup3rSecret@db.corp/studio", "***@db.corp/studio",
-     "Could not parse SQLAlchemy URL from given URL string"),
-    ("postgresql+nodriver://studio:Sup3rSecret@db.corp/studio", "postgresql+nodriver://studio:***@db.corp/studio",
-     "Can't load plugin: sqlalchemy.dialects:postgresql.nodriver"),
-])
+@pytest.mark.parametrize(
+    ("url", "shown", "cause"),
+    [
+        (
+            "postgres//studio:Sup3rSecret@db.corp/studio",
+            "***@db.corp/studio",
+            "Could not parse SQLAlchemy URL from given URL string",
+        ),
+        (
+            "postgresql+nodriver://studio:Sup3rSecret@db.corp/studio",
+            "postgresql+nodriver://studio:***@db.corp/studio",
+            "Can't load plugin: sqlalchemy.dialects:postgresql.nodriver",
+        ),
+    ],
+)
 def test_a_url_that_cannot_be_used_is_named_without_its_password(url, shown, cause):
     with pytest.raises(StoreUnavailable) as failed:
         upgrade(url)
@@ -277,10 +314,20 @@ def test_replicas_started_in_the_same_instant_all_upgrade(fresh_url):
     import time
 
     start = time.time() + 3.0  # the imports of six interpreters are done by then, on two loaded cores
-    racers = [subprocess.Popen([sys.executable, "-c", _RACER, fresh_url, repr(start)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RACER, fresh_url, repr(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
     outcomes = [racer.communicate(timeout=120) for racer in racers]
-    failed = [err.strip().splitlines()[-1] for (out, err), racer in zip(outcomes, racers, strict=True)
-              if racer.returncode != 0 or out.strip() != "up"]
+    failed = [
+        err.strip().splitlines()[-1]
+        for (out, err), racer in zip(outcomes, racers, strict=True)
+        if racer.returncode != 0 or out.strip() != "up"
+    ]
     assert failed == [], failed
     assert _state(fresh_url)[0] == HEAD

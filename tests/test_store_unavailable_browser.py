@@ -1,6 +1,7 @@
 """The README's ``./studio run`` on a studio database that cannot be opened: the server still starts,
 its log says in one plain line which database and why (no traceback), and a page that uses the store
 says the same in the browser."""
+
 from __future__ import annotations
 
 import time

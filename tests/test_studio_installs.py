@@ -5,6 +5,7 @@ every package they share, so a development venv serves ``./studio run`` as it is
 
 The script itself is run, in a copy of its inputs, with a ``.venv`` whose ``pip`` and ``streamlit``
 only write down how they were called (nothing is downloaded)."""
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_ONLY = {"pytest", "pytest-timeout", "hypothesis", "playwright", "mypy", "ruff", "oidc-provider-mock", "mutmut"}
+TEST_ONLY = {
+    "pytest",
+    "pytest-timeout",
+    "hypothesis",
+    "playwright",
+    "mypy",
+    "ruff",
+    "oidc-provider-mock",
+    "mutmut",
+}
 _PIN = re.compile(r"^([a-z0-9][a-z0-9._-]*)==([^ ;\\]+)", re.MULTILINE)
 
 
@@ -51,7 +61,7 @@ def _fake_venv(tree: Path) -> Path:
 if [ "$1" = "-m" ] && [ "$2" = "pip" ]; then echo "pip $*" >> {calls}; exit 0; fi
 exec {sys.executable} "$@"
 """)
-    (bin_dir / "streamlit").write_text(f"#!/bin/sh\necho \"streamlit $*\" >> {calls}\n")
+    (bin_dir / "streamlit").write_text(f'#!/bin/sh\necho "streamlit $*" >> {calls}\n')
     for exe in bin_dir.iterdir():
         exe.chmod(0o755)
     return calls
@@ -61,8 +71,9 @@ def _studio(tree: Path, command: str) -> list[str]:
     calls = tree / "calls.txt"
     calls.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "STUDIO_SECRETS_FILE": str(tree / "none.toml")}
-    done = subprocess.run(["./studio", command], cwd=tree, env=env, capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = subprocess.run(
+        ["./studio", command], cwd=tree, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return calls.read_text().splitlines() if calls.exists() else []
 
@@ -80,7 +91,9 @@ def test_studio_run_installs_the_runtime_lock_and_setup_the_development_lock(tmp
     assert installs[1] == "pip -m pip install -q --no-deps --no-build-isolation -e .", ran
     assert len(installs) == 2 and not any("--upgrade" in c for c in ran), ran
     assert ran[-1].startswith("streamlit run serve.py"), ran
-    assert _studio(tmp_path, "run")[-1].startswith("streamlit run serve.py")  # set up: nothing installed again
+    assert _studio(tmp_path, "run")[-1].startswith(
+        "streamlit run serve.py"
+    )  # set up: nothing installed again
 
     set_up = _studio(tmp_path, "setup")
     assert set_up[0] == "pip -m pip install -q --require-hashes --no-deps -r requirements-dev.lock", set_up

@@ -1,4 +1,5 @@
 """Validators: known answers, the post-2020 resident-number rule, ICAO 9303 and properties."""
+
 from __future__ import annotations
 
 import ast
@@ -43,7 +44,6 @@ TODAY = date(2026, 11, 24)
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
-
 def en(check: Check) -> str:
     """The check's reason as the dashboard and the CLI word it, in English."""
     return l10n.check_detail(check.reason, check.params, "en")
@@ -64,6 +64,7 @@ def _rrn(front: str, back6: str) -> str:
 
 
 # --- card ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("value", "ok"),
@@ -93,7 +94,7 @@ def test_luhn_valid_numbers_pass_and_any_single_digit_change_fails(prefix: str, 
     assert check_card_number(number).ok is True
     position = data.draw(st.integers(0, len(number) - 1))
     new_digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
-    corrupted = number[:position] + new_digit + number[position + 1:]
+    corrupted = number[:position] + new_digit + number[position + 1 :]
     assert check_card_number(corrupted).ok is False
 
 
@@ -118,6 +119,7 @@ def test_expiry(value: str, ok: bool, word: str) -> None:
 
 
 # --- resident registration number -----------------------------------------------------------------
+
 
 def test_resident_number_known_answers() -> None:
     valid = _rrn("900115", "187401")
@@ -149,11 +151,16 @@ def test_driver_seven_digit_form() -> None:
     assert check_resident_number("9013151", today=TODAY).ok is False
 
 
-@given(st.dates(date(1900, 1, 1), date(2020, 10, 4)), st.sampled_from("1234"),
-       st.text(alphabet="0123456789", min_size=5, max_size=5), st.data())
+@given(
+    st.dates(date(1900, 1, 1), date(2020, 10, 4)),
+    st.sampled_from("1234"),
+    st.text(alphabet="0123456789", min_size=5, max_size=5),
+    st.data(),
+)
 @FAST
 def test_pre_2020_numbers_pass_and_a_changed_digit_is_not_failed(
-        born: date, sex_digit: str, rest: str, data: st.DataObject) -> None:
+    born: date, sex_digit: str, rest: str, data: st.DataObject
+) -> None:
     female = int(sex_digit) % 2 == 0
     century_digit = ("12" if born.year < 2000 else "34")[female]
     number = _rrn(born.strftime("%y%m%d"), century_digit + rest)
@@ -162,7 +169,7 @@ def test_pre_2020_numbers_pass_and_a_changed_digit_is_not_failed(
     assert number not in en(check) and number[:6] not in en(check)
     position = data.draw(st.integers(7, 12))  # a digit of the back part other than the century digit
     new_digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
-    corrupted = number[:position] + new_digit + number[position + 1:]
+    corrupted = number[:position] + new_digit + number[position + 1 :]
     verdict = check_resident_number(corrupted, today=TODAY).ok
     # never failed (it may be a post-2020 number); passed only when the mod-11 digit collides (0 and 10 → 1)
     collides = stdnum_rrn.calc_check_digit(corrupted[:-1]) == corrupted[-1]
@@ -170,6 +177,7 @@ def test_pre_2020_numbers_pass_and_a_changed_digit_is_not_failed(
 
 
 # --- licence, passport, serial -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("value", "ok"),
@@ -219,6 +227,7 @@ def test_serial_number() -> None:
 
 # --- dates -----------------------------------------------------------------------------------------
 
+
 def test_dates() -> None:
     assert check_yyyymmdd("20240229").ok is True
     assert check_yyyymmdd("20230229").ok is False
@@ -237,6 +246,7 @@ def test_dates() -> None:
 
 # --- MRZ -----------------------------------------------------------------------------------------
 
+
 def test_icao_specimen() -> None:
     assert icao_check_digit("L898902C3") == "6"
     assert icao_check_digit("740812") == "2"
@@ -247,9 +257,18 @@ def test_icao_specimen() -> None:
     mrz = parse_td3(ICAO_L1, ICAO_L2)
     assert mrz is not None
     assert (mrz.surname, mrz.given_names, mrz.passport_number, mrz.birth_date, mrz.sex) == (
-        "ERIKSSON", "ANNA MARIA", "L898902C3", "740812", "F")
+        "ERIKSSON",
+        "ANNA MARIA",
+        "L898902C3",
+        "740812",
+        "F",
+    )
     assert (mrz.issuing_state, mrz.nationality, mrz.expiry_date, mrz.personal_number) == (
-        "UTO", "UTO", "120415", "ZE184226B")
+        "UTO",
+        "UTO",
+        "120415",
+        "ZE184226B",
+    )
 
 
 @pytest.mark.parametrize(
@@ -271,13 +290,24 @@ def test_mrz_failures_name_the_field(line2: str, word: str) -> None:
 
 def test_mrz_empty_personal_number_and_bad_line1() -> None:
     body = "M12345678" + "<" + "KOR" + "900115" + "<" + "M" + "290514" + "<" + "<" * 14
-    line2 = (body[:9] + icao_check_digit(body[:9]) + body[10:19] + icao_check_digit(body[13:19]) + body[20:27]
-             + icao_check_digit(body[21:27]) + body[28:42] + "<")
+    line2 = (
+        body[:9]
+        + icao_check_digit(body[:9])
+        + body[10:19]
+        + icao_check_digit(body[13:19])
+        + body[20:27]
+        + icao_check_digit(body[21:27])
+        + body[28:42]
+        + "<"
+    )
     line2 += icao_check_digit(line2[0:10] + line2[13:20] + line2[21:43])
     assert len(line2) == 44 and check_mrz(line2).ok is True
     bad_line1 = check_mrz(line2, line1="X<KOR" + "<" * 39)
     assert bad_line1.ok is False
-    assert (en(bad_line1), ko(bad_line1)) == ("line 1: a passport MRZ starts with P", "1행: 여권 MRZ는 P로 시작합니다")
+    assert (en(bad_line1), ko(bad_line1)) == (
+        "line 1: a passport MRZ starts with P",
+        "1행: 여권 MRZ는 P로 시작합니다",
+    )
     assert check_mrz_line1("P<KOR").ok is False
 
 
@@ -291,18 +321,21 @@ def test_mrz_empty_personal_number_and_bad_line1() -> None:
 )
 @FAST
 def test_mrz_generated_lines_pass_and_a_changed_date_digit_fails(
-        number: str, born: date, expires: date, personal: str, position: int, data: st.DataObject) -> None:
+    number: str, born: date, expires: date, personal: str, position: int, data: st.DataObject
+) -> None:
     def cd(s: str) -> str:
         return icao_check_digit(s)
+
     b, e = born.strftime("%y%m%d"), expires.strftime("%y%m%d")
     line = number + cd(number) + "KOR" + b + cd(b) + "F" + e + cd(e) + personal + cd(personal)
     line += cd(line[0:10] + line[13:20] + line[21:43])
     assert check_mrz(line).ok is True
     new_digit = data.draw(st.sampled_from([d for d in "0123456789" if d != line[position]]))
-    assert check_mrz(line[:position] + new_digit + line[position + 1:]).ok is False
+    assert check_mrz(line[:position] + new_digit + line[position + 1 :]).ok is False
 
 
 # --- VIZ vs MRZ -------------------------------------------------------------------------------------
+
 
 def _passport_values() -> dict[str, str]:
     return json.loads((SAMPLES / "ids" / "passport_hong_gildong.json").read_text(encoding="utf-8"))["fields"]
@@ -324,9 +357,19 @@ def test_viz_mrz_consistency_on_the_specimen() -> None:
 
 
 def test_viz_mrz_truncated_names_and_icao_specimen() -> None:
-    values = {"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "surName": "Eriksson", "givenName": "Anna Maria",
-              "passportNo": "L898902C3", "dateOfBirthYMD": "19740812", "sex": "F", "nationality": "UTO",
-              "countryCode": "UTO", "personalNo": "ZE184226B", "dateOfExpiryYMD": "20120415"}
+    values = {
+        "MRZ1": ICAO_L1,
+        "MRZ2": ICAO_L2,
+        "surName": "Eriksson",
+        "givenName": "Anna Maria",
+        "passportNo": "L898902C3",
+        "dateOfBirthYMD": "19740812",
+        "sex": "F",
+        "nationality": "UTO",
+        "countryCode": "UTO",
+        "personalNo": "ZE184226B",
+        "dateOfExpiryYMD": "20120415",
+    }
     check = check_viz_mrz(values)
     assert check.ok is True and "9 printed fields" in en(check)
     truncated_l1 = "P<UTOVERYLONGSURNAMEFORTESTIN<<BARTHOLOMEWAL"
@@ -338,6 +381,7 @@ def test_viz_mrz_truncated_names_and_icao_specimen() -> None:
 
 
 # --- checks_for ---------------------------------------------------------------------------------
+
 
 def _names(checks: tuple[Check, ...]) -> list[str]:
     return [c.name for c in checks]
@@ -353,7 +397,9 @@ def test_checks_for_routes_each_field() -> None:
     assert _names(checks_for("serialNum", "K3B7Q", "driver")) == ["serial_format"]
     assert _names(checks_for("issueDate", "2019.06.20", "resident", today=TODAY)) == ["date"]
     assert _names(checks_for("expirationDate", "20290514", "authenticity", today=TODAY)) == [
-        "date", "document_expiry"]
+        "date",
+        "document_expiry",
+    ]
     assert _names(checks_for("passportNumber", "M12345678", "authenticity")) == ["passport_format"]
     assert checks_for("name", "홍길동", "resident") == ()
     assert checks_for("issuer", "서울특별시", "resident") == ()
@@ -367,7 +413,9 @@ def test_checks_for_passport_fields_compare_with_the_mrz() -> None:
     assert _names(checks_for("MRZ2", values["MRZ2"], "passport", values)) == ["mrz_check_digits", "viz_mrz"]
     assert _names(checks_for("MRZ1", values["MRZ1"], "passport", values)) == ["mrz_line1"]
     assert _names(checks_for("passportNo", values["passportNo"], "passport", values)) == [
-        "passport_format", "viz_mrz"]
+        "passport_format",
+        "viz_mrz",
+    ]
     expiry = checks_for("dateOfExpiryYMD", values["dateOfExpiryYMD"], "passport", values, today=TODAY)
     assert _names(expiry) == ["date", "document_expiry", "viz_mrz"]
     # "REPUBLIC OF KOREA" cannot be compared with "KOR": no badge rather than a meaningless one
@@ -378,27 +426,48 @@ def test_checks_for_passport_fields_compare_with_the_mrz() -> None:
 
 
 def test_details_never_repeat_the_value_and_labels_exist() -> None:
-    samples = {"totalCardNum": "4111111111111111", "residentNumber": "900115-1874011",
-               "driverLicenseNumber": "11-19-123456-12", "passportNo": "M12345678", "serialNum": "K3B7Q"}
+    samples = {
+        "totalCardNum": "4111111111111111",
+        "residentNumber": "900115-1874011",
+        "driverLicenseNumber": "11-19-123456-12",
+        "passportNo": "M12345678",
+        "serialNum": "K3B7Q",
+    }
     for key, value in samples.items():
         for check in checks_for(key, value):
             assert value not in en(check) and value not in ko(check)
             assert check.name in CHECK_NAMES
             assert label_of("check", check.name, "ko") != label_of("check", check.name, "en")
     assert label_of("check", "unknown", "en") == "unknown"
-    assert (en(Check("x", True, "luhn_ok", {"n": 16})), en(Check("x", True, "luhn_ok", {"n": 1})),
-            ko(Check("x", True, "luhn_ok", {"n": 16}))) == (
-        "Luhn check digit matches (16 digits)", "Luhn check digit matches (1 digit)", "Luhn 검증 숫자 일치 (16자리)")
+    assert (
+        en(Check("x", True, "luhn_ok", {"n": 16})),
+        en(Check("x", True, "luhn_ok", {"n": 1})),
+        ko(Check("x", True, "luhn_ok", {"n": 16})),
+    ) == (
+        "Luhn check digit matches (16 digits)",
+        "Luhn check digit matches (1 digit)",
+        "Luhn 검증 숫자 일치 (16자리)",
+    )
 
 
 def _emitted_reasons() -> set[str]:
     """Every reason validators.py can give: the second argument of each _ok/_fail/_unknown call (under
     mutmut, not in its mutated copies of a function, ``x_name__mutmut_<n>``)."""
     tree = ast.parse(Path(validators.__file__).read_text(encoding="utf-8"))
-    functions = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and not re.search(r"__mutmut_\d+$", f.name)]
-    return {str(call.args[1].value) for f in functions for call in ast.walk(f)
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-            and call.func.id in ("_ok", "_fail", "_unknown") and isinstance(call.args[1], ast.Constant)}
+    functions = [
+        f
+        for f in ast.walk(tree)
+        if isinstance(f, ast.FunctionDef) and not re.search(r"__mutmut_\d+$", f.name)
+    ]
+    return {
+        str(call.args[1].value)
+        for f in functions
+        for call in ast.walk(f)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id in ("_ok", "_fail", "_unknown")
+        and isinstance(call.args[1], ast.Constant)
+    }
 
 
 def test_every_reason_is_a_code_worded_in_both_languages() -> None:
@@ -407,10 +476,13 @@ def test_every_reason_is_a_code_worded_in_both_languages() -> None:
     keys = l10n.message_keys()
     assert {f"vr.{r}" for r in reasons} <= keys
     parts = {"passport_number", "date_of_birth", "date_of_expiry", "composite", "personal_number"} | {
-        part for part, _ in validators._VIZ_RULES.values()}
+        part for part, _ in validators._VIZ_RULES.values()
+    }
     assert {f"vr.part.{p}" for p in parts} <= keys
     # no catalogue entry left over from a reason that is gone
-    assert {k for k in keys if k.startswith("vr.") and not k.startswith("vr.part.")} == {f"vr.{r}" for r in reasons}
+    assert {k for k in keys if k.startswith("vr.") and not k.startswith("vr.part.")} == {
+        f"vr.{r}" for r in reasons
+    }
 
 
 def test_reasons_word_their_facts() -> None:
@@ -420,13 +492,17 @@ def test_reasons_word_their_facts() -> None:
     assert ko(check_expiry("4/29", today=TODAY)) == "2029년 04월까지 유효"
     assert en(check_mrz(ICAO_L2[:43])) == "43 characters; a passport MRZ line has 44"
     assert en(check_driver_license("10-19-123456-12")) == "the region code is not between 11 and 28"
-    assert ko(check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "sex": "M", "surName": "ERIKSON"})) == "MRZ와 다름: 성별, 성"
+    assert (
+        ko(check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "sex": "M", "surName": "ERIKSON"}))
+        == "MRZ와 다름: 성별, 성"
+    )
     mismatch = check_mrz(ICAO_L2[:9] + "1" + ICAO_L2[10:])
     assert en(mismatch) == "check digit mismatch: passport number, composite"
     assert ko(mismatch) == "검증 숫자 불일치: 여권번호, 종합"
 
 
 # --- every decision with its reason, and the boundaries (mutation testing found them unpinned) -----
+
 
 def _with_digits(line2: str) -> str:
     """``line2`` with its composite check digit made right again."""
@@ -452,8 +528,12 @@ DECISIONS = [
     (lambda: check_resident_number("9001151", today=TODAY), "rrn", True, "rrn_short_ok"),
     (lambda: check_resident_number("210301-3999999", today=TODAY), "rrn", None, "rrn_random_era"),
     (lambda: check_resident_number(VALID_RRN, today=TODAY), "rrn", True, "rrn_ok"),
-    (lambda: check_resident_number(VALID_RRN[:-1] + str((int(VALID_RRN[-1]) + 1) % 10), today=TODAY), "rrn", None,
-     "rrn_check_digit_unknown"),
+    (
+        lambda: check_resident_number(VALID_RRN[:-1] + str((int(VALID_RRN[-1]) + 1) % 10), today=TODAY),
+        "rrn",
+        None,
+        "rrn_check_digit_unknown",
+    ),
     (lambda: check_driver_license("AB-19-123456-12"), "licence_format", False, "licence_no_region"),
     (lambda: check_driver_license("1"), "licence_format", False, "licence_no_region"),
     (lambda: check_driver_license("11"), "licence_format", False, "licence_form"),
@@ -463,7 +543,12 @@ DECISIONS = [
     (lambda: check_driver_license("28-19-123456-12"), "licence_format", True, "licence_ok"),
     (lambda: check_driver_license("경기북부 19-123456-12"), "licence_format", True, "licence_ok"),
     (lambda: check_passport_number("M12345678", country=" kor "), "passport_format", True, "passport_korean"),
-    (lambda: check_passport_number("L898902C3", country="KOR"), "passport_format", False, "passport_not_korean"),
+    (
+        lambda: check_passport_number("L898902C3", country="KOR"),
+        "passport_format",
+        False,
+        "passport_not_korean",
+    ),
     (lambda: check_passport_number("M12345678"), "passport_format", True, "passport_korean"),
     (lambda: check_passport_number("L898902C3"), "passport_format", True, "passport_icao"),
     (lambda: check_passport_number("l898902c3"), "passport_format", False, "passport_form"),
@@ -472,7 +557,12 @@ DECISIONS = [
     (lambda: check_yyyymmdd("2019062a"), "date", False, "date_form"),
     (lambda: check_yyyymmdd("2019061"), "date", False, "date_form"),
     (lambda: check_yyyymmdd("20190231"), "date", False, "date_unreal"),
-    (lambda: check_yyyymmdd("20191131"), "date", False, "date_unreal"),  # 31 November (the month's two digits)
+    (
+        lambda: check_yyyymmdd("20191131"),
+        "date",
+        False,
+        "date_unreal",
+    ),  # 31 November (the month's two digits)
     (lambda: check_yyyymmdd("18991231"), "date", False, "date_unreal"),
     (lambda: check_yyyymmdd("19000101"), "date", True, "date_ok"),
     (lambda: check_yyyymmdd("20261125", not_after=TODAY), "date", False, "date_future"),
@@ -486,7 +576,12 @@ DECISIONS = [
     (lambda: check_document_expiry("20261123", today=TODAY), "document_expiry", False, "document_expired"),
     (lambda: check_document_expiry("20261124", today=TODAY), "document_expiry", True, "not_expired"),
     (lambda: check_document_expiry("20261125", today=TODAY), "document_expiry", True, "not_expired"),
-    (lambda: check_document_expiry("20000102", today=date(2000, 1, 1)), "document_expiry", True, "not_expired"),
+    (
+        lambda: check_document_expiry("20000102", today=date(2000, 1, 1)),
+        "document_expiry",
+        True,
+        "not_expired",
+    ),
     (lambda: check_mrz_line1(ICAO_L1.lower()), "mrz_line1", False, "mrz_chars"),
     (lambda: check_mrz_line1(""), "mrz_line1", False, "mrz_chars"),
     (lambda: check_mrz_line1("X" + ICAO_L1[1:]), "mrz_line1", False, "mrz_start"),
@@ -500,8 +595,12 @@ DECISIONS = [
     (lambda: check_viz_mrz({"MRZ2": "short"}), "viz_mrz", None, "no_mrz"),
     (lambda: check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2}), "viz_mrz", None, "nothing_to_compare"),
     (lambda: check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "sex": "M"}), "viz_mrz", False, "viz_mismatch"),
-    (lambda: check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "sex": "F"}, only="sex"), "viz_mrz", True,
-     "viz_match"),
+    (
+        lambda: check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "sex": "F"}, only="sex"),
+        "viz_mrz",
+        True,
+        "viz_match",
+    ),
 ]
 
 
@@ -519,9 +618,19 @@ def test_reason_parameters() -> None:
     assert check_resident_number("210301-3999999", today=TODAY).params == {"since": "2020-10-05"}
     assert check_driver_license("10-19-123456-12").params == {"low": 11, "high": 28}
     assert check_expiry("10/26", today=TODAY).params == {"month": 10, "year": 2026}
-    values = {"MRZ1": ICAO_L1, "MRZ2": ICAO_L2, "surName": "Eriksson", "givenName": "Anna Maria",
-              "passportNo": "L898902C3", "dateOfBirthYMD": "19740812", "sex": "F", "nationality": "UTO",
-              "countryCode": "UTO", "personalNo": "ZE184226B", "dateOfExpiryYMD": "20120415"}
+    values = {
+        "MRZ1": ICAO_L1,
+        "MRZ2": ICAO_L2,
+        "surName": "Eriksson",
+        "givenName": "Anna Maria",
+        "passportNo": "L898902C3",
+        "dateOfBirthYMD": "19740812",
+        "sex": "F",
+        "nationality": "UTO",
+        "countryCode": "UTO",
+        "personalNo": "ZE184226B",
+        "dateOfExpiryYMD": "20120415",
+    }
     assert check_viz_mrz(values).params == {"n": 9}
 
 
@@ -529,8 +638,9 @@ def test_mrz_check_digits_name_every_part_in_order() -> None:
     digits = {9, 19, 27, 42}
     wrong = "".join(str((int(c) + 1) % 10) if i in digits else c for i, c in enumerate(ICAO_L2))
     wrong = wrong[:43] + str((int(icao_check_digit(wrong[0:10] + wrong[13:20] + wrong[21:43])) + 1) % 10)
-    assert check_mrz(wrong).params == {"parts": ("passport_number", "date_of_birth", "date_of_expiry",
-                                                 "personal_number", "composite")}
+    assert check_mrz(wrong).params == {
+        "parts": ("passport_number", "date_of_birth", "date_of_expiry", "personal_number", "composite")
+    }
     # a personal number whose check digit is 0 but should be 1; an empty one whose digit is neither < nor 0
     assert check_mrz(_with_digits(ICAO_L2[:42] + "0")).params == {"parts": ("personal_number",)}
     empty = ICAO_L2[:28] + "<" * 14
@@ -543,18 +653,36 @@ def test_mrz_check_digits_name_every_part_in_order() -> None:
 def test_parse_td3_fields_and_fillers() -> None:
     td3 = parse_td3(ICAO_L1, ICAO_L2)
     assert td3 is not None and (td3.document_code, td3.issuing_state, td3.surname, td3.given_names) == (
-        "P", "UTO", "ERIKSSON", "ANNA MARIA")
+        "P",
+        "UTO",
+        "ERIKSSON",
+        "ANNA MARIA",
+    )
     assert (td3.passport_number, td3.nationality, td3.personal_number, td3.name_truncated) == (
-        "L898902C3", "UTO", "ZE184226B", False)
+        "L898902C3",
+        "UTO",
+        "ZE184226B",
+        False,
+    )
     line1 = ("P<NLDVAN<DER<BERG<<ANNA" + "<" * 44)[:44]
     line2 = "M1234567<0D<<7408122F1204159ZE18422X<<<<<<10"
     short = parse_td3(line1, line2)
-    assert short is not None and (short.surname, short.passport_number, short.nationality, short.personal_number) == (
-        "VAN DER BERG", "M1234567", "D", "ZE18422X")
+    assert short is not None and (
+        short.surname,
+        short.passport_number,
+        short.nationality,
+        short.personal_number,
+    ) == ("VAN DER BERG", "M1234567", "D", "ZE18422X")
     # "XXX" is ICAO's code for an unspecified nationality: an X is data, only < is a filler
-    odd = parse_td3(("PXD<<MUSTERMANN<<ERIKA" + "<" * 44)[:44], "L89890X<<0XXX7408122F1204159<<<<<<<<<<<<<<<0")
-    assert odd is not None and (odd.document_code, odd.issuing_state, odd.passport_number, odd.nationality) == (
-        "PX", "D", "L89890X", "XXX")
+    odd = parse_td3(
+        ("PXD<<MUSTERMANN<<ERIKA" + "<" * 44)[:44], "L89890X<<0XXX7408122F1204159<<<<<<<<<<<<<<<0"
+    )
+    assert odd is not None and (
+        odd.document_code,
+        odd.issuing_state,
+        odd.passport_number,
+        odd.nationality,
+    ) == ("PX", "D", "L89890X", "XXX")
     luxembourg = parse_td3(("P<LUXMUSTERMANN<<ERIKA" + "<" * 44)[:44], ICAO_L2)
     assert luxembourg is not None and luxembourg.issuing_state == "LUX"
     assert parse_td3(None, ICAO_L2.lower()) is None
@@ -568,18 +696,31 @@ def test_viz_mrz_comparisons_at_their_edges() -> None:
     base = {"MRZ1": ICAO_L1, "MRZ2": ICAO_L2}
     # the first fields absent or not comparable: the later ones are still compared
     assert check_viz_mrz({**base, "surName": "ERIKSSON"}).params == {"n": 1}
-    assert check_viz_mrz({**base, "nationality": "REPUBLIC OF UTOPIA", "surName": "ERIKSSON"}).params == {"n": 1}
+    assert check_viz_mrz({**base, "nationality": "REPUBLIC OF UTOPIA", "surName": "ERIKSSON"}).params == {
+        "n": 1
+    }
     unknown_sex = _with_digits(ICAO_L2[:20] + "<" + ICAO_L2[21:])
     assert check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": unknown_sex, "sex": "-"}, only="sex").ok is True
     no_personal = _with_digits(ICAO_L2[:28] + "<" * 15)
-    assert check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": no_personal, "personalNo": "1234567"},
-                         only="personalNo").reason == "nothing_to_compare"
+    assert (
+        check_viz_mrz(
+            {"MRZ1": ICAO_L1, "MRZ2": no_personal, "personalNo": "1234567"}, only="personalNo"
+        ).reason
+        == "nothing_to_compare"
+    )
     assert check_viz_mrz({"MRZ1": ICAO_L1, "MRZ2": no_personal, "passportNo": "L898902C3"}).ok is True
     personal = {"MRZ1": ICAO_L1}
-    for viz, mrz, same in [("ZE184226B", "ZE184226B", True), ("ZE18-4226B", "ZE18<4226B", True),
-                           ("900101-1234567", "1234567", True), ("1234567", "9001011234567", True),
-                           ("123456", "9123456", False), ("7654321", "1234567", False)]:
-        line2 = _with_digits((ICAO_L2[:28] + mrz + "<" * 14)[:42] + icao_check_digit((mrz + "<" * 14)[:14]) + "0")
+    for viz, mrz, same in [
+        ("ZE184226B", "ZE184226B", True),
+        ("ZE18-4226B", "ZE18<4226B", True),
+        ("900101-1234567", "1234567", True),
+        ("1234567", "9001011234567", True),
+        ("123456", "9123456", False),
+        ("7654321", "1234567", False),
+    ]:
+        line2 = _with_digits(
+            (ICAO_L2[:28] + mrz + "<" * 14)[:42] + icao_check_digit((mrz + "<" * 14)[:14]) + "0"
+        )
         check = check_viz_mrz({**personal, "MRZ2": line2, "personalNo": viz}, only="personalNo")
         assert check.ok is same, (viz, mrz)
 
@@ -590,12 +731,22 @@ def test_checks_for_passes_the_day_the_country_and_line_1() -> None:
     assert [c.reason for c in expiry] == ["date_ok", "not_expired"]
     assert [c.reason for c in checks_for("issueDate", "20261125", "resident", today=TODAY)] == ["date_future"]
     assert [c.reason for c in checks_for("passportNo", "L898902C3", "passport", {"countryCode": "KOR"})] == [
-        "passport_not_korean"]
-    assert [c.reason for c in checks_for("passportNumber", "L898902C3", "authenticity", {"countryCode": "KOR"})] == [
-        "passport_icao"]
-    assert next(c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {"MRZ1": "X" + ICAO_L1[1:]})) == "line1"
-    assert next(c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {"MRZ1": "  "})) == "check_digits_ok"
-    assert [c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {})] == ["check_digits_ok", "nothing_to_compare"]
+        "passport_not_korean"
+    ]
+    assert [
+        c.reason for c in checks_for("passportNumber", "L898902C3", "authenticity", {"countryCode": "KOR"})
+    ] == ["passport_icao"]
+    assert (
+        next(c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {"MRZ1": "X" + ICAO_L1[1:]}))
+        == "line1"
+    )
+    assert (
+        next(c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {"MRZ1": "  "})) == "check_digits_ok"
+    )
+    assert [c.reason for c in checks_for("MRZ2", ICAO_L2, "passport", {})] == [
+        "check_digits_ok",
+        "nothing_to_compare",
+    ]
 
 
 # -- the resident-number cut-over: random back digits for numbers assigned since 2020-10-05 --------
@@ -608,11 +759,14 @@ def test_cut_over_date_is_2020_10_05() -> None:
     assert date(2020, 10, 5) == RRN_RANDOM_SINCE
 
 
-@pytest.mark.parametrize(("born", "ok"), [
-    (RRN_RANDOM_SINCE - timedelta(days=1), True),   # the last day with a meaningful check digit
-    (RRN_RANDOM_SINCE, None),                       # from the cut-over day: a matching digit proves nothing
-    (RRN_RANDOM_SINCE + timedelta(days=1), None),
-])
+@pytest.mark.parametrize(
+    ("born", "ok"),
+    [
+        (RRN_RANDOM_SINCE - timedelta(days=1), True),  # the last day with a meaningful check digit
+        (RRN_RANDOM_SINCE, None),  # from the cut-over day: a matching digit proves nothing
+        (RRN_RANDOM_SINCE + timedelta(days=1), None),
+    ],
+)
 def test_the_check_digit_counts_only_before_the_cut_over(born: date, ok: bool | None) -> None:
     number = _valid_rrn(born, "3")
     assert check_resident_number(number, today=TODAY).ok is ok

@@ -6,6 +6,7 @@ Every permission is decided by ``access.policy`` at the point of action (``ui.se
 run; nothing is read back from ``st.session_state``, so a crafted widget message cannot grant
 anything.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -42,8 +43,14 @@ def _claims_identity(config: AccessConfig, claims: Mapping[str, Any], source: st
     role = config.rules.role_for(email, groups, granted_roles())
     if role is None:
         return None
-    return Identity(subject=str(claims.get("sub") or email), email=email, name=str(claims.get("name") or ""),
-                    role=role, source=source, groups=groups)  # type: ignore[arg-type]
+    return Identity(
+        subject=str(claims.get("sub") or email),
+        email=email,
+        name=str(claims.get("name") or ""),
+        role=role,
+        source=source,  # type: ignore[arg-type]
+        groups=groups,
+    )
 
 
 GRANTS_TTL_SECONDS = 2.0
@@ -66,8 +73,9 @@ def granted_roles() -> list[tuple[str, Any]]:
         try:
             _grants_seen["pairs"] = pairs(ledger().engine)
         except Exception as exc:  # noqa: BLE001 - the studio database is down: the file's rules alone
-            logging.getLogger("studio.access").warning("role grants unreadable (%s): the secrets file's "
-                                                       "rules alone apply", type(exc).__name__)
+            logging.getLogger("studio.access").warning(
+                "role grants unreadable (%s): the secrets file's rules alone apply", type(exc).__name__
+            )
             _grants_seen["pairs"] = []
         _grants_seen["at"] = now
     return list(_grants_seen["pairs"])
@@ -116,8 +124,15 @@ def _audit_untrusted_header(header: str, claimed: str, peer: str | None) -> None
     from ui.studio_db import ledger
 
     ledger()  # registers the database sink
-    record(AuditEvent(kind="refused", user=f"claimed:{claimed[:300]}", role="", action="untrusted_user_header",
-                      where=f"{where_now()} from {peer or 'loopback'} ({header})"[:200]))
+    record(
+        AuditEvent(
+            kind="refused",
+            user=f"claimed:{claimed[:300]}",
+            role="",
+            action="untrusted_user_header",
+            where=f"{where_now()} from {peer or 'loopback'} ({header})"[:200],
+        )
+    )
 
 
 def current_identity() -> Identity | None:

@@ -1,6 +1,7 @@
 """The flow every analysis page shares: image in → validation → quality → preprocessing → analyse →
 result. Pages call :func:`analysis_page` with their service; the steps are separate functions so the
 Compare page can reuse them."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -39,7 +40,9 @@ def call_api(service: str, data: bytes) -> Result:
     c = client()
     if service == "credit-card":
         return billed_call(service, lambda: c.analyze_credit_card(data), image=data)
-    return billed_call(service, lambda: c.analyze_id_card(data, stand_alone=service == "stand-alone"), image=data)
+    return billed_call(
+        service, lambda: c.analyze_id_card(data, stand_alone=service == "stand-alone"), image=data
+    )
 
 
 def card_outline(payload: Prepared, found: np.ndarray | None) -> Sequence[Point] | None:
@@ -57,9 +60,18 @@ def analyse(service: str, payload: Prepared, choice: ImageChoice, quad: np.ndarr
     result = call_api(service, payload.data)
     outline = card_outline(payload, quad)
     measured = measure_resolution(payload.width, payload.height, outline)
-    return Analysis(service=service, result=result, sent_bgr=payload.bgr, sent_format=payload.format,
-                    sent_bytes=len(payload.data), token=payload.token, measured=measured, name=choice.name,
-                    specimen=choice.specimen, outline=None if outline is None else tuple(outline))
+    return Analysis(
+        service=service,
+        result=result,
+        sent_bgr=payload.bgr,
+        sent_format=payload.format,
+        sent_bytes=len(payload.data),
+        token=payload.token,
+        measured=measured,
+        name=choice.name,
+        specimen=choice.specimen,
+        outline=None if outline is None else tuple(outline),
+    )
 
 
 def open_authenticity(a: Analysis) -> None:
@@ -106,7 +118,8 @@ def scroll_to_result(prefix: str, at: str) -> None:
     the room sees the result without anyone scrolling. ``at`` makes the script new for each result
     (a script element runs when it is mounted)."""
     slot = f".st-key-{slot_key(prefix)}"
-    st.html(f"""<script data-result="{at}">
+    st.html(
+        f"""<script data-result="{at}">
       (() => {{
         let tries = 0;
         const go = () => {{
@@ -116,7 +129,10 @@ def scroll_to_result(prefix: str, at: str) -> None:
         }};
         requestAnimationFrame(go);
       }})();
-    </script>""", unsafe_allow_javascript=True, width="content")
+    </script>""",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
 
 
 def analysis_page(service: str) -> None:
@@ -153,7 +169,10 @@ def analysis_page(service: str) -> None:
     if held is not None and choice is not None and prepared is None:
         st.warning(t("an.stale_rejected", name=held.title(current_lang())), icon=":material/history:")
     elif held is not None and choice is None:
-        st.info(t("an.kept", name=held.title(current_lang()), at=f"{held.at.astimezone():%H:%M:%S}"), icon=":material/history:")
+        st.info(
+            t("an.kept", name=held.title(current_lang()), at=f"{held.at.astimezone():%H:%M:%S}"),
+            icon=":material/history:",
+        )
     if held is None and choice is None:
         st.caption(t("img.none"))
     on_verify = open_authenticity if service == "id-card" else None
@@ -165,4 +184,3 @@ def analysis_page(service: str) -> None:
             result_view(prefix, held, on_verify=on_verify)
     if fresh and held is not None:
         scroll_to_result(prefix, held.at.isoformat())
-

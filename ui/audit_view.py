@@ -1,6 +1,7 @@
 """The audit trail in words, in the reader's language: who, when (their local time), what — a sentence,
 never a column name or a snake_case kind — where, on which backend, with which outcome; and the CSV an
 admin opens in Excel (UTF-8 with a byte-order mark, local time, the same words beside the raw facts)."""
+
 from __future__ import annotations
 
 import csv
@@ -15,14 +16,31 @@ from ocr_core.csv_cells import safe_cell
 from ui.i18n import Lang, known_keys, text
 
 QUOTA_SETTINGS = ("user_daily_analysis", "user_daily_stand_alone", "monthly_analysis", "monthly_stand_alone")
-CONNECTION_FIELDS = {"backend": "set.backend", "api_version": "set.api_version", "endpoint": "set.endpoint",
-                     "image_encoding": "set.encoding"}
-SERVICE_TITLES = {"credit-card": "page.credit_card", "id-card": "page.id_card", "stand-alone": "page.stand_alone",
-                  "authenticity": "page.authenticity"}
-PAGE_PATHS = {"/": "page.home", "/credit-card": "page.credit_card", "/id-card": "page.id_card",
-              "/stand-alone": "page.stand_alone", "/authenticity": "page.authenticity", "/compare": "page.compare",
-              "/qa-lab": "page.lab", "/runs": "page.runs", "/settings": "page.settings", "/audit": "page.audit",
-              "/roles": "page.roles"}
+CONNECTION_FIELDS = {
+    "backend": "set.backend",
+    "api_version": "set.api_version",
+    "endpoint": "set.endpoint",
+    "image_encoding": "set.encoding",
+}
+SERVICE_TITLES = {
+    "credit-card": "page.credit_card",
+    "id-card": "page.id_card",
+    "stand-alone": "page.stand_alone",
+    "authenticity": "page.authenticity",
+}
+PAGE_PATHS = {
+    "/": "page.home",
+    "/credit-card": "page.credit_card",
+    "/id-card": "page.id_card",
+    "/stand-alone": "page.stand_alone",
+    "/authenticity": "page.authenticity",
+    "/compare": "page.compare",
+    "/qa-lab": "page.lab",
+    "/runs": "page.runs",
+    "/settings": "page.settings",
+    "/audit": "page.audit",
+    "/roles": "page.roles",
+}
 
 
 def _w(key: str, lang: Lang, **fields: object) -> str:
@@ -114,7 +132,9 @@ def change_words(detail: str | None, lang: Lang) -> str:
     parts = []
     for name, pair in changes.items():
         if isinstance(pair, list) and len(pair) == 2:
-            parts.append(f"{_label(name, lang)}: {_value(name, pair[0], lang)} → {_value(name, pair[1], lang)}")
+            parts.append(
+                f"{_label(name, lang)}: {_value(name, pair[0], lang)} → {_value(name, pair[1], lang)}"
+            )
     return "; ".join(parts)
 
 
@@ -126,7 +146,11 @@ def _refusal(action: str, lang: Lang) -> str:
     if action.startswith("backend:"):
         return _w("aud.r_backend", lang, backend=backend_words(action.removeprefix("backend:"), lang))
     key = f"aud.a_{action}"
-    return _w("aud.r_action", lang, what=_w(key, lang)) if key in known_keys() else _w("aud.r_other", lang, what=action)
+    return (
+        _w("aud.r_action", lang, what=_w(key, lang))
+        if key in known_keys()
+        else _w("aud.r_other", lang, what=action)
+    )
 
 
 def what_words(row: Mapping[str, Any], lang: Lang) -> str:
@@ -169,21 +193,41 @@ def screen_rows(rows: Sequence[Mapping[str, Any]], lang: Lang, zone: tzinfo) -> 
         latency = r.get("latency_ms")
         outcome = outcome_words(r, lang)
         if latency is not None:
-            outcome = f"{outcome} ({_w('aud.ms', lang, ms=round(latency))})" if outcome else _w("aud.ms", lang, ms=round(latency))
+            outcome = (
+                f"{outcome} ({_w('aud.ms', lang, ms=round(latency))})"
+                if outcome
+                else _w("aud.ms", lang, ms=round(latency))
+            )
         where = where_words(r.get("where"), lang)
         backend = backend_words(r.get("backend"), lang)
-        out.append({
-            _w("aud.c_when", lang): local_time(r["at"], zone),
-            _w("aud.c_who", lang): f"{who} ({role})" if role else who,
-            _w("aud.c_what", lang): what_words(r, lang),
-            _w("aud.c_where", lang): " · ".join(p for p in (where, backend) if p),
-            _w("aud.c_outcome", lang): outcome,
-        })
+        out.append(
+            {
+                _w("aud.c_when", lang): local_time(r["at"], zone),
+                _w("aud.c_who", lang): f"{who} ({role})" if role else who,
+                _w("aud.c_what", lang): what_words(r, lang),
+                _w("aud.c_where", lang): " · ".join(p for p in (where, backend) if p),
+                _w("aud.c_outcome", lang): outcome,
+            }
+        )
     return out
 
 
-CSV_RAW = ("user", "role", "kind", "action", "where", "backend", "api_version", "service", "result_code", "latency_ms",
-           "image_sha256", "request_key_hash", "masked", "detail")
+CSV_RAW = (
+    "user",
+    "role",
+    "kind",
+    "action",
+    "where",
+    "backend",
+    "api_version",
+    "service",
+    "result_code",
+    "latency_ms",
+    "image_sha256",
+    "request_key_hash",
+    "masked",
+    "detail",
+)
 
 
 def csv_bytes(rows: Sequence[Mapping[str, Any]], lang: Lang, zone: tzinfo) -> bytes:
@@ -193,15 +237,34 @@ def csv_bytes(rows: Sequence[Mapping[str, Any]], lang: Lang, zone: tzinfo) -> by
     out = io.StringIO()
     writer = csv.writer(out)
     zone_name = getattr(zone, "key", None) or datetime.now(zone).strftime("%Z")
-    writer.writerow([_w("aud.c_when", lang), _w("aud.c_zone", lang), _w("aud.c_what", lang), _w("aud.c_outcome", lang),
-                     *CSV_RAW])
+    writer.writerow(
+        [
+            _w("aud.c_when", lang),
+            _w("aud.c_zone", lang),
+            _w("aud.c_what", lang),
+            _w("aud.c_outcome", lang),
+            *CSV_RAW,
+        ]
+    )
     for r in rows:
-        writer.writerow([local_time(r["at"], zone), zone_name, safe_cell(what_words(r, lang)),
-                         safe_cell(outcome_words(r, lang)),
-                         *(safe_cell("" if r.get(k) is None else r.get(k)) for k in CSV_RAW)])
+        writer.writerow(
+            [
+                local_time(r["at"], zone),
+                zone_name,
+                safe_cell(what_words(r, lang)),
+                safe_cell(outcome_words(r, lang)),
+                *(safe_cell("" if r.get(k) is None else r.get(k)) for k in CSV_RAW),
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def totals_rows(totals: Sequence[Mapping[str, Any]], lang: Lang) -> list[dict[str, Any]]:
-    return [{_w("aud.c_day", lang): r["day"], _w("aud.c_who", lang): r["user"], _w("aud.c_calls", lang): r["calls"]}
-            for r in totals]
+    return [
+        {
+            _w("aud.c_day", lang): r["day"],
+            _w("aud.c_who", lang): r["user"],
+            _w("aud.c_calls", lang): r["calls"],
+        }
+        for r in totals
+    ]

@@ -6,6 +6,7 @@ broken (``rule``), the API field and the document type; each rule is told here f
 wrote it (English), so a new rule is never hidden — ``tests/test_app_ui_units.py`` breaks every
 rule to keep the table complete.
 """
+
 from __future__ import annotations
 
 from ocr_core import InputError

@@ -4,6 +4,7 @@ A hand-off from the ID card page (``ui.handoff``) prefills it. Sensitive values 
 the server while masking is on: their inputs start empty, show the masked value as a placeholder,
 and the handed-over value is used unless replaced.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,13 @@ from ui.session import masking_on
 
 RESULT_KEY = "auth_result"
 SEEDED_KEY = "_auth_seeded"
-ATTRS = {"name": "name", "residentNumber": "resident_number", "issueDate": "issue_date",
-         "driverLicenseNumber": "driver_license_number", "serialNum": "serial_num"}
+ATTRS = {
+    "name": "name",
+    "residentNumber": "resident_number",
+    "issueDate": "issue_date",
+    "driverLicenseNumber": "driver_license_number",
+    "serialNum": "serial_num",
+}
 
 
 def _sensitive(api_field: str) -> bool:
@@ -77,8 +83,12 @@ def field_inputs(id_type: str, handoff: Handoff | None) -> dict[str, str]:
         kept = handoff.values.get(api_field, "") if handoff is not None else ""
         placeholder = t("au.kept_hidden", masked=mask_value(api_field, kept)) if hidden else None
         name = field_label(api_field, lang) + ("" if required else f" ({t('au.optional')})")
-        typed = st.text_input(name, key=f"auth_{api_field}", placeholder=placeholder,
-                              type="password" if masked and _sensitive(api_field) else "default").strip()
+        typed = st.text_input(
+            name,
+            key=f"auth_{api_field}",
+            placeholder=placeholder,
+            type="password" if masked and _sensitive(api_field) else "default",
+        ).strip()
         values[api_field] = typed or (kept if hidden else "")
     return values
 
@@ -102,8 +112,10 @@ def request_fingerprint(id_type: str, values: dict[str, str]) -> str:
 def verdict(held: dict[str, object], current: str | None = None) -> None:
     """The last verdict; marked as not applying when the fields were edited after it."""
     if current is not None and held.get("for") not in (None, current):
-        st.warning(t("au.stale_verdict", verdict=t("au.genuine") if held["authentic"] else t("au.not_genuine")),
-                   icon=":material/history:")
+        st.warning(
+            t("au.stale_verdict", verdict=t("au.genuine") if held["authentic"] else t("au.not_genuine")),
+            icon=":material/history:",
+        )
         return
     if held["authentic"]:
         st.success(f"### :material/verified: {t('au.genuine')}")

@@ -4,6 +4,7 @@ the sidebar's choice for analyses, the QA Lab form's for a run, and the check at
 The rules are read from the studio database at most every ``RULES_TTL_SECONDS`` per server process (a
 change made on another replica reaches this one within that; one made here at once).
 """
+
 from __future__ import annotations
 
 import logging
@@ -99,12 +100,15 @@ def refuse_unless_offered(backend: str, api_version: str) -> None:
 
 def refusal_words(exc: BackendRefused, lang: Lang) -> str:
     """What was refused and what this person may choose instead, or that they may choose nothing."""
+
     def name(b: str) -> str:
         return text("bk.choice_cloud" if b == "cloud" else "bk.choice_sandbox", lang)
 
     if not exc.options:
         return text("bk.refused_none", lang, backend=name(exc.backend))
-    return text("bk.refused", lang, backend=name(exc.backend), choices=", ".join(name(b) for b in exc.options))
+    return text(
+        "bk.refused", lang, backend=name(exc.backend), choices=", ".join(name(b) for b in exc.options)
+    )
 
 
 def quota_way_out(lang: Lang) -> str:

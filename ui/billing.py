@@ -5,6 +5,7 @@ sandbox or cloud — leaves one audit row (who, where, backend, service, result 
 SHA-256, hashed Request-Key; never a value or an image). The command line and QA Lab runs use the
 same door class, so the quotas are one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -43,14 +44,21 @@ def usage(service: str) -> Usage | None:
     return ledger().usage(who(identity), QUOTA_KIND_OF_SERVICE[service], limits())
 
 
-def billed_call(service: str, call: Callable[[], R], *, image: bytes | None = None,
-                request_key: str | None = None) -> R:
+def billed_call(
+    service: str, call: Callable[[], R], *, image: bytes | None = None, request_key: str | None = None
+) -> R:
     """Run one API call under the quota and leave its audit row (``access.metering.Door.call``)."""
     identity = current_identity()
     conn = effective_connection()
     refuse_unless_offered(conn.backend, conn.api_version)  # the door decides, whatever the page offered
-    door = Door(ledger(), limits() if conn.backend == "cloud" else QuotaLimits(), user=who(identity),
-                role=str(identity.role) if identity else "", where=where_now(), backend=conn.backend,
-                api_version=conn.api_version,
-                masked=not allowed(identity, Action.UNMASK) or bool(st.session_state.get("masking", True)))
+    door = Door(
+        ledger(),
+        limits() if conn.backend == "cloud" else QuotaLimits(),
+        user=who(identity),
+        role=str(identity.role) if identity else "",
+        where=where_now(),
+        backend=conn.backend,
+        api_version=conn.api_version,
+        masked=not allowed(identity, Action.UNMASK) or bool(st.session_state.get("masking", True)),
+    )
     return door.call(service, call, image=image, request_key=request_key)

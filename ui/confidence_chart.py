@@ -3,6 +3,7 @@ the overlay colours its boxes (``ui.figures.conf_colour``), with the threshold a
 Hovering a bar shows the field, its value (as shown: masked when masking is on), its confidence and
 the threshold; the toolbar zooms and saves the chart as PNG. Pure function, no Streamlit.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -61,9 +62,16 @@ def wrap_label(label: str, width: int = LABEL_WRAP) -> str:
     return "<br>".join(escape(line) for line in lines) or escape(label)
 
 
-def confidence_figure(names: Sequence[str], values: Sequence[str], confs: Sequence[float | None],
-                      threshold: float, words: ChartWords, *, font_size: int | None = None,
-                      confirmed: Sequence[bool] | None = None) -> go.Figure:
+def confidence_figure(
+    names: Sequence[str],
+    values: Sequence[str],
+    confs: Sequence[float | None],
+    threshold: float,
+    words: ChartWords,
+    *,
+    font_size: int | None = None,
+    confirmed: Sequence[bool] | None = None,
+) -> go.Figure:
     """Bars of confidence (0–1) per field, top to bottom in the order given.
 
     ``values`` are hover text only and must already be masked as the page shows them. A field
@@ -76,40 +84,79 @@ def confidence_figure(names: Sequence[str], values: Sequence[str], confs: Sequen
     size = font_size or DEFAULT_FONT
     axis = [wrap_label(n) for n in names]
     sure = list(confirmed) if confirmed is not None else [False] * len(confs)
-    shown = [("–" if c is None else f"{c:.2f}") + (" ✓" if ok else "") for c, ok in zip(confs, sure, strict=True)]
+    shown = [
+        ("–" if c is None else f"{c:.2f}") + (" ✓" if ok else "") for c, ok in zip(confs, sure, strict=True)
+    ]
     bar = {
-        "type": "bar", "orientation": "h",
-        "x": [0.0 if c is None else max(0.0, min(1.0, c)) for c in confs], "y": axis,
+        "type": "bar",
+        "orientation": "h",
+        "x": [0.0 if c is None else max(0.0, min(1.0, c)) for c in confs],
+        "y": axis,
         "marker": {"color": [conf_colour(c, threshold, ok) for c, ok in zip(confs, sure, strict=True)]},
-        "text": shown, "textposition": "outside", "cliponaxis": False,
+        "text": shown,
+        "textposition": "outside",
+        "cliponaxis": False,
         "textfont": {"size": size},
-        "customdata": [[escape(n), escape(v or "–"), s] for n, v, s in zip(names, values, shown, strict=True)],
-        "hovertemplate": (f"<b>%{{customdata[0]}}</b><br>{escape(words.value)}: %{{customdata[1]}}<br>"
-                          f"{escape(words.confidence)}: %{{customdata[2]}}<br>"
-                          f"{escape(words.threshold)}: {threshold:.2f}<extra></extra>"),
+        "customdata": [
+            [escape(n), escape(v or "–"), s] for n, v, s in zip(names, values, shown, strict=True)
+        ],
+        "hovertemplate": (
+            f"<b>%{{customdata[0]}}</b><br>{escape(words.value)}: %{{customdata[1]}}<br>"
+            f"{escape(words.confidence)}: %{{customdata[2]}}<br>"
+            f"{escape(words.threshold)}: {threshold:.2f}<extra></extra>"
+        ),
         "name": words.confidence,
     }
     lines = sum(a.count("<br>") + 1 for a in axis)
-    height = round(max(len(names), 1) * BAR_ROW_PX * size / DEFAULT_FONT
-                   + (lines - len(names)) * size * 1.2 + 5 * size + 20)
+    height = round(
+        max(len(names), 1) * BAR_ROW_PX * size / DEFAULT_FONT
+        + (lines - len(names)) * size * 1.2
+        + 5 * size
+        + 20
+    )
     layout = {
         "font": {"size": size},
         "height": height,
         "margin": {"l": 8, "r": 16, "t": round(2.2 * size), "b": 8},
-        "xaxis": {"range": [0, 1.12 + (0.07 * size / DEFAULT_FONT if any(sure) else 0.0)],  # room for "1.00 ✓" "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickformat": ".2f",
-                  "title": {"text": words.confidence, "font": {"size": size}}, "fixedrange": False,
-                  "automargin": True, "gridcolor": "#e6e9ef"},
-        "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": size},
-                  "ticksuffix": " "},
+        "xaxis": {
+            "range": [
+                0,
+                1.12 + (0.07 * size / DEFAULT_FONT if any(sure) else 0.0),
+            ],  # room for "1.00 ✓" "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickformat": ".2f",
+            "title": {"text": words.confidence, "font": {"size": size}},
+            "fixedrange": False,
+            "automargin": True,
+            "gridcolor": "#e6e9ef",
+        },
+        "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": size}, "ticksuffix": " "},
         "bargap": 0.35,
         "showlegend": False,
         "hoverlabel": {"font_size": size + 2},
         "dragmode": "zoom",
-        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": threshold, "x1": threshold,
-                    "y0": 0, "y1": 1, "line": {"color": THRESHOLD_COLOUR, "dash": "dash", "width": 2}}],
-        "annotations": [{"xref": "x", "yref": "paper", "x": threshold, "y": 1, "yanchor": "bottom",
-                         "xanchor": "right" if threshold > 0.5 else "left", "showarrow": False,
-                         "text": f"{escape(words.threshold)} {threshold:.2f}",
-                         "font": {"color": THRESHOLD_COLOUR, "size": size}}],
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": threshold,
+                "x1": threshold,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": THRESHOLD_COLOUR, "dash": "dash", "width": 2},
+            }
+        ],
+        "annotations": [
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": threshold,
+                "y": 1,
+                "yanchor": "bottom",
+                "xanchor": "right" if threshold > 0.5 else "left",
+                "showarrow": False,
+                "text": f"{escape(words.threshold)} {threshold:.2f}",
+                "font": {"color": THRESHOLD_COLOUR, "size": size},
+            }
+        ],
     }
     return go.Figure(data=[bar], layout=layout)

@@ -2,6 +2,7 @@
 in it), the settings of a cloud connection (``[nhn_ocr]`` of the secrets file first, then ``NHN_OCR_*``)
 and whether they are configured. Imports no other ``ui`` module: the backend rules
 (``ui.backend_choice``) and the session's state (``ui.session``) both read it."""
+
 from __future__ import annotations
 
 import logging
@@ -33,14 +34,15 @@ class Connection:
     image_encoding: str = "raw"
 
 
-
 def cloud_settings(conn: Connection) -> Settings:
     """Settings for NHN Cloud: secrets.toml first, then the environment; endpoint from the choice."""
     section = secrets.section(SECRETS_SECTION)
     overrides = {name: section.get(name) or None for name in _SECRET_FIELDS}
     return Settings.from_env(
-        base_url=ENDPOINT_URLS[conn.endpoint], api_version=conn.api_version,
-        image_encoding=conn.image_encoding, **overrides,
+        base_url=ENDPOINT_URLS[conn.endpoint],
+        api_version=conn.api_version,
+        image_encoding=conn.image_encoding,
+        **overrides,
     )
 
 

@@ -1,5 +1,6 @@
 """Exports of a result: JSON and CSV (masked unless the user unmasks on purpose) and the request as
 a curl example with every secret as a placeholder."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -13,12 +14,21 @@ from ui.i18n import current_lang, t
 from ui.rows import Result, result_json, rows_csv, rows_for
 
 
-def curl_example(base_url: str, api_version: str, service: str, key_version: str | None,
-                 image_encoding: str = "raw", token_url: str = DEFAULT_TOKEN_URL) -> str:
+def curl_example(
+    base_url: str,
+    api_version: str,
+    service: str,
+    key_version: str | None,
+    image_encoding: str = "raw",
+    token_url: str = DEFAULT_TOKEN_URL,
+) -> str:
     """The two calls of an analysis as curl commands. Secrets and the per-request key stay
     placeholders: ``${APPKEY}``, ``${SECRETKEY}`` / ``${TOKEN}``, ``${SYMMETRIC_KEY}``."""
-    auth = ("-H 'X-NHN-Authorization: Bearer ${TOKEN}'" if api_version == "v2.1"
-            else "-H 'Authorization: ${SECRETKEY}'")
+    auth = (
+        "-H 'X-NHN-Authorization: Bearer ${TOKEN}'"
+        if api_version == "v2.1"
+        else "-H 'Authorization: ${SECRETKEY}'"
+    )
     root = f"{base_url.rstrip('/')}/{api_version}/appkeys/${{APPKEY}}"
     image_part = "image=@image.enc" if image_encoding == "raw" else "image=<image.enc.b64"
     lines = [
@@ -50,8 +60,16 @@ def download_stem(service: str, analysed_at: datetime, masked: bool) -> str:
     return f"{service}-{analysed_at:%Y%m%d-%H%M%S}-{'masked' if masked else 'UNMASKED'}"
 
 
-def export_metadata(*, analysed_at: datetime, backend: str, endpoint: str, api_version: str, threshold: float,
-                    masked: bool, key_version: str | None = None) -> dict[str, object]:
+def export_metadata(
+    *,
+    analysed_at: datetime,
+    backend: str,
+    endpoint: str,
+    api_version: str,
+    threshold: float,
+    masked: bool,
+    key_version: str | None = None,
+) -> dict[str, object]:
     """What a downloaded file says about itself: when, where from, which API version and key,
     which confidence threshold was on screen, and whether its values are masked."""
     return {
@@ -66,8 +84,9 @@ def export_metadata(*, analysed_at: datetime, backend: str, endpoint: str, api_v
     }
 
 
-def downloads(prefix: str, result: Result, masked: bool, service: str, analysed_at: datetime,
-              meta: Mapping[str, object]) -> None:
+def downloads(
+    prefix: str, result: Result, masked: bool, service: str, analysed_at: datetime, meta: Mapping[str, object]
+) -> None:
     """Download buttons. Full values only when masking is off AND the user ticks the box; the file
     names and the files' metadata say which they are."""
     unmasked = False
@@ -82,7 +101,21 @@ def downloads(prefix: str, result: Result, masked: bool, service: str, analysed_
     stem = download_stem(service, analysed_at, mask_files)
     metadata = {**meta, "masked": mask_files}
     c1, c2 = st.columns(2)
-    c1.download_button(t("dl.json"), result_json(result, mask_files, metadata), file_name=f"{stem}.json",
-                       mime="application/json", key=f"{prefix}_dl_json", on_click="ignore", icon=":material/download:")
-    c2.download_button(t("dl.csv"), rows_csv(rows, metadata), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{prefix}_dl_csv", on_click="ignore", icon=":material/download:")
+    c1.download_button(
+        t("dl.json"),
+        result_json(result, mask_files, metadata),
+        file_name=f"{stem}.json",
+        mime="application/json",
+        key=f"{prefix}_dl_json",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    c2.download_button(
+        t("dl.csv"),
+        rows_csv(rows, metadata),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{prefix}_dl_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )

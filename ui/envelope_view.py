@@ -4,6 +4,7 @@ Only sizes, versions and counts come from ``CallTrace``; the client never hands 
 so there is nothing secret here to leak. Timings are metrics, not a chart: four numbers read at a
 glance, and a chart library costs the browser more than the whole table.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -20,14 +21,22 @@ def envelope_rows(trace: CallTrace, decrypted: list[str]) -> list[dict[str, obje
     ms = trace.timings_ms
     details = {
         "key_fetch": t("env.key_fetch_d", service=trace.service, version=trace.key_version),
-        "encrypt": t("env.encrypt_d", wrapped=trace.wrapped_key_bytes, image=trace.image_bytes,
-                     cipher=trace.ciphertext_bytes, encoding=trace.encoding),
+        "encrypt": t(
+            "env.encrypt_d",
+            wrapped=trace.wrapped_key_bytes,
+            image=trace.image_bytes,
+            cipher=trace.ciphertext_bytes,
+            encoding=trace.encoding,
+        ),
         "network": t("env.network_d", path=trace.path),
         "decrypt": t("env.decrypt_d", n=trace.fields_decrypted, fields=", ".join(decrypted) or "–"),
     }
     rows: list[dict[str, object]] = [
-        {t("env.step"): t(f"env.{step}"), t("env.detail"): details[step],
-         t("env.ms"): round(float(ms.get(step, 0.0)), 1)}
+        {
+            t("env.step"): t(f"env.{step}"),
+            t("env.detail"): details[step],
+            t("env.ms"): round(float(ms.get(step, 0.0)), 1),
+        }
         for step in STEPS
     ]
     rows.append({t("env.step"): t("env.total"), t("env.detail"): "", t("env.ms"): round(total_ms(trace), 1)})
@@ -53,7 +62,19 @@ def envelope_view(trace: CallTrace | None, decrypted: list[str]) -> None:
     st.markdown(f"**{t('env.timings')}**")
     line = st.container(horizontal=True)
     for step in STEPS:
-        line.metric(t(f"env.{step}"), f"{float(trace.timings_ms.get(step, 0.0)):.0f} ms",
-                    delta=f"{share(trace, step):.0%}", delta_color="off", delta_arrow="off", border=True)
-    line.metric(t("env.total"), f"{total_ms(trace):.0f} ms", delta="100%", delta_color="off", delta_arrow="off",
-                border=True)
+        line.metric(
+            t(f"env.{step}"),
+            f"{float(trace.timings_ms.get(step, 0.0)):.0f} ms",
+            delta=f"{share(trace, step):.0%}",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
+    line.metric(
+        t("env.total"),
+        f"{total_ms(trace):.0f} ms",
+        delta="100%",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )

@@ -3,6 +3,7 @@
 ``OcrError`` subclasses get a specific message; anything else gets a generic one and is logged by
 exception type only (its message could contain personal data read from a document).
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,8 +43,12 @@ def describe(exc: BaseException, lang: Lang, where: str = "") -> tuple[str, str 
     if isinstance(exc, QuotaExceeded):
         from ui.backend_choice import quota_way_out
 
-        return (text(f"err.quota_{exc.scope}", lang, limit=exc.limit, kind=text(f"err.quota_kind_{exc.kind}", lang)),
-                quota_way_out(lang))
+        return (
+            text(
+                f"err.quota_{exc.scope}", lang, limit=exc.limit, kind=text(f"err.quota_kind_{exc.kind}", lang)
+            ),
+            quota_way_out(lang),
+        )
     if isinstance(exc, BackendRefused):
         from ui.backend_choice import refusal_words
 
@@ -71,9 +76,14 @@ def store_problem(exc: BaseException) -> StoreUnavailable | None:
 def store_message(problem: StoreUnavailable, lang: Lang) -> str:
     """Which database (no password) and why, in ``lang``; both as code, so no character of a path or
     a driver's message is read as Markdown."""
-    return text(f"err.store_{problem.phase}", lang, where=f"`{problem.where}`",
-                cause=f"`{problem.cause.replace('`', chr(39))}`",
-                revision=problem.revision or text("err.store_empty", lang), head=problem.head or "")
+    return text(
+        f"err.store_{problem.phase}",
+        lang,
+        where=f"`{problem.where}`",
+        cause=f"`{problem.cause.replace('`', chr(39))}`",
+        revision=problem.revision or text("err.store_empty", lang),
+        head=problem.head or "",
+    )
 
 
 def malformed_message(exc: MalformedResponseError, lang: Lang) -> str:
@@ -115,8 +125,11 @@ def guarded(where: str = "") -> Iterator[None]:
     try:
         yield
     except (OcrError, ImageRejected, BackendRefused) as exc:
-        log.info("call failed: %s%s", type(exc).__name__,
-                 f" {exc.result_code}" if isinstance(exc, ApiError) else "")
+        log.info(
+            "call failed: %s%s",
+            type(exc).__name__,
+            f" {exc.result_code}" if isinstance(exc, ApiError) else "",
+        )
         show_error(exc, where)
     except Exception as exc:  # noqa: BLE001 - at the page edge: shown in plain words, logged in one line
         problem = store_problem(exc)
@@ -130,6 +143,9 @@ def guarded(where: str = "") -> Iterator[None]:
 def _unexpected(exc: Exception, where: str) -> None:
     """The last line of defence: a friendly message, no personal data logged. Frames only (file, line,
     code), never the message: it may quote what a document says."""
-    log.error("unexpected %s in the dashboard\n%s", type(exc).__name__,
-              "".join(traceback.format_tb(exc.__traceback__)))
+    log.error(
+        "unexpected %s in the dashboard\n%s",
+        type(exc).__name__,
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )
     show_error(exc, where)

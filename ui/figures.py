@@ -4,6 +4,7 @@ Images come in OpenCV's BGR order (as everywhere in the pipeline). They are embe
 a JPEG data URI stretched back with ``dx``/``dy``, so box coordinates stay in the pixels of the image
 as sent while the figure stays small on the wire and cheap to build.
 """
+
 from __future__ import annotations
 
 import base64
@@ -82,22 +83,34 @@ def _display_scale(width: int, height: int) -> float:
     return min(1.0, MAX_DISPLAY_SIDE / max(width, height))
 
 
-def _image_trace(bgr: np.ndarray, name: str = "image", max_side: int = MAX_DISPLAY_SIDE,
-                 offset: tuple[int, int] = (0, 0)) -> dict[str, object]:
+def _image_trace(
+    bgr: np.ndarray, name: str = "image", max_side: int = MAX_DISPLAY_SIDE, offset: tuple[int, int] = (0, 0)
+) -> dict[str, object]:
     """``bgr`` as an image trace at most ``max_side`` long; ``offset`` places a cut-out at its spot in
     the whole image's pixels."""
     h, w = bgr.shape[:2]
     scale = min(1.0, max_side / max(w, h))
-    shown = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
-                                                interpolation=cv2.INTER_AREA)
+    shown = (
+        bgr
+        if scale == 1.0
+        else cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    )
     sh, sw = shown.shape[:2]
     placed = {"x0": offset[0], "y0": offset[1]} if offset != (0, 0) else {}
-    return {"type": "image", "source": _data_uri(shown), "dx": w / sw, "dy": h / sh, "name": name,
-            "hoverinfo": "skip", **placed}
+    return {
+        "type": "image",
+        "source": _data_uri(shown),
+        "dx": w / sw,
+        "dy": h / sh,
+        "name": name,
+        "hoverinfo": "skip",
+        **placed,
+    }
 
 
-def _image_layout(width: int, height: int, *, legend: bool, display_width: int,
-                  font_size: int | None = None) -> dict[str, object]:
+def _image_layout(
+    width: int, height: int, *, legend: bool, display_width: int, font_size: int | None = None
+) -> dict[str, object]:
     """Axes in image pixels (y down), and a figure height that fits the image at ``display_width``
     so no blank band is left above and below it. ``font_size`` is named for the legend too (the
     Streamlit theme sets its size itself)."""
@@ -158,19 +171,31 @@ def overlay_figure(
         corners_x = [p[0] for p in region.points] + [region.points[0][0]]
         corners_y = [p[1] for p in region.points] + [region.points[0][1]]
         conf_txt = "–" if region.conf is None else f"{region.conf:.2f}"
-        hover = f"<b>{region.name}</b><br>{region.value}<br>conf {conf_txt}" + (" ✓" if region.confirmed else "")
+        hover = f"<b>{region.name}</b><br>{region.value}<br>conf {conf_txt}" + (
+            " ✓" if region.confirmed else ""
+        )
         # One trace per region: its outline, a gap, and a marker at its centre that is easy to hover
         # (a trace apiece for outline and marker doubled the browser's work for the same picture).
         cx, cy = float(np.mean(corners_x[:-1])), float(np.mean(corners_y[:-1]))
         xs, ys = [*corners_x, None, cx], [*corners_y, None, cy]
-        traces.append({
-            "type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "fill": "toself",
-            "fillcolor": _rgba(colour, 0.18), "line": {"color": colour, "width": 3},
-            "marker": {"size": [0] * (len(xs) - 1) + [14], "color": colour, "opacity": 0.35},
-            "name": region.name, "legendgroup": region.name, "hoveron": "points+fills",
-            "text": [hover] * len(xs), "hovertemplate": "%{text}<extra></extra>",
-            "meta": _band(region.conf, threshold),
-        })
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines+markers",
+                "fill": "toself",
+                "fillcolor": _rgba(colour, 0.18),
+                "line": {"color": colour, "width": 3},
+                "marker": {"size": [0] * (len(xs) - 1) + [14], "color": colour, "opacity": 0.35},
+                "name": region.name,
+                "legendgroup": region.name,
+                "hoveron": "points+fills",
+                "text": [hover] * len(xs),
+                "hovertemplate": "%{text}<extra></extra>",
+                "meta": _band(region.conf, threshold),
+            }
+        )
         if values and region.value:
             notes.append(_value_note(region, colour, h, font_size))
     if other_boxes:
@@ -181,16 +206,25 @@ def overlay_figure(
                 continue
             xs_all += [p[0] for p in box] + [box[0][0], None]
             ys_all += [p[1] for p in box] + [box[0][1], None]
-        traces.append({
-            "type": "scatter", "x": xs_all, "y": ys_all, "mode": "lines",
-            "line": {"color": "#2e86de", "width": 1, "dash": "dot"},
-            "name": other_boxes_name, "hoverinfo": "skip", "visible": "legendonly",
-        })
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs_all,
+                "y": ys_all,
+                "mode": "lines",
+                "line": {"color": "#2e86de", "width": 1, "dash": "dot"},
+                "name": other_boxes_name,
+                "hoverinfo": "skip",
+                "visible": "legendonly",
+            }
+        )
     if view is None:
         layout = _image_layout(w, h, legend=True, display_width=display_width, font_size=font_size)
     else:
         x0, y0, x1, y1 = view
-        layout = _image_layout(x1 - x0, y1 - y0, legend=True, display_width=display_width, font_size=font_size)
+        layout = _image_layout(
+            x1 - x0, y1 - y0, legend=True, display_width=display_width, font_size=font_size
+        )
         layout["xaxis"] = {**layout["xaxis"], "range": [x0, x1]}  # type: ignore[dict-item]
         layout["yaxis"] = {**layout["yaxis"], "range": [y1, y0]}  # type: ignore[dict-item]
     if notes:
@@ -204,42 +238,85 @@ def _value_note(region: Region, colour: str, height: int, font_size: int | None)
     xs = [p[0] for p in region.points]
     ys = [p[1] for p in region.points]
     above = min(ys) > 0.06 * height
-    return {"x": min(xs), "y": min(ys) if above else max(ys), "xref": "x", "yref": "y",
-            "text": escape(region.value), "showarrow": False, "xanchor": "left",
-            "yanchor": "bottom" if above else "top", "bgcolor": "rgba(255,255,255,0.88)",
-            "bordercolor": colour, "borderwidth": 1, "borderpad": 1,
-            "font": {"size": (font_size or 11) + 1, "color": "#111"}}
+    return {
+        "x": min(xs),
+        "y": min(ys) if above else max(ys),
+        "xref": "x",
+        "yref": "y",
+        "text": escape(region.value),
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "bottom" if above else "top",
+        "bgcolor": "rgba(255,255,255,0.88)",
+        "bordercolor": colour,
+        "borderwidth": 1,
+        "borderpad": 1,
+        "font": {"size": (font_size or 11) + 1, "color": "#111"},
+    }
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
 def _threshold_line(threshold: float) -> dict[str, object]:
-    return {"type": "line", "xref": "x", "yref": "paper", "x0": threshold, "x1": threshold, "y0": 0, "y1": 1,
-                "line": {"color": _RED, "dash": "dash", "width": 2}}
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": threshold,
+        "x1": threshold,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": _RED, "dash": "dash", "width": 2},
+    }
 
 
-def compare_confidence_figure(names: Sequence[str], confs_a: Sequence[float | None],
-                              confs_b: Sequence[float | None], labels: tuple[str, str],
-                              threshold: float) -> go.Figure:
+def compare_confidence_figure(
+    names: Sequence[str],
+    confs_a: Sequence[float | None],
+    confs_b: Sequence[float | None],
+    labels: tuple[str, str],
+    threshold: float,
+) -> go.Figure:
     """Grouped bars: the confidence of each field in image A and image B."""
-    traces: list[dict[str, object]] = [{
-        "type": "bar", "x": [0.0 if c is None else c for c in confs], "y": list(names), "orientation": "h", "name": label,
-        "marker": {"color": colour}, "text": ["–" if c is None else f"{c:.2f}" for c in confs],
-        "textposition": "outside", "cliponaxis": False,
-    } for confs, label, colour in ((confs_a, labels[0], "#2e86de"), (confs_b, labels[1], "#8e44ad"))]
-    return _figure(traces, {
-        "barmode": "group", "margin": {"l": 10, "r": 30, "t": 10, "b": 10}, "height": max(200, 48 * len(names) + 80),
-        "legend": {"orientation": "h", "y": -0.1}, "xaxis": {"range": [0, 1.1]}, "yaxis": {"autorange": "reversed"},
-        "shapes": [_threshold_line(threshold)],
-    })
+    traces: list[dict[str, object]] = [
+        {
+            "type": "bar",
+            "x": [0.0 if c is None else c for c in confs],
+            "y": list(names),
+            "orientation": "h",
+            "name": label,
+            "marker": {"color": colour},
+            "text": ["–" if c is None else f"{c:.2f}" for c in confs],
+            "textposition": "outside",
+            "cliponaxis": False,
+        }
+        for confs, label, colour in ((confs_a, labels[0], "#2e86de"), (confs_b, labels[1], "#8e44ad"))
+    ]
+    return _figure(
+        traces,
+        {
+            "barmode": "group",
+            "margin": {"l": 10, "r": 30, "t": 10, "b": 10},
+            "height": max(200, 48 * len(names) + 80),
+            "legend": {"orientation": "h", "y": -0.1},
+            "xaxis": {"range": [0, 1.1]},
+            "yaxis": {"autorange": "reversed"},
+            "shapes": [_threshold_line(threshold)],
+        },
+    )
 
 
-def glare_figure(bgr: np.ndarray, mask: np.ndarray | None,
-                 quad: Sequence[Point] | None = None, *, quad_name: str = "card",
-                 display_width: int = 420) -> go.Figure:
+def glare_figure(
+    bgr: np.ndarray,
+    mask: np.ndarray | None,
+    quad: Sequence[Point] | None = None,
+    *,
+    quad_name: str = "card",
+    display_width: int = 420,
+) -> go.Figure:
     """The image with the glare mask painted over it in translucent magenta and, when found, the
     card boundary as an outline."""
     h, w = bgr.shape[:2]
@@ -251,11 +328,28 @@ def glare_figure(bgr: np.ndarray, mask: np.ndarray | None,
         small = cv2.resize(mask.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
         rgba = np.zeros((sh, sw, 4), dtype=np.uint8)
         rgba[small.astype(bool)] = (200, 0, 255, 150)  # magenta, in BGRA
-        traces.append({"type": "image", "source": _data_uri(rgba), "dx": w / sw, "dy": h / sh, "name": "glare",
-                           "hoverinfo": "skip"})
+        traces.append(
+            {
+                "type": "image",
+                "source": _data_uri(rgba),
+                "dx": w / sw,
+                "dy": h / sh,
+                "name": "glare",
+                "hoverinfo": "skip",
+            }
+        )
     if quad is not None and len(quad) >= 3:
         xs = [p[0] for p in quad] + [quad[0][0]]
         ys = [p[1] for p in quad] + [quad[0][1]]
-        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": "#00c853", "width": 3},
-                           "name": quad_name, "hoverinfo": "skip"})
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "line": {"color": "#00c853", "width": 3},
+                "name": quad_name,
+                "hoverinfo": "skip",
+            }
+        )
     return _figure(traces, _image_layout(w, h, legend=False, display_width=display_width))

@@ -5,6 +5,7 @@ previews are made once per server process and shared by every session (``st.cach
 nothing personal is cached. A click writes the specimen into the page's specimen selectbox, which
 stays the single source of the choice (and the way to pick by name).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -34,10 +35,12 @@ def thumbnail(image: str, mtime: float, soft: bool) -> bytes:
     bgr = load_image((SAMPLES_DIR / image).read_bytes()).bgr
     h, w = bgr.shape[:2]
     scale = min(THUMB_W / w, THUMB_H / h)
-    small = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
+    )
     canvas = np.full((THUMB_H, THUMB_W, 3), _BACKGROUND, np.uint8)
     y, x = (THUMB_H - small.shape[0]) // 2, (THUMB_W - small.shape[1]) // 2
-    canvas[y:y + small.shape[0], x:x + small.shape[1]] = soften(small) if soft else small
+    canvas[y : y + small.shape[0], x : x + small.shape[1]] = soften(small) if soft else small
     ok, buf = cv2.imencode(".jpg", canvas, [cv2.IMWRITE_JPEG_QUALITY, 82])
     if not ok:  # pragma: no cover - encoding a small fixed-size array does not fail
         raise ValueError("cannot encode a specimen preview")
@@ -52,8 +55,9 @@ def _pick(select_key: str, image: str) -> None:
     st.session_state[select_key] = image
 
 
-def gallery(prefix: str, items: Sequence[Specimen], select_key: str, chosen: str | None, *,
-            per_row: int = 6) -> None:
+def gallery(
+    prefix: str, items: Sequence[Specimen], select_key: str, chosen: str | None, *, per_row: int = 6
+) -> None:
     """Thumbnails in rows of ``per_row``, in an expander that is open until a specimen is chosen
     (then it folds away to keep the page short, naming the choice); the chosen one is highlighted."""
     if presenter_view():  # large type: fewer, wider cells so the names still fit
@@ -65,11 +69,16 @@ def gallery(prefix: str, items: Sequence[Specimen], select_key: str, chosen: str
     box.caption(t("img.gallery_hint"))
     for start in range(0, len(items), per_row):
         cells = box.columns(per_row, gap="small")
-        for cell, spec in zip(cells, items[start:start + per_row], strict=False):
+        for cell, spec in zip(cells, items[start : start + per_row], strict=False):
             with cell:
                 st.image(thumbnail(spec.image, spec.path.stat().st_mtime, soft), width="stretch")
                 kind = t("img.kind_photo" if spec.kind == "photo" else "img.kind_clean")
-                st.button(short_name(spec), key=f"{prefix}_pick_{spec.image}", width="stretch",
-                          type="primary" if spec.image == chosen else "secondary",
-                          help=f"{short_name(spec)} · {kind}", on_click=_pick,
-                          args=(select_key, spec.image))
+                st.button(
+                    short_name(spec),
+                    key=f"{prefix}_pick_{spec.image}",
+                    width="stretch",
+                    type="primary" if spec.image == chosen else "secondary",
+                    help=f"{short_name(spec)} · {kind}",
+                    on_click=_pick,
+                    args=(select_key, spec.image),
+                )

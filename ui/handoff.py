@@ -5,6 +5,7 @@ a normal answer) and the recognised values, converted to the forms the authentic
 (digits only, YYYYMMDD, the 7-digit resident form for driver licences). It lives in
 ``st.session_state`` only.
 """
+
 from __future__ import annotations
 
 import itertools

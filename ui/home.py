@@ -2,6 +2,7 @@
 Lab (each with a specimen, shown unblurred because it is synthetic), and the backend in plain words.
 Engineering facts (endpoint, API and key versions) are not here: they are in the sidebar's folded
 connection details and on Settings."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,9 +35,13 @@ TILES = (
     Tile("pages/authenticity.py", "page.authenticity", "home.authenticity", "ids/resident_kim_minseo.png"),
     Tile("pages/qa_lab.py", "page.lab", "home.lab", "photos/visa_desk_perspective.jpg"),
 )
-ICONS = {"pages/credit_card.py": ":material/credit_card:", "pages/id_card.py": ":material/badge:",
-         "pages/stand_alone.py": ":material/id_card:", "pages/authenticity.py": ":material/verified_user:",
-         "pages/qa_lab.py": ":material/science:"}
+ICONS = {
+    "pages/credit_card.py": ":material/credit_card:",
+    "pages/id_card.py": ":material/badge:",
+    "pages/stand_alone.py": ":material/id_card:",
+    "pages/authenticity.py": ":material/verified_user:",
+    "pages/qa_lab.py": ":material/science:",
+}
 TILE_CSS = """<style>.st-key-home_tiles [data-testid="stPageLink"] * { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }</style>"""
 """A tile's link wraps between words in a fifth of a laptop's width rather than end in an ellipsis."""

@@ -9,6 +9,7 @@ there as ``"key": ("English", "한국어")`` works at once (it wins over the cat
 ``python -m l10n merge`` moves it into the ``.po`` files, after which the dict is emptied again.
 See docs/development.md, "Adding or translating a string".
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -17,8 +18,22 @@ import l10n
 from l10n import LANGS, Lang
 from l10n.particles import attach
 
-__all__ = ["LANGS", "LANG_KEY", "LANG_NAMES", "Lang", "api_value", "current_lang", "default_lang", "field_label", "known_keys", "label_of",
-           "resync", "t", "text", "translated"]
+__all__ = [
+    "LANGS",
+    "LANG_KEY",
+    "LANG_NAMES",
+    "Lang",
+    "api_value",
+    "current_lang",
+    "default_lang",
+    "field_label",
+    "known_keys",
+    "label_of",
+    "resync",
+    "t",
+    "text",
+    "translated",
+]
 
 LANG_KEY = "lang"
 LANG_NAMES: dict[Lang, str] = {"en": "English", "ko": "한국어"}

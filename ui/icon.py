@@ -4,6 +4,7 @@ An emoji favicon is drawn with the browser's emoji font — an empty box where t
 Chromium); a ":material/…:" favicon is fetched from a Google CDN. A small image made in memory
 is served by Streamlit itself, from this server, and looks the same everywhere.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -24,7 +25,12 @@ def app_icon() -> bytes:
     top, bottom, left, right, r = 12, 52, 4, 60, 6
     cv2.rectangle(img, (left + r, top), (right - r, bottom), _RED, -1)
     cv2.rectangle(img, (left, top + r), (right, bottom - r), _RED, -1)
-    for cx, cy in ((left + r, top + r), (right - r, top + r), (left + r, bottom - r), (right - r, bottom - r)):
+    for cx, cy in (
+        (left + r, top + r),
+        (right - r, top + r),
+        (left + r, bottom - r),
+        (right - r, bottom - r),
+    ):
         cv2.circle(img, (cx, cy), r, _RED, -1, lineType=cv2.LINE_AA)
     cv2.circle(img, (19, 27), 6, _WHITE, -1, lineType=cv2.LINE_AA)  # head
     cv2.ellipse(img, (19, 44), (10, 7), 0, 180, 360, _WHITE, -1, lineType=cv2.LINE_AA)  # shoulders

@@ -3,6 +3,7 @@
 Validation is ``ocr_core.imaging.load_image``: type by content, size limit, pixel limit (bombs),
 EXIF orientation applied. A refused image shows its reason and nothing is sent.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -57,15 +58,27 @@ def _specimen_label(image: str, lang: Lang) -> str:
     return f"{spec.title(lang)} · {text('val.' + spec.doc_type, lang)} · {kind}"
 
 
-def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = None,
-                 per_row: int = 6) -> ImageChoice | None:
+def choose_image(
+    prefix: str, doc_types: Sequence[str], *, label: str | None = None, per_row: int = 6
+) -> ImageChoice | None:
     """The three ways in, as widgets keyed ``{prefix}_source``, ``{prefix}_specimen`` (with the
     thumbnail grid of ``ui.gallery`` writing into it), ``{prefix}_upload`` and ``{prefix}_camera``."""
     if label:
         st.markdown(f"**{label}**")
-    source = persistent(translated(f"{prefix}_source"), "gallery", lambda key: st.segmented_control(
-        t("img.source"), SOURCES, required=True, key=key, format_func=lambda s: t(_SOURCE_LABELS[s]),
-    )) or "gallery"
+    source = (
+        persistent(
+            translated(f"{prefix}_source"),
+            "gallery",
+            lambda key: st.segmented_control(
+                t("img.source"),
+                SOURCES,
+                required=True,
+                key=key,
+                format_func=lambda s: t(_SOURCE_LABELS[s]),
+            ),
+        )
+        or "gallery"
+    )
     if source == "gallery":
         items = specimens(doc_types)
         select_key = translated(f"{prefix}_specimen")
@@ -73,10 +86,15 @@ def choose_image(prefix: str, doc_types: Sequence[str], *, label: str | None = N
         if select_key not in st.session_state and st.session_state.get(kept_key):
             st.session_state[select_key] = st.session_state[kept_key]
         gallery(prefix, items, select_key, st.session_state.get(select_key), per_row=per_row)
-        picked = st.selectbox(t("img.specimen"), [s.image for s in items], index=None, key=select_key,
-                              format_func=partial(_specimen_label, lang=current_lang()),
-                              help=t("img.specimen_help"),
-                              placeholder=t("img.pick"))
+        picked = st.selectbox(
+            t("img.specimen"),
+            [s.image for s in items],
+            index=None,
+            key=select_key,
+            format_func=partial(_specimen_label, lang=current_lang()),
+            help=t("img.specimen_help"),
+            placeholder=t("img.pick"),
+        )
         st.session_state[kept_key] = picked
         spec = by_image(picked) if picked else None
         if spec is None:
@@ -119,19 +137,31 @@ def camera(prefix: str) -> UploadedFile | None:
         st.warning(t("img.camera_https", host=urlsplit(url or "").netloc), icon=":material/no_photography:")
     if masking_on():
         st.html(CAMERA_BLUR_CSS)
-    return st.camera_input(t("img.camera"), key=f"{prefix}_camera", resolution="1080p", help=t("img.camera_help"))
+    return st.camera_input(
+        t("img.camera"), key=f"{prefix}_camera", resolution="1080p", help=t("img.camera_help")
+    )
 
 
 def validate(prefix: str, choice: ImageChoice) -> LoadedImage | None:
     """Load and check the image (once per image), showing why when it is refused."""
     outcome = state.memo(f"{prefix}_loaded", choice.digest, lambda: _load(choice.data))
     if isinstance(outcome, ImageRejected):
-        st.error(t("img.rejected", msg=rejection(outcome.code, outcome.params, current_lang())),
-                 icon=":material/block:")
+        st.error(
+            t("img.rejected", msg=rejection(outcome.code, outcome.params, current_lang())),
+            icon=":material/block:",
+        )
         return None
     name = choice.specimen.title(current_lang()) if choice.specimen else choice.name
-    st.caption(t("img.loaded", name=name, fmt=outcome.format.upper(), w=outcome.width,
-                 h=outcome.height, size=human_size(outcome.size_bytes)))
+    st.caption(
+        t(
+            "img.loaded",
+            name=name,
+            fmt=outcome.format.upper(),
+            w=outcome.width,
+            h=outcome.height,
+            size=human_size(outcome.size_bytes),
+        )
+    )
     if outcome.exif_rotated:
         st.caption(t("img.exif_rotated"))
     return outcome

@@ -5,6 +5,7 @@ not have: they showed as empty boxes in table cells. These are plain text symbol
 Segoe UI Symbol and Apple's system fonts all have them); no variation selector, so no browser swaps
 in an emoji. Elements that take an icon use Material symbols instead (bundled with Streamlit).
 """
+
 from __future__ import annotations
 
 from typing import Literal

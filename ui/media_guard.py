@@ -9,6 +9,7 @@ It leans on Streamlit internals (the media manager's per-session index, a sessio
 signed identity cookie); ``tests/test_media_guard.py`` pins the behaviour against the locked
 Streamlit version, so an upgrade that moves them fails loudly rather than opening the door.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,9 @@ def requester_email(scope: Scope) -> str | None:
     if config.mode == "proxy":
         client = scope.get("client")
         peer = client[0] if client else None
-        if not config.proxy_trusted(None if peer in ("127.0.0.1", "::1") else peer,
-                                    _header(scope, PROXY_SECRET_HEADER)):
+        if not config.proxy_trusted(
+            None if peer in ("127.0.0.1", "::1") else peer, _header(scope, PROXY_SECRET_HEADER)
+        ):
             return None
         return _header(scope, config.proxy_user_header).lower() or None
     from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
@@ -100,9 +102,9 @@ def may_fetch(path: str, email: str | None) -> bool:
     if email is None:
         return False
     if path.startswith(UPLOAD_PREFIX):
-        session_id = path[len(UPLOAD_PREFIX):].split("/", 1)[0]
+        session_id = path[len(UPLOAD_PREFIX) :].split("/", 1)[0]
         return _session_email(session_id) == email
-    file_id = path[len(MEDIA_PREFIX):].split("/", 1)[0].split(".", 1)[0]
+    file_id = path[len(MEDIA_PREFIX) :].split("/", 1)[0].split(".", 1)[0]
     return email in {_session_email(sid) for sid in _media_owner_sessions(file_id)}
 
 
@@ -124,6 +126,11 @@ class MediaGuard:
 
 
 async def _refuse(send: Send) -> None:
-    await send({"type": "http.response.start", "status": 404,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 404,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")],
+        }
+    )
     await send({"type": "http.response.body", "body": b"Not found"})

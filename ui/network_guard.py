@@ -10,6 +10,7 @@
   ``/_stcore/script-health-check``: runs the app script) answer only such local requests, in every
   mode; the shipped nginx does not pass them on either.
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -23,15 +24,21 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 INTERNAL_PATHS = ("/_stcore/metrics", "/_stcore/script-health-check")
-NOT_LOCAL = (b"This dashboard has no sign-in configured, so it serves only the machine it runs on.\n"
-             b"Ask its operator to configure sign-in (docs/access.md).\n")
-OTHER_ACCOUNT = (b"This dashboard has no sign-in configured, so it serves only the account that started it.\n"
-                 b"Start your own (./studio run on another port), or ask its operator to configure sign-in.\n")
+NOT_LOCAL = (
+    b"This dashboard has no sign-in configured, so it serves only the machine it runs on.\n"
+    b"Ask its operator to configure sign-in (docs/access.md).\n"
+)
+OTHER_ACCOUNT = (
+    b"This dashboard has no sign-in configured, so it serves only the account that started it.\n"
+    b"Start your own (./studio run on another port), or ask its operator to configure sign-in.\n"
+)
 
 
 def _request_is_local(scope: Scope) -> bool:
     client = scope.get("client")
-    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", ())}
+    headers = {
+        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", ())
+    }
     return local_request(client[0] if client else None, headers)
 
 
@@ -77,6 +84,11 @@ async def _answer(scope: Scope, send: Send, status: int, body: bytes) -> None:
     if scope.get("type") == "websocket":
         await send({"type": "websocket.close", "code": 1008})
         return
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -11,6 +11,7 @@ typographic in a name is left alone: ``_`` inside a word emphasises nothing, and
 stays readable in the page's Markdown source and tests. Escape the names put into a sentence, not the
 sentence.
 """
+
 from __future__ import annotations
 
 import re

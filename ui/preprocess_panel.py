@@ -5,6 +5,7 @@ upload as it is only when it is upright and carries nothing besides the image, e
 pixels re-encoded; preprocessed pixels when the toggle is on. This panel shows the options, the
 before/after and the "Will send" line that says which it was and why.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -85,20 +86,50 @@ def cleaned_note(p: Payload) -> str:
 def options_form(prefix: str) -> PreprocessOptions:
     c1, c2 = st.columns(2)
     with c1:
-        turn = st.segmented_control(t("pre.opt.turn"), TURNS, default=0, required=True, key=f"{prefix}_pre_turn",
-                                    format_func=lambda d: f"{d}°", help=t("pre.opt.turn_help")) or 0
+        turn = (
+            st.segmented_control(
+                t("pre.opt.turn"),
+                TURNS,
+                default=0,
+                required=True,
+                key=f"{prefix}_pre_turn",
+                format_func=lambda d: f"{d}°",
+                help=t("pre.opt.turn_help"),
+            )
+            or 0
+        )
         warp = st.checkbox(t("pre.opt.warp"), value=True, key=f"{prefix}_pre_warp")
         deskew = st.checkbox(t("pre.opt.deskew"), value=True, key=f"{prefix}_pre_deskew")
         denoise = st.checkbox(t("pre.opt.denoise"), value=False, key=f"{prefix}_pre_denoise")
         clahe = st.checkbox(t("pre.opt.clahe"), value=False, key=f"{prefix}_pre_clahe")
     with c2:
-        width = st.slider(t("pre.opt.resize"), NORMAL_RESOLUTION[0], 1600, 1000, 20, key=f"{prefix}_pre_width")
-        fmt = st.segmented_control(t("pre.opt.format"), ("jpeg", "png"), default="jpeg", required=True,
-                                   key=f"{prefix}_pre_format", format_func=str.upper) or "jpeg"
-        quality = st.slider(t("pre.opt.quality"), 50, 100, 90, 1, key=f"{prefix}_pre_quality",
-                            disabled=fmt != "jpeg")
-    return PreprocessOptions(turn=int(turn), warp=warp, deskew=deskew, denoise=denoise, clahe=clahe,
-                             target_width=width, format="png" if fmt == "png" else "jpeg", quality=quality)
+        width = st.slider(
+            t("pre.opt.resize"), NORMAL_RESOLUTION[0], 1600, 1000, 20, key=f"{prefix}_pre_width"
+        )
+        fmt = (
+            st.segmented_control(
+                t("pre.opt.format"),
+                ("jpeg", "png"),
+                default="jpeg",
+                required=True,
+                key=f"{prefix}_pre_format",
+                format_func=str.upper,
+            )
+            or "jpeg"
+        )
+        quality = st.slider(
+            t("pre.opt.quality"), 50, 100, 90, 1, key=f"{prefix}_pre_quality", disabled=fmt != "jpeg"
+        )
+    return PreprocessOptions(
+        turn=int(turn),
+        warp=warp,
+        deskew=deskew,
+        denoise=denoise,
+        clahe=clahe,
+        target_width=width,
+        format="png" if fmt == "png" else "jpeg",
+        quality=quality,
+    )
 
 
 def preprocessed(prefix: str, img: LoadedImage, token: str, opts: PreprocessOptions) -> Prepared:
@@ -116,19 +147,32 @@ def preprocess_panel(prefix: str, img: LoadedImage, token: str, *, default_on: b
         payload = preprocessed(prefix, img, token, options_form(prefix))
         masked = masking_on()
         before, after = st.columns(2)
-        before.image(_thumb(img.bgr, soft=masked), caption=f"{t('pre.before')} · {img.width}×{img.height}",
-                     width="stretch")
-        after.image(_thumb(payload.bgr, soft=masked), caption=f"{t('pre.after')} · {payload.width}×{payload.height}",
-                    width="stretch")
-        applied = [f"{step_name(s.name)} ({s.ms:.0f} ms)" for s in payload.steps if s.applied and s.name != "encode"]
+        before.image(
+            _thumb(img.bgr, soft=masked),
+            caption=f"{t('pre.before')} · {img.width}×{img.height}",
+            width="stretch",
+        )
+        after.image(
+            _thumb(payload.bgr, soft=masked),
+            caption=f"{t('pre.after')} · {payload.width}×{payload.height}",
+            width="stretch",
+        )
+        applied = [
+            f"{step_name(s.name)} ({s.ms:.0f} ms)" for s in payload.steps if s.applied and s.name != "encode"
+        ]
         st.caption(t("pre.steps", steps=", ".join(applied)) if applied else t("pre.no_steps"))
         if enlarged(img, payload):
             st.caption(t("pre.enlarged"))
         if masked:
             st.caption(t("q.softened"))
     pct = 100.0 * len(payload.data) / max(1, img.size_bytes)
-    line = t("pre.will_send", fmt=payload.format.upper(), w=payload.width, h=payload.height,
-             size=human_size(len(payload.data)))
+    line = t(
+        "pre.will_send",
+        fmt=payload.format.upper(),
+        w=payload.width,
+        h=payload.height,
+        size=human_size(len(payload.data)),
+    )
     if on:
         line += f" — {t('pre.saving', pct=pct)}"
     elif not payload.payload.as_uploaded:
@@ -153,6 +197,9 @@ def step_name(name: str) -> str:
 def _thumb(bgr: np.ndarray, max_side: int = 900, *, soft: bool = False) -> np.ndarray:
     h, w = bgr.shape[:2]
     scale = min(1.0, max_side / max(h, w))
-    small = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
-                                                interpolation=cv2.INTER_AREA)
+    small = (
+        bgr
+        if scale == 1.0
+        else cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    )
     return cv2.cvtColor(soften(small) if soft else small, cv2.COLOR_BGR2RGB)

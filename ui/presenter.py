@@ -2,6 +2,7 @@
 on (so a bookmark opens it), ``?present=0`` off — all kept in step. The mode itself is
 ``ui.session.presenter_view`` (large type, no JSON or envelope views, no "Will send" line or other
 engineering detail); its style is ``ui.sidebar.PRESENTER_CSS``."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -42,5 +43,9 @@ def switch() -> None:
     """The sidebar's switch, showing the mode as it is now (whichever door last changed it)."""
     from_url()
     st.session_state[SWITCH_KEY] = presenter_view()
-    st.sidebar.toggle(t("set.presenter"), key=SWITCH_KEY, help=t("side.presenter_help"),
-                      on_change=lambda: set_presenter(bool(st.session_state.get(SWITCH_KEY))))
+    st.sidebar.toggle(
+        t("set.presenter"),
+        key=SWITCH_KEY,
+        help=t("side.presenter_help"),
+        on_change=lambda: set_presenter(bool(st.session_state.get(SWITCH_KEY))),
+    )

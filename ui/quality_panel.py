@@ -1,5 +1,6 @@
 """The pre-flight quality panel: every OpenCV check as pass / warn / fail with its reason, and the
 glare mask over the image. Shown before anything is sent."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -15,7 +16,9 @@ from ui.widgets import table
 
 
 def quality_of(prefix: str, token: str, img: LoadedImage) -> QualityReport:
-    return state.memo(f"{prefix}_quality", token, lambda: assess_quality(img))  # its bytes: the JPEG check reads them
+    return state.memo(
+        f"{prefix}_quality", token, lambda: assess_quality(img)
+    )  # its bytes: the JPEG check reads them
 
 
 def quality_reason(check: QualityCheck, lang: str) -> str:
@@ -30,18 +33,23 @@ def quality_reason(check: QualityCheck, lang: str) -> str:
 def quality_rows(report: QualityReport, lang: str) -> list[dict[str, str]]:
     rows = []
     for c in report.checks:
-        value = "" if c.value is None else (f"{c.value:g}" if isinstance(c.value, (int, float)) else str(c.value))
-        rows.append({
-            t("q.check"): label_of("quality", c.name, lang),
-            t("q.status"): f"{STATUS_MARK[c.status]} {t(f'status.{c.status}')}",
-            t("q.value"): value,
-            t("q.reason"): quality_reason(c, lang),
-        })
+        value = (
+            "" if c.value is None else (f"{c.value:g}" if isinstance(c.value, (int, float)) else str(c.value))
+        )
+        rows.append(
+            {
+                t("q.check"): label_of("quality", c.name, lang),
+                t("q.status"): f"{STATUS_MARK[c.status]} {t(f'status.{c.status}')}",
+                t("q.value"): value,
+                t("q.reason"): quality_reason(c, lang),
+            }
+        )
     return rows
 
 
-def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = True,
-                  summary: bool = True) -> QualityReport:
+def quality_panel(
+    prefix: str, token: str, img: LoadedImage, *, glare: bool = True, summary: bool = True
+) -> QualityReport:
     """Render the checks (and, if asked, the glare figure); return the report. ``summary``: the
     verdict alert above the table (off where the verdict is already the line that opens it)."""
     report = quality_of(prefix, token, img)
@@ -60,14 +68,22 @@ def quality_panel(prefix: str, token: str, img: LoadedImage, *, glare: bool = Tr
     # Side by side normally; stacked in presenter view, where the large type needs the whole width.
     cols = st.columns([3, 2]) if glare and not presenter else [st.container(), st.container()]
     with cols[0]:
-        table(quality_rows(report, lang), presenter=presenter, key=f"{prefix}_quality_table", wrap=True,
-              nowrap_columns=(t("q.check"), t("q.status"), t("q.value")))  # only the reasons wrap
+        table(
+            quality_rows(report, lang),
+            presenter=presenter,
+            key=f"{prefix}_quality_table",
+            wrap=True,
+            nowrap_columns=(t("q.check"), t("q.status"), t("q.value")),
+        )  # only the reasons wrap
     if glare:
         with cols[1]:
             quad = None if report.card_quad is None else [(int(x), int(y)) for x, y in report.card_quad]
             masked = masking_on()
-            fig = state.memo(f"{prefix}_glare_fig", (token, masked), lambda: glare_figure(
-                soften(img.bgr) if masked else img.bgr, report.glare_mask, quad))
+            fig = state.memo(
+                f"{prefix}_glare_fig",
+                (token, masked),
+                lambda: glare_figure(soften(img.bgr) if masked else img.bgr, report.glare_mask, quad),
+            )
             st.plotly_chart(fig, key=f"{prefix}_glare_fig", config={"displayModeBar": False})
             st.caption(t("q.glare") if report.glare_mask.any() else t("q.no_glare"))
             if masked:

@@ -3,6 +3,7 @@
 Pixelation followed by a blur: a plain Gaussian blur of large digits can stay legible, and
 pixelation alone can sometimes be reversed for digits of a known font.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -46,8 +47,9 @@ def blur_regions(bgr: np.ndarray, polygons: Sequence[Sequence[Point]], *, margin
             continue
         patch = out[ya:yb, xa:xb]
         cell = max(4, int(thickness + 2 * pad) // 3)
-        small = cv2.resize(patch, (max(1, (xb - xa) // cell), max(1, (yb - ya) // cell)),
-                           interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            patch, (max(1, (xb - xa) // cell), max(1, (yb - ya) // cell)), interpolation=cv2.INTER_AREA
+        )
         blocky = cv2.resize(small, (xb - xa, yb - ya), interpolation=cv2.INTER_NEAREST)
         k = max(3, (cell // 2) * 2 + 1)
         patch[inside] = cv2.GaussianBlur(blocky, (k, k), 0)[inside]
@@ -64,5 +66,7 @@ def soften(bgr: np.ndarray, side: int = SOFT_SIDE) -> np.ndarray:
     while masking is on, before the API has said where the personal data is)."""
     h, w = bgr.shape[:2]
     scale = min(1.0, side / max(h, w))
-    small = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
+    )
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)

@@ -1,4 +1,5 @@
 """A Request-Key's state as the pages show it: spent, expired, or the minutes left of its hour."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -19,6 +19,7 @@ What cannot be reused: Streamlit 1.x gives a Plotly chart an element id that has
 itself (``st.plotly_chart`` has ``key_as_main_identity=False``), and the browser keys the chart by
 that id, so a chart with new data is always a new Plotly plot; only its code is warm by then.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -50,9 +51,11 @@ def idle_css(prefix: str) -> str:
     descendant too: Streamlit sets ``visibility: visible`` on some of its own elements (markdown,
     labels), which would put them back into the accessibility tree."""
     slot = f".st-key-{slot_key(prefix)}"
-    return (f"<style>{slot}, {slot}{slot} * {{ visibility: hidden !important; }} "
-            f"{slot} {{ position: absolute !important; width: 100% !important; height: 0 !important; "
-            "overflow: hidden !important; pointer-events: none !important; }</style>")
+    return (
+        f"<style>{slot}, {slot}{slot} * {{ visibility: hidden !important; }} "
+        f"{slot} {{ position: absolute !important; width: 100% !important; height: 0 !important; "
+        "overflow: hidden !important; pointer-events: none !important; }</style>"
+    )
 
 
 def _box(x: int, y: int, w: int, h: int) -> Box:
@@ -72,14 +75,32 @@ def placeholder_analysis(service: str) -> Analysis:
     result: CreditCardResult | IdCardResult
     if service == "credit-card":
         groups = tuple(CardNumberGroup("0000", 0.99, _box(12 + 34 * i, 50, 28, 10)) for i in range(4))
-        result = CreditCardResult(file_type="png", resolution="normal", card_numbers=groups,
-                                  total_card_num="0" * 16, valid_thru=FieldReading("01/30", 0.99, _box(60, 70, 24, 8)))
+        result = CreditCardResult(
+            file_type="png",
+            resolution="normal",
+            card_numbers=groups,
+            total_card_num="0" * 16,
+            valid_thru=FieldReading("01/30", 0.99, _box(60, 70, 24, 8)),
+        )
     else:
-        result = IdCardResult(file_type="png", resolution="normal", id_type="resident",
-                              key_values=(KeyValue("name", "-", 0.99, _box(12, 20, 40, 10)),),
-                              request_key=RequestKey(PLACEHOLDER_TOKEN, at, at))
-    return Analysis(service=service, result=result, sent_bgr=image, sent_format="png", sent_bytes=0,
-                    token=PLACEHOLDER_TOKEN, measured=measure_resolution(w, h, None), name="", at=at)
+        result = IdCardResult(
+            file_type="png",
+            resolution="normal",
+            id_type="resident",
+            key_values=(KeyValue("name", "-", 0.99, _box(12, 20, 40, 10)),),
+            request_key=RequestKey(PLACEHOLDER_TOKEN, at, at),
+        )
+    return Analysis(
+        service=service,
+        result=result,
+        sent_bgr=image,
+        sent_format="png",
+        sent_bytes=0,
+        token=PLACEHOLDER_TOKEN,
+        measured=measure_resolution(w, h, None),
+        name="",
+        at=at,
+    )
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """The result view of one analysis: overlay, confidence chart, resolution verdicts, and one of
 Key/Value table with validator badges / JSON / envelope / export, chosen by a segmented control."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -85,26 +86,31 @@ def kv_table(rows: list[FieldRow], threshold: float, lang: Lang) -> list[dict[st
     sure = confirmations(rows)
     # the API's key names (issueDate, residentNumber) are for engineers reading English; the Korean
     # view names each field in Korean only (the JSON view keeps the keys)
-    return [{
-        t("res.col_field"): r.label,
-        **({t("res.col_key"): r.display_key} if lang == "en" else {}),
-        t("res.col_value"): r.shown,
-        t("res.col_conf"): r.conf,
-        t("res.col_checks"): " · ".join(check_badge(c, lang) for c in r.checks),
-        t("res.col_flag"): WARN if attention(r, threshold, i in sure) else "",
-    } for i, r in enumerate(rows)]
+    return [
+        {
+            t("res.col_field"): r.label,
+            **({t("res.col_key"): r.display_key} if lang == "en" else {}),
+            t("res.col_value"): r.shown,
+            t("res.col_conf"): r.conf,
+            t("res.col_checks"): " · ".join(check_badge(c, lang) for c in r.checks),
+            t("res.col_flag"): WARN if attention(r, threshold, i in sure) else "",
+        }
+        for i, r in enumerate(rows)
+    ]
 
 
 def _display_image(prefix: str, a: Analysis, rows: list[FieldRow], masked: bool) -> np.ndarray:
     if not masked:
         return a.sent_bgr
     polygons = personal_polygons(a.result, rows, a.sent_bgr)
-    return state.memo(f"{prefix}_blurred", (a.token, a.at, len(polygons)),
-                      lambda: blur_regions(a.sent_bgr, polygons))
+    return state.memo(
+        f"{prefix}_blurred", (a.token, a.at, len(polygons)), lambda: blur_regions(a.sent_bgr, polygons)
+    )
 
 
-def document_view(outline: tuple[tuple[int, int], ...] | None, shape: tuple[int, ...],
-                  margin: float = 0.04) -> tuple[int, int, int, int] | None:
+def document_view(
+    outline: tuple[tuple[int, int], ...] | None, shape: tuple[int, ...], margin: float = 0.04
+) -> tuple[int, int, int, int] | None:
     """The part of a photo to show: the document's bounds grown by ``margin`` of its size, or None
     when there is no outline or the document fills most of the image anyway (a scan)."""
     if not outline or len(outline) < 3:
@@ -126,8 +132,15 @@ def _truth(truth: dict[str, object], rows: list[FieldRow]) -> None:
     if not compared:
         return
     if wrong:
-        st.warning(t("res.truth_wrong", n=compared - len(wrong), total=compared,
-                     fields=", ".join(r.label for r in wrong)), icon=":material/fact_check:")
+        st.warning(
+            t(
+                "res.truth_wrong",
+                n=compared - len(wrong),
+                total=compared,
+                fields=", ".join(r.label for r in wrong),
+            ),
+            icon=":material/fact_check:",
+        )
     else:
         st.success(t("res.truth_ok", total=compared), icon=":material/fact_check:")
 
@@ -137,10 +150,17 @@ def _resolution(a: Analysis) -> None:
     card = t("res.card_size", w=m.card_size[0], h=m.card_size[1]) if m.card_size else ""
     c1, c2 = st.columns(2)
     c1.metric(t("res.api_resolution"), api_value(a.result.resolution), border=True)
-    c2.metric(t("res.our_resolution"), api_value(m.verdict), border=True,
-              help=t("res.res_detail", w=m.width, h=m.height, card=card))
-    st.caption(t("res.res_detail", w=m.width, h=m.height, card=card) + " — " +
-               (t("res.res_agree") if (a.result.resolution or "") == m.verdict else t("res.res_disagree")))
+    c2.metric(
+        t("res.our_resolution"),
+        api_value(m.verdict),
+        border=True,
+        help=t("res.res_detail", w=m.width, h=m.height, card=card),
+    )
+    st.caption(
+        t("res.res_detail", w=m.width, h=m.height, card=card)
+        + " — "
+        + (t("res.res_agree") if (a.result.resolution or "") == m.verdict else t("res.res_disagree"))
+    )
 
 
 def confidence_summary(rows: list[FieldRow], threshold: float, lang: str) -> None:
@@ -152,25 +172,36 @@ def confidence_summary(rows: list[FieldRow], threshold: float, lang: str) -> Non
     failed = failed_checks(rows)
     how = confirmed_how(rows, sure, lang)
     if low:
-        st.warning(t("res.flagged_unconfirmed", fields=", ".join(r.label for r in low)), icon=":material/warning:")
+        st.warning(
+            t("res.flagged_unconfirmed", fields=", ".join(r.label for r in low)), icon=":material/warning:"
+        )
     if failed:
-        st.error(t("res.checks_failed", checks=", ".join(f"{r.label}: {label_of('check', c.name, lang)}"
-                                                         for r, c in failed)), icon=":material/cancel:")
+        st.error(
+            t(
+                "res.checks_failed",
+                checks=", ".join(f"{r.label}: {label_of('check', c.name, lang)}" for r, c in failed),
+            ),
+            icon=":material/cancel:",
+        )
     if not low and not failed:
-        st.success(t("res.all_clear") + (f"  \n{t('res.confirmed', how=how)}" if how else ""),
-                   icon=":material/check_circle:")
+        st.success(
+            t("res.all_clear") + (f"  \n{t('res.confirmed', how=how)}" if how else ""),
+            icon=":material/check_circle:",
+        )
     elif how:
         st.caption(t("res.confirmed", how=how))
 
 
 def confirmed_how(rows: list[FieldRow], sure: dict[int, tuple[str, ...]], lang: str) -> str:
-    """"MRZ check digits: MRZ line 2 · VIZ vs MRZ: Surname, Given names" — each confirming check
+    """ "MRZ check digits: MRZ line 2 · VIZ vs MRZ: Surname, Given names" — each confirming check
     with the fields it confirmed, in the order the checks first appear."""
     by_check: dict[str, list[str]] = {}
     for i, names in sure.items():
         for name in names:
             by_check.setdefault(name, []).append(rows[i].label)
-    return " · ".join(f"{label_of('check', name, lang)}: {', '.join(labels)}" for name, labels in by_check.items())
+    return " · ".join(
+        f"{label_of('check', name, lang)}: {', '.join(labels)}" for name, labels in by_check.items()
+    )
 
 
 def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], None] | None = None) -> None:
@@ -195,12 +226,18 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         whole = crop is not None and bool(st.session_state.get(f"{prefix}_whole", False))
         shown_part = None if whole else crop
         fig = state.memo(
-            f"{prefix}_overlay_fig", (a.token, a.at, masked, shown_threshold, lang, font, shown_part),
-            lambda: overlay_figure(_display_image(prefix, a, rows, masked),
-                                   [replace(r, confirmed=r.name in sure_labels) for r in regions(rows)],
-                                   threshold=shown_threshold,
-                                   other_boxes=other_boxes(result), other_boxes_name=t("res.all_boxes"),
-                                   font_size=font, view=shown_part))
+            f"{prefix}_overlay_fig",
+            (a.token, a.at, masked, shown_threshold, lang, font, shown_part),
+            lambda: overlay_figure(
+                _display_image(prefix, a, rows, masked),
+                [replace(r, confirmed=r.name in sure_labels) for r in regions(rows)],
+                threshold=shown_threshold,
+                other_boxes=other_boxes(result),
+                other_boxes_name=t("res.all_boxes"),
+                font_size=font,
+                view=shown_part,
+            ),
+        )
         st.plotly_chart(fig, key=f"{prefix}_overlay", config={"displaylogo": False, "scrollZoom": True})
         if crop is not None:
             st.toggle(t("res.whole_frame"), key=f"{prefix}_whole")
@@ -208,15 +245,25 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
             st.caption(t("res.blurred"))
     with head[1]:
         st.markdown(f"**{t('res.confidence')}**")
-        threshold = st.slider(t("res.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.01, key=f"{prefix}_threshold")
+        threshold = st.slider(
+            t("res.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.01, key=f"{prefix}_threshold"
+        )
         scored = [(i, r) for i, r in enumerate(rows) if r.conf is not None]
         chart = state.memo(
-            f"{prefix}_confidence_fig", (a.token, a.at, masked, threshold, lang, font),
-            lambda: confidence_figure([r.label for _, r in scored], [r.shown for _, r in scored],
-                                      [r.conf for _, r in scored], threshold,
-                                      ChartWords(confidence=t("res.col_conf"), threshold=t("res.threshold_short"),
-                                                 value=t("res.col_value")), font_size=font,
-                                      confirmed=[i in sure for i, _ in scored]))
+            f"{prefix}_confidence_fig",
+            (a.token, a.at, masked, threshold, lang, font),
+            lambda: confidence_figure(
+                [r.label for _, r in scored],
+                [r.shown for _, r in scored],
+                [r.conf for _, r in scored],
+                threshold,
+                ChartWords(
+                    confidence=t("res.col_conf"), threshold=t("res.threshold_short"), value=t("res.col_value")
+                ),
+                font_size=font,
+                confirmed=[i in sure for i, _ in scored],
+            ),
+        )
         st.plotly_chart(chart, key=f"{prefix}_confidence", config=CONFIDENCE_CONFIG)
         confidence_summary(rows, threshold, lang)
     with facts:
@@ -235,8 +282,12 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         # 20 fields), long values wrapped, real cells for screen readers; and a new result is new
         # text in it, where the grid took the browser ~150 ms more to redraw (bench_dashboard).
         # The confidence chart above draws the same confidences as bars.
-        table(kv_table(rows, threshold, lang), presenter=presenter_view(), wrap=True,
-              text_columns=(t("res.col_conf"),))
+        table(
+            kv_table(rows, threshold, lang),
+            presenter=presenter_view(),
+            wrap=True,
+            text_columns=(t("res.col_conf"),),
+        )
     elif view == "json":
         st.caption(t("res.json_masked") if masked else t("res.json_unmasked"))
         st.json(result.to_api_json(masked=masked), expanded=2)
@@ -244,15 +295,28 @@ def result_view(prefix: str, a: Analysis, *, on_verify: Callable[[Analysis], Non
         envelope_view(result.trace, _decrypted_fields(result))
     else:
         conn = effective_connection()
-        meta = export_metadata(analysed_at=a.at, backend=conn.backend, endpoint=base_url(conn),
-                               api_version=conn.api_version, threshold=threshold, masked=masked,
-                               key_version=result.trace.key_version if result.trace else None)
+        meta = export_metadata(
+            analysed_at=a.at,
+            backend=conn.backend,
+            endpoint=base_url(conn),
+            api_version=conn.api_version,
+            threshold=threshold,
+            masked=masked,
+            key_version=result.trace.key_version if result.trace else None,
+        )
         downloads(prefix, result, masked, a.service, a.at, meta)
         st.markdown(f"**{t('dl.curl')}**")
-        st.code(curl_example(base_url(conn), conn.api_version, a.service,
-                             result.trace.key_version if result.trace else None, conn.image_encoding,
-                             token_url=token_url(conn)),
-                language="bash")
+        st.code(
+            curl_example(
+                base_url(conn),
+                conn.api_version,
+                a.service,
+                result.trace.key_version if result.trace else None,
+                conn.image_encoding,
+                token_url=token_url(conn),
+            ),
+            language="bash",
+        )
 
 
 def result_views() -> tuple[str, ...]:
@@ -268,8 +332,14 @@ def result_view_choice(prefix: str) -> str:
     key = translated(f"{prefix}_view")
     if st.session_state.get(key) not in options:  # first time, or JSON hidden by presenter view
         st.session_state[key] = options[0]
-    chosen = st.segmented_control(t("res.view"), options, key=key, required=True,
-                                  format_func=lambda v: t(f"res.tab_{v}"), label_visibility="collapsed")
+    chosen = st.segmented_control(
+        t("res.view"),
+        options,
+        key=key,
+        required=True,
+        format_func=lambda v: t(f"res.tab_{v}"),
+        label_visibility="collapsed",
+    )
     return chosen or options[0]
 
 
@@ -294,10 +364,17 @@ def _request_key_line(prefix: str, a: Analysis, on_verify: Callable[[Analysis], 
     cols = st.columns([3, 2])
     with cols[0]:
         if not warn_if_unusable(rk):
-            st.info(f"{t('res.request_key')}: `{rk.value[:8]}…` — " + t("au.remaining", mmss=time_left(rk)),
-                    icon=":material/key:")
+            st.info(
+                f"{t('res.request_key')}: `{rk.value[:8]}…` — " + t("au.remaining", mmss=time_left(rk)),
+                icon=":material/key:",
+            )
     with cols[1]:
         usable = rk.usable() and result.id_type in authenticity_types()
-        if on_verify is not None and st.button(t("res.verify"), key=f"{prefix}_verify", type="primary",
-                                               disabled=not usable, help=t("res.verify_help")):
+        if on_verify is not None and st.button(
+            t("res.verify"),
+            key=f"{prefix}_verify",
+            type="primary",
+            disabled=not usable,
+            help=t("res.verify_help"),
+        ):
             on_verify(a)

@@ -1,6 +1,7 @@
 """The Roles page (admins): who gets which role from the secrets file (read-only here) and from the
 studio database (given and taken away here, each change one audit row "rule: from → to"), and what
 role a given e-mail ends up with. Precedence: ``access.roles``."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -34,16 +35,29 @@ def _role_name(role: str | None) -> str:
 def _file_rows() -> list[dict[str, str]]:
     rules = access_config().rules
     rows = []
-    for role, entries in ((Role.ADMIN, rules.admins), (Role.ANALYST, rules.analysts), (Role.VIEWER, rules.viewers)):
-        rows += [{t("rol.col_rule"): rule, t("rol.col_kind"): t(f"rol.kind_{rule_kind(rule.lower())}"),
-                  t("rol.col_role"): _role_name(role)} for rule in entries]
+    for role, entries in (
+        (Role.ADMIN, rules.admins),
+        (Role.ANALYST, rules.analysts),
+        (Role.VIEWER, rules.viewers),
+    ):
+        rows += [
+            {
+                t("rol.col_rule"): rule,
+                t("rol.col_kind"): t(f"rol.kind_{rule_kind(rule.lower())}"),
+                t("rol.col_role"): _role_name(role),
+            }
+            for rule in entries
+        ]
     return rows
 
 
 def _change(rule: str, before: Role | None, after: Role | None) -> bool:
     """Checked at the action (admins only) and audited as one row; the caller then writes."""
-    return may_change_settings("role_change", action="role", detail=change_detail(
-        {rule: (str(before) if before else None, str(after) if after else None)}))
+    return may_change_settings(
+        "role_change",
+        action="role",
+        detail=change_detail({rule: (str(before) if before else None, str(after) if after else None)}),
+    )
 
 
 def grant_form() -> None:
@@ -51,10 +65,16 @@ def grant_form() -> None:
 
     with st.form("roles_grant", clear_on_submit=False):
         c1, c2 = st.columns([3, 1])
-        text = c1.text_input(t("rol.rule"), key=RULE_KEY, placeholder="ann@corp.example · @corp.example · group:ocr-analysts",
-                             help=t("rol.rule_help"))
-        role: Role = c2.selectbox(t("rol.col_role"), list(Role), index=1, format_func=_role_name,
-                                  key="roles_role") or Role.ANALYST
+        text = c1.text_input(
+            t("rol.rule"),
+            key=RULE_KEY,
+            placeholder="ann@corp.example · @corp.example · group:ocr-analysts",
+            help=t("rol.rule_help"),
+        )
+        role: Role = (
+            c2.selectbox(t("rol.col_role"), list(Role), index=1, format_func=_role_name, key="roles_role")
+            or Role.ANALYST
+        )
         if not st.form_submit_button(t("rol.grant"), type="primary"):
             return
     try:
@@ -84,9 +104,20 @@ def grants_table() -> None:
     if not given:
         st.caption(t("rol.none_given"))
         return
-    table([{t("rol.col_rule"): g.rule, t("rol.col_kind"): t(f"rol.kind_{g.kind}"), t("rol.col_role"): _role_name(g.role),
-            t("rol.col_by"): g.granted_by, t("rol.col_when"): f"{g.granted_at.astimezone():%Y-%m-%d %H:%M}"}
-           for g in given], presenter=False, wrap=True)
+    table(
+        [
+            {
+                t("rol.col_rule"): g.rule,
+                t("rol.col_kind"): t(f"rol.kind_{g.kind}"),
+                t("rol.col_role"): _role_name(g.role),
+                t("rol.col_by"): g.granted_by,
+                t("rol.col_when"): f"{g.granted_at.astimezone():%Y-%m-%d %H:%M}",
+            }
+            for g in given
+        ],
+        presenter=False,
+        wrap=True,
+    )
     c1, c2 = st.columns([3, 1])
     rule = c1.selectbox(t("rol.remove_which"), [g.rule for g in given], key="roles_remove_rule")
     if c2.button(t("rol.remove"), key="roles_remove", icon=":material/person_remove:"):
@@ -111,8 +142,9 @@ def who_gets() -> None:
     rules = access_config().rules
     from_file = rules.role_for(email, group_list)
     both = rules.role_for(email, group_list, granted_roles())
-    st.markdown(t("rol.check_result", email=_code(email.strip()), role=_role_name(both),
-                  file=_role_name(from_file)))
+    st.markdown(
+        t("rol.check_result", email=_code(email.strip()), role=_role_name(both), file=_role_name(from_file))
+    )
 
 
 def roles_page() -> None:

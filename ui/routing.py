@@ -9,6 +9,7 @@ visitor's deep link such as ``/id-card`` answers "Page not found", and one that 
 ``app.py`` as intended. ``serve.py`` calls :func:`navigation_only` at import, before any session;
 ``tests/test_browser_routes.py`` shows the difference (a deep link is its server's first request).
 """
+
 from __future__ import annotations
 
 from streamlit.runtime.pages_manager import PagesManager

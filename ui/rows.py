@@ -4,6 +4,7 @@ as the switch says, with its validator checks. Pure functions: no Streamlit, eas
 A row keeps the decrypted value (``raw``) beside what is shown (``shown``): ``raw`` never leaves the
 server unless masking is off, and is what the authenticity hand-off and the blur use.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,6 @@ from ui.marks import verdict_mark
 
 Point = tuple[int, int]
 Result = CreditCardResult | IdCardResult
-
 
 
 @dataclass(frozen=True)
@@ -82,25 +82,47 @@ def _card_rows(result: CreditCardResult, lang: Lang, masked: bool, verdicts: Ver
     groups = [g.value or "" for g in result.card_numbers]
     rows: list[FieldRow] = []
     for i, group in enumerate(result.card_numbers):
-        rows.append(FieldRow(
-            key="cardNums", index=i, label=f"{field_label('cardNums', lang)} {i + 1}", raw=group.value,
-            shown=_show("cardNums", group.value, masked, groups=groups, index=i), conf=group.conf,
-            points=tuple(group.box.points) if group.box else None, sensitive=True,
-        ))
+        rows.append(
+            FieldRow(
+                key="cardNums",
+                index=i,
+                label=f"{field_label('cardNums', lang)} {i + 1}",
+                raw=group.value,
+                shown=_show("cardNums", group.value, masked, groups=groups, index=i),
+                conf=group.conf,
+                points=tuple(group.box.points) if group.box else None,
+                sensitive=True,
+            )
+        )
     if result.total_card_num is not None:
-        rows.append(FieldRow(
-            key="totalCardNum", index=None, label=field_label("totalCardNum", lang), raw=result.total_card_num,
-            shown=_show("totalCardNum", result.total_card_num, masked), conf=None, points=None,
-            sensitive=True, checks=tuple(verdicts.get("totalCardNum", ())),
-        ))
+        rows.append(
+            FieldRow(
+                key="totalCardNum",
+                index=None,
+                label=field_label("totalCardNum", lang),
+                raw=result.total_card_num,
+                shown=_show("totalCardNum", result.total_card_num, masked),
+                conf=None,
+                points=None,
+                sensitive=True,
+                checks=tuple(verdicts.get("totalCardNum", ())),
+            )
+        )
     vt = result.valid_thru
     if vt is not None:
-        rows.append(FieldRow(
-            key="validThru", index=None, label=field_label("validThru", lang), raw=vt.value,
-            shown=_show("validThru", vt.value, masked), conf=vt.conf,
-            points=tuple(vt.box.points) if vt.box else None, sensitive=_sensitive("validThru"),
-            checks=tuple(verdicts.get("validThru", ())),
-        ))
+        rows.append(
+            FieldRow(
+                key="validThru",
+                index=None,
+                label=field_label("validThru", lang),
+                raw=vt.value,
+                shown=_show("validThru", vt.value, masked),
+                conf=vt.conf,
+                points=tuple(vt.box.points) if vt.box else None,
+                sensitive=_sensitive("validThru"),
+                checks=tuple(verdicts.get("validThru", ())),
+            )
+        )
     return rows
 
 
@@ -117,13 +139,19 @@ def _id_rows(result: IdCardResult, lang: Lang, masked: bool, verdicts: Verdicts)
     for key in sort_keys(by_key, doc):
         kv = by_key[key]
         absent = absent_by_design(key, kv.value)  # said in words ("none on this licence"), never scored
-        rows.append(FieldRow(
-            key=key, index=None, label=field_label(key, lang), raw=kv.value,
-            shown=text("res.not_on_document", lang) if absent else _show(key, kv.value, masked),
-            conf=None if absent else kv.conf,
-            points=tuple(kv.bbox.points) if kv.bbox else None, sensitive=_sensitive(key),
-            checks=tuple(verdicts.get(key, ())),
-        ))
+        rows.append(
+            FieldRow(
+                key=key,
+                index=None,
+                label=field_label(key, lang),
+                raw=kv.value,
+                shown=text("res.not_on_document", lang) if absent else _show(key, kv.value, masked),
+                conf=None if absent else kv.conf,
+                points=tuple(kv.bbox.points) if kv.bbox else None,
+                sensitive=_sensitive(key),
+                checks=tuple(verdicts.get(key, ())),
+            )
+        )
     return rows
 
 
@@ -162,8 +190,11 @@ def personal_polygons(result: Result, rows: Sequence[FieldRow], bgr: np.ndarray)
     "Above" and "under" are the document's own directions, read from the slant of its text boxes, so
     a tilted photo keeps its heading readable and its holder band follows the card."""
     polygons = [r.points for r in rows if r.points and _is_personal(r.key)]
-    frame = _TextFrame.of([tuple(b.points) for b in result.boxes] if isinstance(result, IdCardResult)
-                          else [r.points for r in rows if r.points])
+    frame = _TextFrame.of(
+        [tuple(b.points) for b in result.boxes]
+        if isinstance(result, IdCardResult)
+        else [r.points for r in rows if r.points]
+    )
     if isinstance(result, IdCardResult):
         public = [frame.bounds(r.points) for r in rows if r.points and not _is_personal(r.key)]
         tops = [frame.bounds(p)[1] for p in polygons]
@@ -199,8 +230,10 @@ class _TextFrame:
         for box in boxes:
             if len(box) < 4:
                 continue
-            edges = [(box[(i + 1) % len(box)][0] - box[i][0], box[(i + 1) % len(box)][1] - box[i][1])
-                     for i in range(len(box))]
+            edges = [
+                (box[(i + 1) % len(box)][0] - box[i][0], box[(i + 1) % len(box)][1] - box[i][1])
+                for i in range(len(box))
+            ]
             dx, dy = max(edges, key=lambda e: e[0] ** 2 + e[1] ** 2)
             if dx < 0:
                 dx, dy = -dx, -dy
@@ -287,8 +320,11 @@ def truth_of(row: FieldRow, truth: Mapping[str, Any]) -> str | None:
     """The specimen's true value for a row, if the truth file has one."""
     if row.key == "cardNums":
         groups = truth.get("groups")
-        return groups[row.index] if isinstance(groups, list) and row.index is not None \
-            and row.index < len(groups) else None
+        return (
+            groups[row.index]
+            if isinstance(groups, list) and row.index is not None and row.index < len(groups)
+            else None
+        )
     value = truth.get("cardNumber" if row.key == "totalCardNum" else row.key)
     return None if value is None else str(value)
 
@@ -356,7 +392,17 @@ def rows_csv(rows: Sequence[FieldRow], metadata: Mapping[str, object] | None = N
         writer.writerow([f"# {name}: {' '.join(str(value).split())}"])  # start a row or a cell of its own
     writer.writerow(["key", "label", "value", "confidence", "checks"])
     for r in rows:  # every cell through ocr_core.csv_cells: a value read as "=1+2" stays text
-        writer.writerow(safe_row([r.display_key, r.label, r.shown, "" if r.conf is None else f"{r.conf:.4f}",
-                                  "; ".join(f"{c.name}={'ok' if c.ok else 'fail' if c.ok is False else 'n/a'}"
-                                            for c in r.checks)]))
+        writer.writerow(
+            safe_row(
+                [
+                    r.display_key,
+                    r.label,
+                    r.shown,
+                    "" if r.conf is None else f"{r.conf:.4f}",
+                    "; ".join(
+                        f"{c.name}={'ok' if c.ok else 'fail' if c.ok is False else 'n/a'}" for c in r.checks
+                    ),
+                ]
+            )
+        )
     return "\ufeff" + out.getvalue()

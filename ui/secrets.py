@@ -2,6 +2,7 @@
 Streamlit, ``STUDIO_SECRETS_FILE``; an AppTest fills it directly). Its tables are those of
 ``appconfig.SECRETS_SECTIONS`` (docs/configuration.md). No secrets file at all is an empty table; one
 Streamlit cannot read raises ``appconfig.SettingsProblem`` naming it, for the caller to fail closed."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

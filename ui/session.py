@@ -9,6 +9,7 @@
 - Credentials come only from ``.streamlit/secrets.toml`` (``[nhn_ocr]``) or ``NHN_OCR_*`` variables;
   they are read on the server and never rendered.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -29,8 +30,15 @@ from ui.credentials import (
     credentials_configured,
 )
 
-__all__ = ["ENDPOINT_URLS", "SECRETS_SECTION", "Backend", "Connection", "Endpoint", "cloud_settings",
-           "credentials_configured"]  # re-exported: where they lived before ui.credentials
+__all__ = [
+    "ENDPOINT_URLS",
+    "SECRETS_SECTION",
+    "Backend",
+    "Connection",
+    "Endpoint",
+    "cloud_settings",
+    "credentials_configured",
+]  # re-exported: where they lived before ui.credentials
 
 CONNECTION_KEY = "connection"
 PRESENTER_KEY = "presenter_view"
@@ -38,6 +46,7 @@ MASKING_KEY = "masking"
 
 SANDBOX_URL_ENV = "STUDIO_SANDBOX_URL"
 """Use an already running sandbox (``python -m sandbox``) instead of starting one in-process."""
+
 
 @dataclass(frozen=True)
 class SandboxHandle:
@@ -91,11 +100,25 @@ def sandbox_handle() -> SandboxHandle:
 
     external = settings().SANDBOX_URL  # else the process's one embedded sandbox (qa.backend.embedded_sandbox)
     if external:
-        return SandboxHandle(external, DEMO_APP_KEY, DEMO_SECRET_KEY, DEMO_UAK_ID, DEMO_UAK_SECRET,
-                             external + TOKEN_PATH, embedded=False)
+        return SandboxHandle(
+            external,
+            DEMO_APP_KEY,
+            DEMO_SECRET_KEY,
+            DEMO_UAK_ID,
+            DEMO_UAK_SECRET,
+            external + TOKEN_PATH,
+            embedded=False,
+        )
     running = _embedded_sandbox()
-    return SandboxHandle(running.base_url, running.app_key, running.secret_key, DEMO_UAK_ID,
-                         DEMO_UAK_SECRET, running.base_url + TOKEN_PATH, embedded=True)
+    return SandboxHandle(
+        running.base_url,
+        running.app_key,
+        running.secret_key,
+        DEMO_UAK_ID,
+        DEMO_UAK_SECRET,
+        running.base_url + TOKEN_PATH,
+        embedded=True,
+    )
 
 
 # ---------------------------------------------------------------- connection and client
@@ -142,9 +165,16 @@ def settings_for(conn: Connection) -> Settings:
     if conn.backend == "cloud":
         return cloud_settings(conn)
     sb = sandbox_handle()
-    return Settings(base_url=sb.base_url, app_key=sb.app_key, secret_key=sb.secret_key,
-                    api_version=conn.api_version, uak_id=sb.uak_id, uak_secret=sb.uak_secret,
-                    token_url=sb.token_url, image_encoding=conn.image_encoding)
+    return Settings(
+        base_url=sb.base_url,
+        app_key=sb.app_key,
+        secret_key=sb.secret_key,
+        api_version=conn.api_version,
+        uak_id=sb.uak_id,
+        uak_secret=sb.uak_secret,
+        token_url=sb.token_url,
+        image_encoding=conn.image_encoding,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -5,6 +5,7 @@ In OpenID Connect mode Streamlit keeps the signed-in user in the session; in pro
 keeps nothing, so the page run that establishes the identity (``ui.access.current_identity``) notes it
 here. Process memory only, as Streamlit's sessions are; e-mail addresses, no secrets.
 """
+
 from __future__ import annotations
 
 import threading
@@ -25,4 +26,3 @@ def remember(session_id: str, email: str) -> None:
 def owner(session_id: str) -> str | None:
     with _lock:
         return _owners.get(session_id)
-

@@ -1,6 +1,7 @@
 """What the Settings page does, apart from drawing it (``pages/settings.py`` keeps the layout and calls
 these): apply a connection choice, probe a backend's public keys, save the quotas, save each role's
 backends. Every change is checked and audited at the action (``ui.access.may_change_settings``)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -25,8 +26,11 @@ Saved = Literal["saved", "unchanged", "refused"]
 def apply_connection(changes: Mapping[str, Any]) -> bool:
     """Set the session's connection to ``changes`` (Connection attributes) when this person may."""
     conn = connection()
-    if not may_change_settings("settings_change", action="connection", detail=change_detail(
-            {attr: (getattr(conn, attr), value) for attr, value in changes.items()})):
+    if not may_change_settings(
+        "settings_change",
+        action="connection",
+        detail=change_detail({attr: (getattr(conn, attr), value) for attr, value in changes.items()}),
+    ):
         return False
     set_connection(replace(conn, **changes))
     return True
@@ -78,8 +82,9 @@ def save_quotas(values: Mapping[str, float | int | None]) -> Saved:
     return "saved"
 
 
-def backend_rule_problems(picked: Mapping[Role, tuple[Sequence[str], str]]
-                          ) -> tuple[dict[Role, RoleBackends], list[tuple[Role, str]]]:
+def backend_rule_problems(
+    picked: Mapping[Role, tuple[Sequence[str], str]],
+) -> tuple[dict[Role, RoleBackends], list[tuple[Role, str]]]:
     """Each role's rule as chosen, and the (role, problem code) of those that are not valid."""
     wanted: dict[Role, RoleBackends] = {}
     problems: list[tuple[Role, str]] = []
@@ -94,7 +99,9 @@ def backend_rule_problems(picked: Mapping[Role, tuple[Sequence[str], str]]
 def save_backends(wanted: Mapping[Role, RoleBackends]) -> Saved:
     """Store each role's rule that changed; one audit row naming each, from → to."""
     before = rules()
-    detail = change_detail({f"backends.{role}": (before[role].as_dict(), wanted[role].as_dict()) for role in Role})
+    detail = change_detail(
+        {f"backends.{role}": (before[role].as_dict(), wanted[role].as_dict()) for role in Role}
+    )
     if detail == "{}":
         return "unchanged"
     if not may_change_settings("settings_change", action="backends", detail=detail):

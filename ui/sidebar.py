@@ -2,6 +2,7 @@
 presenter view's style (large type in the main area only; the sidebar keeps its size). Tables are
 drawn on a canvas that CSS cannot enlarge, so presenter view shows them as plain HTML tables (see
 ``ui.widgets.table``); charts take a larger font from ``PRESENTER_CHART_FONT``."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -73,19 +74,26 @@ def preferences(*, may_unmask: bool) -> None:
     unmask gets the switch; ``masking_on`` refuses everyone else whatever the session state says."""
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = default_lang()
-    st.sidebar.segmented_control(t("side.language"), LANGS, key=LANG_KEY, required=True,
-                                 format_func=LANG_NAMES.__getitem__, on_change=resync)
+    st.sidebar.segmented_control(
+        t("side.language"),
+        LANGS,
+        key=LANG_KEY,
+        required=True,
+        format_func=LANG_NAMES.__getitem__,
+        on_change=resync,
+    )
     if not may_unmask:
         st.sidebar.caption(t("acc.masking_fixed"))
         return
-    st.sidebar.toggle(t("side.masking"), value=True, key=MASKING_KEY, help=t("side.masking_help"),
-                      on_change=_audit_masking)
+    st.sidebar.toggle(
+        t("side.masking"), value=True, key=MASKING_KEY, help=t("side.masking_help"), on_change=_audit_masking
+    )
     if not st.session_state.get(MASKING_KEY, True):
         st.sidebar.warning(t("side.masking_off"), icon=":material/lock_open:")
 
 
 def quota_lines(box: DeltaGenerator) -> None:
-    """"12 of 50 today" per quota kind, for whoever is signed in (NHN Cloud only)."""
+    """ "12 of 50 today" per quota kind, for whoever is signed in (NHN Cloud only)."""
     from ui.billing import usage
 
     for service, kind in (("credit-card", "analysis"), ("stand-alone", "stand_alone")):
@@ -166,5 +174,11 @@ def sidebar_choice() -> None:
     if len(options) < 2:
         return
     st.session_state[SIDEBAR_KEY] = use.backend
-    st.sidebar.radio(t("bk.sidebar_label"), options, key=SIDEBAR_KEY, format_func=choice_name,
-                     on_change=_on_sidebar_change, help=t("bk.sidebar_help"))
+    st.sidebar.radio(
+        t("bk.sidebar_label"),
+        options,
+        key=SIDEBAR_KEY,
+        format_func=choice_name,
+        on_change=_on_sidebar_change,
+        help=t("bk.sidebar_help"),
+    )

@@ -1,6 +1,7 @@
 """The door of every page: who is here (``ui.access``) or the sign-in page that is all a signed-out
 visitor gets. Above ``ui.errors`` (a sign-in the studio database cannot record is said on the page), which
 is above ``ui.access``: the sign-in page is not in ``ui.access`` so that the two do not import each other."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -28,8 +29,9 @@ def _sign_in_page(config: AccessConfig | None, error: str | None) -> None:
         st.button(t("acc.sign_out"), on_click=st.logout, key="access_sign_out_norole")
         return
     st.info(t("acc.sign_in_needed"), icon=":material/lock:")
-    st.button(t("acc.sign_in"), on_click=st.login, type="primary", key="access_sign_in",
-              icon=":material/login:")
+    st.button(
+        t("acc.sign_in"), on_click=st.login, type="primary", key="access_sign_in", icon=":material/login:"
+    )
 
 
 def gate() -> Identity | None:

@@ -3,6 +3,7 @@
 Specimens are files of this repository, read from disk on the server; nothing is fetched from the
 internet. The index is small and holds no real person's data, so reading it each run is fine.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,13 @@ class Specimen:
 def _load_index(mtime: float) -> tuple[Specimen, ...]:
     doc = json.loads(INDEX.read_text(encoding="utf-8"))
     return tuple(
-        Specimen(image=s["image"], truth=s.get("truth"), doc_type=s.get("docType", ""),
-                 kind=s.get("kind", ""), titles=_titles(s.get("title")))
+        Specimen(
+            image=s["image"],
+            truth=s.get("truth"),
+            doc_type=s.get("docType", ""),
+            kind=s.get("kind", ""),
+            titles=_titles(s.get("title")),
+        )
         for s in doc.get("specimens", [])
         if isinstance(s, dict) and s.get("image")
     )
@@ -84,8 +90,11 @@ def specimens(doc_types: Iterable[str] | None = None) -> list[Specimen]:
     if not INDEX.is_file():
         return []
     wanted = None if doc_types is None else set(doc_types)
-    found = [s for s in _load_index(INDEX.stat().st_mtime)
-             if (wanted is None or s.doc_type in wanted) and s.path.is_file()]
+    found = [
+        s
+        for s in _load_index(INDEX.stat().st_mtime)
+        if (wanted is None or s.doc_type in wanted) and s.path.is_file()
+    ]
     return sorted(found, key=lambda s: (s.kind != "clean", s.doc_type, s.name))
 
 

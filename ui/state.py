@@ -4,6 +4,7 @@
 reruns triggered by unrelated widgets (threshold slider, language) stay cheap. It is per browser
 session on purpose: ``st.cache_data`` would share personal data between users.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,7 @@
 """The studio database as the dashboard holds it: one ledger per server process (quotas, audit trail, the
 admins' settings, role grants). Imports no other ``ui`` module, so sign-in (``ui.access``), the backend
 rules (``ui.backend_choice``) and the door (``ui.billing``) all read it without importing each other."""
+
 from __future__ import annotations
 
 from typing import Any

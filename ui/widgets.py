@@ -1,4 +1,5 @@
 """Small widget helpers shared by pages."""
+
 from __future__ import annotations
 
 import html
@@ -21,10 +22,17 @@ def persistent(widget_key: str, initial: Any, make: Callable[[str], T]) -> T:
     return make(widget_key)
 
 
-def table(rows: Sequence[Mapping[str, object]], *, presenter: bool, key: str | None = None,
-          height: int | Literal["auto"] = "auto",
-          column_config: Mapping[str, Any] | None = None, text_columns: Sequence[str] = (),
-          wrap: bool = False, nowrap_columns: Sequence[str] = ()) -> None:
+def table(
+    rows: Sequence[Mapping[str, object]],
+    *,
+    presenter: bool,
+    key: str | None = None,
+    height: int | Literal["auto"] = "auto",
+    column_config: Mapping[str, Any] | None = None,
+    text_columns: Sequence[str] = (),
+    wrap: bool = False,
+    nowrap_columns: Sequence[str] = (),
+) -> None:
     """A read-only table: the interactive grid normally; in presenter view a plain HTML table,
     whose type the presenter style can enlarge (the grid draws on a canvas). ``text_columns`` are
     formatted as two-decimal numbers there, since the grid's column formats do not apply. ``wrap``
@@ -37,8 +45,14 @@ def table(rows: Sequence[Mapping[str, object]], *, presenter: bool, key: str | N
     if presenter or wrap:
         st.html(html_table(rows, text_columns, nowrap_columns))
     else:
-        st.dataframe(list(rows), hide_index=True, width="stretch", height=height, key=key,
-                     column_config=dict(column_config or {}))
+        st.dataframe(
+            list(rows),
+            hide_index=True,
+            width="stretch",
+            height=height,
+            key=key,
+            column_config=dict(column_config or {}),
+        )
 
 
 PRESENTER_TABLE_CLASS = "studio-table"
@@ -52,8 +66,9 @@ def _cell(value: object, number: bool) -> str:
     return html.escape(str(value))
 
 
-def html_table(rows: Sequence[Mapping[str, object]], text_columns: Sequence[str] = (),
-               nowrap_columns: Sequence[str] = ()) -> str:
+def html_table(
+    rows: Sequence[Mapping[str, object]], text_columns: Sequence[str] = (), nowrap_columns: Sequence[str] = ()
+) -> str:
     """A plain HTML table with every value escaped (never Markdown), for the presenter view; its style
     (``ui.sidebar.BASE_CSS``) wraps long cells at word boundaries instead of clipping them, and keeps
     the cells of ``nowrap_columns`` on one line (Korean "✓ 통과" wrapped in a narrow verdict column)."""
@@ -62,7 +77,13 @@ def html_table(rows: Sequence[Mapping[str, object]], text_columns: Sequence[str]
     columns = list(rows[0].keys())
     nowrap = {c: ' class="nowrap"' if c in nowrap_columns else "" for c in columns}
     head = "".join(f"<th{nowrap[c]}>{html.escape(str(c))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td{nowrap[c]}>{_cell(row.get(c), c in text_columns)}</td>" for c in columns)
-                   + "</tr>" for row in rows)
-    return (f'<div class="{PRESENTER_TABLE_CLASS}-wrap"><table class="{PRESENTER_TABLE_CLASS}">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{nowrap[c]}>{_cell(row.get(c), c in text_columns)}</td>" for c in columns)
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<div class="{PRESENTER_TABLE_CLASS}-wrap"><table class="{PRESENTER_TABLE_CLASS}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )

@@ -4,6 +4,7 @@
 and why not, ``preprocess`` turns it into what is best sent, ``inspect_upload`` says whether the
 bytes as uploaded carry anything besides the image (metadata, a trailing payload). See docs/interfaces.md, "imaging".
 """
+
 from ocr_core.imaging._errors import REJECT_CODES, ImageRejected, RejectCode
 from ocr_core.imaging.container import (
     REENCODE_JPEG_QUALITY,

@@ -2,6 +2,7 @@
 
 The words for people live in the UI's catalogue (``l10n``, keys ``reject.<code>``), not here.
 """
+
 from __future__ import annotations
 
 from typing import Literal, get_args
@@ -10,8 +11,9 @@ from ocr_core.errors import InputError
 
 __all__ = ["REJECT_CODES", "ImageRejected", "RejectCode"]
 
-RejectCode = Literal["empty", "too_large", "not_image", "unsupported_type", "bomb", "corrupt", "too_small",
-                     "multi_page"]
+RejectCode = Literal[
+    "empty", "too_large", "not_image", "unsupported_type", "bomb", "corrupt", "too_small", "multi_page"
+]
 REJECT_CODES: tuple[RejectCode, ...] = get_args(RejectCode)
 
 
@@ -30,7 +32,9 @@ class ImageRejected(InputError):
             raise ValueError(f"unknown reject code {code!r}")
         self.code: RejectCode = code
         facts = ", ".join(f"{k}={v}" for k, v in params.items())
-        super().__init__(f"image rejected: {code}" + (f" ({facts})" if facts else ""), rule=code, params=params)
+        super().__init__(
+            f"image rejected: {code}" + (f" ({facts})" if facts else ""), rule=code, params=params
+        )
 
     @property
     def detail(self) -> str | None:

@@ -6,6 +6,7 @@ IPTC or comments, and some cameras append a payload after the image's end marker
 video, a second image). ``load_image`` validates and decodes; this module walks the container —
 headers only, no decoding — to report what else it holds.
 """
+
 from __future__ import annotations
 
 import struct
@@ -66,8 +67,16 @@ def reencode(bgr: np.ndarray, fmt: str) -> tuple[bytes, ImageFormat]:
         ok, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 6])
         if ok and buf.size <= DEFAULT_MAX_BYTES:
             return buf.tobytes(), "png"
-    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, REENCODE_JPEG_QUALITY,
-                                         cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444])
+    ok, buf = cv2.imencode(
+        ".jpg",
+        bgr,
+        [
+            cv2.IMWRITE_JPEG_QUALITY,
+            REENCODE_JPEG_QUALITY,
+            cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
+            cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444,
+        ],
+    )
     if not ok:  # pragma: no cover - encoding a decoded image does not fail
         raise ValueError("could not re-encode the image")
     return buf.tobytes(), "jpeg"
@@ -111,10 +120,10 @@ def _inspect_jpeg(data: bytes) -> UploadBytes:
             continue
         if pos + 4 > n:
             break
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         end = pos + 2 + length
         if 0xE0 <= marker <= 0xEF and marker not in _JPEG_KEEP_APP:
-            name = _app_name(marker, data[pos + 4:min(end, pos + 40)])
+            name = _app_name(marker, data[pos + 4 : min(end, pos + 40)])
             if name != _RENDERING:
                 _add(names, name)
         elif marker == _JPEG_COM:
@@ -146,13 +155,17 @@ def _inspect_png(data: bytes) -> UploadBytes:
     names: list[str] = []
     pos, n = len(PNG_MAGIC), len(data)
     while pos + 12 <= n:
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         end = pos + 12 + length
         if kind == b"IEND":
             return UploadBytes(tuple(names), max(0, n - end))
         ancillary = bool(kind[0] & 0x20)
         if ancillary and kind not in _PNG_RENDERING:
-            _add(names, {b"eXIf": "EXIF", b"tIME": "time"}.get(
-                kind, "text" if kind in (b"tEXt", b"zTXt", b"iTXt") else kind.decode("latin-1")))
+            _add(
+                names,
+                {b"eXIf": "EXIF", b"tIME": "time"}.get(
+                    kind, "text" if kind in (b"tEXt", b"zTXt", b"iTXt") else kind.decode("latin-1")
+                ),
+            )
         pos = end
     return UploadBytes(tuple(names), max(0, n - pos))

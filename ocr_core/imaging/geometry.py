@@ -11,6 +11,7 @@ solid, busier inside than outside, and shows a colour step along every side.
 Quads are ``float32`` arrays of shape (4, 2), ``(x, y)`` in the input's pixel coordinates, ordered
 top-left, top-right, bottom-right, bottom-left.
 """
+
 from __future__ import annotations
 
 import math
@@ -91,7 +92,9 @@ def card_geometry(quad: np.ndarray) -> CardGeometry:
     dx = (tr - tl)[0] + (br - bl)[0]
     dy = (tr - tl)[1] + (br - bl)[1]
     rotation = _fold_angle(math.degrees(math.atan2(dy, dx)))
-    keystone = max(1 - min(top, bottom) / max(top, bottom, 1e-6), 1 - min(left, right) / max(left, right, 1e-6))
+    keystone = max(
+        1 - min(top, bottom) / max(top, bottom, 1e-6), 1 - min(left, right) / max(left, right, 1e-6)
+    )
     return CardGeometry((top + bottom) / 2, (left + right) / 2, rotation, keystone)
 
 
@@ -110,8 +113,10 @@ def quad_touches_border(quad: np.ndarray, shape: tuple[int, ...], margin_share: 
     margin = max(2.0, margin_share * max(h, w))
     q = np.asarray(quad)
     return bool(
-        (q[:, 0] <= margin).any() or (q[:, 1] <= margin).any()
-        or (q[:, 0] >= w - 1 - margin).any() or (q[:, 1] >= h - 1 - margin).any()
+        (q[:, 0] <= margin).any()
+        or (q[:, 1] <= margin).any()
+        or (q[:, 0] >= w - 1 - margin).any()
+        or (q[:, 1] >= h - 1 - margin).any()
     )
 
 
@@ -177,7 +182,9 @@ def warp_card(bgr: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> np.nd
         q = (q - np.array([x0, y0], np.float32)) * np.float32(scale)
     dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(q, dst)
-    return cv2.warpPerspective(source, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(
+        source, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
@@ -216,9 +223,12 @@ def rotate_image(bgr: np.ndarray, angle_deg: float, *, fill: tuple[int, ...] | N
     matrix[0, 2] += new_w / 2 - w / 2
     matrix[1, 2] += new_h / 2 - h / 2
     if fill is None:
-        return cv2.warpAffine(bgr, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return cv2.warpAffine(bgr, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                          borderValue=fill)
+        return cv2.warpAffine(
+            bgr, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+    return cv2.warpAffine(
+        bgr, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,16 +252,26 @@ def _unlike_border_mask(lab: np.ndarray) -> np.ndarray:
     """
     h, w = lab.shape[:2]
     band = max(2, min(h, w) // 25)
-    ring = np.concatenate([
-        lab[:band].reshape(-1, 3), lab[-band:].reshape(-1, 3),
-        lab[:, :band].reshape(-1, 3), lab[:, -band:].reshape(-1, 3),
-    ])
+    ring = np.concatenate(
+        [
+            lab[:band].reshape(-1, 3),
+            lab[-band:].reshape(-1, 3),
+            lab[:, :band].reshape(-1, 3),
+            lab[:, -band:].reshape(-1, 3),
+        ]
+    )
     ring = np.ascontiguousarray(ring[::4])  # plenty for three centres, and 4× cheaper
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
     cv2.setRNGSeed(0)
     # OpenCV documents bestLabels=None (an output here); its type stubs do not admit it.
-    _, labels, centres = cv2.kmeans(ring, _BORDER_CLUSTERS, None, criteria, 2,  # type: ignore[call-overload]
-                                    cv2.KMEANS_PP_CENTERS)
+    _, labels, centres = cv2.kmeans(
+        ring,
+        _BORDER_CLUSTERS,
+        None,
+        criteria,
+        2,  # type: ignore[call-overload]
+        cv2.KMEANS_PP_CENTERS,
+    )
     # Ignore tiny clusters: a card poking into the border band must not become "background".
     counts = np.bincount(labels.ravel(), minlength=_BORDER_CLUSTERS)
     centres = centres[counts >= 0.1 * len(ring)]
@@ -353,7 +373,7 @@ def _edge_support(quad: np.ndarray, lab: np.ndarray) -> float:
         pts = a + t * side
         inner = np.round(pts - _STEP_OFFSET * normal).astype(int)
         outer = np.round(pts + _STEP_OFFSET * normal).astype(int)
-        on_border = ((pts[:, 0] <= 2) | (pts[:, 1] <= 2) | (pts[:, 0] >= w - 3) | (pts[:, 1] >= h - 3))
+        on_border = (pts[:, 0] <= 2) | (pts[:, 1] <= 2) | (pts[:, 0] >= w - 3) | (pts[:, 1] >= h - 3)
         outer_in_image = (outer[:, 0] >= 0) & (outer[:, 0] < w) & (outer[:, 1] >= 0) & (outer[:, 1] < h)
         inner[:, 0] = np.clip(inner[:, 0], 0, w - 1)
         inner[:, 1] = np.clip(inner[:, 1], 0, h - 1)
@@ -412,7 +432,9 @@ def _quad_from_longest_sides(polygon: np.ndarray) -> np.ndarray | None:
         return None
     # The restored corners may not stray far from the outline they complete.
     extent = float(np.linalg.norm(polygon.max(axis=0) - polygon.min(axis=0)))
-    distance = [abs(cv2.pointPolygonTest(polygon.reshape(-1, 1, 2), tuple(map(float, c)), True)) for c in quad]
+    distance = [
+        abs(cv2.pointPolygonTest(polygon.reshape(-1, 1, 2), tuple(map(float, c)), True)) for c in quad
+    ]
     return quad if max(distance) <= 0.2 * extent else None
 
 
@@ -438,7 +460,9 @@ def _refine_corners(points: np.ndarray, quad: np.ndarray) -> np.ndarray:
     corners = []
     for i in range(4):
         p = _intersect(lines[i - 1], lines[i])
-        if p is None or np.linalg.norm(p - quad[i]) > 0.1 * float(np.linalg.norm(quad[i] - quad[(i + 2) % 4])):
+        if p is None or np.linalg.norm(p - quad[i]) > 0.1 * float(
+            np.linalg.norm(quad[i] - quad[(i + 2) % 4])
+        ):
             return quad
         corners.append(p)
     return np.array(corners, dtype=np.float32)

@@ -10,6 +10,7 @@ Order matters: cheap checks first (size, magic bytes), then the pixel count read
 (Pillow's ``open`` is lazy and stops after the header), and only then the full decode — so a
 decompression bomb (a few KB that would inflate to gigabytes) is refused before any pixel exists.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -76,8 +77,13 @@ _KNOWN_OTHERS: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
 )
 _FTYP_BRANDS = {
-    b"heic": "HEIC", b"heix": "HEIC", b"hevc": "HEIC", b"mif1": "HEIF", b"msf1": "HEIF",
-    b"avif": "AVIF", b"avis": "AVIF",
+    b"heic": "HEIC",
+    b"heix": "HEIC",
+    b"hevc": "HEIC",
+    b"mif1": "HEIF",
+    b"msf1": "HEIF",
+    b"avif": "AVIF",
+    b"avis": "AVIF",
 }
 
 # What Pillow raises on a file that passes the magic check but does not decode.
@@ -145,7 +151,9 @@ def load_image(
         raise ImageRejected("too_large", size_bytes=len(data), limit_bytes=max_bytes)
     kind = convertible_type(data)
     if kind is not None:  # what is sent must fit the API's byte limit as any upload must
-        converted = load_image(_convert(data, kind, max_pixels, max_bytes), max_bytes=max_bytes, max_pixels=max_pixels)
+        converted = load_image(
+            _convert(data, kind, max_pixels, max_bytes), max_bytes=max_bytes, max_pixels=max_pixels
+        )
         return replace(converted, converted_from=kind, upload_sha256=hashlib.sha256(data).hexdigest())
     fmt = detect_format(data)
     declared = declared_size(data, fmt)
@@ -292,11 +300,11 @@ def declared_size(data: bytes, fmt: ImageFormat) -> tuple[int, int] | None:
                 return None
             pos += 2
             continue
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
             if pos + 9 > len(data):
                 return None
-            height, width = struct.unpack(">HH", data[pos + 5:pos + 9])
+            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
             return width, height
         pos += 2 + length
     return None
@@ -326,7 +334,7 @@ def _verify_png(data: bytes, max_pixels: int) -> None:
 
 def _name_other_format(head: bytes) -> str | None:
     for offset, magic, name in _KNOWN_OTHERS:
-        if head[offset:offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic:
             return name
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WebP"

@@ -6,6 +6,7 @@ Tesseract's orientation and script detection (OSD, the ``osd`` model of the Debi
 Used only to tell a vertical card design from a card turned on its side: OSD's answer is trusted
 for "upright or not", never for the direction to turn (it mistakes MRZ-heavy passport pages for
 upside down), so the user chooses the turn."""
+
 from __future__ import annotations
 
 import re
@@ -36,14 +37,22 @@ def text_upright(bgr: np.ndarray) -> bool | None:
         return None
     h, w = bgr.shape[:2]
     scale = min(1.0, _MAX_SIDE / max(h, w))
-    small = bgr if scale == 1.0 else cv2.resize(bgr, (round(w * scale), round(h * scale)),
-                                                interpolation=cv2.INTER_AREA)
+    small = (
+        bgr
+        if scale == 1.0
+        else cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    )
     ok, png = cv2.imencode(".png", small)
     if not ok:
         return None
     try:
-        done = subprocess.run([binary, "stdin", "stdout", "--psm", "0"], input=png.tobytes(),
-                              capture_output=True, timeout=_TIMEOUT_S, check=False)
+        done = subprocess.run(
+            [binary, "stdin", "stdout", "--psm", "0"],
+            input=png.tobytes(),
+            capture_output=True,
+            timeout=_TIMEOUT_S,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     out = done.stdout.decode(errors="replace")

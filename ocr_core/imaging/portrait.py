@@ -17,6 +17,7 @@ OpenCV 5, the locked version, dropped it, and YuNet's ``FaceDetectorYN`` needs a
 no installed package carries — nothing may be downloaded at run time), run on the flattened
 document too. The frame is what finds a portrait in the locked build.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -90,7 +91,9 @@ def _warp(bgr: np.ndarray, quad: np.ndarray, to_flat: np.ndarray, size: tuple[in
     g = card_geometry(quad)
     factor = max(g.width, g.height) / max(size)
     if factor <= 1.5:
-        return cv2.warpPerspective(bgr, to_flat, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return cv2.warpPerspective(
+            bgr, to_flat, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
     ih, iw = bgr.shape[:2]
     x0, y0 = (int(max(0, v - 2)) for v in np.floor(quad.min(axis=0)))
     x1, y1 = int(min(iw, np.ceil(quad[:, 0].max()) + 3)), int(min(ih, np.ceil(quad[:, 1].max()) + 3))
@@ -148,8 +151,12 @@ def _faces(bgr: np.ndarray) -> list[Quad]:
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
     h, w = gray.shape[:2]
     side = min(h, w)
-    faces = cascade.detectMultiScale(gray,  # type: ignore[attr-defined]
-                                      scaleFactor=1.1, minNeighbors=6, minSize=(side // 12, side // 12))
+    faces = cascade.detectMultiScale(  # type: ignore[attr-defined]
+        gray,
+        scaleFactor=1.1,
+        minNeighbors=6,
+        minSize=(side // 12, side // 12),
+    )
     out: list[Quad] = []
     for x, y, fw, fh in faces if len(faces) else ():
         # a portrait shows hair and shoulders too: grow the face box to the frame it sits in

@@ -3,6 +3,7 @@
 Re-encoding from pixels is also a sanitiser: the output carries no EXIF (OpenCV writes none) and
 nothing that was appended after the original's end marker.
 """
+
 from __future__ import annotations
 
 import math

@@ -4,6 +4,7 @@ Every check measures the card itself when its outline is found (warped flat to a
 so figures do not depend on how far away the camera was) and the whole image otherwise. Each check
 is pass / warn / fail against :class:`QualityThresholds`, the one place where the limits live.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -47,8 +48,19 @@ _FILLS_IMAGE = 0.9
 """A card outline covering this share of the image is the image itself: cropped, not cut off."""
 _RANK: dict[Status, int] = {"pass": 0, "warn": 1, "fail": 2}
 
-CHECK_NAMES: tuple[str, ...] = ("resolution_card", "resolution_image", "sharpness", "brightness", "contrast",
-                                "glare", "boundary", "tilt", "perspective", "orientation", "compression")
+CHECK_NAMES: tuple[str, ...] = (
+    "resolution_card",
+    "resolution_image",
+    "sharpness",
+    "brightness",
+    "contrast",
+    "glare",
+    "boundary",
+    "tilt",
+    "perspective",
+    "orientation",
+    "compression",
+)
 """The checks, in display order; the UI labels them from its catalogue (``quality.<name>``)."""
 
 
@@ -123,7 +135,6 @@ class QualityCheck:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-
 @dataclass(frozen=True, eq=False)  # holds arrays: identity, not element-wise, equality
 class QualityReport:
     checks: tuple[QualityCheck, ...]
@@ -151,7 +162,9 @@ class QualityReport:
         return tuple(c for c in self.checks if c.status != "pass")
 
 
-def assess_quality(img: np.ndarray | LoadedImage, thresholds: QualityThresholds = DEFAULT_THRESHOLDS) -> QualityReport:
+def assess_quality(
+    img: np.ndarray | LoadedImage, thresholds: QualityThresholds = DEFAULT_THRESHOLDS
+) -> QualityReport:
     """Run every check on a BGR image (or a :class:`LoadedImage`)."""
     bgr = img.bgr if isinstance(img, LoadedImage) else img
     t = thresholds
@@ -173,7 +186,9 @@ def assess_quality(img: np.ndarray | LoadedImage, thresholds: QualityThresholds 
         _check_tilt(geometry.rotation_deg if geometry else estimate_skew(bgr), geometry is not None, t),
         _check_perspective(geometry, t),
         _check_orientation(geometry, cropped, bgr),
-        _check_compression(img.original_bytes if isinstance(img, LoadedImage) and img.format == "jpeg" else None),
+        _check_compression(
+            img.original_bytes if isinstance(img, LoadedImage) and img.format == "jpeg" else None
+        ),
     ]
     return QualityReport(tuple(checks), quad, mask)
 
@@ -199,7 +214,9 @@ def glare_mask(
     bright: np.ndarray = ((value >= level) & (hsv[..., 1] <= t.glare_saturation)).astype(np.uint8) * 255
     bright = cv2.bitwise_and(bright, region)
     disc = max(3, round(t.glare_stroke_share * sw) | 1)
-    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc)))
+    bright = cv2.morphologyEx(
+        bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc))
+    )
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     keep = (areas >= t.glare_min_blob_share * region_px) & (areas <= t.glare_max_blob_share * region_px)
@@ -251,13 +268,25 @@ def _check(name: str, status: Status, value: float | None, **params: object) -> 
     return QualityCheck(name, status, value, f"{name}.{status}", params)
 
 
-def _resolution_check(name: str, subject: str, size: tuple[float, float], t: QualityThresholds) -> QualityCheck:
+def _resolution_check(
+    name: str, subject: str, size: tuple[float, float], t: QualityThresholds
+) -> QualityCheck:
     long_side, short_side = max(size), min(size)
     share = min(long_side / t.min_width, short_side / t.min_height)
     status: Status = "pass" if share >= 1 else "warn" if share >= t.resolution_warn_share else "fail"
-    return QualityCheck(name, status, round(share, 3), f"resolution.{status}",
-                        {"subject": subject, "long": long_side, "short": short_side,
-                         "min_long": t.min_width, "min_short": t.min_height})
+    return QualityCheck(
+        name,
+        status,
+        round(share, 3),
+        f"resolution.{status}",
+        {
+            "subject": subject,
+            "long": long_side,
+            "short": short_side,
+            "min_long": t.min_width,
+            "min_short": t.min_height,
+        },
+    )
 
 
 def _check_card_resolution(
@@ -329,7 +358,6 @@ def _check_perspective(geometry: CardGeometry | None, t: QualityThresholds) -> Q
     return _check("perspective", _grade_high(k, t.keystone_warn, t.keystone_fail), round(k, 3), keystone=k)
 
 
-
 _SIDEWAYS_RATIO = 1.15
 """A card taller than wide by this much stands on its side (an ID-1 card lying flat is 1.586 : 1)."""
 
@@ -355,11 +383,74 @@ def _check_orientation(geometry: CardGeometry | None, cropped: bool, bgr: np.nda
 
 
 # IJG's standard luminance quantisation table (JPEG Annex K); its sum is all that is compared.
-_STD_LUMA_SUM = sum((
-    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
-    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
-    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
-))
+_STD_LUMA_SUM = sum(
+    (
+        16,
+        11,
+        10,
+        16,
+        24,
+        40,
+        51,
+        61,
+        12,
+        12,
+        14,
+        19,
+        26,
+        58,
+        60,
+        55,
+        14,
+        13,
+        16,
+        24,
+        40,
+        57,
+        69,
+        56,
+        14,
+        17,
+        22,
+        29,
+        51,
+        87,
+        80,
+        62,
+        18,
+        22,
+        37,
+        56,
+        68,
+        109,
+        103,
+        77,
+        24,
+        35,
+        55,
+        64,
+        81,
+        104,
+        113,
+        92,
+        49,
+        64,
+        78,
+        87,
+        103,
+        121,
+        120,
+        101,
+        72,
+        92,
+        95,
+        98,
+        112,
+        100,
+        103,
+        99,
+    )
+)
 JPEG_QUALITY_WARN = 50
 JPEG_QUALITY_FAIL = 25
 
@@ -372,17 +463,18 @@ def jpeg_quality(data: bytes) -> int | None:
     other encoders it is the quality their table is equivalent to, which is what matters here."""
     i = 2
     while i + 4 <= len(data) and data[i] == 0xFF:
-        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
         if marker == 0xDA:  # start of scan: the tables come before it
             return None
         if marker == 0xDB:
-            seg, j = data[i + 4:i + 2 + length], 0
+            seg, j = data[i + 4 : i + 2 + length], 0
             while j < len(seg):
                 precision, table_id = seg[j] >> 4, seg[j] & 0x0F
                 size = 128 if precision else 64
                 values = (
-                    [int.from_bytes(seg[j + 1 + 2 * k:j + 3 + 2 * k], "big") for k in range(64)]
-                    if precision else list(seg[j + 1:j + 1 + size])
+                    [int.from_bytes(seg[j + 1 + 2 * k : j + 3 + 2 * k], "big") for k in range(64)]
+                    if precision
+                    else list(seg[j + 1 : j + 1 + size])
                 )
                 if table_id == 0 and len(values) == 64:
                     scale = 100.0 * sum(values) / _STD_LUMA_SUM
@@ -401,5 +493,7 @@ def _check_compression(jpeg: bytes | None) -> QualityCheck:
     quality = jpeg_quality(jpeg) if jpeg is not None else None
     if quality is None:
         return QualityCheck("compression", "pass", None, "compression.none", {})
-    status: Status = "fail" if quality < JPEG_QUALITY_FAIL else "warn" if quality < JPEG_QUALITY_WARN else "pass"
+    status: Status = (
+        "fail" if quality < JPEG_QUALITY_FAIL else "warn" if quality < JPEG_QUALITY_WARN else "pass"
+    )
     return _check("compression", status, quality, quality=quality)

@@ -1,4 +1,5 @@
 """Real recognition for the sandbox: RapidOCR for detection and Latin/digits, Tesseract for Hangul."""
+
 from sandbox.engine.types import CardReading, IdReading, OcrEngine, Quad, Reading
 
 __all__ = ["CardReading", "IdReading", "OcrEngine", "Quad", "Reading", "get_engine", "warm_up"]
@@ -26,8 +27,10 @@ def warm_up() -> float:
     started = time.perf_counter()
     samples = Path(__file__).resolve().parents[2] / "samples"
     engine = get_engine()
-    for name, read in (("ids/resident_hong_gildong.png", engine.read_id_card),
-                       ("cards/visa_blue_flat.png", engine.read_credit_card)):
+    for name, read in (
+        ("ids/resident_hong_gildong.png", engine.read_id_card),
+        ("cards/visa_blue_flat.png", engine.read_credit_card),
+    ):
         bgr = cv2.imread(str(samples / name), cv2.IMREAD_COLOR)
         read(bgr if bgr is not None else np.full((540, 856, 3), 255, np.uint8))
     return time.perf_counter() - started

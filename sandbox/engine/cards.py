@@ -9,6 +9,7 @@ Luhn-valid ones win, then the longer (a 19-digit number holds a 16-digit run), t
 confident. A number that fails Luhn is still answered, with its confidence capped below the
 dashboard's default threshold: a misread must not look like a clean read.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,28 @@ from sandbox.engine.geometry import char_span, to_quad
 from sandbox.engine.ocr import TextLine
 from sandbox.engine.types import CardReading, Reading
 
-DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
-                                  "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6",
-                                  "b": "6", "g": "9", "q": "9", "T": "7"})
+DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "G": "6",
+        "b": "6",
+        "g": "9",
+        "q": "9",
+        "T": "7",
+    }
+)
 LAYOUTS = {16: (4, 4, 4, 4), 15: (4, 6, 5), 19: (4, 4, 4, 4, 3)}
 FAILED_CHECK_CAP = 0.5
 """Confidence ceiling of a value its validator rejects (the dashboard flags below 0.8)."""
@@ -50,8 +70,10 @@ def digitish(text: str) -> str:
 
 def _tokens(line: TextLine) -> list[Token]:
     text = digitish(line.text)
-    return [Token(m.group(), char_span(line.quad, text, m.start(), m.end()), line.score)
-            for m in re.finditer(r"\d+", text)]
+    return [
+        Token(m.group(), char_span(line.quad, text, m.start(), m.end()), line.score)
+        for m in re.finditer(r"\d+", text)
+    ]
 
 
 def _direction(line: TextLine) -> np.ndarray:
@@ -91,6 +113,7 @@ def _overlap_variants(tokens: list[Token], u: np.ndarray) -> list[list[Token]]:
     Where two detections cover one stretch of print ('4169' + '948527'), the shared glyphs belong
     to one of them: every way of giving each overlap to the left or the right token (few overlaps),
     after the tokens as read (boxes also overlap by their padding alone)."""
+
     def along(q: np.ndarray) -> np.ndarray:
         return q @ u
 
@@ -127,7 +150,7 @@ def _overlap_variants(tokens: list[Token], u: np.ndarray) -> list[list[Token]]:
 def _split(token: Token, sizes: tuple[int, ...]) -> list[Token]:
     out, i = [], 0
     for n in sizes:
-        out.append(Token(token.digits[i:i + n], char_span(token.quad, token.digits, i, i + n), token.score))
+        out.append(Token(token.digits[i : i + n], char_span(token.quad, token.digits, i, i + n), token.score))
         i += n
     return out
 
@@ -138,7 +161,7 @@ def _candidates(tokens: list[Token]) -> list[list[Token]]:
         if len(tok.digits) in LAYOUTS:  # printed without spaces
             found.append(_split(tok, LAYOUTS[len(tok.digits)]))
         for sizes in LAYOUTS.values():
-            run = tokens[i:i + len(sizes)]
+            run = tokens[i : i + len(sizes)]
             if len(run) == len(sizes) and tuple(len(t.digits) for t in run) == sizes:
                 found.append(run)
     return found
@@ -174,12 +197,18 @@ def parse_card(lines: list[TextLine]) -> CardReading | None:
     """The best card number (and expiry) among `lines`, or None when no number is there."""
     best: tuple[tuple[bool, int, float], list[Token]] | None = None
     rows = _rows(lines)
-    runs = [v for row in rows for v in _overlap_variants([t for line in row for t in _tokens(line)],
-                                                          _direction(row[0]))]
+    runs = [
+        v
+        for row in rows
+        for v in _overlap_variants([t for line in row for t in _tokens(line)], _direction(row[0]))
+    ]
     for tokens in runs + _stacked(rows):
         # stray 1-3 digit tokens (guilloche, logos read as digits) must not break a 4-4-4-4 run
-        for cand in (_candidates(tokens) + _candidates([t for t in tokens if len(t.digits) >= 4])
-                     + _candidates([t for t in tokens if len(t.digits) >= 3])):
+        for cand in (
+            _candidates(tokens)
+            + _candidates([t for t in tokens if len(t.digits) >= 4])
+            + _candidates([t for t in tokens if len(t.digits) >= 3])
+        ):
             number = "".join(t.digits for t in cand)
             key = (luhn.is_valid(number), len(number), sum(t.score for t in cand) / len(cand))
             if best is None or key > best[0]:
@@ -187,8 +216,12 @@ def parse_card(lines: list[TextLine]) -> CardReading | None:
     if best is None:
         return None
     valid = best[0][0]
-    groups = tuple(Reading(t.digits, checked(t.score) if valid else round(FAILED_CHECK_CAP * t.score, 4),
-                           to_quad(t.quad)) for t in best[1])
+    groups = tuple(
+        Reading(
+            t.digits, checked(t.score) if valid else round(FAILED_CHECK_CAP * t.score, 4), to_quad(t.quad)
+        )
+        for t in best[1]
+    )
     number_y = float(np.mean([t.quad[:, 1].mean() for t in best[1]]))
     return CardReading(groups=groups, valid_thru=_expiry(lines, number_y))
 
@@ -209,4 +242,3 @@ def _expiry(lines: list[TextLine], number_y: float) -> Reading | None:
                 rank = -(int(m.group(2)) * 12 + int(m.group(1))) + (0 if centre[1] >= number_y else 1e6)
             found.append((rank, Reading(value, formed(line.score), to_quad(quad))))
     return min(found, key=lambda f: f[0])[1] if found else None
-

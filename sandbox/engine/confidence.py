@@ -21,6 +21,7 @@ confidence is the raw score mapped by the kind of evidence the value has (issue 
 The constants were set on the hard set's default seed and are checked on other seeds by
 `bench/bench_recognition.py --hard --seed N` (reliability diagram, expected calibration error).
 """
+
 from __future__ import annotations
 
 CHECKED_FLOOR = 0.9

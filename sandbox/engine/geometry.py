@@ -1,4 +1,5 @@
 """Box arithmetic shared by the parsers: quads as API boxes, sub-spans of a line, undoing rotations."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ Each detected line carries RapidOCR's reading and, for lines that need it (Hangu
 doubtful), Tesseract's. Digits come from RapidOCR, Hangul from Tesseract. Values follow the normal
 forms of `samples/README.md` (issue dates as YYYYMMDD, numbers as printed).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,11 +34,35 @@ from sandbox.engine.types import IdReading, IdType, Reading
 
 KEYS: dict[str, tuple[str, ...]] = {
     "resident": ("name", "residentNumber", "issueDate", "issuer"),
-    "driver": ("driverLicenseNumber", "licenseType", "name", "residentNumber", "condition", "serialNum",
-               "issueDate", "issuer"),
-    "passport": ("passportType", "countryCode", "passportNo", "surName", "givenName", "nationality", "dateOfBirth",
-                 "dateOfBirthYMD", "sex", "dateOfIssue", "dateOfIssueYMD", "dateOfExpiry", "dateOfExpiryYMD",
-                 "koreanName", "personalNo", "MRZ1", "MRZ2"),
+    "driver": (
+        "driverLicenseNumber",
+        "licenseType",
+        "name",
+        "residentNumber",
+        "condition",
+        "serialNum",
+        "issueDate",
+        "issuer",
+    ),
+    "passport": (
+        "passportType",
+        "countryCode",
+        "passportNo",
+        "surName",
+        "givenName",
+        "nationality",
+        "dateOfBirth",
+        "dateOfBirthYMD",
+        "sex",
+        "dateOfIssue",
+        "dateOfIssueYMD",
+        "dateOfExpiry",
+        "dateOfExpiryYMD",
+        "koreanName",
+        "personalNo",
+        "MRZ1",
+        "MRZ2",
+    ),
 }
 PLAIN_LATIN = re.compile(r"[A-Za-z0-9 .,:;'/<\-()~]+")
 RRN = re.compile(r"(?<!\d)(\d{6}) ?- ?(\d{7})(?!\d)")
@@ -56,9 +81,21 @@ DOTTED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[ .,、·]{1,3}(\d{1,2})[ .,�
 """A printed date with its dots (or, blurred, what the dots were read as: commas, spaces, '、')."""
 LICENCE_TYPE = re.compile(r"[12]종(?:대형|보통|소형|특수|원동기)")
 ISSUER = re.compile(r"([가-힣]{2,}(?:청장|시장|군수))")
-METRO = re.compile(r"^([가-힣]+?(?:특별시|광역시|특별자치시|특별자치도)|[가-힣]{1,4}도)(?=[가-힣]+(?:구청장|시장|군수)$)")
+METRO = re.compile(
+    r"^([가-힣]+?(?:특별시|광역시|특별자치시|특별자치도)|[가-힣]{1,4}도)(?=[가-힣]+(?:구청장|시장|군수)$)"
+)
 HANGUL_NAME = re.compile(r"^([가-힣]{2,5})")
-NOT_NAMES = {"주민등록증", "자동차운전면허증", "운전면허증", "대한민국", "여권", "한글성명", "성명", "주소", "조건"}
+NOT_NAMES = {
+    "주민등록증",
+    "자동차운전면허증",
+    "운전면허증",
+    "대한민국",
+    "여권",
+    "한글성명",
+    "성명",
+    "주소",
+    "조건",
+}
 SERIAL = re.compile(r"^(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{5,6}$")
 VIZ_DATE = re.compile(r"\d{1,2} ?[A-Z]{3} ?\d{4}")
 
@@ -100,7 +137,9 @@ def _needs_hangul(line: TextLine) -> bool:
         return False
     too_wide = line.width > 1.6 * line.height * max(len(text), 1)
     digits = digitish(text)
-    region_name = bool(LICENCE_TAIL.search(digits)) and not LICENCE.search(digits)  # RapidOCR drops the Hangul
+    region_name = bool(LICENCE_TAIL.search(digits)) and not LICENCE.search(
+        digits
+    )  # RapidOCR drops the Hangul
     return not text or line.rec_score < 0.9 or not PLAIN_LATIN.fullmatch(text) or too_wide or region_name
 
 
@@ -111,7 +150,7 @@ def _type_prefix(line: TextLine) -> np.ndarray | None:
     generously cut: Tesseract also reads it apart, its glyphs then not shrunk to fit the whole line."""
     digits = digitish(line.text)
     m = LICENCE.search(digits)
-    if m and m.start() >= 2 and re.search(r"[^\d\s]", digits[:m.start()]):
+    if m and m.start() >= 2 and re.search(r"[^\d\s]", digits[: m.start()]):
         return span(line.quad, 0.0, min(1.0, (m.start() + 3.0) / len(digits)))
     return None
 
@@ -134,8 +173,12 @@ def parse_id(image: np.ndarray, detected: list[TextLine], hangul: HangulReader) 
     prefixed = list(prefixes)
     got = hangul.read(image, [detected[i].quad for i in wanted] + list(prefixes.values()))
     readings = dict(zip(wanted, got, strict=False))  # got also holds the prefixes' readings, after
-    for i, extra in zip(prefixed, got[len(wanted):], strict=True):  # the licence type read apart: keep what finds more types
-        if len(LOOSE_TYPE.findall(_compact(extra.text))) > len(LOOSE_TYPE.findall(_compact(readings[i].text))):
+    for i, extra in zip(
+        prefixed, got[len(wanted) :], strict=True
+    ):  # the licence type read apart: keep what finds more types
+        if len(LOOSE_TYPE.findall(_compact(extra.text))) > len(
+            LOOSE_TYPE.findall(_compact(readings[i].text))
+        ):
             readings[i] = extra
     lines = [Line(ln, readings.get(i)) for i, ln in enumerate(detected)]
     id_type = _id_type(lines)
@@ -175,13 +218,26 @@ def _resident_number(lines: list[Line]) -> tuple[Reading, Line | None]:
         for source, conf in ((digitish(ln.latin), ln.rapid.score), (ln.korean, ln.korean_conf)):
             for m in RRN.finditer(source):
                 value = f"{m.group(1)}-{m.group(2)}"
-                found.append((rrn.is_valid(value), conf, _reading(value, conf, char_span(
-                    ln.quad, source, m.start(), m.end()) if len(source) > 16 else ln.quad), ln))
+                found.append(
+                    (
+                        rrn.is_valid(value),
+                        conf,
+                        _reading(
+                            value,
+                            conf,
+                            char_span(ln.quad, source, m.start(), m.end()) if len(source) > 16 else ln.quad,
+                        ),
+                        ln,
+                    )
+                )
     if not found:
         return MISSING, None
     best = max(found, key=lambda f: (f[0], f[1]))
-    reading = (replace(best[2], conf=checked(best[2].conf)) if best[0]
-               else replace(best[2], conf=round(best[2].conf * FAILED_CHECK_CAP, 4)))
+    reading = (
+        replace(best[2], conf=checked(best[2].conf))
+        if best[0]
+        else replace(best[2], conf=round(best[2].conf * FAILED_CHECK_CAP, 4))
+    )
     return reading, best[3]
 
 
@@ -198,7 +254,7 @@ def _name_above(lines: list[Line], anchor: Line | None) -> Reading:
         name = m.group(1)
         # nothing confirms a name: blur costs it twice (a syllable misread alike at both heights is
         # the name of someone else)
-        conf = plain(_words_conf(ln.hangul, name, weakest=True) * ln.rapid.legibility ** 2, _agreed(ln, name))
+        conf = plain(_words_conf(ln.hangul, name, weakest=True) * ln.rapid.legibility**2, _agreed(ln, name))
         quad = char_span(ln.quad, compact, 0, len(name)) if len(compact) > len(name) + 1 else ln.quad
         candidates.append((ln.rapid.y, _reading(name, conf, quad)))
     return max(candidates, key=lambda c: c[0])[1] if candidates else MISSING
@@ -261,7 +317,9 @@ def _issuer(lines: list[Line]) -> Reading:
             conf = _words_conf(ln.hangul, m.group(1)) * ln.rapid.legibility
             # a police agency when it says so, else a district office; failing that the other list: a
             # misread '경칠청장' is still a police agency, nearer to one than to any district office
-            lists = (POLICE_ISSUERS, RESIDENT_ISSUERS) if "경찰" in value else (RESIDENT_ISSUERS, POLICE_ISSUERS)
+            lists = (
+                (POLICE_ISSUERS, RESIDENT_ISSUERS) if "경찰" in value else (RESIDENT_ISSUERS, POLICE_ISSUERS)
+            )
             known = lexicon_fix(value, lists[0]) or lexicon_fix(value, lists[1])
             if known:
                 value, changed = known
@@ -284,8 +342,12 @@ def _issuer(lines: list[Line]) -> Reading:
 
 def _resident(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
     number, number_line = _resident_number(lines)
-    return {"name": _name_above(lines, number_line), "residentNumber": number,
-            "issueDate": _issue_date(lines), "issuer": _issuer(lines)}
+    return {
+        "name": _name_above(lines, number_line),
+        "residentNumber": number,
+        "issueDate": _issue_date(lines),
+        "issuer": _issuer(lines),
+    }
 
 
 # ------------------------------------------------------------------ driver licence
@@ -293,10 +355,16 @@ def _resident(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
 
 def _driver(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
     number, number_line = _resident_number(lines)
-    return {"driverLicenseNumber": _licence_number(lines), "licenseType": _licence_type(lines),
-            "name": _name_above(lines, number_line), "residentNumber": number,
-            "condition": _condition(lines, number_line), "serialNum": _serial(lines, shape),
-            "issueDate": _issue_date(lines), "issuer": _issuer(lines)}
+    return {
+        "driverLicenseNumber": _licence_number(lines),
+        "licenseType": _licence_type(lines),
+        "name": _name_above(lines, number_line),
+        "residentNumber": number,
+        "condition": _condition(lines, number_line),
+        "serialNum": _serial(lines, shape),
+        "issueDate": _issue_date(lines),
+        "issuer": _issuer(lines),
+    }
 
 
 def _licence_number(lines: list[Line]) -> Reading:
@@ -311,13 +379,16 @@ def _licence_number(lines: list[Line]) -> Reading:
         for source, conf in ((digitish(ln.latin), ln.rapid.score), (ln.korean, ln.korean_conf)):
             m = LICENCE.search(source)
             if m:
-                found.append((m.group(1) in LICENCE_REGION_CODES, conf, _reading("-".join(m.groups()), conf, ln.quad)))
+                found.append(
+                    (m.group(1) in LICENCE_REGION_CODES, conf, _reading("-".join(m.groups()), conf, ln.quad))
+                )
                 continue
             m = LICENCE_TAIL.search(source)
             if not m:
                 continue
-            region_text = re.sub(r"[^가-힣]", "", (ln.korean.split(m.group(1))[0] if ln.hangul else "")) or \
-                _region_left_of(lines, ln)
+            region_text = re.sub(
+                r"[^가-힣]", "", (ln.korean.split(m.group(1))[0] if ln.hangul else "")
+            ) or _region_left_of(lines, ln)
             fixed = lexicon_fix(region_text, list(LICENCE_REGIONS), least=0.5) if region_text else None
             region = fixed[0] if fixed else None
             tail = "-".join(m.groups())
@@ -364,13 +435,19 @@ def _licence_type(lines: list[Line]) -> Reading:
         found = [(k, "종", rest) for k, rest in LOOSE_TYPE.findall(compact)]
         if not found and (LICENCE.search(digitish(ln.latin)) or len(compact) <= 8):
             # '1촉대연': 종 itself misread, on the number's line or alone - trusted only if the class snaps
-            found = [(k, mid, rest) for k, mid, rest in BLURRED_TYPE.findall(compact)
-                     if nearest(mid, ("종",), least=0.3) and nearest(rest[:2], LICENCE_CLASSES, least=0.5)]
+            found = [
+                (k, mid, rest)
+                for k, mid, rest in BLURRED_TYPE.findall(compact)
+                if nearest(mid, ("종",), least=0.3) and nearest(rest[:2], LICENCE_CLASSES, least=0.5)
+            ]
         used: list[str] = []  # what the types accepted on this line cover of it
         for kind, mid, rest in found:
             read_kind = kind if kind in "12" or ln.latin[:1] not in ("1", "2") else ln.latin[:1]
-            cls = next((c for c in (rest, rest[:2]) if c in LICENCE_CLASSES), None) or \
-                nearest(rest[:2], LICENCE_CLASSES, least=0.5) or nearest(rest, LICENCE_CLASSES, least=0.5)
+            cls = (
+                next((c for c in (rest, rest[:2]) if c in LICENCE_CLASSES), None)
+                or nearest(rest[:2], LICENCE_CLASSES, least=0.5)
+                or nearest(rest, LICENCE_CLASSES, least=0.5)
+            )
             if cls in ONLY_CLASS:  # 대형/특수 exist only as 1종, 원동기 only as 2종
                 kind = ONLY_CLASS[cls]
             elif kind not in "12" and ln.latin[:1] in ("1", "2"):
@@ -378,7 +455,7 @@ def _licence_type(lines: list[Line]) -> Reading:
             name = f"{kind}종{cls}" if cls and kind in "12" else None
             if not name or name in types:
                 continue
-            fixes = edits(f"{read_kind}{mid}{rest[:len(cls or '')]}", name)
+            fixes = edits(f"{read_kind}{mid}{rest[: len(cls or '')]}", name)
             if fixes > 1:
                 continue  # the list would be writing the type, not fixing a character of it
             types.append(name)
@@ -393,7 +470,7 @@ def _licence_type(lines: list[Line]) -> Reading:
         if used and len(re.sub(r"[^가-힣]", "", left)) >= 2:
             # Hangul on a type's line that no type explains: the blurred line may hide another type
             # ('2종소형' read of '1종보통 2종소형'), so what was read is confirmed by nothing
-            confs[-len(used):] = [min(c, plain(c, False)) for c in confs[-len(used):]]
+            confs[-len(used) :] = [min(c, plain(c, False)) for c in confs[-len(used) :]]
     if not types:
         return MISSING
     return _reading("/".join(types), min(confs), quads[0])
@@ -415,12 +492,17 @@ def _condition(lines: list[Line], number_line: Line | None = None) -> Reading:
             if m:
                 return _reading(",".join(re.findall(r"[A-Z]", m.group(1))), formed(ln.rapid.score), ln.quad)
             value = re.sub(r"[^0-9A-Za-z,]", "", ln.korean.replace(" ", "").split("조건", 1)[1])
-            return _reading(value.upper(), plain(_words_conf(ln.hangul, value) * ln.rapid.legibility), ln.quad)
+            return _reading(
+                value.upper(), plain(_words_conf(ln.hangul, value) * ln.rapid.legibility), ln.quad
+            )
     if number_line is not None:
         for ln in lines:
             text = ln.latin.strip().upper()
-            if (CONDITION_CODES.fullmatch(text) and ln.rapid.y > number_line.rapid.y
-                    and abs(ln.rapid.x - number_line.rapid.x) < 2 * number_line.rapid.height):
+            if (
+                CONDITION_CODES.fullmatch(text)
+                and ln.rapid.y > number_line.rapid.y
+                and abs(ln.rapid.x - number_line.rapid.x) < 2 * number_line.rapid.height
+            ):
                 return _reading(",".join(re.findall(r"[A-H]", text)), formed(ln.rapid.score), ln.quad)
     return Reading("none", 0.0, EMPTY_QUAD)
 
@@ -431,8 +513,10 @@ def _serial(lines: list[Line], shape: tuple[int, ...]) -> Reading:
     The 5-6 character cipher serial printed under or beside the photo: a line that is nothing but
     upper-case letters and digits, both present."""
     for ln in sorted(lines, key=lambda x: -x.rapid.score):
-        for text, conf in ((ln.latin.replace(" ", "").upper(), ln.rapid.score),
-                           ((ln.hangul.text if ln.hangul else "").replace(" ", "").upper(), ln.korean_conf)):
+        for text, conf in (
+            (ln.latin.replace(" ", "").upper(), ln.rapid.score),
+            ((ln.hangul.text if ln.hangul else "").replace(" ", "").upper(), ln.korean_conf),
+        ):
             if SERIAL.match(text):
                 return _reading(text, plain(conf), ln.quad)
     return MISSING
@@ -447,8 +531,10 @@ def _mrz_like(text: str) -> bool:
 
 
 def _passport(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
-    mrz_lines = sorted((ln for ln in lines if _mrz_like(ln.latin) or (ln.hangul and _mrz_like(ln.hangul.text))),
-                       key=lambda ln: ln.rapid.y)[-2:]
+    mrz_lines = sorted(
+        (ln for ln in lines if _mrz_like(ln.latin) or (ln.hangul and _mrz_like(ln.hangul.text))),
+        key=lambda ln: ln.rapid.y,
+    )[-2:]
     if len(mrz_lines) < 2:
         return {}
     td3, conf = _best_td3(*mrz_lines)
@@ -462,7 +548,9 @@ def _passport(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
         """The MRZ's value, boxed where the visual zone prints it (with that line's confidence)."""
         for ln in lines:
             if value and ln.latin.strip().upper() == value:
-                return _reading(value, min(conf, ln.rapid.score) if td3.checks_ok else ln.rapid.score, ln.quad)
+                return _reading(
+                    value, min(conf, ln.rapid.score) if td3.checks_ok else ln.rapid.score, ln.quad
+                )
         return _reading(value, conf, fallback)
 
     def dated(ymd: str, fallback: np.ndarray) -> tuple[Reading, Reading]:
@@ -475,8 +563,14 @@ def _passport(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
 
     dob, dob_ymd = dated(birth, q2)
     doe, doe_ymd = dated(expiry, q2)
-    doi, doi_ymd = (Reading(viz_date(issue[0]), issue[1].conf, issue[1].box),
-                    Reading(issue[0], issue[1].conf, issue[1].box)) if issue else (MISSING, MISSING)
+    doi, doi_ymd = (
+        (
+            Reading(viz_date(issue[0]), issue[1].conf, issue[1].box),
+            Reading(issue[0], issue[1].conf, issue[1].box),
+        )
+        if issue
+        else (MISSING, MISSING)
+    )
     nationality = NATIONALITIES.get(td3.nationality, td3.nationality)
 
     def sure(r: Reading) -> Reading:
@@ -485,19 +579,32 @@ def _passport(lines: list[Line], shape: tuple[int, ...]) -> dict[str, Reading]:
 
     doi, doi_ymd = replace(doi, conf=formed(doi.conf)), replace(doi_ymd, conf=formed(doi_ymd.conf))
     fields = {
-        "passportType": from_viz(td3.doc_type, q1), "countryCode": from_viz(td3.country, q1),
-        "passportNo": from_viz(td3.number, q2), "surName": from_viz(td3.surname, q1),
-        "givenName": from_viz(td3.given_names, q1), "nationality": from_viz(nationality, q2),
-        "dateOfBirth": dob, "dateOfBirthYMD": dob_ymd, "sex": from_viz(td3.sex, q2),
-        "dateOfIssue": doi, "dateOfIssueYMD": doi_ymd, "dateOfExpiry": doe, "dateOfExpiryYMD": doe_ymd,
-        "koreanName": _korean_name(lines, mrz_lines[0]), "personalNo": from_viz(td3.personal, q2),
-        "MRZ1": _reading(td3.line1, conf, q1), "MRZ2": _reading(td3.line2, conf, q2),
+        "passportType": from_viz(td3.doc_type, q1),
+        "countryCode": from_viz(td3.country, q1),
+        "passportNo": from_viz(td3.number, q2),
+        "surName": from_viz(td3.surname, q1),
+        "givenName": from_viz(td3.given_names, q1),
+        "nationality": from_viz(nationality, q2),
+        "dateOfBirth": dob,
+        "dateOfBirthYMD": dob_ymd,
+        "sex": from_viz(td3.sex, q2),
+        "dateOfIssue": doi,
+        "dateOfIssueYMD": doi_ymd,
+        "dateOfExpiry": doe,
+        "dateOfExpiryYMD": doe_ymd,
+        "koreanName": _korean_name(lines, mrz_lines[0]),
+        "personalNo": from_viz(td3.personal, q2),
+        "MRZ1": _reading(td3.line1, conf, q1),
+        "MRZ2": _reading(td3.line2, conf, q2),
     }
-    return {k: r if k in ("dateOfIssue", "dateOfIssueYMD", "koreanName") else sure(r) for k, r in fields.items()}
+    return {
+        k: r if k in ("dateOfIssue", "dateOfIssueYMD", "koreanName") else sure(r) for k, r in fields.items()
+    }
 
 
 def _best_td3(first: Line, second: Line) -> tuple[Td3, float]:
     """The pair of readings (RapidOCR's, Tesseract's) whose check digits hold, most confident first."""
+
     def options(ln: Line) -> list[tuple[str, float]]:
         out = [(ln.latin, ln.rapid.score)]
         if ln.hangul and ln.hangul.words:
@@ -528,9 +635,22 @@ def _korean_name(lines: list[Line], mrz_first: Line) -> Reading:
     candidates = []
     for ln in lines:
         compact = ln.korean.replace(" ", "")
-        if ln.rapid.y < mrz_first.rapid.y and re.fullmatch(r"[가-힣]{2,5}", compact) and compact not in NOT_NAMES:
-            candidates.append((ln.rapid.height, _reading(compact, plain(_words_conf(ln.hangul, compact, weakest=True)
-                                                                        * ln.rapid.legibility ** 2,
-                                                                          _agreed(ln, compact)),
-                                                        ln.quad)))
+        if (
+            ln.rapid.y < mrz_first.rapid.y
+            and re.fullmatch(r"[가-힣]{2,5}", compact)
+            and compact not in NOT_NAMES
+        ):
+            candidates.append(
+                (
+                    ln.rapid.height,
+                    _reading(
+                        compact,
+                        plain(
+                            _words_conf(ln.hangul, compact, weakest=True) * ln.rapid.legibility**2,
+                            _agreed(ln, compact),
+                        ),
+                        ln.quad,
+                    ),
+                )
+            )
     return max(candidates, key=lambda c: c[0])[1] if candidates else MISSING

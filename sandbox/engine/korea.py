@@ -8,38 +8,141 @@ reported with its confidence capped (`LEXICON_FIX_CAP`): the card did not print 
 are as printed on the cards (issuer with a single space between the metropolitan city and the
 district office; police agencies written solid).
 """
+
 from __future__ import annotations
 
 import unicodedata
 
 DISTRICTS: dict[str, tuple[str, ...]] = {
-    "서울특별시": ("종로구", "중구", "용산구", "성동구", "광진구", "동대문구", "중랑구", "성북구", "강북구", "도봉구",
-               "노원구", "은평구", "서대문구", "마포구", "양천구", "강서구", "구로구", "금천구", "영등포구", "동작구",
-               "관악구", "서초구", "강남구", "송파구", "강동구"),
-    "부산광역시": ("중구", "서구", "동구", "영도구", "부산진구", "동래구", "남구", "북구", "해운대구", "사하구", "금정구",
-               "강서구", "연제구", "수영구", "사상구", "기장군"),
+    "서울특별시": (
+        "종로구",
+        "중구",
+        "용산구",
+        "성동구",
+        "광진구",
+        "동대문구",
+        "중랑구",
+        "성북구",
+        "강북구",
+        "도봉구",
+        "노원구",
+        "은평구",
+        "서대문구",
+        "마포구",
+        "양천구",
+        "강서구",
+        "구로구",
+        "금천구",
+        "영등포구",
+        "동작구",
+        "관악구",
+        "서초구",
+        "강남구",
+        "송파구",
+        "강동구",
+    ),
+    "부산광역시": (
+        "중구",
+        "서구",
+        "동구",
+        "영도구",
+        "부산진구",
+        "동래구",
+        "남구",
+        "북구",
+        "해운대구",
+        "사하구",
+        "금정구",
+        "강서구",
+        "연제구",
+        "수영구",
+        "사상구",
+        "기장군",
+    ),
     "대구광역시": ("중구", "동구", "서구", "남구", "북구", "수성구", "달서구", "달성군", "군위군"),
-    "인천광역시": ("중구", "동구", "미추홀구", "연수구", "남동구", "부평구", "계양구", "서구", "강화군", "옹진군",
-               "제물포구", "영종구", "서해구", "검단구"),  # the last four since July 2026; older cards keep the old
+    "인천광역시": (
+        "중구",
+        "동구",
+        "미추홀구",
+        "연수구",
+        "남동구",
+        "부평구",
+        "계양구",
+        "서구",
+        "강화군",
+        "옹진군",
+        "제물포구",
+        "영종구",
+        "서해구",
+        "검단구",
+    ),  # the last four since July 2026; older cards keep the old
     "광주광역시": ("동구", "서구", "남구", "북구", "광산구"),
     "대전광역시": ("동구", "중구", "서구", "유성구", "대덕구"),
     "울산광역시": ("중구", "남구", "동구", "북구", "울주군"),
 }
-RESIDENT_ISSUERS = tuple(f"{metro} {d}{'수' if d.endswith('군') else '청장'}"
-                         for metro, ds in DISTRICTS.items() for d in ds) + ("세종특별자치시장",)
+RESIDENT_ISSUERS = tuple(
+    f"{metro} {d}{'수' if d.endswith('군') else '청장'}" for metro, ds in DISTRICTS.items() for d in ds
+) + ("세종특별자치시장",)
 POLICE_ISSUERS = (
-    "서울특별시경찰청장", "부산광역시경찰청장", "대구광역시경찰청장", "인천광역시경찰청장", "광주광역시경찰청장",
-    "대전광역시경찰청장", "울산광역시경찰청장", "세종특별자치시경찰청장", "경기도남부경찰청장", "경기도북부경찰청장",
-    "강원도경찰청장", "강원특별자치도경찰청장", "충청북도경찰청장", "충청남도경찰청장", "전라북도경찰청장",
-    "전북특별자치도경찰청장", "전라남도경찰청장", "경상북도경찰청장", "경상남도경찰청장", "제주특별자치도경찰청장",
-    "서울지방경찰청장", "부산지방경찰청장", "대구지방경찰청장", "인천지방경찰청장", "광주지방경찰청장",
-    "대전지방경찰청장", "울산지방경찰청장", "경기지방경찰청장", "경기남부지방경찰청장", "경기북부지방경찰청장",
-    "강원지방경찰청장", "충북지방경찰청장", "충남지방경찰청장", "전북지방경찰청장", "전남지방경찰청장",
-    "경북지방경찰청장", "경남지방경찰청장", "제주지방경찰청장", "제주특별자치도지방경찰청장",
+    "서울특별시경찰청장",
+    "부산광역시경찰청장",
+    "대구광역시경찰청장",
+    "인천광역시경찰청장",
+    "광주광역시경찰청장",
+    "대전광역시경찰청장",
+    "울산광역시경찰청장",
+    "세종특별자치시경찰청장",
+    "경기도남부경찰청장",
+    "경기도북부경찰청장",
+    "강원도경찰청장",
+    "강원특별자치도경찰청장",
+    "충청북도경찰청장",
+    "충청남도경찰청장",
+    "전라북도경찰청장",
+    "전북특별자치도경찰청장",
+    "전라남도경찰청장",
+    "경상북도경찰청장",
+    "경상남도경찰청장",
+    "제주특별자치도경찰청장",
+    "서울지방경찰청장",
+    "부산지방경찰청장",
+    "대구지방경찰청장",
+    "인천지방경찰청장",
+    "광주지방경찰청장",
+    "대전지방경찰청장",
+    "울산지방경찰청장",
+    "경기지방경찰청장",
+    "경기남부지방경찰청장",
+    "경기북부지방경찰청장",
+    "강원지방경찰청장",
+    "충북지방경찰청장",
+    "충남지방경찰청장",
+    "전북지방경찰청장",
+    "전남지방경찰청장",
+    "경북지방경찰청장",
+    "경남지방경찰청장",
+    "제주지방경찰청장",
+    "제주특별자치도지방경찰청장",
 )
-LICENCE_REGIONS = {"서울": "11", "부산": "12", "경기": "13", "강원": "14", "충북": "15", "충남": "16", "전북": "17",
-                   "전남": "18", "경북": "19", "경남": "20", "제주": "21", "대구": "22", "인천": "23", "광주": "24",
-                   "대전": "25", "울산": "26", "경기북부": "28"}
+LICENCE_REGIONS = {
+    "서울": "11",
+    "부산": "12",
+    "경기": "13",
+    "강원": "14",
+    "충북": "15",
+    "충남": "16",
+    "전북": "17",
+    "전남": "18",
+    "경북": "19",
+    "경남": "20",
+    "제주": "21",
+    "대구": "22",
+    "인천": "23",
+    "광주": "24",
+    "대전": "25",
+    "울산": "26",
+    "경기북부": "28",
+}
 """Region names printed before older licence numbers, with the two-digit code that replaced them."""
 LICENCE_REGION_CODES = frozenset(LICENCE_REGIONS.values()) | {"27"}
 LICENCE_CLASSES = ("대형", "보통", "소형", "특수", "원동기")
@@ -68,7 +171,9 @@ LEXICON_FIX_CAP = 0.75
 syllable shows amber, however sure the reader was of the syllable it replaced."""
 
 
-def lexicon_fix(reading: str, vocabulary: tuple[str, ...] | list[str], least: float = 0.75) -> tuple[str, bool] | None:
+def lexicon_fix(
+    reading: str, vocabulary: tuple[str, ...] | list[str], least: float = 0.75
+) -> tuple[str, bool] | None:
     """An official-list entry for `reading`, fixing at most one misread syllable per word.
 
     (entry, changed) when `reading` is an entry of `vocabulary` (spaces ignored: changed is False)
@@ -88,7 +193,9 @@ def lexicon_fix(reading: str, vocabulary: tuple[str, ...] | list[str], least: fl
         return None
     start, wrong_per_word = 0, []
     for word in entry.split(" "):
-        wrong_per_word.append(sum(a != b for a, b in zip(compact[start:start + len(word)], word, strict=True)))
+        wrong_per_word.append(
+            sum(a != b for a, b in zip(compact[start : start + len(word)], word, strict=True))
+        )
         start += len(word)
     return (entry, True) if max(wrong_per_word) <= 1 else None
 

@@ -8,6 +8,7 @@ document; its minimum-area rectangle is warped upright at a resolution that suit
 clusters find a card whatever its colour against whatever desk, where edge/contour finders need a
 contrasting border.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,8 +55,15 @@ def text_cluster(boxes: list[np.ndarray], shape: tuple[int, ...]) -> list[np.nda
         return None
     ink = [int(((labels == k) & (mask > 0)).sum()) for k in range(1, count)]
     best = 1 + int(np.argmax(ink))
-    keep = [b for b in boxes if labels[min(mask.shape[0] - 1, max(0, int(b.mean(axis=0)[1] * s))),
-                                       min(mask.shape[1] - 1, max(0, int(b.mean(axis=0)[0] * s)))] == best]
+    keep = [
+        b
+        for b in boxes
+        if labels[
+            min(mask.shape[0] - 1, max(0, int(b.mean(axis=0)[1] * s))),
+            min(mask.shape[1] - 1, max(0, int(b.mean(axis=0)[0] * s))),
+        ]
+        == best
+    ]
     return [b.astype(np.float32) for b in keep] or None
 
 
@@ -80,8 +88,10 @@ def document_view(bgr: np.ndarray, boxes: list[np.ndarray], max_side: int) -> Vi
     cx, cy = ((along.max() + along.min()) / 2) * u + ((across.max() + across.min()) / 2) * n
     rw, rh = rw * (1 + 2 * MARGIN[0]), rh * (1 + 2 * MARGIN[1])
     centre = np.array([cx, cy])
-    corners = np.array([centre + sx * rw / 2 * u + sy * rh / 2 * n
-                        for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))], np.float32)  # clockwise from top-left
+    corners = np.array(
+        [centre + sx * rw / 2 * u + sy * rh / 2 * n for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))],
+        np.float32,
+    )  # clockwise from top-left
     scale = min(1.0, max_side / max(rw, rh))
     out_w, out_h = max(1, round(rw * scale)), max(1, round(rh * scale))
     dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
@@ -91,12 +101,13 @@ def document_view(bgr: np.ndarray, boxes: list[np.ndarray], max_side: int) -> Vi
     if scale < 0.5:
         k = scale * 1.5
         x0, y0, bw, bh = cv2.boundingRect(corners.clip(0, None))
-        crop = bgr[y0:y0 + bh, x0:x0 + bw]
+        crop = bgr[y0 : y0 + bh, x0 : x0 + bw]
         source = cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
         # source pixel (u, v) is photo pixel (x0 + u / k, y0 + v / k)
         from_source = m @ np.array([[1 / k, 0, x0], [0, 1 / k, y0], [0, 0, 1]], np.float64)
-    image = cv2.warpPerspective(source, from_source, (out_w, out_h), flags=cv2.INTER_LINEAR,
-                                borderMode=cv2.BORDER_REPLICATE)
+    image = cv2.warpPerspective(
+        source, from_source, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     return View(image, np.linalg.inv(m))
 
 

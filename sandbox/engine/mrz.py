@@ -1,4 +1,5 @@
 """ICAO 9303 TD3 (passport) machine-readable zone: repair OCR confusions, verify check digits, derive fields."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"})
+TO_DIGIT = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
+)
 TO_ALPHA = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"})
 NATIONALITIES = {"KOR": "REPUBLIC OF KOREA"}
 
@@ -92,8 +95,16 @@ def parse_td3(line1: str, line2: str) -> Td3:
     l1, l2 = _alpha(clean_line(line1)), clean_line(line2)
     number = _repair(l2[0:9], _digits(l2[9]))
     personal = _repair(l2[28:42], _digits(l2[42]))
-    l2 = (number + _digits(l2[9]) + _alpha(l2[10:13]) + _digits(l2[13:20]) + _alpha(l2[20])
-          + _digits(l2[21:28]) + personal + _digits(l2[42:44]))
+    l2 = (
+        number
+        + _digits(l2[9])
+        + _alpha(l2[10:13])
+        + _digits(l2[13:20])
+        + _alpha(l2[20])
+        + _digits(l2[21:28])
+        + personal
+        + _digits(l2[42:44])
+    )
     ok = (
         l2[9] == check_digit(l2[0:9])
         and l2[19] == check_digit(l2[13:19])

@@ -11,6 +11,7 @@ not `kor+eng`: the mixed model turns Hangul beside hanja into Latin; Latin and d
 RapidOCR anyway. Without Tesseract or its Korean data the engine still works; Hangul fields then come
 back empty with confidence 0 (`hangul_available` says which).
 """
+
 from __future__ import annotations
 
 import io
@@ -69,11 +70,17 @@ class TextLine:
 
     @property
     def height(self) -> float:
-        return float(np.linalg.norm(self.quad[3] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[1])) / 2
+        return (
+            float(np.linalg.norm(self.quad[3] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[1]))
+            / 2
+        )
 
     @property
     def width(self) -> float:
-        return float(np.linalg.norm(self.quad[1] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[3])) / 2
+        return (
+            float(np.linalg.norm(self.quad[1] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[3]))
+            / 2
+        )
 
 
 @dataclass(frozen=True)
@@ -147,12 +154,14 @@ class RapidReader:
             from rapidocr import RapidOCR
 
             det_path, rec_path = (Path(rapidocr.__file__).parent / "models" / name for name in MODELS)
-            ocr = RapidOCR(params={
-                "Global.log_level": "error",
-                "Global.use_cls": False,  # orientation is handled per document (see recognizer.py)
-                "Det.model_path": str(det_path),
-                "Rec.model_path": str(rec_path),
-            })
+            ocr = RapidOCR(
+                params={
+                    "Global.log_level": "error",
+                    "Global.use_cls": False,  # orientation is handled per document (see recognizer.py)
+                    "Det.model_path": str(det_path),
+                    "Rec.model_path": str(rec_path),
+                }
+            )
             detector, recognizer = ocr._load_det_model(), ocr._load_rec_model()
             detector.session.session, recognizer.session.session = _session(det_path), _session(rec_path)
             self._models = (detector, recognizer)
@@ -169,7 +178,9 @@ class RapidReader:
         scaled = (round(h * scale), round(w * scale))
         size = (max(32, round(scaled[1] / 32) * 32), max(32, round(scaled[0] / 32) * 32))
         small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if scale < 1.0 else cv2.INTER_LINEAR)
-        blob = np.ascontiguousarray((small.astype(np.float32) * np.float32(1 / 127.5) - 1).transpose(2, 0, 1)[None])
+        blob = np.ascontiguousarray(
+            (small.astype(np.float32) * np.float32(1 / 127.5) - 1).transpose(2, 0, 1)[None]
+        )
         # boxes in whole pixels of the scaled copy, then scaled back (as RapidOCR's own pipeline has them)
         boxes, _scores = detector.postprocess_op(detector.session(blob), scaled)
         if len(boxes) == 0:
@@ -183,8 +194,13 @@ class RapidReader:
         in a large photo, cheaply. Quads in `bgr`'s coordinates."""
         return list(self._detect(bgr, max_side))
 
-    def read(self, bgr: np.ndarray, max_side: int = READ_MAX_SIDE, det_side: int | None = None,
-             measure: np.ndarray | None = None) -> list[TextLine]:
+    def read(
+        self,
+        bgr: np.ndarray,
+        max_side: int = READ_MAX_SIDE,
+        det_side: int | None = None,
+        measure: np.ndarray | None = None,
+    ) -> list[TextLine]:
         """All text lines of `bgr`, in reading order.
 
         All text lines of `bgr`, in reading order (top to bottom, then left to right): detected on a
@@ -196,8 +212,11 @@ class RapidReader:
 
         h, w = bgr.shape[:2]
         scale = min(1.0, max_side / max(h, w))
-        working = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) \
-            if scale < 1.0 else bgr
+        working = (
+            cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+            if scale < 1.0
+            else bgr
+        )
         quads = self._detect(bgr, min(det_side or max_side, max_side))
         if len(quads) == 0:
             return []
@@ -211,8 +230,10 @@ class RapidReader:
                 txts[i], scores[i] = t, s
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
-        lines = [TextLine(str(t).strip(), float(s), q, legibility(grey, q))
-                 for q, t, s in zip(quads, txts, scores, strict=True)]
+        lines = [
+            TextLine(str(t).strip(), float(s), q, legibility(grey, q))
+            for q, t, s in zip(quads, txts, scores, strict=True)
+        ]
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
 
 
@@ -262,7 +283,7 @@ def legibility(grey: np.ndarray, quad: np.ndarray) -> float:
     """
     x0, y0 = np.floor(quad.min(axis=0)).astype(int)
     x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
-    crop = grey[max(0, y0):max(0, y1), max(0, x0):max(0, x1)].astype(np.float32)
+    crop = grey[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)].astype(np.float32)
     if crop.shape[0] < 3 or crop.shape[1] < 3:
         return 0.0
     p5, p95 = np.percentile(crop, (5, 95))
@@ -286,7 +307,9 @@ def legibility(grey: np.ndarray, quad: np.ndarray) -> float:
 
 def _tesseract_langs(binary: str) -> set[str]:
     try:
-        out = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=10, check=False)
+        out = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return set()
     return {ln.strip() for ln in (out.stdout + out.stderr).splitlines()[1:] if ln.strip()}
@@ -311,8 +334,10 @@ class HangulReader:
                 if binary and "kor" in _tesseract_langs(binary):
                     self._binary = binary
                 else:
-                    log.warning("Tesseract with Korean data not found: Hangul fields will be empty. "
-                                "Install the Debian packages tesseract-ocr and tesseract-ocr-kor.")
+                    log.warning(
+                        "Tesseract with Korean data not found: Hangul fields will be empty. "
+                        "Install the Debian packages tesseract-ocr and tesseract-ocr-kor."
+                    )
                 self._checked = True
         return self._binary is not None
 
@@ -345,7 +370,9 @@ class HangulReader:
         out: list[HangulText] = [HangulText()] * len(quads)
         for share, read in zip(shares, pages, strict=True):
             for n, i in enumerate(share):
-                options = [read.get(n * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))]
+                options = [
+                    read.get(n * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))
+                ]
                 best = max(options, key=lambda h: (bool(h.words), h.conf))
                 out[i] = replace(best, others=tuple(o.text for o in options if o is not best))
         return out
@@ -359,7 +386,10 @@ class HangulReader:
         try:
             proc = subprocess.run(
                 [binary, "stdin", "stdout", "-l", "kor", "--psm", "7", "tsv"],
-                input=tiff.getvalue(), capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False,
+                input=tiff.getvalue(),
+                capture_output=True,
+                timeout=TESSERACT_TIMEOUT_S,
+                check=False,
                 env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its OpenMP threads only fight each other
             )
         except (OSError, subprocess.SubprocessError) as err:
@@ -374,18 +404,28 @@ def _crop_line(bgr: np.ndarray, quad: np.ndarray, margin: float = 0.18) -> np.nd
     width = max(int(np.linalg.norm(q[1] - q[0])), 1)
     height = max(int(np.linalg.norm(q[3] - q[0])), 1)
     pad = margin * height
-    dst = np.array([[pad, pad], [pad + width, pad], [pad + width, pad + height], [pad, pad + height]], np.float32)
+    dst = np.array(
+        [[pad, pad], [pad + width, pad], [pad + width, pad + height], [pad, pad + height]], np.float32
+    )
     m = cv2.getPerspectiveTransform(q, dst)
-    return cv2.warpPerspective(bgr, m, (int(width + 2 * pad), int(height + 2 * pad)),
-                               flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(
+        bgr,
+        m,
+        (int(width + 2 * pad), int(height + 2 * pad)),
+        flags=cv2.INTER_CUBIC,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
 
 
 def _prepare(crop: np.ndarray, height: int) -> np.ndarray:
     """Grey, scaled to `height`, stretched to full contrast, dark text on light, white border."""
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     scale = height / grey.shape[0]
-    grey = cv2.resize(grey, (max(1, round(grey.shape[1] * scale)), height),
-                      interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    grey = cv2.resize(
+        grey,
+        (max(1, round(grey.shape[1] * scale)), height),
+        interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA,
+    )
     grey = cv2.normalize(grey, np.empty_like(grey), 0, 255, cv2.NORM_MINMAX)
     if grey.mean() < 127:  # light text on a dark card
         grey = 255 - grey
@@ -396,9 +436,15 @@ def _erase_rules(grey: np.ndarray) -> np.ndarray:
     """Paint over frame lines (a box drawn around a field) that Tesseract would read as glyphs."""
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     h, w = grey.shape
-    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(w * 0.6)), 1)))
-    rules = cv2.bitwise_or(rules, cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                                                   cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(h * 0.8))))))
+    rules = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(w * 0.6)), 1))
+    )
+    rules = cv2.bitwise_or(
+        rules,
+        cv2.morphologyEx(
+            ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(h * 0.8))))
+        ),
+    )
     if not rules.any():
         return grey
     out = grey.copy()
@@ -414,5 +460,7 @@ def _pages(tsv: str) -> dict[int, HangulText]:
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
         page, block, line, left = int(cols[1]), int(cols[2]), int(cols[4]), int(cols[6])
-        words.setdefault(page, []).append((block, line, left, cols[11].strip(), max(0.0, float(cols[10])) / 100.0))
+        words.setdefault(page, []).append(
+            (block, line, left, cols[11].strip(), max(0.0, float(cols[10])) / 100.0)
+        )
     return {p: HangulText(tuple((w, c) for *_, w, c in sorted(ws))) for p, ws in words.items()}

@@ -1,4 +1,5 @@
 """The engine the sandbox backend calls: OCR adapter + document parsers, one shared instance."""
+
 from __future__ import annotations
 
 import threading
@@ -76,10 +77,16 @@ class Recognizer:
             reading, view = self._read_card(bgr, CARD_MAX_SIDE), View(bgr)  # the cut missed: the whole photo
         return _map_card(reading, view.back) if reading is not None and view.to_photo is not None else reading
 
-    def _read_card(self, bgr: np.ndarray, det_side: int, measure: np.ndarray | None = None) -> CardReading | None:
+    def _read_card(
+        self, bgr: np.ndarray, det_side: int, measure: np.ndarray | None = None
+    ) -> CardReading | None:
         for turns in _orders(bgr):
-            lines = self.rapid.read(rotate_image(bgr, turns), CARD_MAX_SIDE, det_side,
-                                    measure=rotate_image(measure, turns) if measure is not None else None)
+            lines = self.rapid.read(
+                rotate_image(bgr, turns),
+                CARD_MAX_SIDE,
+                det_side,
+                measure=rotate_image(measure, turns) if measure is not None else None,
+            )
             if not lines and turns == 0:
                 return None  # no text at all: turning the image will not find any
             reading = parse_card(lines)
@@ -105,14 +112,19 @@ class Recognizer:
             (reading, _), view = self._read_id(bgr), View(bgr)
         return _map_id(reading, view.back) if reading is not None and view.to_photo is not None else reading
 
-    def _read_id(self, bgr: np.ndarray, measure: np.ndarray | None = None,
-                 orders: tuple[int, ...] | None = None) -> tuple[IdReading | None, int]:
+    def _read_id(
+        self, bgr: np.ndarray, measure: np.ndarray | None = None, orders: tuple[int, ...] | None = None
+    ) -> tuple[IdReading | None, int]:
         """The best reading over the orientations tried, and the quarter turns that gave it."""
         best: tuple[int, IdReading, int] | None = None
         for turns in orders or _orders(bgr):
             image = rotate_image(bgr, turns)
-            lines = self.rapid.read(image, ID_MAX_SIDE, ID_DET_SIDE,
-                                    measure=rotate_image(measure, turns) if measure is not None else None)
+            lines = self.rapid.read(
+                image,
+                ID_MAX_SIDE,
+                ID_DET_SIDE,
+                measure=rotate_image(measure, turns) if measure is not None else None,
+            )
             if not lines:
                 if turns == 0:
                     return None, 0

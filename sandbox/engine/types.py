@@ -3,6 +3,7 @@
 The backend turns these into the API's response shape (and encrypts what the guide marks
 encrypted); the engine knows nothing of HTTP, envelopes or result codes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

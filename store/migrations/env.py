@@ -4,6 +4,7 @@ One transaction per migration (``transaction_per_migration``): a step that fails
 and the database stays at the last revision that completed. On SQLite that needs the engine of
 ``store.db.migration_engine``, which really BEGINs before DDL; Alembic is then told DDL is transactional.
 """
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -15,9 +16,14 @@ target_metadata = Base.metadata
 
 
 def run_on(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      transaction_per_migration=True, on_version_apply=foreign_keys_hold,
-                      transactional_ddl=True if connection.dialect.name == "sqlite" else None)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        transaction_per_migration=True,
+        on_version_apply=foreign_keys_hold,
+        transactional_ddl=True if connection.dialect.name == "sqlite" else None,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -39,8 +45,9 @@ def run() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

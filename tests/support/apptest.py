@@ -4,6 +4,7 @@ Import the fixtures into a test module (``from tests.support.apptest import sand
 drive the app with :func:`open_page`. The dashboard reaches the sandbox through
 ``STUDIO_SANDBOX_URL`` (``ui.session``), so every AppTest talks to this one server over HTTP.
 """
+
 from __future__ import annotations
 
 import json

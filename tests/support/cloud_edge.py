@@ -4,6 +4,7 @@ nhncloudservice.com``) and reaches it through an HTTPS proxy, as behind a compan
 (``HTTPS_PROXY``); the proxy answers ``CONNECT`` for NHN's hosts only, terminates TLS with a
 throw-away certificate the client is told to trust (``REQUESTS_CA_BUNDLE``) and pipes the plain HTTP
 to the sandbox, whose journal counts what arrived. Nothing in the product knows it is a test."""
+
 from __future__ import annotations
 
 import asyncio
@@ -66,9 +67,15 @@ def cloud_edge(sandbox_url: str, folder: Path) -> Iterator[dict[str, str]]:
     thread = threading.Thread(target=loop.run_forever, name="cloud-edge", daemon=True)
     thread.start()
     try:
-        yield {"HTTPS_PROXY": f"http://127.0.0.1:{port}", "https_proxy": f"http://127.0.0.1:{port}",
-               "REQUESTS_CA_BUNDLE": str(cert), "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+        yield {
+            "HTTPS_PROXY": f"http://127.0.0.1:{port}",
+            "https_proxy": f"http://127.0.0.1:{port}",
+            "REQUESTS_CA_BUNDLE": str(cert),
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        }
     finally:
+
         async def close() -> None:
             server.close()
             await server.wait_closed()

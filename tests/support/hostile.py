@@ -1,5 +1,6 @@
 """Hostile inputs made for real: ZIPs whose headers lie (crafted byte by byte, as an attacker would),
 deflate streams that inflate to far more than they take, and a peak-memory probe."""
+
 from __future__ import annotations
 
 import struct
@@ -21,7 +22,7 @@ def zeros_deflated(size: int, chunk: int = 4 * MB) -> tuple[bytes, int]:
     block = bytes(chunk)
     parts, crc, left = [], 0, size
     while left:
-        piece = block[:min(chunk, left)]
+        piece = block[: min(chunk, left)]
         parts.append(comp.compress(piece))
         crc = zlib.crc32(piece, crc)
         left -= len(piece)
@@ -60,11 +61,44 @@ def crafted_zip(members: list[Member], *, entries: int | None = None) -> bytes:
     for m in members:
         offset = len(out)
         size = len(m.payload) if m.compressed is None else m.compressed
-        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, m.flags, m.method, 0, 0x21, m.crc, size, m.declared,
-                            len(m.name), 0)
+        local = struct.pack(
+            "<4s5H3L2H",
+            b"PK\x03\x04",
+            20,
+            m.flags,
+            m.method,
+            0,
+            0x21,
+            m.crc,
+            size,
+            m.declared,
+            len(m.name),
+            0,
+        )
         out += local + m.name + m.payload
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, m.flags, m.method, 0, 0x21, m.crc, size,
-                               m.declared, len(m.name), 0, 0, 0, 0, 0, offset) + m.name
+        central += (
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                m.flags,
+                m.method,
+                0,
+                0x21,
+                m.crc,
+                size,
+                m.declared,
+                len(m.name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + m.name
+        )
     count = len(members) if entries is None else entries
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(out), 0)
     return bytes(out + central + end)

@@ -1,5 +1,6 @@
 """A small real HTTP server for a test's stand-in (``http.server`` handler class), on 127.0.0.1 at a free
 port in a daemon thread, shut down when the block ends."""
+
 from __future__ import annotations
 
 import threading

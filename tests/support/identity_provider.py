@@ -3,6 +3,7 @@
 It signs real ID tokens, serves discovery and JWKS, and shows an authorisation form where the browser
 types the subject to sign in as; ``set_user`` gives a subject its claims (e-mail, name, groups).
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,12 @@ class RunningProvider:
         return f"{self.issuer}/.well-known/openid-configuration"
 
     def set_user(self, sub: str, claims: Mapping[str, object]) -> None:
-        req = urllib.request.Request(f"{self.issuer}/users/{sub}", data=json.dumps(dict(claims)).encode(),
-                                     method="PUT", headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"{self.issuer}/users/{sub}",
+            data=json.dumps(dict(claims)).encode(),
+            method="PUT",
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=10) as resp:
             assert resp.status == 204, resp.status
 

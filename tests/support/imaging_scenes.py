@@ -4,6 +4,7 @@ perspective on a textured desk, with optional blur, darkness, glare and sensor n
 Everything is deterministic for a given seed, and the true card corners are returned so tests can
 check what ``find_card_quad`` finds against what was drawn.
 """
+
 from __future__ import annotations
 
 import io
@@ -38,7 +39,9 @@ def card_face(kind: str = "credit", *, width: int = CARD_W, height: int = CARD_H
     font = cv2.FONT_HERSHEY_SIMPLEX
 
     def text(s: str, px: int, py: int, size: float, thick: int) -> None:
-        cv2.putText(face, s, (int(px * sx), int(py * sy)), font, size * sx, ink, max(1, int(thick * sx)), cv2.LINE_AA)
+        cv2.putText(
+            face, s, (int(px * sx), int(py * sy)), font, size * sx, ink, max(1, int(thick * sx)), cv2.LINE_AA
+        )
 
     if kind == "credit":
         cv2.rectangle(face, (int(90 * sx), int(170 * sy)), (int(210 * sx), int(260 * sy)), (80, 190, 220), -1)
@@ -49,7 +52,9 @@ def card_face(kind: str = "credit", *, width: int = CARD_W, height: int = CARD_H
         text("HONG GILDONG", 70, 490, 1.2, 3)
     else:
         text("RESIDENT REGISTRATION CARD", 60, 80, 1.2, 3)
-        cv2.rectangle(face, (int(600 * sx), int(130 * sy)), (int(800 * sx), int(400 * sy)), (180, 170, 160), -1)
+        cv2.rectangle(
+            face, (int(600 * sx), int(130 * sy)), (int(800 * sx), int(400 * sy)), (180, 170, 160), -1
+        )
         text("HONG GILDONG", 60, 180, 1.3, 3)
         text("900101-1234567", 60, 250, 1.4, 3)
         text("SEOUL JONGNO-GU SAJIK-RO", 60, 330, 0.9, 2)
@@ -69,7 +74,11 @@ def desk(size: tuple[int, int], *, seed: int = 0) -> np.ndarray:
 
 
 def perspective_quad(
-    size: tuple[int, int], *, share: float = 0.5, rotation_deg: float = 6.0, keystone: float = 0.12,
+    size: tuple[int, int],
+    *,
+    share: float = 0.5,
+    rotation_deg: float = 6.0,
+    keystone: float = 0.12,
     offset: tuple[float, float] = (0.0, 0.0),
 ) -> np.ndarray:
     """Corners of a card covering about ``share`` of the width, rotated and seen in perspective."""
@@ -78,7 +87,9 @@ def perspective_quad(
     ch = cw / (CARD_W / CARD_H)
     k = keystone * cw / 2
     # Farther (top) edge shorter than the nearer (bottom) edge: a camera looking down at an angle.
-    local = np.array([[-cw / 2 + k / 2, -ch / 2], [cw / 2 - k / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]])
+    local = np.array(
+        [[-cw / 2 + k / 2, -ch / 2], [cw / 2 - k / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]]
+    )
     a = np.radians(rotation_deg)
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     centre = np.array([w / 2 + offset[0] * w, h / 2 + offset[1] * h])
@@ -86,9 +97,16 @@ def perspective_quad(
 
 
 def photo(
-    *, size: tuple[int, int] = (1600, 1200), kind: str = "credit", quad: np.ndarray | None = None,
-    blur_sigma: float = 0.0, gain: float = 1.0, glare: tuple[float, float, float] | None = None,
-    noise: float = 3.0, seed: int = 0, thumb: bool = False,
+    *,
+    size: tuple[int, int] = (1600, 1200),
+    kind: str = "credit",
+    quad: np.ndarray | None = None,
+    blur_sigma: float = 0.0,
+    gain: float = 1.0,
+    glare: tuple[float, float, float] | None = None,
+    noise: float = 3.0,
+    seed: int = 0,
+    thumb: bool = False,
 ) -> Scene:
     """A card on a desk. ``glare = (cx, cy, radius)`` as shares of the card's width, centred on it;
     ``thumb`` lays a thumb-like blob over the bottom-left corner, reaching beyond the card."""
@@ -125,7 +143,12 @@ def photo(
 
 def _round_corners(mask: np.ndarray, radius: int) -> None:
     h, w = mask.shape
-    for cx, cy in ((radius, radius), (w - 1 - radius, radius), (w - 1 - radius, h - 1 - radius), (radius, h - 1 - radius)):
+    for cx, cy in (
+        (radius, radius),
+        (w - 1 - radius, radius),
+        (w - 1 - radius, h - 1 - radius),
+        (radius, h - 1 - radius),
+    ):
         x0, x1 = (0, radius) if cx == radius else (w - radius, w)
         y0, y1 = (0, radius) if cy == radius else (h - radius, h)
         mask[y0:y1, x0:x1] = 0
@@ -175,7 +198,11 @@ def specimens(kind: str | None = None) -> list[Specimen]:
 
 # --- photographed IDs with a face-like portrait (issue 18, item 4) ------------------------------
 
-PORTRAIT_BOXES = {"resident": (620, 110, 800, 350), "driver": (630, 100, 800, 320), "passport": (40, 110, 270, 410)}
+PORTRAIT_BOXES = {
+    "resident": (620, 110, 800, 350),
+    "driver": (630, 100, 800, 320),
+    "passport": (40, 110, 270, 410),
+}
 """Where ``samples/generate.py`` prints the holder's photo on each ID's flat specimen (x0, y0, x1, y1)."""
 
 
@@ -188,28 +215,53 @@ def face_portrait(width: int, height: int, *, seed: int = 0) -> np.ndarray:
     cx, s = width // 2, width / 180
     skin, shade, hair = (150, 180, 225), (120, 150, 200), (30, 28, 32)
 
-    def ell(c: tuple[float, float], axes: tuple[float, float], colour: tuple[int, int, int], angle: float = 0) -> None:
-        cv2.ellipse(img, (int(c[0]), int(c[1])), (max(1, int(axes[0])), max(1, int(axes[1]))), angle, 0, 360,
-                    colour, -1, cv2.LINE_AA)
+    def ell(
+        c: tuple[float, float], axes: tuple[float, float], colour: tuple[int, int, int], angle: float = 0
+    ) -> None:
+        cv2.ellipse(
+            img,
+            (int(c[0]), int(c[1])),
+            (max(1, int(axes[0])), max(1, int(axes[1]))),
+            angle,
+            0,
+            360,
+            colour,
+            -1,
+            cv2.LINE_AA,
+        )
 
-    ell((cx, height * 1.02), (95 * s, 70 * s), (70, 60, 55))            # jacket
-    ell((cx, height * 0.80), (22 * s, 30 * s), shade)                     # neck
-    ell((cx, height * 0.40), (58 * s, 72 * s), hair)                      # hair
-    ell((cx, height * 0.46), (48 * s, 62 * s), skin)                      # face
-    ell((cx - 48 * s, height * 0.47), (8 * s, 14 * s), shade)             # ears
+    ell((cx, height * 1.02), (95 * s, 70 * s), (70, 60, 55))  # jacket
+    ell((cx, height * 0.80), (22 * s, 30 * s), shade)  # neck
+    ell((cx, height * 0.40), (58 * s, 72 * s), hair)  # hair
+    ell((cx, height * 0.46), (48 * s, 62 * s), skin)  # face
+    ell((cx - 48 * s, height * 0.47), (8 * s, 14 * s), shade)  # ears
     ell((cx + 48 * s, height * 0.47), (8 * s, 14 * s), shade)
-    cv2.rectangle(img, (int(cx - 50 * s), int(height * 0.20)), (int(cx + 50 * s), int(height * 0.30)), hair, -1)
+    cv2.rectangle(
+        img, (int(cx - 50 * s), int(height * 0.20)), (int(cx + 50 * s), int(height * 0.30)), hair, -1
+    )
     for side in (-1, 1):
         ex = cx + side * 19 * s
         ey = height * 0.43
-        cv2.line(img, (int(ex - 11 * s), int(ey - 14 * s)), (int(ex + 11 * s), int(ey - 15 * s)), (40, 40, 50),
-                 max(1, int(4 * s)), cv2.LINE_AA)                       # brow
-        ell((ex, ey), (11 * s, 6 * s), (235, 235, 235))                   # eye white
-        ell((ex, ey), (5 * s, 5 * s), (40, 30, 25))                       # iris
-    cv2.line(img, (int(cx), int(height * 0.46)), (int(cx - 5 * s), int(height * 0.54)), (95, 120, 170),
-             max(1, int(3 * s)), cv2.LINE_AA)                           # nose
-    ell((cx, height * 0.61), (16 * s, 5 * s), (90, 90, 170))              # mouth
-    ell((cx - 30 * s, height * 0.55), (10 * s, 7 * s), (140, 165, 225))   # cheeks
+        cv2.line(
+            img,
+            (int(ex - 11 * s), int(ey - 14 * s)),
+            (int(ex + 11 * s), int(ey - 15 * s)),
+            (40, 40, 50),
+            max(1, int(4 * s)),
+            cv2.LINE_AA,
+        )  # brow
+        ell((ex, ey), (11 * s, 6 * s), (235, 235, 235))  # eye white
+        ell((ex, ey), (5 * s, 5 * s), (40, 30, 25))  # iris
+    cv2.line(
+        img,
+        (int(cx), int(height * 0.46)),
+        (int(cx - 5 * s), int(height * 0.54)),
+        (95, 120, 170),
+        max(1, int(3 * s)),
+        cv2.LINE_AA,
+    )  # nose
+    ell((cx, height * 0.61), (16 * s, 5 * s), (90, 90, 170))  # mouth
+    ell((cx - 30 * s, height * 0.55), (10 * s, 7 * s), (140, 165, 225))  # cheeks
     ell((cx + 30 * s, height * 0.55), (10 * s, 7 * s), (140, 165, 225))
     soft: np.ndarray = cv2.GaussianBlur(img, (0, 0), max(0.6, s * 0.8))
     noise = rng.normal(0, 2.0, soft.shape).astype(np.float32)
@@ -228,9 +280,18 @@ class PhotographedId:
     """The document's four corners in ``upright``'s pixels."""
 
 
-def photographed_id(flat_path: Path, doc_type: str = "resident", *, size: tuple[int, int] = (3000, 4000),
-                    card_share: float = 0.8, rotation_deg: float = 7.0, keystone: float = 0.08,
-                    orientation: int = 6, seed: int = 18, quality: int = 88) -> PhotographedId:
+def photographed_id(
+    flat_path: Path,
+    doc_type: str = "resident",
+    *,
+    size: tuple[int, int] = (3000, 4000),
+    card_share: float = 0.8,
+    rotation_deg: float = 7.0,
+    keystone: float = 0.08,
+    orientation: int = 6,
+    seed: int = 18,
+    quality: int = 88,
+) -> PhotographedId:
     """A phone photo of a flat ID specimen whose photo box holds :func:`face_portrait`: 12 MP by
     default (upright 3000×4000, a phone held upright), the card tilted and in perspective on a desk,
     stored sideways with EXIF orientation ``orientation`` (6: turn 90° clockwise to view)."""
@@ -239,20 +300,25 @@ def photographed_id(flat_path: Path, doc_type: str = "resident", *, size: tuple[
     flat = cv2.imread(str(flat_path), cv2.IMREAD_COLOR)
     assert flat is not None, flat_path
     x0, y0, x1, y1 = PORTRAIT_BOXES[doc_type]
-    flat[y0 + 2:y1 - 1, x0 + 2:x1 - 1] = face_portrait(x1 - x0 - 3, y1 - y0 - 3, seed=seed)
+    flat[y0 + 2 : y1 - 1, x0 + 2 : x1 - 1] = face_portrait(x1 - x0 - 3, y1 - y0 - 3, seed=seed)
     fh, fw = flat.shape[:2]
     w, h = size
     cw = card_share * w
     ch = cw * fh / fw
     k = keystone * cw / 2
-    local = np.array([[-cw / 2 + k / 2, -ch / 2], [cw / 2 - k / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]])
+    local = np.array(
+        [[-cw / 2 + k / 2, -ch / 2], [cw / 2 - k / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]]
+    )
     a = np.radians(rotation_deg)
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     quad = (local @ rot.T + np.array([w / 2, h * 0.45])).astype(np.float32)
     src = np.array([[0, 0], [fw - 1, 0], [fw - 1, fh - 1], [0, fh - 1]], np.float32)
     matrix = cv2.getPerspectiveTransform(src, quad)
     warped = cv2.warpPerspective(flat, matrix, (w, h), flags=cv2.INTER_CUBIC)
-    alpha = cv2.warpPerspective(np.full((fh, fw), 255, np.uint8), matrix, (w, h)).astype(np.float32)[..., None] / 255
+    alpha = (
+        cv2.warpPerspective(np.full((fh, fw), 255, np.uint8), matrix, (w, h)).astype(np.float32)[..., None]
+        / 255
+    )
     img = desk((w, h), seed=seed).astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha
     img += 2.5 * np.random.default_rng(seed).standard_normal((h, w, 1), dtype=np.float32)
     upright = np.clip(img, 0, 255).astype(np.uint8)

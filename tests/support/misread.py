@@ -1,6 +1,7 @@
 """A card as a misread looks to the validators: the ``visa_blue_flat`` specimen made again by the
 specimen generator with the last digit of its number changed, so real OCR reads a number that fails
 Luhn while the truth keeps the specimen's own (Luhn-valid) number."""
+
 from __future__ import annotations
 
 import io
@@ -19,7 +20,9 @@ PRINTED_NUMBER = "4396317356239783"
 def luhn_failing_card() -> bytes:
     """PNG bytes of the card printing :data:`PRINTED_NUMBER`, valid thru 04/29."""
     samples = str(Path(__file__).resolve().parents[2] / "samples")
-    if samples not in sys.path:  # the generator is a script of samples/, as tests/test_engine_hard.py imports hard
+    if (
+        samples not in sys.path
+    ):  # the generator is a script of samples/, as tests/test_engine_hard.py imports hard
         sys.path.insert(0, samples)
     import generate
 

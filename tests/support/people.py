@@ -1,14 +1,20 @@
 """The people of the sign-in AppTests (an admin, an analyst by group, a viewer by domain) and the app
 opened as one of them: ``st.user`` seeded as Streamlit's AppTest allows, ``[auth]``/``[access]``/``[quotas]``
 in the test's secrets."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from tests.support.apptest import APP, TIMEOUT
 
-AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "c" * 64,
-        "client_id": "studio", "client_secret": "s", "server_metadata_url": "http://127.0.0.1:9/.well-known/x"}
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "c" * 64,
+    "client_id": "studio",
+    "client_secret": "s",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/x",
+}
 ACCESS = {"admins": ["ada@corp.test"], "analysts": ["group:ocr-analysts"], "viewers": ["@corp.test"]}
 PEOPLE: dict[str, dict[str, Any]] = {
     "admin": {"email": "ada@corp.test", "name": "Ada Admin"},

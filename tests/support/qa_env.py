@@ -1,5 +1,6 @@
 """Import first in QA tests: the lab's data folder (database, queue, spool) goes to a temporary
 directory for the whole test session, never the developer's ``data/``; removed when the session ends."""
+
 import atexit
 import os
 import shutil

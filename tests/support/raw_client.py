@@ -1,6 +1,7 @@
 """A raw client of the sandbox's wire protocol, written from the vendor's guide with pycryptodome (not
 ``ocr_core``), and the small images the protocol tests send: shared by the sandbox, client and door tests.
 The deterministic stand-in engine is ``harness.readings.FakeEngine``."""
+
 from __future__ import annotations
 
 import base64
@@ -33,11 +34,17 @@ def jpeg(width: int = 640, height: int = 400) -> bytes:
 
 def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     """A valid PNG header announcing a huge image, with a tiny (wrong) data stream."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def aes_encrypt(key: bytes, data: bytes) -> bytes:
@@ -62,18 +69,30 @@ class RawClient:
         return f"{self.base}/{version}/appkeys/{app_key}/{route}"
 
     def public_key(self, service: str) -> dict[str, Any]:
-        body = self.http.get(self.url(f"public-keys/{service}"), headers={"Authorization": SECRET}, timeout=10).json()
+        body = self.http.get(
+            self.url(f"public-keys/{service}"), headers={"Authorization": SECRET}, timeout=10
+        ).json()
         assert body["header"]["resultCode"] == 0, body
         return body["result"]
 
     def envelope(self, service: str, key: bytes | None = None) -> tuple[bytes, dict[str, str]]:
         pub = self.public_key(service)
         key = key if key is not None else os.urandom(32)
-        return key, {"Authorization": SECRET, "X-Key-Version": pub["version"], "Symmetric-Key": wrap(pub["key"], key)}
+        return key, {
+            "Authorization": SECRET,
+            "X-Key-Version": pub["version"],
+            "Symmetric-Key": wrap(pub["key"], key),
+        }
 
     def post_image(
-        self, route: str, image: bytes, *, base64_part: bool = False, headers: dict[str, str] | None = None,
-        key: bytes | None = None, raw_part: bytes | None = None,
+        self,
+        route: str,
+        image: bytes,
+        *,
+        base64_part: bool = False,
+        headers: dict[str, str] | None = None,
+        key: bytes | None = None,
+        raw_part: bytes | None = None,
     ) -> tuple[bytes, requests.Response]:
         service = "credit-card" if route == "credit-card" else "id-card"
         key, hdrs = self.envelope(service, key)

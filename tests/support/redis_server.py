@@ -1,5 +1,6 @@
 """A real Redis for the tests: Debian's ``redis-server`` on a free loopback port, no persistence, its
 files in a temporary folder; stopped after."""
+
 from __future__ import annotations
 
 import shutil
@@ -36,9 +37,25 @@ def redis_server() -> Iterator[str]:
 
     folder = tempfile.mkdtemp(prefix="studio-redis-")
     port = _free_port()
-    proc = subprocess.Popen([REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                             "--appendonly", "no", "--dir", folder, "--protected-mode", "yes"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            REDIS_SERVER,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            folder,
+            "--protected-mode",
+            "yes",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     try:
         deadline = time.monotonic() + 20

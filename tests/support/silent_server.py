@@ -1,6 +1,7 @@
 """Real TCP servers that misbehave the way a dead proxy or firewall does: one accepts connections
 and never answers (the kernel completes the handshake; nothing is ever written back), one answers
 the public-key GET properly but then never answers the analysis POST. Both on 127.0.0.1, free ports."""
+
 from __future__ import annotations
 
 import json
@@ -56,10 +57,18 @@ def refused_url() -> str:
 @contextmanager
 def key_then_silence() -> Iterator[str]:
     """A server that answers ``GET …/public-keys/<service>`` with a real key and holds every POST."""
-    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    body = json.dumps({"header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
-                       "result": {"key": pem, "version": "1"}}).encode()
+    pem = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    body = json.dumps(
+        {
+            "header": {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"},
+            "result": {"key": pem, "version": "1"},
+        }
+    ).encode()
     release = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):

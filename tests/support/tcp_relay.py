@@ -1,5 +1,6 @@
 """A plain TCP relay that connects onward *from a chosen local address*: what any account on a host
 can run to make its connections look as if they came from a proxy's address (audit D13)."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,5 +1,6 @@
 """Debian's nginx in front of a dashboard, for the tests: the repository's own
 ``deploy/nginx/studio.conf`` rendered with a self-signed certificate and a free loopback port."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,9 @@ def nginx_available() -> bool:
     return Path(NGINX).exists()
 
 
-def self_signed_certificate(folder: Path, hosts: tuple[str, ...] = ("localhost",),
-                            stem: str = "studio") -> tuple[Path, Path]:
+def self_signed_certificate(
+    folder: Path, hosts: tuple[str, ...] = ("localhost",), stem: str = "studio"
+) -> tuple[Path, Path]:
     """A throw-away certificate for 127.0.0.1 and ``hosts`` (made with ``cryptography``); it is its own
     CA, so a client can trust exactly it (``REQUESTS_CA_BUNDLE``)."""
     from cryptography import x509
@@ -39,34 +41,56 @@ def self_signed_certificate(folder: Path, hosts: tuple[str, ...] = ("localhost",
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "studio.test")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([*(x509.DNSName(h) for h in hosts),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [*(x509.DNSName(h) for h in hosts), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / f"{stem}.crt", folder / f"{stem}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     key_path.chmod(0o600)
     return cert_path, key_path
 
 
 def _render(template: Path, values: dict[str, str]) -> str:
     """Fill the ``${STUDIO_…}`` placeholders as ``envsubst`` would (nginx's own ``$vars`` stay)."""
-    return re.sub(r"\$\{(STUDIO_[A-Z_]+)\}", lambda m: values[m.group(1)], template.read_text(encoding="utf-8"))
+    return re.sub(
+        r"\$\{(STUDIO_[A-Z_]+)\}", lambda m: values[m.group(1)], template.read_text(encoding="utf-8")
+    )
 
 
-def render_site(upstream_ports: list[int], https_port: int, cert: Path, key: Path, sso_snippets: Path,
-                access_log: Path) -> str:
-    return _render(TEMPLATE, {
-        "STUDIO_SERVER_NAME": "127.0.0.1 localhost", "STUDIO_TLS_CERT": str(cert), "STUDIO_TLS_KEY": str(key),
-        "STUDIO_HTTPS_PORT": f"127.0.0.1:{https_port}", "STUDIO_SSO_SNIPPETS": str(sso_snippets / "*.conf"),
-        "STUDIO_ACCESS_LOG": str(access_log),
-        "STUDIO_UPSTREAMS": "\n    ".join(f"server 127.0.0.1:{p};" for p in upstream_ports)})
+def render_site(
+    upstream_ports: list[int], https_port: int, cert: Path, key: Path, sso_snippets: Path, access_log: Path
+) -> str:
+    return _render(
+        TEMPLATE,
+        {
+            "STUDIO_SERVER_NAME": "127.0.0.1 localhost",
+            "STUDIO_TLS_CERT": str(cert),
+            "STUDIO_TLS_KEY": str(key),
+            "STUDIO_HTTPS_PORT": f"127.0.0.1:{https_port}",
+            "STUDIO_SSO_SNIPPETS": str(sso_snippets / "*.conf"),
+            "STUDIO_ACCESS_LOG": str(access_log),
+            "STUDIO_UPSTREAMS": "\n    ".join(f"server 127.0.0.1:{p};" for p in upstream_ports),
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -94,8 +118,9 @@ def _wait_for_tls(port: int, proc: subprocess.Popen, log: Path, timeout: float =
 
 
 @contextmanager
-def nginx_proxy(upstream_ports: list[int], https_port: int, folder: Path,
-                sso: SsoProxy | None = None) -> Iterator[str]:
+def nginx_proxy(
+    upstream_ports: list[int], https_port: int, folder: Path, sso: SsoProxy | None = None
+) -> Iterator[str]:
     """Run nginx (foreground, its own prefix in ``folder``) until the block ends; yield its https URL."""
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = self_signed_certificate(folder)
@@ -104,16 +129,21 @@ def nginx_proxy(upstream_ports: list[int], https_port: int, folder: Path,
     if sso is not None:
         snippet = snippets / "studio-sso.conf"
         snippet.touch(mode=0o600)
-        snippet.write_text(_render(SSO_TEMPLATE, {
-            "STUDIO_SSO_UPSTREAM": sso.upstream, "STUDIO_PROXY_SECRET": sso.secret}), encoding="utf-8")
-    (folder / "site.conf").write_text(render_site(upstream_ports, https_port, cert, key, snippets,
-                                                  folder / "studio-access.log"), encoding="utf-8")
+        snippet.write_text(
+            _render(SSO_TEMPLATE, {"STUDIO_SSO_UPSTREAM": sso.upstream, "STUDIO_PROXY_SECRET": sso.secret}),
+            encoding="utf-8",
+        )
+    (folder / "site.conf").write_text(
+        render_site(upstream_ports, https_port, cert, key, snippets, folder / "studio-access.log"),
+        encoding="utf-8",
+    )
     temp = folder / "temp"
     temp.mkdir(exist_ok=True)
     log = folder / "error.log"
     # As root, nginx's workers would drop to "nobody", who cannot enter pytest's private temp folders.
     user = "user root;" if os.geteuid() == 0 else ""
-    (folder / "nginx.conf").write_text(f"""
+    (folder / "nginx.conf").write_text(
+        f"""
 {user}
 worker_processes 1;
 pid {folder}/nginx.pid;
@@ -128,9 +158,15 @@ http {{
     scgi_temp_path {temp}/scgi;
     include {folder}/site.conf;
 }}
-""", encoding="utf-8")
-    proc = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+""",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         _wait_for_tls(https_port, proc, log)
         yield f"https://127.0.0.1:{https_port}"

@@ -1,5 +1,6 @@
 """Uploads that must never leave the machine as they are: a phone photo with a GPS position and an
 appended payload, and a PNG decompression bomb."""
+
 from __future__ import annotations
 
 import io
@@ -50,4 +51,6 @@ def png_bomb(side: int = 40_000) -> bytes:
     parts.append(packer.compress(row * (side % 1000)))
     parts.append(packer.flush())
     ihdr = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b"")
+    )

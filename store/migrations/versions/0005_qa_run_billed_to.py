@@ -7,22 +7,23 @@ column, so those need no schema change.
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('qa_runs') as batch:
-        batch.add_column(sa.Column('billed_to', sa.String(length=320), nullable=True))
-        batch.add_column(sa.Column('billed_role', sa.String(length=16), nullable=True))
+    with op.batch_alter_table("qa_runs") as batch:
+        batch.add_column(sa.Column("billed_to", sa.String(length=320), nullable=True))
+        batch.add_column(sa.Column("billed_role", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('qa_runs') as batch:
-        batch.drop_column('billed_role')
-        batch.drop_column('billed_to')
+    with op.batch_alter_table("qa_runs") as batch:
+        batch.drop_column("billed_role")
+        batch.drop_column("billed_to")

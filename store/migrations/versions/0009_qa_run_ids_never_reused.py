@@ -8,10 +8,11 @@ off, so the rebuild cascades nothing).
 Revision ID: 0009
 Revises: 0008
 """
+
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -19,12 +20,12 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    with op.batch_alter_table('qa_runs', recreate='always', table_kwargs={'sqlite_autoincrement': True}):
+    with op.batch_alter_table("qa_runs", recreate="always", table_kwargs={"sqlite_autoincrement": True}):
         pass
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    with op.batch_alter_table('qa_runs', recreate='always', table_kwargs={'sqlite_autoincrement': False}):
+    with op.batch_alter_table("qa_runs", recreate="always", table_kwargs={"sqlite_autoincrement": False}):
         pass
