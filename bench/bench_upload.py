@@ -173,8 +173,10 @@ def main() -> int:
         (f"card {result.width}×{result.height} ≥ {MIN_CARD[0]}×{MIN_CARD[1]}", card_ok),
         ("same card number and validThru recognised from both", same),
         (
-            f"preprocess median {pre_ms:.0f} ms < {TIME_TARGET_MS:.0f} ms "
-            f"({pre_ms / decode_ms:.2f}× a bare decode)",
+            (
+                f"preprocess median {pre_ms:.0f} ms < {TIME_TARGET_MS:.0f} ms "
+                f"({pre_ms / decode_ms:.2f}× a bare decode)"
+            ),
             pre_ms < TIME_TARGET_MS,
         ),
     ]

@@ -167,8 +167,10 @@ def items_table(data: RunData) -> str:
     mark = {True: "✓", False: "✗", None: "?"}
     width = max([_cells(it.image) for it in data.items] + [5])
     lines = [
-        f"{'#':>4}  {_pad('image', width)}  {'degradation':22}  {'pre-flight':10}  "
-        f"{'code':>7}  {'ms':>8}  fields"
+        (
+            f"{'#':>4}  {_pad('image', width)}  {'degradation':22}  {'pre-flight':10}  "
+            f"{'code':>7}  {'ms':>8}  fields"
+        )
     ]
     for it in data.items:
         sweep = words.level(it.degradation, it.level, "en")
