@@ -68,7 +68,8 @@ class RoleRules:
     ) -> Role | None:
         """The highest role whose rules match this e-mail or one of these groups — the file's rules and
         ``granted`` (the Roles page's, from the studio database) alike; else the default. So the Roles
-        page can raise what the file gives, never lower it: the file is the floor (docs/access.md, *Roles from two places*)."""
+        page can raise what the file gives, never lower it: the file is the floor (docs/access.md,
+        *Roles from two places*)."""
         email = email.strip().lower()
         group_set = {g.strip().lower() for g in groups}
         granted = list(granted)

@@ -1,9 +1,10 @@
 """Key and connection reuse: 50 analyses with ``OcrClient`` against a naive client, side by side.
 
 Both talk to the same local sandbox over HTTP, its OCR engine replaced by fixed readings
-(harness/readings.py): the real envelope, routes and encrypted answers, without recognition time. The naive client does what a first
-draft does: it fetches the public key and opens a new connection for every call. Expected for
-``OcrClient``: exactly one public-key fetch per service and one connection for all 50 calls.
+(harness/readings.py): the real envelope, routes and encrypted answers, without recognition time.
+The naive client does what a first draft does: it fetches the public key and opens a new connection
+for every call. Expected for ``OcrClient``: exactly one public-key fetch per service and one
+connection for all 50 calls.
 
     .venv/bin/python bench/bench_client_reuse.py [--calls N]
 """
@@ -91,8 +92,8 @@ def main() -> int:
         ours = run(fake, args.calls, image, naive=False)
         naive = run(fake, args.calls, image, naive=True)
     print(
-        f"{args.calls} analyses (half credit-card, half id-card/stand-alone), image {len(image) / 1024:.0f} KB, "
-        "local sandbox without OCR"
+        f"{args.calls} analyses (half credit-card, half id-card/stand-alone), "
+        f"image {len(image) / 1024:.0f} KB, local sandbox without OCR"
     )
     print(f"{'':14}{'requests':>9}{'key fetches':>13}{'connections':>13}{'wall time':>12}")
     for name, row in (("OcrClient", ours), ("naive client", naive)):

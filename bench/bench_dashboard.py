@@ -4,9 +4,9 @@ Set-up, all in one run and all stopped at the end:
 
 - a sandbox in a thread of this process (real OCR engine), its backend wrapped so that every
   request it handles is timed (wall clock in, wall clock out);
-- the dashboard (``streamlit run serve.py``, as ``./studio run`` does) on a free loopback port, pointed at that sandbox with
-  ``STUDIO_SANDBOX_URL`` (instead of its embedded one) so the server's time is measured apart from
-  the dashboard's;
+- the dashboard (``streamlit run serve.py``, as ``./studio run`` does) on a free loopback port,
+  pointed at that sandbox with ``STUDIO_SANDBOX_URL`` (instead of its embedded one) so the server's
+  time is measured apart from the dashboard's;
 - Debian's Chromium driven by Playwright (one browser context, so its HTTP cache holds the app's
   scripts as a returning user's would).
 
@@ -200,7 +200,8 @@ DRAWN_JS = """
   if (b.overlay === undefined) b.overlay = now;
   const cells = document.querySelectorAll('td');
   for (const td of cells) {
-    if (td.textContent.includes(arg.expect)) return {click: b.click, stale: b.stale, overlay: b.overlay, drawn: now};
+    if (td.textContent.includes(arg.expect)) \
+return {click: b.click, stale: b.stale, overlay: b.overlay, drawn: now};
   }
   return false;
 }
@@ -209,7 +210,8 @@ DRAWN_JS = """
 ARM_JS = """
 (button) => {
   window.__bench = {};
-  button.addEventListener('click', () => { window.__bench.click = performance.timeOrigin + performance.now(); },
+  button.addEventListener('click', () => { \
+window.__bench.click = performance.timeOrigin + performance.now(); },
                           {capture: true, once: true});
 }
 """
@@ -433,16 +435,17 @@ def report(title: str, clicks: list[Click], direct: list[Direct]) -> bool:
     print(f"  click → result drawn       {drawn:8.0f} ms")
     print(f"  server (sandbox handling)  {server:8.0f} ms   ratio drawn/server {drawn / server:.2f}")
     print(
-        f"  dashboard overhead         {overhead:8.0f} ms   ({med['pre-call']:.0f} before the call; after it "
-        f"{med['post:srv']:.0f} in Streamlit up to its last message + {med['post:browser']:.0f} drawing in the "
-        f"browser; {med['ws KB']:.0f} KB over the websocket)"
+        f"  dashboard overhead         {overhead:8.0f} ms   ({med['pre-call']:.0f} before the call; "
+        f"after it {med['post:srv']:.0f} in Streamlit up to its last message + "
+        f"{med['post:browser']:.0f} drawing in the browser; {med['ws KB']:.0f} KB over the websocket)"
     )
     print(
-        f"  CPU spent meanwhile        {cpu:8.0f} ms   ({med['CPU:srv']:.0f} Streamlit + {med['CPU:browser']:.0f} "
-        f"Chromium; less sensitive to other load than wall time)"
+        f"  CPU spent meanwhile        {cpu:8.0f} ms   ({med['CPU:srv']:.0f} Streamlit + "
+        f"{med['CPU:browser']:.0f} Chromium; less sensitive to other load than wall time)"
     )
     print(
-        f"  OcrClient alone            {med['OcrClient']:8.0f} ms   of which server {med['its server']:.0f} ms "
+        f"  OcrClient alone            {med['OcrClient']:8.0f} ms   "
+        f"of which server {med['its server']:.0f} ms "
         f"→ the client library's share ≈ {med['OcrClient'] - med['its server']:.0f} ms"
     )
     ok = overhead < TARGET_MS
@@ -544,7 +547,8 @@ def main() -> int:
                 direct.append(call_directly(client, data, backend))
                 print(
                     f"  round {i}: click→drawn {first[-1].drawn:.0f} ms first in its tab, "
-                    f"{repeat[-1].drawn:.0f} ms repeated; server {first[-1].server:.0f} / {repeat[-1].server:.0f} ms",
+                    f"{repeat[-1].drawn:.0f} ms repeated; "
+                    f"server {first[-1].server:.0f} / {repeat[-1].server:.0f} ms",
                     flush=True,
                 )
         finally:
@@ -560,7 +564,8 @@ def main() -> int:
     for kind, profile in profiles.items():
         if profile:
             print(
-                f"\nbrowser main thread, {kind} analysis, click → drawn, ms per round (mean of {args.rounds}):"
+                f"\nbrowser main thread, {kind} analysis, click → drawn, "
+                f"ms per round (mean of {args.rounds}):"
             )
             for name, ms in profile.most_common(10):
                 print(f"  {ms / args.rounds:8.0f}  {name}")

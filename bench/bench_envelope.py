@@ -56,7 +56,8 @@ def main() -> int:
     public_key = RSA.generate(2048).public_key()
     ok = True
     print(
-        f"{'image':>6}  {'bare AES+RSA (median)':>22}  {'envelope (median)':>18}  {'ratio':>6}  target <= {TARGET}x"
+        f"{'image':>6}  {'bare AES+RSA (median)':>22}  {'envelope (median)':>18}  "
+        f"{'ratio':>6}  target <= {TARGET}x"
     )
     for megabytes in (1, 5):
         image = secrets.token_bytes(megabytes * 1024 * 1024)

@@ -92,7 +92,8 @@ def main() -> int:
     )
     print(
         f"\nbytes: as taken {len(data):,}; after preprocessing {result.size_bytes:,} "
-        f"({result.width}×{result.height} {result.format}) = 1/{len(data) / result.size_bytes:.1f} of the original"
+        f"({result.width}×{result.height} {result.format}) = "
+        f"1/{len(data) / result.size_bytes:.1f} of the original"
     )
     verdicts = [
         (f"preprocess median {pre_ms:.0f} ms < {TIME_TARGET_MS:.0f} ms", pre_ms < TIME_TARGET_MS),

@@ -11,8 +11,8 @@
 2. Memory: one run of M items through the lab (the sandbox reads one in ten for real and answers the
    others at once with a failure code, so the lab's own work dominates); RSS is sampled every 1 %
    (printed every 5 %) and the slope over the second half is stated (target: flat, < 1 MB per 100
-   items; the lab before this measured +5 MB per 100: it kept every source image of a run in memory). ``--tracemalloc``
-   also prints where Python memory grew between the middle and the end.
+   items; the lab before this measured +5 MB per 100: it kept every source image of a run in memory).
+   ``--tracemalloc`` also prints where Python memory grew between the middle and the end.
 3. Sweep generation for a 12 MP photo (a 4000×3000 JPEG): each degradation at ten levels, from the
    upload to the bytes that are sent, now (decode once, render and encode each level) beside the old
    path (decode, degrade, encode per level, then decode again to check the result). "Now" is measured
@@ -158,8 +158,9 @@ def overhead(settings: Settings, base_url: str, images: list[Source], chunk: int
         f"lab 2: {base.wall / sides['lab2'].wall:.2f}× the loop's speed; {_load()}"
     )
     print(
-        f"   pre-flight checks run for {preflight_cache.computed - computed} of {2 * n} lab items; the others "
-        f"had the same bytes as an earlier item and reused its verdicts (the {len(CARDS)} specimens repeat)"
+        f"   pre-flight checks run for {preflight_cache.computed - computed} of {2 * n} lab items; "
+        f"the others had the same bytes as an earlier item and reused its verdicts "
+        f"(the {len(CARDS)} specimens repeat)"
     )
     ok = _target("lab overhead at concurrency 1 ≤ 10 % of wall time", over_wall <= 0.10)
     return _target("concurrency 2 faster than the loop", sides["lab2"].wall < base.wall) and ok
@@ -238,13 +239,15 @@ def preflight(settings: Settings, base_url: str, n: int, chunk: int) -> bool:
     for name, clock in sides.items():
         label = f"{'bare loop' if name.startswith('loop') else 'lab'}, concurrency {name[-1]}"
         print(
-            f"   {label:22s} {clock.wall:8.1f} {1000 * clock.wall / n:7.0f} {n / clock.wall:8.2f} {clock.cpu:8.1f}"
+            f"   {label:22s} {clock.wall:8.1f} {1000 * clock.wall / n:7.0f} "
+            f"{n / clock.wall:8.2f} {clock.cpu:8.1f}"
         )
     r1, r2 = sides["lab1"].wall / sides["loop1"].wall, sides["lab2"].wall / sides["loop2"].wall
     checked = preflight_cache.computed - computed
     print(
         f"   lab / bare loop, wall: {r1:.2f} at concurrency 1, {r2:.2f} at 2; lab items/s at 2 vs 1: "
-        f"{sides['lab1'].wall / sides['lab2'].wall:.2f}×, at 4 vs 1: {sides['lab1'].wall / sides['lab4'].wall:.2f}×; "
+        f"{sides['lab1'].wall / sides['lab2'].wall:.2f}×, "
+        f"at 4 vs 1: {sides['lab1'].wall / sides['lab4'].wall:.2f}×; "
         f"pre-flight checks run: {checked} of {3 * n}; {_load()}"
     )
     print(
@@ -344,8 +347,8 @@ def sweeps() -> bool:
     photo = cv2.resize(card, (4000, 3000), interpolation=cv2.INTER_CUBIC)
     upload = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes()
     print(
-        f"3. a 12 MP JPEG photo ({len(upload) // 1024} KB), each degradation at ten levels, to the bytes sent; "
-        f"{_load()}"
+        f"3. a 12 MP JPEG photo ({len(upload) // 1024} KB), each degradation at ten levels, "
+        f"to the bytes sent; {_load()}"
     )
     print(
         f"   {'degradation':12s} {'old wall s':>10s} {'1 thread wall':>14s} {'CPU':>6s} "

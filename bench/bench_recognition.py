@@ -5,8 +5,9 @@ Runs the sandbox's own engine in-process (no HTTP, no envelope) on every image o
 licences and passports. Each image is read `--repeat` times after one warm-up read that loads the
 models; latency is wall time per read, with the process's CPU time beside it (ONNX Runtime uses
 both cores, so CPU time exceeds wall time on an idle machine; on a busy one wall time balloons while
-CPU time does not - the load average is printed for that reason). Accuracy compares each field with the truth JSON, exactly
-(the normal forms of samples/README.md), split by document type and clean vs photographed.
+CPU time does not - the load average is printed for that reason). Accuracy compares each field with
+the truth JSON, exactly (the normal forms of samples/README.md), split by document type and clean vs
+photographed.
 
 `--hard` reads the hard set of `samples/hard.py` instead (rendered on the fly from `--seed`; other
 layouts and fonts, then one damage case per image): accuracy per damage case and per layout, latency
@@ -27,8 +28,8 @@ all cases, >= 90 % in each, no validator-catchable field wrong at confidence >= 
 <= 0.4 s, ID <= 0.8 s (1000x630), 12 MP photo <= 1.5 s.
 
     .venv/bin/python bench/bench_recognition.py [--repeat N] [--only SUBSTRING] [--json OUT]
-    .venv/bin/python bench/bench_recognition.py --hard [--seed N] [--against REF] [--repeat N] [--only SUBSTRING]
-        [--json OUT]
+    .venv/bin/python bench/bench_recognition.py --hard [--seed N] [--against REF] [--repeat N]
+        [--only SUBSTRING] [--json OUT]
     .venv/bin/python bench/bench_recognition.py --families [--seed N] [--variants N] [--against REF]
 """
 

@@ -298,7 +298,8 @@ def report(
         f"clients still running {len(stuck)}"
     )
     print(
-        f"sandbox RSS MiB: start {values[0] / 1024:.1f}, max {max(values) / 1024:.1f}, end {values[-1] / 1024:.1f}; "
+        f"sandbox RSS MiB: start {values[0] / 1024:.1f}, max {max(values) / 1024:.1f}, "
+        f"end {values[-1] / 1024:.1f}; "
         f"second half min..max {min(half) / 1024:.1f}..{max(half) / 1024:.1f}"
     )
     samples = rss[:: max(1, len(rss) // 12)]

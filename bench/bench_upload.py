@@ -114,12 +114,12 @@ def main() -> int:
     result = preprocess(loaded, DASHBOARD_OPTIONS)
 
     print(
-        f"photo: {args.image.name} {loaded.width}×{loaded.height} ({loaded.width * loaded.height / 1e6:.1f} MP), "
-        f"options: {DASHBOARD_OPTIONS}"
+        f"photo: {args.image.name} {loaded.width}×{loaded.height} "
+        f"({loaded.width * loaded.height / 1e6:.1f} MP), options: {DASHBOARD_OPTIONS}"
     )
     print(
-        f"rounds: {args.rounds}, OpenCV threads: {cv2.getNumThreads()}, load average {os.getloadavg()[0]:.1f} "
-        "(2 cores shared; median, min beside it)\n"
+        f"rounds: {args.rounds}, OpenCV threads: {cv2.getNumThreads()}, "
+        f"load average {os.getloadavg()[0]:.1f} (2 cores shared; median, min beside it)\n"
     )
     print(f"{'stage':34s} {'median ms':>10s} {'min ms':>8s} {'× decode':>9s}")
     for name, ts in times.items():
@@ -133,7 +133,8 @@ def main() -> int:
     sent = len(result.encoded)
     print(f"\n{'':18s} {'as taken':>14s} {'preprocessed':>14s} {'ratio':>8s}")
     print(
-        f"{'bytes uploaded':18s} {len(data):14,d} {sent:14,d} {sent / len(data):8.3f}  (1/{len(data) / sent:.1f})"
+        f"{'bytes uploaded':18s} {len(data):14,d} {sent:14,d} {sent / len(data):8.3f}  "
+        f"(1/{len(data) / sent:.1f})"
     )
     print(
         f"{'pixels':18s} {f'{loaded.width}×{loaded.height}':>14s} {f'{result.width}×{result.height}':>14s}"
@@ -144,7 +145,8 @@ def main() -> int:
     before, after = analyse_both(data, result.encoded)
     truth = json.loads(args.image.with_suffix(".json").read_text(encoding="utf-8")).get("fields", {})
     print(
-        f"\nOCR through OcrClient + sandbox ({time.perf_counter() - t0:.1f} s incl. engine load and a warm-up call):"
+        f"\nOCR through OcrClient + sandbox "
+        f"({time.perf_counter() - t0:.1f} s incl. engine load and a warm-up call):"
     )
     print(
         f"  as taken:     {before.shown}  (call {before.total_ms:.0f} ms, network {before.network_ms:.0f} ms)"
@@ -152,7 +154,8 @@ def main() -> int:
     print(f"  preprocessed: {after.shown}  (call {after.total_ms:.0f} ms, network {after.network_ms:.0f} ms)")
     if truth.get("cardNumber"):
         print(
-            f"  truth:        card {mask_card_number(truth['cardNumber'])}, validThru {truth.get('validThru')}"
+            f"  truth:        card {mask_card_number(truth['cardNumber'])}, "
+            f"validThru {truth.get('validThru')}"
         )
 
     card_ok = result.width >= MIN_CARD[0] and result.height >= MIN_CARD[1]
@@ -170,7 +173,10 @@ def main() -> int:
         (f"card {result.width}×{result.height} ≥ {MIN_CARD[0]}×{MIN_CARD[1]}", card_ok),
         ("same card number and validThru recognised from both", same),
         (
-            f"preprocess median {pre_ms:.0f} ms < {TIME_TARGET_MS:.0f} ms ({pre_ms / decode_ms:.2f}× a bare decode)",
+            (
+                f"preprocess median {pre_ms:.0f} ms < {TIME_TARGET_MS:.0f} ms "
+                f"({pre_ms / decode_ms:.2f}× a bare decode)"
+            ),
             pre_ms < TIME_TARGET_MS,
         ),
     ]

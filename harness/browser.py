@@ -26,7 +26,8 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian 
 
 
 SETTLED = """() => { const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.dataset.testScriptState === 'notRunning' && !document.querySelector('[data-stale="true"]')
+  return !!app && app.dataset.testScriptState === 'notRunning' \
+&& !document.querySelector('[data-stale="true"]')
     && !document.querySelector('[data-testid="stStatusWidget"]'); }"""
 """Streamlit has finished the script run (its app element says ``notRunning``: every delta of the run has
 been received), nothing on the page is stale, and the running widget is gone."""
@@ -110,7 +111,8 @@ LAYOUT_PROBE = r"""
 # degradation's lines were drawn in, and how many breaking points are marked.
 SWEEP_CHART_PROBE = """() => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
-      g => g.data.some(t => Array.isArray(t.meta) && t.meta[1] === 'accuracy' || (t.meta || [])[1] === 'confidence'));
+      g => g.data.some(t => Array.isArray(t.meta) && t.meta[1] === 'accuracy' \
+|| (t.meta || [])[1] === 'confidence'));
   const lay = gd._fullLayout;
   const axes = Object.keys(lay).filter(k => /^xaxis\\d*$/.test(k)).sort();
   const strokes = {};
@@ -121,7 +123,8 @@ SWEEP_CHART_PROBE = """() => {
     if (path) strokes[t.meta[0]] = getComputedStyle(path).stroke;
   });
   return {
-    titles: [...gd.querySelectorAll('.infolayer text')].filter(e => /^x\\d*title$/.test(e.getAttribute('class')))
+    titles: [...gd.querySelectorAll('.infolayer text')]\
+.filter(e => /^x\\d*title$/.test(e.getAttribute('class')))
         .map(e => e.textContent),
     subplots: [...gd.querySelectorAll('.annotation-text')].map(e => e.textContent),
     axes: axes.map(k => ({title: lay[k].title.text, reversed: lay[k].range[0] > lay[k].range[1]})),

@@ -42,19 +42,19 @@ MAX_IMAGE_BYTES: Final = 20 * 1024 * 1024
 JPEG_MAGIC: Final = b"\xff\xd8\xff"
 PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 
-# The smallest image worth a billed call: below MIN_IMAGE_SIDE pixels on its short side an image is
-# refused locally (``ImageRejected("too_small")``), before anything is sent. Neither the vendor's guide
-# nor its later notes state a minimum (docs/vendor-api.md#images names only the 760×480 line of ``resolution``,
-# which stays a quality *warning*), so the number comes from what can be read at all: the smallest
-# pixel font that still tells all ten digits apart is 3×5 px, and a card's number is about 1/12 of the
-# card's height (4.5 mm of 54 mm; an ID card's text is smaller still), so a card whose number is
-# legible at all is at least 5 × 12 = 60 px high. 32 px is half of that — room for a tight crop —
-# and an image this small (a 1×1 tracking pixel, a thumbnail, a sweep's 0.05× of a card) holds
-# digits under 3 px tall, which no reader, human or OCR, can tell apart: the call could only fail.
+# The smallest image worth a billed call: below MIN_IMAGE_SIDE pixels on its short side an image is refused
+# locally (``ImageRejected("too_small")``), before anything is sent. Neither the vendor's guide nor its later
+# notes state a minimum (docs/vendor-api.md#images names only the 760×480 line of ``resolution``, which stays
+# a quality *warning*), so the number comes from what can be read at all: the smallest pixel font that still
+# tells all ten digits apart is 3×5 px, and a card's number is about 1/12 of the card's height (4.5 mm of 54
+# mm; an ID card's text is smaller still), so a card whose number is legible at all is at least 5 × 12 = 60 px
+# high. 32 px is half of that — room for a tight crop — and an image this small (a 1×1 tracking pixel, a
+# thumbnail, a sweep's 0.05× of a card) holds digits under 3 px tall, which no reader, human or OCR, can tell
+# apart: the call could only fail.
 MIN_IMAGE_SIDE: Final = 32
 
-# The API's resolution line (docs/vendor-api.md#responses): ``normal`` when the long side is at least 760 px and
-# the short side at least 480 px, else ``low``.
+# The API's resolution line (docs/vendor-api.md#responses): ``normal`` when the long side is at least 760 px
+# and the short side at least 480 px, else ``low``.
 NORMAL_RESOLUTION: Final = (760, 480)
 
 # Envelope sizes.

@@ -68,7 +68,9 @@ def sweep_figure(data: RunData, lang: str = "en") -> go.Figure | None:
                     meta=[name, "accuracy"],
                     legendgroup=name,
                     showlegend=False,
-                    hovertemplate=f"%{{x:g}} {u}<br>{acc_word} %{{y:.0%}}<extra>{degradation(name, lang)}</extra>",
+                    hovertemplate=(
+                        f"%{{x:g}} {u}<br>{acc_word} %{{y:.0%}}<extra>{degradation(name, lang)}</extra>"
+                    ),
                 ),
                 row=row,
                 col=col,
@@ -84,7 +86,9 @@ def sweep_figure(data: RunData, lang: str = "en") -> go.Figure | None:
                 meta=[name, "confidence"],
                 legendgroup=name,
                 showlegend=False,
-                hovertemplate=f"%{{x:g}} {u}<br>{conf_word} %{{y:.0%}}<extra>{degradation(name, lang)}</extra>",
+                hovertemplate=(
+                    f"%{{x:g}} {u}<br>{conf_word} %{{y:.0%}}<extra>{degradation(name, lang)}</extra>"
+                ),
             ),
             row=row,
             col=col,

@@ -17,7 +17,8 @@ from qa.truth import normalise
 from qa.words import word
 
 Diff = dict[str, Any]
-"""``{"of": n, "read_of": m, "changes": [{"kind", "at", "char"}], "expected_marks": [..], "read_marks": [..]}``"""
+"""``{"of": n, "read_of": m, "changes": [{"kind", "at", "char"}],
+"expected_marks": [..], "read_marks": [..]}``"""
 
 
 def _char_kind(ch: str) -> str:

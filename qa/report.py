@@ -81,7 +81,8 @@ def text_summary(data: RunData) -> str:
         out.append("field                  right/total  accuracy  mean conf")
         for name, f in s["fields"].items():
             out.append(
-                f"  {name:20} {f['right']:>5}/{f['total']:<5}  {_pct(f['accuracy']):>8}  {_conf(f['mean_conf']):>9}"
+                f"  {name:20} {f['right']:>5}/{f['total']:<5}  {_pct(f['accuracy']):>8}  "
+                f"{_conf(f['mean_conf']):>9}"
             )
     for name, b in s["breaking_points"].items():
         at = b["breaks_at"]
@@ -166,7 +167,10 @@ def items_table(data: RunData) -> str:
     mark = {True: "✓", False: "✗", None: "?"}
     width = max([_cells(it.image) for it in data.items] + [5])
     lines = [
-        f"{'#':>4}  {_pad('image', width)}  {'degradation':22}  {'pre-flight':10}  {'code':>7}  {'ms':>8}  fields"
+        (
+            f"{'#':>4}  {_pad('image', width)}  {'degradation':22}  {'pre-flight':10}  "
+            f"{'code':>7}  {'ms':>8}  fields"
+        )
     ]
     for it in data.items:
         sweep = words.level(it.degradation, it.level, "en")
@@ -569,14 +573,15 @@ def html_report(data: RunData, lang: str = "en") -> str:
         )
     )
     style = (
-        "body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:.5em 0}"
+        "body{font-family:sans-serif;margin:2em;max-width:1200px}"
+        "table{border-collapse:collapse;margin:.5em 0}"
         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}"
         "mark{background:#ffd54f;color:#000;font-weight:bold;padding:0 1px}.chart{margin:1em 0}"
     )
     return (
         f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
-        f"<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; script-src 'unsafe-inline' "
-        f"'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">"
+        f"<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+        f"script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">"
         f"<title>{t['title']} #{r['id']}</title><style>{style}</style></head><body>"
         + "".join(parts)
         + "</body></html>"

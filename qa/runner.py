@@ -162,7 +162,8 @@ def create_run(factory: sessionmaker[Session], spec: RunSpec, sources: Sequence[
         try:
             return _create(session, spec, sources, spool, levels, truth, tags)
         except BaseException:
-            session.rollback()  # nothing of a run that was not created stays: its sealed images are rows of it
+            # nothing of a run that was not created stays: its sealed images are rows of it
+            session.rollback()
             raise
 
 

@@ -35,7 +35,8 @@ from store.db import retrying
 log = logging.getLogger("qa")
 SPOOL_KEY_ENV = "STUDIO_SPOOL_KEY"
 SPOOL_KEY_SETTING = "spool_key"
-"""``[studio] spool_key`` in the secrets file: any long random string, the same on every replica and worker."""
+"""``[studio] spool_key`` in the secrets file: any long random string, the same on every replica and
+worker."""
 TRUTH = -1  # ``SpoolPart.part`` of the run's truth; sources are 0, 1, …
 
 

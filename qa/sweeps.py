@@ -112,7 +112,8 @@ def _noise_field(shape: tuple[int, ...]) -> np.ndarray:
     the random draw, the dearest step, is made once per image instead of once per level."""
     cv2.setRNGSeed(1)  # OpenCV's generator is per thread: seeding and drawing happen together
     field = np.empty(shape, np.uint8)
-    # drawn over the array seen as one channel: a one-value mean and σ fill only a colour image's first channel
+    # drawn over the array seen as one channel: a one-value mean and σ fill only a colour image's first
+    # channel
     cv2.randn(field.reshape(shape[0], -1), np.full(1, 128.0), np.full(1, float(NOISE_FIELD_SIGMA)))
     field.flags.writeable = False
     return field

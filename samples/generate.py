@@ -901,7 +901,8 @@ def save(spec: Specimen, root: Path) -> dict[str, Any]:
 
 TITLES: dict[str, tuple[str, str]] = {
     # What the gallery calls each specimen, in English and Korean (the file name stays its identity).
-    # IDs go by number, never by their holder: the name on a card is masked on screen, so its title must not say it.
+    # IDs go by number, never by their holder: the name on a card is masked on screen, so its title must
+    # not say it.
     "visa_blue_flat": ("Blue Visa card", "파란색 비자 카드"),
     "mastercard_black_embossed": ("Black Mastercard, embossed", "검은색 마스터카드 (양각)"),
     "amex_green_embossed": ("Green Amex card, embossed", "초록색 아멕스 카드 (양각)"),

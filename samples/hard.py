@@ -268,7 +268,10 @@ def person(rng: np.random.Generator) -> Person:
     metro, gus = METROS[int(rng.integers(len(METROS)))]
     gu = str(rng.choice(gus))
     road = f"{metro} {gu} {rng.choice(STREETS)} {int(rng.integers(1, 300))}"
-    unit = f"{rng.choice(['한빛', '푸른', '새솔', '미래'])!s}아파트 {int(rng.integers(101, 120))}동 {int(rng.integers(101, 1505))}호"
+    unit = (
+        f"{rng.choice(['한빛', '푸른', '새솔', '미래'])!s}아파트 {int(rng.integers(101, 120))}동 "
+        f"{int(rng.integers(101, 1505))}호"
+    )
     return Person(
         surname + given,
         SURNAMES[surname] + "".join(GIVEN[g] for g in given),
@@ -283,7 +286,10 @@ def resident_number(year: int, month: int, day: int, rng: np.random.Generator) -
     """YYMMDD-GNNNNNN with a gender/century digit and the check digit `stdnum.kr.rrn` verifies."""
     gender = int(rng.integers(0, 2)) + (1 if year < 2000 else 3)
     while True:
-        body = f"{year % 100:02d}{month:02d}{day:02d}{gender}{int(rng.integers(0, 97)):02d}{int(rng.integers(0, 1000)):03d}"
+        body = (
+            f"{year % 100:02d}{month:02d}{day:02d}{gender}"
+            f"{int(rng.integers(0, 97)):02d}{int(rng.integers(0, 1000)):03d}"
+        )
         weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
         check = (11 - sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11) % 10
         number = f"{body[:6]}-{body[6:]}{check}"
@@ -433,7 +439,10 @@ def resident_old(rng: np.random.Generator) -> Doc:
 def licence_number(rng: np.random.Generator) -> tuple[str, str]:
     """(region name, 'RR-YY-NNNNNN-CC')."""
     region = str(rng.choice(list(REGIONS)))
-    digits = f"{REGIONS[region]}-{int(rng.integers(0, 25)):02d}-{int(rng.integers(0, 10**6)):06d}-{int(rng.integers(10, 100)):02d}"
+    digits = (
+        f"{REGIONS[region]}-{int(rng.integers(0, 25)):02d}-"
+        f"{int(rng.integers(0, 10**6)):06d}-{int(rng.integers(10, 100)):02d}"
+    )
     return region, digits
 
 
@@ -754,7 +763,10 @@ def card_back(rng: np.random.Generator) -> Doc:
     fine = hangul(rng, 20)
     d.text(
         (60, 470),
-        f"고객센터 1588-{int(rng.integers(1000, 10000))}  해외 82-2-{int(rng.integers(1000, 10000))}-{int(rng.integers(1000, 10000))}",
+        (
+            f"고객센터 1588-{int(rng.integers(1000, 10000))}  "
+            f"해외 82-2-{int(rng.integers(1000, 10000))}-{int(rng.integers(1000, 10000))}"
+        ),
         font=fine,
         fill=ink,
     )

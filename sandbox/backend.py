@@ -227,7 +227,8 @@ class SandboxBackend:
 
     # -- administration ------------------------------------------------------------------------
     def reset(self) -> None:
-        """Forget Request-Keys, tokens, locks, faults and the journal. Key pairs stay: use :meth:`rotate_key`."""
+        """Forget Request-Keys, tokens, locks, faults and the journal. Key pairs stay: use
+        :meth:`rotate_key`."""
         self.journal.clear()
         self.request_keys.reset()
         self.tokens.reset()

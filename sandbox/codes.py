@@ -4,9 +4,9 @@ Every API answer of the sandbox is HTTP 200 with ``{"header": {...}, "result": .
 (docs/vendor-api.md#responses). Backend code raises :class:`SandboxError` with a code from
 :data:`MESSAGES`; :func:`api_body` turns a code (and a result, on success) into that body.
 
-The table is the sandbox's own copy of the vendor's list (docs/vendor-api.md#result-codes), on purpose: the sandbox is an independent
-implementation that the client is tested against, so a typo in the client's table must show up as
-a failing contract test rather than be mirrored here.
+The table is the sandbox's own copy of the vendor's list (docs/vendor-api.md#result-codes), on
+purpose: the sandbox is an independent implementation that the client is tested against, so a typo in
+the client's table must show up as a failing contract test rather than be mirrored here.
 """
 
 from __future__ import annotations

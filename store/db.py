@@ -78,8 +78,9 @@ class StoreUnavailable(RuntimeError):
             )
         if self.phase == "upgrade":
             return (
-                f"the studio database {self.where} could not be upgraded to revision {self.head}: {self.cause}. "
-                f"Nothing of the failed step was kept: it stays at revision {self.revision or 'none (empty)'}."
+                f"the studio database {self.where} could not be upgraded to revision {self.head}: "
+                f"{self.cause}. Nothing of the failed step was kept: "
+                f"it stays at revision {self.revision or 'none (empty)'}."
             )
         verb = "cannot be used" if self.phase == "use" else "cannot be opened"
         return f"the studio database {self.where} {verb}: {self.cause}"

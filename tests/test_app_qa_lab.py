@@ -592,7 +592,10 @@ def test_runs_compare_image_by_image_and_say_when_the_image_sets_differ(sandbox)
     at.selectbox(key="runs_cmp_b").set_value(b).run()
     assert_clean(at)
     assert [w.value for w in at.warning if "different images" in w.value] == [
-        "The two runs were of different images: 1 only in A, 0 only in B. Only the images both have are compared (1)."
+        (
+            "The two runs were of different images: 1 only in A, 0 only in B. "
+            "Only the images both have are compared (1)."
+        )
     ]
     per = next(df.value for df in at.dataframe if "Change" in df.value.columns)
     row = per.iloc[0]
@@ -634,8 +637,8 @@ def test_the_lab_keeps_a_spreadsheets_own_columns_as_tags_and_refuses_another_se
     at.run()
     assert [e.value for e in at.error] == [
         (
-            "truth.csv: 'condition' (for visa_blue_flat.png) is a field of ID card, not of Credit card: it would be "
-            "scored wrong on every image. Remove the column, or choose that service."
+            "truth.csv: 'condition' (for visa_blue_flat.png) is a field of ID card, not of Credit card: "
+            "it would be scored wrong on every image. Remove the column, or choose that service."
         )
     ]
     assert at.button(key="lab_start").disabled

@@ -1,4 +1,5 @@
-"""AuthenticityRequest: the per-idType field table of docs/vendor-api.md#authenticity, checked before sending."""
+"""AuthenticityRequest: the per-idType field table of docs/vendor-api.md#authenticity, checked before
+sending."""
 
 from __future__ import annotations
 

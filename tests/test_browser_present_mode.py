@@ -1,8 +1,8 @@
-"""Issue 18, item 3: presenter mode from the URL (``?present=1``: a bookmark opens it) and from a
-sidebar switch, in a real browser (./studio run + Chromium) at 1280×800 and 1920×1080, in English
-and Korean: large type; after *Analyse* the image and the field list in view without scrolling; no JSON or envelope
-view, no "Will send" line, no endpoint; nothing cut or split (``LAYOUT_PROBE``). The switch turns it
-off again, and the address bar follows."""
+"""Issue 18, item 3: presenter mode from the URL (``?present=1``: a bookmark opens it) and from a sidebar
+switch, in a real browser (./studio run + Chromium) at 1280×800 and 1920×1080, in English and Korean: large
+type; after *Analyse* the image and the field list in view without scrolling; no JSON or envelope view, no
+"Will send" line, no endpoint; nothing cut or split (``LAYOUT_PROBE``). The switch turns it off again, and the
+address bar follows."""
 
 from __future__ import annotations
 

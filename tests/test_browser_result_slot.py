@@ -1,11 +1,11 @@
 """The result view is mounted once, before the first analysis, and kept out of sight until then
 (``ui.result_slot``); in Chromium, on every analysis page that shows it.
 
-The regression this catches: the first result in a tab mounting the result view anew (its
-container, the threshold slider, the view switch and the Key/Value table's element); mounted
-before, it saved the browser about 130 ms of main-thread CPU on the first result (bench_dashboard,
-traced). Nodes found before the first analysis must be the very nodes that show its result. The Plotly charts are new plots either way (Streamlit keys a chart
-by a hash of its figure), so they are checked for being drawn out of sight, not for surviving.
+The regression this catches: the first result in a tab mounting the result view anew (its container, the
+threshold slider, the view switch and the Key/Value table's element); mounted before, it saved the browser
+about 130 ms of main-thread CPU on the first result (bench_dashboard, traced). Nodes found before the first
+analysis must be the very nodes that show its result. The Plotly charts are new plots either way (Streamlit
+keys a chart by a hash of its figure), so they are checked for being drawn out of sight, not for surviving.
 Screenshots before and after, English and Korean: ``test-artifacts/browser/result_slot_*.png``.
 """
 

@@ -274,8 +274,8 @@ def test_authenticity_driver_and_passport_bodies(fake: Sandbox, client: OcrClien
         birth_date="19900101",
         expiration_date="20300101",
     )
-    # passport authenticity was withdrawn on 2026-05-27 (docs/vendor-api.md#authenticity): the body still goes out as the
-    # guide describes it, and the sandbox answers as the vendor now does
+    # passport authenticity was withdrawn on 2026-05-27 (docs/vendor-api.md#authenticity): the body still goes
+    # out as the guide describes it, and the sandbox answers as the vendor now does
     with pytest.raises(ApiError) as refused:
         client.verify_authenticity(key2, passport)  # type: ignore[arg-type]
     assert refused.value.result_code == 4000001

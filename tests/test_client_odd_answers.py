@@ -87,7 +87,10 @@ def test_malformed_public_key_answers(backend: SandboxBackend, client: OcrClient
     backend.faults.queue(
         "public-keys/credit-card",
         Scripted(
-            body=b'{"header": {"isSuccessful": true, "resultCode": 0}, "result": {"key": "AAAA", "version": "1"}}'
+            body=(
+                b'{"header": {"isSuccessful": true, "resultCode": 0}, '
+                b'"result": {"key": "AAAA", "version": "1"}}'
+            )
         ),
     )
     with pytest.raises(MalformedResponseError, match="unusable"):

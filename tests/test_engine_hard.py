@@ -114,7 +114,7 @@ def test_other_seeds_give_other_documents() -> None:
     assert a.fields["driverLicenseNumber"].split()[0] in hard.REGIONS  # a region name, as printed
 
 
-# ---------------------------------------------------------------------------- confidence and validators
+# ------------------------------------------------------------ confidence and validators
 
 
 def text_line(text: str, x: float, y: float, w: float, score: float = 0.99) -> TextLine:
@@ -209,7 +209,7 @@ def test_document_view_cuts_out_a_small_tilted_card_and_maps_back() -> None:
     )
 
 
-# ---------------------------------------------------------------------------- what is printed (issue 22, item 2)
+# ------------------------------------------------------------ what is printed (issue 22, item 2)
 
 
 UNKNOWN_ISSUER = "광주광역시 서남구청장"
@@ -264,7 +264,7 @@ def test_a_licence_type_fixed_by_the_list_is_marked_and_one_needing_two_fixes_is
     assert _licence_type([twice]).value == ""  # digit and class both rewritten: not a fix of a character
 
 
-# ---------------------------------------------------------------------------- card families (issue 22, item 1)
+# ------------------------------------------------------------ card families (issue 22, item 1)
 
 FAMILY_SEED = 2212
 """Not one of the seeds the families were developed on (101-103) nor the bench's."""
@@ -294,7 +294,7 @@ def test_a_number_in_four_rows_of_four_is_one_number() -> None:
     assert min(g.conf for g in reading.groups) >= 0.9
 
 
-# ---------------------------------------------------------------------------- calibrated confidence (issue 22, item 3)
+# ------------------------------------------------------------ calibrated confidence (issue 22, item 3)
 
 
 def _pairs(subset_readings) -> list[tuple[float, bool, str, str]]:

@@ -318,7 +318,11 @@ def test_a_truth_csv_quoted_as_rfc_4180_says():
 
 
 def test_a_truth_csv_with_a_bom_semicolons_and_quoted_line_breaks():
-    text = '\ufefffile;name;issuer\r\n"a.png";"홍길동";"서울특별시\n종로구청장; 2019"\r\nb.png;"Kim ""K"" Lee";x\r\n'
+    text = (
+        "\ufefffile;name;issuer\r\n"
+        '"a.png";"홍길동";"서울특별시\n종로구청장; 2019"\r\n'
+        'b.png;"Kim ""K"" Lee";x\r\n'
+    )
     assert parse_truth("t.csv", text.encode("utf-8")).entries == {
         "a.png": {"name": "홍길동", "issuer": "서울특별시\n종로구청장; 2019"},
         "b.png": {"name": 'Kim "K" Lee', "issuer": "x"},

@@ -25,7 +25,8 @@ def test_every_import_contract_is_kept() -> None:
 
 
 def test_a_library_module_reaching_up_breaks_the_layers(tmp_path: Path) -> None:
-    """The check can fail: the same contracts on a copy of the packages where ``ocr_core`` imports ``store``."""
+    """The check can fail: the same contracts on a copy of the packages where ``ocr_core`` imports
+    ``store``."""
     skip = shutil.ignore_patterns("__pycache__", "*.png", "*.jpg", "*.jpeg", "*.json", "*.po")
     for package in (
         "ocr_core",

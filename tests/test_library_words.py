@@ -96,7 +96,10 @@ def test_no_korean_words_in_the_library() -> None:
 def test_the_check_catches_a_korean_message(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text(
-        '"""문서 설명."""\nX = 1\n"""속성 설명."""\n\n\ndef f() -> str:\n    return "숫자가 아닙니다"  # 주석\n',
+        (
+            '"""문서 설명."""\nX = 1\n"""속성 설명."""\n\n\n'
+            'def f() -> str:\n    return "숫자가 아닙니다"  # 주석\n'
+        ),
         encoding="utf-8",
     )
     assert korean_literals(module) == [(7, "숫자가 아닙니다")]

@@ -105,7 +105,10 @@ def test_the_notes_before_a_run_name_images_without_truth_and_truth_for_no_image
     )
     assert truth_notes(truth, ["visa.png", "bc.png", "amex.jpg"], "en") == [
         "2 images have no entry in the truth file and are not scored: amex.jpg, visa.png.",
-        "The truth file names 1 image that is not in this run: VISA.png. Names must match exactly, case included.",
+        (
+            "The truth file names 1 image that is not in this run: VISA.png. "
+            "Names must match exactly, case included."
+        ),
     ]
     assert truth_notes(truth, ["bc.png", "VISA.png"], "en") == []
     assert truth_notes(truth, ["bc.png"], "ko") == [
@@ -116,7 +119,10 @@ def test_the_notes_before_a_run_name_images_without_truth_and_truth_for_no_image
 @pytest.mark.parametrize(
     "data",
     [
-        b"file,totalCardNum,device,lighting\nv.png,4396317356239782,Galaxy S21,dim\nw.png,,iPhone 12,daylight\n",
+        (
+            b"file,totalCardNum,device,lighting\n"
+            b"v.png,4396317356239782,Galaxy S21,dim\nw.png,,iPhone 12,daylight\n"
+        ),
         (
             b'{"v.png": {"totalCardNum": "4396317356239782", "device": "Galaxy S21", "lighting": "dim"},'
             b' "w.png": {"device": "iPhone 12", "lighting": "daylight"}}'

@@ -136,7 +136,8 @@ def test_recover_resumes_a_dead_workers_run_and_never_resends_what_was_on_the_wi
 
 
 def test_recover_leaves_a_run_whose_heartbeat_moves(fast_sandbox, db, immediate):
-    """A ``running`` run whose worker lives in another process (several consumers on Redis) beats: not dead."""
+    """A ``running`` run whose worker lives in another process (several consumers on Redis) beats: not
+    dead."""
     run_id = _run(db, fast_sandbox)
     _left_by_a_dead_worker(db, run_id, "running", answered=1, sending=1)
     factory = session_factory(db)

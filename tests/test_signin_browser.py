@@ -111,7 +111,10 @@ class Visit(OidcPerson):
         can be dropped under heavy load: it is repeated while the *Sign out* button is still there."""
         from playwright.sync_api import Error as PlaywrightError
 
-        signed_out = "() => document.body.innerText.includes('Sign in') && !document.body.innerText.includes('Sign out')"
+        signed_out = (
+            "() => document.body.innerText.includes('Sign in') "
+            "&& !document.body.innerText.includes('Sign out')"
+        )
         for attempt in range(3):
             self.page.get_by_role("button", name=re.compile("Sign out")).click(timeout=60_000)
             deadline = time.monotonic() + 30

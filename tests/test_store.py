@@ -164,9 +164,10 @@ def test_upgrade_from_0003_keeps_the_fields_and_marks_their_verdicts_not_recorde
     command.upgrade(cfg, "0003")
     with engine_for(fresh_url).begin() as conn:
         conn.exec_driver_sql(
-            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions, service,"
-            " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
-            " 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'done', 1, 1, 0)"
+            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions,"
+            " service, preprocess, sweep, concurrency, status, total, done, failed)"
+            " values ('2026-11-01 10:00:00+00', 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}',"
+            " 'credit-card', false, '[]', 2, 'done', 1, 1, 0)"
         )
         run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar_one()
         conn.exec_driver_sql(
@@ -215,15 +216,16 @@ def test_upgrade_from_0004_books_old_runs_to_who_started_them(fresh_url):
     command.upgrade(cfg, "0004")
     with engine_for(fresh_url).begin() as conn:
         conn.exec_driver_sql(
-            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions, service,"
-            " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
-            " 'ann@corp.test', 'cloud', 'https://x', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'interrupted',"
-            " 2, 1, 0)"
+            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions,"
+            " service, preprocess, sweep, concurrency, status, total, done, failed)"
+            " values ('2026-11-01 10:00:00+00', 'ann@corp.test', 'cloud', 'https://x', 'v2.0', '{}',"
+            " 'credit-card', false, '[]', 2, 'interrupted', 2, 1, 0)"
         )
         run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar_one()
         for pos, state in enumerate(("done", "pending")):
             conn.exec_driver_sql(
-                "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state)"
+                "insert into qa_items (run_id, position, source, image_name, degradation, level, quality,"
+                " state)"
                 f" values ({run_id}, {pos}, 0, 'card.png', 'none', 0, '{{}}', '{state}')"
             )
     upgrade(fresh_url)
@@ -259,9 +261,10 @@ def test_upgrade_from_0005_keeps_old_fields_with_no_expected_value_and_items_wit
     command.upgrade(cfg, "0005")
     with engine_for(fresh_url).begin() as conn:
         conn.exec_driver_sql(
-            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions, service,"
-            " preprocess, sweep, concurrency, status, total, done, failed) values ('2026-11-01 10:00:00+00',"
-            " 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}', 'credit-card', false, '[]', 2, 'done', 1, 1, 0)"
+            "insert into qa_runs (created_at, started_by, backend, endpoint, api_version, key_versions,"
+            " service, preprocess, sweep, concurrency, status, total, done, failed)"
+            " values ('2026-11-01 10:00:00+00', 'local', 'sandbox', 'http://127.0.0.1:1', 'v2.0', '{}',"
+            " 'credit-card', false, '[]', 2, 'done', 1, 1, 0)"
         )
         run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar_one()
         conn.exec_driver_sql(
@@ -358,7 +361,8 @@ def test_upgrade_to_0009_keeps_every_run_item_and_field_and_stops_reusing_ids(fr
             )
             run_id = conn.exec_driver_sql("select max(id) from qa_runs").scalar()
             conn.exec_driver_sql(
-                "insert into qa_items (run_id, position, source, image_name, degradation, level, quality, state)"
+                "insert into qa_items (run_id, position, source, image_name, degradation, level, quality,"
+                " state)"
                 f" values ({run_id}, 0, 0, 'card.png', 'none', 0, '{{}}', 'done')"
             )
     upgrade(fresh_url)

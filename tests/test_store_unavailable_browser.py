@@ -24,7 +24,10 @@ def test_the_startup_log_and_the_page_name_the_database_and_the_cause(browser, t
     url = f"sqlite:///{broken}"
     log = ARTIFACTS.parent / "dashboard-store-unavailable.log"
     with studio_run(log, STUDIO_DATABASE_URL=url, STUDIO_DATA_DIR=str(tmp_path / "data")) as dashboard:
-        line = f"QA lab: the queue did not start: the studio database {url} cannot be opened: file is not a database"
+        line = (
+            f"QA lab: the queue did not start: the studio database {url} cannot be opened: "
+            "file is not a database"
+        )
         deadline = time.monotonic() + 60
         while line not in log.read_text(errors="replace") and time.monotonic() < deadline:
             time.sleep(0.5)

@@ -2,7 +2,8 @@
 
 ``load_image`` validates and decodes an upload, ``assess_quality`` says whether it will read well
 and why not, ``preprocess`` turns it into what is best sent, ``inspect_upload`` says whether the
-bytes as uploaded carry anything besides the image (metadata, a trailing payload). See docs/interfaces.md, "imaging".
+bytes as uploaded carry anything besides the image (metadata, a trailing payload). See
+docs/interfaces.md, "imaging".
 """
 
 from ocr_core.imaging._errors import REJECT_CODES, ImageRejected, RejectCode

@@ -24,7 +24,8 @@ class ImageRejected(InputError):
     ``too_large``: ``size_bytes``, ``limit_bytes``; ``unsupported_type``: ``type_name``;
     ``bomb``: ``limit_pixels`` and, when the header could be read, ``width``, ``height``;
     ``corrupt``: ``type_name``; ``too_small``: ``width``, ``height``, ``min_side``
-    (``ocr_core.constants.MIN_IMAGE_SIDE``); ``multi_page``: ``type_name``, ``pages``. ``str(err)`` is a short English line for logs and programmers.
+    (``ocr_core.constants.MIN_IMAGE_SIDE``); ``multi_page``: ``type_name``, ``pages``. ``str(err)`` is a
+    short English line for logs and programmers.
     """
 
     def __init__(self, code: RejectCode, **params: str | int):

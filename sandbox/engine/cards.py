@@ -120,7 +120,8 @@ def _overlap_variants(tokens: list[Token], u: np.ndarray) -> list[list[Token]]:
     def centres(t: Token) -> list[float]:
         return [float(char_span(t.quad, t.digits, k, k + 1).mean(axis=0) @ u) for k in range(len(t.digits))]
 
-    overlaps = []  # (index of the left token, digits to cut from its tail, digits to cut from the right's head)
+    # (index of the left token, digits to cut from its tail, digits to cut from the right's head)
+    overlaps = []
     for i in range(len(tokens) - 1):
         left_end, right_start = along(tokens[i].quad).max(), along(tokens[i + 1].quad).min()
         if right_start < left_end:

@@ -1,4 +1,5 @@
-"""ICAO 9303 TD3 (passport) machine-readable zone: repair OCR confusions, verify check digits, derive fields."""
+"""ICAO 9303 TD3 (passport) machine-readable zone: repair OCR confusions, verify check digits, derive
+fields."""
 
 from __future__ import annotations
 

@@ -166,7 +166,8 @@ def _merge(first: IdReading, second: IdReading) -> IdReading:
     """Per field, the better of the first read and the deblurred one.
 
     Per field, the deblurred read fills what the first missed or read weakly (a validator's failure
-    already halved a confidence); legibility of both was measured on the image as sent, so the deblurred copy earns no extra."""
+    already halved a confidence); legibility of both was measured on the image as sent, so the
+    deblurred copy earns no extra."""
     other = dict(second.fields)
 
     def pick(a: Reading, b: Reading) -> Reading:
