@@ -25,12 +25,17 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian 
 """The mark of every real-browser test module (in its ``pytestmark``)."""
 
 
-SETTLED = """() => { const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.dataset.testScriptState === 'notRunning' \
-&& !document.querySelector('[data-stale="true"]')
-    && !document.querySelector('[data-testid="stStatusWidget"]'); }"""
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-stale="true"]')
+    && !document.querySelector('[data-testid="stSkeleton"]')
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
 """Streamlit has finished the script run (its app element says ``notRunning``: every delta of the run has
-been received), nothing on the page is stale, and the running widget is gone."""
+been received), nothing on the page is stale, no element still waits for its lazily loaded code (the
+``stSkeleton`` stand-in Streamlit shows meanwhile: a button there cannot be found yet), and the running
+widget is gone."""
 PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 """Resolves after the browser has painted what the DOM holds now (two animation frames)."""
 

@@ -144,9 +144,11 @@ def test_normal_view_at_1280x800_keeps_the_text_that_is_the_point(browser, dashb
         pg.wait_for_function("() => document.body.innerText.includes('Request-Key issued')", timeout=240_000)
         _settled(pg)
         pg.get_by_role("radio", name="Envelope").or_(pg.get_by_role("button", name="Envelope")).first.click()
+        # the click's rerun may not have started yet: wait for the envelope's own table, not for quiet
+        envelope = pg.locator("table.studio-table").filter(has_text=re.compile("public key", re.IGNORECASE))
+        envelope.last.wait_for(timeout=60_000)
         _settled(pg)
-        envelope = pg.locator("table.studio-table").last
-        assert "public key" in envelope.inner_text().lower()
+        envelope = envelope.last
         _shot(pg, "normal_en_3_envelope.png", envelope)
         assert not pg.evaluate(LAYOUT_PROBE)
     finally:
