@@ -83,10 +83,30 @@ def fresh_studio_database(new_studio_database: Callable[[], str]) -> Iterator[st
     os.environ["STUDIO_DATABASE_URL"] = url
     _reset_process_state()
     yield url
+    _stop_queue_consumer()
     _reset_process_state()
     os.environ.clear()
     os.environ.update(environ)
     _forget_engine(url)
+
+
+def _stop_queue_consumer() -> None:
+    """Stop the embedded QA queue consumer a test started (a QA Lab page starts one), waiting for the
+    runs its workers are executing, and drop what is still queued: those runs belong to this test's
+    database, which is closed next. Left running, a worker went on with a run while its database's
+    connections were closed under it (a segmentation fault in SQLite), or kept the next test's run
+    waiting behind a previous test's."""
+    import sys
+
+    tasks = sys.modules.get("qa.tasks")
+    if tasks is None:
+        return
+    with tasks._consumer_lock:
+        consumer, tasks._consumer = tasks._consumer, None
+    if consumer is not None:
+        consumer.shutdown_timeout = 20
+        consumer.stop(graceful=True)
+        tasks.huey.flush()
 
 
 def _forget_engine(url: str) -> None:
