@@ -98,9 +98,10 @@ def _stop_queue_consumer() -> None:
     waiting behind a previous test's."""
     import sys
 
-    tasks = sys.modules.get("qa.tasks")
-    if tasks is None:
+    if "qa.tasks" not in sys.modules:  # no test has touched the queue: nothing to stop
         return
+    from qa import tasks
+
     with tasks._consumer_lock:
         consumer, tasks._consumer = tasks._consumer, None
     if consumer is not None:
