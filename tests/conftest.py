@@ -20,6 +20,22 @@ os.environ.setdefault(
 )  # no engine warm-up per test process (bench_first_result measures it)
 
 
+def _remember_readings() -> None:
+    """Every sandbox this process starts reads with the real engine, each distinct image once
+    (``harness.readings.RememberingEngine``): hundreds of AppTests analyse the same specimens to check
+    what the dashboard does with a result. The engine's own tests read through it too: each of their
+    images is read for real the first time, and a reading depends on nothing but the pixels."""
+    import sandbox.engine
+    from harness.readings import RememberingEngine
+    from sandbox.engine.recognizer import shared_engine
+
+    remembering = RememberingEngine(shared_engine())  # models load on the first read, not here
+    sandbox.engine.get_engine = lambda: remembering
+
+
+_remember_readings()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """The order's seed, also under ``-q`` (which hides pytest-randomly's header line): any failure can be
     run again in the same order."""
