@@ -168,3 +168,7 @@ class RememberingEngine:
 
     def read_id_card(self, bgr: np.ndarray) -> IdReading | None:
         return self._remembered("id", bgr, self._engine.read_id_card)
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else is the engine's own (its parts, for the engine's tests)."""
+        return getattr(self._engine, name)

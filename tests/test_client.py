@@ -1116,9 +1116,15 @@ HOST = "ocr.example.test:8443"
 def test_each_transport_failure_names_its_host_and_what_happened(
     error: Exception, kind: type[TransportError], said: str
 ) -> None:
-    """The CLI prints these messages as they are; the dashboard words them from ``host``."""
+    """The CLI prints these messages as they are; the dashboard words them from ``host``. (No backoff
+    between the retries of a connect failure: waiting is tested on its own.)"""
     settings = Settings(
-        base_url=f"https://{HOST}", app_key="k", secret_key="s", connect_timeout=2.5, read_timeout=3.0
+        base_url=f"https://{HOST}",
+        app_key="k",
+        secret_key="s",
+        connect_timeout=2.5,
+        read_timeout=3.0,
+        backoff_base=0,
     )
     with OcrClient(settings, session=_FailingSession(error)) as c, pytest.raises(TransportError) as info:
         c.public_key("credit-card")

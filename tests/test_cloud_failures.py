@@ -21,6 +21,7 @@ def _client(url: str, **kw: object) -> OcrClient:
     return OcrClient(Settings(base_url=url, app_key="k", secret_key="s", **kw))  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # sits out the key fetch's own 8 s cap, which is what it tests
 def test_key_fetch_from_a_silent_host_gives_up_within_the_short_read_timeout():
     with silent_server() as url, _client(url, max_retries=0) as c:
         start = time.monotonic()

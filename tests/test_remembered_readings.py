@@ -48,3 +48,8 @@ def test_nothing_found_is_remembered_and_a_failure_is_not() -> None:
     engine.boom = False
     assert memo.read_credit_card(image) is None and memo.read_credit_card(image) is None
     assert engine.calls == ["card", "card"]
+
+
+def test_the_engines_own_parts_are_reached_through_it() -> None:
+    engine = CountingEngine()
+    assert RememberingEngine(engine).calls is engine.calls
