@@ -424,11 +424,11 @@ def test_an_analyst_restricted_to_the_sandbox_cannot_resend_on_their_cloud_run(
 
     from qa.tasks import spool
     from store.models import Item, Run
-    from tests.test_run_permissions import ANN, _interrupted_run
+    from tests.support.lab_runs import ANN, interrupted_run
     from ui import lab
 
     factory = lab.session_factory(lab.default_url())
-    run_id = _interrupted_run(factory, spool(), sandbox, ANN, "cloud", items=2)
+    run_id = interrupted_run(factory, spool(), sandbox, ANN, "cloud", items=2)
     with factory() as s:
         run = s.get_one(Run, run_id)
         item = s.scalars(sql_select(Item).where(Item.run_id == run_id, Item.state == "pending")).one()

@@ -65,7 +65,7 @@ def test_downloads_say_whether_they_are_masked_in_name_and_content():
         key_version="3",
     )
     assert {"exportedAt", "analysedAt", "backend", "apiVersion", "threshold", "masked"} <= set(meta)
-    from tests.test_app_ui_units import card
+    from tests.support.results import card
 
     doc = json.loads(result_json(card(), True, meta))
     assert doc["export"]["masked"] is True and doc["export"]["apiVersion"] == "v2.1" and "result" in doc

@@ -15,7 +15,8 @@ import pytest
 
 import l10n
 from l10n.__main__ import check as check_catalogues
-from ocr_core import Box, CardNumberGroup, CreditCardResult, FieldReading, IdCardResult, KeyValue, RequestKey
+from ocr_core import CardNumberGroup, CreditCardResult, IdCardResult, KeyValue, RequestKey
+from tests.support.results import card, resident
 from ui.compare import pair_rows
 from ui.confidence_chart import CONFIG as CONFIDENCE_CONFIG
 from ui.confidence_chart import THRESHOLD_COLOUR, ChartWords, confidence_figure, wrap_label
@@ -35,38 +36,6 @@ from ui.rows import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _box(x: int, y: int, w: int = 100, h: int = 30) -> Box:
-    return Box(x, y, x + w, y, x + w, y + h, x, y + h)
-
-
-def card() -> CreditCardResult:
-    groups = ("4396", "3173", "5623", "9782")
-    return CreditCardResult(
-        file_type="png",
-        resolution="normal",
-        card_numbers=tuple(
-            CardNumberGroup(g, 0.95 - i * 0.1, _box(60 + 180 * i, 250)) for i, g in enumerate(groups)
-        ),
-        total_card_num="".join(groups),
-        valid_thru=FieldReading("04/29", 0.5, _box(300, 320)),
-    )
-
-
-def resident(request_key: RequestKey | None = None) -> IdCardResult:
-    return IdCardResult(
-        file_type="png",
-        resolution="normal",
-        id_type="resident",
-        key_values=(
-            KeyValue("issuer", "서울특별시 종로구청장", 0.9, _box(300, 400)),
-            KeyValue("issueDate", "2019.5.14.", 0.9, _box(300, 360)),
-            KeyValue("residentNumber", "900115-1289153", 0.99, _box(40, 200)),
-            KeyValue("name", "홍길동", 0.97, _box(40, 150)),
-        ),
-        request_key=request_key,
-    )
 
 
 def test_card_rows_are_ordered_masked_and_checked():

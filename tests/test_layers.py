@@ -24,6 +24,35 @@ def test_every_import_contract_is_kept() -> None:
     assert "0 broken" in done.stdout
 
 
+def imports_of_other_test_modules(source: str) -> list[str]:
+    """The ``tests.test_*`` modules a test module's source imports, at any depth of the module."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] if node.module != "tests" else [f"tests.{a.name}" for a in node.names]
+        found += [n for n in names if n.startswith("tests.test_")]
+    return found
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in ``tests/support`` or ``harness``: a test module importing another runs
+    that module's import-time set-up and ties the two together."""
+    assert imports_of_other_test_modules("from tests.test_a import b\nimport tests.test_c\n") == [
+        "tests.test_a",
+        "tests.test_c",
+    ]
+    assert imports_of_other_test_modules("def f():\n    from tests import test_d\n") == ["tests.test_d"]
+    offenders = {
+        p.name: found
+        for p in sorted((ROOT / "tests").glob("test_*.py"))
+        if (found := imports_of_other_test_modules(p.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
 def test_a_library_module_reaching_up_breaks_the_layers(tmp_path: Path) -> None:
     """The check can fail: the same contracts on a copy of the packages where ``ocr_core`` imports
     ``store``."""

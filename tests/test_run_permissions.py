@@ -28,10 +28,7 @@ from access.policy import (
 )
 from ocr_core import OcrClient, Settings
 from qa.runner import (
-    RunSpec,
-    Source,
     cancel_run,
-    create_run,
     delete_run,
     execute_run,
     resend_unknown,
@@ -42,11 +39,9 @@ from qa.runner import (
 from qa.spool import Spool
 from sandbox.faults import Faults
 from store import Item, Run, engine_for, session_factory
-from tests.support.apptest import SAMPLES
+from tests.support.lab_runs import ANN, interrupted_run
 
-CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
 ADA = Identity("ada", "ada@corp.test", "Ada Admin", Role.ADMIN, "oidc")
-ANN = Identity("ann", "ann@corp.test", "Ann Analyst", Role.ANALYST, "oidc")
 AL = Identity("al", "al@corp.test", "Al Analyst", Role.ANALYST, "oidc")
 VIC = Identity("vic", "vic@corp.test", "Vic Viewer", Role.VIEWER, "oidc")
 VAL = Identity("val", "val@corp.test", "Val Viewer", Role.VIEWER, "oidc")
@@ -113,35 +108,13 @@ def env(sandbox, tmp_path):
     sandbox.backend.journal.clear()
 
 
-def _interrupted_run(factory, spool, sandbox, owner: Identity, backend: str, items: int = 7) -> int:
-    """A run of ``items`` items, started by ``owner``, one answered, left interrupted by a dead worker."""
-    spec = RunSpec(
-        "credit-card",
-        backend,
-        sandbox.base_url,
-        "v2.0",
-        concurrency=1,
-        started_by=owner.email,
-        sweep=[("blur", list(range(1, items)))],
-    )
-    run_id = create_run(factory, spec, [Source("card.png", CARD)], spool)
-    with factory() as s:
-        run = s.get_one(Run, run_id)
-        run.status = "interrupted"
-        first = s.scalars(select(Item).where(Item.run_id == run_id).order_by(Item.position)).first()
-        first.state, first.result_code = "failed", 5000001
-        run.done = run.failed = 1
-        s.commit()
-    return run_id
-
-
 def _rows(factory, **kw) -> list[dict]:
     return list(Ledger(engine_for(str(factory.kw["bind"].url))).events(**kw))
 
 
 def test_d10_a_viewer_cannot_resume_an_analysts_cloud_run_and_the_refusal_names_the_viewer(env):
     factory, spool, _client, sandbox = env
-    run_id = _interrupted_run(factory, spool, sandbox, ANN, "cloud")
+    run_id = interrupted_run(factory, spool, sandbox, ANN, "cloud")
     with pytest.raises(AccessDenied):
         resume_run(factory, run_id, spool, by=VIC)
     assert sandbox.backend.journal.calls("credit-card") == 0
@@ -159,7 +132,7 @@ def test_d10_a_viewer_cannot_resume_an_analysts_cloud_run_and_the_refusal_names_
 
 def test_an_admin_resuming_an_analysts_cloud_run_spends_the_admins_quota_and_is_named(env):
     factory, spool, client, sandbox = env
-    run_id = _interrupted_run(factory, spool, sandbox, ANN, "cloud")
+    run_id = interrupted_run(factory, spool, sandbox, ANN, "cloud")
     resume_run(factory, run_id, spool, by=ADA)
     assert execute_run(factory, run_id, client, spool) == "done"
     assert sandbox.backend.journal.calls("credit-card") == 6  # the six never sent, once each
@@ -179,7 +152,7 @@ def test_an_admin_resuming_an_analysts_cloud_run_spends_the_admins_quota_and_is_
 
 def test_an_analyst_resumes_their_own_cloud_run_on_their_own_quota(env):
     factory, spool, client, sandbox = env
-    run_id = _interrupted_run(factory, spool, sandbox, ANN, "cloud", items=3)
+    run_id = interrupted_run(factory, spool, sandbox, ANN, "cloud", items=3)
     with pytest.raises(AccessDenied):
         resume_run(factory, run_id, spool, by=AL)  # another analyst
     resume_run(factory, run_id, spool, by=ANN)
@@ -189,11 +162,11 @@ def test_an_analyst_resumes_their_own_cloud_run_on_their_own_quota(env):
 
 def test_a_viewer_resumes_their_own_sandbox_run_but_not_a_cloud_one(env):
     factory, spool, client, sandbox = env
-    mine = _interrupted_run(factory, spool, sandbox, VIC, "sandbox", items=2)
+    mine = interrupted_run(factory, spool, sandbox, VIC, "sandbox", items=2)
     resume_run(factory, mine, spool, by=VIC)
     assert execute_run(factory, mine, client, spool) == "done"
     assert sandbox.backend.journal.calls("credit-card") == 1
-    demoted = _interrupted_run(factory, spool, sandbox, VIC, "cloud", items=2)  # started while an analyst
+    demoted = interrupted_run(factory, spool, sandbox, VIC, "cloud", items=2)  # started while an analyst
     with pytest.raises(AccessDenied):
         resume_run(factory, demoted, spool, by=VIC)
     assert cancel_run(factory, demoted, spool, by=VIC) == "cancelled"  # stopping it costs nothing
@@ -202,8 +175,8 @@ def test_a_viewer_resumes_their_own_sandbox_run_but_not_a_cloud_one(env):
 
 def test_d11_delete_only_by_the_owner_or_an_admin_and_audited(env):
     factory, spool, _client, sandbox = env
-    anns = _interrupted_run(factory, spool, sandbox, ANN, "cloud", items=2)
-    vics = _interrupted_run(factory, spool, sandbox, VIC, "sandbox", items=2)
+    anns = interrupted_run(factory, spool, sandbox, ANN, "cloud", items=2)
+    vics = interrupted_run(factory, spool, sandbox, VIC, "sandbox", items=2)
     for who, run_id in ((VIC, anns), (AL, anns), (VAL, vics), (ANN, vics)):
         with pytest.raises(AccessDenied):
             delete_run(factory, run_id, spool, by=who)
@@ -233,7 +206,7 @@ def test_d11_delete_only_by_the_owner_or_an_admin_and_audited(env):
 
 def test_cancel_resend_and_settle_are_checked_too(env):
     factory, spool, _client, sandbox = env
-    run_id = _interrupted_run(factory, spool, sandbox, ANN, "cloud", items=3)
+    run_id = interrupted_run(factory, spool, sandbox, ANN, "cloud", items=3)
     with factory() as s:  # one item was on the wire when the worker died
         item = s.scalars(select(Item).where(Item.run_id == run_id, Item.state == "pending")).first()
         item.state = "sending"
@@ -267,7 +240,7 @@ def test_the_runs_page_shows_a_viewer_no_button_on_an_analysts_run_and_the_owner
     from ui import lab
 
     factory = lab.session_factory(lab.default_url())
-    run_id = _interrupted_run(factory, spool(), sandbox, ANN, "cloud", items=2)
+    run_id = interrupted_run(factory, spool(), sandbox, ANN, "cloud", items=2)
     with factory() as s:
         run = s.get_one(Run, run_id)
         item = s.scalars(select(Item).where(Item.run_id == run_id, Item.state == "pending")).one()
@@ -305,7 +278,7 @@ def test_the_runs_page_says_why_a_run_failed_and_whose_it_is(sandbox):
     from ui import lab
 
     factory = lab.session_factory(lab.default_url())
-    run_id = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
+    run_id = interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
     with factory() as s:
         run = s.get_one(Run, run_id)
         run.status, run.message = (
@@ -350,7 +323,7 @@ def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
     sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0, route="credit-card"))
     sandbox.backend.journal.clear()
     try:
-        run_id = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
+        run_id = interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
         viewer = open_as("viewer", "pages/runs.py")
         viewer.selectbox(key="runs_pick").set_value(run_id).run()
         assert "runs_resume" not in {b.key for b in viewer.button}
@@ -368,7 +341,7 @@ def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
         rows = Ledger(engine_for(lab.default_url())).events(kinds=["run_action"], where=f"qa-run:{run_id}")
         assert [(r["user"], r["action"]) for r in rows] == [("ann@corp.test", "run_resume")]
 
-        queued = _interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
+        queued = interrupted_run(factory, spool(), sandbox, ANN, "sandbox", items=2)
         with factory() as s:
             s.get_one(Run, queued).status = "queued"  # on no queue: it stays queued while the pages look
             s.commit()
