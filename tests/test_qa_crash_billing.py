@@ -18,13 +18,13 @@ from sqlalchemy import select
 
 from access.policy import LOCAL_USER
 from qa import tasks
-from qa.runner import NotConfirmed, RunSpec, Source, create_run, resend_unknown, run_facts
+from qa.runner import NotConfirmed, resend_unknown, run_facts
 from sandbox.faults import Faults
 from store import Item, Run, session_factory
-from tests.support.apptest import ROOT, SAMPLES
+from tests.support.apptest import ROOT
+from tests.support.lab_runs import card_sweep_run
 from tests.support.postgres import database_url
 
-CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
 ITEMS = 10
 WORKER = """
 import sys
@@ -65,19 +65,7 @@ def test_a_killed_worker_with_requests_in_flight_is_recovered_without_sending_th
     sandbox.backend.journal.clear()
     sandbox.backend.set_faults(Faults(latency_ms=600, result_code=5000001, rate=1.0, route="credit-card"))
     try:
-        run_id = create_run(
-            factory,
-            RunSpec(
-                "credit-card",
-                "sandbox",
-                sandbox.base_url,
-                "v2.0",
-                concurrency=2,
-                sweep=[("blur", list(range(1, ITEMS)))],
-            ),
-            [Source("card.png", CARD)],
-            tasks.spool(db),
-        )
+        run_id = card_sweep_run(factory, tasks.spool(db), sandbox, ITEMS)
         proc = subprocess.Popen(
             [sys.executable, "-c", WORKER, sandbox.base_url, db, str(run_id)], cwd=ROOT, env={**os.environ}
         )

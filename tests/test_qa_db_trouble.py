@@ -34,10 +34,9 @@ from qa.spool import Spool
 from sandbox.faults import Faults
 from store import Item, Run, SpoolPart, engine_for, session_factory
 from store.db import DB_PATIENCE_ENV, SQLITE_BUSY_ENV
-from tests.support.apptest import SAMPLES
+from tests.support.lab_runs import CARD, card_sweep_run
 from tests.support.postgres import database_url, postgres_server, unavailable_reason
 
-CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
 ITEMS = 8
 
 
@@ -98,19 +97,7 @@ def _run_under_lock(sandbox, client, tmp_path, hold: float) -> tuple[int, str, f
     factory = session_factory(f"sqlite:///{path}")
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=150, result_code=5000001, rate=1.0, route="credit-card"))
-    run_id = create_run(
-        factory,
-        RunSpec(
-            "credit-card",
-            "sandbox",
-            sandbox.base_url,
-            "v2.0",
-            concurrency=2,
-            sweep=[("blur", list(range(1, ITEMS)))],
-        ),
-        [Source("card.png", CARD)],
-        spool,
-    )
+    run_id = card_sweep_run(factory, spool, sandbox, ITEMS)
     outcome: dict[str, str] = {}
     worker = threading.Thread(
         target=lambda: outcome.setdefault("status", execute_run(factory, run_id, client, spool))
@@ -231,19 +218,7 @@ def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(
 
     spool = Spool(factory)
     sandbox.backend.set_faults(Faults(latency_ms=250, result_code=5000001, rate=1.0, route="credit-card"))
-    run_id = create_run(
-        factory,
-        RunSpec(
-            "credit-card",
-            "sandbox",
-            sandbox.base_url,
-            "v2.0",
-            concurrency=1,
-            sweep=[("blur", list(range(1, ITEMS)))],
-        ),
-        [Source("card.png", CARD)],
-        spool,
-    )
+    run_id = card_sweep_run(factory, spool, sandbox, ITEMS, concurrency=1)
     first = threading.Thread(target=execute_run, args=(factory, run_id, client, spool))
     first.start()
     while True:
@@ -382,19 +357,7 @@ def test_postgresql_stopped_and_started_again_mid_run_is_waited_out(
         factory = session_factory(url)
         spool = Spool(factory)
         sandbox.backend.set_faults(Faults(latency_ms=300, result_code=5000001, rate=1.0, route="credit-card"))
-        run_id = create_run(
-            factory,
-            RunSpec(
-                "credit-card",
-                "sandbox",
-                sandbox.base_url,
-                "v2.0",
-                concurrency=2,
-                sweep=[("blur", list(range(1, ITEMS)))],
-            ),
-            [Source("card.png", CARD)],
-            spool,
-        )
+        run_id = card_sweep_run(factory, spool, sandbox, ITEMS)
         outcome: dict[str, str] = {}
         worker = threading.Thread(
             target=lambda: outcome.setdefault("status", execute_run(factory, run_id, client, spool))

@@ -20,12 +20,11 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from sqlalchemy import select, update
 
 from qa import tasks
-from qa.runner import RunSpec, Source, create_run
 from sandbox.faults import Faults
 from store import Item, Run, data_dir, session_factory
-from tests.support.apptest import SAMPLES, RunningSandbox
+from tests.support.apptest import RunningSandbox
+from tests.support.lab_runs import card_sweep_run
 
-CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
 ITEMS = 5
 
 
@@ -62,19 +61,7 @@ def _calls(sandbox: RunningSandbox) -> int:
 
 def _run(db: str, sandbox: RunningSandbox) -> int:
     """A queued run of ITEMS items (one image, a blur sweep), not on any queue."""
-    return create_run(
-        session_factory(db),
-        RunSpec(
-            "credit-card",
-            "sandbox",
-            sandbox.base_url,
-            "v2.0",
-            concurrency=2,
-            sweep=[("blur", list(range(1, ITEMS)))],
-        ),
-        [Source("card.png", CARD)],
-        tasks.spool(db),
-    )
+    return card_sweep_run(session_factory(db), tasks.spool(db), sandbox, ITEMS)
 
 
 def _left_by_a_dead_worker(db: str, run_id: int, status: str, *, answered: int, sending: int) -> None:

@@ -15,20 +15,41 @@ CARD = (SAMPLES / "cards" / "visa_blue_flat.png").read_bytes()
 ANN = Identity("ann", "ann@corp.test", "Ann Analyst", Role.ANALYST, "oidc")
 
 
+def card_sweep_run(
+    factory: Any,
+    spool: Any,
+    sandbox: Any,
+    items: int,
+    *,
+    backend: str = "sandbox",
+    concurrency: int = 2,
+    **spec: Any,
+) -> int:
+    """A queued run of ``items`` items (one card as given, then blurred ``items - 1`` times) to
+    ``sandbox``'s URL, on no queue: ``spec`` adds to its ``RunSpec`` (``started_by=``, ...)."""
+    return create_run(
+        factory,
+        RunSpec(
+            "credit-card",
+            backend,
+            sandbox.base_url,
+            "v2.0",
+            concurrency=concurrency,
+            sweep=[("blur", list(range(1, items)))],
+            **spec,
+        ),
+        [Source("card.png", CARD)],
+        spool,
+    )
+
+
 def interrupted_run(
     factory: Any, spool: Any, sandbox: Any, owner: Identity, backend: str, items: int = 7
 ) -> int:
     """A run of ``items`` items, started by ``owner``, one answered, left interrupted by a dead worker."""
-    spec = RunSpec(
-        "credit-card",
-        backend,
-        sandbox.base_url,
-        "v2.0",
-        concurrency=1,
-        started_by=owner.email,
-        sweep=[("blur", list(range(1, items)))],
+    run_id = card_sweep_run(
+        factory, spool, sandbox, items, backend=backend, concurrency=1, started_by=owner.email
     )
-    run_id = create_run(factory, spec, [Source("card.png", CARD)], spool)
     with factory() as s:
         run = s.get_one(Run, run_id)
         run.status = "interrupted"
