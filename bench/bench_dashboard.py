@@ -200,8 +200,9 @@ DRAWN_JS = """
   if (b.overlay === undefined) b.overlay = now;
   const cells = document.querySelectorAll('td');
   for (const td of cells) {
-    if (td.textContent.includes(arg.expect)) \
-return {click: b.click, stale: b.stale, overlay: b.overlay, drawn: now};
+    if (td.textContent.includes(arg.expect)) {
+      return {click: b.click, stale: b.stale, overlay: b.overlay, drawn: now};
+    }
   }
   return false;
 }
@@ -210,9 +211,9 @@ return {click: b.click, stale: b.stale, overlay: b.overlay, drawn: now};
 ARM_JS = """
 (button) => {
   window.__bench = {};
-  button.addEventListener('click', () => { \
-window.__bench.click = performance.timeOrigin + performance.now(); },
-                          {capture: true, once: true});
+  button.addEventListener('click', () => {
+    window.__bench.click = performance.timeOrigin + performance.now();
+  }, {capture: true, once: true});
 }
 """
 

@@ -69,8 +69,9 @@ ALLOWED = {
 }
 # The page's words without icons (Material Symbols ligatures such as "photo_library" are text in the DOM)
 # and without Streamlit's hidden "Skip to main content" link.
-WORDS = """() => { const root = document.querySelector('[data-testid="stApp"]'); \
-const copy = root.cloneNode(true);
+WORDS = """() => {
+  const root = document.querySelector('[data-testid="stApp"]');
+  const copy = root.cloneNode(true);
   const icons = [...root.querySelectorAll('*')].map(e => getComputedStyle(e).fontFamily.includes('Material'));
   [...copy.querySelectorAll('*')].forEach((e, i) => { if (icons[i]) e.textContent = ''; });
   copy.querySelectorAll('[data-testid="stSkipToContent"]').forEach(e => e.remove());

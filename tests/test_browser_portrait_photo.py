@@ -119,9 +119,10 @@ def test_the_portrait_on_a_12mp_exif_rotated_photo_is_blurred_in_what_reaches_th
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "portrait_photo_overlay.png"))
         # the overlay shows the document, cut from the photo (item 4): its image and where it sits
-        cut = pg.evaluate("""() => { \
-const d = document.querySelector('.st-key-id_result .js-plotly-plot').data[0];
-                                     return [d.source, d.x0 || 0, d.y0 || 0, d.dx, d.dy]; }""")
+        cut = pg.evaluate("""() => {
+            const d = document.querySelector('.st-key-id_result .js-plotly-plot').data[0];
+            return [d.source, d.x0 || 0, d.y0 || 0, d.dx, d.dy];
+        }""")
         data_uri = _DATA_URI.search(cut[0].encode())
         assert data_uri is not None, cut[0][:80]
         cropped = _decode(data_uri.group(1))

@@ -124,10 +124,10 @@ def test_normal_view_at_1280x800_keeps_the_text_that_is_the_point(browser, dashb
         pg.goto(f"{dashboard}/id-card", wait_until="domcontentloaded")
         gallery_names = pg.locator('[data-testid="stMain"] [data-testid="stColumn"] button p')
         gallery_names.first.wait_for(timeout=60_000)
-        cut = pg.evaluate("""() => \
-[...document.querySelectorAll('[data-testid="stMain"] [data-testid="stColumn"] button p')]
-            .filter(p => p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1)\
-.map(p => p.innerText)""")
+        cut = pg.evaluate("""() =>
+            [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stColumn"] button p')]
+            .filter(p => p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1)
+            .map(p => p.innerText)""")
         assert not cut, f"gallery names cut: {cut}"
         _shot(pg, "normal_en_1_gallery.png")
         pg.get_by_role("button", name="Driver's licence, specimen 1", exact=True).click(timeout=60_000)

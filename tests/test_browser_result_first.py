@@ -23,8 +23,8 @@ SIZES = {"1280x800": {"width": 1280, "height": 800}, "1920x1080": {"width": 1920
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 ON_SCREEN = """el => { const r = el.getBoundingClientRect();
-  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight + 1 \
-&& r.left >= 0 && r.right <= window.innerWidth + 1; }"""
+  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight + 1
+    && r.left >= 0 && r.right <= window.innerWidth + 1; }"""
 
 
 def _settled(pg) -> None:

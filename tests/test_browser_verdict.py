@@ -41,8 +41,8 @@ def test_the_passport_specimen_shows_no_warning(browser, dashboard):
         assert "MRZ check digits" in said and "VIZ vs MRZ" in said and "Given names" in said, said
         warnings = main.locator('[data-testid="stAlertContentWarning"], [data-testid="stAlertContentError"]')
         assert warnings.count() == 0, warnings.all_inner_texts()
-        bars = pg.evaluate("""() => \
-[...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot .bars path')]
+        bars = pg.evaluate("""() =>
+            [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot .bars path')]
             .map(p => getComputedStyle(p).fill)""")
         assert bars, "no confidence bars drawn"
         assert RED not in bars, bars  # was 3 red (given names, both expiry dates: all confirmed)

@@ -124,8 +124,10 @@ def scroll_to_result(prefix: str, at: str) -> None:
         let tries = 0;
         const go = () => {{
           const el = window.parent.document.querySelector({slot!r}) || document.querySelector({slot!r});
-          if (el && el.getBoundingClientRect().height > 0) {{ \
-el.scrollIntoView({{block: "start"}}); return; }}
+          if (el && el.getBoundingClientRect().height > 0) {{
+            el.scrollIntoView({{block: "start"}});
+            return;
+          }}
           if (++tries < 40) setTimeout(go, 50);
         }};
         requestAnimationFrame(go);

@@ -30,8 +30,8 @@ BASE_CSS = """
      and only a run longer than the whole table's width would. */
   .studio-table-wrap { width: 100%; overflow-x: auto; }
   table.studio-table { width: 100%; border-collapse: collapse; table-layout: auto; }
-  table.studio-table th, table.studio-table td { text-align: left; vertical-align: top; \
-padding: 0.3rem 0.5rem;
+  table.studio-table th, table.studio-table td { text-align: left; vertical-align: top;
+    padding: 0.3rem 0.5rem;
     border-bottom: 1px solid rgba(49, 51, 63, 0.15); white-space: normal; word-break: keep-all;
     overflow-wrap: break-word; }
   table.studio-table th { font-weight: 600; }
@@ -40,8 +40,8 @@ padding: 0.3rem 0.5rem;
   [data-testid="stMain"] [data-testid="stColumn"] button p { white-space: normal; word-break: keep-all;
     overflow-wrap: break-word; }
   [data-testid="stMain"] [data-testid="stMetricLabel"] * { white-space: normal !important;
-    overflow: visible !important; text-overflow: clip !important; word-break: keep-all; \
-overflow-wrap: normal; }
+    overflow: visible !important; text-overflow: clip !important; word-break: keep-all;
+    overflow-wrap: normal; }
   /* Metric values too: "정상 (normal)" in a half-width column was cut to "정상 (n…". */
   [data-testid="stMain"] [data-testid="stMetricValue"],
   [data-testid="stMain"] [data-testid="stMetricValue"] * { white-space: normal !important;
