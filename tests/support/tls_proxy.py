@@ -69,11 +69,33 @@ def self_signed_certificate(
     return cert_path, key_path
 
 
+DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
+
+
+def documented_envsubst(template: Path) -> str:
+    """The variable list ``docs/deployment.md`` gives ``envsubst`` for ``template`` (its commands render
+    ``envsubst '${…} ${…}' < deploy/nginx/<name>``), whitespace as one space."""
+    doc = DEPLOYMENT_DOC.read_text(encoding="utf-8")
+    rel = template.relative_to(ROOT).as_posix()
+    found = re.search(r"envsubst '([^']*)'\s*<\s*" + re.escape(rel), doc)
+    if found is None:
+        raise LookupError(f"{DEPLOYMENT_DOC.name} gives no envsubst command for {rel}")
+    return " ".join(found.group(1).split())
+
+
 def _render(template: Path, values: dict[str, str]) -> str:
-    """Fill the ``${STUDIO_…}`` placeholders as ``envsubst`` would (nginx's own ``$vars`` stay)."""
-    return re.sub(
-        r"\$\{(STUDIO_[A-Z_]+)\}", lambda m: values[m.group(1)], template.read_text(encoding="utf-8")
+    """``template`` rendered as the deployment guide does: Debian's ``envsubst`` with the guide's own
+    variable list (nginx's ``$vars`` stay), ``values`` in its environment."""
+    done = subprocess.run(
+        ["envsubst", documented_envsubst(template)],
+        input=template.read_text(encoding="utf-8"),
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **values},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
     )
+    return done.stdout
 
 
 def render_site(
