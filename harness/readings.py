@@ -141,7 +141,7 @@ class RememberingEngine:
 
     For the test suite, where the same specimens are analysed by hundreds of tests that check what the
     dashboard does with a reading, not the reading itself; each image still goes through the real
-    engine once. The engine's own tests and the benchmarks read with the engine itself."""
+    engine once. The benchmarks read with the engine itself, never through this."""
 
     def __init__(self, engine: Any) -> None:
         import threading
