@@ -7,6 +7,7 @@ drive the app with :func:`open_page`. The dashboard reaches the sandbox through
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit.components.v2.manifest_scanner as _manifests
 import streamlit.testing.v1.app_test as _app_test
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -42,6 +44,20 @@ class _NavigationOnly(PagesManager):
 
 
 _app_test.PagesManager = _NavigationOnly  # type: ignore[misc]
+
+
+_scan_component_manifests = _manifests.scan_component_manifests
+
+
+@functools.cache
+def _installed_components() -> list[tuple[Any, Path]]:
+    return _scan_component_manifests()
+
+
+# Each AppTest scans every installed distribution's metadata for Streamlit components when it first
+# runs (a served dashboard does so once, when its runtime starts): about 0.5 s each, for the ~1,000
+# AppTests of a run. What is installed does not change during a test run; the scan is made once.
+_manifests.scan_component_manifests = _installed_components
 
 
 @pytest.fixture(scope="session")

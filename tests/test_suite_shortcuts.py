@@ -1,5 +1,7 @@
-"""The suite's engine memo (``harness.readings.RememberingEngine``) answers only what the real engine
-answered for the same pixels: it saves time, never changes a result."""
+"""What the suite does once instead of in every test saves time and changes no answer: the engine memo
+(``harness.readings.RememberingEngine``) answers only what the real engine answered for the same pixels,
+and the AppTests' scan for installed Streamlit components (``tests.support.apptest``) finds what
+Streamlit's own scan finds."""
 
 from __future__ import annotations
 
@@ -53,3 +55,13 @@ def test_nothing_found_is_remembered_and_a_failure_is_not() -> None:
 def test_the_engines_own_parts_are_reached_through_it() -> None:
     engine = CountingEngine()
     assert RememberingEngine(engine).calls is engine.calls
+
+
+def test_the_apptests_component_scan_is_streamlits_own_made_once() -> None:
+    import streamlit.components.v2.manifest_scanner as manifests
+
+    from tests.support import apptest
+
+    assert manifests.scan_component_manifests() is manifests.scan_component_manifests()
+    assert manifests.scan_component_manifests() == apptest._scan_component_manifests()
+    assert apptest._scan_component_manifests.__module__ == "streamlit.components.v2.manifest_scanner"
