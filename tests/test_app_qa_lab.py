@@ -294,9 +294,9 @@ def test_an_uploaded_zip_of_phone_photos_and_scans_gives_them_all():
     import io
     import zipfile
 
-    import pillow_heif
     from PIL import Image
 
+    from tests.support.uploads import heic
     from ui import lab
 
     class Upload:
@@ -311,9 +311,8 @@ def test_an_uploaded_zip_of_phone_photos_and_scans_gives_them_all():
     def encoded(fmt: str) -> bytes:
         buf = io.BytesIO()
         if fmt == "HEIF":
-            pillow_heif.from_pillow(card).save(buf, quality=90)
-        else:
-            card.save(buf, fmt)
+            return heic(card)
+        card.save(buf, fmt)
         return buf.getvalue()
 
     buf = io.BytesIO()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pillow_heif
 import pytest
 from PIL import Image
 
@@ -19,6 +18,7 @@ from ocr_core.imaging import ImageRejected, load_image
 from ocr_core.pipeline import CONVERTED, RE_ENCODED, prepare
 from qa.collect import is_image_name
 from sandbox.engine import get_engine
+from tests.support.uploads import heic
 
 CARD = Path(__file__).resolve().parents[1] / "samples" / "cards" / "visa_blue_flat.png"
 CARD_NUMBER = "".join(__import__("json").loads(CARD.with_suffix(".json").read_text())["fields"]["groups"])
@@ -29,11 +29,10 @@ def card() -> Image.Image:
 
 
 def encoded(image: Image.Image, fmt: str, **kw) -> bytes:
-    buf = io.BytesIO()
     if fmt == "HEIF":
-        pillow_heif.from_pillow(image).save(buf, quality=90)
-    else:
-        image.save(buf, fmt, **kw)
+        return heic(image)
+    buf = io.BytesIO()
+    image.save(buf, fmt, **kw)
     return buf.getvalue()
 
 
