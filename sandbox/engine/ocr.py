@@ -14,6 +14,7 @@ back empty with confidence 0 (`hangul_available` says which).
 
 from __future__ import annotations
 
+import atexit
 import io
 import logging
 import math
@@ -377,8 +378,19 @@ class HangulReader:
                 out[i] = replace(best, others=tuple(o.text for o in options if o is not best))
         return out
 
+    def _run(self, binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
+        """One Tesseract pass over `images`: words per page number (1-based).
+
+        In this process through libtesseract's C API when it loads (`_TessLib`: the Korean model is
+        read once per handle, not once per call), else one `tesseract` run over the images as the pages
+        of one in-memory TIFF."""
+        lib = _tess_lib()
+        if lib is not None:
+            return lib.read_pages(images)
+        return self._run_cli(binary, images)
+
     @staticmethod
-    def _run(binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
+    def _run_cli(binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
         """One Tesseract run over `images` as the pages of one in-memory TIFF: words per page number."""
         pages_in = [Image.fromarray(img) for img in images]
         tiff = io.BytesIO()
@@ -396,6 +408,141 @@ class HangulReader:
             log.warning("tesseract failed: %s", err)
             return {}
         return _pages(proc.stdout.decode("utf-8", "replace"))
+
+
+PSM_SINGLE_LINE = 7
+
+
+class _TessLib:
+    """libtesseract's C API in this process (ctypes; the library the `tesseract` command itself uses).
+
+    A `tesseract` launch costs ~0.08 s of CPU before it reads a line (the process, the Korean model
+    read from disk), twice per ID: a third of the Hangul pass. Here each handle loads the model once
+    and is kept; a handle serves one call at a time, so calls in parallel (`TESSERACT_JOBS`, the
+    sandbox's engine workers) take one each from a stack that grows to the most ever used at once
+    (four on two cores: ~30 MiB each). ctypes releases the GIL during the calls. The same settings as
+    the command (`-l kor --psm 7`, 70 dpi for images without a resolution, OpenMP on one thread) give
+    the same words and confidences."""
+
+    def __init__(self, lib: Any, gomp: Any) -> None:
+        self._lib = lib
+        self._gomp = gomp
+        self._free: list[int] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls) -> _TessLib | None:
+        import ctypes
+        import ctypes.util
+
+        # Tesseract's LSTM asks OpenMP for several threads (num_threads clauses that only a thread
+        # limit caps); on two cores beside ONNX Runtime they only fight each other (the command was run
+        # with OMP_THREAD_LIMIT=1 for that reason). libgomp reads the limit when it loads: nothing else in
+        # the engine's process uses it (ONNX Runtime and OpenCV bring their own thread pools).
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        try:
+            lib = ctypes.CDLL(ctypes.util.find_library("tesseract") or "libtesseract.so.5")
+        except OSError:
+            return None
+        try:
+            gomp = ctypes.CDLL(ctypes.util.find_library("gomp") or "libgomp.so.1")
+        except OSError:
+            gomp = None
+        p, c_int, c_char_p = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+        lib.TessBaseAPICreate.restype = p
+        lib.TessBaseAPICreate.argtypes = []
+        lib.TessBaseAPIDelete.argtypes = [p]
+        lib.TessBaseAPIInit3.argtypes = [p, c_char_p, c_char_p]
+        lib.TessBaseAPIInit3.restype = c_int
+        lib.TessBaseAPISetPageSegMode.argtypes = [p, c_int]
+        lib.TessBaseAPISetVariable.argtypes = [p, c_char_p, c_char_p]
+        lib.TessBaseAPISetImage.argtypes = [p, c_char_p, c_int, c_int, c_int, c_int]
+        lib.TessBaseAPISetSourceResolution.argtypes = [p, c_int]
+        lib.TessBaseAPIRecognize.argtypes = [p, p]
+        lib.TessBaseAPIRecognize.restype = c_int
+        lib.TessBaseAPIGetTsvText.argtypes = [p, c_int]
+        lib.TessBaseAPIGetTsvText.restype = p  # freed with TessDeleteText
+        lib.TessDeleteText.argtypes = [p]
+        lib.TessBaseAPIClear.argtypes = [p]
+        out = cls(lib, gomp)
+        handle = out._new()
+        if handle is None:
+            return None
+        out._free.append(handle)
+        atexit.register(out.close)
+        return out
+
+    def close(self) -> None:
+        """Free the idle handles (at exit: the library reports models still held as leaks)."""
+        with self._lock:
+            handles, self._free = self._free, []
+        for handle in handles:
+            self._lib.TessBaseAPIDelete(handle)
+
+    def _new(self) -> int | None:
+        handle = self._lib.TessBaseAPICreate()
+        if not handle or self._lib.TessBaseAPIInit3(handle, None, b"kor") != 0:
+            if handle:
+                self._lib.TessBaseAPIDelete(handle)
+            return None
+        self._lib.TessBaseAPISetPageSegMode(handle, PSM_SINGLE_LINE)
+        return int(handle)
+
+    def read_pages(self, images: list[np.ndarray]) -> dict[int, HangulText]:
+        """Words per image, numbered from 1 like the pages of the command's TIFF."""
+        import ctypes
+
+        with self._lock:
+            handle = self._free.pop() if self._free else None
+        if handle is None:
+            handle = self._new()
+            if handle is None:
+                return {}
+        try:
+            if self._gomp is not None:
+                self._gomp.omp_set_num_threads(1)  # this thread's parallel regions: one thread
+            out: dict[int, HangulText] = {}
+            for number, img in enumerate(images, start=1):
+                grey = np.ascontiguousarray(img, np.uint8)
+                h, w = grey.shape[:2]
+                self._lib.TessBaseAPISetImage(handle, grey.ctypes.data_as(ctypes.c_char_p), w, h, 1, w)
+                self._lib.TessBaseAPISetSourceResolution(handle, 70)
+                if self._lib.TessBaseAPIRecognize(handle, None) != 0:
+                    continue
+                tsv = self._lib.TessBaseAPIGetTsvText(handle, number - 1)
+                if tsv:
+                    try:
+                        text = ctypes.string_at(tsv).decode("utf-8", "replace")
+                    finally:
+                        self._lib.TessDeleteText(tsv)
+                    out.update(_pages("header\n" + text))
+            self._lib.TessBaseAPIClear(handle)
+            return out
+        finally:
+            with self._lock:
+                self._free.append(handle)
+
+
+_TESS_LIB: _TessLib | None = None
+_TESS_LIB_TRIED = False
+_TESS_LIB_LOCK = threading.Lock()
+
+
+def _tess_lib() -> _TessLib | None:
+    """The in-process Tesseract, loaded once; None where the library is missing or will not load
+    (`STUDIO_TESSERACT_CLI=1` forces the command, for comparisons)."""
+    global _TESS_LIB, _TESS_LIB_TRIED
+    if _TESS_LIB_TRIED:
+        return _TESS_LIB
+    with _TESS_LIB_LOCK:
+        if not _TESS_LIB_TRIED:
+            if os.environ.get("STUDIO_TESSERACT_CLI") != "1":
+                try:
+                    _TESS_LIB = _TessLib.load()
+                except (OSError, AttributeError) as err:
+                    log.warning("libtesseract not usable (%s): using the tesseract command", err)
+            _TESS_LIB_TRIED = True
+    return _TESS_LIB
 
 
 def _crop_line(bgr: np.ndarray, quad: np.ndarray, margin: float = 0.18) -> np.ndarray:
