@@ -29,7 +29,7 @@ from sandbox.engine.korea import (
     nearest,
 )
 from sandbox.engine.mrz import NATIONALITIES, Td3, parse_td3, viz_date, viz_to_ymd, yymmdd_to_ymd
-from sandbox.engine.ocr import HangulReader, HangulText, TextLine
+from sandbox.engine.ocr import EarlyHangul, HangulReader, HangulText, TextLine
 from sandbox.engine.types import IdReading, IdType, Reading
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -143,6 +143,15 @@ def _needs_hangul(line: TextLine) -> bool:
     return not text or line.rec_score < 0.9 or not PLAIN_LATIN.fullmatch(text) or too_wide or region_name
 
 
+def hangul_quads(line: TextLine) -> list[np.ndarray]:
+    """What of this line Tesseract reads (`parse_id`'s choice, line by line): nothing, the line, or the
+    line and its licence-type prefix."""
+    if not _needs_hangul(line):
+        return []
+    prefix = _type_prefix(line)
+    return [line.quad] if prefix is None else [line.quad, prefix]
+
+
 def _type_prefix(line: TextLine) -> np.ndarray | None:
     """What precedes a licence number printed on the licence type's line.
 
@@ -166,7 +175,9 @@ def _reading(value: str, conf: float, quad: np.ndarray | None) -> Reading:
 MISSING = Reading("", 0.0, EMPTY_QUAD)
 
 
-def parse_id(image: np.ndarray, detected: list[TextLine], hangul: HangulReader) -> IdReading | None:
+def parse_id(
+    image: np.ndarray, detected: list[TextLine], hangul: HangulReader | EarlyHangul
+) -> IdReading | None:
     """Read an ID from the detected lines of `image`; None when no known ID type is recognised."""
     wanted = [i for i, ln in enumerate(detected) if _needs_hangul(ln)]
     prefixes = {i: quad for i in wanted if (quad := _type_prefix(detected[i])) is not None}

@@ -22,7 +22,8 @@ import os
 import shutil
 import subprocess
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -201,13 +202,15 @@ class RapidReader:
         max_side: int = READ_MAX_SIDE,
         det_side: int | None = None,
         measure: np.ndarray | None = None,
+        on_lines: Callable[[list[TextLine]], None] | None = None,
     ) -> list[TextLine]:
         """All text lines of `bgr`, in reading order.
 
         All text lines of `bgr`, in reading order (top to bottom, then left to right): detected on a
         copy `det_side` long, read from crops of `bgr` scaled to `max_side`. Legibility is measured on
         `measure` when given (the image before deblurring: a sharpened copy must not earn the
-        confidence of a sharp photo)."""
+        confidence of a sharp photo). `on_lines` is called with each recognition batch's lines as soon
+        as they are read (in no particular order)."""
         from rapidocr.ch_ppocr_rec.typings import TextRecInput
         from rapidocr.utils.process_img import get_rotate_crop_image
 
@@ -223,25 +226,25 @@ class RapidReader:
             return []
         crops = [get_rotate_crop_image(working, q * np.float32(scale)) for q in quads]
         recognizer = self._load()[1]
-        txts: list[str] = [""] * len(crops)
-        scores: list[float] = [0.0] * len(crops)
-        for group in rec_batches(crops):
-            rec = recognizer(TextRecInput(img=[crops[i] for i in group]))
-            for i, t, s in zip(group, rec.txts, rec.scores, strict=True):
-                txts[i], scores[i] = t, s
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
-        lines = [
-            TextLine(str(t).strip(), float(s), q, legibility(grey, q))
-            for q, t, s in zip(quads, txts, scores, strict=True)
-        ]
+        lines: list[TextLine] = []
+        for group in rec_batches(crops):
+            rec = recognizer(TextRecInput(img=[crops[i] for i in group]))
+            batch = [
+                TextLine(str(t).strip(), float(s), quads[i], legibility(grey, quads[i]))
+                for i, t, s in zip(group, rec.txts, rec.scores, strict=True)
+            ]
+            if on_lines is not None:
+                on_lines(batch)  # e.g. Tesseract starts on this batch's Hangul while the next is read
+            lines.extend(batch)
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
 
 
 REC_HEIGHT = 48
 """Height (px) the recogniser reads every crop at; a batch is padded to its widest crop, and to at
 least `REC_MIN_WIDTH`."""
-REC_MIN_WIDTH = 320
+REC_MIN_WIDTH = 160
 REC_BATCH = 6
 REC_SLACK = 1.25
 """A batch holds crops whose padded widths are within this factor of its narrowest."""
@@ -408,6 +411,61 @@ class HangulReader:
             log.warning("tesseract failed: %s", err)
             return {}
         return _pages(proc.stdout.decode("utf-8", "replace"))
+
+
+    def early(self, image: np.ndarray, quads_of: Callable[[TextLine], list[np.ndarray]]) -> EarlyHangul | None:
+        """A reader that starts on lines of `image` as they are recognised (`EarlyHangul`); None where
+        Tesseract is not in this process (one launch per line would cost more than it saves)."""
+        if not self.available or _tess_lib() is None:
+            return None
+        return EarlyHangul(self, image, quads_of)
+
+
+class EarlyHangul:
+    """Tesseract reading a document's Hangul lines while RapidOCR still recognises its other lines.
+
+    Which lines Tesseract must read is known line by line, from RapidOCR's reading of each
+    (`quads_of`); RapidOCR recognises in batches, so each batch's Hangul lines are handed to
+    `TESSERACT_JOBS` threads at once (`add`, from `RapidReader.read`'s `on_lines`) instead of waiting
+    for the last batch: the two halves of the read overlap on the two cores. `read` has
+    `HangulReader.read`'s contract and gives the same words (each line is read alone, as it was within
+    a run: Tesseract's line recogniser keeps no state between lines); lines not started early are read
+    then. Use as a context manager (the threads end with it)."""
+
+    def __init__(
+        self, reader: HangulReader, image: np.ndarray, quads_of: Callable[[TextLine], list[np.ndarray]]
+    ) -> None:
+        self.reader, self.image, self.quads_of = reader, image, quads_of
+        self._pool = ThreadPoolExecutor(TESSERACT_JOBS, thread_name_prefix="hangul")
+        self._started: dict[bytes, Future[HangulText]] = {}
+
+    @property
+    def available(self) -> bool:
+        return self.reader.available
+
+    def add(self, lines: list[TextLine]) -> None:
+        for line in lines:
+            for quad in self.quads_of(line):
+                key = np.asarray(quad, np.float32).tobytes()
+                if key not in self._started:
+                    self._started[key] = self._pool.submit(self._one, quad)
+
+    def _one(self, quad: np.ndarray) -> HangulText:
+        return self.reader.read(self.image, [quad])[0]
+
+    def read(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[HangulText]:
+        if bgr is not self.image:
+            return self.reader.read(bgr, quads)
+        keys = [np.asarray(q, np.float32).tobytes() for q in quads]
+        late = [q for q, k in zip(quads, keys, strict=True) if k not in self._started]
+        rest = iter(self.reader.read(bgr, late) if late else [])
+        return [self._started[k].result() if k in self._started else next(rest) for k in keys]
+
+    def __enter__(self) -> EarlyHangul:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 PSM_SINGLE_LINE = 7

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 
 import cv2
@@ -13,7 +14,7 @@ from stdnum.kr import rrn
 
 from sandbox.engine.cards import parse_card
 from sandbox.engine.geometry import rotate_image, to_quad, unrotate_points
-from sandbox.engine.idcards import parse_id
+from sandbox.engine.idcards import hangul_quads, parse_id
 from sandbox.engine.locate import View, document_view
 from sandbox.engine.ocr import HangulReader, RapidReader, TextLine
 from sandbox.engine.types import CardReading, IdReading, Quad, Reading
@@ -119,17 +120,20 @@ class Recognizer:
         best: tuple[int, IdReading, int] | None = None
         for turns in orders or _orders(bgr):
             image = rotate_image(bgr, turns)
-            lines = self.rapid.read(
-                image,
-                ID_MAX_SIDE,
-                ID_DET_SIDE,
-                measure=rotate_image(measure, turns) if measure is not None else None,
-            )
-            if not lines:
-                if turns == 0:
-                    return None, 0
-                continue
-            reading = parse_id(image, lines, self.hangul)
+            # Tesseract reads each recognition batch's Hangul lines while RapidOCR reads the next
+            with self.hangul.early(image, hangul_quads) or nullcontext() as early:
+                lines = self.rapid.read(
+                    image,
+                    ID_MAX_SIDE,
+                    ID_DET_SIDE,
+                    measure=rotate_image(measure, turns) if measure is not None else None,
+                    on_lines=early.add if early is not None else None,
+                )
+                if not lines:
+                    if turns == 0:
+                        return None, 0
+                    continue
+                reading = parse_id(image, lines, early or self.hangul)
             if reading is not None:
                 found = sum(1 for _, r in reading.fields if r.value and r.value != "none")
                 if best is None or found > best[0]:
