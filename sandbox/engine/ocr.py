@@ -41,6 +41,8 @@ TESSERACT_JOBS = 2
 """Concurrent Tesseract runs per document (each reads with one thread; the machine has two cores)."""
 CROP_HEIGHTS = (40, 56)
 """Each Hangul line crop is read at these heights (pixels, margin included)."""
+THIRD_HEIGHT = 48
+"""A line the official lists would change is read once more at this height (`idcards.Line.more`)."""
 
 
 @dataclass(frozen=True)
@@ -345,7 +347,9 @@ class HangulReader:
                 self._checked = True
         return self._binary is not None
 
-    def read(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[HangulText]:
+    def read(
+        self, bgr: np.ndarray, quads: list[np.ndarray], heights: tuple[int, ...] = CROP_HEIGHTS
+    ) -> list[HangulText]:
         """Tesseract's words for each quad of `bgr`; no words when unavailable or unread.
 
         Each crop is rendered at a couple of scales, all as the pages of multi-page TIFFs piped to
@@ -359,7 +363,7 @@ class HangulReader:
         binary = self._binary if self.available else None
         if binary is None:
             return [HangulText()] * len(quads)
-        crops = [[_prepare(_crop_line(bgr, q), height) for height in CROP_HEIGHTS] for q in quads]
+        crops = [[_prepare(_crop_line(bgr, q), height) for height in heights] for q in quads]
         jobs = min(TESSERACT_JOBS, len(crops))
         shares = [list(range(k, len(crops), jobs)) for k in range(jobs)]  # crop indices of each run
 
@@ -374,9 +378,7 @@ class HangulReader:
         out: list[HangulText] = [HangulText()] * len(quads)
         for share, read in zip(shares, pages, strict=True):
             for n, i in enumerate(share):
-                options = [
-                    read.get(n * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))
-                ]
+                options = [read.get(n * len(heights) + k + 1, HangulText()) for k in range(len(heights))]
                 best = max(options, key=lambda h: (bool(h.words), h.conf))
                 out[i] = replace(best, others=tuple(o.text for o in options if o is not best))
         return out
@@ -453,9 +455,11 @@ class EarlyHangul:
     def _one(self, quad: np.ndarray) -> HangulText:
         return self.reader.read(self.image, [quad])[0]
 
-    def read(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[HangulText]:
-        if bgr is not self.image:
-            return self.reader.read(bgr, quads)
+    def read(
+        self, bgr: np.ndarray, quads: list[np.ndarray], heights: tuple[int, ...] = CROP_HEIGHTS
+    ) -> list[HangulText]:
+        if bgr is not self.image or heights != CROP_HEIGHTS:
+            return self.reader.read(bgr, quads, heights)
         keys = [np.asarray(q, np.float32).tobytes() for q in quads]
         late = [q for q, k in zip(quads, keys, strict=True) if k not in self._started]
         rest = iter(self.reader.read(bgr, late) if late else [])
