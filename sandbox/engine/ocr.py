@@ -26,7 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import cv2
 import numpy as np
@@ -414,8 +414,9 @@ class HangulReader:
             return {}
         return _pages(proc.stdout.decode("utf-8", "replace"))
 
-
-    def early(self, image: np.ndarray, quads_of: Callable[[TextLine], list[np.ndarray]]) -> EarlyHangul | None:
+    def early(
+        self, image: np.ndarray, quads_of: Callable[[TextLine], list[np.ndarray]]
+    ) -> EarlyHangul | None:
         """A reader that starts on lines of `image` as they are recognised (`EarlyHangul`); None where
         Tesseract is not in this process (one launch per line would cost more than it saves)."""
         if not self.available or _tess_lib() is None:
@@ -465,7 +466,7 @@ class EarlyHangul:
         rest = iter(self.reader.read(bgr, late) if late else [])
         return [self._started[k].result() if k in self._started else next(rest) for k in keys]
 
-    def __enter__(self) -> EarlyHangul:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
