@@ -22,8 +22,8 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Self
@@ -113,7 +113,12 @@ MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
 """RapidOCR 3.x's default detector and recogniser, shipped inside its wheel."""
 
 
-def _session(model: Path) -> Any:  # an onnxruntime.InferenceSession (onnxruntime publishes no types)
+REC_THREADS = int(os.environ.get("STUDIO_REC_THREADS", "2"))
+"""Recognition batches read at once, each inference on one thread: independent batches side by side
+use two cores better than one batch's operators split between two threads."""
+
+
+def _session(model: Path, threads: int = 0) -> Any:  # an onnxruntime.InferenceSession (no types)
     """An ONNX Runtime session whose idle worker threads sleep instead of spinning.
 
     On a shared two-core machine (the sandbox's 20 clients, a QA run beside it) spinning threads burn
@@ -125,6 +130,7 @@ def _session(model: Path) -> Any:  # an onnxruntime.InferenceSession (onnxruntim
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.enable_cpu_mem_arena = False  # as RapidOCR has it: memory returns after each read
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.intra_op_num_threads = threads  # 0: ONNX Runtime's default, one per core
     return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
@@ -167,7 +173,8 @@ class RapidReader:
                 }
             )
             detector, recognizer = ocr._load_det_model(), ocr._load_rec_model()
-            detector.session.session, recognizer.session.session = _session(det_path), _session(rec_path)
+            detector.session.session = _session(det_path)
+            recognizer.session.session = _session(rec_path, threads=1 if REC_THREADS > 1 else 0)
             self._models = (detector, recognizer)
             return self._models
 
@@ -231,15 +238,29 @@ class RapidReader:
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
         lines: list[TextLine] = []
-        for group in rec_batches(crops):
+
+        def recognise(group: list[int]) -> list[TextLine]:
             rec = recognizer(TextRecInput(img=[crops[i] for i in group]))
-            batch = [
+            return [
                 TextLine(str(t).strip(), float(s), quads[i], legibility(grey, quads[i]))
                 for i, t, s in zip(group, rec.txts, rec.scores, strict=True)
             ]
-            if on_lines is not None:
-                on_lines(batch)  # e.g. Tesseract starts on this batch's Hangul while the next is read
-            lines.extend(batch)
+
+        groups = rec_batches(crops)
+        if REC_THREADS <= 1 or len(groups) == 1:
+            done: Iterable[list[TextLine]] = map(recognise, groups)
+            pool = None
+        else:  # batches side by side, each inference on one thread (`_session`'s rec_threads)
+            pool = ThreadPoolExecutor(REC_THREADS, thread_name_prefix="rec")
+            done = (f.result() for f in as_completed([pool.submit(recognise, g) for g in groups]))
+        try:
+            for batch in done:
+                if on_lines is not None:
+                    on_lines(batch)  # e.g. Tesseract starts on this batch's Hangul while the next is read
+                lines.extend(batch)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
 
 
