@@ -5,8 +5,10 @@ given; nothing above it knows which library produced them. Models load once, laz
 
 RapidOCR (`rapidocr` 3.x) ships its ONNX models in the wheel, so nothing is downloaded. Its
 recogniser is the Chinese/Latin one: it cannot read Hangul. For Hangul we crop RapidOCR's own line
-boxes (with a margin) and pipe them all, as the pages of one in-memory TIFF, to a single `tesseract`
-run (`-l kor`, one line per page): one process launch per document instead of one per line. `kor` alone,
+boxes (with a margin) and read them with Tesseract (`-l kor`, one line per image) in this process
+through libtesseract's C API (`_TessLib`: the model loads once per kept handle), starting on each
+recognition batch's lines while RapidOCR reads the next (`EarlyHangul`); where the library will not
+load, as the pages of one in-memory TIFF piped to a `tesseract` run. `kor` alone,
 not `kor+eng`: the mixed model turns Hangul beside hanja into Latin; Latin and digits come from
 RapidOCR anyway. Without Tesseract or its Korean data the engine still works; Hangul fields then come
 back empty with confidence 0 (`hangul_available` says which).
@@ -373,11 +375,12 @@ class HangulReader:
     ) -> list[HangulText]:
         """Tesseract's words for each quad of `bgr`; no words when unavailable or unread.
 
-        Each crop is rendered at a couple of scales, all as the pages of multi-page TIFFs piped to
-        Tesseract (page-segmentation mode 7 = one line per page); per crop the most confident non-empty
-        reading wins (Tesseract's LSTM is sensitive to glyph size on short words). The crops are shared
-        between `TESSERACT_JOBS` concurrent runs (Tesseract reads with one thread: two runs use both
-        cores). Nothing touches the disk: the crops hold personal data.
+        Each crop is rendered at `heights` (page-segmentation mode 7 = one line per image); per crop
+        the most confident non-empty reading wins (Tesseract's LSTM is sensitive to glyph size on short
+        words), the others kept (`HangulText.others`). The crops are shared between `TESSERACT_JOBS`
+        concurrent passes (Tesseract reads with one thread: two use both cores), in this process
+        (`_TessLib`) or, failing that, as `tesseract` runs over in-memory TIFFs. Nothing touches the
+        disk: the crops hold personal data.
         """
         if not quads:
             return []
