@@ -5,8 +5,10 @@ given; nothing above it knows which library produced them. Models load once, laz
 
 RapidOCR (`rapidocr` 3.x) ships its ONNX models in the wheel, so nothing is downloaded. Its
 recogniser is the Chinese/Latin one: it cannot read Hangul. For Hangul we crop RapidOCR's own line
-boxes (with a margin) and pipe them all, as the pages of one in-memory TIFF, to a single `tesseract`
-run (`-l kor`, one line per page): one process launch per document instead of one per line. `kor` alone,
+boxes (with a margin) and read them with Tesseract (`-l kor`, one line per image) in this process
+through libtesseract's C API (`_TessLib`: the model loads once per kept handle), starting on each
+recognition batch's lines while RapidOCR reads the next (`EarlyHangul`); where the library will not
+load, as the pages of one in-memory TIFF piped to a `tesseract` run. `kor` alone,
 not `kor+eng`: the mixed model turns Hangul beside hanja into Latin; Latin and digits come from
 RapidOCR anyway. Without Tesseract or its Korean data the engine still works; Hangul fields then come
 back empty with confidence 0 (`hangul_available` says which).
@@ -14,6 +16,7 @@ back empty with confidence 0 (`hangul_available` says which).
 
 from __future__ import annotations
 
+import atexit
 import io
 import logging
 import math
@@ -21,10 +24,11 @@ import os
 import shutil
 import subprocess
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import cv2
 import numpy as np
@@ -39,6 +43,8 @@ TESSERACT_JOBS = 2
 """Concurrent Tesseract runs per document (each reads with one thread; the machine has two cores)."""
 CROP_HEIGHTS = (40, 56)
 """Each Hangul line crop is read at these heights (pixels, margin included)."""
+THIRD_HEIGHT = 48
+"""A line the official lists would change is read once more at this height (`idcards.Line.more`)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,12 @@ MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
 """RapidOCR 3.x's default detector and recogniser, shipped inside its wheel."""
 
 
-def _session(model: Path) -> Any:  # an onnxruntime.InferenceSession (onnxruntime publishes no types)
+REC_THREADS = int(os.environ.get("STUDIO_REC_THREADS", "2"))
+"""Recognition batches read at once, each inference on one thread: independent batches side by side
+use two cores better than one batch's operators split between two threads."""
+
+
+def _session(model: Path, threads: int = 0) -> Any:  # an onnxruntime.InferenceSession (no types)
     """An ONNX Runtime session whose idle worker threads sleep instead of spinning.
 
     On a shared two-core machine (the sandbox's 20 clients, a QA run beside it) spinning threads burn
@@ -121,6 +132,7 @@ def _session(model: Path) -> Any:  # an onnxruntime.InferenceSession (onnxruntim
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.enable_cpu_mem_arena = False  # as RapidOCR has it: memory returns after each read
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.intra_op_num_threads = threads  # 0: ONNX Runtime's default, one per core
     return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
@@ -163,7 +175,8 @@ class RapidReader:
                 }
             )
             detector, recognizer = ocr._load_det_model(), ocr._load_rec_model()
-            detector.session.session, recognizer.session.session = _session(det_path), _session(rec_path)
+            detector.session.session = _session(det_path)
+            recognizer.session.session = _session(rec_path, threads=1 if REC_THREADS > 1 else 0)
             self._models = (detector, recognizer)
             return self._models
 
@@ -200,13 +213,15 @@ class RapidReader:
         max_side: int = READ_MAX_SIDE,
         det_side: int | None = None,
         measure: np.ndarray | None = None,
+        on_lines: Callable[[list[TextLine]], None] | None = None,
     ) -> list[TextLine]:
         """All text lines of `bgr`, in reading order.
 
         All text lines of `bgr`, in reading order (top to bottom, then left to right): detected on a
         copy `det_side` long, read from crops of `bgr` scaled to `max_side`. Legibility is measured on
         `measure` when given (the image before deblurring: a sharpened copy must not earn the
-        confidence of a sharp photo)."""
+        confidence of a sharp photo). `on_lines` is called with each recognition batch's lines as soon
+        as they are read (in no particular order)."""
         from rapidocr.ch_ppocr_rec.typings import TextRecInput
         from rapidocr.utils.process_img import get_rotate_crop_image
 
@@ -222,25 +237,39 @@ class RapidReader:
             return []
         crops = [get_rotate_crop_image(working, q * np.float32(scale)) for q in quads]
         recognizer = self._load()[1]
-        txts: list[str] = [""] * len(crops)
-        scores: list[float] = [0.0] * len(crops)
-        for group in rec_batches(crops):
-            rec = recognizer(TextRecInput(img=[crops[i] for i in group]))
-            for i, t, s in zip(group, rec.txts, rec.scores, strict=True):
-                txts[i], scores[i] = t, s
         source = bgr if measure is None else measure
         grey = cv2.cvtColor(source, cv2.COLOR_BGR2GRAY) if source.ndim == 3 else source
-        lines = [
-            TextLine(str(t).strip(), float(s), q, legibility(grey, q))
-            for q, t, s in zip(quads, txts, scores, strict=True)
-        ]
+        lines: list[TextLine] = []
+
+        def recognise(group: list[int]) -> list[TextLine]:
+            rec = recognizer(TextRecInput(img=[crops[i] for i in group]))
+            return [
+                TextLine(str(t).strip(), float(s), quads[i], legibility(grey, quads[i]))
+                for i, t, s in zip(group, rec.txts, rec.scores, strict=True)
+            ]
+
+        groups = rec_batches(crops)
+        if REC_THREADS <= 1 or len(groups) == 1:
+            done: Iterable[list[TextLine]] = map(recognise, groups)
+            pool = None
+        else:  # batches side by side, each inference on one thread (`_session`'s rec_threads)
+            pool = ThreadPoolExecutor(REC_THREADS, thread_name_prefix="rec")
+            done = (f.result() for f in as_completed([pool.submit(recognise, g) for g in groups]))
+        try:
+            for batch in done:
+                if on_lines is not None:
+                    on_lines(batch)  # e.g. Tesseract starts on this batch's Hangul while the next is read
+                lines.extend(batch)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
         return sorted(lines, key=lambda ln: (ln.y, ln.x))
 
 
 REC_HEIGHT = 48
 """Height (px) the recogniser reads every crop at; a batch is padded to its widest crop, and to at
 least `REC_MIN_WIDTH`."""
-REC_MIN_WIDTH = 320
+REC_MIN_WIDTH = 160
 REC_BATCH = 6
 REC_SLACK = 1.25
 """A batch holds crops whose padded widths are within this factor of its narrowest."""
@@ -341,21 +370,24 @@ class HangulReader:
                 self._checked = True
         return self._binary is not None
 
-    def read(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[HangulText]:
+    def read(
+        self, bgr: np.ndarray, quads: list[np.ndarray], heights: tuple[int, ...] = CROP_HEIGHTS
+    ) -> list[HangulText]:
         """Tesseract's words for each quad of `bgr`; no words when unavailable or unread.
 
-        Each crop is rendered at a couple of scales, all as the pages of multi-page TIFFs piped to
-        Tesseract (page-segmentation mode 7 = one line per page); per crop the most confident non-empty
-        reading wins (Tesseract's LSTM is sensitive to glyph size on short words). The crops are shared
-        between `TESSERACT_JOBS` concurrent runs (Tesseract reads with one thread: two runs use both
-        cores). Nothing touches the disk: the crops hold personal data.
+        Each crop is rendered at `heights` (page-segmentation mode 7 = one line per image); per crop
+        the most confident non-empty reading wins (Tesseract's LSTM is sensitive to glyph size on short
+        words), the others kept (`HangulText.others`). The crops are shared between `TESSERACT_JOBS`
+        concurrent passes (Tesseract reads with one thread: two use both cores), in this process
+        (`_TessLib`) or, failing that, as `tesseract` runs over in-memory TIFFs. Nothing touches the
+        disk: the crops hold personal data.
         """
         if not quads:
             return []
         binary = self._binary if self.available else None
         if binary is None:
             return [HangulText()] * len(quads)
-        crops = [[_prepare(_crop_line(bgr, q), height) for height in CROP_HEIGHTS] for q in quads]
+        crops = [[_prepare(_crop_line(bgr, q), height) for height in heights] for q in quads]
         jobs = min(TESSERACT_JOBS, len(crops))
         shares = [list(range(k, len(crops), jobs)) for k in range(jobs)]  # crop indices of each run
 
@@ -370,15 +402,24 @@ class HangulReader:
         out: list[HangulText] = [HangulText()] * len(quads)
         for share, read in zip(shares, pages, strict=True):
             for n, i in enumerate(share):
-                options = [
-                    read.get(n * len(CROP_HEIGHTS) + k + 1, HangulText()) for k in range(len(CROP_HEIGHTS))
-                ]
+                options = [read.get(n * len(heights) + k + 1, HangulText()) for k in range(len(heights))]
                 best = max(options, key=lambda h: (bool(h.words), h.conf))
                 out[i] = replace(best, others=tuple(o.text for o in options if o is not best))
         return out
 
+    def _run(self, binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
+        """One Tesseract pass over `images`: words per page number (1-based).
+
+        In this process through libtesseract's C API when it loads (`_TessLib`: the Korean model is
+        read once per handle, not once per call), else one `tesseract` run over the images as the pages
+        of one in-memory TIFF."""
+        lib = _tess_lib()
+        if lib is not None:
+            return lib.read_pages(images)
+        return self._run_cli(binary, images)
+
     @staticmethod
-    def _run(binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
+    def _run_cli(binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
         """One Tesseract run over `images` as the pages of one in-memory TIFF: words per page number."""
         pages_in = [Image.fromarray(img) for img in images]
         tiff = io.BytesIO()
@@ -396,6 +437,199 @@ class HangulReader:
             log.warning("tesseract failed: %s", err)
             return {}
         return _pages(proc.stdout.decode("utf-8", "replace"))
+
+    def early(
+        self, image: np.ndarray, quads_of: Callable[[TextLine], list[np.ndarray]]
+    ) -> EarlyHangul | None:
+        """A reader that starts on lines of `image` as they are recognised (`EarlyHangul`); None where
+        Tesseract is not in this process (one launch per line would cost more than it saves)."""
+        if not self.available or _tess_lib() is None:
+            return None
+        return EarlyHangul(self, image, quads_of)
+
+
+class EarlyHangul:
+    """Tesseract reading a document's Hangul lines while RapidOCR still recognises its other lines.
+
+    Which lines Tesseract must read is known line by line, from RapidOCR's reading of each
+    (`quads_of`); RapidOCR recognises in batches, so each batch's Hangul lines are handed to
+    `TESSERACT_JOBS` threads at once (`add`, from `RapidReader.read`'s `on_lines`) instead of waiting
+    for the last batch: the two halves of the read overlap on the two cores. `read` has
+    `HangulReader.read`'s contract and gives the same words (each line is read alone, as it was within
+    a run: Tesseract's line recogniser keeps no state between lines); lines not started early are read
+    then. Use as a context manager (the threads end with it)."""
+
+    def __init__(
+        self, reader: HangulReader, image: np.ndarray, quads_of: Callable[[TextLine], list[np.ndarray]]
+    ) -> None:
+        self.reader, self.image, self.quads_of = reader, image, quads_of
+        self._pool = ThreadPoolExecutor(TESSERACT_JOBS, thread_name_prefix="hangul")
+        self._started: dict[bytes, Future[HangulText]] = {}
+
+    @property
+    def available(self) -> bool:
+        return self.reader.available
+
+    def add(self, lines: list[TextLine]) -> None:
+        for line in lines:
+            for quad in self.quads_of(line):
+                key = np.asarray(quad, np.float32).tobytes()
+                if key not in self._started:
+                    self._started[key] = self._pool.submit(self._one, quad)
+
+    def _one(self, quad: np.ndarray) -> HangulText:
+        return self.reader.read(self.image, [quad])[0]
+
+    def read(
+        self, bgr: np.ndarray, quads: list[np.ndarray], heights: tuple[int, ...] = CROP_HEIGHTS
+    ) -> list[HangulText]:
+        if bgr is not self.image or heights != CROP_HEIGHTS:
+            return self.reader.read(bgr, quads, heights)
+        keys = [np.asarray(q, np.float32).tobytes() for q in quads]
+        late = [q for q, k in zip(quads, keys, strict=True) if k not in self._started]
+        rest = iter(self.reader.read(bgr, late) if late else [])
+        return [self._started[k].result() if k in self._started else next(rest) for k in keys]
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+PSM_SINGLE_LINE = 7
+
+
+class _TessLib:
+    """libtesseract's C API in this process (ctypes; the library the `tesseract` command itself uses).
+
+    A `tesseract` launch costs ~0.08 s of CPU before it reads a line (the process, the Korean model
+    read from disk), twice per ID: a third of the Hangul pass. Here each handle loads the model once
+    and is kept; a handle serves one call at a time, so calls in parallel (`TESSERACT_JOBS`, the
+    sandbox's engine workers) take one each from a stack that grows to the most ever used at once
+    (four on two cores: ~30 MiB each). ctypes releases the GIL during the calls. The same settings as
+    the command (`-l kor --psm 7`, 70 dpi for images without a resolution, OpenMP on one thread) give
+    the same words and confidences."""
+
+    def __init__(self, lib: Any, gomp: Any) -> None:
+        self._lib = lib
+        self._gomp = gomp
+        self._free: list[int] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls) -> _TessLib | None:
+        import ctypes
+        import ctypes.util
+
+        # Tesseract's LSTM asks OpenMP for several threads (num_threads clauses that only a thread
+        # limit caps); on two cores beside ONNX Runtime they only fight each other (the command was run
+        # with OMP_THREAD_LIMIT=1 for that reason). libgomp reads the limit when it loads: nothing else in
+        # the engine's process uses it (ONNX Runtime and OpenCV bring their own thread pools).
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        try:
+            lib = ctypes.CDLL(ctypes.util.find_library("tesseract") or "libtesseract.so.5")
+        except OSError:
+            return None
+        try:
+            gomp = ctypes.CDLL(ctypes.util.find_library("gomp") or "libgomp.so.1")
+        except OSError:
+            gomp = None
+        p, c_int, c_char_p = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+        lib.TessBaseAPICreate.restype = p
+        lib.TessBaseAPICreate.argtypes = []
+        lib.TessBaseAPIDelete.argtypes = [p]
+        lib.TessBaseAPIInit3.argtypes = [p, c_char_p, c_char_p]
+        lib.TessBaseAPIInit3.restype = c_int
+        lib.TessBaseAPISetPageSegMode.argtypes = [p, c_int]
+        lib.TessBaseAPISetVariable.argtypes = [p, c_char_p, c_char_p]
+        lib.TessBaseAPISetImage.argtypes = [p, c_char_p, c_int, c_int, c_int, c_int]
+        lib.TessBaseAPISetSourceResolution.argtypes = [p, c_int]
+        lib.TessBaseAPIRecognize.argtypes = [p, p]
+        lib.TessBaseAPIRecognize.restype = c_int
+        lib.TessBaseAPIGetTsvText.argtypes = [p, c_int]
+        lib.TessBaseAPIGetTsvText.restype = p  # freed with TessDeleteText
+        lib.TessDeleteText.argtypes = [p]
+        lib.TessBaseAPIClear.argtypes = [p]
+        out = cls(lib, gomp)
+        handle = out._new()
+        if handle is None:
+            return None
+        out._free.append(handle)
+        atexit.register(out.close)
+        return out
+
+    def close(self) -> None:
+        """Free the idle handles (at exit: the library reports models still held as leaks)."""
+        with self._lock:
+            handles, self._free = self._free, []
+        for handle in handles:
+            self._lib.TessBaseAPIDelete(handle)
+
+    def _new(self) -> int | None:
+        handle = self._lib.TessBaseAPICreate()
+        if not handle or self._lib.TessBaseAPIInit3(handle, None, b"kor") != 0:
+            if handle:
+                self._lib.TessBaseAPIDelete(handle)
+            return None
+        self._lib.TessBaseAPISetPageSegMode(handle, PSM_SINGLE_LINE)
+        return int(handle)
+
+    def read_pages(self, images: list[np.ndarray]) -> dict[int, HangulText]:
+        """Words per image, numbered from 1 like the pages of the command's TIFF."""
+        import ctypes
+
+        with self._lock:
+            handle = self._free.pop() if self._free else None
+        if handle is None:
+            handle = self._new()
+            if handle is None:
+                return {}
+        try:
+            if self._gomp is not None:
+                self._gomp.omp_set_num_threads(1)  # this thread's parallel regions: one thread
+            out: dict[int, HangulText] = {}
+            for number, img in enumerate(images, start=1):
+                grey = np.ascontiguousarray(img, np.uint8)
+                h, w = grey.shape[:2]
+                self._lib.TessBaseAPISetImage(handle, grey.ctypes.data_as(ctypes.c_char_p), w, h, 1, w)
+                self._lib.TessBaseAPISetSourceResolution(handle, 70)
+                if self._lib.TessBaseAPIRecognize(handle, None) != 0:
+                    continue
+                tsv = self._lib.TessBaseAPIGetTsvText(handle, number - 1)
+                if tsv:
+                    try:
+                        text = ctypes.string_at(tsv).decode("utf-8", "replace")
+                    finally:
+                        self._lib.TessDeleteText(tsv)
+                    out.update(_pages("header\n" + text))
+            self._lib.TessBaseAPIClear(handle)
+            return out
+        finally:
+            with self._lock:
+                self._free.append(handle)
+
+
+_TESS_LIB: _TessLib | None = None
+_TESS_LIB_TRIED = False
+_TESS_LIB_LOCK = threading.Lock()
+
+
+def _tess_lib() -> _TessLib | None:
+    """The in-process Tesseract, loaded once; None where the library is missing or will not load
+    (`STUDIO_TESSERACT_CLI=1` forces the command, for comparisons)."""
+    global _TESS_LIB, _TESS_LIB_TRIED
+    if _TESS_LIB_TRIED:
+        return _TESS_LIB
+    with _TESS_LIB_LOCK:
+        if not _TESS_LIB_TRIED:
+            if os.environ.get("STUDIO_TESSERACT_CLI") != "1":
+                try:
+                    _TESS_LIB = _TessLib.load()
+                except (OSError, AttributeError) as err:
+                    log.warning("libtesseract not usable (%s): using the tesseract command", err)
+            _TESS_LIB_TRIED = True
+    return _TESS_LIB
 
 
 def _crop_line(bgr: np.ndarray, quad: np.ndarray, margin: float = 0.18) -> np.ndarray:

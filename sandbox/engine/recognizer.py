@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 
 import cv2
@@ -13,7 +14,7 @@ from stdnum.kr import rrn
 
 from sandbox.engine.cards import parse_card
 from sandbox.engine.geometry import rotate_image, to_quad, unrotate_points
-from sandbox.engine.idcards import parse_id
+from sandbox.engine.idcards import hangul_quads, parse_id
 from sandbox.engine.locate import View, document_view
 from sandbox.engine.ocr import HangulReader, RapidReader, TextLine
 from sandbox.engine.types import CardReading, IdReading, Quad, Reading
@@ -25,6 +26,10 @@ CARD_DET_SIDE = 640
 """Long side of the copy a card's text is detected on (the recogniser reads crops of the working
 size): a card's large print is found at two thirds of the working size for under half the cost. A card
 whose number is not found there (faint print on a dark card) is detected again at the working size."""
+ID_VIEW_SIDE = 1024
+"""Long side of an ID cut out of a large photo (text cluster and margin): its print then stands as
+large as on a 1000x630 image of the card alone, where IDs are read right; at the working size the cut
+was 1.6x the area to detect text in, for nothing (a 12 MP photo's read cost 2.9 s of CPU against 1.4)."""
 ID_DET_SIDE = ID_MAX_SIDE
 """An ID's text is detected at the working size: on a smaller copy its fine Hangul lines get boxes a
 pixel or two off, enough to change what Tesseract reads on a blurred photo."""
@@ -49,11 +54,12 @@ class Recognizer:
     def hangul_available(self) -> bool:
         return self.hangul.available
 
-    def _view(self, bgr: np.ndarray, max_side: int) -> View:
-        """The document cut out of a large photo and straightened, or the image itself."""
+    def _view(self, bgr: np.ndarray, max_side: int, view_side: int | None = None) -> View:
+        """The document cut out of a large photo and straightened (at most `view_side` long), or the
+        image itself."""
         if max(bgr.shape[:2]) <= LOCATE_ABOVE * max_side:
             return View(bgr)
-        return document_view(bgr, self.rapid.detect(bgr, LOCATE_SIDE), max_side)
+        return document_view(bgr, self.rapid.detect(bgr, LOCATE_SIDE), view_side or max_side)
 
     def read_credit_card(self, bgr: np.ndarray) -> CardReading | None:
         """Read a credit card from a photo.
@@ -102,7 +108,7 @@ class Recognizer:
         Find the ID in a large photo; read it as it lies when the text reads upright, otherwise in the
         orientation that yields the most fields. Boxes are mapped back to the image as sent."""
         bgr = _as_bgr(bgr)
-        view = self._view(bgr, ID_MAX_SIDE)
+        view = self._view(bgr, ID_MAX_SIDE, ID_VIEW_SIDE)
         reading, turns = self._read_id(view.image)
         if reading is not None and _weak(reading):  # once more, mildly deblurred, in the orientation found
             second, _ = self._read_id(sharpen(view.image), measure=view.image, orders=(turns,))
@@ -119,17 +125,20 @@ class Recognizer:
         best: tuple[int, IdReading, int] | None = None
         for turns in orders or _orders(bgr):
             image = rotate_image(bgr, turns)
-            lines = self.rapid.read(
-                image,
-                ID_MAX_SIDE,
-                ID_DET_SIDE,
-                measure=rotate_image(measure, turns) if measure is not None else None,
-            )
-            if not lines:
-                if turns == 0:
-                    return None, 0
-                continue
-            reading = parse_id(image, lines, self.hangul)
+            # Tesseract reads each recognition batch's Hangul lines while RapidOCR reads the next
+            with self.hangul.early(image, hangul_quads) or nullcontext() as early:
+                lines = self.rapid.read(
+                    image,
+                    ID_MAX_SIDE,
+                    ID_DET_SIDE,
+                    measure=rotate_image(measure, turns) if measure is not None else None,
+                    on_lines=early.add if early is not None else None,
+                )
+                if not lines:
+                    if turns == 0:
+                        return None, 0
+                    continue
+                reading = parse_id(image, lines, early or self.hangul)
             if reading is not None:
                 found = sum(1 for _, r in reading.fields if r.value and r.value != "none")
                 if best is None or found > best[0]:
