@@ -36,6 +36,12 @@ from PIL import Image
 
 log = logging.getLogger("sandbox.engine")
 
+# The engine's two switches, for comparisons (docs/sandbox.md); the server's settings are sandbox.config's.
+ENV_REC_THREADS = "SANDBOX_REC_THREADS"
+"""Recognition batches read at once (default 2; 1: one at a time, as before)."""
+ENV_TESSERACT_CLI = "SANDBOX_TESSERACT_CLI"
+"""``1``: Hangul through the ``tesseract`` command instead of libtesseract in the process."""
+
 READ_MAX_SIDE = 1280
 """Default working size: images are scaled down to this long side before their lines are read."""
 TESSERACT_TIMEOUT_S = 20.0
@@ -115,7 +121,7 @@ MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
 """RapidOCR 3.x's default detector and recogniser, shipped inside its wheel."""
 
 
-REC_THREADS = int(os.environ.get("STUDIO_REC_THREADS", "2"))
+REC_THREADS = int(os.environ.get(ENV_REC_THREADS, "2"))
 """Recognition batches read at once, each inference on one thread: independent batches side by side
 use two cores better than one batch's operators split between two threads."""
 
@@ -617,13 +623,13 @@ _TESS_LIB_LOCK = threading.Lock()
 
 def _tess_lib() -> _TessLib | None:
     """The in-process Tesseract, loaded once; None where the library is missing or will not load
-    (`STUDIO_TESSERACT_CLI=1` forces the command, for comparisons)."""
+    (`SANDBOX_TESSERACT_CLI=1` forces the command, for comparisons)."""
     global _TESS_LIB, _TESS_LIB_TRIED
     if _TESS_LIB_TRIED:
         return _TESS_LIB
     with _TESS_LIB_LOCK:
         if not _TESS_LIB_TRIED:
-            if os.environ.get("STUDIO_TESSERACT_CLI") != "1":
+            if os.environ.get(ENV_TESSERACT_CLI) != "1":
                 try:
                     _TESS_LIB = _TessLib.load()
                 except (OSError, AttributeError) as err:
