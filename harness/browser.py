@@ -116,8 +116,8 @@ LAYOUT_PROBE = r"""
 # degradation's lines were drawn in, and how many breaking points are marked.
 SWEEP_CHART_PROBE = """() => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
-      g => g.data.some(t => Array.isArray(t.meta) && t.meta[1] === 'accuracy' \
-|| (t.meta || [])[1] === 'confidence'));
+      g => g.data.some(t => (Array.isArray(t.meta) && t.meta[1] === 'accuracy')
+        || (t.meta || [])[1] === 'confidence'));
   const lay = gd._fullLayout;
   const axes = Object.keys(lay).filter(k => /^xaxis\\d*$/.test(k)).sort();
   const strokes = {};
@@ -128,8 +128,8 @@ SWEEP_CHART_PROBE = """() => {
     if (path) strokes[t.meta[0]] = getComputedStyle(path).stroke;
   });
   return {
-    titles: [...gd.querySelectorAll('.infolayer text')]\
-.filter(e => /^x\\d*title$/.test(e.getAttribute('class')))
+    titles: [...gd.querySelectorAll('.infolayer text')]
+        .filter(e => /^x\\d*title$/.test(e.getAttribute('class')))
         .map(e => e.textContent),
     subplots: [...gd.querySelectorAll('.annotation-text')].map(e => e.textContent),
     axes: axes.map(k => ({title: lay[k].title.text, reversed: lay[k].range[0] > lay[k].range[1]})),
@@ -137,3 +137,15 @@ SWEEP_CHART_PROBE = """() => {
     shapes: (gd.layout.shapes || []).length,
   };
 }"""
+
+
+def sweep_chart(pg: Any, lines: int = 2, timeout: float = 30_000) -> dict[str, Any]:
+    """``SWEEP_CHART_PROBE`` once the chart has drawn the lines of ``lines`` degradations: Plotly draws a
+    chart's axes and titles before its lines, and a loaded machine showed the probe a chart without them."""
+    pg.wait_for_function(
+        f"() => {{ try {{ return Object.keys(({SWEEP_CHART_PROBE})().strokes).length >= {lines}; }}"
+        " catch (e) { return false; } }",
+        timeout=timeout,
+    )
+    chart: dict[str, Any] = pg.evaluate(SWEEP_CHART_PROBE)
+    return chart

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from harness.browser import SWEEP_CHART_PROBE, needs_chromium
+from harness.browser import needs_chromium, sweep_chart
 from harness.dashboard_process import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -58,7 +58,7 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):
     sweep = pg.locator(".st-key-lab_chart_sweeps .js-plotly-plot")
     sweep.scroll_into_view_if_needed()
     sweep.locator(".main-svg").first.wait_for(timeout=30_000)
-    _one_chart_per_degradation(pg.evaluate(SWEEP_CHART_PROBE))
+    _one_chart_per_degradation(sweep_chart(pg))
     pg.screenshot(path=str(ARTIFACTS / "qa_lab_results.png"), full_page=True)
 
     # a click on an item (the second row: the card at 0.5×) opens it with the analysis pages' overlay
@@ -91,7 +91,7 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):
     viewer.goto(report.as_uri())
     viewer.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
     viewer.screenshot(path=str(ARTIFACTS / "qa_report.png"), full_page=True)
-    _one_chart_per_degradation(viewer.evaluate(SWEEP_CHART_PROBE))  # the same charts in the report
+    _one_chart_per_degradation(sweep_chart(viewer))  # the same charts in the report
     assert (
         viewer.locator(".js-plotly-plot").count() == 4
     )  # and the batch's: per field, per type, right vs wrong

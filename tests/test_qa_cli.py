@@ -13,7 +13,7 @@ import zlib
 
 import pytest
 
-from harness.browser import SWEEP_CHART_PROBE, chromium, needs_chromium
+from harness.browser import chromium, needs_chromium, sweep_chart
 from qa.cli import main
 from tests.support.apptest import ROOT, SAMPLES, truth
 
@@ -190,7 +190,7 @@ def test_a_sweep_report_has_one_chart_per_degradation_in_its_own_unit_and_colour
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(path.as_uri())
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)
-        chart = page.evaluate(SWEEP_CHART_PROBE)
+        chart = sweep_chart(page, lines=3)
     assert chart["subplots"][:3] == ["Blur", "Darkness", "JPEG quality"]
     assert [a["title"] for a in chart["axes"]] == [
         "σ px — worse →",
