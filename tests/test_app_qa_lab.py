@@ -35,6 +35,7 @@ def _wait_done(at, timeout: float = 240.0):
     return run_id
 
 
+@pytest.mark.slow  # a sweep run on the embedded queue
 def test_sweep_runs_on_the_queue_and_shows_results():
     at = open_page(LAB)
     assert_clean(at)
@@ -163,6 +164,7 @@ def test_an_upload_this_server_no_longer_holds_opens_on_a_neutral_canvas_with_th
     assert len(overlay["data"]) > 1  # the boxes are still drawn
 
 
+@pytest.mark.slow  # real runs on the queue, then the Runs page
 def test_an_opened_item_shows_the_verdicts_recorded_at_run_time_and_an_old_one_says_none_were(
     sandbox, tmp_path
 ):
@@ -400,6 +402,7 @@ def _table_with(at, *columns: str):
     return next(df.value for df in at.dataframe if set(columns) <= set(df.value.columns))
 
 
+@pytest.mark.slow  # a real run, then a dozen reruns of the Runs page's charts
 def test_a_misread_shows_its_expected_value_beside_it_and_the_item_list_filters_and_groups(sandbox):
     """Issue 19: each ✗ with what was expected, both masked, the differing digit named; the items filtered
     to wrong only, by tag, by degradation and level, sorted by confidence; accuracy per tag; the sweep's

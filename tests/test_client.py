@@ -1037,6 +1037,7 @@ def test_connect_failures_of_an_analysis_are_bounded_and_backed_off(
         assert session.posts == 4 and len(waits) == 2 and not key.spent  # authenticity: never resent
 
 
+@pytest.mark.slow  # 20 MB images, encrypted
 def test_image_size_limit_is_inclusive_and_reported(fake: Sandbox) -> None:
     from ocr_core.constants import MAX_IMAGE_BYTES
 

@@ -345,6 +345,7 @@ def test_truth_names_match_images_as_the_run_names_them():
     assert set(truth.entries) == {"카드.png", "evil\\u202egnp.png"}
 
 
+@pytest.mark.slow  # times parsing at two sizes
 def test_a_truth_file_of_many_small_entries_is_read_in_linear_time():
     import time
 

@@ -298,6 +298,7 @@ def test_the_runs_page_says_why_a_run_failed_and_whose_it_is(sandbox):
     assert list(table.loc[table["#"] == run_id, "Started by"]) == ["ann@corp.test"]
 
 
+@pytest.mark.slow  # runs on the embedded queue, waited for
 def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
     """Ann's interrupted sandbox run: a viewer is offered neither Resume nor Cancel; Ann's Resume queues it
     (her name on the audit row, the run booked to her) and the page's queue sends only the never-sent item;
@@ -358,6 +359,7 @@ def test_the_runs_page_resume_and_cancel_go_through_the_server_check(sandbox):
         sandbox.backend.journal.clear()
 
 
+@pytest.mark.slow  # a run on the embedded queue, waited for
 def test_a_run_started_on_the_qa_lab_page_is_audited_with_who_started_it(sandbox):
     """A viewer asking for NHN Cloud (crafted session state) starts a sandbox run, booked to them, and the
     start is a ``run_action`` row naming them and the backend actually used."""

@@ -295,6 +295,7 @@ def test_4000002_does_not_decode_or_is_a_bomb(client: RawClient, data: bytes) ->
     assert code_of(resp) == 4000002
 
 
+@pytest.mark.slow  # a 20 MB image, encrypted and sent
 def test_4131000_over_20_mb(client: RawClient) -> None:
     too_big = png() + b"\0" * (20 * 1024 * 1024)
     _, resp = client.post_image("credit-card", too_big)
