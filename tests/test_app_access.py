@@ -102,6 +102,15 @@ def test_audit_page_for_admins_only():
         assert column not in text, column
 
 
+def test_the_audit_page_of_a_fresh_database_says_no_rows_and_no_error():
+    """The local administrator's first visit (no sign-in, no row yet): an empty table drew an error box."""
+    from tests.support.apptest import open_page
+
+    at = open_page("pages/audit.py")
+    assert_clean(at)
+    assert not at.error and any(c.value.startswith("0 rows") for c in at.caption)
+
+
 def test_analyst_over_quota_is_refused_before_anything_is_sent(monkeypatch, sandbox):
     monkeypatch.setenv("NHN_OCR_APPKEY", "app-key")
     monkeypatch.setenv("NHN_OCR_SECRETKEY", "secret-key")

@@ -43,7 +43,8 @@ def table(
     Not ``st.table``: it renders every cell as Markdown, so a masked ``****`` became an empty cell and
     ``11-19-******-**`` lost its stars. Here every value is escaped text."""
     if presenter or wrap:
-        st.html(html_table(rows, text_columns, nowrap_columns))
+        if rows:  # st.html refuses an empty body: no rows draw nothing (the caller says "0 rows")
+            st.html(html_table(rows, text_columns, nowrap_columns))
     else:
         st.dataframe(
             list(rows),
