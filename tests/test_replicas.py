@@ -134,28 +134,43 @@ _SPENDER = """
 import sys, time
 from access.ledger import Ledger, QuotaLimits
 from store import engine_for, upgrade
-url, start = sys.argv[1], float(sys.argv[2])
+url = sys.argv[1]
 upgrade(url)
 ledger = Ledger(engine_for(url))
-time.sleep(max(0.0, start - time.time()))
-print(sum(ledger.try_spend("colleague@corp.example", "analysis", QuotaLimits(user_daily_analysis=25)).ok
-          for _ in range(40)))
+print("ready", flush=True)
+sys.stdin.readline()  # the go, given to both spenders at once
+spent = 0
+for _ in range(40):
+    spent += ledger.try_spend("colleague@corp.example", "analysis", QuotaLimits(user_daily_analysis=25)).ok
+    time.sleep(0.01)  # each spends over ~0.4 s, so the two overlap even on a loaded machine
+print(spent)
 """
 
 
 def _quota_from_two_processes(env: dict[str, str]) -> list[int]:
-    start = time.time() + 4.0
+    """Two processes spend one user's daily quota of 25 at the same time: together exactly 25, each some.
+    They start spending on one go, given once both are ready (a start time fixed in advance was missed by
+    one on a loaded machine, which then found the quota spent)."""
     spenders = [
         subprocess.Popen(
-            [sys.executable, "-c", _SPENDER, env["STUDIO_DATABASE_URL"], repr(start)],
+            [sys.executable, "-c", _SPENDER, env["STUDIO_DATABASE_URL"]],
             cwd=ROOT,
             env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(2)
     ]
+    for spender in spenders:
+        assert spender.stdout is not None
+        ready = spender.stdout.readline()
+        assert ready.strip() == "ready", (ready, spender.communicate(timeout=30)[1][-1500:])
+    for spender in spenders:  # the go to both before waiting for either
+        assert spender.stdin is not None
+        spender.stdin.write("go\n")
+        spender.stdin.flush()
     outs = [s.communicate(timeout=120) for s in spenders]
     assert all(s.returncode == 0 for s in spenders), [err[-1500:] for _, err in outs]
     return [int(out.strip()) for out, _ in outs]
