@@ -237,9 +237,16 @@ def _download_urls(visit: Visit) -> list[str]:
     page.locator('input[type="file"]').first.set_input_files(str(ROOT / "samples/cards/visa_blue_flat.png"))
     page.get_by_role("button", name=re.compile(r"^\W*Analyse$")).click(timeout=60_000)
     page.get_by_text("Export", exact=True).click(timeout=120_000)
-    settled(page)  # the export's media URLs have come over the websocket
-    found = re.findall(rb"/media/[0-9a-f]{16,}\.(?:json|csv)", b"\n".join(visit.frames))
-    return sorted({visit.base + f.decode() for f in found})
+    # the export's media URLs come over the websocket, on a loaded machine some time after the expander
+    deadline = time.monotonic() + 60
+    while True:
+        settled(page)  # also lets Playwright deliver the frames received meanwhile
+        found = set(re.findall(rb"/media/[0-9a-f]{16,}\.(json|csv)", b"\n".join(visit.frames)))
+        if {b"json", b"csv"} <= found or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(250)
+    urls = re.findall(rb"/media/[0-9a-f]{16,}\.(?:json|csv)", b"\n".join(visit.frames))
+    return sorted({visit.base + f.decode() for f in urls})
 
 
 def test_downloads_reach_only_the_signed_in_user_whose_session_made_them(browser, dashboard):
