@@ -197,7 +197,7 @@ def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     edges = cv2.Canny(gray, *_auto_canny_thresholds(gray))
     min_len = max(20, small.shape[1] // 8)
-    lines = cv2.HoughLinesP(edges, 1, np.pi / 720, threshold=60, minLineLength=min_len, maxLineGap=8)
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=min_len, maxLineGap=8)
     if lines is None:
         return None
     segs = lines.reshape(-1, 4).astype(np.float64)
