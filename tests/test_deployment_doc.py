@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.support.tls_proxy import SSO_TEMPLATE, TEMPLATE, _render, documented_envsubst
+from tests.support.tls_proxy import SSO_TEMPLATE, TEMPLATE, documented_envsubst, render_template
 
 pytestmark = pytest.mark.skipif(
     shutil.which("envsubst") is None,
@@ -30,7 +30,7 @@ def test_the_guides_envsubst_list_names_every_placeholder_of_its_file(template) 
 def test_rendering_as_the_guide_does_fills_every_placeholder_and_keeps_nginx_variables(template) -> None:
     source = template.read_text(encoding="utf-8")
     names = set(re.findall(r"\$\{(STUDIO_[A-Z_]+)\}", source))
-    rendered = _render(template, {name: f"<{name.lower()}>" for name in names})
+    rendered = render_template(template, {name: f"<{name.lower()}>" for name in names})
     assert "${STUDIO_" not in rendered and all(f"<{n.lower()}>" in rendered for n in names)
     nginx_vars = set(re.findall(r"\$[a-z_]+", source))
     assert nginx_vars and nginx_vars <= set(re.findall(r"\$[a-z_]+", rendered))

@@ -63,5 +63,5 @@ def test_the_apptests_component_scan_is_streamlits_own_made_once() -> None:
     from tests.support import apptest
 
     assert manifests.scan_component_manifests() is manifests.scan_component_manifests()
-    assert manifests.scan_component_manifests() == apptest._scan_component_manifests()
-    assert apptest._scan_component_manifests.__module__ == "streamlit.components.v2.manifest_scanner"
+    assert manifests.scan_component_manifests() == apptest.streamlit_component_scan()
+    assert apptest.streamlit_component_scan.__module__ == "streamlit.components.v2.manifest_scanner"

@@ -46,12 +46,13 @@ class _NavigationOnly(PagesManager):
 _app_test.PagesManager = _NavigationOnly  # type: ignore[misc]
 
 
-_scan_component_manifests = _manifests.scan_component_manifests
+streamlit_component_scan = _manifests.scan_component_manifests
+"""Streamlit's own scan, kept before the line below replaces it (its tests compare the two)."""
 
 
 @functools.cache
 def _installed_components() -> list[tuple[Any, Path]]:
-    return _scan_component_manifests()
+    return streamlit_component_scan()
 
 
 # Each AppTest scans every installed distribution's metadata for Streamlit components when it first

@@ -83,7 +83,7 @@ def documented_envsubst(template: Path) -> str:
     return " ".join(found.group(1).split())
 
 
-def _render(template: Path, values: dict[str, str]) -> str:
+def render_template(template: Path, values: dict[str, str]) -> str:
     """``template`` rendered as the deployment guide does: Debian's ``envsubst`` with the guide's own
     variable list (nginx's ``$vars`` stay), ``values`` in its environment."""
     done = subprocess.run(
@@ -101,7 +101,7 @@ def _render(template: Path, values: dict[str, str]) -> str:
 def render_site(
     upstream_ports: list[int], https_port: int, cert: Path, key: Path, sso_snippets: Path, access_log: Path
 ) -> str:
-    return _render(
+    return render_template(
         TEMPLATE,
         {
             "STUDIO_SERVER_NAME": "127.0.0.1 localhost",
@@ -152,7 +152,9 @@ def nginx_proxy(
         snippet = snippets / "studio-sso.conf"
         snippet.touch(mode=0o600)
         snippet.write_text(
-            _render(SSO_TEMPLATE, {"STUDIO_SSO_UPSTREAM": sso.upstream, "STUDIO_PROXY_SECRET": sso.secret}),
+            render_template(
+                SSO_TEMPLATE, {"STUDIO_SSO_UPSTREAM": sso.upstream, "STUDIO_PROXY_SECRET": sso.secret}
+            ),
             encoding="utf-8",
         )
     (folder / "site.conf").write_text(
