@@ -225,8 +225,18 @@ def test_a_live_worker_taken_for_dead_and_a_second_one_never_send_an_item_twice(
             if (s.scalar(select(Run.done).where(Run.id == run_id)) or 0) >= 1:
                 break
         time.sleep(0.01)
-    assert mark_dead(factory, [run_id]) == [run_id]  # taken for dead (its item on the wire: unknown)
-    requeue(factory, run_id)  # and resumed
+    # Taken for dead (its item on the wire: unknown) and resumed. The live worker's next beat (every 0.2 s
+    # here) turns ``interrupted`` back into ``running``; if it falls between the two, the resume is refused
+    # as it should be, and the person tries again, as here.
+    for _ in range(50):
+        assert mark_dead(factory, [run_id]) == [run_id]
+        try:
+            requeue(factory, run_id)
+            break
+        except ValueError as refused:
+            assert "is running, not interrupted" in str(refused)
+    else:
+        pytest.fail("the run could not be resumed in 50 tries")
     second = threading.Thread(target=execute_run, args=(factory, run_id, client, spool))
     second.start()
     first.join(60)
