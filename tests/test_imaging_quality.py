@@ -285,3 +285,60 @@ def test_a_card_turned_90_degrees_fails_no_longer_silently():
     photo = (Path(__file__).resolve().parents[1] / "samples/photos/samsunglike_sideways.jpg").read_bytes()
     check = assess_quality(load_image(photo)).get("orientation")
     assert check is not None and check.status == "warn", check
+
+
+def test_a_vertical_card_design_passes_orientation_and_the_same_card_turned_is_warned():
+    from ocr_core.imaging import assess_quality, load_image
+
+    card = _specimen_bgr("cards/visa_purple_vertical.png")
+    for turned, status, reason in (
+        (card, "pass", "orientation.vertical"),
+        # turned, it lies flat: its shape says so, without asking Tesseract
+        (cv2.rotate(card, cv2.ROTATE_90_CLOCKWISE), "pass", "orientation.pass"),
+    ):
+        _, buf = cv2.imencode(".png", turned)
+        check = assess_quality(load_image(buf.tobytes())).get("orientation")
+        assert check is not None and (check.status, check.reason) == (status, reason), check
+
+
+@pytest.mark.parametrize("rel", ["cards/visa_purple_vertical.png", "ids/resident_hong_gildong.png"])
+def test_orientation_in_process_agrees_with_the_tesseract_command(rel, capfd):
+    """The in-process OSD (libtesseract's C API) answers what ``tesseract --psm 0`` answers, an
+    independent path through the same model, in each of the four turns, and prints nothing."""
+    from ocr_core.imaging import orientation
+
+    library = orientation._osd_library()
+    if library is None or orientation._tesseract() is None:
+        pytest.skip("libtesseract with its osd model, or the tesseract command, is missing")
+    card = _specimen_bgr(rel)
+    capfd.readouterr()
+    for turn in (None, cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180, cv2.ROTATE_90_COUNTERCLOCKWISE):
+        image = card if turn is None else cv2.rotate(card, turn)
+        here, command = library.detect(image), orientation._osd_command(image)
+        assert here is not None and command is not None
+        assert here[0] == command[0], (turn, here, command)
+        assert min(here[1], command[1]) >= orientation._MIN_CONFIDENCE
+    assert capfd.readouterr() == ("", "")  # no "Invalid resolution 0 dpi" per call on the studio's log
+
+
+def test_grey_percentiles_from_a_histogram_equal_numpys():
+    from ocr_core.imaging.quality import percentiles
+
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 3, 99, 1000, 65_537):
+        for spread in (0.5, 12.0, 80.0):
+            grey = np.clip(rng.normal(128, spread, size), 0, 255).astype(np.uint8).reshape(1, -1)
+            ps = (0, 1, 2, 37.5, 50, 98, 99, 100)
+            assert percentiles(grey, ps) == tuple(float(v) for v in np.percentile(grey, ps))
+
+
+def test_nearest_colour_distance_equals_the_plain_numpy_form():
+    from ocr_core.imaging.geometry import _nearest_distance
+
+    rng = np.random.default_rng(11)
+    for shape in ((240, 320, 3), (1, 500, 3), (1, 1, 3)):
+        pixels = (rng.random(shape) * 255).astype(np.float32)
+        centres = (rng.random((3, 3)) * 255).astype(np.float32)
+        squares = [np.einsum("...k,...k->...", pixels - c, pixels - c) for c in centres]
+        plain = np.sqrt(np.minimum.reduce(squares))
+        assert np.array_equal(_nearest_distance(pixels, centres), plain)

@@ -187,11 +187,14 @@ def warp_card(bgr: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> np.nd
     )
 
 
-def estimate_skew(bgr: np.ndarray, *, work_side: int = 1000) -> float | None:
+def estimate_skew(bgr: np.ndarray, *, work_side: int = WORK_SIDE) -> float | None:
     """The dominant near-horizontal line angle in degrees (positive = clockwise on screen), or None.
 
     Uses long straight edges (card borders, stripes, text baselines) found by a probabilistic Hough
-    transform; the length-weighted median resists stray diagonals.
+    transform; the length-weighted median resists stray diagonals. On a copy at most ``work_side``
+    long: at 1000 px a card's print broke into edges too short to vote more often (the specimens
+    turned by -12..8°: 30 of 78 estimates missing or off by more than 1°, against 7 at 640), and cost
+    more (15.7 against 12.4 ms).
     """
     small, _ = downscale(bgr, work_side)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
@@ -340,15 +343,21 @@ def _rough_quads(contour: np.ndarray) -> Iterator[np.ndarray]:
 
 
 def _nearest_distance(pixels: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Distance from each pixel (…, 3) to the nearest of ``centres`` (k, 3), in float32."""
+    """Distance from each pixel of a float32 image (h, w, 3) to the nearest of ``centres`` (k, 3).
+
+    OpenCV's per-pixel arithmetic rather than NumPy's: the same float32 values as the ``einsum``
+    form, bit for bit, without its (h, w, 3) temporaries (``find_card_quad`` 32 -> 24 ms a card)."""
     best: np.ndarray | None = None
+    sum_channels = np.ones((1, 3), np.float32)
     for centre in centres.astype(np.float32):
-        diff = pixels - centre
-        dist = np.einsum("...k,...k->...", diff, diff)
-        best = dist if best is None else np.minimum(best, dist)
+        # OpenCV takes a scalar per channel here; its type stubs admit only arrays
+        scalar = (float(centre[0]), float(centre[1]), float(centre[2]), 0.0)
+        diff = cv2.subtract(pixels, scalar)  # type: ignore[call-overload]
+        dist = cv2.transform(cv2.multiply(diff, diff), sum_channels)
+        best = dist if best is None else cv2.min(best, dist)
     assert best is not None
-    distance: np.ndarray = np.sqrt(best)
-    return distance
+    distance: np.ndarray = cv2.sqrt(best)
+    return distance.reshape(pixels.shape[:-1])
 
 
 def _edge_support(quad: np.ndarray, lab: np.ndarray) -> float:
