@@ -28,21 +28,19 @@ request may have left is never sent again silently (every NHN Cloud analysis is 
 Cost per item, kept small so the lab adds little to the calls themselves: each source image is read
 from the spool and decoded once (a few at a time in memory: items come in source order), each sweep
 level is rendered from those pixels and encoded once (``qa.sweeps.render``), the pre-flight checks
-run while the request is on the wire, the ``sending`` mark is one single-row UPDATE, and the answer
-is written in one short transaction.
+run while the request is on the wire (``qa.preflight``: in a niced helper process), the ``sending``
+mark is one single-row UPDATE, and the answer is written in one short transaction.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -70,11 +68,12 @@ from access.policy import AccessDenied, Action, Identity, require_run
 from l10n import rejection
 from ocr_core import ApiError, CreditCardResult, IdCardResult, OcrClient, OcrError
 from ocr_core.errors import ConnectionLostError, ReadTimeoutError
-from ocr_core.imaging import LoadedImage, PreprocessOptions, QualityReport, assess_quality, load_image
+from ocr_core.imaging import LoadedImage, PreprocessOptions, load_image
 from ocr_core.masking import mask_value
 from ocr_core.pipeline import ImageRejected, Payload, prepare, prepare_loaded
 from ocr_core.validators import Check
 from ocr_core.verdicts import check_record, result_checks
+from qa import preflight
 from qa.differences import differences
 from qa.spool import Spool, SpoolUnreadable
 from qa.sweeps import render, sweep_levels
@@ -490,9 +489,6 @@ def _execute(
     limiter = _RateLimit(run.rate_limit)
     options = preprocess_options() if run.preprocess else None
     sources = _Sources(spool, run_id, keep=run.concurrency + 1)
-    checks = ThreadPoolExecutor(
-        max_workers=run.concurrency, thread_name_prefix=f"qa-run-{run_id}-checks", initializer=_yield_cpu
-    )
 
     def beat_once() -> str | None:
         with factory() as s:
@@ -575,6 +571,27 @@ def _execute(
             s.commit()
             return done, failed, total, status
 
+    late: list[tuple[int, preflight.Pending]] = []  # items answered before their pre-flight checks were
+    late_lock = threading.Lock()
+
+    def record_late(*, wait: bool) -> None:
+        """Record the pre-flight verdicts that came after their item's answer: those finished (or all of
+        them, waiting, at the end of the run), in one transaction."""
+        with late_lock:
+            ready = [pair for pair in late if wait or pair[1].finished()]
+            late[:] = [pair for pair in late if pair not in ready]
+        if not ready:
+            return
+        found = [(item_id, checks.verdicts()) for item_id, checks in ready]
+
+        def record() -> None:
+            with factory() as s:
+                for item_id, verdicts in found:
+                    s.execute(update(Item).where(Item.id == item_id).values(**verdicts))
+                s.commit()
+
+        retrying(record, what=f"recording pre-flight verdicts of QA run {run_id}")
+
     def work(item: _Pending) -> None:
         if cancelled.is_set():
             return
@@ -590,7 +607,6 @@ def _execute(
                     options,
                     limiter,
                     truth.get(item.name),
-                    checks,
                     door,
                     mark=lambda: mark_sending(item.id),
                 )
@@ -599,6 +615,10 @@ def _execute(
             done, failed, total, status = retrying(
                 lambda: write(item, outcome), what=f"recording an answer of QA run {run_id}"
             )
+            if outcome.late is not None:
+                with late_lock:
+                    late.append((item.id, outcome.late))
+            record_late(wait=False)
         except _Taken:  # no longer pending: another worker has it (a run resumed while this one lived on)
             return
         except (
@@ -632,11 +652,13 @@ def _execute(
     except KeyboardInterrupt:  # one at a time: the item on the wire is left without an answer (unknown)
         cancelled.set()
         interrupted = True
+    try:
+        if not interrupted:
+            record_late(wait=True)  # the calls are over: the helper has the machine to itself
+    except SQLAlchemyError as err:
+        broken.append(err)
     finally:
         stop.set()
-        checks.shutdown(
-            wait=False, cancel_futures=True
-        )  # a starved check finishes on its own; no one waits for it
         beat.join()
     if broken:
         raise broken[0]
@@ -703,6 +725,8 @@ def _finish(
 class _Outcome:
     items: dict[str, Any]
     fields: list[dict[str, Any]]
+    late: preflight.Pending | None = None
+    """Pre-flight checks not finished when the answer came: recorded on the item once they are."""
 
 
 def sent_payload(
@@ -721,7 +745,6 @@ def _send(
     options: PreprocessOptions | None,
     limiter: _RateLimit,
     expected: dict[str, str] | None,
-    checks: ThreadPoolExecutor,
     door: Door | None = None,
     mark: Callable[[], None] | None = None,
 ) -> _Outcome:
@@ -734,89 +757,21 @@ def _send(
         )
     digest = hashlib.sha256(payload.data).hexdigest()
     items.update(sent_sha256=digest, sent_width=payload.width, sent_height=payload.height)
-    known = preflight_cache.known(digest)
-    if known is not None:  # the same bytes were checked before: no thread hand-off for nothing
+    known = preflight.cache.known(digest)
+    if known is not None:  # the same bytes were checked before: nothing to start
         items.update(known)
         limiter.wait()
         return _call(client, service, payload, expected, items, door, mark)
-    # The pre-flight checks are pure pixel work: they run while the request is on the wire, on niced
-    # threads (`_yield_cpu`), so they use only what the call leaves idle.
-    quality: Future[dict[str, Any]] = checks.submit(preflight_cache.verdicts, digest, payload.image)
+    # In the helper process, while the request is out; an answer that comes first does not wait for them
+    # (at the lowest priority they may be starved until the calls are over): `execute_run` records them.
+    checks = preflight.begin(digest, payload.image)
     limiter.wait()
-    try:
-        outcome = _call(client, service, payload, expected, items, door, mark)
-    finally:
-        # The call is over: its cores are free. Checks the niced thread has not finished (a busy machine
-        # starves it) are run here at this thread's priority rather than waited for.
-        if quality.done() or (not quality.cancel() and _finishes(quality, PREFLIGHT_GRACE_S)):
-            items.update(quality.result())
-        else:
-            items.update(preflight_cache.verdicts(digest, payload.image))
+    outcome = _call(client, service, payload, expected, items, door, mark)
+    if checks.finished():
+        outcome.items.update(checks.verdicts())
+    else:
+        outcome.late = checks
     return outcome
-
-
-def _finishes(future: Future[Any], seconds: float) -> bool:
-    try:
-        future.result(timeout=seconds)
-    except TimeoutError:
-        return False
-    return True
-
-
-PREFLIGHT_NICE = 19
-"""Niceness of the threads that run the pre-flight checks: they take only the CPU the calls leave idle."""
-PREFLIGHT_GRACE_S = 0.02
-"""After the call, checks already under way on their niced thread are given this long to finish before
-the sending thread runs them itself."""
-
-
-def _yield_cpu() -> None:
-    """Lower the calling thread's scheduling priority to `PREFLIGHT_NICE` (Linux schedules threads on
-    their own, so a niced thread yields to the rest of the process, including an embedded sandbox's
-    OCR). The pre-flight checks would otherwise take the cores the call they accompany needs:
-    measured on the shared two cores, +14 % CPU per card beside a call (bench/bench_qa_lab.py,
-    ``--only preflight``). Where threads cannot be reniced, they run as they are."""
-    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: the checks still run
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PREFLIGHT_NICE)
-
-
-class _Preflight:
-    """Pre-flight verdicts by the SHA-256 of the image sent: the same bytes always get the same
-    verdicts, so a run repeated (another backend, API version or day) or an image repeated in a set
-    does not pay for the checks again. Small (verdicts only, no pixels) and bounded."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._known: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self.computed = 0
-
-    def known(self, digest: str) -> dict[str, Any] | None:
-        with self._lock:
-            found = self._known.get(digest)
-            if found is not None:
-                self._known.move_to_end(digest)
-            return found
-
-    def verdicts(self, digest: str, image: LoadedImage) -> dict[str, Any]:
-        known = self.known(digest)
-        if known is not None:
-            return known
-        report: QualityReport = assess_quality(image)
-        found = {
-            "quality_status": report.status,
-            "quality": {c.name: {"status": c.status, "value": c.value} for c in report.checks},
-        }
-        with self._lock:
-            self.computed += 1
-            self._known[digest] = found
-            while len(self._known) > self._size:
-                self._known.popitem(last=False)
-        return found
-
-
-preflight_cache = _Preflight()
-"""This process's pre-flight verdicts by image digest (``computed`` counts the checks actually run)."""
 
 
 def _call(

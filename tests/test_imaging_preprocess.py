@@ -120,6 +120,7 @@ def test_skew_is_found_on_every_specimen_turned_by_a_few_degrees() -> None:
     misses = []
     for path in paths:
         image = cv2.imread(str(path))
+        assert image is not None
         for angle in (-12.0, -6.0, -3.0, 2.0, 4.5, 8.0):
             found = estimate_skew(rotate_image(image, angle))
             if found is None or abs(found + angle) > 1.0:

@@ -249,6 +249,25 @@ def test_module_entry_point(db):
     assert proc.returncode == 0 and "status" in proc.stdout
 
 
+def test_a_run_from_the_module_entry_point_gets_its_preflight_checks_from_the_helper_process(db, tmp_path):
+    """``python -m qa run`` as a user runs it: the pre-flight checks' helper process is spawned, and
+    ``qa/__main__.py`` imported there must not start the command a second time (it once did, unguarded)."""
+    image = tmp_path / "card.png"
+    image.write_bytes(CARD.read_bytes())
+    proc = subprocess.run(
+        [sys.executable, "-m", "qa", "run", "--service", "credit-card", "--json", "--db", db, str(image)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    (item,) = json.loads(proc.stdout)["items"]
+    assert item["quality"] in ("pass", "warn", "fail") and item["result_code"] == 0
+    assert proc.stderr.count("1/1") == 1 and "Traceback" not in proc.stderr  # one run, in one process
+
+
 def test_nhn_cloud_runs_show_billed_calls_need_confirmation_and_obey_the_cap(db, monkeypatch):
     """Refused before any request: the endpoint is NHN's, and no network is touched."""
     for name, value in (

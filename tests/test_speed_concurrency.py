@@ -1,5 +1,5 @@
 """Issue 22, speed: the sandbox reads several requests at once, and the QA lab's pre-flight checks run
-on niced threads so they never take the cores the call they accompany needs."""
+in a niced helper process so they never take the cores the call they accompany needs."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-import qa.runner
 from harness.readings import FakeEngine
 from ocr_core import OcrClient, Settings
-from qa.runner import PREFLIGHT_NICE, RunSpec, Source, create_run, execute_run
+from qa import preflight
+from qa.runner import RunSpec, Source, create_run, execute_run
 from qa.spool import Spool
 from sandbox.backend import ENGINE_WORKERS
 from sandbox.config import SandboxConfig
@@ -73,51 +74,76 @@ def _unique_png() -> bytes:
     return cv2.imencode(".png", cv2.cvtColor(noise, cv2.COLOR_GRAY2BGR))[1].tobytes()
 
 
-@pytest.mark.parametrize("concurrency", [1, 2])
-def test_preflight_checks_run_on_niced_threads_and_the_sending_thread_keeps_its_priority(
-    sandbox, tmp_path, monkeypatch, concurrency
-):
-    seen: list[tuple[str, int]] = []
-    real = qa.runner.assess_quality
-
-    def recording(image):
-        seen.append(
-            (threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+def _client(sandbox) -> OcrClient:
+    return OcrClient(
+        Settings(
+            base_url=sandbox.base_url,
+            app_key=sandbox.app_key,
+            secret_key=sandbox.secret_key,
+            read_timeout=5.0,
+            backoff_base=0.0,
         )
-        return real(image)
+    )
 
-    monkeypatch.setattr(qa.runner, "assess_quality", recording)
-    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+def _quick_run(sandbox, tmp_path, concurrency: int, n: int) -> tuple[object, int]:
+    """A run of ``n`` images never sent before, answered at once (a failure code, no OCR): every answer
+    comes before its pre-flight checks are done."""
     factory = session_factory(f"sqlite:///{tmp_path / 'runs.db'}")
     spool = Spool(factory)
-    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0))  # fast answers, no OCR needed
+    run_id = create_run(
+        factory,
+        RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=concurrency),
+        [Source(f"noise{i}.png", _unique_png()) for i in range(n)],
+        spool,
+    )
+    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0))
     try:
-        sources = [Source(f"noise{i}.png", _unique_png()) for i in range(3)]
-        run_id = create_run(
-            factory,
-            RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=concurrency),
-            sources,
-            spool,
-        )
-        with OcrClient(
-            Settings(
-                base_url=sandbox.base_url,
-                app_key=sandbox.app_key,
-                secret_key=sandbox.secret_key,
-                read_timeout=5.0,
-                backoff_base=0.0,
-            )
-        ) as client:
+        with _client(sandbox) as client:
             assert execute_run(factory, run_id, client, spool) == "done"
     finally:
         sandbox.backend.set_faults(Faults())
-    # each item's checks ran on a niced checks thread, or (not finished when the answer came: these
-    # answers are instant) in the sending thread after the call; never at full priority beside a call
-    assert len(seen) >= 3
-    assert any("-checks" in name for name, _ in seen)
-    assert all(nice == max(before, PREFLIGHT_NICE) for name, nice in seen if "-checks" in name)
-    # the run's own thread (concurrency 1 sends from it) and so the process's other work keep theirs
+    return factory, run_id
+
+
+def _verdicts(factory, run_id: int) -> list[str | None]:
+    from sqlalchemy import select
+
+    from store import Item
+
+    with factory() as s:
+        return [i.quality_status for i in s.scalars(select(Item).where(Item.run_id == run_id))]
+
+
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_preflight_checks_run_in_the_helper_process_and_are_kept_when_the_answer_came_first(
+    sandbox, tmp_path, concurrency
+):
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    computed, in_helper = preflight.cache.computed, preflight.cache.in_helper
+    factory, run_id = _quick_run(sandbox, tmp_path, concurrency, 3)
+    verdicts = _verdicts(factory, run_id)
+    assert len(verdicts) == 3 and all(v in ("pass", "warn", "fail") for v in verdicts), verdicts
+    assert (preflight.cache.computed - computed, preflight.cache.in_helper - in_helper) == (3, 3)
+    # the sending threads keep their priority, and so the rest of the process
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+def test_the_helper_is_niced_with_opencv_on_one_thread_and_a_sender_can_raise_it_for_one_check():
+    from ocr_core.imaging import load_image
+
+    helper = preflight.Helper()  # one of its own: the process's shared helper may have been raised
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert helper.call(preflight.helper_state).result(60) == (max(own, preflight.NICE), 1)
+        if not helper.hurry():
+            pytest.skip("this process may not lower a niceness (no CAP_SYS_NICE)")
+        assert helper.call(preflight.helper_state).result(10) == (own, 1)
+        verdicts = helper.submit(load_image(CARD)).result(30)
+        assert verdicts["quality_status"] in ("pass", "warn", "fail")
+        assert helper.call(preflight.helper_state).result(10) == (max(own, preflight.NICE), 1)  # again
+    finally:
+        helper.stop()
 
 
 def test_recognition_batches_group_crops_of_like_width():
@@ -141,53 +167,66 @@ def test_recognition_batches_group_crops_of_like_width():
     assert rec_batches([]) == []
 
 
-def test_checks_a_starved_niced_thread_has_not_finished_are_run_by_the_sender(sandbox, tmp_path, monkeypatch):
-    from sqlalchemy import select
+def test_checks_the_helper_does_not_finish_are_run_by_the_sender(sandbox, tmp_path, monkeypatch):
+    """Where the helpers cannot be raised (an unprivileged process) and stay starved - here, busy with a
+    long task - the run does not wait for them: each sender checks its item itself."""
+    import time
 
-    from store import Item
-
-    release = threading.Event()
-    where: list[str] = []
-    real = qa.runner.assess_quality
-
-    def starved(image):
-        where.append(threading.current_thread().name)
-        if "-checks" in threading.current_thread().name:
-            release.wait(30)  # as a nice-19 thread on a saturated machine: it hardly runs
-        return real(image)
-
-    monkeypatch.setattr(qa.runner, "assess_quality", starved)
-    factory = session_factory(f"sqlite:///{tmp_path / 'runs.db'}")
-    spool = Spool(factory)
-    sandbox.backend.set_faults(Faults(result_code=5000001, rate=1.0))
+    shared = [h for _ in range(preflight.HELPERS) if (h := preflight.helper()) is not None]  # each in turn
+    assert len(shared) == preflight.HELPERS
+    for helper in shared:
+        helper.call(time.sleep, 60)  # busy for a minute
+    monkeypatch.setattr(preflight.Helper, "hurry", lambda self: False)
+    computed, in_helper = preflight.cache.computed, preflight.cache.in_helper
+    started = time.monotonic()
     try:
-        run_id = create_run(
-            factory,
-            RunSpec("credit-card", "sandbox", sandbox.base_url, "v2.0", concurrency=1),
-            [Source(f"noise{i}.png", _unique_png()) for i in range(2)],
-            spool,
-        )
-        with OcrClient(
-            Settings(
-                base_url=sandbox.base_url,
-                app_key=sandbox.app_key,
-                secret_key=sandbox.secret_key,
-                read_timeout=5.0,
-                backoff_base=0.0,
-            )
-        ) as client:
-            import time
-
-            started = time.monotonic()
-            finished = threading.Thread(target=lambda: execute_run(factory, run_id, client, spool))
-            finished.start()
-            finished.join(20)
-            assert not finished.is_alive(), "the run waited for its starved checks"
-            assert time.monotonic() - started < 20
+        factory, run_id = _quick_run(sandbox, tmp_path, 1, 2)
+        assert time.monotonic() - started < 20, "the run waited for the helper"
     finally:
-        release.set()
-        sandbox.backend.set_faults(Faults())
-    with factory() as s:
-        items = s.scalars(select(Item).where(Item.run_id == run_id)).all()
-    assert len(items) == 2 and all(i.quality_status in ("pass", "warn", "fail") for i in items)
-    assert sum(1 for name in where if "-checks" not in name) >= 1  # the sender ran them itself
+        for helper in shared:
+            preflight._forget(helper)  # stopped: the next use starts a fresh one
+    assert all(v in ("pass", "warn", "fail") for v in _verdicts(factory, run_id))
+    assert (preflight.cache.computed - computed, preflight.cache.in_helper - in_helper) == (2, 0)
+
+
+def test_a_helper_whose_parent_is_killed_ends_too(tmp_path):
+    """A studio process killed with its helper running (no atexit, no shutdown) leaves no process behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys\n"
+        "from qa import preflight\n"
+        "if __name__ == '__main__':\n"
+        "    helper = preflight.helper()\n"
+        "    print(helper.call(os.getpid).result(60), flush=True)\n"
+        "    sys.stdin.read()\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+
+    def running(pid: int) -> bool:  # a zombie not yet reaped by init has ended too
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and running(child):
+        time.sleep(0.1)
+    assert not running(child), "the helper outlived its parent"
