@@ -355,3 +355,24 @@ def test_the_family_bench_runs_as_documented() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "vertical_rows" in done.stdout and "expected calibration error" in done.stdout
     assert "100.0%" in done.stdout.split("family")[1].split("\n")[1]  # the rows-of-four family, read
+
+
+def test_a_licence_type_read_as_printed_in_its_own_crop_wins_over_the_whole_lines_misread() -> None:
+    """'2종보통 2종소형' on the number's line: the whole line read '2종소영' at both glyph heights, the
+    crop of the types alone read it as printed. Both find two types; the crop's need no fix, so the type
+    is answered as read, not as the list of classes wrote it (capped at 0.75)."""
+    from sandbox.engine.idcards import _types_found
+
+    assert _types_found("2 종보통 2 종소영 25-13-739576-67") == (2, 1)
+    assert _types_found("2 종 보통 2 종 소형") == (2, 2)
+    assert _types_found("1종대형") == (1, 1) and _types_found("") == (0, 0)
+
+
+@pytest.mark.slow  # the real OCR engine on one generated licence (seed 2222, where it was first seen)
+def test_a_clean_licence_with_two_types_reads_them_surely() -> None:
+    sample = next(hard.samples(2222, ("clean",), ("driver_multi",)))
+    reading = get_engine().read_id_card(sample.image)
+    assert reading is not None
+    found = dict(reading.fields)["licenseType"]
+    assert found.value == sample.fields["licenseType"] == "2종보통/2종소형"
+    assert found.conf >= 0.9, found  # was 0.75: fixed by the list although read as printed

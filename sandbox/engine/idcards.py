@@ -207,10 +207,8 @@ def parse_id(
     read_from: dict[int, np.ndarray] = {}  # lines whose reading is of their licence-type prefix
     for i, extra in zip(
         prefixed, got[len(wanted) :], strict=True
-    ):  # the licence type read apart: keep what finds more types
-        if len(LOOSE_TYPE.findall(_compact(extra.text))) > len(
-            LOOSE_TYPE.findall(_compact(readings[i].text))
-        ):
+    ):  # the licence type read apart: keep what finds more types, or as many with more read as printed
+        if _types_found(extra.text) > _types_found(readings[i].text):
             readings[i] = extra
             read_from[i] = prefixes[i]
 
@@ -233,6 +231,16 @@ def parse_id(
         return None
     ordered = tuple((k, fields.get(k, MISSING)) for k in KEYS[id_type])
     return IdReading(id_type=id_type, fields=ordered, boxes=tuple(to_quad(ln.quad) for ln in lines))
+
+
+def _types_found(text: str) -> tuple[int, int]:
+    """Licence types in a reading: how many, and how many of them name a class exactly ('2종소형', not
+    the '2종소영' of a glyph misread at one size), which need no fix from the list of classes."""
+    found = LOOSE_TYPE.findall(_compact(text))
+    exact = sum(
+        1 for kind, rest in found if kind in "12" and (rest in LICENCE_CLASSES or rest[:2] in LICENCE_CLASSES)
+    )
+    return len(found), exact
 
 
 def _id_type(lines: list[Line]) -> IdType | None:
