@@ -204,7 +204,7 @@ def _forget(broken: Helper) -> None:
     broken.stop()
 
 
-@dataclass
+@dataclass(eq=False)  # holds an image: identity, not element-wise, equality
 class Pending:
     """One item's checks, started before its call (`begin`); `verdicts` once the call is over."""
 

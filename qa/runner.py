@@ -577,9 +577,12 @@ def _execute(
     def record_late(*, wait: bool) -> None:
         """Record the pre-flight verdicts that came after their item's answer: those finished (or all of
         them, waiting, at the end of the run), in one transaction."""
+        ready: list[tuple[int, preflight.Pending]] = []
+        kept: list[tuple[int, preflight.Pending]] = []
         with late_lock:
-            ready = [pair for pair in late if wait or pair[1].finished()]
-            late[:] = [pair for pair in late if pair not in ready]
+            for pair in late:  # one pass: a check may finish meanwhile
+                (ready if wait or pair[1].finished() else kept).append(pair)
+            late[:] = kept
         if not ready:
             return
         found = [(item_id, checks.verdicts()) for item_id, checks in ready]
@@ -615,10 +618,13 @@ def _execute(
             done, failed, total, status = retrying(
                 lambda: write(item, outcome), what=f"recording an answer of QA run {run_id}"
             )
-            if outcome.late is not None:
-                with late_lock:
+            with late_lock:
+                if outcome.late is not None:
                     late.append((item.id, outcome.late))
-            record_late(wait=False)
+                held = sum(checks.image.bgr.nbytes for _, checks in late)
+            # a backlog the helper cannot work off while the calls keep the cores busy is waited for (the
+            # sender raises the helper) rather than let grow: each holds its image until it is checked
+            record_late(wait=held > LATE_BYTES)
         except _Taken:  # no longer pending: another worker has it (a run resumed while this one lived on)
             return
         except (
@@ -719,6 +725,11 @@ def _finish(
     if not (unknown and status == "done"):
         spool.drop(run_id)
     return status
+
+
+LATE_BYTES = 64 * 1024 * 1024
+"""Pixels a run may hold for pre-flight checks its answers overtook (about 45 cards at 1000x630, or
+two 12 MP photos) before its senders wait for the checks."""
 
 
 @dataclass

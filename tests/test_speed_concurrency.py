@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
+import qa.runner
 from harness.readings import FakeEngine
 from ocr_core import OcrClient, Settings
 from qa import preflight
@@ -116,9 +117,12 @@ def _verdicts(factory, run_id: int) -> list[str | None]:
 
 
 @pytest.mark.parametrize("concurrency", [1, 2])
+@pytest.mark.parametrize("backlog", ["kept", "waited for"])
 def test_preflight_checks_run_in_the_helper_process_and_are_kept_when_the_answer_came_first(
-    sandbox, tmp_path, concurrency
+    sandbox, tmp_path, monkeypatch, concurrency, backlog
 ):
+    if backlog == "waited for":  # no room for checks the answers overtook: each sender waits for its own
+        monkeypatch.setattr(qa.runner, "LATE_BYTES", 0)
     before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     computed, in_helper = preflight.cache.computed, preflight.cache.in_helper
     factory, run_id = _quick_run(sandbox, tmp_path, concurrency, 3)
