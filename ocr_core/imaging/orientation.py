@@ -197,16 +197,13 @@ _OSD: list[_OsdLibrary | None] = []
 
 
 def _osd_library() -> _OsdLibrary | None:
-    """The in-process OSD, loaded once; None where libtesseract or its ``osd`` model is missing, or
-    ``OCR_CORE_OSD_COMMAND=1`` asks for the command (for comparisons)."""
+    """The in-process OSD, loaded once; None where libtesseract or its ``osd`` model is missing."""
     if not _OSD:
         with _OSD_LOCK:
             if not _OSD:
-                usable = None
-                if os.environ.get("OCR_CORE_OSD_COMMAND") != "1":
-                    try:
-                        usable = _OsdLibrary.load()
-                    except (OSError, AttributeError):
-                        usable = None
+                try:
+                    usable = _OsdLibrary.load()
+                except (OSError, AttributeError):  # a library without the functions used here
+                    usable = None
                 _OSD.append(usable)
     return _OSD[0]
