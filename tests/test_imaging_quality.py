@@ -301,6 +301,7 @@ def test_a_vertical_card_design_passes_orientation_and_the_same_card_turned_is_w
         assert check is not None and (check.status, check.reason) == (status, reason), check
 
 
+@pytest.mark.slow  # eight tesseract runs
 @pytest.mark.parametrize("rel", ["cards/visa_purple_vertical.png", "ids/resident_hong_gildong.png"])
 def test_orientation_in_process_agrees_with_the_tesseract_command(rel, capfd):
     """The in-process OSD (libtesseract's C API) answers what ``tesseract --psm 0`` answers, an

@@ -116,8 +116,7 @@ def _verdicts(factory, run_id: int) -> list[str | None]:
         return [i.quality_status for i in s.scalars(select(Item).where(Item.run_id == run_id))]
 
 
-@pytest.mark.parametrize("concurrency", [1, 2])
-@pytest.mark.parametrize("backlog", ["kept", "waited for"])
+@pytest.mark.parametrize(("concurrency", "backlog"), [(1, "kept"), (2, "waited for")])
 def test_preflight_checks_run_in_the_helper_process_and_are_kept_when_the_answer_came_first(
     sandbox, tmp_path, monkeypatch, concurrency, backlog
 ):
@@ -193,6 +192,7 @@ def test_checks_the_helper_does_not_finish_are_run_by_the_sender(sandbox, tmp_pa
     assert (preflight.cache.computed - computed, preflight.cache.in_helper - in_helper) == (2, 0)
 
 
+@pytest.mark.slow  # a Python process of its own, and its helper
 def test_a_helper_whose_parent_is_killed_ends_too(tmp_path):
     """A studio process killed with its helper running (no atexit, no shutdown) leaves no process behind."""
     import signal
