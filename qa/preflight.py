@@ -20,9 +20,12 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
+import types
 from collections import OrderedDict
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -128,6 +131,20 @@ def helper_state() -> tuple[int, int]:
     return os.getpriority(os.PRIO_PROCESS, 0), cv2.getNumThreads()
 
 
+@contextlib.contextmanager
+def _bare_main() -> Iterator[None]:
+    """A spawned process runs its parent's ``__main__`` again, as ``__mp_main__``; under Streamlit that is
+    the app script itself (``serve.py``: it started a second embedded sandbox in the helper). While the
+    helper starts, ``__main__`` is an empty module, so the helper imports only what its work needs."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class Helper:
     """A helper process (`HELPERS` per studio process), started at first use (spawned: the studio's
     processes run threads, which a fork would copy half-way), stopped at exit or when it breaks."""
@@ -136,7 +153,8 @@ class Helper:
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_helper_started
         )
-        self._pid: Future[int] = self._pool.submit(os.getpid)
+        with _bare_main():  # the first submit starts the process, here in this thread
+            self._pid: Future[int] = self._pool.submit(os.getpid)
 
     def submit(self, image: LoadedImage) -> Future[dict[str, Any]]:
         return self._pool.submit(_helper_checks, image)

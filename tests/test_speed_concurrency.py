@@ -201,9 +201,11 @@ def test_a_helper_whose_parent_is_killed_ends_too(tmp_path):
     import time
 
     script = tmp_path / "parent.py"
+    marker = tmp_path / "imported"
     script.write_text(
         "import os, sys\n"
         "from qa import preflight\n"
+        f"open({str(marker)!r}, 'a').write(__name__ + '\\n')  # as an app script, unguarded\n"
         "if __name__ == '__main__':\n"
         "    helper = preflight.helper()\n"
         "    print(helper.call(os.getpid).result(60), flush=True)\n"
@@ -234,3 +236,4 @@ def test_a_helper_whose_parent_is_killed_ends_too(tmp_path):
     while time.monotonic() < deadline and running(child):
         time.sleep(0.1)
     assert not running(child), "the helper outlived its parent"
+    assert marker.read_text() == "__main__\n"  # the helper did not run its parent's script again
