@@ -27,6 +27,18 @@ def qa(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def python_m_qa(*argv: str) -> subprocess.CompletedProcess[str]:
+    """``python -m qa`` in a process of its own, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "qa", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('cli') / 'qa.db'}"
@@ -238,14 +250,7 @@ def test_a_report_that_cannot_be_written_says_where_and_why(swept, db, tmp_path)
 
 
 def test_module_entry_point(db):
-    proc = subprocess.run(
-        [sys.executable, "-m", "qa", "runs", "--db", db],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = python_m_qa("runs", "--db", db)
     assert proc.returncode == 0 and "status" in proc.stdout
 
 
@@ -254,14 +259,7 @@ def test_a_run_from_the_module_entry_point_gets_its_preflight_checks_from_the_he
     ``qa/__main__.py`` imported there must not start the command a second time (it once did, unguarded)."""
     image = tmp_path / "card.png"
     image.write_bytes(CARD.read_bytes())
-    proc = subprocess.run(
-        [sys.executable, "-m", "qa", "run", "--service", "credit-card", "--json", "--db", db, str(image)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = python_m_qa("run", "--service", "credit-card", "--json", "--db", db, str(image))
     assert proc.returncode == 0, proc.stderr
     (item,) = json.loads(proc.stdout)["items"]
     assert item["quality"] in ("pass", "warn", "fail") and item["result_code"] == 0
@@ -298,14 +296,7 @@ def test_a_database_that_cannot_be_opened_or_upgraded_is_named_with_its_cause(tm
         (f"sqlite:///{conflicting}", "could not be upgraded to revision"),
     ):
         for argv in (["runs"], ["run", "--service", "credit-card", str(CARD)]):
-            proc = subprocess.run(
-                [sys.executable, "-m", "qa", *argv, "--db", url],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
+            proc = python_m_qa(*argv, "--db", url)
             assert proc.returncode == 2, proc.stderr
             assert proc.stderr.startswith(f"error: the studio database {url} {says}"), proc.stderr
             assert "Traceback" not in proc.stderr
