@@ -7,6 +7,7 @@ or upgraded raises :class:`StoreUnavailable`, which names it (never with its pas
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
@@ -277,6 +278,18 @@ def _serialised(conn: Connection) -> Iterator[None]:
             conn.commit()
 
 
+@functools.cache
+def _head_revision(migrations: Path) -> str | None:
+    """The newest migration's revision, read from the migration scripts once per process."""
+    return ScriptDirectory(str(migrations)).get_current_head()
+
+
+def _at_head(conn: Connection) -> bool:
+    """The database already has every step: one read of ``alembic_version``, where Alembic's upgrade
+    would load its environment and every migration script first (~50 ms) to find nothing to do."""
+    return MigrationContext.configure(conn).get_current_heads() == (_head_revision(MIGRATIONS),)
+
+
 def upgrade(url: str | None = None) -> None:
     """Bring the schema to the newest migration (once per URL per process); raises
     :class:`StoreUnavailable` when the database cannot be opened or a step fails."""
@@ -292,10 +305,13 @@ def upgrade(url: str | None = None) -> None:
         except Exception as err:  # not a URL SQLAlchemy can use: a typo, a driver that is not installed
             raise StoreUnavailable(shown_url(url), _cause(url, err)) from err
         try:
-            # not in a transaction: Alembic begins one per migration
-            with engine.connect() as conn, _serialised(conn):
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            with engine.connect() as conn:
+                done = _at_head(conn)
+                conn.rollback()  # not in a transaction: Alembic begins one per migration
+                if not done:
+                    with _serialised(conn):
+                        cfg.attributes["connection"] = conn
+                        command.upgrade(cfg, "head")
         except Exception as err:
             problem = _unavailable(url, engine, ScriptDirectory.from_config(cfg), err)
             if problem.phase != "upgrade" or problem.revision != problem.head:

@@ -331,3 +331,19 @@ def test_replicas_started_in_the_same_instant_all_upgrade(fresh_url):
     ]
     assert failed == [], failed
     assert _state(fresh_url)[0] == HEAD
+
+
+def test_a_database_already_at_head_is_opened_without_running_alembic(tmp_path, monkeypatch):
+    """Every process opens its database through ``upgrade``: one at head is read, not upgraded again
+    (Alembic's own upgrade loads its environment and every script first, to find nothing to do)."""
+    url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
+    upgrade(url)
+    store.db._upgraded.discard(url)  # as a new process would
+
+    ran: list[str] = []
+    monkeypatch.setattr(store.db.command, "upgrade", lambda cfg, revision: ran.append(revision))
+    upgrade(url)
+    assert ran == [], "Alembic's upgrade ran on a database at head"
+    assert _state(url)[0] == HEAD
+    with session_factory(url)() as session:
+        assert session.query(Run).count() == 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import cv2
-import numpy as np
 import streamlit as st
 
 from ui.i18n import t
@@ -50,16 +49,20 @@ TILE_SIDE = 480
 
 
 @st.cache_resource(show_spinner=False)
-def tile_picture(specimen: str, mtime: float) -> np.ndarray:
-    """The specimen as RGB at ``TILE_SIDE``, not blurred: a synthetic specimen is nobody's data.
-    Cached for every visitor (specimens are public files of the product, not uploads)."""
+def tile_picture(specimen: str, mtime: float) -> bytes:
+    """The specimen as a JPEG at ``TILE_SIDE``, not blurred: a synthetic specimen is nobody's data.
+    Cached for every visitor (specimens are public files of the product, not uploads), encoded once:
+    given pixels, ``st.image`` would encode all five again on every run of the page."""
     bgr = cv2.imread(str(SAMPLES_DIR / specimen), cv2.IMREAD_COLOR)
     if bgr is None:  # pragma: no cover - by_image() only names specimens whose file exists
         raise FileNotFoundError(specimen)
     h, w = bgr.shape[:2]
     scale = min(1.0, TILE_SIDE / max(h, w))
     small = cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+    ok, jpeg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if not ok:  # pragma: no cover - encoding a small array does not fail
+        raise ValueError(specimen)
+    return jpeg.tobytes()
 
 
 def backend_line() -> None:

@@ -98,5 +98,15 @@ def specimens(doc_types: Iterable[str] | None = None) -> list[Specimen]:
     return sorted(found, key=lambda s: (s.kind != "clean", s.doc_type, s.name))
 
 
+@lru_cache(maxsize=1)
+def _index_by_image(mtime: float) -> dict[str, Specimen]:
+    return {s.image: s for s in _load_index(mtime)}
+
+
 def by_image(image: str) -> Specimen | None:
-    return next((s for s in specimens() if s.image == image), None)
+    """The specimen of ``image`` when its file exists. A page names every specimen of its picker through
+    this (one call per option): a lookup and one file check, not the whole listing each time."""
+    if not INDEX.is_file():
+        return None
+    found = _index_by_image(INDEX.stat().st_mtime).get(image)
+    return found if found is not None and found.path.is_file() else None

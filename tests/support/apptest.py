@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 import streamlit.components.v2.manifest_scanner as _manifests
 import streamlit.testing.v1.app_test as _app_test
+import streamlit.testing.v1.local_script_runner as _local_script_runner
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
 
 from sandbox.config import SandboxConfig
@@ -59,6 +61,20 @@ def _installed_components() -> list[tuple[Any, Path]]:
 # runs (a served dashboard does so once, when its runtime starts): about 0.5 s each, for the ~1,000
 # AppTests of a run. What is installed does not change during a test run; the scan is made once.
 _manifests.scan_component_manifests = _installed_components
+
+
+_SCRIPTS = ScriptCache()
+
+
+def _shared_script_cache() -> ScriptCache:
+    return _SCRIPTS
+
+
+# Each AppTest compiles app.py and the page it opens into a ScriptCache of its own (Streamlit's "magic"
+# rewrites the parsed tree first): a tenth of an AppTest run's CPU. A served dashboard keeps one cache for
+# all its sessions; so does this test process. Its scripts do not change while the tests run.
+_app_test.ScriptCache = _shared_script_cache  # type: ignore[misc,assignment]
+_local_script_runner.ScriptCache = _shared_script_cache  # type: ignore[misc,assignment]
 
 
 @pytest.fixture(scope="session")
