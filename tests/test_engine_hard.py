@@ -7,7 +7,9 @@ one per damage case, chosen across layouts before the engine was tuned.
 
 from __future__ import annotations
 
+import random
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,15 @@ from sandbox.engine import get_engine
 from sandbox.engine.cards import parse_card
 from sandbox.engine.confidence import checked, formed, plain, reliability
 from sandbox.engine.idcards import Line, _issuer, _licence_number, _licence_type, _resident_number
-from sandbox.engine.korea import LEXICON_FIX_CAP, RESIDENT_ISSUERS, lexicon_fix, nearest
+from sandbox.engine.korea import (
+    LEXICON_FIX_CAP,
+    LICENCE_CLASSES,
+    POLICE_ISSUERS,
+    RESIDENT_ISSUERS,
+    edits,
+    lexicon_fix,
+    nearest,
+)
 from sandbox.engine.locate import document_view
 from sandbox.engine.ocr import HangulText, TextLine
 from sandbox.engine.types import CardReading, IdReading
@@ -167,6 +177,75 @@ def test_licence_types_on_the_number_line_and_misread_digits() -> None:
 def test_issuer_snaps_to_the_official_list_only_when_clearly_nearest() -> None:
     assert nearest("서물특별시관와구청장", RESIDENT_ISSUERS) == "서울특별시 관악구청장"
     assert nearest("중구청장", RESIDENT_ISSUERS) is None  # seven metropolitan cities have a 중구
+
+
+def _plain_edits(a: str, b: str) -> int:
+    """Levenshtein distance, the edit table a row at a time."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def test_edits_is_the_edit_tables_distance():
+    rng = random.Random(22)
+    for _ in range(3000):  # few letters: many repeats, the bit-parallel form's hard part
+        letters = "abcd"[: rng.randint(1, 4)]
+        a, b = ("".join(rng.choice(letters) for _ in range(rng.randint(0, 12))) for _ in range(2))
+        assert edits(a, b) == _plain_edits(a, b), (a, b)
+    for _ in range(300):  # jamo, as names and offices are compared; past 64 letters too
+        a, b = ("".join(chr(0x1100 + rng.randrange(40)) for _ in range(rng.randint(0, 90))) for _ in range(2))
+        assert edits(a, b) == _plain_edits(a, b), (a, b)
+
+
+def _nearest_scoring_every_entry(reading: str, vocabulary, least: float) -> str | None:
+    """``nearest`` as it was: every entry scored, then sorted."""
+    compact = unicodedata.normalize("NFD", reading.replace(" ", ""))
+    if not compact:
+        return None
+    jamo = {v: unicodedata.normalize("NFD", v.replace(" ", "")) for v in vocabulary}
+    scored = sorted((edits(compact, jamo[v]), v) for v in vocabulary)
+    runner = scored[1][0] if len(scored) > 1 else len(compact) + 1
+    best_edits, best = scored[0]
+    return best if best_edits < runner and best_edits <= (1 - least) * len(jamo[best]) else None
+
+
+def test_nearest_answers_as_scoring_every_entry_did():
+    """``nearest`` stops once no entry left could come within the runner-up's count: on readings made
+    from the lists' own entries (syllables changed, dropped, added) and on random Hangul, it answers what
+    scoring every entry answered."""
+    rng = random.Random(22)
+    vocabulary = RESIDENT_ISSUERS + POLICE_ISSUERS
+
+    def syllable() -> str:
+        return chr(0xAC00 + rng.randrange(11172))
+
+    readings = []
+    for _ in range(120):
+        word = list(rng.choice(vocabulary).replace(" ", ""))
+        for _ in range(rng.randrange(4)):
+            at, step = rng.randrange(len(word)), rng.random()
+            if step < 0.5:
+                word[at] = syllable()
+            elif step < 0.75 and len(word) > 2:
+                del word[at]
+            else:
+                word.insert(at, syllable())
+        readings.append("".join(word))
+    readings += ["".join(syllable() for _ in range(rng.randrange(1, 12))) for _ in range(30)]
+    readings += ["중구청장", "서물특별시관와구청장", UNKNOWN_ISSUER, "", "종"]
+    for least in (0.75, 0.3):
+        for reading in readings:
+            assert nearest(reading, vocabulary, least) == _nearest_scoring_every_entry(
+                reading, vocabulary, least
+            ), reading
+    for reading in ("1종", "보퉁", "소헝", "원동", "대헝", "특"):
+        assert nearest(reading, LICENCE_CLASSES, 0.5) == _nearest_scoring_every_entry(
+            reading, LICENCE_CLASSES, 0.5
+        )
 
 
 def test_issuer_whose_title_blurred_is_found_by_the_list() -> None:
