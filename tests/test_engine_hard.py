@@ -17,8 +17,15 @@ import pytest
 
 from sandbox.engine import get_engine
 from sandbox.engine.cards import parse_card
-from sandbox.engine.confidence import checked, formed, plain, reliability
-from sandbox.engine.idcards import Line, _issuer, _licence_number, _licence_type, _resident_number
+from sandbox.engine.confidence import DISAGREE, checked, formed, plain, reliability
+from sandbox.engine.idcards import (
+    Line,
+    _issuer,
+    _licence_number,
+    _licence_type,
+    _name_above,
+    _resident_number,
+)
 from sandbox.engine.korea import (
     LEXICON_FIX_CAP,
     LICENCE_CLASSES,
@@ -30,7 +37,7 @@ from sandbox.engine.korea import (
 )
 from sandbox.engine.locate import document_view
 from sandbox.engine.ocr import HangulText, TextLine
-from sandbox.engine.types import CardReading, IdReading
+from sandbox.engine.types import CardReading, IdReading, Reading
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "samples"))
 import hard
@@ -409,6 +416,27 @@ def test_confidence_follows_the_evidence() -> None:
     both = HangulText((("홍길동", 0.95),), others=("홍길동 (洪吉童)",))
     split = HangulText((("홍길동", 0.95),), others=("홍길등",))
     assert both.agrees("홍길동") and not split.agrees("홍길동")
+
+
+def test_a_name_beside_its_hanja_is_as_sure_as_the_surer_reading_of_it() -> None:
+    """An older resident card prints the name in hanja beside it, which Tesseract reads poorly. The
+    reading kept for the line (the surer of the whole line, hanja included) was the one less sure of
+    the name itself (seed 2222: 주 at 0.85 against 0.93 at the other glyph height): a clean name read
+    right was reported at 0.85. Its confidence is now the surer reading's; a reading of another name
+    lends it nothing."""
+    kept = (("김", 0.93), ("서", 0.93), ("주", 0.85), ("(", 0.89), ("숲", 0.75), ("퀘", 0.19), (")", 0.93))
+    surer = (("김", 0.93), ("서", 0.93), ("주", 0.93), ("(", 0.93), ("숲", 0.78), ("페", 0.2), (")", 0.93))
+    number = Line(text_line("900115-1289153", 50, 200, 300), None)
+
+    def name(other_words) -> Reading:
+        others = tuple(" ".join(w for w, _ in words) for words in other_words)
+        hangul = HangulText(kept, others=others, other_words=other_words)
+        return _name_above([Line(text_line("x", 50, 100, 300, 0.5), hangul), number], number)
+
+    assert name((surer,)).value == "김서주" and name((surer,)).conf == pytest.approx(0.93)
+    assert name(()).conf == pytest.approx(0.85)
+    other = (("김", 0.93), ("서", 0.93), ("준", 0.99))
+    assert name((other,)).conf == pytest.approx(0.85 * DISAGREE)  # nothing from a reading of 김서준
 
 
 @pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)

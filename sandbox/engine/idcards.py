@@ -306,7 +306,7 @@ def _name_above(lines: list[Line], anchor: Line | None) -> Reading:
         name = m.group(1)
         # nothing confirms a name: blur costs it twice (a syllable misread alike at both heights is
         # the name of someone else)
-        conf = plain(_words_conf(ln.hangul, name, weakest=True) * ln.rapid.legibility**2, _agreed(ln, name))
+        conf = plain(_name_conf(ln.hangul, name) * ln.rapid.legibility**2, _agreed(ln, name))
         quad = char_span(ln.quad, compact, 0, len(name)) if len(compact) > len(name) + 1 else ln.quad
         candidates.append((ln.rapid.y, _reading(name, conf, quad)))
     return max(candidates, key=lambda c: c[0])[1] if candidates else MISSING
@@ -315,6 +315,20 @@ def _name_above(lines: list[Line], anchor: Line | None) -> Reading:
 def _agreed(ln: Line, value: str) -> bool:
     """Tesseract read `value` on this line at every glyph height (a misread syllable seldom repeats)."""
     return ln.hangul.agrees(value) if ln.hangul is not None else True
+
+
+def _name_conf(h: HangulText | None, name: str) -> float:
+    """How sure Tesseract is of every syllable of `name`: its least sure syllable, in the reading of the
+    line that is surest of them all. The reading kept for the line is the surer of the whole line, and
+    on an older resident card the line also holds the name in hanja, which Tesseract reads poorly: the
+    kept reading can be the one less sure of the name itself ('김서주 (金瑞周)': 주 at 0.93 at one glyph
+    height, 0.85 at the other, kept for its hanja)."""
+    best = _words_conf(h, name, weakest=True)
+    for words in h.other_words if h is not None else ():
+        used = [c for w, c in words if w and w.replace(" ", "") in name]
+        if name in "".join(w for w, _ in words).replace(" ", "") and used:
+            best = max(best, min(used))
+    return best
 
 
 def _words_conf(h: HangulText | None, value: str, weakest: bool = False) -> float:

@@ -102,6 +102,8 @@ class HangulText:
     words: tuple[tuple[str, float], ...] = ()
     others: tuple[str, ...] = ()
     """What the crop's readings at the other glyph heights said (calibrated confidence)."""
+    other_words: tuple[tuple[tuple[str, float], ...], ...] = ()
+    """Those readings' words with their confidences, as `words`."""
 
     def agrees(self, value: str) -> bool:
         """Every other reading of the line also holds `value` (spaces ignored)."""
@@ -413,7 +415,10 @@ class HangulReader:
             for n, i in enumerate(share):
                 options = [read.get(n * len(heights) + k + 1, HangulText()) for k in range(len(heights))]
                 best = max(options, key=lambda h: (bool(h.words), h.conf))
-                out[i] = replace(best, others=tuple(o.text for o in options if o is not best))
+                rest = [o for o in options if o is not best]
+                out[i] = replace(
+                    best, others=tuple(o.text for o in rest), other_words=tuple(o.words for o in rest)
+                )
         return out
 
     def _run(self, binary: str, images: list[np.ndarray]) -> dict[int, HangulText]:
