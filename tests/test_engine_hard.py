@@ -20,6 +20,7 @@ from sandbox.engine.cards import parse_card
 from sandbox.engine.confidence import DISAGREE, checked, formed, plain, reliability
 from sandbox.engine.idcards import (
     Line,
+    _condition,
     _issuer,
     _licence_number,
     _licence_type,
@@ -437,6 +438,21 @@ def test_a_name_beside_its_hanja_is_as_sure_as_the_surer_reading_of_it() -> None
     assert name(()).conf == pytest.approx(0.85)
     other = (("김", 0.93), ("서", 0.93), ("준", 0.99))
     assert name((other,)).conf == pytest.approx(0.85 * DISAGREE)  # nothing from a reading of 김서준
+
+
+def test_a_condition_whose_label_went_unread_is_still_found() -> None:
+    """Seed 4444's clean licence: Tesseract read the label 조건 as '주건도', RapidOCR the line as '丕E' (the
+    label in a glyph of its own script, then the code); the condition was reported missing."""
+    number = Line(text_line("750301-2605096", 49, 266, 300), None)
+    label = HangulText((("주", 0.61), ("건", 0.61), ("도", 0.61)))
+    below = Line(text_line("丕E", 45, 437, 80, 0.74), label)
+    assert _condition([number, below], number).value == "E"
+    assert _condition([number, Line(text_line("조 A, B", 45, 437, 120, 0.9), None)], number).value == "A,B"
+    above = Line(text_line("丕E", 45, 150, 80, 0.74), label)
+    elsewhere = Line(text_line("丕E", 700, 437, 80, 0.74), label)
+    serial = Line(text_line("UDEL6", 45, 437, 80), None)
+    for line in (above, elsewhere, serial, Line(text_line("丕丕丕E", 45, 437, 80), None)):
+        assert _condition([number, line], number).value == "none", line.latin
 
 
 @pytest.mark.slow  # the real OCR engine (the hard subset is read once per module: about 40 s)

@@ -547,13 +547,16 @@ def _licence_type(lines: list[Line]) -> Reading:
 
 
 CONDITION_CODES = re.compile(r"[A-H](?: ?, ?[A-H])*")
+UNREAD_LABEL = re.compile(r"^[^\x00-\x7F]{1,2} ?(?=[A-H](?: ?, ?[A-H])*$)")
+"""The 조건 label as RapidOCR misreads it, one or two glyphs of another script, before condition codes."""
 
 
 def _condition(lines: list[Line], number_line: Line | None = None) -> Reading:
     """What follows 조건 on its line; the guide's "none" when the licence has no condition line.
 
     When the label itself went unread, a line of nothing but condition codes (A-H, comma-separated) below
-    the resident number, in the card's text column, is the condition."""
+    the resident number, in the card's text column, is the condition; so is one where RapidOCR read the
+    label as a glyph or two of its own script before the codes ('丕E', with Tesseract's '주건도')."""
     for ln in lines:
         if "조건" in ln.korean.replace(" ", ""):
             # the codes are Latin letters, which RapidOCR reads better than Tesseract's Hangul model
@@ -567,7 +570,7 @@ def _condition(lines: list[Line], number_line: Line | None = None) -> Reading:
             )
     if number_line is not None:
         for ln in lines:
-            text = ln.latin.strip().upper()
+            text = UNREAD_LABEL.sub("", ln.latin.strip().upper())
             if (
                 CONDITION_CODES.fullmatch(text)
                 and ln.rapid.y > number_line.rapid.y
