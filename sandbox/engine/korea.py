@@ -161,7 +161,7 @@ def nearest(reading: str, vocabulary: tuple[str, ...] | list[str], least: float 
         return None
     # Entries in order of the fewest edits they could need (the difference in length); once that is no
     # fewer than the runner-up's count, no later entry changes the best or the runner-up's count.
-    # The same answer as scoring every entry (test), a fraction of the edits: an issuer's list has 300.
+    # The same answer as scoring every entry (test), for a fraction of the edits.
     entries = sorted((abs(len(_jamo(v)) - len(compact)), v) for v in vocabulary)
     top: list[tuple[int, str]] = []  # the two best (edits, entry) so far
     for bound, v in entries:
