@@ -260,6 +260,11 @@ class RapidReader:
             ]
 
         groups = rec_batches(crops)
+        if on_lines is not None:
+            # widest first: the widest lines are the longest to recognise and the longest for Tesseract
+            # after them; sent last, the widest batch trailed alone on one core while the other sat
+            # idle (a licence: 0.36 s), then Tesseract read its lines alone (0.12 s)
+            groups.reverse()
         if REC_THREADS <= 1 or len(groups) == 1:
             done: Iterable[list[TextLine]] = map(recognise, groups)
             pool = None
