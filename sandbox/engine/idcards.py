@@ -325,10 +325,15 @@ def _name_conf(h: HangulText | None, name: str) -> float:
     height, 0.85 at the other, kept for its hanja)."""
     best = _words_conf(h, name, weakest=True)
     for words in h.other_words if h is not None else ():
-        used = [c for w, c in words if w and w.replace(" ", "") in name]
+        used = _confs_within(words, name)
         if name in "".join(w for w, _ in words).replace(" ", "") and used:
             best = max(best, min(used))
     return best
+
+
+def _confs_within(words: tuple[tuple[str, float], ...], value: str) -> list[float]:
+    """The confidences of the Tesseract words that are part of `value`."""
+    return [c for w, c in words if w and w.replace(" ", "") in value]
 
 
 def _words_conf(h: HangulText | None, value: str, weakest: bool = False) -> float:
@@ -338,7 +343,7 @@ def _words_conf(h: HangulText | None, value: str, weakest: bool = False) -> floa
     `weakest`, the least confident of them (a name is right only if every syllable is)."""
     if h is None or not h.words:
         return 0.0
-    used = [c for w, c in h.words if w and w.replace(" ", "") in value]
+    used = _confs_within(h.words, value)
     if not used:
         return h.conf
     return min(used) if weakest else sum(used) / len(used)
