@@ -343,3 +343,26 @@ def test_nearest_colour_distance_equals_the_plain_numpy_form():
         squares = [np.einsum("...k,...k->...", pixels - c, pixels - c) for c in centres]
         plain = np.sqrt(np.minimum.reduce(squares))
         assert np.array_equal(_nearest_distance(pixels, centres), plain)
+
+
+def test_the_checks_shrink_a_photo_to_the_work_size_once_and_read_it_as_before(monkeypatch) -> None:
+    """The card's outline and the skew estimate share one shrunk copy (3 ms of a card's ~40 ms)."""
+    from ocr_core.imaging import geometry, quality
+
+    outlined, bare = scene("good").bgr, desk((1200, 900), seed=3)  # bare: no outline, the skew is estimated
+    before = (find_card_quad(outlined), geometry.estimate_skew(bare))
+    sizes: list[int] = []
+    real = geometry.downscale
+
+    def counted(bgr: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
+        sizes.append(max_side)
+        return real(bgr, max_side)
+
+    monkeypatch.setattr(geometry, "downscale", counted)
+    monkeypatch.setattr(quality, "downscale", counted)
+    for image, quad in ((outlined, "found"), (bare, None)):
+        sizes.clear()
+        assert (assess_quality(image).card_quad is not None) == (quad == "found")
+        assert sizes.count(geometry.WORK_SIDE) == 1, sizes
+    assert np.array_equal(find_card_quad(outlined, downscaled=real(outlined, geometry.WORK_SIDE)), before[0])
+    assert geometry.estimate_skew(bare, small=real(bare, geometry.WORK_SIDE)[0]) == before[1]
