@@ -323,7 +323,7 @@ def test_orientation_in_process_agrees_with_the_tesseract_command(rel, capfd):
 
 
 def test_grey_percentiles_from_a_histogram_equal_numpys():
-    from ocr_core.imaging.quality import percentiles
+    from ocr_core.imaging.levels import percentiles
 
     rng = np.random.default_rng(7)
     for size in (1, 2, 3, 99, 1000, 65_537):
@@ -331,6 +331,24 @@ def test_grey_percentiles_from_a_histogram_equal_numpys():
             grey = np.clip(rng.normal(128, spread, size), 0, 255).astype(np.uint8).reshape(1, -1)
             ps = (0, 1, 2, 37.5, 50, 98, 99, 100)
             assert percentiles(grey, ps) == tuple(float(v) for v in np.percentile(grey, ps))
+
+
+def test_grey_medians_from_a_histogram_equal_numpys_within_a_mask_too():
+    """The checks' medians (the Canny thresholds, the glare's paper level): a channel of a colour
+    image (not contiguous), with and without a mask, one that keeps nothing included."""
+    from ocr_core.imaging.levels import median
+
+    rng = np.random.default_rng(5)
+    for h, w in ((1, 1), (2, 3), (37, 41), (480, 640)):
+        hsv = rng.integers(0, 256, (h, w, 3)).astype(np.uint8)
+        value = hsv[..., 2]
+        assert median(value) == float(np.median(value))
+        for share in (0.0, 0.01, 0.5, 1.0):
+            mask = (rng.random((h, w)) < share).astype(np.uint8) * 255
+            if mask.any():
+                assert median(value, mask) == float(np.median(value[mask > 0]))
+            else:
+                assert np.isnan(median(value, mask))
 
 
 def test_nearest_colour_distance_equals_the_plain_numpy_form():
@@ -364,5 +382,6 @@ def test_the_checks_shrink_a_photo_to_the_work_size_once_and_read_it_as_before(m
         sizes.clear()
         assert (assess_quality(image).card_quad is not None) == (quad == "found")
         assert sizes.count(geometry.WORK_SIDE) == 1, sizes
-    assert np.array_equal(find_card_quad(outlined, downscaled=real(outlined, geometry.WORK_SIDE)), before[0])
+    shared = find_card_quad(outlined, downscaled=real(outlined, geometry.WORK_SIDE))
+    assert shared is not None and before[0] is not None and np.array_equal(shared, before[0])
     assert geometry.estimate_skew(bare, small=real(bare, geometry.WORK_SIDE)[0]) == before[1]

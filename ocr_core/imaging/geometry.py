@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr_core.imaging import levels
+
 __all__ = [
     "ID1_ASPECT",
     "ID3_ASPECT",
@@ -298,7 +300,7 @@ def _unlike_border_mask(lab: np.ndarray) -> np.ndarray:
 
 
 def _auto_canny_thresholds(gray: np.ndarray) -> tuple[float, float]:
-    median = float(np.median(gray))
+    median = levels.median(gray)
     return max(10.0, 0.66 * median), min(255.0, max(30.0, 1.33 * median))
 
 

@@ -7,7 +7,6 @@ is pass / warn / fail against :class:`QualityThresholds`, the one place where th
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -28,6 +27,7 @@ from ocr_core.imaging.geometry import (
     quad_touches_border,
     warp_card,
 )
+from ocr_core.imaging.levels import median, percentiles
 from ocr_core.imaging.loading import LoadedImage
 from ocr_core.imaging.orientation import text_upright
 
@@ -213,7 +213,7 @@ def glare_mask(
 
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
     value = hsv[..., 2]
-    paper = float(np.median(value[region > 0]))
+    paper = median(value, region)
     level = max(t.glare_value, paper + t.glare_above_paper)
     bright: np.ndarray = ((value >= level) & (hsv[..., 1] <= t.glare_saturation)).astype(np.uint8) * 255
     bright = cv2.bitwise_and(bright, region)
@@ -248,25 +248,6 @@ def sharpness(gray: np.ndarray) -> float:
     else:
         stretched = np.clip((gray.astype(np.float64) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.float32)
     return float(cv2.Laplacian(cv2.GaussianBlur(stretched, (0, 0), 1.0), cv2.CV_32F).var())
-
-
-def percentiles(gray: np.ndarray, ps: tuple[float, ...]) -> tuple[float, ...]:
-    """``np.percentile(gray, ps)`` (linear interpolation), equal to it; from a histogram when ``gray``
-    is 8-bit: counting is several times cheaper than NumPy's partial sort of every pixel."""
-    if gray.dtype != np.uint8 or gray.size == 0:
-        return tuple(float(v) for v in np.percentile(gray, ps))
-    counts = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel().astype(np.int64)
-    below = np.cumsum(counts)  # below[v]: pixels at level v or darker
-    n = int(below[-1])
-    out = []
-    for p in ps:
-        rank = p / 100 * (n - 1)
-        k = math.floor(rank)
-        a = float(np.searchsorted(below, k, side="right"))  # the k-th smallest value (0-based)
-        b = float(np.searchsorted(below, min(k + 1, n - 1), side="right"))
-        t = rank - k
-        out.append(a + (b - a) * t if t < 0.5 else b - (b - a) * (1 - t))  # NumPy's own lerp
-    return tuple(out)
 
 
 def _measured_region(bgr: np.ndarray, quad: np.ndarray | None, reference_width: int) -> np.ndarray:
