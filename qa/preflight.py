@@ -6,8 +6,8 @@ take only the CPU the calls leave idle. A niced thread was not enough: OpenCV ha
 work to its own worker threads, at the process's normal priority, and spends a third more CPU doing so
 (a card's checks: 57 ms of CPU with its threads, 44 ms on one). The helper runs OpenCV on one thread
 and is niced as a whole, its Tesseract included. On Linux it also runs under ``SCHED_IDLE``: nice 19
-still takes a share beside busy threads, and a process spinning at nice 19 slowed the sandbox's card
-reads by 12 %, one spinning under ``SCHED_IDLE`` by 1.6 % (16 reads × 4 rounds, interleaved).
+still takes a share beside busy threads. The checks looping beside the sandbox's card reads slowed them
+by 11–19 % at nice 19 alone and by 2–7 % under ``SCHED_IDLE`` (``bench/bench_qa_lab.py --only policy``).
 
 When the call is over its sender needs the verdicts: it raises the helper to its own priority and
 waits for them (`Pending.verdicts`). Where the system does not allow that (an unprivileged process may
