@@ -95,6 +95,10 @@ UNKNOWN_MESSAGE = (
 SETTLED_MESSAGE = "lost: fate unknown after a stop; kept as lost, never resent"
 CONTROL_PATIENCE = 30.0
 """Seconds a page's or a recovery's control (resume, cancel, delete…) waits out a database in trouble."""
+VIEW_PATIENCE = 5.0
+"""Seconds the Runs page's own housekeeping on opening (``mark_interrupted``) waits out a database in
+trouble: a lock held a moment is waited for, a database gone is named on the page within seconds (it
+waited ``CONTROL_PATIENCE``, 30 s, for a page nobody had clicked anything on)."""
 log = logging.getLogger("qa")
 
 
@@ -1042,7 +1046,10 @@ def recovery_cancel(factory: sessionmaker[Session], run_id: int, spool: Spool) -
 
 
 def mark_interrupted(
-    factory: sessionmaker[Session], *, stale_after: float = STALE_AFTER_SECONDS
+    factory: sessionmaker[Session],
+    *,
+    stale_after: float = STALE_AFTER_SECONDS,
+    patience: float = VIEW_PATIENCE,
 ) -> list[int]:
     """Mark runs whose worker stopped beating as ``interrupted``.
 
@@ -1058,7 +1065,7 @@ def mark_interrupted(
             ids = [rid for rid, beat in runs if beat is None or _aware(beat) < cutoff]
             return _interrupt(s, ids, cutoff)
 
-    return retrying(mark, what="looking for QA runs whose worker stopped", patience=CONTROL_PATIENCE)
+    return retrying(mark, what="looking for QA runs whose worker stopped", patience=patience)
 
 
 def mark_dead(factory: sessionmaker[Session], run_ids: Sequence[int]) -> list[int]:
