@@ -25,8 +25,8 @@
 4. Pre-flight and concurrency: items whose bytes all differ (so every lab item runs its pre-flight checks:
    none is found cached), through a bare ``OcrClient`` loop and the lab at concurrency 1 and 2 (the bare
    loop then on two threads), and the lab at 4; interleaved in chunks. By default each chunk is a sweep,
-   as the lab runs one: a card image (its own faint pixel change) as given and through one degradation at
-   nine levels, the bare loop decoding it once and rendering each level as the lab does
+   as the lab runs one: a card image (an 8×8 block of its own inverted) as given and through one
+   degradation at nine levels, the bare loop decoding it once and rendering each level as the lab does
    (``sent_payload``); ``--preflight-kind images`` makes every item a distinct card image instead (each
    its own run's source: the lab's per-source work, spooling and decoding, on every item). Printed: wall,
    items per second, the lab / bare-loop ratio at each concurrency (target ≤ 1.10: the pre-flight checks
@@ -35,7 +35,7 @@
 5. Why the helper runs under ``SCHED_IDLE`` (Linux): card reads through the sandbox, alone and beside a
    process that runs the cards' pre-flight checks in a loop (the helper's worst case: it never waits),
    at nice 19 and under ``SCHED_IDLE``; interleaved in rounds. Printed: the median read and its ratio to
-   reads alone (target for the idle policy ≤ 1.10, where nice 19 alone measured 1.25).
+   reads alone (target for the idle policy ≤ 1.10; nice 19 alone measured 1.11–1.25).
 
     .venv/bin/python bench/bench_qa_lab.py                       # quick: 20 images, 300 items
     .venv/bin/python bench/bench_qa_lab.py --images 200 --memory-items 1000      # the stated figures
@@ -221,7 +221,7 @@ class _Chunk:
 
 def _chunks(kind: str, n: int, chunk: int, salt: int) -> list[_Chunk]:
     """Part 4's work for one side: ``n`` items whose bytes all differ, in chunks of ``chunk`` items.
-    ``sweep``: each chunk one card (its own faint pixel change) through one degradation at ``chunk - 1``
+    ``sweep``: each chunk one card (an 8×8 block of its own inverted) through one degradation at ``chunk - 1``
     levels, as the lab runs a sweep; ``images``: ``chunk`` distinct card images per chunk, no sweep."""
     if kind == "images":
         items = distinct_items(n, salt=salt)
