@@ -24,14 +24,15 @@
 
 4. Pre-flight and concurrency: items whose bytes all differ (so every lab item runs its pre-flight checks:
    none is found cached), through a bare ``OcrClient`` loop and the lab at concurrency 1 and 2 (the bare
-   loop then on two threads), and the lab at 4; interleaved in chunks. By default each chunk is a sweep,
-   as the lab runs one: a card image (an 8×8 block of its own inverted) as given and through one
-   degradation at nine levels, the bare loop decoding it once and rendering each level as the lab does
-   (``sent_payload``); ``--preflight-kind images`` makes every item a distinct card image instead (each
-   its own run's source: the lab's per-source work, spooling and decoding, on every item). Printed: wall,
-   items per second, the lab / bare-loop ratio at each concurrency (target ≤ 1.10: the pre-flight checks
-   run in a niced helper process and never slow the call they accompany) and the lab's items per second
-   at 2 and 4 against 1 (the sandbox reads on as many threads as cores: it grows with concurrency).
+   loop then on two threads), and the lab at 4; interleaved in chunks, the order flipped every chunk.
+   By default each chunk is a sweep, as the lab runs one: a card image (an 8×8 block of its own
+   inverted) as given and through one degradation at nine levels, the bare loop decoding it once and
+   rendering each level as the lab does (``sent_payload``); ``--preflight-kind images`` makes every
+   item a distinct card image instead (each its own run's source: the lab's per-source work, spooling
+   and decoding, on every item). Printed: wall, items per second, the lab / bare-loop ratio at each
+   concurrency (target ≤ 1.10: the pre-flight checks run in a niced helper process and never slow the
+   call they accompany) and the lab's items per second at 2 and 4 against 1 (the sandbox reads on as
+   many threads as cores: it grows with concurrency).
 5. Why the helper runs under ``SCHED_IDLE`` (Linux): card reads through the sandbox, alone and beside a
    process that runs the cards' pre-flight checks in a loop (the helper's worst case: it never waits),
    at nice 19 and under ``SCHED_IDLE``; interleaved in rounds. Printed: the median read and its ratio to
@@ -285,8 +286,10 @@ def preflight(settings: Settings, base_url: str, n: int, chunk: int, kind: str =
     work = {name: _chunks(kind, n, chunk, salt=k + 1) for k, name in enumerate(sides)}
     lab_items = sum(len(c.sends()) for c in work["lab1"]) * 3
     for k in range(len(work["loop1"])):
-        for name, clock in sides.items():
-            clock.time(loop if name.startswith("loop") else lab, work[name][k], int(name[-1]))
+        # the order flips every chunk: whatever a side leaves behind (collected garbage, a checkpoint of
+        # the database) falls on the side after it, which is a loop as often as a lab
+        for name in list(sides) if k % 2 == 0 else reversed(list(sides)):
+            sides[name].time(loop if name.startswith("loop") else lab, work[name][k], int(name[-1]))
     print(f"   {'':22s} {'wall s':>8s} {'ms/img':>7s} {'items/s':>8s} {'CPU s':>8s}")
     for name, clock in sides.items():
         label = f"{'bare loop' if name.startswith('loop') else 'lab'}, concurrency {name[-1]}"
