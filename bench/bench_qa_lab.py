@@ -213,11 +213,14 @@ class _Chunk:
     sources: list[Source]
     sweep: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
+    def levels(self) -> list[tuple[str, float]]:
+        """Each source's items: the image as given, then each level of the sweep."""
+        return [("none", 0.0)] + [(name, level) for name, lv in self.sweep for level in lv]
+
     def sends(self) -> list[tuple[LoadedImage, str, float]]:
         """What a bare loop sends, item by item, as the lab makes it: each source decoded once, then each
         level (the image as given first) to be rendered from it."""
-        levels = [("none", 0.0)] + [(name, level) for name, lv in self.sweep for level in lv]
-        return [(load_image(s.data), name, level) for s in self.sources for name, level in levels]
+        return [(load_image(s.data), name, level) for s in self.sources for name, level in self.levels()]
 
 
 def _chunks(kind: str, n: int, chunk: int, salt: int) -> list[_Chunk]:
@@ -284,7 +287,7 @@ def preflight(settings: Settings, base_url: str, n: int, chunk: int, kind: str =
     sides = {name: Clock() for name in ("loop1", "lab1", "loop2", "lab2", "lab4")}
     # every side its own images (one pixel apart from the others'): no lab item finds its verdicts cached
     work = {name: _chunks(kind, n, chunk, salt=k + 1) for k, name in enumerate(sides)}
-    lab_items = sum(len(c.sends()) for c in work["lab1"]) * 3
+    lab_items = sum(len(c.sources) * len(c.levels()) for c in work["lab1"]) * 3
     for k in range(len(work["loop1"])):
         # the order flips every chunk: whatever a side leaves behind (collected garbage, a checkpoint of
         # the database) falls on the side after it, which is a loop as often as a lab

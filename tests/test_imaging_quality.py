@@ -384,4 +384,4 @@ def test_the_checks_shrink_a_photo_to_the_work_size_once_and_read_it_as_before(m
         assert sizes.count(geometry.WORK_SIDE) == 1, sizes
     shared = find_card_quad(outlined, downscaled=real(outlined, geometry.WORK_SIDE))
     assert shared is not None and before[0] is not None and np.array_equal(shared, before[0])
-    assert geometry.estimate_skew(bare, small=real(bare, geometry.WORK_SIDE)[0]) == before[1]
+    assert geometry.estimate_skew(bare, downscaled=real(bare, geometry.WORK_SIDE)) == before[1]

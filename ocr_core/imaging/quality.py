@@ -178,7 +178,7 @@ def assess_quality(
     mask, glare_share = glare_mask(bgr, quad, t)
 
     cropped = quad is None and looks_like_document(bgr.shape[1], bgr.shape[0])
-    tilt = geometry.rotation_deg if geometry else estimate_skew(bgr, small=work[0])
+    tilt = geometry.rotation_deg if geometry else estimate_skew(bgr, downscaled=work)
     checks = [
         _check_card_resolution(geometry, cropped, bgr.shape, t),
         _check_image_resolution(bgr.shape, t),
