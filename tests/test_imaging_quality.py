@@ -322,6 +322,20 @@ def test_orientation_in_process_agrees_with_the_tesseract_command(rel, capfd):
     assert capfd.readouterr() == ("", "")  # no "Invalid resolution 0 dpi" per call on the studio's log
 
 
+def test_a_card_too_blurred_for_orientation_says_nothing_on_the_studios_log(capfd):
+    """Tesseract's OSD finding too little text (a card standing up, blurred as a sweep blurs it) is a
+    "cannot tell", not a line "Too few characters. Skipping this page" on stderr per check."""
+    from ocr_core.imaging import orientation
+
+    if orientation._osd_library() is None:
+        pytest.skip("libtesseract with its osd model is missing")
+    standing = cv2.rotate(_specimen_bgr("cards/visa_blue_flat.png"), cv2.ROTATE_90_CLOCKWISE)
+    capfd.readouterr()
+    for image in (cv2.GaussianBlur(standing, (0, 0), 4), np.full((480, 300, 3), 255, np.uint8)):
+        assert orientation.text_upright(image) is None
+    assert capfd.readouterr() == ("", "")
+
+
 def test_grey_percentiles_from_a_histogram_equal_numpys():
     from ocr_core.imaging.levels import percentiles
 
@@ -349,6 +363,19 @@ def test_grey_medians_from_a_histogram_equal_numpys_within_a_mask_too():
                 assert median(value, mask) == float(np.median(value[mask > 0]))
             else:
                 assert np.isnan(median(value, mask))
+
+
+def test_glare_candidates_in_one_pass_equal_numpys_comparisons_at_fractional_levels_too():
+    """The glare's bright-and-unsaturated pixels: its level is the paper's median + 6, a median may end
+    in .5, and a level above 255 keeps nothing."""
+    from ocr_core.imaging.quality import bright_unsaturated
+
+    rng = np.random.default_rng(3)
+    hsv = rng.integers(0, 256, (120, 160, 3)).astype(np.uint8)
+    for level in (0, 252, 252.5, 253, 254.99, 255, 255.5, 256, 261.5):
+        for saturation in (0, 50, 50.5, 255):
+            expected = ((hsv[..., 2] >= level) & (hsv[..., 1] <= saturation)).astype(np.uint8) * 255
+            assert np.array_equal(bright_unsaturated(hsv, level, saturation), expected), (level, saturation)
 
 
 def test_nearest_colour_distance_equals_the_plain_numpy_form():

@@ -119,6 +119,8 @@ class _OsdLibrary:
         lib.TessBaseAPIInit3.argtypes = [p, ctypes.c_char_p, ctypes.c_char_p]
         lib.TessBaseAPIInit3.restype = c_int
         lib.TessBaseAPISetPageSegMode.argtypes = [p, c_int]
+        lib.TessBaseAPISetVariable.argtypes = [p, ctypes.c_char_p, ctypes.c_char_p]
+        lib.TessBaseAPISetVariable.restype = c_int
         lib.TessBaseAPISetImage2.argtypes = [p, p]
         lib.TessBaseAPIDetectOrientationScript.argtypes = [
             p,
@@ -144,6 +146,9 @@ class _OsdLibrary:
                 self._lib.TessBaseAPIDelete(handle)
             return None
         self._lib.TessBaseAPISetPageSegMode(handle, _PSM_OSD_ONLY)
+        # Tesseract's own messages ("Too few characters. Skipping this page" for a blurred card's OSD) go
+        # to stderr, the studio's log, unless its debug_file says otherwise; /dev/null drops them
+        self._lib.TessBaseAPISetVariable(handle, b"debug_file", b"/dev/null")
         return int(handle)
 
     def close(self) -> None:
