@@ -253,10 +253,15 @@ class Pending:
         """Whether `verdicts` would answer at once."""
         return self.future is None or self.future.done() or cache.known(self.digest) is not None
 
-    def verdicts(self) -> dict[str, Any]:
+    def verdicts(self, *, take_over: bool = False) -> dict[str, Any]:
+        """The verdicts, waiting for the helper where it has them under way. ``take_over``: checks the
+        helper has not started are run here instead (a backlog waited for: the helper works from its
+        front on one core, the waiting sender from its back on another)."""
         known = cache.known(self.digest)
         if known is not None:
             return known
+        if take_over and self.future is not None and self.future.cancel():
+            return cache.verdicts(self.digest, self.image)
         if self.future is not None and self.helper is not None:
             patience = WAIT_S if self.future.done() or self.helper.hurry() else GRACE_S
             try:

@@ -589,7 +589,9 @@ def _execute(
             late[:] = kept
         if not ready:
             return
-        found = [(item_id, checks.verdicts()) for item_id, checks in ready]
+        # waited for: the newest first, those the helper has not started run here while it works on the
+        # oldest (its queue's order), so a backlog takes both cores
+        found = [(item_id, checks.verdicts(take_over=wait)) for item_id, checks in reversed(ready)]
 
         def record() -> None:
             with factory() as s:
