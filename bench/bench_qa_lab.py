@@ -314,7 +314,8 @@ def preflight(settings: Settings, base_url: str, n: int, chunk: int, kind: str =
         f"{sides['lab1'].wall / sides['lab2'].wall:.2f}×, "
         f"at 4 vs 1: {sides['lab1'].wall / sides['lab4'].wall:.2f}×; "
         f"pre-flight checks run: {checked} of {lab_items}, {helped} of them in the niced helper process "
-        f"(the others by their sender, which could not raise the helper in time); {_load()}"
+        f"(the others by their sender: a backlog it shared at the end, or checks it could not raise the "
+        f"helper for in time); {_load()}"
     )
     ok = _target("lab ≤ 10 % slower than the bare loop at concurrency 1", r1 <= 1.10)
     ok = _target("lab ≤ 10 % slower than the bare loop at concurrency 2", r2 <= 1.10) and ok
