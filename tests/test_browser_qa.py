@@ -73,7 +73,7 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     pg.mouse.click(box["x"] + 16, box["y"] + 35 + 35 + 17)  # the row marker of data row 2 (rows are 35 px)
-    overlay.wait_for(timeout=60_000)
+    expect(overlay).to_have_count(1, timeout=60_000)  # one plot, not an old one beside a new (see above)
     overlay.locator(".main-svg").first.wait_for(timeout=30_000)
     assert pg.locator(".st-key-lab_item input").input_value() == "#2 visa_blue_flat.png · Scale 0.5 × size"
     # with the verdicts the validators gave the number as read, recorded by the run: no validator ran
