@@ -66,7 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 if "BENCH_QA_DATA_DIR" not in os.environ:  # a process of the bench's own uses its parent's folder
     os.environ["BENCH_QA_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-qa-")
-    # its runs' databases and spool keys go with it (36 such folders were left in /tmp before)
+    # its runs' databases and spool keys go with it (one such folder was left in /tmp per run before)
     atexit.register(shutil.rmtree, os.environ["BENCH_QA_DATA_DIR"], ignore_errors=True)
 os.environ["STUDIO_DATA_DIR"] = os.environ["BENCH_QA_DATA_DIR"]
 
