@@ -23,6 +23,14 @@ class DashboardDidNotStart(RuntimeError):
     pass
 
 
+def worker_log(path: Path) -> Path:
+    """``path`` made this pytest-xdist worker's own (``dashboard.log`` -> ``dashboard-gw1.log``). Each
+    worker starts the servers of the modules it runs: two dashboards writing one file interleaved their
+    lines (one JSON audit line cut by the other's) and a test read the other worker's audit rows."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return path.with_name(f"{path.stem}-{worker}{path.suffix}") if worker else path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -11,7 +11,7 @@ import pytest
 
 import tests.support.qa_env  # noqa: F401  (the QA lab's data folder: a temporary one, set before qa is imported)
 from harness.browser import chromium
-from harness.dashboard_process import ROOT, studio_run
+from harness.dashboard_process import ROOT, studio_run, worker_log
 from tests.support.apptest import faults, sandbox  # noqa: F401 - the AppTests' sandbox fixtures, for every module
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
@@ -199,6 +199,7 @@ def dashboard(dashboard_database: str) -> Iterator[str]:
     process group) after. Each test opens its own browser context, hence its own Streamlit session; no
     test changes the server's settings. A test that needs another configuration starts its own."""
     with studio_run(
-        ROOT / "test-artifacts" / "browser" / "dashboard.log", STUDIO_DATABASE_URL=dashboard_database
+        worker_log(ROOT / "test-artifacts" / "browser" / "dashboard.log"),
+        STUDIO_DATABASE_URL=dashboard_database,
     ) as url:
         yield url

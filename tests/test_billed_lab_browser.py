@@ -16,7 +16,7 @@ import pytest
 
 from access.ledger import Ledger
 from harness.browser import chromium, needs_chromium
-from harness.dashboard_process import studio_run
+from harness.dashboard_process import studio_run, worker_log
 from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, SandboxConfig
 from sandbox.server import start_sandbox
 from store import engine_for, session_factory, upgrade
@@ -45,7 +45,7 @@ def site(tmp_path_factory) -> Iterator[dict[str, Any]]:
         start_sandbox(SandboxConfig()) as cloud,
         cloud_edge(cloud.base_url, folder / "edge") as edge,
         studio_run(
-            ARTIFACTS / "dashboard.log",
+            worker_log(ARTIFACTS / "dashboard.log"),
             STUDIO_SECRETS_FILE=str(secrets_file),
             STUDIO_DATABASE_URL=url,
             STUDIO_DATA_DIR=str(folder / "data"),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness.browser import chromium, needs_chromium
-from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard, worker_log
 from tests.support.tls_proxy import nginx_available, nginx_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ def proxied(tmp_path_factory) -> Iterator[str]:
     }
     try:
         with (
-            running_dashboard(["./studio", "run"], env, port, ARTIFACTS / "dashboard.log"),
+            running_dashboard(["./studio", "run"], env, port, worker_log(ARTIFACTS / "dashboard.log")),
             nginx_proxy([port], free_port(), tmp_path_factory.mktemp("nginx")) as https_url,
         ):
             yield https_url

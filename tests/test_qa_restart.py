@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.dashboard_process import free_port, running_dashboard
+from harness.dashboard_process import free_port, running_dashboard, worker_log
 from qa.runner import RunSpec, Source, create_run
 from qa.spool import Spool, spool_key
 from sandbox.faults import Faults
@@ -59,7 +59,7 @@ def test_runs_go_on_when_the_dashboard_starts_and_resume_after_a_kill(sandbox, t
     )  # queued, on no queue
     sandbox.backend.journal.clear()
     sandbox.backend.set_faults(Faults(latency_ms=700, result_code=5000001, rate=1.0, route="credit-card"))
-    log = ROOT / "test-artifacts" / "qa_restart.log"
+    log = worker_log(ROOT / "test-artifacts" / "qa_restart.log")
     try:
         port = free_port()
         with running_dashboard(["./studio", "run"], _env(data, sandbox.base_url, port), port, log) as (

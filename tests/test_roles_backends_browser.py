@@ -23,7 +23,7 @@ import pytest
 
 from access.ledger import Ledger
 from harness.browser import needs_chromium, settled
-from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard, worker_log
 from sandbox.config import DEMO_APP_KEY, DEMO_SECRET_KEY, SandboxConfig
 from sandbox.server import start_sandbox
 from store import engine_for
@@ -94,7 +94,9 @@ user_daily_analysis = 3
             **edge,
         }
         try:
-            with running_dashboard(["./studio", "run"], env, port, ARTIFACTS / "dashboard.log") as (base, _):
+            with running_dashboard(
+                ["./studio", "run"], env, port, worker_log(ARTIFACTS / "dashboard.log")
+            ) as (base, _):
                 yield {"base": base, "url": url, "local": local, "cloud": cloud}
         except DashboardDidNotStart as err:
             pytest.fail(str(err))

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from access.listen import effective_address, local_request, startup_check
-from harness.dashboard_process import free_port, running_dashboard, studio_run
+from harness.dashboard_process import free_port, running_dashboard, studio_run, worker_log
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "serving"
@@ -341,7 +341,7 @@ def test_a_running_local_dashboard_serves_this_machine_only_and_keeps_its_files_
 ):
     data = shared_folder / "data"
     data.mkdir(mode=0o755)  # made by someone else's looser umask: the dashboard tightens it
-    log = ARTIFACTS / "local.log"
+    log = worker_log(ARTIFACTS / "local.log")
     with studio_run(
         log,
         STUDIO_SECRETS_FILE=str(tmp_path / "none.toml"),
@@ -412,7 +412,7 @@ def test_app_py_served_to_the_network_some_other_way_shows_other_machines_nothin
         "--server.headless",
         "true",
     ]
-    with running_dashboard(cmd, env, port, ARTIFACTS / "app_py.log"), chromium() as browser:
+    with running_dashboard(cmd, env, port, worker_log(ARTIFACTS / "app_py.log")), chromium() as browser:
         page = browser.new_page()
         page.goto(f"http://{outward}:{port}/", wait_until="domcontentloaded")
         page.wait_for_function(

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from harness.browser import needs_chromium, settled
-from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard
+from harness.dashboard_process import DashboardDidNotStart, free_port, running_dashboard, worker_log
 from tests.support.oidc_person import OidcPerson
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ viewers = ["@corp.test"]
         encoding="utf-8",
     )
     secrets_file.chmod(0o600)  # it holds the cookie secret: the dashboard refuses a file others could read
-    log = ARTIFACTS / "dashboard.log"
+    log = worker_log(ARTIFACTS / "dashboard.log")
     env = {
         **os.environ,
         "STUDIO_PORT": str(port),

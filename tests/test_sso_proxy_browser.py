@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from harness.browser import needs_chromium, settled
-from harness.dashboard_process import free_port, studio_run
+from harness.dashboard_process import free_port, studio_run, worker_log
 from tests.support.http_stub import http_stub
 from tests.support.tcp_relay import tcp_relay
 from tests.support.tls_proxy import SsoProxy, nginx_available, nginx_proxy
@@ -101,7 +101,7 @@ viewers = ["@corp.test"]
         encoding="utf-8",
     )
     secrets_file.chmod(0o600)
-    log = ARTIFACTS / "dashboard.log"
+    log = worker_log(ARTIFACTS / "dashboard.log")
     with (
         studio_run(log, STUDIO_SECRETS_FILE=str(secrets_file)) as direct,
         nginx_proxy(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.browser import needs_chromium
-from harness.dashboard_process import studio_run
+from harness.dashboard_process import studio_run, worker_log
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -22,7 +22,7 @@ def test_the_startup_log_and_the_page_name_the_database_and_the_cause(browser, t
     broken = tmp_path / "studio.sqlite3"
     broken.write_bytes(b"not SQLite\n" * 300)
     url = f"sqlite:///{broken}"
-    log = ARTIFACTS.parent / "dashboard-store-unavailable.log"
+    log = worker_log(ARTIFACTS.parent / "dashboard-store-unavailable.log")
     with studio_run(log, STUDIO_DATABASE_URL=url, STUDIO_DATA_DIR=str(tmp_path / "data")) as dashboard:
         line = (
             f"QA lab: the queue did not start: the studio database {url} cannot be opened: "
