@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from harness.browser import needs_chromium, sweep_chart
+from harness.browser import needs_chromium, settled, sweep_chart
 from harness.dashboard_process import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -54,12 +54,18 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / "qa_lab_progress.png"), full_page=True)
     pg.get_by_text("3/3 done · 0 failed · done").wait_for(timeout=240_000)
+    # That line is the progress fragment's; the results below it were drawn by the page's last run,
+    # while the run was going on. The fragment then reruns the page, which draws them again, finished:
+    # each chart with new data is a new Plotly plot (CI saw the old one beside the new, and a full run
+    # the old one detached under a scroll). The results' own line says when they are the final ones.
+    pg.get_by_text(re.compile(r"^Run \d+: Credit card · sandbox v2\.0 · preprocessing off · done$")).wait_for(
+        timeout=60_000
+    )
+    settled(pg)
     button = pg.get_by_role("button", name="HTML report")
     button.wait_for(timeout=60_000)
     pg.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     sweep = pg.locator(".st-key-lab_chart_sweeps .js-plotly-plot")
-    # a chart whose figure changed (verdicts that came late) is a new Plotly plot: for a moment the old
-    # one is still there beside it (CI saw two)
     expect(sweep).to_have_count(1, timeout=30_000)
     sweep.scroll_into_view_if_needed()
     sweep.locator(".main-svg").first.wait_for(timeout=30_000)
@@ -73,7 +79,7 @@ def test_small_sweep_progress_and_report(browser, dashboard, tmp_path):
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     pg.mouse.click(box["x"] + 16, box["y"] + 35 + 35 + 17)  # the row marker of data row 2 (rows are 35 px)
-    expect(overlay).to_have_count(1, timeout=60_000)  # one plot, not an old one beside a new (see above)
+    expect(overlay).to_have_count(1, timeout=60_000)  # one plot, not an old one beside a new
     overlay.locator(".main-svg").first.wait_for(timeout=30_000)
     assert pg.locator(".st-key-lab_item input").input_value() == "#2 visa_blue_flat.png · Scale 0.5 × size"
     # with the verdicts the validators gave the number as read, recorded by the run: no validator ran
